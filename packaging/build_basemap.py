@@ -1,0 +1,618 @@
+"""Build the offline basemap in ``resources/basemap/`` from the Natural Earth extracts.
+
+Reads the 1:10m Natural Earth extracts (countries, land boundary lines, rivers, lakes,
+populated places, elevation points) cut to the box lon 24–76, lat 20–60 and writes:
+
+* ``resources/basemap/basemap.js``: ``window.ARAZ_BASEMAP = {...};`` with two zoom bands
+  ("regional", zoom 0–7, whole box; "close", zoom 8–19, clipped to the South Caucasus and
+  north-west Iran) of countries, borders, rivers and lakes, plus the label points. The page
+  loads it as a plain script: the app never imports geopandas at start-up.
+* ``resources/basemap/countries.geojson``: the countries (name, role) at close-band detail
+  over the whole box, for point-in-polygon lookups with shapely.
+* ``resources/basemap/README.md``.
+
+Country polygons are simplified as a coverage: the shared boundary arcs are simplified once
+each (``simplify(tolerance, preserve_topology=True)``) and the faces rebuilt from them, so
+neighbouring countries keep meeting exactly (no slivers of sea between them). The Caspian is
+the gap between land polygons and stays a gap. The output is deterministic.
+
+Usage::
+
+    python packaging/build_basemap.py [NATURALEARTH_DIR]
+
+NATURALEARTH_DIR defaults to ``../shared/data/naturalearth`` relative to the repository root,
+falling back to ``/work/shared/data/naturalearth``.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import geopandas as gpd
+import shapely
+from shapely.geometry import MultiPolygon, Point, Polygon, box, shape
+from shapely.ops import nearest_points, polylabel
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_SOURCE_DIRS = (
+    REPO_ROOT.parent / "shared" / "data" / "naturalearth",
+    Path("/work/shared/data/naturalearth"),
+)
+OUTPUT_DIR = REPO_ROOT / "resources" / "basemap"
+
+ATTRIBUTION = "Made with Natural Earth"
+VERSION = 1
+
+# (min lon, min lat, max lon, max lat)
+REGION_BOX = (24.0, 20.0, 76.0, 60.0)
+CLOSE_BOX = (38.0, 34.0, 53.0, 44.0)  # South Caucasus + north-west Iran
+
+# Simplification tolerances in degrees and coordinate precision in decimals, per band.
+# Regional: 0.01° is ~1 km, about 1 px at zoom 7 and well under at zoom 4–6.
+# Close: 0.0005° is ~50 m, under 1 px at zoom 11 (~60 m per px at lat 39°).
+REGIONAL = {"name": "regional", "minZoom": 0, "maxZoom": 7, "tolerance": 0.01, "digits": 3}
+CLOSE = {"name": "close", "minZoom": 8, "maxZoom": 19, "tolerance": 0.0005, "digits": 5}
+
+ROLES = {"Iran": "iran", "Azerbaijan": "azerbaijan", "Armenia": "armenia"}
+
+# Regional band: rivers up to this scalerank everywhere, every river inside CLOSE_BOX.
+REGIONAL_RIVER_MAX_SCALERANK = 6
+REGIONAL_LAKE_MAX_SCALERANK = 8
+MAJOR_RIVER = "Aras"
+
+LAKE_NAMES = {"Mingevir Reservoir": "Mingachevir Reservoir"}
+
+BORDER_KINDS = {
+    "International boundary (verify)": "international",
+    "Disputed (please verify)": "disputed",
+    "Indefinite (please verify)": "indefinite",
+    "Line of control (please verify)": "line-of-control",
+}  # "Overlay limit" (UN zones) and "Lease limit" (Baikonur) are not land borders: dropped.
+
+# --- labels -------------------------------------------------------------------------------
+
+# Populated places renamed for the label (NE name -> label).
+PLACE_NAMES = {
+    "Kapan": "Kafan",
+    "Naxcivan": "Nakhchivan",
+    "Stepanakert": "Stepanakert (Khankendi)",
+    "Ali Bayramli": "Shirvan",
+    "Saki": "Shaki",
+    "Groznyy": "Grozny",
+    "Naltchik": "Nalchik",
+    "Tel Aviv-Yafo": "Tel Aviv",
+    "Ganca": "Ganja",
+    "Sumqayt": "Sumqayit",
+    "Yevlax": "Yevlakh",
+    "Gavarr": "Gavar",
+}
+# Where the NE point is off, use the place's own coordinates (lon, lat).
+PLACE_POSITIONS = {"Kapan": (46.4057, 39.2076)}
+# Places NE lacks: (label, lon, lat, kind, minZoom, rank).
+EXTRA_PLACES = [("Shusha", 46.7509, 39.7585, "city", 6, 2)]
+# The five places of the brief and the capitals the story reaches: (minZoom, rank).
+PLACE_OVERRIDES = {
+    "Tehran": (3, 0),
+    "Baku": (3, 0),
+    "Yerevan": (3, 0),
+    "Tabriz": (5, 1),
+    "Naxcivan": (5, 1),
+    "Kapan": (6, 2),
+    "Stepanakert": (7, 3),
+    "Ankara": (4, 1),
+    "Moscow": (4, 1),
+    "Tbilisi": (4, 1),
+    "Jerusalem": (4, 1),
+    "Islamabad": (4, 1),
+    "Riyadh": (4, 1),
+    "Baghdad": (4, 1),
+}
+STORY_CAPITALS = ("Tehran", "Baku", "Yerevan", "Ankara", "Moscow", "Tbilisi", "Jerusalem")
+STORY_CAPITALS_IF_INSIDE = ("Islamabad", "Riyadh", "Beijing")
+# Cities outside CLOSE_BOX are labelled up to this scalerank; inside it, up to the second.
+CITY_MAX_SCALERANK = 3
+CLOSE_CITY_MAX_SCALERANK = 7
+# In the South Caucasus itself every place is labelled (from zoom 7 to 9 by NE's min_zoom).
+CORE_BOX = (43.3, 38.3, 50.5, 42.0)
+
+# Rivers labelled: NE name -> (label, hint lon, hint lat, minZoom, rank). The label sits at
+# the point of the line nearest to the hint.
+RIVER_LABELS = {
+    "Aras": ("Araz", 47.3, 39.35, 5, 1),
+    "Kura": ("Kura", 47.9, 40.2, 6, 2),
+    "Tigris": ("Tigris", 44.0, 34.5, 6, 4),
+    "Euphrates": ("Euphrates", 41.5, 34.6, 6, 4),
+    "Volga": ("Volga", 46.0, 48.5, 6, 4),
+}
+# Lakes labelled: NE name -> (label, minZoom, rank).
+LAKE_LABELS = {
+    "Lake Sevan": ("Lake Sevan", 6, 3),
+    "Lake Urmia": ("Lake Urmia", 5, 3),
+    "Lake Van": ("Lake Van", 6, 4),
+    "Mingevir Reservoir": ("Mingachevir Reservoir", 7, 5),
+}
+# The Caspian is drawn as the sea (the background) but labelled; kind "lake" as it is one.
+EXTRA_LAKE_LABELS = [("Caspian Sea", 50.6, 41.6, 4, 2)]
+# Peaks labelled: NE name -> (label, minZoom, rank).
+PEAK_LABELS = {
+    "Mount Ararat": ("Mount Ararat", 6, 4),
+    "Aragats Lerr": ("Mount Aragats", 8, 5),
+    "Sabalon Kuh": ("Mount Sabalan", 7, 5),
+    "Mt. Damavand": ("Mount Damavand", 6, 4),
+    "Gora Elbrus": ("Mount Elbrus", 6, 4),
+    "Bazar Dyuzi": ("Bazardüzü", 8, 5),
+    "Gora Tebulosmta": ("Tebulosmta", 8, 5),
+    "Gora Shkhara": ("Shkhara", 8, 5),
+    "Kackar Dagi": ("Kaçkar", 8, 5),
+    "Cheekha Dar": ("Cheekha Dar", 8, 5),
+    "Kuh-e Haji Ebrahim": ("Haji Ebrahim", 8, 5),
+}
+# Country labels: the story's three and their neighbours early, others later, tiny skipped.
+COUNTRY_LABEL_ZOOM = {
+    "Iran": (3, 0),
+    "Azerbaijan": (3, 0),
+    "Armenia": (4, 0),
+    "Turkey": (3, 1),
+    "Georgia": (4, 1),
+    "Russia": (3, 1),
+    "Iraq": (4, 1),
+}
+COUNTRY_LABEL_SKIP = {"Dhekelia", "Akrotiri", "Cyprus U.N. Buffer Zone", "Baikonur", "N. Cyprus"}
+# Label points where the pole of inaccessibility of the clipped country is a poor spot.
+COUNTRY_LABEL_POSITIONS = {"Russia": (44.5, 45.6), "Azerbaijan": (47.6, 40.5)}
+
+# Sanity checks run on the countries written to countries.geojson: (lon, lat) -> role.
+CHECKS = {
+    "Kafan": ((46.4057, 39.2076), "armenia"),
+    "Shusha": ((46.7509, 39.7585), "azerbaijan"),
+    "Nakhchivan": ((45.4122, 39.2089), "azerbaijan"),
+    "Tabriz": ((46.3012, 38.0863), "iran"),
+    "Tehran": ((51.4243, 35.6719), "iran"),
+    "Yerevan": ((44.5136, 40.1812), "armenia"),
+    "Baku": ((49.8622, 40.3953), "azerbaijan"),
+}
+
+
+# --- geometry helpers -----------------------------------------------------------------------
+
+
+def _read(source_dir: Path, layer: str) -> gpd.GeoDataFrame:
+    frame = gpd.read_file(source_dir / f"ne_10m_{layer}_region.geojson")
+    return frame.set_crs(4326, allow_override=True)
+
+
+def _text(value: object) -> str | None:
+    if value is None or (isinstance(value, float) and value != value):
+        return None
+    text = str(value).strip()
+    return text or None
+
+
+def _clip(geometry, bounds):
+    clipped = shapely.clip_by_rect(geometry, *bounds)
+    return None if clipped.is_empty else clipped
+
+
+def _polygons(geometry) -> list[Polygon]:
+    if geometry is None or geometry.is_empty:
+        return []
+    if isinstance(geometry, Polygon):
+        return [geometry]
+    if isinstance(geometry, MultiPolygon):
+        return list(geometry.geoms)
+    return [g for part in getattr(geometry, "geoms", []) for g in _polygons(part)]
+
+
+def _lines(geometry) -> list:
+    if geometry is None or geometry.is_empty:
+        return []
+    if geometry.geom_type == "LineString":
+        return [geometry]
+    if geometry.geom_type == "MultiLineString":
+        return list(geometry.geoms)
+    return [g for part in getattr(geometry, "geoms", []) for g in _lines(part)]
+
+
+def simplify_coverage(countries: list[tuple[str, object]], tolerance: float) -> dict:
+    """Simplify a set of non-overlapping polygons sharing borders, keeping them matched.
+
+    Every boundary is noded and merged into arcs between junctions; each arc is simplified
+    once with ``simplify(tolerance, preserve_topology=True)``; the faces are rebuilt with
+    ``polygonize`` and each face goes to the original country it overlaps most (faces that
+    overlap none, such as the Caspian, are sea and are dropped).
+    """
+    rings = []
+    for _, geometry in countries:
+        for polygon in _polygons(geometry):
+            rings.append(polygon.exterior)
+            rings.extend(polygon.interiors)
+    noded = shapely.union_all([shapely.LineString(r.coords) for r in rings])
+    arcs = _lines(shapely.line_merge(noded))
+    arcs.sort(key=lambda a: (a.bounds, len(a.coords)))
+    simplified = [a.simplify(tolerance, preserve_topology=True) for a in arcs]
+    renoded = shapely.union_all([a for a in simplified if not a.is_empty and a.length > 0])
+    faces = list(shapely.polygonize(_lines(renoded)).geoms)
+
+    geometries = [g for _, g in countries]
+    tree = shapely.STRtree(geometries)
+    parts: dict[str, list] = {name: [] for name, _ in countries}
+    min_area = tolerance * tolerance
+    for face in faces:
+        if face.area < min_area:
+            continue
+        best, best_area = None, 0.0
+        for index in sorted(tree.query(face)):
+            area = face.intersection(geometries[index]).area
+            if area > best_area:
+                best, best_area = index, area
+        if best is not None and best_area > 0.5 * face.area:
+            parts[countries[best][0]].append(face)
+    result = {}
+    for name, faces_of in parts.items():
+        if faces_of:
+            merged = shapely.union_all(faces_of)
+            result[name] = shapely.make_valid(merged) if not merged.is_valid else merged
+    return result
+
+
+def _round_coords(coords, digits: int):
+    if coords and isinstance(coords[0], (int, float)):
+        return [round(float(c), digits) for c in coords]
+    return [_round_coords(c, digits) for c in coords]
+
+
+def _dedupe(points: list) -> list:
+    out = []
+    for point in points:
+        if not out or point != out[-1]:
+            out.append(point)
+    return out
+
+
+def geometry_json(geometry, digits: int) -> dict | None:
+    """GeoJSON geometry rounded to ``digits``, repeated points removed, collapsed parts dropped."""
+    if geometry is None or geometry.is_empty:
+        return None
+    polygons = _polygons(geometry)
+    if polygons:
+        out = []
+        for polygon in polygons:
+            rings = []
+            for ring in [polygon.exterior, *polygon.interiors]:
+                points = _dedupe(_round_coords(list(map(list, ring.coords)), digits))
+                if len(points) >= 4:
+                    rings.append(points)
+                elif not rings:
+                    break  # the exterior collapsed: drop the polygon
+            if rings:
+                out.append(rings)
+        if not out:
+            return None
+        if len(out) == 1:
+            return {"type": "Polygon", "coordinates": out[0]}
+        return {"type": "MultiPolygon", "coordinates": out}
+    lines = _lines(geometry)
+    if lines:
+        out = []
+        for line in lines:
+            points = _dedupe(_round_coords(list(map(list, line.coords)), digits))
+            if len(points) >= 2:
+                out.append(points)
+        if not out:
+            return None
+        if len(out) == 1:
+            return {"type": "LineString", "coordinates": out[0]}
+        return {"type": "MultiLineString", "coordinates": out}
+    if geometry.geom_type == "Point":
+        return {"type": "Point", "coordinates": _round_coords(list(geometry.coords[0]), digits)}
+    raise ValueError(f"unexpected geometry {geometry.geom_type}")
+
+
+def feature_collection(features: list[tuple[dict, object]], digits: int) -> dict:
+    out = []
+    for properties, geometry in features:
+        geo = geometry_json(geometry, digits)
+        if geo is not None:
+            out.append({"type": "Feature", "properties": properties, "geometry": geo})
+    return {"type": "FeatureCollection", "features": out}
+
+
+# --- layers -------------------------------------------------------------------------------
+
+
+def load_countries(source_dir: Path) -> list[tuple[str, object]]:
+    frame = _read(source_dir, "countries")
+    out = []
+    for name, geometry in zip(frame["name"], frame.geometry, strict=True):
+        clipped = _clip(shapely.make_valid(geometry), REGION_BOX)
+        if clipped is not None and _polygons(clipped):
+            out.append((str(name), MultiPolygon(_polygons(clipped))))
+    out.sort(key=lambda item: item[0])
+    return out
+
+
+def country_features(coverage: dict, bounds) -> list[tuple[dict, object]]:
+    features = []
+    for name in sorted(coverage):
+        geometry = _clip(coverage[name], bounds)
+        if geometry is not None and _polygons(geometry):
+            role = ROLES.get(name, "other")
+            features.append(({"name": name, "role": role}, MultiPolygon(_polygons(geometry))))
+    return features
+
+
+def border_features(source_dir: Path, bounds, tolerance: float) -> list[tuple[dict, object]]:
+    frame = _read(source_dir, "boundary_lines")
+    features = []
+    for featurecla, geometry in zip(frame["featurecla"], frame.geometry, strict=True):
+        kind = BORDER_KINDS.get(str(featurecla))
+        if kind is None:
+            continue
+        clipped = _clip(geometry, bounds)
+        if clipped is None:
+            continue
+        simplified = clipped.simplify(tolerance, preserve_topology=True)
+        properties = {} if kind == "international" else {"kind": kind}
+        features.append((properties, simplified))
+    return features
+
+
+def _merged_by_name(frame: gpd.GeoDataFrame, name_column: str = "name") -> list[tuple]:
+    groups: dict[str | None, list] = {}
+    for name, geometry in zip(frame[name_column], frame.geometry, strict=True):
+        groups.setdefault(_text(name), []).append(geometry)
+    out = []
+    for name in sorted(groups, key=lambda n: (n is None, n or "")):
+        merged = shapely.union_all(groups[name])
+        out.append((name, merged))
+    return out
+
+
+def river_features(
+    source_dir: Path, bounds, tolerance: float, regional: bool
+) -> list[tuple[dict, object]]:
+    frame = _read(source_dir, "rivers")
+    if regional:
+        close = box(*CLOSE_BOX)
+        keep = (frame["scalerank"] <= REGIONAL_RIVER_MAX_SCALERANK) | frame.intersects(close)
+        frame = frame[keep]
+    features = []
+    for name, geometry in _merged_by_name(frame):
+        clipped = _clip(shapely.line_merge(geometry), bounds)
+        if clipped is None:
+            continue
+        simplified = clipped.simplify(tolerance, preserve_topology=True)
+        features.append(({"name": name, "major": name == MAJOR_RIVER}, simplified))
+    return features
+
+
+def lake_features(
+    source_dir: Path, bounds, tolerance: float, regional: bool
+) -> list[tuple[dict, object]]:
+    frame = _read(source_dir, "lakes")
+    if regional:
+        frame = frame[frame["scalerank"] <= REGIONAL_LAKE_MAX_SCALERANK]
+    features = []
+    for name, geometry in _merged_by_name(frame):
+        clipped = _clip(shapely.make_valid(geometry), bounds)
+        if clipped is None:
+            continue
+        simplified = clipped.simplify(tolerance, preserve_topology=True)
+        if simplified.area < tolerance * tolerance * 4:
+            continue
+        features.append(({"name": LAKE_NAMES.get(name, name)}, simplified))
+    return features
+
+
+def _inside(lon: float, lat: float, bounds) -> bool:
+    return bounds[0] <= lon <= bounds[2] and bounds[1] <= lat <= bounds[3]
+
+
+def _label(name: str, kind: str, min_zoom: int, rank: int, lon: float, lat: float) -> tuple:
+    properties = {"name": name, "kind": kind, "minZoom": int(min_zoom), "rank": int(rank)}
+    return properties, Point(lon, lat)
+
+
+def label_features(source_dir: Path, countries: list[tuple[str, object]]) -> list[tuple]:
+    labels = []
+
+    # Cities and capitals.
+    places = _read(source_dir, "populated_places")
+    names_seen = set()
+    for row in places.itertuples(index=False):
+        name = str(row.name)
+        lon, lat = PLACE_POSITIONS.get(name, (float(row.longitude), float(row.latitude)))
+        if not _inside(lon, lat, REGION_BOX):
+            continue
+        capital = row.featurecla == "Admin-0 capital"
+        in_close = _inside(lon, lat, CLOSE_BOX)
+        in_core = _inside(lon, lat, CORE_BOX)
+        wanted = (
+            capital
+            or in_core
+            or name in PLACE_OVERRIDES
+            or row.scalerank <= CITY_MAX_SCALERANK
+            or (in_close and row.scalerank <= CLOSE_CITY_MAX_SCALERANK)
+        )
+        if not wanted or row.featurecla == "Historic place":
+            continue
+        if name in PLACE_OVERRIDES:
+            min_zoom, rank = PLACE_OVERRIDES[name]
+        else:
+            base = 5 if capital else 7 if in_core else 6
+            min_zoom = max(base, min(9, int(-(-float(row.min_zoom) // 1))))
+            rank = int(row.scalerank)
+        kind = "capital" if capital else "city"
+        label = PLACE_NAMES.get(name, name)
+        names_seen.add(name)
+        labels.append(_label(label, kind, min_zoom, rank, lon, lat))
+    for label, lon, lat, kind, min_zoom, rank in EXTRA_PLACES:
+        if label not in names_seen:
+            labels.append(_label(label, kind, min_zoom, rank, lon, lat))
+    for capital in STORY_CAPITALS:
+        if capital not in names_seen:
+            raise SystemExit(f"capital {capital!r} missing from the populated places")
+    skipped = [c for c in STORY_CAPITALS_IF_INSIDE if c not in names_seen]
+    if skipped:
+        print(f"capitals outside the box, not labelled: {', '.join(skipped)}")
+
+    # Rivers: at the point of the line nearest to a hint.
+    rivers = _read(source_dir, "rivers")
+    for name, geometry in _merged_by_name(rivers):
+        if name not in RIVER_LABELS:
+            continue
+        label, hint_lon, hint_lat, min_zoom, rank = RIVER_LABELS[name]
+        point = nearest_points(geometry, Point(hint_lon, hint_lat))[0]
+        labels.append(_label(label, "river", min_zoom, rank, point.x, point.y))
+    found = {p["name"] for p, _ in labels if p["kind"] == "river"}
+    missing = {v[0] for v in RIVER_LABELS.values()} - found
+    if missing:
+        raise SystemExit(f"rivers missing: {sorted(missing)}")
+
+    # Lakes: at the pole of inaccessibility.
+    lakes = _read(source_dir, "lakes")
+    for name, geometry in _merged_by_name(lakes):
+        if name not in LAKE_LABELS:
+            continue
+        label, min_zoom, rank = LAKE_LABELS[name]
+        largest = max(_polygons(geometry), key=lambda p: p.area)
+        point = polylabel(largest, tolerance=0.001)
+        labels.append(_label(label, "lake", min_zoom, rank, point.x, point.y))
+    for label, lon, lat, min_zoom, rank in EXTRA_LAKE_LABELS:
+        labels.append(_label(label, "lake", min_zoom, rank, lon, lat))
+
+    # Peaks.
+    peaks = _read(source_dir, "elevation_points")
+    for name, geometry in zip(peaks["name"], peaks.geometry, strict=True):
+        name = _text(name)
+        if name in PEAK_LABELS:
+            label, min_zoom, rank = PEAK_LABELS[name]
+            labels.append(_label(label, "peak", min_zoom, rank, geometry.x, geometry.y))
+
+    # Countries: at the pole of inaccessibility of the largest part inside the box.
+    for name, geometry in countries:
+        if name in COUNTRY_LABEL_SKIP:
+            continue
+        largest = max(_polygons(geometry), key=lambda p: p.area)
+        if name in COUNTRY_LABEL_POSITIONS:
+            lon, lat = COUNTRY_LABEL_POSITIONS[name]
+        else:
+            point = polylabel(largest, tolerance=0.01)
+            lon, lat = point.x, point.y
+        default = (4, 2) if largest.area > 10 else (6, 3)
+        min_zoom, rank = COUNTRY_LABEL_ZOOM.get(name, default)
+        labels.append(_label(name, "country", min_zoom, rank, lon, lat))
+
+    labels.sort(key=lambda item: (item[0]["minZoom"], item[0]["rank"], item[0]["name"]))
+    return labels
+
+
+# --- build ----------------------------------------------------------------------------------
+
+
+def check_countries(collection: dict) -> None:
+    shapes = [
+        (f["properties"]["role"], f["properties"]["name"], shape(f["geometry"]))
+        for f in collection["features"]
+    ]
+    for place, ((lon, lat), role) in CHECKS.items():
+        point = Point(lon, lat)
+        hits = [r for r, _, shape in shapes if shape.covers(point)]
+        if hits != [role]:
+            raise SystemExit(f"{place} should be in {role}, found {hits}")
+
+
+def build_band(band: dict, source_dir: Path, coverage: dict, bounds) -> dict:
+    tolerance, digits = band["tolerance"], band["digits"]
+    regional = band["name"] == "regional"
+    return {
+        "name": band["name"],
+        "minZoom": band["minZoom"],
+        "maxZoom": band["maxZoom"],
+        "countries": feature_collection(country_features(coverage, bounds), digits),
+        "borders": feature_collection(border_features(source_dir, bounds, tolerance), digits),
+        "rivers": feature_collection(
+            river_features(source_dir, bounds, tolerance, regional), digits
+        ),
+        "lakes": feature_collection(lake_features(source_dir, bounds, tolerance, regional), digits),
+    }
+
+
+def _dumps(value) -> str:
+    return json.dumps(value, ensure_ascii=True, separators=(",", ":"), allow_nan=False)
+
+
+README = f"""# Offline basemap
+
+`basemap.js` is a plain script (no modules) that sets `window.ARAZ_BASEMAP`: two zoom bands
+("regional", zoom {REGIONAL["minZoom"]}–{REGIONAL["maxZoom"]}, the whole box lon 24–76, lat
+20–60, simplified to {REGIONAL["tolerance"]}° and rounded to {REGIONAL["digits"]} decimals;
+"close", zoom {CLOSE["minZoom"]}–{CLOSE["maxZoom"]}, clipped to lon 38–53, lat 34–44 around
+the South Caucasus and north-west Iran, simplified to {CLOSE["tolerance"]}° and rounded to
+{CLOSE["digits"]} decimals), each with GeoJSON `countries` (land, with `name` and `role`
+iran/azerbaijan/armenia/other; the sea, the Caspian included, is the page background),
+`borders`, `rivers` (`major` is true for the Araz) and `lakes`, plus `labels` (points with
+`name`, `kind`, `minZoom`, `rank`); `countries.geojson` holds the countries at close-band
+detail over the whole box for point-in-polygon lookups with shapely. Both are generated, do
+not edit them: rebuild with `python packaging/build_basemap.py [NE_DIR]` (NE_DIR defaults to
+`../shared/data/naturalearth` relative to the repository root, falling back to
+`/work/shared/data/naturalearth`). The data is from Natural Earth (public domain): "Made
+with Natural Earth".
+"""
+
+
+def build(source_dir: Path, output_dir: Path) -> dict[str, int]:
+    countries = load_countries(source_dir)
+    coverage_close = simplify_coverage(countries, CLOSE["tolerance"])
+    coverage_regional = simplify_coverage(countries, REGIONAL["tolerance"])
+
+    countries_fc = feature_collection(country_features(coverage_close, REGION_BOX), CLOSE["digits"])
+    check_countries(countries_fc)
+
+    basemap = {
+        "version": VERSION,
+        "attribution": ATTRIBUTION,
+        "bands": [
+            build_band(REGIONAL, source_dir, coverage_regional, REGION_BOX),
+            build_band(CLOSE, source_dir, coverage_close, CLOSE_BOX),
+        ],
+        "labels": feature_collection(label_features(source_dir, countries), 5),
+    }
+
+    output_dir.mkdir(parents=True, exist_ok=True)
+    files = {
+        "basemap.js": f"window.ARAZ_BASEMAP = {_dumps(basemap)};\n",
+        "countries.geojson": _dumps(countries_fc) + "\n",
+        "README.md": README,
+    }
+    sizes = {}
+    for name, text in files.items():
+        path = output_dir / name
+        path.write_text(text, encoding="utf-8", newline="\n")
+        sizes[name] = path.stat().st_size
+    return sizes
+
+
+def _source_dir(argv: list[str]) -> Path:
+    if argv:
+        return Path(argv[0])
+    for candidate in DEFAULT_SOURCE_DIRS:
+        if (candidate / "ne_10m_countries_region.geojson").exists():
+            return candidate
+    raise SystemExit(f"no Natural Earth extracts in {', '.join(map(str, DEFAULT_SOURCE_DIRS))}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    source_dir = _source_dir(argv)
+    sizes = build(source_dir, OUTPUT_DIR)
+    for name, size in sizes.items():
+        print(f"{OUTPUT_DIR.relative_to(REPO_ROOT) / name}: {size:,} bytes")
+    print(f"total: {sum(sizes.values()):,} bytes")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
