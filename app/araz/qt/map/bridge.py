@@ -1,0 +1,38 @@
+"""The one QObject the map page sees through QWebChannel.
+
+Python → page: the :attr:`MapBridge.command` signal carries one JSON string per call
+(``{"op": ..., "seq": ...}``); the page applies it and answers :meth:`rendered` with the
+same ``seq`` once it is drawn.  Page → Python: the slots below, JSON primitives only.
+The bridge holds no state; :class:`araz.qt.map.view.MapView` does.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, Signal, Slot
+
+
+class MapBridge(QObject):
+    """Published on the channel as ``bridge``."""
+
+    command = Signal(str)  # Python -> page: one JSON-encoded call
+
+    page_ready = Signal()  # page loaded and basemap drawn
+    page_clicked = Signal(str)  # event id
+    page_hovered = Signal(str)  # event id, "" when the mouse left the markers
+    page_rendered = Signal(int)  # sequence number of a command now drawn
+
+    @Slot()
+    def ready(self) -> None:
+        self.page_ready.emit()
+
+    @Slot(str)
+    def clicked(self, event_id: str) -> None:
+        self.page_clicked.emit(str(event_id))
+
+    @Slot(str)
+    def hovered(self, event_id: str) -> None:
+        self.page_hovered.emit(str(event_id))
+
+    @Slot(int)
+    def rendered(self, seq: int) -> None:
+        self.page_rendered.emit(int(seq))

@@ -1,0 +1,310 @@
+"""``MapView``: the Leaflet map page in a hardened QWebEngineView, driven from Python.
+
+The page (``resources/web/map.html``) is dumb: it draws what it is told and reports
+clicks and hovers.  ``MapView`` keeps the state that matters (event ids and their order,
+the last visibility mask, the selection) and numbers every call; the page acknowledges
+each number through :attr:`MapView.rendered` once the call is drawn.  Calls made before
+the page reported ready are queued and replayed in order.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import logging
+import math
+import re
+from collections.abc import Iterable
+from typing import Any
+
+import numpy as np
+import shiboken6
+from PySide6.QtCore import QCoreApplication, Qt, QUrl, Signal
+from PySide6.QtWebChannel import QWebChannel
+from PySide6.QtWebEngineCore import (
+    QWebEnginePage,
+    QWebEngineProfile,
+    QWebEngineSettings,
+)
+from PySide6.QtWebEngineWidgets import QWebEngineView
+from PySide6.QtWidgets import QVBoxLayout, QWidget
+
+from araz.qt.map.bridge import MapBridge
+from araz.qt.map.interceptor import BlockingInterceptor
+from araz.qt.map.scheme import HOST, PAGE_URL, SCHEME, ArazSchemeHandler
+
+log = logging.getLogger(__name__)
+
+#: The first view: Tehran, Baku, Kafan, the Araz and Shusha ([[south, west], [north, east]]).
+DEFAULT_BOUNDS = ((35.3, 44.5), (41.0, 51.8))
+
+_COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
+_FALLBACK_COLOR = "#808080"
+
+_profile: QWebEngineProfile | None = None
+
+
+def shared_profile() -> QWebEngineProfile:
+    """One off-the-record profile for every map, serving ``araz:`` (owned by the app)."""
+    global _profile
+    if _profile is None or not shiboken6.isValid(_profile):
+        profile = QWebEngineProfile(QCoreApplication.instance())  # no name: off the record
+        profile.setHttpCacheType(QWebEngineProfile.HttpCacheType.MemoryHttpCache)
+        profile.setPersistentCookiesPolicy(
+            QWebEngineProfile.PersistentCookiesPolicy.NoPersistentCookies
+        )
+        profile.setSpellCheckEnabled(False)
+        profile.installUrlSchemeHandler(SCHEME.encode(), ArazSchemeHandler(profile))
+        _profile = profile
+    return _profile
+
+
+class HardenedPage(QWebEnginePage):
+    """A page that stays on ``araz:``, opens no windows, reads no files, shows no dialogs."""
+
+    def __init__(self, profile: QWebEngineProfile, parent: QWidget | None = None) -> None:
+        super().__init__(profile, parent)
+        self.alerts: list[str] = []  # JavaScript alert() texts, swallowed (tests look here)
+        attr = QWebEngineSettings.WebAttribute
+        settings = self.settings()
+        for name, value in (
+            (attr.LocalContentCanAccessFileUrls, False),
+            (attr.LocalContentCanAccessRemoteUrls, False),
+            (attr.JavascriptCanOpenWindows, False),
+            (attr.JavascriptCanAccessClipboard, False),
+            (attr.JavascriptCanPaste, False),
+            (attr.AllowRunningInsecureContent, False),
+            (attr.AllowGeolocationOnInsecureOrigins, False),
+            (attr.PluginsEnabled, False),
+            (attr.PdfViewerEnabled, False),
+            (attr.NavigateOnDropEnabled, False),
+            (attr.DnsPrefetchEnabled, False),
+            (attr.FocusOnNavigationEnabled, False),
+            (attr.JavascriptEnabled, True),
+        ):
+            settings.setAttribute(name, value)
+        self.setBackgroundColor(Qt.GlobalColor.transparent)
+        if hasattr(self, "permissionRequested"):  # Qt >= 6.8
+            self.permissionRequested.connect(lambda permission: permission.deny())
+
+    def acceptNavigationRequest(self, url: QUrl, kind, is_main_frame: bool) -> bool:
+        allowed = url.scheme() == SCHEME and url.host() == HOST
+        if not allowed:
+            log.warning("araz: refused navigation to %s", url.toString())
+        return allowed
+
+    def createWindow(self, kind):
+        log.warning("araz: refused to open a window")
+        return None
+
+    def javaScriptAlert(self, origin: QUrl, message: str) -> None:
+        log.warning("araz: page alert swallowed: %r", message)
+        self.alerts.append(message)
+
+    def javaScriptConfirm(self, origin: QUrl, message: str) -> bool:
+        self.alerts.append(message)
+        return False
+
+    def javaScriptPrompt(self, origin: QUrl, message: str, default: str):
+        self.alerts.append(message)
+        return False, ""
+
+    def javaScriptConsoleMessage(self, level, message: str, line: int, source: str) -> None:
+        level_name = getattr(level, "name", str(level))
+        if "Error" in level_name:
+            log.error("araz page: %s (%s:%d)", message, source, line)
+        elif "Warning" in level_name:
+            log.warning("araz page: %s (%s:%d)", message, source, line)
+        else:
+            log.debug("araz page: %s (%s:%d)", message, source, line)
+
+
+def _clean_color(value: Any) -> str:
+    return value if isinstance(value, str) and _COLOR.match(value) else _FALLBACK_COLOR
+
+
+def _coord(value: Any) -> float | None:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return number if math.isfinite(number) else None
+
+
+class MapView(QWidget):
+    """The map of events.  See the module docstring; every call returns its sequence number."""
+
+    clicked = Signal(str)  # event id the user clicked
+    hovered = Signal(str)  # event id under the mouse, "" when none
+    ready = Signal()  # page loaded and basemap drawn
+    rendered = Signal(int)  # sequence number of a Python -> JS call that is now drawn
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._ready = False
+        self._seq = 0
+        self._pending: list[str] = []
+        self._ids: list[str] = []
+        self._index: dict[str, int] = {}
+        self._lat = np.zeros(0)
+        self._lon = np.zeros(0)
+        self._to: dict[int, tuple[float, float]] = {}
+        self._state: dict[str, tuple[int, dict[str, Any]]] = {}  # op -> last call, for a reload
+
+        self._view = QWebEngineView(self)
+        self._view.setContextMenuPolicy(Qt.ContextMenuPolicy.NoContextMenu)
+        self._page = HardenedPage(shared_profile(), self._view)
+        self._interceptor = BlockingInterceptor(self._page)
+        self._page.setUrlRequestInterceptor(self._interceptor)
+        self._bridge = MapBridge(self)
+        self._channel = QWebChannel(self._page)
+        self._channel.registerObject("bridge", self._bridge)
+        self._page.setWebChannel(self._channel)
+        self._view.setPage(self._page)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self._view)
+
+        self._bridge.page_ready.connect(self._on_page_ready)
+        self._bridge.page_clicked.connect(self.clicked)
+        self._bridge.page_hovered.connect(self.hovered)
+        self._bridge.page_rendered.connect(self.rendered)
+        self._page.loadStarted.connect(self._on_load_started)
+        self._page.renderProcessTerminated.connect(self._on_render_process_terminated)
+        self._view.load(QUrl(PAGE_URL))
+
+    # --- public API -------------------------------------------------------------------
+
+    def set_events(self, events: list[dict]) -> int:
+        """Replace the events (all shown, none selected).  Text is escaped by the page."""
+        ids: list[str] = []
+        lat: list[float] = []
+        lon: list[float] = []
+        titles: list[str] = []
+        dates: list[str] = []
+        actors: list[str] = []
+        colors: list[int] = []
+        palette: dict[str, int] = {}
+        to: list[list[float]] = []
+        line: list[int] = []
+        index: dict[str, int] = {}
+        for event in events:
+            event_id = str(event.get("id", ""))
+            la, lo = _coord(event.get("lat")), _coord(event.get("lon"))
+            if not event_id or la is None or lo is None or event_id in index:
+                log.warning("araz: map skips event %r (no id, no place or a duplicate)", event_id)
+                continue
+            i = len(ids)
+            index[event_id] = i
+            ids.append(event_id)
+            lat.append(la)
+            lon.append(lo)
+            titles.append(str(event.get("title", "")))
+            dates.append(str(event.get("date", "")))
+            actors.append(str(event.get("actors", "")))
+            colors.append(palette.setdefault(_clean_color(event.get("color")), len(palette)))
+            target = event.get("to")
+            if isinstance(target, dict):
+                tla, tlo = _coord(target.get("lat")), _coord(target.get("lon"))
+                if tla is not None and tlo is not None:
+                    to.append([i, tla, tlo])
+            if event.get("line"):
+                line.append(i)
+        self._ids, self._index = ids, index
+        self._lat, self._lon = np.array(lat, dtype=float), np.array(lon, dtype=float)
+        self._to = {int(t[0]): (t[1], t[2]) for t in to}
+        for op in ("show", "select", "highlight"):
+            self._state.pop(op, None)
+        payload = {
+            "ids": ids,
+            "lat": lat,
+            "lon": lon,
+            "title": titles,
+            "date": dates,
+            "actors": actors,
+            "color": colors,
+            "palette": list(palette),
+            "to": to,
+            "line": line,
+        }
+        return self._call("events", payload)
+
+    def show_ids(self, ids: Iterable[str]) -> int:
+        """Show only these events (unknown ids are ignored); returns the call's number."""
+        n = len(self._ids)
+        mask = np.zeros(n, dtype=bool)
+        index = self._index
+        found = [index[i] for i in ids if i in index]
+        if found:
+            mask[np.fromiter(found, dtype=np.intp, count=len(found))] = True
+        packed = np.packbits(mask, bitorder="little").tobytes()
+        return self._call("show", {"n": n, "mask": base64.b64encode(packed).decode("ascii")})
+
+    def select(self, id: str | None) -> int:
+        """Fly to the event, draw it selected and open its popup; None clears."""
+        return self._call("select", {"i": self._index.get(id, -1) if id is not None else -1})
+
+    def highlight(self, id: str | None) -> int:
+        """Hover highlight coming from another view; None clears."""
+        return self._call("highlight", {"i": self._index.get(id, -1) if id is not None else -1})
+
+    def fit(self, ids: Iterable[str] | None = None) -> int:
+        """Fit these events in view (None, or no known id: the default view)."""
+        bounds: Any = [list(DEFAULT_BOUNDS[0]), list(DEFAULT_BOUNDS[1])]
+        if ids is not None:
+            found = [self._index[i] for i in ids if i in self._index]
+            if found:
+                lats = list(self._lat[found])
+                lons = list(self._lon[found])
+                for i in found:
+                    if i in self._to:
+                        lats.append(self._to[i][0])
+                        lons.append(self._to[i][1])
+                south, north = min(lats), max(lats)
+                west, east = min(lons), max(lons)
+                pad = 0.2 if (north - south) < 0.2 and (east - west) < 0.2 else 0.0
+                bounds = [[south - pad, west - pad], [north + pad, east + pad]]
+        return self._call("fit", {"bounds": bounds})
+
+    def is_ready(self) -> bool:
+        return self._ready
+
+    def blocked_requests(self) -> list[str]:
+        """URLs the page tried to reach outside ``araz:``/``data:``/``blob:`` (all blocked)."""
+        return self._interceptor.blocked()
+
+    def web_view(self) -> QWebEngineView:
+        return self._view
+
+    # --- plumbing ---------------------------------------------------------------------
+
+    def _call(self, op: str, payload: dict[str, Any]) -> int:
+        self._seq += 1
+        seq = self._seq
+        payload = {"op": op, "seq": seq, **payload}
+        self._state[op] = (seq, payload)
+        text = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
+        if self._ready:
+            self._bridge.command.emit(text)
+        else:
+            self._pending.append(text)
+        return seq
+
+    def _on_page_ready(self) -> None:
+        self._ready = True
+        pending, self._pending = self._pending, []
+        for text in pending:
+            self._bridge.command.emit(text)
+        self.ready.emit()
+
+    def _on_load_started(self) -> None:
+        self._ready = False
+
+    def _on_render_process_terminated(self, status, exit_code: int) -> None:
+        """The page died: reload it and replay the last state (events, filter, selection)."""
+        log.error("araz: map page renderer ended (%s, %s); reloading", status, exit_code)
+        self._ready = False
+        calls = sorted(self._state.values(), key=lambda item: item[0])
+        self._pending = [json.dumps(p, ensure_ascii=False, separators=(",", ":")) for _, p in calls]
+        self._view.load(QUrl(PAGE_URL))

@@ -1,0 +1,476 @@
+/* Araz map: the events layer.
+ *
+ * One Leaflet layer of our own, drawing every event on a single canvas from typed
+ * arrays: pre-projected world coordinates (0..1 Web Mercator), colours, a visibility
+ * mask.  Few visible markers are drawn as anti-aliased circles; many are stamped into
+ * an ImageData buffer.  Several events at one place are spread out on rings around the
+ * place (up to SPREAD_MAX), beyond that drawn as one cluster disc with a count.  After
+ * each draw a spatial grid of the drawn markers answers hover and click hit tests.
+ *
+ * The layer knows nothing of the bridge: map.js feeds it and asks it for hits.
+ */
+(function () {
+  "use strict";
+
+  var RADIUS = 5;          // marker radius, CSS px
+  var RING_GAP = 2 * RADIUS + 3;
+  var SPREAD_MAX = 61;     // 1 + 6 + 12 + 18 + 24: four rings around the place
+  var STAMP_ABOVE = 3000;  // more visible markers than this: stamp pixels instead of arcs
+  var CELL = 32;           // hit-test grid cell, px
+  var OUTLINE = "rgba(40, 40, 40, 0.85)";
+
+  // Ring layout: slot 0 at the place, ring j holds 6*j slots at radius j*RING_GAP.
+  var SLOT_X = new Float32Array(SPREAD_MAX);
+  var SLOT_Y = new Float32Array(SPREAD_MAX);
+  (function () {
+    var k = 1;
+    for (var ring = 1; k < SPREAD_MAX; ring++) {
+      var n = 6 * ring;
+      for (var s = 0; s < n && k < SPREAD_MAX; s++, k++) {
+        var a = -Math.PI / 2 + (2 * Math.PI * s) / n + (ring % 2 ? 0 : Math.PI / n);
+        SLOT_X[k] = Math.cos(a) * ring * RING_GAP;
+        SLOT_Y[k] = Math.sin(a) * ring * RING_GAP;
+      }
+    }
+  })();
+
+  function worldX(lon) {
+    return lon / 360 + 0.5;
+  }
+
+  function worldY(lat) {
+    var max = 85.0511287798;
+    var phi = (Math.max(Math.min(lat, max), -max) * Math.PI) / 180;
+    return 0.5 - Math.log(Math.tan(Math.PI / 4 + phi / 2)) / (2 * Math.PI);
+  }
+
+  function parseColor(hex) {
+    var m = /^#([0-9a-fA-F]{6})$/.exec(hex || "");
+    var v = m ? parseInt(m[1], 16) : 0x808080;
+    return [(v >> 16) & 255, (v >> 8) & 255, v & 255];
+  }
+
+  var EventLayer = L.Renderer.extend({
+    options: { padding: 0.1, pane: "events" },
+
+    initialize: function (options) {
+      L.Renderer.prototype.initialize.call(this, options);
+      this.setEvents({ ids: [], lat: [], lon: [], color: [], palette: [] });
+      this.selected = -1;
+      this.hovered = -1;
+    },
+
+    /* Replace all events.  d is the columnar payload sent by Python. */
+    setEvents: function (d) {
+      var n = d.ids.length;
+      this.n = n;
+      this.ids = d.ids;
+      this.title = d.title || [];
+      this.date = d.date || [];
+      this.actors = d.actors || [];
+      this.wx = new Float64Array(n);
+      this.wy = new Float64Array(n);
+      this.colorIndex = new Uint16Array(n);
+      this.visible = new Uint8Array(n).fill(1);
+      this.sx = new Float32Array(n); // drawn position, canvas px (valid when drawn[i])
+      this.sy = new Float32Array(n);
+      this.drawn = new Uint8Array(n); // 0 not drawn, 1 marker, 2 cluster representative
+      this.clusterSize = new Uint32Array(n);
+      var groups = Object.create(null);
+      this.group = new Int32Array(n);
+      var ngroups = 0;
+      for (var i = 0; i < n; i++) {
+        this.wx[i] = worldX(d.lon[i]);
+        this.wy[i] = worldY(d.lat[i]);
+        this.colorIndex[i] = d.color[i] || 0;
+        var key = d.lat[i].toFixed(4) + "," + d.lon[i].toFixed(4);
+        var g = groups[key];
+        if (g === undefined) g = groups[key] = ngroups++;
+        this.group[i] = g;
+      }
+      this.groupCount = new Uint32Array(ngroups);
+      this.groupRank = new Uint32Array(ngroups);
+      this.groupFirst = new Int32Array(ngroups);
+      this.lat = d.lat;
+      this.lon = d.lon;
+      this.palette = (d.palette || []).map(function (h) {
+        var rgb = parseColor(h);
+        return { css: "rgb(" + rgb.join(",") + ")", rgb: rgb };
+      });
+      if (!this.palette.length) this.palette.push({ css: "rgb(128,128,128)", rgb: [128, 128, 128] });
+      // ImageData is little-endian RGBA: pack as ABGR words.
+      this.packed = new Uint32Array(this.palette.length);
+      for (var p = 0; p < this.palette.length; p++) {
+        var c = this.palette[p].rgb;
+        this.packed[p] = ((255 << 24) | (c[2] << 16) | (c[1] << 8) | c[0]) >>> 0;
+      }
+      this.to = new Map(); // index -> [wx, wy]
+      (d.to || []).forEach(function (t) {
+        this.to.set(t[0], [worldX(t[2]), worldY(t[1])]);
+      }, this);
+      this.line = new Uint8Array(n);
+      (d.line || []).forEach(function (i) {
+        this.line[i] = 1;
+      }, this);
+      this.selected = -1;
+      this.hovered = -1;
+    },
+
+    /* Visibility from a base64 bitmask, little bit order (numpy packbits "little"). */
+    setMaskBase64: function (b64, count) {
+      var bin = atob(b64);
+      var vis = this.visible;
+      var n = Math.min(this.n, count === undefined ? this.n : count);
+      vis.fill(0);
+      for (var byte = 0, i = 0; i < n; byte++) {
+        var v = bin.charCodeAt(byte);
+        for (var bit = 0; bit < 8 && i < n; bit++, i++) vis[i] = (v >> bit) & 1;
+      }
+    },
+
+    colorOf: function (i) {
+      return this.palette[this.colorIndex[i]].css;
+    },
+
+    // --- Leaflet renderer plumbing (container positioning, zoom animation) ---
+
+    _initContainer: function () {
+      var c = (this._container = document.createElement("canvas"));
+      c.className = "araz-events";
+      this._ctx = c.getContext("2d");
+    },
+
+    _destroyContainer: function () {
+      L.DomUtil.remove(this._container);
+      delete this._ctx;
+      delete this._container;
+    },
+
+    _update: function () {
+      if (this._map._animatingZoom && this._bounds) return;
+      L.Renderer.prototype._update.call(this);
+      var b = this._bounds;
+      var size = b.getSize();
+      var m = window.devicePixelRatio || 1;
+      L.DomUtil.setPosition(this._container, b.min);
+      this._container.width = Math.round(m * size.x);
+      this._container.height = Math.round(m * size.y);
+      this._container.style.width = size.x + "px";
+      this._container.style.height = size.y + "px";
+      this._dpr = m;
+      this.draw();
+      this.fire("update");
+    },
+
+    /* Canvas position (CSS px) of a container point, for hit tests. */
+    canvasPoint: function (containerPoint) {
+      return this._map.containerPointToLayerPoint(containerPoint).subtract(this._bounds.min);
+    },
+
+    /* Draw offset (CSS px, from the event's place) of a drawn marker. */
+    drawOffset: function (i) {
+      if (!this.drawn[i] || !this._bounds) return L.point(0, 0);
+      var z = this._map.getZoom();
+      var scale = 256 * Math.pow(2, z);
+      var origin = this._map.getPixelOrigin();
+      var x = this.wx[i] * scale - origin.x - this._bounds.min.x;
+      var y = this.wy[i] * scale - origin.y - this._bounds.min.y;
+      return L.point(this.sx[i] - x, this.sy[i] - y);
+    },
+
+    // --- drawing ---
+
+    draw: function () {
+      if (!this._map || !this._bounds) return;
+      var size = this._bounds.getSize();
+      var z = this._map.getZoom();
+      var scale = 256 * Math.pow(2, z);
+      var origin = this._map.getPixelOrigin();
+      var ox = -origin.x - this._bounds.min.x;
+      var oy = -origin.y - this._bounds.min.y;
+      var n = this.n, vis = this.visible, group = this.group;
+      var gc = this.groupCount, gr = this.groupRank, gf = this.groupFirst;
+      var sx = this.sx, sy = this.sy, drawn = this.drawn;
+      gc.fill(0);
+      gr.fill(0);
+      drawn.fill(0);
+      var i, g;
+      for (i = 0; i < n; i++) {
+        if (vis[i] || i === this.selected) {
+          g = group[i];
+          if (gc[g]++ === 0) gf[g] = i;
+        }
+      }
+      var count = 0, margin = 4 * RING_GAP + RADIUS;
+      for (i = 0; i < n; i++) {
+        if (!(vis[i] || i === this.selected)) continue;
+        g = group[i];
+        var x = this.wx[i] * scale + ox, y = this.wy[i] * scale + oy;
+        if (x < -margin || y < -margin || x > size.x + margin || y > size.y + margin) continue;
+        var k = gr[g]++;
+        if (gc[g] > SPREAD_MAX) {
+          if (k > 0) continue;
+          drawn[i] = 2;
+          this.clusterSize[i] = gc[g];
+        } else {
+          drawn[i] = 1;
+          x += SLOT_X[k];
+          y += SLOT_Y[k];
+        }
+        sx[i] = x;
+        sy[i] = y;
+        count++;
+      }
+      this.drawnCount = count;
+      var ctx = this._ctx, dpr = this._dpr;
+      ctx.setTransform(1, 0, 0, 1, 0, 0);
+      ctx.clearRect(0, 0, this._container.width, this._container.height);
+      if (count > STAMP_ABOVE) {
+        this._stamp();
+        ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+        this._drawArrows(ctx, scale, ox, oy);
+      } else {
+        ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+        this._drawArrows(ctx, scale, ox, oy);
+        this._drawLegs(ctx, scale, ox, oy);
+        this._drawCircles(ctx);
+      }
+      this._drawClusters(ctx);
+      this._drawFocus(ctx, this.hovered, false);
+      this._drawFocus(ctx, this.selected, true);
+      this._buildGrid(size);
+    },
+
+    _drawArrows: function (ctx, scale, ox, oy) {
+      var self = this;
+      ctx.lineWidth = 2;
+      ctx.lineCap = "round";
+      this.to.forEach(function (t, i) {
+        if (!self.drawn[i]) return;
+        var x0 = self.sx[i], y0 = self.sy[i];
+        var x1 = t[0] * scale + ox, y1 = t[1] * scale + oy;
+        var dx = x1 - x0, dy = y1 - y0, len = Math.sqrt(dx * dx + dy * dy);
+        if (len < 2 * RADIUS) return;
+        var cx = (x0 + x1) / 2 - dy * 0.2, cy = (y0 + y1) / 2 + dx * 0.2;
+        ctx.strokeStyle = ctx.fillStyle = self.colorOf(i);
+        ctx.globalAlpha = i === self.selected || i === self.hovered ? 1 : 0.75;
+        ctx.beginPath();
+        ctx.moveTo(x0, y0);
+        ctx.quadraticCurveTo(cx, cy, x1, y1);
+        ctx.stroke();
+        var a = Math.atan2(y1 - cy, x1 - cx), h = 9;
+        ctx.beginPath();
+        ctx.moveTo(x1, y1);
+        ctx.lineTo(x1 - h * Math.cos(a - 0.4), y1 - h * Math.sin(a - 0.4));
+        ctx.lineTo(x1 - h * Math.cos(a + 0.4), y1 - h * Math.sin(a + 0.4));
+        ctx.closePath();
+        ctx.fill();
+      });
+      ctx.globalAlpha = 1;
+    },
+
+    _drawLegs: function (ctx, scale, ox, oy) {
+      ctx.strokeStyle = "rgba(60, 60, 60, 0.55)";
+      ctx.lineWidth = 1;
+      ctx.beginPath();
+      for (var i = 0; i < this.n; i++) {
+        if (this.drawn[i] !== 1 || this.groupCount[this.group[i]] < 2) continue;
+        var x = this.wx[i] * scale + ox, y = this.wy[i] * scale + oy;
+        if (x === this.sx[i] && y === this.sy[i]) continue;
+        ctx.moveTo(x, y);
+        ctx.lineTo(this.sx[i], this.sy[i]);
+      }
+      ctx.stroke();
+    },
+
+    _drawCircles: function (ctx) {
+      ctx.lineWidth = 1;
+      ctx.strokeStyle = OUTLINE;
+      for (var i = 0; i < this.n; i++) {
+        if (this.drawn[i] !== 1) continue;
+        ctx.fillStyle = this.colorOf(i);
+        ctx.beginPath();
+        ctx.arc(this.sx[i], this.sy[i], RADIUS, 0, 2 * Math.PI);
+        ctx.fill();
+        ctx.stroke();
+      }
+    },
+
+    _drawClusters: function (ctx) {
+      ctx.textAlign = "center";
+      ctx.textBaseline = "middle";
+      ctx.font = "bold 11px sans-serif";
+      for (var i = 0; i < this.n; i++) {
+        if (this.drawn[i] !== 2) continue;
+        var r = RADIUS + 8, x = this.sx[i], y = this.sy[i];
+        ctx.fillStyle = this.colorOf(i);
+        ctx.strokeStyle = "#ffffff";
+        ctx.lineWidth = 3;
+        ctx.beginPath();
+        ctx.arc(x, y, r, 0, 2 * Math.PI);
+        ctx.stroke();
+        ctx.fill();
+        ctx.lineWidth = 1;
+        ctx.strokeStyle = OUTLINE;
+        ctx.stroke();
+        ctx.fillStyle = "#ffffff";
+        ctx.strokeStyle = "rgba(0,0,0,0.6)";
+        ctx.lineWidth = 2.5;
+        var label = String(this.clusterSize[i]);
+        ctx.strokeText(label, x, y);
+        ctx.fillText(label, x, y);
+      }
+    },
+
+    _drawFocus: function (ctx, i, selected) {
+      if (i < 0 || i >= this.n || !this.drawn[i]) return;
+      var x = this.sx[i], y = this.sy[i];
+      var r = this.drawn[i] === 2 ? RADIUS + 8 : RADIUS;
+      if (selected) {
+        ctx.fillStyle = this.colorOf(i);
+        ctx.beginPath();
+        ctx.arc(x, y, r + 3, 0, 2 * Math.PI);
+        ctx.fill();
+        ctx.lineWidth = 3;
+        ctx.strokeStyle = "#ffffff";
+        ctx.stroke();
+        ctx.lineWidth = 1.5;
+        ctx.strokeStyle = "#1a1a1a";
+        ctx.beginPath();
+        ctx.arc(x, y, r + 4.5, 0, 2 * Math.PI);
+        ctx.stroke();
+      } else {
+        ctx.lineWidth = 2;
+        ctx.strokeStyle = "#1a1a1a";
+        ctx.beginPath();
+        ctx.arc(x, y, r + 3, 0, 2 * Math.PI);
+        ctx.stroke();
+      }
+    },
+
+    /* Many markers: write pixels directly, a precomputed disc with a 1 px outline. */
+    _stamp: function () {
+      var w = this._container.width, h = this._container.height, dpr = this._dpr;
+      if (!w || !h) return;
+      var img = this._ctx.createImageData(w, h);
+      var buf = new Uint32Array(img.data.buffer);
+      var R = Math.max(2, Math.round(RADIUS * dpr));
+      if (!this._disc || this._disc.R !== R || this._disc.w !== w) this._disc = makeDisc(R, w);
+      var disc = this._disc, fill = disc.fill, edge = disc.edge;
+      var fdx = disc.fdx, fdy = disc.fdy, edx = disc.edx, edy = disc.edy;
+      var outline = ((215 << 24) | (40 << 16) | (40 << 8) | 40) >>> 0;
+      var packed = this.packed, ci = this.colorIndex, k, p;
+      for (var i = 0; i < this.n; i++) {
+        if (this.drawn[i] !== 1) continue;
+        var cx = Math.round(this.sx[i] * dpr), cy = Math.round(this.sy[i] * dpr);
+        var col = packed[ci[i]];
+        if (cx > R && cy > R && cx < w - R - 1 && cy < h - R - 1) {
+          var base = cy * w + cx;
+          for (k = 0; k < edge.length; k++) buf[base + edge[k]] = outline;
+          for (k = 0; k < fill.length; k++) buf[base + fill[k]] = col;
+        } else {
+          for (k = 0; k < edx.length; k++) {
+            p = px(cx + edx[k], cy + edy[k], w, h);
+            if (p >= 0) buf[p] = outline;
+          }
+          for (k = 0; k < fdx.length; k++) {
+            p = px(cx + fdx[k], cy + fdy[k], w, h);
+            if (p >= 0) buf[p] = col;
+          }
+        }
+      }
+      this._ctx.putImageData(img, 0, 0);
+    },
+
+    // --- hit testing ---
+
+    _buildGrid: function (size) {
+      var cols = Math.max(1, Math.ceil(size.x / CELL)), rows = Math.max(1, Math.ceil(size.y / CELL));
+      var start = new Int32Array(cols * rows + 1);
+      var cellOf = new Int32Array(this.drawnCount);
+      var which = new Int32Array(this.drawnCount);
+      var m = 0, i, c;
+      for (i = 0; i < this.n; i++) {
+        if (!this.drawn[i]) continue;
+        var cx = Math.floor(this.sx[i] / CELL), cy = Math.floor(this.sy[i] / CELL);
+        if (cx < 0 || cy < 0 || cx >= cols || cy >= rows) continue;
+        c = cy * cols + cx;
+        cellOf[m] = c;
+        which[m++] = i;
+        start[c + 1]++;
+      }
+      for (c = 0; c < cols * rows; c++) start[c + 1] += start[c];
+      var fillAt = start.slice(0, cols * rows);
+      var items = new Int32Array(m);
+      for (var j = 0; j < m; j++) items[fillAt[cellOf[j]]++] = which[j];
+      this._grid = { cols: cols, rows: rows, start: start, items: items };
+    },
+
+    /* Index of the marker under a container point, or -1. */
+    hitTest: function (containerPoint) {
+      var grid = this._grid;
+      if (!grid || !this._bounds || this._map._animatingZoom) return -1;
+      var p = this.canvasPoint(containerPoint);
+      var gx = Math.floor(p.x / CELL), gy = Math.floor(p.y / CELL);
+      var best = -1, bestD = Infinity;
+      for (var y = gy - 1; y <= gy + 1; y++) {
+        if (y < 0 || y >= grid.rows) continue;
+        for (var x = gx - 1; x <= gx + 1; x++) {
+          if (x < 0 || x >= grid.cols) continue;
+          var c = y * grid.cols + x;
+          for (var k = grid.start[c]; k < grid.start[c + 1]; k++) {
+            var i = grid.items[k];
+            var r = (this.drawn[i] === 2 ? RADIUS + 8 : RADIUS) + (i === this.selected ? 5 : 2);
+            var dx = this.sx[i] - p.x, dy = this.sy[i] - p.y, d = dx * dx + dy * dy;
+            if (d > r * r) continue;
+            var score = i === this.selected ? -1 : d;
+            if (score < bestD || (score === bestD && i > best)) {
+              best = i;
+              bestD = score;
+            }
+          }
+        }
+      }
+      return best;
+    },
+
+    /* Indices of the visible events in the same place as i (for a cluster's popup). */
+    groupMembers: function (i, limit) {
+      var out = [], g = this.group[i];
+      for (var j = 0; j < this.n && out.length < limit; j++) {
+        if (this.group[j] === g && this.visible[j]) out.push(j);
+      }
+      return out;
+    },
+  });
+
+  function px(x, y, w, h) {
+    return x < 0 || y < 0 || x >= w || y >= h ? -1 : y * w + x;
+  }
+
+  function makeDisc(R, w) {
+    var fdx = [], fdy = [], edx = [], edy = [], fill = [], edge = [];
+    for (var dy = -R - 1; dy <= R + 1; dy++) {
+      for (var dx = -R - 1; dx <= R + 1; dx++) {
+        var d = Math.sqrt(dx * dx + dy * dy);
+        if (d <= R - 0.5) {
+          fdx.push(dx);
+          fdy.push(dy);
+          fill.push(dy * w + dx);
+        } else if (d <= R + 0.6) {
+          edx.push(dx);
+          edy.push(dy);
+          edge.push(dy * w + dx);
+        }
+      }
+    }
+    return {
+      R: R, w: w, fill: Int32Array.from(fill), edge: Int32Array.from(edge),
+      fdx: fdx, fdy: fdy, edx: edx, edy: edy,
+    };
+  }
+
+  window.araz = window.araz || {};
+  window.araz.EventLayer = EventLayer;
+  window.araz.RADIUS = RADIUS;
+})();

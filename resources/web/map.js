@@ -1,0 +1,309 @@
+/* Araz map: the page.  It renders what Python says and reports gestures; no app state.
+ *
+ * Python -> page: bridge.command(json) with {op, seq, ...}; ops: events, show, select,
+ * highlight, fit.  Commands are applied at once, drawn together in the next frame, then
+ * each is acknowledged with bridge.rendered(seq).
+ * Page -> Python: bridge.ready(), bridge.clicked(id), bridge.hovered(id or "").
+ */
+(function () {
+  "use strict";
+
+  var DEFAULT_BOUNDS = [[35.3, 44.5], [41.0, 51.8]];
+  var ATTRIBUTION = "Made with Natural Earth";
+
+  var map = L.map("map", {
+    zoomSnap: 0.25,
+    zoomDelta: 0.5,
+    minZoom: 3,
+    maxZoom: 13,
+    worldCopyJump: false,
+    attributionControl: true,
+    zoomControl: true,
+  });
+  map.attributionControl.setPrefix(false);
+  map.attributionControl.addAttribution(ATTRIBUTION);
+  L.control.scale({ imperial: false, maxWidth: 140, position: "bottomleft" }).addTo(map);
+
+  [["basemap", 200], ["riverHighlight", 300], ["labels", 420], ["events", 450]].forEach(function (p) {
+    var pane = map.createPane(p[0]);
+    pane.style.zIndex = String(p[1]);
+    if (p[0] !== "events") pane.style.pointerEvents = "none";
+  });
+
+  var data = window.ARAZ_BASEMAP || null;
+  if (!data) console.warn("araz: no basemap (resources/basemap/basemap.js missing)");
+  var basemap = new window.araz.Basemap(map, data);
+  var events = new window.araz.EventLayer();
+  map.fitBounds(DEFAULT_BOUNDS);
+  basemap.update();
+  events.addTo(map);
+
+  var bridge = null;
+  var state = { selected: -1, hovered: -1, pointer: -1, popupFor: -1 };
+
+  // --- text (always textContent: event text is untrusted) ---
+
+  function card(i) {
+    var root = document.createElement("div");
+    root.className = "araz-card";
+    var title = document.createElement("div");
+    title.className = "araz-title";
+    title.textContent = String(events.title[i] || events.ids[i]);
+    var date = document.createElement("div");
+    date.className = "araz-date";
+    date.textContent = String(events.date[i] || "");
+    var actors = document.createElement("div");
+    actors.className = "araz-actors";
+    actors.textContent = String(events.actors[i] || "");
+    var swatch = document.createElement("span");
+    swatch.className = "araz-swatch";
+    swatch.style.backgroundColor = events.colorOf(i);
+    date.insertBefore(swatch, date.firstChild);
+    root.appendChild(title);
+    root.appendChild(date);
+    if (actors.textContent) root.appendChild(actors);
+    return root;
+  }
+
+  function clusterCard(i) {
+    var root = document.createElement("div");
+    root.className = "araz-card araz-cluster";
+    var head = document.createElement("div");
+    head.className = "araz-title";
+    head.textContent = events.clusterSize[i] + " events here";
+    root.appendChild(head);
+    var list = document.createElement("ul");
+    events.groupMembers(i, 15).forEach(function (j) {
+      var item = document.createElement("li");
+      item.textContent = String(events.title[j] || events.ids[j]);
+      item.addEventListener("click", function () {
+        if (bridge) bridge.clicked(events.ids[j]);
+      });
+      list.appendChild(item);
+    });
+    root.appendChild(list);
+    return root;
+  }
+
+  // --- tooltip (hover) and popup (select / click) ---
+
+  var tooltip = document.createElement("div");
+  tooltip.className = "araz-tooltip";
+  tooltip.hidden = true;
+  map.getContainer().appendChild(tooltip);
+
+  function showTooltip(i, containerPoint) {
+    if (i < 0) {
+      tooltip.hidden = true;
+      return;
+    }
+    tooltip.replaceChildren(events.drawn[i] === 2 ? clusterSummary(i) : card(i));
+    tooltip.hidden = false;
+    var size = map.getSize();
+    var x = Math.min(containerPoint.x + 14, size.x - tooltip.offsetWidth - 4);
+    var y = containerPoint.y + 14;
+    if (y + tooltip.offsetHeight > size.y - 4) y = containerPoint.y - tooltip.offsetHeight - 10;
+    tooltip.style.left = Math.max(4, x) + "px";
+    tooltip.style.top = Math.max(4, y) + "px";
+  }
+
+  function clusterSummary(i) {
+    var el = document.createElement("div");
+    el.className = "araz-card";
+    el.textContent = events.clusterSize[i] + " events here (click to list)";
+    return el;
+  }
+
+  var popup = L.popup({ autoPan: true, maxWidth: 320, className: "araz-popup" });
+  popup.on("remove", function () {
+    state.popupFor = -1;
+  });
+
+  function openPopup(i, autoPan) {
+    if (i < 0 || i >= events.n) return;
+    var off = events.drawOffset(i);
+    var r = window.araz.RADIUS + (events.drawn[i] === 2 ? 8 : 3);
+    popup.options.offset = L.point(off.x, off.y - r + 7);
+    popup.options.autoPan = autoPan;
+    popup.setLatLng([events.lat[i], events.lon[i]]);
+    popup.setContent(events.drawn[i] === 2 ? clusterCard(i) : card(i));
+    state.popupFor = i;
+    popup.openOn(map);
+  }
+
+  // --- river highlight for events placed on the Araz ---
+
+  function updateRiver() {
+    var focus = state.selected >= 0 && events.line[state.selected] ? state.selected
+      : state.hovered >= 0 && events.line[state.hovered] ? state.hovered : -1;
+    if (focus >= 0) {
+      basemap.setRiverHighlight({ color: events.colorOf(focus), weight: 11, opacity: 0.55 });
+      return;
+    }
+    for (var i = 0; i < events.n; i++) {
+      if (events.line[i] && events.visible[i]) {
+        basemap.setRiverHighlight({ color: events.colorOf(i), weight: 7, opacity: 0.3 });
+        return;
+      }
+    }
+    basemap.setRiverHighlight(null);
+  }
+
+  // --- commands from Python, drawn once per frame ---
+
+  var pendingSeqs = [];
+  var dirty = false;
+  var frameToken = 0;
+  var popupPending = -1;
+
+  function frame(token) {
+    if (token !== frameToken) return;
+    frameToken++;
+    if (dirty) {
+      dirty = false;
+      events.draw();
+    }
+    if (popupPending >= 0) {
+      var i = popupPending;
+      popupPending = -1;
+      openPopup(i, false);
+    }
+    var seqs = pendingSeqs;
+    pendingSeqs = [];
+    if (bridge) seqs.forEach(function (s) { bridge.rendered(s); });
+  }
+
+  function scheduleFrame() {
+    var token = frameToken;
+    if (document.visibilityState === "hidden") {
+      setTimeout(function () { frame(token); }, 0);
+    } else {
+      requestAnimationFrame(function () { frame(token); });
+      setTimeout(function () { frame(token); }, 250); // rAF can stall while hidden
+    }
+  }
+
+  function indexOk(i) {
+    return typeof i === "number" && i >= 0 && i < events.n;
+  }
+
+  function flyTo(i) {
+    var ll = L.latLng(events.lat[i], events.lon[i]);
+    var inner = map.getBounds().pad(-0.15);
+    var zoom = Math.max(map.getZoom(), 6);
+    if (inner.contains(ll) && zoom === map.getZoom()) return;
+    map.flyTo(ll, zoom, { duration: 0.5 });
+  }
+
+  var ops = {
+    events: function (c) {
+      map.closePopup();
+      tooltip.hidden = true;
+      events.setEvents(c);
+      state.selected = state.hovered = state.pointer = -1;
+      updateRiver();
+    },
+    show: function (c) {
+      events.setMaskBase64(c.mask, c.n);
+      updateRiver();
+    },
+    select: function (c) {
+      var i = indexOk(c.i) ? c.i : -1;
+      state.selected = events.selected = i;
+      if (i < 0) {
+        map.closePopup();
+        popupPending = -1;
+      } else {
+        flyTo(i);
+        popupPending = i;
+      }
+      updateRiver();
+    },
+    highlight: function (c) {
+      state.hovered = events.hovered = indexOk(c.i) ? c.i : -1;
+      updateRiver();
+    },
+    fit: function (c) {
+      map.fitBounds(c.bounds || DEFAULT_BOUNDS, { padding: [24, 24], maxZoom: 10 });
+    },
+  };
+
+  function onCommand(text) {
+    var c;
+    try {
+      c = JSON.parse(text);
+      var op = ops[c.op];
+      if (op) op(c);
+      else console.warn("araz: unknown op " + c.op);
+    } catch (err) {
+      console.error("araz: command failed: " + err);
+    }
+    dirty = true;
+    if (c && typeof c.seq === "number") pendingSeqs.push(c.seq);
+    scheduleFrame();
+  }
+
+  // --- gestures ---
+
+  map.on("mousemove", function (e) {
+    var i = events.hitTest(e.containerPoint);
+    map.getContainer().style.cursor = i >= 0 ? "pointer" : "";
+    showTooltip(i, e.containerPoint);
+    if (i !== state.pointer) {
+      state.pointer = i;
+      if (bridge) bridge.hovered(i >= 0 ? events.ids[i] : "");
+    }
+  });
+
+  map.on("mouseout movestart zoomstart", function () {
+    tooltip.hidden = true;
+    if (state.pointer !== -1) {
+      state.pointer = -1;
+      map.getContainer().style.cursor = "";
+      if (bridge) bridge.hovered("");
+    }
+  });
+
+  map.on("click", function (e) {
+    var i = events.hitTest(e.containerPoint);
+    if (i < 0) return;
+    tooltip.hidden = true;
+    openPopup(i, true);
+    if (bridge && events.drawn[i] !== 2) bridge.clicked(events.ids[i]);
+  });
+
+  // --- test and tool helpers (read-only) ---
+
+  window.araz.map = map;
+  window.araz.events = events;
+  window.araz.basemap = basemap;
+  window.araz.containerPoint = function (lat, lon) {
+    var p = map.latLngToContainerPoint([lat, lon]);
+    return [p.x, p.y];
+  };
+  window.araz.markerPoint = function (i) {
+    if (!indexOk(i) || !events.drawn[i]) return null;
+    var p = map.layerPointToContainerPoint(L.point(events.sx[i], events.sy[i]).add(events._bounds.min));
+    return [p.x, p.y];
+  };
+
+  // --- start: connect, wait one frame so the basemap is painted, report ready ---
+
+  function start() {
+    new QWebChannel(qt.webChannelTransport, function (channel) {
+      bridge = channel.objects.bridge;
+      bridge.command.connect(onCommand);
+      var sent = false;
+      var report = function () {
+        if (sent) return;
+        sent = true;
+        bridge.ready();
+      };
+      requestAnimationFrame(function () { requestAnimationFrame(report); });
+      setTimeout(report, 500);
+    });
+  }
+
+  if (window.qt && qt.webChannelTransport) start();
+  else console.error("araz: no Qt web channel transport");
+})();
