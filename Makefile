@@ -1,0 +1,44 @@
+# Araz: `make run` launches the app, `make test` runs every test headless.
+# Both create .venv when it is missing and (re)install the project only when
+# pyproject.toml changed, so a second run starts at once.
+
+PYTHON ?= python3
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.araz-installed
+
+# Headless Qt for tests and benchmarks; Chromium refuses its sandbox as root.
+HEADLESS := QT_QPA_PLATFORM=offscreen QTWEBENGINE_DISABLE_SANDBOX=1
+
+.PHONY: run test lint format bench data screenshot bundle clean
+
+$(STAMP): pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	@$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
+	@$(PY) -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	@touch $@
+
+run: $(STAMP)
+	$(VENV)/bin/araz
+
+test: $(STAMP)
+	$(HEADLESS) $(PY) -m pytest -q
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check app tests benchmarks packaging
+	$(VENV)/bin/ruff format --check app tests benchmarks packaging
+
+format: $(STAMP)
+	$(VENV)/bin/ruff format app tests benchmarks packaging
+	$(VENV)/bin/ruff check --fix app tests benchmarks packaging
+
+bench: $(STAMP)
+	$(HEADLESS) $(PY) benchmarks/run_all.py
+
+# Rebuild the derived resources from the Natural Earth extracts (../shared/data/naturalearth).
+data: $(STAMP)
+	$(PY) packaging/build_basemap.py
+	$(PY) packaging/build_araz_river.py
+
+clean:
+	rm -rf $(VENV) build dist app/*.egg-info .pytest_cache .ruff_cache

@@ -1,0 +1,3 @@
+from araz.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,83 @@
+"""The ``araz`` command: the desktop app, and sub-commands that print to the terminal.
+
+araz [PATH]                      open the app (on the bundled dataset by default)
+araz validate [--json] [PATH]    check a dataset; print a summary and each problem
+araz --version
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from . import __version__
+
+SUBCOMMANDS = ("validate",)
+
+
+def _validate(args: argparse.Namespace) -> int:
+    from .io import read_path
+    from .io.normalized import to_dict
+    from .paths import default_dataset
+
+    path = Path(args.path) if args.path else default_dataset()
+    result = read_path(path)
+    if args.json:
+        if result.dataset is None:
+            for p in result.problems:
+                print(p, file=sys.stderr)
+            return 1
+        json.dump(to_dict(result.dataset), sys.stdout, ensure_ascii=False, indent=1)
+        sys.stdout.write("\n")
+        return 1 if result.problems else 0
+    ds = result.dataset
+    n_events = len(ds.events) if ds is not None else 0
+    n_places = len(ds.places) if ds is not None else 0
+    n_actors = len(ds.actors) if ds is not None else 0
+    print(
+        f"{n_events} events, {n_places} places, {n_actors} actors, {len(result.problems)} problems"
+    )
+    for p in result.problems:
+        print(p)
+    return 1 if result.problems else 0
+
+
+def _parser_for(command: str | None) -> argparse.ArgumentParser:
+    if command == "validate":
+        p = argparse.ArgumentParser(
+            prog="araz validate", description="Check a dataset and report its problems."
+        )
+        p.add_argument("path", nargs="?", help="dataset file (default: the bundled dataset)")
+        p.add_argument("--json", action="store_true", help="print the normalized dataset")
+        p.set_defaults(func=_validate)
+        return p
+    p = argparse.ArgumentParser(
+        prog="araz",
+        description="Araz: events on a map and a timeline, linked. "
+        f"Sub-commands: {', '.join(SUBCOMMANDS)} (araz COMMAND --help).",
+    )
+    p.add_argument("path", nargs="?", help="dataset to open (default: the bundled dataset)")
+    p.add_argument("--version", action="version", version=f"araz {__version__}")
+    p.set_defaults(func=_gui)
+    return p
+
+
+def _gui(args: argparse.Namespace) -> int:
+    from .qt.app import run_app
+
+    return run_app(args)
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    command = argv[0] if argv and argv[0] in SUBCOMMANDS else None
+    parser = _parser_for(command)
+    args = parser.parse_args(argv[1:] if command else argv)
+    try:
+        return args.func(args)
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return 0

@@ -1,0 +1,1 @@
+"""Geography with shapely/geopandas: countries of places, basemap building.  No Qt."""

@@ -1,0 +1,45 @@
+"""Problems found while reading a file: where, and what is wrong, in one line."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..model.dataset import Dataset
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    file: str
+    line: int | None
+    message: str
+    record: str | None = None  # the id or row the problem belongs to, when known
+    severity: str = "error"  # error: the record was skipped or is wrong; warning: kept
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        return f"{where}: {self.message}"
+
+
+@dataclass
+class LoadResult:
+    """What a reader returns: the dataset built from the valid records, and the rest."""
+
+    dataset: Dataset | None
+    problems: list[Problem] = field(default_factory=list)
+    skipped: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+
+class ReadError(Exception):
+    """A file could not be read at all (missing, not text, not the format)."""
+
+    def __init__(self, problem: Problem):
+        super().__init__(str(problem))
+        self.problem = problem

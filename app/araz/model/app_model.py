@@ -1,0 +1,233 @@
+"""The one place where state lives: dataset, filter, selection, hover, view options.
+
+Views observe :attr:`AppModel.changed` and turn user gestures into calls here.  They never
+call each other.  One gesture gives one notification: changes made inside
+:meth:`AppModel.batch` are merged and emitted once.  Filter and selection changes are
+commands with undo/redo (glue's ``core/command.py``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+import numpy as np
+from psygnal import Signal
+
+from .dataset import Dataset
+from .filter import Filter
+
+
+@dataclass(frozen=True, slots=True)
+class Selection:
+    """Selected event ids and the one active (shown in detail, flown to)."""
+
+    ids: frozenset[str] = frozenset()
+    active: str | None = None
+
+    @classmethod
+    def of(cls, ids: Iterable[str], active: str | None = None) -> Selection:
+        ids = frozenset(ids)
+        if active is None and len(ids) == 1:
+            active = next(iter(ids))
+        if active is not None:
+            ids = ids | {active}
+        return cls(ids, active)
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """What one notification covers."""
+
+    dataset: bool = False
+    filter: bool = False
+    selection: bool = False
+    hover: bool = False
+    view: bool = False
+
+    def __or__(self, other: Change) -> Change:
+        return Change(*(a or b for a, b in zip(self._t(), other._t(), strict=True)))
+
+    def _t(self) -> tuple[bool, ...]:
+        return (self.dataset, self.filter, self.selection, self.hover, self.view)
+
+
+@dataclass(frozen=True, slots=True)
+class _State:
+    filter: Filter
+    selection: Selection
+
+
+@dataclass
+class _History:
+    undo: list[_State] = field(default_factory=list)
+    redo: list[_State] = field(default_factory=list)
+    limit: int = 200
+
+
+class AppModel:
+    changed = Signal(Change)
+
+    def __init__(self, dataset: Dataset | None = None):
+        self._dataset = dataset if dataset is not None else Dataset([], {}, {})
+        self._filter = Filter()
+        self._selection = Selection()
+        self._hover: str | None = None
+        self._lane_mode = "actor"
+        self._mask: np.ndarray | None = None
+        self._history = _History()
+        self._pending: Change | None = None
+        self._depth = 0
+
+    # ------------------------------------------------------------ reading
+
+    @property
+    def dataset(self) -> Dataset:
+        return self._dataset
+
+    @property
+    def filter(self) -> Filter:
+        return self._filter
+
+    @property
+    def selection(self) -> Selection:
+        return self._selection
+
+    @property
+    def hover(self) -> str | None:
+        return self._hover
+
+    @property
+    def lane_mode(self) -> str:
+        return self._lane_mode
+
+    @property
+    def mask(self) -> np.ndarray:
+        """Bool per event (dataset order): shown under the current filter."""
+        if self._mask is None:
+            self._mask = self._filter.mask(self._dataset)
+        return self._mask
+
+    def shown_ids(self) -> list[str]:
+        return [e.id for e, m in zip(self._dataset.events, self.mask, strict=True) if m]
+
+    @property
+    def can_undo(self) -> bool:
+        return bool(self._history.undo)
+
+    @property
+    def can_redo(self) -> bool:
+        return bool(self._history.redo)
+
+    # ------------------------------------------------------------ batching
+
+    @contextmanager
+    def batch(self) -> Iterator[None]:
+        """Merge every change made inside into one notification."""
+        self._depth += 1
+        try:
+            yield
+        finally:
+            self._depth -= 1
+            if self._depth == 0 and self._pending is not None:
+                change, self._pending = self._pending, None
+                self.changed.emit(change)
+
+    def _notify(self, change: Change) -> None:
+        self._pending = change if self._pending is None else self._pending | change
+        if self._depth == 0:
+            change, self._pending = self._pending, None
+            self.changed.emit(change)
+
+    # ------------------------------------------------------------ writing
+
+    def set_dataset(self, dataset: Dataset) -> None:
+        """Replace the data: filter, selection and history start afresh."""
+        self._dataset = dataset
+        self._filter = Filter()
+        self._selection = Selection()
+        self._hover = None
+        self._mask = None
+        self._history = _History()
+        self._notify(Change(dataset=True, filter=True, selection=True, hover=True))
+
+    def set_filter(self, new: Filter, *, record: bool = True) -> None:
+        if new == self._filter:
+            return
+        self._push(record)
+        self._apply(new, self._selection)
+
+    def update_filter(self, **changes) -> None:
+        self.set_filter(self._filter.replace(**changes))
+
+    def select(
+        self,
+        ids: Iterable[str],
+        active: str | None = None,
+        *,
+        add: bool = False,
+        record: bool = True,
+    ) -> None:
+        ids = [i for i in ids if i in self._dataset.index]
+        if active is not None and active not in self._dataset.index:
+            active = None
+        if add:
+            new = Selection.of(self._selection.ids | set(ids), active or self._selection.active)
+        else:
+            new = Selection.of(ids, active)
+        if new == self._selection:
+            return
+        self._push(record)
+        self._apply(self._filter, new)
+
+    def clear_selection(self) -> None:
+        self.select([])
+
+    def set_hover(self, event_id: str | None) -> None:
+        event_id = event_id or None
+        if event_id == self._hover:
+            return
+        self._hover = event_id
+        self._notify(Change(hover=True))
+
+    def set_lane_mode(self, mode: str) -> None:
+        if mode not in ("actor", "category"):
+            raise ValueError(f"unknown lane mode {mode!r}")
+        if mode != self._lane_mode:
+            self._lane_mode = mode
+            self._notify(Change(view=True))
+
+    # ------------------------------------------------------------ undo
+
+    def undo(self) -> bool:
+        if not self._history.undo:
+            return False
+        self._history.redo.append(_State(self._filter, self._selection))
+        state = self._history.undo.pop()
+        self._apply(state.filter, state.selection)
+        return True
+
+    def redo(self) -> bool:
+        if not self._history.redo:
+            return False
+        self._history.undo.append(_State(self._filter, self._selection))
+        state = self._history.redo.pop()
+        self._apply(state.filter, state.selection)
+        return True
+
+    def _push(self, record: bool) -> None:
+        if not record:
+            return
+        h = self._history
+        h.undo.append(_State(self._filter, self._selection))
+        del h.undo[: -h.limit]
+        h.redo.clear()
+
+    def _apply(self, flt: Filter, sel: Selection) -> None:
+        change = Change(filter=flt != self._filter, selection=sel != self._selection)
+        if change.filter:
+            self._filter = flt
+            self._mask = None
+        self._selection = sel
+        self._notify(change)

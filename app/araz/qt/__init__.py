@@ -1,0 +1,1 @@
+"""Qt views that observe the model.  Nothing here holds state of its own."""

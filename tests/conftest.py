@@ -1,0 +1,24 @@
+import os
+import sys
+from pathlib import Path
+
+# Headless Qt for every test, whatever the caller's environment.
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.setdefault("QTWEBENGINE_DISABLE_SANDBOX", "1")
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = Path(__file__).resolve().parent / "data"
+sys.path.insert(0, str(ROOT / "app"))
+
+
+@pytest.fixture(scope="session")
+def curated():
+    """The bundled dataset, loaded once."""
+    from araz.io.curated import read_curated
+    from araz.paths import default_dataset
+
+    result = read_curated(default_dataset())
+    assert result.problems == []
+    return result.dataset

@@ -1,0 +1,101 @@
+"""The pure model: filter semantics, selection, one notification per gesture, undo."""
+
+from araz.model import AppModel, Change, Filter
+from araz.model.dates import days_from_civil
+from araz.model.palette import OKABE_ITO
+
+
+def ids(model):
+    return set(model.shown_ids())
+
+
+def test_actor_filter_or_within_and_across(curated):
+    m = AppModel(curated)
+    iran = curated.expand_actors(["Iran"])
+    m.update_filter(actors=iran)
+    shown = ids(m)
+    assert shown and len(shown) < len(curated)
+    for e in curated.events:
+        assert (e.id in shown) == bool(set(e.actors) & iran)
+    m.update_filter(categories={"military"})
+    for eid in ids(m):
+        assert curated.event(eid).category == "military"
+        assert set(curated.event(eid).actors) & iran
+
+
+def test_search_finds_aliases(curated):
+    m = AppModel(curated)
+    m.update_filter(text="Kapan")
+    shown = ids(m)
+    assert shown
+    for eid in shown:
+        assert any(r.place == "kafan" for r in curated.event(eid).places) or "kafan" in (
+            curated.event(eid).summary.lower() + curated.event(eid).title.lower()
+        )
+    m.update_filter(text="Raisi")
+    raisi = ids(m)
+    m.update_filter(text="reisi")
+    assert ids(m) == raisi and raisi
+
+
+def test_time_window_uses_wide_bounds(curated):
+    m = AppModel(curated)
+    lo, hi = days_from_civil(2023, 1, 1), days_from_civil(2023, 1, 31)
+    m.update_filter(window=(lo, hi))
+    shown = ids(m)
+    attack = next(e.id for e in curated.events if e.date.edtf == "2023-01-27")
+    assert attack in shown
+    for eid in shown:
+        d = curated.event(eid).date.value
+        assert d.wide_lower <= hi and d.wide_upper >= lo
+
+
+def test_one_notification_per_batch_and_no_echo(curated):
+    m = AppModel(curated)
+    seen: list[Change] = []
+    m.changed.connect(seen.append)
+    with m.batch():
+        m.update_filter(text="Tehran")
+        m.select([curated.events[0].id])
+    assert len(seen) == 1 and seen[0].filter and seen[0].selection
+    m.update_filter(text="Tehran")  # same value: nothing happens
+    assert len(seen) == 1
+
+
+def test_undo_redo_filter_and_selection(curated):
+    m = AppModel(curated)
+    first = curated.events[0].id
+    m.update_filter(text="Baku")
+    m.select([first])
+    assert m.selection.active == first
+    assert m.undo() and m.selection.active is None and m.filter.text == "Baku"
+    assert m.undo() and m.filter == Filter()
+    assert not m.undo()
+    assert m.redo() and m.filter.text == "Baku"
+    m.update_filter(text="x")  # a new change clears the redo stack
+    assert not m.can_redo
+
+
+def test_selection_add_and_clear(curated):
+    m = AppModel(curated)
+    a, b = curated.events[0].id, curated.events[1].id
+    m.select([a])
+    m.select([b], add=True)
+    assert m.selection.ids == {a, b} and m.selection.active == a
+    m.clear_selection()
+    assert not m.selection.ids
+
+
+def test_palette_is_one_source_of_truth(curated):
+    iran_event = next(e for e in curated.events if curated.main_state(e) == "iran")
+    irgc_event = next(e for e in curated.events if e.main_actor == "irgc")
+    assert curated.colour(iran_event) == curated.colour(irgc_event) == OKABE_ITO[0]
+    colours = {curated.palette.colour(s) for s, _ in curated.palette.items()}
+    assert len(colours) == len(curated.palette.items())  # states told apart
+
+
+def test_describe_filter_in_words(curated):
+    f = Filter().replace(actors=curated.expand_actors(["Iran"]))
+    assert f.describe(curated).startswith("Actors: ")
+    assert "Iran" in f.describe(curated)
+    assert Filter().describe(curated) == "All events"
