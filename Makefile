@@ -8,14 +8,16 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.araz-installed
 
 # Headless Qt for tests and benchmarks; Chromium refuses its sandbox as root.
+LINTED := $(wildcard app tests benchmarks packaging setup.py)
+
 HEADLESS := QT_QPA_PLATFORM=offscreen QTWEBENGINE_DISABLE_SANDBOX=1
 
 .PHONY: run test lint format bench data screenshot bundle clean
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	@$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
-	@$(PY) -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	@$(PY) -m pip install -qq --disable-pip-version-check --upgrade pip
+	@$(PY) -m pip install -qq --disable-pip-version-check -e '.[test]'
 	@touch $@
 
 run: $(STAMP)
@@ -25,12 +27,12 @@ test: $(STAMP)
 	$(HEADLESS) $(PY) -m pytest -q
 
 lint: $(STAMP)
-	$(VENV)/bin/ruff check app tests benchmarks packaging
-	$(VENV)/bin/ruff format --check app tests benchmarks packaging
+	$(VENV)/bin/ruff check $(LINTED)
+	$(VENV)/bin/ruff format --check $(LINTED)
 
 format: $(STAMP)
-	$(VENV)/bin/ruff format app tests benchmarks packaging
-	$(VENV)/bin/ruff check --fix app tests benchmarks packaging
+	$(VENV)/bin/ruff format $(LINTED)
+	$(VENV)/bin/ruff check --fix $(LINTED)
 
 bench: $(STAMP)
 	$(HEADLESS) $(PY) benchmarks/run_all.py

@@ -21,6 +21,13 @@
   var ARAZ = "#2f6fa8";
   var LAKE = "#a9cbe0"; // = sea (map.css)
 
+  var KIND_ORDER = { capital: 1, city: 2, river: 3, lake: 4, country: 5, peak: 6 };
+
+  function num(value, fallback) {
+    var n = Number(value);
+    return value === null || value === undefined || isNaN(n) ? fallback : n;
+  }
+
   function riverWeight(band, major) {
     var close = band.minZoom >= 8;
     if (major) return close ? 4.5 : 3;
@@ -153,10 +160,13 @@
       });
       this.labels.push({
         marker: marker, name: String(p.name || ""), kind: kind,
-        minZoom: +p.minZoom || 0, rank: +p.rank || 9, latlng: L.latLng(c[1], c[0]),
+        minZoom: num(p.minZoom, 0), rank: num(p.rank, 9), latlng: L.latLng(c[1], c[0]),
       });
     }
-    this.labels.sort(function (a, b) { return a.rank - b.rank; });
+    // Lower rank first; on a tie, places before rivers and lakes before country names.
+    this.labels.sort(function (a, b) {
+      return a.rank - b.rank || (KIND_ORDER[a.kind] || 9) - (KIND_ORDER[b.kind] || 9);
+    });
   };
 
   /* Labels from their minZoom; skip one that would overlap a better-ranked one. */
