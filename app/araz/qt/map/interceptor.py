@@ -26,9 +26,12 @@ class BlockingInterceptor(QWebEngineUrlRequestInterceptor):
         if url.scheme() in ALLOWED_SCHEMES:
             return
         info.block(True)
-        text = url.toString()
-        self._blocked.append(text)
-        log.warning("araz: blocked a request to %s", text)
+        self.record(url.toString())
+
+    def record(self, url: str) -> None:
+        """Count a refused attempt (also used for navigations the page refuses)."""
+        self._blocked.append(url)
+        log.warning("araz: blocked a request to %s", url)
 
     def blocked(self) -> list[str]:
         """The URLs blocked so far, oldest first (a copy)."""

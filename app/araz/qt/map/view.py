@@ -18,8 +18,7 @@ from collections.abc import Iterable
 from typing import Any
 
 import numpy as np
-import shiboken6
-from PySide6.QtCore import QCoreApplication, Qt, QUrl, Signal
+from PySide6.QtCore import QObject, Qt, QUrl, Signal
 from PySide6.QtWebChannel import QWebChannel
 from PySide6.QtWebEngineCore import (
     QWebEnginePage,
@@ -41,22 +40,21 @@ DEFAULT_BOUNDS = ((35.3, 44.5), (41.0, 51.8))
 _COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
 _FALLBACK_COLOR = "#808080"
 
-_profile: QWebEngineProfile | None = None
 
+def make_profile(parent: QObject) -> QWebEngineProfile:
+    """An off-the-record profile serving ``araz:``.
 
-def shared_profile() -> QWebEngineProfile:
-    """One off-the-record profile for every map, serving ``araz:`` (owned by the app)."""
-    global _profile
-    if _profile is None or not shiboken6.isValid(_profile):
-        profile = QWebEngineProfile(QCoreApplication.instance())  # no name: off the record
-        profile.setHttpCacheType(QWebEngineProfile.HttpCacheType.MemoryHttpCache)
-        profile.setPersistentCookiesPolicy(
-            QWebEngineProfile.PersistentCookiesPolicy.NoPersistentCookies
-        )
-        profile.setSpellCheckEnabled(False)
-        profile.installUrlSchemeHandler(SCHEME.encode(), ArazSchemeHandler(profile))
-        _profile = profile
-    return _profile
+    Create it *after* the view whose page uses it, with the same parent: Qt deletes
+    children in creation order, and a profile must outlive its pages.
+    """
+    profile = QWebEngineProfile(parent)  # no storage name: off the record
+    profile.setHttpCacheType(QWebEngineProfile.HttpCacheType.MemoryHttpCache)
+    profile.setPersistentCookiesPolicy(
+        QWebEngineProfile.PersistentCookiesPolicy.NoPersistentCookies
+    )
+    profile.setSpellCheckEnabled(False)
+    profile.installUrlSchemeHandler(SCHEME.encode(), ArazSchemeHandler(profile))
+    return profile
 
 
 class HardenedPage(QWebEnginePage):
@@ -65,6 +63,8 @@ class HardenedPage(QWebEnginePage):
     def __init__(self, profile: QWebEngineProfile, parent: QWidget | None = None) -> None:
         super().__init__(profile, parent)
         self.alerts: list[str] = []  # JavaScript alert() texts, swallowed (tests look here)
+        self.interceptor = BlockingInterceptor(self)
+        self.setUrlRequestInterceptor(self.interceptor)
         attr = QWebEngineSettings.WebAttribute
         settings = self.settings()
         for name, value in (
@@ -91,6 +91,7 @@ class HardenedPage(QWebEnginePage):
         allowed = url.scheme() == SCHEME and url.host() == HOST
         if not allowed:
             log.warning("araz: refused navigation to %s", url.toString())
+            self.interceptor.record(url.toString())
         return allowed
 
     def createWindow(self, kind):
@@ -153,9 +154,8 @@ class MapView(QWidget):
 
         self._view = QWebEngineView(self)
         self._view.setContextMenuPolicy(Qt.ContextMenuPolicy.NoContextMenu)
-        self._page = HardenedPage(shared_profile(), self._view)
-        self._interceptor = BlockingInterceptor(self._page)
-        self._page.setUrlRequestInterceptor(self._interceptor)
+        self._profile = make_profile(self)  # after the view: deleted after its page
+        self._page = HardenedPage(self._profile, self._view)
         self._bridge = MapBridge(self)
         self._channel = QWebChannel(self._page)
         self._channel.registerObject("bridge", self._bridge)
@@ -272,7 +272,7 @@ class MapView(QWidget):
 
     def blocked_requests(self) -> list[str]:
         """URLs the page tried to reach outside ``araz:``/``data:``/``blob:`` (all blocked)."""
-        return self._interceptor.blocked()
+        return self._page.interceptor.blocked()
 
     def web_view(self) -> QWebEngineView:
         return self._view
