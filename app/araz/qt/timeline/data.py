@@ -70,6 +70,7 @@ class TimelineData:
     lane_actor: list[str]
     lane_category: list[str]
     _index: dict[str, int] | None = field(default=None, init=False, repr=False, compare=False)
+    _is_point: np.ndarray = field(default=None, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         n = len(self.ids)
@@ -94,6 +95,8 @@ class TimelineData:
                 raise ValueError(f"{name} has {len(values)} values for {n} events")
             setattr(self, name, [str(values[i]) for i in order])
         self._index = None
+        coarse = np.isin(self.precision, ("month", "season", "year", "decade", "century"))
+        self._is_point = (self.end <= self.start) & ~coarse
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -103,8 +106,7 @@ class TimelineData:
     @property
     def is_point(self) -> np.ndarray:
         """True where the event is one day (drawn as a point; a coarse date never is)."""
-        coarse = np.isin(self.precision, ("month", "season", "year", "decade", "century"))
-        return (self.end <= self.start) & ~coarse
+        return self._is_point
 
     def index_of(self, event_id: str) -> int | None:
         """The row of an id, or None."""

@@ -62,11 +62,17 @@ def place(
         first[1:] = keys[1:] != keys[:-1]
         sizes = np.diff(np.append(np.flatnonzero(first), len(rest))).tolist()
         pending, pending_x = 0, 0.0
+        seq_right = [-math.inf] * nrows  # right end of the last label placed in each row
         for i, size in zip(rest[first].tolist(), sizes, strict=True):
             xi = float(x[i])
             if xi > right_limit:
                 pending += size
                 break
+            if xi < min(seq_right) + GAP:  # every row is still busy here: no need to measure
+                if not pending:
+                    pending_x = xi
+                pending += size
+                continue
             w = width(i)
             r = next((r for r in range(nrows) if _fits(rows[r], xi, w)), None)
             if r is None:
@@ -83,6 +89,7 @@ def place(
                     pending += size
                     continue
             rows[r].append((xi, xi + w))
+            seq_right[r] = xi + w
             out.labels.append((i, r, xi, w))
             out.lanes.append(ln)
             if size > 1:

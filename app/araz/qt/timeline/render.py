@@ -13,12 +13,13 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import shiboken6
-from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
 from PySide6.QtGui import (
     QBrush,
     QColor,
     QFont,
     QFontMetricsF,
+    QGradient,
     QImage,
     QLinearGradient,
     QPainter,
@@ -41,7 +42,7 @@ POINT_PX = 12  # diamond size
 ARROW_PX = 22.0
 LABEL_MAX_PX = 170.0
 LABEL_GAP = 6.0
-FADE_LIMIT = 400  # past this many faded bars, fades are drawn as translucent bars
+FADE_FRACTION = 0.3  # share of a bar's length over which an approximate end fades
 
 
 def _argb(c: int, alpha: float = 1.0) -> QColor:
@@ -52,35 +53,61 @@ def _argb(c: int, alpha: float = 1.0) -> QColor:
 
 
 class Sprites:
-    """Point marks as small pixmaps, one per colour and style, drawn as fragments."""
+    """Cached paint resources: point diamonds and arrowheads as pixmaps (drawn as
+    fragments) and fade gradients in object-bounding mode (one brush fades every rect of a
+    ``drawRects`` call)."""
 
     def __init__(self) -> None:
-        self._cache: dict[tuple[int, str, int], QPixmap] = {}
+        self._cache: dict[tuple, object] = {}
 
-    def get(self, color: int, outline: QColor, style: str = "plain") -> QPixmap:
-        key = (int(color), style, outline.rgba())
-        pm = self._cache.get(key)
-        if pm is None:
-            pm = self._make(color, outline, style)
-            self._cache[key] = pm
-        return pm
+    def point(self, color: int, outline: QColor) -> QPixmap:
+        key = ("point", int(color), outline.rgba())
+        if key not in self._cache:
+            h = POINT_PX / 2.0
+            poly = [(h, 0.5), (POINT_PX - 0.5, h), (h, POINT_PX - 0.5), (0.5, h)]
+            self._cache[key] = self._pixmap(POINT_PX, poly, _argb(color), outline)
+        return self._cache[key]
+
+    def arrowhead(self, color: int, direction: int) -> QPixmap:
+        key = ("arrow", int(color), direction)
+        if key not in self._cache:
+            poly = [(8.5, 5.0), (1.5, 0.5), (1.5, 9.5)]
+            if direction < 0:
+                poly = [(10 - x, y) for x, y in poly]
+            self._cache[key] = self._pixmap(10, poly, _argb(color, 0.8), None)
+        return self._cache[key]
+
+    def fade_brush(self, color: int, fade_start: bool, fade_end: bool) -> QBrush:
+        key = ("fade", int(color), fade_start, fade_end)
+        if key not in self._cache:
+            g = QLinearGradient(0.0, 0.0, 1.0, 0.0)
+            g.setCoordinateMode(QGradient.CoordinateMode.ObjectBoundingMode)
+            solid, faint = _argb(color), _argb(color, 0.08)
+            g.setColorAt(0.0, faint if fade_start else solid)
+            g.setColorAt(FADE_FRACTION, solid)
+            g.setColorAt(1.0 - FADE_FRACTION, solid)
+            g.setColorAt(1.0, faint if fade_end else solid)
+            self._cache[key] = QBrush(g)
+        return self._cache[key]
 
     @staticmethod
-    def _make(color: int, outline: QColor, style: str) -> QPixmap:
-        s = POINT_PX
-        img = QImage(s, s, QImage.Format.Format_ARGB32_Premultiplied)
+    def _pixmap(size: int, poly, fill: QColor, outline: QColor | None) -> QPixmap:
+        img = QImage(size, size, QImage.Format.Format_ARGB32_Premultiplied)
         img.fill(0)
         q = QPainter(img)
         q.setRenderHint(QPainter.RenderHint.Antialiasing)
-        h = s / 2.0
-        poly = QPolygonF(
-            [QPointF(h, 0.5), QPointF(s - 0.5, h), QPointF(h, s - 0.5), QPointF(0.5, h)]
-        )
-        q.setPen(QPen(outline, 1.0))
-        q.setBrush(_argb(color))
-        q.drawPolygon(poly)
+        q.setPen(QPen(outline, 1.0) if outline is not None else Qt.PenStyle.NoPen)
+        q.setBrush(fill)
+        q.drawPolygon(QPolygonF([QPointF(x, y) for x, y in poly]))
         q.end()
         return QPixmap.fromImage(img)
+
+
+def draw_lines(p: QPainter, lines: np.ndarray) -> None:
+    """Draw an (n, 4) float64 array of x1, y1, x2, y2 with the current pen."""
+    lines = np.ascontiguousarray(lines, dtype=np.float64)
+    if len(lines):
+        p.drawLines(shiboken6.wrapInstance(lines.ctypes.data, QLineF), len(lines))
 
 
 def draw_rects(p: QPainter, rects: np.ndarray) -> None:
@@ -149,23 +176,46 @@ def _paint_lanes(v: TimelineView, p: QPainter, plot: QRectF, tk: axis.Ticks, pal
     line = QColor(pal.color(QPalette.ColorRole.Text))
     line.setAlpha(40)
     off = plot.top() - v.vertical_offset()
+    bottoms = []
     for i in range(len(lanes.keys)):
         top = lanes.tops[i] + off
         if top > plot.bottom() or top + lanes.heights[i] < plot.top():
             continue
         if i % 2:
             p.fillRect(QRectF(plot.left(), top, plot.width(), lanes.heights[i]), alt)
-        p.setPen(QPen(line, 1.0))
-        p.drawLine(
-            QPointF(plot.left(), top + lanes.heights[i]),
-            QPointF(plot.right(), top + lanes.heights[i]),
-        )
+        bottoms.append(top + lanes.heights[i])
+    p.setPen(QPen(line, 1.0))
+    ys = np.array(bottoms, dtype=np.float64)
+    left, right = np.full(len(ys), plot.left()), np.full(len(ys), plot.right())
+    draw_lines(p, np.column_stack((left, ys, right, ys)))
     grid = QColor(line)
     grid.setAlpha(28)
     p.setPen(QPen(grid, 1.0))
-    for d, _ in tk.major:
-        x = round(v.x_for_day(d)) + 0.5
-        p.drawLine(QPointF(x, plot.top()), QPointF(x, plot.bottom()))
+    xs = _tick_xs(v, [d for d, _ in tk.major])
+    top, bottom = np.full(len(xs), plot.top()), np.full(len(xs), plot.bottom())
+    draw_lines(p, np.column_stack((xs, top, xs, bottom)))
+
+
+def _tick_xs(v: TimelineView, days: list[float]) -> np.ndarray:
+    """Pixel-centred x of each day (crisp 1 px lines)."""
+    lo, hi = v.visible_range()
+    plot = v.plot_rect()
+    xs = plot.left() + (np.asarray(days, dtype=np.float64) - lo) * (plot.width() / (hi - lo))
+    return np.round(xs) + 0.5
+
+
+_WIDTHS: dict[tuple[str, str], float] = {}
+
+
+def text_width(fm: QFontMetricsF, font: QFont, text: str) -> float:
+    """``fm.horizontalAdvance(text)``, memoised per font."""
+    key = (font.key(), text)
+    w = _WIDTHS.get(key)
+    if w is None:
+        if len(_WIDTHS) > 20000:
+            _WIDTHS.clear()
+        w = _WIDTHS[key] = fm.horizontalAdvance(text)
+    return w
 
 
 def mark_geometry(v: TimelineView, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -181,6 +231,7 @@ def mark_geometry(v: TimelineView, rows: np.ndarray) -> tuple[np.ndarray, np.nda
 
 
 def _paint_marks(v: TimelineView, p: QPainter, rows: np.ndarray) -> None:
+    """Bars (plain or fading) and arrows batched per colour, points as fragments."""
     if not len(rows):
         return
     d = v.data()
@@ -190,88 +241,58 @@ def _paint_marks(v: TimelineView, p: QPainter, rows: np.ndarray) -> None:
     x0c = np.clip(x0, plot.left() - 50, plot.right() + 50)
     x1c = np.clip(x1, plot.left() - 50, plot.right() + 50)
     point = d.is_point[rows]
-    fade = d.fade_start[rows] | d.fade_end[rows]
+    fs, fe = d.fade_start[rows], d.fade_end[rows]
     colors = d.color[rows]
-    outline = v.palette().color(QPalette.ColorRole.Base)
     p.setPen(Qt.PenStyle.NoPen)
-    # plain bars: one drawRects per colour
-    bar = ~point & ~fade
-    if int((~point & fade).sum()) > FADE_LIMIT:
-        bar = ~point
-    _bars_by_color(p, x0c[bar], x1c[bar], y[bar], colors[bar], fade[bar])
-    # faded bars one by one with a gradient
-    fb = np.flatnonzero(~point & fade & ~bar)
-    for j in fb:
-        r = rows[j]
-        _faded_bar(p, x0c[j], x1c[j], y[j], int(colors[j]), d.fade_start[r], d.fade_end[r])
-    # points: one drawPixmapFragments per colour and opacity
+    bi = np.flatnonzero(~point)
+    if len(bi):
+        w = np.maximum(x1c[bi] - x0c[bi], 2.0)
+        rects = np.column_stack((x0c[bi], y[bi] - BAR_H / 2, w, np.full(len(bi), BAR_H)))
+        group = colors[bi].astype(np.int64) * 4 + fs[bi] + 2 * fe[bi]
+        keys, inv = np.unique(group, return_inverse=True)
+        for k_i, key in enumerate(keys.tolist()):
+            color, kind = key >> 2, key & 3
+            if kind:
+                p.setBrush(v._sprites.fade_brush(color, bool(kind & 1), bool(kind & 2)))
+            else:
+                p.setBrush(_argb(color))
+            draw_rects(p, rects[inv == k_i])
     pi = np.flatnonzero(point)
     if len(pi):
-        cs, inv = np.unique(colors[pi], return_inverse=True)
+        outline = v.palette().color(QPalette.ColorRole.Base)
         xy = np.column_stack(((x0[pi] + x1[pi]) * 0.5, y[pi]))
-        fp = fade[pi]
-        for c_i, c in enumerate(cs):
-            pm = v._sprites.get(int(c), outline)
+        faded = (fs | fe)[pi]
+        cs, inv = np.unique(colors[pi], return_inverse=True)
+        for c_i, c in enumerate(cs.tolist()):
+            pm = v._sprites.point(c, outline)
             sel = inv == c_i
-            draw_points(p, pm, xy[sel & ~fp])
-            draw_points(p, pm, xy[sel & fp], opacity=0.45)
-    # open ends: arrows
-    oi = np.flatnonzero(d.open_start[rows] | d.open_end[rows])[:500]
-    for j in oi:
-        r = rows[j]
-        col = _argb(int(colors[j]), 0.75)
-        half = POINT_PX / 2 if point[j] else 0.0
-        xc = (x0[j] + x1[j]) * 0.5
-        if d.open_end[r]:
-            _arrow(p, (xc + half) if point[j] else x1c[j], y[j], 1.0, col)
-        if d.open_start[r]:
-            _arrow(p, (xc - half) if point[j] else x0c[j], y[j], -1.0, col)
+            draw_points(p, pm, xy[sel & ~faded])
+            draw_points(p, pm, xy[sel & faded], opacity=0.45)
+    _paint_arrows(v, p, rows, x0, x1, x0c, x1c, y)
 
 
-def _bars_by_color(p, x0, x1, y, colors, translucent) -> None:
-    if not len(x0):
-        return
-    w = np.maximum(x1 - x0, 2.0)
-    rects = np.column_stack((x0, y - BAR_H / 2, w, np.full(len(x0), BAR_H)))
-    cs, inv = np.unique(colors, return_inverse=True)
-    for c_i, c in enumerate(cs):
-        sel = inv == c_i
-        for faded in (False, True):
-            part = rects[sel & (translucent == faded)]
-            if len(part):
-                p.setBrush(_argb(int(c), 0.45 if faded else 1.0))
-                draw_rects(p, part)
-
-
-def _faded_bar(p, x0, x1, y, color, fade_start, fade_end) -> None:
-    length = max(x1 - x0, 2.0)
-    f = min(0.45, max(12.0, 0.3 * length) / length)
-    g = QLinearGradient(x0, 0.0, x0 + length, 0.0)
-    solid, faint = _argb(color), _argb(color, 0.08)
-    g.setColorAt(0.0, faint if fade_start else solid)
-    g.setColorAt(f, solid)
-    g.setColorAt(1.0 - f, solid)
-    g.setColorAt(1.0, faint if fade_end else solid)
-    p.fillRect(QRectF(x0, y - BAR_H / 2, length, BAR_H), QBrush(g))
-
-
-def _arrow(p: QPainter, x: float, y: float, direction: float, col: QColor) -> None:
-    """A dotted tail and an arrowhead leaving an open end."""
-    tip = x + direction * ARROW_PX
-    pen = QPen(col, 2.0, Qt.PenStyle.DotLine)
-    p.setPen(pen)
-    p.drawLine(QPointF(x, y), QPointF(tip - direction * 5, y))
+def _paint_arrows(v, p, rows, x0, x1, x0c, x1c, y) -> None:
+    """Open ends: a dotted tail and an arrowhead, batched per colour and direction."""
+    d = v.data()
+    point = d.is_point[rows]
+    half = POINT_PX / 2.0
+    xc = (x0 + x1) * 0.5
+    for direction, flag in ((1, d.open_end[rows]), (-1, d.open_start[rows])):
+        oi = np.flatnonzero(flag)
+        if not len(oi):
+            continue
+        edge = x1c[oi] if direction > 0 else x0c[oi]
+        base = np.where(point[oi], xc[oi] + direction * half, edge)
+        tip = base + direction * ARROW_PX
+        lines = np.column_stack((base, y[oi], tip - direction * 6, y[oi]))
+        heads = np.column_stack((tip - direction * 4, y[oi]))
+        cs, inv = np.unique(d.color[rows[oi]], return_inverse=True)
+        for c_i, c in enumerate(cs.tolist()):
+            sel = inv == c_i
+            p.setPen(QPen(_argb(c, 0.75), 2.0, Qt.PenStyle.DotLine))
+            draw_lines(p, lines[sel])
+            draw_points(p, v._sprites.arrowhead(c, direction), heads[sel])
     p.setPen(Qt.PenStyle.NoPen)
-    p.setBrush(col)
-    p.drawPolygon(
-        QPolygonF(
-            [
-                QPointF(tip, y),
-                QPointF(tip - direction * 7, y - 4.5),
-                QPointF(tip - direction * 7, y + 4.5),
-            ]
-        )
-    )
 
 
 def _paint_density(v: TimelineView, p: QPainter, plot: QRectF, rows: np.ndarray) -> None:
@@ -322,11 +343,17 @@ def _paint_labels(v: TimelineView, p: QPainter, plot: QRectF, rows: np.ndarray, 
     lane = lanes.of_event[rows]
     selected = np.isin(rows, v.selected_rows())
 
-    def width(i: int) -> float:
-        metrics = bfm if selected[i] else fm
-        return min(metrics.horizontalAdvance(v.label_text(int(rows[i]), fm)), LABEL_MAX_PX + 20)
+    font = v.font()
 
-    result = labels.place(lx, lane, selected, width, fm.horizontalAdvance, LABEL_ROWS, plot.right())
+    def width(i: int) -> float:
+        text = v.label_text(int(rows[i]), fm)
+        w = text_width(bfm, bold, text) if selected[i] else text_width(fm, font, text)
+        return min(w, LABEL_MAX_PX + 20)
+
+    def count_width(text: str) -> float:
+        return text_width(fm, font, text)
+
+    result = labels.place(lx, lane, selected, width, count_width, LABEL_ROWS, plot.right())
     off = plot.top() - v.vertical_offset()
     flags = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter | Qt.TextFlag.TextSingleLine
     text_color = pal.color(QPalette.ColorRole.Text)
@@ -421,18 +448,20 @@ def _paint_axis(v: TimelineView, p: QPainter, tk: axis.Ticks, pal: QPalette) -> 
     muted.setAlphaF(0.55)
     bottom = r.bottom()
     p.setPen(QPen(muted, 1.0))
-    for d in tk.minor:
-        x = round(v.x_for_day(d)) + 0.5
-        p.drawLine(QPointF(x, bottom - 3), QPointF(x, bottom))
+    xs = _tick_xs(v, tk.minor)
+    n = len(xs)
+    draw_lines(p, np.column_stack((xs, np.full(n, bottom - 3), xs, np.full(n, bottom))))
     p.setPen(QPen(text, 1.0))
-    fm = QFontMetricsF(v.font())
+    xs = _tick_xs(v, [d for d, _ in tk.major])
+    n = len(xs)
+    draw_lines(p, np.column_stack((xs, np.full(n, bottom - 7), xs, np.full(n, bottom))))
+    font = v.font()
+    fm = QFontMetricsF(font)
     flags = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter | Qt.TextFlag.TextSingleLine
     row2 = QRectF(0, r.top() + 16, 0, 16)
     last_right = -math.inf
-    for d, label in tk.major:
-        x = round(v.x_for_day(d)) + 0.5
-        p.drawLine(QPointF(x, bottom - 7), QPointF(x, bottom))
-        w = fm.horizontalAdvance(label)
+    for x, (_, label) in zip(xs.tolist(), tk.major, strict=True):
+        w = text_width(fm, font, label)
         if x + 3 > last_right:
             p.drawText(QRectF(x + 3, row2.top(), w + 2, row2.height()), flags, label)
             last_right = x + 3 + w + 4
@@ -444,7 +473,7 @@ def _paint_axis(v: TimelineView, p: QPainter, tk: axis.Ticks, pal: QPalette) -> 
     ctx = tk.context
     for i, (d, label) in enumerate(ctx):
         x = max(v.x_for_day(d), r.left()) + 3
-        w = bfm.horizontalAdvance(label)
+        w = text_width(bfm, bold, label)
         nxt = v.x_for_day(ctx[i + 1][0]) if i + 1 < len(ctx) else math.inf
         x = min(x, nxt - w - 6) if i == 0 else x
         p.drawText(QRectF(x, r.top() + 1, w + 2, 16), flags, label)
