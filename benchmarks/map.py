@@ -91,7 +91,7 @@ def synthetic(n: int, seed: int = 1) -> list[dict]:
 
 
 def main() -> None:
-    app = QApplication.instance() or QApplication(sys.argv)
+    _app = QApplication.instance() or QApplication(sys.argv)  # kept alive until main() ends
     view = MapView()
     view.resize(1200, 800)
     loop = QEventLoop()
@@ -127,8 +127,9 @@ def main() -> None:
 
     blocked = view.blocked_requests()
     view.close()
-    view.deleteLater()
-    app.processEvents()
+    view.deleteLater()  # pages must go before the web engine shuts down with the app
+    QTimer.singleShot(50, loop.quit)
+    loop.exec()
     print(
         json.dumps(
             {

@@ -95,7 +95,10 @@ def map_view(qtbot):
     with qtbot.waitSignal(view.ready, timeout=TIMEOUT):
         view.show()
     assert view.is_ready()
-    return view
+    yield view
+    view.close()
+    view.deleteLater()  # pages must go before the web engine shuts down with the app
+    qtbot.wait(50)
 
 
 def test_page_loads_and_reports_ready(qtbot, map_view):
@@ -210,6 +213,7 @@ def test_interceptor_blocks_what_csp_would_not_see(qtbot):
     qtbot.waitUntil(lambda: bool(interceptor.blocked()), timeout=TIMEOUT)
     assert interceptor.blocked() == ["https://example.invalid/i.png"]
     page.deleteLater()
+    qtbot.wait(50)
 
 
 def test_page_is_hardened(qtbot, map_view):
@@ -237,6 +241,8 @@ def test_calls_before_ready_are_not_lost(qtbot):
     assert run_js(qtbot, view, "araz.events.n") == 5
     assert run_js(qtbot, view, "Array.from(araz.events.visible)") == [0, 1, 0, 1, 0]
     assert run_js(qtbot, view, "[araz.events.selected, araz.events.hovered]") == [1, 3]
+    view.deleteLater()
+    qtbot.wait(50)
 
 
 def test_events_at_one_place_are_spread(qtbot, map_view):
