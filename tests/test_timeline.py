@@ -1,0 +1,399 @@
+"""The timeline widget, tested through its pixels and signals (headless, pytest-qt)."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+try:
+    import araz  # noqa: F401
+except ImportError:  # a checkout without `pip install -e .`
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "app"))
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtGui import QColor, QImage, QPalette, QWheelEvent
+from PySide6.QtWidgets import QApplication
+
+from araz.model.dates import days_from_civil
+from araz.qt.timeline import TimelineData, TimelineView, axis, labels, render
+from araz.qt.timeline.layout import TimeIndex
+from araz.qt.timeline.view import GUTTER_W
+
+pytestmark = pytest.mark.gui
+
+RED, BLUE, GREEN = "#d62728", "#1f77b4", "#2ca02c"
+Y2021 = days_from_civil(2021, 1, 1)
+Y2022 = days_from_civil(2022, 1, 1)
+JUN15 = days_from_civil(2021, 6, 15)
+
+
+def close(c: QColor, hex_color: str, tol: int = 40) -> bool:
+    want = QColor(hex_color)
+    return all(abs(a - b) <= tol for a, b in zip(c.getRgb()[:3], want.getRgb()[:3], strict=True))
+
+
+def render_image(view: TimelineView) -> QImage:
+    img = QImage(view.size(), QImage.Format.Format_ARGB32)
+    view.render(img)
+    return img
+
+
+def mark_center(view: TimelineView, event_id: str) -> tuple[float, float]:
+    row = view.data().index_of(event_id)
+    x0, x1, y = render.mark_geometry(view, np.array([row]))
+    return float((x0[0] + x1[0]) / 2), float(y[0])
+
+
+@pytest.fixture
+def view(qtbot):
+    w = TimelineView()
+    qtbot.addWidget(w)
+    w.resize(int(GUTTER_W) + 730, 300)
+    data = TimelineData.from_records(
+        [
+            {"id": "day", "date": "2021-06-15", "color": RED, "lane_actor": "Iran"},
+            {"id": "year", "date": "2021", "color": BLUE, "lane_actor": "Armenia"},
+            {"id": "month", "date": "2021-09", "color": GREEN, "lane_actor": "Turkey"},
+        ]
+    )
+    w.set_data(data)
+    w.set_range(Y2021 - 0.5, Y2022 + 0.5)  # 366 days over 730 px: 2 px a day
+    return w
+
+
+# ---------------------------------------------------------------- marks as pixels
+
+
+def test_day_event_is_a_point_at_its_date(view):
+    img = render_image(view)
+    x, y = mark_center(view, "day")
+    assert abs(x - view.x_for_day(JUN15 + 0.5)) < 1e-6
+    assert close(img.pixelColor(round(x), round(y)), RED)
+    for dx in (-25, -12, 12, 25):  # a point: the colour is only near its x
+        assert not close(img.pixelColor(round(x + dx), round(y)), RED), dx
+
+
+def test_year_event_is_a_bar_over_its_days(view):
+    img = render_image(view)
+    _, y = mark_center(view, "year")
+    yi = round(y)
+    for day in (Y2021 + 3, days_from_civil(2021, 4, 1), JUN15, Y2022 - 4):
+        assert close(img.pixelColor(round(view.x_for_day(day + 0.5)), yi), BLUE), day
+    for day in (Y2021 - 3, Y2022 + 0.2):  # nothing outside the year
+        assert not close(img.pixelColor(round(view.x_for_day(day)), yi), BLUE), day
+
+
+def test_month_is_a_bar_even_when_zoomed_out(view):
+    view.set_range(days_from_civil(1900, 1, 1), days_from_civil(2100, 1, 1))
+    img = render_image(view)
+    _, y = mark_center(view, "month")
+    x = view.x_for_day(days_from_civil(2021, 9, 15))
+    assert close(img.pixelColor(round(x), round(y)), GREEN)
+    # a bar is BAR_H tall, a point diamond POINT_PX: 5 px above the centre is empty
+    assert not close(img.pixelColor(round(x), round(y - 5)), GREEN)
+
+
+def test_masked_event_is_not_drawn(view):
+    x, y = mark_center(view, "day")
+    assert close(render_image(view).pixelColor(round(x), round(y)), RED)
+    view.set_visible_mask(np.array([d != "day" for d in view.data().ids]))
+    assert not close(render_image(view).pixelColor(round(x), round(y)), RED)
+
+
+def test_selection_is_drawn_highlighted(view):
+    hl = view.palette().color(QPalette.ColorRole.Highlight).name()
+
+    def highlighted_pixels() -> int:
+        img = render_image(view)
+        x, y = mark_center(view, "day")
+        return sum(
+            close(img.pixelColor(round(x) + dx, round(y) + dy), hl, tol=30)
+            for dx in range(-12, 13)
+            for dy in range(-12, 13)
+        )
+
+    assert highlighted_pixels() == 0
+    view.set_selection(["day"], "day")
+    assert highlighted_pixels() > 10
+
+
+def test_100k_synthetic_paints(qtbot):
+    w = TimelineView()
+    qtbot.addWidget(w)
+    w.resize(1600, 200)
+    w.set_data(TimelineData.synthetic(100_000))
+    w.fit_all()
+    render_image(w)
+    assert w._last_density  # aggregated when zoomed out
+    lo, hi = w.visible_range()
+    w.set_range(lo + (hi - lo) * 0.5, lo + (hi - lo) * 0.505)
+    render_image(w)
+    assert not w._last_density
+    w.set_lane_mode("category")
+    w.set_selection(w.data().ids[50_000:50_010], w.data().ids[50_005])
+    render_image(w)
+
+
+# ---------------------------------------------------------------- gestures
+
+
+def wheel(view: TimelineView, x: float, dy: int, mods=Qt.KeyboardModifier.NoModifier) -> None:
+    pos = QPointF(x, 150)
+    ev = QWheelEvent(
+        pos,
+        view.mapToGlobal(pos),
+        QPoint(0, 0),
+        QPoint(0, dy),
+        Qt.MouseButton.NoButton,
+        mods,
+        Qt.ScrollPhase.NoScrollPhase,
+        False,
+    )
+    QApplication.sendEvent(view, ev)
+
+
+@pytest.mark.parametrize("x", [GUTTER_W + 40, GUTTER_W + 400, GUTTER_W + 700])
+def test_wheel_zoom_keeps_the_instant_under_the_cursor(view, x):
+    before = view.day_for_x(x)
+    span = view.visible_range()[1] - view.visible_range()[0]
+    wheel(view, x, 240)
+    lo, hi = view.visible_range()
+    assert hi - lo == pytest.approx(span / 2)
+    assert view.day_for_x(x) == pytest.approx(before, abs=1e-6)
+    wheel(view, x, -120)
+    assert view.day_for_x(x) == pytest.approx(before, abs=1e-6)
+
+
+def test_shift_wheel_pans(view):
+    lo, hi = view.visible_range()
+    with_signal = []
+    view.viewChanged.connect(lambda a, b: with_signal.append((a, b)))
+    wheel(view, GUTTER_W + 300, 120, Qt.KeyboardModifier.ShiftModifier)
+    lo2, hi2 = view.visible_range()
+    assert hi2 - lo2 == pytest.approx(hi - lo)
+    assert lo2 < lo
+    assert with_signal and with_signal[-1] == (lo2, hi2)
+
+
+def stepping_view(qtbot, starts: list[int], ids: list[str]) -> TimelineView:
+    w = TimelineView()
+    qtbot.addWidget(w)
+    w.resize(900, 300)
+    w.set_data(
+        TimelineData.from_records([{"id": i, "start": s} for i, s in zip(ids, starts, strict=True)])
+    )
+    w.fit_all()
+    return w
+
+
+def test_keyboard_steps_in_start_then_id_order(qtbot):
+    starts = [30, 10, 10, 20, 10, 40, 20]
+    ids = ["g", "c", "a", "z", "b", "h", "y"]
+    w = stepping_view(qtbot, starts, ids)
+    mask = np.array([i != "b" for i in w.data().ids])  # "b" is filtered out: skipped
+    w.set_visible_mask(mask)
+    got: list[str] = []
+    w.activeStepped.connect(got.append)
+    qtbot.keyClick(w, Qt.Key.Key_Home)
+    for _ in range(8):
+        qtbot.keyClick(w, Qt.Key.Key_Right)
+    assert got == ["a", "c", "y", "z", "g", "h"]
+    got.clear()
+    qtbot.keyClick(w, Qt.Key.Key_Left)
+    qtbot.keyClick(w, Qt.Key.Key_End)
+    assert got == ["g", "h"]
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.lists(st.tuples(st.integers(-800_000, 30_000), st.text("abc", min_size=1)), min_size=1,
+                max_size=30, unique_by=lambda t: t[1]))  # fmt: skip
+def test_stepping_order_equals_sort_by_start_and_id(qapp, events):
+    w = TimelineView()
+    w.set_data(TimelineData.from_records([{"id": i, "start": s} for s, i in events]))
+    got: list[str] = []
+    w.activeStepped.connect(got.append)
+    w._step(Qt.Key.Key_Home)
+    for _ in range(len(events) + 2):
+        w._step(Qt.Key.Key_Right)
+    assert got == [i for _, i in sorted(events)]
+    w.deleteLater()
+
+
+def test_stepping_scrolls_the_active_event_into_view(qtbot):
+    w = stepping_view(qtbot, [0, 5000], ["a", "b"])
+    w.set_range(-10, 10)
+    qtbot.keyClick(w, Qt.Key.Key_End)
+    lo, hi = w.visible_range()
+    assert lo < 5000 < hi
+
+
+def test_brushing_the_axis_emits_the_window(view, qtbot):
+    view.show()
+    qtbot.waitExposed(view)
+    a, b = days_from_civil(2021, 3, 1), days_from_civil(2021, 5, 1)
+    xa, xb = round(view.x_for_day(a)), round(view.x_for_day(b))
+    brushing: list[tuple[float, float]] = []
+    view.windowBrushing.connect(lambda lo, hi: brushing.append((lo, hi)))
+    with qtbot.waitSignal(view.windowBrushed) as blocker:
+        qtbot.mousePress(view, Qt.MouseButton.LeftButton, pos=QPoint(xa, 20))
+        qtbot.mouseMove(view, QPoint((xa + xb) // 2, 20))
+        qtbot.mouseMove(view, QPoint(xb, 20))
+        qtbot.mouseRelease(view, Qt.MouseButton.LeftButton, pos=QPoint(xb, 20))
+    assert blocker.args == [(a, b - 1)]  # inclusive days: 1 March to 30 April
+    assert brushing and brushing[-1] == (a, b - 1)
+    with qtbot.waitSignal(view.windowBrushed) as blocker:
+        qtbot.keyClick(view, Qt.Key.Key_Escape)
+    assert blocker.args == [None]
+
+
+def test_set_time_window_draws_without_echo(view, qtbot):
+    a, b = days_from_civil(2021, 3, 1), days_from_civil(2021, 4, 30)
+    x_in, x_out = round(view.x_for_day(a + 30)), round(view.x_for_day(b + 40))
+    before = render_image(view)
+    with qtbot.assertNotEmitted(view.windowBrushed), qtbot.assertNotEmitted(view.windowBrushing):
+        view.set_time_window((a, b))
+        after = render_image(view)
+    assert after.pixelColor(x_in, 30) != before.pixelColor(x_in, 30)  # brush in the axis
+    assert after.pixelColor(x_out, 30) == before.pixelColor(x_out, 30)
+    hl = view.palette().color(QPalette.ColorRole.Highlight)
+    px = after.pixelColor(x_in, 30)
+    assert abs(px.hue() - hl.hue()) < 25 or hl.saturation() < 30
+
+
+def test_click_selects_and_ctrl_click_adds(view, qtbot):
+    view.show()
+    qtbot.waitExposed(view)
+    x, y = mark_center(view, "day")
+    pos = QPoint(round(x), round(y))
+    with qtbot.waitSignal(view.selectionRequested) as blocker:
+        qtbot.mouseClick(view, Qt.MouseButton.LeftButton, pos=pos)
+    assert blocker.args == [["day"], False]
+    with qtbot.waitSignal(view.selectionRequested) as blocker:
+        qtbot.mouseClick(view, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.ControlModifier, pos)
+    assert blocker.args == [["day"], True]
+
+
+def test_hover_emits_the_id_and_empty_when_leaving(view, qtbot):
+    view.show()
+    qtbot.waitExposed(view)
+    x, y = mark_center(view, "day")
+    with qtbot.waitSignal(view.hovered) as blocker:
+        qtbot.mouseMove(view, QPoint(round(x), round(y)))
+    assert blocker.args == ["day"]
+    with qtbot.waitSignal(view.hovered) as blocker:
+        qtbot.mouseMove(view, QPoint(round(x) + 60, round(y) + 2))
+    assert blocker.args == [""]
+
+
+def test_set_hover_and_set_range_do_not_echo(view, qtbot):
+    with qtbot.assertNotEmitted(view.hovered), qtbot.assertNotEmitted(view.viewChanged):
+        view.set_hover("day")
+        view.set_range(Y2021, Y2022)
+    assert view.visible_range() == (Y2021, Y2022)
+
+
+def test_tooltip_is_plain_text(qtbot):
+    w = TimelineView()
+    qtbot.addWidget(w)
+    w.set_data(TimelineData.from_records([{"id": "x", "start": 0, "tooltip": "<b>a</b>\n&"}]))
+    html = w._tooltip_html(0)
+    assert "<b>" not in html and "&lt;b&gt;" in html and "&amp;" in html
+
+
+def test_lane_mode_switches_lanes(view):
+    data = TimelineData.from_records(
+        [
+            {"id": "a", "start": 0, "lane_actor": "Iran", "lane_category": "border"},
+            {"id": "b", "start": 1, "lane_actor": "Iran", "lane_category": "energy"},
+        ]
+    )
+    view.set_data(data)
+    assert view.lanes().keys == ["Iran"]
+    view.set_lane_mode("category")
+    assert view.lanes().keys == ["border", "energy"]
+    with pytest.raises(ValueError):
+        view.set_lane_mode("colour")
+
+
+# ---------------------------------------------------------------- pure parts
+
+
+def test_data_sorted_by_start_then_id_and_edtf_fields():
+    d = TimelineData.from_records(
+        [
+            {"id": "b", "date": "2021"},
+            {"id": "a", "date": "2021-01-01"},
+            {"id": "c", "date": "2020-11~"},
+            {"id": "d", "date": "2021-06-18/.."},
+            {"id": "e", "date": "2022-09/2023-04"},
+        ]
+    )
+    assert d.ids == ["c", "a", "b", "d", "e"]
+    c, b, dd, e = (d.index_of(k) for k in "cbde")
+    assert d.fade_start[c] and d.fade_end[c] and not d.is_point[c]
+    assert d.precision[b] == "year" and d.end[b] - d.start[b] == 364 and not d.is_point[b]
+    assert d.open_end[dd] and not d.open_start[dd] and d.is_point[dd]
+    assert d.start[e] == days_from_civil(2022, 9, 1) and d.end[e] == days_from_civil(2023, 4, 30)
+    assert d.color.dtype == np.uint32
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(st.tuples(st.integers(0, 2000), st.integers(0, 800)), min_size=1, max_size=80),
+    st.integers(-100, 2100),
+    st.integers(1, 400),
+)
+def test_time_index_matches_brute_force(spans, lo, width):
+    start = np.sort(np.array([s for s, _ in spans], dtype=np.float64))
+    end = start + np.array([n for _, n in spans], dtype=np.float64)
+    got = TimeIndex(start, end).query(lo, lo + width)
+    want = np.flatnonzero((start < lo + width) & (end + 1 > lo))
+    assert got.tolist() == want.tolist()
+
+
+@pytest.mark.parametrize(
+    ("lo", "hi", "unit", "sample"),
+    [
+        ((2000, 1, 1), (2040, 1, 1), "year", "2020"),
+        ((2020, 9, 1), (2023, 5, 1), "month", "Jun"),
+        ((2021, 6, 1), (2021, 6, 20), "day", "15 Jun"),
+        ((-300, 1, 1), (200, 1, 1), "year", "100 BCE"),
+    ],
+)
+def test_axis_ticks_adapt(lo, hi, unit, sample):
+    t = axis.ticks(days_from_civil(*lo), days_from_civil(*hi), 1200)
+    assert t.level.unit == unit
+    assert sample in [label for _, label in t.major]
+    days = [d for d, _ in t.major]
+    assert days == sorted(days)
+
+
+def test_axis_context_names_the_year_or_month():
+    t = axis.ticks(days_from_civil(2021, 5, 20), days_from_civil(2021, 7, 10), 1200)
+    assert [label for _, label in t.context] == ["May 2021", "June 2021", "July 2021"]
+
+
+def test_labels_never_overlap_and_overflow_is_counted():
+    rng = np.random.default_rng(3)
+    n = 300
+    x = np.sort(rng.uniform(0, 1000, n))
+    lane = rng.integers(0, 3, n)
+    prio = np.zeros(n, dtype=bool)
+    prio[[5, 100]] = True
+    res = labels.place(x, lane, prio, lambda i: 60.0, lambda t: 8.0 * len(t), 2, 1000.0)
+    boxes = [(lane[i], r, xx, xx + w) for i, r, xx, w in res.labels]
+    boxes += [(ln, r, xx, xx + 8.0 * len(t)) for ln, r, xx, t in res.counts]
+    for i, (l1, r1, a1, b1) in enumerate(boxes):
+        for l2, r2, a2, b2 in boxes[i + 1 :]:
+            if l1 == l2 and r1 == r2:
+                assert b1 <= a2 or b2 <= a1
+    placed = {i for i, *_ in res.labels}
+    assert {5, 100} <= placed  # selected labels first
+    hidden = sum(int(t[1:]) for *_, t in res.counts)
+    assert len(placed) + hidden == n
