@@ -148,8 +148,8 @@ def test_mouse_click_on_marker_emits_its_id(qtbot, map_view):
     assert blocker.args == ["baku-1"]
 
 
-def test_hover_reports_the_id(qtbot, map_view):
-    seq = map_view.set_events([event("baku-1", *BAKU)])
+def test_hover_reports_the_id_and_shows_an_escaped_tooltip(qtbot, map_view):
+    seq = map_view.set_events([event("baku-1", *BAKU, title=HOSTILE)])
     wait_rendered(qtbot, map_view, seq)
     x, y = point(qtbot, map_view, *BAKU)
     target = map_view.web_view().focusProxy()
@@ -157,6 +157,10 @@ def test_hover_reports_the_id(qtbot, map_view):
     with qtbot.waitSignal(map_view.hovered, timeout=TIMEOUT) as blocker:
         QTest.mouseMove(target, QPoint(x, y))
     assert blocker.args == ["baku-1"]
+    tooltip = "document.querySelector('.araz-tooltip')"
+    assert run_js(qtbot, map_view, f"{tooltip}.hidden") is False
+    assert run_js(qtbot, map_view, f"{tooltip}.querySelector('.araz-title').textContent") == HOSTILE
+    assert run_js(qtbot, map_view, "document.querySelectorAll('img').length") == 0
 
 
 def test_hostile_title_is_shown_as_text(qtbot, map_view):

@@ -352,8 +352,13 @@
     _stamp: function () {
       var w = this._container.width, h = this._container.height, dpr = this._dpr;
       if (!w || !h) return;
-      var img = this._ctx.createImageData(w, h);
-      var buf = new Uint32Array(img.data.buffer);
+      var img = this._img;
+      if (!img || img.width !== w || img.height !== h) {
+        img = this._img = this._ctx.createImageData(w, h);
+        this._imgWords = new Uint32Array(img.data.buffer);
+      }
+      var buf = this._imgWords;
+      buf.fill(0);
       var R = Math.max(2, Math.round(RADIUS * dpr));
       if (!this._disc || this._disc.R !== R || this._disc.w !== w) this._disc = makeDisc(R, w);
       var disc = this._disc, fill = disc.fill, edge = disc.edge;

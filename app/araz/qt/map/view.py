@@ -242,7 +242,10 @@ class MapView(QWidget):
         return self._call("show", {"n": n, "mask": base64.b64encode(packed).decode("ascii")})
 
     def select(self, id: str | None) -> int:
-        """Fly to the event, draw it selected and open its popup; None clears."""
+        """Fly to the event, draw it selected and open its popup; None (or unknown) clears.
+
+        The selected event is drawn even when ``show_ids`` hides it.
+        """
         return self._call("select", {"i": self._index.get(id, -1) if id is not None else -1})
 
     def highlight(self, id: str | None) -> int:
