@@ -16,10 +16,10 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "app"))
 
-from PySide6.QtGui import QImage  # noqa: E402
-from PySide6.QtWidgets import QApplication  # noqa: E402
+from PySide6.QtGui import QImage
+from PySide6.QtWidgets import QApplication
 
-from araz.qt.timeline import TimelineData, TimelineView  # noqa: E402
+from araz.qt.timeline import TimelineData, TimelineView
 
 SIZES = (1000, 10_000, 100_000)
 FRAMES = 30

@@ -339,6 +339,7 @@ def test_data_sorted_by_start_then_id_and_edtf_fields():
     assert d.fade_start[c] and d.fade_end[c] and not d.is_point[c]
     assert d.precision[b] == "year" and d.end[b] - d.start[b] == 364 and not d.is_point[b]
     assert d.open_end[dd] and not d.open_start[dd] and d.is_point[dd]
+    assert not d.is_point[e]
     assert d.start[e] == days_from_civil(2022, 9, 1) and d.end[e] == days_from_civil(2023, 4, 30)
     assert d.color.dtype == np.uint32
 

@@ -296,7 +296,7 @@ def _paint_arrows(v, p, rows, x0, x1, x0c, x1c, y) -> None:
 
 
 def _paint_density(v: TimelineView, p: QPainter, plot: QRectF, rows: np.ndarray) -> None:
-    """Per-lane density strips: how many events cover each pixel column (log scale)."""
+    """Per-lane density strips: how many events cover each pixel column (sqrt scale)."""
     d, lanes = v.data(), v.lanes()
     width = max(int(plot.width()), 1)
     nl = len(lanes.keys)
@@ -310,8 +310,8 @@ def _paint_density(v: TimelineView, p: QPainter, plot: QRectF, rows: np.ndarray)
     diff -= np.bincount(lane * stride + b, minlength=nl * stride)
     cover = np.cumsum(diff.reshape(nl, stride), axis=1)[:, :width]
     peak = max(int(cover.max()), 1)
-    level = np.log1p(cover) / math.log1p(peak)
-    alpha = np.where(cover > 0, 0.18 + 0.82 * level, 0.0)
+    level = np.sqrt(cover / peak)  # one scale for all lanes, so lanes compare
+    alpha = np.where(cover > 0, 0.12 + 0.88 * level, 0.0)
     lc = lanes.color[:, None]
     rgb = [((lc >> s) & 0xFF).astype(np.float64) for s in (16, 8, 0)]
     px = (alpha * 255).astype(np.uint32) << 24
@@ -339,7 +339,7 @@ def _paint_labels(v: TimelineView, p: QPainter, plot: QRectF, rows: np.ndarray, 
     bfm = QFontMetricsF(bold)
     x0, x1, _ = mark_geometry(v, rows)
     point = d.is_point[rows]
-    lx = np.where(point, (x0 + x1) * 0.5 - POINT_PX / 2, np.maximum(x0, plot.left() + 2))
+    lx = np.maximum(np.where(point, (x0 + x1) * 0.5 - POINT_PX / 2, x0), plot.left() + 2)
     lane = lanes.of_event[rows]
     selected = np.isin(rows, v.selected_rows())
 
