@@ -252,6 +252,10 @@
         var dx = x1 - x0, dy = y1 - y0, len = Math.sqrt(dx * dx + dy * dy);
         if (len < 2 * RADIUS) return;
         var cx = (x0 + x1) / 2 - dy * 0.2, cy = (y0 + y1) / 2 + dx * 0.2;
+        // Stop short of the target so the head is not hidden under markers there.
+        var ex = x1 - cx, ey = y1 - cy, el = Math.sqrt(ex * ex + ey * ey) || 1;
+        x1 -= (ex / el) * (RADIUS + 3);
+        y1 -= (ey / el) * (RADIUS + 3);
         ctx.strokeStyle = ctx.fillStyle = self.colorOf(i);
         ctx.globalAlpha = i === self.selected || i === self.hovered ? 1 : 0.75;
         ctx.beginPath();
