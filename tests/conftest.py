@@ -22,3 +22,29 @@ def curated():
     result = read_curated(default_dataset())
     assert result.problems == []
     return result.dataset
+
+
+@pytest.fixture
+def main_window(qtbot, tmp_path, monkeypatch, curated):
+    """The real main window on the bundled dataset, settings and logs in a temp dir,
+    map page loaded (napari's make_napari_viewer, glue-qt's settings isolation)."""
+    from PySide6.QtCore import QSettings
+
+    import araz.qt.map  # noqa: F401  (the araz: scheme, before any QApplication work)
+    from araz.model import AppModel
+    from araz.qt.main_window import MainWindow
+
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path))
+    window = MainWindow(AppModel(curated), restore=False)
+    qtbot.addWidget(window)
+    window.resize(1500, 950)
+    with qtbot.waitSignal(window.map.ready, timeout=30_000):
+        window.show()
+    qtbot.waitExposed(window)
+    yield window
+    window.playback.stop()
+    window.close()
+    window.deleteLater()
+    qtbot.wait(50)

@@ -60,6 +60,11 @@ def _parser_for(command: str | None) -> argparse.ArgumentParser:
     )
     p.add_argument("path", nargs="?", help="dataset to open (default: the bundled dataset)")
     p.add_argument("--version", action="version", version=f"araz {__version__}")
+    p.add_argument(
+        "--reset-settings",
+        action="store_true",
+        help="forget the window layout, filters and last dataset before starting",
+    )
     p.set_defaults(func=_gui)
     return p
 

@@ -69,7 +69,8 @@ class Filter:
         if self.certainties is not None:
             parts.append("Certainty: " + (", ".join(sorted(self.certainties)) or "none"))
         if self.window is not None:
-            parts.append(f"{iso_day(self.window[0])} – {iso_day(self.window[1])}")
+            lo, hi = (iso_day(x) or "…" for x in self.window)
+            parts.append(f"{lo} – {hi}")
         if self.text.strip():
             parts.append(f"Search: “{self.text.strip()}”")
         return " · ".join(parts) if parts else "All events"

@@ -1,28 +1,133 @@
-"""The main window: the views around one AppModel."""
+"""The main window: the map in the centre, the timeline along the bottom, filters on the
+left, the event and its source on the right, the table of shown events; all views observe
+one AppModel and never call each other."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSortFilterProxyModel, Qt
+from pathlib import Path
+
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QDockWidget,
+    QFileDialog,
     QHeaderView,
+    QLabel,
     QMainWindow,
     QMessageBox,
     QTableView,
+    QVBoxLayout,
+    QWidget,
 )
 
+from .. import __version__
+from ..io import LoadResult, read_path
 from ..model import AppModel, Change
-from .events_table import SORT_ROLE, EventsTableModel
+from . import settings as app_settings
+from .article_view import ArticleView
+from .bindings import MapBinding, TimelineBinding
+from .detail_panel import DetailPanel
+from .events_table import ID_ROLE, SORT_ROLE, EventsTableModel
+from .filters_panel import FiltersPanel
+from .map import MapView
+from .playback_bar import PlaybackBar
+from .timeline import TimelineView
+
+OPEN_FILTER = (
+    "Araz datasets (*.yaml *.yml *.csv *.geojson *.json);;Curated YAML (*.yaml *.yml);;"
+    "ACLED CSV (*.csv);;GeoJSON (*.geojson *.json);;TimelineJS / StoryMapJS (*.json);;"
+    "All files (*)"
+)
+
+SHORTCUTS = [
+    ("Ctrl+O", "Open a dataset"),
+    ("Ctrl+F", "Search"),
+    ("Ctrl+Z / Ctrl+Shift+Z", "Undo / redo a filter or selection change"),
+    ("Esc", "Clear the selection"),
+    ("Ctrl+0", "Fit all (map and timeline)"),
+    ("F11", "Full screen"),
+    ("Ctrl+Q", "Quit"),
+    ("Timeline: ← / →", "Previous / next event in time"),
+    ("Timeline: Home / End", "First / last event"),
+    ("Timeline: wheel, Ctrl+= / Ctrl+-", "Zoom around the cursor"),
+    ("Timeline: drag, Shift+wheel", "Pan"),
+    ("Timeline: drag along the axis", "Brush a time window (Esc or double-click clears it)"),
+    ("Timeline: Ctrl+click", "Add to the selection"),
+]
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, model: AppModel, parent=None):
+    def __init__(self, model: AppModel, parent=None, *, restore: bool = True):
         super().__init__(parent)
         self.model = model
+        self.dataset_path: Path | None = None
         self.setWindowTitle("Araz")
-        self.resize(1400, 900)
+        self.resize(1500, 950)
+        self.setDockNestingEnabled(True)
 
-        self.table_model = EventsTableModel(model, self)
+        # --- the views
+        self.map = MapView(self)
+        self.map.setObjectName("map")
+        self.setCentralWidget(self.map)
+        self.map_binding = MapBinding(model, self.map, self)
+
+        self.timeline = TimelineView(self)
+        self.timeline.setObjectName("timeline")
+        self.timeline_binding = TimelineBinding(model, self.timeline, self)
+        self.playback = PlaybackBar(model, self)
+        bottom = QWidget(self)
+        lay = QVBoxLayout(bottom)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.setSpacing(0)
+        lay.addWidget(self.playback)
+        lay.addWidget(self.timeline, 1)
+
+        self.filters = FiltersPanel(model, self)
+        self.detail = DetailPanel(model, self)
+        self.detail.showArticleRequested.connect(self.show_article)
+        self.article = ArticleView(model, self)
+        self._build_table()
+
+        self.empty_label = QLabel(self.map)
+        self.empty_label.setObjectName("empty_message")
+        self.empty_label.setStyleSheet(
+            "background: rgba(255,255,255,230); color: #222; padding: 8px; border-radius: 4px;"
+        )
+        self.empty_label.hide()
+
+        # --- docks
+        self.docks: dict[str, QDockWidget] = {}
+        self._dock("Filters", self.filters, Qt.DockWidgetArea.LeftDockWidgetArea)
+        self._dock("Timeline", bottom, Qt.DockWidgetArea.BottomDockWidgetArea)
+        self._dock("Event", self.detail, Qt.DockWidgetArea.RightDockWidgetArea)
+        self._dock("Article", self.article, Qt.DockWidgetArea.RightDockWidgetArea)
+        self._dock("Events", self.table, Qt.DockWidgetArea.RightDockWidgetArea)
+        self.tabifyDockWidget(self.docks["Event"], self.docks["Article"])
+        self.docks["Event"].raise_()
+        self.splitDockWidget(self.docks["Event"], self.docks["Events"], Qt.Orientation.Vertical)
+        self.resizeDocks([self.docks["Filters"]], [290], Qt.Orientation.Horizontal)
+        self.resizeDocks([self.docks["Event"]], [400], Qt.Orientation.Horizontal)
+        self.resizeDocks([self.docks["Timeline"]], [260], Qt.Orientation.Vertical)
+
+        self._build_menus()
+        model.changed.connect(self._on_model_changed)
+        self._update_status()
+        if restore:
+            app_settings.restore_window(self)
+
+    # ------------------------------------------------------------ building
+
+    def _dock(self, title: str, widget: QWidget, area) -> QDockWidget:
+        dock = QDockWidget(title, self)
+        dock.setObjectName(f"dock_{title.lower()}")
+        dock.setWidget(widget)
+        self.addDockWidget(area, dock)
+        self.docks[title] = dock
+        return dock
+
+    def _build_table(self) -> None:
+        self.table_model = EventsTableModel(self.model, self)
         self.proxy = QSortFilterProxyModel(self)
         self.proxy.setSourceModel(self.table_model)
         self.proxy.setSortRole(SORT_ROLE)
@@ -32,36 +137,244 @@ class MainWindow(QMainWindow):
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().setVisible(False)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        for col, width in ((0, 170), (2, 220), (3, 140), (4, 100), (5, 90)):
+        for col, width in ((0, 150), (2, 150), (3, 110), (4, 80), (5, 80)):
             self.table.setColumnWidth(col, width)
-        self.table.verticalHeader().setVisible(False)
-        self.setCentralWidget(self.table)
+        self.table.selectionModel().selectionChanged.connect(self._on_table_selection)
+        self.table.entered.connect(self._on_table_hover)
+        self.table.setMouseTracking(True)
 
-        model.changed.connect(self._on_model_changed)
-        self._update_status()
+    def _action(self, menu, text: str, slot, shortcut=None, name: str | None = None) -> QAction:
+        act = QAction(text, self)
+        if shortcut is not None:
+            act.setShortcut(QKeySequence(shortcut))
+        act.triggered.connect(slot)
+        if name:
+            act.setObjectName(name)
+        menu.addAction(act)
+        return act
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        file = bar.addMenu("&File")
+        self._action(file, "&Open…", self.open_dialog, QKeySequence.StandardKey.Open, "open")
+        file.addSeparator()
+        self._action(file, "&Quit", self.close, QKeySequence.StandardKey.Quit, "quit")
+
+        edit = bar.addMenu("&Edit")
+        self.undo_action = self._action(
+            edit, "&Undo", self.model.undo, QKeySequence.StandardKey.Undo, "undo"
+        )
+        self.redo_action = self._action(
+            edit, "&Redo", self.model.redo, QKeySequence("Ctrl+Shift+Z"), "redo"
+        )
+        edit.addSeparator()
+        self._action(
+            edit, "&Find…", self.filters.focus_search, QKeySequence.StandardKey.Find, "find"
+        )
+        self._action(
+            edit,
+            "Clear &selection",
+            self.model.clear_selection,
+            QKeySequence(Qt.Key.Key_Escape),
+            "clear_selection",
+        )
+        self._action(edit, "Clear all &filters", self.clear_filters, None, "clear_filters")
+
+        view = bar.addMenu("&View")
+        self._action(view, "&Fit all", self.fit_all, QKeySequence("Ctrl+0"), "fit_all")
+        self._action(
+            view,
+            "F&ull screen",
+            self.toggle_full_screen,
+            QKeySequence.StandardKey.FullScreen,
+            "full_screen",
+        )
+        view.addSeparator()
+        lanes = view.addMenu("Timeline &lanes")
+        self._action(lanes, "By &actor", lambda: self.model.set_lane_mode("actor"))
+        self._action(lanes, "By &category", lambda: self.model.set_lane_mode("category"))
+        view.addSeparator()
+        for dock in self.docks.values():
+            view.addAction(dock.toggleViewAction())
+
+        help_menu = bar.addMenu("&Help")
+        self._action(
+            help_menu,
+            "&Keyboard shortcuts",
+            self.show_shortcuts,
+            QKeySequence.StandardKey.HelpContents,
+            "shortcuts",
+        )
+        self._action(help_menu, "&About Araz", self.show_about, None, "about")
+        self._update_undo_actions()
+
+    # ------------------------------------------------------------ model -> window
 
     def _on_model_changed(self, change: Change) -> None:
         if change.dataset or change.filter:
             self.table_model.refresh()
             self._update_status()
+        if change.selection or change.dataset or change.filter:
+            self._sync_table_selection()
+        self._update_undo_actions()
+
+    def _update_undo_actions(self) -> None:
+        self.undo_action.setEnabled(self.model.can_undo)
+        self.redo_action.setEnabled(self.model.can_redo)
+
+    def status_text(self) -> str:
+        ds = self.model.dataset
+        shown = self.model.shown_ids()
+        if len(ds) and not shown:
+            return f"No event matches the filters (0 of {len(ds)}) · " + (
+                self.model.filter.describe(ds)
+            )
+        unplaced = len(set(ds.unplaced).intersection(shown))
+        return f"{len(shown)} of {len(ds)} events shown · {unplaced} without a place"
 
     def _update_status(self) -> None:
-        ds = self.model.dataset
-        shown = int(self.model.mask.sum())
-        unplaced = len(set(ds.unplaced) & set(self.model.shown_ids()))
-        self.statusBar().showMessage(
-            f"{shown} of {len(ds)} events shown · {unplaced} without a place"
-        )
+        text = self.status_text()
+        self.statusBar().showMessage(text)
+        empty = len(self.model.dataset) > 0 and not self.model.mask.any()
+        if empty:
+            self.empty_label.setText(
+                "No event matches these filters.\nEdit → Clear all filters (or Ctrl+Z) to go back."
+            )
+            self.empty_label.adjustSize()
+            self.empty_label.move(20, 20)
+        self.empty_label.setVisible(empty)
 
-    def show_load_problems(self, path, result) -> None:
-        lines = [str(p) for p in result.problems[:50]]
+    def _sync_table_selection(self) -> None:
+        sel = self.model.selection
+        sm = self.table.selectionModel()
+        sm.blockSignals(True)
+        try:
+            sm.clearSelection()
+            current = None
+            for eid in sel.ids:
+                row = self.table_model.row_of(eid)
+                if row is None:
+                    continue
+                idx = self.proxy.mapFromSource(self.table_model.index(row, 0))
+                flags = QItemSelectionModel.SelectionFlag.Select
+                sm.select(idx, flags | QItemSelectionModel.SelectionFlag.Rows)
+                if eid == sel.active:
+                    current = idx
+            if current is not None:
+                sm.setCurrentIndex(current, QItemSelectionModel.SelectionFlag.NoUpdate)
+                self.table.scrollTo(current)
+        finally:
+            sm.blockSignals(False)
+        self.table.viewport().update()
+
+    # ------------------------------------------------------------ widgets -> model
+
+    def _on_table_selection(self, *_args) -> None:
+        rows = self.table.selectionModel().selectedRows()
+        ids = [self.proxy.data(r, ID_ROLE) for r in rows]
+        current = self.table.selectionModel().currentIndex()
+        active = None
+        if current.isValid():
+            active = self.proxy.data(current.siblingAtColumn(0), ID_ROLE)
+        self.model.select(ids, active if active in ids else (ids[0] if ids else None))
+
+    def _on_table_hover(self, index: QModelIndex) -> None:
+        self.model.set_hover(self.proxy.data(index.siblingAtColumn(0), ID_ROLE))
+
+    # ------------------------------------------------------------ commands
+
+    def clear_filters(self) -> None:
+        from ..model import Filter
+
+        self.model.set_filter(Filter())
+
+    def fit_all(self) -> None:
+        ids = self.model.shown_ids()
+        self.map.fit(ids or None)
+        self.timeline.fit_all()
+
+    def toggle_full_screen(self) -> None:
+        self.setWindowState(self.windowState() ^ Qt.WindowState.WindowFullScreen)
+
+    def show_article(self) -> None:
+        dock = self.docks["Article"]
+        dock.show()
+        dock.raise_()
+        active = self.model.selection.active
+        if active:
+            self.article.scrollToAnchor(f"q-{active}")
+
+    def open_dialog(self) -> None:
+        start = str(self.dataset_path.parent) if self.dataset_path else str(Path.home())
+        path, _ = QFileDialog.getOpenFileName(self, "Open a dataset", start, OPEN_FILTER)
+        if path:
+            self.open_path(Path(path))
+
+    def open_path(self, path: Path) -> LoadResult:
+        """Load a file; keep the current dataset when nothing could be loaded."""
+        result = read_path(path)
+        if result.dataset is not None and len(result.dataset):
+            self.playback.stop()
+            self.model.set_dataset(result.dataset)
+            self.dataset_path = Path(path)
+            self.setWindowTitle(f"Araz — {result.dataset.title or Path(path).name}")
+            app_settings.remember_dataset(path)
+        if result.problems or result.dataset is None or not len(result.dataset):
+            self.show_load_problems(path, result)
+        return result
+
+    def show_load_problems(self, path, result: LoadResult) -> QMessageBox:
+        loaded = result.dataset is not None and len(result.dataset) > 0
+        lines = [str(p) for p in result.problems[:200]]
         more = len(result.problems) - len(lines)
         box = QMessageBox(self)
+        box.setObjectName("load_report")
         box.setIcon(QMessageBox.Icon.Warning)
         box.setWindowTitle("Problems in the data")
-        box.setText(f"{path}: {len(result.problems)} problems; the valid rest is loaded.")
+        if loaded:
+            box.setText(
+                f"{Path(path).name}: {len(result.dataset)} events loaded, "
+                f"{result.skipped} skipped, {len(result.problems)} problems."
+            )
+        else:
+            box.setText(
+                f"Nothing could be loaded from {Path(path).name}; the previous data stays open."
+            )
+        box.setTextFormat(Qt.TextFormat.PlainText)
         box.setDetailedText("\n".join(lines) + (f"\n… and {more} more" if more > 0 else ""))
         box.open()
+        return box
+
+    def show_shortcuts(self) -> None:
+        rows = "".join(
+            f"<tr><td><b>{k}</b>&nbsp;&nbsp;</td><td>{v}</td></tr>" for k, v in SHORTCUTS
+        )
+        QMessageBox.information(self, "Keyboard shortcuts", f"<table>{rows}</table>")
+
+    def about_text(self) -> str:
+        from html import escape
+
+        seed = self.model.dataset.seed
+        source = ""
+        if seed is not None:
+            source = f"<p>Data drawn from “{escape(seed.title)}” by {escape(seed.author)}.</p>"
+        return (
+            f"<h3>Araz {__version__}</h3><p>Events on a map and a timeline, linked. "
+            "Offline: nothing leaves this machine.</p>"
+            f"{source}<p>Map data: Made with Natural Earth (public domain).</p>"
+            "<p>Map library: Leaflet (BSD-2-Clause).</p>"
+        )
+
+    def show_about(self) -> None:
+        QMessageBox.about(self, "About Araz", self.about_text())
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.playback.stop()
+        app_settings.save_window(self)
+        super().closeEvent(event)

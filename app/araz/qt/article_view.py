@@ -1,0 +1,41 @@
+"""The whole seed article with every shown event's sentence highlighted; the current one
+is scrolled into view, and clicking a highlighted sentence selects its event."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QUrl
+from PySide6.QtWidgets import QTextBrowser
+
+from ..model import AppModel, Change
+from .source_text import article_html
+
+
+class ArticleView(QTextBrowser):
+    def __init__(self, model: AppModel, parent=None):
+        super().__init__(parent)
+        self.setObjectName("article")
+        self.model = model
+        self.setOpenLinks(False)
+        self.setOpenExternalLinks(False)
+        self.anchorClicked.connect(self._on_anchor_clicked)
+        model.changed.connect(self._on_model_changed)
+        self._render()
+
+    def _on_model_changed(self, change: Change) -> None:
+        if change.dataset or change.filter or change.selection:
+            self._render()
+
+    def _render(self) -> None:
+        m = self.model
+        bar = self.verticalScrollBar().value()
+        self.setHtml(article_html(m.dataset, m.shown_ids(), m.selection.active))
+        if m.selection.active:
+            self.scrollToAnchor(f"q-{m.selection.active}")
+        else:
+            self.verticalScrollBar().setValue(bar)
+
+    def _on_anchor_clicked(self, url: QUrl) -> None:
+        if url.scheme() == "event":
+            eid = url.path() or url.toString().removeprefix("event:")
+            if eid in self.model.dataset.index:
+                self.model.select([eid])

@@ -1,0 +1,106 @@
+"""Adapters between the AppModel and the two big views.  Each turns model changes into
+view calls and view gestures into model calls; the map and the timeline never meet."""
+
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtCore import QObject
+
+from ..model import AppModel, Change
+from ..model.records import map_records, timeline_records
+from .map import MapView
+from .timeline import TimelineData, TimelineView
+
+
+class MapBinding(QObject):
+    def __init__(self, model: AppModel, view: MapView, parent=None):
+        super().__init__(parent)
+        self.model, self.view = model, view
+        self._placed: set[str] = set()
+        view.clicked.connect(self._on_clicked)
+        view.hovered.connect(self._on_hovered)
+        model.changed.connect(self._on_model_changed)
+        self._load()
+
+    def _load(self) -> None:
+        records = map_records(self.model.dataset)
+        self._placed = {r["id"] for r in records}
+        self.view.set_events(records)
+        self._show()
+        self.view.fit(None)
+
+    def _show(self) -> None:
+        self.view.show_ids(i for i in self.model.shown_ids() if i in self._placed)
+
+    def _on_model_changed(self, change: Change) -> None:
+        if change.dataset:
+            self._load()
+            return
+        if change.filter:
+            self._show()
+        if change.selection:
+            active = self.model.selection.active
+            self.view.select(active if active in self._placed else None)
+        if change.hover:
+            hover = self.model.hover
+            self.view.highlight(hover if hover in self._placed else None)
+
+    def _on_clicked(self, event_id: str) -> None:
+        self.model.select([event_id])
+
+    def _on_hovered(self, event_id: str) -> None:
+        self.model.set_hover(event_id or None)
+
+
+class TimelineBinding(QObject):
+    def __init__(self, model: AppModel, view: TimelineView, parent=None):
+        super().__init__(parent)
+        self.model, self.view = model, view
+        self._rows = np.zeros(0, np.intp)  # timeline row -> dataset index
+        view.selectionRequested.connect(self._on_selection_requested)
+        view.activeStepped.connect(lambda eid: self.model.select([eid]))
+        view.hovered.connect(lambda eid: self.model.set_hover(eid or None))
+        view.windowBrushed.connect(self._on_brushed)
+        model.changed.connect(self._on_model_changed)
+        self._load()
+
+    def _load(self) -> None:
+        data = TimelineData.from_records(timeline_records(self.model.dataset))
+        index = self.model.dataset.index
+        self._rows = np.array([index[i] for i in data.ids], np.intp)
+        self.view.set_data(data)
+        self.view.set_lane_mode(self.model.lane_mode)
+        self._sync_filter()
+        self._sync_selection()
+        self.view.fit_all()
+
+    def _sync_filter(self) -> None:
+        mask = self.model.mask
+        self.view.set_visible_mask(mask[self._rows] if len(self._rows) else None)
+        self.view.set_time_window(self.model.filter.window)
+
+    def _sync_selection(self) -> None:
+        sel = self.model.selection
+        self.view.set_selection(sel.ids, sel.active)
+
+    def _on_model_changed(self, change: Change) -> None:
+        if change.dataset:
+            self._load()
+            return
+        if change.filter:
+            self._sync_filter()
+        if change.selection:
+            self._sync_selection()
+        if change.hover:
+            self.view.set_hover(self.model.hover)
+        if change.view:
+            self.view.set_lane_mode(self.model.lane_mode)
+
+    def _on_selection_requested(self, ids: list, additive: bool) -> None:
+        if not ids and not additive:
+            self.model.clear_selection()
+        else:
+            self.model.select(ids, ids[0] if ids else None, add=additive)
+
+    def _on_brushed(self, window) -> None:
+        self.model.update_filter(window=tuple(window) if window is not None else None)

@@ -1,0 +1,145 @@
+"""The selected event on the right: what, when (and how sure), who, where, and the
+article's own sentence highlighted inside its paragraph."""
+
+from __future__ import annotations
+
+from html import escape
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QPushButton, QTextBrowser, QVBoxLayout, QWidget
+
+from ..model import AppModel, Change
+from .source_text import paragraphs, quote_spans, render
+
+BASIS = {
+    "seed": "date as the article gives it",
+    "record": "date from the public record",
+    "source": "date from the source file",
+}
+CERTAINTY = {
+    "reported": "reported by the article",
+    "claimed": "claimed (“It is also known that…”)",
+    "speculative": "speculative (“It is feared…”)",
+}
+
+
+def event_html(model: AppModel, event_id: str) -> str:
+    ds = model.dataset
+    e = ds.event(event_id)
+    colour = ds.colour(e)
+    out = [
+        f'<h3 style="margin-bottom:2px"><span style="color:{colour}">●</span> '
+        f"{escape(e.title)}</h3>"
+    ]
+    if e.date is not None:
+        d = e.date
+        basis = BASIS.get(d.basis, d.basis)
+        if d.basis == "seed" and d.note:
+            basis = "date from the article's words"
+        out.append(
+            f"<p><b>{escape(d.display)}</b><br>"
+            f"<small>precision: {escape(d.value.precision)} · EDTF "
+            f"<code>{escape(d.edtf)}</code> · {escape(basis)}"
+            + (f": {escape(d.note)}" if d.note else "")
+            + "</small></p>"
+        )
+    else:
+        out.append("<p><b>No date</b></p>")
+    if e.summary:
+        out.append(f"<p>{escape(e.summary)}</p>")
+    rows = []
+    if e.actors:
+        names = []
+        for a in e.actors:
+            actor = ds.actors.get(a)
+            if actor is None:
+                names.append(escape(a))
+                continue
+            state = ds.actors.get(actor.state) if actor.state else None
+            extra = f" ({escape(actor.kind)}, {escape(state.name)})" if state else ""
+            names.append(escape(actor.name) + extra)
+        rows.append(("Actors", "<br>".join(names)))
+    if e.places:
+        items = []
+        for ref in e.places:
+            p = ds.places.get(ref.place)
+            if p is None:
+                continue
+            bits = escape(p.name)
+            if p.country:
+                bits += f" — {escape(p.country)}"
+            if ref.role:
+                bits += f" <small>({escape(ref.role)})</small>"
+            items.append(bits)
+        rows.append(("Places", "<br>".join(items)))
+    else:
+        rows.append(("Places", "<i>no place: not on the map</i>"))
+    if e.category:
+        rows.append(("Category", escape(e.category)))
+    rows.append(("Certainty", escape(CERTAINTY.get(e.certainty, e.certainty))))
+    for key in ("source", "fatalities"):
+        if key in e.extra and e.extra[key] not in (None, ""):
+            rows.append((key.capitalize(), escape(str(e.extra[key]))))
+    out.append("<table cellspacing=2>")
+    for k, v in rows:
+        out.append(f'<tr><td valign="top"><b>{k}</b>&nbsp;</td><td>{v}</td></tr>')
+    out.append("</table>")
+    seed = ds.seed
+    if seed is not None and e.quotes:
+        spans = quote_spans(ds, [e.id])
+        out.append("<p><b>In the article</b></p>")
+        seen = set()
+        for q in e.quotes:
+            for s, t in paragraphs(seed.text):
+                if s <= q.start < t and (s, t) not in seen:
+                    seen.add((s, t))
+                    html = render(seed.text, s, t, spans, e.id, links=False)
+                    out.append(f'<blockquote style="margin-left:8px">{html}</blockquote>')
+    return "\n".join(out)
+
+
+class DetailPanel(QWidget):
+    """Shows the model's active event; asks for the article view."""
+
+    showArticleRequested = Signal()
+
+    def __init__(self, model: AppModel, parent=None):
+        super().__init__(parent)
+        self.setObjectName("detail")
+        self.model = model
+        self.browser = QTextBrowser(self)
+        self.browser.setObjectName("detail_text")
+        self.browser.setOpenLinks(False)
+        self.browser.setOpenExternalLinks(False)
+        self.article_button = QPushButton("Show in article", self)
+        self.article_button.setObjectName("show_in_article")
+        self.article_button.clicked.connect(self.showArticleRequested)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(self.browser, 1)
+        layout.addWidget(self.article_button)
+        model.changed.connect(self._on_model_changed)
+        self._render()
+
+    def _on_model_changed(self, change: Change) -> None:
+        if change.selection or change.dataset:
+            self._render()
+
+    def _render(self) -> None:
+        active = self.model.selection.active
+        has_seed = self.model.dataset.seed is not None
+        self.article_button.setEnabled(has_seed)
+        if active is None:
+            n = len(self.model.selection.ids)
+            hint = (
+                f"{n} events selected."
+                if n > 1
+                else "Select an event on the map, the timeline or the table to read it "
+                "here with the article's own words."
+            )
+            self.browser.setHtml(f"<p style='color:gray'>{hint}</p>")
+            return
+        self.browser.setHtml(event_html(self.model, active))
+
+    def text(self) -> str:
+        return self.browser.toPlainText()

@@ -1,0 +1,91 @@
+"""An exception in any slot: a dialog, a log entry in the user's state folder, and the
+app keeps running."""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+import traceback
+from datetime import datetime
+from pathlib import Path
+
+log = logging.getLogger("araz")
+
+
+def state_dir() -> Path:
+    base = os.environ.get("XDG_STATE_HOME") or str(Path.home() / ".local" / "state")
+    return Path(base) / "araz"
+
+
+def log_path() -> Path:
+    return state_dir() / "araz.log"
+
+
+def setup_logging() -> Path:
+    path = log_path()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handler: logging.Handler = logging.FileHandler(path, encoding="utf-8")
+    except OSError:
+        handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger("araz")
+    if not any(isinstance(h, type(handler)) for h in root.handlers):
+        root.addHandler(handler)
+    root.setLevel(logging.INFO)
+    return path
+
+
+class ErrorReporter:
+    """Installed as sys.excepthook while the app runs."""
+
+    def __init__(self, parent_window=None):
+        self.parent_window = parent_window
+        self.count = 0
+        self.last_dialog = None
+        self._previous = sys.excepthook
+
+    def install(self) -> None:
+        sys.excepthook = self
+
+    def uninstall(self) -> None:
+        sys.excepthook = self._previous
+
+    @staticmethod
+    def write_log(text: str) -> None:
+        """Append to the log file (kept even when logging was never set up)."""
+        try:
+            path = log_path()
+            path.parent.mkdir(parents=True, exist_ok=True)
+            stamp = datetime.now().isoformat(timespec="seconds")
+            with open(path, "a", encoding="utf-8") as f:
+                f.write(f"{stamp} ERROR unhandled exception\n{text}\n")
+        except OSError:
+            sys.stderr.write(text)
+
+    def __call__(self, exc_type, exc, tb) -> None:
+        if issubclass(exc_type, KeyboardInterrupt):
+            self._previous(exc_type, exc, tb)
+            return
+        self.count += 1
+        text = "".join(traceback.format_exception(exc_type, exc, tb))
+        self.write_log(text)
+        try:
+            from PySide6.QtWidgets import QApplication, QMessageBox
+
+            if QApplication.instance() is None:
+                raise RuntimeError
+            box = QMessageBox(self.parent_window)
+            box.setObjectName("error_dialog")
+            box.setIcon(QMessageBox.Icon.Critical)
+            box.setWindowTitle("Araz: something went wrong")
+            box.setText(
+                f"{exc_type.__name__}: {exc}\n\nAraz keeps running; the details are in "
+                f"{log_path()}."
+            )
+            box.setDetailedText(text)
+            box.open()
+            self.last_dialog = box
+        except Exception:
+            sys.stderr.write(text)

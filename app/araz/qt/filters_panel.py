@@ -1,0 +1,357 @@
+"""The filters on the left: actors as a checkable tree, categories, certainty, the time
+window and the search box.  Every gesture becomes one ``AppModel`` filter change; model
+changes are mirrored back with signals blocked, so the panel never reacts to its echo."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSignalBlocker, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QColor, QIcon, QPixmap
+from PySide6.QtWidgets import (
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QMenu,
+    QPushButton,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QTreeWidgetItemIterator,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..model import AppModel, Change, EDTFError, FuzzyDate
+from ..model.dates import iso_day
+from ..model.entities import CERTAINTIES
+
+ACTOR_ROLE = Qt.ItemDataRole.UserRole + 1
+CHECKED = Qt.CheckState.Checked
+UNCHECKED = Qt.CheckState.Unchecked
+MAX_ACTORS_SHOWN = 2000  # the tree lists the largest first; the rest are found by search
+
+
+def swatch(colour: str, size: int = 12) -> QIcon:
+    pm = QPixmap(size, size)
+    pm.fill(QColor(colour))
+    return QIcon(pm)
+
+
+class ActorTree(QTreeWidget):
+    """States with their people and organisations under them, largest first."""
+
+    actorsChanged = Signal(object)  # frozenset of checked actor ids, or None for all
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setObjectName("actors")
+        self.setHeaderLabels(["Actor", "Events"])
+        self.setRootIsDecorated(True)
+        self.setUniformRowHeights(True)
+        self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.customContextMenuRequested.connect(self._on_context_menu)
+        self.itemChanged.connect(self._on_item_changed)
+        self._all: set[str] = set()
+
+    def populate(self, model: AppModel) -> None:
+        ds = model.dataset
+        counts = ds.actor_counts
+        with QSignalBlocker(self):
+            self.clear()
+            self._all = set(ds.actors)
+            states = [a for a in ds.actors.values() if a.kind == "state"]
+            states.sort(key=lambda a: (-counts.get(a.id, 0), a.name.casefold()))
+            for state in states[:MAX_ACTORS_SHOWN]:
+                members = sorted(
+                    ds.members(state.id), key=lambda a: (-counts.get(a.id, 0), a.name.casefold())
+                )
+                top = QTreeWidgetItem([state.name, str(counts.get(state.id, 0))])
+                top.setIcon(0, swatch(ds.palette.colour(state.id)))
+                top.setData(0, ACTOR_ROLE, state.id)
+                top.setToolTip(0, _tooltip(state))
+                flags = Qt.ItemFlag.ItemIsUserCheckable | Qt.ItemFlag.ItemIsEnabled
+                if members:
+                    top.setFlags(flags | Qt.ItemFlag.ItemIsAutoTristate)
+                    own = QTreeWidgetItem(
+                        [f"{state.name} (the state)", str(_own_count(ds, state.id))]
+                    )
+                    own.setData(0, ACTOR_ROLE, state.id)
+                    own.setFlags(flags)
+                    own.setCheckState(0, CHECKED)
+                    top.addChild(own)
+                    for m in members:
+                        child = QTreeWidgetItem([m.name, str(counts.get(m.id, 0))])
+                        child.setData(0, ACTOR_ROLE, m.id)
+                        child.setToolTip(0, _tooltip(m))
+                        child.setFlags(flags)
+                        child.setCheckState(0, CHECKED)
+                        top.addChild(child)
+                else:
+                    top.setFlags(flags)
+                top.setCheckState(0, CHECKED)
+                self.addTopLevelItem(top)
+            self.resizeColumnToContents(1)
+            self.setColumnWidth(0, 190)
+
+    def leaves(self):
+        it = QTreeWidgetItemIterator(self)
+        while it.value():
+            item = it.value()
+            if item.childCount() == 0:
+                yield item
+            it += 1
+
+    def checked(self) -> frozenset[str] | None:
+        ids = {i.data(0, ACTOR_ROLE) for i in self.leaves() if i.checkState(0) == CHECKED}
+        return None if ids >= self._all else frozenset(ids)
+
+    def set_checked(self, ids: frozenset[str] | None) -> None:
+        with QSignalBlocker(self):
+            for item in self.leaves():
+                on = ids is None or item.data(0, ACTOR_ROLE) in ids
+                item.setCheckState(0, CHECKED if on else UNCHECKED)
+
+    def show_matching(self, text: str) -> None:
+        """Hide actors whose names do not contain the text (the tree's own search)."""
+        needle = text.strip().casefold()
+        for i in range(self.topLevelItemCount()):
+            top = self.topLevelItem(i)
+            any_child = False
+            for j in range(top.childCount()):
+                child = top.child(j)
+                hit = not needle or needle in child.text(0).casefold()
+                child.setHidden(not hit)
+                any_child |= hit
+            top.setHidden(not (any_child or not needle or needle in top.text(0).casefold()))
+            if needle and any_child:
+                top.setExpanded(True)
+
+    def _on_item_changed(self, _item, column: int) -> None:
+        if column == 0:
+            self.actorsChanged.emit(self.checked())
+
+    def _on_context_menu(self, pos) -> None:
+        item = self.itemAt(pos)
+        if item is None:
+            return
+        menu = QMenu(self)
+        only = QAction(f"Only {item.text(0)}", menu)
+        only.triggered.connect(lambda: self.only(item))
+        menu.addAction(only)
+        menu.exec(self.viewport().mapToGlobal(pos))
+
+    def only(self, item: QTreeWidgetItem) -> None:
+        """Check this actor (with its members, for a state) and nothing else."""
+        ids = {item.data(0, ACTOR_ROLE)}
+        for j in range(item.childCount()):
+            ids.add(item.child(j).data(0, ACTOR_ROLE))
+        self.set_checked(frozenset(ids))
+        self.actorsChanged.emit(self.checked())
+
+
+def _own_count(ds, actor_id: str) -> int:
+    rows = ds.events_by_actor.get(actor_id)
+    return 0 if rows is None else len(rows)
+
+
+def _tooltip(actor) -> str:
+    names = ", ".join(actor.aliases)
+    return f"{actor.name} ({actor.kind})" + (f"\nalso: {names}" if names else "")
+
+
+class CheckList(QListWidget):
+    """A checkable list of values (categories, certainties)."""
+
+    valuesChanged = Signal(object)  # frozenset of checked values, or None for all
+
+    def __init__(self, name: str, parent=None):
+        super().__init__(parent)
+        self.setObjectName(name)
+        self.itemChanged.connect(lambda _i: self.valuesChanged.emit(self.checked()))
+
+    def populate(self, values: list[str], counts: dict[str, int]) -> None:
+        with QSignalBlocker(self):
+            self.clear()
+            for v in values:
+                item = QListWidgetItem(f"{v}  ({counts.get(v, 0)})")
+                item.setData(Qt.ItemDataRole.UserRole, v)
+                item.setFlags(Qt.ItemFlag.ItemIsUserCheckable | Qt.ItemFlag.ItemIsEnabled)
+                item.setCheckState(CHECKED)
+                self.addItem(item)
+        rows = max(1, min(self.count(), 8))
+        self.setFixedHeight(rows * self.sizeHintForRow(0) + 2 * self.frameWidth() + 2)
+
+    def checked(self) -> frozenset[str] | None:
+        items = [self.item(i) for i in range(self.count())]
+        on = {i.data(Qt.ItemDataRole.UserRole) for i in items if i.checkState() == CHECKED}
+        return None if len(on) == len(items) else frozenset(on)
+
+    def set_checked(self, values: frozenset[str] | None) -> None:
+        with QSignalBlocker(self):
+            for i in range(self.count()):
+                item = self.item(i)
+                on = values is None or item.data(Qt.ItemDataRole.UserRole) in values
+                item.setCheckState(CHECKED if on else UNCHECKED)
+
+
+class FiltersPanel(QWidget):
+    """All the filters; reads and writes only the AppModel."""
+
+    SEARCH_DELAY_MS = 200
+
+    def __init__(self, model: AppModel, parent=None):
+        super().__init__(parent)
+        self.setObjectName("filters")
+        self.model = model
+
+        self.search = QLineEdit(self)
+        self.search.setObjectName("search")
+        self.search.setPlaceholderText("Search titles, actors, places… (Ctrl+F)")
+        self.search.setClearButtonEnabled(True)
+        self._search_timer = QTimer(self, singleShot=True, interval=self.SEARCH_DELAY_MS)
+        self._search_timer.timeout.connect(self._apply_search)
+        self.search.textEdited.connect(lambda _t: self._search_timer.start())
+        self.search.returnPressed.connect(self._apply_search)
+
+        self.actors = ActorTree(self)
+        self.actor_search = QLineEdit(self)
+        self.actor_search.setPlaceholderText("Find an actor")
+        self.actor_search.setClearButtonEnabled(True)
+        self.actor_search.textChanged.connect(self.actors.show_matching)
+        all_btn = QPushButton("All", self)
+        none_btn = QPushButton("None", self)
+        all_btn.clicked.connect(lambda: self.model.update_filter(actors=None))
+        none_btn.clicked.connect(lambda: self.model.update_filter(actors=frozenset()))
+        self.actors.actorsChanged.connect(lambda ids: self.model.update_filter(actors=ids))
+
+        self.categories = CheckList("categories", self)
+        self.categories.valuesChanged.connect(lambda v: self.model.update_filter(categories=v))
+        self.certainties = CheckList("certainties", self)
+        self.certainties.valuesChanged.connect(lambda v: self.model.update_filter(certainties=v))
+
+        self.date_from = QLineEdit(self)
+        self.date_from.setObjectName("date_from")
+        self.date_to = QLineEdit(self)
+        self.date_to.setObjectName("date_to")
+        for w, tip in (
+            (self.date_from, "From (e.g. 2021 or 2022-09)"),
+            (self.date_to, "To (e.g. 2023-06)"),
+        ):
+            w.setPlaceholderText(tip)
+            w.setToolTip("An EDTF date: 2021, 2021-06 or 2021-06-15")
+            w.editingFinished.connect(self._apply_dates)
+        clear_dates = QPushButton("Clear", self)
+        clear_dates.clicked.connect(lambda: self.model.update_filter(window=None))
+        self.date_error = QLabel(self)
+        self.date_error.setStyleSheet("color: #D55E00")
+        self.date_error.hide()
+
+        self.summary = QLabel(self)
+        self.summary.setObjectName("filter_summary")
+        self.summary.setWordWrap(True)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
+        layout.addWidget(self.search)
+        box = QGroupBox("Actors", self)
+        bl = QVBoxLayout(box)
+        row = QHBoxLayout()
+        row.addWidget(self.actor_search, 1)
+        row.addWidget(all_btn)
+        row.addWidget(none_btn)
+        bl.addLayout(row)
+        bl.addWidget(self.actors, 1)
+        layout.addWidget(box, 1)
+        for title, w in (("Category", self.categories), ("Certainty", self.certainties)):
+            g = QGroupBox(title, self)
+            QVBoxLayout(g).addWidget(w)
+            layout.addWidget(g)
+        g = QGroupBox("Time window", self)
+        grid = QGridLayout(g)
+        grid.addWidget(QLabel("From"), 0, 0)
+        grid.addWidget(self.date_from, 0, 1)
+        grid.addWidget(QLabel("To"), 1, 0)
+        grid.addWidget(self.date_to, 1, 1)
+        grid.addWidget(clear_dates, 0, 2, 2, 1)
+        grid.addWidget(self.date_error, 2, 0, 1, 3)
+        layout.addWidget(g)
+        layout.addWidget(self.summary)
+
+        model.changed.connect(self._on_model_changed)
+        self._populate()
+
+    # ------------------------------------------------------------ model -> widgets
+
+    def _populate(self) -> None:
+        ds = self.model.dataset
+        self.actors.populate(self.model)
+        cats: dict[str, int] = {}
+        certs: dict[str, int] = {}
+        for e in ds.events:
+            cats[e.category] = cats.get(e.category, 0) + 1
+            certs[e.certainty] = certs.get(e.certainty, 0) + 1
+        self.categories.populate([c for c in ds.categories if c in cats], cats)
+        self.certainties.populate([c for c in CERTAINTIES if c in certs], certs)
+        self._sync()
+
+    def _on_model_changed(self, change: Change) -> None:
+        if change.dataset:
+            self._populate()
+        elif change.filter:
+            self._sync()
+
+    def _sync(self) -> None:
+        f = self.model.filter
+        self.actors.set_checked(f.actors)
+        self.categories.set_checked(f.categories)
+        self.certainties.set_checked(f.certainties)
+        if not self.search.hasFocus() or self.search.text() != f.text:
+            with QSignalBlocker(self.search):
+                if self.search.text() != f.text:
+                    self.search.setText(f.text)
+        lo, hi = f.window if f.window else (None, None)
+        for w, v in ((self.date_from, lo), (self.date_to, hi)):
+            with QSignalBlocker(w):
+                w.setText((iso_day(v) if v is not None else None) or "")
+        shown = int(self.model.mask.sum())
+        if shown == 0 and len(self.model.dataset):
+            self.summary.setText(
+                "No event matches these filters. " + f.describe(self.model.dataset)
+            )
+        else:
+            self.summary.setText(f.describe(self.model.dataset))
+
+    # ------------------------------------------------------------ widgets -> model
+
+    def _apply_search(self) -> None:
+        self._search_timer.stop()
+        self.model.update_filter(text=self.search.text())
+
+    def _apply_dates(self) -> None:
+        bounds = []
+        for w, upper in ((self.date_from, False), (self.date_to, True)):
+            text = w.text().strip()
+            if not text:
+                bounds.append(None)
+                continue
+            try:
+                d = FuzzyDate.parse(text)
+            except EDTFError as exc:
+                self.date_error.setText(str(exc))
+                self.date_error.show()
+                return
+            bounds.append(d.upper if upper else d.lower)
+        self.date_error.hide()
+        lo, hi = bounds
+        if lo is None and hi is None:
+            window = None
+        else:
+            window = (float("-inf") if lo is None else lo, float("inf") if hi is None else hi)
+        if window != self.model.filter.window:
+            self.model.update_filter(window=window)
+
+    def focus_search(self) -> None:
+        self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search.selectAll()

@@ -1,0 +1,216 @@
+"""The application window: every view linked through the one model (headless)."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QPointF, Qt, QTimer, QUrl
+from PySide6.QtGui import QImage
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QDockWidget, QLineEdit, QMessageBox, QWidget
+
+from araz.model.palette import FIXED
+
+pytestmark = pytest.mark.gui
+TIMEOUT = 20_000
+IRAN = FIXED["iran"]
+
+
+def run_js(qtbot, window, script: str):
+    box: list = []
+    window.map.web_view().page().runJavaScript(f"JSON.stringify({script})", 0, box.append)
+    qtbot.waitUntil(lambda: bool(box), timeout=TIMEOUT)
+    return json.loads(box[0]) if box[0] is not None else None
+
+
+def settle(qtbot, window) -> None:
+    """Let the page finish drawing: a round trip through its event loop, then a frame."""
+    assert run_js(qtbot, window, "1") == 1
+    qtbot.wait(150)
+
+
+def colour_mask(image: QImage, hex_colour: str, tol: int = 12) -> np.ndarray:
+    img = image.convertToFormat(QImage.Format.Format_RGB888)
+    w, h, bpl = img.width(), img.height(), img.bytesPerLine()
+    arr = np.frombuffer(img.constBits(), np.uint8, count=bpl * h).reshape(h, bpl)[:, : w * 3]
+    arr = arr.reshape(h, w, 3).astype(int)
+    want = np.array([int(hex_colour[i : i + 2], 16) for i in (1, 3, 5)])
+    return (np.abs(arr - want) <= tol).all(axis=2)
+
+
+def map_pixels(window, hex_colour: str) -> int:
+    return int(colour_mask(window.map.web_view().grab().toImage(), hex_colour).sum())
+
+
+def marker_is_drawn(qtbot, window, event_id: str) -> bool:
+    i = window.map._index[event_id]
+    pt = run_js(qtbot, window, f"araz.markerPoint({i})")
+    if pt is None:
+        return False
+    img = window.map.web_view().grab().toImage()
+    mask = colour_mask(img, window.model.dataset.colour(window.model.dataset.event(event_id)))
+    x, y = round(pt[0]), round(pt[1])
+    return bool(mask[max(0, y - 3) : y + 4, max(0, x - 3) : x + 4].any())
+
+
+def test_object_names_and_docks(main_window):
+    for name in ("map", "timeline", "filters", "search", "detail", "events"):
+        assert main_window.findChild(QWidget, name) is not None, name
+    docks = main_window.findChildren(QDockWidget)
+    assert {d.windowTitle() for d in docks} >= {"Filters", "Timeline", "Event", "Events"}
+    for d in docks:
+        assert d.features() & QDockWidget.DockWidgetFeature.DockWidgetMovable
+        assert d.features() & QDockWidget.DockWidgetFeature.DockWidgetClosable
+    assert main_window.statusBar().currentMessage() == "29 of 29 events shown · 4 without a place"
+
+
+def test_uncheck_iran_hides_its_markers_lane_and_counts(qtbot, main_window):
+    w = main_window
+    ds = w.model.dataset
+    iran_only = [e.id for e in ds.events if e.id in w.map._index
+                 and {ds.state_of(a) for a in e.actors} == {"iran"}]  # fmt: skip
+    assert iran_only
+    settle(qtbot, w)
+    assert all(marker_is_drawn(qtbot, w, eid) for eid in iran_only)
+    before_pixels = map_pixels(w, IRAN)
+    iran_item = next(
+        w.filters.actors.topLevelItem(i)
+        for i in range(w.filters.actors.topLevelItemCount())
+        if w.filters.actors.topLevelItem(i).text(0) == "Iran"
+    )
+    with qtbot.waitSignal(w.map.rendered, timeout=TIMEOUT):
+        iran_item.setCheckState(0, Qt.CheckState.Unchecked)
+    settle(qtbot, w)
+    assert not any(marker_is_drawn(qtbot, w, eid) for eid in iran_only)
+    assert map_pixels(w, IRAN) < before_pixels
+    # the timeline hides those events; the table and the status bar count the rest
+    shown = set(w.model.shown_ids())
+    assert not shown & set(iran_only)
+    tl = w.timeline
+    visible = {tl.data().ids[r] for r in tl.visible_rows()}
+    assert not visible & set(iran_only)
+    assert w.table_model.rowCount() == len(shown)
+    assert w.statusBar().currentMessage().startswith(f"{len(shown)} of 29 events shown")
+    assert iran_item.text(1) != "0"  # counts are of the data, not of what is shown
+
+
+def test_click_on_timeline_selects_everywhere(qtbot, main_window):
+    w = main_window
+    ds = w.model.dataset
+    attack = next(e for e in ds.events if e.date.edtf == "2023-01-27")
+    tl = w.timeline
+    tl.set_range(tl.data().start.min() - 30, tl.data().end.max() + 30)
+    from araz.qt.timeline import render
+
+    row = tl.data().index_of(attack.id)
+    x0, x1, y = render.mark_geometry(tl, np.array([row]))
+    pos = QPointF(float((x0[0] + x1[0]) / 2), float(y[0])).toPoint()
+    with qtbot.waitSignal(w.map.rendered, timeout=TIMEOUT):
+        QTest.mouseClick(tl, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, pos)
+    assert w.model.selection.active == attack.id
+    assert attack.quotes[0].text[:60] in w.detail.text().replace("\n", " ")
+    assert run_js(qtbot, w, "araz.events.selected") == w.map._index[attack.id]
+    rows = w.table.selectionModel().selectedRows()
+    assert [w.proxy.data(r, Qt.ItemDataRole.UserRole + 2) for r in rows] == [attack.id]
+
+
+def test_table_row_selects_and_escape_clears(qtbot, main_window):
+    w = main_window
+    w.table.selectRow(0)
+    eid = w.proxy.data(w.proxy.index(0, 0), Qt.ItemDataRole.UserRole + 2)
+    assert w.model.selection.active == eid
+    assert tuple(w.timeline.selected_rows()) == (w.timeline.data().index_of(eid),)
+    w.activateWindow()
+    w.findChild(type(w.undo_action), "clear_selection").trigger()
+    assert w.model.selection.active is None
+
+
+def test_search_kapan_leaves_the_kafan_events(qtbot, main_window):
+    w = main_window
+    search = w.findChild(QLineEdit, "search")
+    QTest.keyClicks(search, "Kapan")
+    QTest.keyClick(search, Qt.Key.Key_Return)
+    shown = w.model.shown_ids()
+    assert shown
+    for eid in shown:
+        assert "kafan" in {r.place for r in w.model.dataset.event(eid).places}
+    assert w.table_model.rowCount() == len(shown)
+
+
+def test_undo_restores_the_previous_filter(qtbot, main_window):
+    w = main_window
+    w.model.update_filter(categories={"military"})
+    assert len(w.model.shown_ids()) < 29
+    w.undo_action.trigger()
+    assert w.model.filter.categories is None
+    assert len(w.model.shown_ids()) == 29
+    assert w.filters.categories.checked() is None  # the panel mirrors the model
+
+
+def test_empty_result_says_so(qtbot, main_window):
+    w = main_window
+    w.model.update_filter(text="no such thing anywhere")
+    assert "No event matches" in w.statusBar().currentMessage()
+    assert w.empty_label.isVisible()
+    assert "No event matches" in w.filters.summary.text()
+
+
+def test_playback_advances_the_window(qtbot, main_window):
+    w = main_window
+    bar = w.playback
+    bar.speed.setCurrentIndex(bar.speed.count() - 1)  # fastest
+    bar.play()
+    first = w.model.filter.window
+    assert first is not None
+    qtbot.waitUntil(lambda: w.model.filter.window != first, timeout=TIMEOUT)
+    second = w.model.filter.window
+    assert second[1] > first[1]
+    assert w.timeline.time_window() == second
+    bar.pause()
+    w.model.undo()  # one undo step for the whole run
+    assert w.model.filter.window is None
+
+
+def test_show_in_article_highlights_and_links(qtbot, main_window):
+    w = main_window
+    eid = "kafan-consulate"
+    w.model.select([eid])
+    w.detail.article_button.click()
+    assert w.docks["Article"].isVisible()
+    html = w.article.toHtml()
+    assert "event:kafan-consulate" in html
+    w.article.anchorClicked.emit(QUrl("event:embassy-attack-2023"))
+    assert w.model.selection.active == "embassy-attack-2023"
+    assert "event:embassy-attack-2023" in w.article.toHtml()
+
+
+def test_a_slot_that_raises_shows_the_error_dialog(qtbot, main_window, tmp_path):
+    from araz.qt.errors import ErrorReporter, log_path
+
+    reporter = ErrorReporter(main_window)
+    reporter.install()
+    try:
+
+        def boom():
+            raise RuntimeError("a slot failed on purpose")
+
+        QTimer.singleShot(0, boom)
+        qtbot.waitUntil(lambda: reporter.count == 1, timeout=TIMEOUT)
+    finally:
+        reporter.uninstall()
+    box = reporter.last_dialog
+    assert isinstance(box, QMessageBox) and "a slot failed on purpose" in box.text()
+    assert "a slot failed on purpose" in log_path().read_text()
+    box.close()
+    assert main_window.isVisible()
+    main_window.model.update_filter(text="Baku")  # still working
+    assert main_window.model.shown_ids()
+    QApplication.processEvents()
+
+
+def test_about_has_the_credits(main_window):
+    text = main_window.about_text()
+    assert "Made with Natural Earth" in text
+    assert "Asma Khan Durrani" in text
