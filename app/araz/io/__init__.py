@@ -1,12 +1,165 @@
-"""Readers and writers: path or bytes in, Dataset plus a list of problems out.  No Qt."""
+"""Readers and writers: path or bytes in, Dataset plus a list of problems out.  No Qt.
+
+Readers (each ``path -> LoadResult``, never raising for bad content; the slow ones take
+``progress(fraction)`` and ``cancel() -> bool`` callbacks):
+
+* :func:`araz.io.curated.read_curated` — the curated YAML format
+* :func:`araz.io.acled.read_acled` — ACLED CSV exports
+* :func:`araz.io.geojson.read_geojson` — GeoJSON FeatureCollections
+  (:func:`araz.io.geojson.guess_columns` for a mapping dialog)
+* :func:`araz.io.timelinejs.read_timelinejs` / :func:`araz.io.timelinejs.read_storymapjs`
+
+:func:`read_path` picks one by the file's name and content.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
 
 from .problems import LoadResult, Problem, ReadError
 
-__all__ = ["LoadResult", "Problem", "ReadError", "read_path"]
+__all__ = ["FORMATS", "LoadResult", "Problem", "ReadError", "read_path", "sniff"]
+
+# what the open dialog offers: (label, patterns)
+FORMATS = (
+    ("Araz dataset", ("*.yaml", "*.yml")),
+    ("ACLED CSV", ("*.csv",)),
+    ("GeoJSON", ("*.geojson", "*.json")),
+    ("TimelineJS / StoryMapJS", ("*.json",)),
+)
+_SNIFF_BYTES = 64 * 1024
+
+
+def sniff(path: str | Path, head: bytes | None = None) -> str | None:
+    """The format of a file: 'curated', 'acled', 'geojson', 'timelinejs', 'storymapjs',
+    'json' (JSON of a kind decided after parsing) or None (not one Araz reads)."""
+    path = Path(path)
+    ext = path.suffix.lower()
+    if ext in (".yaml", ".yml"):
+        return "curated"
+    if ext in (".csv", ".tsv"):
+        return "acled"
+    if ext == ".geojson":
+        return "geojson"
+    if ext == ".json":
+        return "json"
+    if head is None:
+        try:
+            with path.open("rb") as f:
+                head = f.read(_SNIFF_BYTES)
+        except OSError:
+            return None
+    text = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+    if text[:1] in (b"{", b"["):
+        return "json"
+    if b"format: araz-dataset" in text:
+        return "curated"
+    first = text.split(b"\n", 1)[0].lower()
+    if b"event_date" in first and b"," in first:
+        return "acled"
+    return None
+
+
+def json_kind(doc) -> str | None:
+    """Which JSON format a parsed document is."""
+    if isinstance(doc, dict):
+        if doc.get("type") in ("FeatureCollection", "Feature"):
+            return "geojson"
+        if isinstance(doc.get("storymap"), dict):
+            return "storymapjs"
+        if isinstance(doc.get("events"), list):
+            return "timelinejs"
+    return None
 
 
 def read_path(path, **kwargs) -> LoadResult:
-    """Read any format Araz knows, chosen by the file's name and content."""
-    from .curated import read_curated
+    """Read any format Araz knows, chosen by the file's name and content.
 
-    return read_curated(path, **kwargs)
+    ``progress``/``cancel`` go to the readers that take them; other keywords go to the
+    reader they belong to (``compute_countries`` to the curated one, ``date_property``
+    and ``actor_property`` to the GeoJSON one).
+    """
+    from ._common import MAX_BYTES
+
+    path = Path(path)
+    name = str(path)
+    progress, cancel = kwargs.pop("progress", None), kwargs.pop("cancel", None)
+    try:
+        if path.is_dir():
+            return LoadResult(None, [Problem(name, None, "cannot read the file: it is a folder")])
+        size = path.stat().st_size
+    except OSError as exc:
+        return LoadResult(None, [Problem(name, None, f"cannot read the file: {exc.strerror}")])
+    if size > MAX_BYTES:
+        return LoadResult(
+            None,
+            [
+                Problem(
+                    name,
+                    None,
+                    f"the file is {size / 1e6:.0f} MB; Araz reads files of at most "
+                    f"{MAX_BYTES // 1024 // 1024} MB (split it or filter it first)",
+                )
+            ],
+        )
+    kind = sniff(path)
+    if kind == "curated":
+        from .curated import read_curated
+
+        return read_curated(path, **_only(kwargs, "compute_countries"))
+    if kind == "acled":
+        from .acled import read_acled
+
+        return read_acled(path, progress=progress, cancel=cancel)
+    if kind in ("geojson", "json"):
+        from ._common import load_json
+
+        problems: list[Problem] = []
+        doc = load_json(path, problems)
+        if doc is None:
+            return LoadResult(None, problems)
+        kind = json_kind(doc)
+        if kind == "geojson":
+            from .geojson import geojson_from_doc
+
+            return geojson_from_doc(
+                doc,
+                path,
+                problems,
+                progress=progress,
+                cancel=cancel,
+                **_only(kwargs, "date_property", "actor_property"),
+            )
+        if kind == "timelinejs":
+            from .timelinejs import timelinejs_from_doc
+
+            return timelinejs_from_doc(doc, path, problems, progress=progress, cancel=cancel)
+        if kind == "storymapjs":
+            from .timelinejs import storymapjs_from_doc
+
+            return storymapjs_from_doc(doc, path, problems, progress=progress, cancel=cancel)
+        problems.append(
+            Problem(
+                name,
+                1,
+                "not a format Araz reads: JSON, but neither a GeoJSON FeatureCollection "
+                "nor a TimelineJS ('events') or StoryMapJS ('storymap') story",
+            )
+        )
+        return LoadResult(None, problems)
+    return LoadResult(
+        None,
+        [
+            Problem(
+                name,
+                None,
+                f"not a format Araz reads: {path.suffix or 'no extension'} "
+                "(Araz reads .yaml datasets, ACLED .csv, .geojson, and TimelineJS or "
+                "StoryMapJS .json)",
+            )
+        ],
+    )
+
+
+def _only(kwargs: dict, *names: str) -> dict:
+    return {k: v for k, v in kwargs.items() if k in names}

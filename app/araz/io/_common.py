@@ -1,0 +1,305 @@
+"""Shared by the readers: reading bytes as text, progress and cancel, ids, plain text.
+
+Nothing here raises for bad content: each helper reports a :class:`Problem` and lets the
+reader decide what to keep.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+import unicodedata
+from collections.abc import Callable
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+from .problems import LoadResult, Problem
+
+MAX_BYTES = 200 * 1024 * 1024  # bigger files are refused before reading a byte
+
+ProgressFn = Callable[[float], Any]
+CancelFn = Callable[[], bool]
+
+
+# ---------------------------------------------------------------- bytes to text
+
+
+def read_bytes(path: Path, problems: list[Problem]) -> bytes | None:
+    """The file's bytes, or None with a problem (missing, unreadable, too big)."""
+    name = str(path)
+    try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            problems.append(
+                Problem(
+                    name,
+                    None,
+                    f"the file is {size / 1e6:.0f} MB; Araz reads files of at most "
+                    f"{MAX_BYTES // 1024 // 1024} MB (split it or filter it first)",
+                )
+            )
+            return None
+        return path.read_bytes()
+    except OSError as exc:
+        problems.append(Problem(name, None, f"cannot read the file: {exc.strerror or exc}"))
+        return None
+
+
+def decode(raw: bytes, name: str, problems: list[Problem], what: str) -> str | None:
+    """Text from bytes: UTF-8 (with or without BOM), else cp1252 with a warning.
+
+    Empty files and binary data (NUL bytes) give None and a problem.
+    """
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    if b"\x00" in raw:
+        line = raw[: raw.index(b"\x00")].count(b"\n") + 1
+        problems.append(Problem(name, line, f"binary data (NUL byte), not {what}"))
+        return None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        try:
+            text = raw.decode("cp1252")
+        except UnicodeDecodeError:
+            line = raw[: exc.start].count(b"\n") + 1
+            problems.append(
+                Problem(
+                    name,
+                    line,
+                    f"not text: neither UTF-8 nor Windows-1252 "
+                    f"(byte 0x{raw[exc.start]:02x} at offset {exc.start})",
+                )
+            )
+            return None
+        line = raw[: exc.start].count(b"\n") + 1
+        problems.append(
+            Problem(
+                name,
+                line,
+                f"not UTF-8 (byte 0x{raw[exc.start]:02x} at offset {exc.start}); "
+                "read as Windows-1252: check accented names",
+                severity="warning",
+            )
+        )
+    if not text.strip():
+        problems.append(Problem(name, None, "the file is empty"))
+        return None
+    return text
+
+
+def read_text(path: Path, problems: list[Problem], what: str) -> str | None:
+    raw = read_bytes(path, problems)
+    return None if raw is None else decode(raw, str(path), problems, what)
+
+
+def load_json(path: Path, problems: list[Problem], what: str = "JSON") -> Any:
+    """The parsed JSON document, or None with a problem (the problem says where)."""
+    text = read_text(path, problems, what)
+    if text is None:
+        return None
+    return parse_json(text, str(path), problems)
+
+
+def parse_json(text: str, name: str, problems: list[Problem]) -> Any:
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        hint = " (the file looks cut short)" if exc.pos >= len(text.rstrip()) else ""
+        problems.append(Problem(name, exc.lineno, f"not valid JSON: {exc.msg}{hint}"))
+    except RecursionError:
+        problems.append(Problem(name, None, "not valid JSON: nested too deeply"))
+    except ValueError as exc:  # e.g. an integer with thousands of digits
+        problems.append(Problem(name, None, f"not valid JSON: {exc}"))
+    return None
+
+
+# ---------------------------------------------------------------- progress and cancel
+
+
+class Ticker:
+    """Calls ``progress`` about every 1% of ``total`` steps and asks ``cancel`` then.
+
+    In a loop: ``if i >= tick.next and tick.at(i): return cancelled(name)``, so that the
+    common case costs one integer comparison.
+    """
+
+    def __init__(self, progress: ProgressFn | None, cancel: CancelFn | None, total: int):
+        self.progress = progress
+        self.cancel = cancel
+        self.total = max(int(total), 1)
+        self.step = max(1, self.total // 100)
+        self.next = 0 if (progress or cancel) else math.inf
+
+    def at(self, i: int) -> bool:
+        """Report step ``i``; True when the caller asked to stop."""
+        self.next = i + self.step
+        if self.progress is not None:
+            self.progress(min(i / self.total, 1.0))
+        return bool(self.cancel is not None and self.cancel())
+
+    def done(self) -> None:
+        if self.progress is not None:
+            self.progress(1.0)
+
+
+def cancelled(name: str) -> LoadResult:
+    return LoadResult(None, [Problem(name, None, "cancelled", severity="warning")])
+
+
+# ---------------------------------------------------------------- ids and names
+
+
+_NON_WORD = re.compile(r"[\W_]+")
+
+
+def slug(text: str, fallback: str = "x", limit: int = 60) -> str:
+    """A readable id: folded, lower case, words joined by '-' ('Şuşa' -> 'susa')."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
+    s = _NON_WORD.sub("-", plain).strip("-")[:limit].strip("-")
+    return s or fallback
+
+
+class Ids:
+    """Unique ids: the first 'kapan', then 'kapan-2', 'kapan-3'…"""
+
+    def __init__(self) -> None:
+        self.taken: set[str] = set()
+        self.counts: dict[str, int] = {}
+
+    def make(self, base: str) -> str:
+        candidate, n = base, self.counts.get(base, 1)
+        if n > 1:
+            candidate = f"{base}-{n}"
+        while candidate in self.taken:
+            n += 1
+            candidate = f"{base}-{n}"
+        self.counts[base] = n
+        self.taken.add(candidate)
+        return candidate
+
+
+def number(value: Any) -> float | None:
+    """A finite float from a JSON number or numeric text; None otherwise."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, str):
+        try:
+            value = float(value.strip())
+        except ValueError:
+            return None
+    if isinstance(value, int):
+        try:
+            value = float(value)
+        except OverflowError:
+            return None
+    if isinstance(value, float) and math.isfinite(value):
+        return value
+    return None
+
+
+def check_point(lat: float | None, lon: float | None) -> str | None:
+    """Why a point cannot be placed on the map, or None when it can."""
+    if lat is None or lon is None:
+        return "needs numeric latitude and longitude"
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        hint = " (latitude and longitude look swapped)" if abs(lon) <= 90 < abs(lat) else ""
+        return f"coordinates out of range: latitude {lat}, longitude {lon}{hint}"
+    return None
+
+
+# ---------------------------------------------------------------- HTML to plain text
+
+_BLOCKS = frozenset(
+    [
+        "br",
+        "p",
+        "div",
+        "li",
+        "ul",
+        "ol",
+        "tr",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "blockquote",
+        "section",
+        "article",
+        "header",
+        "footer",
+    ]
+)
+_DROP = frozenset(("script", "style", "template", "iframe", "object", "noscript", "svg"))
+_TAGLIKE = re.compile(r"<[A-Za-z!/?]")
+_ENTITY = re.compile(r"&(#\d+|#x[0-9a-f]+|[a-z]+\d*);", re.I)
+_SPACES = re.compile(r"[^\S\n]+")
+_NEWLINES = re.compile(r"\s*\n\s*")
+
+
+class _TextOnly(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.dropping = 0
+
+    def handle_starttag(self, tag: str, attrs) -> None:
+        if tag in _DROP:
+            self.dropping += 1
+        elif tag in _BLOCKS:
+            self.parts.append("\n")
+
+    def handle_startendtag(self, tag: str, attrs) -> None:
+        if tag in _BLOCKS:
+            self.parts.append("\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _DROP:
+            self.dropping = max(0, self.dropping - 1)
+        elif tag in _BLOCKS:
+            self.parts.append("\n")
+
+    def handle_data(self, data: str) -> None:
+        if not self.dropping:
+            self.parts.append(data)
+
+
+def _strip_once(text: str) -> str:
+    parser = _TextOnly()
+    parser.feed(text)
+    parser.close()
+    return "".join(parser.parts)
+
+
+def plain_text(value: Any) -> str:
+    """Safe plain text from HTML: no tags (scripts and styles dropped with their
+    content), entities unescaped, runs of spaces collapsed, paragraphs as single
+    newlines."""
+    if not isinstance(value, str) or not value:
+        return ""
+    text = value
+    for _ in range(3):  # escaped markup ("&lt;b&gt;") becomes markup once unescaped
+        if "<" not in text and "&" not in text:
+            break
+        text = _strip_once(text)
+        if not _TAGLIKE.search(text) and not _ENTITY.search(text):
+            break
+    if _TAGLIKE.search(text):  # still markup after three rounds: defuse it
+        text = text.replace("<", "‹")
+    text = text.replace("\xa0", " ").replace("\u200b", "")
+    text = _SPACES.sub(" ", text)
+    return _NEWLINES.sub("\n", text).strip()
+
+
+def short_title(text: str, limit: int = 80) -> str:
+    """The first line of a text, cut at a word before ``limit`` characters."""
+    first = text.strip().split("\n", 1)[0].strip()
+    if len(first) <= limit:
+        return first
+    cut = first[:limit].rsplit(" ", 1)[0].rstrip(",;:.-– ")
+    return (cut or first[:limit]) + "…"

@@ -1,0 +1,42 @@
+"""Load benchmark: seconds to read a synthetic 100,000-row ACLED CSV (median of 3).
+
+Prints, as its last line, JSON: ``{"acled_100k_load_s": …, "rows": 100000}``.
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent / "app"))
+sys.path.insert(0, str(HERE))
+
+from araz.io import read_path  # noqa: E402
+from synth import write_acled_csv  # noqa: E402
+
+ROWS = 100_000
+RUNS = 3
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        path = write_acled_csv(Path(tmp) / "acled_100k.csv", ROWS)
+        times = []
+        for _ in range(RUNS):
+            t0 = time.perf_counter()
+            result = read_path(path)
+            times.append(time.perf_counter() - t0)
+            assert result.dataset is not None and len(result.dataset) == ROWS, result.problems[:3]
+        size = path.stat().st_size / 1e6
+        runs = ", ".join(f"{t:.2f}" for t in times)
+        print(f"{ROWS} rows, {size:.1f} MB: {runs} s")
+    print(json.dumps({"acled_100k_load_s": round(statistics.median(times), 3), "rows": ROWS}))
+
+
+if __name__ == "__main__":
+    main()
