@@ -9,43 +9,44 @@ from __future__ import annotations
 import math
 
 from .dataset import Dataset
-from .entities import Event
+from .entities import Event, Place
+
+LINE_KINDS = frozenset({"river", "border", "line"})
 
 
-def _point(ds: Dataset, event: Event) -> tuple[dict | None, dict | None, bool]:
-    """(where, to, on a line): the event's marker, its second place, whether it lies on a
-    river or other line."""
-    where = to = None
-    on_line = False
-    for ref in event.places:
-        p = ds.places.get(ref.place)
-        if p is None or not p.has_point:
-            continue
-        if p.geometry is not None and p.geometry.get("type") in ("LineString", "MultiLineString"):
-            on_line = True
-        pt = {"lat": p.lat, "lon": p.lon}
-        if ref.role == "to" and where is not None and to is None:
-            to = pt
-        elif where is None:
-            where = pt
-    return where, to, on_line
+def _latlon(place: Place) -> dict[str, float]:
+    return {"lat": float(place.lat), "lon": float(place.lon)}
+
+
+def _is_line(place: Place) -> bool:
+    geometry = place.geometry or {}
+    return place.kind in LINE_KINDS or geometry.get("type") in {"LineString", "MultiLineString"}
 
 
 def map_record(ds: Dataset, event: Event) -> dict | None:
-    where, to, on_line = _point(ds, event)
-    if where is None:
+    """One event as the map draws it, or None when it has no place with a point.
+
+    The marker goes at the ``from`` place if there is one, else the first place with a
+    point; a ``to`` place becomes the arrow's head; an event placed on a line (the Araz)
+    is flagged ``line`` so the map highlights the river.
+    """
+    refs = [(r, ds.places[r.place]) for r in event.places if r.place in ds.places]
+    origin = next((p for r, p in refs if r.role == "from" and p.has_point), None)
+    origin = origin or next((p for _, p in refs if p.has_point), None)
+    if origin is None:
         return None
+    target = next((p for r, p in refs if r.role == "to" and p.has_point and p is not origin), None)
     rec = {
         "id": event.id,
         "title": event.title,
         "date": event.date.display if event.date else "no date",
         "actors": ds.actor_names(event),
         "color": ds.colour(event),
-        **where,
+        **_latlon(origin),
     }
-    if to is not None:
-        rec["to"] = to
-    if on_line:
+    if target is not None:
+        rec["to"] = _latlon(target)
+    if any(_is_line(p) for _, p in refs):
         rec["line"] = True
     return rec
 

@@ -1,10 +1,11 @@
-"""The model -> map adapter (pure Python, no Qt)."""
+"""What the map and the timeline draw, built from the model (pure Python, no Qt)."""
 
 from __future__ import annotations
 
 import re
 
-from araz.qt.map.adapter import map_events
+from araz.model.records import map_records as map_events
+from araz.model.records import timeline_records
 
 
 def test_every_placed_event_reaches_the_map(curated):
@@ -24,3 +25,15 @@ def test_araz_events_highlight_the_river_and_two_places_make_an_arrow(curated):
         roles = {ref.role for ref in event.places}
         if {"from", "to"} <= roles and event.id in events:
             assert "to" in events[event.id]
+
+
+def test_timeline_records_keep_coarse_dates_coarse(curated):
+    recs = {r["id"]: r for r in timeline_records(curated)}
+    assert len(recs) == len([e for e in curated.events if e.date is not None])
+    for e in curated.events:
+        r = recs[e.id]
+        assert r["start"] == e.date.value.lower and r["end"] == e.date.value.upper
+        assert r["precision"] == e.date.value.precision
+        assert r["color"] == curated.colour(e)
+    opened = [r for r in recs.values() if r["open_end"] or r["open_start"]]
+    assert opened  # the curated data has open intervals ("from June 2021")
