@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import time
 from pathlib import Path
 
 from . import __version__
@@ -65,6 +66,14 @@ def _parser_for(command: str | None) -> argparse.ArgumentParser:
         action="store_true",
         help="forget the window layout, filters and last dataset before starting",
     )
+    p.add_argument(
+        "--screenshot",
+        metavar="PNG",
+        help="save a picture of the window once the map has drawn the data, then quit "
+        "(how the README's screenshot is made)",
+    )
+    p.add_argument("--window-size", default="1600x1000", help="window size for --screenshot")
+    p.add_argument("--select", metavar="EVENT_ID", help="start with this event selected")
     p.set_defaults(func=_gui)
     return p
 
@@ -76,10 +85,12 @@ def _gui(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    started = time.perf_counter()
     argv = list(sys.argv[1:] if argv is None else argv)
     command = argv[0] if argv and argv[0] in SUBCOMMANDS else None
     parser = _parser_for(command)
     args = parser.parse_args(argv[1:] if command else argv)
+    args.started = started
     try:
         return args.func(args)
     except KeyboardInterrupt:

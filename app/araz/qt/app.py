@@ -7,16 +7,27 @@ import sys
 from pathlib import Path
 
 
-def prepare_environment() -> None:
+def has_display() -> bool:
+    if sys.platform != "linux" or os.environ.get("QT_QPA_PLATFORM"):
+        return True
+    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+
+
+def prepare_environment(*, headless: bool = False) -> None:
     """Set what must be set before Qt starts."""
+    if headless and not has_display():
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         # Chromium refuses to start its sandbox as root (containers, CI machines).
         os.environ.setdefault("QTWEBENGINE_DISABLE_SANDBOX", "1")
 
 
-def make_application(argv: list[str] | None = None):
-    """The QApplication, with the araz: scheme registered first (QtWebEngine needs that)."""
-    prepare_environment()
+def make_application(argv: list[str] | None = None, *, headless: bool = False):
+    """The QApplication, with the araz: scheme registered first (QtWebEngine needs that).
+
+    ``headless``: with no display, draw offscreen (screenshots, exports, benchmarks).
+    """
+    prepare_environment(headless=headless)
     from PySide6.QtCore import Qt
     from PySide6.QtWidgets import QApplication
 
@@ -36,7 +47,15 @@ def make_application(argv: list[str] | None = None):
 
 
 def run_app(args) -> int:
-    app = make_application()
+    shot = getattr(args, "screenshot", None)
+    if shot is None and not has_display():
+        print(
+            "araz: no display (DISPLAY and WAYLAND_DISPLAY are unset). Start Araz from a "
+            "desktop session, or use the command-line tools (araz --help).",
+            file=sys.stderr,
+        )
+        return 2
+    app = make_application(headless=shot is not None)
     from PySide6.QtWidgets import QMessageBox
 
     from ..io import read_path
@@ -61,7 +80,7 @@ def run_app(args) -> int:
         model = AppModel(fallback.dataset)
     else:
         model = AppModel(result.dataset) if result.dataset is not None else AppModel()
-    window = MainWindow(model)
+    window = MainWindow(model, restore=shot is None)
     if result.dataset is not None and len(result.dataset):
         window.dataset_path = path
     reporter = ErrorReporter(window)
@@ -71,6 +90,20 @@ def run_app(args) -> int:
         window.show_load_problems(path, result)
     if reset_message:
         QMessageBox.information(window, "Settings", reset_message)
+    selected = getattr(args, "select", None)
+    if selected:
+        if selected in model.dataset.index:
+            model.select([selected], record=False)
+        else:
+            print(
+                f"araz: no event with id {selected!r}; starting with none selected", file=sys.stderr
+            )
+    if shot is not None:
+        from .screenshot import screenshot_and_quit
+
+        width, height = (int(v) for v in args.window_size.lower().split("x"))
+        window.resize(width, height)
+        screenshot_and_quit(window, Path(shot), started=getattr(args, "started", None))
     try:
         return app.exec()
     finally:

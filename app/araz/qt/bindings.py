@@ -17,6 +17,7 @@ class MapBinding(QObject):
         super().__init__(parent)
         self.model, self.view = model, view
         self._placed: set[str] = set()
+        self.loaded_seq = 0  # the map call that completes the dataset's first drawing
         view.clicked.connect(self._on_clicked)
         view.hovered.connect(self._on_hovered)
         model.changed.connect(self._on_model_changed)
@@ -27,7 +28,7 @@ class MapBinding(QObject):
         self._placed = {r["id"] for r in records}
         self.view.set_events(records)
         self._show()
-        self.view.fit(None)
+        self.loaded_seq = self.view.fit(None)
 
     def _show(self) -> None:
         self.view.show_ids(i for i in self.model.shown_ids() if i in self._placed)

@@ -108,7 +108,7 @@ class MainWindow(QMainWindow):
         self.splitDockWidget(self.docks["Event"], self.docks["Events"], Qt.Orientation.Vertical)
         self.resizeDocks([self.docks["Filters"]], [290], Qt.Orientation.Horizontal)
         self.resizeDocks([self.docks["Event"]], [400], Qt.Orientation.Horizontal)
-        self.resizeDocks([self.docks["Timeline"]], [260], Qt.Orientation.Vertical)
+        self.resizeDocks([self.docks["Timeline"]], [330], Qt.Orientation.Vertical)
 
         self._build_menus()
         model.changed.connect(self._on_model_changed)

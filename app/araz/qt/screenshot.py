@@ -1,0 +1,40 @@
+"""Wait until the window's map has drawn the dataset, then act: save a screenshot (the
+README's picture is made this way) or report the start-up time (benchmarks/startup.py)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QTimer
+
+
+def when_drawn(window, callback: Callable[[], None], settle_ms: int = 300) -> None:
+    """Call back once the map has acknowledged the dataset's first drawing."""
+    target = window.map_binding.loaded_seq
+    done = False
+
+    def on_rendered(seq: int) -> None:
+        nonlocal done
+        if seq >= target and not done:
+            done = True
+            window.map.rendered.disconnect(on_rendered)
+            QTimer.singleShot(settle_ms, callback)
+
+    window.map.rendered.connect(on_rendered)
+
+
+def screenshot_and_quit(window, path: Path, *, started: float | None = None) -> None:
+    """Save the whole window as PNG once drawn, print the path, and quit."""
+    from PySide6.QtWidgets import QApplication
+
+    def shoot() -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        window.grab().save(str(path))
+        if started is not None:
+            print(f"drawn after {time.perf_counter() - started:.3f} s")
+        print(path)
+        QApplication.quit()
+
+    when_drawn(window, shoot)
