@@ -34,8 +34,13 @@ format: $(STAMP)
 	$(VENV)/bin/ruff format $(LINTED)
 	$(VENV)/bin/ruff check --fix $(LINTED)
 
+# Every benchmark; rewrites the figures table in README.md.
 bench: $(STAMP)
-	$(HEADLESS) $(PY) benchmarks/run_all.py
+	$(HEADLESS) $(PY) benchmarks/run_all.py --readme
+
+# The README's picture of the real window, made by the app itself.
+screenshot: $(STAMP)
+	$(HEADLESS) $(VENV)/bin/araz --screenshot docs/screenshot.png --select kafan-consulate
 
 # Rebuild the derived resources from the Natural Earth extracts (../shared/data/naturalearth).
 data: $(STAMP)

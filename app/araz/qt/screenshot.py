@@ -10,8 +10,9 @@ from pathlib import Path
 from PySide6.QtCore import QTimer
 
 
-def when_drawn(window, callback: Callable[[], None], settle_ms: int = 300) -> None:
-    """Call back once the map has acknowledged the dataset's first drawing."""
+def when_drawn(window, callback: Callable[[], None], settle_ms: int = 300, on_drawn=None) -> None:
+    """Call back once the map has acknowledged the dataset's first drawing (then
+    ``settle_ms`` later, so that a screenshot also catches late basemap tiles)."""
     target = window.map_binding.loaded_seq
     done = False
 
@@ -20,6 +21,8 @@ def when_drawn(window, callback: Callable[[], None], settle_ms: int = 300) -> No
         if seq >= target and not done:
             done = True
             window.map.rendered.disconnect(on_rendered)
+            if on_drawn is not None:
+                on_drawn()
             QTimer.singleShot(settle_ms, callback)
 
     window.map.rendered.connect(on_rendered)
@@ -29,12 +32,14 @@ def screenshot_and_quit(window, path: Path, *, started: float | None = None) -> 
     """Save the whole window as PNG once drawn, print the path, and quit."""
     from PySide6.QtWidgets import QApplication
 
+    def drawn() -> None:
+        if started is not None:
+            print(f"drawn after {time.perf_counter() - started:.3f} s")
+
     def shoot() -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         window.grab().save(str(path))
-        if started is not None:
-            print(f"drawn after {time.perf_counter() - started:.3f} s")
         print(path)
         QApplication.quit()
 
-    when_drawn(window, shoot)
+    when_drawn(window, shoot, on_drawn=drawn)
