@@ -216,6 +216,7 @@ class FiltersPanel(QWidget):
         self.search.returnPressed.connect(self._apply_search)
 
         self.actors = ActorTree(self)
+        self.actors.setMinimumHeight(170)
         self.actor_search = QLineEdit(self)
         self.actor_search.setPlaceholderText("Find an actor")
         self.actor_search.setClearButtonEnabled(True)

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QMessageBox,
+    QScrollArea,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -98,7 +99,11 @@ class MainWindow(QMainWindow):
 
         # --- docks
         self.docks: dict[str, QDockWidget] = {}
-        self._dock("Filters", self.filters, Qt.DockWidgetArea.LeftDockWidgetArea)
+        scroller = QScrollArea(self)
+        scroller.setWidgetResizable(True)
+        scroller.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroller.setWidget(self.filters)
+        self._dock("Filters", scroller, Qt.DockWidgetArea.LeftDockWidgetArea)
         self._dock("Timeline", bottom, Qt.DockWidgetArea.BottomDockWidgetArea)
         self._dock("Event", self.detail, Qt.DockWidgetArea.RightDockWidgetArea)
         self._dock("Article", self.article, Qt.DockWidgetArea.RightDockWidgetArea)
