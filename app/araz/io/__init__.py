@@ -97,7 +97,7 @@ def read_path(path, **kwargs) -> LoadResult:
                 Problem(
                     name,
                     None,
-                    f"the file is {size / 1e6:.0f} MB; Araz reads files of at most "
+                    f"the file is {size / 1024 / 1024:.0f} MB; Araz reads files of at most "
                     f"{MAX_BYTES // 1024 // 1024} MB (split it or filter it first)",
                 )
             ],

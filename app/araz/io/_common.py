@@ -36,7 +36,7 @@ def read_bytes(path: Path, problems: list[Problem]) -> bytes | None:
                 Problem(
                     name,
                     None,
-                    f"the file is {size / 1e6:.0f} MB; Araz reads files of at most "
+                    f"the file is {size / 1024 / 1024:.0f} MB; Araz reads files of at most "
                     f"{MAX_BYTES // 1024 // 1024} MB (split it or filter it first)",
                 )
             )
@@ -265,8 +265,8 @@ class _TextOnly(HTMLParser):
             self.parts.append("\n")
 
     def handle_data(self, data: str) -> None:
-        if not self.dropping:
-            self.parts.append(data)
+        if not self.dropping:  # a newline in HTML source is a space; <br>, <p> break lines
+            self.parts.append(data.replace("\r", " ").replace("\n", " "))
 
 
 def _strip_once(text: str) -> str:

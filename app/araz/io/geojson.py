@@ -1,0 +1,477 @@
+"""GeoJSON FeatureCollections of points, lines or polygons: one feature is one event.
+
+* date: the property named by ``date_property``, else the first of the common names
+  (``date``, ``event_date``, ``start_date``/``end_date``, ``start``/``end``,
+  ``datetime``, ``time``, ``timestamp``, ``year``; any case).  Values may be EDTF, ISO
+  dates or date-times, ``27 January 2023``-style text, a year number or epoch
+  milliseconds (seconds for ``timestamp``/``time`` below 10^11).  A start with an end
+  gives an interval.  A missing or unreadable date: the feature is kept without a date and
+  reported.
+* actors: ``actor_property`` or ``actor``, ``actors``, ``actor1``/``actor2``…; text (split
+  on ``;``) or a list of names.  Each name becomes a top-level actor (kind "state": the
+  file does not say which state an actor belongs to).
+* title: ``name``, ``title``, ``headline``, ``label``, the feature ``id``;
+  summary: ``description``, ``summary``, ``notes``, ``text`` (as plain text);
+  category: ``category``, ``event_type``, ``type``.
+* geometry: a point is the place; lines and polygons keep their geometry with a
+  representative point inside (shapely, imported on first use).  No geometry: on the
+  timeline only (reported); bad coordinates: kept without a place and reported.
+  Place countries are not computed here.
+
+JSON carries no line numbers per record: problems name the feature ("feature 3",
+counting from 1 in file order).
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import Any
+
+from ..model.dataset import Dataset
+from ..model.dates import EDTFError, FuzzyDate, civil_from_days
+from ..model.entities import Actor, Event, EventDate, Place, PlaceRef
+from ._common import (
+    CancelFn,
+    Ids,
+    ProgressFn,
+    Ticker,
+    cancelled,
+    load_json,
+    number,
+    plain_text,
+    short_title,
+    slug,
+)
+from ._dates import edtf_day, edtf_year, parse_day
+from .problems import LoadResult, Problem
+
+DATE_NAMES = (
+    "date",
+    "event_date",
+    "start_date",
+    "startdate",
+    "start",
+    "date_start",
+    "begin",
+    "datetime",
+    "time",
+    "timestamp",
+    "year",
+)
+END_NAMES = ("end_date", "enddate", "end", "date_end", "until")
+ACTOR_NAMES = ("actor", "actors", "actor1", "actor_1", "actor2", "actor_2", "party", "parties")
+TITLE_NAMES = ("name", "title", "headline", "label", "event", "id")
+SUMMARY_NAMES = ("description", "summary", "notes", "note", "text", "details")
+CATEGORY_NAMES = ("category", "event_type", "type", "kind")
+GEOMETRY_TYPES = (
+    "Point",
+    "MultiPoint",
+    "LineString",
+    "MultiLineString",
+    "Polygon",
+    "MultiPolygon",
+    "GeometryCollection",
+)
+MAX_YEAR = 10**12
+
+
+def read_geojson(
+    path: str | Path,
+    *,
+    date_property: str | None = None,
+    actor_property: str | None = None,
+    progress: ProgressFn | None = None,
+    cancel: CancelFn | None = None,
+) -> LoadResult:
+    """Read a GeoJSON FeatureCollection. Never raises for bad content."""
+    path = Path(path)
+    problems: list[Problem] = []
+    doc = load_json(path, problems, "GeoJSON")
+    if doc is None:
+        return LoadResult(None, problems)
+    return geojson_from_doc(
+        doc,
+        path,
+        problems,
+        date_property=date_property,
+        actor_property=actor_property,
+        progress=progress,
+        cancel=cancel,
+    )
+
+
+def guess_columns(path: str | Path) -> dict:
+    """What a mapping dialog needs: the property names of the features, in order of
+    first appearance, and the ones guessed for date, end date, actor and title.
+
+    ``{"properties": [...], "date": "event_date", "end": None, "actor": "actor1",
+    "title": "name", "features": 120, "problems": []}`` (problems as text).
+    """
+    path = Path(path)
+    problems: list[Problem] = []
+    doc = load_json(path, problems, "GeoJSON")
+    features = _features(doc, str(path), problems) if doc is not None else None
+    names = _property_names(features or [])
+    return {
+        "properties": names,
+        "date": _guess(names, DATE_NAMES),
+        "end": _guess(names, END_NAMES),
+        "actor": _guess(names, ACTOR_NAMES),
+        "title": _guess(names, TITLE_NAMES),
+        "features": len(features or []),
+        "problems": [str(p) for p in problems],
+    }
+
+
+def _features(doc: Any, name: str, problems: list[Problem]) -> list | None:
+    if isinstance(doc, dict) and doc.get("type") == "Feature":
+        return [doc]
+    if not isinstance(doc, dict) or doc.get("type") != "FeatureCollection":
+        problems.append(
+            Problem(
+                name, 1, 'not a GeoJSON FeatureCollection (expected "type": "FeatureCollection")'
+            )
+        )
+        return None
+    feats = doc.get("features")
+    if not isinstance(feats, list):
+        problems.append(Problem(name, 1, "the FeatureCollection has no 'features' list"))
+        return None
+    return feats
+
+
+def _property_names(features: list) -> list[str]:
+    seen: dict[str, None] = {}
+    for f in features:
+        props = f.get("properties") if isinstance(f, dict) else None
+        if isinstance(props, dict):
+            for k in props:
+                if isinstance(k, str):
+                    seen.setdefault(k, None)
+    return list(seen)
+
+
+def _guess(names: list[str], candidates: tuple[str, ...]) -> str | None:
+    by_folded: dict[str, str] = {}
+    for n in names:
+        by_folded.setdefault(n.strip().casefold(), n)
+    for c in candidates:
+        if c in by_folded:
+            return by_folded[c]
+    return None
+
+
+def geojson_from_doc(
+    doc: Any,
+    path: str | Path,
+    problems: list[Problem] | None = None,
+    *,
+    date_property: str | None = None,
+    actor_property: str | None = None,
+    progress: ProgressFn | None = None,
+    cancel: CancelFn | None = None,
+) -> LoadResult:
+    """Events from a parsed GeoJSON document."""
+    path = Path(path)
+    name = str(path)
+    problems = [] if problems is None else problems
+    features = _features(doc, name, problems)
+    if features is None:
+        return LoadResult(None, problems)
+    names = _property_names(features)
+    # the same property spelled in several cases ("Date", "date"): one name for all
+    folded_keys: dict[str, str] = {}
+    for k in names:
+        folded_keys.setdefault(k.strip().casefold(), k)
+    if len(folded_keys) == len(names):
+        folded_keys = {}
+    else:
+        names = list(dict.fromkeys(folded_keys.values()))
+    date_key = date_property or _guess(names, DATE_NAMES)
+    end_key = _guess(names, END_NAMES) if not date_property else None
+    if end_key == date_key:
+        end_key = None
+    actor_key = actor_property or _guess(names, ACTOR_NAMES)
+    actor_keys = [actor_key] if actor_key else []
+    if not actor_property and actor_key in ("actor1", "actor_1"):
+        actor_keys += [k for k in names if k.casefold() in ("actor2", "actor_2")]
+    title_key = _guess(names, TITLE_NAMES)
+    summary_key = _guess(names, SUMMARY_NAMES)
+    category_key = _guess(names, CATEGORY_NAMES)
+    used = {k for k in (date_key, end_key, title_key, summary_key, category_key) if k}
+    used.update(actor_keys)
+    if date_key is None:
+        problems.append(
+            Problem(
+                name,
+                None,
+                "no date property found (looked for date, event_date, start, time, "
+                "timestamp, year…): every event is listed under 'no date'",
+                severity="warning",
+            )
+        )
+
+    def report(rec: str, message: str, severity: str = "warning") -> None:
+        problems.append(Problem(name, None, f"{rec}: {message}", rec, severity))
+
+    actors: dict[str, Actor] = {}
+    actor_by_name: dict[str, str] = {}
+    actor_ids = Ids()
+    places: dict[str, Place] = {}
+    place_ids = Ids()
+    point_places: dict[tuple[str, float, float], str] = {}
+    event_ids = Ids()
+    categories: list[str] = []
+    events: list[Event] = []
+    skipped = 0
+    tick = Ticker(progress, cancel, len(features))
+    for i, feat in enumerate(features):
+        if i >= tick.next and tick.at(i):
+            return cancelled(name)
+        n = i + 1
+        rec = f"feature {n}"
+        if not isinstance(feat, dict):
+            report(rec, "not a GeoJSON Feature object; skipped", "error")
+            skipped += 1
+            continue
+        props = feat.get("properties")
+        if not isinstance(props, dict):
+            props = {}
+        elif folded_keys:
+            props = _with_keys(props, folded_keys)
+        title = _scalar_text(props.get(title_key)) if title_key else ""
+        if not title:
+            title = _scalar_text(feat.get("id"))
+        summary = plain_text(props.get(summary_key)) if summary_key else ""
+        title = short_title(plain_text(title), 200) if title else ""
+        title = title or (short_title(summary) if summary else f"Untitled feature ({n})")
+
+        date = None
+        if date_key:
+            date, why = _feature_date(props.get(date_key), props.get(end_key), date_key)
+            if why:
+                report(rec, f"{why}; kept under 'no date'")
+
+        actor_list: list[str] = []
+        for key in actor_keys:
+            for a in _names(props.get(key)):
+                aid = actor_by_name.get(a)
+                if aid is None:
+                    aid = actor_ids.make(slug(a, "actor"))
+                    actors[aid] = Actor(aid, a, "state")
+                    actor_by_name[a] = aid
+                if aid not in actor_list:
+                    actor_list.append(aid)
+
+        place_id = None
+        geom = feat.get("geometry")
+        if geom is None:
+            report(rec, "no geometry: on the timeline only")
+        else:
+            pt, why = _geometry_point(geom)
+            if why:
+                report(rec, f"{why}; kept without a place")
+            elif pt is not None:
+                lon, lat = pt
+                gtype = geom["type"]
+                if gtype == "Point":
+                    key = (title, lat, lon)
+                    place_id = point_places.get(key)
+                    if place_id is None:
+                        place_id = place_ids.make(slug(title, "place"))
+                        places[place_id] = Place(place_id, title, "site", lat, lon)
+                        point_places[key] = place_id
+                else:
+                    kind = "region" if "Polygon" in gtype else "site"
+                    place_id = place_ids.make(slug(title, "place"))
+                    places[place_id] = Place(place_id, title, kind, lat, lon, (), geom)
+
+        category = _scalar_text(props.get(category_key)) if category_key else ""
+        if category and category not in categories:
+            categories.append(category)
+        extra = {
+            k: v
+            for k, v in props.items()
+            if isinstance(k, str)
+            and k not in used
+            and (v is None or isinstance(v, str | int | float | bool))
+            and not (isinstance(v, float) and not math.isfinite(v))
+        }
+        fid = _scalar_text(feat.get("id")) or _scalar_text(props.get("id")) or f"feature-{n}"
+        if fid in event_ids.taken:
+            fid = f"feature-{n}"
+        events.append(
+            Event(
+                event_ids.make(fid),
+                title,
+                date,
+                summary,
+                tuple(actor_list),
+                (PlaceRef(place_id),) if place_id else (),
+                category,
+                extra=extra,
+            )
+        )
+    tick.done()
+    ds = Dataset(events, actors, places, title=path.stem, source=name, categories=categories)
+    return LoadResult(ds, problems, skipped)
+
+
+def _with_keys(props: dict, folded_keys: dict[str, str]) -> dict:
+    out: dict = {}
+    for k, v in props.items():
+        name = folded_keys.get(k.strip().casefold(), k) if isinstance(k, str) else k
+        if name not in out or out[name] in (None, ""):
+            out[name] = v
+    return out
+
+
+def _scalar_text(v: Any) -> str:
+    if isinstance(v, str):
+        return v.strip()
+    if isinstance(v, int | float) and not isinstance(v, bool):
+        if isinstance(v, float) and not math.isfinite(v):
+            return ""
+        if isinstance(v, int) and abs(v) > 10**30:
+            return ""
+        return str(v)
+    return ""
+
+
+def _names(v: Any) -> list[str]:
+    if isinstance(v, str):
+        return [p.strip() for p in v.split(";") if p.strip()]
+    if isinstance(v, list):
+        return [p.strip() for p in v if isinstance(p, str) and p.strip()]
+    return []
+
+
+# ---------------------------------------------------------------- dates
+
+
+def _edtf_of(value: Any, key: str) -> str | None:
+    """EDTF text for one property value, or None."""
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, int | float):
+        v = number(value)
+        if v is None:
+            return None
+        k = key.casefold()
+        if k == "year" or (abs(v) < 10000 and v == int(v) and k not in ("timestamp", "time")):
+            return edtf_year(int(v)) if v == int(v) and abs(v) <= MAX_YEAR else None
+        if abs(v) > 1e15:
+            return None
+        ms = v if abs(v) >= 1e11 or k not in ("timestamp", "time") else v * 1000
+        return edtf_day(*civil_from_days(math.floor(ms / 86_400_000)))
+    if not isinstance(value, str):
+        return None
+    t = value.strip()
+    if not t:
+        return None
+    try:
+        FuzzyDate.parse(t)
+        return t
+    except EDTFError:
+        pass
+    ymd = parse_day(t)
+    if ymd is not None and 1 <= ymd[0] <= 9999:
+        return edtf_day(*ymd)
+    if t.lstrip("-").isdigit() and len(t) <= 13:
+        return edtf_year(int(t))
+    return None
+
+
+def _feature_date(value: Any, end: Any, key: str) -> tuple[EventDate | None, str | None]:
+    if (value is None or (isinstance(value, str) and not value.strip())) and end is None:
+        return None, f"no '{key}'"
+    start = _edtf_of(value, key)
+    stop = _edtf_of(end, "end") if end not in (None, "") else None
+    if start is None and value not in (None, ""):
+        return None, f"{key} {_short(value)} not understood"
+    text = start or ""
+    if stop is not None and stop != start:
+        text = f"{start or ''}/{stop}"
+    if not text:
+        return None, f"no '{key}'"
+    try:
+        fd = FuzzyDate.parse(text)
+    except EDTFError as exc:
+        if start is None:
+            return None, f"date not understood: {exc}"
+        try:
+            fd = FuzzyDate.parse(start)
+        except EDTFError:
+            return None, f"date not understood: {exc}"
+    return EventDate(fd, fd.display(), "source"), None
+
+
+def _short(v: Any) -> str:
+    s = repr(v)
+    return s if len(s) <= 40 else s[:37] + "…"
+
+
+# ---------------------------------------------------------------- geometry
+
+
+def _coords_ok(c: Any, depth: int) -> bool:
+    """Coordinates nested ``depth`` levels deep, every position finite and in range."""
+    if depth == 0:
+        if not isinstance(c, list) or len(c) < 2:
+            return False
+        x, y = number(c[0]), number(c[1])
+        if not isinstance(c[0], int | float) or not isinstance(c[1], int | float):
+            return False
+        return x is not None and y is not None and -180 <= x <= 180 and -90 <= y <= 90
+    return isinstance(c, list) and len(c) > 0 and all(_coords_ok(x, depth - 1) for x in c)
+
+
+_DEPTH = {
+    "Point": 0,
+    "MultiPoint": 1,
+    "LineString": 1,
+    "MultiLineString": 2,
+    "Polygon": 2,
+    "MultiPolygon": 3,
+}
+
+
+def _valid_geometry(g: Any, level: int = 0) -> str | None:
+    """Why a geometry cannot be drawn, or None."""
+    if not isinstance(g, dict) or g.get("type") not in GEOMETRY_TYPES:
+        t = g.get("type") if isinstance(g, dict) else None
+        return f"geometry type {t!r} is not one of {', '.join(GEOMETRY_TYPES)}"
+    if g["type"] == "GeometryCollection":
+        parts = g.get("geometries")
+        if level > 3 or not isinstance(parts, list) or not parts:
+            return "an empty or nested GeometryCollection"
+        for p in parts:
+            why = _valid_geometry(p, level + 1)
+            if why:
+                return why
+        return None
+    if not _coords_ok(g.get("coordinates"), _DEPTH[g["type"]]):
+        return f"{g['type']} with missing, non-numeric or out-of-range coordinates"
+    if g["type"] == "LineString" and len(g["coordinates"]) < 2:
+        return "a LineString needs two positions"
+    return None
+
+
+def _geometry_point(g: Any) -> tuple[tuple[float, float] | None, str | None]:
+    """((lon, lat) of the marker, None) or (None, why not)."""
+    why = _valid_geometry(g)
+    if why:
+        return None, why
+    if g["type"] == "Point":
+        c = g["coordinates"]
+        return (float(c[0]), float(c[1])), None
+    try:
+        from shapely.geometry import shape
+
+        p = shape(g).representative_point()
+        if p.is_empty or not (math.isfinite(p.x) and math.isfinite(p.y)):
+            return None, "an empty geometry"
+        return (float(p.x), float(p.y)), None
+    except Exception as exc:  # shapely/GEOS reject some invalid shapes
+        return None, f"{g['type']} geometry not usable ({type(exc).__name__})"
