@@ -2,6 +2,7 @@
 
 araz [PATH]                      open the app (on the bundled dataset by default)
 araz validate [--json] [PATH]    check a dataset; print a summary and each problem
+araz install-launcher [--desktop] [--uninstall]   add Araz to the desktop's menu (Linux)
 araz --version
 """
 
@@ -15,7 +16,7 @@ from pathlib import Path
 
 from . import __version__
 
-SUBCOMMANDS = ("validate",)
+SUBCOMMANDS = ("validate", "install-launcher")
 
 
 def _validate(args: argparse.Namespace) -> int:
@@ -45,7 +46,23 @@ def _validate(args: argparse.Namespace) -> int:
     return 1 if result.problems else 0
 
 
+def _install_launcher(args: argparse.Namespace) -> int:
+    from .launcher import command
+
+    return command(desktop=args.desktop, remove=args.uninstall)
+
+
 def _parser_for(command: str | None) -> argparse.ArgumentParser:
+    if command == "install-launcher":
+        p = argparse.ArgumentParser(
+            prog="araz install-launcher",
+            description="Add Araz to the application menu (freedesktop: Linux, BSD), with its "
+            "icon and file types; the launcher runs this installation of araz.",
+        )
+        p.add_argument("--desktop", action="store_true", help="also put a launcher on the desktop")
+        p.add_argument("--uninstall", action="store_true", help="remove what was installed")
+        p.set_defaults(func=_install_launcher)
+        return p
     if command == "validate":
         p = argparse.ArgumentParser(
             prog="araz validate", description="Check a dataset and report its problems."
