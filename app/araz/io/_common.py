@@ -105,7 +105,10 @@ def load_json(path: Path, problems: list[Problem], what: str = "JSON") -> Any:
 
 def parse_json(text: str, name: str, problems: list[Problem]) -> Any:
     try:
-        return json.loads(text)
+        doc = json.loads(text)
+        if doc is None:
+            problems.append(Problem(name, 1, "the JSON holds only null: no events"))
+        return doc
     except json.JSONDecodeError as exc:
         hint = " (the file looks cut short)" if exc.pos >= len(text.rstrip()) else ""
         problems.append(Problem(name, exc.lineno, f"not valid JSON: {exc.msg}{hint}"))
