@@ -12,6 +12,10 @@ ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
 sys.path.insert(0, str(ROOT / "app"))
 
+# QtWebEngine accepts the araz: URL scheme only before the QApplication exists, and
+# pytest-qt creates it lazily: register now, at collection.
+import araz.qt.map  # noqa: E402, F401
+
 
 @pytest.fixture(scope="session")
 def curated():
@@ -30,7 +34,6 @@ def main_window(qtbot, tmp_path, monkeypatch, curated):
     map page loaded (napari's make_napari_viewer, glue-qt's settings isolation)."""
     from PySide6.QtCore import QSettings
 
-    import araz.qt.map  # noqa: F401  (the araz: scheme, before any QApplication work)
     from araz.model import AppModel
     from araz.qt.main_window import MainWindow
 

@@ -26,9 +26,16 @@ def run_js(qtbot, window, script: str):
 
 
 def settle(qtbot, window) -> None:
-    """Let the page finish drawing: a round trip through its event loop, then a frame."""
-    assert run_js(qtbot, window, "1") == 1
-    qtbot.wait(150)
+    """Let the page finish drawing and moving: wait until every marker stays put."""
+    script = "[...Array(araz.events.n || 0).keys()].map(i => araz.markerPoint(i))"
+    last = None
+    for _ in range(50):
+        now = run_js(qtbot, window, script)
+        if now == last:
+            break
+        last = now
+        qtbot.wait(200)
+    qtbot.wait(100)
 
 
 def colour_mask(image: QImage, hex_colour: str, tol: int = 12) -> np.ndarray:

@@ -58,6 +58,9 @@ class Dataset:
             if e.category and e.category not in cats:
                 cats.append(e.category)
         self.categories = cats
+        # derived data the views draw (map records, timeline arrays), computed once,
+        # possibly in a loading thread; never part of the data itself
+        self.cache: dict = {}
 
     def __len__(self) -> int:
         return len(self.events)

@@ -58,7 +58,6 @@ def run_app(args) -> int:
     app = make_application(headless=shot is not None)
     from PySide6.QtWidgets import QMessageBox
 
-    from ..io import read_path
     from ..model import AppModel
     from ..paths import default_dataset
     from . import settings
@@ -70,40 +69,37 @@ def run_app(args) -> int:
         settings.reset()
     reset_message = settings.check()
 
+    # The window appears at once, empty; the data loads in the background.
     if getattr(args, "path", None):
         path = Path(args.path)
     else:
         path = settings.last_dataset() or default_dataset()
-    result = read_path(path)
-    if (result.dataset is None or not len(result.dataset)) and path != default_dataset():
-        fallback = read_path(default_dataset())
-        model = AppModel(fallback.dataset)
-    else:
-        model = AppModel(result.dataset) if result.dataset is not None else AppModel()
+    model = AppModel()
     window = MainWindow(model, restore=shot is None)
-    if result.dataset is not None and len(result.dataset):
-        window.dataset_path = path
     reporter = ErrorReporter(window)
     reporter.install()
-    window.show()
-    if result.problems or result.dataset is None:
-        window.show_load_problems(path, result)
-    if reset_message:
-        QMessageBox.information(window, "Settings", reset_message)
-    selected = getattr(args, "select", None)
-    if selected:
-        if selected in model.dataset.index:
+
+    def on_loaded(loaded_path: str, result) -> None:
+        window.loadFinished.disconnect(on_loaded)
+        if not len(model.dataset) and Path(loaded_path) != default_dataset():
+            window.open_path(default_dataset())  # nothing loaded: the bundled data
+        selected = getattr(args, "select", None)
+        if selected and selected in model.dataset.index:
             model.select([selected], record=False)
-        else:
-            print(
-                f"araz: no event with id {selected!r}; starting with none selected", file=sys.stderr
-            )
+        elif selected:
+            print(f"araz: no event with id {selected!r}", file=sys.stderr)
+
+    window.loadFinished.connect(on_loaded)
     if shot is not None:
         from .screenshot import screenshot_and_quit
 
         width, height = (int(v) for v in args.window_size.lower().split("x"))
         window.resize(width, height)
         screenshot_and_quit(window, Path(shot), started=getattr(args, "started", None))
+    window.show()
+    window.open_path(path)
+    if reset_message:
+        QMessageBox.information(window, "Settings", reset_message)
     try:
         return app.exec()
     finally:

@@ -24,7 +24,8 @@ class MapBinding(QObject):
         self._load()
 
     def _load(self) -> None:
-        records = map_records(self.model.dataset)
+        ds = self.model.dataset
+        records = ds.cache.get("map_records") or map_records(ds)
         self._placed = {r["id"] for r in records}
         self.view.set_events(records)
         self._show()
@@ -66,7 +67,10 @@ class TimelineBinding(QObject):
         self._load()
 
     def _load(self) -> None:
-        data = TimelineData.from_records(timeline_records(self.model.dataset))
+        ds = self.model.dataset
+        data = ds.cache.get("timeline_data")
+        if data is None:
+            data = TimelineData.from_records(timeline_records(ds))
         index = self.model.dataset.index
         self._rows = np.array([index[i] for i in data.ids], np.intp)
         self.view.set_data(data)

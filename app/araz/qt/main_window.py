@@ -6,7 +6,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtCore import (
+    QItemSelectionModel,
+    QModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+    Signal,
+)
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -15,7 +21,10 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QMainWindow,
+    QMenu,
     QMessageBox,
+    QProgressBar,
+    QPushButton,
     QScrollArea,
     QTableView,
     QVBoxLayout,
@@ -23,7 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from .. import __version__
-from ..io import LoadResult, read_path
+from ..io import LoadResult
 from ..model import AppModel, Change
 from . import settings as app_settings
 from .article_view import ArticleView
@@ -31,6 +40,7 @@ from .bindings import MapBinding, TimelineBinding
 from .detail_panel import DetailPanel
 from .events_table import ID_ROLE, SORT_ROLE, EventsTableModel
 from .filters_panel import FiltersPanel
+from .loader import Loader
 from .map import MapView
 from .playback_bar import PlaybackBar
 from .timeline import TimelineView
@@ -59,10 +69,15 @@ SHORTCUTS = [
 
 
 class MainWindow(QMainWindow):
+    loadFinished = Signal(str, object)  # path, LoadResult (after the model was updated)
+
     def __init__(self, model: AppModel, parent=None, *, restore: bool = True):
         super().__init__(parent)
         self.model = model
         self.dataset_path: Path | None = None
+        self._restore_filter = restore  # the saved filter applies to the first load
+        self.last_report: QMessageBox | None = None
+        self.setAcceptDrops(True)
         self.setWindowTitle("Araz")
         self.resize(1500, 950)
         self.setDockNestingEnabled(True)
@@ -115,6 +130,7 @@ class MainWindow(QMainWindow):
         self.resizeDocks([self.docks["Event"]], [400], Qt.Orientation.Horizontal)
         self.resizeDocks([self.docks["Timeline"]], [330], Qt.Orientation.Vertical)
 
+        self._build_loading()
         self._build_menus()
         model.changed.connect(self._on_model_changed)
         self._update_status()
@@ -154,6 +170,25 @@ class MainWindow(QMainWindow):
         self.table.entered.connect(self._on_table_hover)
         self.table.setMouseTracking(True)
 
+    def _build_loading(self) -> None:
+        self.loader = Loader(self)
+        self.loader.started.connect(self._on_load_started)
+        self.loader.progressed.connect(lambda f: self.progress.setValue(round(f * 1000)))
+        self.loader.finished.connect(self._on_load_finished)
+        self.progress = QProgressBar(self)
+        self.progress.setObjectName("load_progress")
+        self.progress.setRange(0, 1000)
+        self.progress.setMaximumWidth(220)
+        self.progress.setTextVisible(False)
+        self.cancel_button = QPushButton("Cancel", self)
+        self.cancel_button.setObjectName("load_cancel")
+        self.cancel_button.clicked.connect(self.loader.cancel)
+        for w in (self.progress, self.cancel_button):
+            self.statusBar().addPermanentWidget(w)
+            w.hide()
+        # drops on the map land on the window, not in the web page
+        self.map.web_view().setAcceptDrops(False)
+
     def _action(self, menu, text: str, slot, shortcut=None, name: str | None = None) -> QAction:
         act = QAction(text, self)
         if shortcut is not None:
@@ -168,6 +203,11 @@ class MainWindow(QMainWindow):
         bar = self.menuBar()
         file = bar.addMenu("&File")
         self._action(file, "&Open…", self.open_dialog, QKeySequence.StandardKey.Open, "open")
+        self.recent_menu = QMenu("Open &recent", self)
+        self.recent_menu.setObjectName("recent")
+        self.recent_menu.aboutToShow.connect(self._fill_recent)
+        file.addMenu(self.recent_menu)
+        self._action(file, "Open the &bundled dataset", self.open_bundled, None, "open_bundled")
         file.addSeparator()
         self._action(file, "&Quit", self.close, QKeySequence.StandardKey.Quit, "quit")
 
@@ -321,18 +361,59 @@ class MainWindow(QMainWindow):
         if path:
             self.open_path(Path(path))
 
-    def open_path(self, path: Path) -> LoadResult:
-        """Load a file; keep the current dataset when nothing could be loaded."""
-        result = read_path(path)
-        if result.dataset is not None and len(result.dataset):
+    def open_path(self, path) -> None:
+        """Load a file in the background; the current dataset stays until it is ready,
+        and stays for good when nothing could be loaded."""
+        self.loader.load(Path(path))
+
+    def open_bundled(self) -> None:
+        from ..paths import default_dataset
+
+        self.open_path(default_dataset())
+
+    def _fill_recent(self) -> None:
+        self.recent_menu.clear()
+        paths = app_settings.recent_datasets()
+        if not paths:
+            self.recent_menu.addAction("(none yet)").setEnabled(False)
+        for p in paths:
+            self.recent_menu.addAction(str(p), lambda p=p: self.open_path(p))
+
+    def _on_load_started(self, path: str) -> None:
+        self.statusBar().showMessage(f"Loading {Path(path).name}…")
+        self.progress.setValue(0)
+        self.progress.show()
+        self.cancel_button.show()
+
+    def _on_load_finished(self, path: str, result: LoadResult) -> None:
+        self.progress.hide()
+        self.cancel_button.hide()
+        ds = result.dataset
+        if ds is not None and len(ds):
             self.playback.stop()
-            self.model.set_dataset(result.dataset)
+            self.model.set_dataset(ds)
             self.dataset_path = Path(path)
-            self.setWindowTitle(f"Araz — {result.dataset.title or Path(path).name}")
+            self.setWindowTitle(f"Araz — {Path(path).name}")
             app_settings.remember_dataset(path)
-        if result.problems or result.dataset is None or not len(result.dataset):
-            self.show_load_problems(path, result)
-        return result
+            if self._restore_filter:
+                app_settings.restore_filter(self.model, app_settings.qsettings().value("filter"))
+        self._restore_filter = False
+        self._update_status()
+        if [p.message for p in result.problems] == ["cancelled"]:
+            self.statusBar().showMessage("Loading cancelled; the previous data stays open.", 8000)
+        elif result.problems or ds is None or not len(ds):
+            self.last_report = self.show_load_problems(path, result)
+        self.loadFinished.emit(path, result)
+
+    def dragEnterEvent(self, event) -> None:
+        if any(u.isLocalFile() for u in event.mimeData().urls()):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event) -> None:
+        files = [u.toLocalFile() for u in event.mimeData().urls() if u.isLocalFile()]
+        if files:
+            event.acceptProposedAction()
+            self.open_path(files[0])
 
     def show_load_problems(self, path, result: LoadResult) -> QMessageBox:
         loaded = result.dataset is not None and len(result.dataset) > 0

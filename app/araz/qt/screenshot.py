@@ -42,4 +42,9 @@ def screenshot_and_quit(window, path: Path, *, started: float | None = None) -> 
         print(path)
         QApplication.quit()
 
-    when_drawn(window, shoot, on_drawn=drawn)
+    def loaded(_path, _result) -> None:
+        if len(window.model.dataset):
+            window.loadFinished.disconnect(loaded)
+            when_drawn(window, shoot, on_drawn=drawn)
+
+    window.loadFinished.connect(loaded)

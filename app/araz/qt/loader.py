@@ -1,0 +1,101 @@
+"""Loading a file off the GUI thread, with progress and cancel (Orange's pattern: the
+slow work is the pure ``read_path``; this only runs it in a thread and reports back).
+
+The worker also builds what the views will draw (map records, timeline arrays, filter
+indexes), so the GUI thread only swaps the dataset in.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from pathlib import Path
+
+from PySide6.QtCore import QObject, QThread, Signal
+
+from ..io import LoadResult, Problem, read_path
+
+
+def prepare(result: LoadResult) -> None:
+    """Compute the dataset's derived data now (in the worker), not on first paint."""
+    ds = result.dataset
+    if ds is None:
+        return
+    from ..model.records import map_records, timeline_records
+    from .timeline import TimelineData
+
+    _ = ds.arrays, ds.events_by_actor, ds.search_blobs, ds.palette, ds.unplaced
+    ds.cache["map_records"] = map_records(ds)
+    ds.cache["timeline_data"] = TimelineData.from_records(timeline_records(ds))
+
+
+class _Worker(QThread):
+    progressed = Signal(float)
+    done = Signal(object)  # LoadResult
+
+    def __init__(self, path: Path, cancelled: threading.Event, parent=None):
+        super().__init__(parent)
+        self.path = path
+        self.cancelled = cancelled
+        self._last = 0.0
+
+    def _progress(self, fraction: float) -> None:
+        now = time.monotonic()
+        if now - self._last > 0.05 or fraction >= 1.0:
+            self._last = now
+            self.progressed.emit(float(fraction))
+
+    def run(self) -> None:
+        try:
+            result = read_path(self.path, progress=self._progress, cancel=self.cancelled.is_set)
+            if not self.cancelled.is_set():
+                prepare(result)
+        except Exception as exc:  # a reader bug must not kill the app: report it
+            result = LoadResult(None, [Problem(str(self.path), None, f"could not load: {exc!r}")])
+        if self.cancelled.is_set():
+            result = LoadResult(None, [Problem(str(self.path), None, "cancelled")])
+        self.done.emit(result)
+
+
+class Loader(QObject):
+    """One load at a time; a new one cancels the previous."""
+
+    started = Signal(str)
+    progressed = Signal(float)
+    finished = Signal(str, object)  # path, LoadResult
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self._worker: _Worker | None = None
+        self._cancel: threading.Event | None = None
+
+    @property
+    def busy(self) -> bool:
+        return self._worker is not None
+
+    def load(self, path) -> None:
+        self.cancel()
+        path = Path(path)
+        self._cancel = threading.Event()
+        worker = _Worker(path, self._cancel, self)
+        worker.progressed.connect(self.progressed)
+        worker.done.connect(lambda result, w=worker: self._on_done(w, result))
+        self._worker = worker
+        self.started.emit(str(path))
+        worker.start()
+
+    def cancel(self) -> None:
+        if self._cancel is not None:
+            self._cancel.set()
+
+    def wait(self, ms: int = 60_000) -> None:
+        if self._worker is not None:
+            self._worker.wait(ms)
+
+    def _on_done(self, worker: _Worker, result: LoadResult) -> None:
+        worker.wait()
+        worker.deleteLater()
+        if worker is not self._worker:
+            return  # superseded by a newer load
+        self._worker = None
+        self.finished.emit(str(worker.path), result)
