@@ -121,6 +121,9 @@ def test_acled_actors_grouped_under_their_state(acled):
     assert all(x.kind == "organisation" for x in a)
     assert len(set(ds.actors)) == len(ds.actors)
     assert {m.name for m in ds.members("armenia")} >= {"Military Forces of Armenia (2018-)"}
+    # a row in Azerbaijan: Iran's government still belongs to Iran
+    talks = [ds.actors[x] for x in ev["AZE3001"].actors]
+    assert [x.state for x in talks] == ["azerbaijan", "iran"]
 
 
 def test_acled_text_fields_na_multiline_extra(acled):
@@ -238,6 +241,17 @@ def test_geojson_chosen_properties(tmp_path):
     assert e.date.edtf == "1828-02-10"
     assert [r.dataset.actors[a].name for a in e.actors] == ["Persia", "Russia"]
     assert read_path(p, date_property="when").dataset.events[0].date.edtf == "1828-02-10"
+
+
+def test_geojson_progress_and_cancel(tmp_path):
+    feature = {"type": "Feature", "properties": {"date": "2023"}, "geometry": None}
+    p = tmp_path / "many.geojson"
+    p.write_text(json.dumps({"type": "FeatureCollection", "features": [feature] * 500}))
+    seen: list[float] = []
+    r = read_path(p, progress=seen.append)
+    assert len(r.dataset) == 500 and seen[-1] == 1.0 and len(seen) > 50
+    r = read_path(p, cancel=lambda: True)
+    assert r.dataset is None and r.problems[0].message == "cancelled"
 
 
 def test_guess_columns():

@@ -88,8 +88,9 @@ EXTRA = (
     "time_precision",
     "geo_precision",
 )
-# "Military Forces of Iran (1989-)", "Police Forces of Armenia (2018-) Border Guard"
-_STATE_FORCES = re.compile(r"\bForces of (?:the )?([A-Z][^()]*?) \(\d{4}-")
+# "Military Forces of Iran (1989-)", "Police Forces of Armenia (2018-) Border Guard",
+# "Government of Azerbaijan (2003-)"
+_STATE_FORCES = re.compile(r"\b(?:Forces|Government) of (?:the )?([A-Z][^()]*?) \(\d{4}-")
 # "Protesters (Iran)", "Civilians (Azerbaijan)"
 _IN_PARENS = re.compile(r"\(([A-Z][A-Za-z .'-]+)\)\s*$")
 
@@ -410,9 +411,10 @@ def _state_named_in(name: str, inter: str) -> str | None:
     """The country an actor's own name gives it, where ACLED's naming makes that clear.
 
     State forces (inter code 1, or 8 for external forces) are "… Forces of <Country>
-    (<year>-)"; many groups end with "(<Country>)".
+    (<year>-)" or "Government of <Country> (<year>-)"; many groups end with
+    "(<Country>)".
     """
-    if inter.strip() in ("1", "8", "") and "Forces of" in name:
+    if inter.strip() in ("1", "8", "") and " of " in name:
         m = _STATE_FORCES.search(name)
         if m:
             return m.group(1).strip()
