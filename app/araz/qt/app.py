@@ -38,12 +38,56 @@ def make_application(argv: list[str] | None = None, *, headless: bool = False):
     app = QApplication.instance()
     if app is None:
         QApplication.setAttribute(Qt.ApplicationAttribute.AA_ShareOpenGLContexts)
-        app = QApplication(argv or sys.argv[:1])
+        # argv[0] names the instance part of WM_CLASS on X11 ("araz", class "Araz")
+        app = QApplication(argv or ["araz"])
     app.setApplicationName("Araz")
     app.setOrganizationName("Araz")
     app.setApplicationVersion(__version__)
-    app.setDesktopFileName("araz")
+    app.setDesktopFileName("araz")  # groups the window under the launcher's icon
+    app.setWindowIcon(app_icon())
     return app
+
+
+def app_icon():
+    """The window icon: our SVG (resources/icons/araz.svg)."""
+    from PySide6.QtGui import QIcon
+
+    from ..paths import resource
+
+    return QIcon(str(resource("icons", "araz.svg")))
+
+
+def show_map_loading(window) -> None:
+    """Cover the map with \"Loading map…\" until its page has drawn the basemap."""
+    from PySide6.QtCore import QEvent, QObject, Qt
+    from PySide6.QtWidgets import QLabel
+
+    view = window.map
+    if view.is_ready():
+        return
+    label = QLabel("Loading map…", view)
+    label.setObjectName("map_loading")
+    label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+    label.setStyleSheet("background: #dce6ee; color: #2b3f55; font-size: 15pt;")
+    label.setGeometry(view.rect())
+    label.raise_()
+
+    class _FollowSize(QObject):
+        def eventFilter(self, obj, event) -> bool:
+            if event.type() == QEvent.Type.Resize:
+                label.setGeometry(view.rect())
+            return False
+
+    follow = _FollowSize(label)
+    view.installEventFilter(follow)
+
+    def on_ready() -> None:
+        view.ready.disconnect(on_ready)
+        view.removeEventFilter(follow)
+        label.hide()
+        label.deleteLater()
+
+    view.ready.connect(on_ready)
 
 
 def run_app(args) -> int:
@@ -56,6 +100,16 @@ def run_app(args) -> int:
         )
         return 2
     app = make_application(headless=shot is not None)
+    server = None
+    if shot is None:
+        from .single_instance import InstanceServer, send_to_running
+
+        # One Araz per user: a second launch hands its file to the first and exits.
+        if send_to_running(getattr(args, "path", None)):
+            return 0
+        server = InstanceServer(parent=app)
+        if not server.listen() and send_to_running(getattr(args, "path", None)):
+            return 0
     from PySide6.QtWidgets import QMessageBox
 
     from ..model import AppModel
@@ -78,6 +132,11 @@ def run_app(args) -> int:
     window = MainWindow(model, restore=shot is None)
     reporter = ErrorReporter(window)
     reporter.install()
+    show_map_loading(window)
+    if server is not None:
+        from .single_instance import attach
+
+        attach(window, server)
 
     def on_loaded(loaded_path: str, result) -> None:
         window.loadFinished.disconnect(on_loaded)

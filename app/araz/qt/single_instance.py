@@ -1,0 +1,165 @@
+"""One Araz per user: a second launch hands its file to the running window and exits.
+
+The first instance listens on a local socket (:class:`InstanceServer`, a QLocalServer);
+a later launch connects (:func:`send_to_running`), writes one JSON line, ``{"open": PATH}``
+or ``{"raise": true}``, and exits 0.  A socket left behind by a crashed instance is
+noticed (nobody answers) and removed before listening.
+
+The name is per user: ``$XDG_RUNTIME_DIR/araz-instance`` where that folder exists (it is
+private to the user), else ``araz-instance-<uid>`` in the temporary folder (Qt's default
+place), else ``araz-instance-<user>`` (Windows).  ``ARAZ_INSTANCE_NAME`` overrides it
+(tests).  None of this needs a window or a display.
+"""
+
+from __future__ import annotations
+
+import getpass
+import json
+import logging
+import os
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtNetwork import QLocalServer, QLocalSocket
+
+log = logging.getLogger(__name__)
+
+CONNECT_TIMEOUT_MS = 500
+WRITE_TIMEOUT_MS = 2000
+
+
+def server_name() -> str:
+    override = os.environ.get("ARAZ_INSTANCE_NAME")
+    if override:
+        return override
+    runtime = os.environ.get("XDG_RUNTIME_DIR", "")
+    if runtime and os.path.isabs(runtime) and os.path.isdir(runtime):
+        return str(Path(runtime) / "araz-instance")
+    if hasattr(os, "getuid"):
+        return f"araz-instance-{os.getuid()}"
+    try:
+        user = getpass.getuser()
+    except Exception:  # no user name at all: one shared name is still better than none
+        user = "user"
+    return f"araz-instance-{user}"
+
+
+def encode(path: str | os.PathLike | None) -> bytes:
+    """The message a launch sends: open this file (made absolute here), or just raise."""
+    body = {"open": os.path.abspath(os.fspath(path))} if path else {"raise": True}
+    return json.dumps(body, ensure_ascii=False).encode() + b"\n"
+
+
+def decode(data: bytes) -> str | None:
+    """The path to open from a message, or None (raise only, or a malformed message)."""
+    try:
+        body = json.loads(data.decode("utf-8", "replace").strip() or "{}")
+    except ValueError:
+        return None
+    value = body.get("open") if isinstance(body, dict) else None
+    return value if isinstance(value, str) and value else None
+
+
+def send_to_running(path: str | os.PathLike | None = None, name: str | None = None) -> bool:
+    """Hand ``path`` (or a request to raise) to a running instance; False if there is none."""
+    socket = QLocalSocket()
+    socket.connectToServer(name or server_name())
+    if not socket.waitForConnected(CONNECT_TIMEOUT_MS):
+        return False
+    socket.write(encode(path))
+    ok = socket.waitForBytesWritten(WRITE_TIMEOUT_MS)
+    socket.disconnectFromServer()
+    if socket.state() != QLocalSocket.LocalSocketState.UnconnectedState:
+        socket.waitForDisconnected(WRITE_TIMEOUT_MS)
+    return ok
+
+
+class InstanceServer(QObject):
+    """Listens for later launches; emits ``messageReceived(path)`` ("" to only raise)."""
+
+    messageReceived = Signal(str)
+
+    def __init__(self, name: str | None = None, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.name = name or server_name()
+        self._server = QLocalServer(self)
+        self._server.setSocketOptions(QLocalServer.SocketOption.UserAccessOption)
+        self._server.newConnection.connect(self._on_new_connection)
+        self._buffers: dict[QLocalSocket, bytes] = {}
+
+    def listen(self) -> bool:
+        """Start listening; a stale socket (nobody answers on it) is removed first.
+
+        Returns False when another instance answers on the name (it won the race).
+        """
+        if self._server.listen(self.name):
+            return True
+        probe = QLocalSocket()
+        probe.connectToServer(self.name)
+        if probe.waitForConnected(CONNECT_TIMEOUT_MS):
+            probe.disconnectFromServer()
+            return False
+        QLocalServer.removeServer(self.name)
+        if self._server.listen(self.name):
+            return True
+        log.warning("araz: cannot listen on %s: %s", self.name, self._server.errorString())
+        return False
+
+    def is_listening(self) -> bool:
+        return self._server.isListening()
+
+    def close(self) -> None:
+        self._server.close()
+
+    def _on_new_connection(self) -> None:
+        while self._server.hasPendingConnections():
+            socket = self._server.nextPendingConnection()
+            self._buffers[socket] = b""
+            socket.readyRead.connect(lambda s=socket: self._on_ready_read(s))
+            socket.disconnected.connect(lambda s=socket: self._on_disconnected(s))
+            if socket.bytesAvailable():
+                self._on_ready_read(socket)
+
+    def _on_ready_read(self, socket: QLocalSocket) -> None:
+        if socket not in self._buffers:
+            return
+        data = self._buffers[socket] + bytes(socket.readAll().data())
+        self._buffers[socket] = data
+        if b"\n" in data:
+            self._finish(socket)
+
+    def _on_disconnected(self, socket: QLocalSocket) -> None:
+        if socket in self._buffers:
+            self._buffers[socket] += bytes(socket.readAll().data())
+            self._finish(socket)
+
+    def _finish(self, socket: QLocalSocket) -> None:
+        data = self._buffers.pop(socket, b"")
+        socket.deleteLater()
+        line = data.split(b"\n", 1)[0]
+        if len(line) > 64 * 1024:
+            return
+        self.messageReceived.emit(decode(line) or "")
+
+
+def raise_window(window) -> None:
+    """Bring the window to the front (un-minimised) on the current desktop."""
+    from PySide6.QtCore import Qt
+
+    if window.windowState() & Qt.WindowState.WindowMinimized:
+        window.setWindowState(window.windowState() & ~Qt.WindowState.WindowMinimized)
+    window.show()
+    window.raise_()
+    window.activateWindow()
+
+
+def attach(window, server: InstanceServer) -> None:
+    """Route later launches to this window: raise it, open the file they were given."""
+
+    def on_message(path: str) -> None:
+        log.info("araz: another launch asked to %s", f"open {path}" if path else "raise")
+        raise_window(window)
+        if path:
+            window.open_path(Path(path))
+
+    server.messageReceived.connect(on_message)
