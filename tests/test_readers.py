@@ -4,6 +4,8 @@ Hand-made fixtures (tests/data/readers/) pin each rule; the real files written b
 (tests/data/samples/) are read as they are.
 """
 
+import csv
+import io
 import json
 import shutil
 import sys
@@ -167,6 +169,18 @@ def test_acled_missing_columns_is_one_clear_problem(tmp_path):
     r = read_acled(p)
     assert r.dataset is None
     assert r.problems[0].line == 1 and "not an ACLED CSV" in r.problems[0].message
+
+
+def test_acled_tab_or_semicolon_separated(tmp_path):
+    src = (SAMPLES / "acled_legacy_uppercase_hdx_fixture.csv").read_text(encoding="utf-8")
+    rows = list(csv.reader(io.StringIO(src)))
+    for sep in ("\t", ";"):
+        buf = io.StringIO()
+        csv.writer(buf, delimiter=sep).writerows(rows)
+        p = tmp_path / "x.csv"
+        p.write_text(buf.getvalue(), encoding="utf-8")
+        r = read_acled(p)
+        assert r.problems == [] and len(r.dataset) == 4
 
 
 def test_acled_cp1252_read_with_a_warning(tmp_path):
@@ -464,11 +478,18 @@ def test_any_bytes_give_a_load_result(tmp_path, ext, data):
         json.dumps(to_dict(r.dataset))
 
 
+def _containers(children):
+    return st.one_of(
+        st.lists(children, max_size=4),
+        st.dictionaries(st.text(max_size=10), children, max_size=5),
+    )
+
+
 @settings(max_examples=80, deadline=None)
 @given(
     st.recursive(
         st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=12),
-        lambda c: st.lists(c, max_size=4) | st.dictionaries(st.text(max_size=10), c, max_size=5),
+        _containers,
         max_leaves=30,
     ),
     st.sampled_from(["timelinejs", "storymapjs", "geojson"]),

@@ -144,7 +144,13 @@ class _Reader:
     # ------------------------------------------------------------ the file
 
     def read(self, text: str, progress, cancel) -> LoadResult:
-        reader = csv.reader(io.StringIO(text, newline=""))
+        first_line = text[: text.find("\n")] if "\n" in text else text
+        delimiter = ","  # ACLED writes commas; a re-saved export may use tabs or ';'
+        if first_line.count(",") < 2:
+            delimiter = max(("\t", ";"), key=first_line.count) if first_line.strip() else ","
+            if first_line.count(delimiter) < 2:
+                delimiter = ","
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
         try:
             header = next(reader, None)
         except csv.Error as exc:
