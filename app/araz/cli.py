@@ -3,6 +3,8 @@
 araz [PATH]                      open the app (on the bundled dataset by default)
 araz validate [--json] [PATH]    check a dataset; print a summary and each problem
 araz install-launcher [--desktop] [--uninstall]   add Araz to the desktop's menu (Linux)
+araz snapshot -o OUT.png|OUT.pdf [...]   the map of the shown events, drawn offscreen
+araz export -o OUT.csv|OUT.geojson|OUT.html [...]   the shown events as data or a web page
 araz --version
 """
 
@@ -16,7 +18,7 @@ from pathlib import Path
 
 from . import __version__
 
-SUBCOMMANDS = ("validate", "install-launcher")
+SUBCOMMANDS = ("validate", "install-launcher", "snapshot", "export")
 
 
 def _validate(args: argparse.Namespace) -> int:
@@ -53,6 +55,10 @@ def _install_launcher(args: argparse.Namespace) -> int:
 
 
 def _parser_for(command: str | None) -> argparse.ArgumentParser:
+    if command in ("snapshot", "export"):
+        from .cli_export import parser_for
+
+        return parser_for(command)
     if command == "install-launcher":
         p = argparse.ArgumentParser(
             prog="araz install-launcher",

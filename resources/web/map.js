@@ -1,8 +1,9 @@
 /* Araz map: the page.  It renders what Python says and reports gestures; no app state.
  *
  * Python -> page: bridge.command(json) with {op, seq, ...}; ops: events, show, select,
- * highlight, fit.  Commands are applied at once, drawn together in the next frame, then
- * each is acknowledged with bridge.rendered(seq).
+ * highlight, fit, view (exactly these bounds), sync (nothing; acknowledged a frame later).
+ * Commands are applied at once, drawn together in the next frame, then each is
+ * acknowledged with bridge.rendered(seq).
  * Page -> Python: bridge.ready(), bridge.clicked(id), bridge.hovered(id or "").
  */
 (function () {
@@ -226,6 +227,19 @@
     fit: function (c) {
       map.fitBounds(c.bounds || DEFAULT_BOUNDS, { padding: [24, 24], maxZoom: 10 });
     },
+    view: function (c) {
+      // Exactly these bounds, no animation: centred in Web Mercator, any fractional zoom
+      // at which they just fit (they touch two opposite edges).
+      map.invalidateSize(false);
+      var b = L.latLngBounds(c.bounds);
+      var snap = map.options.zoomSnap;
+      map.options.zoomSnap = 0;
+      var zoom = map.getBoundsZoom(b, false, L.point(0, 0));
+      var sw = map.project(b.getSouthWest(), zoom), ne = map.project(b.getNorthEast(), zoom);
+      map.setView(map.unproject(sw.add(ne).divideBy(2), zoom), zoom, { animate: false });
+      map.options.zoomSnap = snap;
+    },
+    sync: function () {}, // drawn-acknowledgement only: one more frame has been painted
   };
 
   function onCommand(text) {
@@ -280,6 +294,12 @@
   window.araz.containerPoint = function (lat, lon) {
     var p = map.latLngToContainerPoint([lat, lon]);
     return [p.x, p.y];
+  };
+  window.araz.metresPerPixel = function () {
+    var size = map.getSize(), y = size.y / 2;
+    var a = map.containerPointToLatLng([size.x / 2 - 50, y]);
+    var b = map.containerPointToLatLng([size.x / 2 + 50, y]);
+    return map.distance(a, b) / 100;
   };
   window.araz.markerPoint = function (i) {
     if (!indexOk(i) || !events.drawn[i]) return null;

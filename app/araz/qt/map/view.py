@@ -270,6 +270,16 @@ class MapView(QWidget):
                 bounds = [[south - pad, west - pad], [north + pad, east + pad]]
         return self._call("fit", {"bounds": bounds})
 
+    def fit_bounds(self, west: float, south: float, east: float, north: float) -> int:
+        """Frame exactly these lon/lat bounds (Web Mercator, centred, fractional zoom, no
+        animation): they touch two opposite edges of the view."""
+        return self._call("view", {"bounds": [[south, west], [north, east]]})
+
+    def sync(self) -> int:
+        """A call that draws nothing: its acknowledgement means every earlier call is
+        drawn and one more frame has been painted (then the view can be grabbed)."""
+        return self._call("sync", {})
+
     def is_ready(self) -> bool:
         return self._ready
 

@@ -1,0 +1,19 @@
+"""Exports: the shown events as CSV, GeoJSON or a standalone HTML map (pure Python), and
+map snapshots as PNG, PDF or a composed sheet (Qt).
+
+One function per kind; the ``araz snapshot``/``araz export`` commands and the app's
+export dialog call the same ones.  Every writer is atomic (a temporary file in the target
+folder, then ``os.replace``), refuses to overwrite the loaded dataset or the seed, and
+fails with :class:`ExportError` carrying one clear line.
+
+* :func:`araz.export.csv.write_csv` — UTF-8 CSV, formula-safe cells
+* :func:`araz.export.geojson.write_geojson` — RFC 7946 FeatureCollection
+* :func:`araz.export.html.write_html` — one self-contained offline HTML map
+* :mod:`araz.export.snapshot` — PNG / PDF of the map (QtWebEngine)
+* :mod:`araz.export.sheet` — the composed sheet (QPainter), PNG or PDF
+"""
+
+from .atomic import ExportError, atomic_write, check_target
+from .selection import Shown, build_filter, select
+
+__all__ = ["ExportError", "Shown", "atomic_write", "build_filter", "check_target", "select"]

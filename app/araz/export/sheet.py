@@ -1,0 +1,336 @@
+"""The composed sheet: the map, a title, the active filters in words, a legend of actor
+colours with counts, a scale bar, a strip of the timeline, the credits, the export time
+and a short hash of the dataset, painted with QPainter into a PNG or a PDF page.
+
+The layout is in logical pixels (``width``×``height``); a PNG is painted ``scale`` times
+larger, a PDF on an A4 or Letter landscape page (text stays text).
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMarginsF, QRectF, Qt
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QFontMetricsF,
+    QImage,
+    QPageLayout,
+    QPageSize,
+    QPainter,
+    QPdfWriter,
+    QPen,
+)
+
+from ..model.dataset import Dataset
+from ..model.records import map_records, timeline_records
+from ..qt.timeline import TimelineView
+from ..qt.timeline.data import TimelineData
+from .atomic import atomic_write
+from .selection import Shown
+from .snapshot import PAGES, Bounds, MapRenderer, page_size_px, png_bytes
+
+MARGIN = 24.0
+HEADER_H = 78.0
+LEGEND_W = 250.0
+STRIP_H = 150.0
+FOOTER_H = 40.0
+GAP = 14.0
+INK = QColor("#222222")
+MUTED = QColor("#555555")
+CREDIT = "Made with Natural Earth"
+
+
+@dataclass
+class SheetParts:
+    """Everything painted on a sheet (the map and strip as images of their boxes)."""
+
+    title: str
+    filters: str
+    legend: list[tuple[str, str, int]]  # (name, colour, count)
+    map_image: QImage
+    metres_per_px: float  # ground metres per logical pixel of the map box
+    strip: QImage | None
+    credits: str
+    stamp: str
+    shown: int
+    total: int
+    extra: dict = field(default_factory=dict)
+
+
+def layout(width: float, height: float) -> dict[str, QRectF]:
+    """The boxes of a sheet ``width``×``height`` logical pixels."""
+    top = MARGIN + HEADER_H
+    strip_top = height - MARGIN - FOOTER_H - STRIP_H
+    map_w = width - 2 * MARGIN - LEGEND_W - GAP
+    return {
+        "header": QRectF(MARGIN, MARGIN, width - 2 * MARGIN, HEADER_H),
+        "map": QRectF(MARGIN, top, map_w, strip_top - GAP - top),
+        "legend": QRectF(MARGIN + map_w + GAP, top, LEGEND_W, strip_top - GAP - top),
+        "strip": QRectF(MARGIN, strip_top, width - 2 * MARGIN, STRIP_H),
+        "footer": QRectF(MARGIN, height - MARGIN - FOOTER_H, width - 2 * MARGIN, FOOTER_H),
+    }
+
+
+def legend_entries(ds: Dataset, shown: Shown) -> list[tuple[str, str, int]]:
+    """(state name, colour, shown events) by descending count."""
+    counts = Counter(ds.main_state(e) for e, m in zip(ds.events, shown.mask, strict=True) if m)
+    out = []
+    for state, n in counts.most_common():
+        name = ds.actors[state].name if state in ds.actors else (state or "No actor")
+        out.append((name, ds.palette.colour(state), n))
+    return out
+
+
+def credits_text(ds: Dataset) -> str:
+    parts = [CREDIT]
+    if ds.seed is not None and (ds.seed.title or ds.seed.author):
+        seed = f"“{ds.seed.title}”" if ds.seed.title else "the seed article"
+        parts.append(f"Source: {seed}" + (f" by {ds.seed.author}" if ds.seed.author else ""))
+    return " · ".join(parts)
+
+
+def timeline_strip(ds: Dataset, shown: Shown, width: int, height: int, scale: float) -> QImage:
+    """The timeline of the shown events painted by TimelineView into an image."""
+    keep = set(shown.shown_ids)
+    records = [r for r in timeline_records(ds) if r["id"] in keep]
+    view = TimelineView()
+    try:
+        view.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen)
+        view.set_data(TimelineData.from_records(records))
+        view.resize(width, height)
+        if records:
+            lo = min(r["start"] for r in records)
+            hi = max(r["end"] for r in records)
+            pad = max((hi - lo) * 0.04, 15.0)
+            view.set_range(lo - pad, hi + pad)
+        image = QImage(round(width * scale), round(height * scale), QImage.Format.Format_RGB32)
+        image.setDevicePixelRatio(scale)
+        image.fill(QColor("white"))
+        view.render(image)
+        return image
+    finally:
+        view.deleteLater()
+
+
+def nice_length(metres: float) -> float:
+    """The largest 1/2/5 × 10^k not above ``metres``."""
+    if metres <= 0 or not math.isfinite(metres):
+        return 0.0
+    k = 10 ** math.floor(math.log10(metres))
+    return max(m * k for m in (1, 2, 5) if m * k <= metres)
+
+
+def _font(size: float, bold: bool = False) -> QFont:
+    f = QFont("DejaVu Sans")
+    f.setPixelSize(max(1, round(size)))
+    f.setBold(bold)
+    return f
+
+
+def _elide(p: QPainter, text: str, width: float) -> str:
+    return QFontMetricsF(p.font()).elidedText(text, Qt.TextElideMode.ElideRight, width)
+
+
+def paint_sheet(p: QPainter, width: float, height: float, parts: SheetParts) -> None:
+    """Paint a sheet in logical pixels (the painter's transform maps them to the device)."""
+    box = layout(width, height)
+    p.fillRect(QRectF(0, 0, width, height), QColor("white"))
+    p.setRenderHint(QPainter.RenderHint.Antialiasing)
+    p.setRenderHint(QPainter.RenderHint.TextAntialiasing)
+    p.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
+
+    # header: title and the filters in words
+    h = box["header"]
+    p.setPen(INK)
+    p.setFont(_font(26, bold=True))
+    p.drawText(QRectF(h.left(), h.top(), h.width(), 36), _elide(p, parts.title, h.width()))
+    p.setFont(_font(15))
+    p.setPen(MUTED)
+    line = f"{parts.filters} · {parts.shown} of {parts.total} events"
+    p.drawText(QRectF(h.left(), h.top() + 42, h.width(), 24), _elide(p, line, h.width()))
+
+    # the map and its scale bar
+    m = box["map"]
+    p.drawImage(m, parts.map_image)
+    p.setPen(QPen(QColor("#888888"), 1))
+    p.setBrush(Qt.BrushStyle.NoBrush)
+    p.drawRect(m)
+    _paint_scale_bar(p, m, parts.metres_per_px)
+
+    # legend
+    lg = box["legend"]
+    p.setPen(INK)
+    p.setFont(_font(15, bold=True))
+    p.drawText(QRectF(lg.left(), lg.top(), lg.width(), 22), "Actors (events shown)")
+    p.setFont(_font(13))
+    y = lg.top() + 32
+    for name, colour, count in parts.legend:
+        if y + 20 > lg.bottom():
+            break
+        p.setPen(QPen(QColor("#282828"), 1))
+        p.setBrush(QColor(colour))
+        p.drawEllipse(QRectF(lg.left() + 2, y + 3, 13, 13))
+        p.setPen(INK)
+        text = _elide(p, f"{name} — {count}", lg.width() - 24)
+        p.drawText(QRectF(lg.left() + 24, y, lg.width() - 24, 20), text)
+        y += 24
+
+    # timeline strip
+    s = box["strip"]
+    if parts.strip is not None:
+        p.drawImage(s, parts.strip)
+    p.setPen(QPen(QColor("#888888"), 1))
+    p.setBrush(Qt.BrushStyle.NoBrush)
+    p.drawRect(s)
+
+    # footer: credits left, export time and dataset hash right
+    f = box["footer"]
+    p.setFont(_font(12))
+    p.setPen(MUTED)
+    right = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+    left = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
+    stamp_w = QFontMetricsF(p.font()).horizontalAdvance(parts.stamp) + 8
+    p.drawText(QRectF(f.right() - stamp_w, f.top(), stamp_w, f.height()), right, parts.stamp)
+    credit = _elide(p, parts.credits, f.width() - stamp_w - 16)
+    p.drawText(QRectF(f.left(), f.top(), f.width() - stamp_w - 16, f.height()), left, credit)
+
+
+def _paint_scale_bar(p: QPainter, m: QRectF, metres_per_px: float) -> None:
+    target = nice_length(metres_per_px * 140)
+    if not target:
+        return
+    length = target / metres_per_px
+    label = f"{target / 1000:g} km" if target >= 1000 else f"{target:g} m"
+    x, y = m.left() + 14, m.top() + 34  # top left: the page keeps its own at the bottom
+    p.setFont(_font(12))
+    tw = QFontMetricsF(p.font()).horizontalAdvance(label)
+    p.fillRect(QRectF(x - 6, y - 22, max(length, tw) + 12, 30), QColor(255, 255, 255, 220))
+    p.setPen(QPen(INK, 2))
+    p.drawLine(x, y, x + length, y)
+    p.drawLine(x, y - 6, x, y)
+    p.drawLine(x + length, y - 6, x + length, y)
+    p.drawText(QRectF(x, y - 22, max(length, tw) + 4, 16), label)
+
+
+def sheet_parts(
+    renderer: MapRenderer,
+    shown: Shown,
+    *,
+    width: float,
+    height: float,
+    scale: float,
+    title: str = "",
+    bounds: Bounds | None = None,
+    records: list[dict] | None = None,
+    now: datetime | None = None,
+) -> SheetParts:
+    ds = shown.dataset
+    box = layout(width, height)
+    records = map_records(ds) if records is None else records
+    mw, mh = round(box["map"].width()), round(box["map"].height())
+    view = renderer.prepare(
+        records, shown.shown_ids, width=mw, height=mh, scale=scale, bounds=bounds
+    )
+    image = view.web_view().grab().toImage()
+    mpp = renderer.metres_per_pixel(view) * mw / box["map"].width()
+    strip_box = box["strip"]
+    strip = timeline_strip(ds, shown, round(strip_box.width()), round(strip_box.height()), scale)
+    now = now or datetime.now().astimezone()
+    return SheetParts(
+        title=title or ds.title or "Araz",
+        filters=shown.describe(),
+        legend=legend_entries(ds, shown),
+        map_image=image,
+        metres_per_px=mpp,
+        strip=strip,
+        credits=credits_text(ds),
+        stamp=f"Exported {now:%Y-%m-%d %H:%M %Z}".strip() + f" · dataset {ds.sha}",
+        shown=int(shown.mask.sum()),
+        total=len(ds),
+    )
+
+
+def sheet_image(parts: SheetParts, width: float, height: float, scale: float) -> QImage:
+    image = QImage(round(width * scale), round(height * scale), QImage.Format.Format_RGB32)
+    p = QPainter(image)
+    try:
+        p.scale(scale, scale)
+        paint_sheet(p, width, height, parts)
+    finally:
+        p.end()
+    return image
+
+
+def sheet_pdf(parts: SheetParts, width: float, height: float, page: str) -> bytes:
+    data = QByteArray()
+    buf = QBuffer(data)
+    buf.open(QIODevice.OpenModeFlag.WriteOnly)
+    writer = QPdfWriter(buf)
+    writer.setResolution(300)
+    writer.setTitle(parts.title)
+    writer.setCreator("Araz")
+    writer.setPageLayout(
+        QPageLayout(
+            QPageSize(PAGES[page]), QPageLayout.Orientation.Landscape, QMarginsF(0, 0, 0, 0)
+        )
+    )
+    p = QPainter(writer)
+    try:
+        k = min(writer.width() / width, writer.height() / height)
+        p.scale(k, k)
+        paint_sheet(p, width, height, parts)
+    finally:
+        p.end()
+    buf.close()
+    return bytes(data.data())
+
+
+def write_sheet(
+    renderer: MapRenderer,
+    shown: Shown,
+    path: str | os.PathLike,
+    *,
+    width: int = 1600,
+    height: int = 1000,
+    scale: float = 1.0,
+    page: str = "a4",
+    title: str = "",
+    bounds: Bounds | None = None,
+    records: list[dict] | None = None,
+) -> Path:
+    """The composed sheet as PNG (``width``×``height`` × ``scale``) or PDF (by suffix)."""
+    target = Path(path)
+    if target.suffix.lower() == ".pdf":
+        width, height = page_size_px(page)
+        scale = max(scale, 2.0)  # print: the map image at least twice as sharp
+        parts = sheet_parts(
+            renderer,
+            shown,
+            width=width,
+            height=height,
+            scale=scale,
+            title=title,
+            bounds=bounds,
+            records=records,
+        )
+        data = sheet_pdf(parts, width, height, page)
+    else:
+        parts = sheet_parts(
+            renderer,
+            shown,
+            width=width,
+            height=height,
+            scale=scale,
+            title=title,
+            bounds=bounds,
+            records=records,
+        )
+        data = png_bytes(sheet_image(parts, width, height, scale))
+    return atomic_write(target, data, shown.dataset)
