@@ -47,5 +47,10 @@ data: $(STAMP)
 	$(PY) packaging/build_basemap.py
 	$(PY) packaging/build_araz_river.py
 
+# A one-folder bundle that runs with no Python installed: dist/araz/araz (about 30 s).
+bundle: $(STAMP)
+	$(PY) -m PyInstaller --noconfirm --log-level WARN --distpath dist --workpath build/pyinstaller \
+		packaging/pyinstaller/araz.spec
+
 clean:
 	rm -rf $(VENV) build dist app/*.egg-info .pytest_cache .ruff_cache

@@ -212,11 +212,13 @@ def _run(*cmd: str) -> bool:
     return done.returncode == 0
 
 
-def _refresh_caches(base: Path) -> None:
+def _refresh_caches(base: Path, *, only_existing: bool = False) -> None:
+    """Rebuild the MIME and desktop-entry caches (after an uninstall: only those that are
+    still there, so a cache that only we made is not made again)."""
     apps, mime = base / "applications", base / "mime"
-    if mime.is_dir():
+    if mime.is_dir() and (not only_existing or (mime / "mime.cache").exists()):
         _run("update-mime-database", str(mime))
-    if apps.is_dir():
+    if apps.is_dir() and (not only_existing or (apps / "mimeinfo.cache").exists()):
         _run("update-desktop-database", "-q", str(apps))
 
 
@@ -242,7 +244,10 @@ def install(*, on_desktop: bool = False, executable: Path | None = None) -> list
         launcher = m.write(desktop_dir() / f"{APP_ID}.desktop", entry, mode=0o755)
         # GNOME (nautilus, desktop-icons) runs a desktop file only once it is trusted.
         _run("gio", "set", str(launcher), "metadata::trusted", "true")
+    caches = [base / "applications" / "mimeinfo.cache", base / "mime" / "mime.cache"]
+    new_caches = [c for c in caches if not c.exists()]
     _refresh_caches(base)
+    m.files.extend(str(c) for c in new_caches if c.exists())  # made for us alone
     record = manifest_path()
     m.make_dirs(record.parent)
     m.files.append(str(record))  # the manifest lists itself
@@ -281,7 +286,7 @@ def uninstall() -> list[Path]:
         else:
             with contextlib.suppress(OSError):  # something else lives there now: keep it
                 folder.rmdir()
-    _refresh_caches(data_home())
+    _refresh_caches(data_home(), only_existing=True)
     return removed
 
 

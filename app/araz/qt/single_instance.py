@@ -13,6 +13,7 @@ place), else ``araz-instance-<user>`` (Windows).  ``ARAZ_INSTANCE_NAME`` overrid
 
 from __future__ import annotations
 
+import contextlib
 import getpass
 import json
 import logging
@@ -90,10 +91,10 @@ class InstanceServer(QObject):
     def listen(self) -> bool:
         """Start listening; a stale socket (nobody answers on it) is removed first.
 
-        Returns False when another instance answers on the name (it won the race).
+        Returns False when another instance answers on the name.  (Qt binds a user-only
+        socket beside the name and renames it into place, which would replace a live
+        instance's socket: so ask first.)
         """
-        if self._server.listen(self.name):
-            return True
         probe = QLocalSocket()
         probe.connectToServer(self.name)
         if probe.waitForConnected(CONNECT_TIMEOUT_MS):
@@ -109,7 +110,18 @@ class InstanceServer(QObject):
         return self._server.isListening()
 
     def close(self) -> None:
+        for socket in list(self._buffers):
+            self._forget(socket)
         self._server.close()
+
+    def _forget(self, socket: QLocalSocket) -> None:
+        """Stop listening to a connection and let Qt delete it (no calls back into us
+        while it is torn down)."""
+        self._buffers.pop(socket, None)
+        for signal in (socket.readyRead, socket.disconnected):
+            with contextlib.suppress(RuntimeError, TypeError):
+                signal.disconnect()
+        socket.deleteLater()
 
     def _on_new_connection(self) -> None:
         while self._server.hasPendingConnections():
@@ -134,8 +146,8 @@ class InstanceServer(QObject):
             self._finish(socket)
 
     def _finish(self, socket: QLocalSocket) -> None:
-        data = self._buffers.pop(socket, b"")
-        socket.deleteLater()
+        data = self._buffers.get(socket, b"")
+        self._forget(socket)
         line = data.split(b"\n", 1)[0]
         if len(line) > 64 * 1024:
             return
