@@ -1,5 +1,6 @@
 """The frozen one-folder bundle (PyInstaller): it builds, carries what the app needs, and
-runs with no Python around it: ``araz validate``, and the window drawn offscreen to a PNG.
+runs with no Python around it: ``araz validate``, ``araz snapshot`` and the window drawn
+offscreen to PNGs.
 
 Marked slow: the build takes about half a minute here, so it stays in ``make test``.
 """
@@ -118,3 +119,26 @@ def test_make_bundle_target_uses_the_spec():
     makefile = (ROOT / "Makefile").read_text()
     assert "packaging/pyinstaller/araz.spec" in makefile
     assert shutil.which("make") is None or "bundle:" in makefile
+
+
+def test_bundle_snapshot_offscreen(bundle, tmp_path, qapp):
+    """``araz snapshot`` from the bundle: the map of the bundled dataset, as a PNG."""
+    from PySide6.QtGui import QImage
+
+    out = tmp_path / "snapshot.png"
+    env = bare_env(tmp_path) | {"QT_QPA_PLATFORM": "offscreen"}
+    done = subprocess.run(
+        [str(bundle / "araz"), "snapshot", "-o", str(out), "--size", "800x600"],
+        env=env,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr[-3000:]
+    image = QImage(str(out))
+    assert not image.isNull() and image.width() >= 800
+    colours = {
+        image.pixel(x, y) for x in range(0, image.width(), 7) for y in range(0, image.height(), 7)
+    }
+    assert len(colours) > 40, len(colours)
