@@ -120,13 +120,13 @@ def test_click_on_timeline_selects_everywhere(qtbot, main_window):
     assert attack.quotes[0].text[:60] in w.detail.text().replace("\n", " ")
     assert run_js(qtbot, w, "araz.events.selected") == w.map._index[attack.id]
     rows = w.table.selectionModel().selectedRows()
-    assert [w.proxy.data(r, Qt.ItemDataRole.UserRole + 2) for r in rows] == [attack.id]
+    assert [w.table_model.data(r, Qt.ItemDataRole.UserRole + 2) for r in rows] == [attack.id]
 
 
 def test_table_row_selects_and_escape_clears(qtbot, main_window):
     w = main_window
     w.table.selectRow(0)
-    eid = w.proxy.data(w.proxy.index(0, 0), Qt.ItemDataRole.UserRole + 2)
+    eid = w.table_model.data(w.table_model.index(0, 0), Qt.ItemDataRole.UserRole + 2)
     assert w.model.selection.active == eid
     assert tuple(w.timeline.selected_rows()) == (w.timeline.data().index_of(eid),)
     w.activateWindow()
@@ -221,3 +221,17 @@ def test_about_has_the_credits(main_window):
     text = main_window.about_text()
     assert "Made with Natural Earth" in text
     assert "Asma Khan Durrani" in text
+
+
+def test_table_sorts_by_date_and_by_title(qtbot, main_window):
+    w = main_window
+    tm = w.table_model
+    w.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+    lows = [w.model.dataset.event(tm.event_id(r)).date.value.lower for r in range(tm.rowCount())]
+    assert lows == sorted(lows)
+    w.table.sortByColumn(1, Qt.SortOrder.DescendingOrder)
+    titles = [tm.data(tm.index(r, 1)).casefold() for r in range(tm.rowCount())]
+    assert titles == sorted(titles, reverse=True)
+    w.model.select([tm.event_id(3)])
+    assert tm.row_of(tm.event_id(3)) == 3
+    assert w.table.selectionModel().selectedRows()[0].row() == 3

@@ -34,6 +34,6 @@ def test_timeline_records_keep_coarse_dates_coarse(curated):
         r = recs[e.id]
         assert r["start"] == e.date.value.lower and r["end"] == e.date.value.upper
         assert r["precision"] == e.date.value.precision
-        assert r["color"] == curated.colour(e)
+        assert r["color"] == 0xFF000000 | int(curated.colour(e)[1:], 16)
     opened = [r for r in recs.values() if r["open_end"] or r["open_start"]]
     assert opened  # the curated data has open intervals ("from June 2021")

@@ -17,7 +17,11 @@ from .palette import Palette
 
 def fold(text: str) -> str:
     """Case- and accent-insensitive form for search: 'Şuşa' -> 'susa'."""
+    if text.isascii():
+        return text.lower()
     decomposed = unicodedata.normalize("NFKD", text.casefold())
+    if decomposed.isascii():
+        return decomposed
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
@@ -124,6 +128,9 @@ class Dataset:
         return Palette([s for s, _ in states.most_common() if s])
 
     def colour(self, event: Event) -> str:
+        i = self.index.get(event.id)
+        if i is not None and self.events[i] is event:
+            return self.colours[i]
         return self.palette.colour(self.main_state(event))
 
     def actor_names(self, event: Event) -> str:
@@ -174,18 +181,22 @@ class Dataset:
     @cached_property
     def search_blobs(self) -> list[str]:
         """Per event: folded title, summary, actor and place names with every alias."""
+        names = {a.id: fold("\n".join(a.names())) for a in self.actors.values()}
+        for p in self.places.values():
+            names[("place", p.id)] = fold("\n".join([*p.names(), p.country or ""]))
         blobs = []
         for e in self.events:
-            parts = [e.title, e.summary, e.category]
-            for a in e.actors:
-                actor = self.actors.get(a)
-                parts.extend(actor.names() if actor else [a])
-            for p in self.event_places(e):
-                parts.extend(p.names())
-                if p.country:
-                    parts.append(p.country)
-            blobs.append(fold("\n".join(parts)))
+            parts = [fold(e.title), fold(e.summary), e.category]
+            parts += [names.get(a, a) for a in e.actors]
+            parts += [names.get(("place", r.place), "") for r in e.places]
+            blobs.append("\n".join(parts))
         return blobs
+
+    @cached_property
+    def colours(self) -> list[str]:
+        """Per event: the colour of its main actor's state."""
+        palette, state_of = self.palette, self.state_of
+        return [palette.colour(state_of(e.actors[0]) if e.actors else None) for e in self.events]
 
     @cached_property
     def _alias_groups(self) -> dict[str, frozenset[str]]:

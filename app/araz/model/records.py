@@ -56,34 +56,53 @@ def map_records(ds: Dataset) -> list[dict]:
     return [r for e in ds.events if (r := map_record(ds, e)) is not None]
 
 
-def timeline_records(ds: Dataset) -> list[dict]:
-    """One record per dated event: strict bounds in days, how to draw each end."""
-    out = []
-    for e in ds.events:
+def timeline_columns(ds: Dataset) -> dict:
+    """Columns over the dated events, in the shape of the timeline's TimelineData: strict
+    bounds in days, how to draw each end, colour (ARGB), label, tooltip, lanes."""
+    cols: dict[str, list] = {k: [] for k in TIMELINE_FIELDS}
+    argb = {c: 0xFF000000 | int(c.lstrip("#"), 16) for c in set(ds.colours)}
+    lane_names: dict[str | None, str] = {}
+    for e, colour in zip(ds.events, ds.colours, strict=True):
         if e.date is None:
             continue
         v = e.date.value
         fade_start, fade_end = v.approximate
-        state = ds.main_state(e)
-        lane = ds.actors[state].name if state in ds.actors else (state or "No actor")
-        out.append(
-            {
-                "id": e.id,
-                "start": float(v.lower),
-                "end": float(v.upper),
-                "precision": v.precision,
-                "fade_start": fade_start,
-                "fade_end": fade_end,
-                "open_start": v.start is None,
-                "open_end": v.end is None,
-                "color": ds.colour(e),
-                "label": e.title,
-                "tooltip": f"{e.title}\n{e.date.display}\n{ds.actor_names(e)}".strip(),
-                "lane_actor": lane,
-                "lane_category": e.category or "uncategorised",
-            }
-        )
-    return out
+        state = ds.state_of(e.actors[0]) if e.actors else None
+        if state not in lane_names:
+            lane_names[state] = (
+                ds.actors[state].name if state in ds.actors else (state or "No actor")
+            )
+        names = ds.actor_names(e)
+        cols["ids"].append(e.id)
+        cols["start"].append(v.lower)
+        cols["end"].append(v.upper)
+        cols["precision"].append(v.precision)
+        cols["fade_start"].append(fade_start)
+        cols["fade_end"].append(fade_end)
+        cols["open_start"].append(v.start is None)
+        cols["open_end"].append(v.end is None)
+        cols["color"].append(argb[colour])
+        cols["label"].append(e.title)
+        cols["tooltip"].append(f"{e.title}\n{e.date.display}\n{names}".strip())
+        cols["lane_actor"].append(lane_names[state])
+        cols["lane_category"].append(e.category or "uncategorised")
+    return cols
+
+
+TIMELINE_FIELDS = (
+    "ids", "start", "end", "precision", "fade_start", "fade_end", "open_start", "open_end",
+    "color", "label", "tooltip", "lane_actor", "lane_category",
+)  # fmt: skip
+
+
+def timeline_records(ds: Dataset) -> list[dict]:
+    """The same as :func:`timeline_columns`, one dict per dated event."""
+    cols = timeline_columns(ds)
+    keys = [("id" if k == "ids" else k) for k in TIMELINE_FIELDS]
+    return [
+        dict(zip(keys, row, strict=True))
+        for row in zip(*(cols[k] for k in TIMELINE_FIELDS), strict=True)
+    ]
 
 
 def date_extent(ds: Dataset) -> tuple[float, float] | None:

@@ -7,9 +7,22 @@ import numpy as np
 from PySide6.QtCore import QObject
 
 from ..model import AppModel, Change
-from ..model.records import map_records, timeline_records
+from ..model.records import map_records, timeline_columns
 from .map import MapView
 from .timeline import TimelineData, TimelineView
+
+
+def timeline_data(ds) -> TimelineData:
+    """The timeline's arrays for a dataset, built once (the loader builds them early)."""
+    if "timeline_data" not in ds.cache:
+        ds.cache["timeline_data"] = TimelineData(**timeline_columns(ds))
+    return ds.cache["timeline_data"]
+
+
+def map_data(ds) -> list[dict]:
+    if "map_records" not in ds.cache:
+        ds.cache["map_records"] = map_records(ds)
+    return ds.cache["map_records"]
 
 
 class MapBinding(QObject):
@@ -25,7 +38,7 @@ class MapBinding(QObject):
 
     def _load(self) -> None:
         ds = self.model.dataset
-        records = ds.cache.get("map_records") or map_records(ds)
+        records = map_data(ds)
         self._placed = {r["id"] for r in records}
         self.view.set_events(records)
         self._show()
@@ -68,9 +81,7 @@ class TimelineBinding(QObject):
 
     def _load(self) -> None:
         ds = self.model.dataset
-        data = ds.cache.get("timeline_data")
-        if data is None:
-            data = TimelineData.from_records(timeline_records(ds))
+        data = timeline_data(ds)
         index = self.model.dataset.index
         self._rows = np.array([index[i] for i in data.ids], np.intp)
         self.view.set_data(data)

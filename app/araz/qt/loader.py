@@ -21,12 +21,12 @@ def prepare(result: LoadResult) -> None:
     ds = result.dataset
     if ds is None:
         return
-    from ..model.records import map_records, timeline_records
-    from .timeline import TimelineData
+    from .bindings import map_data, timeline_data
 
-    _ = ds.arrays, ds.events_by_actor, ds.search_blobs, ds.palette, ds.unplaced
-    ds.cache["map_records"] = map_records(ds)
-    ds.cache["timeline_data"] = TimelineData.from_records(timeline_records(ds))
+    _ = ds.arrays, ds.events_by_actor, ds.colours, ds.unplaced
+    _ = ds.actor_counts
+    map_data(ds)
+    timeline_data(ds)
 
 
 class _Worker(QThread):
@@ -55,6 +55,10 @@ class _Worker(QThread):
         if self.cancelled.is_set():
             result = LoadResult(None, [Problem(str(self.path), None, "cancelled")])
         self.done.emit(result)
+        # the search index is not needed to draw: build it after handing the data over
+        # (a search typed before it is ready builds it on the spot)
+        if result.dataset is not None and not self.cancelled.is_set():
+            _ = result.dataset.search_blobs
 
 
 class Loader(QObject):
@@ -68,6 +72,7 @@ class Loader(QObject):
         super().__init__(parent)
         self._worker: _Worker | None = None
         self._cancel: threading.Event | None = None
+        self._threads: set[_Worker] = set()  # alive, including ones still indexing
 
     @property
     def busy(self) -> bool:
@@ -80,6 +85,8 @@ class Loader(QObject):
         worker = _Worker(path, self._cancel, self)
         worker.progressed.connect(self.progressed)
         worker.done.connect(lambda result, w=worker: self._on_done(w, result))
+        worker.finished.connect(lambda w=worker: self._on_thread_finished(w))
+        self._threads.add(worker)
         self._worker = worker
         self.started.emit(str(path))
         worker.start()
@@ -88,13 +95,18 @@ class Loader(QObject):
         if self._cancel is not None:
             self._cancel.set()
 
-    def wait(self, ms: int = 60_000) -> None:
-        if self._worker is not None:
-            self._worker.wait(ms)
+    def shutdown(self, ms: int = 10_000) -> None:
+        """Cancel and wait for every thread (before the window goes away)."""
+        self.cancel()
+        for worker in list(self._threads):
+            worker.cancelled.set()
+            worker.wait(ms)
+
+    def _on_thread_finished(self, worker: _Worker) -> None:
+        self._threads.discard(worker)
+        worker.deleteLater()
 
     def _on_done(self, worker: _Worker, result: LoadResult) -> None:
-        worker.wait()
-        worker.deleteLater()
         if worker is not self._worker:
             return  # superseded by a newer load
         self._worker = None

@@ -4,12 +4,12 @@ one AppModel and never call each other."""
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 
 from PySide6.QtCore import (
     QItemSelectionModel,
     QModelIndex,
-    QSortFilterProxyModel,
     Qt,
     Signal,
 )
@@ -38,7 +38,8 @@ from . import settings as app_settings
 from .article_view import ArticleView
 from .bindings import MapBinding, TimelineBinding
 from .detail_panel import DetailPanel
-from .events_table import ID_ROLE, SORT_ROLE, EventsTableModel
+from .events_table import ID_ROLE, EventsTableModel
+from .export_dialog import show_export_dialog
 from .filters_panel import FiltersPanel
 from .loader import Loader
 from .map import MapView
@@ -149,12 +150,9 @@ class MainWindow(QMainWindow):
 
     def _build_table(self) -> None:
         self.table_model = EventsTableModel(self.model, self)
-        self.proxy = QSortFilterProxyModel(self)
-        self.proxy.setSourceModel(self.table_model)
-        self.proxy.setSortRole(SORT_ROLE)
         self.table = QTableView(self)
         self.table.setObjectName("events")
-        self.table.setModel(self.proxy)
+        self.table.setModel(self.table_model)
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -208,6 +206,11 @@ class MainWindow(QMainWindow):
         self.recent_menu.aboutToShow.connect(self._fill_recent)
         file.addMenu(self.recent_menu)
         self._action(file, "Open the &bundled dataset", self.open_bundled, None, "open_bundled")
+        file.addSeparator()
+        shot = partial(show_export_dialog, self, "snapshot")
+        self._action(file, "&Export map snapshot…", shot, QKeySequence("Ctrl+E"), "export_map")
+        data = partial(show_export_dialog, self, "data")
+        self._action(file, "Export &data…", data, None, "export_data")
         file.addSeparator()
         self._action(file, "&Quit", self.close, QKeySequence.StandardKey.Quit, "quit")
 
@@ -306,7 +309,7 @@ class MainWindow(QMainWindow):
                 row = self.table_model.row_of(eid)
                 if row is None:
                     continue
-                idx = self.proxy.mapFromSource(self.table_model.index(row, 0))
+                idx = self.table_model.index(row, 0)
                 flags = QItemSelectionModel.SelectionFlag.Select
                 sm.select(idx, flags | QItemSelectionModel.SelectionFlag.Rows)
                 if eid == sel.active:
@@ -322,15 +325,15 @@ class MainWindow(QMainWindow):
 
     def _on_table_selection(self, *_args) -> None:
         rows = self.table.selectionModel().selectedRows()
-        ids = [self.proxy.data(r, ID_ROLE) for r in rows]
+        ids = [self.table_model.data(r, ID_ROLE) for r in rows]
         current = self.table.selectionModel().currentIndex()
         active = None
         if current.isValid():
-            active = self.proxy.data(current.siblingAtColumn(0), ID_ROLE)
+            active = self.table_model.data(current.siblingAtColumn(0), ID_ROLE)
         self.model.select(ids, active if active in ids else (ids[0] if ids else None))
 
     def _on_table_hover(self, index: QModelIndex) -> None:
-        self.model.set_hover(self.proxy.data(index.siblingAtColumn(0), ID_ROLE))
+        self.model.set_hover(self.table_model.data(index.siblingAtColumn(0), ID_ROLE))
 
     # ------------------------------------------------------------ commands
 
@@ -462,5 +465,6 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.playback.stop()
+        self.loader.shutdown()
         app_settings.save_window(self)
         super().closeEvent(event)

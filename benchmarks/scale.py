@@ -1,0 +1,150 @@
+"""The app at 100,000 events: a synthetic ACLED CSV opened in the real main window.
+
+Prints, as its last line, JSON: {"load_s": …, "filter_ms": …, "frame_ms": …,
+"peak_rss_mb": …}
+  load_s      File → Open to the map and the timeline drawn (read, prepare, hand over)
+  filter_ms   a filter change → the map has drawn it and the timeline repainted (median)
+  frame_ms    one timeline frame at full zoom-out, 100k events (median)
+  peak_rss_mb peak resident memory of the app and its web engine processes
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.setdefault("QTWEBENGINE_DISABLE_SANDBOX", "1")
+
+from synth import write_acled_csv  # noqa: E402
+
+ROWS = 100_000
+
+
+def tree_rss_mb() -> float:
+    """Resident memory of this process and all its descendants (QtWebEngineProcess)."""
+    me = os.getpid()
+    children: dict[int, list[int]] = {}
+    rss: dict[int, int] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+            ppid = int(fields[1])
+            rss[int(entry)] = int(fields[21]) * os.sysconf("SC_PAGE_SIZE")
+            children.setdefault(ppid, []).append(int(entry))
+        except (OSError, IndexError, ValueError):
+            continue
+    total, stack = 0, [me]
+    while stack:
+        pid = stack.pop()
+        total += rss.get(pid, 0)
+        stack.extend(children.get(pid, []))
+    return total / 1e6
+
+
+def main() -> None:
+    from araz.qt.app import make_application
+
+    app = make_application(headless=True)
+    from PySide6.QtCore import QEventLoop, QTimer
+    from PySide6.QtGui import QImage
+
+    from araz.model import AppModel
+    from araz.qt.main_window import MainWindow
+
+    peak = 0.0
+
+    def sample() -> None:
+        nonlocal peak
+        peak = max(peak, tree_rss_mb())
+
+    sampler = QTimer()
+    sampler.timeout.connect(sample)
+    sampler.start(100)
+
+    def wait_for(signal, predicate=lambda *a: True, timeout_ms=120_000):
+        loop = QEventLoop()
+        got: list = []
+
+        def on(*args):
+            if predicate(*args):
+                got.append(args)
+                loop.quit()
+
+        signal.connect(on)
+        QTimer.singleShot(timeout_ms, loop.quit)
+        loop.exec()
+        signal.disconnect(on)
+        if not got:
+            raise RuntimeError("timed out")
+        return got[0]
+
+    with tempfile.TemporaryDirectory() as tmp:
+        csv_path = write_acled_csv(Path(tmp) / "acled.csv", ROWS)
+        window = MainWindow(AppModel(), restore=False)
+        window.resize(1600, 1000)
+        window.show()
+        if not window.map.is_ready():
+            wait_for(window.map.ready)
+
+        t0 = time.perf_counter()
+        window.open_path(csv_path)
+        wait_for(window.loadFinished)
+        loaded = time.perf_counter() - t0
+        target = window.map_binding.loaded_seq
+        wait_for(window.map.rendered, lambda seq: seq >= target)
+        app.processEvents()
+        load_s = time.perf_counter() - t0
+        print(f"loaded and handed over {loaded:.2f} s, drawn {load_s:.2f} s", file=sys.stderr)
+        assert len(window.model.dataset) == ROWS, len(window.model.dataset)
+
+        # filter changes: alternate the category filter and the text search
+        ds = window.model.dataset
+        cats = ds.categories
+        times = []
+        for k in range(12):
+            if k % 2:
+                flt = window.model.filter.replace(categories=None)
+            else:
+                flt = window.model.filter.replace(categories={cats[k // 2 % len(cats)]})
+            before = window.map._seq
+            t = time.perf_counter()
+            window.model.set_filter(flt)
+            seq = window.map._seq
+            window.timeline.repaint()  # the timeline's redraw, synchronously
+            if seq > before:
+                wait_for(window.map.rendered, lambda s, seq=seq: s >= seq)
+            times.append((time.perf_counter() - t) * 1000)
+
+        window.model.set_filter(window.model.filter.replace(categories=None))
+        window.timeline.fit_all()
+        img = QImage(window.timeline.size(), QImage.Format.Format_ARGB32_Premultiplied)
+        frames = []
+        for _ in range(15):
+            t = time.perf_counter()
+            window.timeline.render(img)
+            frames.append((time.perf_counter() - t) * 1000)
+        sample()
+        result = {
+            "load_s": round(load_s, 3),
+            "filter_ms": round(statistics.median(times), 1),
+            "frame_ms": round(statistics.median(frames), 2),
+            "peak_rss_mb": round(peak),
+            "rows": ROWS,
+        }
+        window.close()
+    print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main()
