@@ -30,6 +30,7 @@ import io
 import re
 from dataclasses import replace
 from pathlib import Path
+from sys import intern
 
 from ..model.dataset import Dataset
 from ..model.dates import FuzzyDate, civil_from_days, days_from_civil
@@ -234,6 +235,7 @@ class _Reader:
         """Column indexes for the row loop (-1 when a column is absent)."""
         self.ix = {k: col.get(k, -1) for k in set(COLUMNS.values())}
         self.extra_ix = [(k, col[k]) for k in EXTRA if k in col]
+        self.place_refs: dict[str, tuple[PlaceRef, ...]] = {}
         self.actor_ix = [
             (col[k], k.startswith("assoc"), col.get("inter" + k[-1], -1))
             for k in ("actor1", "assoc1", "actor2", "assoc2")
@@ -284,12 +286,14 @@ class _Reader:
             self.seen_categories.add(event_type)
             self.categories.append(event_type)
         what = cell("sub_event_type") or event_type or "Event"
-        title = f"{what} in {location}" if location else what
+        # repeated values are shared, not copied per row (memory at 100k rows)
+        title = intern(f"{what} in {location}" if location else what)
+        event_type = intern(event_type)
 
         extra: dict = {}
         source = cell("source")
         if source:
-            extra["source"] = source
+            extra["source"] = intern(source)
         fatalities = cell("fatalities")
         if fatalities:
             extra["fatalities"] = int(fatalities) if fatalities.isdigit() else fatalities
@@ -298,14 +302,17 @@ class _Reader:
             if v:
                 v = v.strip()
                 if v:
-                    extra[k] = v
+                    extra[k] = intern(v)
+        places = self.place_refs.get(place_id) if place_id else ()
+        if places is None:
+            places = self.place_refs[place_id] = (PlaceRef(place_id),)
         return Event(
             eid,
             title,
             date,
             cell("notes"),
             tuple(actors),
-            (PlaceRef(place_id),) if place_id else (),
+            places,
             event_type,
             extra=extra,
         )
