@@ -238,7 +238,7 @@ def sheet_parts(
     view = renderer.prepare(
         records, shown.shown_ids, width=mw, height=mh, scale=scale, bounds=bounds
     )
-    image = view.web_view().grab().toImage()
+    image = renderer.grab(view, scale)
     mpp = renderer.metres_per_pixel(view) * mw / box["map"].width()
     strip_box = box["strip"]
     strip = timeline_strip(ds, shown, round(strip_box.width()), round(strip_box.height()), scale)

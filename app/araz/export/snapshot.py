@@ -152,9 +152,22 @@ class MapRenderer:
         """Ground metres per CSS pixel at the map's centre (asked of the page)."""
         return float(self.run_js(view, "araz.metresPerPixel()") or 0.0)
 
+    def grab(self, view: MapView, scale: float) -> QImage:
+        """The view's picture once the compositor has caught up: two grabs a painted
+        frame apart must agree (a fresh page or a resized view can lag a frame or two)."""
+        image = view.web_view().grab().toImage()
+        for _ in range(8):
+            seq = view.sync()
+            wait_until(lambda s=seq: self._acked[scale] >= s)
+            again = view.web_view().grab().toImage()
+            if again == image:
+                break
+            image = again
+        return image
+
     def image(self, records, shown, **kw) -> QImage:
         view = self.prepare(records, shown, **kw)
-        return view.web_view().grab().toImage()
+        return self.grab(view, kw.get("scale", 1.0))
 
     def pdf_bytes(
         self,

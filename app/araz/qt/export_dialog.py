@@ -1,0 +1,264 @@
+"""File → Export map snapshot… and File → Export data…: the dialog around the exporters.
+
+The work is done by :func:`export_snapshot` and :func:`export_data` (the same functions
+the ``araz snapshot``/``araz export`` commands call underneath); the dialog only gathers
+choices, remembers them (and the last folder) in QSettings, and reports a failure in one
+message.  Tests call :meth:`ExportDialog.export` — the accept path — without ``exec()``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QSpinBox,
+    QWidget,
+)
+
+from ..export.atomic import ExportError, check_target
+from ..export.selection import Shown
+from ..model.records import map_records
+
+SNAPSHOT_FORMATS = (("PNG image", ".png"), ("PDF (A4 landscape)", ".pdf"))
+DATA_FORMATS = (("CSV", ".csv"), ("GeoJSON", ".geojson"), ("Standalone HTML map", ".html"))
+KEY = "export/"
+
+
+def shown_of(window) -> Shown:
+    model = window.model
+    return Shown(model.dataset, model.filter, model.mask)
+
+
+def _guard(window, path: Path) -> Path:
+    target = check_target(path, window.model.dataset)
+    loaded = getattr(window, "dataset_path", None)
+    if loaded is not None and Path(loaded).resolve() == target.resolve():
+        raise ExportError(f"will not overwrite the loaded dataset {target}; choose another name")
+    return target
+
+
+def map_view_bounds(window) -> tuple[float, float, float, float] | None:
+    """(west, south, east, north) the window's map shows now (asked of its page)."""
+    from ..export.snapshot import wait_until
+
+    box: list = []
+    script = "(function(){var b=araz.map.getBounds();return [b.getWest(),b.getSouth(),"
+    script += "b.getEast(),b.getNorth()];})()"
+    window.map.web_view().page().runJavaScript(script, 0, box.append)
+    wait_until(lambda: bool(box), 10.0)
+    value = box[0]
+    return tuple(float(v) for v in value) if isinstance(value, list) and len(value) == 4 else None
+
+
+def export_snapshot(
+    window,
+    path: str | Path,
+    *,
+    size: tuple[int, int] | None = None,
+    scale: float = 1.0,
+    sheet: bool = False,
+    title: str = "",
+) -> Path:
+    """The map as the window shows it (its view, its filter) as PNG or PDF, or a sheet.
+
+    ``size``: CSS pixels (None: the map view's own size); ``scale`` 2 for print."""
+    from ..export.sheet import write_sheet
+    from ..export.snapshot import MapRenderer, write_snapshot
+
+    target = _guard(window, Path(path))
+    shown = shown_of(window)
+    web = window.map.web_view()
+    width, height = size or (max(web.width(), 100), max(web.height(), 100))
+    bounds = map_view_bounds(window)
+    records = map_records(shown.dataset)
+    renderer = MapRenderer()
+    try:
+        if sheet:
+            return write_sheet(
+                renderer, shown, target, width=width, height=height, scale=scale,
+                title=title, bounds=bounds, records=records,
+            )  # fmt: skip
+        return write_snapshot(
+            renderer, shown.dataset, shown.shown_ids, target, width=width, height=height,
+            scale=scale, bounds=bounds, title=title, description=shown.describe(),
+            records=records,
+        )  # fmt: skip
+    finally:
+        renderer.close()
+
+
+def export_data(window, path: str | Path, *, title: str = "") -> Path:
+    """The shown events as CSV, GeoJSON or a standalone HTML map (by the suffix)."""
+    from ..cli_export import export_data as write
+
+    target = _guard(window, Path(path))
+    bounds = map_view_bounds(window) if target.suffix.lower() == ".html" else None
+    return write(shown_of(window), target, title=title, bounds=bounds)
+
+
+class ExportDialog(QDialog):
+    """kind: "snapshot" or "data"."""
+
+    def __init__(self, window, kind: str) -> None:
+        super().__init__(window)
+        self.window_ = window
+        self.kind = kind
+        self.setObjectName(f"export_{kind}")
+        self.setWindowTitle("Export map snapshot" if kind == "snapshot" else "Export data")
+        self.settings = QSettings()
+        form = QFormLayout(self)
+
+        self.format = QComboBox(self)
+        for label, suffix in SNAPSHOT_FORMATS if kind == "snapshot" else DATA_FORMATS:
+            self.format.addItem(label, suffix)
+        form.addRow("Format", self.format)
+
+        row = QWidget(self)
+        lay = QHBoxLayout(row)
+        lay.setContentsMargins(0, 0, 0, 0)
+        self.path = QLineEdit(row)
+        browse = QPushButton("Browse…", row)
+        browse.clicked.connect(self._on_browse)
+        lay.addWidget(self.path, 1)
+        lay.addWidget(browse)
+        form.addRow("File", row)
+
+        self.title = QLineEdit(self)
+        self.title.setPlaceholderText(window.model.dataset.title or "Araz")
+        form.addRow("Title", self.title)
+
+        if kind == "snapshot":
+            self.size_mode = QComboBox(self)
+            self.size_mode.addItem("The view's size", "view")
+            self.size_mode.addItem("Chosen size", "custom")
+            self.width_box, self.height_box = QSpinBox(self), QSpinBox(self)
+            for box in (self.width_box, self.height_box):
+                box.setRange(100, 8000)
+                box.setSuffix(" px")
+            form.addRow("Size", self.size_mode)
+            size_row = QWidget(self)
+            sl = QHBoxLayout(size_row)
+            sl.setContentsMargins(0, 0, 0, 0)
+            sl.addWidget(self.width_box)
+            sl.addWidget(self.height_box)
+            form.addRow("", size_row)
+            self.scale = QComboBox(self)
+            self.scale.addItem("1×", 1.0)
+            self.scale.addItem("2× (print)", 2.0)
+            form.addRow("Scale", self.scale)
+            self.sheet = QCheckBox("Composed sheet (title, filters, legend, timeline)", self)
+            form.addRow("", self.sheet)
+            self.size_mode.currentIndexChanged.connect(self._on_size_mode_changed)
+
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self
+        )
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+        self.format.currentIndexChanged.connect(self._on_format_changed)
+        self._restore()
+
+    # ------------------------------------------------------------ settings
+
+    def _restore(self) -> None:
+        s = self.settings
+        folder = Path(str(s.value(KEY + "folder", str(Path.home()))))
+        suffix = str(s.value(KEY + f"{self.kind}_format", self.format.itemData(0)))
+        self.format.setCurrentIndex(max(0, self.format.findData(suffix)))
+        stem = (self.window_.model.dataset.title or "araz").replace("/", "-").strip() or "araz"
+        self.path.setText(str(folder / f"{stem}{self.suffix()}"))
+        if self.kind == "snapshot":
+            self.size_mode.setCurrentIndex(
+                max(0, self.size_mode.findData(str(s.value(KEY + "size_mode", "view"))))
+            )
+            self.width_box.setValue(int(s.value(KEY + "width", 1600)))
+            self.height_box.setValue(int(s.value(KEY + "height", 1000)))
+            scale = float(s.value(KEY + "scale", 1.0))
+            self.scale.setCurrentIndex(max(0, self.scale.findData(scale)))
+            self.sheet.setChecked(str(s.value(KEY + "sheet", "false")).lower() == "true")
+            self._on_size_mode_changed()
+
+    def _save(self, path: Path) -> None:
+        s = self.settings
+        s.setValue(KEY + "folder", str(path.parent))
+        s.setValue(KEY + f"{self.kind}_format", self.suffix())
+        if self.kind == "snapshot":
+            s.setValue(KEY + "size_mode", self.size_mode.currentData())
+            s.setValue(KEY + "width", self.width_box.value())
+            s.setValue(KEY + "height", self.height_box.value())
+            s.setValue(KEY + "scale", float(self.scale.currentData()))
+            s.setValue(KEY + "sheet", self.sheet.isChecked())
+        s.sync()
+
+    # ------------------------------------------------------------ handlers
+
+    def suffix(self) -> str:
+        return str(self.format.currentData())
+
+    def _on_format_changed(self) -> None:
+        path = Path(self.path.text() or "araz")
+        self.path.setText(str(path.with_suffix(self.suffix())))
+
+    def _on_size_mode_changed(self) -> None:
+        custom = self.size_mode.currentData() == "custom"
+        self.width_box.setEnabled(custom)
+        self.height_box.setEnabled(custom)
+
+    def _on_browse(self) -> None:
+        label = self.format.currentText()
+        name, _ = QFileDialog.getSaveFileName(
+            self, self.windowTitle(), self.path.text(), f"{label} (*{self.suffix()})"
+        )
+        if name:
+            path = Path(name)
+            self.path.setText(str(path if path.suffix else path.with_suffix(self.suffix())))
+
+    def export(self) -> Path:
+        """Do the export with the dialog's choices (the accept path); ExportError if not."""
+        text = self.path.text().strip()
+        if not text:
+            raise ExportError("choose a file to export to")
+        path = Path(text).expanduser()
+        if path.suffix.lower() != self.suffix():
+            path = path.with_suffix(self.suffix())
+        title = self.title.text().strip()
+        if self.kind == "snapshot":
+            custom = self.size_mode.currentData() == "custom"
+            size = (self.width_box.value(), self.height_box.value()) if custom else None
+            out = export_snapshot(
+                self.window_,
+                path,
+                size=size,
+                scale=float(self.scale.currentData()),
+                sheet=self.sheet.isChecked(),
+                title=title,
+            )
+        else:
+            out = export_data(self.window_, path, title=title)
+        self._save(out)
+        return out
+
+    def accept(self) -> None:
+        try:
+            out = self.export()
+        except ExportError as exc:
+            QMessageBox.warning(self, self.windowTitle(), str(exc))
+            return
+        self.window_.statusBar().showMessage(f"Exported {out}", 8000)
+        super().accept()
+
+
+def show_export_dialog(window, kind: str, *_: object) -> None:
+    ExportDialog(window, kind).exec()
