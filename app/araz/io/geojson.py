@@ -244,7 +244,8 @@ def geojson_from_doc(
         if not title:
             title = _scalar_text(feat.get("id"))
         summary = plain_text(props.get(summary_key)) if summary_key else ""
-        title = short_title(plain_text(title), 200) if title else ""
+        # a property is text, not HTML: keep it as written (views escape it)
+        title = short_title(" ".join(title.split()), 200) if title else ""
         title = title or (short_title(summary) if summary else f"Untitled feature ({n})")
 
         date = None
