@@ -42,7 +42,8 @@ class MapBinding(QObject):
         self._placed = {r["id"] for r in records}
         self.view.set_events(records)
         self._show()
-        self.loaded_seq = self.view.fit(None)
+        # the curated story opens on the region of the brief; other data is framed
+        self.loaded_seq = self.view.fit(None if ds.seed is not None else sorted(self._placed))
 
     def _show(self) -> None:
         self.view.show_ids(i for i in self.model.shown_ids() if i in self._placed)

@@ -33,9 +33,10 @@ class _Worker(QThread):
     progressed = Signal(float)
     done = Signal(object)  # LoadResult
 
-    def __init__(self, path: Path, cancelled: threading.Event, parent=None):
+    def __init__(self, path: Path, cancelled: threading.Event, options: dict, parent=None):
         super().__init__(parent)
         self.path = path
+        self.options = options
         self.cancelled = cancelled
         self._last = 0.0
 
@@ -47,7 +48,9 @@ class _Worker(QThread):
 
     def run(self) -> None:
         try:
-            result = read_path(self.path, progress=self._progress, cancel=self.cancelled.is_set)
+            result = read_path(
+                self.path, progress=self._progress, cancel=self.cancelled.is_set, **self.options
+            )
             if not self.cancelled.is_set():
                 prepare(result)
         except Exception as exc:  # a reader bug must not kill the app: report it
@@ -78,11 +81,12 @@ class Loader(QObject):
     def busy(self) -> bool:
         return self._worker is not None
 
-    def load(self, path) -> None:
+    def load(self, path, **options) -> None:
+        """Read ``path`` in a thread (``options`` go to :func:`araz.io.read_path`)."""
         self.cancel()
         path = Path(path)
         self._cancel = threading.Event()
-        worker = _Worker(path, self._cancel, self)
+        worker = _Worker(path, self._cancel, options, self)
         worker.progressed.connect(self.progressed)
         worker.done.connect(lambda result, w=worker: self._on_done(w, result))
         worker.finished.connect(lambda w=worker: self._on_thread_finished(w))

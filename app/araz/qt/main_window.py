@@ -16,6 +16,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QDialog,
     QDockWidget,
     QFileDialog,
     QHeaderView,
@@ -43,6 +44,7 @@ from .export_dialog import show_export_dialog
 from .filters_panel import FiltersPanel
 from .loader import Loader
 from .map import MapView
+from .mapping_dialog import GeoJSONMappingDialog, needs_mapping
 from .playback_bar import PlaybackBar
 from .timeline import TimelineView
 
@@ -364,10 +366,20 @@ class MainWindow(QMainWindow):
         if path:
             self.open_path(Path(path))
 
-    def open_path(self, path) -> None:
+    def open_path(self, path, **options) -> None:
         """Load a file in the background; the current dataset stays until it is ready,
-        and stays for good when nothing could be loaded."""
-        self.loader.load(Path(path))
+        and stays for good when nothing could be loaded.  A GeoJSON file whose date
+        property cannot be guessed first asks which properties to use (``options``:
+        ``date_property``, ``actor_property`` skip the question)."""
+        path = Path(path)
+        if not options:
+            guess = needs_mapping(path)
+            if guess is not None:
+                dialog = GeoJSONMappingDialog(path, guess, self)
+                if dialog.exec() != QDialog.DialogCode.Accepted:
+                    return
+                options = dialog.choices()
+        self.loader.load(path, **options)
 
     def open_bundled(self) -> None:
         from ..paths import default_dataset
