@@ -92,16 +92,12 @@ def synthetic(n: int, seed: int = 1) -> list[dict]:
 
 
 def bundled() -> list[dict]:
-    """The curated dataset as the map gets it (synthetic 27 events if it cannot be read)."""
-    try:
-        from araz.io.curated import read_curated
-        from araz.paths import default_dataset
-        from araz.qt.map.adapter import map_events
+    """The curated dataset as the map gets it."""
+    from araz.io.curated import read_curated
+    from araz.model.records import map_records
+    from araz.paths import default_dataset
 
-        return map_events(read_curated(default_dataset()).dataset)
-    except Exception as exc:  # the benchmark still measures the map
-        print(f"bundled dataset unavailable ({exc}); using 27 synthetic events", file=sys.stderr)
-        return synthetic(27)
+    return map_records(read_curated(default_dataset()).dataset)
 
 
 def main() -> None:
