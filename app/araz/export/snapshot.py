@@ -153,14 +153,41 @@ class MapRenderer:
         return float(self.run_js(view, "araz.metresPerPixel()") or 0.0)
 
     def grab(self, view: MapView, scale: float) -> QImage:
-        """The view's picture once the compositor has caught up: two grabs a painted
-        frame apart must agree (a fresh page or a resized view can lag a frame or two)."""
+        """The view's picture once the compositor has caught up with the page (a fresh
+        page or a resized view can lag a few frames, more under load): the topmost drawn
+        markers must show their colours where the page says they are, and two grabs a
+        painted frame apart must agree."""
+        probes = (
+            self.run_js(
+                view,
+                "(function(){var e=araz.events,out=[];"
+                "for(var i=e.n-1;i>=0&&out.length<3;i--){if(e.drawn[i]!==1)continue;"
+                "var p=araz.markerPoint(i);if(p)out.push([p[0],p[1],e.colorOf(i)]);}"
+                "return out;})()",
+            )
+            or []
+        )
+
+        def shows_markers(image: QImage) -> bool:
+            if not probes:
+                return True
+            for x, y, css in probes:
+                px, py = round(x * scale), round(y * scale)
+                if not (0 <= px < image.width() and 0 <= py < image.height()):
+                    return True  # off the picture: nothing to check
+                want = [int(v) for v in css[css.index("(") + 1 : -1].split(",")]
+                got = image.pixelColor(px, py)
+                if all(abs(a - b) <= 8 for a, b in zip(want, got.getRgb()[:3], strict=True)):
+                    return True
+            return False
+
         image = view.web_view().grab().toImage()
-        for _ in range(8):
+        end = time.monotonic() + TIMEOUT_S
+        while time.monotonic() < end:
             seq = view.sync()
             wait_until(lambda s=seq: self._acked[scale] >= s)
             again = view.web_view().grab().toImage()
-            if again == image:
+            if again == image and shows_markers(again):
                 break
             image = again
         return image
