@@ -76,6 +76,7 @@ class AppModel:
         self._hover: str | None = None
         self._lane_mode = "actor"
         self._mask: np.ndarray | None = None
+        self._shown: list[str] | None = None
         self._history = _History()
         self._pending: Change | None = None
         self._depth = 0
@@ -110,7 +111,11 @@ class AppModel:
         return self._mask
 
     def shown_ids(self) -> list[str]:
-        return [e.id for e, m in zip(self._dataset.events, self.mask, strict=True) if m]
+        """Ids of the events the filter shows, in dataset order (computed once per mask)."""
+        if self._shown is None:
+            events = self._dataset.events
+            self._shown = [events[i].id for i in np.flatnonzero(self.mask)]
+        return self._shown
 
     @property
     def can_undo(self) -> bool:
@@ -149,6 +154,7 @@ class AppModel:
         self._selection = Selection()
         self._hover = None
         self._mask = None
+        self._shown = None
         self._history = _History()
         self._notify(Change(dataset=True, filter=True, selection=True, hover=True))
 
@@ -229,5 +235,6 @@ class AppModel:
         if change.filter:
             self._filter = flt
             self._mask = None
+            self._shown = None
         self._selection = sel
         self._notify(change)

@@ -148,9 +148,16 @@ class Dataset:
         return None
 
     @cached_property
+    def unplaced_mask(self) -> np.ndarray:
+        """Per event: True when it has no place on the map."""
+        return np.fromiter(
+            (self.first_point(e) is None for e in self.events), bool, count=len(self.events)
+        )
+
+    @property
     def unplaced(self) -> list[str]:
         """Ids of events with no place on the map."""
-        return [e.id for e in self.events if self.first_point(e) is None]
+        return [e.id for e, u in zip(self.events, self.unplaced_mask, strict=True) if u]
 
     # ------------------------------------------------------------ arrays for filtering
 

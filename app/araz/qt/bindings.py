@@ -9,6 +9,7 @@ from PySide6.QtCore import QObject
 from ..model import AppModel, Change
 from ..model.records import map_records, timeline_columns
 from .map import MapView
+from .map.view import MapEvents, build_events
 from .timeline import TimelineData, TimelineView
 
 
@@ -19,10 +20,13 @@ def timeline_data(ds) -> TimelineData:
     return ds.cache["timeline_data"]
 
 
-def map_data(ds) -> list[dict]:
-    if "map_records" not in ds.cache:
-        ds.cache["map_records"] = map_records(ds)
-    return ds.cache["map_records"]
+def map_data(ds) -> tuple[MapEvents, np.ndarray]:
+    """The map's packed events for a dataset and, per map event, its dataset index."""
+    if "map_events" not in ds.cache:
+        events = build_events(map_records(ds))
+        rows = np.fromiter((ds.index[i] for i in events.ids), np.intp, count=len(events.ids))
+        ds.cache["map_events"] = (events, rows)
+    return ds.cache["map_events"]
 
 
 class MapBinding(QObject):
@@ -30,6 +34,7 @@ class MapBinding(QObject):
         super().__init__(parent)
         self.model, self.view = model, view
         self._placed: set[str] = set()
+        self._rows = np.zeros(0, np.intp)  # map event -> dataset index
         self.loaded_seq = 0  # the map call that completes the dataset's first drawing
         view.clicked.connect(self._on_clicked)
         view.hovered.connect(self._on_hovered)
@@ -38,15 +43,15 @@ class MapBinding(QObject):
 
     def _load(self) -> None:
         ds = self.model.dataset
-        records = map_data(ds)
-        self._placed = {r["id"] for r in records}
-        self.view.set_events(records)
+        events, self._rows = map_data(ds)
+        self._placed = set(events.ids)
+        self.view.set_events(events)
         self._show()
         # the curated story opens on the region of the brief; other data is framed
-        self.loaded_seq = self.view.fit(None if ds.seed is not None else sorted(self._placed))
+        self.loaded_seq = self.view.fit(None if ds.seed is not None else events.ids)
 
     def _show(self) -> None:
-        self.view.show_ids(i for i in self.model.shown_ids() if i in self._placed)
+        self.view.show_mask(self.model.mask[self._rows])
 
     def _on_model_changed(self, change: Change) -> None:
         if change.dataset:

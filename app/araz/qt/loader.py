@@ -23,7 +23,7 @@ def prepare(result: LoadResult) -> None:
         return
     from .bindings import map_data, timeline_data
 
-    _ = ds.arrays, ds.events_by_actor, ds.colours, ds.unplaced
+    _ = ds.arrays, ds.events_by_actor, ds.colours, ds.unplaced_mask
     _ = ds.actor_counts
     map_data(ds)
     timeline_data(ds)

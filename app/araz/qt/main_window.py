@@ -285,7 +285,7 @@ class MainWindow(QMainWindow):
             return f"No event matches the filters (0 of {len(ds)}) · " + (
                 self.model.filter.describe(ds)
             )
-        unplaced = len(set(ds.unplaced).intersection(shown))
+        unplaced = int((self.model.mask & ds.unplaced_mask).sum())
         return f"{len(shown)} of {len(ds)} events shown · {unplaced} without a place"
 
     def _update_status(self) -> None:

@@ -15,6 +15,7 @@ import logging
 import math
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -132,6 +133,81 @@ def _coord(value: Any) -> float | None:
     return number if math.isfinite(number) else None
 
 
+def _dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+@dataclass(frozen=True)
+class MapEvents:
+    """Events ready for the page: ids in order, coordinates, and the JSON body to send."""
+
+    ids: list[str]
+    index: dict[str, int]
+    lat: np.ndarray
+    lon: np.ndarray
+    to: dict[int, tuple[float, float]]
+    body: str
+
+
+def build_events(events: list[dict]) -> MapEvents:
+    """Check and pack event dicts for the page (pure: safe in a worker thread)."""
+    ids: list[str] = []
+    lat: list[float] = []
+    lon: list[float] = []
+    titles: list[str] = []
+    dates: list[str] = []
+    actors: list[str] = []
+    colors: list[int] = []
+    palette: dict[str, int] = {}
+    to: list[list[float]] = []
+    line: list[int] = []
+    index: dict[str, int] = {}
+    for event in events:
+        event_id = str(event.get("id", ""))
+        la, lo = _coord(event.get("lat")), _coord(event.get("lon"))
+        if not event_id or la is None or lo is None or event_id in index:
+            log.warning("araz: map skips event %r (no id, no place or a duplicate)", event_id)
+            continue
+        i = len(ids)
+        index[event_id] = i
+        ids.append(event_id)
+        lat.append(la)
+        lon.append(lo)
+        titles.append(str(event.get("title", "")))
+        dates.append(str(event.get("date", "")))
+        actors.append(str(event.get("actors", "")))
+        colors.append(palette.setdefault(_clean_color(event.get("color")), len(palette)))
+        target = event.get("to")
+        if isinstance(target, dict):
+            tla, tlo = _coord(target.get("lat")), _coord(target.get("lon"))
+            if tla is not None and tlo is not None:
+                to.append([i, tla, tlo])
+        if event.get("line"):
+            line.append(i)
+    body = _dumps(
+        {
+            "ids": ids,
+            "lat": lat,
+            "lon": lon,
+            "title": titles,
+            "date": dates,
+            "actors": actors,
+            "color": colors,
+            "palette": list(palette),
+            "to": to,
+            "line": line,
+        }
+    )
+    return MapEvents(
+        ids,
+        index,
+        np.array(lat, dtype=float),
+        np.array(lon, dtype=float),
+        {int(t[0]): (t[1], t[2]) for t in to},
+        body,
+    )
+
+
 class MapView(QWidget):
     """The map of events.  See the module docstring; every call returns its sequence number."""
 
@@ -150,7 +226,7 @@ class MapView(QWidget):
         self._lat = np.zeros(0)
         self._lon = np.zeros(0)
         self._to: dict[int, tuple[float, float]] = {}
-        self._state: dict[str, tuple[int, dict[str, Any]]] = {}  # op -> last call, for a reload
+        self._state: dict[str, tuple[int, str]] = {}  # op -> last call (JSON), for a reload
 
         self._view = QWebEngineView(self)
         self._view.setContextMenuPolicy(Qt.ContextMenuPolicy.NoContextMenu)
@@ -176,59 +252,27 @@ class MapView(QWidget):
 
     # --- public API -------------------------------------------------------------------
 
-    def set_events(self, events: list[dict]) -> int:
-        """Replace the events (all shown, none selected).  Text is escaped by the page."""
-        ids: list[str] = []
-        lat: list[float] = []
-        lon: list[float] = []
-        titles: list[str] = []
-        dates: list[str] = []
-        actors: list[str] = []
-        colors: list[int] = []
-        palette: dict[str, int] = {}
-        to: list[list[float]] = []
-        line: list[int] = []
-        index: dict[str, int] = {}
-        for event in events:
-            event_id = str(event.get("id", ""))
-            la, lo = _coord(event.get("lat")), _coord(event.get("lon"))
-            if not event_id or la is None or lo is None or event_id in index:
-                log.warning("araz: map skips event %r (no id, no place or a duplicate)", event_id)
-                continue
-            i = len(ids)
-            index[event_id] = i
-            ids.append(event_id)
-            lat.append(la)
-            lon.append(lo)
-            titles.append(str(event.get("title", "")))
-            dates.append(str(event.get("date", "")))
-            actors.append(str(event.get("actors", "")))
-            colors.append(palette.setdefault(_clean_color(event.get("color")), len(palette)))
-            target = event.get("to")
-            if isinstance(target, dict):
-                tla, tlo = _coord(target.get("lat")), _coord(target.get("lon"))
-                if tla is not None and tlo is not None:
-                    to.append([i, tla, tlo])
-            if event.get("line"):
-                line.append(i)
-        self._ids, self._index = ids, index
-        self._lat, self._lon = np.array(lat, dtype=float), np.array(lon, dtype=float)
-        self._to = {int(t[0]): (t[1], t[2]) for t in to}
+    def set_events(self, events: list[dict] | MapEvents) -> int:
+        """Replace the events (all shown, none selected).  Text is escaped by the page.
+
+        ``events``: the dicts described in the module's docs, or what
+        :func:`build_events` made of them (in a worker thread, for big data).
+        """
+        prepared = events if isinstance(events, MapEvents) else build_events(events)
+        self._ids, self._index = prepared.ids, prepared.index
+        self._lat, self._lon, self._to = prepared.lat, prepared.lon, prepared.to
         for op in ("show", "select", "highlight"):
             self._state.pop(op, None)
-        payload = {
-            "ids": ids,
-            "lat": lat,
-            "lon": lon,
-            "title": titles,
-            "date": dates,
-            "actors": actors,
-            "color": colors,
-            "palette": list(palette),
-            "to": to,
-            "line": line,
-        }
-        return self._call("events", payload)
+        return self._call("events", prepared.body)
+
+    def show_mask(self, mask: np.ndarray) -> int:
+        """Show the events where ``mask`` (one bool per event, in set_events order) is set."""
+        mask = np.asarray(mask, dtype=bool)
+        if mask.shape != (len(self._ids),):
+            raise ValueError(f"mask of {mask.shape} for {len(self._ids)} events")
+        packed = np.packbits(mask, bitorder="little").tobytes()
+        n = len(self._ids)
+        return self._call("show", {"n": n, "mask": base64.b64encode(packed).decode("ascii")})
 
     def show_ids(self, ids: Iterable[str]) -> int:
         """Show only these events (unknown ids are ignored); returns the call's number."""
@@ -292,12 +336,14 @@ class MapView(QWidget):
 
     # --- plumbing ---------------------------------------------------------------------
 
-    def _call(self, op: str, payload: dict[str, Any]) -> int:
+    def _call(self, op: str, payload: dict[str, Any] | str) -> int:
+        """Send one call; ``payload`` is a dict, or the JSON text of one (big event sets)."""
         self._seq += 1
         seq = self._seq
-        payload = {"op": op, "seq": seq, **payload}
-        self._state[op] = (seq, payload)
-        text = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
+        body = payload if isinstance(payload, str) else _dumps(payload)
+        inner = body[1:-1]  # the object's members, spliced after op and seq
+        text = f'{{"op":{_dumps(op)},"seq":{seq}' + (f",{inner}" if inner else "") + "}"
+        self._state[op] = (seq, text)
         if self._ready:
             self._bridge.command.emit(text)
         else:
@@ -319,5 +365,5 @@ class MapView(QWidget):
         log.error("araz: map page renderer ended (%s, %s); reloading", status, exit_code)
         self._ready = False
         calls = sorted(self._state.values(), key=lambda item: item[0])
-        self._pending = [json.dumps(p, ensure_ascii=False, separators=(",", ":")) for _, p in calls]
+        self._pending = [text for _, text in calls]
         self._view.load(QUrl(PAGE_URL))
