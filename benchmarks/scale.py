@@ -135,6 +135,11 @@ def main() -> None:
             window.timeline.render(img)
             frames.append((time.perf_counter() - t) * 1000)
         sample()
+        own = int(open("/proc/self/statm").read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 1e6
+        print(
+            f"memory now: app {own:.0f} MB, app and web engine {tree_rss_mb():.0f} MB",
+            file=sys.stderr,
+        )
         result = {
             "load_s": round(load_s, 3),
             "filter_ms": round(statistics.median(times), 1),

@@ -37,3 +37,20 @@ def test_timeline_records_keep_coarse_dates_coarse(curated):
         assert r["color"] == 0xFF000000 | int(curated.colour(e)[1:], 16)
     opened = [r for r in recs.values() if r["open_end"] or r["open_start"]]
     assert opened  # the curated data has open intervals ("from June 2021")
+
+
+def test_map_columns_match_the_records(curated):
+    from araz.model.records import map_columns
+
+    cols = map_columns(curated)
+    records = map_events(curated)
+    assert cols["ids"] == [r["id"] for r in records]
+    for i, r in enumerate(records):
+        assert (cols["lat"][i], cols["lon"][i]) == (r["lat"], r["lon"])
+        assert cols["title"][i] == r["title"] and cols["color"][i] == r["color"]
+        assert cols["actors"][i] == r["actors"] and cols["date"][i] == r["date"]
+        assert (i in cols["line"]) == bool(r.get("line"))
+        to = [t for t in cols["to"] if t[0] == i]
+        assert (to[0][1:] if to else None) == (
+            [r["to"]["lat"], r["to"]["lon"]] if "to" in r else None
+        )

@@ -7,9 +7,9 @@ import numpy as np
 from PySide6.QtCore import QObject
 
 from ..model import AppModel, Change
-from ..model.records import map_records, timeline_columns
+from ..model.records import map_columns, timeline_columns
 from .map import MapView
-from .map.view import MapEvents, build_events
+from .map.view import MapEvents, build_events_from_columns
 from .timeline import TimelineData, TimelineView
 
 
@@ -23,7 +23,7 @@ def timeline_data(ds) -> TimelineData:
 def map_data(ds) -> tuple[MapEvents, np.ndarray]:
     """The map's packed events for a dataset and, per map event, its dataset index."""
     if "map_events" not in ds.cache:
-        events = build_events(map_records(ds))
+        events = build_events_from_columns(map_columns(ds))
         rows = np.fromiter((ds.index[i] for i in events.ids), np.intp, count=len(events.ids))
         ds.cache["map_events"] = (events, rows)
     return ds.cache["map_events"]

@@ -151,59 +151,55 @@ class MapEvents:
 
 def build_events(events: list[dict]) -> MapEvents:
     """Check and pack event dicts for the page (pure: safe in a worker thread)."""
-    ids: list[str] = []
-    lat: list[float] = []
-    lon: list[float] = []
-    titles: list[str] = []
-    dates: list[str] = []
-    actors: list[str] = []
-    colors: list[int] = []
-    palette: dict[str, int] = {}
-    to: list[list[float]] = []
-    line: list[int] = []
-    index: dict[str, int] = {}
+    cols: dict[str, list] = {
+        k: [] for k in ("ids", "lat", "lon", "title", "date", "actors", "color", "to", "line")
+    }
+    seen: set[str] = set()
     for event in events:
         event_id = str(event.get("id", ""))
         la, lo = _coord(event.get("lat")), _coord(event.get("lon"))
-        if not event_id or la is None or lo is None or event_id in index:
+        if not event_id or la is None or lo is None or event_id in seen:
             log.warning("araz: map skips event %r (no id, no place or a duplicate)", event_id)
             continue
-        i = len(ids)
-        index[event_id] = i
-        ids.append(event_id)
-        lat.append(la)
-        lon.append(lo)
-        titles.append(str(event.get("title", "")))
-        dates.append(str(event.get("date", "")))
-        actors.append(str(event.get("actors", "")))
-        colors.append(palette.setdefault(_clean_color(event.get("color")), len(palette)))
+        seen.add(event_id)
+        i = len(cols["ids"])
+        cols["ids"].append(event_id)
+        cols["lat"].append(la)
+        cols["lon"].append(lo)
+        cols["title"].append(str(event.get("title", "")))
+        cols["date"].append(str(event.get("date", "")))
+        cols["actors"].append(str(event.get("actors", "")))
+        cols["color"].append(event.get("color"))
         target = event.get("to")
         if isinstance(target, dict):
             tla, tlo = _coord(target.get("lat")), _coord(target.get("lon"))
             if tla is not None and tlo is not None:
-                to.append([i, tla, tlo])
+                cols["to"].append([i, tla, tlo])
         if event.get("line"):
-            line.append(i)
+            cols["line"].append(i)
+    return build_events_from_columns(cols)
+
+
+def build_events_from_columns(cols: dict[str, list]) -> MapEvents:
+    """Pack columns (ids, lat, lon, title, date, actors, color as "#RRGGBB", to as
+    [index, lat, lon], line as indexes) for the page; ids must be unique and the
+    coordinates finite (as :func:`araz.model.records.map_columns` makes them)."""
+    palette: dict[str, int] = {}
+    colors = [palette.setdefault(_clean_color(c), len(palette)) for c in cols["color"]]
+    ids = list(cols["ids"])
     body = _dumps(
         {
-            "ids": ids,
-            "lat": lat,
-            "lon": lon,
-            "title": titles,
-            "date": dates,
-            "actors": actors,
+            **{k: cols[k] for k in ("ids", "lat", "lon", "title", "date", "actors", "to", "line")},
             "color": colors,
             "palette": list(palette),
-            "to": to,
-            "line": line,
         }
     )
     return MapEvents(
         ids,
-        index,
-        np.array(lat, dtype=float),
-        np.array(lon, dtype=float),
-        {int(t[0]): (t[1], t[2]) for t in to},
+        {event_id: i for i, event_id in enumerate(ids)},
+        np.array(cols["lat"], dtype=float),
+        np.array(cols["lon"], dtype=float),
+        {int(t[0]): (float(t[1]), float(t[2])) for t in cols["to"]},
         body,
     )
 
