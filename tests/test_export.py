@@ -174,17 +174,23 @@ def test_atomic_write_failure_leaves_target(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["keep.csv"]
 
 
-def test_atomic_write_missing_folder_and_permission(tmp_path):
+def test_atomic_write_missing_folder_and_permission(tmp_path, monkeypatch):
     with pytest.raises(ExportError, match="does not exist"):
         atomic_write(tmp_path / "nope" / "x.csv", b"x")
-    if os.geteuid() == 0:
-        pytest.skip("root may write anywhere")
     locked = tmp_path / "locked"
     locked.mkdir()
+    (locked / "x.csv").write_bytes(b"old")
     locked.chmod(0o500)
     try:
+        if os.geteuid() == 0:
+            # root ignores the folder's mode: make the OS call fail as it would for a user
+            def denied(*args, **kwargs):
+                raise PermissionError(13, "Permission denied", str(locked))
+
+            monkeypatch.setattr("tempfile.mkstemp", denied)
         with pytest.raises(ExportError, match="permission denied"):
             atomic_write(locked / "x.csv", b"x")
+        assert (locked / "x.csv").read_bytes() == b"old"
     finally:
         locked.chmod(0o700)
 

@@ -25,7 +25,7 @@ def run_js(qtbot, window, script: str):
     box: list = []
     window.map.web_view().page().runJavaScript(f"JSON.stringify({script})", 0, box.append)
     qtbot.waitUntil(lambda: bool(box), timeout=TIMEOUT)
-    return json.loads(box[0]) if box[0] is not None else None
+    return json.loads(box[0]) if box[0] else None  # "" while the page is reloading
 
 
 @pytest.fixture

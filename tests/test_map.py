@@ -57,7 +57,7 @@ def run_js(qtbot, view: MapView, script: str):
     box: list = []
     view.web_view().page().runJavaScript(f"JSON.stringify({script})", 0, box.append)
     qtbot.waitUntil(lambda: bool(box), timeout=TIMEOUT)
-    return json.loads(box[0]) if box[0] is not None else None
+    return json.loads(box[0]) if box[0] else None  # "" while the page is reloading
 
 
 def wait_rendered(qtbot, view: MapView, seq: int) -> None:
