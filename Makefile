@@ -46,6 +46,7 @@ screenshot: $(STAMP)
 data: $(STAMP)
 	$(PY) packaging/build_basemap.py
 	$(PY) packaging/build_araz_river.py
+	$(PY) packaging/build_world.py
 
 # A one-folder bundle that runs with no Python installed: dist/araz/araz (about 30 s).
 bundle: $(STAMP)

@@ -133,3 +133,21 @@ def test_caspian_is_sea(countries) -> None:
 def test_total_size() -> None:
     total = sum(p.stat().st_size for p in BASEMAP_DIR.rglob("*") if p.is_file())
     assert total < 4 * 1024 * 1024, total
+
+
+def test_world_layer_covers_what_the_regional_box_does_not():
+    from shapely.geometry import box
+
+    text = (BASEMAP_DIR / "world.js").read_text(encoding="utf-8")
+    fc = json.loads(text[text.index("{") : text.rindex("}") + 1])
+    names = {f["properties"]["name"] for f in fc["features"]}
+    assert {"United States of America", "Brazil", "China", "France"} <= names
+    inner = box(24.5, 20.5, 75.5, 59.5)
+    for f in fc["features"]:
+        assert not shape(f["geometry"]).intersects(inner), f["properties"]["name"]
+    usa = next(
+        shape(f["geometry"])
+        for f in fc["features"]
+        if f["properties"]["name"] == "United States of America"
+    )
+    assert usa.contains(Point(-91.4, 39.7))  # Hannibal, Missouri

@@ -45,6 +45,14 @@
     this.labels = [];
     this.highlightStyle = null;
     if (data) this._buildLabels(data.labels);
+    // Natural Earth 1:110m outside the regional box (window.ARAZ_WORLD), always drawn:
+    // data far from the Caucasus still sits on a map
+    if (window.ARAZ_WORLD) {
+      L.geoJSON(window.ARAZ_WORLD, {
+        renderer: this.renderer, interactive: false,
+        style: { fillColor: FILL.other, fillOpacity: 1, color: COAST, weight: 0.8, opacity: 1 },
+      }).addTo(map);
+    }
     map.on("zoomend", this.update, this);
     map.on("moveend", this._placeLabels, this);
   }

@@ -15,7 +15,7 @@
   var map = L.map("map", {
     zoomSnap: 0.25,
     zoomDelta: 0.5,
-    minZoom: 3,
+    minZoom: 1,
     maxZoom: 13,
     worldCopyJump: false,
     attributionControl: true,

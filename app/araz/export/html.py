@@ -160,6 +160,7 @@ def _assets() -> dict[str, str]:
         "leaflet_css": _leaflet_css(),
         "map_css": resource("web", "map.css").read_text(encoding="utf-8"),
         "leaflet_js": _inline_js((_leaflet_dir() / "leaflet.js").read_text(encoding="utf-8")),
+        "world_js": _inline_js(resource("basemap", "world.js").read_text(encoding="utf-8")),
         "basemap_js": _inline_js(resource("basemap", "basemap.js").read_text(encoding="utf-8")),
         "base_js": _inline_js(resource("web", "map-base.js").read_text(encoding="utf-8")),
     }
@@ -238,6 +239,7 @@ def html_text(
 <div id="map"></div>
 <div id="araz-caption" class="araz-caption"></div>
 <script>{a["leaflet_js"]}</script>
+<script>{a["world_js"]}</script>
 <script>{a["basemap_js"]}</script>
 <script>{a["base_js"]}</script>
 <script id="araz-data" type="application/json">{script_json(data)}</script>

@@ -28,6 +28,17 @@ def when_drawn(window, callback: Callable[[], None], settle_ms: int = 300, on_dr
     window.map.rendered.connect(on_rendered)
 
 
+def when_acked(window, seq: int, callback: Callable[[], None]) -> None:
+    """Call back (after a short pause) once the page has acknowledged call ``seq``."""
+
+    def on_rendered(s: int) -> None:
+        if s >= seq:
+            window.map.rendered.disconnect(on_rendered)
+            QTimer.singleShot(50, callback)
+
+    window.map.rendered.connect(on_rendered)
+
+
 def screenshot_and_quit(window, path: Path, *, started: float | None = None) -> None:
     """Save the whole window as PNG once drawn, print the path, and quit."""
     from PySide6.QtWidgets import QApplication
@@ -36,9 +47,18 @@ def screenshot_and_quit(window, path: Path, *, started: float | None = None) -> 
         if started is not None:
             print(f"drawn after {time.perf_counter() - started:.3f} s")
 
+    previous: list = [None, 0]  # the last grab, and how many were taken
+
     def shoot() -> None:
+        # the compositor can lag the page by a few frames: grab until two grabs a page
+        # round trip apart agree (at most 20 tries)
+        image = window.grab().toImage()
+        if image != previous[0] and previous[1] < 20:
+            previous[:] = [image, previous[1] + 1]
+            when_acked(window, window.map.sync(), shoot)
+            return
         path.parent.mkdir(parents=True, exist_ok=True)
-        window.grab().save(str(path))
+        image.save(str(path))
         print(path)
         QApplication.quit()
 
