@@ -76,9 +76,13 @@ def test_acled_bad_date_kept_without_date_and_reported_on_its_physical_line(acle
     assert ev["AZE3002"].date is None
     msgs = [str(p) for p in acled.problems]
     # header 1, hashtag row 2, ARM1001 3, ARM1002 4-6 (multi-line notes), IRN2001 7…
-    assert any(m.endswith(":9: AZE3002: event date '32 January 2023' not understood"
-                          " (expected e.g. 27 January 2023 or 2023-01-27); kept under 'no date'")
-               for m in msgs), msgs  # fmt: skip
+    assert any(
+        m.endswith(
+            ":9: AZE3002: event date '32 January 2023' not understood"
+            " (expected e.g. 27 January 2023 or 2023-01-27); kept under 'no date'"
+        )
+        for m in msgs
+    ), msgs
 
 
 def test_acled_bad_coordinates_kept_without_place_never_zero(acled):
@@ -515,3 +519,37 @@ def test_any_json_shape_gives_a_load_result(doc, kind):
     assert r.dataset is not None
     json.dumps(to_dict(r.dataset))
     r.dataset.arrays  # noqa: B018  (wide bounds must be floats)
+
+
+def test_invalid_polygon_is_reported_with_its_feature(tmp_path):
+    import json as _json
+
+    from araz.io import read_path as _read
+
+    bowtie = {
+        "type": "Polygon",
+        "coordinates": [[[46, 39], [47, 40], [47, 39], [46, 40], [46, 39]]],
+    }
+    fc = {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "properties": {"name": "Bowtie", "date": "2022-05-01"},
+                "geometry": bowtie,
+            },
+            {
+                "type": "Feature",
+                "properties": {"name": "Fine", "date": "2022-05-02"},
+                "geometry": {"type": "Point", "coordinates": [46.5, 39.5]},
+            },
+        ],
+    }
+    path = tmp_path / "bowtie.geojson"
+    path.write_text(_json.dumps(fc))
+    result = _read(path)
+    assert len(result.dataset) == 2
+    messages = [str(p) for p in result.problems]
+    assert any("feature 1" in m and "Self-intersection" in m for m in messages), messages
+    bow = result.dataset.events[0]
+    assert result.dataset.first_point(bow) is not None  # still drawn

@@ -271,9 +271,11 @@ def geojson_from_doc(
             report(rec, "no geometry: on the timeline only")
         else:
             pt, why = _geometry_point(geom)
-            if why:
+            if why and pt is None:
                 report(rec, f"{why}; kept without a place")
-            elif pt is not None:
+            elif why:
+                report(rec, f"{why}; drawn at a point inside it")
+            if pt is not None:
                 lon, lat = pt
                 gtype = geom["type"]
                 if gtype == "Point":
@@ -460,7 +462,8 @@ def _valid_geometry(g: Any, level: int = 0) -> str | None:
 
 
 def _geometry_point(g: Any) -> tuple[tuple[float, float] | None, str | None]:
-    """((lon, lat) of the marker, None) or (None, why not)."""
+    """((lon, lat) of the marker, None), ((lon, lat), what is wrong but usable) or
+    (None, why not)."""
     why = _valid_geometry(g)
     if why:
         return None, why
@@ -468,11 +471,18 @@ def _geometry_point(g: Any) -> tuple[tuple[float, float] | None, str | None]:
         c = g["coordinates"]
         return (float(c[0]), float(c[1])), None
     try:
+        from shapely import make_valid
         from shapely.geometry import shape
+        from shapely.validation import explain_validity
 
-        p = shape(g).representative_point()
+        geom = shape(g)
+        note = None
+        if not geom.is_valid:  # e.g. a self-intersecting polygon: say so, draw it anyway
+            note = f"invalid {g['type']}: {explain_validity(geom)}"
+            geom = make_valid(geom)
+        p = geom.representative_point()
         if p.is_empty or not (math.isfinite(p.x) and math.isfinite(p.y)):
             return None, "an empty geometry"
-        return (float(p.x), float(p.y)), None
+        return (float(p.x), float(p.y)), note
     except Exception as exc:  # shapely/GEOS reject some invalid shapes
         return None, f"{g['type']} geometry not usable ({type(exc).__name__})"
