@@ -26,11 +26,19 @@ def hostile_dataset() -> Dataset:
     places = {"teh": Place("teh", "Tehran", "city", 35.6892, 51.389)}
     date = EventDate(FuzzyDate.parse("2023-01-27"), "27 January 2023")
     events = [
-        Event("e1", "</script><script>alert(1)</script>", date, "@SUM(A1)", ("iran",),
-              (PlaceRef("teh"),), "-12.5", "reported"),
+        Event(
+            "e1",
+            "</script><script>alert(1)</script>",
+            date,
+            "@SUM(A1)",
+            ("iran",),
+            (PlaceRef("teh"),),
+            "-12.5",
+            "reported",
+        ),
         Event("e2", "+danger", date, "\tTabbed", ("x",), (PlaceRef("teh"),), "=1+1"),
         Event("e3", "plain", None, "-12.5", (), ()),
-    ]  # fmt: skip
+    ]
     return Dataset(events, actors, places, title="Hostile <b>title</b>")
 
 
@@ -205,9 +213,13 @@ def test_refuses_dataset_and_seed(curated, tmp_path):
 
 def araz(*args, env=None, cwd=None):
     return subprocess.run(
-        [sys.executable, "-m", "araz", *args], capture_output=True, text=True, env=env,
-        cwd=cwd, timeout=120,
-    )  # fmt: skip
+        [sys.executable, "-m", "araz", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=cwd,
+        timeout=120,
+    )
 
 
 def test_cli_export_csv_geojson_html(tmp_path):
@@ -245,3 +257,39 @@ def test_cli_export_will_not_overwrite_dataset(curated, tmp_path):
     assert data.read_bytes() == before
     r = araz("export", "-o", curated.source)  # a .yaml is refused by its suffix already
     assert r.returncode != 0
+
+
+def test_killed_in_the_middle_of_an_export_leaves_the_previous_file(tmp_path):
+    """SIGKILL while the new bytes are half written: the old file is still whole."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    target = tmp_path / "report.csv"
+    target.write_bytes(b"the previous export\n")
+    child = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            (
+                "import sys, time\n"
+                "from araz.export.atomic import atomic_write\n"
+                "def slow(f):\n"
+                "    f.write(b'half of the new export'); f.flush()\n"
+                "    print('writing', flush=True); time.sleep(60)\n"
+                f"atomic_write({str(target)!r}, slow)\n"
+            ),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert child.stdout.readline().strip() == "writing"
+        time.sleep(0.1)
+        child.send_signal(signal.SIGKILL)
+        child.wait(10)
+    finally:
+        if child.poll() is None:
+            child.kill()
+    assert target.read_bytes() == b"the previous export\n"
