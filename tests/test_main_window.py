@@ -235,3 +235,15 @@ def test_table_sorts_by_date_and_by_title(qtbot, main_window):
     w.model.select([tm.event_id(3)])
     assert tm.row_of(tm.event_id(3)) == 3
     assert w.table.selectionModel().selectedRows()[0].row() == 3
+
+
+def test_events_without_a_place_can_be_listed_and_selected(qtbot, main_window):
+    w = main_window
+    ids = w.unplaced_ids()
+    assert len(ids) == 4 and set(ids) == set(w.model.dataset.unplaced)
+    w._fill_unplaced()
+    actions = [a for a in w.unplaced_menu.actions() if a.isEnabled()]
+    assert len(actions) == 4
+    actions[0].trigger()
+    assert w.model.selection.active == ids[0]
+    assert w.model.dataset.event(ids[0]).title in w.detail.text()

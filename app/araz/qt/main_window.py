@@ -7,6 +7,7 @@ from __future__ import annotations
 from functools import partial
 from pathlib import Path
 
+import numpy as np
 from PySide6.QtCore import (
     QItemSelectionModel,
     QModelIndex,
@@ -28,6 +29,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QScrollArea,
     QTableView,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -186,6 +188,16 @@ class MainWindow(QMainWindow):
         for w in (self.progress, self.cancel_button):
             self.statusBar().addPermanentWidget(w)
             w.hide()
+        # the events the map cannot draw, listed on demand
+        self.unplaced_button = QToolButton(self)
+        self.unplaced_button.setObjectName("unplaced")
+        self.unplaced_button.setText("Without a place ▾")
+        self.unplaced_button.setToolTip("List the shown events that have no place on the map")
+        self.unplaced_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.unplaced_menu = QMenu(self)
+        self.unplaced_menu.aboutToShow.connect(self._fill_unplaced)
+        self.unplaced_button.setMenu(self.unplaced_menu)
+        self.statusBar().addPermanentWidget(self.unplaced_button)
         # drops on the map land on the window, not in the web page
         self.map.web_view().setAcceptDrops(False)
 
@@ -286,6 +298,7 @@ class MainWindow(QMainWindow):
                 self.model.filter.describe(ds)
             )
         unplaced = int((self.model.mask & ds.unplaced_mask).sum())
+        self.unplaced_button.setEnabled(unplaced > 0)
         return f"{len(shown)} of {len(ds)} events shown · {unplaced} without a place"
 
     def _update_status(self) -> None:
@@ -385,6 +398,24 @@ class MainWindow(QMainWindow):
         from ..paths import default_dataset
 
         self.open_path(default_dataset())
+
+    def unplaced_ids(self) -> list[str]:
+        """Shown events without a place on the map, in dataset order."""
+        ds = self.model.dataset
+        return [ds.events[i].id for i in np.flatnonzero(self.model.mask & ds.unplaced_mask)]
+
+    def _fill_unplaced(self, limit: int = 200) -> None:
+        self.unplaced_menu.clear()
+        ids = self.unplaced_ids()
+        if not ids:
+            self.unplaced_menu.addAction("(every shown event has a place)").setEnabled(False)
+        ds = self.model.dataset
+        for eid in ids[:limit]:
+            e = ds.event(eid)
+            label = f"{e.date.display if e.date else 'no date'} — {e.title}"
+            self.unplaced_menu.addAction(label, lambda eid=eid: self.model.select([eid]))
+        if len(ids) > limit:
+            self.unplaced_menu.addAction(f"… and {len(ids) - limit:,} more").setEnabled(False)
 
     def _fill_recent(self) -> None:
         self.recent_menu.clear()
