@@ -99,8 +99,10 @@ def main() -> None:
 
         t0 = time.perf_counter()
         window.open_path(csv_path)
-        wait_for(window.loadFinished)
+        _path, loaded_result = wait_for(window.loadFinished)
         loaded = time.perf_counter() - t0
+        phases = ", ".join(f"{k} {v:.2f} s" for k, v in loaded_result.timings.items())
+        print(f"phases: {phases}", file=sys.stderr)
         target = window.map_binding.loaded_seq
         wait_for(window.map.rendered, lambda seq: seq >= target)
         app.processEvents()
@@ -135,7 +137,9 @@ def main() -> None:
             window.timeline.render(img)
             frames.append((time.perf_counter() - t) * 1000)
         sample()
-        own = int(open("/proc/self/statm").read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 1e6
+        own = (
+            int(Path("/proc/self/statm").read_text().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 1e6
+        )
         print(
             f"memory now: app {own:.0f} MB, app and web engine {tree_rss_mb():.0f} MB",
             file=sys.stderr,

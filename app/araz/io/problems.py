@@ -27,6 +27,7 @@ class LoadResult:
     dataset: Dataset | None
     problems: list[Problem] = field(default_factory=list)
     skipped: int = 0
+    timings: dict[str, float] = field(default_factory=dict)  # seconds per loading phase
 
     @property
     def ok(self) -> bool:

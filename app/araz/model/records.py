@@ -63,9 +63,8 @@ def map_columns(ds: Dataset) -> dict[str, list]:
     for pid, p in ds.places.items():
         if p.lat is not None and p.lon is not None:
             points[pid] = (p.lat, p.lon)
-        if p.geometry is not None or p.kind in LINE_KINDS:
-            if _is_line(p):
-                lines.add(pid)
+        if (p.geometry is not None or p.kind in LINE_KINDS) and _is_line(p):
+            lines.add(pid)
     for e, colour in zip(ds.events, ds.colours, strict=True):
         refs = e.places
         if len(refs) == 1 and refs[0].role is None:  # the common case, no roles to weigh

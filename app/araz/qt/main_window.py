@@ -4,6 +4,7 @@ one AppModel and never call each other."""
 
 from __future__ import annotations
 
+import time
 from functools import partial
 from pathlib import Path
 
@@ -437,7 +438,9 @@ class MainWindow(QMainWindow):
         ds = result.dataset
         if ds is not None and len(ds):
             self.playback.stop()
+            t0 = time.perf_counter()
             self.model.set_dataset(ds)
+            result.timings["views"] = time.perf_counter() - t0
             self.dataset_path = Path(path)
             self.setWindowTitle(f"Araz — {Path(path).name}")
             app_settings.remember_dataset(path)
