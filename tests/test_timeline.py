@@ -398,3 +398,75 @@ def test_labels_never_overlap_and_overflow_is_counted():
     assert {5, 100} <= placed  # selected labels first
     hidden = sum(int(t[1:]) for *_, t in res.counts)
     assert len(placed) + hidden == n
+
+
+# ---------------------------------------------------------------- overview strip
+
+
+def test_overview_marks_the_full_window_with_an_outline_not_a_fill(view):
+    view.fit_all()
+    img = render_image(view)
+    r = view.overview_rect()
+    window = view.palette().color(QPalette.ColorRole.Window)
+    hl = view.palette().color(QPalette.ColorRole.Highlight).name()
+    y = round(r.center().y())
+    # no event lies in the first fifth of the range: the strip is plain there
+    for frac in (0.05, 0.1, 0.15):
+        px = img.pixelColor(round(r.left() + frac * r.width()), y)
+        assert px == window, (frac, px.name())
+    left, right = render.overview_handles(view)
+    for grip in (left, right):  # a grip at each end, in the highlight colour
+        c = grip.center()
+        assert close(img.pixelColor(round(c.x()), round(c.y())), hl, tol=30)
+    top_edge = [img.pixelColor(round(r.center().x()), round(r.top()) + dy) for dy in range(1, 5)]
+    assert any(close(c, hl, tol=60) for c in top_edge)  # the outline
+
+
+def test_overview_shades_what_is_outside_a_partial_window(view):
+    view.fit_all()
+    lo, hi = view.visible_range()
+    view.set_range(lo + (hi - lo) * 0.4, lo + (hi - lo) * 0.6)
+    img = render_image(view)
+    r = view.overview_rect()
+    window = view.palette().color(QPalette.ColorRole.Window)
+    y = round(r.center().y())
+    assert img.pixelColor(round(r.left() + 0.1 * r.width()), y) != window
+
+
+def drag(qtbot, view, a: QPoint, b: QPoint) -> None:
+    qtbot.mousePress(view, Qt.MouseButton.LeftButton, pos=a)
+    mid = (a + b) / 2
+    qtbot.mouseMove(view, QPoint(round(mid.x()), round(mid.y())))
+    qtbot.mouseMove(view, b)
+    qtbot.mouseRelease(view, Qt.MouseButton.LeftButton, pos=b)
+
+
+def test_overview_drag_moves_the_window_without_a_jump(view, qtbot):
+    view.show()
+    qtbot.waitExposed(view)
+    view.fit_all()
+    lo, hi = view.visible_range()
+    r = view.overview_rect()
+    y = round(r.center().y())
+    x = round(r.left() + r.width() * 0.3)
+    qtbot.mousePress(view, Qt.MouseButton.LeftButton, pos=QPoint(x, y))
+    assert view.visible_range() == (lo, hi)  # a press inside the window does not move it
+    qtbot.mouseMove(view, QPoint(x + 20, y))
+    qtbot.mouseMove(view, QPoint(x + 40, y))
+    qtbot.mouseRelease(view, Qt.MouseButton.LeftButton, pos=QPoint(x + 40, y))
+    lo2, hi2 = view.visible_range()
+    assert hi2 - lo2 == pytest.approx(hi - lo)
+    assert lo2 - lo == pytest.approx(40 * (hi - lo) / r.width())
+
+
+def test_overview_grip_resizes_the_window(view, qtbot):
+    view.show()
+    qtbot.waitExposed(view)
+    view.fit_all()
+    lo, hi = view.visible_range()
+    _, right = render.overview_handles(view)
+    c = right.center().toPoint()
+    drag(qtbot, view, c, c - QPoint(200, 0))
+    lo2, hi2 = view.visible_range()
+    assert lo2 == pytest.approx(lo)
+    assert hi2 < hi - (hi - lo) * 0.2

@@ -547,15 +547,49 @@ def _paint_overview(v: TimelineView, p: QPainter, pal: QPalette) -> None:
     muted.setAlphaF(0.5)
     p.setPen(QPen(muted, 1.0))
     p.drawLine(QPointF(0, r.top() + 0.5), QPointF(v.width(), r.top() + 0.5))
-    a, b = v.overview_window()
-    hl = QColor(pal.color(QPalette.ColorRole.Highlight))
-    hl.setAlpha(60)
-    box = QRectF(a, r.top() + 1, max(b - a, 3.0), r.height() - 2)
-    p.fillRect(box, hl)
-    hl.setAlpha(220)
-    p.setPen(QPen(hl, 1.5))
-    p.setBrush(Qt.BrushStyle.NoBrush)
-    p.drawRect(box)
+    _paint_overview_window(v, p, r, pal)
     p.setPen(muted)
     flags = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
     p.drawText(QRectF(6, r.top(), r.left() - 8, r.height()), flags, "Overview")
+
+
+OVERVIEW_HANDLE_W = 6.0
+
+
+def overview_handles(v: TimelineView) -> tuple[QRectF, QRectF]:
+    """The grips at the two ends of the overview's window marker (kept inside the strip)."""
+    r = v.overview_rect()
+    a, b = v.overview_window()
+    w = OVERVIEW_HANDLE_W
+    h = max(r.height() * 0.6, 8.0)
+    top = r.top() + (r.height() - h) / 2
+    xa = min(max(a - w / 2, r.left()), r.right() - w)
+    xb = min(max(b - w / 2, r.left()), r.right() - w)
+    if xb - xa < w:  # a narrow window: the grips sit outside it, side by side
+        xa, xb = max(xa - w / 2, r.left()), min(xa + w / 2, r.right() - w)
+    return QRectF(xa, top, w, h), QRectF(xb, top, w, h)
+
+
+def _paint_overview_window(v: TimelineView, p: QPainter, r: QRectF, pal: QPalette) -> None:
+    """The visible window: what lies outside it is shaded, the window itself is an outline
+    with a grip at each end (so it still reads when it spans the whole strip)."""
+    a, b = v.overview_window()
+    shade = QColor(pal.color(QPalette.ColorRole.WindowText))
+    shade.setAlpha(28)
+    top, h = r.top() + 1, r.height() - 1
+    if a > r.left():
+        p.fillRect(QRectF(r.left(), top, a - r.left(), h), shade)
+    if b < r.right():
+        p.fillRect(QRectF(b, top, r.right() - b, h), shade)
+    hl = QColor(pal.color(QPalette.ColorRole.Highlight))
+    p.setBrush(Qt.BrushStyle.NoBrush)
+    p.setPen(QPen(hl, 1.5))
+    inner = r.adjusted(0.75, 1.75, -0.75, -0.75)  # the 1.5 px outline stays inside the strip
+    p.drawRect(QRectF(a, inner.top(), max(b - a, 3.0), inner.height()).intersected(inner))
+    p.save()
+    p.setRenderHint(QPainter.RenderHint.Antialiasing)
+    p.setPen(QPen(pal.color(QPalette.ColorRole.Base), 1.0))
+    p.setBrush(hl)
+    for grip in overview_handles(v):
+        p.drawRoundedRect(grip, 2.0, 2.0)
+    p.restore()

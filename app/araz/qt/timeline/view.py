@@ -422,8 +422,7 @@ class TimelineView(QWidget):
         pos = ev.position()
         drag = {"start": pos, "last": pos, "moved": False, "brush": None, "mods": ev.modifiers()}
         if self.overview_rect().contains(pos):
-            drag["mode"] = "overview"
-            self._overview_jump(pos.x())
+            drag.update(self._overview_grab(pos))
         elif pos.y() < AXIS_H and pos.x() >= GUTTER_W:
             box = self.clear_box()
             if box is not None and box.adjusted(-2, -2, 2, 2).contains(pos):
@@ -458,7 +457,11 @@ class TimelineView(QWidget):
             drag["moved"] = True
         mode = drag["mode"]
         if mode == "overview":
-            self._overview_jump(pos.x())
+            day = self._overview_day(pos.x()) - drag["grab"]
+            self._set_range(day, day + (self._hi - self._lo), emit=True)
+        elif mode == "overview_edge":
+            lo, hi = sorted((drag["anchor"], self._overview_day(pos.x())))
+            self._set_range(lo, hi, emit=True)
         elif mode == "brush" and drag["moved"]:
             a, b = sorted((drag["anchor"], float(round(self.day_for_x(pos.x())))))
             drag["brush"] = (a, max(b - 1.0, a))
@@ -591,12 +594,25 @@ class TimelineView(QWidget):
         self.update()
         self.windowBrushed.emit(None)
 
-    def _overview_jump(self, x: float) -> None:
+    def _overview_day(self, x: float) -> float:
         r = self.overview_rect()
         lo, hi = self._full_range()
-        day = lo + (x - r.left()) / r.width() * (hi - lo)
-        span = self._hi - self._lo
-        self._set_range(day - span / 2, day + span / 2, emit=True)
+        return lo + (x - r.left()) / r.width() * (hi - lo)
+
+    def _overview_grab(self, pos: QPointF) -> dict:
+        """A press on the overview: a grip resizes the window, inside it moves it as it is,
+        elsewhere it first centres the window on the press."""
+        left, right = render.overview_handles(self)
+        if left.adjusted(-2, -4, 2, 4).contains(pos):
+            return {"mode": "overview_edge", "anchor": self._hi}
+        if right.adjusted(-2, -4, 2, 4).contains(pos):
+            return {"mode": "overview_edge", "anchor": self._lo}
+        a, b = self.overview_window()
+        if not a <= pos.x() <= b:
+            day = self._overview_day(pos.x())
+            span = self._hi - self._lo
+            self._set_range(day - span / 2, day + span / 2, emit=True)
+        return {"mode": "overview", "grab": self._overview_day(pos.x()) - self._lo}
 
     def _update_hover(self, pos: QPointF) -> None:
         row = self.row_at(pos)
@@ -608,7 +624,14 @@ class TimelineView(QWidget):
 
     def _update_cursor(self, pos: QPointF) -> None:
         shape = Qt.CursorShape.ArrowCursor
-        if pos.y() < AXIS_H and pos.x() >= GUTTER_W:
+        if self.overview_rect().contains(pos):
+            left, right = render.overview_handles(self)
+            a, b = self.overview_window()
+            if any(g.adjusted(-2, -4, 2, 4).contains(pos) for g in (left, right)):
+                shape = Qt.CursorShape.SizeHorCursor
+            elif a <= pos.x() <= b:
+                shape = Qt.CursorShape.OpenHandCursor
+        elif pos.y() < AXIS_H and pos.x() >= GUTTER_W:
             shape = Qt.CursorShape.IBeamCursor
             span = self.brush_span()
             if span is not None:
