@@ -99,3 +99,19 @@ def test_describe_filter_in_words(curated):
     assert f.describe(curated).startswith("Actors: ")
     assert "Iran" in f.describe(curated)
     assert Filter().describe(curated) == "All events"
+
+
+def test_playback_sweeps_the_range():
+    from araz.model.playback import Playback
+
+    sliding = Playback(0, 100, length=30, step=10)
+    assert sliding.window() == (0, 29)
+    windows = [sliding.window()]
+    while sliding.advance():
+        windows.append(sliding.window())
+    assert windows[-1][1] == 100 and all(hi - lo <= 29 for lo, hi in windows)
+    assert [hi for _, hi in windows] == sorted(hi for _, hi in windows)
+    assert not sliding.advance()
+    grow = Playback(0, 100, length=30, step=25, cumulative=True)
+    grow.advance()
+    assert grow.window() == (0, 49)  # cumulative: always from the start

@@ -189,13 +189,14 @@ class Dataset:
     def search_blobs(self) -> list[str]:
         """Per event: folded title, summary, actor and place names with every alias."""
         names = {a.id: fold("\n".join(a.names())) for a in self.actors.values()}
-        for p in self.places.values():
-            names[("place", p.id)] = fold("\n".join([*p.names(), p.country or ""]))
+        place_names = {
+            p.id: fold("\n".join([*p.names(), p.country or ""])) for p in self.places.values()
+        }
         blobs = []
         for e in self.events:
             parts = [fold(e.title), fold(e.summary), e.category]
             parts += [names.get(a, a) for a in e.actors]
-            parts += [names.get(("place", r.place), "") for r in e.places]
+            parts += [place_names.get(r.place, "") for r in e.places]
             blobs.append("\n".join(parts))
         return blobs
 
@@ -208,7 +209,8 @@ class Dataset:
     @cached_property
     def _alias_groups(self) -> dict[str, frozenset[str]]:
         groups: dict[str, set[str]] = {}
-        for entity in (*self.actors.values(), *self.places.values()):
+        entities: list[Actor | Place] = [*self.actors.values(), *self.places.values()]
+        for entity in entities:
             names = {fold(n) for n in entity.names() if n.strip()}
             for n in names:
                 groups.setdefault(n, set()).update(names)

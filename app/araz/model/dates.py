@@ -126,11 +126,11 @@ class Point:
         return {"day": 7, "month": 31, "season": 92, "year": 366}.get(self.precision, 3653)
 
     def text(self) -> str:
-        if self.precision == "day":
+        if self.precision == "day" and self.month is not None:
             s = f"{self.day} {MONTHS[self.month - 1]} {format_year(self.year)}"
-        elif self.precision == "month":
+        elif self.precision == "month" and self.month is not None:
             s = f"{MONTHS[self.month - 1]} {format_year(self.year)}"
-        elif self.precision == "season":
+        elif self.precision == "season" and self.season is not None:
             s = f"{SEASONS[self.season]} {format_year(self.year)}"
         elif self.precision == "decade" or self.precision == "century":
             s = f"the {self.year}s"

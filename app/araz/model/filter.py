@@ -49,8 +49,8 @@ class Filter:
             m &= np.array([e.certainty in self.certainties for e in ds.events], bool)
         if self.window is not None:
             lo, hi = self.window
-            a = ds.arrays
-            m &= a["has_date"] & (a["wide_lower"] <= hi) & (a["wide_upper"] >= lo)
+            cols = ds.arrays
+            m &= cols["has_date"] & (cols["wide_lower"] <= hi) & (cols["wide_upper"] >= lo)
         if self.text.strip():
             terms = tuple(ds.search_terms(self.text))
             blobs = ds.search_blobs

@@ -3,6 +3,7 @@ controller does.  Pure state; a Qt timer in the app calls :meth:`Playback.advanc
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 
@@ -13,12 +14,12 @@ class Playback:
     length: float = 90.0  # window length in days (sliding mode)
     step: float = 30.0  # days moved per tick
     cumulative: bool = False  # True: the window grows from the start instead of sliding
-    position: float | None = None  # the window's end day
+    position: float = math.nan  # the window's end day (NaN: at the start)
 
     def __post_init__(self) -> None:
         if self.hi < self.lo:
             raise ValueError("the range ends before it starts")
-        if self.position is None:
+        if math.isnan(self.position):
             self.reset()
 
     def reset(self) -> None:

@@ -15,6 +15,7 @@ LINE_KINDS = frozenset({"river", "border", "line"})
 
 
 def _latlon(place: Place) -> dict[str, float]:
+    assert place.lat is not None and place.lon is not None  # callers check has_point
     return {"lat": float(place.lat), "lon": float(place.lon)}
 
 
