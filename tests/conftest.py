@@ -40,6 +40,10 @@ def main_window(qtbot, tmp_path, monkeypatch, curated):
     monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
     QSettings.setDefaultFormat(QSettings.Format.IniFormat)
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path))
+    from PySide6.QtCore import QCoreApplication, QEvent
+    from PySide6.QtWidgets import QApplication
+
+    before = set(QApplication.topLevelWidgets())
     window = MainWindow(AppModel(curated), restore=False)
     qtbot.addWidget(window)
     window.resize(1500, 950)
@@ -51,3 +55,11 @@ def main_window(qtbot, tmp_path, monkeypatch, curated):
     window.close()
     window.deleteLater()
     qtbot.wait(50)
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    # the window takes every widget it made with it (napari's leak check)
+    leaked = [
+        w
+        for w in set(QApplication.topLevelWidgets()) - before
+        if w.objectName() != "qt_tooltip_label" and not w.inherits("QMenu")
+    ]
+    assert not leaked, f"widgets outlived the main window: {leaked}"
