@@ -470,3 +470,61 @@ def test_overview_grip_resizes_the_window(view, qtbot):
     lo2, hi2 = view.visible_range()
     assert lo2 == pytest.approx(lo)
     assert hi2 < hi - (hi - lo) * 0.2
+
+
+# ---------------------------------------------------------------- "+N" counts
+
+
+def crowded_view(qtbot, days: list[int]) -> TimelineView:
+    w = TimelineView()
+    qtbot.addWidget(w)
+    w.resize(int(GUTTER_W) + 730, 300)
+    recs = [
+        {"id": f"c{i:02d}", "start": d, "label": f"Crowded event number {i}", "lane_actor": "Iran"}
+        for i, d in enumerate(days)
+    ]
+    w.set_data(TimelineData.from_records(recs))
+    w.set_range(Y2021 - 0.5, Y2022 + 0.5)
+    w.show()
+    qtbot.waitExposed(w)
+    return w
+
+
+def test_count_items_are_the_hidden_labels():
+    x = np.array([0.0, 1, 2, 3, 4, 5, 300, 301])
+    lane = np.zeros(len(x), dtype=np.int64)
+    prio = np.zeros(len(x), dtype=bool)
+    res = labels.place(x, lane, prio, lambda i: 80.0, lambda t: 8.0 * len(t), 2, 1000.0)
+    placed = {i for i, *_ in res.labels}
+    hidden = [int(i) for items in res.count_items for i in items]
+    assert len(res.count_items) == len(res.counts)
+    assert sorted(placed | set(hidden)) == list(range(len(x)))
+    assert not placed & set(hidden)
+    assert [len(items) for items in res.count_items] == [int(t[1:]) for *_, t in res.counts]
+
+
+def test_clicking_a_count_zooms_in_on_its_events(qtbot):
+    w = crowded_view(qtbot, [JUN15 + i // 2 for i in range(12)])
+    render_image(w)
+    assert w._count_rects, "the crowd should give way to a +N"
+    rect, rows = w._count_rects[0]
+    lo, hi = w.visible_range()
+    with qtbot.waitSignal(w.viewChanged):
+        qtbot.mouseClick(w, Qt.MouseButton.LeftButton, pos=rect.center().toPoint())
+    lo2, hi2 = w.visible_range()
+    assert hi2 - lo2 < (hi - lo) / 2
+    starts = w.data().start[rows]
+    assert lo2 <= starts.min() and starts.max() + 1 <= hi2  # they are all in view
+    render_image(w)
+    shown = {row for _, row in w._label_rects}
+    assert len(shown) > 2  # more of the crowd has room now
+
+
+def test_clicking_a_count_at_full_zoom_selects_its_events(qtbot):
+    w = crowded_view(qtbot, [JUN15] * 5)
+    w.set_range(JUN15 - 0.5, JUN15 + 1.5)  # as close as it goes
+    render_image(w)
+    rect, rows = w._count_rects[0]
+    with qtbot.waitSignal(w.selectionRequested) as blocker:
+        qtbot.mouseClick(w, Qt.MouseButton.LeftButton, pos=rect.center().toPoint())
+    assert blocker.args == [[w.data().ids[r] for r in rows], False]

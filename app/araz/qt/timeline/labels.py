@@ -4,7 +4,8 @@ Pure Python over numpy arrays (text widths come from a callback), so it is testa
 without painting.  Selected events are placed first; the rest go left to right, one
 candidate per lane and ``bucket`` pixels (the others in that bucket are counted), each
 into the first row where it does not touch a label already there.  What finds no room is
-summed into a "+N" drawn right after the label that blocked it.
+summed into a "+N" drawn right after the label that blocked it; ``count_items`` says which
+items each "+N" stands for (a click on it zooms in on them).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ class Placement:
     labels: list[tuple[int, int, float, float]] = field(default_factory=list)  # item, row, x, w
     counts: list[tuple[int, int, float, str]] = field(default_factory=list)  # lane, row, x, text
     lanes: list[int] = field(default_factory=list)  # lane of each label
+    count_items: list[np.ndarray] = field(default_factory=list)  # the items each count hides
 
 
 def _fits(row_items: list[tuple[float, float]], x: float, w: float) -> bool:
@@ -60,55 +62,65 @@ def place(
         keys = np.floor(x[rest] / bucket).astype(np.int64)
         first = np.ones(len(rest), dtype=bool)
         first[1:] = keys[1:] != keys[:-1]
-        sizes = np.diff(np.append(np.flatnonzero(first), len(rest))).tolist()
-        pending, pending_x = 0, 0.0
+        starts = np.flatnonzero(first)
+        ends = np.append(starts[1:], len(rest)).tolist()
+        hidden = _Crowd()  # the items waiting for a "+N"
         seq_right = [-math.inf] * nrows  # right end of the last label placed in each row
-        for i, size in zip(rest[first].tolist(), sizes, strict=True):
+        for k0, k1 in zip(starts.tolist(), ends, strict=True):
+            i = int(rest[k0])
             xi = float(x[i])
             if xi > right_limit:
-                pending += size
+                hidden.add(rest[k0:], xi)
                 break
             if xi < min(seq_right) + GAP:  # every row is still busy here: no need to measure
-                if not pending:
-                    pending_x = xi
-                pending += size
+                hidden.add(rest[k0:k1], xi)
                 continue
             w = width(i)
             r = next((r for r in range(nrows) if _fits(rows[r], xi, w)), None)
             if r is None:
-                if not pending:
-                    pending_x = xi
-                pending += size
+                hidden.add(rest[k0:k1], xi)
                 continue
-            if pending:  # the crowd before this label: "+N" after its blocker, if room
-                pending = _put_count(out, rows, ln, pending, pending_x, xi, text_width)
+            if hidden.items:  # the crowd before this label: "+N" after its blocker, if room
+                if _put_count(out, rows, ln, hidden.items, hidden.x, xi, text_width):
+                    hidden.items = []
                 r = next((r for r in range(nrows) if _fits(rows[r], xi, w)), None)
                 if r is None:
-                    if not pending:
-                        pending_x = xi
-                    pending += size
+                    hidden.add(rest[k0:k1], xi)
                     continue
             rows[r].append((xi, xi + w))
             seq_right[r] = xi + w
             out.labels.append((i, r, xi, w))
             out.lanes.append(ln)
-            if size > 1:
-                if not pending:
-                    pending_x = xi
-                pending += size - 1
-        if pending:
-            _put_count(out, rows, ln, pending, pending_x, math.inf, text_width)
+            if k1 - k0 > 1:
+                hidden.add(rest[k0 + 1 : k1], xi)
+        if hidden.items:
+            _put_count(out, rows, ln, hidden.items, hidden.x, math.inf, text_width)
     return out
 
 
-def _put_count(out, rows, ln, n, x_from, limit, text_width) -> int:
-    """Place "+n" at the first spot at or after ``x_from`` in any row; 0 when placed."""
-    text = f"+{n}"
+class _Crowd:
+    """Items of one lane that found no room yet, and where the first of them starts."""
+
+    def __init__(self) -> None:
+        self.items: list[np.ndarray] = []
+        self.x = 0.0
+
+    def add(self, items: np.ndarray, x: float) -> None:
+        if not self.items:
+            self.x = x
+        self.items.append(items)
+
+
+def _put_count(out, rows, ln, hidden, x_from, limit, text_width) -> bool:
+    """Place "+n" for the ``hidden`` items at the first spot at or after ``x_from`` in any
+    row; True when placed."""
+    items = np.concatenate(hidden)
+    text = f"+{len(items)}"
     w = text_width(text)
     best = None
-    for r, items in enumerate(rows):
+    for r, placed in enumerate(rows):
         x = x_from
-        for a, b in sorted(items):
+        for a, b in sorted(placed):
             if b + 3.0 > x and a < x + w + 3.0:
                 x = b + 3.0
         if best is None or x < best[1]:
@@ -117,5 +129,6 @@ def _put_count(out, rows, ln, n, x_from, limit, text_width) -> int:
     if x + w + GAP <= limit or limit == math.inf:
         rows[r].append((x, x + w))
         out.counts.append((ln, r, x, text))
-        return 0
-    return n
+        out.count_items.append(items)
+        return True
+    return False

@@ -146,6 +146,7 @@ def paint_frame(v: TimelineView, p: QPainter) -> None:
     rows = v.visible_rows()
     rows = rows[_lane_on_screen(v, rows, plot)]
     v._last_density = len(rows) > DENSITY_LIMIT
+    v._label_rects, v._count_rects = [], []  # hit areas of this frame's labels and "+N"
     if v._last_density:
         _paint_density(v, p, plot, rows)
         marked = v.selected_rows()
@@ -373,10 +374,13 @@ def _paint_labels(v: TimelineView, p: QPainter, plot: QRectF, rows: np.ndarray, 
     muted = QColor(text_color)
     muted.setAlphaF(0.6)
     p.setPen(muted)
-    for ln, row, x, text in result.counts:
+    counts: list[tuple[QRectF, np.ndarray]] = []
+    for (ln, row, x, text), items in zip(result.counts, result.count_items, strict=True):
         y = lanes.label_top(ln) + off + row * LABEL_ROW_H
         p.drawText(QRectF(x, y, 60, LABEL_ROW_H), flags, text)
+        counts.append((QRectF(x - 2, y, count_width(text) + 4, LABEL_ROW_H), rows[items]))
     v._label_rects = placed
+    v._count_rects = counts
 
 
 def _paint_highlights(v: TimelineView, p: QPainter, pal: QPalette) -> None:

@@ -64,6 +64,7 @@ class TimelineView(QWidget):
         self._sprites = render.Sprites()
         self._last_density = False
         self._label_rects: list[tuple[QRectF, int]] = []
+        self._count_rects: list[tuple[QRectF, np.ndarray]] = []  # "+N" and the rows it hides
         self._lo = float(days_from_civil(2020, 1, 1))
         self._hi = float(days_from_civil(2024, 1, 1))
         self._voff = 0.0
@@ -392,12 +393,25 @@ class TimelineView(QWidget):
                 return row
         return None
 
+    def count_at(self, pos: QPointF) -> np.ndarray | None:
+        """The rows behind the "+N" under ``pos`` (as last painted), or None."""
+        if not self.plot_rect().contains(pos):
+            return None
+        for rect, rows in self._count_rects:
+            if rect.contains(pos):
+                return rows
+        return None
+
     # ------------------------------------------------------------ events
 
     def event(self, ev: QEvent) -> bool:
         if ev.type() == QEvent.Type.ToolTip:
             row = self.row_at(QPointF(ev.pos()))
-            if row is None:
+            hidden = self.count_at(QPointF(ev.pos())) if row is None else None
+            if hidden is not None:
+                tip = f"{len(hidden):,} more here: click to zoom in"
+                QToolTip.showText(ev.globalPos(), tip, self)
+            elif row is None:
                 QToolTip.hideText()
                 ev.ignore()
             else:
@@ -489,6 +503,10 @@ class TimelineView(QWidget):
             self.windowBrushed.emit(drag["brush"])
             self.update()
         elif mode == "press" and not drag["moved"]:
+            hidden = self.count_at(ev.position())
+            if hidden is not None and self.row_at(ev.position()) is None:
+                self._open_count(hidden)
+                return
             row = self.row_at(ev.position())
             additive = bool(ev.modifiers() & Qt.KeyboardModifier.ControlModifier)
             if row is not None:
@@ -589,6 +607,23 @@ class TimelineView(QWidget):
         self.update()
         self.activeStepped.emit(self._data.ids[row])
 
+    def _open_count(self, rows: np.ndarray) -> None:
+        """A click on "+N": zoom in around the events it stands for, so that their labels
+        find room; when the view cannot zoom further, select them instead."""
+        d = self._data
+        span = self._hi - self._lo
+        if span <= MIN_SPAN * 1.01:
+            self.selectionRequested.emit([d.ids[int(r)] for r in rows], False)
+            return
+        # where their labels start: a point's day, a bar's start (or the left edge)
+        anchor = np.where(
+            d.is_point[rows], d.start[rows] + 0.5, np.maximum(d.start[rows], self._lo)
+        )
+        a, b = float(anchor.min()), float(anchor.max())
+        new = min(max((b - a) / 0.6, MIN_SPAN, span / 50), span / 2)
+        mid = (a + b) / 2
+        self._set_range(mid - new / 2, mid + new / 2, emit=True)
+
     def _clear_brush(self) -> None:
         self._window = None
         self.update()
@@ -640,7 +675,7 @@ class TimelineView(QWidget):
                     shape = Qt.CursorShape.SizeHorCursor
                 elif a < pos.x() < b:
                     shape = Qt.CursorShape.OpenHandCursor
-        elif self._hover is not None:
+        elif self._hover is not None or self.count_at(pos) is not None:
             shape = Qt.CursorShape.PointingHandCursor
         self.setCursor(shape)
 
