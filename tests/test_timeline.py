@@ -528,3 +528,58 @@ def test_clicking_a_count_at_full_zoom_selects_its_events(qtbot):
     with qtbot.waitSignal(w.selectionRequested) as blocker:
         qtbot.mouseClick(w, Qt.MouseButton.LeftButton, pos=rect.center().toPoint())
     assert blocker.args == [[w.data().ids[r] for r in rows], False]
+
+
+# ---------------------------------------------------------------- picking in the density strips
+
+
+@pytest.fixture
+def dense(qtbot):
+    """4,000 events in one lane and a lone one in another: drawn as density strips."""
+    w = TimelineView()
+    qtbot.addWidget(w)
+    w.resize(int(GUTTER_W) + 730, 300)
+    rng = np.random.default_rng(5)
+    recs = [
+        {"id": f"n{i:05d}", "start": int(d), "lane_actor": "Iran"}
+        for i, d in enumerate(rng.integers(Y2021, Y2022, 4000))
+    ]
+    recs.append({"id": "lone", "start": JUN15, "lane_actor": "Armenia"})
+    w.set_data(TimelineData.from_records(recs))
+    w.set_range(Y2021 - 0.5, Y2022 + 0.5)
+    w.show()
+    qtbot.waitExposed(w)
+    render_image(w)
+    assert w._last_density
+    return w
+
+
+def test_density_pick_finds_the_event_under_the_cursor(dense):
+    x, y = mark_center(dense, "lone")
+    lone = dense.data().index_of("lone")
+    for dx in (0, -3, 3):
+        assert dense.row_at(QPointF(x + dx, y)) == lone, dx
+    assert dense.row_at(QPointF(x + 20, y)) is None  # nothing else on that lane
+    x, y = mark_center(dense, "n00007")  # the crowded lane: the nearest within a few px
+    row = dense.row_at(QPointF(x, y))
+    assert row is not None and dense.data().lane_actor[row] == "Iran"
+    x0, x1, _ = render.mark_geometry(dense, np.array([row]))
+    assert x0[0] - 4 <= x <= x1[0] + 4
+
+
+def test_density_hover_and_click(dense, qtbot):
+    x, y = mark_center(dense, "lone")
+    pos = QPoint(round(x), round(y))
+    with qtbot.waitSignal(dense.hovered) as blocker:
+        qtbot.mouseMove(dense, pos)
+    assert blocker.args == ["lone"]
+    with qtbot.waitSignal(dense.selectionRequested) as blocker:
+        qtbot.mouseClick(dense, Qt.MouseButton.LeftButton, pos=pos)
+    assert blocker.args == [["lone"], False]
+
+
+def test_density_pick_skips_masked_events(dense):
+    x, y = mark_center(dense, "lone")
+    dense.set_visible_mask(np.array([i != "lone" for i in dense.data().ids]))
+    render_image(dense)
+    assert dense.row_at(QPointF(x, y)) is None

@@ -150,6 +150,9 @@ def paint_frame(v: TimelineView, p: QPainter) -> None:
     if v._last_density:
         _paint_density(v, p, plot, rows)
         marked = v.selected_rows()
+        hover = v.hover_row()
+        if hover is not None:  # the picked event stands out of its strip
+            marked = np.union1d(marked, [hover])
         marked = marked[np.isin(marked, rows)]
         _paint_marks(v, p, marked)
     else:

@@ -33,7 +33,7 @@ from PySide6.QtWidgets import QToolTip, QWidget
 from araz.model.dates import days_from_civil
 from araz.qt.timeline import render
 from araz.qt.timeline.data import TimelineData
-from araz.qt.timeline.layout import Lanes, TimeIndex, build_lanes
+from araz.qt.timeline.layout import LANE_PAD_TOP, TRACK_H, Lanes, TimeIndex, build_lanes
 
 AXIS_H = 36.0
 OVERVIEW_H = 28.0
@@ -43,6 +43,7 @@ MAX_SPAN = 1e12
 EDGE_PX = 5.0  # grab distance of a brush edge
 DRAG_PX = 4.0  # movement before a press becomes a drag
 KEY_ZOOM = 1.5
+PICK_PX = 4.0  # in the density strips, how far from the cursor an event may be picked
 
 
 class TimelineView(QWidget):
@@ -371,8 +372,11 @@ class TimelineView(QWidget):
     def row_at(self, pos: QPointF) -> int | None:
         """The event whose mark (or label) is under ``pos``, or None."""
         plot = self.plot_rect()
-        if not plot.contains(pos) or self._last_density:
+        if not plot.contains(pos):
             return None
+        if self._last_density:
+            picked = self.density_pick(pos)
+            return None if picked is None else picked[0]
         rows = self.visible_rows()
         if len(rows):
             x0, x1, y = render.mark_geometry(self, rows)
@@ -392,6 +396,38 @@ class TimelineView(QWidget):
             if rect.contains(pos):
                 return row
         return None
+
+    def density_pick(self, pos: QPointF) -> tuple[int, int] | None:
+        """In the density strips: the event nearest ``pos`` within ``PICK_PX`` on the lane
+        under it (ties: the shortest, then the first in time) and how many events are that
+        close.  Only the few events near the cursor's day are looked at (``searchsorted``
+        on the sorted starts)."""
+        plot, lanes = self.plot_rect(), self.lanes()
+        y = pos.y() - plot.top() + self._voff  # content coordinates
+        lane = int(np.searchsorted(lanes.tops, y, "right")) - 1
+        if not 0 <= lane < len(lanes.keys):
+            return None
+        top = lanes.tops[lane] + LANE_PAD_TOP
+        if not top - PICK_PX <= y <= top + lanes.ntracks[lane] * TRACK_H + PICK_PX:
+            return None
+        k = plot.width() / (self._hi - self._lo)
+        day, tol = self.day_for_x(pos.x()), PICK_PX / k
+        rows = self._index.query(day - tol, day + tol)
+        if self._mask is not None:
+            rows = rows[self._mask[rows]]
+        rows = rows[lanes.of_event[rows] == lane]
+        if not len(rows):
+            return None
+        d = self._data
+        x0 = plot.left() + (d.start[rows] - self._lo) * k
+        x1 = plot.left() + (d.end[rows] + 1.0 - self._lo) * k
+        dist = np.maximum(np.maximum(x0 - pos.x(), pos.x() - x1), 0.0)
+        near = dist <= PICK_PX
+        if not near.any():
+            return None
+        rows, dist, length = rows[near], dist[near], (x1 - x0)[near]
+        best = np.lexsort((rows, length, dist))[0]
+        return int(rows[best]), len(rows)
 
     def count_at(self, pos: QPointF) -> np.ndarray | None:
         """The rows behind the "+N" under ``pos`` (as last painted), or None."""
@@ -415,7 +451,9 @@ class TimelineView(QWidget):
                 QToolTip.hideText()
                 ev.ignore()
             else:
-                QToolTip.showText(ev.globalPos(), self._tooltip_html(row), self)
+                picked = self.density_pick(QPointF(ev.pos())) if self._last_density else None
+                more = picked[1] - 1 if picked else 0
+                QToolTip.showText(ev.globalPos(), self._tooltip_html(row, more), self)
             return True
         if (
             ev.type() == QEvent.Type.NativeGesture
@@ -425,9 +463,12 @@ class TimelineView(QWidget):
             return True
         return super().event(ev)
 
-    def _tooltip_html(self, row: int) -> str:
-        """The plain-text tooltip, escaped, in a rich-text wrapper (no markup gets through)."""
+    def _tooltip_html(self, row: int, more: int = 0) -> str:
+        """The plain-text tooltip, escaped, in a rich-text wrapper (no markup gets through);
+        ``more``: how many other events lie as close (in the density strips)."""
         text = html.escape(self._data.tooltip[row]).replace("\n", "<br>")
+        if more:
+            text += f"<br><i>and {more:,} more here: zoom in to tell them apart</i>"
         return f"<qt>{text}</qt>"
 
     def mousePressEvent(self, ev: QMouseEvent) -> None:
