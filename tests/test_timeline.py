@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from itertools import pairwise
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -583,3 +584,31 @@ def test_density_pick_skips_masked_events(dense):
     dense.set_visible_mask(np.array([i != "lone" for i in dense.data().ids]))
     render_image(dense)
     assert dense.row_at(QPointF(x, y)) is None
+
+
+# ---------------------------------------------------------------- HiDPI
+
+
+def diamond_runs(view: TimelineView, dpr: int) -> list[tuple[int, int]]:
+    """Per device-pixel row through the "day" diamond: the first and last red pixel."""
+    img = QImage(view.size() * dpr, QImage.Format.Format_ARGB32)
+    img.setDevicePixelRatio(dpr)
+    view.render(img)
+    x, y = mark_center(view, "day")
+    half = render.POINT_PX // 2 * dpr
+    cx, cy = round(x * dpr), round(y * dpr)
+    runs = []
+    for py in range(cy - half, cy + half):
+        red = [px for px in range(cx - half, cx + half) if close(img.pixelColor(px, py), RED, 60)]
+        if red:
+            runs.append((red[0], red[-1]))
+    return runs
+
+
+def test_point_diamonds_are_drawn_at_the_device_pixel_ratio(view):
+    one, two = diamond_runs(view, 1), diamond_runs(view, 2)
+    assert len(two) >= 2 * len(one) - 2  # the same logical size
+    # drawn at 2x, the diamond's edge moves by a device pixel every row; a 1x sprite
+    # blown up moves in steps of two rows
+    steps = sum(a != b for a, b in pairwise(two))
+    assert steps >= len(two) - 4, two

@@ -60,21 +60,22 @@ class Sprites:
     def __init__(self) -> None:
         self._cache: dict[tuple, object] = {}
 
-    def point(self, color: int, outline: QColor) -> QPixmap:
-        key = ("point", int(color), outline.rgba())
+    def point(self, color: int, outline: QColor, dpr: float = 1.0) -> QPixmap:
+        """A diamond of ``POINT_PX`` logical pixels, rendered at the device pixel ratio."""
+        key = ("point", int(color), outline.rgba(), dpr)
         if key not in self._cache:
             h = POINT_PX / 2.0
             poly = [(h, 0.5), (POINT_PX - 0.5, h), (h, POINT_PX - 0.5), (0.5, h)]
-            self._cache[key] = self._pixmap(POINT_PX, poly, _argb(color), outline)
+            self._cache[key] = self._pixmap(POINT_PX, poly, _argb(color), outline, dpr)
         return self._cache[key]
 
-    def arrowhead(self, color: int, direction: int) -> QPixmap:
-        key = ("arrow", int(color), direction)
+    def arrowhead(self, color: int, direction: int, dpr: float = 1.0) -> QPixmap:
+        key = ("arrow", int(color), direction, dpr)
         if key not in self._cache:
             poly = [(8.5, 5.0), (1.5, 0.5), (1.5, 9.5)]
             if direction < 0:
                 poly = [(10 - x, y) for x, y in poly]
-            self._cache[key] = self._pixmap(10, poly, _argb(color, 0.8), None)
+            self._cache[key] = self._pixmap(10, poly, _argb(color, 0.8), None, dpr)
         return self._cache[key]
 
     def fade_brush(self, color: int, fade_start: bool, fade_end: bool) -> QBrush:
@@ -91,8 +92,10 @@ class Sprites:
         return self._cache[key]
 
     @staticmethod
-    def _pixmap(size: int, poly, fill: QColor, outline: QColor | None) -> QPixmap:
-        img = QImage(size, size, QImage.Format.Format_ARGB32_Premultiplied)
+    def _pixmap(size: int, poly, fill: QColor, outline: QColor | None, dpr: float) -> QPixmap:
+        px = max(round(size * dpr), 1)
+        img = QImage(px, px, QImage.Format.Format_ARGB32_Premultiplied)
+        img.setDevicePixelRatio(px / size)  # the painter below draws in logical pixels
         img.fill(0)
         q = QPainter(img)
         q.setRenderHint(QPainter.RenderHint.Antialiasing)
@@ -117,16 +120,26 @@ def draw_rects(p: QPainter, rects: np.ndarray) -> None:
         p.drawRects(shiboken6.wrapInstance(rects.ctypes.data, QRectF), len(rects))
 
 
+def device_ratio(p: QPainter) -> float:
+    """The device pixel ratio of what ``p`` paints on (2.0 on a HiDPI screen); the paint
+    engine's device is the real target also when ``QWidget.render`` redirects painting."""
+    engine = p.paintEngine()
+    dev = engine.paintDevice() if engine is not None else None
+    dev = dev if dev is not None else p.device()
+    return round(dev.devicePixelRatioF(), 2) if dev is not None else 1.0
+
+
 def draw_points(p: QPainter, pm: QPixmap, xy: np.ndarray, opacity: float = 1.0) -> None:
-    """Draw a pixmap centred at each row of an (n, 2) array."""
+    """Draw a pixmap centred at each row of an (n, 2) array, at its logical size (a
+    pixmap made at a device pixel ratio of 2 covers half as many logical pixels)."""
     n = len(xy)
     if not n:
         return
     frag = np.zeros((n, 10), dtype=np.float64)
     frag[:, 0:2] = xy
-    frag[:, 4] = pm.width()
+    frag[:, 4] = pm.width()  # the source rect is in the pixmap's own pixels
     frag[:, 5] = pm.height()
-    frag[:, 6:8] = 1.0
+    frag[:, 6:8] = 1.0 / pm.devicePixelRatio()
     frag[:, 9] = opacity
     p.drawPixmapFragments(shiboken6.wrapInstance(frag.ctypes.data, QPainter.PixmapFragment), n, pm)
 
@@ -267,8 +280,9 @@ def _paint_marks(v: TimelineView, p: QPainter, rows: np.ndarray) -> None:
         xy = np.column_stack(((x0[pi] + x1[pi]) * 0.5, y[pi]))
         faded = (fs | fe)[pi]
         cs, inv = np.unique(colors[pi], return_inverse=True)
+        dpr = device_ratio(p)
         for c_i, c in enumerate(cs.tolist()):
-            pm = v._sprites.point(c, outline)
+            pm = v._sprites.point(c, outline, dpr)
             sel = inv == c_i
             draw_points(p, pm, xy[sel & ~faded])
             draw_points(p, pm, xy[sel & faded], opacity=0.45)
@@ -295,7 +309,7 @@ def _paint_arrows(v, p, rows, x0, x1, x0c, x1c, y) -> None:
             sel = inv == c_i
             p.setPen(QPen(_argb(c, 0.75), 2.0, Qt.PenStyle.DotLine))
             draw_lines(p, lines[sel])
-            draw_points(p, v._sprites.arrowhead(c, direction), heads[sel])
+            draw_points(p, v._sprites.arrowhead(c, direction, device_ratio(p)), heads[sel])
     p.setPen(Qt.PenStyle.NoPen)
 
 
