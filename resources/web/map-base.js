@@ -141,65 +141,278 @@
 
   Basemap.prototype._buildLabels = function (fc) {
     var feats = (fc && fc.features) || [];
+    var measure = document.createElement("div");
+    measure.className = "araz-measure";
+    measure.setAttribute("aria-hidden", "true");
     for (var i = 0; i < feats.length; i++) {
       var f = feats[i], p = f.properties || {};
       if (!f.geometry || f.geometry.type !== "Point") continue;
       var kind = String(p.kind || "city");
+      var cls = "araz-label kind-" + kind.replace(/[^a-z]/g, "");
+      // One zero-size box at the place: the mark (dot, peak) sits on the place, the text
+      // is moved around it by _placeLabels (left/top/transform of .araz-label-inner).
+      var root = document.createElement("div");
+      root.className = "araz-label-root";
+      var mark = null;
+      if (kind === "capital" || kind === "city") {
+        mark = document.createElement("span");
+        mark.className = "dot";
+      } else if (kind === "peak") {
+        mark = document.createElement("span");
+        mark.className = "peak";
+        mark.textContent = "\u25B2";
+      }
+      if (mark) root.appendChild(mark);
       var el = document.createElement("div");
       el.className = "araz-label-inner";
-      if (kind === "capital" || kind === "city") {
-        var dot = document.createElement("span");
-        dot.className = "dot";
-        el.appendChild(dot);
-      } else if (kind === "peak") {
-        var tri = document.createElement("span");
-        tri.className = "peak";
-        tri.textContent = "\u25B2";
-        el.appendChild(tri);
-      }
       var text = document.createElement("span");
       text.className = "text";
       text.textContent = String(p.name || "");
       el.appendChild(text);
+      root.appendChild(el);
+      var probe = document.createElement("div");
+      probe.className = cls;
+      probe.appendChild(root);
+      measure.appendChild(probe);
       var c = f.geometry.coordinates;
       var marker = L.marker([c[1], c[0]], {
-        icon: L.divIcon({ className: "araz-label kind-" + kind.replace(/[^a-z]/g, ""), html: el, iconSize: null }),
+        icon: L.divIcon({ className: cls, html: root, iconSize: null }),
         interactive: false, keyboard: false, pane: "labels",
       });
       this.labels.push({
-        marker: marker, name: String(p.name || ""), kind: kind,
+        marker: marker, name: String(p.name || ""), kind: kind, el: el,
+        marked: !!mark, w: 0, h: 0, place: "",
         minZoom: num(p.minZoom, 0), rank: num(p.rank, 9), latlng: L.latLng(c[1], c[0]),
       });
     }
+    // Measure every label's text once (one layout), then hand the nodes to their icons.
+    this.map.getContainer().appendChild(measure);
+    for (var k = 0; k < this.labels.length; k++) {
+      var l = this.labels[k];
+      l.w = Math.ceil(l.el.offsetWidth) || l.name.length * 7;
+      l.h = Math.ceil(l.el.offsetHeight) || 15;
+    }
+    measure.remove();
     // Lower rank first; on a tie, places before rivers and lakes before country names.
     this.labels.sort(function (a, b) {
       return a.rank - b.rank || (KIND_ORDER[a.kind] || 9) - (KIND_ORDER[b.kind] || 9);
     });
   };
 
-  /* Labels from their minZoom; skip one that would overlap a better-ranked one. */
+  /* Where a label's text may go, best first: [dx, dy] of the text box's centre from
+   * the place, in px.  A place's text goes beside its mark, then further out in steps
+   * (past rings of spread markers); other labels are centred, then nudged. */
+  function candidates(l) {
+    var out = [], w = l.w, h = l.h, i;
+    if (!l.marked) {
+      out.push([0, 0]);
+      for (i = 1; i <= 3; i++) out.push([0, -i * h], [0, i * h]);
+      return out;
+    }
+    var gap = 7, steps = [0, 9, 22, 35, 48, 61];
+    for (i = 0; i < steps.length; i++) {
+      var d = gap + steps[i];
+      out.push([d + w / 2, 0], [-(d + w / 2), 0], [0, -(d + h / 2 - 3)], [0, d + h / 2 - 3]);
+      if (i > 0) {
+        var diag = d * 0.75;
+        out.push(
+          [diag + w / 2, -diag], [diag + w / 2, diag],
+          [-(diag + w / 2), -diag], [-(diag + w / 2), diag]
+        );
+      }
+    }
+    return out;
+  }
+
+  function overlaps(a, b) {
+    return a[0] < b[2] && a[2] > b[0] && a[1] < b[3] && a[3] > b[1];
+  }
+
+  /* Obstacles: fn(x0, y0, x1, y1, cap) -> how many drawn markers touch that box (layer
+   * px), at most cap.  Labels then keep clear of the markers when they can. */
+  Basemap.prototype.setObstacles = function (fn) {
+    this.obstacles = fn;
+  };
+
+  /* Labels from their minZoom, each at its first place that covers no marker and no
+   * better-ranked label (else the place covering fewest markers); a label that only
+   * fits over a better-ranked one is not shown. */
   Basemap.prototype._placeLabels = function () {
     var map = this.map, zoom = map.getZoom(), boxes = [];
+    var obstacles = this.obstacles;
+    var view = map.getPixelBounds(), origin = map.getPixelOrigin();
+    var vx0 = view.min.x - origin.x, vy0 = view.min.y - origin.y;
+    var vx1 = view.max.x - origin.x, vy1 = view.max.y - origin.y;
     for (var i = 0; i < this.labels.length; i++) {
-      var l = this.labels[i], show = zoom >= l.minZoom;
+      var l = this.labels[i], show = zoom >= l.minZoom, place = null;
       if (show) {
         var p = map.latLngToLayerPoint(l.latlng);
-        var big = l.kind === "country";
-        var w = l.name.length * (big ? 9 : 7) + (l.kind === "capital" || l.kind === "city" ? 12 : 0);
-        var h = big ? 18 : 15;
-        var centred = !(l.kind === "capital" || l.kind === "city");
-        var box = centred ? [p.x - w / 2, p.y - h / 2, p.x + w / 2, p.y + h / 2]
-          : [p.x - 6, p.y - h / 2, p.x + w, p.y + h / 2];
-        for (var j = 0; j < boxes.length && show; j++) {
-          var o = boxes[j];
-          if (box[0] < o[2] && box[2] > o[0] && box[1] < o[3] && box[3] > o[1]) show = false;
+        var far = p.x < vx0 - 300 || p.x > vx1 + 300 || p.y < vy0 - 100 || p.y > vy1 + 100;
+        if (far) {
+          show = false;
+        } else if (l.kind === "river" && zoom >= 5 && this._riverLine(l)) {
+          place = this._placeAlongRiver(l, p, boxes);
+        } else {
+          place = this._placeAround(l, p, boxes);
         }
-        if (show) boxes.push(box);
+        if (!place) show = false;
+      }
+      if (show) {
+        boxes.push(place.box);
+        if (l.marked) boxes.push([p.x - 4, p.y - 4, p.x + 4, p.y + 4]);
+        var css = place.css;
+        if (css !== l.place) {
+          l.place = css;
+          l.el.style.left = place.dx + "px";
+          l.el.style.top = place.dy + "px";
+          l.el.style.transform = "translate(-50%, -50%)" + (place.angle ? " rotate(" + place.angle + "deg)" : "");
+          l.el.classList.toggle("along", !!place.angle);
+        }
+        l.shown = place;
+      } else {
+        l.shown = null;
       }
       if (show && !map.hasLayer(l.marker)) l.marker.addTo(map);
       else if (!show && map.hasLayer(l.marker)) map.removeLayer(l.marker);
     }
   };
+
+  Basemap.prototype._placeAround = function (l, p, boxes) {
+    var cands = candidates(l), obstacles = this.obstacles;
+    var best = null, bestHits = Infinity;
+    for (var c = 0; c < cands.length; c++) {
+      var cx = p.x + cands[c][0], cy = p.y + cands[c][1];
+      var box = [cx - l.w / 2, cy - l.h / 2, cx + l.w / 2, cy + l.h / 2];
+      var clash = false;
+      for (var j = 0; j < boxes.length && !clash; j++) clash = overlaps(box, boxes[j]);
+      if (clash) continue;
+      var hits = obstacles ? obstacles(box[0] - 1, box[1], box[2] + 1, box[3], Math.min(bestHits, 99)) : 0;
+      if (hits < bestHits) {
+        bestHits = hits;
+        best = { box: box, dx: cands[c][0], dy: cands[c][1], angle: 0 };
+        if (!hits) break;
+      }
+    }
+    if (best) best.css = best.dx + "," + best.dy;
+    return best;
+  };
+
+  /* The river line a river label belongs to (in the current band): the line of that
+   * name, the Araz being the band's major river. */
+  Basemap.prototype._riverLine = function (l) {
+    var band = this.current;
+    if (!band || !band.rivers) return null;
+    band.riverLines = band.riverLines || {};
+    if (l.name in band.riverLines) return band.riverLines[l.name];
+    var found = null, feats = band.rivers.features || [];
+    for (var i = 0; i < feats.length && !found; i++) {
+      var fp = feats[i].properties || {}, g = feats[i].geometry;
+      if (!g) continue;
+      var match = fp.name === l.name || (l.name === "Araz" && fp.major);
+      if (!match) continue;
+      var parts = g.type === "LineString" ? [g.coordinates] : g.type === "MultiLineString" ? g.coordinates : [];
+      found = parts.map(function (part) {
+        return part.map(function (c) { return [c[0] / 360 + 0.5, mercY(c[1])]; });
+      });
+    }
+    band.riverLines[l.name] = found;
+    return found;
+  };
+
+  /* A river label written along its line: the text box centred on a stretch of the line
+   * near the label's point, rotated by that stretch's direction, just beside the line.
+   * Candidates along the line and on either side; the straightest clear one wins. */
+  Basemap.prototype._placeAlongRiver = function (l, p, boxes) {
+    var map = this.map, scale = 256 * Math.pow(2, map.getZoom()), origin = map.getPixelOrigin();
+    var parts = this._riverLine(l), best = null, bestScore = Infinity, obstacles = this.obstacles;
+    var near = null, nearD = Infinity;
+    var lines = parts.map(function (part) {
+      var pts = new Array(part.length), s = 0, acc = new Float64Array(part.length);
+      for (var k = 0; k < part.length; k++) {
+        pts[k] = [part[k][0] * scale - origin.x, part[k][1] * scale - origin.y];
+        if (k) s += Math.hypot(pts[k][0] - pts[k - 1][0], pts[k][1] - pts[k - 1][1]);
+        acc[k] = s;
+      }
+      return { pts: pts, acc: acc };
+    });
+    lines.forEach(function (line, li) {
+      var pts = line.pts;
+      for (var k = 1; k < pts.length; k++) {
+        var ax = pts[k - 1][0], ay = pts[k - 1][1], bx = pts[k][0], by = pts[k][1];
+        var vx = bx - ax, vy = by - ay, len2 = vx * vx + vy * vy || 1;
+        var t = Math.max(0, Math.min(1, ((p.x - ax) * vx + (p.y - ay) * vy) / len2));
+        var d = Math.hypot(ax + t * vx - p.x, ay + t * vy - p.y);
+        if (d < nearD) {
+          nearD = d;
+          near = { line: li, s: line.acc[k - 1] + t * Math.sqrt(len2) };
+        }
+      }
+    });
+    if (!near || nearD > 60) return this._placeAround(l, p, boxes);
+    var line = lines[near.line], total = line.acc[line.acc.length - 1];
+    var half = l.w / 2 + 2;
+    if (total < 2 * half) return this._placeAround(l, p, boxes);
+    var offsets = [0, -0.5, 0.5, -1, 1, -1.5, 1.5, -2, 2, -3, 3];
+    for (var o = 0; o < offsets.length; o++) {
+      var s = near.s + offsets[o] * l.w;
+      s = Math.max(half, Math.min(total - half, s));
+      var a = at(line, s - half), b = at(line, s + half);
+      var dx = b[0] - a[0], dy = b[1] - a[1], len = Math.hypot(dx, dy) || 1;
+      // how far the line strays from the straight text (curvature), sampled
+      var stray = 0;
+      for (var q = 1; q < 6; q++) {
+        var c = at(line, s - half + (q * 2 * half) / 6);
+        stray = Math.max(stray, Math.abs(((c[0] - a[0]) * dy - (c[1] - a[1]) * dx) / len));
+      }
+      var angle = (Math.atan2(dy, dx) * 180) / Math.PI;
+      if (angle > 90) angle -= 180;
+      else if (angle <= -90) angle += 180;
+      var rad = (angle * Math.PI) / 180, nx = Math.sin(rad), ny = -Math.cos(rad); // "up" normal
+      var mx = (a[0] + b[0]) / 2, my = (a[1] + b[1]) / 2;
+      for (var side = 1; side >= -1; side -= 2) {
+        var off = l.h / 2 + 3 + stray;
+        var cx = mx + side * nx * off, cy = my + side * ny * off;
+        var hw = (Math.abs(Math.cos(rad)) * l.w + Math.abs(Math.sin(rad)) * l.h) / 2;
+        var hh = (Math.abs(Math.sin(rad)) * l.w + Math.abs(Math.cos(rad)) * l.h) / 2;
+        var box = [cx - hw, cy - hh, cx + hw, cy + hh];
+        var clash = false;
+        for (var j = 0; j < boxes.length && !clash; j++) clash = overlaps(box, boxes[j]);
+        if (clash) continue;
+        var hits = obstacles ? obstacles(box[0], box[1], box[2], box[3], 9) : 0;
+        var score = hits * 1000 + stray * 4 + Math.abs(offsets[o]) * 6 + (side === 1 ? 0 : 3);
+        if (score < bestScore) {
+          bestScore = score;
+          best = {
+            box: box, dx: Math.round((cx - p.x) * 10) / 10, dy: Math.round((cy - p.y) * 10) / 10,
+            angle: Math.round(angle * 10) / 10 || 0.01,
+          };
+        }
+      }
+    }
+    if (!best) return null;
+    best.css = best.dx + "," + best.dy + "," + best.angle;
+    return best;
+  };
+
+  /* The point at arc length s along a projected line. */
+  function at(line, s) {
+    var acc = line.acc, pts = line.pts, lo = 0, hi = acc.length - 1;
+    if (s <= 0) return pts[0];
+    if (s >= acc[hi]) return pts[hi];
+    while (hi - lo > 1) {
+      var mid = (lo + hi) >> 1;
+      if (acc[mid] <= s) lo = mid;
+      else hi = mid;
+    }
+    var t = (s - acc[lo]) / (acc[hi] - acc[lo] || 1);
+    return [pts[lo][0] + t * (pts[hi][0] - pts[lo][0]), pts[lo][1] + t * (pts[hi][1] - pts[lo][1])];
+  }
+
+  function mercY(lat) {
+    var max = 85.0511287798;
+    var phi = (Math.max(Math.min(lat, max), -max) * Math.PI) / 180;
+    return 0.5 - Math.log(Math.tan(Math.PI / 4 + phi / 2)) / (2 * Math.PI);
+  }
 
   window.araz = window.araz || {};
   window.araz.Basemap = Basemap;

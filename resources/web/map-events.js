@@ -18,6 +18,7 @@
   var STAMP_ABOVE = 3000;  // more visible markers than this: stamp pixels instead of arcs
   var CELL = 32;           // hit-test grid cell, px
   var OUTLINE = "rgba(40, 40, 40, 0.85)";
+  var FOCUS = "#0b4f9c";   // keyboard focus ring
 
   // Ring layout: slot 0 at the place, ring j holds 6*j slots at radius j*RING_GAP.
   var SLOT_X = new Float32Array(SPREAD_MAX);
@@ -58,6 +59,7 @@
       this.setEvents({ ids: [], lat: [], lon: [], color: [], palette: [] });
       this.selected = -1;
       this.hovered = -1;
+      this.focused = -1;
     },
 
     /* Replace all events.  d is the columnar payload sent by Python. */
@@ -114,6 +116,7 @@
       }, this);
       this.selected = -1;
       this.hovered = -1;
+      this.focused = -1;
     },
 
     /* Visibility from a base64 bitmask, little bit order (numpy packbits "little"). */
@@ -238,7 +241,23 @@
       this._drawClusters(ctx);
       this._drawFocus(ctx, this.hovered, false);
       this._drawFocus(ctx, this.selected, true);
+      this._drawKeyboardFocus(ctx, this.focused);
       this._buildGrid(size);
+      this.fire("drawn");
+    },
+
+    /* The keyboard focus ring: white and dark blue, outside any selection ring. */
+    _drawKeyboardFocus: function (ctx, i) {
+      if (i < 0 || i >= this.n || !this.drawn[i]) return;
+      var r = (this.drawn[i] === 2 ? RADIUS + 8 : RADIUS) + (i === this.selected ? 8 : 5);
+      ctx.lineWidth = 5;
+      ctx.strokeStyle = "#ffffff";
+      ctx.beginPath();
+      ctx.arc(this.sx[i], this.sy[i], r, 0, 2 * Math.PI);
+      ctx.stroke();
+      ctx.lineWidth = 2.5;
+      ctx.strokeStyle = FOCUS;
+      ctx.stroke();
     },
 
     _drawArrows: function (ctx, scale, ox, oy) {
@@ -441,6 +460,52 @@
         }
       }
       return best;
+    },
+
+    /* How many drawn markers touch a box given in layer px (at most cap): obstacles for
+     * labels.  Uses the hit-test grid, so it costs a few cells whatever the data size. */
+    countIn: function (x0, y0, x1, y1, cap) {
+      var grid = this._grid;
+      // thousands of markers are a carpet: labels cannot keep clear of them, do not try
+      if (!grid || !this._bounds || this.drawnCount > STAMP_ABOVE) return 0;
+      var bx = this._bounds.min.x, by = this._bounds.min.y;
+      x0 -= bx; x1 -= bx; y0 -= by; y1 -= by;
+      var pad = RADIUS + 8 + 1;
+      var gx0 = Math.max(0, Math.floor((x0 - pad) / CELL)), gx1 = Math.min(grid.cols - 1, Math.floor((x1 + pad) / CELL));
+      var gy0 = Math.max(0, Math.floor((y0 - pad) / CELL)), gy1 = Math.min(grid.rows - 1, Math.floor((y1 + pad) / CELL));
+      var count = 0, limit = cap === undefined ? Infinity : cap;
+      for (var y = gy0; y <= gy1; y++) {
+        for (var x = gx0; x <= gx1; x++) {
+          var c = y * grid.cols + x;
+          for (var k = grid.start[c]; k < grid.start[c + 1]; k++) {
+            var i = grid.items[k];
+            var r = (this.drawn[i] === 2 ? RADIUS + 8 : RADIUS) + (i === this.selected ? 5 : 1);
+            var px = Math.max(x0, Math.min(this.sx[i], x1)), py = Math.max(y0, Math.min(this.sy[i], y1));
+            var dx = this.sx[i] - px, dy = this.sy[i] - py;
+            if (dx * dx + dy * dy < r * r && ++count >= limit) return count;
+          }
+        }
+      }
+      return count;
+    },
+
+    /* The drawn markers inside the view (container size), west to east then north to
+     * south: the keyboard's order.  Clusters count once. */
+    keyboardOrder: function () {
+      if (!this._map || !this._bounds) return [];
+      var size = this._map.getSize();
+      var off = this._map.containerPointToLayerPoint([0, 0]).subtract(this._bounds.min);
+      var out = [];
+      for (var i = 0; i < this.n; i++) {
+        if (!this.drawn[i]) continue;
+        var x = this.sx[i] - off.x, y = this.sy[i] - off.y;
+        if (x >= 0 && y >= 0 && x <= size.x && y <= size.y) out.push(i);
+      }
+      var sx = this.sx, sy = this.sy;
+      out.sort(function (a, b) {
+        return sx[a] - sx[b] || sy[a] - sy[b] || a - b;
+      });
+      return out;
     },
 
     /* Indices of the visible events in the same place as i (for a cluster's popup). */

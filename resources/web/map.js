@@ -36,8 +36,39 @@
   var basemap = new window.araz.Basemap(map, data);
   var events = new window.araz.EventLayer();
   map.fitBounds(DEFAULT_BOUNDS);
+  // Labels keep clear of the markers: placed again after every draw of the events.
+  basemap.setObstacles(function (x0, y0, x1, y1, cap) {
+    return events.countIn(x0, y0, x1, y1, cap);
+  });
   basemap.update();
   events.addTo(map);
+  events.on("drawn", basemap._placeLabels, basemap);
+
+  // --- accessibility: a labelled map, hidden decoration, a live region for events ---
+
+  var container = map.getContainer();
+  container.setAttribute("role", "region");
+  container.setAttribute("aria-label", "Map of events");
+  container.setAttribute("aria-roledescription", "map");
+  var help = document.createElement("div");
+  help.id = "araz-map-help";
+  help.className = "araz-sr-only";
+  help.textContent = "Tab and Shift+Tab, or the left and right arrow keys with Alt, move " +
+    "between the events shown, west to east; Enter selects the event; Escape leaves.";
+  container.appendChild(help);
+  container.setAttribute("aria-describedby", help.id);
+  ["basemap", "riverHighlight", "labels", "events"].forEach(function (name) {
+    map.getPane(name).setAttribute("aria-hidden", "true");
+  });
+  var live = document.createElement("div");
+  live.className = "araz-sr-only araz-live";
+  live.setAttribute("role", "status");
+  live.setAttribute("aria-live", "polite");
+  container.appendChild(live);
+
+  function announce(text) {
+    live.textContent = text;
+  }
 
   var bridge = null;
   var state = { selected: -1, hovered: -1, pointer: -1, popupFor: -1 };
@@ -58,12 +89,22 @@
     actors.textContent = String(events.actors[i] || "");
     var swatch = document.createElement("span");
     swatch.className = "araz-swatch";
+    swatch.setAttribute("aria-hidden", "true");
     swatch.style.backgroundColor = events.colorOf(i);
     date.insertBefore(swatch, date.firstChild);
     root.appendChild(title);
     root.appendChild(date);
     if (actors.textContent) root.appendChild(actors);
+    root.setAttribute("role", "group");
+    root.setAttribute("aria-label", title.textContent);
     return root;
+  }
+
+  /* What a screen reader hears for an event or a cluster (plain text). */
+  function spoken(i) {
+    if (events.drawn[i] === 2) return events.clusterSize[i] + " events here; Enter lists them";
+    return [events.title[i] || events.ids[i], events.date[i], events.actors[i]]
+      .filter(function (s) { return s; }).map(String).join(", ");
   }
 
   function clusterCard(i) {
@@ -74,12 +115,18 @@
     head.textContent = events.clusterSize[i] + " events here";
     root.appendChild(head);
     var list = document.createElement("ul");
+    root.setAttribute("role", "group");
+    root.setAttribute("aria-label", head.textContent);
     events.groupMembers(i, 15).forEach(function (j) {
       var item = document.createElement("li");
-      item.textContent = String(events.title[j] || events.ids[j]);
-      item.addEventListener("click", function () {
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "araz-member";
+      button.textContent = String(events.title[j] || events.ids[j]);
+      button.addEventListener("click", function () {
         if (bridge) bridge.clicked(events.ids[j]);
       });
+      item.appendChild(button);
       list.appendChild(item);
     });
     root.appendChild(list);
@@ -90,6 +137,7 @@
 
   var tooltip = document.createElement("div");
   tooltip.className = "araz-tooltip";
+  tooltip.setAttribute("role", "tooltip");
   tooltip.hidden = true;
   map.getContainer().appendChild(tooltip);
 
@@ -130,6 +178,12 @@
     popup.setContent(events.drawn[i] === 2 ? clusterCard(i) : card(i));
     state.popupFor = i;
     popup.openOn(map);
+    var el = popup.getElement();
+    if (el) {
+      el.setAttribute("role", "dialog");
+      el.setAttribute("aria-label", events.drawn[i] === 2 ? "Events here" : "Event");
+    }
+    announce(spoken(i));
   }
 
   // --- river highlight for events placed on the Araz ---
@@ -202,6 +256,7 @@
       tooltip.hidden = true;
       events.setEvents(c);
       state.selected = state.hovered = state.pointer = -1;
+      announce("");
       updateRiver();
     },
     show: function (c) {
@@ -284,6 +339,68 @@
     tooltip.hidden = true;
     openPopup(i, true);
     if (bridge && events.drawn[i] !== 2) bridge.clicked(events.ids[i]);
+  });
+
+  // --- keyboard: Tab / Shift+Tab (or Alt+arrows) move a focus ring between the shown
+  // markers, west to east; Enter selects (as a click would); Escape drops the ring.
+  // Past the last marker Tab leaves the map as usual (no keyboard trap).
+
+  function focusMarker(i) {
+    events.focused = i;
+    dirty = true;
+    scheduleFrame();
+    if (i >= 0) {
+      announce(spoken(i));
+      if (bridge) bridge.hovered(events.ids[i]);
+    } else if (bridge) {
+      bridge.hovered("");
+    }
+  }
+
+  function stepFocus(step) {
+    var order = events.keyboardOrder();
+    var at = events.focused >= 0 ? order.indexOf(events.focused) : -1;
+    var next = at < 0 ? (step > 0 ? 0 : order.length - 1) : at + step;
+    if (at < 0 && events.focused >= 0) {
+      // the focused marker left the view: resume from its place in the west-east order
+      var x = events.sx[events.focused];
+      next = 0;
+      while (next < order.length && events.sx[order[next]] <= x) next++;
+      if (step < 0) next--;
+    }
+    if (next < 0 || next >= order.length) return false;
+    focusMarker(order[next]);
+    return true;
+  }
+
+  container.addEventListener("keydown", function (e) {
+    if (e.target !== container) return; // the zoom buttons, the popup's links: as usual
+    var key = e.key, moved = null;
+    if (key === "Tab" && !e.altKey && !e.ctrlKey && !e.metaKey) {
+      moved = stepFocus(e.shiftKey ? -1 : 1);
+      if (!moved && events.focused >= 0) focusMarker(-1); // leaving the map
+    } else if ((key === "ArrowRight" || key === "ArrowLeft") && e.altKey) {
+      moved = stepFocus(key === "ArrowRight" ? 1 : -1) || true;
+    } else if (key === "Enter" || key === " ") {
+      var i = events.focused;
+      if (i >= 0 && events.drawn[i]) {
+        openPopup(i, true);
+        if (bridge && events.drawn[i] !== 2) bridge.clicked(events.ids[i]);
+        moved = true;
+      }
+    } else if (key === "Escape" && events.focused >= 0) {
+      map.closePopup();
+      focusMarker(-1);
+      moved = true;
+    }
+    if (moved) {
+      e.preventDefault();
+      e.stopPropagation();
+    }
+  }, true);
+
+  container.addEventListener("blur", function () {
+    if (events.focused >= 0) focusMarker(-1);
   });
 
   // --- test and tool helpers (read-only) ---
