@@ -612,3 +612,14 @@ def test_point_diamonds_are_drawn_at_the_device_pixel_ratio(view):
     # blown up moves in steps of two rows
     steps = sum(a != b for a, b in pairwise(two))
     assert steps >= len(two) - 4, two
+
+
+def test_a_label_at_the_right_edge_is_not_cut(view):
+    view.set_data(
+        TimelineData.from_records(
+            [{"id": "edge", "start": Y2022 - 1, "label": "An event at the very end", "color": RED}]
+        )
+    )
+    render_image(view)
+    [(rect, _)] = view._label_rects
+    assert rect.right() <= view.plot_rect().right()

@@ -371,6 +371,9 @@ def _paint_labels(v: TimelineView, p: QPainter, plot: QRectF, rows: np.ndarray, 
     def count_width(text: str) -> float:
         return text_width(fm, font, text)
 
+    # a label that would run past the right edge ends there instead (it reads leftwards)
+    for i in np.flatnonzero(lx > plot.right() - LABEL_MAX_PX - 22).tolist():
+        lx[i] = max(min(lx[i], plot.right() - 4 - width(i)), plot.left() + 2)
     result = labels.place(lx, lane, selected, width, count_width, LABEL_ROWS, plot.right())
     off = plot.top() - v.vertical_offset()
     flags = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter | Qt.TextFlag.TextSingleLine
