@@ -521,3 +521,16 @@ def test_page_accessibility(qtbot, map_view):
     assert (
         run_js(qtbot, map_view, "araz.map.getPane('labels').getAttribute('aria-hidden')") == "true"
     )
+
+
+@pytest.mark.skipif(not resource("basemap", "basemap.js").is_file(), reason="no basemap built")
+def test_araz_is_named_in_a_close_up_of_syunik(qtbot, map_view):
+    """Close up the label's own point is off screen: the name goes where the river runs."""
+    wait_rendered(qtbot, map_view, map_view.fit_bounds(46.0, 39.0, 47.0, 39.9))
+    wait_rendered(qtbot, map_view, map_view.sync())
+    assert run_js(qtbot, map_view, "araz.map.getZoom()") >= 9
+    state = label_state(qtbot, map_view, "Araz")
+    assert state is not None and state["angle"] != 0
+    x0, y0, x1, y1 = state["rect"]
+    width, height = map_view.web_view().width(), map_view.web_view().height()
+    assert x0 >= 0 and x1 <= width and y0 >= 0 and y1 <= height, state["rect"]

@@ -248,10 +248,20 @@
       if (show) {
         var p = map.latLngToLayerPoint(l.latlng);
         var far = p.x < vx0 - 300 || p.x > vx1 + 300 || p.y < vy0 - 100 || p.y > vy1 + 100;
-        if (far) {
+        var along = l.kind === "river" && zoom >= 5 && this._riverLine(l);
+        if (along) {
+          // close up, the label's point is often off screen: name the river where it
+          // runs through the view (nearest the view's centre) instead
+          var out = p.x < vx0 + 40 || p.x > vx1 - 40 || p.y < vy0 + 20 || p.y > vy1 - 20;
+          var ref = out ? L.point((vx0 + vx1) / 2, (vy0 + vy1) / 2) : p;
+          place = this._placeAlongRiver(l, ref, boxes, out ? [vx0 + 20, vy0 + 20, vx1 - 20, vy1 - 20] : null);
+          if (place && out) {
+            place.dx += ref.x - p.x;
+            place.dy += ref.y - p.y;
+            place.css = place.dx + "," + place.dy + "," + place.angle;
+          }
+        } else if (far) {
           show = false;
-        } else if (l.kind === "river" && zoom >= 5 && this._riverLine(l)) {
-          place = this._placeAlongRiver(l, p, boxes);
         } else {
           place = this._placeAround(l, p, boxes);
         }
@@ -322,7 +332,7 @@
   /* A river label written along its line: the text box centred on a stretch of the line
    * near the label's point, rotated by that stretch's direction, just beside the line.
    * Candidates along the line and on either side; the straightest clear one wins. */
-  Basemap.prototype._placeAlongRiver = function (l, p, boxes) {
+  Basemap.prototype._placeAlongRiver = function (l, p, boxes, within) {
     var map = this.map, scale = 256 * Math.pow(2, map.getZoom()), origin = map.getPixelOrigin();
     var parts = this._riverLine(l), best = null, bestScore = Infinity, obstacles = this.obstacles;
     var near = null, nearD = Infinity;
@@ -348,10 +358,11 @@
         }
       }
     });
-    if (!near || nearD > 60) return this._placeAround(l, p, boxes);
+    if (!within && (!near || nearD > 60)) return this._placeAround(l, p, boxes);
+    if (!near) return null;
     var line = lines[near.line], total = line.acc[line.acc.length - 1];
     var half = l.w / 2 + 2;
-    if (total < 2 * half) return this._placeAround(l, p, boxes);
+    if (total < 2 * half) return within ? null : this._placeAround(l, p, boxes);
     var offsets = [0, -0.5, 0.5, -1, 1, -1.5, 1.5, -2, 2, -3, 3];
     for (var o = 0; o < offsets.length; o++) {
       var s = near.s + offsets[o] * l.w;
@@ -375,6 +386,7 @@
         var hw = (Math.abs(Math.cos(rad)) * l.w + Math.abs(Math.sin(rad)) * l.h) / 2;
         var hh = (Math.abs(Math.sin(rad)) * l.w + Math.abs(Math.cos(rad)) * l.h) / 2;
         var box = [cx - hw, cy - hh, cx + hw, cy + hh];
+        if (within && !overlaps(box, within)) continue;
         var clash = false;
         for (var j = 0; j < boxes.length && !clash; j++) clash = overlaps(box, boxes[j]);
         if (clash) continue;
