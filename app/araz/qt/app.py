@@ -126,6 +126,8 @@ def run_app(args) -> int:
     # The window appears at once, empty; the data loads in the background.
     if getattr(args, "path", None):
         path = Path(args.path)
+    elif shot is not None:
+        path = default_dataset()  # a screenshot shows the bundled data, whatever was last open
     else:
         path = settings.last_dataset() or default_dataset()
     model = AppModel()
