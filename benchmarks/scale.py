@@ -5,7 +5,7 @@ Prints, as its last line, JSON: {"load_s": …, "filter_ms": …, "frame_ms": �
   load_s      File → Open to the map and the timeline drawn (read, prepare, hand over)
   filter_ms   a filter change → the map has drawn it and the timeline repainted (median)
   frame_ms    one timeline frame at full zoom-out, 100k events (median)
-  peak_rss_mb peak resident memory of the app and its web engine processes
+  peak_rss_mb peak memory (PSS) of the app and its web engine processes
 """
 
 from __future__ import annotations
@@ -29,27 +29,37 @@ ROWS = 100_000
 
 
 def tree_rss_mb() -> float:
-    """Resident memory of this process and all its descendants (QtWebEngineProcess)."""
+    """Memory of this process and all its descendants (QtWebEngineProcess), as PSS:
+    each shared page counted once across them (summing RSS would count Qt's libraries
+    once per process)."""
     me = os.getpid()
     children: dict[int, list[int]] = {}
-    rss: dict[int, int] = {}
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
             continue
         try:
             with open(f"/proc/{entry}/stat") as f:
                 fields = f.read().rsplit(")", 1)[1].split()
-            ppid = int(fields[1])
-            rss[int(entry)] = int(fields[21]) * os.sysconf("SC_PAGE_SIZE")
-            children.setdefault(ppid, []).append(int(entry))
+            children.setdefault(int(fields[1]), []).append(int(entry))
         except (OSError, IndexError, ValueError):
             continue
     total, stack = 0, [me]
     while stack:
         pid = stack.pop()
-        total += rss.get(pid, 0)
+        total += _pss_kb(pid)
         stack.extend(children.get(pid, []))
-    return total / 1e6
+    return total / 1e3
+
+
+def _pss_kb(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as f:
+            for line in f:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
 
 
 def main() -> None:
