@@ -285,7 +285,6 @@ def test_select_and_fit(qtbot, map_view):
     assert abs(x - map_view.web_view().width() / 2) < 5
 
 
-@pytest.mark.skipif(not resource("basemap", "basemap.js").is_file(), reason="no basemap built")
 def test_basemap_band_swaps_at_zoom_8(qtbot, map_view):
     assert run_js(qtbot, map_view, "araz.basemap.current.name") == "regional"
     map_view.web_view().page().runJavaScript("araz.map.setZoom(9, {animate: false})")
@@ -384,7 +383,6 @@ def test_tehran_label_pixels_are_not_under_markers(qtbot, map_view):
     assert hits == []
 
 
-@pytest.mark.skipif(not resource("basemap", "basemap.js").is_file(), reason="no basemap built")
 def test_araz_is_written_along_its_line(qtbot, map_view):
     wait_rendered(qtbot, map_view, map_view.sync())
     assert run_js(qtbot, map_view, "araz.map.getZoom()") >= 5
@@ -523,7 +521,6 @@ def test_page_accessibility(qtbot, map_view):
     )
 
 
-@pytest.mark.skipif(not resource("basemap", "basemap.js").is_file(), reason="no basemap built")
 def test_araz_is_named_in_a_close_up_of_syunik(qtbot, map_view):
     """Close up the label's own point is off screen: the name goes where the river runs."""
     wait_rendered(qtbot, map_view, map_view.fit_bounds(46.0, 39.0, 47.0, 39.9))
