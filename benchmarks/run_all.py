@@ -76,7 +76,7 @@ def rows(results: dict) -> list[tuple[str, str, str]]:
         ("sheet_s", "Composed sheet", "—"),
         ("html_s", "HTML", "—"),
     ):
-        add(f"Export: {label} (bundled data)", get("export", key), "s", goal)
+        add(f"Export: {label} (bundled data)", get("export", key), "s", goal, digits=3)
     for key, label, goal in (
         ("load_s", "load", "≤ 2 s"),
         ("filter_ms", "filter → views", "≤ 50 ms"),
