@@ -74,6 +74,10 @@ SHORTCUTS = [
 ]
 
 
+def plural(n: int, word: str) -> str:
+    return f"{n:,} {word}" + ("" if n == 1 else "s")
+
+
 class MainWindow(QMainWindow):
     loadFinished = Signal(str, object)  # path, LoadResult (after the model was updated)
 
@@ -474,8 +478,8 @@ class MainWindow(QMainWindow):
         box.setWindowTitle("Problems in the data")
         if loaded:
             box.setText(
-                f"{Path(path).name}: {len(result.dataset)} events loaded, "
-                f"{result.skipped} skipped, {len(result.problems)} problems."
+                f"{Path(path).name}: {plural(len(result.dataset), 'event')} loaded, "
+                f"{result.skipped:,} skipped, {plural(len(result.problems), 'problem')}."
             )
         else:
             box.setText(
