@@ -247,3 +247,22 @@ def test_events_without_a_place_can_be_listed_and_selected(qtbot, main_window):
     actions[0].trigger()
     assert w.model.selection.active == ids[0]
     assert w.model.dataset.event(ids[0]).title in w.detail.text()
+
+
+def test_actor_lanes_say_which_people_and_organisations_they_hold(qtbot, main_window):
+    from PySide6.QtCore import QPoint
+    from PySide6.QtGui import QHelpEvent
+    from PySide6.QtWidgets import QToolTip
+
+    from araz.qt.timeline.view import AXIS_H
+
+    tl = main_window.timeline
+    lanes = tl.lanes()
+    iran = lanes.keys.index("Iran")
+    y = int(AXIS_H + lanes.tops[iran] - tl.vertical_offset() + 5)
+    assert tl.lane_at(y) == iran
+    pos = QPoint(20, y)
+    QApplication.sendEvent(tl, QHelpEvent(QHelpEvent.Type.ToolTip, pos, tl.mapToGlobal(pos)))
+    text = QToolTip.text()
+    assert "Iran, with its people and organisations" in text
+    assert "Ebrahim Raisi" in text and "Islamic Revolutionary Guard Corps" in text

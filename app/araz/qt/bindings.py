@@ -29,6 +29,22 @@ def map_data(ds) -> tuple[MapEvents, np.ndarray]:
     return ds.cache["map_events"]
 
 
+def lane_notes(ds) -> dict[str, str]:
+    """Tooltips for the actor lanes: a state's lane holds its people and organisations."""
+    notes = {}
+    for actor in ds.actors.values():
+        if actor.kind != "state":
+            continue
+        members = ds.members(actor.id)
+        if members:
+            names = ", ".join(m.name for m in members[:12])
+            more = f" and {len(members) - 12} more" if len(members) > 12 else ""
+            notes[actor.name] = f"{actor.name}, with its people and organisations:\n{names}{more}"
+        else:
+            notes[actor.name] = actor.name
+    return notes
+
+
 class MapBinding(QObject):
     def __init__(self, model: AppModel, view: MapView, parent=None):
         super().__init__(parent)
@@ -91,6 +107,7 @@ class TimelineBinding(QObject):
         index = self.model.dataset.index
         self._rows = np.array([index[i] for i in data.ids], np.intp)
         self.view.set_data(data)
+        self.view.set_lane_notes(lane_notes(ds))
         self.view.set_lane_mode(self.model.lane_mode)
         self._sync_filter()
         self._sync_selection()

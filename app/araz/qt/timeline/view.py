@@ -70,6 +70,7 @@ class TimelineView(QWidget):
         self._hi = float(days_from_civil(2024, 1, 1))
         self._voff = 0.0
         self._lane_mode = "actor"
+        self._lane_notes: dict[str, str] = {}
         self._mask: np.ndarray | None = None
         self._mask_version = 0
         self._selected: list[str] = []
@@ -134,6 +135,21 @@ class TimelineView(QWidget):
             self._lane_mode = mode
             self._voff = 0.0
             self.update()
+
+    def set_lane_notes(self, notes: dict[str, str]) -> None:
+        """Plain-text tooltips for lane labels, by lane key (e.g. a state's members)."""
+        self._lane_notes = dict(notes)
+
+    def lane_at(self, y: float) -> int | None:
+        """The lane under a widget y coordinate, or None."""
+        lanes = self.lanes()
+        if not len(lanes.keys) or not (AXIS_H <= y < self.height() - OVERVIEW_H):
+            return None
+        content = y - AXIS_H + self._voff
+        i = int(np.searchsorted(lanes.tops, content, side="right")) - 1
+        if 0 <= i < len(lanes.keys) and content < lanes.tops[i] + lanes.heights[i]:
+            return i
+        return None
 
     def lane_mode(self) -> str:
         return self._lane_mode
@@ -441,6 +457,15 @@ class TimelineView(QWidget):
     # ------------------------------------------------------------ events
 
     def event(self, ev: QEvent) -> bool:
+        if ev.type() == QEvent.Type.ToolTip and ev.pos().x() < GUTTER_W:
+            lane = self.lane_at(ev.pos().y())
+            key = self.lanes().keys[lane] if lane is not None else None
+            note = self._lane_notes.get(key) if key is not None else None
+            if note:
+                QToolTip.showText(ev.globalPos(), html.escape(note).replace("\n", "<br>"), self)
+            else:
+                QToolTip.hideText()
+            return True
         if ev.type() == QEvent.Type.ToolTip:
             row = self.row_at(QPointF(ev.pos()))
             hidden = self.count_at(QPointF(ev.pos())) if row is None else None
