@@ -307,30 +307,22 @@ def write_sheet(
 ) -> Path:
     """The composed sheet as PNG (``width``×``height`` × ``scale``) or PDF (by suffix)."""
     target = Path(path)
-    if target.suffix.lower() == ".pdf":
+    pdf = target.suffix.lower() == ".pdf"
+    if pdf:
         width, height = page_size_px(page)
         scale = max(scale, 2.0)  # print: the map image at least twice as sharp
-        parts = sheet_parts(
-            renderer,
-            shown,
-            width=width,
-            height=height,
-            scale=scale,
-            title=title,
-            bounds=bounds,
-            records=records,
-        )
+    parts = sheet_parts(
+        renderer,
+        shown,
+        width=width,
+        height=height,
+        scale=scale,
+        title=title,
+        bounds=bounds,
+        records=records,
+    )
+    if pdf:
         data = sheet_pdf(parts, width, height, page)
     else:
-        parts = sheet_parts(
-            renderer,
-            shown,
-            width=width,
-            height=height,
-            scale=scale,
-            title=title,
-            bounds=bounds,
-            records=records,
-        )
         data = png_bytes(sheet_image(parts, width, height, scale))
     return atomic_write(target, data, shown.dataset)
