@@ -10,6 +10,7 @@ import numpy as np
 from ..model.dataset import Dataset
 from ..model.dates import EDTFError, FuzzyDate
 from ..model.filter import Filter
+from ..model.records import MIN_FIT_SPAN
 from .atomic import ExportError
 
 
@@ -82,7 +83,8 @@ def select(ds: Dataset, flt: Filter | None = None) -> Shown:
 
 def bounds_of(records: list[dict], pad: float = 0.08) -> tuple[float, float, float, float] | None:
     """(west, south, east, north) around these map records (markers and arrow heads),
-    widened by ``pad`` of the span on each side (at least 0.2°); None for no record."""
+    widened by ``pad`` of the span on each side and to at least MIN_FIT_SPAN across;
+    None for no record."""
     lats: list[float] = []
     lons: list[float] = []
     for r in records:
@@ -94,8 +96,8 @@ def bounds_of(records: list[dict], pad: float = 0.08) -> tuple[float, float, flo
     if not lats:
         return None
     west, east, south, north = min(lons), max(lons), min(lats), max(lats)
-    dx = max((east - west) * pad, 0.2)
-    dy = max((north - south) * pad, 0.2)
+    dx = max((east - west) * pad, (MIN_FIT_SPAN - (east - west)) / 2)
+    dy = max((north - south) * pad, (MIN_FIT_SPAN - (north - south)) / 2)
     return (
         max(west - dx, -180.0),
         max(south - dy, -85.0),

@@ -12,6 +12,7 @@ from .dataset import Dataset
 from .entities import Event, Place
 
 LINE_KINDS = frozenset({"river", "border", "line"})
+MIN_FIT_SPAN = 3.0  # degrees: the smallest extent a "fit" frames (one place shows its region)
 
 
 def _latlon(place: Place) -> dict[str, float]:

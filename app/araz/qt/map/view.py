@@ -29,6 +29,7 @@ from PySide6.QtWebEngineCore import (
 from PySide6.QtWebEngineWidgets import QWebEngineView
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
+from araz.model.records import MIN_FIT_SPAN
 from araz.qt.map.bridge import MapBridge
 from araz.qt.map.interceptor import BlockingInterceptor
 from araz.qt.map.scheme import HOST, PAGE_URL, SCHEME, ArazSchemeHandler
@@ -306,8 +307,10 @@ class MapView(QWidget):
                         lons.append(self._to[i][1])
                 south, north = min(lats), max(lats)
                 west, east = min(lons), max(lons)
-                pad = 0.2 if (north - south) < 0.2 and (east - west) < 0.2 else 0.0
-                bounds = [[south - pad, west - pad], [north + pad, east + pad]]
+                # never closer than MIN_FIT_SPAN across: one place alone shows its surroundings
+                pad_lat = max(0.0, (MIN_FIT_SPAN - (north - south)) / 2)
+                pad_lon = max(0.0, (MIN_FIT_SPAN - (east - west)) / 2)
+                bounds = [[south - pad_lat, west - pad_lon], [north + pad_lat, east + pad_lon]]
         return self._call("fit", {"bounds": bounds})
 
     def fit_bounds(self, west: float, south: float, east: float, north: float) -> int:
