@@ -66,3 +66,22 @@ def test_version_and_module_entry_point():
         [sys.executable, "-m", "araz", "--version"], capture_output=True, text=True, check=True
     )
     assert out.stdout.strip() == f"araz {__version__}"
+
+
+def test_headless_commands_keep_qt_chatter_off_the_terminal(tmp_path):
+    """Qt and Chromium warnings (no GPU, no D-Bus…) go to the log file, not stderr."""
+    import os
+
+    out = tmp_path / "map.png"
+    env = {**os.environ, "XDG_STATE_HOME": str(tmp_path / "state"), "QT_QPA_PLATFORM": "offscreen"}
+    proc = subprocess.run(
+        [sys.executable, "-m", "araz", "snapshot", "-o", str(out), "--size", "400x300"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == str(out)
+    assert proc.stderr.strip() == ""
+    assert (tmp_path / "state" / "araz" / "araz.log").exists()

@@ -22,6 +22,36 @@ def prepare_environment(*, headless: bool = False) -> None:
         os.environ.setdefault("QTWEBENGINE_DISABLE_SANDBOX", "1")
 
 
+def route_qt_messages() -> None:
+    """Qt's and Chromium's chatter (no GPU here, no D-Bus there…) goes to the log file,
+    not the terminal: a command's output stays its own.  Critical messages still reach
+    stderr."""
+    import logging
+
+    from PySide6.QtCore import QtMsgType, qInstallMessageHandler
+
+    from .errors import setup_logging
+
+    os.environ.setdefault("QTWEBENGINE_CHROMIUM_FLAGS", "--log-level=3")
+    setup_logging()
+    log = logging.getLogger("araz.qt")
+    levels = {
+        QtMsgType.QtDebugMsg: logging.DEBUG,
+        QtMsgType.QtInfoMsg: logging.INFO,
+        QtMsgType.QtWarningMsg: logging.WARNING,
+        QtMsgType.QtCriticalMsg: logging.ERROR,
+        QtMsgType.QtFatalMsg: logging.CRITICAL,
+    }
+
+    def handler(kind, _context, message: str) -> None:
+        level = levels.get(kind, logging.WARNING)
+        log.log(level, "%s", message)
+        if level >= logging.ERROR:
+            sys.stderr.write(f"araz: {message}\n")
+
+    qInstallMessageHandler(handler)
+
+
 def make_application(argv: list[str] | None = None, *, headless: bool = False):
     """The QApplication, with the araz: scheme registered first (QtWebEngine needs that).
 
@@ -30,6 +60,8 @@ def make_application(argv: list[str] | None = None, *, headless: bool = False):
     prepare_environment(headless=headless)
     from PySide6.QtCore import Qt
     from PySide6.QtWidgets import QApplication
+
+    route_qt_messages()
 
     import araz.qt.map  # noqa: F401  (registers the araz: scheme before QApplication)
 
