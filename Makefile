@@ -7,14 +7,14 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.araz-installed
 
-# Headless Qt for tests and benchmarks; Chromium refuses its sandbox as root.
 LINTED := $(wildcard app tests benchmarks packaging setup.py)
 
+# Headless Qt for tests and benchmarks; Chromium refuses its sandbox as root.
 HEADLESS := QT_QPA_PLATFORM=offscreen QTWEBENGINE_DISABLE_SANDBOX=1
 
 .PHONY: run test lint format bench data screenshot bundle clean
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml setup.py
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	@$(PY) -m pip install -qq --disable-pip-version-check --upgrade pip
 	@$(PY) -m pip install -qq --disable-pip-version-check -e '.[test]'
