@@ -71,6 +71,11 @@ SHORTCUTS = [
     ("Timeline: drag, Shift+wheel", "Pan"),
     ("Timeline: drag along the axis", "Brush a time window (Esc or double-click clears it)"),
     ("Timeline: Ctrl+click", "Add to the selection"),
+    ("Timeline: click a “+N”", "Zoom in on the events hidden there"),
+    ("Map: Tab / Shift+Tab", "Move between the markers on screen (west to east)"),
+    ("Map: Enter", "Select the marker in focus"),
+    ("Map: arrows, + / -", "Pan and zoom"),
+    ("Ctrl+E", "Export a map snapshot"),
 ]
 
 
