@@ -28,9 +28,10 @@ import csv
 import gc
 import io
 import re
+from collections.abc import Iterable
 from dataclasses import replace
+from operator import itemgetter
 from pathlib import Path
-from sys import intern
 
 from ..model.dataset import Dataset
 from ..model.dates import FuzzyDate, civil_from_days, days_from_civil
@@ -89,6 +90,19 @@ EXTRA = (
     "time_precision",
     "geo_precision",
 )
+# the cells _event reads, in the order it unpacks them
+_ROW_CELLS = (
+    "id",
+    "date",
+    "time_precision",
+    "country",
+    "location",
+    "event_type",
+    "sub_event_type",
+    "source",
+    "fatalities",
+    "notes",
+)
 # "Military Forces of Iran (1989-)", "Police Forces of Armenia (2018-) Border Guard",
 # "Government of Azerbaijan (2003-)"
 _STATE_FORCES = re.compile(r"\b(?:Forces|Government) of (?:the )?([A-Z][^()]*?) \(\d{4}-")
@@ -116,6 +130,22 @@ def read_acled(
     finally:
         if was_enabled:
             gc.enable()
+
+
+# line breaks str.splitlines knows and a file opened with newline="" does not
+_OTHER_BREAKS = ("\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029")
+
+
+def csv_lines(text: str) -> Iterable[str]:
+    """The lines of ``text`` as a file opened with ``newline=""`` gives them to the csv
+    module (ends kept; \\n, \\r\\n and \\r end a line, nothing else does).
+
+    A list of lines when no other break occurs (a StringIO of the whole text would hold
+    it again at four bytes a character: 140 MB for a 100,000-row export).
+    """
+    if any(c in text for c in _OTHER_BREAKS):
+        return io.StringIO(text, newline="")
+    return text.splitlines(keepends=True)
 
 
 def _header_key(name: str) -> str:
@@ -151,7 +181,7 @@ class _Reader:
             delimiter = max(("\t", ";"), key=first_line.count) if first_line.strip() else ","
             if first_line.count(delimiter) < 2:
                 delimiter = ","
-        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+        reader = csv.reader(csv_lines(text), delimiter=delimiter)
         try:
             header = next(reader, None)
         except csv.Error as exc:
@@ -241,17 +271,21 @@ class _Reader:
             for k in ("actor1", "assoc1", "actor2", "assoc2")
             if k in col
         ]
+        # the row loop reads its cells with one call; an absent column reads the ""
+        # appended to every row (index -1)
+        self.cells = itemgetter(*(col.get(k, -1) for k in _ROW_CELLS))
+        self.extra_cells = itemgetter(*(i for _, i in self.extra_ix)) if self.extra_ix else None
+        self.extra_keys = tuple(k for k, _ in self.extra_ix)
+        self.texts: dict[str, str] = {}  # one copy of each repeated value
 
     # ------------------------------------------------------------ one row
 
     def _event(self, row: list[str], line: int, ids: set[str]) -> Event | None:
-        ix = self.ix
-
-        def cell(key: str) -> str:
-            i = ix[key]
-            return row[i].strip() if i >= 0 else ""
-
-        eid = cell("id")
+        row.append("")  # what an absent column reads
+        eid, date_t, precision, country, location, event_type, sub, source, fatalities, notes = (
+            self.cells(row)
+        )
+        eid = eid.strip()
         rec = eid or f"row {line}"
         if not eid or eid in ids:
             if eid:
@@ -259,13 +293,13 @@ class _Reader:
             eid = f"row-{line}"
         ids.add(eid)
 
-        date = self._date(row[ix["date"]], cell("time_precision"))
+        date = self._date(date_t, precision.strip())
         if isinstance(date, str):
             self.report(line, f"{rec}: {date}; kept under 'no date'", rec, "warning")
             date = None
 
-        country = cell("country")
-        location = cell("location")
+        country = country.strip()
+        location = location.strip()
         place_id = self._place(row, location, country, line, rec)
 
         actors: list[str] = []
@@ -281,28 +315,33 @@ class _Reader:
                     if aid not in actors:
                         actors.append(aid)
 
-        event_type = cell("event_type")
+        # repeated values are shared, not copied per row (memory at 100k rows)
+        texts = self.texts
+        event_type = event_type.strip()
         if event_type and event_type not in self.seen_categories:
             self.seen_categories.add(event_type)
             self.categories.append(event_type)
-        what = cell("sub_event_type") or event_type or "Event"
-        # repeated values are shared, not copied per row (memory at 100k rows)
-        title = intern(f"{what} in {location}" if location else what)
-        event_type = intern(event_type)
+        event_type = texts.setdefault(event_type, event_type)
+        what = sub.strip() or event_type or "Event"
+        title = f"{what} in {location}" if location else what
+        title = texts.setdefault(title, title)
 
         extra: dict = {}
-        source = cell("source")
+        source = source.strip()
         if source:
-            extra["source"] = intern(source)
-        fatalities = cell("fatalities")
+            extra["source"] = texts.setdefault(source, source)
+        fatalities = fatalities.strip()
         if fatalities:
             extra["fatalities"] = int(fatalities) if fatalities.isdigit() else fatalities
-        for k, i in self.extra_ix:
-            v = row[i]
-            if v:
-                v = v.strip()
+        if self.extra_cells is not None:
+            values = self.extra_cells(row)
+            if len(self.extra_keys) == 1:
+                values = (values,)
+            for k, v in zip(self.extra_keys, values, strict=True):
                 if v:
-                    extra[k] = intern(v)
+                    v = v.strip()
+                    if v:
+                        extra[k] = texts.setdefault(v, v)
         places = self.place_refs.get(place_id) if place_id else ()
         if places is None:
             places = self.place_refs[place_id] = (PlaceRef(place_id),)
@@ -310,7 +349,7 @@ class _Reader:
             eid,
             title,
             date,
-            cell("notes"),
+            notes.strip(),
             tuple(actors),
             places,
             event_type,
