@@ -11,7 +11,7 @@ from functools import cached_property
 
 import numpy as np
 
-from .entities import Actor, Event, Place
+from .entities import Actor, Event, EventDate, Place, PlaceRef
 from .palette import Palette
 
 
@@ -34,6 +34,22 @@ class SeedInfo:
     author: str
     path: str = ""
     published: str | None = None
+
+
+def distinct_objects(values: list) -> tuple[np.ndarray, list]:
+    """Codes and the distinct objects, by identity: ``values[i] is objs[codes[i]]``.
+
+    For values the readers share (dates, place tuples): a few thousand objects to work
+    on instead of one per event.  The objects come in order of first appearance.
+    """
+    if not values:
+        return np.zeros(0, np.intp), []
+    keys = np.fromiter(map(id, values), np.uint64, count=len(values))
+    _, first, codes = np.unique(keys, return_index=True, return_inverse=True)
+    order = np.argsort(first)  # the sorted-by-id codes -> first-appearance codes
+    rank = np.empty_like(order)
+    rank[order] = np.arange(len(order))
+    return rank[codes.reshape(-1)].astype(np.intp), [values[i] for i in first[order]]
 
 
 class Dataset:
@@ -114,18 +130,30 @@ class Dataset:
     @cached_property
     def actor_counts(self) -> Counter:
         """Events per actor id, and per state counting its members' events once."""
+        by_actor = self.events_by_actor
+        groups: dict[str, list[np.ndarray]] = {}
+        for a, rows in by_actor.items():
+            groups.setdefault(a, []).append(rows)
+            s = self.state_of(a)
+            if s is not None and s != a:
+                groups.setdefault(s, []).append(rows)
         counts: Counter = Counter()
-        for e in self.events:
-            for a in set(e.actors):
-                counts[a] += 1
-            for s in {self.state_of(a) for a in e.actors} - set(e.actors):
-                counts[s] += 1
+        for a, parts in groups.items():
+            counts[a] = len(parts[0]) if len(parts) == 1 else len(np.unique(np.concatenate(parts)))
         return counts
 
     @cached_property
     def palette(self) -> Palette:
-        states = Counter(self.main_state(e) for e in self.events if e.actors)
+        states: Counter = Counter()
+        for main, n in Counter(self._main_actors).items():  # first appearance order
+            if main is not None:
+                states[self.state_of(main)] += n
         return Palette([s for s, _ in states.most_common() if s])
+
+    @cached_property
+    def _main_actors(self) -> list[str | None]:
+        """Per event: its main actor's id, or None."""
+        return [e.actors[0] if e.actors else None for e in self.events]
 
     def colour(self, event: Event) -> str:
         i = self.index.get(event.id)
@@ -148,11 +176,18 @@ class Dataset:
         return None
 
     @cached_property
+    def place_codes(self) -> tuple[np.ndarray, list[tuple[PlaceRef, ...]]]:
+        """Per event the index of its places in a list of the distinct place tuples
+        (the readers share one tuple per place)."""
+        return distinct_objects([e.places for e in self.events])
+
+    @cached_property
     def unplaced_mask(self) -> np.ndarray:
         """Per event: True when it has no place on the map."""
-        return np.fromiter(
-            (self.first_point(e) is None for e in self.events), bool, count=len(self.events)
-        )
+        points = {pid for pid, p in self.places.items() if p.has_point}
+        codes, refs = self.place_codes
+        unplaced = [not any(r.place in points for r in t) for t in refs]
+        return np.array(unplaced, bool)[codes]
 
     @property
     def unplaced(self) -> list[str]:
@@ -162,20 +197,26 @@ class Dataset:
     # ------------------------------------------------------------ arrays for filtering
 
     @cached_property
+    def date_codes(self) -> tuple[np.ndarray, list[EventDate | None]]:
+        """Per event the index of its date in a list of the distinct date objects (the
+        readers share one object per distinct date: a few thousand for 100k events)."""
+        return distinct_objects([e.date for e in self.events])
+
+    @cached_property
     def arrays(self) -> dict[str, np.ndarray]:
         """Columns over all events for fast filtering (wide bounds, codes)."""
-        n = len(self.events)
-        lo = np.full(n, -np.inf)
-        hi = np.full(n, np.inf)
-        has_date = np.zeros(n, bool)
-        for i, e in enumerate(self.events):
-            if e.date is not None:
-                lo[i] = e.date.value.wide_lower
-                hi[i] = e.date.value.wide_upper
-                has_date[i] = True
+        codes, dates = self.date_codes
+        lo = np.array([d.value.wide_lower if d else -np.inf for d in dates], float)
+        hi = np.array([d.value.wide_upper if d else np.inf for d in dates], float)
+        dated = np.array([d is not None for d in dates], bool)
         cat_codes = {c: k for k, c in enumerate(self.categories)}
         category = np.array([cat_codes.get(e.category, -1) for e in self.events], np.int32)
-        return {"wide_lower": lo, "wide_upper": hi, "has_date": has_date, "category": category}
+        return {
+            "wide_lower": lo[codes],
+            "wide_upper": hi[codes],
+            "has_date": dated[codes],
+            "category": category,
+        }
 
     @cached_property
     def events_by_actor(self) -> dict[str, np.ndarray]:
@@ -204,7 +245,9 @@ class Dataset:
     def colours(self) -> list[str]:
         """Per event: the colour of its main actor's state."""
         palette, state_of = self.palette, self.state_of
-        return [palette.colour(state_of(e.actors[0]) if e.actors else None) for e in self.events]
+        mains = self._main_actors
+        by_main = {m: palette.colour(state_of(m)) for m in dict.fromkeys(mains)}
+        return list(map(by_main.__getitem__, mains))
 
     @cached_property
     def _alias_groups(self) -> dict[str, frozenset[str]]:

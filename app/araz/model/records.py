@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
+
 from .dataset import Dataset
 from .entities import Event, Place
 
@@ -56,10 +58,6 @@ def map_record(ds: Dataset, event: Event) -> dict | None:
 def map_columns(ds: Dataset) -> dict[str, list]:
     """The same as :func:`map_records`, as columns (fast at 100k events): ids, lat, lon,
     title, date, actors, color, and ``to`` ([index, lat, lon]) and ``line`` (indexes)."""
-    cols: dict[str, list] = {
-        k: [] for k in ("ids", "lat", "lon", "title", "date", "actors", "color", "to", "line")
-    }
-    names: dict[tuple, str] = {}
     points = {}
     lines = set()
     for pid, p in ds.places.items():
@@ -67,8 +65,10 @@ def map_columns(ds: Dataset) -> dict[str, list]:
             points[pid] = (p.lat, p.lon)
         if (p.geometry is not None or p.kind in LINE_KINDS) and _is_line(p):
             lines.add(pid)
-    for e, colour in zip(ds.events, ds.colours, strict=True):
-        refs = e.places
+    # the marker, the arrow's head and the line flag per distinct tuple of places
+    codes, tuples = ds.place_codes
+    drawn: list[tuple[str | None, str | None, bool]] = []
+    for refs in tuples:
         if len(refs) == 1 and refs[0].role is None:  # the common case, no roles to weigh
             pid = refs[0].place
             origin, target = (pid if pid in points else None), None
@@ -77,24 +77,41 @@ def map_columns(ds: Dataset) -> dict[str, list]:
             origin = next((r.place for r in usable if r.role == "from"), None)
             origin = origin or next((r.place for r in usable), None)
             target = next((r.place for r in usable if r.role == "to" and r.place != origin), None)
-        if origin is None:
-            continue
-        i = len(cols["ids"])
-        lat, lon = points[origin]
-        if e.actors not in names:
-            names[e.actors] = ds.actor_names(e)
-        cols["ids"].append(e.id)
-        cols["lat"].append(lat)
-        cols["lon"].append(lon)
-        cols["title"].append(e.title)
-        cols["date"].append(e.date.display if e.date else "no date")
-        cols["actors"].append(names[e.actors])
-        cols["color"].append(colour)
-        if target is not None:
-            cols["to"].append([i, *points[target]])
-        if any(r.place in lines for r in refs):
-            cols["line"].append(i)
-    return cols
+        drawn.append((origin, target, any(r.place in lines for r in refs)))
+    rows = np.flatnonzero(np.array([o is not None for o, _, _ in drawn], bool)[codes])
+    kinds = codes[rows].tolist()  # per drawn event, its tuple of places
+    events = [ds.events[i] for i in rows.tolist()]
+    origins = [points[o] if o is not None else (0.0, 0.0) for o, _, _ in drawn]
+    date_codes, dates = ds.date_codes
+    shown = [d.display if d is not None else "no date" for d in dates]
+    names = actor_names_column(ds)
+    colours = ds.colours
+    return {
+        "ids": [e.id for e in events],
+        "lat": [origins[k][0] for k in kinds],
+        "lon": [origins[k][1] for k in kinds],
+        "title": [e.title for e in events],
+        "date": [shown[k] for k in date_codes[rows].tolist()],
+        "actors": [names[i] for i in rows.tolist()],
+        "color": [colours[i] for i in rows.tolist()],
+        "to": [[i, *points[t]] for i, k in enumerate(kinds) if (t := drawn[k][1]) is not None],
+        "line": [i for i, k in enumerate(kinds) if drawn[k][2]],
+    }
+
+
+def actor_names_column(ds: Dataset) -> list[str]:
+    """Per event: its actors' names, as :meth:`Dataset.actor_names` (kept in the
+    dataset's cache: the map and the timeline both show them)."""
+    if "actor_names" not in ds.cache:
+        names: dict[tuple[str, ...], str] = {}
+        out = []
+        for e in ds.events:
+            text = names.get(e.actors)
+            if text is None:
+                text = names[e.actors] = ds.actor_names(e)
+            out.append(text)
+        ds.cache["actor_names"] = out
+    return ds.cache["actor_names"]
 
 
 def map_records(ds: Dataset) -> list[dict]:
@@ -105,34 +122,46 @@ def map_records(ds: Dataset) -> list[dict]:
 def timeline_columns(ds: Dataset) -> dict:
     """Columns over the dated events, in the shape of the timeline's TimelineData: strict
     bounds in days, how to draw each end, colour (ARGB), label, tooltip, lanes."""
-    cols: dict[str, list] = {k: [] for k in TIMELINE_FIELDS}
+    date_codes, dates = ds.date_codes
+    rows = np.flatnonzero(np.array([d is not None for d in dates], bool)[date_codes]).tolist()
+    kinds = date_codes[rows].tolist()  # per dated event, its distinct date
+    values = [d.value if d is not None else None for d in dates]
+    per_date = [
+        (v.lower, v.upper, v.precision, *v.approximate, v.start is None, v.end is None)
+        if v is not None
+        else None
+        for v in values
+    ]
     argb = {c: 0xFF000000 | int(c.lstrip("#"), 16) for c in set(ds.colours)}
     lane_names: dict[str | None, str] = {}
-    for e, colour in zip(ds.events, ds.colours, strict=True):
-        if e.date is None:
+    lane_of_main: dict[str | None, str] = {}
+    for e in ds.events:  # lanes by main actor, in order of first appearance
+        main = e.actors[0] if e.actors else None
+        if main in lane_of_main:
             continue
-        v = e.date.value
-        fade_start, fade_end = v.approximate
-        state = ds.state_of(e.actors[0]) if e.actors else None
+        state = ds.state_of(main)
         if state not in lane_names:
             lane_names[state] = (
                 ds.actors[state].name if state in ds.actors else (state or "No actor")
             )
-        names = ds.actor_names(e)
-        cols["ids"].append(e.id)
-        cols["start"].append(v.lower)
-        cols["end"].append(v.upper)
-        cols["precision"].append(v.precision)
-        cols["fade_start"].append(fade_start)
-        cols["fade_end"].append(fade_end)
-        cols["open_start"].append(v.start is None)
-        cols["open_end"].append(v.end is None)
-        cols["color"].append(argb[colour])
-        cols["label"].append(e.title)
-        cols["tooltip"].append(f"{e.title}\n{e.date.display}\n{names}".strip())
-        cols["lane_actor"].append(lane_names[state])
-        cols["lane_category"].append(e.category or "uncategorised")
-    return cols
+        lane_of_main[main] = lane_names[state]
+    events = [ds.events[i] for i in rows]
+    names = actor_names_column(ds)
+    colours = ds.colours
+    cols: dict[str, list] = {"ids": [e.id for e in events]}
+    for n, key in enumerate(("start", "end", "precision", "fade_start", "fade_end")):
+        cols[key] = [per_date[k][n] for k in kinds]
+    cols["open_start"] = [per_date[k][5] for k in kinds]
+    cols["open_end"] = [per_date[k][6] for k in kinds]
+    cols["color"] = [argb[colours[i]] for i in rows]
+    cols["label"] = [e.title for e in events]
+    cols["tooltip"] = [
+        f"{e.title}\n{e.date.display}\n{names[i]}".strip()  # type: ignore[union-attr]
+        for e, i in zip(events, rows, strict=True)
+    ]
+    cols["lane_actor"] = [lane_of_main[e.actors[0] if e.actors else None] for e in events]
+    cols["lane_category"] = [e.category or "uncategorised" for e in events]
+    return {k: cols[k] for k in TIMELINE_FIELDS}
 
 
 TIMELINE_FIELDS = (

@@ -15,8 +15,16 @@ from .timeline import TimelineData, TimelineView
 
 def timeline_data(ds) -> TimelineData:
     """The timeline's arrays for a dataset, built once (the loader builds them early)."""
+    return timeline_rows(ds)[0]
+
+
+def timeline_rows(ds) -> tuple[TimelineData, np.ndarray]:
+    """The timeline's arrays and, per timeline row, its dataset index."""
     if "timeline_data" not in ds.cache:
-        ds.cache["timeline_data"] = TimelineData(**timeline_columns(ds))
+        data = TimelineData(**timeline_columns(ds))
+        index = ds.index
+        rows = np.fromiter((index[i] for i in data.ids), np.intp, count=len(data.ids))
+        ds.cache["timeline_data"] = (data, rows)
     return ds.cache["timeline_data"]
 
 
@@ -24,7 +32,8 @@ def map_data(ds) -> tuple[MapEvents, np.ndarray]:
     """The map's packed events for a dataset and, per map event, its dataset index."""
     if "map_events" not in ds.cache:
         events = build_events_from_columns(map_columns(ds))
-        rows = np.fromiter((ds.index[i] for i in events.ids), np.intp, count=len(events.ids))
+        # map_columns keeps exactly the events with a place, in dataset order
+        rows = np.flatnonzero(~ds.unplaced_mask).astype(np.intp)
         ds.cache["map_events"] = (events, rows)
     return ds.cache["map_events"]
 
@@ -103,9 +112,7 @@ class TimelineBinding(QObject):
 
     def _load(self) -> None:
         ds = self.model.dataset
-        data = timeline_data(ds)
-        index = self.model.dataset.index
-        self._rows = np.array([index[i] for i in data.ids], np.intp)
+        data, self._rows = timeline_rows(ds)
         self.view.set_data(data)
         self.view.set_lane_notes(lane_notes(ds))
         self.view.set_lane_mode(self.model.lane_mode)

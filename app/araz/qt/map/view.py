@@ -297,16 +297,17 @@ class MapView(QWidget):
         """Fit these events in view (None, or no known id: the default view)."""
         bounds: Any = [list(DEFAULT_BOUNDS[0]), list(DEFAULT_BOUNDS[1])]
         if ids is not None:
-            found = [self._index[i] for i in ids if i in self._index]
+            if ids is self._ids:  # every event (the list set_events was given)
+                found = list(range(len(self._ids)))
+                heads = list(self._to.values())
+            else:
+                found = [self._index[i] for i in ids if i in self._index]
+                heads = [self._to[i] for i in found if i in self._to]
             if found:
-                lats = list(self._lat[found])
-                lons = list(self._lon[found])
-                for i in found:
-                    if i in self._to:
-                        lats.append(self._to[i][0])
-                        lons.append(self._to[i][1])
-                south, north = min(lats), max(lats)
-                west, east = min(lons), max(lons)
+                lats = np.concatenate([self._lat[found], [la for la, _ in heads]])
+                lons = np.concatenate([self._lon[found], [lo for _, lo in heads]])
+                south, north = float(lats.min()), float(lats.max())
+                west, east = float(lons.min()), float(lons.max())
                 # never closer than MIN_FIT_SPAN across: one place alone shows its surroundings
                 pad_lat = max(0.0, (MIN_FIT_SPAN - (north - south)) / 2)
                 pad_lon = max(0.0, (MIN_FIT_SPAN - (east - west)) / 2)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import Any
 
 import numpy as np
@@ -46,10 +47,23 @@ def parse_color(value: Any) -> int:
 
 
 def _colors(values: Any, n: int) -> np.ndarray:
+    if isinstance(values, list) and values and type(values[0]) is int:
+        as_array = np.array(values)  # all ints (as the app's columns give): vectorised
+        if as_array.dtype.kind in "ui":
+            values = as_array
     if isinstance(values, np.ndarray) and values.dtype.kind in "ui":
         out = values.astype(np.uint32)
         return np.where(out >> 24 == 0, out | np.uint32(0xFF000000), out).astype(np.uint32)
     return np.fromiter((parse_color(v) for v in values), dtype=np.uint32, count=n)
+
+
+def _take(values: list, order: np.ndarray) -> list:
+    """``[values[i] for i in order]``, at C speed."""
+    if len(order) == 0:
+        return []
+    if len(order) == 1:
+        return [values[int(order[0])]]
+    return list(itemgetter(*order.tolist())(values))
 
 
 @dataclass
@@ -74,7 +88,7 @@ class TimelineData:
 
     def __post_init__(self) -> None:
         n = len(self.ids)
-        ids = [str(i) for i in self.ids]
+        ids = list(map(str, self.ids))
         start = np.asarray(self.start, dtype=np.float64).reshape(n)
         end = np.asarray(self.end, dtype=np.float64).reshape(n)
         if n and not (np.isfinite(start).all() and np.isfinite(end).all()):
@@ -82,7 +96,7 @@ class TimelineData:
         end = np.maximum(end, start)
         order = np.lexsort((np.asarray(ids, dtype=object).astype(str), start)) if n else []
         order = np.asarray(order, dtype=np.intp)
-        self.ids = [ids[i] for i in order]
+        self.ids = _take(ids, order)
         self.start = start[order]
         self.end = end[order]
         self.precision = np.asarray(self.precision, dtype=object).reshape(n)[order].astype(str)
@@ -93,7 +107,7 @@ class TimelineData:
             values = list(getattr(self, name))
             if len(values) != n:
                 raise ValueError(f"{name} has {len(values)} values for {n} events")
-            setattr(self, name, [str(values[i]) for i in order])
+            setattr(self, name, list(map(str, _take(values, order))))
         self._index = None
         coarse = np.isin(self.precision, ("month", "season", "year", "decade", "century"))
         self._is_point = (self.end <= self.start) & ~coarse
