@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from conftest import require_tool
+
 pytestmark = pytest.mark.gui
 
 TEHRAN = (35.6892, 51.3890)  # lat, lon
@@ -92,9 +94,10 @@ def test_bbox_without_size_is_exactly_the_box(tmp_path):
     assert mercator_height(1600, (44.0, 35.0, 52.0, 41.0)) == pytest.approx(1524, abs=2)
 
 
-@pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="needs poppler-utils")
 @pytest.mark.parametrize("sheet", [False, True])
 def test_pdf_renders_and_holds_the_title(tmp_path, sheet):
+    require_tool("pdftoppm", "poppler-utils")
+    require_tool("pdftotext", "poppler-utils")
     out = tmp_path / "map.pdf"
     title = "Araz export test title"
     args = ["snapshot", "-o", str(out), "--title", title, "--actor", "Iran"]
@@ -141,8 +144,8 @@ def test_snapshot_errors_one_line(tmp_path):
         assert len(lines) == 1 and message in lines[0], r.stderr
 
 
-@pytest.mark.skipif(CHROMIUM is None, reason="needs Debian's chromium")
 def test_html_opens_offline_in_chromium(tmp_path):
+    require_tool("chromium", "chromium")
     out = tmp_path / "map.html"
     r = araz("export", "-o", str(out), "--title", "Offline </script> map")
     assert r.returncode == 0, r.stderr

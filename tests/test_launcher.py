@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from araz import launcher
+from conftest import require_tool
 
 ROOT = Path(__file__).resolve().parent.parent
 ARAZ = Path(sys.executable).parent / "araz"
@@ -140,8 +141,7 @@ def test_packaging_files_are_the_ones_installed():
 
 
 def test_metainfo_validates():
-    if shutil.which("appstreamcli") is None:
-        pytest.skip("appstreamcli is not installed (Debian: appstream)")
+    require_tool("appstreamcli", "appstream")
     (metainfo,) = LINUX.glob("*.metainfo.xml")
     done = subprocess.run(
         ["appstreamcli", "validate", "--no-net", str(metainfo)], capture_output=True, text=True
@@ -206,11 +206,9 @@ def test_install_and_uninstall(tmp_path, qapp):
 
 
 def _xvfb():
-    if shutil.which("Xvfb") is None:
-        pytest.skip("Xvfb is not installed (Debian: xvfb; .ci/run installs it)")
-    for tool in ("xdotool", "xprop"):
-        if shutil.which(tool) is None:
-            pytest.skip(f"{tool} is not installed (.ci/run installs it)")
+    require_tool("Xvfb", "xvfb")
+    require_tool("xdotool", "xdotool")
+    require_tool("xprop", "x11-utils")
     read, write = os.pipe()
     proc = subprocess.Popen(
         ["Xvfb", "-displayfd", str(write), "-screen", "0", "1600x1000x24", "-nolisten", "tcp"],
