@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QListWidget,
@@ -92,8 +93,10 @@ class ActorTree(QTreeWidget):
                     top.setFlags(flags)
                 top.setCheckState(0, CHECKED)
                 self.addTopLevelItem(top)
-            self.resizeColumnToContents(1)
-            self.setColumnWidth(0, 190)
+            header = self.header()
+            header.setStretchLastSection(False)
+            header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+            header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
 
     def leaves(self):
         it = QTreeWidgetItemIterator(self)
