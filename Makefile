@@ -1,6 +1,6 @@
 # Araz: `make run` launches the app, `make test` runs every test headless.
 # Both create .venv when it is missing and (re)install the project only when
-# pyproject.toml changed, so a second run starts at once.
+# pyproject.toml or setup.py changed, so a second run starts at once.
 
 PYTHON ?= python3
 VENV   ?= .venv

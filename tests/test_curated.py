@@ -56,10 +56,10 @@ def test_places_lie_in_their_computed_country(curated, alias, country):
     assert place.country == country
 
 
-def test_nakhchivan_is_computed_as_azerbaijan():
-    from araz.geo.countries import country_at
-
-    assert country_at(45.4122, 39.2089) == "Azerbaijan"  # Nakhchivan city, the exclave
+def test_nakhchivan_is_in_the_gazetteer_and_computed_as_azerbaijan(curated):
+    place = curated.places["nakhchivan"]
+    assert "Naxçıvan" in place.aliases
+    assert place.country == "Azerbaijan"  # the exclave, across Armenia from the rest
 
 
 def test_araz_is_a_line_along_the_border(curated):
@@ -104,8 +104,18 @@ def test_dates_from_the_record_say_what(curated):
 
 
 def test_certainty_as_the_seed_words_it(curated):
-    by_cert = {e.certainty for e in curated.events}
-    assert {"reported", "claimed", "speculative"} <= by_cert
+    """'It is also known that…' is a claim, 'It is feared…' a speculation, the rest reported."""
+    seen = set()
+    for e in curated.events:
+        openings = {" ".join(q.text.split()[:3]) for q in e.quotes}
+        if "It is also" in openings:
+            assert e.certainty == "claimed", e.id
+        elif "It is feared" in openings:
+            assert e.certainty == "speculative", e.id
+        else:
+            assert e.certainty == "reported", e.id
+        seen.add(e.certainty)
+    assert seen == {"reported", "claimed", "speculative"}
 
 
 def test_curated_file_matches_the_json_schema():

@@ -70,7 +70,7 @@ def test_object_names_and_docks(main_window):
     for d in docks:
         assert d.features() & QDockWidget.DockWidgetFeature.DockWidgetMovable
         assert d.features() & QDockWidget.DockWidgetFeature.DockWidgetClosable
-    assert main_window.statusBar().currentMessage() == "29 of 29 events shown · 4 without a place"
+    assert main_window.statusBar().currentMessage() == "30 of 30 events shown · 4 without a place"
 
 
 def test_uncheck_iran_hides_its_markers_lane_and_counts(qtbot, main_window):
@@ -99,7 +99,7 @@ def test_uncheck_iran_hides_its_markers_lane_and_counts(qtbot, main_window):
     visible = {tl.data().ids[r] for r in tl.visible_rows()}
     assert not visible & set(iran_only)
     assert w.table_model.rowCount() == len(shown)
-    assert w.statusBar().currentMessage().startswith(f"{len(shown)} of 29 events shown")
+    assert w.statusBar().currentMessage().startswith(f"{len(shown)} of 30 events shown")
     assert iran_item.text(1) != "0"  # counts are of the data, not of what is shown
 
 
@@ -149,10 +149,10 @@ def test_search_kapan_leaves_the_kafan_events(qtbot, main_window):
 def test_undo_restores_the_previous_filter(qtbot, main_window):
     w = main_window
     w.model.update_filter(categories={"military"})
-    assert len(w.model.shown_ids()) < 29
+    assert len(w.model.shown_ids()) < 30
     w.undo_action.trigger()
     assert w.model.filter.categories is None
-    assert len(w.model.shown_ids()) == 29
+    assert len(w.model.shown_ids()) == 30
     assert w.filters.categories.checked() is None  # the panel mirrors the model
 
 

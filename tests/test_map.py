@@ -305,8 +305,13 @@ def test_scheme_serves_only_its_folders():
 
 
 def test_register_scheme_is_idempotent():
+    from PySide6.QtWebEngineCore import QWebEngineUrlScheme
+
     qt_map.register_scheme()
     qt_map.register_scheme()
+    scheme = QWebEngineUrlScheme.schemeByName(b"araz")
+    assert bytes(scheme.name()) == b"araz"
+    assert scheme.flags() & QWebEngineUrlScheme.Flag.SecureScheme
 
 
 # --- labels, the river name, keyboard, accessibility ----------------------------------

@@ -168,7 +168,7 @@ def paint_sheet(p: QPainter, width: float, height: float, parts: SheetParts) -> 
     lg = box["legend"]
     p.setPen(INK)
     p.setFont(_font(15, bold=True))
-    p.drawText(QRectF(lg.left(), lg.top(), lg.width(), 22), "Actors (events shown)")
+    p.drawText(QRectF(lg.left(), lg.top(), lg.width(), 22), "Main actor (marker colour)")
     p.setFont(_font(13))
     y = lg.top() + 32
     for name, colour, count in parts.legend:

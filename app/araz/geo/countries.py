@@ -45,16 +45,6 @@ def _country_at(lon: float, lat: float) -> str | None:
     return None
 
 
-def country_of_geometry(geometry: dict) -> str | None:
-    """For a line or polygon: the country holding most of it, or None if none does.
-
-    A border river such as the Araz lies in several: it gets None and the caller
-    describes it by the countries it touches (see :func:`countries_touched`).
-    """
-    touched = countries_touched(geometry)
-    return touched[0] if len(touched) == 1 else None
-
-
 def countries_touched(geometry: dict) -> list[str]:
     from shapely.geometry import shape
 

@@ -563,6 +563,9 @@ def _read_date(c: _Checker, d, eid: str) -> EventDate | bool | None:
     if basis == "record" and not note:
         c.report(dd.line, f"{eid}: a date from the record needs a 'note' saying what", eid)
         return False
+    if basis == "inferred" and not note:
+        c.report(dd.line, f"{eid}: an inferred date needs a 'note' saying how", eid)
+        return False
     display = dd.get("display")
     if display is not None and not isinstance(display, str):
         c.report(dd.line_of("display"), f"{eid}: date display must be text", eid)

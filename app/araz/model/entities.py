@@ -9,7 +9,7 @@ from .dates import FuzzyDate
 ACTOR_KINDS = ("state", "person", "organisation")
 PLACE_KINDS = ("city", "river", "country", "region", "site")
 CERTAINTIES = ("reported", "claimed", "speculative")
-BASES = ("seed", "record", "source")
+BASES = ("seed", "inferred", "record", "source")
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,7 +66,7 @@ class Quote:
 class EventDate:
     value: FuzzyDate
     display: str
-    basis: str = "seed"  # seed | record | source
+    basis: str = "seed"  # seed | inferred | record | source
     note: str | None = None
 
     @property

@@ -45,12 +45,15 @@ def lane_notes(ds) -> dict[str, str]:
         if actor.kind != "state":
             continue
         members = ds.members(actor.id)
+        note = f"Events whose main actor is {actor.name}"
         if members:
             names = ", ".join(m.name for m in members[:12])
             more = f" and {len(members) - 12} more" if len(members) > 12 else ""
-            notes[actor.name] = f"{actor.name}, with its people and organisations:\n{names}{more}"
-        else:
-            notes[actor.name] = actor.name
+            note = (
+                f"{actor.name}, with its people and organisations:\n{names}{more}\n"
+                f"{note} or one of them"
+            )
+        notes[actor.name] = note
     return notes
 
 

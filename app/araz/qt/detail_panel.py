@@ -13,11 +13,12 @@ from .source_text import paragraphs, quote_spans, render
 
 BASIS = {
     "seed": "date as the article gives it",
+    "inferred": "the article gives no date; inferred from its context",
     "record": "date from the public record",
     "source": "date from the source file",
 }
 CERTAINTY = {
-    "reported": "reported by the article",
+    "reported": "reported",
     "claimed": "claimed (“It is also known that…”)",
     "speculative": "speculative (“It is feared…”)",
 }
@@ -76,7 +77,10 @@ def event_html(model: AppModel, event_id: str) -> str:
         rows.append(("Places", "<i>no place: not on the map</i>"))
     if e.category:
         rows.append(("Category", escape(e.category)))
-    rows.append(("Certainty", escape(CERTAINTY.get(e.certainty, e.certainty))))
+    certainty = CERTAINTY.get(e.certainty, e.certainty)
+    if e.certainty == "reported" and ds.seed is not None:
+        certainty = "reported by the article"
+    rows.append(("Certainty", escape(certainty)))
     for key in ("source", "fatalities"):
         if key in e.extra and e.extra[key] not in (None, ""):
             rows.append((key.capitalize(), escape(str(e.extra[key]))))

@@ -48,7 +48,12 @@ class ActorTree(QTreeWidget):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.setObjectName("actors")
-        self.setHeaderLabels(["Actor", "Events"])
+        self.setHeaderLabels(["Actor", "Involved in"])
+        self.headerItem().setToolTip(
+            1,
+            "Events the actor takes part in (for a state: it or any of its people and "
+            "organisations). Marker colours and timeline lanes go by the main actor only.",
+        )
         self.setRootIsDecorated(True)
         self.setUniformRowHeights(True)
         self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
@@ -221,7 +226,7 @@ class FiltersPanel(QWidget):
         self.actors = ActorTree(self)
         self.actors.setMinimumHeight(170)
         self.actor_search = QLineEdit(self)
-        self.actor_search.setPlaceholderText("Find an actor")
+        self.actor_search.setPlaceholderText("Find…")
         self.actor_search.setClearButtonEnabled(True)
         self.actor_search.textChanged.connect(self.actors.show_matching)
         all_btn = QPushButton("All", self)
@@ -239,10 +244,7 @@ class FiltersPanel(QWidget):
         self.date_from.setObjectName("date_from")
         self.date_to = QLineEdit(self)
         self.date_to.setObjectName("date_to")
-        for w, tip in (
-            (self.date_from, "From (e.g. 2021 or 2022-09)"),
-            (self.date_to, "To (e.g. 2023-06)"),
-        ):
+        for w, tip in ((self.date_from, "e.g. 2021"), (self.date_to, "e.g. 2023-06")):
             w.setPlaceholderText(tip)
             w.setToolTip("An EDTF date: 2021, 2021-06 or 2021-06-15")
             w.editingFinished.connect(self._apply_dates)

@@ -141,7 +141,7 @@ class MainWindow(QMainWindow):
         self.tabifyDockWidget(self.docks["Event"], self.docks["Article"])
         self.docks["Event"].raise_()
         self.splitDockWidget(self.docks["Event"], self.docks["Events"], Qt.Orientation.Vertical)
-        self.resizeDocks([self.docks["Filters"]], [290], Qt.Orientation.Horizontal)
+        self.resizeDocks([self.docks["Filters"]], [300], Qt.Orientation.Horizontal)
         self.resizeDocks([self.docks["Event"]], [400], Qt.Orientation.Horizontal)
         self.resizeDocks([self.docks["Timeline"]], [330], Qt.Orientation.Vertical)
 

@@ -186,9 +186,3 @@ def ticks(lo: float, hi: float, width: float) -> Ticks:
         majors = {d for d, _ in out.major}
         out.minor = [d for d in _positions(minor, lo, hi) if d not in majors]
     return out
-
-
-def day_text(day: float) -> str:
-    """``15 Jun 2021`` for a day number (``15 Mar 44 BCE`` before 1 CE)."""
-    y, m, d = civil_from_days(math.floor(day))
-    return f"{d} {MON[m - 1]} {year_label(y)}"

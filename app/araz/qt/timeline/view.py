@@ -18,7 +18,6 @@ from collections.abc import Iterable
 import numpy as np
 from PySide6.QtCore import QEvent, QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import (
-    QColor,
     QFontMetricsF,
     QImage,
     QKeyEvent,
@@ -748,8 +747,3 @@ class TimelineView(QWidget):
     def resizeEvent(self, ev) -> None:
         self._clamp_voffset()
         super().resizeEvent(ev)
-
-
-def default_palette_color(role: QPalette.ColorRole) -> QColor:
-    """The application's palette colour for a role (handy in tests)."""
-    return QWidget().palette().color(role)
