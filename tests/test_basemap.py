@@ -139,7 +139,8 @@ def test_world_layer_covers_what_the_regional_box_does_not():
     from shapely.geometry import box
 
     text = (BASEMAP_DIR / "world.js").read_text(encoding="utf-8")
-    fc = json.loads(text[text.index("{") : text.rindex("}") + 1])
+    world = json.loads(text[text.index("{") : text.rindex("}") + 1])
+    fc = world["fills"]
     names = {f["properties"]["name"] for f in fc["features"]}
     assert {"United States of America", "Brazil", "China", "France"} <= names
     inner = box(24.5, 20.5, 75.5, 59.5)
@@ -151,3 +152,7 @@ def test_world_layer_covers_what_the_regional_box_does_not():
         if f["properties"]["name"] == "United States of America"
     )
     assert usa.contains(Point(-91.4, 39.7))  # Hannibal, Missouri
+    # outlines are the countries' own coasts and borders, never the cut along the box
+    edge = box(24.0, 20.0, 76.0, 60.0).boundary
+    for f in world["lines"]["features"]:
+        assert shape(f["geometry"]).intersection(edge).length < 1e-3, f["properties"]["name"]

@@ -48,10 +48,19 @@
     // Natural Earth 1:110m outside the regional box (window.ARAZ_WORLD), always drawn:
     // data far from the Caucasus still sits on a map
     if (window.ARAZ_WORLD) {
-      L.geoJSON(window.ARAZ_WORLD, {
+      // fills without outlines (their cut along the regional box would show as a seam),
+      // then the countries' own coasts and borders as lines
+      var world = window.ARAZ_WORLD;
+      L.geoJSON(world.fills || world, {
         renderer: this.renderer, interactive: false,
-        style: { fillColor: FILL.other, fillOpacity: 1, color: COAST, weight: 0.8, opacity: 1 },
+        style: { fillColor: FILL.other, fillOpacity: 1, stroke: false },
       }).addTo(map);
+      if (world.lines) {
+        L.geoJSON(world.lines, {
+          renderer: this.renderer, interactive: false,
+          style: { color: COAST, weight: 0.8, opacity: 1, fill: false },
+        }).addTo(map);
+      }
     }
     map.on("zoomend", this.update, this);
     map.on("moveend", this._placeLabels, this);
@@ -73,10 +82,9 @@
       L.geoJSON(band.countries, L.extend({}, plain, {
         style: function (f) {
           var role = (f.properties && f.properties.role) || "other";
-          return {
-            fillColor: FILL[role] || FILL.other, fillOpacity: 1,
-            color: COAST, weight: 0.8, opacity: 1,
-          };
+          // no outline: the band is clipped to a box, and a stroked clip edge would
+          // cross the land as a seam; coasts read from land against sea, borders are lines
+          return { fillColor: FILL[role] || FILL.other, fillOpacity: 1, stroke: false };
         },
       }))
     );

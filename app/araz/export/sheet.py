@@ -8,7 +8,6 @@ larger, a PDF on an A4 or Letter landscape page (text stays text).
 
 from __future__ import annotations
 
-import math
 import os
 from collections import Counter
 from dataclasses import dataclass, field
@@ -32,6 +31,7 @@ from ..model.dataset import Dataset
 from ..model.records import map_records, timeline_records
 from ..qt.timeline import TimelineView
 from ..qt.timeline.data import TimelineData
+from ..qt.timeline.view import AXIS_H, OVERVIEW_H
 from .atomic import atomic_write
 from .selection import Shown
 from .snapshot import PAGES, Bounds, MapRenderer, page_size_px, png_bytes
@@ -55,8 +55,8 @@ class SheetParts:
     filters: str
     legend: list[tuple[str, str, int]]  # (name, colour, count)
     map_image: QImage
-    metres_per_px: float  # ground metres per logical pixel of the map box
     strip: QImage | None
+    strip_h: float  # the strip box's height: tall enough for its lanes
     credits: str
     stamp: str
     shown: int
@@ -64,16 +64,16 @@ class SheetParts:
     extra: dict = field(default_factory=dict)
 
 
-def layout(width: float, height: float) -> dict[str, QRectF]:
+def layout(width: float, height: float, strip_h: float = STRIP_H) -> dict[str, QRectF]:
     """The boxes of a sheet ``width``×``height`` logical pixels."""
     top = MARGIN + HEADER_H
-    strip_top = height - MARGIN - FOOTER_H - STRIP_H
+    strip_top = height - MARGIN - FOOTER_H - strip_h
     map_w = width - 2 * MARGIN - LEGEND_W - GAP
     return {
         "header": QRectF(MARGIN, MARGIN, width - 2 * MARGIN, HEADER_H),
         "map": QRectF(MARGIN, top, map_w, strip_top - GAP - top),
         "legend": QRectF(MARGIN + map_w + GAP, top, LEGEND_W, strip_top - GAP - top),
-        "strip": QRectF(MARGIN, strip_top, width - 2 * MARGIN, STRIP_H),
+        "strip": QRectF(MARGIN, strip_top, width - 2 * MARGIN, strip_h),
         "footer": QRectF(MARGIN, height - MARGIN - FOOTER_H, width - 2 * MARGIN, FOOTER_H),
     }
 
@@ -96,35 +96,36 @@ def credits_text(ds: Dataset) -> str:
     return " · ".join(parts)
 
 
-def timeline_strip(ds: Dataset, shown: Shown, width: int, height: int, scale: float) -> QImage:
-    """The timeline of the shown events painted by TimelineView into an image."""
+def strip_view(ds: Dataset, shown: Shown, width: int) -> TimelineView:
+    """A timeline of the shown events, off screen, ranged on them."""
     keep = set(shown.shown_ids)
     records = [r for r in timeline_records(ds) if r["id"] in keep]
     view = TimelineView()
-    try:
-        view.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen)
-        view.set_data(TimelineData.from_records(records))
-        view.resize(width, height)
-        if records:
-            lo = min(r["start"] for r in records)
-            hi = max(r["end"] for r in records)
-            pad = max((hi - lo) * 0.04, 15.0)
-            view.set_range(lo - pad, hi + pad)
-        image = QImage(round(width * scale), round(height * scale), QImage.Format.Format_RGB32)
-        image.setDevicePixelRatio(scale)
-        image.fill(QColor("white"))
-        view.render(image)
-        return image
-    finally:
-        view.deleteLater()
+    view.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen)
+    view.set_data(TimelineData.from_records(records))
+    view.resize(width, 400)
+    if records:
+        lo = min(r["start"] for r in records)
+        hi = max(r["end"] for r in records)
+        pad = max((hi - lo) * 0.04, 15.0)
+        view.set_range(lo - pad, hi + pad)
+    return view
 
 
-def nice_length(metres: float) -> float:
-    """The largest 1/2/5 × 10^k not above ``metres``."""
-    if metres <= 0 or not math.isfinite(metres):
-        return 0.0
-    k = 10 ** math.floor(math.log10(metres))
-    return max(m * k for m in (1, 2, 5) if m * k <= metres)
+def strip_height(view: TimelineView, page_height: float) -> float:
+    """Tall enough for every lane of the strip, at most a third of the page."""
+    need = AXIS_H + view.lanes().total_height + OVERVIEW_H + 2
+    return float(min(max(need, 110.0), page_height / 3))
+
+
+def timeline_strip(view: TimelineView, width: int, height: int, scale: float) -> QImage:
+    """The strip's timeline painted into an image of its box."""
+    view.resize(width, height)
+    image = QImage(round(width * scale), round(height * scale), QImage.Format.Format_RGB32)
+    image.setDevicePixelRatio(scale)
+    image.fill(QColor("white"))
+    view.render(image)
+    return image
 
 
 def _font(size: float, bold: bool = False) -> QFont:
@@ -140,7 +141,7 @@ def _elide(p: QPainter, text: str, width: float) -> str:
 
 def paint_sheet(p: QPainter, width: float, height: float, parts: SheetParts) -> None:
     """Paint a sheet in logical pixels (the painter's transform maps them to the device)."""
-    box = layout(width, height)
+    box = layout(width, height, parts.strip_h)
     p.fillRect(QRectF(0, 0, width, height), QColor("white"))
     p.setRenderHint(QPainter.RenderHint.Antialiasing)
     p.setRenderHint(QPainter.RenderHint.TextAntialiasing)
@@ -156,13 +157,12 @@ def paint_sheet(p: QPainter, width: float, height: float, parts: SheetParts) -> 
     line = f"{parts.filters} · {parts.shown} of {parts.total} events"
     p.drawText(QRectF(h.left(), h.top() + 42, h.width(), 24), _elide(p, line, h.width()))
 
-    # the map and its scale bar
+    # the map (its scale bar is the page's own, in the image)
     m = box["map"]
     p.drawImage(m, parts.map_image)
     p.setPen(QPen(QColor("#888888"), 1))
     p.setBrush(Qt.BrushStyle.NoBrush)
     p.drawRect(m)
-    _paint_scale_bar(p, m, parts.metres_per_px)
 
     # legend
     lg = box["legend"]
@@ -202,23 +202,6 @@ def paint_sheet(p: QPainter, width: float, height: float, parts: SheetParts) -> 
     p.drawText(QRectF(f.left(), f.top(), f.width() - stamp_w - 16, f.height()), left, credit)
 
 
-def _paint_scale_bar(p: QPainter, m: QRectF, metres_per_px: float) -> None:
-    target = nice_length(metres_per_px * 140)
-    if not target:
-        return
-    length = target / metres_per_px
-    label = f"{target / 1000:g} km" if target >= 1000 else f"{target:g} m"
-    x, y = m.left() + 14, m.top() + 34  # top left: the page keeps its own at the bottom
-    p.setFont(_font(12))
-    tw = QFontMetricsF(p.font()).horizontalAdvance(label)
-    p.fillRect(QRectF(x - 6, y - 22, max(length, tw) + 12, 30), QColor(255, 255, 255, 220))
-    p.setPen(QPen(INK, 2))
-    p.drawLine(x, y, x + length, y)
-    p.drawLine(x, y - 6, x, y)
-    p.drawLine(x + length, y - 6, x + length, y)
-    p.drawText(QRectF(x, y - 22, max(length, tw) + 4, 16), label)
-
-
 def sheet_parts(
     renderer: MapRenderer,
     shown: Shown,
@@ -232,24 +215,29 @@ def sheet_parts(
     now: datetime | None = None,
 ) -> SheetParts:
     ds = shown.dataset
-    box = layout(width, height)
+    strip = strip_view(ds, shown, round(width - 2 * MARGIN))
+    box = layout(width, height, strip_height(strip, height))
     records = map_records(ds) if records is None else records
     mw, mh = round(box["map"].width()), round(box["map"].height())
     view = renderer.prepare(
         records, shown.shown_ids, width=mw, height=mh, scale=scale, bounds=bounds
     )
     image = renderer.grab(view, scale)
-    mpp = renderer.metres_per_pixel(view) * mw / box["map"].width()
     strip_box = box["strip"]
-    strip = timeline_strip(ds, shown, round(strip_box.width()), round(strip_box.height()), scale)
+    try:
+        strip_image = timeline_strip(
+            strip, round(strip_box.width()), round(strip_box.height()), scale
+        )
+    finally:
+        strip.deleteLater()
     now = now or datetime.now().astimezone()
     return SheetParts(
         title=title or ds.title or "Araz",
         filters=shown.describe(),
         legend=legend_entries(ds, shown),
         map_image=image,
-        metres_per_px=mpp,
-        strip=strip,
+        strip=strip_image,
+        strip_h=strip_box.height(),
         credits=credits_text(ds),
         stamp=f"Exported {now:%Y-%m-%d %H:%M %Z}".strip() + f" · dataset {ds.sha}",
         shown=int(shown.mask.sum()),
