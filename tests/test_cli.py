@@ -85,3 +85,12 @@ def test_headless_commands_keep_qt_chatter_off_the_terminal(tmp_path):
     assert proc.stdout.strip() == str(out)
     assert proc.stderr.strip() == ""
     assert (tmp_path / "state" / "araz" / "araz.log").exists()
+
+
+def test_an_export_that_matches_nothing_says_so(tmp_path, capsys):
+    out = tmp_path / "none.csv"
+    assert main(["export", "-o", str(out), "--search", "no such event anywhere"]) == 0
+    captured = capsys.readouterr()
+    assert captured.out.strip() == str(out)
+    assert "no event matches the filters" in captured.err
+    assert out.exists()

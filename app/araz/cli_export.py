@@ -220,6 +220,7 @@ def run_snapshot(args) -> int:
     finally:
         renderer.close()
         app.processEvents()
+    _note_if_empty(prog, shown)
     print(path)
     return 0
 
@@ -238,8 +239,19 @@ def run_export(args) -> int:
         path = export_data(shown, out, title=args.title, bounds=args.bbox)
     except ExportError as exc:
         return _fail(prog, str(exc))
+    _note_if_empty(prog, shown)
     print(path)
     return 0
+
+
+def _note_if_empty(prog: str, shown) -> None:
+    """Written, but nothing matched: say so (on stderr, so the path stays the output)."""
+    if not shown.mask.any():
+        print(
+            f"{prog}: note: no event matches the filters ({shown.describe()}); "
+            "the export holds none",
+            file=sys.stderr,
+        )
 
 
 def export_data(shown, out: Path, *, title: str = "", bounds=None) -> Path:
