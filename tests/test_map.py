@@ -538,3 +538,28 @@ def test_araz_is_named_in_a_close_up_of_syunik(qtbot, map_view):
     x0, y0, x1, y1 = state["rect"]
     width, height = map_view.web_view().width(), map_view.web_view().height()
     assert x0 >= 0 and x1 <= width and y0 >= 0 and y1 <= height, state["rect"]
+
+
+def test_location_uncertainty_is_drawn_as_a_disc(qtbot, map_view):
+    """An event with a radius (ACLED's geo_precision) gets a tinted disc of that size."""
+    wait_rendered(qtbot, map_view, map_view.set_events([event("a", *TEHRAN)]))
+    wait_rendered(qtbot, map_view, map_view.fit(["a"]))
+    x, y = point(qtbot, map_view, *TEHRAN)
+    # 100 km at Tehran's latitude, in pixels at the current zoom
+    px = run_js(
+        qtbot,
+        map_view,
+        "100000 / (40075016.686 * Math.cos(35.6892 * Math.PI / 180))"
+        " * 256 * Math.pow(2, araz.map.getZoom())",
+    )
+    assert px > 20
+    probe = (x + round(px * 0.6), y)
+    before = pixel(map_view, *probe)
+    wait_rendered(qtbot, map_view, map_view.set_events([event("a", *TEHRAN, radius=100_000)]))
+    wait_rendered(qtbot, map_view, map_view.sync())
+    qtbot.wait(200)
+    assert run_js(qtbot, map_view, "araz.events.radius[0]") == 100_000
+    after = pixel(map_view, *probe)
+    assert after != before  # the disc tints the basemap inside its radius
+    outside = (x + round(px * 1.6), y)
+    assert not near(pixel(map_view, *outside), MARKER, 40)

@@ -54,3 +54,18 @@ def test_map_columns_match_the_records(curated):
         assert (to[0][1:] if to else None) == (
             [r["to"]["lat"], r["to"]["lon"]] if "to" in r else None
         )
+
+
+def test_acled_uncertainty_reaches_the_map_columns():
+    from pathlib import Path
+
+    from araz.io import read_path
+    from araz.model.records import map_columns
+
+    ds = read_path(Path(__file__).parent / "data" / "readers" / "acled_current.csv").dataset
+    cols = map_columns(ds)
+    assert "radius" in cols and len(cols["radius"]) == len(cols["ids"])
+    for eid, r in zip(cols["ids"], cols["radius"], strict=True):
+        place = ds.first_point(ds.event(eid))
+        assert r == (place.radius_m or 0.0)
+    assert any(r > 0 for r in cols["radius"])

@@ -95,6 +95,8 @@
       this.groupFirst = new Int32Array(ngroups);
       this.lat = d.lat;
       this.lon = d.lon;
+      // location uncertainty in metres (ACLED's geo_precision), when the data has any
+      this.radius = d.radius ? Float64Array.from(d.radius) : null;
       this.palette = (d.palette || []).map(function (h) {
         var rgb = parseColor(h);
         return { css: "rgb(" + rgb.join(",") + ")", rgb: rgb };
@@ -234,6 +236,7 @@
         this._drawArrows(ctx, scale, ox, oy);
       } else {
         ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+        this._drawUncertainty(ctx, scale, ox, oy);
         this._drawArrows(ctx, scale, ox, oy);
         this._drawLegs(ctx, scale, ox, oy);
         this._drawCircles(ctx);
@@ -290,6 +293,25 @@
         ctx.fill();
       });
       ctx.globalAlpha = 1;
+    },
+
+    /* A translucent disc of the event's location uncertainty around its true place. */
+    _drawUncertainty: function (ctx, scale, ox, oy) {
+      if (!this.radius) return;
+      ctx.lineWidth = 1;
+      for (var i = 0; i < this.n; i++) {
+        var r = this.radius[i];
+        if (!(r > 0) || !this.drawn[i]) continue;
+        var px = (r / (40075016.686 * Math.cos((this.lat[i] * Math.PI) / 180))) * scale;
+        if (px < 3) continue;
+        var rgb = this.palette[this.colorIndex[i]] ? this.palette[this.colorIndex[i]].rgb : [128, 128, 128];
+        ctx.beginPath();
+        ctx.arc(this.wx[i] * scale + ox, this.wy[i] * scale + oy, px, 0, 2 * Math.PI);
+        ctx.fillStyle = "rgba(" + rgb.join(",") + ",0.10)";
+        ctx.strokeStyle = "rgba(" + rgb.join(",") + ",0.45)";
+        ctx.fill();
+        ctx.stroke();
+      }
     },
 
     _drawLegs: function (ctx, scale, ox, oy) {

@@ -50,6 +50,8 @@ def map_record(ds: Dataset, event: Event) -> dict | None:
     }
     if target is not None:
         rec["to"] = _latlon(target)
+    if origin.radius_m:
+        rec["radius"] = float(origin.radius_m)
     if any(_is_line(p) for _, p in refs):
         rec["line"] = True
     return rec
@@ -57,7 +59,8 @@ def map_record(ds: Dataset, event: Event) -> dict | None:
 
 def map_columns(ds: Dataset) -> dict[str, list]:
     """The same as :func:`map_records`, as columns (fast at 100k events): ids, lat, lon,
-    title, date, actors, color, and ``to`` ([index, lat, lon]) and ``line`` (indexes)."""
+    title, date, actors, color, and ``to`` ([index, lat, lon]) and ``line`` (indexes);
+    ``radius`` (metres of location uncertainty per marker) when any place has one."""
     points = {}
     lines = set()
     for pid, p in ds.places.items():
@@ -86,7 +89,7 @@ def map_columns(ds: Dataset) -> dict[str, list]:
     shown = [d.display if d is not None else "no date" for d in dates]
     names = actor_names_column(ds)
     colours = ds.colours
-    return {
+    cols = {
         "ids": [e.id for e in events],
         "lat": [origins[k][0] for k in kinds],
         "lon": [origins[k][1] for k in kinds],
@@ -97,6 +100,12 @@ def map_columns(ds: Dataset) -> dict[str, list]:
         "to": [[i, *points[t]] for i, k in enumerate(kinds) if (t := drawn[k][1]) is not None],
         "line": [i for i, k in enumerate(kinds) if drawn[k][2]],
     }
+    # location uncertainty (metres) of each marker's place, when the data gives any
+    radii = {pid: p.radius_m for pid, p in ds.places.items() if p.radius_m}
+    if radii:
+        per_kind = [radii.get(o, 0.0) if o is not None else 0.0 for o, _, _ in drawn]
+        cols["radius"] = [per_kind[k] for k in kinds]
+    return cols
 
 
 def actor_names_column(ds: Dataset) -> list[str]:

@@ -71,6 +71,8 @@ def event_html(model: AppModel, event_id: str) -> str:
                 bits += f" — {escape(p.country)}"
             if ref.role:
                 bits += f" <small>({escape(ref.role)})</small>"
+            if p.radius_m:
+                bits += f" <small>(within ± {p.radius_m / 1000:g} km)</small>"
             items.append(bits)
         rows.append(("Places", "<br>".join(items)))
     else:

@@ -178,6 +178,11 @@ def build_events(events: list[dict]) -> MapEvents:
                 cols["to"].append([i, tla, tlo])
         if event.get("line"):
             cols["line"].append(i)
+        radius = _coord(event.get("radius"))
+        if radius:
+            cols.setdefault("radius", [0.0] * i).append(radius)
+        elif "radius" in cols:
+            cols["radius"].append(0.0)
     return build_events_from_columns(cols)
 
 
@@ -188,13 +193,11 @@ def build_events_from_columns(cols: dict[str, list]) -> MapEvents:
     palette: dict[str, int] = {}
     colors = [palette.setdefault(_clean_color(c), len(palette)) for c in cols["color"]]
     ids = list(cols["ids"])
-    body = _dumps(
-        {
-            **{k: cols[k] for k in ("ids", "lat", "lon", "title", "date", "actors", "to", "line")},
-            "color": colors,
-            "palette": list(palette),
-        }
-    )
+    payload = {k: cols[k] for k in ("ids", "lat", "lon", "title", "date", "actors", "to", "line")}
+    payload.update(color=colors, palette=list(palette))
+    if any(cols.get("radius") or ()):
+        payload["radius"] = cols["radius"]
+    body = _dumps(payload)
     return MapEvents(
         ids,
         {event_id: i for i, event_id in enumerate(ids)},
