@@ -266,3 +266,16 @@ def test_actor_lanes_say_which_people_and_organisations_they_hold(qtbot, main_wi
     text = QToolTip.text()
     assert "Iran, with its people and organisations" in text
     assert "Ebrahim Raisi" in text and "Islamic Revolutionary Guard Corps" in text
+
+
+def test_escape_clears_the_brush_in_the_timeline_then_the_selection(qtbot, main_window):
+    w = main_window
+    w.model.update_filter(window=(18600.0, 19000.0))
+    w.model.select([w.model.shown_ids()[0]])
+    w.activateWindow()
+    w.timeline.setFocus()
+    QTest.keyClick(w.timeline, Qt.Key.Key_Escape)
+    assert w.model.filter.window is None  # first the brush
+    assert w.model.selection.active is not None
+    QTest.keyClick(w.timeline, Qt.Key.Key_Escape)
+    assert w.model.selection.active is None  # then the selection

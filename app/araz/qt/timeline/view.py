@@ -456,6 +456,13 @@ class TimelineView(QWidget):
     # ------------------------------------------------------------ events
 
     def event(self, ev: QEvent) -> bool:
+        if (
+            ev.type() == QEvent.Type.ShortcutOverride
+            and ev.key() == Qt.Key.Key_Escape
+            and (self._window is not None or self._drag)
+        ):
+            ev.accept()  # Esc clears the brush here before any window-wide Esc shortcut
+            return True
         if ev.type() == QEvent.Type.ToolTip and ev.pos().x() < GUTTER_W:
             lane = self.lane_at(ev.pos().y())
             key = self.lanes().keys[lane] if lane is not None else None
