@@ -82,6 +82,16 @@ class _Checker:
             return None
         return value.strip()
 
+    def choice(self, d: yaml_lines.LineDict, key: str, allowed, default: str, rec: str):
+        """``d[key]`` if it is one of ``allowed`` (``default`` when absent), else None."""
+        value = d.get(key, default)
+        if value in allowed:
+            return value
+        self.report(
+            d.line_of(key), f"{rec}: {key} {value!r} is not one of {', '.join(allowed)}", rec
+        )
+        return None
+
     def aliases(self, d: yaml_lines.LineDict, rec: str) -> tuple[str, ...]:
         value = d.get("aliases", [])
         if not isinstance(value, list) or not all(isinstance(a, str) for a in value):
@@ -242,13 +252,8 @@ def _read_actors(c: _Checker, root) -> dict[str, Actor]:
         if d is None or (aid := c.ident(d, seen, "actor")) is None:
             continue
         name = c.text(d, "name", aid)
-        kind = d.get("kind", "state")
-        if kind not in ACTOR_KINDS:
-            c.report(
-                d.line_of("kind"),
-                f"{aid}: kind {kind!r} is not one of {', '.join(ACTOR_KINDS)}",
-                aid,
-            )
+        kind = c.choice(d, "kind", ACTOR_KINDS, "state", aid)
+        if kind is None:
             continue
         state = d.get("state")
         if kind != "state" and not isinstance(state, str):
@@ -288,13 +293,8 @@ def _read_places(c: _Checker, root, path: Path, compute_countries: bool) -> dict
         if d is None or (pid := c.ident(d, seen, "place")) is None:
             continue
         name = c.text(d, "name", pid)
-        kind = d.get("kind", "city")
-        if kind not in PLACE_KINDS:
-            c.report(
-                d.line_of("kind"),
-                f"{pid}: kind {kind!r} is not one of {', '.join(PLACE_KINDS)}",
-                pid,
-            )
+        kind = c.choice(d, "kind", PLACE_KINDS, "city", pid)
+        if kind is None:
             continue
         lat = lon = None
         if "point" in d:
@@ -501,14 +501,8 @@ def _read_event(c: _Checker, d, seen, actors, places, seed, categories) -> Event
             eid,
         )
         ok = False
-    certainty = d.get("certainty", "reported")
-    if certainty not in CERTAINTIES:
-        c.report(
-            d.line_of("certainty"),
-            f"{eid}: certainty {certainty!r} is not one of {', '.join(CERTAINTIES)}",
-            eid,
-        )
-        ok = False
+    certainty = c.choice(d, "certainty", CERTAINTIES, "reported", eid)
+    ok &= certainty is not None
     quotes = _read_quotes(c, d, eid, seed)
     ok &= quotes is not None
     if not ok:
