@@ -18,14 +18,24 @@ class ArticleView(QTextBrowser):
         self.setOpenLinks(False)
         self.setOpenExternalLinks(False)
         self.anchorClicked.connect(self._on_anchor_clicked)
+        self._stale = True
         model.changed.connect(self._on_model_changed)
         self._render()
 
     def _on_model_changed(self, change: Change) -> None:
         if change.dataset or change.filter or change.selection:
+            if self.isVisible():
+                self._render()
+            else:
+                self._stale = True  # a hidden tab: render when it is shown
+
+    def showEvent(self, event) -> None:
+        if self._stale:
             self._render()
+        super().showEvent(event)
 
     def _render(self) -> None:
+        self._stale = False
         m = self.model
         bar = self.verticalScrollBar().value()
         self.setHtml(article_html(m.dataset, m.shown_ids(), m.selection.active))
