@@ -23,6 +23,7 @@ from araz.paths import resource
 from araz.qt.map import MapView
 from araz.qt.map.interceptor import BlockingInterceptor
 from araz.qt.map.scheme import read, resolve
+from araz.qt.map.view import build_events, build_events_from_columns
 
 pytest.importorskip("pytestqt")
 from PySide6.QtCore import QPoint, Qt, QUrl
@@ -563,3 +564,115 @@ def test_location_uncertainty_is_drawn_as_a_disc(qtbot, map_view):
     assert after != before  # the disc tints the basemap inside its radius
     outside = (x + round(px * 1.6), y)
     assert not near(pixel(map_view, *outside), MARKER, 40)
+
+
+# --- the events payload: repeated texts are sent once ---
+
+TITLES = ("Armed clash in Baku", "Protest in Tehran", HOSTILE)
+DATES = ("27 January 2023", "March 2020", "no date")
+ACTORS = ("Iran", "Armenia, Azerbaijan", "")
+
+
+def shared_text_events(n: int) -> list[dict]:
+    """n events, each at its own place, sharing three titles, dates and actor lists."""
+    return [
+        event(
+            f"e{i}",
+            35.0 + (i // 40) * 0.15,
+            44.0 + (i % 40) * 0.2,
+            title=TITLES[i % 3],
+            date=DATES[(i // 3) % 3],
+            actors=ACTORS[(i // 9) % 3],
+        )
+        for i in range(n)
+    ]
+
+
+def test_payload_sends_each_repeated_text_once():
+    events = shared_text_events(1000)
+    body = json.loads(build_events(events).body)
+    for key, texts in (("title", TITLES), ("date", DATES), ("actors", ACTORS)):
+        column = body[key]
+        assert sorted(column["t"]) == sorted(texts), key  # a table of 3 distinct texts
+        assert len(column["c"]) == 1000
+        assert [column["t"][c] for c in column["c"]] == [e[key] for e in events], key
+    assert body["ids"] == [e["id"] for e in events]
+    assert len(body["palette"]) == 1 and set(body["color"]) == {0}
+
+
+def test_payload_columns_in_and_out():
+    """The columns' input (a text per event) is unchanged; odd colours fall back to grey."""
+    cols = {
+        "ids": ["a", "b", "c"],
+        "lat": [1.0, 2.0, 3.0],
+        "lon": [4.0, 5.0, 6.0],
+        "title": ["x", "y", "x"],
+        "date": ["d", "d", "d"],
+        "actors": ["", "", "p, q"],
+        "color": ["#112233", "red", None],
+        "to": [[2, 7.0, 8.0]],
+        "line": [1],
+    }
+    prepared = build_events_from_columns(cols)
+    body = json.loads(prepared.body)
+    assert body["title"] == {"t": ["x", "y"], "c": [0, 1, 0]}
+    assert body["date"] == {"t": ["d"], "c": [0, 0, 0]}
+    assert body["actors"] == {"t": ["", "p, q"], "c": [0, 0, 1]}
+    assert body["palette"] == ["#112233", "#808080"] and body["color"] == [0, 1, 1]
+    assert prepared.index == {"a": 0, "b": 1, "c": 2} and prepared.to == {2: (7.0, 8.0)}
+    empty = json.loads(build_events([]).body)
+    assert empty["title"] == {"t": [], "c": []} and empty["ids"] == []
+
+
+def card_text(qtbot, view: MapView, where: str) -> list:
+    return run_js(
+        qtbot,
+        view,
+        f"(function () {{ var el = document.querySelector('{where}');"
+        " if (!el) return null; return ['.araz-title', '.araz-date', '.araz-actors'].map("
+        " function (c) { var x = el.querySelector(c); return x ? x.textContent : null; }); })()",
+    )
+
+
+def test_page_shows_each_events_own_texts(qtbot, map_view):
+    events = shared_text_events(1000)
+    wait_rendered(qtbot, map_view, map_view.set_events(events))
+    # the page keeps the three tables and a typed array of codes, not 1000 strings each
+    assert run_js(
+        qtbot,
+        map_view,
+        "[araz.events.titles.table.length, araz.events.dates.table.length,"
+        " araz.events.actorLists.table.length,"
+        " araz.events.titles.codes instanceof Int32Array, araz.events.titles.codes.length]",
+    ) == [3, 3, 3, True, 1000]
+    picks = [0, 1, 5, 13, 26, 499, 998, 999]
+    got = run_js(
+        qtbot,
+        map_view,
+        f"{picks}.map(function (i) {{ var e = araz.events;"
+        " return [e.titleOf(i), e.dateOf(i), e.actorsOf(i)]; })",
+    )
+    assert got == [[events[i]["title"], events[i]["date"], events[i]["actors"]] for i in picks]
+    for i in (13, 26):  # actors "Armenia, Azerbaijan", then none (no actors line)
+        wait_rendered(qtbot, map_view, map_view.select(events[i]["id"]))
+        want = [events[i]["title"], events[i]["date"], events[i]["actors"] or None]
+        qtbot.waitUntil(
+            lambda want=want: card_text(qtbot, map_view, ".leaflet-popup") == want,
+            timeout=TIMEOUT,
+        )
+    assert run_js(qtbot, map_view, "document.querySelectorAll('img').length") == 0
+    assert map_view.web_view().page().alerts == []
+
+
+def test_text_codes_out_of_range_read_as_empty(qtbot, map_view):
+    wait_rendered(qtbot, map_view, map_view.set_events([event("a", *BAKU)]))
+    got = run_js(
+        qtbot,
+        map_view,
+        "(function () { var e = new araz.EventLayer(); e.setEvents({ids: ['a', 'b', 'c'],"
+        " lat: [1, 2, 3], lon: [1, 2, 3], color: [0, 0, 0], palette: ['#000000'],"
+        " title: {t: ['x'], c: [0, 7, -1]}, date: {t: 'oops', c: [0]}});"
+        " return [0, 1, 2, 3].map(function (i) {"
+        " return [e.titleOf(i), e.dateOf(i), e.actorsOf(i)]; }); })()",
+    )
+    assert got == [["x", "", ""], ["", "", ""], ["", "", ""], ["", "", ""]]

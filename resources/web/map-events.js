@@ -45,6 +45,20 @@
     return 0.5 - Math.log(Math.tan(Math.PI / 4 + phi / 2)) / (2 * Math.PI);
   }
 
+  /* A text column as sent by Python, {t: [distinct texts], c: [per event, index in t]},
+   * kept as the table and an Int32Array of codes (n of them; missing ones are -1). */
+  function textColumn(col, n) {
+    var table = col && Array.isArray(col.t) ? col.t : [];
+    var codes = new Int32Array(n).fill(-1);
+    if (col && Array.isArray(col.c)) codes.set(col.c.slice(0, n));
+    return { table: table, codes: codes };
+  }
+
+  function textOf(col, i) {
+    var s = col.table[col.codes[i]];
+    return s === undefined || s === null ? "" : String(s);
+  }
+
   function parseColor(hex) {
     var m = /^#([0-9a-fA-F]{6})$/.exec(hex || "");
     var v = m ? parseInt(m[1], 16) : 0x808080;
@@ -62,14 +76,17 @@
       this.focused = -1;
     },
 
-    /* Replace all events.  d is the columnar payload sent by Python. */
+    /* Replace all events.  d is the columnar payload sent by Python (see
+     * build_events_from_columns in view.py); title, date and actors come as tables of
+     * distinct texts with a code per event: read them with titleOf(i) and the like. */
     setEvents: function (d) {
       var n = d.ids.length;
       this.n = n;
       this.ids = d.ids;
-      this.title = d.title || [];
-      this.date = d.date || [];
-      this.actors = d.actors || [];
+      // texts as a table of distinct strings and one code per event (see textColumn)
+      this.titles = textColumn(d.title, n);
+      this.dates = textColumn(d.date, n);
+      this.actorLists = textColumn(d.actors, n);
       this.wx = new Float64Array(n);
       this.wy = new Float64Array(n);
       this.colorIndex = new Uint16Array(n);
@@ -135,6 +152,19 @@
 
     colorOf: function (i) {
       return this.palette[this.colorIndex[i]].css;
+    },
+
+    /* Event i's title, date and actors as text ("" when it has none). */
+    titleOf: function (i) {
+      return textOf(this.titles, i);
+    },
+
+    dateOf: function (i) {
+      return textOf(this.dates, i);
+    },
+
+    actorsOf: function (i) {
+      return textOf(this.actorLists, i);
     },
 
     // --- Leaflet renderer plumbing (container positioning, zoom animation) ---

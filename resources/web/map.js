@@ -80,13 +80,13 @@
     root.className = "araz-card";
     var title = document.createElement("div");
     title.className = "araz-title";
-    title.textContent = String(events.title[i] || events.ids[i]);
+    title.textContent = events.titleOf(i) || String(events.ids[i]);
     var date = document.createElement("div");
     date.className = "araz-date";
-    date.textContent = String(events.date[i] || "");
+    date.textContent = events.dateOf(i);
     var actors = document.createElement("div");
     actors.className = "araz-actors";
-    actors.textContent = String(events.actors[i] || "");
+    actors.textContent = events.actorsOf(i);
     var swatch = document.createElement("span");
     swatch.className = "araz-swatch";
     swatch.setAttribute("aria-hidden", "true");
@@ -103,7 +103,7 @@
   /* What a screen reader hears for an event or a cluster (plain text). */
   function spoken(i) {
     if (events.drawn[i] === 2) return events.clusterSize[i] + " events here; Enter lists them";
-    return [events.title[i] || events.ids[i], events.date[i], events.actors[i]]
+    return [events.titleOf(i) || events.ids[i], events.dateOf(i), events.actorsOf(i)]
       .filter(function (s) { return s; }).map(String).join(", ");
   }
 
@@ -122,7 +122,7 @@
       var button = document.createElement("button");
       button.type = "button";
       button.className = "araz-member";
-      button.textContent = String(events.title[j] || events.ids[j]);
+      button.textContent = events.titleOf(j) || String(events.ids[j]);
       button.addEventListener("click", function () {
         if (bridge) bridge.clicked(events.ids[j]);
       });

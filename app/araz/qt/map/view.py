@@ -170,7 +170,7 @@ def build_events(events: list[dict]) -> MapEvents:
         cols["title"].append(str(event.get("title", "")))
         cols["date"].append(str(event.get("date", "")))
         cols["actors"].append(str(event.get("actors", "")))
-        cols["color"].append(event.get("color"))
+        cols["color"].append(_clean_color(event.get("color")))
         target = event.get("to")
         if isinstance(target, dict):
             tla, tlo = _coord(target.get("lat")), _coord(target.get("lon"))
@@ -186,21 +186,40 @@ def build_events(events: list[dict]) -> MapEvents:
     return build_events_from_columns(cols)
 
 
+def _intern(values: list) -> dict[str, list]:
+    """A column of repeated values as ``{"t": distinct values in order of first use,
+    "c": per row, its value's index in t}``: each text is sent (and kept) once."""
+    index = {value: i for i, value in enumerate(dict.fromkeys(values))}
+    return {"t": list(index), "c": list(map(index.__getitem__, values))}
+
+
 def build_events_from_columns(cols: dict[str, list]) -> MapEvents:
     """Pack columns (ids, lat, lon, title, date, actors, color as "#RRGGBB", to as
     [index, lat, lon], line as indexes) for the page; ids must be unique and the
-    coordinates finite (as :func:`araz.model.records.map_columns` makes them)."""
+    coordinates finite (as :func:`araz.model.records.map_columns` makes them).
+
+    The body is one JSON object: ``ids``, ``lat``, ``lon`` (one per event), ``to``,
+    ``line``, ``radius`` (only when some event has one), ``palette`` (distinct colours)
+    and ``color`` (per event, its index in the palette), and ``title``, ``date`` and
+    ``actors`` each as a table of distinct texts and a code per event:
+    ``{"t": ["Armed clash in Baku", ...], "c": [0, 0, 1, ...]}`` (event i's title is
+    ``title.t[title.c[i]]``).  At 100k events most texts repeat; sent once, they cost
+    the JSON text and the page's heap a fraction of one string per event.
+    """
+    raw = _intern(cols["color"])  # clean each distinct value once, not each event
     palette: dict[str, int] = {}
-    colors = [palette.setdefault(_clean_color(c), len(palette)) for c in cols["color"]]
+    remap = [palette.setdefault(_clean_color(c), len(palette)) for c in raw["t"]]
+    colors = [remap[k] for k in raw["c"]]
     ids = list(cols["ids"])
-    payload = {k: cols[k] for k in ("ids", "lat", "lon", "title", "date", "actors", "to", "line")}
-    payload.update(color=colors, palette=list(palette))
+    payload: dict[str, Any] = {k: cols[k] for k in ("ids", "lat", "lon")}
+    payload.update({k: _intern(cols[k]) for k in ("title", "date", "actors")})
+    payload.update(to=cols["to"], line=cols["line"], color=colors, palette=list(palette))
     if any(cols.get("radius") or ()):
         payload["radius"] = cols["radius"]
     body = _dumps(payload)
     return MapEvents(
         ids,
-        {event_id: i for i, event_id in enumerate(ids)},
+        dict(zip(ids, range(len(ids)), strict=True)),
         np.array(cols["lat"], dtype=float),
         np.array(cols["lon"], dtype=float),
         {int(t[0]): (float(t[1]), float(t[2])) for t in cols["to"]},
