@@ -29,7 +29,7 @@ def test_csv_lines_read_like_a_file_opened_with_newline_empty(text):
 
 
 def test_distinct_objects_by_identity_in_order_of_first_appearance():
-    from araz.model.dataset import distinct_objects
+    from araz.model.table import distinct_objects
 
     a, b, c = tuple([1, 2]), tuple([1, 2]), (3,)  # a == b, but two objects
     assert a is not b

@@ -35,7 +35,8 @@ from pathlib import Path
 
 from ..model.dataset import Dataset
 from ..model.dates import FuzzyDate, civil_from_days, days_from_civil
-from ..model.entities import Actor, Event, EventDate, Place, PlaceRef
+from ..model.entities import Actor, EventDate, Place, PlaceRef
+from ..model.table import EventTableBuilder
 from ._common import CancelFn, Ids, ProgressFn, Ticker, cancelled, read_text, slug
 from ._dates import MONTHS, edtf_day, parse_day
 from .problems import LoadResult, Problem
@@ -210,9 +211,8 @@ class _Reader:
 
         ncols = len(header)
         tick = Ticker(progress, cancel, text.count("\n") + 1)
-        events: list[Event] = []
+        events = EventTableBuilder()  # columns, not one object per event (memory)
         ids: set[str] = set()
-        skipped = 0
         last_line = reader.line_num
         first = True
         self._columns(col)
@@ -245,21 +245,17 @@ class _Reader:
                 )
                 if len(row) < ncols:
                     row = row + [""] * (ncols - len(row))
-            event = self._event(row, line, ids)
-            if event is None:
-                skipped += 1
-            else:
-                events.append(event)
+            self._event(row, line, ids, events)
         tick.done()
         ds = Dataset(
-            events,
+            events.build(),
             self.actors,
             self.places,
             title=self.path.stem,
             source=str(self.path),
             categories=self.categories,
         )
-        return LoadResult(ds, self.problems, skipped)
+        return LoadResult(ds, self.problems)
 
     def _columns(self, col: dict[str, int]) -> None:
         """Column indexes for the row loop (-1 when a column is absent)."""
@@ -277,10 +273,11 @@ class _Reader:
         self.extra_cells = itemgetter(*(i for _, i in self.extra_ix)) if self.extra_ix else None
         self.extra_keys = tuple(k for k, _ in self.extra_ix)
         self.texts: dict[str, str] = {}  # one copy of each repeated value
+        self.alias_tuples: dict[tuple[str, ...], tuple[str, ...]] = {}
 
     # ------------------------------------------------------------ one row
 
-    def _event(self, row: list[str], line: int, ids: set[str]) -> Event | None:
+    def _event(self, row: list[str], line: int, ids: set[str], out: EventTableBuilder) -> None:
         row.append("")  # what an absent column reads
         eid, date_t, precision, country, location, event_type, sub, source, fatalities, notes = (
             self.cells(row)
@@ -345,16 +342,7 @@ class _Reader:
         places = self.place_refs.get(place_id) if place_id else ()
         if places is None:
             places = self.place_refs[place_id] = (PlaceRef(place_id),)
-        return Event(
-            eid,
-            title,
-            date,
-            notes.strip(),
-            tuple(actors),
-            places,
-            event_type,
-            extra=extra,
-        )
+        out.append(eid, title, date, notes.strip(), tuple(actors), places, event_type, extra=extra)
 
     def _date(self, text: str, precision: str) -> EventDate | str:
         """The event date, or the reason there is none (cached per distinct text)."""
@@ -388,11 +376,13 @@ class _Reader:
             self.report(line, f"{rec}: {why}", rec, "warning")
             return None
         aliases: list[str] = []
+        texts = self.texts  # admin names and countries repeat over thousands of places
         for k in ("admin3", "admin2", "admin1"):
             a = row[ix[k]].strip() if ix[k] >= 0 else ""
             if a and a != location and a not in aliases:
-                aliases.append(a)
-        name = location or f"{lat_t}, {lon_t}"
+                aliases.append(texts.setdefault(a, a))
+        name = texts.setdefault(location, location) if location else f"{lat_t}, {lon_t}"
+        country = texts.setdefault(country, country)
         base = self.place_slugs.get(location)
         if base is None:
             base = self.place_slugs[location] = slug(location or "place", "place")
@@ -403,7 +393,7 @@ class _Reader:
             "site",
             float(lat_t),
             float(lon_t),
-            tuple(aliases),
+            self.alias_tuples.setdefault(akey := tuple(aliases), akey),
             None,
             country or None,
             radius,

@@ -113,8 +113,8 @@ class AppModel:
     def shown_ids(self) -> list[str]:
         """Ids of the events the filter shows, in dataset order (computed once per mask)."""
         if self._shown is None:
-            events = self._dataset.events
-            self._shown = [events[i].id for i in np.flatnonzero(self.mask)]
+            ids = self._dataset.events.ids
+            self._shown = [ids[i] for i in np.flatnonzero(self.mask).tolist()]
         return self._shown
 
     @property

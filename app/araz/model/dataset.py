@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import unicodedata
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -13,6 +15,7 @@ import numpy as np
 
 from .entities import Actor, Event, EventDate, Place, PlaceRef
 from .palette import Palette
+from .table import Coded, EventTable
 
 
 def fold(text: str) -> str:
@@ -36,28 +39,12 @@ class SeedInfo:
     published: str | None = None
 
 
-def distinct_objects(values: list) -> tuple[np.ndarray, list]:
-    """Codes and the distinct objects, by identity: ``values[i] is objs[codes[i]]``.
-
-    For values the readers share (dates, place tuples): a few thousand objects to work
-    on instead of one per event.  The objects come in order of first appearance.
-    """
-    if not values:
-        return np.zeros(0, np.intp), []
-    keys = np.fromiter(map(id, values), np.uint64, count=len(values))
-    _, first, codes = np.unique(keys, return_index=True, return_inverse=True)
-    order = np.argsort(first)  # the sorted-by-id codes -> first-appearance codes
-    rank = np.empty_like(order)
-    rank[order] = np.arange(len(order))
-    return rank[codes.reshape(-1)].astype(np.intp), [values[i] for i in first[order]]
-
-
 class Dataset:
     """Events, the actor registry and the gazetteer, immutable once built."""
 
     def __init__(
         self,
-        events: list[Event],
+        events: Sequence[Event] | EventTable,
         actors: dict[str, Actor],
         places: dict[str, Place],
         *,
@@ -66,21 +53,31 @@ class Dataset:
         seed: SeedInfo | None = None,
         categories: list[str] | None = None,
     ):
-        self.events: tuple[Event, ...] = tuple(events)
+        # the events by column (see araz.model.table): a Sequence[Event] to read one at
+        # a time, columns to work over all of them
+        self.events: EventTable = (
+            events if isinstance(events, EventTable) else EventTable.from_events(events)
+        )
         self.actors = dict(actors)
         self.places = dict(places)
         self.title = title
         self.source = source
         self.seed = seed
-        self.index = {e.id: i for i, e in enumerate(self.events)}
         cats = list(categories or [])
-        for e in self.events:
-            if e.category and e.category not in cats:
-                cats.append(e.category)
+        known = set(cats)
+        for c in self.events.category.values:
+            if c and c not in known:
+                known.add(c)
+                cats.append(c)
         self.categories = cats
         # derived data the views draw (map records, timeline arrays), computed once,
         # possibly in a loading thread; never part of the data itself
         self.cache: dict = {}
+
+    @cached_property
+    def index(self) -> dict[str, int]:
+        """Row of each event id."""
+        return {eid: i for i, eid in enumerate(self.events.ids)}
 
     def __len__(self) -> int:
         return len(self.events)
@@ -144,21 +141,16 @@ class Dataset:
 
     @cached_property
     def palette(self) -> Palette:
+        """Colours for the states, the state with most events as main actor first."""
+        col = self.events.actors
+        counts = np.bincount(col.codes, minlength=len(col.values)).tolist()
         states: Counter = Counter()
-        for main, n in Counter(self._main_actors).items():  # first appearance order
-            if main is not None:
-                states[self.state_of(main)] += n
+        for actors, n in zip(col.values, counts, strict=True):  # first appearance order
+            if actors:
+                states[self.state_of(actors[0])] += n
         return Palette([s for s, _ in states.most_common() if s])
 
-    @cached_property
-    def _main_actors(self) -> list[str | None]:
-        """Per event: its main actor's id, or None."""
-        return [e.actors[0] if e.actors else None for e in self.events]
-
     def colour(self, event: Event) -> str:
-        i = self.index.get(event.id)
-        if i is not None and self.events[i] is event:
-            return self.colours[i]
         return self.palette.colour(self.main_state(event))
 
     def actor_names(self, event: Event) -> str:
@@ -179,7 +171,7 @@ class Dataset:
     def place_codes(self) -> tuple[np.ndarray, list[tuple[PlaceRef, ...]]]:
         """Per event the index of its places in a list of the distinct place tuples
         (the readers share one tuple per place)."""
-        return distinct_objects([e.places for e in self.events])
+        return self.events.places.codes, self.events.places.values
 
     @cached_property
     def unplaced_mask(self) -> np.ndarray:
@@ -192,7 +184,8 @@ class Dataset:
     @property
     def unplaced(self) -> list[str]:
         """Ids of events with no place on the map."""
-        return [e.id for e, u in zip(self.events, self.unplaced_mask, strict=True) if u]
+        ids = self.events.ids
+        return [ids[i] for i in np.flatnonzero(self.unplaced_mask).tolist()]
 
     # ------------------------------------------------------------ arrays for filtering
 
@@ -200,54 +193,92 @@ class Dataset:
     def date_codes(self) -> tuple[np.ndarray, list[EventDate | None]]:
         """Per event the index of its date in a list of the distinct date objects (the
         readers share one object per distinct date: a few thousand for 100k events)."""
-        return distinct_objects([e.date for e in self.events])
+        return self.events.date.codes, self.events.date.values
 
     @cached_property
     def arrays(self) -> dict[str, np.ndarray]:
         """Columns over all events for fast filtering (wide bounds, codes)."""
-        codes, dates = self.date_codes
-        lo = np.array([d.value.wide_lower if d else -np.inf for d in dates], float)
-        hi = np.array([d.value.wide_upper if d else np.inf for d in dates], float)
-        dated = np.array([d is not None for d in dates], bool)
+        dates = self.events.date
+        lo = dates.per_value(lambda d: d.value.wide_lower if d else -np.inf).astype(float)
+        hi = dates.per_value(lambda d: d.value.wide_upper if d else np.inf).astype(float)
         cat_codes = {c: k for k, c in enumerate(self.categories)}
-        category = np.array([cat_codes.get(e.category, -1) for e in self.events], np.int32)
+        category = self.events.category.per_value(lambda c: cat_codes.get(c, -1))
         return {
-            "wide_lower": lo[codes],
-            "wide_upper": hi[codes],
-            "has_date": dated[codes],
-            "category": category,
+            "wide_lower": lo,
+            "wide_upper": hi,
+            "has_date": dates.per_value(lambda d: d is not None).astype(bool),
+            "category": category.astype(np.int32),
         }
 
     @cached_property
     def events_by_actor(self) -> dict[str, np.ndarray]:
-        rows: dict[str, list[int]] = {}
-        for i, e in enumerate(self.events):
-            for a in set(e.actors):
-                rows.setdefault(a, []).append(i)
-        return {a: np.array(r, np.int64) for a, r in rows.items()}
+        """Rows of the events of each actor id, in order of the actors' first appearance."""
+        col = self.events.actors
+        order = np.argsort(col.codes, kind="stable")
+        bounds = np.searchsorted(col.codes[order], np.arange(len(col.values) + 1)).tolist()
+        parts: dict[str, list[np.ndarray]] = {}
+        for k, actors in enumerate(col.values):
+            rows = order[bounds[k] : bounds[k + 1]]
+            for a in dict.fromkeys(actors):
+                parts.setdefault(a, []).append(rows)
+        return {
+            a: (p[0] if len(p) == 1 else np.sort(np.concatenate(p))).astype(np.int64)
+            for a, p in parts.items()
+        }
+
+    def search_mask(self, text: str) -> np.ndarray:
+        """Per event: does any of the search's terms (see :meth:`search_terms`) occur,
+        case- and accent-insensitively, in its title, summary, category, or a name (any
+        alias) of one of its actors or places?"""
+        terms = tuple(t for t in self.search_terms(text) if t)
+        n = len(self.events)
+        if not terms:
+            return np.ones(n, bool)
+
+        def hit(value: str) -> bool:
+            return any(t in value for t in terms)
+
+        ev = self.events
+        m = ev.title.per_value(lambda v: hit(fold(v))).astype(bool)
+        m |= ev.category.per_value(lambda v: hit(fold(v))).astype(bool)
+        places = {p.id for p in self.places.values() if hit(self._place_names[p.id])}
+        if places:
+            m |= ev.places.per_value(lambda t: any(r.place in places for r in t)).astype(bool)
+        names = self._actor_names
+        for a, rows in self.events_by_actor.items():
+            if hit(names.get(a, a)):
+                m[rows] = True
+        text_all, starts = self._folded_summaries
+        for t in terms:
+            pattern = re.compile(re.escape(t) + "[^\x00]*")  # one match per summary
+            found = [match.start() for match in pattern.finditer(text_all)]
+            if found:
+                m[np.searchsorted(starts, found, side="right") - 1] = True
+        return m
 
     @cached_property
-    def search_blobs(self) -> list[str]:
-        """Per event: folded title, summary, actor and place names with every alias."""
-        names = {a.id: fold("\n".join(a.names())) for a in self.actors.values()}
-        place_names = {
-            p.id: fold("\n".join([*p.names(), p.country or ""])) for p in self.places.values()
-        }
-        blobs = []
-        for e in self.events:
-            parts = [fold(e.title), fold(e.summary), e.category]
-            parts += [names.get(a, a) for a in e.actors]
-            parts += [place_names.get(r.place, "") for r in e.places]
-            blobs.append("\n".join(parts))
-        return blobs
+    def _actor_names(self) -> dict[str, str]:
+        return {a.id: fold("\n".join(a.names())) for a in self.actors.values()}
+
+    @cached_property
+    def _place_names(self) -> dict[str, str]:
+        return {p.id: fold("\n".join([*p.names(), p.country or ""])) for p in self.places.values()}
+
+    @cached_property
+    def _folded_summaries(self) -> tuple[str, np.ndarray]:
+        """Every summary folded, joined by NULs (one string, not 100,000), and where
+        each starts; built on the first search."""
+        folded = [fold(s).replace("\x00", " ") for s in self.events.summary]
+        lengths = np.fromiter(map(len, folded), np.int64, count=len(folded))
+        starts = np.concatenate([[0], np.cumsum(lengths + 1)[:-1]]) if len(folded) else lengths
+        return "\x00".join(folded), starts
 
     @cached_property
     def colours(self) -> list[str]:
         """Per event: the colour of its main actor's state."""
-        palette, state_of = self.palette, self.state_of
-        mains = self._main_actors
-        by_main = {m: palette.colour(state_of(m)) for m in dict.fromkeys(mains)}
-        return list(map(by_main.__getitem__, mains))
+        palette, state_of, col = self.palette, self.state_of, self.events.actors
+        per = [palette.colour(state_of(t[0] if t else None)) for t in col.values]
+        return list(Coded(col.codes, per))
 
     @cached_property
     def _alias_groups(self) -> dict[str, frozenset[str]]:

@@ -46,15 +46,14 @@ class Filter:
             codes = [k for k, c in enumerate(ds.categories) if c in self.categories]
             m &= np.isin(ds.arrays["category"], codes)
         if self.certainties is not None:
-            m &= np.array([e.certainty in self.certainties for e in ds.events], bool)
+            wanted = self.certainties
+            m &= ds.events.certainty.per_value(lambda c: c in wanted).astype(bool)
         if self.window is not None:
             lo, hi = self.window
             cols = ds.arrays
             m &= cols["has_date"] & (cols["wide_lower"] <= hi) & (cols["wide_upper"] >= lo)
         if self.text.strip():
-            terms = tuple(ds.search_terms(self.text))
-            blobs = ds.search_blobs
-            m &= np.fromiter((any(t in b for t in terms) for b in blobs), bool, count=n)
+            m &= ds.search_mask(self.text)
         return m
 
     def describe(self, ds: Dataset) -> str:

@@ -12,6 +12,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QColor
 
 from ..model import AppModel
+from ..model.table import Coded
 
 COLUMNS = ("Date", "Title", "Actors", "Places", "Category", "Certainty")
 ID_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -37,21 +38,54 @@ class EventsTableModel(QAbstractTableModel):
         self.beginResetModel()
         if self._keys.get(-1) is not self._model.dataset.events:
             self._keys = {-1: self._model.dataset.events}  # type: ignore[dict-item]
+            self._texts: dict[int, Coded] = {}
             self._colours = {}
         self._rows = self._ordered(np.flatnonzero(self._model.mask))
         self._where = None
         self.endResetModel()
 
+    def _column(self, column: int) -> Coded:
+        """The text of every event in a column, as distinct texts and a code per event
+        (built from the dataset's columns: no event objects)."""
+        if column not in self._texts:
+            ds = self._model.dataset
+            ev = ds.events
+            if column == 0:
+                col = Coded(ev.date.codes, [d.display if d else "no date" for d in ev.date.values])
+            elif column == 1:
+                col = ev.title
+            elif column == 2:
+                names = [
+                    ", ".join(ds.actors[a].name if a in ds.actors else a for a in t)
+                    for t in ev.actors.values
+                ]
+                col = Coded(ev.actors.codes, names)
+            elif column == 3:
+                places = ds.places
+                names = [
+                    ", ".join(places[r.place].name for r in t if r.place in places) or "—"
+                    for t in ev.places.values
+                ]
+                col = Coded(ev.places.codes, names)
+            elif column == 4:
+                col = ev.category
+            else:
+                col = ev.certainty
+            self._texts[column] = col
+        return self._texts[column]
+
     def _key(self, column: int) -> np.ndarray:
         """Sort key of every dataset event for a column (computed once per dataset)."""
         if column not in self._keys:
-            ds = self._model.dataset
+            ev = self._model.dataset.events
             if column == 0:
-                key = np.array([e.date.value.lower if e.date else np.inf for e in ds.events], float)
+                key = ev.date.per_value(lambda d: d.value.lower if d else np.inf).astype(float)
             else:
-                texts = [self._text(e, column).casefold() for e in ds.events]
-                key = np.argsort(np.array(texts, dtype=object), kind="stable")
-                key = np.argsort(key, kind="stable")  # rank of each event
+                col = self._column(column)
+                texts = np.array([str(t).casefold() for t in col.values], dtype=object)
+                rank = np.empty(len(texts), np.intp)
+                rank[np.argsort(texts, kind="stable")] = np.arange(len(texts))
+                key = rank[col.codes] if len(texts) else np.zeros(len(col), np.intp)
             self._keys[column] = key
         return self._keys[column]
 
@@ -71,7 +105,7 @@ class EventsTableModel(QAbstractTableModel):
         self.layoutChanged.emit()
 
     def event_id(self, row: int) -> str:
-        return self._model.dataset.events[int(self._rows[row])].id
+        return self._model.dataset.events.ids[int(self._rows[row])]
 
     def row_of(self, event_id: str) -> int | None:
         i = self._model.dataset.index.get(event_id)
@@ -94,30 +128,16 @@ class EventsTableModel(QAbstractTableModel):
             return COLUMNS[section]
         return None
 
-    def _text(self, e, col: int) -> str:
-        ds = self._model.dataset
-        if col == 0:
-            return e.date.display if e.date else "no date"
-        if col == 1:
-            return e.title
-        if col == 2:
-            return ds.actor_names(e)
-        if col == 3:
-            return ", ".join(p.name for p in ds.event_places(e)) or "—"
-        if col == 4:
-            return e.category
-        return e.certainty
-
     def data(self, index: QModelIndex | QPersistentModelIndex, role=Qt.ItemDataRole.DisplayRole):
         if not index.isValid():
             return None
-        e = self._model.dataset.events[int(self._rows[index.row()])]
+        i = int(self._rows[index.row()])
         if role == ID_ROLE:
-            return e.id
+            return self._model.dataset.events.ids[i]
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            return self._text(e, index.column())
+            return self._column(index.column())[i]
         if role == Qt.ItemDataRole.DecorationRole and index.column() == 1:
-            colour = self._model.dataset.colour(e)
+            colour = self._model.dataset.colours[i]
             if colour not in self._colours:
                 self._colours[colour] = QColor(colour)
             return self._colours[colour]

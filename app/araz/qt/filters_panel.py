@@ -4,6 +4,7 @@ changes are mirrored back with signals blocked, so the panel never reacts to its
 
 from __future__ import annotations
 
+import numpy as np
 from PySide6.QtCore import QSignalBlocker, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QColor, QIcon, QPixmap
 from PySide6.QtWidgets import (
@@ -27,6 +28,7 @@ from PySide6.QtWidgets import (
 from ..model import AppModel, Change, EDTFError, FuzzyDate
 from ..model.dates import iso_day
 from ..model.entities import CERTAINTIES
+from ..model.table import Coded
 
 ACTOR_ROLE = Qt.ItemDataRole.UserRole + 1
 CHECKED = Qt.CheckState.Checked
@@ -293,11 +295,8 @@ class FiltersPanel(QWidget):
     def _populate(self) -> None:
         ds = self.model.dataset
         self.actors.populate(self.model)
-        cats: dict[str, int] = {}
-        certs: dict[str, int] = {}
-        for e in ds.events:
-            cats[e.category] = cats.get(e.category, 0) + 1
-            certs[e.certainty] = certs.get(e.certainty, 0) + 1
+        cats = _counts(ds.events.category)
+        certs = _counts(ds.events.certainty)
         self.categories.populate([c for c in ds.categories if c in cats], cats)
         self.certainties.populate([c for c in CERTAINTIES if c in certs], certs)
         self._sync()
@@ -361,3 +360,9 @@ class FiltersPanel(QWidget):
     def focus_search(self) -> None:
         self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.search.selectAll()
+
+
+def _counts(column: Coded) -> dict[str, int]:
+    """Events per value of a coded column."""
+    n = np.bincount(column.codes, minlength=len(column.values)).tolist()
+    return dict(zip(column.values, n, strict=True))

@@ -67,10 +67,6 @@ class _Worker(QThread):
         if self.cancelled.is_set():
             result = LoadResult(None, [Problem(str(self.path), None, "cancelled")])
         self.done.emit(result)
-        # the search index is not needed to draw: build it after handing the data over
-        # (a search typed before it is ready builds it on the spot)
-        if result.dataset is not None and not self.cancelled.is_set():
-            _ = result.dataset.search_blobs
 
 
 class Loader(QObject):

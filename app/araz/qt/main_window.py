@@ -412,7 +412,8 @@ class MainWindow(QMainWindow):
     def unplaced_ids(self) -> list[str]:
         """Shown events without a place on the map, in dataset order."""
         ds = self.model.dataset
-        return [ds.events[i].id for i in np.flatnonzero(self.model.mask & ds.unplaced_mask)]
+        ids = ds.events.ids
+        return [ids[i] for i in np.flatnonzero(self.model.mask & ds.unplaced_mask).tolist()]
 
     def _fill_unplaced(self, limit: int = 200) -> None:
         self.unplaced_menu.clear()

@@ -1,0 +1,321 @@
+"""Events stored by column: what lets a dataset hold 100,000 events in a few tens of MB.
+
+One :class:`~araz.model.entities.Event` object per event costs about 1.5 kB at ACLED
+scale (the object, its ``extra`` dict, its actors tuple, the strings).  An
+:class:`EventTable` keeps instead one list of ids, one list of summaries, and for every
+value that repeats (title, date, actors, places, category, certainty, each ``extra`` key)
+a :class:`Coded` column: the distinct values once and one small integer per event.  It is
+a ``Sequence[Event]``: ``table[i]`` and iteration build the ``Event`` on demand, so code
+that reads events one at a time does not change; code that works over all events uses
+the columns (``table.date.codes`` …) and never builds 100,000 objects.
+
+A table made :meth:`from events <EventTable.from_events>` (the curated story, GeoJSON,
+TimelineJS) keeps those objects and hands back the same ones; a table built row by row
+with an :class:`EventTableBuilder` (the ACLED reader) keeps only columns.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Iterator, Sequence
+from operator import itemgetter
+from typing import Any, overload
+
+import numpy as np
+
+from .entities import Event, EventDate, PlaceRef, Quote
+
+
+def distinct_objects(values: Sequence) -> tuple[np.ndarray, list]:
+    """Codes and the distinct objects, by identity: ``values[i] is objs[codes[i]]``.
+
+    For values the readers share (dates, place tuples): a few thousand objects to work
+    on instead of one per event.  The objects come in order of first appearance.
+    """
+    if not len(values):
+        return np.zeros(0, np.int32), []
+    keys = np.fromiter(map(id, values), np.uint64, count=len(values))
+    _, first, codes = np.unique(keys, return_index=True, return_inverse=True)
+    order = np.argsort(first)  # the sorted-by-id codes -> first-appearance codes
+    rank = np.empty_like(order)
+    rank[order] = np.arange(len(order))
+    return rank[codes.reshape(-1)].astype(np.int32), [values[i] for i in first[order]]
+
+
+def distinct_values(values: Sequence[Hashable]) -> tuple[np.ndarray, list]:
+    """Codes and the distinct values, by equality, in order of first appearance."""
+    table: dict = {}
+    setdefault = table.setdefault
+    codes = np.fromiter((setdefault(v, len(table)) for v in values), np.int32, count=len(values))
+    return codes, list(table)
+
+
+class Coded(Sequence):
+    """A column of repeated values: ``values`` once each, ``codes`` (int32) per row;
+    code -1 reads as ``missing``."""
+
+    __slots__ = ("codes", "missing", "values")
+
+    def __init__(self, codes: np.ndarray, values: list, missing: Any = None):
+        self.codes = np.asarray(codes, np.int32)
+        self.values = values
+        self.missing = missing
+
+    def __len__(self) -> int:
+        return len(self.codes)
+
+    @overload
+    def __getitem__(self, i: int) -> Any: ...
+    @overload
+    def __getitem__(self, i: slice) -> list: ...
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return [self[k] for k in range(*i.indices(len(self)))]
+        code = int(self.codes[i])
+        return self.values[code] if code >= 0 else self.missing
+
+    def __iter__(self) -> Iterator:
+        values = self.values
+        if not len(self.codes):
+            return iter(())
+        if (self.codes >= 0).all():
+            return iter(self.take(np.arange(len(self.codes))))
+        missing = self.missing
+        return (values[c] if c >= 0 else missing for c in self.codes.tolist())
+
+    def take(self, rows: np.ndarray | Sequence[int]) -> list:
+        """The values at these rows, as a list (C speed; no -1 codes allowed)."""
+        codes = self.codes[np.asarray(rows, np.intp)].tolist()
+        if not codes:
+            return []
+        if len(codes) == 1:
+            return [self.values[codes[0]]]
+        return list(itemgetter(*codes)(self.values))
+
+    def per_value(self, fn) -> np.ndarray:
+        """``fn(value)`` for every distinct value, spread to the rows (bool/float arrays)."""
+        per = np.array([fn(v) for v in self.values]) if self.values else np.zeros(0)
+        return per[self.codes] if len(per) else np.zeros(len(self.codes), per.dtype)
+
+
+class _Interner:
+    """Codes for values as they come: by equality (hashable) or by identity."""
+
+    __slots__ = ("_by", "_identity", "codes", "values")
+
+    def __init__(self, identity: bool = False):
+        self.codes: list[int] = []
+        self.values: list = []
+        self._by: dict = {}
+        self._identity = identity
+
+    def code(self, value: Any) -> int:
+        key = id(value) if self._identity else value
+        code = self._by.get(key)
+        if code is None:
+            code = self._by[key] = len(self.values)
+            self.values.append(value)
+        return code
+
+    def add(self, value: Any) -> None:
+        self.codes.append(self.code(value))
+
+    def column(self, missing: Any = None) -> Coded:
+        return Coded(np.array(self.codes, np.int32), self.values, missing)
+
+
+class EventTableBuilder:
+    """Builds an :class:`EventTable` one event at a time, keeping only columns.
+
+    ``extra`` values must be hashable (text, numbers): each key becomes a coded column.
+    """
+
+    def __init__(self) -> None:
+        self.ids: list[str] = []
+        self.summaries: list[str] = []
+        self._title = _Interner()
+        self._date = _Interner(identity=True)  # readers share one object per date
+        self._actors = _Interner()
+        self._places = _Interner(identity=True)  # and one tuple per place
+        self._category = _Interner()
+        self._certainty = _Interner()
+        self._quotes: dict[int, tuple[Quote, ...]] = {}
+        self._extra: dict[str, list[int]] = {}
+        self._extra_values: dict[str, _Interner] = {}
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def append(
+        self,
+        id: str,
+        title: str,
+        date: EventDate | None,
+        summary: str = "",
+        actors: tuple[str, ...] = (),
+        places: tuple[PlaceRef, ...] = (),
+        category: str = "",
+        certainty: str = "reported",
+        quotes: tuple[Quote, ...] = (),
+        extra: dict | None = None,
+    ) -> None:
+        row = len(self.ids)
+        self.ids.append(id)
+        self.summaries.append(summary)
+        self._title.add(title)
+        self._date.add(date)
+        self._actors.add(actors)
+        self._places.add(places)
+        self._category.add(category)
+        self._certainty.add(certainty)
+        if quotes:
+            self._quotes[row] = quotes
+        if extra:
+            for key, value in extra.items():
+                codes = self._extra.get(key)
+                if codes is None:
+                    codes = self._extra[key] = [-1] * row
+                    self._extra_values[key] = _Interner()
+                codes.extend([-1] * (row - len(codes)))
+                codes.append(self._extra_values[key].code(value))
+
+    def build(self) -> EventTable:
+        n = len(self.ids)
+        extra = {}
+        for key, codes in self._extra.items():
+            codes.extend([-1] * (n - len(codes)))
+            extra[key] = Coded(np.array(codes, np.int32), self._extra_values[key].values)
+        return EventTable(
+            self.ids,
+            self._title.column(),
+            self._date.column(),
+            self.summaries,
+            self._actors.column(),
+            self._places.column(),
+            self._category.column(),
+            self._certainty.column(),
+            self._quotes,
+            extra,
+        )
+
+
+class EventTable(Sequence[Event]):
+    """Events by column (see the module's docs).  Immutable."""
+
+    def __init__(
+        self,
+        ids: list[str],
+        title: Coded,
+        date: Coded,
+        summary: list[str],
+        actors: Coded,
+        places: Coded,
+        category: Coded,
+        certainty: Coded,
+        quotes: dict[int, tuple[Quote, ...]] | None = None,
+        extra: dict[str, Coded] | None = None,
+        objects: tuple[Event, ...] | None = None,
+    ):
+        n = len(ids)
+        for name, column in (
+            ("title", title),
+            ("date", date),
+            ("summary", summary),
+            ("actors", actors),
+            ("places", places),
+            ("category", category),
+            ("certainty", certainty),
+            *((f"extra {k!r}", c) for k, c in (extra or {}).items()),
+        ):
+            if len(column) != n:
+                raise ValueError(f"column {name} has {len(column)} rows for {n} events")
+        self.ids = ids
+        self.title = title
+        self.date = date
+        self.summary = summary
+        self.actors = actors
+        self.places = places
+        self.category = category
+        self.certainty = certainty
+        self.quotes = quotes or {}
+        self.extra = extra or {}
+        self._objects = objects
+
+    @classmethod
+    def from_events(cls, events: Sequence[Event]) -> EventTable:
+        """Columns over these events; the table hands back these very objects."""
+        events = tuple(events)
+        ids = [e.id for e in events]
+        title = Coded(*distinct_values([e.title for e in events]))
+        date = Coded(*distinct_objects([e.date for e in events]))
+        actors = Coded(*distinct_values([e.actors for e in events]))
+        places = Coded(*distinct_objects([e.places for e in events]))
+        category = Coded(*distinct_values([e.category for e in events]))
+        certainty = Coded(*distinct_values([e.certainty for e in events]))
+        quotes = {i: e.quotes for i, e in enumerate(events) if e.quotes}
+        return cls(
+            ids,
+            title,
+            date,
+            [e.summary for e in events],
+            actors,
+            places,
+            category,
+            certainty,
+            quotes,
+            None,
+            objects=events,
+        )
+
+    # ------------------------------------------------------------ Sequence[Event]
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    @overload
+    def __getitem__(self, i: int) -> Event: ...
+    @overload
+    def __getitem__(self, i: slice) -> list[Event]: ...
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return [self[k] for k in range(*i.indices(len(self)))]
+        if self._objects is not None:
+            return self._objects[i]
+        if i < 0:
+            i += len(self.ids)
+        if not 0 <= i < len(self.ids):
+            raise IndexError(i)
+        return self._event(i)
+
+    def __iter__(self) -> Iterator[Event]:
+        if self._objects is not None:
+            return iter(self._objects)
+        return map(self._event, range(len(self.ids)))
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, EventTable | tuple | list):
+            return len(self) == len(other) and all(a == b for a, b in zip(self, other, strict=True))
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"<EventTable: {len(self)} events>"
+
+    def _event(self, i: int) -> Event:
+        extra = {}
+        for key, column in self.extra.items():
+            code = int(column.codes[i])
+            if code >= 0:
+                extra[key] = column.values[code]
+        return Event(
+            self.ids[i],
+            self.title[i],
+            self.date[i],
+            self.summary[i],
+            self.actors[i],
+            self.places[i],
+            self.category[i],
+            self.certainty[i],
+            self.quotes.get(i, ()),
+            extra,
+        )

@@ -1,0 +1,136 @@
+"""Events stored by column (araz.model.table): the same events, the same derived data."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from araz.model import Dataset, Event, EventDate, Filter, FuzzyDate, Place, PlaceRef
+from araz.model.records import map_columns, timeline_columns
+from araz.model.table import Coded, EventTable, EventTableBuilder
+
+
+def _columnar(ds: Dataset) -> Dataset:
+    """The same dataset, its events rebuilt through the builder (no event objects)."""
+    b = EventTableBuilder()
+    for e in ds.events:
+        b.append(
+            e.id,
+            e.title,
+            e.date,
+            e.summary,
+            e.actors,
+            e.places,
+            e.category,
+            e.certainty,
+            e.quotes,
+            {k: v for k, v in e.extra.items() if isinstance(v, str | int | float)},
+        )
+    table = b.build()
+    assert table._objects is None
+    return Dataset(
+        table, ds.actors, ds.places, title=ds.title, seed=ds.seed, categories=ds.categories
+    )
+
+
+def test_builder_gives_back_the_same_events(curated):
+    table = _columnar(curated).events
+    assert len(table) == len(curated.events)
+    for a, b in zip(table, curated.events, strict=True):
+        assert a == b  # every field (extra is not compared by Event.__eq__)
+        assert a.quotes == b.quotes
+    assert table[-1] == curated.events[-1]
+    assert table[2:4] == list(curated.events)[2:4]
+    with pytest.raises(IndexError):
+        table[len(table)]
+
+
+def test_derived_data_is_the_same_from_columns_and_from_objects(curated):
+    col = _columnar(curated)
+    for key, values in curated.arrays.items():
+        np.testing.assert_array_equal(col.arrays[key], values, err_msg=key)
+    assert col.events_by_actor.keys() == curated.events_by_actor.keys()
+    for a, rows in curated.events_by_actor.items():
+        np.testing.assert_array_equal(col.events_by_actor[a], rows)
+    assert col.actor_counts == curated.actor_counts
+    assert col.palette._colours == curated.palette._colours
+    assert col.colours == curated.colours
+    np.testing.assert_array_equal(col.unplaced_mask, curated.unplaced_mask)
+    assert map_columns(col) == map_columns(curated)
+    assert timeline_columns(col) == timeline_columns(curated)
+    for text in ("raisi", "Kapan", "drone", "şuşa", "nothing like this"):
+        np.testing.assert_array_equal(col.search_mask(text), curated.search_mask(text))
+
+
+def test_extra_keys_that_come_and_go():
+    b = EventTableBuilder()
+    b.append("a", "A", None, extra={"source": "Hetq"})
+    b.append("b", "B", None)
+    b.append("c", "C", None, extra={"fatalities": 3, "source": "Hetq"})
+    t = b.build()
+    assert [e.extra for e in t] == [{"source": "Hetq"}, {}, {"fatalities": 3, "source": "Hetq"}]
+    assert t.extra["source"].values == ["Hetq"]  # one copy of a repeated value
+    assert t.extra["fatalities"].codes.tolist() == [-1, -1, 0]
+
+
+def test_coded_column():
+    c = Coded(np.array([1, 0, 1, -1]), ["x", "y"], missing="?")
+    assert list(c) == ["y", "x", "y", "?"]
+    assert c[3] == "?" and len(c) == 4
+    assert Coded(np.array([1, 0, 1]), ["x", "y"]).take([2, 1]) == ["y", "x"]
+    assert c.per_value(lambda v: v == "y").tolist() == [True, False, True, True]
+
+
+def test_columns_must_agree_in_length():
+    with pytest.raises(ValueError, match="title"):
+        EventTable(
+            ["a", "b"],
+            Coded(np.array([0]), ["A"]),
+            *[Coded(np.zeros(2, int), [None])] * 1,
+            ["", ""],
+            *[Coded(np.zeros(2, int), [()])] * 2,
+            *[Coded(np.zeros(2, int), [""])] * 2,
+        )
+
+
+def _event(i: int, summary: str, place: str = "p") -> Event:
+    d = EventDate(FuzzyDate.parse("2021-05-0" + str(i + 1)), "May 2021")
+    return Event(f"e{i}", f"Event {i}", d, summary, ("iran",), (PlaceRef(place),))
+
+
+def test_search_reads_summaries_one_by_one():
+    """The summaries are searched as one folded string: a term never spans two events,
+    a NUL in a summary does not split it, accents and case do not matter."""
+    events = [
+        _event(0, "A drone over Şuşa"),
+        _event(1, "nothing here ab"),
+        _event(2, "cd and more\x00text"),
+        _event(3, "DRONES again"),
+    ]
+    places = {"p": Place("p", "Somewhere", lat=40.0, lon=47.0)}
+    ds = Dataset(events, {}, places)
+    assert ds.search_mask("susa").tolist() == [True, False, False, False]
+    assert ds.search_mask("drone").tolist() == [True, False, False, True]
+    assert ds.search_mask("abcd").tolist() == [False] * 4  # "ab" + "cd" across two events
+    assert ds.search_mask("more text").tolist() == [False, False, True, False]
+    assert ds.search_mask("somewhere").all()  # the place's name
+    assert Filter(text="DRONE").mask(ds).tolist() == [True, False, False, True]
+
+
+def test_acled_reader_keeps_columns_not_objects(tmp_path):
+    from araz.io import read_path
+
+    src = tmp_path / "a.csv"
+    src.write_text(
+        "event_id_cnty,event_date,time_precision,event_type,actor1,country,location,"
+        "latitude,longitude,notes,source,fatalities\n"
+        "X1,2023-01-27,1,Battles,Military Forces of Iran (1989-),Iran,Tabriz,38.08,46.29,"
+        "a note,Hetq,2\n"
+        "X2,2023-01-28,1,Battles,Military Forces of Iran (1989-),Iran,Tabriz,38.08,46.29,"
+        "another,Hetq,0\n"
+    )
+    ds = read_path(src).dataset
+    assert ds is not None and ds.events._objects is None
+    assert ds.events.title.values == ["Battles in Tabriz"]  # one copy of the shared title
+    e = ds.event("X2")
+    assert (e.summary, e.extra["fatalities"], e.extra["source"]) == ("another", 0, "Hetq")
