@@ -8,6 +8,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("QTWEBENGINE_DISABLE_SANDBOX", "1")
 
 import json
+import signal
 import sys
 from pathlib import Path
 
@@ -676,3 +677,23 @@ def test_text_codes_out_of_range_read_as_empty(qtbot, map_view):
         " return [e.titleOf(i), e.dateOf(i), e.actorsOf(i)]; }); })()",
     )
     assert got == [["x", "", ""], ["", "", ""], ["", "", ""], ["", "", ""]]
+
+
+def test_one_copy_of_the_events_body_and_it_comes_back_after_a_renderer_crash(qtbot, map_view):
+    events = shared_text_events(300)
+    prepared = build_events(events)
+    map_view.set_events(prepared)
+    map_view.show_ids([e["id"] for e in events[:100]])
+    wait_rendered(qtbot, map_view, map_view.select("e40"))
+    # the view keeps the prepared body itself for a replay, not a JSON copy of its own
+    assert map_view._state["events"].payload is prepared.body
+    pid = map_view._page.renderProcessPid()
+    assert pid > 0
+    with qtbot.waitSignal(map_view.ready, timeout=TIMEOUT):
+        os.kill(pid, signal.SIGKILL)
+    qtbot.waitUntil(lambda: run_js(qtbot, map_view, "araz.events.selected") == 40, timeout=TIMEOUT)
+    assert run_js(qtbot, map_view, "araz.events.n") == 300
+    visible = run_js(qtbot, map_view, "Array.from(araz.events.visible)")
+    assert visible == [1] * 100 + [0] * 200
+    want = [events[40]["title"], events[40]["date"], events[40]["actors"] or None]
+    qtbot.waitUntil(lambda: card_text(qtbot, map_view, ".leaflet-popup") == want, timeout=TIMEOUT)

@@ -227,6 +227,24 @@ def build_events_from_columns(cols: dict[str, list]) -> MapEvents:
     )
 
 
+@dataclass(frozen=True)
+class _Call:
+    """One numbered call to the page; its JSON text is made when it is sent."""
+
+    seq: int
+    op: str
+    payload: dict[str, Any] | str  # a dict, or the JSON text of one
+
+    def text(self) -> str:
+        """``{"op": op, "seq": seq, ...payload's members}`` as JSON."""
+        head = f'{{"op":{_dumps(self.op)},"seq":{self.seq}'
+        body = self.payload if isinstance(self.payload, str) else _dumps(self.payload)
+        if body == "{}":
+            return head + "}"
+        # splice op and seq in place of the opening brace: one copy of a big body
+        return body.replace("{", head + ",", 1)
+
+
 class MapView(QWidget):
     """The map of events.  See the module docstring; every call returns its sequence number."""
 
@@ -239,13 +257,16 @@ class MapView(QWidget):
         super().__init__(parent)
         self._ready = False
         self._seq = 0
-        self._pending: list[str] = []
+        # Calls not sent yet (the page is not ready) and, per op, its last call (replayed
+        # after a renderer crash).  A call's JSON text is made only when it is sent: the
+        # events' body is held once (the caller's MapEvents.body), not copied here.
+        self._pending: list[_Call] = []
         self._ids: list[str] = []
         self._index: dict[str, int] = {}
         self._lat = np.zeros(0)
         self._lon = np.zeros(0)
         self._to: dict[int, tuple[float, float]] = {}
-        self._state: dict[str, tuple[int, str]] = {}  # op -> last call (JSON), for a reload
+        self._state: dict[str, _Call] = {}  # op -> its last call, for a reload
 
         self._view = QWebEngineView(self)
         self._view.setContextMenuPolicy(Qt.ContextMenuPolicy.NoContextMenu)
@@ -361,22 +382,22 @@ class MapView(QWidget):
     def _call(self, op: str, payload: dict[str, Any] | str) -> int:
         """Send one call; ``payload`` is a dict, or the JSON text of one (big event sets)."""
         self._seq += 1
-        seq = self._seq
-        body = payload if isinstance(payload, str) else _dumps(payload)
-        inner = body[1:-1]  # the object's members, spliced after op and seq
-        text = f'{{"op":{_dumps(op)},"seq":{seq}' + (f",{inner}" if inner else "") + "}"
-        self._state[op] = (seq, text)
+        call = _Call(self._seq, op, payload)
+        self._state[op] = call
         if self._ready:
-            self._bridge.command.emit(text)
+            self._send(call)
         else:
-            self._pending.append(text)
-        return seq
+            self._pending.append(call)
+        return call.seq
+
+    def _send(self, call: _Call) -> None:
+        self._bridge.command.emit(call.text())
 
     def _on_page_ready(self) -> None:
         self._ready = True
         pending, self._pending = self._pending, []
-        for text in pending:
-            self._bridge.command.emit(text)
+        for call in pending:
+            self._send(call)
         self.ready.emit()
 
     def _on_load_started(self) -> None:
@@ -386,6 +407,5 @@ class MapView(QWidget):
         """The page died: reload it and replay the last state (events, filter, selection)."""
         log.error("araz: map page renderer ended (%s, %s); reloading", status, exit_code)
         self._ready = False
-        calls = sorted(self._state.values(), key=lambda item: item[0])
-        self._pending = [text for _, text in calls]
+        self._pending = sorted(self._state.values(), key=lambda call: call.seq)
         self._view.load(QUrl(PAGE_URL))
