@@ -19,11 +19,13 @@ from araz.io.acled import csv_lines
         'a,b\n1,"two\nlines"\n3,4',
         'a,b\n1,"a\u2028b"\n2,"x\x0cy"\r\n',  # breaks that only splitlines knows
         "",
+        "x\r\n\r\ny\r\rz\n\n",  # a \r\n across any chunk boundary stays one break
     ],
 )
-def test_csv_lines_read_like_a_file_opened_with_newline_empty(text):
+@pytest.mark.parametrize("chunk", [1, 2, 3, 5, 1 << 20])
+def test_csv_lines_read_like_a_file_opened_with_newline_empty(text, chunk):
     expected = csv.reader(io.StringIO(text, newline=""))
-    got = csv.reader(csv_lines(text))
+    got = csv.reader(csv_lines(text, chunk))
     assert list(got) == list(expected)
     assert got.line_num == expected.line_num
 
