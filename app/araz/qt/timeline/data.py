@@ -6,14 +6,21 @@ numbers since 1970-01-01 (proleptic Gregorian, :mod:`araz.model.dates`); ``start
 ``end`` are the *strict* bounds, inclusive, so a one-day event has ``end == start`` and
 the year 2021 runs from ``days_from_civil(2021, 1, 1)`` to ``days_from_civil(2021, 12, 31)``.
 On screen day ``d`` covers ``[d, d + 1)``.
+
+The ``label`` and ``tooltip`` columns may be *lazy*: any sequence-like object with
+``__len__`` and ``__getitem__(int) -> str`` (e.g. a :class:`LazyTexts`) is kept as it is
+and read through the sort permutation (a :class:`Permuted`), so a text is only built
+when a row is drawn or hovered.  At 100,000 events that saves the ~14 MB a list of
+ready-made tooltips costs.  Lists, tuples and arrays are copied into sorted lists as
+before; the lane columns are always lists (lanes read all of them).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from operator import itemgetter
-from typing import Any
+from operator import index, itemgetter
+from typing import Any, overload
 
 import numpy as np
 
@@ -23,6 +30,7 @@ PRECISIONS = ("day", "month", "season", "year", "decade", "century", "interval")
 DEFAULT_COLOR = 0xFF5B6B7F
 _BOOL_FIELDS = ("fade_start", "fade_end", "open_start", "open_end")
 _TEXT_FIELDS = ("label", "tooltip", "lane_actor", "lane_category")
+_LAZY_FIELDS = ("label", "tooltip")  # read a row at a time, so they may stay lazy
 
 
 def parse_color(value: Any) -> int:
@@ -66,6 +74,94 @@ def _take(values: list, order: np.ndarray) -> list:
     return list(itemgetter(*order.tolist())(values))
 
 
+class LazyTexts(Sequence[str]):
+    """A text column whose values are made on demand: ``texts[i] == fn(i)``.
+
+    For :class:`TimelineData`'s ``label`` and ``tooltip`` columns when building every
+    text up front would be wasteful (only the hovered tooltip is ever shown)::
+
+        tooltip = LazyTexts(len(rows), lambda i: f"{titles[i]} ({dates[i]})")
+        TimelineData(..., tooltip=tooltip, ...)
+
+    ``i`` is the row in the order the columns are *given* (before TimelineData sorts
+    them by start and id); TimelineData keeps the permutation and looks up through it.
+    ``fn`` is called on every access and nothing is cached, so it should be cheap and
+    pure, and whatever it reads (``titles`` …) stays alive as long as the column.
+    """
+
+    __slots__ = ("_fn", "_n")
+
+    def __init__(self, n: int, fn: Callable[[int], str]):
+        self._n = int(n)
+        if self._n < 0:
+            raise ValueError(f"a column of {n} rows")
+        self._fn = fn
+
+    def __len__(self) -> int:
+        return self._n
+
+    @overload
+    def __getitem__(self, i: int) -> str: ...
+    @overload
+    def __getitem__(self, i: slice) -> list[str]: ...
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return [self._fn(k) for k in range(*i.indices(self._n))]
+        k = index(i)
+        if k < 0:
+            k += self._n
+        if not 0 <= k < self._n:
+            raise IndexError(f"row {i} of {self._n}")
+        return self._fn(k)
+
+    def __repr__(self) -> str:
+        return f"LazyTexts({self._n}, {self._fn!r})"
+
+
+class Permuted(Sequence[str]):
+    """``seq`` seen through a permutation, never copied: ``self[r] == str(seq[order[r]])``.
+
+    What :class:`TimelineData` keeps for a lazy ``label`` or ``tooltip`` column.
+    """
+
+    __slots__ = ("order", "seq")
+
+    def __init__(self, seq: Sequence, order: np.ndarray | None):
+        self.seq = seq
+        self.order = order  # None: the identity
+
+    def __len__(self) -> int:
+        return len(self.seq)
+
+    @overload
+    def __getitem__(self, i: int) -> str: ...
+    @overload
+    def __getitem__(self, i: slice) -> list[str]: ...
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return [self[k] for k in range(*i.indices(len(self)))]
+        k = index(i)
+        if self.order is not None:
+            k = int(self.order[k])
+        elif k < 0:
+            k += len(self.seq)
+        return str(self.seq[k])
+
+    def __iter__(self) -> Iterator[str]:
+        return (self[k] for k in range(len(self)))
+
+    def __repr__(self) -> str:
+        return f"Permuted({self.seq!r}, {len(self)} rows)"
+
+
+def _is_lazy(values: Any) -> bool:
+    """Whether a text column is kept as given: sequence-like but not a list, tuple or
+    array (those, and mere iterables, are copied as before)."""
+    if isinstance(values, (list, tuple, np.ndarray, str, bytes, dict)):
+        return False
+    return hasattr(values, "__len__") and hasattr(values, "__getitem__")
+
+
 @dataclass
 class TimelineData:
     """One row per event, sorted by (start, id) when constructed."""
@@ -79,8 +175,8 @@ class TimelineData:
     open_start: np.ndarray
     open_end: np.ndarray
     color: np.ndarray
-    label: list[str]
-    tooltip: list[str]
+    label: Sequence[str]  # a list, or a lazy column read through a Permuted
+    tooltip: Sequence[str]  # likewise (see LazyTexts)
     lane_actor: list[str]
     lane_category: list[str]
     _index: dict[str, int] | None = field(default=None, init=False, repr=False, compare=False)
@@ -103,11 +199,18 @@ class TimelineData:
         for name in _BOOL_FIELDS:
             setattr(self, name, np.asarray(getattr(self, name), dtype=bool).reshape(n)[order])
         self.color = _colors(self.color, n)[order]
+        identity = bool(n) and bool((order == np.arange(n)).all())
         for name in _TEXT_FIELDS:
-            values = list(getattr(self, name))
+            values = getattr(self, name)
+            lazy = name in _LAZY_FIELDS and _is_lazy(values)
+            if not lazy:
+                values = list(values)
             if len(values) != n:
                 raise ValueError(f"{name} has {len(values)} values for {n} events")
-            setattr(self, name, list(map(str, _take(values, order))))
+            if lazy:
+                setattr(self, name, Permuted(values, None if identity else order))
+            else:
+                setattr(self, name, list(map(str, _take(values, order))))
         self._index = None
         coarse = np.isin(self.precision, ("month", "season", "year", "decade", "century"))
         self._is_point = (self.end <= self.start) & ~coarse
