@@ -16,6 +16,7 @@ with an :class:`EventTableBuilder` (the ACLED reader) keeps only columns.
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Hashable, Iterator, Sequence
 from operator import itemgetter
 from typing import Any, overload
@@ -97,30 +98,13 @@ class Coded(Sequence):
         return per[self.codes] if len(per) else np.zeros(len(self.codes), per.dtype)
 
 
-class _Interner:
-    """Codes for values as they come: by equality (hashable) or by identity."""
-
-    __slots__ = ("_by", "_identity", "codes", "values")
-
-    def __init__(self, identity: bool = False):
-        self.codes: list[int] = []
-        self.values: list = []
-        self._by: dict = {}
-        self._identity = identity
-
-    def code(self, value: Any) -> int:
-        key = id(value) if self._identity else value
-        code = self._by.get(key)
-        if code is None:
-            code = self._by[key] = len(self.values)
-            self.values.append(value)
-        return code
-
-    def add(self, value: Any) -> None:
-        self.codes.append(self.code(value))
-
-    def column(self, missing: Any = None) -> Coded:
-        return Coded(np.array(self.codes, np.int32), self.values, missing)
+def _code(by: dict, values: list, key: Any, value: Any) -> int:
+    """The code of ``value`` (found under ``key``), adding it if it is new."""
+    code = by.get(key)
+    if code is None:
+        code = by[key] = len(values)
+        values.append(value)
+    return code
 
 
 class EventTableBuilder:
@@ -132,15 +116,13 @@ class EventTableBuilder:
     def __init__(self) -> None:
         self.ids: list[str] = []
         self.summaries: list[str] = []
-        self._title = _Interner()
-        self._date = _Interner(identity=True)  # readers share one object per date
-        self._actors = _Interner()
-        self._places = _Interner(identity=True)  # and one tuple per place
-        self._category = _Interner()
-        self._certainty = _Interner()
+        # per coded column: {key: code}, the distinct values, the codes per row
+        self._cols: dict[str, tuple[dict, list, list[int]]] = {
+            k: ({}, [], []) for k in ("title", "date", "actors", "places", "category", "certainty")
+        }
         self._quotes: dict[int, tuple[Quote, ...]] = {}
-        self._extra: dict[str, list[int]] = {}
-        self._extra_values: dict[str, _Interner] = {}
+        # per extra key: {value: code}, the distinct values, the rows that have it, codes
+        self._extra: dict[str, tuple[dict, list, list[int], list[int]]] = {}
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -161,38 +143,47 @@ class EventTableBuilder:
         row = len(self.ids)
         self.ids.append(id)
         self.summaries.append(summary)
-        self._title.add(title)
-        self._date.add(date)
-        self._actors.add(actors)
-        self._places.add(places)
-        self._category.add(category)
-        self._certainty.add(certainty)
+        cols = self._cols
+        by, values, codes = cols["title"]
+        codes.append(_code(by, values, title, title))
+        by, values, codes = cols["date"]  # readers share one object per date: by identity
+        codes.append(_code(by, values, builtins.id(date), date))
+        by, values, codes = cols["actors"]
+        codes.append(_code(by, values, actors, actors))
+        by, values, codes = cols["places"]  # and one tuple per place
+        codes.append(_code(by, values, builtins.id(places), places))
+        by, values, codes = cols["category"]
+        codes.append(_code(by, values, category, category))
+        by, values, codes = cols["certainty"]
+        codes.append(_code(by, values, certainty, certainty))
         if quotes:
             self._quotes[row] = quotes
         if extra:
+            columns = self._extra
             for key, value in extra.items():
-                codes = self._extra.get(key)
-                if codes is None:
-                    codes = self._extra[key] = [-1] * row
-                    self._extra_values[key] = _Interner()
-                codes.extend([-1] * (row - len(codes)))
-                codes.append(self._extra_values[key].code(value))
+                col = columns.get(key)
+                if col is None:
+                    col = columns[key] = ({}, [], [], [])
+                col[2].append(row)
+                col[3].append(_code(col[0], col[1], value, value))
 
     def build(self) -> EventTable:
         n = len(self.ids)
         extra = {}
-        for key, codes in self._extra.items():
-            codes.extend([-1] * (n - len(codes)))
-            extra[key] = Coded(np.array(codes, np.int32), self._extra_values[key].values)
+        for key, (_, values, rows, codes) in self._extra.items():
+            per_row = np.full(n, -1, np.int32)
+            per_row[rows] = codes
+            extra[key] = Coded(per_row, values)
+        cols = {k: Coded(np.array(c, np.int32), v) for k, (_, v, c) in self._cols.items()}
         return EventTable(
             self.ids,
-            self._title.column(),
-            self._date.column(),
+            cols["title"],
+            cols["date"],
             self.summaries,
-            self._actors.column(),
-            self._places.column(),
-            self._category.column(),
-            self._certainty.column(),
+            cols["actors"],
+            cols["places"],
+            cols["category"],
+            cols["certainty"],
             self._quotes,
             extra,
         )
