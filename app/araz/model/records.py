@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import math
 from operator import itemgetter
+from typing import Any
 
 import numpy as np
 
 from .dataset import Dataset
 from .entities import Event, Place
-from .table import Coded
+from .table import Coded, LazyTexts
 
 LINE_KINDS = frozenset({"river", "border", "line"})
 MIN_FIT_SPAN = 3.0  # degrees: the smallest extent a "fit" frames (one place shows its region)
@@ -163,7 +164,7 @@ def timeline_columns(ds: Dataset) -> dict:
     names = actor_names_column(ds)
     colours = ds.colours
     titles = ev.title.take(rows)
-    cols: dict[str, list] = {"ids": _take(ev.ids, rows)}
+    cols: dict[str, Any] = {"ids": _take(ev.ids, rows)}
     for n, key in enumerate(("start", "end", "precision", "fade_start", "fade_end")):
         cols[key] = [per_date[k][n] for k in kinds]
     cols["open_start"] = [per_date[k][5] for k in kinds]
@@ -171,10 +172,10 @@ def timeline_columns(ds: Dataset) -> dict:
     cols["color"] = [argb[colours[i]] for i in rows]
     cols["label"] = titles
     shown = [d.display if d is not None else "" for d in dates]
-    cols["tooltip"] = [
-        f"{title}\n{shown[k]}\n{names[i]}".strip()
-        for title, k, i in zip(titles, kinds, rows, strict=True)
-    ]
+    # one tooltip is shown at a time: made on demand, not 100,000 strings up front
+    cols["tooltip"] = LazyTexts(
+        len(rows), lambda j: f"{titles[j]}\n{shown[kinds[j]]}\n{names[rows[j]]}".strip()
+    )
     lane_per = [lane_of_main[t[0] if t else None] for t in ev.actors.values]
     cols["lane_actor"] = _take(lane_per, ev.actors.codes[rows])
     lanes_cat = [c or "uncategorised" for c in ev.category.values]
