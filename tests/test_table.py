@@ -135,3 +135,20 @@ def test_acled_reader_keeps_columns_not_objects(tmp_path):
     assert ds.events.title.values == ["Battles in Tabriz"]  # one copy of the shared title
     e = ds.event("X2")
     assert (e.summary, e.extra["fatalities"], e.extra["source"]) == ("another", 0, "Hetq")
+
+
+def test_extra_values_declared_up_front():
+    b = EventTableBuilder()
+    b.set_extra_keys(("source", "fatalities"))
+    b.append("a", "A", None, extra_values=("Hetq", 0))
+    b.append("b", "B", None, extra_values=("", None))
+    b.append("c", "C", None, extra={"tags": "x"}, extra_values=("Hetq", 12))
+    assert [e.extra for e in b.build()] == [
+        {"source": "Hetq", "fatalities": 0},
+        {},
+        {"source": "Hetq", "fatalities": 12, "tags": "x"},
+    ]
+    with pytest.raises(RuntimeError):
+        b.set_extra_keys(("late",))
+    with pytest.raises(ValueError):
+        EventTableBuilder().append("a", "A", None, extra_values=("x",))

@@ -227,6 +227,7 @@ class _Reader:
         last_line = reader.line_num
         first = True
         self._columns(col)
+        events.set_extra_keys(("source", "fatalities", *self.extra_keys))
         while True:
             try:
                 row = next(reader, None)
@@ -334,26 +335,20 @@ class _Reader:
         title = f"{what} in {location}" if location else what
         title = texts.setdefault(title, title)
 
-        extra: dict = {}
-        source = source.strip()
-        if source:
-            extra["source"] = texts.setdefault(source, source)
         fatalities = fatalities.strip()
-        if fatalities:
-            extra["fatalities"] = int(fatalities) if fatalities.isdigit() else fatalities
-        if self.extra_cells is not None:
-            values = self.extra_cells(row)
-            if len(self.extra_keys) == 1:
-                values = (values,)
-            for k, v in zip(self.extra_keys, values, strict=True):
-                if v:
-                    v = v.strip()
-                    if v:
-                        extra[k] = texts.setdefault(v, v)
+        fat = int(fatalities) if fatalities.isdigit() else fatalities
+        if self.extra_cells is None:
+            extra = (source.strip(), fat)
+        elif len(self.extra_keys) == 1:
+            extra = (source.strip(), fat, self.extra_cells(row).strip())
+        else:
+            extra = (source.strip(), fat, *map(str.strip, self.extra_cells(row)))
         places = self.place_refs.get(place_id) if place_id else ()
         if places is None:
             places = self.place_refs[place_id] = (PlaceRef(place_id),)
-        out.append(eid, title, date, notes.strip(), tuple(actors), places, event_type, extra=extra)
+        out.append(
+            eid, title, date, notes.strip(), tuple(actors), places, event_type, extra_values=extra
+        )
 
     def _date(self, text: str, precision: str) -> EventDate | str:
         """The event date, or the reason there is none (cached per distinct text)."""
