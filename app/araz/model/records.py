@@ -71,43 +71,55 @@ def map_columns(ds: Dataset) -> dict[str, list]:
             points[pid] = (p.lat, p.lon)
         if (p.geometry is not None or p.kind in LINE_KINDS) and _is_line(p):
             lines.add(pid)
-    # the marker, the arrow's head and the line flag per distinct tuple of places
+    # per distinct tuple of places: the marker, the arrow's head, the line flag, radius
     codes, tuples = ds.place_codes
-    drawn: list[tuple[str | None, str | None, bool]] = []
-    for refs in tuples:
+    origins: list[str | None] = []
+    on_line: list[bool] = []
+    heads: dict[int, tuple[float, float]] = {}
+    for j, refs in enumerate(tuples):
         if len(refs) == 1 and refs[0].role is None:  # the common case, no roles to weigh
             pid = refs[0].place
-            origin, target = (pid if pid in points else None), None
-        else:
-            usable = [r for r in refs if r.place in points]
-            origin = next((r.place for r in usable if r.role == "from"), None)
-            origin = origin or next((r.place for r in usable), None)
-            target = next((r.place for r in usable if r.role == "to" and r.place != origin), None)
-        drawn.append((origin, target, any(r.place in lines for r in refs)))
-    rows = np.flatnonzero(np.array([o is not None for o, _, _ in drawn], bool)[codes])
-    kinds = codes[rows].tolist()  # per drawn event, its tuple of places
+            origins.append(pid if pid in points else None)
+            on_line.append(pid in lines)
+            continue
+        usable = [r for r in refs if r.place in points]
+        origin = next((r.place for r in usable if r.role == "from"), None)
+        origin = origin or next((r.place for r in usable), None)
+        target = next((r.place for r in usable if r.role == "to" and r.place != origin), None)
+        origins.append(origin)
+        on_line.append(any(r.place in lines for r in refs))
+        if origin is not None and target is not None:
+            heads[j] = points[target]
+    nowhere = (0.0, 0.0)
+    has = np.array([o is not None for o in origins], bool)
+    xy = np.array([points[o] if o is not None else nowhere for o in origins], float)
+    xy = xy.reshape(len(origins), 2)
+    lat, lon = xy[:, 0], xy[:, 1]
+    radii = {pid: p.radius_m for pid, p in ds.places.items() if p.radius_m}
+    rows = np.flatnonzero(has[codes])
+    kinds = codes[rows]  # per drawn event, its tuple of places
     ev = ds.events
-    origins = [points[o] if o is not None else (0.0, 0.0) for o, _, _ in drawn]
     date_codes, dates = ds.date_codes
     shown = [d.display if d is not None else "no date" for d in dates]
     names = actor_names_column(ds)
     colours = ds.colours
+    arrows = np.flatnonzero(np.isin(kinds, list(heads))).tolist() if heads else []
+    kind_list = kinds.tolist()
     cols = {
         "ids": _take(ev.ids, rows),
-        "lat": [origins[k][0] for k in kinds],
-        "lon": [origins[k][1] for k in kinds],
+        "lat": lat[kinds].tolist(),
+        "lon": lon[kinds].tolist(),
         "title": ev.title.take(rows),
         "date": _take(shown, date_codes[rows]),
         "actors": _take(names, rows),
         "color": _take(colours, rows),
-        "to": [[i, *points[t]] for i, k in enumerate(kinds) if (t := drawn[k][1]) is not None],
-        "line": [i for i, k in enumerate(kinds) if drawn[k][2]],
+        "to": [[i, *heads[kind_list[i]]] for i in arrows],
+        "line": np.flatnonzero(np.array(on_line, bool)[kinds]).tolist() if lines else [],
     }
     # location uncertainty (metres) of each marker's place, when the data gives any
-    radii = {pid: p.radius_m for pid, p in ds.places.items() if p.radius_m}
     if radii:
-        per_kind = [radii.get(o, 0.0) if o is not None else 0.0 for o, _, _ in drawn]
-        cols["radius"] = [per_kind[k] for k in kinds]
+        radius = np.array([radii.get(o, 0.0) if o is not None else 0.0 for o in origins])
+        cols["radius"] = radius[kinds].tolist()
     return cols
 
 
