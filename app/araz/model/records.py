@@ -185,8 +185,10 @@ def timeline_columns(ds: Dataset) -> dict:
     cols["label"] = titles
     shown = [d.display if d is not None else "" for d in dates]
     # one tooltip is shown at a time: made on demand, not 100,000 strings up front
+    # (it keeps its rows as arrays: lists of 100,000 ints would cost 8 MB)
+    row_of, kind_of = np.array(rows, np.int32), np.array(kinds, np.int32)
     cols["tooltip"] = LazyTexts(
-        len(rows), lambda j: f"{titles[j]}\n{shown[kinds[j]]}\n{names[rows[j]]}".strip()
+        len(rows), lambda j: f"{titles[j]}\n{shown[kind_of[j]]}\n{names[row_of[j]]}".strip()
     )
     lane_per = [lane_of_main[t[0] if t else None] for t in ev.actors.values]
     cols["lane_actor"] = _take(lane_per, ev.actors.codes[rows])

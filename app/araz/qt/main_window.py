@@ -35,7 +35,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from .. import __version__
+from .. import __version__, heap
 from ..io import LoadResult
 from ..model import AppModel, Change
 from . import settings as app_settings
@@ -451,6 +451,7 @@ class MainWindow(QMainWindow):
             t0 = time.perf_counter()
             self.model.set_dataset(ds)
             result.timings["views"] = time.perf_counter() - t0
+            heap.trim()  # the reader's temporaries and the previous dataset, freed
             self.dataset_path = Path(path)
             self.setWindowTitle(f"Araz — {Path(path).name}")
             app_settings.remember_dataset(path)

@@ -14,7 +14,7 @@ import json
 import logging
 import math
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -143,7 +143,7 @@ class MapEvents:
     """Events ready for the page: ids in order, coordinates, and the JSON body to send."""
 
     ids: list[str]
-    index: dict[str, int]
+    index: Mapping[str, int]
     lat: np.ndarray
     lon: np.ndarray
     to: dict[int, tuple[float, float]]
@@ -193,7 +193,9 @@ def _intern(values: list) -> dict[str, list]:
     return {"t": list(index), "c": list(map(index.__getitem__, values))}
 
 
-def build_events_from_columns(cols: dict[str, list]) -> MapEvents:
+def build_events_from_columns(
+    cols: dict[str, list], index: Mapping[str, int] | None = None
+) -> MapEvents:
     """Pack columns (ids, lat, lon, title, date, actors, color as "#RRGGBB", to as
     [index, lat, lon], line as indexes) for the page; ids must be unique and the
     coordinates finite (as :func:`araz.model.records.map_columns` makes them).
@@ -205,6 +207,9 @@ def build_events_from_columns(cols: dict[str, list]) -> MapEvents:
     ``{"t": ["Armed clash in Baku", ...], "c": [0, 0, 1, ...]}`` (event i's title is
     ``title.t[title.c[i]]``).  At 100k events most texts repeat; sent once, they cost
     the JSON text and the page's heap a fraction of one string per event.
+
+    ``index`` (id -> position in ``ids``) may be given when the caller has one (the app
+    has its dataset's); else it is built here.
     """
     raw = _intern(cols["color"])  # clean each distinct value once, not each event
     palette: dict[str, int] = {}
@@ -219,7 +224,7 @@ def build_events_from_columns(cols: dict[str, list]) -> MapEvents:
     body = _dumps(payload)
     return MapEvents(
         ids,
-        dict(zip(ids, range(len(ids)), strict=True)),
+        dict(zip(ids, range(len(ids)), strict=True)) if index is None else index,
         np.array(cols["lat"], dtype=float),
         np.array(cols["lon"], dtype=float),
         {int(t[0]): (float(t[1]), float(t[2])) for t in cols["to"]},
@@ -262,7 +267,7 @@ class MapView(QWidget):
         # events' body is held once (the caller's MapEvents.body), not copied here.
         self._pending: list[_Call] = []
         self._ids: list[str] = []
-        self._index: dict[str, int] = {}
+        self._index: Mapping[str, int] = {}
         self._lat = np.zeros(0)
         self._lon = np.zeros(0)
         self._to: dict[int, tuple[float, float]] = {}

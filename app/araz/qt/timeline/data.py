@@ -17,7 +17,7 @@ before; the lane columns are always lists (lanes read all of them).
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from operator import index, itemgetter
 from typing import Any, overload
@@ -135,7 +135,7 @@ class TimelineData:
     tooltip: Sequence[str]  # likewise (see LazyTexts)
     lane_actor: list[str]
     lane_category: list[str]
-    _index: dict[str, int] | None = field(default=None, init=False, repr=False, compare=False)
+    _index: Mapping[str, int] | None = field(default=None, init=False, repr=False, compare=False)
     _is_point: np.ndarray = field(default=None, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -180,6 +180,11 @@ class TimelineData:
     def is_point(self) -> np.ndarray:
         """True where the event is one day (drawn as a point; a coarse date never is)."""
         return self._is_point
+
+    def use_index(self, index: Mapping[str, int]) -> None:
+        """Look rows up in ``index`` (event id -> row, e.g. through the app's dataset)
+        instead of building a dict of every id here."""
+        self._index = index
 
     def index_of(self, event_id: str) -> int | None:
         """The row of an id, or None."""
