@@ -95,23 +95,25 @@
       this.sy = new Float32Array(n);
       this.drawn = new Uint8Array(n); // 0 not drawn, 1 marker, 2 cluster representative
       this.clusterSize = new Uint32Array(n);
-      var groups = Object.create(null);
+      // events at the same point (to 1e-4 degree) form a group; a numeric key, not a
+      // "lat,lon" string per event (100,000 strings of garbage at load)
+      var groups = new Map();
       this.group = new Int32Array(n);
       var ngroups = 0;
       for (var i = 0; i < n; i++) {
         this.wx[i] = worldX(d.lon[i]);
         this.wy[i] = worldY(d.lat[i]);
         this.colorIndex[i] = d.color[i] || 0;
-        var key = d.lat[i].toFixed(4) + "," + d.lon[i].toFixed(4);
-        var g = groups[key];
-        if (g === undefined) g = groups[key] = ngroups++;
+        var key = Math.round((d.lat[i] + 90) * 1e4) * 4e6 + Math.round((d.lon[i] + 180) * 1e4);
+        var g = groups.get(key);
+        if (g === undefined) groups.set(key, (g = ngroups++));
         this.group[i] = g;
       }
       this.groupCount = new Uint32Array(ngroups);
       this.groupRank = new Uint32Array(ngroups);
       this.groupFirst = new Int32Array(ngroups);
-      this.lat = d.lat;
-      this.lon = d.lon;
+      this.lat = Float64Array.from(d.lat);
+      this.lon = Float64Array.from(d.lon);
       // location uncertainty in metres (ACLED's geo_precision), when the data has any
       this.radius = d.radius ? Float64Array.from(d.radius) : null;
       this.palette = (d.palette || []).map(function (h) {
