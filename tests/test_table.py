@@ -152,3 +152,28 @@ def test_extra_values_declared_up_front():
         b.set_extra_keys(("late",))
     with pytest.raises(ValueError):
         EventTableBuilder().append("a", "A", None, extra_values=("x",))
+
+
+def test_text_column_keeps_every_text_exactly():
+    from araz.model.table import TextColumn
+
+    texts = ["", "plain", "Şuşa — Шуша", "emoji 🕊", "nul\x00inside", "lone \udc80 surrogate", ""]
+    col = TextColumn(texts)
+    assert len(col) == len(texts)
+    assert list(col) == texts
+    assert [col[i] for i in range(len(texts))] == texts
+    assert col[-2] == "lone \udc80 surrogate" and col[1:3] == texts[1:3]
+    with pytest.raises(IndexError):
+        col[len(texts)]
+    assert list(TextColumn([])) == []
+
+
+def test_builder_stores_summaries_as_one_buffer():
+    from araz.model.table import TextColumn
+
+    b = EventTableBuilder()
+    b.append("a", "A", None, "first note")
+    b.append("b", "B", None, "second — note")
+    t = b.build()
+    assert isinstance(t.summary, TextColumn)
+    assert [e.summary for e in t] == ["first note", "second — note"]

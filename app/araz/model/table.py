@@ -98,6 +98,47 @@ class Coded(Sequence):
         return per[self.codes] if len(per) else np.zeros(len(self.codes), per.dtype)
 
 
+class TextColumn(Sequence[str]):
+    """Texts kept as one UTF-8 buffer and where each ends: about a byte a character and
+    no object per text (a summary as a ``str`` costs 49 bytes more, and 100,000 small
+    objects scatter the heap).  ``column[i]`` decodes one text."""
+
+    __slots__ = ("_data", "_ends")
+
+    def __init__(self, texts: Sequence[str]):
+        parts = [t.encode("utf-8", "surrogatepass") for t in texts]
+        self._data = b"".join(parts)
+        self._ends = np.cumsum(np.fromiter(map(len, parts), np.int64, count=len(parts)))
+
+    def __len__(self) -> int:
+        return len(self._ends)
+
+    def _bounds(self, i: int) -> tuple[int, int]:
+        i = index(i)
+        n = len(self._ends)
+        if i < 0:
+            i += n
+        if not 0 <= i < n:
+            raise IndexError(i)
+        return (int(self._ends[i - 1]) if i else 0), int(self._ends[i])
+
+    @overload
+    def __getitem__(self, i: int) -> str: ...
+    @overload
+    def __getitem__(self, i: slice) -> list[str]: ...
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return [self[k] for k in range(*i.indices(len(self)))]
+        start, end = self._bounds(i)
+        return self._data[start:end].decode("utf-8", "surrogatepass")
+
+    def __iter__(self) -> Iterator[str]:
+        data, start = self._data, 0
+        for end in self._ends.tolist():
+            yield data[start:end].decode("utf-8", "surrogatepass")
+            start = end
+
+
 def _code(by: dict, values: list, key: Any, value: Any) -> int:
     """The code of ``value`` (found under ``key``), adding it if it is new."""
     code = by.get(key)
@@ -212,7 +253,7 @@ class EventTableBuilder:
             self.ids,
             cols["title"],
             cols["date"],
-            self.summaries,
+            TextColumn(self.summaries),
             cols["actors"],
             cols["places"],
             cols["category"],
@@ -230,7 +271,7 @@ class EventTable(Sequence[Event]):
         ids: list[str],
         title: Coded,
         date: Coded,
-        summary: list[str],
+        summary: Sequence[str],
         actors: Coded,
         places: Coded,
         category: Coded,

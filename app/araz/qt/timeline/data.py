@@ -151,7 +151,9 @@ class TimelineData:
         self.ids = _take(ids, order)
         self.start = start[order]
         self.end = end[order]
-        self.precision = np.asarray(self.precision, dtype=object).reshape(n)[order].astype(str)
+        # an object array of the (few, shared) precision names: 8 bytes a row, not 32
+        precision = np.asarray(self.precision, dtype=object).reshape(n)[order]
+        self.precision = np.array(list(map(str, precision)), dtype=object).reshape(n)
         for name in _BOOL_FIELDS:
             setattr(self, name, np.asarray(getattr(self, name), dtype=bool).reshape(n)[order])
         self.color = _colors(self.color, n)[order]
