@@ -2,12 +2,13 @@
 
 One :class:`~araz.model.entities.Event` object per event costs about 1.5 kB at ACLED
 scale (the object, its ``extra`` dict, its actors tuple, the strings).  An
-:class:`EventTable` keeps instead one list of ids, one list of summaries, and for every
-value that repeats (title, date, actors, places, category, certainty, each ``extra`` key)
-a :class:`Coded` column: the distinct values once and one small integer per event.  It is
-a ``Sequence[Event]``: ``table[i]`` and iteration build the ``Event`` on demand, so code
-that reads events one at a time does not change; code that works over all events uses
-the columns (``table.date.codes`` …) and never builds 100,000 objects.
+:class:`EventTable` keeps instead one list of ids, the summaries in one UTF-8 buffer
+(:class:`TextColumn`), and for every value that repeats (title, date, actors, places,
+category, certainty, each ``extra`` key) a :class:`Coded` column: the distinct values
+once and one small integer per event.  It is a ``Sequence[Event]``: ``table[i]`` and
+iteration build the ``Event`` on demand, so code that reads events one at a time does
+not change; code that works over all events uses the columns (``table.date.codes`` …)
+and never builds 100,000 objects.
 
 A table made :meth:`from events <EventTable.from_events>` (the curated story, GeoJSON,
 TimelineJS) keeps those objects and hands back the same ones; a table built row by row
@@ -17,6 +18,7 @@ with an :class:`EventTableBuilder` (the ACLED reader) keeps only columns.
 from __future__ import annotations
 
 import builtins
+from array import array
 from collections.abc import Callable, Hashable, Iterator, Sequence
 from operator import index, itemgetter
 from typing import Any, overload
@@ -105,10 +107,17 @@ class TextColumn(Sequence[str]):
 
     __slots__ = ("_data", "_ends")
 
-    def __init__(self, texts: Sequence[str]):
+    def __init__(self, texts: Sequence[str] = ()):
         parts = [t.encode("utf-8", "surrogatepass") for t in texts]
-        self._data = b"".join(parts)
+        self._data: bytes | bytearray = b"".join(parts)
         self._ends = np.cumsum(np.fromiter(map(len, parts), np.int64, count=len(parts)))
+
+    @classmethod
+    def from_buffer(cls, data: bytes | bytearray, ends: Sequence[int] | np.ndarray) -> TextColumn:
+        """A column over UTF-8 ``data`` where text ``i`` ends at byte ``ends[i]``."""
+        col = cls()
+        col._data, col._ends = data, np.asarray(ends, np.int64)
+        return col
 
     def __len__(self) -> int:
         return len(self._ends)
@@ -156,7 +165,10 @@ class EventTableBuilder:
 
     def __init__(self) -> None:
         self.ids: list[str] = []
-        self.summaries: list[str] = []
+        # summaries go straight into one UTF-8 buffer: no str per row kept until the
+        # end (they would scatter the heap between the rows' freed cells)
+        self._summary = bytearray()
+        self._summary_ends = array("q")
         # per coded column: {key: code}, the distinct values, the codes per row
         self._cols: dict[str, tuple[dict, list, list[int]]] = {
             k: ({}, [], []) for k in ("title", "date", "actors", "places", "category", "certainty")
@@ -197,7 +209,8 @@ class EventTableBuilder:
     ) -> None:
         row = len(self.ids)
         self.ids.append(id)
-        self.summaries.append(summary)
+        self._summary += summary.encode("utf-8", "surrogatepass")
+        self._summary_ends.append(len(self._summary))
         cols = self._cols
         by, values, codes = cols["title"]
         codes.append(_code(by, values, title, title))
@@ -253,7 +266,7 @@ class EventTableBuilder:
             self.ids,
             cols["title"],
             cols["date"],
-            TextColumn(self.summaries),
+            TextColumn.from_buffer(self._summary, np.frombuffer(self._summary_ends, np.int64)),
             cols["actors"],
             cols["places"],
             cols["category"],
