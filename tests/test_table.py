@@ -177,3 +177,25 @@ def test_builder_stores_summaries_as_one_buffer():
     t = b.build()
     assert isinstance(t.summary, TextColumn)
     assert [e.summary for e in t] == ["first note", "second — note"]
+
+
+def test_id_index_is_a_mapping_that_survives_hash_collisions(monkeypatch):
+    from araz.model.table import IdIndex
+
+    ids = ["RUS1", "IRQ2", "ARM3", "AZE4"]
+    index = IdIndex(ids)
+    assert dict(index.items()) == {k: i for i, k in enumerate(ids)}
+    assert index["ARM3"] == 2 and index.get("nope") is None and 7 not in index
+    assert index.rows(["AZE4", "RUS1"]).tolist() == [3, 0]
+    with pytest.raises(KeyError, match="nope"):
+        index.rows(["RUS1", "nope"])
+    assert IdIndex([]).rows([]).tolist() == []
+
+    class Same(str):  # every id hashes alike: the worst collision
+        def __hash__(self):
+            return 7
+
+    clash = IdIndex([Same(k) for k in ids])
+    assert [clash[Same(k)] for k in ids] == [0, 1, 2, 3]
+    assert clash.rows([Same("ARM3"), Same("RUS1")]).tolist() == [2, 0]
+    assert Same("nope") not in clash

@@ -15,7 +15,7 @@ import numpy as np
 
 from .entities import Actor, Event, EventDate, Place, PlaceRef
 from .palette import Palette
-from .table import Coded, EventTable
+from .table import Coded, EventTable, IdIndex
 
 
 def fold(text: str) -> str:
@@ -75,9 +75,9 @@ class Dataset:
         self.cache: dict = {}
 
     @cached_property
-    def index(self) -> dict[str, int]:
-        """Row of each event id."""
-        return {eid: i for i, eid in enumerate(self.events.ids)}
+    def index(self) -> IdIndex:
+        """Row of each event id (a read-only mapping)."""
+        return IdIndex(self.events.ids)
 
     def __len__(self) -> int:
         return len(self.events)

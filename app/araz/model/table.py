@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import builtins
 from array import array
-from collections.abc import Callable, Hashable, Iterator, Sequence
+from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
 from operator import index, itemgetter
 from typing import Any, overload
 
@@ -146,6 +146,52 @@ class TextColumn(Sequence[str]):
         for end in self._ends.tolist():
             yield data[start:end].decode("utf-8", "surrogatepass")
             start = end
+
+
+class IdIndex(Mapping[str, int]):
+    """The row of each id: a read-only mapping over the ids' hashes, sorted, and their
+    rows (two arrays, 1.6 MB at 100,000 events; a dict of them costs 9 MB).  A lookup
+    is a binary search, then a comparison with the id itself (hashes may collide)."""
+
+    def __init__(self, ids: Sequence[str]):
+        self._ids = ids
+        hashes = np.fromiter(map(hash, ids), np.int64, count=len(ids))
+        self._order = np.argsort(hashes, kind="stable")
+        self._hashes = hashes[self._order]
+
+    def __getitem__(self, key: str) -> int:
+        if not isinstance(key, str):
+            raise KeyError(key)
+        h = hash(key)
+        k = int(np.searchsorted(self._hashes, h))
+        while k < len(self._hashes) and self._hashes[k] == h:
+            row = int(self._order[k])
+            if self._ids[row] == key:
+                return row
+            k += 1
+        raise KeyError(key)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._ids)
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+    def rows(self, keys: Sequence[str]) -> np.ndarray:
+        """The rows of these ids at once; KeyError names the first that is not there."""
+        if not len(self._hashes):
+            if len(keys):
+                raise KeyError(keys[0])
+            return np.zeros(0, np.intp)
+        hashes = np.fromiter(map(hash, keys), np.int64, count=len(keys))
+        k = np.minimum(np.searchsorted(self._hashes, hashes), len(self._hashes) - 1)
+        rows = self._order[k]
+        ids = self._ids
+        # a wrong guess (a missing id, or another id with the same hash): look it up
+        for j, (row, key) in enumerate(zip(rows.tolist(), keys, strict=True)):
+            if ids[row] != key:
+                rows[j] = self[key]
+        return rows
 
 
 def _code(by: dict, values: list, key: Any, value: Any) -> int:

@@ -24,8 +24,7 @@ def timeline_rows(ds) -> tuple[TimelineData, np.ndarray]:
     """The timeline's arrays and, per timeline row, its dataset index."""
     if "timeline_data" not in ds.cache:
         data = TimelineData(**timeline_columns(ds))
-        index = ds.index
-        rows = np.fromiter((index[i] for i in data.ids), np.intp, count=len(data.ids))
+        rows = ds.index.rows(data.ids).astype(np.intp)
         data.use_index(_ViewIndex(ds, rows))
         ds.cache["timeline_data"] = (data, rows)
     return ds.cache["timeline_data"]
