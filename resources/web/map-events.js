@@ -45,18 +45,57 @@
     return 0.5 - Math.log(Math.tan(Math.PI / 4 + phi / 2)) / (2 * Math.PI);
   }
 
-  /* A text column as sent by Python, {t: [distinct texts], c: [per event, index in t]},
-   * kept as the table and an Int32Array of codes (n of them; missing ones are -1). */
+  /* A text column: {t: [distinct texts], c: per event, its index in t}, kept as the
+   * table and an Int32Array of n codes (c itself when it is one; missing ones are -1). */
   function textColumn(col, n) {
     var table = col && Array.isArray(col.t) ? col.t : [];
+    var c = col && col.c;
+    if (c instanceof Int32Array && c.length === n) return { table: table, codes: c };
     var codes = new Int32Array(n).fill(-1);
-    if (col && Array.isArray(col.c)) codes.set(col.c.slice(0, n));
+    if (c && typeof c.length === "number") codes.set(Array.prototype.slice.call(c, 0, n));
     return { table: table, codes: codes };
   }
 
   function textOf(col, i) {
     var s = col.table[col.codes[i]];
     return s === undefined || s === null ? "" : String(s);
+  }
+
+  var LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+  var utf8 = new TextDecoder("utf-8");
+
+  /* The events payload Python serves at araz://app/data/events/<seq> (the format is in
+   * the docstring of araz/qt/map/view.py) as the columns setEvents takes: typed arrays
+   * viewing the buffer itself, no copies.  Throws on a malformed buffer. */
+  function decodeEvents(buffer) {
+    if (!LITTLE_ENDIAN) throw new Error("events payload: a big-endian platform");
+    if (!(buffer instanceof ArrayBuffer) || buffer.byteLength < 16) throw new Error("events payload: too short");
+    var head = new DataView(buffer, 0, 16);
+    var magic = String.fromCharCode(head.getUint8(0), head.getUint8(1), head.getUint8(2), head.getUint8(3));
+    if (magic !== "ARZE" || head.getUint32(4, true) !== 1) throw new Error("events payload: unknown format");
+    var n = head.getUint32(8, true), size = head.getUint32(12, true);
+    if (16 + size > buffer.byteLength) throw new Error("events payload: truncated");
+    var meta = JSON.parse(utf8.decode(new Uint8Array(buffer, 16, size)));
+    var at = 16 + size;
+    function take(Type, count) {
+      at += (8 - (at % 8)) % 8;
+      if (at + count * Type.BYTES_PER_ELEMENT > buffer.byteLength) throw new Error("events payload: truncated");
+      var view = new Type(buffer, at, count);
+      at += count * Type.BYTES_PER_ELEMENT;
+      return view;
+    }
+    var d = { n: n, lat: take(Float64Array, n), lon: take(Float64Array, n) };
+    ["title", "date", "actors"].forEach(function (key) {
+      d[key] = { t: meta[key], c: take(Int32Array, n) };
+    });
+    d.color = take(Uint16Array, n);
+    d.radius = meta.radius ? take(Float32Array, n) : null;
+    var starts = take(Uint32Array, n + 1);
+    d.ids = { starts: starts, bytes: take(Uint8Array, n ? starts[n] : 0) };
+    d.palette = meta.palette;
+    d.to = meta.to;
+    d.line = meta.line;
+    return d;
   }
 
   function parseColor(hex) {
@@ -70,23 +109,27 @@
 
     initialize: function (options) {
       L.Renderer.prototype.initialize.call(this, options);
-      this.setEvents({ ids: [], lat: [], lon: [], color: [], palette: [] });
+      this.setEvents({ n: 0, ids: [], lat: [], lon: [], color: [], palette: [] });
       this.selected = -1;
       this.hovered = -1;
       this.focused = -1;
     },
 
-    /* Replace all events.  d is the columnar payload sent by Python (see
-     * build_events_from_columns in view.py); title, date and actors come as tables of
-     * distinct texts with a code per event: read them with titleOf(i) and the like. */
+    /* Replace all events.  d: the columns decodeEvents reads from Python's payload
+     * (typed arrays, kept as they are), or plain arrays alike.  ids as an array of
+     * strings or {starts, bytes} (UTF-8, read with idOf(i)); title, date and actors as
+     * tables of distinct texts with a code per event: read them with titleOf(i) and the like. */
     setEvents: function (d) {
-      var n = d.ids.length;
+      var n = typeof d.n === "number" ? d.n : d.ids.length;
       this.n = n;
-      this.ids = d.ids;
+      this._ids = d.ids;
       // texts as a table of distinct strings and one code per event (see textColumn)
       this.titles = textColumn(d.title, n);
       this.dates = textColumn(d.date, n);
       this.actorLists = textColumn(d.actors, n);
+      this.lat = d.lat instanceof Float64Array ? d.lat : Float64Array.from(d.lat);
+      this.lon = d.lon instanceof Float64Array ? d.lon : Float64Array.from(d.lon);
+      var lat = this.lat, lon = this.lon;
       this.wx = new Float64Array(n);
       this.wy = new Float64Array(n);
       this.colorIndex = new Uint16Array(n);
@@ -100,11 +143,18 @@
       var groups = new Map();
       this.group = new Int32Array(n);
       var ngroups = 0;
+      this.palette = (d.palette || []).map(function (h) {
+        var rgb = parseColor(h);
+        return { css: "rgb(" + rgb.join(",") + ")", rgb: rgb };
+      });
+      if (!this.palette.length) this.palette.push({ css: "rgb(128,128,128)", rgb: [128, 128, 128] });
+      var colors = d.color, npal = this.palette.length;
       for (var i = 0; i < n; i++) {
-        this.wx[i] = worldX(d.lon[i]);
-        this.wy[i] = worldY(d.lat[i]);
-        this.colorIndex[i] = d.color[i] || 0;
-        var key = Math.round((d.lat[i] + 90) * 1e4) * 4e6 + Math.round((d.lon[i] + 180) * 1e4);
+        this.wx[i] = worldX(lon[i]);
+        this.wy[i] = worldY(lat[i]);
+        var ci = colors[i] || 0;
+        this.colorIndex[i] = ci < npal ? ci : 0;
+        var key = Math.round((lat[i] + 90) * 1e4) * 4e6 + Math.round((lon[i] + 180) * 1e4);
         var g = groups.get(key);
         if (g === undefined) groups.set(key, (g = ngroups++));
         this.group[i] = g;
@@ -112,15 +162,8 @@
       this.groupCount = new Uint32Array(ngroups);
       this.groupRank = new Uint32Array(ngroups);
       this.groupFirst = new Int32Array(ngroups);
-      this.lat = Float64Array.from(d.lat);
-      this.lon = Float64Array.from(d.lon);
       // location uncertainty in metres (ACLED's geo_precision), when the data has any
-      this.radius = d.radius ? Float64Array.from(d.radius) : null;
-      this.palette = (d.palette || []).map(function (h) {
-        var rgb = parseColor(h);
-        return { css: "rgb(" + rgb.join(",") + ")", rgb: rgb };
-      });
-      if (!this.palette.length) this.palette.push({ css: "rgb(128,128,128)", rgb: [128, 128, 128] });
+      this.radius = !d.radius ? null : d.radius instanceof Float32Array ? d.radius : Float64Array.from(d.radius);
       // ImageData is little-endian RGBA: pack as ABGR words.
       this.packed = new Uint32Array(this.palette.length);
       for (var p = 0; p < this.palette.length; p++) {
@@ -129,11 +172,11 @@
       }
       this.to = new Map(); // index -> [wx, wy]
       (d.to || []).forEach(function (t) {
-        this.to.set(t[0], [worldX(t[2]), worldY(t[1])]);
+        if (t[0] >= 0 && t[0] < n) this.to.set(t[0], [worldX(t[2]), worldY(t[1])]);
       }, this);
       this.line = new Uint8Array(n);
       (d.line || []).forEach(function (i) {
-        this.line[i] = 1;
+        if (i >= 0 && i < n) this.line[i] = 1;
       }, this);
       this.selected = -1;
       this.hovered = -1;
@@ -150,6 +193,14 @@
         var v = bin.charCodeAt(byte);
         for (var bit = 0; bit < 8 && i < n; bit++, i++) vis[i] = (v >> bit) & 1;
       }
+    },
+
+    /* Event i's id (a string; "" out of range). */
+    idOf: function (i) {
+      var ids = this._ids;
+      if (!(i >= 0 && i < this.n)) return "";
+      if (Array.isArray(ids)) return String(ids[i]);
+      return utf8.decode(ids.bytes.subarray(ids.starts[i], ids.starts[i + 1]));
     },
 
     colorOf: function (i) {
@@ -600,5 +651,6 @@
 
   window.araz = window.araz || {};
   window.araz.EventLayer = EventLayer;
+  window.araz.decodeEvents = decodeEvents;
   window.araz.RADIUS = RADIUS;
 })();

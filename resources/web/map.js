@@ -2,8 +2,11 @@
  *
  * Python -> page: bridge.command(json) with {op, seq, ...}; ops: events, show, select,
  * highlight, fit, view (exactly these bounds), sync (nothing; acknowledged a frame later).
- * Commands are applied at once, drawn together in the next frame, then each is
- * acknowledged with bridge.rendered(seq).
+ * "events" carries only a url (araz://app/data/events/<seq>): the page fetches the
+ * binary payload there (see decodeEvents in map-events.js) and, until it is in, holds
+ * the commands that follow; they run after it, in order.  Commands are applied as they
+ * come, drawn together in the next frame, then each is acknowledged with
+ * bridge.rendered(seq).
  * Page -> Python: bridge.ready(), bridge.clicked(id), bridge.hovered(id or "").
  */
 (function () {
@@ -80,7 +83,7 @@
     root.className = "araz-card";
     var title = document.createElement("div");
     title.className = "araz-title";
-    title.textContent = events.titleOf(i) || String(events.ids[i]);
+    title.textContent = events.titleOf(i) || events.idOf(i);
     var date = document.createElement("div");
     date.className = "araz-date";
     date.textContent = events.dateOf(i);
@@ -103,7 +106,7 @@
   /* What a screen reader hears for an event or a cluster (plain text). */
   function spoken(i) {
     if (events.drawn[i] === 2) return events.clusterSize[i] + " events here; Enter lists them";
-    return [events.titleOf(i) || events.ids[i], events.dateOf(i), events.actorsOf(i)]
+    return [events.titleOf(i) || events.idOf(i), events.dateOf(i), events.actorsOf(i)]
       .filter(function (s) { return s; }).map(String).join(", ");
   }
 
@@ -122,9 +125,9 @@
       var button = document.createElement("button");
       button.type = "button";
       button.className = "araz-member";
-      button.textContent = events.titleOf(j) || String(events.ids[j]);
+      button.textContent = events.titleOf(j) || events.idOf(j);
       button.addEventListener("click", function () {
-        if (bridge) bridge.clicked(events.ids[j]);
+        if (bridge) bridge.clicked(events.idOf(j));
       });
       item.appendChild(button);
       list.appendChild(item);
@@ -251,10 +254,10 @@
   }
 
   var ops = {
-    events: function (c) {
+    events: function (c, d) {
       map.closePopup();
       tooltip.hidden = true;
-      events.setEvents(c);
+      events.setEvents(d);
       state.selected = state.hovered = state.pointer = -1;
       announce("");
       updateRiver();
@@ -297,16 +300,72 @@
     sync: function () {}, // drawn-acknowledgement only: one more frame has been painted
   };
 
+  // Commands in order; an "events" command stops the line until its payload is in.
+  var queue = [];
+  var loading = false;
+  var DATA_URL = "araz://app/data/events/";
+
   function onCommand(text) {
     var c;
     try {
       c = JSON.parse(text);
+    } catch (err) {
+      console.error("araz: command failed: " + err);
+      return;
+    }
+    queue.push(c);
+    run();
+  }
+
+  function run() {
+    while (queue.length && !loading) {
+      var c = queue.shift();
+      if (c && c.op === "events") {
+        var later = queue.some(function (q) { return q && q.op === "events"; });
+        if (later) {
+          done(c); // replaced before it was fetched: its payload is gone, skip it
+        } else {
+          loading = true;
+          load(c);
+        }
+      } else {
+        apply(c, null);
+      }
+    }
+  }
+
+  function load(c) {
+    var url = String(c.url || "");
+    var fetched = url.indexOf(DATA_URL) === 0
+      ? fetch(url, { cache: "no-store", credentials: "omit" }).then(function (r) {
+        if (!r.ok) throw new Error("HTTP " + r.status);
+        return r.arrayBuffer();
+      })
+      : Promise.reject(new Error("not an events URL: " + url));
+    fetched.then(window.araz.decodeEvents).then(function (d) {
+      apply(c, d);
+    }, function (err) {
+      console.error("araz: events not loaded from " + url + ": " + err);
+      done(c);
+    }).then(function () {
+      loading = false;
+      run();
+    });
+  }
+
+  function apply(c, d) {
+    try {
       var op = ops[c.op];
-      if (op) op(c);
+      if (op) op(c, d);
       else console.warn("araz: unknown op " + c.op);
     } catch (err) {
       console.error("araz: command failed: " + err);
     }
+    done(c);
+  }
+
+  /* The command is applied (or given up): acknowledge it once the next frame is drawn. */
+  function done(c) {
     dirty = true;
     if (c && typeof c.seq === "number") pendingSeqs.push(c.seq);
     scheduleFrame();
@@ -320,7 +379,7 @@
     showTooltip(i, e.containerPoint);
     if (i !== state.pointer) {
       state.pointer = i;
-      if (bridge) bridge.hovered(i >= 0 ? events.ids[i] : "");
+      if (bridge) bridge.hovered(i >= 0 ? events.idOf(i) : "");
     }
   });
 
@@ -338,7 +397,7 @@
     if (i < 0) return;
     tooltip.hidden = true;
     openPopup(i, true);
-    if (bridge && events.drawn[i] !== 2) bridge.clicked(events.ids[i]);
+    if (bridge && events.drawn[i] !== 2) bridge.clicked(events.idOf(i));
   });
 
   // --- keyboard: Tab / Shift+Tab (or Alt+arrows) move a focus ring between the shown
@@ -351,7 +410,7 @@
     scheduleFrame();
     if (i >= 0) {
       announce(spoken(i));
-      if (bridge) bridge.hovered(events.ids[i]);
+      if (bridge) bridge.hovered(events.idOf(i));
     } else if (bridge) {
       bridge.hovered("");
     }
@@ -385,7 +444,7 @@
       var i = events.focused;
       if (i >= 0 && events.drawn[i]) {
         openPopup(i, true);
-        if (bridge && events.drawn[i] !== 2) bridge.clicked(events.ids[i]);
+        if (bridge && events.drawn[i] !== 2) bridge.clicked(events.idOf(i));
         moved = true;
       }
     } else if (key === "Escape" && events.focused >= 0) {

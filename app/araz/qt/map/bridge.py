@@ -2,7 +2,9 @@
 
 Python → page: the :attr:`MapBridge.command` signal carries one JSON string per call
 (``{"op": ..., "seq": ...}``); the page applies it and answers :meth:`rendered` with the
-same ``seq`` once it is drawn.  Page → Python: the slots below, JSON primitives only.
+same ``seq`` once it is drawn.  Calls stay small: the events themselves are fetched by
+the page from the ``araz:`` scheme (see :mod:`araz.qt.map.view`).  Page → Python: the
+slots below, JSON primitives only.
 The bridge holds no state; :class:`araz.qt.map.view.MapView` does.
 """
 

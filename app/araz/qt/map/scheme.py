@@ -8,7 +8,13 @@ Everything the page loads comes through :class:`ArazSchemeHandler` under one ori
 ``araz://app/basemap/<file>``             the pre-built basemap (``resources/basemap/``)
 ``araz://app/vendor/leaflet/<file>``      Leaflet from the ``xstatic-leaflet`` package
 ``araz://app/vendor/qwebchannel.js``      Qt's ``qwebchannel.js`` (``:/qtwebchannel/``)
+``araz://app/data/<name>/<seq>``          bytes the app published in a :class:`DataShelf`
+                                          (the map's events: ``data/events/<seq>``)
 ========================================  =============================================
+
+The ``data/`` URLs carry what is too big for a QWebChannel message: the app puts the
+bytes on the view's shelf and sends the page only their URL, which the page fetches.
+A shelf keeps one version per name, the latest; any other ``seq`` is not found.
 
 :func:`register_scheme` must run **before the QApplication is created** (QtWebEngine
 reads the scheme registry once, at start-up).  Importing :mod:`araz.qt.map` calls it, so
@@ -24,6 +30,7 @@ from __future__ import annotations
 import logging
 import mimetypes
 import os
+import re
 from functools import cache
 from pathlib import Path
 
@@ -139,11 +146,47 @@ def read(path: str) -> tuple[bytes, bytes] | None:
     return found.read_bytes(), mime
 
 
-class ArazSchemeHandler(QWebEngineUrlSchemeHandler):
-    """Serves the ``araz://app/...`` URLs listed in the module docstring (GET only)."""
+_DATA_PATH = re.compile(r"/data/([a-z]+)/([0-9]{1,18})")
 
-    def __init__(self, parent: QObject | None = None) -> None:
+
+class DataShelf:
+    """Bytes published to one page under ``araz://app/data/<name>/<seq>``.
+
+    One version per name is kept: putting a new one withdraws the last, and a URL of any
+    other ``seq`` is not found.  Owned by the view whose profile's handler serves it.
+    """
+
+    def __init__(self) -> None:
+        self._items: dict[str, tuple[int, bytes]] = {}
+
+    def put(self, name: str, seq: int, data: bytes) -> str:
+        """Publish ``data`` (held, not copied) as ``name`` version ``seq``; returns its URL."""
+        if not re.fullmatch(r"[a-z]+", name):
+            raise ValueError(f"bad data name {name!r}")
+        self._items[name] = (int(seq), data)
+        return f"{ORIGIN}/data/{name}/{int(seq)}"
+
+    def get(self, path: str) -> bytes | None:
+        """The bytes published at a URL path (``/data/events/7``), or None."""
+        match = _DATA_PATH.fullmatch(path)
+        if match is None:
+            return None
+        item = self._items.get(match[1])
+        if item is None or item[0] != int(match[2]):
+            return None
+        return item[1]
+
+    def clear(self) -> None:
+        self._items.clear()
+
+
+class ArazSchemeHandler(QWebEngineUrlSchemeHandler):
+    """Serves the ``araz://app/...`` URLs listed in the module docstring (GET only);
+    ``data/`` from ``shelf`` (none: not found)."""
+
+    def __init__(self, parent: QObject | None = None, shelf: DataShelf | None = None) -> None:
         super().__init__(parent)
+        self.shelf = shelf
 
     def requestStarted(self, job: QWebEngineUrlRequestJob) -> None:
         url = job.requestUrl()
@@ -153,8 +196,13 @@ class ArazSchemeHandler(QWebEngineUrlSchemeHandler):
         if url.host() != HOST:
             job.fail(QWebEngineUrlRequestJob.Error.UrlNotFound)
             return
+        path = url.path()
         try:
-            found = read(url.path())
+            if path.startswith("/data/"):
+                data = self.shelf.get(path) if self.shelf is not None else None
+                found = None if data is None else (data, b"application/octet-stream")
+            else:
+                found = read(path)
         except OSError:
             log.exception("araz: cannot read %s", url.toString())
             found = None

@@ -5,6 +5,38 @@ clicks and hovers.  ``MapView`` keeps the state that matters (event ids and thei
 the last visibility mask, the selection) and numbers every call; the page acknowledges
 each number through :attr:`MapView.rendered` once the call is drawn.  Calls made before
 the page reported ready are queued and replayed in order.
+
+The events themselves do not go through the web channel (a channel message is JSON
+text, copied and parsed several times over on both sides: 60 MB for 5 MB of data at
+100k events).  :meth:`MapView.set_events` puts the binary payload that
+:func:`build_events_from_columns` made on the view's :class:`~araz.qt.map.scheme.DataShelf`
+and sends only ``{"op": "events", "seq": N, "url": "araz://app/data/events/N", "n": ...}``;
+the page fetches the URL, reads the columns as typed arrays straight off the buffer,
+then runs the calls that came after it, in order.
+
+The events payload, all numbers little-endian::
+
+    offset 0   b"ARZE"        magic
+           4   uint32         version (1)
+           8   uint32         n, the number of events
+          12   uint32         J, length of the JSON part in bytes (a multiple of 8)
+          16   JSON (UTF-8, padded with spaces to J bytes):
+               {"title": [distinct texts], "date": [...], "actors": [...],
+                "palette": ["#rrggbb", ...], "to": [[i, lat, lon], ...], "line": [i, ...],
+                "radius": true | false}
+    then these sections, each starting at a multiple of 8 (zero bytes between):
+               lat      float64 × n
+               lon      float64 × n
+               title    int32 × n      event i's title is title[code] of the JSON part
+               date     int32 × n
+               actors   int32 × n
+               color    uint16 × n     index in palette
+               radius   float32 × n    metres of location uncertainty (only if "radius")
+               idStart  uint32 × (n + 1)  event i's id is ids[idStart[i]:idStart[i + 1]]
+               ids      the ids' UTF-8 bytes, one after the other
+
+Texts repeat a lot at 100k events: each distinct one is sent (and kept by the page)
+once.  Event text reaches the page's DOM only through ``textContent``.
 """
 
 from __future__ import annotations
@@ -14,8 +46,10 @@ import json
 import logging
 import math
 import re
-from collections.abc import Iterable, Mapping
+import struct
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 from typing import Any
 
 import numpy as np
@@ -32,7 +66,7 @@ from PySide6.QtWidgets import QVBoxLayout, QWidget
 from araz.model.records import MIN_FIT_SPAN
 from araz.qt.map.bridge import MapBridge
 from araz.qt.map.interceptor import BlockingInterceptor
-from araz.qt.map.scheme import HOST, PAGE_URL, SCHEME, ArazSchemeHandler
+from araz.qt.map.scheme import HOST, PAGE_URL, SCHEME, ArazSchemeHandler, DataShelf
 
 log = logging.getLogger(__name__)
 
@@ -43,8 +77,8 @@ _COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
 _FALLBACK_COLOR = "#808080"
 
 
-def make_profile(parent: QObject) -> QWebEngineProfile:
-    """An off-the-record profile serving ``araz:``.
+def make_profile(parent: QObject, shelf: DataShelf | None = None) -> QWebEngineProfile:
+    """An off-the-record profile serving ``araz:`` (``data/`` URLs from ``shelf``).
 
     Create it *after* the view whose page uses it, with the same parent: Qt deletes
     children in creation order, and a profile must outlive its pages.
@@ -55,7 +89,7 @@ def make_profile(parent: QObject) -> QWebEngineProfile:
         QWebEngineProfile.PersistentCookiesPolicy.NoPersistentCookies
     )
     profile.setSpellCheckEnabled(False)
-    profile.installUrlSchemeHandler(SCHEME.encode(), ArazSchemeHandler(profile))
+    profile.installUrlSchemeHandler(SCHEME.encode(), ArazSchemeHandler(profile, shelf))
     return profile
 
 
@@ -140,14 +174,15 @@ def _dumps(value: Any) -> str:
 
 @dataclass(frozen=True)
 class MapEvents:
-    """Events ready for the page: ids in order, coordinates, and the JSON body to send."""
+    """Events ready for the page: ids in order, coordinates, and the payload to send
+    (the binary format in the module docstring)."""
 
     ids: list[str]
     index: Mapping[str, int]
     lat: np.ndarray
     lon: np.ndarray
     to: dict[int, tuple[float, float]]
-    body: str
+    body: bytes
 
 
 def build_events(events: list[dict]) -> MapEvents:
@@ -186,50 +221,125 @@ def build_events(events: list[dict]) -> MapEvents:
     return build_events_from_columns(cols)
 
 
-def _intern(values: list) -> dict[str, list]:
-    """A column of repeated values as ``{"t": distinct values in order of first use,
-    "c": per row, its value's index in t}``: each text is sent (and kept) once."""
+MAGIC = b"ARZE"
+VERSION = 1
+_HEAD = struct.Struct("<4sIII")  # magic, version, n, length of the JSON part
+
+
+def _codes(values: Sequence) -> tuple[list, np.ndarray]:
+    """A column of repeated values as its distinct values (in order of first use) and,
+    per row, its value's index among them (int32)."""
     index = {value: i for i, value in enumerate(dict.fromkeys(values))}
-    return {"t": list(index), "c": list(map(index.__getitem__, values))}
+    codes = np.fromiter(map(index.__getitem__, values), dtype="<i4", count=len(values))
+    return list(index), codes
+
+
+def _id_bytes(ids: Sequence[str]) -> tuple[np.ndarray, bytes]:
+    """The ids as one UTF-8 text and, per id, where it starts (n + 1 offsets)."""
+    joined = "".join(ids)
+    blob = joined.encode("utf-8")
+    if len(blob) == len(joined):  # ASCII: a character is a byte
+        lengths = np.fromiter(map(len, ids), dtype=np.int64, count=len(ids))
+    else:
+        lengths = np.fromiter((len(i.encode("utf-8")) for i in ids), dtype=np.int64, count=len(ids))
+    starts = np.zeros(len(ids) + 1, dtype="<u4")
+    np.cumsum(lengths, out=starts[1:])
+    return starts, blob
+
+
+def _pad8(size: int) -> bytes:
+    return b"\0" * (-size % 8)
 
 
 def build_events_from_columns(
-    cols: dict[str, list], index: Mapping[str, int] | None = None
+    cols: dict[str, Sequence], index: Mapping[str, int] | None = None
 ) -> MapEvents:
     """Pack columns (ids, lat, lon, title, date, actors, color as "#RRGGBB", to as
-    [index, lat, lon], line as indexes) for the page; ids must be unique and the
-    coordinates finite (as :func:`araz.model.records.map_columns` makes them).
+    [index, lat, lon], line as indexes, optional radius in metres; lists or arrays) for
+    the page; ids must be unique strings and the coordinates finite (as
+    :func:`araz.model.records.map_columns` makes them).
 
-    The body is one JSON object: ``ids``, ``lat``, ``lon`` (one per event), ``to``,
-    ``line``, ``radius`` (only when some event has one), ``palette`` (distinct colours)
-    and ``color`` (per event, its index in the palette), and ``title``, ``date`` and
-    ``actors`` each as a table of distinct texts and a code per event:
-    ``{"t": ["Armed clash in Baku", ...], "c": [0, 0, 1, ...]}`` (event i's title is
-    ``title.t[title.c[i]]``).  At 100k events most texts repeat; sent once, they cost
-    the JSON text and the page's heap a fraction of one string per event.
+    The payload is the binary format in the module docstring: coordinates and per-event
+    codes as little-endian arrays, each distinct text once in a small JSON part.
 
     ``index`` (id -> position in ``ids``) may be given when the caller has one (the app
     has its dataset's); else it is built here.
     """
-    raw = _intern(cols["color"])  # clean each distinct value once, not each event
-    palette: dict[str, int] = {}
-    remap = [palette.setdefault(_clean_color(c), len(palette)) for c in raw["t"]]
-    colors = [remap[k] for k in raw["c"]]
     ids = list(cols["ids"])
-    payload: dict[str, Any] = {k: cols[k] for k in ("ids", "lat", "lon")}
-    payload.update({k: _intern(cols[k]) for k in ("title", "date", "actors")})
-    payload.update(to=cols["to"], line=cols["line"], color=colors, palette=list(palette))
-    if any(cols.get("radius") or ()):
-        payload["radius"] = cols["radius"]
-    body = _dumps(payload)
+    n = len(ids)
+    lat = np.ascontiguousarray(cols["lat"], dtype="<f8")
+    lon = np.ascontiguousarray(cols["lon"], dtype="<f8")
+    if lat.shape != (n,) or lon.shape != (n,):
+        raise ValueError(f"{lat.shape} latitudes and {lon.shape} longitudes for {n} ids")
+    raw, raw_codes = _codes(cols["color"])  # clean each distinct value once, not each event
+    palette: dict[str, int] = {}
+    remap = np.array([palette.setdefault(_clean_color(c), len(palette)) for c in raw], dtype="<u2")
+    colors = remap[raw_codes] if n else np.zeros(0, "<u2")
+    meta: dict[str, Any] = {}
+    sections: list[np.ndarray] = [lat, lon]
+    for key in ("title", "date", "actors"):
+        values = cols[key]
+        if len(values) != n:
+            raise ValueError(f"{len(values)} {key} for {n} ids")
+        meta[key], codes = _codes(values)
+        sections.append(codes)
+    sections.append(colors)
+    radius = cols.get("radius")
+    radius = np.asarray(radius if radius is not None else (), dtype="<f4")
+    has_radius = radius.shape == (n,) and bool(np.any(radius > 0))
+    if has_radius:
+        sections.append(np.nan_to_num(radius, nan=0.0, posinf=0.0, neginf=0.0))
+    to = [[int(t[0]), float(t[1]), float(t[2])] for t in cols["to"]]
+    line = [int(i) for i in cols["line"]]
+    meta.update(palette=list(palette), to=to, line=line, radius=has_radius)
+    starts, blob = _id_bytes(ids)
+    sections.append(starts)
+    text = _dumps(meta).encode("utf-8")
+    text += b" " * (-len(text) % 8)
+    parts = [_HEAD.pack(MAGIC, VERSION, n, len(text)), text]
+    for array in sections:
+        data = array.tobytes()
+        parts += [data, _pad8(len(data))]
+    parts.append(blob)
     return MapEvents(
         ids,
-        dict(zip(ids, range(len(ids)), strict=True)) if index is None else index,
-        np.array(cols["lat"], dtype=float),
-        np.array(cols["lon"], dtype=float),
-        {int(t[0]): (float(t[1]), float(t[2])) for t in cols["to"]},
-        body,
+        dict(zip(ids, range(n), strict=True)) if index is None else index,
+        lat,
+        lon,
+        {t[0]: (t[1], t[2]) for t in to},
+        b"".join(parts),
     )
+
+
+def read_events(body: bytes) -> dict[str, Any]:
+    """The columns of an events payload, as the page reads them (for tests and tools):
+    ``ids``, ``lat``, ``lon``, ``color`` (palette indexes), ``radius`` (or None) as
+    arrays, ``title``/``date``/``actors`` as ``{"t": texts, "c": codes}``, and
+    ``palette``, ``to`` and ``line``."""
+    magic, version, n, size = _HEAD.unpack_from(body)
+    if magic != MAGIC or version != VERSION:
+        raise ValueError(f"not an events payload ({magic!r}, version {version})")
+    meta = json.loads(body[_HEAD.size : _HEAD.size + size])
+    at = _HEAD.size + size
+
+    def take(dtype: str, count: int) -> np.ndarray:
+        nonlocal at
+        at += -at % 8
+        array = np.frombuffer(body, dtype=dtype, count=count, offset=at)
+        at += array.nbytes
+        return array
+
+    out: dict[str, Any] = {"lat": take("<f8", n), "lon": take("<f8", n)}
+    for key in ("title", "date", "actors"):
+        out[key] = {"t": meta[key], "c": take("<i4", n)}
+    out["color"] = take("<u2", n)
+    out["radius"] = take("<f4", n) if meta["radius"] else None
+    starts = take("<u4", n + 1)
+    at += -at % 8
+    blob = body[at : at + int(starts[-1])]
+    out["ids"] = [blob[a:b].decode("utf-8") for a, b in pairwise(starts.tolist())]
+    out.update(palette=meta["palette"], to=meta["to"], line=meta["line"])
+    return out
 
 
 @dataclass(frozen=True)
@@ -263,9 +373,10 @@ class MapView(QWidget):
         self._ready = False
         self._seq = 0
         # Calls not sent yet (the page is not ready) and, per op, its last call (replayed
-        # after a renderer crash).  A call's JSON text is made only when it is sent: the
-        # events' body is held once (the caller's MapEvents.body), not copied here.
+        # after a renderer crash).  The events' payload is held once (the caller's
+        # MapEvents.body, put on the shelf the page fetches it from), not copied here.
         self._pending: list[_Call] = []
+        self._shelf = DataShelf()
         self._ids: list[str] = []
         self._index: Mapping[str, int] = {}
         self._lat = np.zeros(0)
@@ -275,7 +386,7 @@ class MapView(QWidget):
 
         self._view = QWebEngineView(self)
         self._view.setContextMenuPolicy(Qt.ContextMenuPolicy.NoContextMenu)
-        self._profile = make_profile(self)  # after the view: deleted after its page
+        self._profile = make_profile(self, self._shelf)  # after the view: deleted after its page
         self._page = HardenedPage(self._profile, self._view)
         self._bridge = MapBridge(self)
         self._channel = QWebChannel(self._page)
@@ -308,7 +419,9 @@ class MapView(QWidget):
         self._lat, self._lon, self._to = prepared.lat, prepared.lon, prepared.to
         for op in ("show", "select", "highlight"):
             self._state.pop(op, None)
-        return self._call("events", prepared.body)
+        # the page fetches the payload from the shelf: one version, this call's
+        url = self._shelf.put("events", self._seq + 1, prepared.body)
+        return self._call("events", {"url": url, "n": len(prepared.ids)})
 
     def show_mask(self, mask: np.ndarray) -> int:
         """Show the events where ``mask`` (one bool per event, in set_events order) is set."""
@@ -385,7 +498,7 @@ class MapView(QWidget):
     # --- plumbing ---------------------------------------------------------------------
 
     def _call(self, op: str, payload: dict[str, Any] | str) -> int:
-        """Send one call; ``payload`` is a dict, or the JSON text of one (big event sets)."""
+        """Send one call; ``payload`` is a dict, or the JSON text of one."""
         self._seq += 1
         call = _Call(self._seq, op, payload)
         self._state[op] = call
