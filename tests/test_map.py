@@ -873,3 +873,20 @@ def test_a_later_events_call_wins_over_one_in_flight(qtbot, map_view):
     assert run_js(qtbot, map_view, "araz.events.n") == 40
     visible = run_js(qtbot, map_view, "Array.from(araz.events.visible)")
     assert visible == [0, 0, 1, 1] + [0] * 36
+
+
+def test_events_that_cannot_be_fetched_leave_no_stale_events(qtbot, map_view):
+    """A payload the shelf does not have (or a URL outside araz://app/data/) is not
+    loaded: the page drops its events (their ids are no longer Python's), acknowledges
+    the call and fetches nothing outside."""
+    wait_rendered(qtbot, map_view, map_view.set_events(shared_text_events(20)))
+    seen: list[int] = []
+    map_view.rendered.connect(seen.append)
+    for seq, url in ((9001, "araz://app/data/events/9001"), (9002, "https://example.invalid/e")):
+        map_view._bridge.command.emit(json.dumps({"op": "events", "seq": seq, "url": url}))
+        qtbot.waitUntil(lambda seq=seq: seq in seen, timeout=TIMEOUT)
+        assert run_js(qtbot, map_view, "araz.events.n") == 0
+        wait_rendered(qtbot, map_view, map_view.set_events(shared_text_events(5)))
+        assert run_js(qtbot, map_view, "araz.events.n") == 5
+    map_view.rendered.disconnect(seen.append)
+    assert map_view.blocked_requests() == []

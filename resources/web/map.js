@@ -345,8 +345,15 @@
     fetched.then(window.araz.decodeEvents).then(function (d) {
       apply(c, d);
     }, function (err) {
-      console.error("araz: events not loaded from " + url + ": " + err);
-      done(c);
+      var message = "araz: events not loaded from " + url + ": " + err;
+      if (queue.some(function (q) { return q && q.op === "events"; })) {
+        console.warn(message); // a later events call replaced this one meanwhile
+        done(c);
+      } else {
+        // no events rather than the last ones: their ids are not what Python holds
+        console.error(message);
+        apply(c, { n: 0, ids: [], lat: [], lon: [], color: [], palette: [] });
+      }
     }).then(function () {
       loading = false;
       run();
