@@ -186,3 +186,23 @@ def test_hover_tooltip_shows_the_lazy_text(qtbot):
     assert QToolTip.isVisible()
     assert QToolTip.text() == "<qt>Event 1 &lt;&amp;&gt;<br>2021-06-xx</qt>"
     QToolTip.hideText()
+
+
+def test_pack_tracks_matches_the_plain_greedy_rule():
+    """Each event takes the first track free at its start, else the one that frees
+    first (the reference written the obvious way, on random data)."""
+    import numpy as np
+
+    from araz.qt.timeline.layout import MAX_TRACKS, pack_tracks
+
+    rng = np.random.default_rng(7)
+    start = np.sort(rng.integers(0, 400, 3000)).astype(float)
+    end = start + rng.integers(0, 40, 3000)
+    lane = rng.integers(0, 5, 3000)
+    expected, free = [], np.full((5, MAX_TRACKS), -np.inf)
+    for s, e, ln in zip(start, end, lane, strict=True):
+        busy = free[ln] > s
+        t = int(np.argmin(busy)) if not busy.all() else int(free[ln].argmin())
+        free[ln, t] = e + 1.0
+        expected.append(t)
+    assert pack_tracks(start, end, lane).tolist() == expected

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from dataclasses import dataclass
 
@@ -46,22 +47,23 @@ def pack_tracks(
 ) -> np.ndarray:
     """Greedy interval packing per lane: an event takes the first track free at its start
     (events are sorted by start); when all are busy it takes the one that frees first."""
-    track = np.zeros(len(start), dtype=np.int8)
     if not len(start):
-        return track
+        return np.zeros(0, dtype=np.int8)
+    # plain Python floats and lists: ~4x faster than numpy scalars in this loop
     nlanes = int(lane.max()) + 1
-    free = np.full((nlanes, max_tracks), -np.inf)
-    stop = (end + 1.0).tolist()
+    free = [[-math.inf] * max_tracks for _ in range(nlanes)]
+    tracks = [0] * len(start)
+    stops = (end + 1.0).tolist()
     for i, (s, ln) in enumerate(zip(start.tolist(), lane.tolist(), strict=True)):
         row = free[ln]
         t = 0
         while t < max_tracks and row[t] > s:
             t += 1
         if t == max_tracks:
-            t = int(row.argmin())
-        row[t] = stop[i]
-        track[i] = t
-    return track
+            t = row.index(min(row))  # the track that frees first
+        row[t] = stops[i]
+        tracks[i] = t
+    return np.array(tracks, dtype=np.int8)
 
 
 @dataclass
