@@ -199,3 +199,17 @@ def test_id_index_is_a_mapping_that_survives_hash_collisions(monkeypatch):
     assert [clash[Same(k)] for k in ids] == [0, 1, 2, 3]
     assert clash.rows([Same("ARM3"), Same("RUS1")]).tolist() == [2, 0]
     assert Same("nope") not in clash
+
+
+def test_view_rows_point_at_the_same_events(curated):
+    """The map's and the timeline's row -> dataset row arrays, and their id lookups."""
+    from araz.qt.bindings import map_data, timeline_rows
+
+    data, rows = timeline_rows(curated)
+    assert [curated.events.ids[r] for r in rows] == list(data.ids)
+    assert all(data.index_of(i) == k for k, i in enumerate(data.ids))
+    events, mrows = map_data(curated)
+    assert [curated.events.ids[r] for r in mrows] == list(events.ids)
+    assert all(events.index[i] == k for k, i in enumerate(events.ids))
+    unplaced = curated.unplaced[0]
+    assert unplaced not in events.index and events.index.get(unplaced) is None

@@ -178,7 +178,10 @@ class Dataset:
         """Per event: True when it has no place on the map."""
         points = {pid for pid, p in self.places.items() if p.has_point}
         codes, refs = self.place_codes
-        unplaced = [not any(r.place in points for r in t) for t in refs]
+        unplaced = [
+            (t[0].place not in points) if len(t) == 1 else not any(r.place in points for r in t)
+            for t in refs
+        ]
         return np.array(unplaced, bool)[codes]
 
     @property

@@ -24,7 +24,8 @@ def timeline_rows(ds) -> tuple[TimelineData, np.ndarray]:
     """The timeline's arrays and, per timeline row, its dataset index."""
     if "timeline_data" not in ds.cache:
         data = TimelineData(**timeline_columns(ds))
-        rows = ds.index.rows(data.ids).astype(np.intp)
+        # timeline_columns keeps the dated events in dataset order; the data sorted them
+        rows = np.flatnonzero(ds.arrays["has_date"])[data.order].astype(np.intp)
         data.use_index(_ViewIndex(ds, rows))
         ds.cache["timeline_data"] = (data, rows)
     return ds.cache["timeline_data"]

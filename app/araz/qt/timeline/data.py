@@ -137,6 +137,7 @@ class TimelineData:
     lane_category: list[str]
     _index: Mapping[str, int] | None = field(default=None, init=False, repr=False, compare=False)
     _is_point: np.ndarray = field(default=None, init=False, repr=False, compare=False)
+    order: np.ndarray = field(default=None, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         n = len(self.ids)
@@ -148,6 +149,7 @@ class TimelineData:
         end = np.maximum(end, start)
         order = np.lexsort((np.asarray(ids, dtype=object).astype(str), start)) if n else []
         order = np.asarray(order, dtype=np.intp)
+        self.order = order  # row k here was row order[k] of the columns as given
         self.ids = _take(ids, order)
         self.start = start[order]
         self.end = end[order]
