@@ -52,7 +52,9 @@ def test_validate_json_shape(capsys):
         for a in e["actors"]:
             assert set(a) == {"id", "name", "aliases", "state"}
         for p in e["places"]:
-            assert set(p) == {"id", "name", "aliases", "lat", "lon", "kind", "country", "role"}
+            assert set(p) == {
+                *("id", "name", "aliases", "within", "lat", "lon", "kind", "country", "role")
+            }
         for q in e["quotes"]:
             assert set(q) == {"text", "start", "end"}
     kafan = [p for e in doc["events"] for p in e["places"] if p["name"] == "Kafan"]

@@ -107,7 +107,12 @@ def test_acled_places_radius_aliases_country(acled):
         "Armenia",
         0,
     )
-    assert kapan.aliases == ("Syunik",)
+    assert (kapan.aliases, kapan.within) == ((), ("Syunik",))  # a region, not a name
+    # searching the town finds it, not every event of its region; the region finds both
+    assert set(ds.search_terms("Kapan")) == {"kapan"}
+    in_kapan = {ds.events.ids[i] for i in ds.search_mask("Kapan").nonzero()[0]}
+    assert {"ARM1001", "ARM1003"} <= in_kapan
+    assert ds.search_mask("Syunik").sum() >= ds.search_mask("Kapan").sum()
     assert _place(ds, ev["ARM1002"]).radius_m == 25_000
     assert _place(ds, ev["IRN2001"]).radius_m == 100_000
 

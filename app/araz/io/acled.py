@@ -285,7 +285,7 @@ class _Reader:
         self.extra_cells = itemgetter(*(i for _, i in self.extra_ix)) if self.extra_ix else None
         self.extra_keys = tuple(k for k, _ in self.extra_ix)
         self.texts: dict[str, str] = {}  # one copy of each repeated value
-        self.alias_tuples: dict[tuple[str, ...], tuple[str, ...]] = {}
+        self.region_tuples: dict[tuple[str, ...], tuple[str, ...]] = {}
 
     # ------------------------------------------------------------ one row
 
@@ -381,12 +381,12 @@ class _Reader:
             self.place_by_key[key] = None
             self.report(line, f"{rec}: {why}", rec, "warning")
             return None
-        aliases: list[str] = []
+        within: list[str] = []  # the admin regions, smallest first
         texts = self.texts  # admin names and countries repeat over thousands of places
         for k in ("admin3", "admin2", "admin1"):
             a = row[ix[k]].strip() if ix[k] >= 0 else ""
-            if a and a != location and a not in aliases:
-                aliases.append(texts.setdefault(a, a))
+            if a and a != location and a not in within:
+                within.append(texts.setdefault(a, a))
         name = texts.setdefault(location, location) if location else f"{lat_t}, {lon_t}"
         country = texts.setdefault(country, country)
         base = self.place_slugs.get(location)
@@ -399,10 +399,11 @@ class _Reader:
             "site",
             float(lat_t),
             float(lon_t),
-            self.alias_tuples.setdefault(akey := tuple(aliases), akey),
+            (),
             None,
             country or None,
             radius,
+            self.region_tuples.setdefault(rkey := tuple(within), rkey),
         )
         self.place_by_key[key] = pid
         return pid

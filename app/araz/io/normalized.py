@@ -46,6 +46,7 @@ def event_dict(ds: Dataset, e) -> dict:
                 "id": p.id,
                 "name": p.name,
                 "aliases": list(p.aliases),
+                "within": list(p.within),
                 "lat": p.lat,
                 "lon": p.lon,
                 "kind": p.kind,

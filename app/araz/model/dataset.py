@@ -233,30 +233,39 @@ class Dataset:
         """Per event: does any of the search's terms (see :meth:`search_terms`) occur,
         case- and accent-insensitively, in its title, summary, category, or a name (any
         alias) of one of its actors or places?"""
-        terms = tuple(t for t in self.search_terms(text) if t)
+        found_in = [t for t in self.search_terms(text) if t]
+        # a term that contains another adds nothing ("astara district" once "astara")
+        terms = [t for t in found_in if not any(o != t and o in t for o in found_in)]
         n = len(self.events)
         if not terms:
             return np.ones(n, bool)
 
+        # one regular expression for all the terms (a name's aliases can be dozens)
+        any_term = "|".join(re.escape(t) for t in sorted(terms, key=len, reverse=True))
+        search = re.compile(any_term).search
+
         def hit(value: str) -> bool:
-            return any(t in value for t in terms)
+            return search(value) is not None
 
         ev = self.events
         m = ev.title.per_value(lambda v: hit(fold(v))).astype(bool)
         m |= ev.category.per_value(lambda v: hit(fold(v))).astype(bool)
-        places = {p.id for p in self.places.values() if hit(self._place_names[p.id])}
+        places = {pid for pid, names in self._place_names.items() if hit(names)}
         if places:
-            m |= ev.places.per_value(lambda t: any(r.place in places for r in t)).astype(bool)
+            m |= ev.places.per_value(
+                lambda t: (
+                    (t[0].place in places) if len(t) == 1 else any(r.place in places for r in t)
+                )
+            ).astype(bool)
         names = self._actor_names
         for a, rows in self.events_by_actor.items():
             if hit(names.get(a, a)):
                 m[rows] = True
         text_all, starts = self._folded_summaries
-        for t in terms:
-            pattern = re.compile(re.escape(t) + "[^\x00]*")  # one match per summary
-            found = [match.start() for match in pattern.finditer(text_all)]
-            if found:
-                m[np.searchsorted(starts, found, side="right") - 1] = True
+        pattern = re.compile(f"(?:{any_term})[^\x00]*")  # at most one match per summary
+        found = [match.start() for match in pattern.finditer(text_all)]
+        if found:
+            m[np.searchsorted(starts, found, side="right") - 1] = True
         return m
 
     @cached_property
@@ -265,7 +274,10 @@ class Dataset:
 
     @cached_property
     def _place_names(self) -> dict[str, str]:
-        return {p.id: fold("\n".join([*p.names(), p.country or ""])) for p in self.places.values()}
+        return {
+            p.id: fold("\n".join([*p.names(), *p.within, p.country or ""]))
+            for p in self.places.values()
+        }
 
     @cached_property
     def _folded_summaries(self) -> tuple[str, np.ndarray]:

@@ -40,6 +40,9 @@ class Place:
     geometry: dict | None = None  # GeoJSON geometry for lines and polygons
     country: str | None = None  # computed from geometry, never typed
     radius_m: float | None = None  # location uncertainty, where the source gives one
+    # the regions it lies in, smallest first (ACLED's admin3, admin2, admin1): searched,
+    # shown, but not other names of the place (searching "Kapan" must not find Syunik)
+    within: tuple[str, ...] = ()
 
     @property
     def has_point(self) -> bool:

@@ -67,8 +67,9 @@ def event_html(model: AppModel, event_id: str) -> str:
             if p is None:
                 continue
             bits = escape(p.name)
-            if p.country:
-                bits += f" — {escape(p.country)}"
+            where = [*p.within, p.country] if p.country else list(p.within)
+            if where:
+                bits += f" — {escape(', '.join(where))}"
             if ref.role:
                 bits += f" <small>({escape(ref.role)})</small>"
             if p.radius_m:
