@@ -30,7 +30,8 @@ from typing import Any
 
 from ..model.dataset import Dataset
 from ..model.dates import EDTFError, FuzzyDate, civil_from_days
-from ..model.entities import Actor, Event, EventDate, Place, PlaceRef
+from ..model.entities import Actor, EventDate, Place, PlaceRef
+from ..model.table import EventTableBuilder
 from ._common import (
     CancelFn,
     Ids,
@@ -221,9 +222,11 @@ def geojson_from_doc(
     places: dict[str, Place] = {}
     place_ids = Ids()
     point_places: dict[tuple[str, float, float], str] = {}
+    date_cache: dict[tuple, tuple[EventDate | None, str | None]] = {}
     event_ids = Ids()
     categories: list[str] = []
-    events: list[Event] = []
+    events = EventTableBuilder()  # columns, not one object per feature
+    place_refs: dict[str, tuple[PlaceRef, ...]] = {}
     skipped = 0
     tick = Ticker(progress, cancel, len(features))
     for i, feat in enumerate(features):
@@ -250,7 +253,18 @@ def geojson_from_doc(
 
         date = None
         if date_key:
-            date, why = _feature_date(props.get(date_key), props.get(end_key), date_key)
+            value, end = props.get(date_key), props.get(end_key)
+            # one parse (and one shared EventDate) per distinct value: dates repeat
+            dkey = (type(value), value, type(end), end)
+            try:
+                cached = date_cache.get(dkey)
+            except TypeError:  # a list or an object: not cached
+                dkey, cached = None, None
+            if cached is None:
+                cached = _feature_date(value, end, date_key)
+                if dkey is not None:
+                    date_cache[dkey] = cached
+            date, why = cached
             if why:
                 report(rec, f"{why}; kept under 'no date'")
 
@@ -304,20 +318,25 @@ def geojson_from_doc(
         fid = _scalar_text(feat.get("id")) or _scalar_text(props.get("id")) or f"feature-{n}"
         if fid in event_ids.taken:
             fid = f"feature-{n}"
-        events.append(
-            Event(
-                event_ids.make(fid),
-                title,
-                date,
-                summary,
-                tuple(actor_list),
-                (PlaceRef(place_id),) if place_id else (),
-                category,
-                extra=extra,
+        refs: tuple[PlaceRef, ...] = ()
+        if place_id:
+            refs = place_refs.get(place_id) or place_refs.setdefault(
+                place_id, (PlaceRef(place_id),)
             )
+        events.append(
+            event_ids.make(fid),
+            title,
+            date,
+            summary,
+            tuple(actor_list),
+            refs,
+            category,
+            extra=extra,
         )
     tick.done()
-    ds = Dataset(events, actors, places, title=path.stem, source=name, categories=categories)
+    ds = Dataset(
+        events.build(), actors, places, title=path.stem, source=name, categories=categories
+    )
     return LoadResult(ds, problems, skipped)
 
 

@@ -206,7 +206,8 @@ def _code(by: dict, values: list, key: Any, value: Any) -> int:
 class EventTableBuilder:
     """Builds an :class:`EventTable` one event at a time, keeping only columns.
 
-    ``extra`` values must be hashable (text, numbers): each key becomes a coded column.
+    ``extra`` values must be hashable (text, numbers, booleans, None): each key becomes
+    a coded column.
     """
 
     def __init__(self) -> None:
@@ -279,7 +280,8 @@ class EventTableBuilder:
                 if col is None:
                     col = columns[key] = ({}, [], [], [])
                 col[2].append(row)
-                col[3].append(_code(col[0], col[1], value, value))
+                # keyed with the type: True, 1 and 1.0 are equal but not the same value
+                col[3].append(_code(col[0], col[1], (value.__class__, value), value))
         if self._fixed:
             if extra_values is None:
                 extra_values = (None,) * len(self._fixed)
