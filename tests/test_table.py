@@ -213,3 +213,34 @@ def test_view_rows_point_at_the_same_events(curated):
     assert all(events.index[i] == k for k, i in enumerate(events.ids))
     unplaced = curated.unplaced[0]
     assert unplaced not in events.index and events.index.get(unplaced) is None
+
+
+def test_extra_values_keep_their_type():
+    b = EventTableBuilder()
+    for i, v in enumerate([1, True, 1.0, "1", None]):
+        b.append(f"e{i}", "T", None, extra={"v": v})
+    got = [e.extra["v"] for e in b.build()]
+    assert got == [1, True, 1.0, "1", None]
+    assert [type(v) for v in got] == [int, bool, float, str, type(None)]
+
+
+def test_geojson_features_share_dates_and_places(tmp_path):
+    import json
+
+    from araz.io import read_path
+
+    feats = [
+        {
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": [47.0, 40.0]},
+            "properties": {"title": "Same place", "date": "2021-05-01", "flag": flag},
+        }
+        for flag in (True, 1, False)
+    ]
+    src = tmp_path / "f.geojson"
+    src.write_text(json.dumps({"type": "FeatureCollection", "features": feats}))
+    ds = read_path(src).dataset
+    assert ds is not None and ds.events._objects is None
+    assert len(ds.events.date.values) == 1 and len(ds.events.places.values) == 1
+    assert [e.extra["flag"] for e in ds.events] == [True, 1, False]
+    assert [type(e.extra["flag"]) for e in ds.events] == [bool, int, bool]
