@@ -1,6 +1,8 @@
-"""Load benchmark: seconds to read a synthetic 100,000-row ACLED CSV (median of 3).
+"""Load benchmark: seconds to read a synthetic 100,000-row ACLED CSV, and the same events
+as a GeoJSON FeatureCollection (median of 3 each; the reader alone, no window).
 
-Prints, as its last line, JSON: ``{"acled_100k_load_s": …, "rows": 100000}``.
+Prints, as its last line, JSON:
+``{"acled_100k_load_s": …, "geojson_100k_load_s": …, "rows": 100000}``.
 """
 
 from __future__ import annotations
@@ -17,25 +19,30 @@ sys.path.insert(0, str(HERE.parent / "app"))
 sys.path.insert(0, str(HERE))
 
 from araz.io import read_path  # noqa: E402
-from synth import write_acled_csv  # noqa: E402
+from synth import write_acled_csv, write_geojson  # noqa: E402
 
 ROWS = 100_000
 RUNS = 3
 
 
+def _median_read(path: Path) -> float:
+    times = []
+    for _ in range(RUNS):
+        t0 = time.perf_counter()
+        result = read_path(path)
+        times.append(time.perf_counter() - t0)
+        assert result.dataset is not None and len(result.dataset) == ROWS, result.problems[:3]
+    size = path.stat().st_size / 1e6
+    runs = ", ".join(f"{t:.2f}" for t in times)
+    print(f"{path.name}: {ROWS} rows, {size:.1f} MB: {runs} s")
+    return round(statistics.median(times), 3)
+
+
 def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
-        path = write_acled_csv(Path(tmp) / "acled_100k.csv", ROWS)
-        times = []
-        for _ in range(RUNS):
-            t0 = time.perf_counter()
-            result = read_path(path)
-            times.append(time.perf_counter() - t0)
-            assert result.dataset is not None and len(result.dataset) == ROWS, result.problems[:3]
-        size = path.stat().st_size / 1e6
-        runs = ", ".join(f"{t:.2f}" for t in times)
-        print(f"{ROWS} rows, {size:.1f} MB: {runs} s")
-    print(json.dumps({"acled_100k_load_s": round(statistics.median(times), 3), "rows": ROWS}))
+        acled = _median_read(write_acled_csv(Path(tmp) / "acled_100k.csv", ROWS))
+        geojson = _median_read(write_geojson(Path(tmp) / "events_100k.geojson", ROWS))
+    print(json.dumps({"acled_100k_load_s": acled, "geojson_100k_load_s": geojson, "rows": ROWS}))
 
 
 if __name__ == "__main__":

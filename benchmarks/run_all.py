@@ -70,6 +70,7 @@ def rows(results: dict) -> list[tuple[str, str, str]]:
                 digits=2,
             )
     add("ACLED CSV load, 100,000 rows", get("load", "acled_100k_load_s"), "s", "≤ 2 s")
+    add("GeoJSON load, 100,000 points", get("load", "geojson_100k_load_s"), "s", "—")
     for key, label, goal in (
         ("png_s", "PNG snapshot", "≤ 0.2 s"),
         ("pdf_s", "PDF", "≤ 0.5 s"),

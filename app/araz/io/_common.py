@@ -160,8 +160,11 @@ _NON_WORD = re.compile(r"[\W_]+")
 
 def slug(text: str, fallback: str = "x", limit: int = 60) -> str:
     """A readable id: folded, lower case, words joined by '-' ('Şuşa' -> 'susa')."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
+    if text.isascii():
+        plain = text.lower()
+    else:
+        decomposed = unicodedata.normalize("NFKD", text.casefold())
+        plain = "".join(c for c in decomposed if not unicodedata.combining(c))
     s = _NON_WORD.sub("-", plain).strip("-")[:limit].strip("-")
     return s or fallback
 

@@ -223,6 +223,7 @@ def geojson_from_doc(
     place_ids = Ids()
     point_places: dict[tuple[str, float, float], str] = {}
     date_cache: dict[tuple, tuple[EventDate | None, str | None]] = {}
+    place_slugs: dict[str, str] = {}
     event_ids = Ids()
     categories: list[str] = []
     events = EventTableBuilder()  # columns, not one object per feature
@@ -296,7 +297,10 @@ def geojson_from_doc(
                     key = (title, lat, lon)
                     place_id = point_places.get(key)
                     if place_id is None:
-                        place_id = place_ids.make(slug(title, "place"))
+                        base = place_slugs.get(title) or place_slugs.setdefault(
+                            title, slug(title, "place")
+                        )
+                        place_id = place_ids.make(base)
                         places[place_id] = Place(place_id, title, "site", lat, lon)
                         point_places[key] = place_id
                 else:
@@ -307,13 +311,13 @@ def geojson_from_doc(
         category = _scalar_text(props.get(category_key)) if category_key else ""
         if category and category not in categories:
             categories.append(category)
-        extra = {
+        extra = {  # the other scalar properties (JSON gives exactly these types)
             k: v
             for k, v in props.items()
-            if isinstance(k, str)
+            if (t := type(v)) in _SCALARS
+            and type(k) is str
             and k not in used
-            and (v is None or isinstance(v, str | int | float | bool))
-            and not (isinstance(v, float) and not math.isfinite(v))
+            and (t is not float or math.isfinite(v))
         }
         fid = _scalar_text(feat.get("id")) or _scalar_text(props.get("id")) or f"feature-{n}"
         if fid in event_ids.taken:
@@ -338,6 +342,9 @@ def geojson_from_doc(
         events.build(), actors, places, title=path.stem, source=name, categories=categories
     )
     return LoadResult(ds, problems, skipped)
+
+
+_SCALARS = frozenset({str, int, float, bool, type(None)})
 
 
 def _with_keys(props: dict, folded_keys: dict[str, str]) -> dict:

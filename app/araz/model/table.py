@@ -279,9 +279,14 @@ class EventTableBuilder:
                 col = columns.get(key)
                 if col is None:
                     col = columns[key] = ({}, [], [], [])
-                col[2].append(row)
                 # keyed with the type: True, 1 and 1.0 are equal but not the same value
-                col[3].append(_code(col[0], col[1], (value.__class__, value), value))
+                by, k = col[0], (value.__class__, value)
+                code = by.get(k)
+                if code is None:
+                    code = by[k] = len(col[1])
+                    col[1].append(value)
+                col[2].append(row)
+                col[3].append(code)
         if self._fixed:
             if extra_values is None:
                 extra_values = (None,) * len(self._fixed)
