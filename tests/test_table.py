@@ -79,7 +79,8 @@ def test_coded_column():
     assert list(c) == ["y", "x", "y", "?"]
     assert c[3] == "?" and len(c) == 4
     assert Coded(np.array([1, 0, 1]), ["x", "y"]).take([2, 1]) == ["y", "x"]
-    assert c.per_value(lambda v: v == "y").tolist() == [True, False, True, True]
+    assert c.per_value(lambda v: v == "y").tolist() == [True, False, True, False]
+    assert c.per_value(lambda v: v == "?").tolist() == [False, False, False, True]
 
 
 def test_columns_must_agree_in_length():
@@ -213,6 +214,8 @@ def test_view_rows_point_at_the_same_events(curated):
     assert all(events.index[i] == k for k, i in enumerate(events.ids))
     unplaced = curated.unplaced[0]
     assert unplaced not in events.index and events.index.get(unplaced) is None
+    some = [events.ids[2], unplaced, "no-such-id", events.ids[0]]
+    assert events.index.positions(some).tolist() == [2, -1, -1, 0]  # fit's fast path
 
 
 def test_extra_values_keep_their_type():
@@ -244,3 +247,63 @@ def test_geojson_features_share_dates_and_places(tmp_path):
     assert len(ds.events.date.values) == 1 and len(ds.events.places.values) == 1
     assert [e.extra["flag"] for e in ds.events] == [True, 1, False]
     assert [type(e.extra["flag"]) for e in ds.events] == [bool, int, bool]
+
+
+def test_a_closed_dataset_is_freed_without_the_cycle_collector(curated):
+    """The views' caches must not point back at their dataset: the loader freezes the
+    collector's generations, so a cycle would keep every dataset ever opened."""
+    import gc
+    import weakref
+
+    from araz.io import read_path
+    from araz.qt.loader import prepare
+
+    result = read_path(curated.source) if curated.source else None
+    assert result is not None and result.dataset is not None
+    prepare(result)  # what the loading thread builds: map and timeline data, indexes
+    _ = result.dataset.search_mask("iran")
+    ref = weakref.ref(result.dataset)
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        del result
+        assert ref() is None  # freed by reference counting alone
+    finally:
+        if was:
+            gc.enable()
+
+
+def test_lone_surrogates_and_nul_do_not_break_loading_or_search(tmp_path):
+    from araz.io import read_path
+    from araz.qt.loader import prepare
+
+    src = tmp_path / "s.geojson"
+    src.write_text(
+        '{"type":"FeatureCollection","features":[{"type":"Feature","id":"a\\ud800b",'
+        '"geometry":{"type":"Point","coordinates":[47,40]},'
+        '"properties":{"title":"Bad \\udc80 title","date":"2021"}}]}'
+    )
+    result = read_path(src)
+    prepare(result)  # the map's payload is built (it raised UnicodeEncodeError)
+    ds = result.dataset
+    assert ds is not None and len(ds) == 1
+    assert ds.search_mask("\x00").tolist() == [True]  # a search for nothing: no constraint
+    assert ds.search_mask("title\x00").tolist() == [True]  # NUL read as a space
+    assert ds.search_mask("zzz\x00").tolist() == [False]
+
+
+def test_acled_duplicate_ids_never_collide_with_a_fallback(tmp_path):
+    from araz.io import read_path
+
+    src = tmp_path / "d.csv"
+    src.write_text(
+        "event_id_cnty,event_date,latitude,longitude,location,fatalities\n"
+        "row-4,2023-01-01,,,Nowhere,1\n"
+        "X1,2023-01-02,40,47,Baku,²\n"
+        "X1,2023-01-03,40,47,Baku,3\n"
+    )
+    ds = read_path(src).dataset
+    assert ds is not None and len(set(ds.events.ids)) == 3
+    assert ds.event("row-4").places == ()  # the file's own row-4 keeps its id
+    assert ds.events.ids[2] == "row-4-2" and ds.event("row-4-2").places
+    assert ds.event("X1").extra["fatalities"] == "²"  # kept as text, not a crash

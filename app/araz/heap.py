@@ -9,7 +9,6 @@ being built) leave tens of MB counted against the app although nothing uses them
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
 import sys
 from functools import cache
 
@@ -19,7 +18,7 @@ def _malloc_trim():
     if not sys.platform.startswith("linux"):
         return None
     try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        libc = ctypes.CDLL("libc.so.6")  # find_library would run ldconfig
         trim = libc.malloc_trim
     except (OSError, AttributeError):  # not glibc
         return None

@@ -297,9 +297,13 @@ class _Reader:
         eid = eid.strip()
         rec = eid or f"row {line}"
         if not eid or eid in ids:
+            fallback, k = f"row-{line}", 1
+            while fallback in ids:  # an id in the file may already read "row-4"
+                k += 1
+                fallback = f"row-{line}-{k}"
             if eid:
-                self.report(line, f"duplicate event_id_cnty {eid!r}: using 'row-{line}'", eid)
-            eid = f"row-{line}"
+                self.report(line, f"duplicate event_id_cnty {eid!r}: using {fallback!r}", eid)
+            eid = fallback
         ids.add(eid)
 
         date = self._date(date_t, precision.strip())
@@ -336,7 +340,7 @@ class _Reader:
         title = texts.setdefault(title, title)
 
         fatalities = fatalities.strip()
-        fat = int(fatalities) if fatalities.isdigit() else fatalities
+        fat = int(fatalities) if fatalities.isdecimal() else fatalities
         if self.extra_cells is None:
             extra = (source.strip(), fat)
         elif len(self.extra_keys) == 1:

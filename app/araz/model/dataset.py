@@ -10,6 +10,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
+from itertools import islice
 
 import numpy as np
 
@@ -233,7 +234,8 @@ class Dataset:
         """Per event: does any of the search's terms (see :meth:`search_terms`) occur,
         case- and accent-insensitively, in its title, summary, category, or a name (any
         alias) of one of its actors or places?"""
-        found_in = [t for t in self.search_terms(text) if t]
+        # NUL separates the summaries in the searched text: never part of a term
+        found_in = [u for t in self.search_terms(text) if (u := t.replace("\x00", " ").strip())]
         # a term that contains another adds nothing ("astara district" once "astara")
         terms = [t for t in found_in if not any(o != t and o in t for o in found_in)]
         n = len(self.events)
@@ -283,10 +285,16 @@ class Dataset:
     def _folded_summaries(self) -> tuple[str, np.ndarray]:
         """Every summary folded, joined by NULs (one string, not 100,000), and where
         each starts; built on the first search."""
-        folded = [fold(s).replace("\x00", " ") for s in self.events.summary]
-        lengths = np.fromiter(map(len, folded), np.int64, count=len(folded))
-        starts = np.concatenate([[0], np.cumsum(lengths + 1)[:-1]]) if len(folded) else lengths
-        return "\x00".join(folded), starts
+        parts, lengths = [], np.zeros(len(self.events.summary), np.int64)
+        summaries = iter(self.events.summary)
+        done = 0
+        while done < len(lengths):  # 10,000 at a time: no list of 100,000 folded copies
+            chunk = [fold(t).replace("\x00", " ") for t in islice(summaries, 10_000)]
+            lengths[done : done + len(chunk)] = list(map(len, chunk))
+            parts.append("\x00".join(chunk))
+            done += len(chunk)
+        starts = np.concatenate([[0], np.cumsum(lengths + 1)[:-1]]) if done else lengths
+        return "\x00".join(parts), starts
 
     @cached_property
     def colours(self) -> list[str]:

@@ -96,8 +96,12 @@ class Coded(Sequence):
 
     def per_value(self, fn) -> np.ndarray:
         """``fn(value)`` for every distinct value, spread to the rows (bool/float arrays)."""
-        per = np.array([fn(v) for v in self.values]) if self.values else np.zeros(0)
-        return per[self.codes] if len(per) else np.zeros(len(self.codes), per.dtype)
+        per = [fn(v) for v in self.values]
+        if len(self.codes) and int(self.codes.min()) < 0:
+            per.append(fn(self.missing))  # last: where code -1 reads it
+        if not per:
+            return np.zeros(len(self.codes))
+        return np.array(per)[self.codes]
 
 
 class TextColumn(Sequence[str]):
@@ -177,20 +181,28 @@ class IdIndex(Mapping[str, int]):
     def __len__(self) -> int:
         return len(self._ids)
 
-    def rows(self, keys: Sequence[str]) -> np.ndarray:
-        """The rows of these ids at once; KeyError names the first that is not there."""
-        if not len(self._hashes):
-            if len(keys):
-                raise KeyError(keys[0])
-            return np.zeros(0, np.intp)
-        hashes = np.fromiter(map(hash, keys), np.int64, count=len(keys))
+    def find(self, keys: Sequence[str]) -> np.ndarray:
+        """The rows of many ids at once (vectorised); -1 for an id that is not there."""
+        if not len(self._hashes) or not len(keys):
+            return np.full(len(keys), -1, np.intp)
+        hashes = np.fromiter(
+            (hash(k) if isinstance(k, str) else 0 for k in keys), np.int64, count=len(keys)
+        )
         k = np.minimum(np.searchsorted(self._hashes, hashes), len(self._hashes) - 1)
-        rows = self._order[k]
+        rows = self._order[k].astype(np.intp)
         ids = self._ids
         # a wrong guess (a missing id, or another id with the same hash): look it up
         for j, (row, key) in enumerate(zip(rows.tolist(), keys, strict=True)):
             if ids[row] != key:
-                rows[j] = self[key]
+                rows[j] = self.get(key, -1)
+        return rows
+
+    def rows(self, keys: Sequence[str]) -> np.ndarray:
+        """The rows of these ids at once; KeyError names the first that is not there."""
+        rows = self.find(keys)
+        missing = np.flatnonzero(rows < 0)
+        if len(missing):
+            raise KeyError(keys[int(missing[0])])
         return rows
 
 

@@ -33,25 +33,36 @@ def timeline_rows(ds) -> tuple[TimelineData, np.ndarray]:
 
 class _ViewIndex(Mapping[str, int]):
     """An event id's position in a view (map or timeline), read through the dataset's
-    own index: not another dict of every id (7 MB at 100k events) per view."""
+    own index: not another dict of every id (7 MB at 100k events) per view.
+
+    It holds the index and the ids, never the dataset: it lives in ``ds.cache``, and a
+    reference back would make a cycle that the frozen collector never frees."""
 
     def __init__(self, ds, rows: np.ndarray):
-        self._ds, self._rows = ds, rows  # rows: per view position, its dataset row
-        self._where = np.full(len(ds), -1, np.int32)
+        self._index, self._ids, self._rows = ds.index, ds.events.ids, rows
+        self._where = np.full(len(ds), -1, np.int32)  # dataset row -> view position
         self._where[rows] = np.arange(len(rows), dtype=np.int32)
 
     def __getitem__(self, event_id: str) -> int:
-        k = int(self._where[self._ds.index[event_id]])
+        k = int(self._where[self._index[event_id]])
         if k < 0:
             raise KeyError(event_id)
         return k
 
     def __iter__(self) -> Iterator[str]:
-        ids = self._ds.events.ids
+        ids = self._ids
         return (ids[i] for i in self._rows.tolist())
 
     def __len__(self) -> int:
         return len(self._rows)
+
+    def positions(self, ids) -> np.ndarray:
+        """View positions of many ids at once; -1 where an id is not in the view."""
+        rows = self._index.find(ids)
+        out = np.full(len(rows), -1, np.int32)
+        known = rows >= 0
+        out[known] = self._where[rows[known]]
+        return out
 
 
 def map_data(ds) -> tuple[MapEvents, np.ndarray]:

@@ -25,7 +25,7 @@ def prepare(result: LoadResult) -> None:
     from .bindings import map_data, timeline_data
 
     _ = ds.arrays, ds.events_by_actor, ds.colours, ds.unplaced_mask
-    _ = ds.actor_counts
+    _ = ds.actor_counts, ds.index
     map_data(ds)
     timeline_data(ds)
 

@@ -237,11 +237,15 @@ def _codes(values: Sequence) -> tuple[list, np.ndarray]:
 def _id_bytes(ids: Sequence[str]) -> tuple[np.ndarray, bytes]:
     """The ids as one UTF-8 text and, per id, where it starts (n + 1 offsets)."""
     joined = "".join(ids)
-    blob = joined.encode("utf-8")
+    # a lone surrogate (JSON allows "\\ud800") must not stop a load: the page reads it
+    # as U+FFFD
+    blob = joined.encode("utf-8", "surrogatepass")
     if len(blob) == len(joined):  # ASCII: a character is a byte
         lengths = np.fromiter(map(len, ids), dtype=np.int64, count=len(ids))
     else:
-        lengths = np.fromiter((len(i.encode("utf-8")) for i in ids), dtype=np.int64, count=len(ids))
+        lengths = np.fromiter(
+            (len(i.encode("utf-8", "surrogatepass")) for i in ids), dtype=np.int64, count=len(ids)
+        )
     starts = np.zeros(len(ids) + 1, dtype="<u4")
     np.cumsum(lengths, out=starts[1:])
     return starts, blob
@@ -294,7 +298,7 @@ def build_events_from_columns(
     meta.update(palette=list(palette), to=to, line=line, radius=has_radius)
     starts, blob = _id_bytes(ids)
     sections.append(starts)
-    text = _dumps(meta).encode("utf-8")
+    text = _dumps(meta).encode("utf-8", "surrogatepass")
     text += b" " * (-len(text) % 8)
     parts = [_HEAD.pack(MAGIC, VERSION, n, len(text)), text]
     for array in sections:
@@ -462,7 +466,12 @@ class MapView(QWidget):
                 found = list(range(len(self._ids)))
                 heads = list(self._to.values())
             else:
-                found = [self._index[i] for i in ids if i in self._index]
+                positions = getattr(self._index, "positions", None)
+                if positions is not None:  # the app's index: all at once
+                    where = positions(ids if isinstance(ids, list) else list(ids))
+                    found = where[where >= 0].tolist()
+                else:
+                    found = [self._index[i] for i in ids if i in self._index]
                 heads = [self._to[i] for i in found if i in self._to]
             if found:
                 lats = np.concatenate([self._lat[found], [la for la, _ in heads]])
