@@ -3,7 +3,8 @@
 Prints, as its last line, JSON: {"load_s": …, "filter_ms": …, "frame_ms": …,
 "peak_rss_mb": …}
   load_s      File → Open to the map and the timeline drawn (read, prepare, hand over)
-  filter_ms   a filter change → the map has drawn it and the timeline repainted (median)
+  filter_ms   a filter change (category, text search, back to all) → the map has drawn
+              it and the timeline repainted (median)
   frame_ms    one timeline frame at full zoom-out, 100k events (median)
   peak_rss_mb peak memory (PSS) of the app and its web engine processes
 """
@@ -120,15 +121,19 @@ def main() -> None:
         print(f"loaded and handed over {loaded:.2f} s, drawn {load_s:.2f} s", file=sys.stderr)
         assert len(window.model.dataset) == ROWS, len(window.model.dataset)
 
-        # filter changes: alternate the category filter and the text search
+        # filter changes: a category, all, a text search (the first one builds the
+        # search text: counted in the memory, as a user's first search would be), all
         ds = window.model.dataset
         cats = ds.categories
+        words = ["protest", "astara", "military forces", "civilians"]
         times = []
-        for k in range(12):
+        for k in range(16):
             if k % 2:
-                flt = window.model.filter.replace(categories=None)
+                flt = window.model.filter.replace(categories=None, text="")
+            elif k % 4 == 0:
+                flt = window.model.filter.replace(categories={cats[k // 4 % len(cats)]})
             else:
-                flt = window.model.filter.replace(categories={cats[k // 2 % len(cats)]})
+                flt = window.model.filter.replace(text=words[k // 4 % len(words)])
             before = window.map._seq
             t = time.perf_counter()
             window.model.set_filter(flt)

@@ -323,7 +323,10 @@
       if (c && c.op === "events") {
         var later = queue.some(function (q) { return q && q.op === "events"; });
         if (later) {
-          done(c); // replaced before it was fetched: its payload is gone, skip it
+          // replaced before it was fetched: its payload is gone, skip it, and the calls
+          // made for it (show, select, fit: Python sends them again after each events)
+          done(c);
+          while (queue.length && !(queue[0] && queue[0].op === "events")) done(queue.shift());
         } else {
           loading = true;
           load(c);
