@@ -307,3 +307,40 @@ def test_acled_duplicate_ids_never_collide_with_a_fallback(tmp_path):
     assert ds.event("row-4").places == ()  # the file's own row-4 keeps its id
     assert ds.events.ids[2] == "row-4-2" and ds.event("row-4-2").places
     assert ds.event("X1").extra["fatalities"] == "²"  # kept as text, not a crash
+
+
+def test_text_column_searches_ascii_texts_in_place():
+    from araz.model.table import TextColumn
+
+    col = TextColumn(["A drone over Baku", "nothing here ab", "cd and DRONES", "", "x\x00drone"])
+    assert col.search(["drone"]).tolist() == [True, False, True, False, True]
+    assert col.search(["abcd"]).tolist() == [False] * 5  # never across two texts
+    assert col.search(["baku", "nothing"]).tolist() == [True, True, False, False, False]
+    assert col.search(["şuşa"]) is None  # a term that is not ASCII: the folded path
+    assert TextColumn(["Şuşa"]).search(["susa"]) is None  # nor texts that are not
+    assert list(col) == ["A drone over Baku", "nothing here ab", "cd and DRONES", "", "x\x00drone"]
+
+
+def test_search_is_the_same_with_summaries_in_place(tmp_path):
+    """ACLED summaries (ASCII) are searched in their buffer; the result is what the
+    folded copy gives."""
+    from araz.io import read_path
+
+    src = tmp_path / "a.csv"
+    src.write_text(
+        "event_id_cnty,event_date,latitude,longitude,location,notes\n"
+        "A1,2023-01-01,40,47,Baku,Protesters gathered in BAKU\n"
+        "A2,2023-01-02,40,47,Ganja,Clashes near the border\n"
+        "A3,2023-01-03,40,47,Ganja,\n"
+    )
+    ds = read_path(src).dataset
+    assert ds.events.summary.search(["baku"]) is not None
+    for text in ("baku", "border", "ganja", "protest", "zzz"):
+        in_place = ds.search_mask(text)
+        ds.__dict__.pop("_folded_summaries", None)
+        folded = ds.events.summary
+        try:
+            object.__setattr__(ds.events, "summary", list(folded))  # force the folded path
+            assert ds.search_mask(text).tolist() == in_place.tolist(), text
+        finally:
+            object.__setattr__(ds.events, "summary", folded)

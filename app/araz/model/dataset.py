@@ -263,11 +263,16 @@ class Dataset:
         for a, rows in self.events_by_actor.items():
             if hit(names.get(a, a)):
                 m[rows] = True
-        text_all, starts = self._folded_summaries
-        pattern = re.compile(f"(?:{any_term})[^\x00]*")  # at most one match per summary
-        found = [match.start() for match in pattern.finditer(text_all)]
-        if found:
-            m[np.searchsorted(starts, found, side="right") - 1] = True
+        in_place = getattr(self.events.summary, "search", None)
+        hits = in_place(terms) if in_place is not None else None
+        if hits is not None:  # ASCII summaries: searched where they are, no folded copy
+            m |= hits
+        else:
+            text_all, starts = self._folded_summaries
+            pattern = re.compile(f"(?:{any_term})[^\x00]*")  # at most one match per summary
+            found = [match.start() for match in pattern.finditer(text_all)]
+            if found:
+                m[np.searchsorted(starts, found, side="right") - 1] = True
         return m
 
     @cached_property

@@ -18,6 +18,7 @@ with an :class:`EventTableBuilder` (the ACLED reader) keeps only columns.
 from __future__ import annotations
 
 import builtins
+import re
 from array import array
 from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
 from operator import index, itemgetter
@@ -105,20 +106,23 @@ class Coded(Sequence):
 
 
 class TextColumn(Sequence[str]):
-    """Texts kept as one UTF-8 buffer and where each ends: about a byte a character and
-    no object per text (a summary as a ``str`` costs 49 bytes more, and 100,000 small
-    objects scatter the heap).  ``column[i]`` decodes one text."""
+    """Texts kept as one UTF-8 buffer, each followed by a NUL, and where each ends: about
+    a byte a character and no object per text (a summary as a ``str`` costs 49 bytes
+    more, and 100,000 small objects scatter the heap).  ``column[i]`` decodes one text;
+    :meth:`search` looks through all of them at once, in place."""
 
     __slots__ = ("_data", "_ends")
 
     def __init__(self, texts: Sequence[str] = ()):
         parts = [t.encode("utf-8", "surrogatepass") for t in texts]
-        self._data: bytes | bytearray = b"".join(parts)
-        self._ends = np.cumsum(np.fromiter(map(len, parts), np.int64, count=len(parts)))
+        self._data: bytes | bytearray = b"".join(p + b"\x00" for p in parts)
+        sizes = np.fromiter((len(p) + 1 for p in parts), np.int64, count=len(parts))
+        self._ends = np.cumsum(sizes) - 1
 
     @classmethod
     def from_buffer(cls, data: bytes | bytearray, ends: Sequence[int] | np.ndarray) -> TextColumn:
-        """A column over UTF-8 ``data`` where text ``i`` ends at byte ``ends[i]``."""
+        """A column over UTF-8 ``data`` where text ``i`` ends at byte ``ends[i]`` and is
+        followed by a NUL (text ``i + 1`` starts after it)."""
         col = cls()
         col._data, col._ends = data, np.asarray(ends, np.int64)
         return col
@@ -133,7 +137,7 @@ class TextColumn(Sequence[str]):
             i += n
         if not 0 <= i < n:
             raise IndexError(i)
-        return (int(self._ends[i - 1]) if i else 0), int(self._ends[i])
+        return (int(self._ends[i - 1]) + 1 if i else 0), int(self._ends[i])
 
     @overload
     def __getitem__(self, i: int) -> str: ...
@@ -149,7 +153,24 @@ class TextColumn(Sequence[str]):
         data, start = self._data, 0
         for end in self._ends.tolist():
             yield data[start:end].decode("utf-8", "surrogatepass")
-            start = end
+            start = end + 1
+
+    def search(self, terms: Sequence[str]) -> np.ndarray | None:
+        """Per text: does one of these lower-case terms occur in it, ignoring case?  For
+        ASCII texts only (then folding is lower-casing): None otherwise, or when a term
+        is not ASCII.  Terms must not contain NUL."""
+        if not self._data.isascii() or not all(t.isascii() for t in terms):
+            return None
+        hit = np.zeros(len(self._ends), bool)
+        if not len(self._ends) or not terms:
+            return hit
+        alternatives = b"|".join(re.escape(t.encode("ascii")) for t in terms)
+        # a match runs on to its text's NUL: one match per text, never across two
+        pattern = re.compile(b"(?:" + alternatives + b")[^\x00]*", re.IGNORECASE)
+        found = [m.start() for m in pattern.finditer(self._data)]
+        if found:
+            hit[np.searchsorted(self._ends, found, side="left")] = True
+        return hit
 
 
 class IdIndex(Mapping[str, int]):
@@ -270,6 +291,7 @@ class EventTableBuilder:
         self.ids.append(id)
         self._summary += summary.encode("utf-8", "surrogatepass")
         self._summary_ends.append(len(self._summary))
+        self._summary += b"\x00"  # TextColumn's separator
         cols = self._cols
         by, values, codes = cols["title"]
         codes.append(_code(by, values, title, title))
