@@ -10,9 +10,10 @@ iteration build the ``Event`` on demand, so code that reads events one at a time
 not change; code that works over all events uses the columns (``table.date.codes`` …)
 and never builds 100,000 objects.
 
-A table made :meth:`from events <EventTable.from_events>` (the curated story, GeoJSON,
-TimelineJS) keeps those objects and hands back the same ones; a table built row by row
-with an :class:`EventTableBuilder` (the ACLED reader) keeps only columns.
+A table made :meth:`from events <EventTable.from_events>` (the curated story,
+TimelineJS/StoryMapJS) keeps those objects and hands back the same ones (its ``extra``
+columns are empty: each event's ``extra`` stays on the event); a table built row by row
+with an :class:`EventTableBuilder` (the ACLED and GeoJSON readers) keeps only columns.
 """
 
 from __future__ import annotations

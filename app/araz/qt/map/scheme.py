@@ -176,9 +176,6 @@ class DataShelf:
             return None
         return item[1]
 
-    def clear(self) -> None:
-        self._items.clear()
-
 
 class ArazSchemeHandler(QWebEngineUrlSchemeHandler):
     """Serves the ``araz://app/...`` URLs listed in the module docstring (GET only);
