@@ -76,7 +76,8 @@ def test_indexes_match_their_plain_definitions(curated):
 
 
 def test_timeline_data_takes_colours_as_ints_or_text():
-    from araz.qt.timeline.data import _colors, _take
+    from araz.model.table import take
+    from araz.qt.timeline.data import _colors
 
     ints = _colors([0x112233, 0xFF445566, -1], 3)
     text = _colors(["#112233", "#FF445566", 0xFFFFFFFF], 3)
@@ -84,5 +85,5 @@ def test_timeline_data_takes_colours_as_ints_or_text():
     assert _colors([1, "#000001"], 2).tolist() == [0xFF000001, 0xFF000001]
     import numpy as np
 
-    assert _take(["a", "b", "c"], np.array([2, 0])) == ["c", "a"]
-    assert _take(["a"], np.array([0])) == ["a"] and _take([], np.array([], np.intp)) == []
+    assert take(["a", "b", "c"], np.array([2, 0])) == ["c", "a"]
+    assert take(["a"], np.array([0])) == ["a"] and take([], np.array([], np.intp)) == []

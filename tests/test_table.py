@@ -77,7 +77,9 @@ def test_extra_keys_that_come_and_go():
 def test_coded_column():
     c = Coded(np.array([1, 0, 1, -1]), ["x", "y"], missing="?")
     assert list(c) == ["y", "x", "y", "?"]
-    assert c[3] == "?" and len(c) == 4
+    assert c[3] == "?" and c[-3] == "x" and c[1:3] == ["x", "y"] and len(c) == 4
+    with pytest.raises(IndexError):
+        c[4]
     assert Coded(np.array([1, 0, 1]), ["x", "y"]).take([2, 1]) == ["y", "x"]
     assert c.per_value(lambda v: v == "y").tolist() == [True, False, True, False]
     assert c.per_value(lambda v: v == "?").tolist() == [False, False, False, True]
@@ -187,10 +189,8 @@ def test_id_index_is_a_mapping_that_survives_hash_collisions(monkeypatch):
     index = IdIndex(ids)
     assert dict(index.items()) == {k: i for i, k in enumerate(ids)}
     assert index["ARM3"] == 2 and index.get("nope") is None and 7 not in index
-    assert index.rows(["AZE4", "RUS1"]).tolist() == [3, 0]
-    with pytest.raises(KeyError, match="nope"):
-        index.rows(["RUS1", "nope"])
-    assert IdIndex([]).rows([]).tolist() == []
+    assert index.find(["AZE4", "nope", "RUS1"]).tolist() == [3, -1, 0]
+    assert IdIndex([]).find(["x"]).tolist() == [-1] and IdIndex(ids).find([]).tolist() == []
 
     class Same(str):  # every id hashes alike: the worst collision
         def __hash__(self):
@@ -198,7 +198,7 @@ def test_id_index_is_a_mapping_that_survives_hash_collisions(monkeypatch):
 
     clash = IdIndex([Same(k) for k in ids])
     assert [clash[Same(k)] for k in ids] == [0, 1, 2, 3]
-    assert clash.rows([Same("ARM3"), Same("RUS1")]).tolist() == [2, 0]
+    assert clash.find([Same("ARM3"), Same("RUS1"), Same("nope")]).tolist() == [2, 0, -1]
     assert Same("nope") not in clash
 
 

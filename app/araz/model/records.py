@@ -7,14 +7,13 @@ draw the same thing from the same code.
 from __future__ import annotations
 
 import math
-from operator import itemgetter
 from typing import Any
 
 import numpy as np
 
 from .dataset import Dataset
 from .entities import Event, Place
-from .table import Coded, LazyTexts
+from .table import Coded, LazyTexts, take
 
 LINE_KINDS = frozenset({"river", "border", "line"})
 MIN_FIT_SPAN = 3.0  # degrees: the smallest extent a "fit" frames (one place shows its region)
@@ -106,13 +105,13 @@ def map_columns(ds: Dataset) -> dict[str, list]:
     arrows = np.flatnonzero(np.isin(kinds, list(heads))).tolist() if heads else []
     kind_list = kinds.tolist()
     cols = {
-        "ids": _take(ev.ids, rows),
+        "ids": take(ev.ids, rows),
         "lat": lat[kinds].tolist(),
         "lon": lon[kinds].tolist(),
         "title": ev.title.take(rows),
-        "date": _take(shown, date_codes[rows]),
-        "actors": _take(names, rows),
-        "color": _take(colours, rows),
+        "date": take(shown, date_codes[rows]),
+        "actors": take(names, rows),
+        "color": take(colours, rows),
         "to": [[i, *heads[kind_list[i]]] for i in arrows],
         "line": np.flatnonzero(np.array(on_line, bool)[kinds]).tolist() if lines else [],
     }
@@ -131,14 +130,6 @@ def actor_names_column(ds: Dataset) -> list[str]:
         per = [", ".join(ds.actors[a].name if a in ds.actors else a for a in t) for t in col.values]
         ds.cache["actor_names"] = list(Coded(col.codes, per))
     return ds.cache["actor_names"]
-
-
-def _take(values: list, rows) -> list:
-    """``[values[i] for i in rows]``, at C speed."""
-    rows = np.asarray(rows, np.intp).tolist()
-    if len(rows) < 2:
-        return [values[i] for i in rows]
-    return list(itemgetter(*rows)(values))
 
 
 def map_records(ds: Dataset) -> list[dict]:
@@ -176,7 +167,7 @@ def timeline_columns(ds: Dataset) -> dict:
     names = actor_names_column(ds)
     colours = ds.colours
     titles = ev.title.take(rows)
-    cols: dict[str, Any] = {"ids": _take(ev.ids, rows)}
+    cols: dict[str, Any] = {"ids": take(ev.ids, rows)}
     for n, key in enumerate(("start", "end", "precision", "fade_start", "fade_end")):
         cols[key] = [per_date[k][n] for k in kinds]
     cols["open_start"] = [per_date[k][5] for k in kinds]
@@ -191,9 +182,9 @@ def timeline_columns(ds: Dataset) -> dict:
         len(rows), lambda j: f"{titles[j]}\n{shown[kind_of[j]]}\n{names[row_of[j]]}".strip()
     )
     lane_per = [lane_of_main[t[0] if t else None] for t in ev.actors.values]
-    cols["lane_actor"] = _take(lane_per, ev.actors.codes[rows])
+    cols["lane_actor"] = take(lane_per, ev.actors.codes[rows])
     lanes_cat = [c or "uncategorised" for c in ev.category.values]
-    cols["lane_category"] = _take(lanes_cat, ev.category.codes[rows])
+    cols["lane_category"] = take(lanes_cat, ev.category.codes[rows])
     return {k: cols[k] for k in TIMELINE_FIELDS}
 
 

@@ -23,7 +23,7 @@ import re
 from array import array
 from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
 from operator import index, itemgetter
-from typing import Any, overload
+from typing import Any, TypeVar, overload
 
 import numpy as np
 
@@ -54,7 +54,44 @@ def distinct_values(values: Sequence[Hashable]) -> tuple[np.ndarray, list]:
     return codes, list(table)
 
 
-class Coded(Sequence):
+T = TypeVar("T")
+
+
+def take(values: Sequence[T], rows: np.ndarray | Sequence[int]) -> list[T]:
+    """``[values[i] for i in rows]``, at C speed."""
+    rows = np.asarray(rows, np.intp).tolist()
+    if len(rows) < 2:
+        return [values[i] for i in rows]
+    return list(itemgetter(*rows)(values))
+
+
+class Rows(Sequence[T]):
+    """Sequence plumbing shared by the column classes: ``self[i]`` for any integer
+    (negative counts from the end, out of range raises IndexError), a slice gives a
+    list.  A subclass gives ``__len__`` and ``_row(k)`` for ``0 <= k < len(self)``."""
+
+    __slots__ = ()
+
+    def _row(self, k: int) -> T:
+        raise NotImplementedError
+
+    @overload
+    def __getitem__(self, i: int) -> T: ...
+    @overload
+    def __getitem__(self, i: slice) -> list[T]: ...
+    def __getitem__(self, i):
+        n = len(self)
+        if isinstance(i, slice):
+            return [self._row(k) for k in range(*i.indices(n))]
+        k = index(i)
+        if k < 0:
+            k += n
+        if not 0 <= k < n:
+            raise IndexError(f"row {i} of {n}")
+        return self._row(k)
+
+
+class Coded(Rows[Any]):
     """A column of repeated values: ``values`` once each, ``codes`` (int32) per row;
     code -1 reads as ``missing``."""
 
@@ -68,14 +105,8 @@ class Coded(Sequence):
     def __len__(self) -> int:
         return len(self.codes)
 
-    @overload
-    def __getitem__(self, i: int) -> Any: ...
-    @overload
-    def __getitem__(self, i: slice) -> list: ...
-    def __getitem__(self, i):
-        if isinstance(i, slice):
-            return [self[k] for k in range(*i.indices(len(self)))]
-        code = int(self.codes[i])
+    def _row(self, k: int) -> Any:
+        code = int(self.codes[k])
         return self.values[code] if code >= 0 else self.missing
 
     def __iter__(self) -> Iterator:
@@ -89,12 +120,7 @@ class Coded(Sequence):
 
     def take(self, rows: np.ndarray | Sequence[int]) -> list:
         """The values at these rows, as a list (C speed; no -1 codes allowed)."""
-        codes = self.codes[np.asarray(rows, np.intp)].tolist()
-        if not codes:
-            return []
-        if len(codes) == 1:
-            return [self.values[codes[0]]]
-        return list(itemgetter(*codes)(self.values))
+        return take(self.values, self.codes[np.asarray(rows, np.intp)])
 
     def per_value(self, fn) -> np.ndarray:
         """``fn(value)`` for every distinct value, spread to the rows (bool/float arrays)."""
@@ -106,7 +132,7 @@ class Coded(Sequence):
         return np.array(per)[self.codes]
 
 
-class TextColumn(Sequence[str]):
+class TextColumn(Rows[str]):
     """Texts kept as one UTF-8 buffer, each followed by a NUL, and where each ends: about
     a byte a character and no object per text (a summary as a ``str`` costs 49 bytes
     more, and 100,000 small objects scatter the heap).  ``column[i]`` decodes one text;
@@ -131,24 +157,9 @@ class TextColumn(Sequence[str]):
     def __len__(self) -> int:
         return len(self._ends)
 
-    def _bounds(self, i: int) -> tuple[int, int]:
-        i = index(i)
-        n = len(self._ends)
-        if i < 0:
-            i += n
-        if not 0 <= i < n:
-            raise IndexError(i)
-        return (int(self._ends[i - 1]) + 1 if i else 0), int(self._ends[i])
-
-    @overload
-    def __getitem__(self, i: int) -> str: ...
-    @overload
-    def __getitem__(self, i: slice) -> list[str]: ...
-    def __getitem__(self, i):
-        if isinstance(i, slice):
-            return [self[k] for k in range(*i.indices(len(self)))]
-        start, end = self._bounds(i)
-        return self._data[start:end].decode("utf-8", "surrogatepass")
+    def _row(self, k: int) -> str:
+        start = int(self._ends[k - 1]) + 1 if k else 0
+        return self._data[start : int(self._ends[k])].decode("utf-8", "surrogatepass")
 
     def __iter__(self) -> Iterator[str]:
         data, start = self._data, 0
@@ -217,14 +228,6 @@ class IdIndex(Mapping[str, int]):
         for j, (row, key) in enumerate(zip(rows.tolist(), keys, strict=True)):
             if ids[row] != key:
                 rows[j] = self.get(key, -1)
-        return rows
-
-    def rows(self, keys: Sequence[str]) -> np.ndarray:
-        """The rows of these ids at once; KeyError names the first that is not there."""
-        rows = self.find(keys)
-        missing = np.flatnonzero(rows < 0)
-        if len(missing):
-            raise KeyError(keys[int(missing[0])])
         return rows
 
 
@@ -364,7 +367,7 @@ class EventTableBuilder:
         )
 
 
-class EventTable(Sequence[Event]):
+class EventTable(Rows[Event]):
     """Events by column (see the module's docs).  Immutable."""
 
     def __init__(
@@ -437,32 +440,13 @@ class EventTable(Sequence[Event]):
     def __len__(self) -> int:
         return len(self.ids)
 
-    @overload
-    def __getitem__(self, i: int) -> Event: ...
-    @overload
-    def __getitem__(self, i: slice) -> list[Event]: ...
-    def __getitem__(self, i):
-        if isinstance(i, slice):
-            return [self[k] for k in range(*i.indices(len(self)))]
-        if self._objects is not None:
-            return self._objects[i]
-        if i < 0:
-            i += len(self.ids)
-        if not 0 <= i < len(self.ids):
-            raise IndexError(i)
-        return self._event(i)
+    def _row(self, k: int) -> Event:
+        return self._objects[k] if self._objects is not None else self._event(k)
 
     def __iter__(self) -> Iterator[Event]:
         if self._objects is not None:
             return iter(self._objects)
         return map(self._event, range(len(self.ids)))
-
-    def __eq__(self, other: object) -> bool:
-        if isinstance(other, EventTable | tuple | list):
-            return len(self) == len(other) and all(a == b for a, b in zip(self, other, strict=True))
-        return NotImplemented
-
-    __hash__ = None  # type: ignore[assignment]
 
     def __repr__(self) -> str:
         return f"<EventTable: {len(self)} events>"
@@ -487,7 +471,7 @@ class EventTable(Sequence[Event]):
         )
 
 
-class LazyTexts(Sequence[str]):
+class LazyTexts(Rows[str]):
     """A text column whose values are made on demand: ``texts[i] == fn(i)``.
 
     For the timeline's (``TimelineData``) ``label`` and ``tooltip`` columns when building every
@@ -513,18 +497,7 @@ class LazyTexts(Sequence[str]):
     def __len__(self) -> int:
         return self._n
 
-    @overload
-    def __getitem__(self, i: int) -> str: ...
-    @overload
-    def __getitem__(self, i: slice) -> list[str]: ...
-    def __getitem__(self, i):
-        if isinstance(i, slice):
-            return [self._fn(k) for k in range(*i.indices(self._n))]
-        k = index(i)
-        if k < 0:
-            k += self._n
-        if not 0 <= k < self._n:
-            raise IndexError(f"row {i} of {self._n}")
+    def _row(self, k: int) -> str:
         return self._fn(k)
 
     def __repr__(self) -> str:

@@ -19,12 +19,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from operator import index, itemgetter
-from typing import Any, overload
+from typing import Any
 
 import numpy as np
 
 from araz.model.dates import FuzzyDate, days_from_civil
+from araz.model.table import Rows, take
 
 PRECISIONS = ("day", "month", "season", "year", "decade", "century", "interval")
 DEFAULT_COLOR = 0xFF5B6B7F
@@ -65,16 +65,7 @@ def _colors(values: Any, n: int) -> np.ndarray:
     return np.fromiter((parse_color(v) for v in values), dtype=np.uint32, count=n)
 
 
-def _take(values: list, order: np.ndarray) -> list:
-    """``[values[i] for i in order]``, at C speed."""
-    if len(order) == 0:
-        return []
-    if len(order) == 1:
-        return [values[int(order[0])]]
-    return list(itemgetter(*order.tolist())(values))
-
-
-class Permuted(Sequence[str]):
+class Permuted(Rows[str]):
     """``seq`` seen through a permutation, never copied: ``self[r] == str(seq[order[r]])``.
 
     What :class:`TimelineData` keeps for a lazy ``label`` or ``tooltip`` column.
@@ -89,19 +80,8 @@ class Permuted(Sequence[str]):
     def __len__(self) -> int:
         return len(self.seq)
 
-    @overload
-    def __getitem__(self, i: int) -> str: ...
-    @overload
-    def __getitem__(self, i: slice) -> list[str]: ...
-    def __getitem__(self, i):
-        if isinstance(i, slice):
-            return [self[k] for k in range(*i.indices(len(self)))]
-        k = index(i)
-        if self.order is not None:
-            k = int(self.order[k])
-        elif k < 0:
-            k += len(self.seq)
-        return str(self.seq[k])
+    def _row(self, k: int) -> str:
+        return str(self.seq[int(self.order[k]) if self.order is not None else k])
 
     def __iter__(self) -> Iterator[str]:
         return (self[k] for k in range(len(self)))
@@ -150,7 +130,7 @@ class TimelineData:
         order = np.lexsort((np.asarray(ids, dtype=object).astype(str), start)) if n else []
         order = np.asarray(order, dtype=np.intp)
         self.order = order  # row k here was row order[k] of the columns as given
-        self.ids = _take(ids, order)
+        self.ids = take(ids, order)
         self.start = start[order]
         self.end = end[order]
         # an object array of the (few, shared) precision names: 8 bytes a row, not 32
@@ -170,7 +150,7 @@ class TimelineData:
             if lazy:
                 setattr(self, name, Permuted(values, None if identity else order))
             else:
-                setattr(self, name, list(map(str, _take(values, order))))
+                setattr(self, name, list(map(str, take(values, order))))
         self._index = None
         coarse = np.isin(self.precision, ("month", "season", "year", "decade", "century"))
         self._is_point = (self.end <= self.start) & ~coarse
