@@ -146,6 +146,19 @@ def test_search_kapan_leaves_the_kafan_events(qtbot, main_window):
     assert w.table_model.rowCount() == len(shown)
 
 
+def test_fit_all_frames_the_shown_events(qtbot, main_window):
+    """Ctrl+0 frames what the filter shows: the same view as fitting their ids."""
+    w = main_window
+    search = w.findChild(QLineEdit, "search")
+    QTest.keyClicks(search, "Kapan")
+    QTest.keyClick(search, Qt.Key.Key_Return)
+    w.fit_all()
+    framed = w.map._state["fit"].payload
+    w.map.fit(w.model.shown_ids())
+    assert framed == w.map._state["fit"].payload
+    assert framed["bounds"][1][0] - framed["bounds"][0][0] < 4  # Kafan, not the region
+
+
 def test_undo_restores_the_previous_filter(qtbot, main_window):
     w = main_window
     w.model.update_filter(categories={"military"})

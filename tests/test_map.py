@@ -13,6 +13,7 @@ import signal
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 try:  # a source checkout without `pip install -e .`
@@ -25,7 +26,12 @@ from araz.paths import resource
 from araz.qt.map import MapView
 from araz.qt.map.interceptor import BlockingInterceptor
 from araz.qt.map.scheme import DataShelf, read, resolve
-from araz.qt.map.view import build_events, build_events_from_columns, read_events
+from araz.qt.map.view import (
+    DEFAULT_BOUNDS,
+    build_events,
+    build_events_from_columns,
+    read_events,
+)
 
 pytest.importorskip("pytestqt")
 from PySide6.QtCore import QPoint, Qt, QUrl
@@ -288,6 +294,16 @@ def test_select_and_fit(qtbot, map_view):
     assert run_js(qtbot, map_view, "araz.map.getZoom()") <= 8
     x, _ = point(qtbot, map_view, *TEHRAN)
     assert abs(x - map_view.web_view().width() / 2) < 5
+    # a mask frames the same as the ids it selects (what Fit all sends at 100k events)
+    by_ids = map_view._state["fit"].payload
+    map_view.fit_mask(np.array([True, False]))
+    assert map_view._state["fit"].payload == by_ids
+    map_view.fit_mask(np.array([False, False]))
+    assert map_view._state["fit"].payload == {
+        "bounds": [list(DEFAULT_BOUNDS[0]), list(DEFAULT_BOUNDS[1])]
+    }
+    with pytest.raises(ValueError):
+        map_view.fit_mask(np.array([True]))
 
 
 def test_basemap_band_swaps_at_zoom_8(qtbot, map_view):

@@ -214,22 +214,6 @@ class IdIndex(Mapping[str, int]):
     def __len__(self) -> int:
         return len(self._ids)
 
-    def find(self, keys: Sequence[str]) -> np.ndarray:
-        """The rows of many ids at once (vectorised); -1 for an id that is not there."""
-        if not len(self._hashes) or not len(keys):
-            return np.full(len(keys), -1, np.intp)
-        hashes = np.fromiter(
-            (hash(k) if isinstance(k, str) else 0 for k in keys), np.int64, count=len(keys)
-        )
-        k = np.minimum(np.searchsorted(self._hashes, hashes), len(self._hashes) - 1)
-        rows = self._order[k].astype(np.intp)
-        ids = self._ids
-        # a wrong guess (a missing id, or another id with the same hash): look it up
-        for j, (row, key) in enumerate(zip(rows.tolist(), keys, strict=True)):
-            if ids[row] != key:
-                rows[j] = self.get(key, -1)
-        return rows
-
 
 def _code(by: dict, values: list, key: Any, value: Any) -> int:
     """The code of ``value`` (found under ``key``), adding it if it is new."""

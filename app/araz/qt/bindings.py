@@ -56,14 +56,6 @@ class _ViewIndex(Mapping[str, int]):
     def __len__(self) -> int:
         return len(self._rows)
 
-    def positions(self, ids) -> np.ndarray:
-        """View positions of many ids at once; -1 where an id is not in the view."""
-        rows = self._index.find(ids)
-        out = np.full(len(rows), -1, np.int32)
-        known = rows >= 0
-        out[known] = self._where[rows[known]]
-        return out
-
 
 def map_data(ds) -> tuple[MapEvents, np.ndarray]:
     """The map's packed events for a dataset and, per map event, its dataset index."""
@@ -117,6 +109,10 @@ class MapBinding(QObject):
 
     def _show(self) -> None:
         self.view.show_mask(self.model.mask[self._rows])
+
+    def fit_shown(self) -> int:
+        """Frame the events the filter shows (none: the default view)."""
+        return self.view.fit_mask(self.model.mask[self._rows])
 
     def _on_model_changed(self, change: Change) -> None:
         if change.dataset:

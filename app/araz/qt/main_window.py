@@ -368,8 +368,7 @@ class MainWindow(QMainWindow):
         self.model.set_filter(Filter())
 
     def fit_all(self) -> None:
-        ids = self.model.shown_ids()
-        self.map.fit(ids or None)
+        self.map_binding.fit_shown()
         self.timeline.fit_all()
 
     def toggle_full_screen(self) -> None:

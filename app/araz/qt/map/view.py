@@ -460,28 +460,32 @@ class MapView(QWidget):
 
     def fit(self, ids: Iterable[str] | None = None) -> int:
         """Fit these events in view (None, or no known id: the default view)."""
+        if ids is None:
+            return self._fit([])
+        if ids is self._ids:  # every event (the list set_events was given)
+            return self._fit(range(len(self._ids)))
+        return self._fit([self._index[i] for i in ids if i in self._index])
+
+    def fit_mask(self, mask: np.ndarray) -> int:
+        """Fit the events where ``mask`` (one bool per event, in set_events order) is
+        set; none: the default view."""
+        mask = np.asarray(mask, dtype=bool)
+        if mask.shape != (len(self._ids),):
+            raise ValueError(f"mask of {mask.shape} for {len(self._ids)} events")
+        return self._fit(np.flatnonzero(mask).tolist())
+
+    def _fit(self, found) -> int:
         bounds: Any = [list(DEFAULT_BOUNDS[0]), list(DEFAULT_BOUNDS[1])]
-        if ids is not None:
-            if ids is self._ids:  # every event (the list set_events was given)
-                found = list(range(len(self._ids)))
-                heads = list(self._to.values())
-            else:
-                positions = getattr(self._index, "positions", None)
-                if positions is not None:  # the app's index: all at once
-                    where = positions(ids if isinstance(ids, list) else list(ids))
-                    found = where[where >= 0].tolist()
-                else:
-                    found = [self._index[i] for i in ids if i in self._index]
-                heads = [self._to[i] for i in found if i in self._to]
-            if found:
-                lats = np.concatenate([self._lat[found], [la for la, _ in heads]])
-                lons = np.concatenate([self._lon[found], [lo for _, lo in heads]])
-                south, north = float(lats.min()), float(lats.max())
-                west, east = float(lons.min()), float(lons.max())
-                # never closer than MIN_FIT_SPAN across: one place alone shows its surroundings
-                pad_lat = max(0.0, (MIN_FIT_SPAN - (north - south)) / 2)
-                pad_lon = max(0.0, (MIN_FIT_SPAN - (east - west)) / 2)
-                bounds = [[south - pad_lat, west - pad_lon], [north + pad_lat, east + pad_lon]]
+        if len(found):
+            heads = [self._to[i] for i in found if i in self._to]
+            lats = np.concatenate([self._lat[found], [la for la, _ in heads]])
+            lons = np.concatenate([self._lon[found], [lo for _, lo in heads]])
+            south, north = float(lats.min()), float(lats.max())
+            west, east = float(lons.min()), float(lons.max())
+            # never closer than MIN_FIT_SPAN across: one place alone shows its surroundings
+            pad_lat = max(0.0, (MIN_FIT_SPAN - (north - south)) / 2)
+            pad_lon = max(0.0, (MIN_FIT_SPAN - (east - west)) / 2)
+            bounds = [[south - pad_lat, west - pad_lon], [north + pad_lat, east + pad_lon]]
         return self._call("fit", {"bounds": bounds})
 
     def fit_bounds(self, west: float, south: float, east: float, north: float) -> int:
