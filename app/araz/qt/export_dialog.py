@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -48,17 +48,21 @@ def _guard(window, path: Path) -> Path:
     return target
 
 
-def map_view_bounds(window) -> tuple[float, float, float, float] | None:
-    """(west, south, east, north) the window's map shows now (asked of its page)."""
-    from ..export.snapshot import wait_until
+VIEW_BOUNDS = (
+    "(function(){var b=araz.map.getBounds();"
+    "return [b.getWest(),b.getSouth(),b.getEast(),b.getNorth()];})()"
+)
 
-    box: list = []
-    script = "(function(){var b=araz.map.getBounds();return [b.getWest(),b.getSouth(),"
-    script += "b.getEast(),b.getNorth()];})()"
-    window.map.web_view().page().runJavaScript(script, 0, box.append)
-    wait_until(lambda: bool(box), 10.0)
-    value = box[0]
-    return tuple(float(v) for v in value) if isinstance(value, list) and len(value) == 4 else None
+
+def map_view_bounds(window) -> tuple[float, float, float, float]:
+    """(west, south, east, north) the window's map shows now, asked of its page;
+    ExportError (never a silent "fit all") when the page cannot say."""
+    from .map.page_json import PageReadError, bounds, read_page_json
+
+    try:
+        return read_page_json(window.map, VIEW_BOUNDS, bounds)
+    except PageReadError as exc:
+        raise ExportError(f"could not read the map's view: {exc}") from exc
 
 
 def export_snapshot(
@@ -260,5 +264,10 @@ class ExportDialog(QDialog):
         super().accept()
 
 
-def show_export_dialog(window, kind: str, *_: object) -> None:
-    ExportDialog(window, kind).exec()
+def show_export_dialog(window, kind: str, *_: object) -> ExportDialog:
+    """Open the dialog, modal to the window, without blocking; it deletes itself once
+    closed."""
+    dialog = ExportDialog(window, kind)
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    dialog.open()
+    return dialog
