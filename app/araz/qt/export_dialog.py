@@ -20,15 +20,16 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QLineEdit,
-    QMessageBox,
     QPushButton,
     QSpinBox,
     QWidget,
 )
 
 from ..export.atomic import ExportError, check_target
+from ..export.names import safe_file_stem
 from ..export.selection import Shown
 from ..model.records import map_records
+from .errors import warn
 
 SNAPSHOT_FORMATS = (("PNG image", ".png"), ("PDF (A4 landscape)", ".pdf"))
 DATA_FORMATS = (("CSV", ".csv"), ("GeoJSON", ".geojson"), ("Standalone HTML map", ".html"))
@@ -111,6 +112,13 @@ def export_data(window, path: str | Path, *, title: str = "") -> Path:
     return write(shown_of(window), target, title=title, bounds=bounds)
 
 
+def _with_suffix(path: Path, suffix: str) -> Path:
+    """``path`` ending in ``suffix`` (a name with no stem, e.g. a folder: ``araz``)."""
+    if not path.name or path.name in (".", ".."):
+        return path / f"araz{suffix}"
+    return path.with_suffix(suffix) if path.suffix else path.with_name(path.name + suffix)
+
+
 class ExportDialog(QDialog):
     """kind: "snapshot" or "data"."""
 
@@ -181,7 +189,7 @@ class ExportDialog(QDialog):
         folder = Path(str(s.value(KEY + "folder", str(Path.home()))))
         suffix = str(s.value(KEY + f"{self.kind}_format", self.format.itemData(0)))
         self.format.setCurrentIndex(max(0, self.format.findData(suffix)))
-        stem = (self.window_.model.dataset.title or "araz").replace("/", "-").strip() or "araz"
+        stem = safe_file_stem(self.window_.model.dataset.title or "")
         self.path.setText(str(folder / f"{stem}{self.suffix()}"))
         if self.kind == "snapshot":
             self.size_mode.setCurrentIndex(
@@ -212,8 +220,7 @@ class ExportDialog(QDialog):
         return str(self.format.currentData())
 
     def _on_format_changed(self) -> None:
-        path = Path(self.path.text() or "araz")
-        self.path.setText(str(path.with_suffix(self.suffix())))
+        self.path.setText(str(_with_suffix(Path(self.path.text() or "araz"), self.suffix())))
 
     def _on_size_mode_changed(self) -> None:
         custom = self.size_mode.currentData() == "custom"
@@ -227,16 +234,18 @@ class ExportDialog(QDialog):
         )
         if name:
             path = Path(name)
-            self.path.setText(str(path if path.suffix else path.with_suffix(self.suffix())))
+            self.path.setText(str(path if path.suffix else _with_suffix(path, self.suffix())))
 
     def export(self) -> Path:
         """Do the export with the dialog's choices (the accept path); ExportError if not."""
         text = self.path.text().strip()
         if not text:
             raise ExportError("choose a file to export to")
+        if "\0" in text:
+            raise ExportError("a file name cannot hold a NUL character; choose another name")
         path = Path(text).expanduser()
         if path.suffix.lower() != self.suffix():
-            path = path.with_suffix(self.suffix())
+            path = _with_suffix(path, self.suffix())
         title = self.title.text().strip()
         if self.kind == "snapshot":
             custom = self.size_mode.currentData() == "custom"
@@ -258,7 +267,7 @@ class ExportDialog(QDialog):
         try:
             out = self.export()
         except ExportError as exc:
-            QMessageBox.warning(self, self.windowTitle(), str(exc))
+            warn(self, self.windowTitle(), str(exc))
             return
         self.window_.statusBar().showMessage(f"Exported {out}", 8000)
         super().accept()
