@@ -125,3 +125,29 @@ def test_safe_file_stem_cuts_bytes_not_characters():
 
     stem = safe_file_stem("ş" * 400, max_bytes=101)
     assert stem == "ş" * 50
+
+
+def test_save_over_an_existing_file_asks_first(main_window, qtbot, tmp_path):
+    window = main_window
+    existing = tmp_path / "shown.csv"
+    existing.write_text("keep me", encoding="utf-8")
+    dialog = open_export(qtbot, window, "data")
+    dialog.format.setCurrentIndex(dialog.format.findData(".csv"))
+    dialog.path.setText(str(existing))
+
+    seen: list[str] = []
+    timer = answer_next_question(QMessageBox.StandardButton.No, seen)
+    press(qtbot, dialog)
+    qtbot.waitUntil(lambda: bool(seen), timeout=TIMEOUT)
+    timer.stop()
+    assert "shown.csv already exists" in seen[0] and "Replace" in seen[0]
+    assert existing.read_text(encoding="utf-8") == "keep me"
+    assert dialog.isVisible()
+
+    timer = answer_next_question(QMessageBox.StandardButton.Yes, seen)
+    press(qtbot, dialog)
+    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=TIMEOUT)
+    timer.stop()
+    assert len(seen) == 2
+    lines = existing.read_text(encoding="utf-8-sig").splitlines()
+    assert len(lines) - 1 == int(window.model.mask.sum())

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QLineEdit,
+    QMessageBox,
     QPushButton,
     QSpinBox,
     QWidget,
@@ -236,8 +237,8 @@ class ExportDialog(QDialog):
             path = Path(name)
             self.path.setText(str(path if path.suffix else _with_suffix(path, self.suffix())))
 
-    def export(self) -> Path:
-        """Do the export with the dialog's choices (the accept path); ExportError if not."""
+    def target(self) -> Path:
+        """The file the dialog's choices name (with the format's suffix)."""
         text = self.path.text().strip()
         if not text:
             raise ExportError("choose a file to export to")
@@ -246,6 +247,12 @@ class ExportDialog(QDialog):
         path = Path(text).expanduser()
         if path.suffix.lower() != self.suffix():
             path = _with_suffix(path, self.suffix())
+        return path
+
+    def export(self, path: Path | None = None) -> Path:
+        """Do the export with the dialog's choices (the accept path, without asking
+        about an existing file); ExportError if not."""
+        path = self.target() if path is None else path
         title = self.title.text().strip()
         if self.kind == "snapshot":
             custom = self.size_mode.currentData() == "custom"
@@ -265,12 +272,30 @@ class ExportDialog(QDialog):
 
     def accept(self) -> None:
         try:
-            out = self.export()
+            path = self.target()
+            if (path.exists() or path.is_symlink()) and not self._may_replace(path):
+                return  # the dialog stays open for another name
+            out = self.export(path)
         except ExportError as exc:
             warn(self, self.windowTitle(), str(exc))
             return
         self.window_.statusBar().showMessage(f"Exported {out}", 8000)
         super().accept()
+
+    def _may_replace(self, path: Path) -> bool:
+        """Ask before writing over an existing file (No is the default)."""
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            self.windowTitle(),
+            f"{path.name} already exists in {path.parent}.\n\nReplace it?",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            self,
+        )
+        box.setObjectName("export_replace")
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        box.setDefaultButton(QMessageBox.StandardButton.No)
+        box.button(QMessageBox.StandardButton.Yes).setText("Replace")
+        return box.exec() == QMessageBox.StandardButton.Yes
 
 
 def show_export_dialog(window, kind: str, *_: object) -> ExportDialog:
