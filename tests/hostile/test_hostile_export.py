@@ -151,3 +151,51 @@ def test_save_over_an_existing_file_asks_first(main_window, qtbot, tmp_path):
     assert len(seen) == 2
     lines = existing.read_text(encoding="utf-8-sig").splitlines()
     assert len(lines) - 1 == int(window.model.mask.sum())
+
+
+def araz(*args: str, cwd=None):
+    import os
+    import subprocess
+
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "QTWEBENGINE_DISABLE_SANDBOX": "1"}
+    env["XDG_STATE_HOME"] = str(cwd or HERE)  # logs out of the user's folder
+    # this checkout's araz, not the one installed in the environment
+    env["PYTHONPATH"] = os.pathsep.join(
+        [str(HERE.parent.parent / "app"), env.get("PYTHONPATH", "")]
+    )
+    return subprocess.run(
+        [sys.executable, "-m", "araz", *args], capture_output=True, text=True, env=env,
+        cwd=cwd, timeout=180,
+    )  # fmt: skip
+
+
+def test_screenshot_never_writes_over_its_dataset(tmp_path):
+    data = tmp_path / "d.yaml"
+    data.write_bytes((HERE / "export_long_title.yaml").read_bytes())
+    before = data.read_bytes()
+    r = araz("--screenshot", str(data), str(data), cwd=tmp_path)
+    assert r.returncode != 0
+    assert data.read_bytes() == before
+    lines = r.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("araz: "), r.stderr
+    # not even as a picture of another name's dataset
+    shot = tmp_path / "d.png"
+    shot.write_bytes(b"not a picture")
+    r = araz("--screenshot", str(shot), str(shot), cwd=tmp_path)
+    assert r.returncode != 0 and shot.read_bytes() == b"not a picture"
+
+
+def test_screenshot_that_cannot_be_written_fails(tmp_path):
+    # /proc takes no new files, not even from root (a read-only place that works in CI)
+    for out in ("/proc/araz-shot.png", str(tmp_path / "no" / "such" / "folder.png")):
+        r = araz("--screenshot", out, cwd=tmp_path)
+        assert r.returncode != 0, r.stdout
+        lines = r.stderr.strip().splitlines()
+        assert len(lines) == 1 and "cannot write" in lines[0], r.stderr
+        assert not Path(out).exists()
+    ok = tmp_path / "ok.png"
+    r = araz("--screenshot", str(ok), "--window-size", "800x600", cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.strip().splitlines()[-1] == str(ok)
+    assert ok.read_bytes().startswith(b"\x89PNG")
+    assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".part")] == []

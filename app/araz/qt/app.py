@@ -138,6 +138,15 @@ def run_app(args) -> int:
             file=sys.stderr,
         )
         return 2
+    if shot is not None:
+        from ..export.atomic import ExportError
+        from .screenshot import check_screenshot_path
+
+        try:
+            check_screenshot_path(Path(shot), getattr(args, "path", None))
+        except ExportError as exc:
+            print(f"araz: {exc}", file=sys.stderr)
+            return 2
     app = make_application(headless=shot is not None)
     server = None
     if shot is None:

@@ -39,9 +39,28 @@ def when_acked(window, seq: int, callback: Callable[[], None]) -> None:
     window.map.rendered.connect(on_rendered)
 
 
+def check_screenshot_path(path: Path, dataset: Path | None) -> Path:
+    """Where ``--screenshot`` may write: a .png that is not the dataset opened (nor the
+    bundled seed); ExportError saying why not."""
+    from ..export.atomic import ExportError, check_target
+
+    target = check_target(path)
+    if target.suffix.lower() != ".png":
+        raise ExportError(f"--screenshot {path}: the picture's name must end in .png")
+    if dataset is not None and target.resolve() == Path(dataset).resolve():
+        raise ExportError(f"will not overwrite the dataset {path} with a screenshot")
+    return target
+
+
 def screenshot_and_quit(window, path: Path, *, started: float | None = None) -> None:
-    """Save the whole window as PNG once drawn, print the path, and quit."""
+    """Save the whole window as PNG once drawn (atomically, never over the dataset),
+    print the path, and quit; on failure one line on stderr and exit status 1."""
+    import sys
+
     from PySide6.QtWidgets import QApplication
+
+    from ..export.atomic import ExportError, atomic_write
+    from ..export.snapshot import png_bytes
 
     def drawn() -> None:
         if started is not None:
@@ -57,9 +76,13 @@ def screenshot_and_quit(window, path: Path, *, started: float | None = None) -> 
             previous[:] = [image, previous[1] + 1]
             when_acked(window, window.map.sync(), shoot)
             return
-        path.parent.mkdir(parents=True, exist_ok=True)
-        image.save(str(path))
-        print(path)
+        try:
+            out = atomic_write(path, png_bytes(image), window.model.dataset)
+        except ExportError as exc:
+            print(f"araz: {exc}", file=sys.stderr)
+            QApplication.exit(1)
+            return
+        print(out)
         QApplication.quit()
 
     def loaded(_path, _result) -> None:
