@@ -199,3 +199,45 @@ def test_screenshot_that_cannot_be_written_fails(tmp_path):
     assert r.stdout.strip().splitlines()[-1] == str(ok)
     assert ok.read_bytes().startswith(b"\x89PNG")
     assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".part")] == []
+
+
+def test_an_export_killed_midway_leaves_nothing_after_the_next(main_window, qtbot, tmp_path):
+    import os
+    import signal
+    import subprocess
+    import time
+
+    app = str(HERE.parent.parent / "app")
+    killed = subprocess.Popen(
+        [
+            sys.executable, "-c",
+            f"import sys, time; sys.path.insert(0, {app!r})\n"
+            "from araz.export.atomic import atomic_write\n"
+            "def slow(f):\n"
+            "    f.write(b'x' * 1000); f.flush(); print('writing', flush=True); time.sleep(120)\n"
+            f"atomic_write({str(tmp_path / 'big.csv')!r}, slow)\n",
+        ],
+        stdout=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    assert killed.stdout.readline().strip() == "writing"
+    os.kill(killed.pid, signal.SIGKILL)
+    killed.wait()
+    (leftover,) = [p for p in tmp_path.iterdir() if p.name.endswith(".part")]
+    assert leftover.name.startswith(".big.csv")
+    # two minutes on; meanwhile another export of ours is writing, and a file of
+    # another program's naming lies there
+    old = time.time() - 120
+    os.utime(leftover, (old, old))
+    live = tmp_path / f".other.csv.araz-{os.getpid()}.abcdefgh.part"
+    live.write_bytes(b"being written")
+    foreign = tmp_path / ".download.part"
+    foreign.write_bytes(b"not ours")
+    os.utime(foreign, (old, old))
+
+    dialog = open_export(qtbot, main_window, "data")
+    dialog.format.setCurrentIndex(dialog.format.findData(".csv"))
+    dialog.path.setText(str(tmp_path / "shown.csv"))
+    press(qtbot, dialog)
+    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=TIMEOUT)
+    names = sorted(p.name for p in tmp_path.iterdir() if p.is_file())  # (settings: a folder)
+    assert names == sorted([live.name, foreign.name, "shown.csv"])

@@ -5,7 +5,9 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import re
 import tempfile
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import BinaryIO
@@ -57,6 +59,63 @@ def describe_os_error(path: Path, exc: OSError) -> str:
     return f"cannot write {path}: {exc.strerror or exc}"
 
 
+#: Our temporary files: ``.<name>.araz-<pid>.<random>.part`` next to the target.
+_TEMP = re.compile(r"^\..*\.araz-(\d+)\.[A-Za-z0-9_]{8}\.part$")
+#: A temporary file of a process that is gone is stale after this long (its process may
+#: live on another machine sharing the folder: it would have touched the file since);
+#: any of ours is stale after STALE_ANY_S.
+STALE_DEAD_S = 60.0
+STALE_ANY_S = 24 * 3600.0
+
+
+def _alive(pid: int) -> bool:
+    if pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # not ours to signal (it exists), or no way to tell: keep its files
+        return True
+    return True
+
+
+def clean_stale_temps(folder: str | os.PathLike, now: float | None = None) -> list[Path]:
+    """Remove the temporary files an interrupted export (killed, power cut) left in
+    ``folder``: only files of our own naming, whose process is gone and untouched for a
+    minute, or untouched for a day.  Returns what was removed; never raises."""
+    removed: list[Path] = []
+    now = time.time() if now is None else now
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return removed
+    for entry in entries:
+        match = _TEMP.match(entry.name)
+        if match is None:
+            continue
+        try:
+            if not entry.is_file(follow_symlinks=False):
+                continue
+            age = now - entry.stat(follow_symlinks=False).st_mtime
+            pid = int(match.group(1))
+            stale = age > STALE_ANY_S or (
+                age > STALE_DEAD_S and pid != os.getpid() and not _alive(pid)
+            )
+            if stale:
+                os.unlink(entry.path)
+                removed.append(Path(entry.path))
+        except (OSError, ValueError):
+            continue
+    return removed
+
+
+def _temp_prefix(target: Path) -> str:
+    # the target's name cut to 100 bytes: the temporary name must stay a legal name
+    short = target.name.encode("utf-8", "surrogateescape")[:100].decode("utf-8", "ignore")
+    return f".{short}.araz-{os.getpid()}."
+
+
 def atomic_write(
     path: str | os.PathLike,
     content: bytes | Callable[[BinaryIO], None],
@@ -66,15 +125,17 @@ def atomic_write(
 
     The bytes go to a temporary file in the same folder, flushed to disk, then renamed
     over the target: a failure at any point leaves the target as it was and no partial
-    file behind.  Raises ExportError.
+    file behind (a killed process's is removed by the next write to that folder, see
+    :func:`clean_stale_temps`).  Raises ExportError.
     """
     target = check_target(path, ds)
     folder = target.parent
     if not folder.is_dir():
         raise ExportError(f"cannot write {target}: the folder {folder} does not exist")
+    clean_stale_temps(folder)
     tmp: str | None = None
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=folder)
+        fd, tmp = tempfile.mkstemp(prefix=_temp_prefix(target), suffix=".part", dir=folder)
         with os.fdopen(fd, "wb") as f:
             if isinstance(content, bytes | bytearray | memoryview):
                 f.write(content)
