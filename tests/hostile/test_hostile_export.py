@@ -241,3 +241,79 @@ def test_an_export_killed_midway_leaves_nothing_after_the_next(main_window, qtbo
     qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=TIMEOUT)
     names = sorted(p.name for p in tmp_path.iterdir() if p.is_file())  # (settings: a folder)
     assert names == sorted([live.name, foreign.name, "shown.csv"])
+
+
+BAD_SETTINGS = {
+    "export/width": "abc",
+    "export/height": "99999999999999999999999",
+    "export/scale": "nan",
+    "export/size_mode": "[1, 2]",
+    "export/sheet": "maybe",
+    "export/folder": "/no/such/folder/\u202e",
+    "export/snapshot_format": ".exe",
+    "timeline/lanes": "12",
+}
+
+
+def write_settings(values: dict) -> None:
+    """Put values in the settings file as a hand edit would (text, any type)."""
+    from PySide6.QtCore import QSettings
+
+    s = QSettings()
+    for key, value in values.items():
+        s.setValue(key, value)
+    s.sync()
+
+
+def test_bad_export_settings_fall_back_to_defaults(main_window, qtbot, tmp_path, caplog):
+    write_settings(BAD_SETTINGS)
+    dialog = open_export(qtbot, main_window, "snapshot")
+    assert (dialog.width_box.value(), dialog.height_box.value()) == (1600, 1000)
+    assert dialog.scale.currentData() == 1.0
+    assert dialog.size_mode.currentData() == "view"
+    assert not dialog.sheet.isChecked()
+    assert dialog.suffix() == ".png"
+    assert Path(dialog.path.text()).parent == Path.home()
+    logged = caplog.text
+    assert "export/width" in logged and "export/height" in logged and "export/folder" in logged
+    # and it exports
+    dialog.path.setText(str(tmp_path / "ok.png"))
+    press(qtbot, dialog)
+    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=TIMEOUT)
+    assert (tmp_path / "ok.png").read_bytes().startswith(b"\x89PNG")
+
+
+@pytest.mark.parametrize("window", [["abc", 1], [1], [float("nan"), 3], [9, 1], "x", [True, 2]])
+def test_a_bad_saved_time_window_is_dropped_not_the_filter(main_window, qtbot, window, caplog):
+    """A saved filter whose time window is not two day numbers: the rest of the filter is
+    restored when the dataset loads, the window is not, and no error dialog comes up."""
+    import json
+
+    from PySide6.QtWidgets import QApplication
+
+    from araz.model import AppModel
+    from araz.paths import default_dataset
+    from araz.qt.errors import ErrorReporter
+    from araz.qt.main_window import MainWindow
+
+    source = main_window.model.dataset.source
+    saved = {"dataset": source, "actors": ["iran"], "window": window, "text": "Baku"}
+    write_settings({"filter": json.dumps(saved), "timeline/lanes": "category"})
+    fresh = MainWindow(AppModel(), restore=True)
+    qtbot.addWidget(fresh)
+    reporter = ErrorReporter(fresh)
+    reporter.install()
+    try:
+        with qtbot.waitSignal(fresh.loadFinished, timeout=TIMEOUT):
+            fresh.open_path(default_dataset())
+        QApplication.processEvents()
+    finally:
+        reporter.uninstall()
+    assert reporter.count == 0
+    f = fresh.model.filter
+    assert f.window is None
+    assert f.text == "Baku" and f.actors is not None
+    assert fresh.model.lane_mode == "category"
+    assert "window" in caplog.text
+    fresh.close()
+    fresh.deleteLater()

@@ -186,21 +186,25 @@ class ExportDialog(QDialog):
     # ------------------------------------------------------------ settings
 
     def _restore(self) -> None:
+        """The last choices, each checked (a bad value: its default, logged)."""
+        from .settings import read_bool, read_choice, read_folder, read_int
+
         s = self.settings
-        folder = Path(str(s.value(KEY + "folder", str(Path.home()))))
-        suffix = str(s.value(KEY + f"{self.kind}_format", self.format.itemData(0)))
+        folder = read_folder(s, KEY + "folder", Path.home())
+        formats = [self.format.itemData(i) for i in range(self.format.count())]
+        suffix = read_choice(s, KEY + f"{self.kind}_format", formats[0], formats)
         self.format.setCurrentIndex(max(0, self.format.findData(suffix)))
         stem = safe_file_stem(self.window_.model.dataset.title or "")
         self.path.setText(str(folder / f"{stem}{self.suffix()}"))
         if self.kind == "snapshot":
-            self.size_mode.setCurrentIndex(
-                max(0, self.size_mode.findData(str(s.value(KEY + "size_mode", "view"))))
-            )
-            self.width_box.setValue(int(s.value(KEY + "width", 1600)))
-            self.height_box.setValue(int(s.value(KEY + "height", 1000)))
-            scale = float(s.value(KEY + "scale", 1.0))
+            mode = read_choice(s, KEY + "size_mode", "view", ("view", "custom"))
+            self.size_mode.setCurrentIndex(max(0, self.size_mode.findData(mode)))
+            low, high = self.width_box.minimum(), self.width_box.maximum()
+            self.width_box.setValue(read_int(s, KEY + "width", 1600, low, high))
+            self.height_box.setValue(read_int(s, KEY + "height", 1000, low, high))
+            scale = read_choice(s, KEY + "scale", 1.0, (1.0, 2.0))
             self.scale.setCurrentIndex(max(0, self.scale.findData(scale)))
-            self.sheet.setChecked(str(s.value(KEY + "sheet", "false")).lower() == "true")
+            self.sheet.setChecked(read_bool(s, KEY + "sheet", False))
             self._on_size_mode_changed()
 
     def _save(self, path: Path) -> None:

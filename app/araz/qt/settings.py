@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings
@@ -131,15 +132,82 @@ def restore_filter(model, raw) -> None:
         actors=_ids(d.get("actors"), model.dataset.actors),
         categories=_ids(d.get("categories")),
         certainties=_ids(d.get("certainties")),
-        window=tuple(float(x) for x in window)
-        if isinstance(window, list) and len(window) == 2
-        else None,
+        window=_time_window(window),
         text=d.get("text") if isinstance(d.get("text"), str) else "",
     )
     model.set_filter(f, record=False)
+
+
+def _time_window(value) -> tuple[float, float] | None:
+    """A saved time window: two finite day numbers, the first not after the second."""
+    if value is None:
+        return None
+    ok = (
+        isinstance(value, list)
+        and len(value) == 2
+        and all(isinstance(x, int | float) and not isinstance(x, bool) for x in value)
+        and all(math.isfinite(x) for x in value)
+        and value[0] <= value[1]
+    )
+    if not ok:
+        log.warning("araz: saved time window %r is not valid; not restored", value)
+        return None
+    return float(value[0]), float(value[1])
 
 
 def _ids(value, known=None):
     if not isinstance(value, list):
         return None
     return frozenset(v for v in value if isinstance(v, str) and (known is None or v in known))
+
+
+# --- reading one setting: checked, or its default with a log line ---------------------
+
+
+def _fallback(key: str, raw, default):
+    log.warning("araz: setting %s=%r is not valid; using %r", key, raw, default)
+    return default
+
+
+def read_int(s: QSettings, key: str, default: int, lo: int, hi: int) -> int:
+    """An integer in [lo, hi]."""
+    raw = s.value(key, default)
+    try:
+        value = int(str(raw).strip()) if not isinstance(raw, bool) else None
+    except ValueError:
+        value = None
+    return value if value is not None and lo <= value <= hi else _fallback(key, raw, default)
+
+
+def read_choice(s: QSettings, key: str, default, choices):
+    """One of ``choices`` (compared as text: QSettings files hold text)."""
+    raw = s.value(key, default)
+    for choice in choices:
+        if str(raw) == str(choice):
+            return choice
+    return _fallback(key, raw, default)
+
+
+def read_bool(s: QSettings, key: str, default: bool) -> bool:
+    raw = s.value(key, default)
+    if isinstance(raw, bool):
+        return raw
+    text = str(raw).strip().lower()
+    if text in ("true", "1"):
+        return True
+    if text in ("false", "0"):
+        return False
+    return _fallback(key, raw, default)
+
+
+def read_folder(s: QSettings, key: str, default: Path) -> Path:
+    """An existing folder."""
+    raw = s.value(key)
+    if raw is None:
+        return default
+    try:
+        if isinstance(raw, str) and "\0" not in raw and Path(raw).is_dir():
+            return Path(raw)
+    except (OSError, ValueError):
+        pass
+    return _fallback(key, raw, default)
