@@ -317,3 +317,36 @@ def test_a_bad_saved_time_window_is_dropped_not_the_filter(main_window, qtbot, w
     assert "window" in caplog.text
     fresh.close()
     fresh.deleteLater()
+
+
+def test_the_page_cannot_delete_the_bridge(main_window, qtbot):
+    """A script in the page opens its own channel client and calls the bridge's inherited
+    deleteLater(): refused; the map keeps taking commands, and after a reload of its page
+    it draws again."""
+    from araz.qt.map.page_json import of_type, read_page_json
+
+    window = main_window
+    keys = read_page_json(
+        window.map,
+        "(function(){window.__attack = null; new QWebChannel(qt.webChannelTransport,"
+        " function (c) { var b = c.objects.bridge; var out = Object.keys(b);"
+        " try { b.deleteLater(); } catch (e) {} window.__attack = out; }); return 1; })()",
+    )
+    assert keys == 1
+    qtbot.waitUntil(
+        lambda: read_page_json(window.map, "window.__attack") is not None, timeout=TIMEOUT
+    )
+    listed = read_page_json(window.map, "window.__attack", of_type(list))
+    assert {"ready", "clicked", "hovered", "rendered"} <= set(listed)
+    qtbot.wait(300)  # the deferred delete, had it been accepted
+    from PySide6.QtCore import QCoreApplication, QEvent
+
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    window.map.sync()  # raises once the bridge is gone
+    with qtbot.waitSignal(window.map.ready, timeout=TIMEOUT):
+        window.map.web_view().reload()
+    seq = window.map.sync()
+    with qtbot.waitSignal(window.map.rendered, timeout=TIMEOUT, check_params_cb=lambda s: s >= seq):
+        pass
+    window.model.update_filter(text="Baku")  # the window still works
+    assert window.isVisible()

@@ -6,11 +6,22 @@ same ``seq`` once it is drawn.  Calls stay small: the events themselves are fetc
 the page from the ``araz:`` scheme (see :mod:`araz.qt.map.view`).  Page → Python: the
 slots below, JSON primitives only.
 The bridge holds no state; :class:`araz.qt.map.view.MapView` does.
+
+QWebChannel publishes every public slot, inherited ones included: the page sees
+QObject's ``deleteLater()`` too, and a script in the page calling it would delete the
+bridge and leave the map dead for good.  The bridge refuses that deferred deletion (it
+goes with its MapView, whose destructor deletes it directly).  ``destroyed`` and
+``objectNameChanged`` are signals (the page can only listen) and the ``objectName``
+property changes nothing of ours.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, Signal, Slot
+import logging
+
+from PySide6.QtCore import QEvent, QObject, Signal, Slot
+
+log = logging.getLogger(__name__)
 
 
 class MapBridge(QObject):
@@ -38,3 +49,10 @@ class MapBridge(QObject):
     @Slot(int)
     def rendered(self, seq: int) -> None:
         self.page_rendered.emit(int(seq))
+
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.DeferredDelete:
+            # only the page calls deleteLater() on the bridge: refuse
+            log.warning("araz: the map page asked to delete its bridge; refused")
+            return True
+        return super().event(event)
