@@ -25,6 +25,9 @@ CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
 def araz(*args, cwd=None):
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "QTWEBENGINE_DISABLE_SANDBOX": "1"}
+    # this checkout's araz, not the one installed in the environment
+    app = str(Path(__file__).resolve().parent.parent / "app")
+    env["PYTHONPATH"] = os.pathsep.join([app, env.get("PYTHONPATH", "")])
     return subprocess.run(
         [sys.executable, "-m", "araz", *args], capture_output=True, text=True, env=env,
         cwd=cwd, timeout=180,

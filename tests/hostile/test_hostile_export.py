@@ -350,3 +350,30 @@ def test_the_page_cannot_delete_the_bridge(main_window, qtbot):
         pass
     window.model.update_filter(text="Baku")  # the window still works
     assert window.isVisible()
+
+
+def test_a_right_to_left_override_in_a_name_stays_in_the_name(main_window, qtbot, tmp_path):
+    """An actor named U+202E + "Samsara" reads "arasmaS" on the sheet's legend, and its
+    count stays where every count is: the legend row is the one of an actor named
+    "arasmaS" outright."""
+    from PySide6.QtGui import QImage
+
+    from araz.export.sheet import HEADER_H, LEGEND_W, MARGIN
+    from export_support import mean_difference
+
+    rows = {}
+    for kind in ("rtl", "ltr"):
+        open_dataset(qtbot, main_window, HERE / f"export_{kind}_actor.yaml")
+        dialog = open_export(qtbot, main_window, "snapshot")
+        dialog.format.setCurrentIndex(dialog.format.findData(".png"))
+        dialog.sheet.setChecked(True)
+        out = tmp_path / f"{kind}.png"
+        dialog.path.setText(str(out))
+        press(qtbot, dialog)
+        qtbot.waitUntil(lambda d=dialog: not d.isVisible(), timeout=TIMEOUT)
+        sheet = QImage(str(out))
+        left = round(sheet.width() - MARGIN - LEGEND_W)
+        top = round(MARGIN + HEADER_H + 32)
+        rows[kind] = sheet.copy(left, top, round(LEGEND_W), 20)
+        rows[kind].save(str(tmp_path / f"{kind}-row.png"))
+    assert mean_difference(rows["rtl"], rows["ltr"]) < 1.0

@@ -139,6 +139,21 @@ def _elide(p: QPainter, text: str, width: float) -> str:
     return QFontMetricsF(p.font()).elidedText(text, Qt.TextElideMode.ElideRight, width)
 
 
+def isolate(text: str) -> str:
+    """Text from data, isolated for the bidirectional algorithm (FSI … PDI): its own
+    direction, and an override in it (U+202E) ends with it instead of reordering what is
+    drawn after it."""
+    return f"\u2068{text}\u2069"
+
+
+def _elide_isolated(p: QPainter, text: str, width: float) -> str:
+    """``text`` elided to ``width`` (the ellipsis inside the isolate), then isolated."""
+    metrics = QFontMetricsF(p.font())
+    if metrics.horizontalAdvance(isolate(text)) <= width:
+        return isolate(text)
+    return isolate(metrics.elidedText(text, Qt.TextElideMode.ElideRight, width))
+
+
 def paint_sheet(p: QPainter, width: float, height: float, parts: SheetParts) -> None:
     """Paint a sheet in logical pixels (the painter's transform maps them to the device)."""
     box = layout(width, height, parts.strip_h)
@@ -151,11 +166,17 @@ def paint_sheet(p: QPainter, width: float, height: float, parts: SheetParts) -> 
     h = box["header"]
     p.setPen(INK)
     p.setFont(_font(26, bold=True))
-    p.drawText(QRectF(h.left(), h.top(), h.width(), 36), _elide(p, parts.title, h.width()))
+    title = _elide_isolated(p, parts.title, h.width())
+    p.drawText(QRectF(h.left(), h.top(), h.width(), 36), title)
     p.setFont(_font(15))
     p.setPen(MUTED)
-    line = f"{parts.filters} · {parts.shown} of {parts.total} events"
-    p.drawText(QRectF(h.left(), h.top() + 42, h.width(), 24), _elide(p, line, h.width()))
+    # the counts in their own place: the filters' text (names from data) cannot move them
+    counts = f" · {parts.shown} of {parts.total} events"
+    counts_w = QFontMetricsF(p.font()).horizontalAdvance(counts) + 2
+    filters = _elide_isolated(p, parts.filters, max(h.width() - counts_w, 20.0))
+    filters_w = QFontMetricsF(p.font()).horizontalAdvance(filters)
+    p.drawText(QRectF(h.left(), h.top() + 42, filters_w + 1, 24), filters)
+    p.drawText(QRectF(h.left() + filters_w, h.top() + 42, counts_w, 24), counts)
 
     # the map (its scale bar is the page's own, in the image)
     m = box["map"]
@@ -178,8 +199,16 @@ def paint_sheet(p: QPainter, width: float, height: float, parts: SheetParts) -> 
         p.setBrush(QColor(colour))
         p.drawEllipse(QRectF(lg.left() + 2, y + 3, 13, 13))
         p.setPen(INK)
-        text = _elide(p, f"{name} — {count}", lg.width() - 24)
-        p.drawText(QRectF(lg.left() + 24, y, lg.width() - 24, 20), text)
+        # the name (from data) isolated, and its count drawn in a cell of its own after
+        # it: nothing in a name can move the count
+        metrics = QFontMetricsF(p.font())
+        tail = f" — {count}"
+        tail_w = metrics.horizontalAdvance(tail) + 2
+        room = lg.width() - 24
+        text = _elide_isolated(p, name, max(room - tail_w, 20.0))
+        name_w = metrics.horizontalAdvance(text)
+        p.drawText(QRectF(lg.left() + 24, y, name_w + 1, 20), text)
+        p.drawText(QRectF(lg.left() + 24 + name_w, y, tail_w, 20), tail)
         y += 24
 
     # timeline strip
@@ -198,7 +227,7 @@ def paint_sheet(p: QPainter, width: float, height: float, parts: SheetParts) -> 
     left = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
     stamp_w = QFontMetricsF(p.font()).horizontalAdvance(parts.stamp) + 8
     p.drawText(QRectF(f.right() - stamp_w, f.top(), stamp_w, f.height()), right, parts.stamp)
-    credit = _elide(p, parts.credits, f.width() - stamp_w - 16)
+    credit = _elide_isolated(p, parts.credits, f.width() - stamp_w - 16)
     p.drawText(QRectF(f.left(), f.top(), f.width() - stamp_w - 16, f.height()), left, credit)
 
 
