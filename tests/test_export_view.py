@@ -151,3 +151,37 @@ def test_html_export_starts_at_the_view_on_screen(main_window, qtbot, tmp_path):
     (s, w), (n, e) = json.loads(data.group(1))["bounds"]
     assert (w, s, e, n) == pytest.approx((west, south, east, north), abs=1e-6)
     assert east - west < 6  # Baku and its surroundings, not the dataset's span
+
+
+def ink_height(image: QImage) -> int:
+    """Rows of an image holding dark (text) pixels: from the first to the last."""
+    dark = (pixels(image) < 100).all(axis=2).any(axis=1).nonzero()[0]  # near-black text
+    return int(dark[-1] - dark[0] + 1) if len(dark) else 0
+
+
+def test_format_list_is_in_normal_size_text(main_window, qtbot):
+    """A desktop theme with a small menu font (the font Qt gives a combo box's popup
+    items by default) must not shrink the list of formats."""
+    from PySide6.QtGui import QFont
+    from PySide6.QtWidgets import QApplication, QLabel
+
+    small = QFont(QApplication.font())
+    small.setPointSizeF(5)
+    QApplication.setFont(small, "QComboMenuItem")
+    try:
+        dialog = open_export(qtbot, main_window, "data")
+        dialog.format.setCurrentIndex(2)  # the first row ("CSV") is then not highlighted
+        label = next(w for w in dialog.findChildren(QLabel) if w.text() == "Format")
+        normal = ink_height(label.grab().toImage())
+        qtbot.mouseClick(dialog.format, Qt.MouseButton.LeftButton)
+        view = dialog.format.view()
+        qtbot.waitUntil(lambda: view.isVisible(), timeout=TIMEOUT)
+        qtbot.wait(100)
+        row = view.visualRect(dialog.format.model().index(0, 0))  # "CSV"
+        listed = ink_height(view.viewport().grab(row).toImage())
+        dialog.format.hidePopup()
+        dialog.reject()
+    finally:
+        QApplication.setFont(QFont(), "QComboMenuItem")
+    assert normal > 5
+    assert listed >= 0.85 * normal, (listed, normal)

@@ -113,6 +113,13 @@ def export_data(window, path: str | Path, *, title: str = "") -> Path:
     return write(shown_of(window), target, title=title, bounds=bounds)
 
 
+def _normal_size_items(combo: QComboBox) -> None:
+    """The combo's list in the combo's own font: by default Qt draws the items in the
+    desktop theme's menu font ("QComboMenuItem"), tiny under some themes."""
+    for i in range(combo.count()):
+        combo.setItemData(i, combo.font(), Qt.ItemDataRole.FontRole)
+
+
 def _with_suffix(path: Path, suffix: str) -> Path:
     """``path`` ending in ``suffix`` (a name with no stem, e.g. a folder: ``araz``)."""
     if not path.name or path.name in (".", ".."):
@@ -174,6 +181,9 @@ class ExportDialog(QDialog):
             form.addRow("", self.sheet)
             self.size_mode.currentIndexChanged.connect(self._on_size_mode_changed)
 
+        for combo in self.findChildren(QComboBox):
+            _normal_size_items(combo)
+        self.setMinimumWidth(560)  # the file's name readable, not cut to its last words
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self
         )
