@@ -185,3 +185,31 @@ def test_format_list_is_in_normal_size_text(main_window, qtbot):
         QApplication.setFont(QFont(), "QComboMenuItem")
     assert normal > 5
     assert listed >= 0.85 * normal, (listed, normal)
+
+
+def test_save_twice_exports_once(main_window, qtbot, tmp_path):
+    """Save, then Save (or Cancel) again while the map is being drawn: the buttons are
+    off meanwhile, one file is written and the dialog closes once."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QDialogButtonBox
+
+    dialog = open_export(qtbot, main_window, "snapshot")
+    dialog.format.setCurrentIndex(dialog.format.findData(".png"))
+    type_path(qtbot, dialog, str(tmp_path / "once.png"))
+    box = dialog.findChild(QDialogButtonBox)
+    seen: list[bool] = []
+
+    def again() -> None:
+        for which in (QDialogButtonBox.StandardButton.Save, QDialogButtonBox.StandardButton.Cancel):
+            seen.append(box.button(which).isEnabled())
+            qtbot.mouseClick(box.button(which), Qt.MouseButton.LeftButton)
+
+    finished: list[int] = []
+    dialog.finished.connect(finished.append)
+    QTimer.singleShot(0, again)  # runs inside the export's wait for the map
+    press(qtbot, dialog)
+    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=TIMEOUT)
+    qtbot.wait(200)
+    assert seen == [False, False]
+    assert finished == [1]  # accepted, once
+    assert [p.name for p in tmp_path.iterdir() if p.is_file()] == ["once.png"]

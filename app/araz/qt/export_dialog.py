@@ -190,6 +190,7 @@ class ExportDialog(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         form.addRow(buttons)
+        self.buttons = buttons
         self.format.currentIndexChanged.connect(self._on_format_changed)
         self._restore()
 
@@ -285,6 +286,11 @@ class ExportDialog(QDialog):
         return out
 
     def accept(self) -> None:
+        """Save: export (asking before replacing a file); the buttons are off meanwhile
+        (the map is drawn in a nested event loop: a second Save would re-enter)."""
+        if not self.buttons.isEnabled():
+            return
+        self.buttons.setEnabled(False)
         try:
             path = self.target()
             if (path.exists() or path.is_symlink()) and not self._may_replace(path):
@@ -293,8 +299,14 @@ class ExportDialog(QDialog):
         except ExportError as exc:
             warn(self, self.windowTitle(), str(exc))
             return
+        finally:
+            self.buttons.setEnabled(True)
         self.window_.statusBar().showMessage(f"Exported {out}", 8000)
         super().accept()
+
+    def reject(self) -> None:
+        if self.buttons.isEnabled():  # not while an export runs
+            super().reject()
 
     def _may_replace(self, path: Path) -> bool:
         """Ask before writing over an existing file (No is the default)."""
