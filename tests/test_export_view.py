@@ -213,3 +213,17 @@ def test_save_twice_exports_once(main_window, qtbot, tmp_path):
     assert seen == [False, False]
     assert finished == [1]  # accepted, once
     assert [p.name for p in tmp_path.iterdir() if p.is_file()] == ["once.png"]
+
+
+def test_reading_the_page_fails_loudly(main_window):
+    """Arrays and objects arrive (runJavaScript alone gives '' for them); a wrong answer or
+    a throwing expression is an error that says so, never a default."""
+    from araz.qt.map.page_json import PageReadError, bounds, read_page_json
+
+    assert read_page_json(main_window.map, "[1, 2.5, 'x', {a: null}]") == [1, 2.5, "x", {"a": None}]
+    with pytest.raises(PageReadError, match="west < east"):
+        read_page_json(main_window.map, "[10, 0, 5, 1]", bounds)
+    with pytest.raises(PageReadError, match="a list of 4 numbers"):
+        read_page_json(main_window.map, "'fit all'", bounds)
+    with pytest.raises(PageReadError, match="could not evaluate"):
+        read_page_json(main_window.map, "no_such_thing.getBounds()")
