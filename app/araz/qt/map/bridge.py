@@ -24,15 +24,28 @@ from PySide6.QtCore import QEvent, QObject, Signal, Slot
 log = logging.getLogger(__name__)
 
 
-class MapBridge(QObject):
-    """Published on the channel as ``bridge``."""
-
-    command = Signal(str)  # Python -> page: one JSON-encoded call
+class _PageEvents(QObject):
+    """What the page reported, as signals for Python; not on the channel."""
 
     page_ready = Signal()  # page loaded and basemap drawn
     page_clicked = Signal(str)  # event id
     page_hovered = Signal(str)  # event id, "" when the mouse left the markers
     page_rendered = Signal(int)  # sequence number of a command now drawn
+
+
+class MapBridge(QObject):
+    """Published on the channel as ``bridge``: the page sees :attr:`command` and the four
+    slots, nothing else of ours (the ``page_*`` signals live on a child it cannot see)."""
+
+    command = Signal(str)  # Python -> page: one JSON-encoded call
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._events = _PageEvents(self)
+        self.page_ready = self._events.page_ready
+        self.page_clicked = self._events.page_clicked
+        self.page_hovered = self._events.page_hovered
+        self.page_rendered = self._events.page_rendered
 
     @Slot()
     def ready(self) -> None:
