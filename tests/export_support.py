@@ -48,6 +48,25 @@ def settle(qtbot, window) -> None:
         pass
 
 
+def steady_grab(qtbot, window) -> QImage:
+    """A grab of the map once two grabs a painted frame apart agree (the compositor can
+    lag the page by a few frames)."""
+    view = window.map.web_view()
+    image = view.grab().toImage()
+    for _ in range(50):
+        seq = window.map.sync()
+        with qtbot.waitSignal(
+            window.map.rendered, timeout=TIMEOUT, check_params_cb=lambda s, q=seq: s >= q
+        ):
+            pass
+        qtbot.wait(100)
+        again = view.grab().toImage()
+        if again == image:
+            break
+        image = again
+    return image
+
+
 def zoom(window) -> float:
     return read_page_json(window.map, "araz.map.getZoom()", number)
 

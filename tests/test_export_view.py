@@ -20,6 +20,7 @@ from export_support import (
     pixels,
     press,
     settle,
+    steady_grab,
     type_path,
     wheel_zoom,
     zoom,
@@ -54,7 +55,7 @@ def test_png_export_is_the_view_on_screen(main_window, qtbot, tmp_path):
     start = zoom(window)
     wheel_zoom(qtbot, window, *BAKU, 4)
     assert zoom(window) > start + 1
-    on_screen = window.map.web_view().grab().toImage()
+    on_screen = steady_grab(qtbot, window)
 
     out = export_through_dialog(qtbot, window, "snapshot", tmp_path / "baku.png", ".png")
     exported = QImage(str(out))
@@ -64,7 +65,7 @@ def test_png_export_is_the_view_on_screen(main_window, qtbot, tmp_path):
 
     # the same export from another view (one notch out) is another picture
     wheel_zoom(qtbot, window, *BAKU, -1)
-    other = window.map.web_view().grab().toImage()
+    other = steady_grab(qtbot, window)
     assert mean_difference(exported, other) > SAME_VIEW
     out2 = export_through_dialog(qtbot, window, "snapshot", tmp_path / "out.png", ".png")
     assert mean_difference(QImage(str(out2)), other) < SAME_VIEW
@@ -89,7 +90,7 @@ def test_sheet_map_is_the_view_on_screen(main_window, qtbot, tmp_path):
     window = main_window
     settle(qtbot, window)
     wheel_zoom(qtbot, window, *BAKU, 4)
-    on_screen = window.map.web_view().grab().toImage()
+    on_screen = steady_grab(qtbot, window)
     out = export_through_dialog(
         qtbot, window, "snapshot", tmp_path / "sheet.png", ".png", sheet=True
     )
