@@ -44,10 +44,11 @@ def sniff(path: str | Path, head: bytes | None = None) -> str | None:
     if ext == ".json":
         return "json"
     if head is None:
+        from ._files import InputError, read_head
+
         try:
-            with path.open("rb") as f:
-                head = f.read(_SNIFF_BYTES)
-        except OSError:
+            head = read_head(path, _SNIFF_BYTES)
+        except InputError:
             return None
     text = head.lstrip(b"\xef\xbb\xbf \t\r\n")
     if text[:1] in (b"{", b"["):
@@ -77,31 +78,20 @@ def read_path(path, **kwargs) -> LoadResult:
 
     ``progress``/``cancel`` go to the readers that take them; other keywords go to the
     reader they belong to (``compute_countries`` to the curated one, ``date_property``
-    and ``actor_property`` to the GeoJSON one).
+    and ``actor_property`` to the GeoJSON one).  ``ask_mapping=True``: GeoJSON whose
+    date property cannot be guessed is not read; the result's ``mapping`` holds the
+    guess for the caller to ask the user about.
     """
-    from ._common import MAX_BYTES
+    from ._files import InputError, check_input
 
     path = Path(path)
     name = str(path)
     progress, cancel = kwargs.pop("progress", None), kwargs.pop("cancel", None)
-    try:
-        if path.is_dir():
-            return LoadResult(None, [Problem(name, None, "cannot read the file: it is a folder")])
-        size = path.stat().st_size
-    except OSError as exc:
-        return LoadResult(None, [Problem(name, None, f"cannot read the file: {exc.strerror}")])
-    if size > MAX_BYTES:
-        return LoadResult(
-            None,
-            [
-                Problem(
-                    name,
-                    None,
-                    f"the file is {size / 1024 / 1024:.0f} MB; Araz reads files of at most "
-                    f"{MAX_BYTES // 1024 // 1024} MB (split it or filter it first)",
-                )
-            ],
-        )
+    ask_mapping = kwargs.pop("ask_mapping", False) and not kwargs.get("date_property")
+    try:  # each reader opens the file the same checked way; this says why not at once
+        check_input(path, "dataset")
+    except InputError as exc:
+        return LoadResult(None, [Problem(name, None, f"cannot read the file: {exc}")])
     kind = sniff(path)
     if kind == "curated":
         from .curated import read_curated
@@ -120,7 +110,12 @@ def read_path(path, **kwargs) -> LoadResult:
             return LoadResult(None, problems)
         kind = json_kind(doc)
         if kind == "geojson":
-            from .geojson import geojson_from_doc
+            from .geojson import geojson_from_doc, guess_from_doc
+
+            if ask_mapping:
+                guess = guess_from_doc(doc, name)
+                if guess["features"] and not guess["problems"] and not guess["date"]:
+                    return LoadResult(None, problems, mapping=guess)
 
             return geojson_from_doc(
                 doc,

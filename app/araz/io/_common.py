@@ -15,9 +15,8 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
+from ._files import InputError, read_input
 from .problems import LoadResult, Problem
-
-MAX_BYTES = 200 * 1024 * 1024  # bigger files are refused before reading a byte
 
 ProgressFn = Callable[[float], Any]
 CancelFn = Callable[[], bool]
@@ -26,24 +25,13 @@ CancelFn = Callable[[], bool]
 # ---------------------------------------------------------------- bytes to text
 
 
-def read_bytes(path: Path, problems: list[Problem]) -> bytes | None:
-    """The file's bytes, or None with a problem (missing, unreadable, too big)."""
-    name = str(path)
+def read_bytes(path: Path, problems: list[Problem], kind: str = "dataset") -> bytes | None:
+    """The file's bytes, or None with a problem (missing, unreadable, not a regular file,
+    too big for ``kind``: see :mod:`araz.io._files`)."""
     try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            problems.append(
-                Problem(
-                    name,
-                    None,
-                    f"the file is {size / 1024 / 1024:.0f} MB; Araz reads files of at most "
-                    f"{MAX_BYTES // 1024 // 1024} MB (split it or filter it first)",
-                )
-            )
-            return None
-        return path.read_bytes()
-    except OSError as exc:
-        problems.append(Problem(name, None, f"cannot read the file: {exc.strerror or exc}"))
+        return read_input(path, kind)
+    except InputError as exc:
+        problems.append(Problem(str(path), None, f"cannot read the file: {exc}"))
         return None
 
 

@@ -30,11 +30,11 @@ from ..model.entities import (
     Quote,
 )
 from . import yaml_lines
+from ._files import InputError, read_input
 from .problems import LoadResult, Problem
 
 FORMAT = "araz-dataset"
 VERSION = 1
-MAX_BYTES = 20 * 1024 * 1024  # a curated file is hand-written: anything bigger is a mistake
 ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
 
@@ -145,18 +145,10 @@ def read_curated(path: str | Path, *, compute_countries: bool = True) -> LoadRes
     """Read and check a curated YAML file. Never raises for bad content."""
     path = Path(path)
     c = _Checker(path)
-    try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            c.report(
-                None,
-                f"the file is {size / 1e6:.0f} MB; a curated file is at most "
-                f"{MAX_BYTES // 1024 // 1024} MB",
-            )
-            return LoadResult(None, c.problems)
-        raw = path.read_bytes()
-    except OSError as exc:
-        c.report(None, f"cannot read the file: {exc.strerror or exc}")
+    try:  # hand-written: a curated file bigger than its cap is a mistake
+        raw = read_input(path, "curated")
+    except InputError as exc:
+        c.report(None, f"cannot read the file: {exc}")
         return LoadResult(None, c.problems)
     return read_curated_bytes(raw, path, compute_countries=compute_countries)
 
@@ -230,9 +222,9 @@ def _read_seed(c: _Checker, root: yaml_lines.LineDict, path: Path) -> SeedInfo |
         return None
     seed_path = (path.parent / file).resolve()
     try:
-        text = seed_path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        c.report(s.line_of("file"), f"seed: cannot read {file}: {getattr(exc, 'strerror', exc)}")
+        text = read_input(seed_path, "seed").decode("utf-8")
+    except (InputError, UnicodeDecodeError) as exc:
+        c.report(s.line_of("file"), f"seed: cannot read {file}: {exc}")
         return None
     return SeedInfo(
         text=text,
@@ -339,11 +331,9 @@ def _read_geometry(c: _Checker, d, pid: str, path: Path) -> dict | None:
         return None
     gpath = (path.parent / ref).resolve()
     try:
-        data = json.loads(gpath.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        c.report(
-            line, f"{pid}: cannot read geometry {ref}: {getattr(exc, 'strerror', None) or exc}", pid
-        )
+        data = json.loads(read_input(gpath, "geometry").decode("utf-8"))
+    except (InputError, ValueError) as exc:
+        c.report(line, f"{pid}: cannot read geometry {ref}: {exc}", pid)
         return None
     if isinstance(data, dict) and data.get("type") == "FeatureCollection":
         feats = data.get("features") or []

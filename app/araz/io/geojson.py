@@ -112,7 +112,13 @@ def guess_columns(path: str | Path) -> dict:
     path = Path(path)
     problems: list[Problem] = []
     doc = load_json(path, problems, "GeoJSON")
-    features = _features(doc, str(path), problems) if doc is not None else None
+    return guess_from_doc(doc, str(path), problems)
+
+
+def guess_from_doc(doc: Any, name: str, problems: list[Problem] | None = None) -> dict:
+    """:func:`guess_columns` for a parsed document."""
+    problems = [] if problems is None else problems
+    features = _features(doc, name, problems) if doc is not None else None
     names = _property_names(features or [])
     return {
         "properties": names,

@@ -47,7 +47,7 @@ from .export_dialog import show_export_dialog
 from .filters_panel import FiltersPanel
 from .loader import Loader
 from .map import MapView
-from .mapping_dialog import GeoJSONMappingDialog, needs_mapping
+from .mapping_dialog import GeoJSONMappingDialog
 from .playback_bar import PlaybackBar
 from .timeline import TimelineView
 
@@ -92,6 +92,7 @@ class MainWindow(QMainWindow):
         self.dataset_path: Path | None = None
         self._restore_filter = restore  # the saved filter applies to the first load
         self.last_report: QMessageBox | None = None
+        self.mapping_dialog: GeoJSONMappingDialog | None = None
         self.setAcceptDrops(True)
         self.setWindowTitle("Araz")
         self.resize(1500, 950)
@@ -392,16 +393,25 @@ class MainWindow(QMainWindow):
         """Load a file in the background; the current dataset stays until it is ready,
         and stays for good when nothing could be loaded.  A GeoJSON file whose date
         property cannot be guessed first asks which properties to use (``options``:
-        ``date_property``, ``actor_property`` skip the question)."""
-        path = Path(path)
-        if not options:
-            guess = needs_mapping(path)
-            if guess is not None:
-                dialog = GeoJSONMappingDialog(path, guess, self)
-                if dialog.exec() != QDialog.DialogCode.Accepted:
-                    return
-                options = dialog.choices()
-        self.loader.load(path, **options)
+        ``date_property``, ``actor_property`` skip the question).  The file is only
+        ever read in the loader's thread."""
+        self.loader.load(Path(path), **(options or {"ask_mapping": True}))
+
+    def _ask_mapping(self, path: Path, guess: dict) -> None:
+        """The loader found GeoJSON without a known date property: ask, then load."""
+        dialog = GeoJSONMappingDialog(path, guess, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.mapping_dialog = dialog
+
+        def on_finished(code: int) -> None:
+            self.mapping_dialog = None
+            if code == QDialog.DialogCode.Accepted.value:
+                self.loader.load(path, **dialog.choices())
+            else:
+                self.statusBar().showMessage(f"{path.name} not opened.", 8000)
+
+        dialog.finished.connect(on_finished)
+        dialog.open()
 
     def open_bundled(self) -> None:
         from ..paths import default_dataset
@@ -444,6 +454,10 @@ class MainWindow(QMainWindow):
     def _on_load_finished(self, path: str, result: LoadResult) -> None:
         self.progress.hide()
         self.cancel_button.hide()
+        if result.mapping is not None:
+            self._update_status()
+            self._ask_mapping(Path(path), result.mapping)
+            return
         ds = result.dataset
         if ds is not None and len(ds):
             self.playback.stop()
@@ -521,6 +535,6 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.playback.stop()
-        self.loader.shutdown()
+        self.loader.shutdown(1.0)  # a reader that cannot be stopped is left behind
         app_settings.save_window(self)
         super().closeEvent(event)

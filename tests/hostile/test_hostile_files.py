@@ -1,0 +1,343 @@
+"""Hostile files: what a dataset is, where its files are, how big and how deep.
+
+Special files (named pipes, devices, links to them) are made here in ``tmp_path``, never
+committed.  Every read that could hang or eat memory on the unchanged code runs in a
+child process with a memory limit and a timeout, or with a helper that unblocks a pipe
+after a while, so that a regression fails instead of hanging the test run.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+HERE = Path(__file__).resolve().parent
+TIMEOUT = 30_000
+
+CURATED = """\
+format: araz-dataset
+version: 1
+title: Hostile files
+{seed}
+actors:
+  - id: iran
+    name: Iran
+    kind: state
+places:
+  - id: tabriz
+    name: Tabriz
+    kind: city
+    point: {{lat: 38.08, lon: 46.29}}
+{geometry}
+events:
+  - id: one
+    title: One
+    date: {{edtf: "2023-01-27", basis: seed}}
+    actors: [iran]
+    places: [tabriz]
+    certainty: reported
+"""
+
+
+def curated(folder: Path, seed: str | None = None, geometry: str | None = None) -> Path:
+    """A small valid curated file in ``folder``, with its seed and a geometry file."""
+    folder.mkdir(parents=True, exist_ok=True)
+    seed_block = ""
+    if seed is not None:
+        seed_block = f"seed:\n  file: {json.dumps(seed)}\n  title: The seed\n"
+    geom_block = ""
+    if geometry is not None:
+        geom_block = (
+            "  - id: river\n    name: River\n    kind: river\n"
+            f"    geometry: {json.dumps(geometry)}\n"
+        )
+    path = folder / "data.yaml"
+    path.write_text(CURATED.format(seed=seed_block, geometry=geom_block), encoding="utf-8")
+    return path
+
+
+def fifo(path: Path) -> Path:
+    os.mkfifo(path)
+    return path
+
+
+def unblock_later(path: Path, after: float = 8.0) -> threading.Thread:
+    """Open ``path`` for writing after a while and close it at once, so a reader stuck
+    opening the pipe gets an empty file (a regression then fails instead of hanging)."""
+
+    def run() -> None:
+        deadline = time.monotonic() + after + 30
+        time.sleep(after)
+        while time.monotonic() < deadline:
+            try:
+                fd = os.open(path, os.O_WRONLY | os.O_NONBLOCK)
+            except OSError:  # nobody reading (ENXIO), or gone
+                if not path.exists():
+                    return
+                time.sleep(0.2)
+                continue
+            os.close(fd)
+            time.sleep(0.2)
+
+    t = threading.Thread(target=run, daemon=True)
+    t.start()
+    return t
+
+
+def child_env() -> dict[str, str]:
+    env = dict(os.environ)
+    env["PYTHONPATH"] = str(ROOT / "app")
+    env["QT_QPA_PLATFORM"] = "offscreen"
+    return env
+
+
+def _limit_memory() -> None:  # in the child: a runaway read fails instead of eating RAM
+    resource.setrlimit(resource.RLIMIT_AS, (3 << 30, 3 << 30))
+
+
+def validate(*args: str, timeout: float = 60) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "araz", "validate", *args],
+        capture_output=True,
+        text=True,
+        env=child_env(),
+        timeout=timeout,
+        preexec_fn=_limit_memory,
+    )
+
+
+def read_in_thread(path: Path, bound: float = 5.0):
+    """read_path(path) in a thread: (result, seconds), failing when it takes too long."""
+    from araz.io import read_path
+
+    out: list = []
+    t0 = time.perf_counter()
+    t = threading.Thread(target=lambda: out.append(read_path(path)), daemon=True)
+    t.start()
+    t.join(bound + 20)
+    took = time.perf_counter() - t0
+    assert out, f"read_path({path.name}) still running after {took:.0f} s"
+    assert took < bound, f"read_path({path.name}) took {took:.1f} s"
+    return out[0]
+
+
+# ------------------------------------------------------------------ only regular files
+
+
+@pytest.mark.parametrize("name", ["pipe.json", "pipe.yaml", "pipe.csv", "pipe.geojson", "pipe"])
+def test_a_named_pipe_as_the_dataset_is_refused_at_once(tmp_path, name):
+    path = fifo(tmp_path / name)
+    unblock_later(path)
+    result = read_in_thread(path)
+    assert result.dataset is None
+    assert len(result.problems) == 1
+    assert "not a regular file" in result.problems[0].message
+    assert "named pipe" in result.problems[0].message
+    assert result.problems[0].file == str(path)
+
+
+@pytest.mark.parametrize("name", ["zero.json", "zero.yaml", "zero.csv", "zero"])
+def test_a_link_to_a_device_as_the_dataset_is_refused(tmp_path, name):
+    link = tmp_path / name
+    link.symlink_to("/dev/zero")
+    done = validate(str(link))
+    assert done.returncode == 1, done.stderr[-2000:]
+    assert "not a regular file" in done.stdout and "device" in done.stdout
+    assert "Traceback" not in done.stderr
+
+
+def test_a_folder_as_the_dataset_is_refused(tmp_path):
+    result = read_in_thread(tmp_path)
+    assert result.dataset is None and "folder" in result.problems[0].message
+
+
+@pytest.mark.parametrize("seed", ["/dev/zero", "zero.txt"])
+def test_a_device_as_the_seed_is_refused_and_the_rest_loads(tmp_path, seed):
+    (tmp_path / "zero.txt").symlink_to("/dev/zero")
+    path = curated(tmp_path, seed=seed)
+    done = validate(str(path))
+    assert done.returncode == 1, done.stderr[-2000:]
+    lines = done.stdout.splitlines()
+    assert lines[0].startswith("1 events,"), done.stdout
+    assert len(lines) == 2 and lines[1].startswith(f"{path}:5: seed: cannot read"), lines
+
+
+def test_a_named_pipe_as_the_seed_is_refused_and_the_rest_loads(tmp_path):
+    pipe = fifo(tmp_path / "seed.txt")
+    unblock_later(pipe)
+    result = read_in_thread(curated(tmp_path, seed="seed.txt"))
+    assert len(result.dataset) == 1
+    assert result.dataset.seed is None
+    [problem] = result.problems
+    assert problem.line == 5
+    assert "seed.txt" in problem.message and "not a regular file" in problem.message
+
+
+def test_a_seed_bigger_than_the_cap_is_refused_and_says_the_cap(tmp_path):
+    with (tmp_path / "seed.txt").open("wb") as f:
+        f.truncate(6 * 1024 * 1024)
+    result = read_in_thread(curated(tmp_path, seed="seed.txt"))
+    assert len(result.dataset) == 1 and result.dataset.seed is None
+    [problem] = result.problems
+    assert "6 MB" in problem.message and "at most 5 MB" in problem.message
+
+
+def test_a_named_pipe_as_a_geometry_is_refused_and_the_rest_loads(tmp_path):
+    pipe = fifo(tmp_path / "river.geojson")
+    unblock_later(pipe)
+    result = read_in_thread(curated(tmp_path, geometry="river.geojson"))
+    assert [e.id for e in result.dataset.events] == ["one"]
+    assert "river" not in result.dataset.places
+    [problem] = result.problems
+    assert "river.geojson" in problem.message and "not a regular file" in problem.message
+
+
+# ------------------------------------------------------------------ in the window
+
+
+def open_and_wait(qtbot, window, path: Path, timeout: int = TIMEOUT):
+    with qtbot.waitSignal(window.loadFinished, timeout=timeout) as blocker:
+        window.open_path(path)
+    return blocker.args[1]
+
+
+def responsive(qtbot, window) -> bool:
+    """The interface answers: a zero-delay timer fires within half a second."""
+    from PySide6.QtCore import QTimer
+
+    fired = []
+    QTimer.singleShot(0, lambda: fired.append(True))
+    qtbot.waitUntil(lambda: bool(fired), timeout=500)
+    return window.isVisible()
+
+
+@pytest.mark.gui
+@pytest.mark.parametrize("name", ["pipe.json", "pipe.yaml", "zero.json", "zero.geojson"])
+def test_the_window_refuses_special_files_and_keeps_its_data(qtbot, main_window, tmp_path, name):
+    w = main_window
+    before = w.model.dataset
+    path = tmp_path / name
+    if name.startswith("pipe"):
+        unblock_later(fifo(path))
+    else:
+        path.symlink_to("/dev/zero")
+    t0 = time.perf_counter()
+    result = open_and_wait(qtbot, w, path, timeout=5000)
+    assert time.perf_counter() - t0 < 5
+    assert responsive(qtbot, w)
+    assert w.model.dataset is before
+    box = w.last_report
+    assert box is not None and "previous data stays open" in box.text()
+    [line] = box.detailedText().splitlines()
+    assert "not a regular file" in line
+    assert [str(p) for p in result.problems] == [line]
+    box.close()
+
+
+@pytest.mark.gui
+def test_the_window_loads_a_dataset_whose_seed_is_a_pipe(qtbot, main_window, tmp_path):
+    pipe = fifo(tmp_path / "seed.txt")
+    unblock_later(pipe)
+    w = main_window
+    result = open_and_wait(qtbot, w, curated(tmp_path, seed="seed.txt"), timeout=5000)
+    assert len(w.model.dataset) == 1 and w.model.dataset.seed is None
+    assert "not a regular file" in w.last_report.detailedText()
+    assert len(result.problems) == 1
+    w.last_report.close()
+
+
+@pytest.fixture
+def stuck_reader(monkeypatch):
+    """A reader that never returns until the test ends (a parser stuck in C code)."""
+    import araz.qt.loader as loader
+
+    release = threading.Event()
+
+    def stuck(path, **kwargs):
+        release.wait(60)
+        from araz.io import LoadResult
+
+        return LoadResult(None, [])
+
+    monkeypatch.setattr(loader, "read_path", stuck)
+    yield release
+    release.set()
+
+
+@pytest.mark.gui
+def test_cancel_answers_within_a_second_even_when_the_reader_is_stuck(
+    qtbot, main_window, tmp_path, stuck_reader
+):
+    w = main_window
+    before = w.model.dataset
+    w.open_path(tmp_path / "any.yaml")
+    assert w.cancel_button.isVisible()
+    t0 = time.perf_counter()
+    with qtbot.waitSignal(w.loadFinished, timeout=1000) as blocker:
+        w.cancel_button.click()
+    assert time.perf_counter() - t0 < 1
+    assert [p.message for p in blocker.args[1].problems] == ["cancelled"]
+    assert w.model.dataset is before
+    assert not w.cancel_button.isVisible()
+    assert "cancelled" in w.statusBar().currentMessage()
+
+
+@pytest.mark.gui
+def test_closing_the_window_while_a_reader_is_stuck_takes_at_most_a_second(
+    qtbot, main_window, tmp_path, stuck_reader
+):
+    w = main_window
+    w.open_path(tmp_path / "any.yaml")
+    t0 = time.perf_counter()
+    w.close()
+    assert time.perf_counter() - t0 < 1.5
+
+
+CLOSE_WHILE_LOADING = """
+import os, sys, time
+from PySide6.QtCore import QTimer
+from araz.qt.app import make_application
+from araz.model import AppModel
+from araz.qt.main_window import MainWindow
+app = make_application(headless=True)
+window = MainWindow(AppModel(), restore=False)
+window.show()
+window.open_path(sys.argv[1])
+def close():
+    print("busy" if window.loader.busy else "idle", flush=True)
+    window.close()
+    app.quit()
+QTimer.singleShot(1500, close)
+app.exec()
+print("quit", flush=True)
+"""
+
+
+def test_quitting_while_a_pipe_is_being_opened_exits_cleanly(tmp_path):
+    """A worker blocked on a pipe (or anything else) must not abort the exit with
+    "QThread: Destroyed while thread is still running"."""
+    pipe = fifo(tmp_path / "pipe.yaml")
+    unblock_later(pipe, after=20)
+    env = child_env() | {"XDG_CONFIG_HOME": str(tmp_path), "XDG_STATE_HOME": str(tmp_path)}
+    t0 = time.perf_counter()
+    done = subprocess.run(
+        [sys.executable, "-c", CLOSE_WHILE_LOADING, str(pipe)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+    )
+    took = time.perf_counter() - t0
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "quit" in done.stdout
+    assert "Destroyed while thread" not in done.stderr
+    assert took < 15
