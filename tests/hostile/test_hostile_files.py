@@ -341,3 +341,65 @@ def test_quitting_while_a_pipe_is_being_opened_exits_cleanly(tmp_path):
     assert "quit" in done.stdout
     assert "Destroyed while thread" not in done.stderr
     assert took < 15
+
+
+# ------------------------------------------------------------------ things that are not events
+
+MAP_DATA = HERE / "files_map_data.json"  # a web map's own data.json, French keys
+
+
+def no_events_geojson(folder: Path) -> Path:
+    props = [{"nom": f"n{i}", "date": None} for i in range(5)]
+    feats = [{"type": "Feature", "properties": p, "geometry": None} for p in props]
+    path = folder / "nothing.geojson"
+    path.write_text(json.dumps({"type": "FeatureCollection", "features": feats}))
+    return path
+
+
+def test_json_that_is_not_a_story_is_refused_in_one_line():
+    from araz.io import read_path
+
+    result = read_path(MAP_DATA)
+    assert result.dataset is None
+    [problem] = result.problems
+    assert problem.file == str(MAP_DATA)
+    assert "TimelineJS" in problem.message and "GeoJSON" in problem.message
+
+
+def test_records_without_a_date_or_a_place_are_not_events(tmp_path):
+    from araz.io import read_path
+
+    result = read_path(no_events_geojson(tmp_path))
+    assert result.dataset is None
+    [problem] = result.problems
+    assert "no record has a date or a place" in problem.message
+    assert "5 records read" in problem.message
+
+
+@pytest.mark.parametrize("make", [lambda tmp: MAP_DATA, no_events_geojson])
+def test_validate_refuses_what_is_not_events(tmp_path, make):
+    path = make(tmp_path)
+    done = validate(str(path))
+    assert done.returncode == 1
+    lines = done.stdout.splitlines()
+    assert lines[0].startswith("0 events,") and len(lines) == 2, lines
+    assert lines[1].startswith(f"{path}:")
+    done = validate("--json", str(path))
+    assert done.returncode == 1 and done.stdout == ""
+    assert done.stderr.strip() == lines[1]
+
+
+@pytest.mark.gui
+@pytest.mark.parametrize("make", [lambda tmp: MAP_DATA, no_events_geojson])
+def test_the_window_refuses_what_is_not_events_and_keeps_its_data(
+    qtbot, main_window, tmp_path, make
+):
+    w = main_window
+    before, title = w.model.dataset, w.windowTitle()
+    result = open_and_wait(qtbot, w, make(tmp_path))
+    assert result.dataset is None
+    assert w.model.dataset is before and w.windowTitle() == title
+    box = w.last_report
+    assert "previous data stays open" in box.text()
+    assert len(box.detailedText().splitlines()) == 1
+    box.close()

@@ -68,9 +68,25 @@ def json_kind(doc) -> str | None:
             return "geojson"
         if isinstance(doc.get("storymap"), dict):
             return "storymapjs"
-        if isinstance(doc.get("events"), list):
+        events = doc.get("events")
+        if isinstance(events, list) and (not events or any(map(_is_slide, events))):
             return "timelinejs"
     return None
+
+
+# what a TimelineJS slide has (at least one of, in at least one slide)
+_SLIDE_KEYS = frozenset({"start_date", "end_date", "display_date", "text", "media", "unique_id"})
+
+
+def _is_slide(value) -> bool:
+    return isinstance(value, dict) and not _SLIDE_KEYS.isdisjoint(value)
+
+
+NOT_EVENTS = (
+    "not events: no record has a date or a place (Araz expects events, each with a date, "
+    "a place or both: a curated .yaml dataset, ACLED .csv, GeoJSON features, or a "
+    "TimelineJS or StoryMapJS story)"
+)
 
 
 def read_path(path, **kwargs) -> LoadResult:
@@ -92,6 +108,17 @@ def read_path(path, **kwargs) -> LoadResult:
         check_input(path, "dataset")
     except InputError as exc:
         return LoadResult(None, [Problem(name, None, f"cannot read the file: {exc}")])
+    result = _read(path, progress, cancel, ask_mapping, kwargs)
+    ds = result.dataset
+    if ds is not None and len(ds) and not ds.arrays["has_date"].any() and ds.unplaced_mask.all():
+        # a file of something else read as records with nothing in them: refuse it
+        n = f"{len(ds):,} record" + ("" if len(ds) == 1 else "s")
+        return LoadResult(None, [Problem(name, None, f"{NOT_EVENTS}; {n} read")])
+    return result
+
+
+def _read(path: Path, progress, cancel, ask_mapping: bool, kwargs: dict) -> LoadResult:
+    name = str(path)
     kind = sniff(path)
     if kind == "curated":
         from .curated import read_curated
@@ -138,7 +165,8 @@ def read_path(path, **kwargs) -> LoadResult:
                 name,
                 1,
                 "not a format Araz reads: JSON, but neither a GeoJSON FeatureCollection "
-                "nor a TimelineJS ('events') or StoryMapJS ('storymap') story",
+                "nor a TimelineJS story ('events' with 'start_date' and 'text') nor a "
+                "StoryMapJS one ('storymap' with 'slides')",
             )
         )
         return LoadResult(None, problems)
