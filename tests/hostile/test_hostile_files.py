@@ -168,7 +168,9 @@ def test_a_device_as_the_seed_is_refused_and_the_rest_loads(tmp_path, seed):
     assert done.returncode == 1, done.stderr[-2000:]
     lines = done.stdout.splitlines()
     assert lines[0].startswith("1 events,"), done.stdout
-    assert len(lines) == 2 and lines[1].startswith(f"{path}:5: seed: cannot read"), lines
+    assert len(lines) == 2 and lines[1].startswith(f"{path}:5: seed: "), lines
+    # /dev/zero is a device, and outside the dataset's folder: refused for either
+    assert "not a regular file" in lines[1] or "outside the dataset's folder" in lines[1]
 
 
 def test_a_named_pipe_as_the_seed_is_refused_and_the_rest_loads(tmp_path):
@@ -403,3 +405,84 @@ def test_the_window_refuses_what_is_not_events_and_keeps_its_data(
     assert "previous data stays open" in box.text()
     assert len(box.detailedText().splitlines()) == 1
     box.close()
+
+
+# ------------------------------------------------------------------ files outside the folder
+
+
+def escapes(folder: Path) -> dict[str, str]:
+    """Seed references that leave ``folder``, by how they do it."""
+    outside = folder.parent / "outside.txt"
+    outside.write_text("a secret of another folder\n")
+    (folder / "sub").mkdir(parents=True, exist_ok=True)
+    (folder / "link.txt").symlink_to(outside)
+    (folder / "sub" / "up.txt").symlink_to("../../outside.txt")
+    return {
+        "absolute": "/etc/passwd",
+        "proc": "/proc/self/environ",
+        "dotdot": "../outside.txt",
+        "deep dotdot": "sub/../../outside.txt",
+        "link out": "link.txt",
+        "link up": "sub/up.txt",
+    }
+
+
+@pytest.mark.parametrize(
+    "how", ["absolute", "proc", "dotdot", "deep dotdot", "link out", "link up"]
+)
+def test_a_seed_outside_the_dataset_folder_is_refused_and_the_rest_loads(tmp_path, how):
+    folder = tmp_path / "data"
+    ref = escapes(folder)[how]
+    result = read_in_thread(curated(folder, seed=ref))
+    assert len(result.dataset) == 1
+    assert result.dataset.seed is None
+    [problem] = result.problems
+    assert problem.line == 5
+    assert ref in problem.message and "outside the dataset's folder" in problem.message
+
+
+def test_a_seed_in_a_subfolder_or_linked_within_is_read(tmp_path):
+    folder = tmp_path / "data"
+    (folder / "texts").mkdir(parents=True)
+    (folder / "texts" / "seed.txt").write_text("The seed text.\n")
+    (folder / "seed-link.txt").symlink_to("texts/seed.txt")
+    for ref in ("texts/seed.txt", "seed-link.txt", "./texts/../texts/seed.txt"):
+        result = read_in_thread(curated(folder, seed=ref))
+        assert result.problems == [] and result.dataset.seed.text == "The seed text.\n"
+
+
+def test_a_geometry_outside_the_dataset_folder_is_refused_and_the_rest_loads(tmp_path):
+    folder = tmp_path / "data"
+    folder.mkdir()
+    line = {"type": "LineString", "coordinates": [[45, 39], [46, 39.5]]}
+    (tmp_path / "river.geojson").write_text(json.dumps(line))
+    result = read_in_thread(curated(folder, geometry="../river.geojson"))
+    assert [e.id for e in result.dataset.events] == ["one"]
+    assert "river" not in result.dataset.places
+    [problem] = result.problems
+    assert "../river.geojson" in problem.message and "outside" in problem.message
+    (folder / "river.geojson").write_text(json.dumps(line))
+    result = read_in_thread(curated(folder, geometry="river.geojson"))
+    assert result.problems == [] and "river" in result.dataset.places
+
+
+@pytest.mark.gui
+def test_the_article_panel_never_shows_a_file_outside_the_folder(qtbot, main_window, tmp_path):
+    w = main_window
+    secret = tmp_path / "secret.txt"
+    secret.write_text("TOP-SECRET-LINE\n")
+    path = curated(tmp_path / "data", seed=str(secret))
+    open_and_wait(qtbot, w, path)
+    assert len(w.model.dataset) == 1 and w.model.dataset.seed is None
+    w.show_article()
+    assert "TOP-SECRET-LINE" not in w.article.toPlainText()
+    assert "outside the dataset's folder" in w.last_report.detailedText()
+    w.last_report.close()
+
+
+def test_validate_names_the_line_of_a_seed_outside_the_folder(tmp_path):
+    path = curated(tmp_path / "data", seed="/etc/passwd")
+    done = validate(str(path))
+    assert done.returncode == 1
+    assert done.stdout.splitlines()[1].startswith(f"{path}:5: seed: /etc/passwd")
+    assert "root:" not in done.stdout

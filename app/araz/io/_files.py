@@ -1,6 +1,10 @@
 """Opening a user's file: the one way Araz reads the files a user points it at (datasets
 of every format, a dataset's seed article, its geometry files).
 
+A file a dataset names (its seed, a geometry) must lie inside the dataset's own folder,
+after resolving links (:func:`inside`), so that a dataset cannot show ``/etc/passwd``
+or ``/proc/self/environ`` in the Article panel.
+
 Only regular files are read (a named pipe would block for ever, ``/dev/zero`` never
 ends); a file is never opened in a way that can block or take a terminal; and each kind
 of file has a size cap, checked before a byte is read and again while reading (a file
@@ -13,6 +17,7 @@ from __future__ import annotations
 import os
 import stat
 from dataclasses import dataclass
+from pathlib import Path
 from typing import BinaryIO
 
 MB = 1024 * 1024
@@ -79,10 +84,39 @@ def check_input(path: str | os.PathLike, kind: str = "dataset") -> int:
     return st.st_size
 
 
-def open_input(path: str | os.PathLike, kind: str = "dataset") -> BinaryIO:
+def inside(folder: str | os.PathLike, ref: str) -> Path:
+    """The file ``ref`` names, relative to ``folder``, with links resolved; InputError
+    when it lies outside ``folder`` (absolute, ``..``, a link out)."""
+    try:
+        base = Path(folder).resolve()
+        target = (base / ref).resolve()
+    except (OSError, RuntimeError) as exc:  # a link loop
+        raise InputError(f"{ref}: {exc}") from None
+    if not target.is_relative_to(base):
+        raise InputError(OUTSIDE.format(ref=ref))
+    return target
+
+
+OUTSIDE = "{ref} is outside the dataset's folder (Araz reads a dataset's files only from there)"
+
+
+def _opened_inside(fd: int, folder: Path) -> bool:
+    """Whether the open file still lies inside ``folder`` (a link in its path may have
+    been swapped since :func:`inside` looked).  Linux only; elsewhere True."""
+    try:
+        real = os.readlink(f"/proc/self/fd/{fd}")
+    except OSError:
+        return True
+    return Path(real).is_relative_to(folder.resolve())
+
+
+def open_input(
+    path: str | os.PathLike, kind: str = "dataset", folder: Path | None = None
+) -> BinaryIO:
     """The file opened for reading in binary, checked: a regular file within the cap of
-    ``kind``.  Opened non-blocking and without taking a terminal, and checked again once
-    open (the file may have been swapped between the check and the open)."""
+    ``kind`` (and, with ``folder``, inside it: use :func:`inside` first).  Opened
+    non-blocking and without taking a terminal, and checked again once open (the file
+    may have been swapped between the check and the open)."""
     limits = KINDS[kind]
     try:
         before = os.stat(path)
@@ -100,17 +134,19 @@ def open_input(path: str | os.PathLike, kind: str = "dataset") -> BinaryIO:
         _check(after, limits)
         if (after.st_dev, after.st_ino) != (before.st_dev, before.st_ino):
             raise InputError("the file changed while it was being opened")
+        if folder is not None and not _opened_inside(fd, folder):
+            raise InputError(OUTSIDE.format(ref=os.fspath(path)))
         return os.fdopen(fd, "rb")
     except BaseException:
         os.close(fd)
         raise
 
 
-def read_input(path: str | os.PathLike, kind: str = "dataset") -> bytes:
+def read_input(path: str | os.PathLike, kind: str = "dataset", folder: Path | None = None) -> bytes:
     """All the bytes of a file opened with :func:`open_input`, never more than the cap
     (a file that grows while it is read is refused)."""
     limits = KINDS[kind]
-    with open_input(path, kind) as f:
+    with open_input(path, kind, folder) as f:
         chunks: list[bytes] = []
         total = 0
         try:

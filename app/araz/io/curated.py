@@ -30,7 +30,7 @@ from ..model.entities import (
     Quote,
 )
 from . import yaml_lines
-from ._files import InputError, read_input
+from ._files import InputError, inside, read_input
 from .problems import LoadResult, Problem
 
 FORMAT = "araz-dataset"
@@ -220,9 +220,13 @@ def _read_seed(c: _Checker, root: yaml_lines.LineDict, path: Path) -> SeedInfo |
     file = c.text(s, "file", None, what="seed")
     if file is None:
         return None
-    seed_path = (path.parent / file).resolve()
     try:
-        text = read_input(seed_path, "seed").decode("utf-8")
+        seed_path = inside(path.parent, file)
+    except InputError as exc:
+        c.report(s.line_of("file"), f"seed: {exc}")
+        return None
+    try:
+        text = read_input(seed_path, "seed", path.parent).decode("utf-8")
     except (InputError, UnicodeDecodeError) as exc:
         c.report(s.line_of("file"), f"seed: cannot read {file}: {exc}")
         return None
@@ -329,9 +333,9 @@ def _read_geometry(c: _Checker, d, pid: str, path: Path) -> dict | None:
     if not isinstance(ref, str):
         c.report(line, f"{pid}: 'geometry' must be the path of a GeoJSON file", pid)
         return None
-    gpath = (path.parent / ref).resolve()
     try:
-        data = json.loads(read_input(gpath, "geometry").decode("utf-8"))
+        gpath = inside(path.parent, ref)
+        data = json.loads(read_input(gpath, "geometry", path.parent).decode("utf-8"))
     except (InputError, ValueError) as exc:
         c.report(line, f"{pid}: cannot read geometry {ref}: {exc}", pid)
         return None
