@@ -486,3 +486,86 @@ def test_validate_names_the_line_of_a_seed_outside_the_folder(tmp_path):
     assert done.returncode == 1
     assert done.stdout.splitlines()[1].startswith(f"{path}:5: seed: /etc/passwd")
     assert "root:" not in done.stdout
+
+
+# ------------------------------------------------------------------ lone surrogates
+
+LONE = "\\ud800"  # as written in the file: a JSON or YAML escape of half a character
+
+
+def surrogate_files(folder: Path) -> dict[str, Path]:
+    folder.mkdir(parents=True, exist_ok=True)
+    geojson = folder / "lone.geojson"
+    feats = [
+        {
+            "type": "Feature",
+            "properties": {"name": name, "date": "2023-01-27"},
+            "geometry": {"type": "Point", "coordinates": [46.3, 38.1]},
+        }
+        for name in ("Fine", f"Bad {LONE} half", "Emoji \\ud83d\\ude00 pair")
+    ]
+    geojson.write_text(
+        json.dumps({"type": "FeatureCollection", "features": feats}).replace("\\\\u", "\\u")
+    )
+    timeline = folder / "lone.json"
+    slides = [
+        {"start_date": {"year": 2023}, "text": {"headline": h}}
+        for h in ("Fine", f"Bad {LONE} half")
+    ]
+    timeline.write_text(json.dumps({"events": slides}).replace("\\\\u", "\\u"))
+    yaml = curated(folder)
+    yaml.write_text(
+        yaml.read_text().replace("title: One", f'title: "One {LONE} and \\ud83d\\ude00"')
+    )
+    return {"geojson": geojson, "timeline": timeline, "yaml": yaml}
+
+
+@pytest.mark.parametrize(
+    ("kind", "record"),
+    [("geojson", "feature 2"), ("timeline", "event 2"), ("yaml", "event 1")],
+)
+def test_a_lone_surrogate_becomes_a_replacement_character_and_a_problem(tmp_path, kind, record):
+    from araz.io import read_path
+
+    path = surrogate_files(tmp_path)[kind]
+    result = read_path(path)
+    ds = result.dataset
+    titles = [e.title for e in ds.events]
+    assert any("\ufffd" in t for t in titles), titles
+    for t in titles:
+        t.encode("utf-8")  # every text can be written out
+    assert "😀" in "".join(titles) or kind == "timeline"
+    [problem] = [p for p in result.problems if "surrogate" in p.message]
+    assert problem.record is not None and problem.record.startswith(record)
+    assert problem.message.startswith(record)
+    assert "U+FFFD" in problem.message
+    if kind == "yaml":
+        assert problem.line == 17
+
+
+@pytest.mark.parametrize("kind", ["geojson", "timeline", "yaml"])
+def test_validate_json_and_export_write_text_with_a_lone_surrogate(tmp_path, kind):
+    path = surrogate_files(tmp_path / "in")[kind]
+    done = validate("--json", str(path))
+    assert "Traceback" not in done.stderr, done.stderr[-2000:]
+    doc = json.loads(done.stdout)
+    assert "\ufffd" in json.dumps(doc, ensure_ascii=False)
+    for out in ("out.csv", "out.geojson"):
+        exported = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "araz",
+                "export",
+                "-o",
+                str(tmp_path / out),
+                "--dataset",
+                str(path),
+            ],
+            capture_output=True,
+            text=True,
+            env=child_env(),
+            timeout=120,
+        )
+        assert exported.returncode == 0, exported.stderr[-2000:]
+        assert "\ufffd" in (tmp_path / out).read_text(encoding="utf-8")

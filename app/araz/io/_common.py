@@ -96,6 +96,8 @@ def parse_json(text: str, name: str, problems: list[Problem]) -> Any:
         doc = json.loads(text)
         if doc is None:
             problems.append(Problem(name, 1, "the JSON holds only null: no events"))
+        elif may_hold_surrogates(text):
+            fix_surrogates(doc, name, problems)
         return doc
     except json.JSONDecodeError as exc:
         hint = " (the file looks cut short)" if exc.pos >= len(text.rstrip()) else ""
@@ -105,6 +107,109 @@ def parse_json(text: str, name: str, problems: list[Problem]) -> Any:
     except ValueError as exc:  # e.g. an integer with thousands of digits
         problems.append(Problem(name, None, f"not valid JSON: {exc}"))
     return None
+
+
+# ---------------------------------------------------------------- half characters
+
+# an escape of a UTF-16 surrogate: \ud800 in JSON or YAML, \U0000d800 in YAML
+_SURROGATE_ESCAPE = re.compile(r"\\(?:u|U0000)[dD][89a-fA-F]")
+_RECORDS = {"features": "feature", "events": "event", "actors": "actor", "places": "place"}
+
+
+def may_hold_surrogates(text: str) -> bool:
+    """Whether parsed ``text`` can hold surrogates (text decoded from bytes cannot;
+    only escapes make them)."""
+    return _SURROGATE_ESCAPE.search(text) is not None
+
+
+def _whole(text: str) -> str:
+    """Surrogate pairs joined into their character, a lone half replaced by U+FFFD."""
+    return text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
+
+
+def _has_surrogate(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+def fix_surrogates(doc: Any, name: str, problems: list[Problem]) -> None:
+    """Make every text in a parsed document whole, in place: escaped surrogate pairs
+    become their character (YAML leaves them apart), a lone half (valid JSON, but no
+    character: nothing could write it out) becomes U+FFFD, once, with a warning naming
+    the record.  Iterative: any depth."""
+    reported: set[str] = set()
+    stack: list[tuple[Any, tuple]] = [(doc, ())]
+    while stack:
+        node, where = stack.pop()
+        if isinstance(node, dict):
+            for key in [k for k in node if isinstance(k, str) and _has_surrogate(k)]:
+                _report(doc, (*where, key), _whole(key), name, problems, reported)
+                node[_whole(key)] = node.pop(key)
+            for key, value in node.items():
+                if isinstance(value, str):
+                    if _has_surrogate(value):
+                        node[key] = _fixed(doc, (*where, key), value, name, problems, reported)
+                elif isinstance(value, dict | list):
+                    stack.append((value, (*where, key)))
+        elif isinstance(node, list):
+            for i, value in enumerate(node):
+                if isinstance(value, str):
+                    if _has_surrogate(value):
+                        node[i] = _fixed(doc, (*where, i), value, name, problems, reported)
+                elif isinstance(value, dict | list):
+                    stack.append((value, (*where, i)))
+
+
+def _fixed(doc, where: tuple, text: str, name: str, problems, reported: set[str]) -> str:
+    whole = _whole(text)
+    if whole.count("\ufffd") > text.count("\ufffd"):  # not only pairs: a lone half
+        _report(doc, where, whole, name, problems, reported)
+    return whole
+
+
+def _report(doc, where: tuple, text: str, name: str, problems, reported: set[str]) -> None:
+    record, line, n = _record(doc, where)
+    if record in reported:
+        return
+    reported.add(record)
+    field = ".".join(str(k) for k in where[n:]) or "a key"
+    problems.append(
+        Problem(
+            name,
+            line,
+            f"{record}: {field} has half a character (an unpaired UTF-16 surrogate "
+            f"escape); replaced by U+FFFD: {short_title(text, 60)!r}",
+            record,
+            "warning",
+        )
+    )
+
+
+def _record(doc, where: tuple) -> tuple[str, int | None, int]:
+    """The record a place in the document belongs to ("feature 3", "slide 2"), the
+    line of that place when the document knows its lines (YAML), and how many keys of
+    ``where`` name the record."""
+    line = None
+    node = doc
+    for key in where:  # the innermost line known (LineDict/LineList from yaml_lines)
+        lines = getattr(node, "key_lines", None) or {}
+        item_lines = getattr(node, "item_lines", None)
+        if isinstance(key, str) and key in lines:
+            line = lines[key]
+        elif isinstance(key, int) and item_lines is not None and key < len(item_lines):
+            line = item_lines[key]
+        try:
+            node = node[key]
+        except (KeyError, IndexError, TypeError):
+            break
+    if len(where) >= 3 and where[:2] == ("storymap", "slides") and isinstance(where[2], int):
+        return f"slide {where[2] + 1}", line, 3
+    if len(where) >= 2 and where[0] in _RECORDS and isinstance(where[1], int):
+        return f"{_RECORDS[where[0]]} {where[1] + 1}", line, 2
+    return "the document", line, 0
 
 
 # ---------------------------------------------------------------- progress and cancel

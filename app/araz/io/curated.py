@@ -30,6 +30,7 @@ from ..model.entities import (
     Quote,
 )
 from . import yaml_lines
+from ._common import fix_surrogates, may_hold_surrogates
 from ._files import InputError, inside, read_input
 from .problems import LoadResult, Problem
 
@@ -177,6 +178,8 @@ def read_curated_bytes(
     except yaml_lines.YAMLProblem as exc:
         c.report(exc.line, exc.message)
         return LoadResult(None, c.problems)
+    if may_hold_surrogates(text):
+        fix_surrogates(doc, c.name, c.problems)
     root = c.mapping(doc, 1, "the file")
     if root is None:
         return LoadResult(None, c.problems)
