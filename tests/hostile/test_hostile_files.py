@@ -569,3 +569,61 @@ def test_validate_json_and_export_write_text_with_a_lone_surrogate(tmp_path, kin
         )
         assert exported.returncode == 0, exported.stderr[-2000:]
         assert "\ufffd" in (tmp_path / out).read_text(encoding="utf-8")
+
+
+# ------------------------------------------------------------------ nesting depth
+
+
+def nested(depth: int) -> str:
+    return "[" * depth + "46.0, 39.0" + "]" * depth
+
+
+@pytest.mark.parametrize("depth", [5, 500, 990, 5000])
+def test_a_deep_geometry_file_is_refused_and_the_rest_loads(tmp_path, depth):
+    folder = tmp_path / "data"
+    folder.mkdir()
+    text = '{"type": "MultiPolygon", "coordinates": ' + nested(depth) + "}"
+    (folder / "deep.geojson").write_text(text)
+    path = curated(folder, geometry="deep.geojson")
+    done = validate(str(path))
+    assert "Traceback" not in done.stderr, done.stderr[-2000:]
+    lines = done.stdout.splitlines()
+    assert lines[0].startswith("1 events, 1 places"), lines
+    assert len(lines) == 2 and lines[1].startswith(f"{path}:17: river: "), lines
+
+
+def deep_feature_collection(folder: Path, depth: int) -> Path:
+    ok = {
+        "type": "Feature",
+        "properties": {"name": "Fine", "date": "2023-01-27"},
+        "geometry": {"type": "Point", "coordinates": [46.3, 38.1]},
+    }
+    deep = {
+        "type": "Feature",
+        "properties": {"name": "Deep", "date": "2023-01-28"},
+        "geometry": {"type": "MultiPolygon", "coordinates": "DEEP"},
+    }
+    text = json.dumps({"type": "FeatureCollection", "features": [ok, deep, ok]}, indent=1)
+    path = folder / "deep.geojson"
+    path.write_text(text.replace('"DEEP"', nested(depth)))
+    return path
+
+
+@pytest.mark.parametrize("depth", [500, 990, 5000])
+def test_a_deep_feature_is_kept_without_a_place_and_the_rest_loads(tmp_path, depth):
+    path = deep_feature_collection(tmp_path, depth)
+    done = validate(str(path))
+    assert "Traceback" not in done.stderr, done.stderr[-2000:]
+    lines = done.stdout.splitlines()
+    assert lines[0].startswith("3 events, 1 places"), lines
+    assert any("feature 2" in line for line in lines[1:]), lines
+
+
+@pytest.mark.gui
+def test_the_window_opens_a_file_with_a_deep_feature(qtbot, main_window, tmp_path):
+    w = main_window
+    result = open_and_wait(qtbot, w, deep_feature_collection(tmp_path, 990))
+    assert len(w.model.dataset) == 3
+    assert result.dataset is w.model.dataset
+    assert "feature 2" in w.last_report.detailedText()
+    w.last_report.close()

@@ -103,10 +103,56 @@ def parse_json(text: str, name: str, problems: list[Problem]) -> Any:
         hint = " (the file looks cut short)" if exc.pos >= len(text.rstrip()) else ""
         problems.append(Problem(name, exc.lineno, f"not valid JSON: {exc.msg}{hint}"))
     except RecursionError:
-        problems.append(Problem(name, None, "not valid JSON: nested too deeply"))
+        return _parse_shallow(text, name, problems)
     except ValueError as exc:  # e.g. an integer with thousands of digits
         problems.append(Problem(name, None, f"not valid JSON: {exc}"))
     return None
+
+
+MAX_DEPTH = 64  # nothing Araz reads nests this deep (GeoJSON: about 12 at most)
+_JSON_TOKENS = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]')
+
+
+def _parse_shallow(text: str, name: str, problems: list[Problem]) -> Any:
+    """JSON too deep for the parser: every array or object opened deeper than
+    MAX_DEPTH is read as null, with a problem naming its line, so that the records
+    around it still load (the reader then says which record lost what)."""
+    parts: list[str] = []
+    lines: list[int] = []
+    depth = last = line_pos = 0
+    line = 1
+    cut: int | None = None
+    for m in _JSON_TOKENS.finditer(text):
+        c = text[m.start()]
+        if c == '"':
+            continue
+        if c in "[{":
+            depth += 1
+            if depth > 100 * MAX_DEPTH:  # brackets, not data: no use going on
+                break
+            if depth == MAX_DEPTH + 1 and cut is None:
+                cut = m.start()
+        else:
+            if depth == MAX_DEPTH + 1 and cut is not None:
+                line += text.count("\n", line_pos, cut)
+                line_pos = cut
+                lines.append(line)
+                parts += (text[last:cut], "null")
+                last, cut = m.end(), None
+            depth -= 1
+    parts.append(text[last:])
+    try:
+        doc = json.loads("".join(parts))
+    except (ValueError, RecursionError):
+        problems.append(Problem(name, None, "not valid JSON: nested too deeply"))
+        return None
+    for n in lines:
+        problems.append(
+            Problem(name, n, f"nested more than {MAX_DEPTH} levels deep: that part is read as null")
+        )
+    if may_hold_surrogates(text):
+        fix_surrogates(doc, name, problems)
+    return doc
 
 
 # ---------------------------------------------------------------- half characters

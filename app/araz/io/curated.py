@@ -32,6 +32,7 @@ from ..model.entities import (
 from . import yaml_lines
 from ._common import fix_surrogates, may_hold_surrogates
 from ._files import InputError, inside, read_input
+from .geojson import geometry_problem
 from .problems import LoadResult, Problem
 
 FORMAT = "araz-dataset"
@@ -339,6 +340,9 @@ def _read_geometry(c: _Checker, d, pid: str, path: Path) -> dict | None:
     try:
         gpath = inside(path.parent, ref)
         data = json.loads(read_input(gpath, "geometry", path.parent).decode("utf-8"))
+    except RecursionError:
+        c.report(line, f"{pid}: cannot read geometry {ref}: nested too deeply", pid)
+        return None
     except (InputError, ValueError) as exc:
         c.report(line, f"{pid}: cannot read geometry {ref}: {exc}", pid)
         return None
@@ -355,6 +359,10 @@ def _read_geometry(c: _Checker, d, pid: str, path: Path) -> dict | None:
         if not (-180 <= x <= 180 and -90 <= y <= 90):
             c.report(line, f"{pid}: {ref} has a coordinate out of range ({x}, {y})", pid)
             return None
+    why = geometry_problem(data)  # also: nested exactly as deep as its type says
+    if why:
+        c.report(line, f"{pid}: {ref}: {why}", pid)
+        return None
     return data
 
 
