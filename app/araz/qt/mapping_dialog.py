@@ -48,4 +48,3 @@ class GeoJSONMappingDialog(QDialog):
         if self.actor.currentText() != NONE:
             out["actor_property"] = self.actor.currentText()
         return out
-
