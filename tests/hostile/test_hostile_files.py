@@ -768,3 +768,19 @@ def test_a_server_ignores_a_peer_of_another_user(qapp, qtbot, tmp_path, monkeypa
         assert si.send_to_running("/x/c.yaml", name=name) is True
     assert blocker.args == ["/x/c.yaml"]
     server.close()
+
+
+def test_two_launches_at_once_make_one_server(qapp, tmp_path):
+    """The second listener loses even when it cannot see the first's socket (a launch
+    racing another, between probe and listen): the lock decides."""
+    from araz.qt.single_instance import InstanceServer
+
+    name = str(tmp_path / "araz-instance")
+    first, second = InstanceServer(name), InstanceServer(name)
+    assert first.listen()
+    os.unlink(name)  # the socket file gone, as seen by a racing launch
+    assert not second.listen()
+    assert not Path(name).exists()  # and it did not put its own socket there
+    first.close()
+    assert second.listen()  # the lock is free once the first is gone
+    second.close()

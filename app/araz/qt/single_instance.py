@@ -176,23 +176,58 @@ class InstanceServer(QObject):
         self._server.setSocketOptions(QLocalServer.SocketOption.UserAccessOption)
         self._server.newConnection.connect(self._on_new_connection)
         self._buffers: dict[QLocalSocket, bytes] = {}
+        self._lock: int | None = None  # descriptor of the held lock file
+
+    def _take_lock(self) -> bool:
+        """Hold ``<name>.lock`` (beside the socket, in the private folder) for as long as
+        this server lives: of two launches at the same moment only one listens, and a
+        socket file whose lock is free is stale.  True where there is no such lock
+        (Windows, a bare name)."""
+        try:
+            import fcntl
+        except ImportError:
+            return True
+        if not os.path.isabs(self.name):
+            return True
+        flags = os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0) | os.O_CLOEXEC
+        try:
+            fd = os.open(self.name + ".lock", flags, 0o600)
+        except OSError as exc:
+            log.warning("araz: cannot open %s.lock: %s", self.name, exc.strerror)
+            return False
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            os.close(fd)  # another instance holds it
+            return False
+        self._lock = fd
+        return True
+
+    def _release_lock(self) -> None:
+        if self._lock is not None:
+            os.close(self._lock)  # releases the flock
+            self._lock = None
 
     def listen(self) -> bool:
         """Start listening; a stale socket (nobody answers on it) is removed first.
 
-        Returns False when another instance answers on the name.  (Qt binds a user-only
-        socket beside the name and renames it into place, which would replace a live
-        instance's socket: so ask first.)
+        Returns False when another instance holds the lock or answers on the name.  (Qt
+        binds a user-only socket beside the name and renames it into place, which would
+        replace a live instance's socket: so ask first.)
         """
+        if not self._take_lock():
+            return False
         probe = QLocalSocket()
         probe.connectToServer(self.name)
         if probe.waitForConnected(CONNECT_TIMEOUT_MS):
             probe.disconnectFromServer()
+            self._release_lock()
             return False
         QLocalServer.removeServer(self.name)
         if self._server.listen(self.name):
             return True
         log.warning("araz: cannot listen on %s: %s", self.name, self._server.errorString())
+        self._release_lock()
         return False
 
     def is_listening(self) -> bool:
@@ -202,6 +237,7 @@ class InstanceServer(QObject):
         for socket in list(self._buffers):
             self._forget(socket)
         self._server.close()
+        self._release_lock()
 
     def _forget(self, socket: QLocalSocket) -> None:
         """Stop listening to a connection and let Qt delete it (no calls back into us
