@@ -9,7 +9,10 @@ Readers (each ``path -> LoadResult``, never raising for bad content; the slow on
   (:func:`araz.io.geojson.guess_columns` for a mapping dialog)
 * :func:`araz.io.timelinejs.read_timelinejs` / :func:`araz.io.timelinejs.read_storymapjs`
 
-:func:`read_path` picks one by the file's name and content.
+:func:`read_path` picks one by the file's name and content, and refuses a file in which
+no record has a date or a place (not events).  Every file is opened through
+:mod:`araz.io._files`: regular files only, non-blocking, with a size cap per kind, and a
+dataset's own files only from its folder.
 """
 
 from __future__ import annotations

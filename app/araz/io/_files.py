@@ -38,6 +38,9 @@ KINDS = {
 }
 
 
+OUTSIDE = "{ref} is outside the dataset's folder (Araz reads a dataset's files only from there)"
+
+
 class InputError(Exception):
     """Why a file was not read: "it is a named pipe (FIFO), not a regular file"."""
 
@@ -95,9 +98,6 @@ def inside(folder: str | os.PathLike, ref: str) -> Path:
     if not target.is_relative_to(base):
         raise InputError(OUTSIDE.format(ref=ref))
     return target
-
-
-OUTSIDE = "{ref} is outside the dataset's folder (Araz reads a dataset's files only from there)"
 
 
 def _opened_inside(fd: int, folder: Path) -> bool:
