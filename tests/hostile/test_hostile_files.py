@@ -311,6 +311,9 @@ from PySide6.QtCore import QTimer
 from araz.qt.app import make_application
 from araz.model import AppModel
 from araz.qt.main_window import MainWindow
+if sys.argv[2] == "stuck":  # a reader stuck for good (a parser deep in C code)
+    import araz.qt.loader
+    araz.qt.loader.read_path = lambda *a, **k: time.sleep(3600)
 app = make_application(headless=True)
 window = MainWindow(AppModel(), restore=False)
 window.show()
@@ -325,15 +328,16 @@ print("quit", flush=True)
 """
 
 
-def test_quitting_while_a_pipe_is_being_opened_exits_cleanly(tmp_path):
-    """A worker blocked on a pipe (or anything else) must not abort the exit with
-    "QThread: Destroyed while thread is still running"."""
+@pytest.mark.parametrize("reader", ["real", "stuck"])
+def test_quitting_while_loading_exits_cleanly(tmp_path, reader):
+    """A worker blocked on a pipe (or stuck anywhere else) must not abort the exit with
+    "QThread: Destroyed while thread is still running", nor hold it up."""
     pipe = fifo(tmp_path / "pipe.yaml")
     unblock_later(pipe, after=20)
     env = child_env() | {"XDG_CONFIG_HOME": str(tmp_path), "XDG_STATE_HOME": str(tmp_path)}
     t0 = time.perf_counter()
     done = subprocess.run(
-        [sys.executable, "-c", CLOSE_WHILE_LOADING, str(pipe)],
+        [sys.executable, "-c", CLOSE_WHILE_LOADING, str(pipe), reader],
         capture_output=True,
         text=True,
         env=env,
@@ -344,6 +348,7 @@ def test_quitting_while_a_pipe_is_being_opened_exits_cleanly(tmp_path):
     assert "quit" in done.stdout
     assert "Destroyed while thread" not in done.stderr
     assert took < 15
+    assert done.stdout.split() == ["busy" if reader == "stuck" else "idle", "quit"]
 
 
 # ------------------------------------------------------------------ things that are not events
