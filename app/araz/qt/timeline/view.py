@@ -12,12 +12,15 @@ drawn from the start of day ``lo`` to the end of day ``hi``.
 from __future__ import annotations
 
 import html
+import logging
 import math
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 import numpy as np
 from PySide6.QtCore import QEvent, QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import (
+    QFont,
     QFontMetricsF,
     QImage,
     QKeyEvent,
@@ -27,22 +30,67 @@ from PySide6.QtGui import (
     QPalette,
     QWheelEvent,
 )
-from PySide6.QtWidgets import QToolTip, QWidget
+from PySide6.QtWidgets import QScrollBar, QToolTip, QWidget
 
 from araz.model.dates import days_from_civil
 from araz.qt.timeline import render
 from araz.qt.timeline.data import TimelineData
-from araz.qt.timeline.layout import LANE_PAD_TOP, TRACK_H, Lanes, TimeIndex, build_lanes
+from araz.qt.timeline.layout import (
+    ITEM_GAP,
+    LABEL_ROW_H,
+    LABELLED_ROW_H,
+    LANE_PAD_TOP,
+    MARK_ROW_H,
+    TRACK_H,
+    Lanes,
+    TimeIndex,
+    build_lanes,
+    stack,
+)
+
+log = logging.getLogger(__name__)
 
 AXIS_H = 36.0
 OVERVIEW_H = 28.0
 GUTTER_W = 104.0
 MIN_SPAN = 2.0  # days
-MAX_SPAN = 1e12
+MAX_SPAN = 1e15  # days: 2.7 trillion years, past the Big Bang's 13.8 billion
 EDGE_PX = 5.0  # grab distance of a brush edge
 DRAG_PX = 4.0  # movement before a press becomes a drag
 KEY_ZOOM = 1.5
 PICK_PX = 4.0  # in the density strips, how far from the cursor an event may be picked
+SCROLLBAR_W = 12
+
+
+@dataclass
+class Frame:
+    """The layout of one view (range, size, filter, lanes): which events are in view, the
+    row each takes in its lane and where its label goes.  Rebuilt when any of those
+    changes, never while painting the same view again."""
+
+    key: tuple
+    rows: np.ndarray  # the events in view (time order)
+    lanes: Lanes  # with the rows each lane needs in this frame
+    density: bool  # too many events in view: lanes are density strips
+    labelled: bool  # each event's label sits under its mark
+    y: np.ndarray  # mark centre per row of ``rows`` (content coordinates)
+    label_x: np.ndarray  # label left per row (widget coordinates), when labelled
+    label_w: np.ndarray
+    slot: np.ndarray  # per event: its index in ``rows``, or -1
+
+    def mark_y(self, rows: np.ndarray) -> np.ndarray:
+        """Mark centre y (content coordinates) of any events; NaN where not laid out (in
+        the density strips: the strip's middle)."""
+        rows = np.asarray(rows, dtype=np.intp)
+        if self.density:
+            lane = self.lanes.of_event[rows]
+            top = self.lanes.tops[lane] + LANE_PAD_TOP
+            return top + self.lanes.ntracks[lane] * TRACK_H / 2
+        k = self.slot[rows] if len(self.slot) else np.full(len(rows), -1)
+        y = np.full(len(rows), np.nan)
+        ok = k >= 0
+        y[ok] = self.y[k[ok]]
+        return y
 
 
 class TimelineView(QWidget):
@@ -62,9 +110,13 @@ class TimelineView(QWidget):
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
         self.setMinimumSize(320, 160)
         self._sprites = render.Sprites()
-        self._last_density = False
-        self._label_rects: list[tuple[QRectF, int]] = []
-        self._count_rects: list[tuple[QRectF, np.ndarray]] = []  # "+N" and the rows it hides
+        self._frame: Frame | None = None
+        self._paint_failed = False
+        self.vscroll = QScrollBar(Qt.Orientation.Vertical, self)
+        self.vscroll.setObjectName("timeline_vscroll")
+        self.vscroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.vscroll.valueChanged.connect(self._on_vscroll)
+        self.vscroll.hide()
         self._lo = float(days_from_civil(2020, 1, 1))
         self._hi = float(days_from_civil(2024, 1, 1))
         self._voff = 0.0
@@ -89,6 +141,7 @@ class TimelineView(QWidget):
         self._data = data
         self._index = TimeIndex(data.start, data.end)
         self._lanes_by_mode: dict[str, Lanes] = {}
+        self._frame = None
         self._mask = None
         self._mask_version += 1
         self._rows_cache = None
@@ -183,13 +236,123 @@ class TimelineView(QWidget):
         return self._data
 
     def lanes(self) -> Lanes:
+        """The lanes, with the rows each takes in the current view."""
+        return self.frame().lanes
+
+    def _static_lanes(self) -> Lanes:
         lanes = self._lanes_by_mode.get(self._lane_mode)
         if lanes is None:
             d = self._data
             keys = d.lane_actor if self._lane_mode == "actor" else d.lane_category
-            lanes = build_lanes(keys, d.start, d.end, d.color)
+            lanes = build_lanes(keys, d.color)
             self._lanes_by_mode[self._lane_mode] = lanes
         return lanes
+
+    def frame(self) -> Frame:
+        """The layout of the current view (built once per range, size, filter, lanes)."""
+        plot = self.plot_rect()
+        key = (
+            self._lo,
+            self._hi,
+            plot.width(),
+            self._mask_version,
+            id(self._data),
+            self._lane_mode,
+            self.font().key(),
+        )
+        if self._frame is None or self._frame.key != key:
+            self._frame = self._layout(key)
+        return self._frame
+
+    def _layout(self, key: tuple) -> Frame:
+        static, d = self._static_lanes(), self._data
+        rows = self.visible_rows()
+        nl = len(static.keys)
+        density = len(rows) > render.DENSITY_LIMIT
+        labelled = not density and len(rows) <= render.LABEL_LIMIT
+        empty = np.zeros(0)
+        if density or not len(rows):
+            lanes = static.framed(np.ones(nl), LABELLED_ROW_H, density)
+            return Frame(key, rows, lanes, density, labelled, empty, empty, empty, empty)
+        plot = self.plot_rect()
+        x0, x1 = self._xs(rows)
+        point = d.is_point[rows]
+        xc, half = (x0 + x1) * 0.5, render.POINT_PX / 2.0
+        left = np.where(point, xc - half, x0)
+        right = np.where(point, xc + half, np.maximum(x1, x0 + 2.0))
+        left = left - np.where(d.open_start[rows], render.ARROW_PX, 0.0)
+        right = right + np.where(d.open_end[rows], render.ARROW_PX, 0.0)
+        left = np.maximum(left, plot.left() - 60.0)
+        right = np.minimum(right, plot.right() + 60.0)
+        label_x = label_w = empty
+        if labelled:
+            # measured in bold (as a selected label is drawn), so that selecting an event
+            # moves nothing
+            fm = QFontMetricsF(self.font())
+            bold = QFont(self.font())
+            bold.setBold(True)
+            bfm = QFontMetricsF(bold)
+            label_w = np.array(
+                [render.text_width(bfm, bold, self.label_text(r, fm)) for r in rows.tolist()],
+                dtype=np.float64,
+            )
+            label_x = np.maximum(left, plot.left() + 2.0)
+            # a label that would run past the right edge ends there (it reads leftwards)
+            end = plot.right() - 4.0 - SCROLLBAR_W  # clear of the scroll bar
+            label_x = np.where(
+                label_x + label_w > end, np.maximum(end - label_w, plot.left() + 2.0), label_x
+            )
+            left = np.minimum(left, label_x)
+            right = np.maximum(right, label_x + label_w)
+        lane = static.of_event[rows]
+        gap = render.LABEL_GAP if labelled else ITEM_GAP
+        track = stack(left, right, lane, gap)
+        ntracks = np.ones(nl, dtype=np.int32)
+        np.maximum.at(ntracks, lane, track + 1)
+        lanes = static.framed(ntracks, LABELLED_ROW_H if labelled else MARK_ROW_H, False)
+        y = lanes.row_top(lane, track) + TRACK_H / 2
+        slot = np.full(len(d), -1, dtype=np.int32)
+        slot[rows] = np.arange(len(rows), dtype=np.int32)
+        return Frame(key, rows, lanes, False, labelled, y, label_x, label_w, slot)
+
+    def _xs(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        plot = self.plot_rect()
+        k = plot.width() / (self._hi - self._lo)
+        x0 = plot.left() + (self._data.start[rows] - self._lo) * k
+        x1 = plot.left() + (self._data.end[rows] + 1.0 - self._lo) * k
+        return x0, x1
+
+    def mark_rect(self, event_id: str) -> QRectF | None:
+        """Where an event's mark is drawn now (widget coordinates; it may lie outside
+        the plot when scrolled away), or None when it is not drawn in this view."""
+        row = self._data.index_of(event_id)
+        f = self.frame()
+        if row is None or f.density or not len(f.slot) or f.slot[row] < 0:
+            return None
+        x0, x1, y = render.mark_geometry(self, np.array([row]))
+        plot = self.plot_rect()
+        a = max(float(x0[0]), plot.left())
+        b = min(float(max(x1[0], x0[0] + 2.0)), plot.right())
+        if self._data.is_point[row]:
+            c = float(x0[0] + x1[0]) / 2
+            a, b = c - render.POINT_PX / 2, c + render.POINT_PX / 2
+            return QRectF(a, float(y[0]) - render.POINT_PX / 2, b - a, render.POINT_PX)
+        return QRectF(a, float(y[0]) - render.BAR_H / 2, max(b - a, 2.0), render.BAR_H)
+
+    def label_rect(self, event_id: str) -> QRectF | None:
+        """Where an event's label is drawn now (widget coordinates), or None."""
+        row = self._data.index_of(event_id)
+        f = self.frame()
+        if row is None or not f.labelled or not len(f.slot) or f.slot[row] < 0:
+            return None
+        k = int(f.slot[row])
+        top = f.y[k] + TRACK_H / 2 + self.plot_rect().top() - self._voff
+        return QRectF(f.label_x[k], top, f.label_w[k] + 2.0, LABEL_ROW_H)
+
+    def labelled_ids(self) -> list[str]:
+        """The events whose label is laid out in this view (scrolled into sight or not)."""
+        f = self.frame()
+        return [self._data.ids[r] for r in f.rows.tolist()] if f.labelled else []
 
     def plot_rect(self) -> QRectF:
         w, h = float(self.width()), float(self.height())
@@ -274,11 +437,29 @@ class TimelineView(QWidget):
     # ------------------------------------------------------------ painting
 
     def paintEvent(self, event) -> None:
+        """Paint the frame; whatever the data, painting never raises: a failure is
+        logged once and the widget shows an empty frame."""
+        try:
+            self._sync_scrollbar()
+        except Exception:
+            self._report_paint_failure()
         p = QPainter(self)
         try:
             render.paint_frame(self, p)
+        except Exception:
+            self._report_paint_failure()
+            p.resetTransform()
+            p.setClipping(False)
+            p.fillRect(self.rect(), self.palette().color(QPalette.ColorRole.Base))
+            p.setPen(self.palette().color(QPalette.ColorRole.WindowText))
+            p.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, "The timeline cannot be drawn")
         finally:
             p.end()
+
+    def _report_paint_failure(self) -> None:
+        if not self._paint_failed:
+            self._paint_failed = True
+            log.exception("the timeline could not be painted; showing an empty frame")
 
     def _make_overview(self, w: int, h: int, full: tuple[float, float]) -> QImage | None:
         d = self._data
@@ -356,6 +537,33 @@ class TimelineView(QWidget):
         total = self.lanes().total_height if hasattr(self, "_data") else 0.0
         self._voff = min(max(self._voff, 0.0), max(total - self.plot_rect().height(), 0.0))
 
+    def _sync_scrollbar(self) -> None:
+        """Show the vertical scroll bar when the lanes are taller than the plot."""
+        self._clamp_voffset()
+        plot = self.plot_rect()
+        total = self.lanes().total_height
+        page = int(plot.height())
+        over = math.ceil(total - plot.height())
+        sb = self.vscroll
+        sb.blockSignals(True)
+        try:
+            sb.setGeometry(
+                int(plot.right()) - SCROLLBAR_W, int(plot.top()), SCROLLBAR_W, int(plot.height())
+            )
+            sb.setRange(0, max(over, 0))
+            sb.setPageStep(max(page, 1))
+            sb.setSingleStep(int(LABELLED_ROW_H))
+            sb.setValue(round(self._voff))
+        finally:
+            sb.blockSignals(False)
+        sb.setVisible(over > 0)
+
+    def _on_vscroll(self, value: int) -> None:
+        if value != round(self._voff):
+            self._voff = float(value)
+            self._clamp_voffset()
+            self.update()
+
     def _resolve_selection(self) -> None:
         rows = [self._data.index_of(i) for i in self._selected]
         self._selected_rows = np.array(sorted(r for r in rows if r is not None), dtype=np.int64)
@@ -372,9 +580,13 @@ class TimelineView(QWidget):
             else:
                 mid = (a + b) / 2
                 self._set_range(mid - span / 2, mid + span / 2, emit=True)
-        lanes = self.lanes()
-        lane = int(lanes.of_event[row])
-        top, h = lanes.tops[lane], lanes.heights[lane]
+        f = self.frame()
+        y = float(f.mark_y(np.array([row]))[0])
+        if math.isnan(y):  # not laid out (filtered away): show its lane
+            lane = int(f.lanes.of_event[row])
+            top, h = float(f.lanes.tops[lane]), min(float(f.lanes.heights[lane]), 60.0)
+        else:  # its mark and its label
+            top, h = y - TRACK_H, TRACK_H + LABELLED_ROW_H
         plot_h = self.plot_rect().height()
         if top < self._voff:
             self._voff = top
@@ -389,27 +601,33 @@ class TimelineView(QWidget):
         plot = self.plot_rect()
         if not plot.contains(pos):
             return None
-        if self._last_density:
+        f = self.frame()
+        if f.density:
             picked = self.density_pick(pos)
             return None if picked is None else picked[0]
-        rows = self.visible_rows()
-        if len(rows):
-            x0, x1, y = render.mark_geometry(self, rows)
-            point = self._data.is_point[rows]
-            xc = (x0 + x1) * 0.5
-            half = render.POINT_PX / 2 + 1
-            px, py = pos.x(), pos.y()
-            hit_pt = point & (np.abs(xc - px) <= half) & (np.abs(y - py) <= half)
-            hit_bar = ~point & (x0 - 3 <= px) & (px <= np.maximum(x1, x0 + 2) + 3)
-            hit_bar &= np.abs(y - py) <= render.BAR_H / 2 + 2
-            hits = np.flatnonzero(hit_pt | hit_bar)
+        rows = f.rows
+        if not len(rows):
+            return None
+        x0, x1 = self._xs(rows)
+        y = f.y + plot.top() - self._voff
+        point = self._data.is_point[rows]
+        xc = (x0 + x1) * 0.5
+        half = render.POINT_PX / 2 + 1
+        px, py = pos.x(), pos.y()
+        hit_pt = point & (np.abs(xc - px) <= half) & (np.abs(y - py) <= half)
+        hit_bar = ~point & (x0 - 3 <= px) & (px <= np.maximum(x1, x0 + 2) + 3)
+        hit_bar &= np.abs(y - py) <= render.BAR_H / 2 + 2
+        hits = np.flatnonzero(hit_pt | hit_bar)
+        if len(hits):
+            dist = np.abs(y[hits] - py) * 1e3 + np.abs(xc[hits] - px)
+            return int(rows[hits[int(np.argmin(dist))]])
+        if f.labelled:
+            top = y + TRACK_H / 2
+            on = (f.label_x <= px) & (px <= f.label_x + f.label_w + 2)
+            on &= (top <= py) & (py < top + LABEL_ROW_H)
+            hits = np.flatnonzero(on)
             if len(hits):
-                dist = np.abs(xc[hits] - px) + np.where(point[hits], 0.0, 1e6)
-                dist = np.where(point[hits], dist, np.abs(y[hits] - py) * 1e3 + (x1 - x0)[hits])
-                return int(rows[hits[int(np.argmin(dist))]])
-        for rect, row in self._label_rects:
-            if rect.contains(pos):
-                return row
+                return int(rows[hits[0]])
         return None
 
     def density_pick(self, pos: QPointF) -> tuple[int, int] | None:
@@ -422,8 +640,8 @@ class TimelineView(QWidget):
         lane = int(np.searchsorted(lanes.tops, y, "right")) - 1
         if not 0 <= lane < len(lanes.keys):
             return None
-        top = lanes.tops[lane] + LANE_PAD_TOP
-        if not top - PICK_PX <= y <= top + lanes.ntracks[lane] * TRACK_H + PICK_PX:
+        top, h = lanes.strip(lane)
+        if not top - PICK_PX <= y <= top + h + PICK_PX:
             return None
         k = plot.width() / (self._hi - self._lo)
         day, tol = self.day_for_x(pos.x()), PICK_PX / k
@@ -443,15 +661,6 @@ class TimelineView(QWidget):
         rows, dist, length = rows[near], dist[near], (x1 - x0)[near]
         best = np.lexsort((rows, length, dist))[0]
         return int(rows[best]), len(rows)
-
-    def count_at(self, pos: QPointF) -> np.ndarray | None:
-        """The rows behind the "+N" under ``pos`` (as last painted), or None."""
-        if not self.plot_rect().contains(pos):
-            return None
-        for rect, rows in self._count_rects:
-            if rect.contains(pos):
-                return rows
-        return None
 
     # ------------------------------------------------------------ events
 
@@ -474,15 +683,12 @@ class TimelineView(QWidget):
             return True
         if ev.type() == QEvent.Type.ToolTip:
             row = self.row_at(QPointF(ev.pos()))
-            hidden = self.count_at(QPointF(ev.pos())) if row is None else None
-            if hidden is not None:
-                tip = f"{len(hidden):,} more here: click to zoom in"
-                QToolTip.showText(ev.globalPos(), tip, self)
-            elif row is None:
+            if row is None:
                 QToolTip.hideText()
                 ev.ignore()
             else:
-                picked = self.density_pick(QPointF(ev.pos())) if self._last_density else None
+                density = self.frame().density
+                picked = self.density_pick(QPointF(ev.pos())) if density else None
                 more = picked[1] - 1 if picked else 0
                 QToolTip.showText(ev.globalPos(), self._tooltip_html(row, more), self)
             return True
@@ -575,10 +781,6 @@ class TimelineView(QWidget):
             self.windowBrushed.emit(drag["brush"])
             self.update()
         elif mode == "press" and not drag["moved"]:
-            hidden = self.count_at(ev.position())
-            if hidden is not None and self.row_at(ev.position()) is None:
-                self._open_count(hidden)
-                return
             row = self.row_at(ev.position())
             additive = bool(ev.modifiers() & Qt.KeyboardModifier.ControlModifier)
             if row is not None:
@@ -679,23 +881,6 @@ class TimelineView(QWidget):
         self.update()
         self.activeStepped.emit(self._data.ids[row])
 
-    def _open_count(self, rows: np.ndarray) -> None:
-        """A click on "+N": zoom in around the events it stands for, so that their labels
-        find room; when the view cannot zoom further, select them instead."""
-        d = self._data
-        span = self._hi - self._lo
-        if span <= MIN_SPAN * 1.01:
-            self.selectionRequested.emit([d.ids[int(r)] for r in rows], False)
-            return
-        # where their labels start: a point's day, a bar's start (or the left edge)
-        anchor = np.where(
-            d.is_point[rows], d.start[rows] + 0.5, np.maximum(d.start[rows], self._lo)
-        )
-        a, b = float(anchor.min()), float(anchor.max())
-        new = min(max((b - a) / 0.6, MIN_SPAN, span / 50), span / 2)
-        mid = (a + b) / 2
-        self._set_range(mid - new / 2, mid + new / 2, emit=True)
-
     def _clear_brush(self) -> None:
         self._window = None
         self.update()
@@ -747,10 +932,18 @@ class TimelineView(QWidget):
                     shape = Qt.CursorShape.SizeHorCursor
                 elif a < pos.x() < b:
                     shape = Qt.CursorShape.OpenHandCursor
-        elif self._hover is not None or self.count_at(pos) is not None:
+        elif self._hover is not None:
             shape = Qt.CursorShape.PointingHandCursor
         self.setCursor(shape)
 
+    def focusInEvent(self, ev) -> None:
+        self.update()  # the focus frame
+        super().focusInEvent(ev)
+
+    def focusOutEvent(self, ev) -> None:
+        self.update()
+        super().focusOutEvent(ev)
+
     def resizeEvent(self, ev) -> None:
-        self._clamp_voffset()
+        self._sync_scrollbar()
         super().resizeEvent(ev)
