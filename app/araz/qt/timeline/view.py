@@ -2,8 +2,8 @@
 
 A neutral widget: it takes plain data through slots (``set_*``) and reports gestures
 through signals; the app's binding layer connects both to the model.  Slots never emit
-(no echo), except that ``set_selection`` and ``fit_all`` may scroll and then emit
-``viewChanged``.
+(no echo), except that ``set_selection``, ``set_time_window`` and ``fit_all`` may scroll
+and then emit ``viewChanged``.
 
 Time windows are inclusive day numbers ``(lo, hi)``: the window covers days lo … hi,
 drawn from the start of day ``lo`` to the end of day ``hi``.
@@ -177,8 +177,26 @@ class TimelineView(QWidget):
         self.update()
 
     def set_time_window(self, window: tuple[float, float] | None) -> None:
+        """Show the model's time window; one that lies out of view (a playing window
+        moving on, dates typed in the filters) scrolls the view to it."""
         self._window = None if window is None else (float(window[0]), float(window[1]))
+        if self._window is not None and self._drag is None:
+            self._keep_in_view(self._window[0], self._window[1] + 1.0)
         self.update()
+
+    def _keep_in_view(self, a: float, b: float) -> None:
+        """Scroll so that days [a, b) are in view, keeping the zoom when they fit."""
+        lo, hi = self._lo, self._hi
+        span = hi - lo
+        if lo <= a and b <= hi:
+            return
+        if b - a > span * 0.9:  # longer than the view: zoom out to it
+            pad = (b - a) * 0.05
+            self._set_range(a - pad, b + pad, emit=True)
+        elif b > hi:  # moved on to the right: its end at nine tenths of the view
+            self._set_range(b - span * 0.9, b + span * 0.1, emit=True)
+        else:
+            self._set_range(a - span * 0.1, a + span * 0.9, emit=True)
 
     def set_lane_mode(self, mode: str) -> None:
         if mode not in ("actor", "category"):
