@@ -49,6 +49,8 @@ def test_every_event_can_be_clicked_at_fit_all(main_window, qtbot):
         rect = scroll_into_view(qtbot, tl, eid)
         pos = rect.center().toPoint()
         assert tl.row_at(QPointF(pos)) == tl.data().index_of(eid), eid
+        qtbot.mouseMove(tl, pos)
+        assert w.model.hover == eid  # hovered
         with qtbot.waitSignal(tl.selectionRequested) as blk:
             qtbot.mouseClick(tl, Qt.MouseButton.LeftButton, pos=pos)
         assert blk.args == [[eid], False], (blk.args, w.model.selection)
