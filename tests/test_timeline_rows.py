@@ -73,3 +73,24 @@ def test_every_event_has_its_label_at_fit_all(main_window):
     main_window.fit_all()
     shown = tl.labelled_ids()
     assert set(shown) == set(tl.data().ids)
+
+
+def test_a_click_on_a_lane_name_folds_and_unfolds_it(main_window, qtbot):
+    tl = main_window.timeline
+    main_window.fit_all()
+    lanes = tl.lanes()
+    first = lanes.keys[0]
+    tall = float(lanes.heights[0])
+    second_top = float(lanes.tops[1])
+    name = QPoint(40, round(tl.plot_rect().top() + 10))
+    qtbot.mouseClick(tl, Qt.MouseButton.LeftButton, pos=name)
+    assert tl.collapsed_lanes() == {first}
+    lanes = tl.lanes()
+    assert float(lanes.heights[0]) < tall / 3  # one row of marks
+    assert float(lanes.tops[1]) < second_top  # the next lane moved up
+    ids = [e for e in tl.data().ids if tl.data().lane_actor[tl.data().index_of(e)] == first]
+    assert not set(ids) & set(tl.labelled_ids())  # folded: no labels
+    assert all(tl.mark_rect(e) is not None for e in ids)  # but every mark is drawn
+    qtbot.mouseClick(tl, Qt.MouseButton.LeftButton, pos=name)
+    assert tl.collapsed_lanes() == set()
+    assert float(tl.lanes().heights[0]) == tall

@@ -72,6 +72,7 @@ SHORTCUTS = [
     ("Timeline: drag along the axis", "Brush a time window (Esc or double-click clears it)"),
     ("Timeline: Ctrl+click", "Add to the selection"),
     ("Timeline: wheel over the lane names, PgUp / PgDn", "Scroll the lanes up and down"),
+    ("Timeline: click a lane's name", "Fold the lane to one row of marks (click again: unfold)"),
     ("Tab", "Reaches the timeline after the filters (a frame shows it has the focus)"),
     ("Map: Tab / Shift+Tab", "Move between the markers on screen (west to east)"),
     ("Map: Enter", "Select the marker in focus"),

@@ -96,18 +96,21 @@ class Lanes:
     ntracks: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int32))
     tops: np.ndarray = field(default_factory=lambda: np.zeros(0))  # content coordinates
     heights: np.ndarray = field(default_factory=lambda: np.zeros(0))
-    row_h: float = LABELLED_ROW_H
+    row_h: np.ndarray = field(default_factory=lambda: np.zeros(0))  # per lane
 
     @property
     def total_height(self) -> float:
         return float(self.tops[-1] + self.heights[-1]) if len(self.keys) else 0.0
 
-    def framed(self, ntracks: np.ndarray, row_h: float, density: bool) -> Lanes:
-        """These lanes with ``ntracks`` rows each (at least one) of ``row_h`` pixels."""
+    def framed(self, ntracks: np.ndarray, row_h: float | np.ndarray, density: bool) -> Lanes:
+        """These lanes with ``ntracks`` rows each (at least one) of ``row_h`` pixels (one
+        height, or one per lane)."""
         ntracks = np.maximum(np.asarray(ntracks, dtype=np.int32), 1)
+        row_h = np.broadcast_to(np.asarray(row_h, dtype=np.float64), ntracks.shape).copy()
         if density:
             ntracks = np.full(len(self.keys), DENSITY_TRACKS, np.int32)
-        inner = ntracks * (TRACK_H if density else row_h)
+            row_h[:] = TRACK_H
+        inner = ntracks * row_h
         heights = np.maximum(LANE_PAD_TOP + inner + LANE_PAD_BOTTOM, LANE_MIN_H)
         heights = heights.astype(np.float64)
         tops = np.concatenate([[0.0], np.cumsum(heights)[:-1]]) if len(heights) else heights
@@ -121,7 +124,7 @@ class Lanes:
 
     def row_top(self, lane: np.ndarray, track: np.ndarray) -> np.ndarray:
         """Top (content coordinates) of the given rows of the given lanes."""
-        return self.tops[lane] + LANE_PAD_TOP + track * self.row_h
+        return self.tops[lane] + LANE_PAD_TOP + track * self.row_h[lane]
 
 
 def build_lanes(keys: list[str], color: np.ndarray) -> Lanes:

@@ -365,7 +365,7 @@ def _paint_labels(v: TimelineView, p: QPainter, plot: QRectF, ks: np.ndarray, pa
     hl = pal.color(QPalette.ColorRole.Highlight)
     selected = set(v.selected_rows().tolist())
     off = plot.top() - v.vertical_offset() + TRACK_H / 2
-    for k in ks.tolist():
+    for k in ks[f.has_label[ks]].tolist():
         row = int(f.rows[k])
         chosen = row in selected
         p.setFont(bold if chosen else v.font())
@@ -512,21 +512,40 @@ def _paint_gutter(v: TimelineView, p: QPainter, pal: QPalette) -> None:
     fm = QFontMetricsF(bold)
     off = plot.top() - v.vertical_offset()
     flags = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter | Qt.TextFlag.TextSingleLine
+    collapsed = v.collapsed_lanes()
     for i, key in enumerate(lanes.keys):
         top, h = lanes.tops[i] + off, lanes.heights[i]
         if top + h < plot.top() or top > plot.bottom():
             continue
         y = max(top, plot.top())
         y = min(y, top + h - 30)  # sticky, but stays inside its lane
-        name = fm.elidedText(key or "(none)", Qt.TextElideMode.ElideRight, g.width() - 12)
+        name = fm.elidedText(key or "(none)", Qt.TextElideMode.ElideRight, g.width() - 24)
+        folded = key in collapsed
+        _paint_fold_arrow(p, QPointF(10, y + 11), folded, muted)
         p.setFont(bold)
         p.setPen(text)
-        p.drawText(QRectF(6, y + 3, g.width() - 10, 16), flags, name)
+        p.drawText(QRectF(18, y + 3, g.width() - 22, 16), flags, name)
         p.setFont(v.font())
         p.setPen(muted)
-        p.drawText(QRectF(6, y + 18, g.width() - 10, 14), flags, f"{int(lanes.counts[i]):,}")
+        count = f"{int(lanes.counts[i]):,}" + (" · folded" if folded else "")
+        p.drawText(QRectF(18, y + 18, g.width() - 22, 14), flags, count)
         p.setPen(QPen(muted, 1.0))
         p.drawLine(QPointF(0, top + h), QPointF(g.right(), top + h))
+    p.restore()
+
+
+def _paint_fold_arrow(p: QPainter, c: QPointF, folded: bool, color: QColor) -> None:
+    """A small triangle: pointing right when the lane is folded, down when it is open."""
+    x, y = c.x(), c.y()
+    if folded:
+        pts = [QPointF(x - 2.5, y - 4), QPointF(x + 2.5, y), QPointF(x - 2.5, y + 4)]
+    else:
+        pts = [QPointF(x - 4, y - 2.5), QPointF(x + 4, y - 2.5), QPointF(x, y + 2.5)]
+    p.save()
+    p.setRenderHint(QPainter.RenderHint.Antialiasing)
+    p.setPen(Qt.PenStyle.NoPen)
+    p.setBrush(color)
+    p.drawPolygon(QPolygonF(pts))
     p.restore()
 
 

@@ -72,11 +72,12 @@ class Frame:
     rows: np.ndarray  # the events in view (time order)
     lanes: Lanes  # with the rows each lane needs in this frame
     density: bool  # too many events in view: lanes are density strips
-    labelled: bool  # each event's label sits under its mark
+    labelled: bool  # each event's label sits under its mark (but in a collapsed lane)
     y: np.ndarray  # mark centre per row of ``rows`` (content coordinates)
     label_x: np.ndarray  # label left per row (widget coordinates), when labelled
     label_w: np.ndarray
     slot: np.ndarray  # per event: its index in ``rows``, or -1
+    has_label: np.ndarray  # per row of ``rows``: its label is drawn
 
     def mark_y(self, rows: np.ndarray) -> np.ndarray:
         """Mark centre y (content coordinates) of any events; NaN where not laid out (in
@@ -122,6 +123,7 @@ class TimelineView(QWidget):
         self._voff = 0.0
         self._lane_mode = "actor"
         self._lane_notes: dict[str, str] = {}
+        self._collapsed: set[str] = set()  # lane keys folded to one row
         self._mask: np.ndarray | None = None
         self._mask_version = 0
         self._selected: list[str] = []
@@ -276,6 +278,7 @@ class TimelineView(QWidget):
             self._mask_version,
             id(self._data),
             self._lane_mode,
+            tuple(sorted(self._collapsed)),
             self.font().key(),
         )
         if self._frame is None or self._frame.key != key:
@@ -289,9 +292,12 @@ class TimelineView(QWidget):
         density = len(rows) > render.DENSITY_LIMIT
         labelled = not density and len(rows) <= render.LABEL_LIMIT
         empty = np.zeros(0)
+        folded = np.array([k in self._collapsed for k in static.keys], dtype=bool)
         if density or not len(rows):
-            lanes = static.framed(np.ones(nl), LABELLED_ROW_H, density)
-            return Frame(key, rows, lanes, density, labelled, empty, empty, empty, empty)
+            row_h = np.where(folded, MARK_ROW_H, LABELLED_ROW_H)
+            lanes = static.framed(np.ones(nl), row_h, density)
+            none = np.zeros(0, dtype=bool)
+            return Frame(key, rows, lanes, density, labelled, empty, empty, empty, empty, none)
         plot = self.plot_rect()
         x0, x1 = self._xs(rows)
         point = d.is_point[rows]
@@ -302,36 +308,40 @@ class TimelineView(QWidget):
         right = right + np.where(d.open_end[rows], render.ARROW_PX, 0.0)
         left = np.maximum(left, plot.left() - 60.0)
         right = np.minimum(right, plot.right() + 60.0)
-        label_x = label_w = empty
-        if labelled:
+        lane = static.of_event[rows]
+        in_fold = folded[lane]  # a collapsed lane: one row of marks, no labels
+        has_label = ~in_fold if labelled else np.zeros(len(rows), dtype=bool)
+        label_x, label_w = np.zeros(len(rows)), np.zeros(len(rows))
+        if has_label.any():
             # measured in bold (as a selected label is drawn), so that selecting an event
             # moves nothing
             fm = QFontMetricsF(self.font())
             bold = QFont(self.font())
             bold.setBold(True)
             bfm = QFontMetricsF(bold)
-            label_w = np.array(
-                [render.text_width(bfm, bold, self.label_text(r, fm)) for r in rows.tolist()],
-                dtype=np.float64,
-            )
+            label_w[has_label] = [
+                render.text_width(bfm, bold, self.label_text(r, fm))
+                for r in rows[has_label].tolist()
+            ]
             label_x = np.maximum(left, plot.left() + 2.0)
             # a label that would run past the right edge ends there (it reads leftwards)
             end = plot.right() - 4.0 - SCROLLBAR_W  # clear of the scroll bar
             label_x = np.where(
                 label_x + label_w > end, np.maximum(end - label_w, plot.left() + 2.0), label_x
             )
-            left = np.minimum(left, label_x)
-            right = np.maximum(right, label_x + label_w)
-        lane = static.of_event[rows]
+            left = np.where(has_label, np.minimum(left, label_x), left)
+            right = np.where(has_label, np.maximum(right, label_x + label_w), right)
         gap = render.LABEL_GAP if labelled else ITEM_GAP
         track = stack(left, right, lane, gap)
+        track[in_fold] = 0
         ntracks = np.ones(nl, dtype=np.int32)
         np.maximum.at(ntracks, lane, track + 1)
-        lanes = static.framed(ntracks, LABELLED_ROW_H if labelled else MARK_ROW_H, False)
+        row_h = np.where(folded, MARK_ROW_H, LABELLED_ROW_H if labelled else MARK_ROW_H)
+        lanes = static.framed(ntracks, row_h, False)
         y = lanes.row_top(lane, track) + TRACK_H / 2
         slot = np.full(len(d), -1, dtype=np.int32)
         slot[rows] = np.arange(len(rows), dtype=np.int32)
-        return Frame(key, rows, lanes, False, labelled, y, label_x, label_w, slot)
+        return Frame(key, rows, lanes, False, labelled, y, label_x, label_w, slot, has_label)
 
     def _xs(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         plot = self.plot_rect()
@@ -364,13 +374,25 @@ class TimelineView(QWidget):
         if row is None or not f.labelled or not len(f.slot) or f.slot[row] < 0:
             return None
         k = int(f.slot[row])
+        if not f.has_label[k]:
+            return None
         top = f.y[k] + TRACK_H / 2 + self.plot_rect().top() - self._voff
         return QRectF(f.label_x[k], top, f.label_w[k] + 2.0, LABEL_ROW_H)
 
     def labelled_ids(self) -> list[str]:
         """The events whose label is laid out in this view (scrolled into sight or not)."""
         f = self.frame()
-        return [self._data.ids[r] for r in f.rows.tolist()] if f.labelled else []
+        return [self._data.ids[r] for r in f.rows[f.has_label].tolist()] if f.labelled else []
+
+    def collapsed_lanes(self) -> set[str]:
+        """The lanes folded to one row of marks (a click on a lane's name folds it)."""
+        return set(self._collapsed)
+
+    def toggle_lane(self, key: str) -> None:
+        """Fold a lane to one row of marks without labels, or unfold it."""
+        self._collapsed ^= {key}
+        self._clamp_voffset()
+        self.update()
 
     def plot_rect(self) -> QRectF:
         w, h = float(self.width()), float(self.height())
@@ -642,7 +664,7 @@ class TimelineView(QWidget):
         if f.labelled:
             top = y + TRACK_H / 2
             on = (f.label_x <= px) & (px <= f.label_x + f.label_w + 2)
-            on &= (top <= py) & (py < top + LABEL_ROW_H)
+            on &= (top <= py) & (py < top + LABEL_ROW_H) & f.has_label
             hits = np.flatnonzero(on)
             if len(hits):
                 return int(rows[hits[0]])
@@ -693,11 +715,15 @@ class TimelineView(QWidget):
         if ev.type() == QEvent.Type.ToolTip and ev.pos().x() < GUTTER_W:
             lane = self.lane_at(ev.pos().y())
             key = self.lanes().keys[lane] if lane is not None else None
-            note = self._lane_notes.get(key) if key is not None else None
-            if note:
-                QToolTip.showText(ev.globalPos(), html.escape(note).replace("\n", "<br>"), self)
-            else:
+            if key is None:
                 QToolTip.hideText()
+                return True
+            note = self._lane_notes.get(key, "")
+            hint = (
+                "Click to unfold the lane" if key in self._collapsed else "Click to fold the lane"
+            )
+            text = html.escape(f"{note}\n{hint}" if note else hint).replace("\n", "<br>")
+            QToolTip.showText(ev.globalPos(), text, self)
             return True
         if ev.type() == QEvent.Type.ToolTip:
             row = self.row_at(QPointF(ev.pos()))
@@ -798,6 +824,10 @@ class TimelineView(QWidget):
             self._window = drag["brush"]
             self.windowBrushed.emit(drag["brush"])
             self.update()
+        elif mode == "press" and not drag["moved"] and ev.position().x() < GUTTER_W:
+            lane = self.lane_at(ev.position().y())  # a click on a lane's name folds it
+            if lane is not None:
+                self.toggle_lane(self.lanes().keys[lane])
         elif mode == "press" and not drag["moved"]:
             row = self.row_at(ev.position())
             additive = bool(ev.modifiers() & Qt.KeyboardModifier.ControlModifier)
