@@ -980,7 +980,7 @@ class TimelineView(QWidget):
                     shape = Qt.CursorShape.SizeHorCursor
                 elif a < pos.x() < b:
                     shape = Qt.CursorShape.OpenHandCursor
-        elif self._hover is not None:
+        elif self._hover is not None or (pos.x() < GUTTER_W and self.lane_at(pos.y()) is not None):
             shape = Qt.CursorShape.PointingHandCursor
         self.setCursor(shape)
 
