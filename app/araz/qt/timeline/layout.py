@@ -140,3 +140,35 @@ def build_lanes(keys: list[str], color: np.ndarray) -> Lanes:
         cs, cn = np.unique(color[of_event == i], return_counts=True)
         lane_color[i] = cs[cn.argmax()] if len(cs) else 0xFF808080
     return Lanes(order, of_event, counts, lane_color).framed(np.ones(n), LABELLED_ROW_H, False)
+
+
+@dataclass
+class Frame:
+    """The layout of one view (range, size, filter, lanes): which events are in view, the
+    row each takes in its lane and where its label goes.  Rebuilt when any of those
+    changes, never while painting the same view again."""
+
+    key: tuple
+    rows: np.ndarray  # the events in view (time order)
+    lanes: Lanes  # with the rows each lane needs in this frame
+    density: bool  # too many events in view: lanes are density strips
+    labelled: bool  # each event's label sits under its mark (but in a collapsed lane)
+    y: np.ndarray  # mark centre per row of ``rows`` (content coordinates)
+    label_x: np.ndarray  # label left per row (widget coordinates), when labelled
+    label_w: np.ndarray
+    slot: np.ndarray  # per event: its index in ``rows``, or -1
+    has_label: np.ndarray  # per row of ``rows``: its label is drawn
+
+    def mark_y(self, rows: np.ndarray) -> np.ndarray:
+        """Mark centre y (content coordinates) of any events; NaN where not laid out (in
+        the density strips: the strip's middle)."""
+        rows = np.asarray(rows, dtype=np.intp)
+        if self.density:
+            lane = self.lanes.of_event[rows]
+            top = self.lanes.tops[lane] + LANE_PAD_TOP
+            return top + self.lanes.ntracks[lane] * TRACK_H / 2
+        k = self.slot[rows] if len(self.slot) else np.full(len(rows), -1)
+        y = np.full(len(rows), np.nan)
+        ok = k >= 0
+        y[ok] = self.y[k[ok]]
+        return y

@@ -15,12 +15,10 @@ import html
 import logging
 import math
 from collections.abc import Iterable
-from dataclasses import dataclass
 
 import numpy as np
 from PySide6.QtCore import QEvent, QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import (
-    QFont,
     QFontMetricsF,
     QImage,
     QKeyEvent,
@@ -35,17 +33,15 @@ from PySide6.QtWidgets import QScrollBar, QToolTip, QWidget
 from araz.model.dates import days_from_civil
 from araz.qt.timeline import render
 from araz.qt.timeline.data import TimelineData
+from araz.qt.timeline.frame import SCROLLBAR_W, build_frame
 from araz.qt.timeline.layout import (
-    ITEM_GAP,
     LABEL_ROW_H,
     LABELLED_ROW_H,
-    LANE_PAD_TOP,
-    MARK_ROW_H,
     TRACK_H,
+    Frame,
     Lanes,
     TimeIndex,
     build_lanes,
-    stack,
 )
 
 log = logging.getLogger(__name__)
@@ -59,39 +55,6 @@ EDGE_PX = 5.0  # grab distance of a brush edge
 DRAG_PX = 4.0  # movement before a press becomes a drag
 KEY_ZOOM = 1.5
 PICK_PX = 4.0  # in the density strips, how far from the cursor an event may be picked
-SCROLLBAR_W = 12
-
-
-@dataclass
-class Frame:
-    """The layout of one view (range, size, filter, lanes): which events are in view, the
-    row each takes in its lane and where its label goes.  Rebuilt when any of those
-    changes, never while painting the same view again."""
-
-    key: tuple
-    rows: np.ndarray  # the events in view (time order)
-    lanes: Lanes  # with the rows each lane needs in this frame
-    density: bool  # too many events in view: lanes are density strips
-    labelled: bool  # each event's label sits under its mark (but in a collapsed lane)
-    y: np.ndarray  # mark centre per row of ``rows`` (content coordinates)
-    label_x: np.ndarray  # label left per row (widget coordinates), when labelled
-    label_w: np.ndarray
-    slot: np.ndarray  # per event: its index in ``rows``, or -1
-    has_label: np.ndarray  # per row of ``rows``: its label is drawn
-
-    def mark_y(self, rows: np.ndarray) -> np.ndarray:
-        """Mark centre y (content coordinates) of any events; NaN where not laid out (in
-        the density strips: the strip's middle)."""
-        rows = np.asarray(rows, dtype=np.intp)
-        if self.density:
-            lane = self.lanes.of_event[rows]
-            top = self.lanes.tops[lane] + LANE_PAD_TOP
-            return top + self.lanes.ntracks[lane] * TRACK_H / 2
-        k = self.slot[rows] if len(self.slot) else np.full(len(rows), -1)
-        y = np.full(len(rows), np.nan)
-        ok = k >= 0
-        y[ok] = self.y[k[ok]]
-        return y
 
 
 class TimelineView(QWidget):
@@ -282,66 +245,8 @@ class TimelineView(QWidget):
             self.font().key(),
         )
         if self._frame is None or self._frame.key != key:
-            self._frame = self._layout(key)
+            self._frame = build_frame(self, key)
         return self._frame
-
-    def _layout(self, key: tuple) -> Frame:
-        static, d = self._static_lanes(), self._data
-        rows = self.visible_rows()
-        nl = len(static.keys)
-        density = len(rows) > render.DENSITY_LIMIT
-        labelled = not density and len(rows) <= render.LABEL_LIMIT
-        empty = np.zeros(0)
-        folded = np.array([k in self._collapsed for k in static.keys], dtype=bool)
-        if density or not len(rows):
-            row_h = np.where(folded, MARK_ROW_H, LABELLED_ROW_H)
-            lanes = static.framed(np.ones(nl), row_h, density)
-            none = np.zeros(0, dtype=bool)
-            return Frame(key, rows, lanes, density, labelled, empty, empty, empty, empty, none)
-        plot = self.plot_rect()
-        x0, x1 = self._xs(rows)
-        point = d.is_point[rows]
-        xc, half = (x0 + x1) * 0.5, render.POINT_PX / 2.0
-        left = np.where(point, xc - half, x0)
-        right = np.where(point, xc + half, np.maximum(x1, x0 + 2.0))
-        left = left - np.where(d.open_start[rows], render.ARROW_PX, 0.0)
-        right = right + np.where(d.open_end[rows], render.ARROW_PX, 0.0)
-        left = np.maximum(left, plot.left() - 60.0)
-        right = np.minimum(right, plot.right() + 60.0)
-        lane = static.of_event[rows]
-        in_fold = folded[lane]  # a collapsed lane: one row of marks, no labels
-        has_label = ~in_fold if labelled else np.zeros(len(rows), dtype=bool)
-        label_x, label_w = np.zeros(len(rows)), np.zeros(len(rows))
-        if has_label.any():
-            # measured in bold (as a selected label is drawn), so that selecting an event
-            # moves nothing
-            fm = QFontMetricsF(self.font())
-            bold = QFont(self.font())
-            bold.setBold(True)
-            bfm = QFontMetricsF(bold)
-            label_w[has_label] = [
-                render.text_width(bfm, bold, self.label_text(r, fm))
-                for r in rows[has_label].tolist()
-            ]
-            label_x = np.maximum(left, plot.left() + 2.0)
-            # a label that would run past the right edge ends there (it reads leftwards)
-            end = plot.right() - 4.0 - SCROLLBAR_W  # clear of the scroll bar
-            label_x = np.where(
-                label_x + label_w > end, np.maximum(end - label_w, plot.left() + 2.0), label_x
-            )
-            left = np.where(has_label, np.minimum(left, label_x), left)
-            right = np.where(has_label, np.maximum(right, label_x + label_w), right)
-        gap = render.LABEL_GAP if labelled else ITEM_GAP
-        track = stack(left, right, lane, gap)
-        track[in_fold] = 0
-        ntracks = np.ones(nl, dtype=np.int32)
-        np.maximum.at(ntracks, lane, track + 1)
-        row_h = np.where(folded, MARK_ROW_H, LABELLED_ROW_H if labelled else MARK_ROW_H)
-        lanes = static.framed(ntracks, row_h, False)
-        y = lanes.row_top(lane, track) + TRACK_H / 2
-        slot = np.full(len(d), -1, dtype=np.int32)
-        slot[rows] = np.arange(len(rows), dtype=np.int32)
-        return Frame(key, rows, lanes, False, labelled, y, label_x, label_w, slot, has_label)
 
     def _xs(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         plot = self.plot_rect()
