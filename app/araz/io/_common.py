@@ -91,9 +91,19 @@ def load_json(path: Path, problems: list[Problem], what: str = "JSON") -> Any:
     return parse_json(text, str(path), problems)
 
 
+def _json_int(digits: str) -> int | float:
+    """A JSON integer; one with more digits than Python converts (4,300) is read as
+    ±1e308, out of every range a reader accepts, so that the row is reported and the
+    rest of the file still loads."""
+    try:
+        return int(digits)
+    except ValueError:
+        return -1e308 if digits.startswith("-") else 1e308
+
+
 def parse_json(text: str, name: str, problems: list[Problem]) -> Any:
     try:
-        doc = json.loads(text)
+        doc = json.loads(text, parse_int=_json_int)
         if doc is None:
             problems.append(Problem(name, 1, "the JSON holds only null: no events"))
         elif may_hold_surrogates(text):

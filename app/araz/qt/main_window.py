@@ -71,7 +71,9 @@ SHORTCUTS = [
     ("Timeline: drag, Shift+wheel", "Pan"),
     ("Timeline: drag along the axis", "Brush a time window (Esc or double-click clears it)"),
     ("Timeline: Ctrl+click", "Add to the selection"),
-    ("Timeline: click a “+N”", "Zoom in on the events hidden there"),
+    ("Timeline: wheel over the lane names, PgUp / PgDn", "Scroll the lanes up and down"),
+    ("Timeline: click a lane's name", "Fold the lane to one row of marks (click again: unfold)"),
+    ("Tab", "Reaches the timeline after the filters (a frame shows it has the focus)"),
     ("Map: Tab / Shift+Tab", "Move between the markers on screen (west to east)"),
     ("Map: Enter", "Select the marker in focus"),
     ("Map: arrows, + / -", "Pan and zoom"),
@@ -148,6 +150,7 @@ class MainWindow(QMainWindow):
 
         self._build_loading()
         self._build_menus()
+        self._order_tab_chain()
         model.changed.connect(self._on_model_changed)
         self._update_status()
         if restore:
@@ -182,6 +185,23 @@ class MainWindow(QMainWindow):
         self.table.selectionModel().selectionChanged.connect(self._on_table_selection)
         self.table.entered.connect(self._on_table_hover)
         self.table.setMouseTracking(True)
+
+    def _order_tab_chain(self) -> None:
+        """Tab runs from the filters to the timeline and its playback bar, then on to the
+        panels on the right; the map comes last (it keeps Tab for its markers), and the
+        table lets Tab leave (arrows move in it)."""
+        self.table.setTabKeyNavigation(False)
+        last = self.filters
+        w = self.filters.nextInFocusChain()
+        while w is not None and w is not self.filters and self.filters.isAncestorOf(w):
+            if w.focusPolicy() & Qt.FocusPolicy.TabFocus:
+                last = w
+            w = w.nextInFocusChain()
+        chain = [self.timeline, self.playback.play_button, *self.playback.findChildren(QWidget)]
+        for widget in dict.fromkeys(chain):
+            if widget is self.timeline or widget.focusPolicy() & Qt.FocusPolicy.TabFocus:
+                QWidget.setTabOrder(last, widget)
+                last = widget
 
     def _build_loading(self) -> None:
         self.loader = Loader(self)
