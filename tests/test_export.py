@@ -9,6 +9,7 @@ import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -212,6 +213,10 @@ def test_refuses_dataset_and_seed(curated, tmp_path):
 
 
 def araz(*args, env=None, cwd=None):
+    # this checkout's araz, not the one installed in the environment
+    env = dict(os.environ if env is None else env)
+    app = str(Path(__file__).resolve().parent.parent / "app")
+    env["PYTHONPATH"] = os.pathsep.join([app, env.get("PYTHONPATH", "")])
     return subprocess.run(
         [sys.executable, "-m", "araz", *args],
         capture_output=True,
