@@ -365,7 +365,7 @@ class MainWindow(QMainWindow):
     def clear_filters(self) -> None:
         from ..model import Filter
 
-        self.model.set_filter(Filter())
+        self.model.set_filter(Filter(actor_match=self.model.filter.actor_match))
 
     def fit_all(self) -> None:
         self.map_binding.fit_shown()
