@@ -6,10 +6,12 @@ from __future__ import annotations
 from html import escape
 
 from PySide6.QtCore import Signal
+from PySide6.QtGui import QTextOption
 from PySide6.QtWidgets import QPushButton, QTextBrowser, QVBoxLayout, QWidget
 
 from ..model import AppModel, Change
 from .source_text import paragraphs, quote_spans, render
+from .text import SUMMARY_CHARS, shorten
 
 BASIS = {
     "seed": "date as the article gives it",
@@ -24,13 +26,18 @@ CERTAINTY = {
 }
 
 
+def text(value: str, limit: int = 500) -> str:
+    """Data as HTML text: escaped and cut to ``limit`` characters (the layout of one
+    unbroken megabyte title took minutes)."""
+    return escape(shorten(value, limit))
+
+
 def event_html(model: AppModel, event_id: str) -> str:
     ds = model.dataset
     e = ds.event(event_id)
     colour = ds.colour(e)
     out = [
-        f'<h3 style="margin-bottom:2px"><span style="color:{colour}">●</span> '
-        f"{escape(e.title)}</h3>"
+        f'<h3 style="margin-bottom:2px"><span style="color:{colour}">●</span> {text(e.title)}</h3>'
     ]
     if e.date is not None:
         d = e.date
@@ -38,27 +45,27 @@ def event_html(model: AppModel, event_id: str) -> str:
         if d.basis == "seed" and d.note:
             basis = "date from the article's words"
         out.append(
-            f"<p><b>{escape(d.display)}</b><br>"
-            f"<small>precision: {escape(d.value.precision)} · EDTF "
-            f"<code>{escape(d.edtf)}</code> · {escape(basis)}"
-            + (f": {escape(d.note)}" if d.note else "")
+            f"<p><b>{text(d.display)}</b><br>"
+            f"<small>precision: {text(d.value.precision)} · EDTF "
+            f"<code>{text(d.edtf)}</code> · {text(basis)}"
+            + (f": {text(d.note)}" if d.note else "")
             + "</small></p>"
         )
     else:
         out.append("<p><b>No date</b></p>")
     if e.summary:
-        out.append(f"<p>{escape(e.summary)}</p>")
+        out.append(f"<p>{text(e.summary, SUMMARY_CHARS)}</p>")
     rows = []
     if e.actors:
         names = []
         for a in e.actors:
             actor = ds.actors.get(a)
             if actor is None:
-                names.append(escape(a))
+                names.append(text(a))
                 continue
             state = ds.actors.get(actor.state) if actor.state else None
-            extra = f" ({escape(actor.kind)}, {escape(state.name)})" if state else ""
-            names.append(escape(actor.name) + extra)
+            extra = f" ({text(actor.kind)}, {text(state.name)})" if state else ""
+            names.append(text(actor.name) + extra)
         rows.append(("Actors", "<br>".join(names)))
     if e.places:
         items = []
@@ -66,12 +73,12 @@ def event_html(model: AppModel, event_id: str) -> str:
             p = ds.places.get(ref.place)
             if p is None:
                 continue
-            bits = escape(p.name)
+            bits = text(p.name)
             where = [*p.within, p.country] if p.country else list(p.within)
             if where:
-                bits += f" — {escape(', '.join(where))}"
+                bits += f" — {text(', '.join(where))}"
             if ref.role:
-                bits += f" <small>({escape(ref.role)})</small>"
+                bits += f" <small>({text(ref.role)})</small>"
             if p.radius_m:
                 bits += f" <small>(within ± {p.radius_m / 1000:g} km)</small>"
             items.append(bits)
@@ -79,14 +86,14 @@ def event_html(model: AppModel, event_id: str) -> str:
     else:
         rows.append(("Places", "<i>no place: not on the map</i>"))
     if e.category:
-        rows.append(("Category", escape(e.category)))
+        rows.append(("Category", text(e.category)))
     certainty = CERTAINTY.get(e.certainty, e.certainty)
     if e.certainty == "reported" and ds.seed is not None:
         certainty = "reported by the article"
-    rows.append(("Certainty", escape(certainty)))
+    rows.append(("Certainty", text(certainty)))
     for key in ("source", "fatalities"):
         if key in e.extra and e.extra[key] not in (None, ""):
-            rows.append((key.capitalize(), escape(str(e.extra[key]))))
+            rows.append((key.capitalize(), text(str(e.extra[key]))))
     out.append("<table cellspacing=2>")
     for k, v in rows:
         out.append(f'<tr><td valign="top"><b>{k}</b>&nbsp;</td><td>{v}</td></tr>')
@@ -118,6 +125,8 @@ class DetailPanel(QWidget):
         self.browser.setObjectName("detail_text")
         self.browser.setOpenLinks(False)
         self.browser.setOpenExternalLinks(False)
+        # a long unbroken word wraps where it must, and the text stays as it is
+        self.browser.setWordWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
         self.article_button = QPushButton("Show in article", self)
         self.article_button.setObjectName("show_in_article")
         self.article_button.clicked.connect(self.showArticleRequested)

@@ -13,6 +13,7 @@ from PySide6.QtGui import QColor
 
 from ..model import AppModel
 from ..model.table import Coded
+from .text import plain_tooltip, shorten
 
 COLUMNS = ("Date", "Title", "Actors", "Places", "Category", "Certainty")
 ID_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -52,8 +53,8 @@ class EventsTableModel(QAbstractTableModel):
             ev = ds.events
             if column == 0:
                 col = Coded(ev.date.codes, [d.display if d else "no date" for d in ev.date.values])
-            elif column == 1:
-                col = ev.title
+            elif column == 1:  # a megabyte title is shown (and laid out) to 500 characters
+                col = Coded(ev.title.codes, [shorten(t) for t in ev.title.values])
             elif column == 2:
                 names = [
                     ", ".join(ds.actors[a].name if a in ds.actors else a for a in t)
@@ -134,8 +135,10 @@ class EventsTableModel(QAbstractTableModel):
         i = int(self._rows[index.row()])
         if role == ID_ROLE:
             return self._model.dataset.events.ids[i]
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+        if role == Qt.ItemDataRole.DisplayRole:
             return self._column(index.column())[i]
+        if role == Qt.ItemDataRole.ToolTipRole:  # Qt would take "<b>…" for markup
+            return plain_tooltip(self._column(index.column())[i])
         if role == Qt.ItemDataRole.DecorationRole and index.column() == 1:
             colour = self._model.dataset.colours[i]
             if colour not in self._colours:

@@ -49,6 +49,7 @@ from .loader import Loader
 from .map import MapView
 from .mapping_dialog import GeoJSONMappingDialog, needs_mapping
 from .playback_bar import PlaybackBar
+from .text import shorten
 from .timeline import TimelineView
 
 OPEN_FILTER = (
@@ -422,7 +423,8 @@ class MainWindow(QMainWindow):
         ds = self.model.dataset
         for eid in ids[:limit]:
             e = ds.event(eid)
-            label = f"{e.date.display if e.date else 'no date'} — {e.title}"
+            label = f"{e.date.display if e.date else 'no date'} — {shorten(e.title, 120)}"
+            label = label.replace("&", "&&")  # not a mnemonic
             self.unplaced_menu.addAction(label, lambda eid=eid: self.model.select([eid]))
         if len(ids) > limit:
             self.unplaced_menu.addAction(f"… and {len(ids) - limit:,} more").setEnabled(False)

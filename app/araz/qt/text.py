@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QLabel
 
 TOOLTIP_CHARS = 1000  # a tooltip never shows more than this many characters of data
 SHOWN_CHARS = 500  # a title or name in a panel: the rest is cut with "…"
+SUMMARY_CHARS = 20_000  # a summary in the Event panel
 WRAP_EVERY = 40  # a word longer than this gets break opportunities (zero-width spaces)
 ZWSP = "\u200b"
 
