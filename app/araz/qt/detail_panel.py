@@ -10,9 +10,10 @@ from PySide6.QtGui import QTextOption
 from PySide6.QtWidgets import QPushButton, QTextBrowser, QVBoxLayout, QWidget
 
 from ..model import AppModel, Change
-from .source_text import paragraphs, quote_spans, render
+from .source_text import by_paragraph, paragraph_of, paragraphs, quote_spans, render
 from .text import SUMMARY_CHARS, shorten
 
+MAX_LISTED = 50  # actors or places of one event listed; then "and N more"
 BASIS = {
     "seed": "date as the article gives it",
     "inferred": "the article gives no date; inferred from its context",
@@ -58,7 +59,7 @@ def event_html(model: AppModel, event_id: str) -> str:
     rows = []
     if e.actors:
         names = []
-        for a in e.actors:
+        for a in e.actors[:MAX_LISTED]:
             actor = ds.actors.get(a)
             if actor is None:
                 names.append(text(a))
@@ -66,10 +67,12 @@ def event_html(model: AppModel, event_id: str) -> str:
             state = ds.actors.get(actor.state) if actor.state else None
             extra = f" ({text(actor.kind)}, {text(state.name)})" if state else ""
             names.append(text(actor.name) + extra)
+        if len(e.actors) > MAX_LISTED:
+            names.append(f"<i>and {len(e.actors) - MAX_LISTED:,} more</i>")
         rows.append(("Actors", "<br>".join(names)))
     if e.places:
         items = []
-        for ref in e.places:
+        for ref in e.places[:MAX_LISTED]:
             p = ds.places.get(ref.place)
             if p is None:
                 continue
@@ -82,6 +85,8 @@ def event_html(model: AppModel, event_id: str) -> str:
             if p.radius_m:
                 bits += f" <small>(within ± {p.radius_m / 1000:g} km)</small>"
             items.append(bits)
+        if len(e.places) > MAX_LISTED:
+            items.append(f"<i>and {len(e.places) - MAX_LISTED:,} more</i>")
         rows.append(("Places", "<br>".join(items)))
     else:
         rows.append(("Places", "<i>no place: not on the map</i>"))
@@ -100,15 +105,14 @@ def event_html(model: AppModel, event_id: str) -> str:
     out.append("</table>")
     seed = ds.seed
     if seed is not None and e.quotes:
-        spans = quote_spans(ds, [e.id])
+        paras = paragraphs(seed.text)
+        spans = by_paragraph(paras, quote_spans(ds, [e.id]))
         out.append("<p><b>In the article</b></p>")
-        seen = set()
-        for q in e.quotes:
-            for s, t in paragraphs(seed.text):
-                if s <= q.start < t and (s, t) not in seen:
-                    seen.add((s, t))
-                    html = render(seed.text, s, t, spans, e.id, links=False)
-                    out.append(f'<blockquote style="margin-left:8px">{html}</blockquote>')
+        ks = (paragraph_of(paras, q.start) for q in e.quotes)
+        for k in dict.fromkeys(k for k in ks if k is not None):  # each paragraph once
+            s, t = paras[k]
+            html = render(seed.text, s, t, spans[k], e.id, links=False)
+            out.append(f'<blockquote style="margin-left:8px">{html}</blockquote>')
     return "\n".join(out)
 
 

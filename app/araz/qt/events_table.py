@@ -53,8 +53,8 @@ class EventsTableModel(QAbstractTableModel):
             ev = ds.events
             if column == 0:
                 col = Coded(ev.date.codes, [d.display if d else "no date" for d in ev.date.values])
-            elif column == 1:  # a megabyte title is shown (and laid out) to 500 characters
-                col = Coded(ev.title.codes, [shorten(t) for t in ev.title.values])
+            elif column == 1:
+                col = ev.title
             elif column == 2:
                 names = [
                     ", ".join(ds.actors[a].name if a in ds.actors else a for a in t)
@@ -72,7 +72,8 @@ class EventsTableModel(QAbstractTableModel):
                 col = ev.category
             else:
                 col = ev.certainty
-            self._texts[column] = col
+            # a megabyte title (or 20,000 actors' names) is shown to 500 characters
+            self._texts[column] = Coded(col.codes, [shorten(str(t)) for t in col.values])
         return self._texts[column]
 
     def _key(self, column: int) -> np.ndarray:
