@@ -346,7 +346,7 @@ class FiltersPanel(QWidget):
         row.addWidget(none_btn)
         bl.addLayout(row)
         match_row = QHBoxLayout()
-        match_row.addWidget(QLabel("Checks apply to the", self))
+        match_row.addWidget(QLabel("Show by", self))
         match_row.addWidget(self.match_main)
         match_row.addWidget(self.match_involved)
         match_row.addStretch(1)
