@@ -72,6 +72,7 @@ class ErrorReporter:
         text = "".join(traceback.format_exception(exc_type, exc, tb))
         self.write_log(text)
         try:
+            from PySide6.QtCore import Qt
             from PySide6.QtWidgets import QApplication, QMessageBox
 
             if QApplication.instance() is None:
@@ -80,6 +81,7 @@ class ErrorReporter:
             box.setObjectName("error_dialog")
             box.setIcon(QMessageBox.Icon.Critical)
             box.setWindowTitle("Araz: something went wrong")
+            box.setTextFormat(Qt.TextFormat.PlainText)  # the message may quote data
             box.setText(
                 f"{exc_type.__name__}: {exc}\n\nAraz keeps running; the details are in "
                 f"{log_path()}."
