@@ -37,7 +37,18 @@ def click_check_box(qtbot, window, item: QTreeWidgetItem) -> None:
 
 
 def timeline_pixels(window, colour: str) -> int:
-    return int(colour_mask(window.timeline.grab().toImage(), colour).sum())
+    """Pixels of a colour in the timeline, over all its lanes (scrolled through with its
+    scroll bar, as a person would)."""
+    bar = window.timeline.vscroll
+    total, value = 0, bar.minimum()
+    while True:
+        bar.setValue(value)
+        total += int(colour_mask(window.timeline.grab().toImage(), colour).sum())
+        if value >= bar.maximum():
+            break
+        value = min(value + max(bar.pageStep(), 1), bar.maximum())
+    bar.setValue(bar.minimum())
+    return total
 
 
 def redraw(qtbot, window, gesture) -> None:

@@ -152,6 +152,8 @@ def test_metainfo_validates():
 def test_install_and_uninstall(tmp_path, qapp):
     from PySide6.QtGui import QImage
 
+    validate = require_tool("desktop-file-validate", "desktop-file-utils")
+
     home = tmp_path / "home"
     env = user_env(home)
     # something of the user's that must survive
@@ -163,7 +165,7 @@ def test_install_and_uninstall(tmp_path, qapp):
     install(env, "--desktop")
     data = home / ".local" / "share"
     entry = data / "applications" / "araz.desktop"
-    done = subprocess.run(["desktop-file-validate", str(entry)], capture_output=True, text=True)
+    done = subprocess.run([validate, str(entry)], capture_output=True, text=True)
     assert done.returncode == 0 and not done.stdout.strip(), done.stdout
     keys = desktop_keys(entry)
     argv = exec_argv(keys["Exec"], [])

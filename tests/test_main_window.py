@@ -279,6 +279,7 @@ def test_actor_lanes_say_which_people_and_organisations_they_hold(qtbot, main_wi
     tl = main_window.timeline
     lanes = tl.lanes()
     iran = lanes.keys.index("Iran")
+    tl.vscroll.setValue(int(lanes.tops[iran]))  # lanes take the rows they need: scroll
     y = int(AXIS_H + lanes.tops[iran] - tl.vertical_offset() + 5)
     assert tl.lane_at(y) == iran
     pos = QPoint(20, y)

@@ -39,7 +39,11 @@ def test_name_is_per_user(monkeypatch, tmp_path):
     monkeypatch.setenv("XDG_RUNTIME_DIR", str(tmp_path))
     assert server_name() == str(tmp_path / "araz-instance")
     monkeypatch.delenv("XDG_RUNTIME_DIR")
-    assert server_name() == f"araz-instance-{os.getuid()}"
+    monkeypatch.setattr("tempfile.tempdir", str(tmp_path / "tmp"))
+    (tmp_path / "tmp").mkdir()
+    folder = tmp_path / "tmp" / f"araz-{os.getuid()}"
+    assert server_name() == str(folder / "araz-instance")
+    assert folder.is_dir() and folder.stat().st_mode & 0o777 == 0o700
     monkeypatch.setenv("ARAZ_INSTANCE_NAME", "x")
     assert server_name() == "x"
 

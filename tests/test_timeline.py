@@ -22,7 +22,7 @@ from PySide6.QtGui import QColor, QImage, QPalette, QWheelEvent
 from PySide6.QtWidgets import QApplication
 
 from araz.model.dates import days_from_civil
-from araz.qt.timeline import TimelineData, TimelineView, axis, labels, render
+from araz.qt.timeline import TimelineData, TimelineView, axis, render
 from araz.qt.timeline.layout import TimeIndex
 from araz.qt.timeline.view import GUTTER_W
 
@@ -131,11 +131,11 @@ def test_100k_synthetic_paints(qtbot):
     w.set_data(TimelineData.synthetic(100_000))
     w.fit_all()
     render_image(w)
-    assert w._last_density  # aggregated when zoomed out
+    assert w.frame().density  # aggregated when zoomed out
     lo, hi = w.visible_range()
     w.set_range(lo + (hi - lo) * 0.5, lo + (hi - lo) * 0.505)
     render_image(w)
-    assert not w._last_density
+    assert not w.frame().density
     w.set_lane_mode("category")
     w.set_selection(w.data().ids[50_000:50_010], w.data().ids[50_005])
     render_image(w)
@@ -381,26 +381,6 @@ def test_axis_context_names_the_year_or_month():
     assert [label for _, label in t.context] == ["May 2021", "June 2021", "July 2021"]
 
 
-def test_labels_never_overlap_and_overflow_is_counted():
-    rng = np.random.default_rng(3)
-    n = 300
-    x = np.sort(rng.uniform(0, 1000, n))
-    lane = rng.integers(0, 3, n)
-    prio = np.zeros(n, dtype=bool)
-    prio[[5, 100]] = True
-    res = labels.place(x, lane, prio, lambda i: 60.0, lambda t: 8.0 * len(t), 2, 1000.0)
-    boxes = [(lane[i], r, xx, xx + w) for i, r, xx, w in res.labels]
-    boxes += [(ln, r, xx, xx + 8.0 * len(t)) for ln, r, xx, t in res.counts]
-    for i, (l1, r1, a1, b1) in enumerate(boxes):
-        for l2, r2, a2, b2 in boxes[i + 1 :]:
-            if l1 == l2 and r1 == r2:
-                assert b1 <= a2 or b2 <= a1
-    placed = {i for i, *_ in res.labels}
-    assert {5, 100} <= placed  # selected labels first
-    hidden = sum(int(t[1:]) for *_, t in res.counts)
-    assert len(placed) + hidden == n
-
-
 # ---------------------------------------------------------------- overview strip
 
 
@@ -473,7 +453,7 @@ def test_overview_grip_resizes_the_window(view, qtbot):
     assert hi2 < hi - (hi - lo) * 0.2
 
 
-# ---------------------------------------------------------------- "+N" counts
+# ---------------------------------------------------------------- a crowd: rows, not "+N"
 
 
 def crowded_view(qtbot, days: list[int]) -> TimelineView:
@@ -491,44 +471,24 @@ def crowded_view(qtbot, days: list[int]) -> TimelineView:
     return w
 
 
-def test_count_items_are_the_hidden_labels():
-    x = np.array([0.0, 1, 2, 3, 4, 5, 300, 301])
-    lane = np.zeros(len(x), dtype=np.int64)
-    prio = np.zeros(len(x), dtype=bool)
-    res = labels.place(x, lane, prio, lambda i: 80.0, lambda t: 8.0 * len(t), 2, 1000.0)
-    placed = {i for i, *_ in res.labels}
-    hidden = [int(i) for items in res.count_items for i in items]
-    assert len(res.count_items) == len(res.counts)
-    assert sorted(placed | set(hidden)) == list(range(len(x)))
-    assert not placed & set(hidden)
-    assert [len(items) for items in res.count_items] == [int(t[1:]) for *_, t in res.counts]
-
-
-def test_clicking_a_count_zooms_in_on_its_events(qtbot):
+def test_a_crowd_takes_rows_and_every_label_is_shown(qtbot):
     w = crowded_view(qtbot, [JUN15 + i // 2 for i in range(12)])
-    render_image(w)
-    assert w._count_rects, "the crowd should give way to a +N"
-    rect, rows = w._count_rects[0]
-    lo, hi = w.visible_range()
-    with qtbot.waitSignal(w.viewChanged):
-        qtbot.mouseClick(w, Qt.MouseButton.LeftButton, pos=rect.center().toPoint())
-    lo2, hi2 = w.visible_range()
-    assert hi2 - lo2 < (hi - lo) / 2
-    starts = w.data().start[rows]
-    assert lo2 <= starts.min() and starts.max() + 1 <= hi2  # they are all in view
-    render_image(w)
-    shown = {row for _, row in w._label_rects}
-    assert len(shown) > 2  # more of the crowd has room now
-
-
-def test_clicking_a_count_at_full_zoom_selects_its_events(qtbot):
-    w = crowded_view(qtbot, [JUN15] * 5)
-    w.set_range(JUN15 - 0.5, JUN15 + 1.5)  # as close as it goes
-    render_image(w)
-    rect, rows = w._count_rects[0]
+    ids = w.data().ids
+    assert sorted(w.labelled_ids()) == sorted(ids)
+    boxes = [w.mark_rect(i) for i in ids] + [w.label_rect(i) for i in ids]
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1 :]:
+            assert not a.intersects(b)
+    assert w.vscroll.isVisible()  # 12 rows do not fit in 300 px: a scroll bar
+    # the lowest one is reached by scrolling, then clicked
+    last = max(ids, key=lambda i: w.mark_rect(i).top())
+    assert not w.plot_rect().contains(w.mark_rect(last))
+    w.vscroll.setValue(w.vscroll.maximum())
+    rect = w.mark_rect(last)
+    assert w.plot_rect().contains(rect)
     with qtbot.waitSignal(w.selectionRequested) as blocker:
         qtbot.mouseClick(w, Qt.MouseButton.LeftButton, pos=rect.center().toPoint())
-    assert blocker.args == [[w.data().ids[r] for r in rows], False]
+    assert blocker.args == [[last], False]
 
 
 # ---------------------------------------------------------------- picking in the density strips
@@ -551,7 +511,7 @@ def dense(qtbot):
     w.show()
     qtbot.waitExposed(w)
     render_image(w)
-    assert w._last_density
+    assert w.frame().density
     return w
 
 
@@ -621,5 +581,5 @@ def test_a_label_at_the_right_edge_is_not_cut(view):
         )
     )
     render_image(view)
-    [(rect, _)] = view._label_rects
-    assert rect.right() <= view.plot_rect().right()
+    assert view.labelled_ids() == ["edge"]
+    assert view.label_rect("edge").right() <= view.plot_rect().right()

@@ -151,7 +151,7 @@ def test_painting_100k_lazy_rows_builds_no_tooltip_and_only_shown_labels(qtbot):
     w.set_data(TimelineData(**columns(N, label=LazyTexts(N, labels), tooltip=LazyTexts(N, tips))))
     w.fit_all()
     render_image(w)
-    assert w._last_density and labels.calls == []  # zoomed out: strips, no labels
+    assert w.frame().density and labels.calls == []  # zoomed out: strips, no labels
     w.set_range(Y2021 + 100, Y2021 + 103)  # ~150 events
     render_image(w)
     render_image(w)
@@ -188,21 +188,23 @@ def test_hover_tooltip_shows_the_lazy_text(qtbot):
     QToolTip.hideText()
 
 
-def test_pack_tracks_matches_the_plain_greedy_rule():
-    """Each event takes the first track free at its start, else the one that frees
-    first (the reference written the obvious way, on random data)."""
+def test_stack_matches_the_plain_first_fit_rule():
+    """Each box takes the lowest row where it keeps the gap from the box before (the
+    reference written the obvious way, on random data); no two boxes of a row meet."""
     import numpy as np
 
-    from araz.qt.timeline.layout import MAX_TRACKS, pack_tracks
+    from araz.qt.timeline.layout import stack
 
     rng = np.random.default_rng(7)
-    start = np.sort(rng.integers(0, 400, 3000)).astype(float)
-    end = start + rng.integers(0, 40, 3000)
+    left = np.sort(rng.uniform(0, 4000, 3000))
+    right = left + rng.uniform(2, 300, 3000)
     lane = rng.integers(0, 5, 3000)
-    expected, free = [], np.full((5, MAX_TRACKS), -np.inf)
-    for s, e, ln in zip(start, end, lane, strict=True):
-        busy = free[ln] > s
-        t = int(np.argmin(busy)) if not busy.all() else int(free[ln].argmin())
-        free[ln, t] = e + 1.0
-        expected.append(t)
-    assert pack_tracks(start, end, lane).tolist() == expected
+    expected = np.zeros(3000, dtype=int)
+    rows: dict[int, list[float]] = {}
+    for i in np.lexsort((left, lane)).tolist():
+        ends = rows.setdefault(int(lane[i]), [])
+        t = next((t for t, e in enumerate(ends) if e + 6.0 <= left[i]), len(ends))
+        ends[t : t + 1] = [right[i]]
+        expected[i] = t
+    got = stack(left, right, lane, 6.0)
+    assert got.tolist() == expected.tolist()

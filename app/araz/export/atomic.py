@@ -28,6 +28,8 @@ def _same(a: Path, b: str | os.PathLike | None) -> bool:
 
 def check_target(path: str | os.PathLike, ds: Dataset | None = None) -> Path:
     """The resolved target; ExportError if it is the loaded dataset, the seed or a folder."""
+    if "\0" in os.fspath(path):
+        raise ExportError("a file name cannot hold a NUL character; choose another name")
     target = Path(path).expanduser()
     if ds is not None:
         seed = ds.seed.path if ds.seed is not None else None

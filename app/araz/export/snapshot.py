@@ -21,6 +21,7 @@ from PySide6.QtGui import QImage, QPageLayout, QPageSize
 from ..model.dataset import Dataset
 from ..model.records import map_records
 from ..qt.map import MapView
+from ..qt.map.page_json import PageReadError, number, numbers, of_type, read_page_json
 from .atomic import ExportError, atomic_write
 from .selection import bounds_of, shown_records
 
@@ -83,11 +84,13 @@ class MapRenderer:
     def _ack(self, scale: float, seq: int) -> None:
         self._acked[scale] = max(self._acked.get(scale, 0), seq)
 
-    def run_js(self, view: MapView, script: str):
-        box: list = []
-        view.web_view().page().runJavaScript(f"JSON.stringify({script})", 0, box.append)
-        wait_until(lambda: bool(box))
-        return json.loads(box[0]) if box[0] else None
+    def run_js(self, view: MapView, script: str, validate=None):
+        """The JSON value of ``script`` in the page (see :func:`read_page_json`);
+        ExportError when the page does not give it."""
+        try:
+            return read_page_json(view, script, validate)
+        except PageReadError as exc:
+            raise ExportError(f"the map page failed: {exc}") from exc
 
     def prepare(
         self,
@@ -108,7 +111,9 @@ class MapRenderer:
         if resized:
             view.resize(w, h)
             wait_until(
-                lambda: self.run_js(view, "[innerWidth, innerHeight]") == [width, height],
+                lambda: (
+                    self.run_js(view, "[innerWidth, innerHeight]", numbers(2)) == [width, height]
+                ),
                 what="(resize)",
             )
         key = (id(records), len(records))
@@ -116,7 +121,9 @@ class MapRenderer:
             view.set_events(records)
             self._events_key[scale] = key
             self.run_js(
-                view, "(araz.map.zoomControl && araz.map.removeControl(araz.map.zoomControl), 1)"
+                view,
+                "(araz.map.zoomControl && araz.map.removeControl(araz.map.zoomControl), 1)",
+                number,
             )
         view.show_ids(shown)
         view.select(None)
@@ -146,26 +153,25 @@ class MapRenderer:
             " if (c[1]) { var f = document.createElement('div'); f.textContent = c[1];"
             " el.appendChild(f); } document.body.appendChild(el); return 1; })"
             f"({arg})",
+            number,
         )
 
     def metres_per_pixel(self, view: MapView) -> float:
         """Ground metres per CSS pixel at the map's centre (asked of the page)."""
-        return float(self.run_js(view, "araz.metresPerPixel()") or 0.0)
+        return self.run_js(view, "araz.metresPerPixel()", number)
 
     def grab(self, view: MapView, scale: float) -> QImage:
         """The view's picture once the compositor has caught up with the page (a fresh
         page or a resized view can lag a few frames, more under load): the topmost drawn
         markers must show their colours where the page says they are, and two grabs a
         painted frame apart must agree."""
-        probes = (
-            self.run_js(
-                view,
-                "(function(){var e=araz.events,out=[];"
-                "for(var i=e.n-1;i>=0&&out.length<3;i--){if(e.drawn[i]!==1)continue;"
-                "var p=araz.markerPoint(i);if(p)out.push([p[0],p[1],e.colorOf(i)]);}"
-                "return out;})()",
-            )
-            or []
+        probes = self.run_js(
+            view,
+            "(function(){var e=araz.events,out=[];"
+            "for(var i=e.n-1;i>=0&&out.length<3;i--){if(e.drawn[i]!==1)continue;"
+            "var p=araz.markerPoint(i);if(p)out.push([p[0],p[1],e.colorOf(i)]);}"
+            "return out;})()",
+            of_type(list),
         )
 
         def shows_markers(image: QImage) -> bool:
@@ -215,6 +221,7 @@ class MapRenderer:
             view,
             "(function(){var s=document.documentElement.style;s.printColorAdjust='exact';"
             "s.webkitPrintColorAdjust='exact';return 1;})()",
+            number,
         )
         layout = QPageLayout(
             QPageSize(PAGES[page]), QPageLayout.Orientation.Landscape, QMarginsF(0, 0, 0, 0)

@@ -9,7 +9,10 @@ Readers (each ``path -> LoadResult``, never raising for bad content; the slow on
   (:func:`araz.io.geojson.guess_columns` for a mapping dialog)
 * :func:`araz.io.timelinejs.read_timelinejs` / :func:`araz.io.timelinejs.read_storymapjs`
 
-:func:`read_path` picks one by the file's name and content.
+:func:`read_path` picks one by the file's name and content, and refuses a file in which
+no record has a date or a place (not events).  Every file is opened through
+:mod:`araz.io._files`: regular files only, non-blocking, with a size cap per kind, and a
+dataset's own files only from its folder.
 """
 
 from __future__ import annotations
@@ -44,10 +47,11 @@ def sniff(path: str | Path, head: bytes | None = None) -> str | None:
     if ext == ".json":
         return "json"
     if head is None:
+        from ._files import InputError, read_head
+
         try:
-            with path.open("rb") as f:
-                head = f.read(_SNIFF_BYTES)
-        except OSError:
+            head = read_head(path, _SNIFF_BYTES)
+        except InputError:
             return None
     text = head.lstrip(b"\xef\xbb\xbf \t\r\n")
     if text[:1] in (b"{", b"["):
@@ -67,9 +71,25 @@ def json_kind(doc) -> str | None:
             return "geojson"
         if isinstance(doc.get("storymap"), dict):
             return "storymapjs"
-        if isinstance(doc.get("events"), list):
+        events = doc.get("events")
+        if isinstance(events, list) and (not events or any(map(_is_slide, events))):
             return "timelinejs"
     return None
+
+
+# what a TimelineJS slide has (at least one of, in at least one slide)
+_SLIDE_KEYS = frozenset({"start_date", "end_date", "display_date", "text", "media", "unique_id"})
+
+
+def _is_slide(value) -> bool:
+    return isinstance(value, dict) and not _SLIDE_KEYS.isdisjoint(value)
+
+
+NOT_EVENTS = (
+    "not events: no record has a date or a place (Araz expects events, each with a date, "
+    "a place or both: a curated .yaml dataset, ACLED .csv, GeoJSON features, or a "
+    "TimelineJS or StoryMapJS story)"
+)
 
 
 def read_path(path, **kwargs) -> LoadResult:
@@ -77,31 +97,31 @@ def read_path(path, **kwargs) -> LoadResult:
 
     ``progress``/``cancel`` go to the readers that take them; other keywords go to the
     reader they belong to (``compute_countries`` to the curated one, ``date_property``
-    and ``actor_property`` to the GeoJSON one).
+    and ``actor_property`` to the GeoJSON one).  ``ask_mapping=True``: GeoJSON whose
+    date property cannot be guessed is not read; the result's ``mapping`` holds the
+    guess for the caller to ask the user about.
     """
-    from ._common import MAX_BYTES
+    from ._files import InputError, check_input
 
     path = Path(path)
     name = str(path)
     progress, cancel = kwargs.pop("progress", None), kwargs.pop("cancel", None)
-    try:
-        if path.is_dir():
-            return LoadResult(None, [Problem(name, None, "cannot read the file: it is a folder")])
-        size = path.stat().st_size
-    except OSError as exc:
-        return LoadResult(None, [Problem(name, None, f"cannot read the file: {exc.strerror}")])
-    if size > MAX_BYTES:
-        return LoadResult(
-            None,
-            [
-                Problem(
-                    name,
-                    None,
-                    f"the file is {size / 1024 / 1024:.0f} MB; Araz reads files of at most "
-                    f"{MAX_BYTES // 1024 // 1024} MB (split it or filter it first)",
-                )
-            ],
-        )
+    ask_mapping = kwargs.pop("ask_mapping", False) and not kwargs.get("date_property")
+    try:  # each reader opens the file the same checked way; this says why not at once
+        check_input(path, "dataset")
+    except InputError as exc:
+        return LoadResult(None, [Problem(name, None, f"cannot read the file: {exc}")])
+    result = _read(path, progress, cancel, ask_mapping, kwargs)
+    ds = result.dataset
+    if ds is not None and len(ds) and not ds.arrays["has_date"].any() and ds.unplaced_mask.all():
+        # a file of something else read as records with nothing in them: refuse it
+        n = f"{len(ds):,} record" + ("" if len(ds) == 1 else "s")
+        return LoadResult(None, [Problem(name, None, f"{NOT_EVENTS}; {n} read")])
+    return result
+
+
+def _read(path: Path, progress, cancel, ask_mapping: bool, kwargs: dict) -> LoadResult:
+    name = str(path)
     kind = sniff(path)
     if kind == "curated":
         from .curated import read_curated
@@ -120,7 +140,12 @@ def read_path(path, **kwargs) -> LoadResult:
             return LoadResult(None, problems)
         kind = json_kind(doc)
         if kind == "geojson":
-            from .geojson import geojson_from_doc
+            from .geojson import geojson_from_doc, guess_from_doc
+
+            if ask_mapping:
+                guess = guess_from_doc(doc, name)
+                if guess["features"] and not guess["problems"] and not guess["date"]:
+                    return LoadResult(None, problems, mapping=guess)
 
             return geojson_from_doc(
                 doc,
@@ -143,7 +168,8 @@ def read_path(path, **kwargs) -> LoadResult:
                 name,
                 1,
                 "not a format Araz reads: JSON, but neither a GeoJSON FeatureCollection "
-                "nor a TimelineJS ('events') or StoryMapJS ('storymap') story",
+                "nor a TimelineJS story ('events' with 'start_date' and 'text') nor a "
+                "StoryMapJS one ('storymap' with 'slides')",
             )
         )
         return LoadResult(None, problems)

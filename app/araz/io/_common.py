@@ -15,9 +15,8 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
+from ._files import InputError, read_input
 from .problems import LoadResult, Problem
-
-MAX_BYTES = 200 * 1024 * 1024  # bigger files are refused before reading a byte
 
 ProgressFn = Callable[[float], Any]
 CancelFn = Callable[[], bool]
@@ -26,24 +25,13 @@ CancelFn = Callable[[], bool]
 # ---------------------------------------------------------------- bytes to text
 
 
-def read_bytes(path: Path, problems: list[Problem]) -> bytes | None:
-    """The file's bytes, or None with a problem (missing, unreadable, too big)."""
-    name = str(path)
+def read_bytes(path: Path, problems: list[Problem], kind: str = "dataset") -> bytes | None:
+    """The file's bytes, or None with a problem (missing, unreadable, not a regular file,
+    too big for ``kind``: see :mod:`araz.io._files`)."""
     try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            problems.append(
-                Problem(
-                    name,
-                    None,
-                    f"the file is {size / 1024 / 1024:.0f} MB; Araz reads files of at most "
-                    f"{MAX_BYTES // 1024 // 1024} MB (split it or filter it first)",
-                )
-            )
-            return None
-        return path.read_bytes()
-    except OSError as exc:
-        problems.append(Problem(name, None, f"cannot read the file: {exc.strerror or exc}"))
+        return read_input(path, kind)
+    except InputError as exc:
+        problems.append(Problem(str(path), None, f"cannot read the file: {exc}"))
         return None
 
 
@@ -103,20 +91,181 @@ def load_json(path: Path, problems: list[Problem], what: str = "JSON") -> Any:
     return parse_json(text, str(path), problems)
 
 
+def _json_int(digits: str) -> int | float:
+    """A JSON integer; one with more digits than Python converts (4,300) is read as
+    ±1e308, out of every range a reader accepts, so that the row is reported and the
+    rest of the file still loads."""
+    try:
+        return int(digits)
+    except ValueError:
+        return -1e308 if digits.startswith("-") else 1e308
+
+
 def parse_json(text: str, name: str, problems: list[Problem]) -> Any:
     try:
-        doc = json.loads(text)
+        doc = json.loads(text, parse_int=_json_int)
         if doc is None:
             problems.append(Problem(name, 1, "the JSON holds only null: no events"))
+        elif may_hold_surrogates(text):
+            fix_surrogates(doc, name, problems)
         return doc
     except json.JSONDecodeError as exc:
         hint = " (the file looks cut short)" if exc.pos >= len(text.rstrip()) else ""
         problems.append(Problem(name, exc.lineno, f"not valid JSON: {exc.msg}{hint}"))
     except RecursionError:
-        problems.append(Problem(name, None, "not valid JSON: nested too deeply"))
+        return _parse_shallow(text, name, problems)
     except ValueError as exc:  # e.g. an integer with thousands of digits
         problems.append(Problem(name, None, f"not valid JSON: {exc}"))
     return None
+
+
+MAX_DEPTH = 64  # nothing Araz reads nests this deep (GeoJSON: about 12 at most)
+_JSON_TOKENS = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]')
+
+
+def _parse_shallow(text: str, name: str, problems: list[Problem]) -> Any:
+    """JSON too deep for the parser: every array or object opened deeper than
+    MAX_DEPTH is read as null, with a problem naming its line, so that the records
+    around it still load (the reader then says which record lost what)."""
+    parts: list[str] = []
+    lines: list[int] = []
+    depth = last = line_pos = 0
+    line = 1
+    cut: int | None = None
+    for m in _JSON_TOKENS.finditer(text):
+        c = text[m.start()]
+        if c == '"':
+            continue
+        if c in "[{":
+            depth += 1
+            if depth > 100 * MAX_DEPTH:  # brackets, not data: no use going on
+                break
+            if depth == MAX_DEPTH + 1 and cut is None:
+                cut = m.start()
+        else:
+            if depth == MAX_DEPTH + 1 and cut is not None:
+                line += text.count("\n", line_pos, cut)
+                line_pos = cut
+                lines.append(line)
+                parts += (text[last:cut], "null")
+                last, cut = m.end(), None
+            depth -= 1
+    parts.append(text[last:])
+    try:
+        doc = json.loads("".join(parts))
+    except (ValueError, RecursionError):
+        problems.append(Problem(name, None, "not valid JSON: nested too deeply"))
+        return None
+    for n in lines:
+        problems.append(
+            Problem(name, n, f"nested more than {MAX_DEPTH} levels deep: that part is read as null")
+        )
+    if may_hold_surrogates(text):
+        fix_surrogates(doc, name, problems)
+    return doc
+
+
+# ---------------------------------------------------------------- half characters
+
+# an escape of a UTF-16 surrogate: \ud800 in JSON or YAML, \U0000d800 in YAML
+_SURROGATE_ESCAPE = re.compile(r"\\(?:u|U0000)[dD][89a-fA-F]")
+_RECORDS = {"features": "feature", "events": "event", "actors": "actor", "places": "place"}
+
+
+def may_hold_surrogates(text: str) -> bool:
+    """Whether parsed ``text`` can hold surrogates (text decoded from bytes cannot;
+    only escapes make them)."""
+    return _SURROGATE_ESCAPE.search(text) is not None
+
+
+def _whole(text: str) -> str:
+    """Surrogate pairs joined into their character, a lone half replaced by U+FFFD."""
+    return text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
+
+
+def _has_surrogate(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+def fix_surrogates(doc: Any, name: str, problems: list[Problem]) -> None:
+    """Make every text in a parsed document whole, in place: escaped surrogate pairs
+    become their character (YAML leaves them apart), a lone half (valid JSON, but no
+    character: nothing could write it out) becomes U+FFFD, once, with a warning naming
+    the record.  Iterative: any depth."""
+    reported: set[str] = set()
+    stack: list[tuple[Any, tuple]] = [(doc, ())]
+    while stack:
+        node, where = stack.pop()
+        if isinstance(node, dict):
+            for key in [k for k in node if isinstance(k, str) and _has_surrogate(k)]:
+                _report(doc, (*where, key), _whole(key), name, problems, reported)
+                node[_whole(key)] = node.pop(key)
+            for key, value in node.items():
+                if isinstance(value, str):
+                    if _has_surrogate(value):
+                        node[key] = _fixed(doc, (*where, key), value, name, problems, reported)
+                elif isinstance(value, dict | list):
+                    stack.append((value, (*where, key)))
+        elif isinstance(node, list):
+            for i, value in enumerate(node):
+                if isinstance(value, str):
+                    if _has_surrogate(value):
+                        node[i] = _fixed(doc, (*where, i), value, name, problems, reported)
+                elif isinstance(value, dict | list):
+                    stack.append((value, (*where, i)))
+
+
+def _fixed(doc, where: tuple, text: str, name: str, problems, reported: set[str]) -> str:
+    whole = _whole(text)
+    if whole.count("\ufffd") > text.count("\ufffd"):  # not only pairs: a lone half
+        _report(doc, where, whole, name, problems, reported)
+    return whole
+
+
+def _report(doc, where: tuple, text: str, name: str, problems, reported: set[str]) -> None:
+    record, line, n = _record(doc, where)
+    if record in reported:
+        return
+    reported.add(record)
+    field = ".".join(str(k) for k in where[n:]) or "a key"
+    problems.append(
+        Problem(
+            name,
+            line,
+            f"{record}: {field} has half a character (an unpaired UTF-16 surrogate "
+            f"escape); replaced by U+FFFD: {short_title(text, 60)!r}",
+            record,
+            "warning",
+        )
+    )
+
+
+def _record(doc, where: tuple) -> tuple[str, int | None, int]:
+    """The record a place in the document belongs to ("feature 3", "slide 2"), the
+    line of that place when the document knows its lines (YAML), and how many keys of
+    ``where`` name the record."""
+    line = None
+    node = doc
+    for key in where:  # the innermost line known (LineDict/LineList from yaml_lines)
+        lines = getattr(node, "key_lines", None) or {}
+        item_lines = getattr(node, "item_lines", None)
+        if isinstance(key, str) and key in lines:
+            line = lines[key]
+        elif isinstance(key, int) and item_lines is not None and key < len(item_lines):
+            line = item_lines[key]
+        try:
+            node = node[key]
+        except (KeyError, IndexError, TypeError):
+            break
+    if len(where) >= 3 and where[:2] == ("storymap", "slides") and isinstance(where[2], int):
+        return f"slide {where[2] + 1}", line, 3
+    if len(where) >= 2 and where[0] in _RECORDS and isinstance(where[1], int):
+        return f"{_RECORDS[where[0]]} {where[1] + 1}", line, 2
+    return "the document", line, 0
 
 
 # ---------------------------------------------------------------- progress and cancel

@@ -30,11 +30,13 @@ from ..model.entities import (
     Quote,
 )
 from . import yaml_lines
+from ._common import fix_surrogates, may_hold_surrogates
+from ._files import InputError, inside, read_input
+from .geojson import geometry_problem
 from .problems import LoadResult, Problem
 
 FORMAT = "araz-dataset"
 VERSION = 1
-MAX_BYTES = 20 * 1024 * 1024  # a curated file is hand-written: anything bigger is a mistake
 ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
 
@@ -145,18 +147,10 @@ def read_curated(path: str | Path, *, compute_countries: bool = True) -> LoadRes
     """Read and check a curated YAML file. Never raises for bad content."""
     path = Path(path)
     c = _Checker(path)
-    try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            c.report(
-                None,
-                f"the file is {size / 1e6:.0f} MB; a curated file is at most "
-                f"{MAX_BYTES // 1024 // 1024} MB",
-            )
-            return LoadResult(None, c.problems)
-        raw = path.read_bytes()
-    except OSError as exc:
-        c.report(None, f"cannot read the file: {exc.strerror or exc}")
+    try:  # hand-written: a curated file bigger than its cap is a mistake
+        raw = read_input(path, "curated")
+    except InputError as exc:
+        c.report(None, f"cannot read the file: {exc}")
         return LoadResult(None, c.problems)
     return read_curated_bytes(raw, path, compute_countries=compute_countries)
 
@@ -185,6 +179,8 @@ def read_curated_bytes(
     except yaml_lines.YAMLProblem as exc:
         c.report(exc.line, exc.message)
         return LoadResult(None, c.problems)
+    if may_hold_surrogates(text):
+        fix_surrogates(doc, c.name, c.problems)
     root = c.mapping(doc, 1, "the file")
     if root is None:
         return LoadResult(None, c.problems)
@@ -228,11 +224,15 @@ def _read_seed(c: _Checker, root: yaml_lines.LineDict, path: Path) -> SeedInfo |
     file = c.text(s, "file", None, what="seed")
     if file is None:
         return None
-    seed_path = (path.parent / file).resolve()
     try:
-        text = seed_path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        c.report(s.line_of("file"), f"seed: cannot read {file}: {getattr(exc, 'strerror', exc)}")
+        seed_path = inside(path.parent, file)
+    except InputError as exc:
+        c.report(s.line_of("file"), f"seed: {exc}")
+        return None
+    try:
+        text = read_input(seed_path, "seed", path.parent).decode("utf-8")
+    except (InputError, UnicodeDecodeError) as exc:
+        c.report(s.line_of("file"), f"seed: cannot read {file}: {exc}")
         return None
     return SeedInfo(
         text=text,
@@ -337,13 +337,14 @@ def _read_geometry(c: _Checker, d, pid: str, path: Path) -> dict | None:
     if not isinstance(ref, str):
         c.report(line, f"{pid}: 'geometry' must be the path of a GeoJSON file", pid)
         return None
-    gpath = (path.parent / ref).resolve()
     try:
-        data = json.loads(gpath.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        c.report(
-            line, f"{pid}: cannot read geometry {ref}: {getattr(exc, 'strerror', None) or exc}", pid
-        )
+        gpath = inside(path.parent, ref)
+        data = json.loads(read_input(gpath, "geometry", path.parent).decode("utf-8"))
+    except RecursionError:
+        c.report(line, f"{pid}: cannot read geometry {ref}: nested too deeply", pid)
+        return None
+    except (InputError, ValueError) as exc:
+        c.report(line, f"{pid}: cannot read geometry {ref}: {exc}", pid)
         return None
     if isinstance(data, dict) and data.get("type") == "FeatureCollection":
         feats = data.get("features") or []
@@ -358,6 +359,10 @@ def _read_geometry(c: _Checker, d, pid: str, path: Path) -> dict | None:
         if not (-180 <= x <= 180 and -90 <= y <= 90):
             c.report(line, f"{pid}: {ref} has a coordinate out of range ({x}, {y})", pid)
             return None
+    why = geometry_problem(data)  # also: nested exactly as deep as its type says
+    if why:
+        c.report(line, f"{pid}: {ref}: {why}", pid)
+        return None
     return data
 
 

@@ -112,7 +112,13 @@ def guess_columns(path: str | Path) -> dict:
     path = Path(path)
     problems: list[Problem] = []
     doc = load_json(path, problems, "GeoJSON")
-    features = _features(doc, str(path), problems) if doc is not None else None
+    return guess_from_doc(doc, str(path), problems)
+
+
+def guess_from_doc(doc: Any, name: str, problems: list[Problem] | None = None) -> dict:
+    """:func:`guess_columns` for a parsed document."""
+    problems = [] if problems is None else problems
+    features = _features(doc, name, problems) if doc is not None else None
     names = _property_names(features or [])
     return {
         "properties": names,
@@ -466,8 +472,9 @@ _DEPTH = {
 }
 
 
-def _valid_geometry(g: Any, level: int = 0) -> str | None:
-    """Why a geometry cannot be drawn, or None."""
+def geometry_problem(g: Any, level: int = 0) -> str | None:
+    """Why a geometry cannot be drawn, or None (coordinates nested exactly as deep as
+    the type says: a deeper structure is refused before anything recurses into it)."""
     if not isinstance(g, dict) or g.get("type") not in GEOMETRY_TYPES:
         t = g.get("type") if isinstance(g, dict) else None
         return f"geometry type {t!r} is not one of {', '.join(GEOMETRY_TYPES)}"
@@ -476,7 +483,7 @@ def _valid_geometry(g: Any, level: int = 0) -> str | None:
         if level > 3 or not isinstance(parts, list) or not parts:
             return "an empty or nested GeometryCollection"
         for p in parts:
-            why = _valid_geometry(p, level + 1)
+            why = geometry_problem(p, level + 1)
             if why:
                 return why
         return None
@@ -490,7 +497,7 @@ def _valid_geometry(g: Any, level: int = 0) -> str | None:
 def _geometry_point(g: Any) -> tuple[tuple[float, float] | None, str | None]:
     """((lon, lat) of the marker, None), ((lon, lat), what is wrong but usable) or
     (None, why not)."""
-    why = _valid_geometry(g)
+    why = geometry_problem(g)
     if why:
         return None, why
     if g["type"] == "Point":

@@ -28,6 +28,9 @@ class LoadResult:
     problems: list[Problem] = field(default_factory=list)
     skipped: int = 0
     timings: dict[str, float] = field(default_factory=dict)  # seconds per loading phase
+    # read_path(ask_mapping=True) on GeoJSON whose date property it cannot guess: the
+    # guess (as from geojson.guess_columns) for the caller to ask about; dataset None
+    mapping: dict | None = None
 
     @property
     def ok(self) -> bool:

@@ -182,7 +182,8 @@ def _part(parts: dict, key: str) -> tuple[int | None, str | None]:
             return None, f"{key} {v!r} is not a whole number"
         f = int(f)
     if abs(f) > MAX_YEAR:
-        return None, f"{key} {v!r} is out of range"
+        shown = repr(v) if len(repr(v)) <= 40 else f"{repr(v)[:40]}… ({len(repr(v)):,} chars)"
+        return None, f"{key} {shown} is out of range"
     return f, None
 
 

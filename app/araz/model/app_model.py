@@ -75,6 +75,7 @@ class AppModel:
         self._selection = Selection()
         self._hover: str | None = None
         self._lane_mode = "actor"
+        self._follow_window = False
         self._mask: np.ndarray | None = None
         self._parts: dict[str, np.ndarray] | None = None
         self._shown: list[str] | None = None
@@ -103,6 +104,11 @@ class AppModel:
     @property
     def lane_mode(self) -> str:
         return self._lane_mode
+
+    @property
+    def follow_window(self) -> bool:
+        """View option: the map frames the events of the time window as it moves."""
+        return self._follow_window
 
     @property
     def mask(self) -> np.ndarray:
@@ -216,6 +222,11 @@ class AppModel:
             raise ValueError(f"unknown lane mode {mode!r}")
         if mode != self._lane_mode:
             self._lane_mode = mode
+            self._notify(Change(view=True))
+
+    def set_follow_window(self, follow: bool) -> None:
+        if bool(follow) != self._follow_window:
+            self._follow_window = bool(follow)
             self._notify(Change(view=True))
 
     # ------------------------------------------------------------ undo

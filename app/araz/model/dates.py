@@ -42,6 +42,11 @@ MONTHS = (
 )
 SEASONS = {21: "Spring", 22: "Summer", 23: "Autumn", 24: "Winter"}
 PRECISIONS = ("day", "month", "season", "year", "decade", "century")
+# Years as far as anything can be drawn: a trillion years, well beyond the Big Bang's
+# 13.8 billion.  Day numbers stay below 4e14, exact in a float64 with room for a 2-day
+# view; a longer year is a typo, refused before Python turns its digits into an int.
+MAX_YEAR = 10**12
+_MAX_YEAR_DIGITS = len(str(MAX_YEAR))
 
 
 class EDTFError(ValueError):
@@ -151,14 +156,26 @@ _DATE = re.compile(
 )
 
 
+def _short(text: str, limit: int = 40) -> str:
+    """``repr`` of a text, cut to ``limit`` characters (a 5,000-digit year is not echoed)."""
+    return repr(text) if len(text) <= limit else repr(text[:limit]) + f"… ({len(text):,} chars)"
+
+
 def _parse_point(text: str) -> Point:
     m = _DATE.match(text)
     if not m:
-        raise EDTFError(f"{text!r} is not an EDTF date (expected YYYY, YYYY-MM or YYYY-MM-DD)")
+        raise EDTFError(
+            f"{_short(text)} is not an EDTF date (expected YYYY, YYYY-MM or YYYY-MM-DD)"
+        )
     ytext, mtext, dtext, q = m["year"], m["month"], m["day"], m["q"]
     approximate = q in ("~", "%")
     uncertain = q in ("?", "%")
     if ytext.startswith("Y"):
+        digits = ytext[1:].lstrip("-").lstrip("0")
+        if len(digits) > _MAX_YEAR_DIGITS or int(digits or "0") > MAX_YEAR:
+            raise EDTFError(
+                f"{_short(text)}: year out of range (at most {MAX_YEAR:,} years either way)"
+            )
         year = int(ytext[1:])
         if mtext:
             raise EDTFError(f"{text!r}: a long year (Y…) cannot carry a month")

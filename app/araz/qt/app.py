@@ -140,14 +140,17 @@ def run_app(args) -> int:
         return 2
     app = make_application(headless=shot is not None)
     server = None
+    name = None
     if shot is None:
-        from .single_instance import InstanceServer, send_to_running
+        from .single_instance import InstanceServer, send_to_running, server_name
 
+        name = server_name()  # None: no private place for the socket, no hand-over
+    if name is not None:
         # One Araz per user: a second launch hands its file to the first and exits.
-        if send_to_running(getattr(args, "path", None)):
+        if send_to_running(getattr(args, "path", None), name):
             return 0
-        server = InstanceServer(parent=app)
-        if not server.listen() and send_to_running(getattr(args, "path", None)):
+        server = InstanceServer(name, parent=app)
+        if not server.listen() and send_to_running(getattr(args, "path", None), name):
             return 0
     from PySide6.QtWidgets import QMessageBox
 

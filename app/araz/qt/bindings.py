@@ -120,12 +120,29 @@ class MapBinding(QObject):
             return
         if change.filter:
             self._show()
-        if change.selection:
+        if change.selection or (change.filter and self._active_hidden()):
+            # a popup of an event that the filter (a playing window) hides closes
             active = self.model.selection.active
-            self.view.select(active if active in self._placed else None)
+            shown = active in self._placed and not self._active_hidden()
+            self.view.select(active if shown or change.selection else None)
+        following = self.model.follow_window and self.model.filter.window is not None
+        if following and (change.filter or change.view):
+            self._follow()
         if change.hover:
             hover = self.model.hover
             self.view.highlight(hover if hover in self._placed else None)
+
+    def _active_hidden(self) -> bool:
+        """Whether the active event is on the map but hidden by the filter."""
+        active = self.model.selection.active
+        ds = self.model.dataset
+        return active in self._placed and not self.model.mask[ds.index[active]]
+
+    def _follow(self) -> None:
+        """Frame the events the time window shows (none: the map stays where it is)."""
+        shown = self.model.mask[self._rows]
+        if shown.any():
+            self.view.fit_mask(shown)
 
     def _on_clicked(self, event_id: str) -> None:
         self.model.select([event_id])

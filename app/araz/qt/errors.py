@@ -1,5 +1,7 @@
 """An exception in any slot: a dialog, a log entry in the user's state folder, and the
-app keeps running."""
+app keeps running.  Text in these dialogs is plain text (an error message can quote a
+dataset's title); one error dialog at a time: errors while it is open (a failing
+paintEvent repeats every frame) are logged and counted in it."""
 
 from __future__ import annotations
 
@@ -37,6 +39,19 @@ def setup_logging() -> Path:
     return path
 
 
+def warn(parent, title: str, text: str):
+    """A warning box showing ``text`` as plain text (never as markup), opened without
+    blocking the caller (it deletes itself once closed)."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QMessageBox
+
+    box = QMessageBox(QMessageBox.Icon.Warning, title, text, QMessageBox.StandardButton.Ok, parent)
+    box.setTextFormat(Qt.TextFormat.PlainText)
+    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    box.open()
+    return box
+
+
 class ErrorReporter:
     """Installed as sys.excepthook while the app runs."""
 
@@ -44,6 +59,7 @@ class ErrorReporter:
         self.parent_window = parent_window
         self.count = 0
         self.last_dialog = None
+        self.unshown = 0  # errors since the open dialog came up (logged, not shown)
         self._previous = sys.excepthook
 
     def install(self) -> None:
@@ -77,11 +93,19 @@ class ErrorReporter:
 
             if QApplication.instance() is None:
                 raise RuntimeError
+            if self._showing():
+                self.unshown += 1
+                self.last_dialog.setInformativeText(
+                    f"{self.unshown} more error{'s' if self.unshown != 1 else ''} since, "
+                    "in the log too."
+                )
+                return
+            self.unshown = 0
             box = QMessageBox(self.parent_window)
             box.setObjectName("error_dialog")
+            box.setTextFormat(Qt.TextFormat.PlainText)
             box.setIcon(QMessageBox.Icon.Critical)
             box.setWindowTitle("Araz: something went wrong")
-            box.setTextFormat(Qt.TextFormat.PlainText)  # the message may quote data
             box.setText(
                 f"{exc_type.__name__}: {exc}\n\nAraz keeps running; the details are in "
                 f"{log_path()}."
@@ -91,3 +115,12 @@ class ErrorReporter:
             self.last_dialog = box
         except Exception:
             sys.stderr.write(text)
+
+    def _showing(self) -> bool:
+        box = self.last_dialog
+        if box is None:
+            return False
+        try:
+            return box.isVisible()
+        except RuntimeError:  # deleted with its parent
+            return False

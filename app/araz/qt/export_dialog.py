@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -27,8 +27,10 @@ from PySide6.QtWidgets import (
 )
 
 from ..export.atomic import ExportError, check_target
+from ..export.names import safe_file_stem
 from ..export.selection import Shown
 from ..model.records import map_records
+from .errors import warn
 
 SNAPSHOT_FORMATS = (("PNG image", ".png"), ("PDF (A4 landscape)", ".pdf"))
 DATA_FORMATS = (("CSV", ".csv"), ("GeoJSON", ".geojson"), ("Standalone HTML map", ".html"))
@@ -48,17 +50,21 @@ def _guard(window, path: Path) -> Path:
     return target
 
 
-def map_view_bounds(window) -> tuple[float, float, float, float] | None:
-    """(west, south, east, north) the window's map shows now (asked of its page)."""
-    from ..export.snapshot import wait_until
+VIEW_BOUNDS = (
+    "(function(){var b=araz.map.getBounds();"
+    "return [b.getWest(),b.getSouth(),b.getEast(),b.getNorth()];})()"
+)
 
-    box: list = []
-    script = "(function(){var b=araz.map.getBounds();return [b.getWest(),b.getSouth(),"
-    script += "b.getEast(),b.getNorth()];})()"
-    window.map.web_view().page().runJavaScript(script, 0, box.append)
-    wait_until(lambda: bool(box), 10.0)
-    value = box[0]
-    return tuple(float(v) for v in value) if isinstance(value, list) and len(value) == 4 else None
+
+def map_view_bounds(window) -> tuple[float, float, float, float]:
+    """(west, south, east, north) the window's map shows now, asked of its page;
+    ExportError (never a silent "fit all") when the page cannot say."""
+    from .map.page_json import PageReadError, bounds, read_page_json
+
+    try:
+        return read_page_json(window.map, VIEW_BOUNDS, bounds)
+    except PageReadError as exc:
+        raise ExportError(f"could not read the map's view: {exc}") from exc
 
 
 def export_snapshot(
@@ -105,6 +111,13 @@ def export_data(window, path: str | Path, *, title: str = "") -> Path:
     target = _guard(window, Path(path))
     bounds = map_view_bounds(window) if target.suffix.lower() == ".html" else None
     return write(shown_of(window), target, title=title, bounds=bounds)
+
+
+def _with_suffix(path: Path, suffix: str) -> Path:
+    """``path`` ending in ``suffix`` (a name with no stem, e.g. a folder: ``araz``)."""
+    if not path.name or path.name in (".", ".."):
+        return path / f"araz{suffix}"
+    return path.with_suffix(suffix) if path.suffix else path.with_name(path.name + suffix)
 
 
 class ExportDialog(QDialog):
@@ -177,7 +190,7 @@ class ExportDialog(QDialog):
         folder = Path(str(s.value(KEY + "folder", str(Path.home()))))
         suffix = str(s.value(KEY + f"{self.kind}_format", self.format.itemData(0)))
         self.format.setCurrentIndex(max(0, self.format.findData(suffix)))
-        stem = (self.window_.model.dataset.title or "araz").replace("/", "-").strip() or "araz"
+        stem = safe_file_stem(self.window_.model.dataset.title or "")
         self.path.setText(str(folder / f"{stem}{self.suffix()}"))
         if self.kind == "snapshot":
             self.size_mode.setCurrentIndex(
@@ -208,8 +221,7 @@ class ExportDialog(QDialog):
         return str(self.format.currentData())
 
     def _on_format_changed(self) -> None:
-        path = Path(self.path.text() or "araz")
-        self.path.setText(str(path.with_suffix(self.suffix())))
+        self.path.setText(str(_with_suffix(Path(self.path.text() or "araz"), self.suffix())))
 
     def _on_size_mode_changed(self) -> None:
         custom = self.size_mode.currentData() == "custom"
@@ -223,16 +235,24 @@ class ExportDialog(QDialog):
         )
         if name:
             path = Path(name)
-            self.path.setText(str(path if path.suffix else path.with_suffix(self.suffix())))
+            self.path.setText(str(path if path.suffix else _with_suffix(path, self.suffix())))
 
-    def export(self) -> Path:
-        """Do the export with the dialog's choices (the accept path); ExportError if not."""
+    def target(self) -> Path:
+        """The file the dialog's choices name (with the format's suffix)."""
         text = self.path.text().strip()
         if not text:
             raise ExportError("choose a file to export to")
+        if "\0" in text:
+            raise ExportError("a file name cannot hold a NUL character; choose another name")
         path = Path(text).expanduser()
         if path.suffix.lower() != self.suffix():
-            path = path.with_suffix(self.suffix())
+            path = _with_suffix(path, self.suffix())
+        return path
+
+    def export(self, path: Path | None = None) -> Path:
+        """Do the export with the dialog's choices (the accept path, without asking
+        about an existing file); ExportError if not."""
+        path = self.target() if path is None else path
         title = self.title.text().strip()
         if self.kind == "snapshot":
             custom = self.size_mode.currentData() == "custom"
@@ -252,13 +272,36 @@ class ExportDialog(QDialog):
 
     def accept(self) -> None:
         try:
-            out = self.export()
+            path = self.target()
+            if (path.exists() or path.is_symlink()) and not self._may_replace(path):
+                return  # the dialog stays open for another name
+            out = self.export(path)
         except ExportError as exc:
-            QMessageBox.warning(self, self.windowTitle(), str(exc))
+            warn(self, self.windowTitle(), str(exc))
             return
         self.window_.statusBar().showMessage(f"Exported {out}", 8000)
         super().accept()
 
+    def _may_replace(self, path: Path) -> bool:
+        """Ask before writing over an existing file (No is the default)."""
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            self.windowTitle(),
+            f"{path.name} already exists in {path.parent}.\n\nReplace it?",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            self,
+        )
+        box.setObjectName("export_replace")
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        box.setDefaultButton(QMessageBox.StandardButton.No)
+        box.button(QMessageBox.StandardButton.Yes).setText("Replace")
+        return box.exec() == QMessageBox.StandardButton.Yes
 
-def show_export_dialog(window, kind: str, *_: object) -> None:
-    ExportDialog(window, kind).exec()
+
+def show_export_dialog(window, kind: str, *_: object) -> ExportDialog:
+    """Open the dialog, modal to the window, without blocking; it deletes itself once
+    closed."""
+    dialog = ExportDialog(window, kind)
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    dialog.open()
+    return dialog

@@ -47,7 +47,7 @@ from .export_dialog import show_export_dialog
 from .filters_panel import FiltersPanel
 from .loader import Loader
 from .map import MapView
-from .mapping_dialog import GeoJSONMappingDialog, needs_mapping
+from .mapping_dialog import GeoJSONMappingDialog
 from .playback_bar import PlaybackBar
 from .text import shorten
 from .timeline import TimelineView
@@ -72,7 +72,9 @@ SHORTCUTS = [
     ("Timeline: drag, Shift+wheel", "Pan"),
     ("Timeline: drag along the axis", "Brush a time window (Esc or double-click clears it)"),
     ("Timeline: Ctrl+click", "Add to the selection"),
-    ("Timeline: click a “+N”", "Zoom in on the events hidden there"),
+    ("Timeline: wheel over the lane names, PgUp / PgDn", "Scroll the lanes up and down"),
+    ("Timeline: click a lane's name", "Fold the lane to one row of marks (click again: unfold)"),
+    ("Tab", "Reaches the timeline after the filters (a frame shows it has the focus)"),
     ("Map: Tab / Shift+Tab", "Move between the markers on screen (west to east)"),
     ("Map: Enter", "Select the marker in focus"),
     ("Map: arrows, + / -", "Pan and zoom"),
@@ -93,6 +95,7 @@ class MainWindow(QMainWindow):
         self.dataset_path: Path | None = None
         self._restore_filter = restore  # the saved filter applies to the first load
         self.last_report: QMessageBox | None = None
+        self.mapping_dialog: GeoJSONMappingDialog | None = None
         self.setAcceptDrops(True)
         self.setWindowTitle("Araz")
         self.resize(1500, 950)
@@ -143,6 +146,7 @@ class MainWindow(QMainWindow):
 
         self._build_loading()
         self._build_menus()
+        self._order_tab_chain()
         model.changed.connect(self._on_model_changed)
         self._update_status()
         if restore:
@@ -198,6 +202,23 @@ class MainWindow(QMainWindow):
         self.table.selectionModel().selectionChanged.connect(self._on_table_selection)
         self.table.entered.connect(self._on_table_hover)
         self.table.setMouseTracking(True)
+
+    def _order_tab_chain(self) -> None:
+        """Tab runs from the filters to the timeline and its playback bar, then on to the
+        panels on the right; the map comes last (it keeps Tab for its markers), and the
+        table lets Tab leave (arrows move in it)."""
+        self.table.setTabKeyNavigation(False)
+        last = self.filters
+        w = self.filters.nextInFocusChain()
+        while w is not None and w is not self.filters and self.filters.isAncestorOf(w):
+            if w.focusPolicy() & Qt.FocusPolicy.TabFocus:
+                last = w
+            w = w.nextInFocusChain()
+        chain = [self.timeline, self.playback.play_button, *self.playback.findChildren(QWidget)]
+        for widget in dict.fromkeys(chain):
+            if widget is self.timeline or widget.focusPolicy() & Qt.FocusPolicy.TabFocus:
+                QWidget.setTabOrder(last, widget)
+                last = widget
 
     def _build_loading(self) -> None:
         self.loader = Loader(self)
@@ -414,16 +435,25 @@ class MainWindow(QMainWindow):
         """Load a file in the background; the current dataset stays until it is ready,
         and stays for good when nothing could be loaded.  A GeoJSON file whose date
         property cannot be guessed first asks which properties to use (``options``:
-        ``date_property``, ``actor_property`` skip the question)."""
-        path = Path(path)
-        if not options:
-            guess = needs_mapping(path)
-            if guess is not None:
-                dialog = GeoJSONMappingDialog(path, guess, self)
-                if dialog.exec() != QDialog.DialogCode.Accepted:
-                    return
-                options = dialog.choices()
-        self.loader.load(path, **options)
+        ``date_property``, ``actor_property`` skip the question).  The file is only
+        ever read in the loader's thread."""
+        self.loader.load(Path(path), **(options or {"ask_mapping": True}))
+
+    def _ask_mapping(self, path: Path, guess: dict) -> None:
+        """The loader found GeoJSON without a known date property: ask, then load."""
+        dialog = GeoJSONMappingDialog(path, guess, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.mapping_dialog = dialog
+
+        def on_finished(code: int) -> None:
+            self.mapping_dialog = None
+            if code == QDialog.DialogCode.Accepted.value:
+                self.loader.load(path, **dialog.choices())
+            else:
+                self.statusBar().showMessage(f"{path.name} not opened.", 8000)
+
+        dialog.finished.connect(on_finished)
+        dialog.open()
 
     def open_bundled(self) -> None:
         from ..paths import default_dataset
@@ -467,6 +497,10 @@ class MainWindow(QMainWindow):
     def _on_load_finished(self, path: str, result: LoadResult) -> None:
         self.progress.hide()
         self.cancel_button.hide()
+        if result.mapping is not None:
+            self._update_status()
+            self._ask_mapping(Path(path), result.mapping)
+            return
         ds = result.dataset
         if ds is not None and len(ds):
             self.playback.stop()
@@ -544,6 +578,6 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.playback.stop()
-        self.loader.shutdown()
+        self.loader.shutdown(1.0)  # a reader that cannot be stopped is left behind
         app_settings.save_window(self)
         super().closeEvent(event)

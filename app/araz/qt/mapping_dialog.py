@@ -51,16 +51,3 @@ class GeoJSONMappingDialog(QDialog):
         if self.actor.currentText() != NONE:
             out["actor_property"] = self.actor.currentText()
         return out
-
-
-def needs_mapping(path: Path) -> dict | None:
-    """The guess for a GeoJSON file whose date property is unknown, else None."""
-    from ..io import sniff
-    from ..io.geojson import guess_columns
-
-    if sniff(path) not in ("geojson", "json"):
-        return None
-    guess = guess_columns(path)
-    if guess.get("problems") or not guess.get("features"):
-        return None  # not GeoJSON, or broken: the reader will report what is wrong
-    return None if guess.get("date") else guess

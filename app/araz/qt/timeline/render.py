@@ -29,14 +29,14 @@ from PySide6.QtGui import (
     QPolygonF,
 )
 
-from araz.qt.timeline import axis, labels
-from araz.qt.timeline.layout import LABEL_ROW_H, LABEL_ROWS, LANE_PAD_TOP, TRACK_H
+from araz.qt.timeline import axis
+from araz.qt.timeline.layout import LABEL_ROW_H, TRACK_H
 
 if TYPE_CHECKING:
     from araz.qt.timeline.view import TimelineView
 
 DENSITY_LIMIT = 3000  # more visible events than this: density strips instead of marks
-LABEL_LIMIT = 3000  # label placement works on at most this many events
+LABEL_LIMIT = 1000  # up to this many events in view, each has its label under its mark
 BAR_H = 7.0
 POINT_PX = 12  # diamond size
 ARROW_PX = 22.0
@@ -156,11 +156,9 @@ def paint_frame(v: TimelineView, p: QPainter) -> None:
     p.save()
     p.setClipRect(plot)
     _paint_lanes(v, p, plot, tk, pal)
-    rows = v.visible_rows()
-    rows = rows[_lane_on_screen(v, rows, plot)]
-    v._last_density = len(rows) > DENSITY_LIMIT
-    v._label_rects, v._count_rects = [], []  # hit areas of this frame's labels and "+N"
-    if v._last_density:
+    f = v.frame()
+    if f.density:
+        rows = f.rows[_lane_on_screen(v, f.rows, plot)]
         _paint_density(v, p, plot, rows)
         marked = v.selected_rows()
         hover = v.hover_row()
@@ -169,15 +167,22 @@ def paint_frame(v: TimelineView, p: QPainter) -> None:
         marked = marked[np.isin(marked, rows)]
         _paint_marks(v, p, marked)
     else:
+        y = f.y + plot.top() - v.vertical_offset()
+        on = (y + LABEL_ROW_H + TRACK_H > plot.top()) & (y - TRACK_H < plot.bottom())
+        rows = f.rows[on]
         _paint_marks(v, p, rows)
-        if len(rows) <= LABEL_LIMIT:
-            _paint_labels(v, p, plot, rows, pal)
+        if f.labelled:
+            _paint_labels(v, p, plot, np.flatnonzero(on), pal)
     _paint_highlights(v, p, pal)
     _paint_brush_plot(v, p, plot, pal)
     p.restore()
     _paint_axis(v, p, tk, pal)
     _paint_gutter(v, p, pal)
     _paint_overview(v, p, pal)
+    if v.hasFocus():  # keyboard focus: a frame around the lanes
+        p.setBrush(Qt.BrushStyle.NoBrush)
+        p.setPen(QPen(pal.color(QPalette.ColorRole.Highlight), 2.0))
+        p.drawRect(plot.adjusted(1.0, 1.0, -1.0, -1.0))
 
 
 def _lane_on_screen(v: TimelineView, rows: np.ndarray, plot: QRectF) -> np.ndarray:
@@ -243,7 +248,7 @@ def mark_geometry(v: TimelineView, rows: np.ndarray) -> tuple[np.ndarray, np.nda
     k = plot.width() / (hi - lo)
     x0 = plot.left() + (d.start[rows] - lo) * k
     x1 = plot.left() + (d.end[rows] + 1.0 - lo) * k
-    y = v.lanes().mark_y(rows) + plot.top() - v.vertical_offset()
+    y = v.frame().mark_y(rows) + plot.top() - v.vertical_offset()
     return x0, x1, y
 
 
@@ -339,68 +344,35 @@ def _paint_density(v: TimelineView, p: QPainter, plot: QRectF, rows: np.ndarray)
     img = QImage(px.data, width, nl, width * 4, QImage.Format.Format_ARGB32_Premultiplied)
     off = plot.top() - v.vertical_offset()
     for i in range(nl):
-        top = lanes.tops[i] + off + LANE_PAD_TOP
-        h = lanes.ntracks[i] * TRACK_H
+        top, h = lanes.strip(i)
+        top += off
         if top > plot.bottom() or top + h < plot.top():
             continue
         p.drawImage(QRectF(plot.left(), top, width, h), img, QRectF(0, i, width, 1))
 
 
-def _paint_labels(v: TimelineView, p: QPainter, plot: QRectF, rows: np.ndarray, pal: QPalette):
-    """Labels that do not collide (see :mod:`labels`), selected ones first and bold."""
-    if not len(rows):
+def _paint_labels(v: TimelineView, p: QPainter, plot: QRectF, ks: np.ndarray, pal: QPalette):
+    """Each event's label under its mark (``ks``: positions in the frame's rows), selected
+    ones bold in the highlight colour."""
+    f = v.frame()
+    if not len(ks):
         return
-    d, lanes = v.data(), v.lanes()
     fm = QFontMetricsF(v.font())
     bold = QFont(v.font())
     bold.setBold(True)
-    bfm = QFontMetricsF(bold)
-    x0, x1, _ = mark_geometry(v, rows)
-    point = d.is_point[rows]
-    lx = np.maximum(np.where(point, (x0 + x1) * 0.5 - POINT_PX / 2, x0), plot.left() + 2)
-    lane = lanes.of_event[rows]
-    selected = np.isin(rows, v.selected_rows())
-
-    font = v.font()
-
-    def width(i: int) -> float:
-        text = v.label_text(int(rows[i]), fm)
-        w = text_width(bfm, bold, text) if selected[i] else text_width(fm, font, text)
-        return min(w, LABEL_MAX_PX + 20)
-
-    def count_width(text: str) -> float:
-        return text_width(fm, font, text)
-
-    # a label that would run past the right edge ends there instead (it reads leftwards)
-    for i in np.flatnonzero(lx > plot.right() - LABEL_MAX_PX - 22).tolist():
-        lx[i] = max(min(lx[i], plot.right() - 4 - width(i)), plot.left() + 2)
-    result = labels.place(lx, lane, selected, width, count_width, LABEL_ROWS, plot.right())
-    off = plot.top() - v.vertical_offset()
     flags = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter | Qt.TextFlag.TextSingleLine
     text_color = pal.color(QPalette.ColorRole.Text)
     hl = pal.color(QPalette.ColorRole.Highlight)
-    placed: list[tuple[QRectF, int]] = []
-    for (i, row, x, w), ln in zip(result.labels, result.lanes, strict=True):
-        y = lanes.label_top(ln) + off + row * LABEL_ROW_H
-        if y > plot.bottom() or y + LABEL_ROW_H < plot.top():
-            continue
-        rect = QRectF(x, y, w + 2, LABEL_ROW_H)
-        r_i = int(rows[i])
-        p.setFont(bold if selected[i] else v.font())
-        p.setPen(hl if selected[i] else text_color)
-        p.drawText(rect, flags, v.label_text(r_i, fm))
-        placed.append((rect, r_i))
+    selected = set(v.selected_rows().tolist())
+    off = plot.top() - v.vertical_offset() + TRACK_H / 2
+    for k in ks[f.has_label[ks]].tolist():
+        row = int(f.rows[k])
+        chosen = row in selected
+        p.setFont(bold if chosen else v.font())
+        p.setPen(hl if chosen else text_color)
+        rect = QRectF(f.label_x[k], f.y[k] + off, f.label_w[k] + 2, LABEL_ROW_H)
+        p.drawText(rect, flags, v.label_text(row, fm))
     p.setFont(v.font())
-    muted = QColor(text_color)
-    muted.setAlphaF(0.6)
-    p.setPen(muted)
-    counts: list[tuple[QRectF, np.ndarray]] = []
-    for (ln, row, x, text), items in zip(result.counts, result.count_items, strict=True):
-        y = lanes.label_top(ln) + off + row * LABEL_ROW_H
-        p.drawText(QRectF(x, y, 60, LABEL_ROW_H), flags, text)
-        counts.append((QRectF(x - 2, y, count_width(text) + 4, LABEL_ROW_H), rows[items]))
-    v._label_rects = placed
-    v._count_rects = counts
 
 
 def _paint_highlights(v: TimelineView, p: QPainter, pal: QPalette) -> None:
@@ -415,6 +387,9 @@ def _paint_highlights(v: TimelineView, p: QPainter, pal: QPalette) -> None:
         return
     arr = np.array([r for r, _, _ in items], dtype=np.int64)
     x0, x1, y = mark_geometry(v, arr)
+    drawn = np.isfinite(y)
+    items = [item for item, ok in zip(items, drawn.tolist(), strict=True) if ok]
+    x0, x1, y = x0[drawn], x1[drawn], y[drawn]
     p.setBrush(Qt.BrushStyle.NoBrush)
     active = v.active_row()
     for j, (r, col, width) in enumerate(items):
@@ -537,27 +512,41 @@ def _paint_gutter(v: TimelineView, p: QPainter, pal: QPalette) -> None:
     fm = QFontMetricsF(bold)
     off = plot.top() - v.vertical_offset()
     flags = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter | Qt.TextFlag.TextSingleLine
+    collapsed = v.collapsed_lanes()
     for i, key in enumerate(lanes.keys):
         top, h = lanes.tops[i] + off, lanes.heights[i]
         if top + h < plot.top() or top > plot.bottom():
             continue
         y = max(top, plot.top())
         y = min(y, top + h - 30)  # sticky, but stays inside its lane
-        name = fm.elidedText(key or "(none)", Qt.TextElideMode.ElideRight, g.width() - 12)
+        name = fm.elidedText(key or "(none)", Qt.TextElideMode.ElideRight, g.width() - 24)
+        folded = key in collapsed
+        _paint_fold_arrow(p, QPointF(10, y + 11), folded, muted)
         p.setFont(bold)
         p.setPen(text)
-        p.drawText(QRectF(6, y + 3, g.width() - 10, 16), flags, name)
+        p.drawText(QRectF(18, y + 3, g.width() - 22, 16), flags, name)
         p.setFont(v.font())
         p.setPen(muted)
-        p.drawText(QRectF(6, y + 18, g.width() - 10, 14), flags, f"{int(lanes.counts[i]):,}")
+        count = f"{int(lanes.counts[i]):,}" + (" · folded" if folded else "")
+        p.drawText(QRectF(18, y + 18, g.width() - 22, 14), flags, count)
         p.setPen(QPen(muted, 1.0))
         p.drawLine(QPointF(0, top + h), QPointF(g.right(), top + h))
     p.restore()
-    total = lanes.total_height
-    if total > plot.height() > 0:  # vertical scroll indicator
-        frac = plot.height() / total
-        y = plot.top() + v.vertical_offset() / total * plot.height()
-        p.fillRect(QRectF(plot.right() - 4, y, 3, frac * plot.height()), muted)
+
+
+def _paint_fold_arrow(p: QPainter, c: QPointF, folded: bool, color: QColor) -> None:
+    """A small triangle: pointing right when the lane is folded, down when it is open."""
+    x, y = c.x(), c.y()
+    if folded:
+        pts = [QPointF(x - 2.5, y - 4), QPointF(x + 2.5, y), QPointF(x - 2.5, y + 4)]
+    else:
+        pts = [QPointF(x - 4, y - 2.5), QPointF(x + 4, y - 2.5), QPointF(x, y + 2.5)]
+    p.save()
+    p.setRenderHint(QPainter.RenderHint.Antialiasing)
+    p.setPen(Qt.PenStyle.NoPen)
+    p.setBrush(color)
+    p.drawPolygon(QPolygonF(pts))
+    p.restore()
 
 
 def _paint_overview(v: TimelineView, p: QPainter, pal: QPalette) -> None:

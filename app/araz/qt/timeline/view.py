@@ -2,8 +2,8 @@
 
 A neutral widget: it takes plain data through slots (``set_*``) and reports gestures
 through signals; the app's binding layer connects both to the model.  Slots never emit
-(no echo), except that ``set_selection`` and ``fit_all`` may scroll and then emit
-``viewChanged``.
+(no echo), except that ``set_selection``, ``set_time_window`` and ``fit_all`` may scroll
+and then emit ``viewChanged``.
 
 Time windows are inclusive day numbers ``(lo, hi)``: the window covers days lo … hi,
 drawn from the start of day ``lo`` to the end of day ``hi``.
@@ -12,6 +12,7 @@ drawn from the start of day ``lo`` to the end of day ``hi``.
 from __future__ import annotations
 
 import html
+import logging
 import math
 from collections.abc import Iterable
 
@@ -27,18 +28,29 @@ from PySide6.QtGui import (
     QPalette,
     QWheelEvent,
 )
-from PySide6.QtWidgets import QToolTip, QWidget
+from PySide6.QtWidgets import QScrollBar, QToolTip, QWidget
 
 from araz.model.dates import days_from_civil
 from araz.qt.timeline import render
 from araz.qt.timeline.data import TimelineData
-from araz.qt.timeline.layout import LANE_PAD_TOP, TRACK_H, Lanes, TimeIndex, build_lanes
+from araz.qt.timeline.frame import SCROLLBAR_W, build_frame
+from araz.qt.timeline.layout import (
+    LABEL_ROW_H,
+    LABELLED_ROW_H,
+    TRACK_H,
+    Frame,
+    Lanes,
+    TimeIndex,
+    build_lanes,
+)
+
+log = logging.getLogger(__name__)
 
 AXIS_H = 36.0
 OVERVIEW_H = 28.0
 GUTTER_W = 104.0
 MIN_SPAN = 2.0  # days
-MAX_SPAN = 1e12
+MAX_SPAN = 1e15  # days: 2.7 trillion years, past the Big Bang's 13.8 billion
 EDGE_PX = 5.0  # grab distance of a brush edge
 DRAG_PX = 4.0  # movement before a press becomes a drag
 KEY_ZOOM = 1.5
@@ -62,14 +74,19 @@ class TimelineView(QWidget):
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
         self.setMinimumSize(320, 160)
         self._sprites = render.Sprites()
-        self._last_density = False
-        self._label_rects: list[tuple[QRectF, int]] = []
-        self._count_rects: list[tuple[QRectF, np.ndarray]] = []  # "+N" and the rows it hides
+        self._frame: Frame | None = None
+        self._paint_failed = False
+        self.vscroll = QScrollBar(Qt.Orientation.Vertical, self)
+        self.vscroll.setObjectName("timeline_vscroll")
+        self.vscroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.vscroll.valueChanged.connect(self._on_vscroll)
+        self.vscroll.hide()
         self._lo = float(days_from_civil(2020, 1, 1))
         self._hi = float(days_from_civil(2024, 1, 1))
         self._voff = 0.0
         self._lane_mode = "actor"
         self._lane_notes: dict[str, str] = {}
+        self._collapsed: set[str] = set()  # lane keys folded to one row
         self._mask: np.ndarray | None = None
         self._mask_version = 0
         self._selected: list[str] = []
@@ -89,6 +106,7 @@ class TimelineView(QWidget):
         self._data = data
         self._index = TimeIndex(data.start, data.end)
         self._lanes_by_mode: dict[str, Lanes] = {}
+        self._frame = None
         self._mask = None
         self._mask_version += 1
         self._rows_cache = None
@@ -124,8 +142,26 @@ class TimelineView(QWidget):
         self.update()
 
     def set_time_window(self, window: tuple[float, float] | None) -> None:
+        """Show the model's time window; one that lies out of view (a playing window
+        moving on, dates typed in the filters) scrolls the view to it."""
         self._window = None if window is None else (float(window[0]), float(window[1]))
+        if self._window is not None and self._drag is None:
+            self._keep_in_view(self._window[0], self._window[1] + 1.0)
         self.update()
+
+    def _keep_in_view(self, a: float, b: float) -> None:
+        """Scroll so that days [a, b) are in view, keeping the zoom when they fit."""
+        lo, hi = self._lo, self._hi
+        span = hi - lo
+        if lo <= a and b <= hi:
+            return
+        if b - a > span * 0.9:  # longer than the view: zoom out to it
+            pad = (b - a) * 0.05
+            self._set_range(a - pad, b + pad, emit=True)
+        elif b > hi:  # moved on to the right: its end at nine tenths of the view
+            self._set_range(b - span * 0.9, b + span * 0.1, emit=True)
+        else:
+            self._set_range(a - span * 0.1, a + span * 0.9, emit=True)
 
     def set_lane_mode(self, mode: str) -> None:
         if mode not in ("actor", "category"):
@@ -183,13 +219,85 @@ class TimelineView(QWidget):
         return self._data
 
     def lanes(self) -> Lanes:
+        """The lanes, with the rows each takes in the current view."""
+        return self.frame().lanes
+
+    def _static_lanes(self) -> Lanes:
         lanes = self._lanes_by_mode.get(self._lane_mode)
         if lanes is None:
             d = self._data
             keys = d.lane_actor if self._lane_mode == "actor" else d.lane_category
-            lanes = build_lanes(keys, d.start, d.end, d.color)
+            lanes = build_lanes(keys, d.color)
             self._lanes_by_mode[self._lane_mode] = lanes
         return lanes
+
+    def frame(self) -> Frame:
+        """The layout of the current view (built once per range, size, filter, lanes)."""
+        plot = self.plot_rect()
+        key = (
+            self._lo,
+            self._hi,
+            plot.width(),
+            self._mask_version,
+            id(self._data),
+            self._lane_mode,
+            tuple(sorted(self._collapsed)),
+            self.font().key(),
+        )
+        if self._frame is None or self._frame.key != key:
+            self._frame = build_frame(self, key)
+        return self._frame
+
+    def _xs(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        plot = self.plot_rect()
+        k = plot.width() / (self._hi - self._lo)
+        x0 = plot.left() + (self._data.start[rows] - self._lo) * k
+        x1 = plot.left() + (self._data.end[rows] + 1.0 - self._lo) * k
+        return x0, x1
+
+    def mark_rect(self, event_id: str) -> QRectF | None:
+        """Where an event's mark is drawn now (widget coordinates; it may lie outside
+        the plot when scrolled away), or None when it is not drawn in this view."""
+        row = self._data.index_of(event_id)
+        f = self.frame()
+        if row is None or f.density or not len(f.slot) or f.slot[row] < 0:
+            return None
+        x0, x1, y = render.mark_geometry(self, np.array([row]))
+        plot = self.plot_rect()
+        a = max(float(x0[0]), plot.left())
+        b = min(float(max(x1[0], x0[0] + 2.0)), plot.right())
+        if self._data.is_point[row]:
+            c = float(x0[0] + x1[0]) / 2
+            a, b = c - render.POINT_PX / 2, c + render.POINT_PX / 2
+            return QRectF(a, float(y[0]) - render.POINT_PX / 2, b - a, render.POINT_PX)
+        return QRectF(a, float(y[0]) - render.BAR_H / 2, max(b - a, 2.0), render.BAR_H)
+
+    def label_rect(self, event_id: str) -> QRectF | None:
+        """Where an event's label is drawn now (widget coordinates), or None."""
+        row = self._data.index_of(event_id)
+        f = self.frame()
+        if row is None or not f.labelled or not len(f.slot) or f.slot[row] < 0:
+            return None
+        k = int(f.slot[row])
+        if not f.has_label[k]:
+            return None
+        top = f.y[k] + TRACK_H / 2 + self.plot_rect().top() - self._voff
+        return QRectF(f.label_x[k], top, f.label_w[k] + 2.0, LABEL_ROW_H)
+
+    def labelled_ids(self) -> list[str]:
+        """The events whose label is laid out in this view (scrolled into sight or not)."""
+        f = self.frame()
+        return [self._data.ids[r] for r in f.rows[f.has_label].tolist()] if f.labelled else []
+
+    def collapsed_lanes(self) -> set[str]:
+        """The lanes folded to one row of marks (a click on a lane's name folds it)."""
+        return set(self._collapsed)
+
+    def toggle_lane(self, key: str) -> None:
+        """Fold a lane to one row of marks without labels, or unfold it."""
+        self._collapsed ^= {key}
+        self._clamp_voffset()
+        self.update()
 
     def plot_rect(self) -> QRectF:
         w, h = float(self.width()), float(self.height())
@@ -274,11 +382,29 @@ class TimelineView(QWidget):
     # ------------------------------------------------------------ painting
 
     def paintEvent(self, event) -> None:
+        """Paint the frame; whatever the data, painting never raises: a failure is
+        logged once and the widget shows an empty frame."""
+        try:
+            self._sync_scrollbar()
+        except Exception:
+            self._report_paint_failure()
         p = QPainter(self)
         try:
             render.paint_frame(self, p)
+        except Exception:
+            self._report_paint_failure()
+            p.resetTransform()
+            p.setClipping(False)
+            p.fillRect(self.rect(), self.palette().color(QPalette.ColorRole.Base))
+            p.setPen(self.palette().color(QPalette.ColorRole.WindowText))
+            p.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, "The timeline cannot be drawn")
         finally:
             p.end()
+
+    def _report_paint_failure(self) -> None:
+        if not self._paint_failed:
+            self._paint_failed = True
+            log.exception("the timeline could not be painted; showing an empty frame")
 
     def _make_overview(self, w: int, h: int, full: tuple[float, float]) -> QImage | None:
         d = self._data
@@ -356,6 +482,33 @@ class TimelineView(QWidget):
         total = self.lanes().total_height if hasattr(self, "_data") else 0.0
         self._voff = min(max(self._voff, 0.0), max(total - self.plot_rect().height(), 0.0))
 
+    def _sync_scrollbar(self) -> None:
+        """Show the vertical scroll bar when the lanes are taller than the plot."""
+        self._clamp_voffset()
+        plot = self.plot_rect()
+        total = self.lanes().total_height
+        page = int(plot.height())
+        over = math.ceil(total - plot.height())
+        sb = self.vscroll
+        sb.blockSignals(True)
+        try:
+            sb.setGeometry(
+                int(plot.right()) - SCROLLBAR_W, int(plot.top()), SCROLLBAR_W, int(plot.height())
+            )
+            sb.setRange(0, max(over, 0))
+            sb.setPageStep(max(page, 1))
+            sb.setSingleStep(int(LABELLED_ROW_H))
+            sb.setValue(round(self._voff))
+        finally:
+            sb.blockSignals(False)
+        sb.setVisible(over > 0)
+
+    def _on_vscroll(self, value: int) -> None:
+        if value != round(self._voff):
+            self._voff = float(value)
+            self._clamp_voffset()
+            self.update()
+
     def _resolve_selection(self) -> None:
         rows = [self._data.index_of(i) for i in self._selected]
         self._selected_rows = np.array(sorted(r for r in rows if r is not None), dtype=np.int64)
@@ -372,9 +525,13 @@ class TimelineView(QWidget):
             else:
                 mid = (a + b) / 2
                 self._set_range(mid - span / 2, mid + span / 2, emit=True)
-        lanes = self.lanes()
-        lane = int(lanes.of_event[row])
-        top, h = lanes.tops[lane], lanes.heights[lane]
+        f = self.frame()
+        y = float(f.mark_y(np.array([row]))[0])
+        if math.isnan(y):  # not laid out (filtered away): show its lane
+            lane = int(f.lanes.of_event[row])
+            top, h = float(f.lanes.tops[lane]), min(float(f.lanes.heights[lane]), 60.0)
+        else:  # its mark and its label
+            top, h = y - TRACK_H, TRACK_H + LABELLED_ROW_H
         plot_h = self.plot_rect().height()
         if top < self._voff:
             self._voff = top
@@ -389,27 +546,33 @@ class TimelineView(QWidget):
         plot = self.plot_rect()
         if not plot.contains(pos):
             return None
-        if self._last_density:
+        f = self.frame()
+        if f.density:
             picked = self.density_pick(pos)
             return None if picked is None else picked[0]
-        rows = self.visible_rows()
-        if len(rows):
-            x0, x1, y = render.mark_geometry(self, rows)
-            point = self._data.is_point[rows]
-            xc = (x0 + x1) * 0.5
-            half = render.POINT_PX / 2 + 1
-            px, py = pos.x(), pos.y()
-            hit_pt = point & (np.abs(xc - px) <= half) & (np.abs(y - py) <= half)
-            hit_bar = ~point & (x0 - 3 <= px) & (px <= np.maximum(x1, x0 + 2) + 3)
-            hit_bar &= np.abs(y - py) <= render.BAR_H / 2 + 2
-            hits = np.flatnonzero(hit_pt | hit_bar)
+        rows = f.rows
+        if not len(rows):
+            return None
+        x0, x1 = self._xs(rows)
+        y = f.y + plot.top() - self._voff
+        point = self._data.is_point[rows]
+        xc = (x0 + x1) * 0.5
+        half = render.POINT_PX / 2 + 1
+        px, py = pos.x(), pos.y()
+        hit_pt = point & (np.abs(xc - px) <= half) & (np.abs(y - py) <= half)
+        hit_bar = ~point & (x0 - 3 <= px) & (px <= np.maximum(x1, x0 + 2) + 3)
+        hit_bar &= np.abs(y - py) <= render.BAR_H / 2 + 2
+        hits = np.flatnonzero(hit_pt | hit_bar)
+        if len(hits):
+            dist = np.abs(y[hits] - py) * 1e3 + np.abs(xc[hits] - px)
+            return int(rows[hits[int(np.argmin(dist))]])
+        if f.labelled:
+            top = y + TRACK_H / 2
+            on = (f.label_x <= px) & (px <= f.label_x + f.label_w + 2)
+            on &= (top <= py) & (py < top + LABEL_ROW_H) & f.has_label
+            hits = np.flatnonzero(on)
             if len(hits):
-                dist = np.abs(xc[hits] - px) + np.where(point[hits], 0.0, 1e6)
-                dist = np.where(point[hits], dist, np.abs(y[hits] - py) * 1e3 + (x1 - x0)[hits])
-                return int(rows[hits[int(np.argmin(dist))]])
-        for rect, row in self._label_rects:
-            if rect.contains(pos):
-                return row
+                return int(rows[hits[0]])
         return None
 
     def density_pick(self, pos: QPointF) -> tuple[int, int] | None:
@@ -422,8 +585,8 @@ class TimelineView(QWidget):
         lane = int(np.searchsorted(lanes.tops, y, "right")) - 1
         if not 0 <= lane < len(lanes.keys):
             return None
-        top = lanes.tops[lane] + LANE_PAD_TOP
-        if not top - PICK_PX <= y <= top + lanes.ntracks[lane] * TRACK_H + PICK_PX:
+        top, h = lanes.strip(lane)
+        if not top - PICK_PX <= y <= top + h + PICK_PX:
             return None
         k = plot.width() / (self._hi - self._lo)
         day, tol = self.day_for_x(pos.x()), PICK_PX / k
@@ -444,15 +607,6 @@ class TimelineView(QWidget):
         best = np.lexsort((rows, length, dist))[0]
         return int(rows[best]), len(rows)
 
-    def count_at(self, pos: QPointF) -> np.ndarray | None:
-        """The rows behind the "+N" under ``pos`` (as last painted), or None."""
-        if not self.plot_rect().contains(pos):
-            return None
-        for rect, rows in self._count_rects:
-            if rect.contains(pos):
-                return rows
-        return None
-
     # ------------------------------------------------------------ events
 
     def event(self, ev: QEvent) -> bool:
@@ -466,23 +620,24 @@ class TimelineView(QWidget):
         if ev.type() == QEvent.Type.ToolTip and ev.pos().x() < GUTTER_W:
             lane = self.lane_at(ev.pos().y())
             key = self.lanes().keys[lane] if lane is not None else None
-            note = self._lane_notes.get(key) if key is not None else None
-            if note:
-                QToolTip.showText(ev.globalPos(), html.escape(note).replace("\n", "<br>"), self)
-            else:
+            if key is None:
                 QToolTip.hideText()
+                return True
+            note = self._lane_notes.get(key, "")
+            hint = (
+                "Click to unfold the lane" if key in self._collapsed else "Click to fold the lane"
+            )
+            text = html.escape(f"{note}\n{hint}" if note else hint).replace("\n", "<br>")
+            QToolTip.showText(ev.globalPos(), text, self)
             return True
         if ev.type() == QEvent.Type.ToolTip:
             row = self.row_at(QPointF(ev.pos()))
-            hidden = self.count_at(QPointF(ev.pos())) if row is None else None
-            if hidden is not None:
-                tip = f"{len(hidden):,} more here: click to zoom in"
-                QToolTip.showText(ev.globalPos(), tip, self)
-            elif row is None:
+            if row is None:
                 QToolTip.hideText()
                 ev.ignore()
             else:
-                picked = self.density_pick(QPointF(ev.pos())) if self._last_density else None
+                density = self.frame().density
+                picked = self.density_pick(QPointF(ev.pos())) if density else None
                 more = picked[1] - 1 if picked else 0
                 QToolTip.showText(ev.globalPos(), self._tooltip_html(row, more), self)
             return True
@@ -574,11 +729,11 @@ class TimelineView(QWidget):
             self._window = drag["brush"]
             self.windowBrushed.emit(drag["brush"])
             self.update()
+        elif mode == "press" and not drag["moved"] and ev.position().x() < GUTTER_W:
+            lane = self.lane_at(ev.position().y())  # a click on a lane's name folds it
+            if lane is not None:
+                self.toggle_lane(self.lanes().keys[lane])
         elif mode == "press" and not drag["moved"]:
-            hidden = self.count_at(ev.position())
-            if hidden is not None and self.row_at(ev.position()) is None:
-                self._open_count(hidden)
-                return
             row = self.row_at(ev.position())
             additive = bool(ev.modifiers() & Qt.KeyboardModifier.ControlModifier)
             if row is not None:
@@ -679,23 +834,6 @@ class TimelineView(QWidget):
         self.update()
         self.activeStepped.emit(self._data.ids[row])
 
-    def _open_count(self, rows: np.ndarray) -> None:
-        """A click on "+N": zoom in around the events it stands for, so that their labels
-        find room; when the view cannot zoom further, select them instead."""
-        d = self._data
-        span = self._hi - self._lo
-        if span <= MIN_SPAN * 1.01:
-            self.selectionRequested.emit([d.ids[int(r)] for r in rows], False)
-            return
-        # where their labels start: a point's day, a bar's start (or the left edge)
-        anchor = np.where(
-            d.is_point[rows], d.start[rows] + 0.5, np.maximum(d.start[rows], self._lo)
-        )
-        a, b = float(anchor.min()), float(anchor.max())
-        new = min(max((b - a) / 0.6, MIN_SPAN, span / 50), span / 2)
-        mid = (a + b) / 2
-        self._set_range(mid - new / 2, mid + new / 2, emit=True)
-
     def _clear_brush(self) -> None:
         self._window = None
         self.update()
@@ -747,10 +885,18 @@ class TimelineView(QWidget):
                     shape = Qt.CursorShape.SizeHorCursor
                 elif a < pos.x() < b:
                     shape = Qt.CursorShape.OpenHandCursor
-        elif self._hover is not None or self.count_at(pos) is not None:
+        elif self._hover is not None or (pos.x() < GUTTER_W and self.lane_at(pos.y()) is not None):
             shape = Qt.CursorShape.PointingHandCursor
         self.setCursor(shape)
 
+    def focusInEvent(self, ev) -> None:
+        self.update()  # the focus frame
+        super().focusInEvent(ev)
+
+    def focusOutEvent(self, ev) -> None:
+        self.update()
+        super().focusOutEvent(ev)
+
     def resizeEvent(self, ev) -> None:
-        self._clamp_voffset()
+        self._sync_scrollbar()
         super().resizeEvent(ev)

@@ -1,0 +1,117 @@
+"""What the export tests do as a person would: zoom the map with the mouse wheel, open
+File → Export… from the menu, type in the dialog, press its buttons, answer its
+questions; and compare pictures."""
+
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtCore import QPoint, QPointF, Qt, QTimer
+from PySide6.QtGui import QAction, QImage, QWheelEvent
+from PySide6.QtWidgets import QApplication, QDialog, QDialogButtonBox, QMessageBox
+
+from araz.qt.map.page_json import number, numbers, read_page_json
+
+TIMEOUT = 30_000
+BAKU = (40.4093, 49.8671)  # lat, lon
+
+
+def wheel_zoom(qtbot, window, lat: float, lon: float, notches: int) -> None:
+    """Turn the mouse wheel over a place on the map, ``notches`` clicks (in: > 0), and
+    wait until the map stops moving."""
+    target = window.map.web_view().focusProxy()
+    assert target is not None
+    for _ in range(abs(notches)):
+        x, y = read_page_json(window.map, f"araz.containerPoint({lat}, {lon})", numbers(2))
+        local = QPointF(x, y)
+        event = QWheelEvent(
+            local, QPointF(target.mapToGlobal(local.toPoint())), QPoint(0, 0),
+            QPoint(0, 120 if notches > 0 else -120), Qt.MouseButton.NoButton,
+            Qt.KeyboardModifier.NoModifier, Qt.ScrollPhase.NoScrollPhase, False,
+        )  # fmt: skip
+        QApplication.sendEvent(target, event)
+        qtbot.wait(150)
+    settle(qtbot, window)
+
+
+def settle(qtbot, window) -> None:
+    """Wait until the map's view (zoom and centre) stays put and one more frame is drawn."""
+    state = "[araz.map.getZoom(), araz.map.getCenter().lat, araz.map.getCenter().lng]"
+    last = None
+    for _ in range(100):
+        now = read_page_json(window.map, state, numbers(3))
+        if now == last:
+            break
+        last = now
+        qtbot.wait(200)
+    seq = window.map.sync()
+    with qtbot.waitSignal(window.map.rendered, timeout=TIMEOUT, check_params_cb=lambda s: s >= seq):
+        pass
+
+
+def zoom(window) -> float:
+    return read_page_json(window.map, "araz.map.getZoom()", number)
+
+
+def open_export(qtbot, window, kind: str) -> QDialog:
+    """File → Export map snapshot… (kind "snapshot") or Export data… ("data")."""
+    name = "export_map" if kind == "snapshot" else "export_data"
+    action = window.findChild(QAction, name)
+    assert action is not None and action.isEnabled()
+    action.trigger()
+    found: list[QDialog] = []
+
+    def shown() -> bool:
+        found[:] = [d for d in window.findChildren(QDialog, f"export_{kind}") if d.isVisible()]
+        return bool(found)
+
+    qtbot.waitUntil(shown, timeout=TIMEOUT)
+    return found[0]
+
+
+def type_path(qtbot, dialog, text: str) -> None:
+    """Replace the dialog's file name by typing it."""
+    field = dialog.path
+    field.setFocus()
+    field.selectAll()
+    qtbot.keyClick(field, Qt.Key.Key_Delete)
+    qtbot.keyClicks(field, text)
+    assert field.text() == text
+
+
+def press(qtbot, dialog, which=QDialogButtonBox.StandardButton.Save) -> None:
+    box = dialog.findChild(QDialogButtonBox)
+    button = box.button(which)
+    assert button is not None and button.isEnabled()
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+
+
+def answer_next_question(button: QMessageBox.StandardButton, seen: list[str]) -> QTimer:
+    """Once a message box comes up (modal, from inside a click), record its text and
+    press ``button`` on it."""
+    timer = QTimer()
+    timer.setInterval(50)
+
+    def poll() -> None:
+        box = QApplication.activeModalWidget()
+        if isinstance(box, QMessageBox) and box.isVisible():
+            seen.append(box.text())
+            timer.stop()
+            box.button(button).click()
+
+    timer.timeout.connect(poll)
+    timer.start()
+    return timer
+
+
+def pixels(image: QImage) -> np.ndarray:
+    """The image as an H×W×3 array of ints (RGB)."""
+    image = image.convertToFormat(QImage.Format.Format_RGB32)
+    w, h = image.width(), image.height()
+    raw = np.frombuffer(image.constBits(), np.uint8).reshape(h, image.bytesPerLine() // 4, 4)
+    return raw[:, :w, 2::-1].astype(np.int16)  # BGRA in memory: R, G, B
+
+
+def mean_difference(a: QImage, b: QImage) -> float:
+    """Mean absolute difference per channel (0-255) of two images of one size."""
+    assert (a.width(), a.height()) == (b.width(), b.height())
+    return float(np.abs(pixels(a) - pixels(b)).mean())
