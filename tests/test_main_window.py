@@ -9,7 +9,14 @@ import pytest
 from PySide6.QtCore import QPointF, Qt, QTimer, QUrl
 from PySide6.QtGui import QImage
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QDockWidget, QLineEdit, QMessageBox, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QDockWidget,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QWidget,
+)
 
 from araz.model.palette import FIXED
 
@@ -70,7 +77,7 @@ def test_object_names_and_docks(main_window):
     for d in docks:
         assert d.features() & QDockWidget.DockWidgetFeature.DockWidgetMovable
         assert d.features() & QDockWidget.DockWidgetFeature.DockWidgetClosable
-    assert main_window.statusBar().currentMessage() == "30 of 30 events shown · 4 without a place"
+    assert main_window.count_label.text() == "30 of 30 events shown · 4 without a place"
 
 
 def test_uncheck_iran_hides_its_markers_lane_and_counts(qtbot, main_window):
@@ -99,7 +106,7 @@ def test_uncheck_iran_hides_its_markers_lane_and_counts(qtbot, main_window):
     visible = {tl.data().ids[r] for r in tl.visible_rows()}
     assert not visible & set(iran_only)
     assert w.table_model.rowCount() == len(shown)
-    assert w.statusBar().currentMessage().startswith(f"{len(shown)} of 30 events shown")
+    assert w.count_label.text().startswith(f"{len(shown)} of 30 events shown")
     assert iran_item.text(1) != "0"  # counts are of the data, not of what is shown
 
 
@@ -172,7 +179,7 @@ def test_undo_restores_the_previous_filter(qtbot, main_window):
 def test_empty_result_says_so(qtbot, main_window):
     w = main_window
     w.model.update_filter(text="no such thing anywhere")
-    assert "No event matches" in w.statusBar().currentMessage()
+    assert "No event matches" in w.count_label.text()
     assert w.empty_label.isVisible()
     assert "No event matches" in w.filters.summary.text()
 
@@ -293,3 +300,50 @@ def test_escape_clears_the_brush_in_the_timeline_then_the_selection(qtbot, main_
     assert w.model.selection.active is not None
     QTest.keyClick(w.timeline, Qt.Key.Key_Escape)
     assert w.model.selection.active is None  # then the selection
+
+
+def test_the_count_stays_when_the_pointer_passes_over_a_menu(qtbot, main_window):
+    from PySide6.QtGui import QStatusTipEvent
+
+    w = main_window
+    menu = next(a.menu() for a in w.menuBar().actions() if a.text() == "&File")
+    action = next(a for a in menu.actions() if a.objectName() == "open")
+    action.setStatusTip("Open a dataset")
+    action.showStatusText(w)  # what the menu does when the pointer is on the action
+    QApplication.sendEvent(w, QStatusTipEvent(""))  # and when it leaves
+    shown = [
+        lab.text()
+        for lab in w.statusBar().findChildren(QLabel)
+        if lab.isVisible() and "events shown" in lab.text()
+    ]
+    assert shown == ["30 of 30 events shown · 4 without a place"]
+
+
+def test_reset_layout_brings_every_dock_back(qtbot, main_window):
+    w = main_window
+    docks = w.docks
+    docks["Filters"].setFloating(True)
+    docks["Filters"].move(50, 50)
+    w.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, docks["Events"])
+    docks["Timeline"].hide()
+    view = next(a.menu() for a in w.menuBar().actions() if a.text() == "&View")
+    next(a for a in view.actions() if a.objectName() == "reset_layout").trigger()
+    qtbot.wait(50)
+    area = w.dockWidgetArea
+    assert not any(d.isFloating() for d in docks.values())
+    assert all(d.isVisible() for title, d in docks.items() if title != "Article")
+    assert area(docks["Filters"]) == Qt.DockWidgetArea.LeftDockWidgetArea
+    assert area(docks["Timeline"]) == Qt.DockWidgetArea.BottomDockWidgetArea
+    for title in ("Event", "Article", "Events"):
+        assert area(docks[title]) == Qt.DockWidgetArea.RightDockWidgetArea, title
+    assert docks["Article"] in w.tabifiedDockWidgets(docks["Event"])
+    assert docks["Events"] not in w.tabifiedDockWidgets(docks["Event"])
+    assert docks["Filters"].width() < w.width() // 3
+
+
+def test_default_layout_puts_the_table_under_the_event(main_window):
+    w = main_window
+    w.grab().save("/tmp/default_layout.png")
+    event, table = w.docks["Event"], w.docks["Events"]
+    assert table.isVisible() and event.isVisible()
+    assert table.geometry().top() >= event.geometry().bottom()

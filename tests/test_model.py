@@ -12,7 +12,7 @@ def ids(model):
 def test_actor_filter_or_within_and_across(curated):
     m = AppModel(curated)
     iran = curated.expand_actors(["Iran"])
-    m.update_filter(actors=iran)
+    m.update_filter(actors=iran, actor_match="involved")
     shown = ids(m)
     assert shown and len(shown) < len(curated)
     for e in curated.events:
@@ -21,6 +21,35 @@ def test_actor_filter_or_within_and_across(curated):
     for eid in ids(m):
         assert curated.event(eid).category == "military"
         assert set(curated.event(eid).actors) & iran
+
+
+def test_actor_filter_by_main_actor_is_by_colour(curated):
+    """The default meaning: an event shows when its main actor is checked, the actor
+    whose state gives it its colour."""
+    m = AppModel(curated)
+    assert m.filter.actor_match == "main"
+    iran = curated.expand_actors(["Iran"])
+    m.update_filter(actors=set(curated.actors) - iran)
+    shown = ids(m)
+    for e in curated.events:
+        orange = curated.colour(e) == curated.palette.colour("iran")
+        assert (e.id in shown) == (bool(e.actors) and not orange), e.id
+    involving = {e.id for e in curated.events if set(e.actors) & iran}
+    assert involving & shown  # Iran takes part in events led by others: they stay
+    m.update_filter(actor_match="involved")
+    assert ids(m) > shown
+    assert m.filter.describe(curated).endswith("(involved)")
+
+
+def test_counts_follow_the_other_filters(curated):
+    m = AppModel(curated)
+    m.update_filter(categories={"military"})
+    _own, group = curated.actor_tally(m.mask_except("actors"))
+    military = [e for e in curated.events if e.category == "military"]
+    iran_main = sum(curated.main_state(e) == "iran" for e in military)
+    iran_in = sum(any(curated.state_of(a) == "iran" for a in e.actors) for e in military)
+    assert group["iran"] == [iran_main, iran_in]
+    assert m.mask_except("categories").all()  # a kind's own filter does not count
 
 
 def test_search_finds_aliases(curated):
@@ -97,6 +126,7 @@ def test_palette_is_one_source_of_truth(curated):
 def test_describe_filter_in_words(curated):
     f = Filter().replace(actors=curated.expand_actors(["Iran"]))
     assert f.describe(curated).startswith("Actors: ")
+    assert f.describe(curated).endswith("(as main actor)")
     assert "Iran" in f.describe(curated)
     assert Filter().describe(curated) == "All events"
 

@@ -28,7 +28,7 @@ def test_open_a_timelinejs_story_changes_the_counts(qtbot, main_window):
     assert result.dataset is not None and len(w.model.dataset) == len(result.dataset)
     n = len(result.dataset)
     assert n != 30
-    assert w.statusBar().currentMessage().startswith(f"{n} of {n} events shown")
+    assert w.count_label.text().startswith(f"{n} of {n} events shown")
     assert w.table_model.rowCount() == n
     assert w.dataset_path == path
     assert w.windowTitle() == f"Araz — {path.name}"

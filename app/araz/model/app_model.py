@@ -16,7 +16,7 @@ import numpy as np
 from psygnal import Signal
 
 from .dataset import Dataset
-from .filter import Filter
+from .filter import Filter, combine
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +77,7 @@ class AppModel:
         self._lane_mode = "actor"
         self._follow_window = False
         self._mask: np.ndarray | None = None
+        self._parts: dict[str, np.ndarray] | None = None
         self._shown: list[str] | None = None
         self._history = _History()
         self._pending: Change | None = None
@@ -113,8 +114,19 @@ class AppModel:
     def mask(self) -> np.ndarray:
         """Bool per event (dataset order): shown under the current filter."""
         if self._mask is None:
-            self._mask = self._filter.mask(self._dataset)
+            self._mask = combine(self._filter_parts().values(), len(self._dataset))
         return self._mask
+
+    def mask_except(self, kind: str) -> np.ndarray:
+        """Bool per event: shown under every filter but the one of this kind (see
+        ``Filter.parts``): what the counts next to that kind's values count."""
+        parts = self._filter_parts()
+        return combine((m for k, m in parts.items() if k != kind), len(self._dataset))
+
+    def _filter_parts(self) -> dict[str, np.ndarray]:
+        if self._parts is None:
+            self._parts = self._filter.parts(self._dataset)
+        return self._parts
 
     def shown_ids(self) -> list[str]:
         """Ids of the events the filter shows, in dataset order (computed once per mask)."""
@@ -154,12 +166,14 @@ class AppModel:
     # ------------------------------------------------------------ writing
 
     def set_dataset(self, dataset: Dataset) -> None:
-        """Replace the data: filter, selection and history start afresh."""
+        """Replace the data: filter (but for the meaning of the actors), selection and
+        history start afresh."""
         self._dataset = dataset
-        self._filter = Filter()
+        self._filter = Filter(actor_match=self._filter.actor_match)
         self._selection = Selection()
         self._hover = None
         self._mask = None
+        self._parts = None
         self._shown = None
         self._history = _History()
         self._notify(Change(dataset=True, filter=True, selection=True, hover=True))
@@ -246,6 +260,7 @@ class AppModel:
         if change.filter:
             self._filter = flt
             self._mask = None
+            self._parts = None
             self._shown = None
         self._selection = sel
         self._notify(change)

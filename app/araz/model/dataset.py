@@ -103,7 +103,16 @@ class Dataset:
 
     def members(self, state_id: str) -> list[Actor]:
         """The people and organisations of a state, in registry order."""
-        return [a for a in self.actors.values() if a.state == state_id and a.id != state_id]
+        return list(self._members.get(state_id, ()))
+
+    @cached_property
+    def _members(self) -> dict[str, list[Actor]]:
+        """Members per state, found in one pass (not one pass per state)."""
+        out: dict[str, list[Actor]] = {}
+        for a in self.actors.values():
+            if a.state and a.state != a.id:
+                out.setdefault(a.state, []).append(a)
+        return out
 
     def expand_actors(self, names: list[str]) -> set[str]:
         """Actor ids for names or ids (any alias, any case); a state brings its members.
@@ -229,6 +238,39 @@ class Dataset:
             a: (p[0] if len(p) == 1 else np.sort(np.concatenate(p))).astype(np.int64)
             for a, p in parts.items()
         }
+
+    @cached_property
+    def main_actor_code(self) -> tuple[np.ndarray, list[str]]:
+        """Per event the index of its main actor in a list of actor ids (-1: no actor)."""
+        col = self.events.actors
+        ids = list(dict.fromkeys(t[0] for t in col.values if t))
+        where = {a: k for k, a in enumerate(ids)}
+        per_value = np.array([where[t[0]] if t else -1 for t in col.values], np.int64)
+        return per_value[col.codes] if len(col.values) else np.zeros(0, np.int64), ids
+
+    def actor_tally(
+        self, mask: np.ndarray | None = None
+    ) -> tuple[dict[str, list[int]], dict[str, list[int]]]:
+        """[main, involved] event counts per actor id, over the events in ``mask``: the
+        actor's own (``own``) and, per state, its and its members' together (``group``).
+        "Main" counts the events whose main actor it is (the one that decides the colour);
+        "involved" those it takes part in.  Linear in the distinct actor tuples."""
+        col = self.events.actors
+        codes = col.codes if mask is None else col.codes[mask]
+        per_value = np.bincount(codes, minlength=len(col.values)).tolist()
+        own: dict[str, list[int]] = {}
+        group: dict[str, list[int]] = {}
+        state_of = self.state_of
+        for actors, k in zip(col.values, per_value, strict=True):
+            if not k or not actors:
+                continue
+            own.setdefault(actors[0], [0, 0])[0] += k
+            group.setdefault(state_of(actors[0]) or actors[0], [0, 0])[0] += k
+            for a in set(actors):
+                own.setdefault(a, [0, 0])[1] += k
+            for s in {state_of(a) or a for a in actors}:
+                group.setdefault(s, [0, 0])[1] += k
+        return own, group
 
     def search_mask(self, text: str) -> np.ndarray:
         """Per event: does any of the search's terms (see :meth:`search_terms`) occur,

@@ -2,6 +2,14 @@
 
 Kinds combine with AND; values within a kind with OR.  ``None`` means "no constraint".
 Each view asks for the mask over its dataset and draws what it needs.
+
+The actors constrain in one of two meanings (``actor_match``):
+
+- ``"main"`` (the default): an event shows when its *main* actor (its first; the one whose
+  state gives the marker its colour) is checked.  Unchecking Iran removes every orange
+  marker, whoever else took part.
+- ``"involved"``: an event shows when *any* of its actors is checked ("Only Iran" then
+  shows every event Iran takes part in).
 """
 
 from __future__ import annotations
@@ -12,14 +20,22 @@ import numpy as np
 
 from .dataset import Dataset
 
+ACTOR_MATCHES = ("main", "involved")
+KINDS = ("actors", "categories", "certainties", "window", "text")
+
 
 @dataclass(frozen=True, slots=True)
 class Filter:
-    actors: frozenset[str] | None = None  # actor ids; an event matches if any actor is in
+    actors: frozenset[str] | None = None  # actor ids; which of an event's: actor_match
     categories: frozenset[str] | None = None
     certainties: frozenset[str] | None = None
     window: tuple[float, float] | None = None  # day numbers, inclusive; wide bounds overlap
     text: str = ""
+    actor_match: str = "main"  # "main": the main actor is checked; "involved": any actor
+
+    def __post_init__(self) -> None:
+        if self.actor_match not in ACTOR_MATCHES:
+            raise ValueError(f"unknown actor_match {self.actor_match!r}")
 
     def replace(self, **changes) -> Filter:
         for key in ("actors", "categories", "certainties"):
@@ -29,32 +45,46 @@ class Filter:
 
     @property
     def is_empty(self) -> bool:
-        """True when nothing is constrained (everything shows)."""
-        return self == Filter()
+        """True when nothing is constrained (everything shows), whatever the meaning of
+        the actors."""
+        return replace(self, actor_match="main") == Filter()
 
     def mask(self, ds: Dataset) -> np.ndarray:
+        """Per event: shown under every kind of constraint."""
+        return combine(self.parts(ds).values(), len(ds))
+
+    def parts(self, ds: Dataset) -> dict[str, np.ndarray]:
+        """Per constrained kind (see KINDS), the events it lets through.  The counts next
+        to one kind's values follow the other kinds: AND of every other part."""
         n = len(ds)
-        m = np.ones(n, bool)
+        out: dict[str, np.ndarray] = {}
         if self.actors is not None:
-            hit = np.zeros(n, bool)
-            for a in self.actors:
-                rows = ds.events_by_actor.get(a)
-                if rows is not None:
-                    hit[rows] = True
-            m &= hit
+            if self.actor_match == "main":
+                codes, ids = ds.main_actor_code
+                keep = [k for k, a in enumerate(ids) if a in self.actors]
+                out["actors"] = np.isin(codes, keep)
+            else:
+                hit = np.zeros(n, bool)
+                for a in self.actors:
+                    rows = ds.events_by_actor.get(a)
+                    if rows is not None:
+                        hit[rows] = True
+                out["actors"] = hit
         if self.categories is not None:
-            codes = [k for k, c in enumerate(ds.categories) if c in self.categories]
-            m &= np.isin(ds.arrays["category"], codes)
+            wanted_codes = [k for k, c in enumerate(ds.categories) if c in self.categories]
+            out["categories"] = np.isin(ds.arrays["category"], wanted_codes)
         if self.certainties is not None:
             wanted = self.certainties
-            m &= ds.events.certainty.per_value(lambda c: c in wanted).astype(bool)
+            out["certainties"] = ds.events.certainty.per_value(lambda c: c in wanted).astype(bool)
         if self.window is not None:
             lo, hi = self.window
             cols = ds.arrays
-            m &= cols["has_date"] & (cols["wide_lower"] <= hi) & (cols["wide_upper"] >= lo)
+            out["window"] = (
+                cols["has_date"] & (cols["wide_lower"] <= hi) & (cols["wide_upper"] >= lo)
+            )
         if self.text.strip():
-            m &= ds.search_mask(self.text)
-        return m
+            out["text"] = ds.search_mask(self.text)
+        return out
 
     def describe(self, ds: Dataset) -> str:
         """The active filters in words: 'Actors: Iran, IRGC · 2021 – 2023-06'."""
@@ -62,7 +92,9 @@ class Filter:
 
         parts = []
         if self.actors is not None:
-            parts.append("Actors: " + (", ".join(_actor_words(ds, self.actors)) or "none"))
+            words = ", ".join(_actor_words(ds, self.actors)) or "none"
+            how = "as main actor" if self.actor_match == "main" else "involved"
+            parts.append(f"Actors: {words} ({how})")
         if self.categories is not None:
             parts.append("Categories: " + (", ".join(sorted(self.categories)) or "none"))
         if self.certainties is not None:
@@ -73,6 +105,14 @@ class Filter:
         if self.text.strip():
             parts.append(f"Search: “{self.text.strip()}”")
         return " · ".join(parts) if parts else "All events"
+
+
+def combine(parts, n: int) -> np.ndarray:
+    """AND of masks over n events (all True when there are none)."""
+    m = np.ones(n, bool)
+    for p in parts:
+        m &= p
+    return m
 
 
 def _actor_words(ds: Dataset, actors: frozenset[str]) -> list[str]:

@@ -6,11 +6,14 @@ from __future__ import annotations
 from html import escape
 
 from PySide6.QtCore import Signal
+from PySide6.QtGui import QTextOption
 from PySide6.QtWidgets import QPushButton, QTextBrowser, QVBoxLayout, QWidget
 
 from ..model import AppModel, Change
-from .source_text import paragraphs, quote_spans, render
+from .source_text import by_paragraph, paragraph_of, paragraphs, quote_spans, render
+from .text import SUMMARY_CHARS, shorten
 
+MAX_LISTED = 50  # actors or places of one event listed; then "and N more"
 BASIS = {
     "seed": "date as the article gives it",
     "inferred": "the article gives no date; inferred from its context",
@@ -24,13 +27,18 @@ CERTAINTY = {
 }
 
 
+def text(value: str, limit: int = 500) -> str:
+    """Data as HTML text: escaped and cut to ``limit`` characters (the layout of one
+    unbroken megabyte title took minutes)."""
+    return escape(shorten(value, limit))
+
+
 def event_html(model: AppModel, event_id: str) -> str:
     ds = model.dataset
     e = ds.event(event_id)
     colour = ds.colour(e)
     out = [
-        f'<h3 style="margin-bottom:2px"><span style="color:{colour}">●</span> '
-        f"{escape(e.title)}</h3>"
+        f'<h3 style="margin-bottom:2px"><span style="color:{colour}">●</span> {text(e.title)}</h3>'
     ]
     if e.date is not None:
         d = e.date
@@ -38,70 +46,73 @@ def event_html(model: AppModel, event_id: str) -> str:
         if d.basis == "seed" and d.note:
             basis = "date from the article's words"
         out.append(
-            f"<p><b>{escape(d.display)}</b><br>"
-            f"<small>precision: {escape(d.value.precision)} · EDTF "
-            f"<code>{escape(d.edtf)}</code> · {escape(basis)}"
-            + (f": {escape(d.note)}" if d.note else "")
+            f"<p><b>{text(d.display)}</b><br>"
+            f"<small>precision: {text(d.value.precision)} · EDTF "
+            f"<code>{text(d.edtf)}</code> · {text(basis)}"
+            + (f": {text(d.note)}" if d.note else "")
             + "</small></p>"
         )
     else:
         out.append("<p><b>No date</b></p>")
     if e.summary:
-        out.append(f"<p>{escape(e.summary)}</p>")
+        out.append(f"<p>{text(e.summary, SUMMARY_CHARS)}</p>")
     rows = []
     if e.actors:
         names = []
-        for a in e.actors:
+        for a in e.actors[:MAX_LISTED]:
             actor = ds.actors.get(a)
             if actor is None:
-                names.append(escape(a))
+                names.append(text(a))
                 continue
             state = ds.actors.get(actor.state) if actor.state else None
-            extra = f" ({escape(actor.kind)}, {escape(state.name)})" if state else ""
-            names.append(escape(actor.name) + extra)
+            extra = f" ({text(actor.kind)}, {text(state.name)})" if state else ""
+            names.append(text(actor.name) + extra)
+        if len(e.actors) > MAX_LISTED:
+            names.append(f"<i>and {len(e.actors) - MAX_LISTED:,} more</i>")
         rows.append(("Actors", "<br>".join(names)))
     if e.places:
         items = []
-        for ref in e.places:
+        for ref in e.places[:MAX_LISTED]:
             p = ds.places.get(ref.place)
             if p is None:
                 continue
-            bits = escape(p.name)
+            bits = text(p.name)
             where = [*p.within, p.country] if p.country else list(p.within)
             if where:
-                bits += f" — {escape(', '.join(where))}"
+                bits += f" — {text(', '.join(where))}"
             if ref.role:
-                bits += f" <small>({escape(ref.role)})</small>"
+                bits += f" <small>({text(ref.role)})</small>"
             if p.radius_m:
                 bits += f" <small>(within ± {p.radius_m / 1000:g} km)</small>"
             items.append(bits)
+        if len(e.places) > MAX_LISTED:
+            items.append(f"<i>and {len(e.places) - MAX_LISTED:,} more</i>")
         rows.append(("Places", "<br>".join(items)))
     else:
         rows.append(("Places", "<i>no place: not on the map</i>"))
     if e.category:
-        rows.append(("Category", escape(e.category)))
+        rows.append(("Category", text(e.category)))
     certainty = CERTAINTY.get(e.certainty, e.certainty)
     if e.certainty == "reported" and ds.seed is not None:
         certainty = "reported by the article"
-    rows.append(("Certainty", escape(certainty)))
+    rows.append(("Certainty", text(certainty)))
     for key in ("source", "fatalities"):
         if key in e.extra and e.extra[key] not in (None, ""):
-            rows.append((key.capitalize(), escape(str(e.extra[key]))))
+            rows.append((key.capitalize(), text(str(e.extra[key]))))
     out.append("<table cellspacing=2>")
     for k, v in rows:
         out.append(f'<tr><td valign="top"><b>{k}</b>&nbsp;</td><td>{v}</td></tr>')
     out.append("</table>")
     seed = ds.seed
     if seed is not None and e.quotes:
-        spans = quote_spans(ds, [e.id])
+        paras = paragraphs(seed.text)
+        spans = by_paragraph(paras, quote_spans(ds, [e.id]))
         out.append("<p><b>In the article</b></p>")
-        seen = set()
-        for q in e.quotes:
-            for s, t in paragraphs(seed.text):
-                if s <= q.start < t and (s, t) not in seen:
-                    seen.add((s, t))
-                    html = render(seed.text, s, t, spans, e.id, links=False)
-                    out.append(f'<blockquote style="margin-left:8px">{html}</blockquote>')
+        ks = (paragraph_of(paras, q.start) for q in e.quotes)
+        for k in dict.fromkeys(k for k in ks if k is not None):  # each paragraph once
+            s, t = paras[k]
+            html = render(seed.text, s, t, spans[k], e.id, links=False)
+            out.append(f'<blockquote style="margin-left:8px">{html}</blockquote>')
     return "\n".join(out)
 
 
@@ -118,6 +129,8 @@ class DetailPanel(QWidget):
         self.browser.setObjectName("detail_text")
         self.browser.setOpenLinks(False)
         self.browser.setOpenExternalLinks(False)
+        # a long unbroken word wraps where it must, and the text stays as it is
+        self.browser.setWordWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
         self.article_button = QPushButton("Show in article", self)
         self.article_button.setObjectName("show_in_article")
         self.article_button.clicked.connect(self.showArticleRequested)

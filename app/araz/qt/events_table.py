@@ -13,6 +13,7 @@ from PySide6.QtGui import QColor
 
 from ..model import AppModel
 from ..model.table import Coded
+from .text import plain_tooltip, shorten
 
 COLUMNS = ("Date", "Title", "Actors", "Places", "Category", "Certainty")
 ID_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -71,7 +72,8 @@ class EventsTableModel(QAbstractTableModel):
                 col = ev.category
             else:
                 col = ev.certainty
-            self._texts[column] = col
+            # a megabyte title (or 20,000 actors' names) is shown to 500 characters
+            self._texts[column] = Coded(col.codes, [shorten(str(t)) for t in col.values])
         return self._texts[column]
 
     def _key(self, column: int) -> np.ndarray:
@@ -134,8 +136,10 @@ class EventsTableModel(QAbstractTableModel):
         i = int(self._rows[index.row()])
         if role == ID_ROLE:
             return self._model.dataset.events.ids[i]
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+        if role == Qt.ItemDataRole.DisplayRole:
             return self._column(index.column())[i]
+        if role == Qt.ItemDataRole.ToolTipRole:  # Qt would take "<b>…" for markup
+            return plain_tooltip(self._column(index.column())[i])
         if role == Qt.ItemDataRole.DecorationRole and index.column() == 1:
             colour = self._model.dataset.colours[i]
             if colour not in self._colours:

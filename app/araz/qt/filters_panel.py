@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QMenu,
     QPushButton,
+    QRadioButton,
     QTreeWidget,
     QTreeWidgetItem,
     QTreeWidgetItemIterator,
@@ -29,11 +30,17 @@ from ..model import AppModel, Change, EDTFError, FuzzyDate
 from ..model.dates import iso_day
 from ..model.entities import CERTAINTIES
 from ..model.table import Coded
+from .text import plain_tooltip
 
 ACTOR_ROLE = Qt.ItemDataRole.UserRole + 1
+GROUP_ROLE = Qt.ItemDataRole.UserRole + 2  # a state's row: counts of it and its members
 CHECKED = Qt.CheckState.Checked
 UNCHECKED = Qt.CheckState.Unchecked
-MAX_ACTORS_SHOWN = 2000  # the tree lists the largest first; the rest are found by search
+MAX_ACTORS_SHOWN = 2000
+MATCH_WORDS = {
+    "main": "Actors: an event shows when its main actor (its colour) is checked.",
+    "involved": "Actors: an event shows while any of its actors is checked.",
+}  # the tree lists the largest first; the rest are found by search
 
 
 def swatch(colour: str, size: int = 12) -> QIcon:
@@ -43,18 +50,27 @@ def swatch(colour: str, size: int = 12) -> QIcon:
 
 
 class ActorTree(QTreeWidget):
-    """States with their people and organisations under them, largest first."""
+    """States with their people and organisations under them, largest first.  Two counts
+    per actor, under the other filters: the events it is the main actor of (their colour)
+    and the events it takes part in."""
 
     actorsChanged = Signal(object)  # frozenset of checked actor ids, or None for all
+    onlyRequested = Signal(object, str)  # frozenset of actor ids, the meaning to switch to
 
     def __init__(self, parent=None):
         super().__init__(parent)
         self.setObjectName("actors")
-        self.setHeaderLabels(["Actor", "Involved in"])
-        self.headerItem().setToolTip(
+        self.setHeaderLabels(["Actor", "Main", "Involved"])
+        head = self.headerItem()
+        head.setToolTip(
             1,
-            "Events the actor takes part in (for a state: it or any of its people and "
-            "organisations). Marker colours and timeline lanes go by the main actor only.",
+            "Events whose main actor this is (for a state: it or one of its people and "
+            "organisations): the events drawn in its colour. Counted under the other filters.",
+        )
+        head.setToolTip(
+            2,
+            "Events the actor takes part in, as main actor or not (for a state: it or any "
+            "of its people and organisations). Counted under the other filters.",
         )
         self.setRootIsDecorated(True)
         self.setUniformRowHeights(True)
@@ -62,37 +78,38 @@ class ActorTree(QTreeWidget):
         self.customContextMenuRequested.connect(self._on_context_menu)
         self.itemChanged.connect(self._on_item_changed)
         self._all: set[str] = set()
+        self._menu: QMenu | None = None
 
     def populate(self, model: AppModel) -> None:
         ds = model.dataset
-        counts = ds.actor_counts
+        own, group = ds.actor_tally()
         with QSignalBlocker(self):
             self.clear()
             self._all = set(ds.actors)
             states = [a for a in ds.actors.values() if a.kind == "state"]
-            states.sort(key=lambda a: (-counts.get(a.id, 0), a.name.casefold()))
+            states.sort(key=lambda a: (-group.get(a.id, (0, 0))[1], a.name.casefold()))
+            flags = Qt.ItemFlag.ItemIsUserCheckable | Qt.ItemFlag.ItemIsEnabled
             for state in states[:MAX_ACTORS_SHOWN]:
                 members = sorted(
-                    ds.members(state.id), key=lambda a: (-counts.get(a.id, 0), a.name.casefold())
+                    ds.members(state.id),
+                    key=lambda a: (-own.get(a.id, (0, 0))[1], a.name.casefold()),
                 )
-                top = QTreeWidgetItem([state.name, str(counts.get(state.id, 0))])
+                top = QTreeWidgetItem([state.name])
                 top.setIcon(0, swatch(ds.palette.colour(state.id)))
                 top.setData(0, ACTOR_ROLE, state.id)
-                top.setToolTip(0, _tooltip(state))
-                flags = Qt.ItemFlag.ItemIsUserCheckable | Qt.ItemFlag.ItemIsEnabled
+                top.setData(0, GROUP_ROLE, True)
+                top.setToolTip(0, plain_tooltip(_tooltip(state)))
                 if members:
                     top.setFlags(flags | Qt.ItemFlag.ItemIsAutoTristate)
-                    own = QTreeWidgetItem(
-                        [f"{state.name} (the state)", str(_own_count(ds, state.id))]
-                    )
-                    own.setData(0, ACTOR_ROLE, state.id)
-                    own.setFlags(flags)
-                    own.setCheckState(0, CHECKED)
-                    top.addChild(own)
+                    own_item = QTreeWidgetItem([f"{state.name} (the state)"])
+                    own_item.setData(0, ACTOR_ROLE, state.id)
+                    own_item.setFlags(flags)
+                    own_item.setCheckState(0, CHECKED)
+                    top.addChild(own_item)
                     for m in members:
-                        child = QTreeWidgetItem([m.name, str(counts.get(m.id, 0))])
+                        child = QTreeWidgetItem([m.name])
                         child.setData(0, ACTOR_ROLE, m.id)
-                        child.setToolTip(0, _tooltip(m))
+                        child.setToolTip(0, plain_tooltip(_tooltip(m)))
                         child.setFlags(flags)
                         child.setCheckState(0, CHECKED)
                         top.addChild(child)
@@ -104,6 +121,21 @@ class ActorTree(QTreeWidget):
             header.setStretchLastSection(False)
             header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
             header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+            header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+        self.set_counts(own, group)
+
+    def set_counts(self, own: dict[str, list[int]], group: dict[str, list[int]]) -> None:
+        """Write [main, involved] counts into the rows (see ``Dataset.actor_tally``)."""
+        with QSignalBlocker(self):
+            it = QTreeWidgetItemIterator(self)
+            while it.value():
+                item = it.value()
+                counts = group if item.data(0, GROUP_ROLE) else own
+                main, involved = counts.get(item.data(0, ACTOR_ROLE), (0, 0))
+                if item.text(1) != str(main) or item.text(2) != str(involved):
+                    item.setText(1, str(main))
+                    item.setText(2, str(involved))
+                it += 1
 
     def leaves(self):
         it = QTreeWidgetItemIterator(self)
@@ -142,28 +174,37 @@ class ActorTree(QTreeWidget):
         if column == 0:
             self.actorsChanged.emit(self.checked())
 
+    def context_menu(self, item: QTreeWidgetItem) -> QMenu:
+        """The menu of an actor's row: only its main-actor events, or every event it is
+        in."""
+        menu = QMenu(self)
+        menu.setObjectName("actor_menu")
+        name = item.text(0)
+        only = QAction(f"Only {name} (as main actor)", menu)
+        only.setObjectName("only_main")
+        only.triggered.connect(lambda: self.only(item, "main"))
+        involved = QAction(f"Only events involving {name}", menu)
+        involved.setObjectName("only_involved")
+        involved.triggered.connect(lambda: self.only(item, "involved"))
+        menu.addAction(only)
+        menu.addAction(involved)
+        return menu
+
     def _on_context_menu(self, pos) -> None:
         item = self.itemAt(pos)
         if item is None:
             return
-        menu = QMenu(self)
-        only = QAction(f"Only {item.text(0)}", menu)
-        only.triggered.connect(lambda: self.only(item))
-        menu.addAction(only)
-        menu.exec(self.viewport().mapToGlobal(pos))
+        self._menu = self.context_menu(item)
+        self._menu.exec(self.viewport().mapToGlobal(pos))
+        self._menu.deleteLater()
+        self._menu = None
 
-    def only(self, item: QTreeWidgetItem) -> None:
+    def only(self, item: QTreeWidgetItem, match: str = "main") -> None:
         """Check this actor (with its members, for a state) and nothing else."""
         ids = {item.data(0, ACTOR_ROLE)}
         for j in range(item.childCount()):
             ids.add(item.child(j).data(0, ACTOR_ROLE))
-        self.set_checked(frozenset(ids))
-        self.actorsChanged.emit(self.checked())
-
-
-def _own_count(ds, actor_id: str) -> int:
-    rows = ds.events_by_actor.get(actor_id)
-    return 0 if rows is None else len(rows)
+        self.onlyRequested.emit(frozenset(ids), match)
 
 
 def _tooltip(actor) -> str:
@@ -185,13 +226,23 @@ class CheckList(QListWidget):
         with QSignalBlocker(self):
             self.clear()
             for v in values:
-                item = QListWidgetItem(f"{v}  ({counts.get(v, 0)})")
+                item = QListWidgetItem(_count_label(v, counts.get(v, 0)))
                 item.setData(Qt.ItemDataRole.UserRole, v)
                 item.setFlags(Qt.ItemFlag.ItemIsUserCheckable | Qt.ItemFlag.ItemIsEnabled)
                 item.setCheckState(CHECKED)
                 self.addItem(item)
         rows = max(1, min(self.count(), 8))
         self.setFixedHeight(rows * self.sizeHintForRow(0) + 2 * self.frameWidth() + 2)
+
+    def set_counts(self, counts: dict[str, int]) -> None:
+        """Events per value under the other filters."""
+        with QSignalBlocker(self):
+            for i in range(self.count()):
+                item = self.item(i)
+                v = item.data(Qt.ItemDataRole.UserRole)
+                text = _count_label(v, counts.get(v, 0))
+                if item.text() != text:
+                    item.setText(text)
 
     def checked(self) -> frozenset[str] | None:
         items = [self.item(i) for i in range(self.count())]
@@ -236,6 +287,28 @@ class FiltersPanel(QWidget):
         all_btn.clicked.connect(lambda: self.model.update_filter(actors=None))
         none_btn.clicked.connect(lambda: self.model.update_filter(actors=frozenset()))
         self.actors.actorsChanged.connect(lambda ids: self.model.update_filter(actors=ids))
+        self.actors.onlyRequested.connect(
+            lambda ids, match: self.model.update_filter(actors=ids, actor_match=match)
+        )
+        # what unchecking an actor means: its events (as main actor) go, or an event stays
+        # while any of its actors is checked
+        self.match_main = QRadioButton("main actor", self)
+        self.match_main.setObjectName("actor_match_main")
+        self.match_main.setToolTip(
+            "An event shows when its main actor is checked: unchecking an actor removes the "
+            "events drawn in its colour."
+        )
+        self.match_involved = QRadioButton("any actor", self)
+        self.match_involved.setObjectName("actor_match_involved")
+        self.match_involved.setToolTip(
+            "An event shows while any of its actors is checked: it goes only when all of "
+            "them are unchecked."
+        )
+        self.match_main.setChecked(True)
+        for button, match in ((self.match_main, "main"), (self.match_involved, "involved")):
+            button.toggled.connect(
+                lambda on, match=match: on and self.model.update_filter(actor_match=match)
+            )
 
         self.categories = CheckList("categories", self)
         self.categories.valuesChanged.connect(lambda v: self.model.update_filter(categories=v))
@@ -253,12 +326,14 @@ class FiltersPanel(QWidget):
         clear_dates = QPushButton("Clear", self)
         clear_dates.clicked.connect(lambda: self.model.update_filter(window=None))
         self.date_error = QLabel(self)
+        self.date_error.setTextFormat(Qt.TextFormat.PlainText)
         self.date_error.setStyleSheet("color: #D55E00")
         self.date_error.hide()
 
         self.summary = QLabel(self)
         self.summary.setObjectName("filter_summary")
         self.summary.setWordWrap(True)
+        self.summary.setTextFormat(Qt.TextFormat.PlainText)  # actor names, search words
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
@@ -270,6 +345,12 @@ class FiltersPanel(QWidget):
         row.addWidget(all_btn)
         row.addWidget(none_btn)
         bl.addLayout(row)
+        match_row = QHBoxLayout()
+        match_row.addWidget(QLabel("Show by", self))
+        match_row.addWidget(self.match_main)
+        match_row.addWidget(self.match_involved)
+        match_row.addStretch(1)
+        bl.addLayout(match_row)
         bl.addWidget(self.actors, 1)
         layout.addWidget(box, 1)
         for title, w in (("Category", self.categories), ("Certainty", self.certainties)):
@@ -309,7 +390,14 @@ class FiltersPanel(QWidget):
 
     def _sync(self) -> None:
         f = self.model.filter
+        m, ds = self.model, self.model.dataset
         self.actors.set_checked(f.actors)
+        self.actors.set_counts(*ds.actor_tally(m.mask_except("actors")))
+        self.categories.set_counts(_counts(ds.events.category, m.mask_except("categories")))
+        self.certainties.set_counts(_counts(ds.events.certainty, m.mask_except("certainties")))
+        for button, match in ((self.match_main, "main"), (self.match_involved, "involved")):
+            with QSignalBlocker(button):
+                button.setChecked(f.actor_match == match)
         self.categories.set_checked(f.categories)
         self.certainties.set_checked(f.certainties)
         if not self.search.hasFocus() or self.search.text() != f.text:
@@ -321,12 +409,10 @@ class FiltersPanel(QWidget):
             with QSignalBlocker(w):
                 w.setText((iso_day(v) if v is not None else None) or "")
         shown = int(self.model.mask.sum())
-        if shown == 0 and len(self.model.dataset):
-            self.summary.setText(
-                "No event matches these filters. " + f.describe(self.model.dataset)
-            )
-        else:
-            self.summary.setText(f.describe(self.model.dataset))
+        text = f.describe(ds)
+        if shown == 0 and len(ds):
+            text = "No event matches these filters. " + text
+        self.summary.setText(text + "\n" + MATCH_WORDS[f.actor_match])
 
     # ------------------------------------------------------------ widgets -> model
 
@@ -362,7 +448,15 @@ class FiltersPanel(QWidget):
         self.search.selectAll()
 
 
-def _counts(column: Coded) -> dict[str, int]:
-    """Events per value of a coded column."""
-    n = np.bincount(column.codes, minlength=len(column.values)).tolist()
-    return dict(zip(column.values, n, strict=True))
+def _counts(column: Coded, mask: np.ndarray | None = None) -> dict[str, int]:
+    """Events per value of a coded column (only those in the mask)."""
+    codes = column.codes if mask is None else column.codes[mask]
+    n = np.bincount(codes, minlength=len(column.values)).tolist()
+    out: dict[str, int] = {}
+    for v, k in zip(column.values, n, strict=True):
+        out[v] = out.get(v, 0) + k
+    return out
+
+
+def _count_label(value: str, n: int) -> str:
+    return f"{value}  ({n})"

@@ -49,6 +49,7 @@ from .loader import Loader
 from .map import MapView
 from .mapping_dialog import GeoJSONMappingDialog
 from .playback_bar import PlaybackBar
+from .text import shorten
 from .timeline import TimelineView
 
 OPEN_FILTER = (
@@ -136,17 +137,12 @@ class MainWindow(QMainWindow):
         scroller.setWidgetResizable(True)
         scroller.setFrameShape(QScrollArea.Shape.NoFrame)
         scroller.setWidget(self.filters)
-        self._dock("Filters", scroller, Qt.DockWidgetArea.LeftDockWidgetArea)
-        self._dock("Timeline", bottom, Qt.DockWidgetArea.BottomDockWidgetArea)
-        self._dock("Event", self.detail, Qt.DockWidgetArea.RightDockWidgetArea)
-        self._dock("Article", self.article, Qt.DockWidgetArea.RightDockWidgetArea)
-        self._dock("Events", self.table, Qt.DockWidgetArea.RightDockWidgetArea)
-        self.tabifyDockWidget(self.docks["Event"], self.docks["Article"])
-        self.docks["Event"].raise_()
-        self.splitDockWidget(self.docks["Event"], self.docks["Events"], Qt.Orientation.Vertical)
-        self.resizeDocks([self.docks["Filters"]], [300], Qt.Orientation.Horizontal)
-        self.resizeDocks([self.docks["Event"]], [400], Qt.Orientation.Horizontal)
-        self.resizeDocks([self.docks["Timeline"]], [330], Qt.Orientation.Vertical)
+        self._dock("Filters", scroller)
+        self._dock("Timeline", bottom)
+        self._dock("Event", self.detail)
+        self._dock("Article", self.article)
+        self._dock("Events", self.table)
+        self.reset_layout()
 
         self._build_loading()
         self._build_menus()
@@ -158,13 +154,34 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------ building
 
-    def _dock(self, title: str, widget: QWidget, area) -> QDockWidget:
+    def _dock(self, title: str, widget: QWidget) -> QDockWidget:
         dock = QDockWidget(title, self)
         dock.setObjectName(f"dock_{title.lower()}")
         dock.setWidget(widget)
-        self.addDockWidget(area, dock)
         self.docks[title] = dock
         return dock
+
+    def reset_layout(self) -> None:
+        """Every dock back in its first place, shown and docked (View → Reset layout)."""
+        d = self.docks
+        left, right = Qt.DockWidgetArea.LeftDockWidgetArea, Qt.DockWidgetArea.RightDockWidgetArea
+        for title, area in (
+            ("Filters", left),
+            ("Timeline", Qt.DockWidgetArea.BottomDockWidgetArea),
+            ("Event", right),
+            ("Article", right),
+            ("Events", right),
+        ):
+            d[title].setFloating(False)
+            self.addDockWidget(area, d[title])
+            d[title].show()
+        # the table under the event (split first: splitting a tabbed dock tabs the new one)
+        self.splitDockWidget(d["Event"], d["Events"], Qt.Orientation.Vertical)
+        self.tabifyDockWidget(d["Event"], d["Article"])
+        d["Event"].raise_()
+        self.resizeDocks([d["Filters"]], [300], Qt.Orientation.Horizontal)
+        self.resizeDocks([d["Event"]], [400], Qt.Orientation.Horizontal)
+        self.resizeDocks([d["Timeline"]], [330], Qt.Orientation.Vertical)
 
     def _build_table(self) -> None:
         self.table_model = EventsTableModel(self.model, self)
@@ -219,6 +236,11 @@ class MainWindow(QMainWindow):
         for w in (self.progress, self.cancel_button):
             self.statusBar().addPermanentWidget(w)
             w.hide()
+        # the count stays when a menu's status tip or a passing message takes the bar
+        self.count_label = QLabel(self)
+        self.count_label.setObjectName("shown_count")
+        self.count_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.statusBar().addPermanentWidget(self.count_label)
         # the events the map cannot draw, listed on demand
         self.unplaced_button = QToolButton(self)
         self.unplaced_button.setObjectName("unplaced")
@@ -295,6 +317,7 @@ class MainWindow(QMainWindow):
         view.addSeparator()
         for dock in self.docks.values():
             view.addAction(dock.toggleViewAction())
+        self._action(view, "&Reset layout", self.reset_layout, None, "reset_layout")
 
         help_menu = bar.addMenu("&Help")
         self._action(
@@ -333,8 +356,7 @@ class MainWindow(QMainWindow):
         return f"{len(shown)} of {len(ds)} events shown · {unplaced} without a place"
 
     def _update_status(self) -> None:
-        text = self.status_text()
-        self.statusBar().showMessage(text)
+        self.count_label.setText(shorten(self.status_text(), 160))
         empty = len(self.model.dataset) > 0 and not self.model.mask.any()
         if empty:
             self.empty_label.setText(
@@ -386,7 +408,7 @@ class MainWindow(QMainWindow):
     def clear_filters(self) -> None:
         from ..model import Filter
 
-        self.model.set_filter(Filter())
+        self.model.set_filter(Filter(actor_match=self.model.filter.actor_match))
 
     def fit_all(self) -> None:
         self.map_binding.fit_shown()
@@ -452,7 +474,8 @@ class MainWindow(QMainWindow):
         ds = self.model.dataset
         for eid in ids[:limit]:
             e = ds.event(eid)
-            label = f"{e.date.display if e.date else 'no date'} — {e.title}"
+            label = f"{e.date.display if e.date else 'no date'} — {shorten(e.title, 120)}"
+            label = label.replace("&", "&&")  # not a mnemonic
             self.unplaced_menu.addAction(label, lambda eid=eid: self.model.select([eid]))
         if len(ids) > limit:
             self.unplaced_menu.addAction(f"… and {len(ids) - limit:,} more").setEnabled(False)

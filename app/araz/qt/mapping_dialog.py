@@ -6,6 +6,8 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLabel
 
+from .text import plain_label
+
 NONE = "(none)"
 
 
@@ -31,6 +33,7 @@ class GeoJSONMappingDialog(QDialog):
             self,
         )
         note.setWordWrap(True)
+        plain_label(note)  # the file name is data
         form.addRow(note)
         form.addRow("Date", self.date)
         form.addRow("Actors", self.actor)

@@ -93,6 +93,7 @@ def save_window(window) -> None:
                 "certainties": sorted(f.certainties) if f.certainties is not None else None,
                 "window": list(f.window) if f.window else None,
                 "text": f.text,
+                "actor_match": f.actor_match,
             }
         ),
     )
@@ -120,15 +121,22 @@ def restore_window(window) -> None:
 
 def restore_filter(model, raw) -> None:
     from ..model import Filter
+    from ..model.filter import ACTOR_MATCHES
 
     try:
         d = json.loads(raw) if isinstance(raw, str) else None
     except ValueError:
         return
-    if not isinstance(d, dict) or d.get("dataset") != model.dataset.source:
+    if not isinstance(d, dict):
+        return
+    # the meaning of the actor checks is a preference: it holds for any dataset
+    match = d.get("actor_match")
+    match = match if match in ACTOR_MATCHES else model.filter.actor_match
+    if d.get("dataset") != model.dataset.source:
+        model.set_filter(model.filter.replace(actor_match=match), record=False)
         return
     window = d.get("window")
-    f = Filter().replace(
+    f = Filter(actor_match=match).replace(
         actors=_ids(d.get("actors"), model.dataset.actors),
         categories=_ids(d.get("categories")),
         certainties=_ids(d.get("certainties")),
