@@ -4,7 +4,7 @@ the other filters, "Only this"."""
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QPoint, Qt, QTimer
+from PySide6.QtCore import QPoint, QRect, Qt, QTimer
 from PySide6.QtGui import QContextMenuEvent
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QTreeWidgetItem
@@ -187,3 +187,35 @@ def test_the_meaning_is_remembered(qtbot, main_window):
     assert again.model.filter.actor_match == "involved"
     assert again.filters.match_involved.isChecked()
     again.close()
+
+
+def test_lane_counts_follow_the_filter(qtbot, main_window):
+    """The timeline's lane names say how many of their events the filter shows."""
+    w = main_window
+    settle(qtbot, w)
+    tl = w.timeline
+    keys = tl.lanes().keys
+    iran = keys.index(next(k for k in keys if k.casefold() == "iran"))
+    shown, total = tl.lane_counts()
+    assert (shown == total).all()  # nothing hidden: one number per lane
+
+    def iran_name_pixels():
+        # scroll Iran's lane into view with the scroll bar, as a person would, and take
+        # the count drawn under its name in the gutter (18 px in, 18 px below the name's top)
+        lanes = tl.lanes()
+        tl.vscroll.setValue(int(lanes.tops[iran]))
+        plot = tl.plot_rect()
+        top = plot.top() + lanes.tops[iran] - tl.vertical_offset()
+        y = min(max(top, plot.top()), top + lanes.heights[iran] - 30)
+        return tl.grab(QRect(18, int(y) + 19, int(plot.left()) - 24, 12)).toImage()
+
+    before = iran_name_pixels()
+    redraw(qtbot, w, lambda: click_check_box(qtbot, w, top_item(w, "Iran")))
+    shown, total = tl.lane_counts()
+    assert shown[iran] == 0 < total[iran]
+    others = [i for i in range(len(keys)) if i != iran]
+    assert all(shown[i] == total[i] for i in others)
+    # what the gutter draws under Iran's name changed with it ("0 of 14")
+    assert iran_name_pixels() != before
+    redraw(qtbot, w, lambda: click_check_box(qtbot, w, top_item(w, "Iran")))
+    assert iran_name_pixels() == before

@@ -513,6 +513,7 @@ def _paint_gutter(v: TimelineView, p: QPainter, pal: QPalette) -> None:
     off = plot.top() - v.vertical_offset()
     flags = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter | Qt.TextFlag.TextSingleLine
     collapsed = v.collapsed_lanes()
+    shown, total = v.lane_counts()
     for i, key in enumerate(lanes.keys):
         top, h = lanes.tops[i] + off, lanes.heights[i]
         if top + h < plot.top() or top > plot.bottom():
@@ -527,7 +528,10 @@ def _paint_gutter(v: TimelineView, p: QPainter, pal: QPalette) -> None:
         p.drawText(QRectF(18, y + 3, g.width() - 22, 16), flags, name)
         p.setFont(v.font())
         p.setPen(muted)
-        count = f"{int(lanes.counts[i]):,}" + (" · folded" if folded else "")
+        count = f"{int(total[i]):,}"
+        if shown[i] != total[i]:
+            count = f"{int(shown[i]):,} of {count}"
+        count += " · folded" if folded else ""
         p.drawText(QRectF(18, y + 18, g.width() - 22, 14), flags, count)
         p.setPen(QPen(muted, 1.0))
         p.drawLine(QPointF(0, top + h), QPointF(g.right(), top + h))

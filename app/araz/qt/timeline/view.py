@@ -89,6 +89,8 @@ class TimelineView(QWidget):
         self._collapsed: set[str] = set()  # lane keys folded to one row
         self._mask: np.ndarray | None = None
         self._mask_version = 0
+        self._shown_counts: np.ndarray = np.zeros(0, np.int64)
+        self._shown_counts_key: tuple[object, ...] | None = None
         self._selected: list[str] = []
         self._selected_rows = np.zeros(0, dtype=np.int64)
         self._active: str | None = None
@@ -288,6 +290,19 @@ class TimelineView(QWidget):
         """The events whose label is laid out in this view (scrolled into sight or not)."""
         f = self.frame()
         return [self._data.ids[r] for r in f.rows[f.has_label].tolist()] if f.labelled else []
+
+    def lane_counts(self) -> tuple[np.ndarray, np.ndarray]:
+        """Per lane, the events the filter shows and all its events (the gutter draws
+        "shown of total" for a lane whose events a filter hides)."""
+        lanes = self._static_lanes()
+        total = lanes.counts
+        if self._mask is None:
+            return total, total
+        key = (self._mask_version, self._lane_mode, id(self._data))
+        if self._shown_counts_key != key:
+            self._shown_counts = np.bincount(lanes.of_event[self._mask], minlength=len(lanes.keys))
+            self._shown_counts_key = key
+        return self._shown_counts, total
 
     def collapsed_lanes(self) -> set[str]:
         """The lanes folded to one row of marks (a click on a lane's name folds it)."""
