@@ -5,8 +5,9 @@
   (a grab saved as PNG, as ``araz --screenshot`` does) and quits: the floor of start-up.
 * :class:`BlankPage`: a QWebEngineView on a blank page with a QWebChannel bridge, the
   same transport as the map's.  Its load (to its first frame) is the floor of the map's
-  first render; a change painted and acknowledged after the next animation frame is
-  the engine's floor for one map call.
+  first render; a change sent over the channel, painted, and answered after the next
+  animation frame (at 60 Hz, one frame: ~16.7 ms) is the engine's floor for one map
+  call.
 * :func:`median_ratio`: per-pair ratios of alternating runs, and their median.
 """
 
@@ -58,9 +59,13 @@ new QWebChannel(qt.webChannelTransport, function (channel) {
   bridge.command.connect(function (text) {
     var c = JSON.parse(text);
     box.style.background = c.color;
-    requestAnimationFrame(function () { bridge.rendered(c.seq); });
+    // the change is in the next frame; answer once that frame is done (the one after)
+    requestAnimationFrame(function () {
+      requestAnimationFrame(function () { bridge.rendered(c.seq); });
+    });
   });
-  requestAnimationFrame(function () { bridge.ready(); });
+  // ready once the first frame is painted (as the map reports it)
+  requestAnimationFrame(function () { requestAnimationFrame(function () { bridge.ready(); }); });
 });
 </script></body></html>"""
 
@@ -99,8 +104,8 @@ class BlankPage:
                 self.page_rendered.emit(int(seq))
 
         self.view = QWebEngineView()
-        self.profile = QWebEngineProfile(self.view)
-        self.page = QWebEnginePage(self.profile, self.view)
+        self.profile = QWebEngineProfile()  # off the record; deleted after its page
+        self.page = QWebEnginePage(self.profile)
         self.bridge = Bridge()
         self.channel = QWebChannel(self.page)
         self.channel.registerObject("bridge", self.bridge)
@@ -143,7 +148,9 @@ class BlankPage:
 
     def close(self) -> None:
         self.view.close()
+        self.page.deleteLater()  # deferred deletes run in order: the page, then the rest
         self.view.deleteLater()
+        self.profile.deleteLater()
 
 
 def _spin_until(done, timeout_s: float) -> None:
