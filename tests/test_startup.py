@@ -52,3 +52,39 @@ def test_start_sends_one_events_payload_and_the_page_fetches_it(
     window.close()
     window.deleteLater()
     qtbot.wait(50)
+
+
+def test_the_bundled_dataset_is_checked_once_then_loaded_from_the_cache(tmp_path, monkeypatch):
+    from araz.io import bundled_cache, read_path
+    from araz.io.curated import read_curated_bytes
+    from araz.io.normalized import to_dict
+    from araz.paths import default_dataset
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    fresh = read_curated_bytes(default_dataset().read_bytes(), default_dataset())
+    first = read_path(default_dataset())  # reads, checks, keeps the result
+    assert list((tmp_path / "araz").glob("bundled-*.pickle"))
+
+    def no_parsing(*args, **kwargs):
+        raise AssertionError("the cached bundled dataset was parsed again")
+
+    monkeypatch.setattr("araz.io.curated.read_curated_bytes", no_parsing)
+    second = read_path(default_dataset())
+    for result in (first, second):
+        assert to_dict(result.dataset) == to_dict(fresh.dataset)
+        assert result.problems == fresh.problems
+    # any other bytes are another key: a changed file is read again, never the cache
+    assert bundled_cache.load(default_dataset().read_bytes() + b"\n") is None
+
+
+def test_a_broken_cache_is_ignored(tmp_path, monkeypatch):
+    from araz.io import bundled_cache, read_path
+    from araz.paths import default_dataset
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    raw = default_dataset().read_bytes()
+    bundled_cache._file(raw).parent.mkdir(parents=True)
+    bundled_cache._file(raw).write_bytes(b"not a pickle")
+    result = read_path(default_dataset())
+    assert result.dataset is not None and len(result.dataset) > 0
+    assert bundled_cache.load(raw) is not None  # written again, good this time
