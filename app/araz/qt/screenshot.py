@@ -10,9 +10,11 @@ from pathlib import Path
 from PySide6.QtCore import QTimer
 
 
-def when_drawn(window, callback: Callable[[], None], settle_ms: int = 300, on_drawn=None) -> None:
+def when_drawn(window, callback: Callable[[], None], settle_ms: int = 0, on_drawn=None) -> None:
     """Call back once the map has acknowledged the dataset's first drawing (then
-    ``settle_ms`` later, so that a screenshot also catches late basemap tiles)."""
+    ``settle_ms`` later).  No wait by default: the basemap is drawn with the page (no
+    tiles arrive late), and the screenshot grabs until two grabs a page round trip
+    apart agree."""
     target = window.map_binding.loaded_seq
     done = False
 
