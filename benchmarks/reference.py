@@ -29,9 +29,9 @@ def child_env() -> dict[str, str]:
     """The environment for a child process: headless, and THIS checkout's ``app/``
     first on the path (not whatever ``araz`` the interpreter has installed)."""
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "QTWEBENGINE_DISABLE_SANDBOX": "1"}
-    env["PYTHONPATH"] = os.pathsep.join(
-        p for p in (str(ROOT / "app"), os.environ.get("PYTHONPATH", "")) if p
-    )
+    # ARAZ_BENCH_APP: another checkout's app/ (a before/after comparison)
+    app = os.environ.get("ARAZ_BENCH_APP") or str(ROOT / "app")
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (app, os.environ.get("PYTHONPATH", "")) if p)
     return env
 
 
