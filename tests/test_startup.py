@@ -88,3 +88,23 @@ def test_a_broken_cache_is_ignored(tmp_path, monkeypatch):
     result = read_path(default_dataset())
     assert result.dataset is not None and len(result.dataset) > 0
     assert bundled_cache.load(raw) is not None  # written again, good this time
+
+
+def test_a_start_on_the_cached_bundled_dataset_imports_no_yaml_parser(tmp_path):
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    app = str(Path(__file__).resolve().parent.parent / "app")
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path), "PYTHONPATH": app}
+    code = (
+        "import sys; from araz.io import read_path; from araz.paths import default_dataset; "
+        "r = read_path(default_dataset()); assert len(r.dataset) > 0; "
+        "print(sorted(m for m in ('araz.io.curated', 'yaml', 'shapely') if m in sys.modules))"
+    )
+    run = [sys.executable, "-c", code]
+    first = subprocess.run(run, env=env, capture_output=True, text=True, check=True)
+    assert "araz.io.curated" in first.stdout  # read and checked, then kept
+    again = subprocess.run(run, env=env, capture_output=True, text=True, check=True)
+    assert again.stdout.strip() == "[]"

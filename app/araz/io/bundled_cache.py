@@ -66,6 +66,26 @@ def load(raw: bytes):
         return None
 
 
+def read(path: Path):
+    """The bundled dataset's LoadResult: from the cache, else read, checked and kept
+    (the curated reader, and its imports, only run when the cache cannot serve)."""
+    try:
+        raw = Path(path).read_bytes()
+    except OSError:
+        raw = None
+    cached = load(raw) if raw is not None else None
+    if cached is not None:
+        return cached
+    from . import curated
+
+    if raw is None:
+        return curated.read_curated(path)  # it says why, as for any file
+    result = curated.read_curated_bytes(raw, path)
+    if result.dataset is not None:
+        store(raw, result)
+    return result
+
+
 def store(raw: bytes, result) -> None:
     """Keep ``result`` (read from these bytes) for the next start; older ones go."""
     target = _file(raw)

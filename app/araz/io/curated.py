@@ -29,7 +29,7 @@ from ..model.entities import (
     PlaceRef,
     Quote,
 )
-from . import bundled_cache, yaml_lines
+from . import yaml_lines
 from ._common import fix_surrogates, may_hold_surrogates
 from ._files import InputError, inside, read_input
 from .geojson import geometry_problem
@@ -152,14 +152,6 @@ def read_curated(path: str | Path, *, compute_countries: bool = True) -> LoadRes
     except InputError as exc:
         c.report(None, f"cannot read the file: {exc}")
         return LoadResult(None, c.problems)
-    if compute_countries and bundled_cache.is_bundled(path):
-        # the bundled file, checked once: every later start loads the checked result
-        cached = bundled_cache.load(raw)
-        if cached is not None:
-            return cached
-        result = read_curated_bytes(raw, path, compute_countries=True)
-        bundled_cache.store(raw, result)
-        return result
     return read_curated_bytes(raw, path, compute_countries=compute_countries)
 
 
