@@ -30,13 +30,13 @@ def when_drawn(window, callback: Callable[[], None], settle_ms: int = 0, on_draw
     window.map.rendered.connect(on_rendered)
 
 
-def when_acked(window, seq: int, callback: Callable[[], None]) -> None:
-    """Call back (after a short pause) once the page has acknowledged call ``seq``."""
+def when_acked(window, seq: int, callback: Callable[[], None], pause_ms: int = 16) -> None:
+    """Call back (a frame at 60 Hz later) once the page has acknowledged call ``seq``."""
 
     def on_rendered(s: int) -> None:
         if s >= seq:
             window.map.rendered.disconnect(on_rendered)
-            QTimer.singleShot(50, callback)
+            QTimer.singleShot(pause_ms, callback)
 
     window.map.rendered.connect(on_rendered)
 
