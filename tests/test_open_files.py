@@ -92,3 +92,18 @@ def test_cancel_keeps_the_previous_data(qtbot, main_window, tmp_path):
     assert [p.message for p in blocker.args[1].problems] == ["cancelled"]
     assert w.model.dataset is before
     assert "cancelled" in w.statusBar().currentMessage()
+
+
+@pytest.mark.parametrize("name", ["samples/timelinejs_marktwain.json", "broken/binary.yaml"])
+def test_the_loading_message_goes_when_the_load_ends(qtbot, main_window, name):
+    """ "Loading X…" is in the status bar while a file loads, and gone once it has loaded or
+    been refused (it used to stay for good)."""
+    w = main_window
+    messages = []
+    w.statusBar().messageChanged.connect(messages.append)
+    path = DATA / name
+    open_and_wait(qtbot, w, path)
+    assert f"Loading {path.name}…" in messages
+    assert "Loading" not in w.statusBar().currentMessage()
+    qtbot.wait(50)
+    assert "Loading" not in w.statusBar().currentMessage()

@@ -497,6 +497,7 @@ class MainWindow(QMainWindow):
     def _on_load_finished(self, path: str, result: LoadResult) -> None:
         self.progress.hide()
         self.cancel_button.hide()
+        self.statusBar().clearMessage()  # "Loading X…": over, whatever came of it
         if result.mapping is not None:
             self._update_status()
             self._ask_mapping(Path(path), result.mapping)
@@ -517,7 +518,10 @@ class MainWindow(QMainWindow):
         self._update_status()
         if [p.message for p in result.problems] == ["cancelled"]:
             self.statusBar().showMessage("Loading cancelled; the previous data stays open.", 8000)
-        elif result.problems or ds is None or not len(ds):
+        elif ds is None or not len(ds):
+            self.statusBar().showMessage(f"{Path(path).name} not opened.", 8000)
+            self.last_report = self.show_load_problems(path, result)
+        elif result.problems:
             self.last_report = self.show_load_problems(path, result)
         self.loadFinished.emit(path, result)
 
