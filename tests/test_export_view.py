@@ -228,3 +228,32 @@ def test_reading_the_page_fails_loudly(main_window):
         read_page_json(main_window.map, "'fit all'", bounds)
     with pytest.raises(PageReadError, match="could not evaluate"):
         read_page_json(main_window.map, "no_such_thing.getBounds()")
+
+
+def test_sheet_timeline_strip_holds_every_lane(main_window, qtbot, tmp_path):
+    """The composed sheet's strip of the timeline shows every lane's events (it used to be
+    the top of the first lane, Iran's and Turkey's lanes cropped away)."""
+    from araz.export.sheet import FOOTER_H, MARGIN
+    from araz.model.palette import FIXED
+    from test_main_window import colour_mask
+
+    window = main_window
+    settle(qtbot, window)
+    out = export_through_dialog(
+        qtbot, window, "snapshot", tmp_path / "sheet.png", ".png", sheet=True
+    )
+    sheet = QImage(str(out))
+    rows = pixels(sheet)
+    # the strip: below the map's box (its first white row), above the footer
+    box_bottom = sheet_map(sheet)
+    m = round(MARGIN)
+    top = next(
+        y for y in range(sheet.height() // 3, sheet.height()) if (rows[y, m:-m] == 255).all()
+    )
+    assert box_bottom.height() > 0
+    strip = sheet.copy(0, top, sheet.width(), round(sheet.height() - MARGIN - FOOTER_H) - top)
+    strip.save(str(tmp_path / "strip.png"))
+    turkey = window.model.dataset.palette.colour("turkey")
+    for state, colour in (*FIXED.items(), ("turkey", turkey)):
+        if state != "armenia":  # leads no event
+            assert colour_mask(strip, colour).sum() > 20, state

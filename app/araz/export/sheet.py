@@ -113,9 +113,22 @@ def strip_view(ds: Dataset, shown: Shown, width: int) -> TimelineView:
 
 
 def strip_height(view: TimelineView, page_height: float) -> float:
-    """Tall enough for every lane of the strip, at most a third of the page."""
-    need = AXIS_H + view.lanes().total_height + OVERVIEW_H + 2
-    return float(min(max(need, 110.0), page_height / 3))
+    """Tall enough for every lane of the strip, at most a third of the page. Lanes are
+    never cropped: when the labelled rows would not fit, the strip draws its marks
+    without labels (every event still shown, none under another); when even those would
+    not fit, each lane is folded to one row of marks."""
+
+    def need() -> float:
+        return AXIS_H + view.lanes().total_height + OVERVIEW_H + 2
+
+    cap = page_height / 3
+    if need() > cap:
+        view.set_labels_shown(False)
+    if need() > cap:
+        for key in view.lanes().keys:
+            if key not in view.collapsed_lanes():
+                view.toggle_lane(key)
+    return float(min(max(need(), 110.0), cap))
 
 
 def timeline_strip(view: TimelineView, width: int, height: int, scale: float) -> QImage:

@@ -36,7 +36,7 @@ def build_frame(v: TimelineView, key: tuple) -> Frame:
     rows = v.visible_rows()
     nl = len(static.keys)
     density = len(rows) > render.DENSITY_LIMIT
-    labelled = not density and len(rows) <= render.LABEL_LIMIT
+    labelled = v.labels_shown() and not density and len(rows) <= render.LABEL_LIMIT
     empty = np.zeros(0)
     folded = np.array([k in collapsed for k in static.keys], dtype=bool)
     if density or not len(rows):

@@ -87,6 +87,7 @@ class TimelineView(QWidget):
         self._lane_mode = "actor"
         self._lane_notes: dict[str, str] = {}
         self._collapsed: set[str] = set()  # lane keys folded to one row
+        self._labels = True  # labels under marks when few enough events are in view
         self._mask: np.ndarray | None = None
         self._mask_version = 0
         self._shown_counts: np.ndarray = np.zeros(0, np.int64)
@@ -245,6 +246,7 @@ class TimelineView(QWidget):
             self._lane_mode,
             tuple(sorted(self._collapsed)),
             self.font().key(),
+            self._labels,
         )
         if self._frame is None or self._frame.key != key:
             self._frame = build_frame(self, key)
@@ -303,6 +305,16 @@ class TimelineView(QWidget):
             self._shown_counts = np.bincount(lanes.of_event[self._mask], minlength=len(lanes.keys))
             self._shown_counts_key = key
         return self._shown_counts, total
+
+    def labels_shown(self) -> bool:
+        return self._labels
+
+    def set_labels_shown(self, on: bool) -> None:
+        """Labels under the marks (when few enough events are in view), or marks alone in
+        rows of their own height: every event still drawn, none under another."""
+        self._labels = bool(on)
+        self._clamp_voffset()
+        self.update()
 
     def collapsed_lanes(self) -> set[str]:
         """The lanes folded to one row of marks (a click on a lane's name folds it)."""
