@@ -257,3 +257,33 @@ def test_sheet_timeline_strip_holds_every_lane(main_window, qtbot, tmp_path):
     for state, colour in (*FIXED.items(), ("turkey", turkey)):
         if state != "armenia":  # leads no event
             assert colour_mask(strip, colour).sum() > 20, state
+
+
+def test_the_size_fields_say_the_size_of_the_file(main_window, qtbot, tmp_path):
+    """With "The view's size", the greyed size fields show the map view's size, which is
+    the size of the file written; "Chosen size" brings back the last chosen one."""
+    window = main_window
+    settle(qtbot, window)
+    dialog = open_export(qtbot, window, "snapshot")
+    dialog.format.setCurrentIndex(dialog.format.findData(".png"))
+    assert dialog.size_mode.currentData() == "view"
+    web = window.map.web_view()
+    shown = (dialog.width_box.value(), dialog.height_box.value())
+    assert shown == (web.width(), web.height())
+    assert not dialog.width_box.isEnabled()
+    dialog.size_mode.setCurrentIndex(dialog.size_mode.findData("custom"))
+    assert dialog.width_box.isEnabled()
+    dialog.width_box.setValue(640)
+    dialog.height_box.setValue(480)
+    dialog.size_mode.setCurrentIndex(dialog.size_mode.findData("view"))
+    assert (dialog.width_box.value(), dialog.height_box.value()) == shown
+    type_path(qtbot, dialog, str(tmp_path / "view.png"))
+    press(qtbot, dialog)
+    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=TIMEOUT)
+    image = QImage(str(tmp_path / "view.png"))
+    assert (image.width(), image.height()) == shown
+    # the hand-chosen size is kept for next time
+    again = open_export(qtbot, window, "snapshot")
+    again.size_mode.setCurrentIndex(again.size_mode.findData("custom"))
+    assert (again.width_box.value(), again.height_box.value()) == (640, 480)
+    again.reject()

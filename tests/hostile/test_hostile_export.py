@@ -268,9 +268,11 @@ def write_settings(values: dict) -> None:
 def test_bad_export_settings_fall_back_to_defaults(main_window, qtbot, tmp_path, caplog):
     write_settings(BAD_SETTINGS)
     dialog = open_export(qtbot, main_window, "snapshot")
-    assert (dialog.width_box.value(), dialog.height_box.value()) == (1600, 1000)
-    assert dialog.scale.currentData() == 1.0
     assert dialog.size_mode.currentData() == "view"
+    dialog.size_mode.setCurrentIndex(dialog.size_mode.findData("custom"))
+    assert (dialog.width_box.value(), dialog.height_box.value()) == (1600, 1000)
+    dialog.size_mode.setCurrentIndex(dialog.size_mode.findData("view"))
+    assert dialog.scale.currentData() == 1.0
     assert not dialog.sheet.isChecked()
     assert dialog.suffix() == ".png"
     assert Path(dialog.path.text()).parent == Path.home()

@@ -163,9 +163,11 @@ class ExportDialog(QDialog):
             self.size_mode.addItem("The view's size", "view")
             self.size_mode.addItem("Chosen size", "custom")
             self.width_box, self.height_box = QSpinBox(self), QSpinBox(self)
+            self._custom_size = (1600, 1000)
             for box in (self.width_box, self.height_box):
                 box.setRange(100, 8000)
                 box.setSuffix(" px")
+                box.setEnabled(False)  # until "Chosen size"
             form.addRow("Size", self.size_mode)
             size_row = QWidget(self)
             sl = QHBoxLayout(size_row)
@@ -208,11 +210,13 @@ class ExportDialog(QDialog):
         stem = safe_file_stem(self.window_.model.dataset.title or "")
         self.path.setText(str(folder / f"{stem}{self.suffix()}"))
         if self.kind == "snapshot":
+            low, high = self.width_box.minimum(), self.width_box.maximum()
+            self._custom_size = (
+                read_int(s, KEY + "width", 1600, low, high),
+                read_int(s, KEY + "height", 1000, low, high),
+            )
             mode = read_choice(s, KEY + "size_mode", "view", ("view", "custom"))
             self.size_mode.setCurrentIndex(max(0, self.size_mode.findData(mode)))
-            low, high = self.width_box.minimum(), self.width_box.maximum()
-            self.width_box.setValue(read_int(s, KEY + "width", 1600, low, high))
-            self.height_box.setValue(read_int(s, KEY + "height", 1000, low, high))
             scale = read_choice(s, KEY + "scale", 1.0, (1.0, 2.0))
             self.scale.setCurrentIndex(max(0, self.scale.findData(scale)))
             self.sheet.setChecked(read_bool(s, KEY + "sheet", False))
@@ -224,8 +228,9 @@ class ExportDialog(QDialog):
         s.setValue(KEY + f"{self.kind}_format", self.suffix())
         if self.kind == "snapshot":
             s.setValue(KEY + "size_mode", self.size_mode.currentData())
-            s.setValue(KEY + "width", self.width_box.value())
-            s.setValue(KEY + "height", self.height_box.value())
+            width, height = self.chosen_size()
+            s.setValue(KEY + "width", width)
+            s.setValue(KEY + "height", height)
             s.setValue(KEY + "scale", float(self.scale.currentData()))
             s.setValue(KEY + "sheet", self.sheet.isChecked())
         s.sync()
@@ -238,8 +243,23 @@ class ExportDialog(QDialog):
     def _on_format_changed(self) -> None:
         self.path.setText(str(_with_suffix(Path(self.path.text() or "araz"), self.suffix())))
 
+    def chosen_size(self) -> tuple[int, int]:
+        """The last size chosen by hand (kept while the view's size is shown)."""
+        if self.width_box.isEnabled():
+            self._custom_size = (self.width_box.value(), self.height_box.value())
+        return self._custom_size
+
     def _on_size_mode_changed(self) -> None:
         custom = self.size_mode.currentData() == "custom"
+        if custom:
+            width, height = self._custom_size
+        else:
+            self.chosen_size()
+            # the size the file will have: the map view's own (greyed, not a stale choice)
+            web = self.window_.map.web_view()
+            width, height = max(web.width(), 100), max(web.height(), 100)
+        self.width_box.setValue(width)
+        self.height_box.setValue(height)
         self.width_box.setEnabled(custom)
         self.height_box.setEnabled(custom)
 
