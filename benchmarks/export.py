@@ -63,9 +63,9 @@ def median_time(fn, runs: int = RUNS) -> float:
 def measure(ds, folder: Path, renderer) -> dict:
     from araz.export import select
     from araz.export.html import write_html
-    from araz.export.sheet import write_sheet
-    from araz.export.snapshot import write_snapshot
-    from araz.model.records import map_records
+    from araz.qt.export.sheet import write_sheet
+    from araz.qt.export.snapshot import write_snapshot
+    from araz.views.records import map_records
 
     shown = select(ds)
     records = map_records(ds)
@@ -93,9 +93,9 @@ def measure(ds, folder: Path, renderer) -> dict:
 
 def main() -> None:
     app = make_application(["bench"], headless=True)
-    from araz.export.snapshot import MapRenderer
     from araz.io import read_path
     from araz.paths import default_dataset
+    from araz.qt.export.snapshot import MapRenderer
 
     ds = read_path(default_dataset()).dataset
     with tempfile.TemporaryDirectory() as tmp:

@@ -43,7 +43,7 @@ from .article_view import ArticleView
 from .bindings import MapBinding, TimelineBinding
 from .detail_panel import DetailPanel
 from .events_table import ID_ROLE, EventsTableModel
-from .export_dialog import show_export_dialog
+from .export.dialog import show_export_dialog
 from .filters_panel import FiltersPanel
 from .loader import Loader
 from .map import MapView

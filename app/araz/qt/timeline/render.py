@@ -1,4 +1,5 @@
-"""Painting of the timeline: one function per layer, called from ``TimelineView.paintEvent``.
+"""Painting of the timeline: one function per layer, called from ``TimelineView.paintEvent``
+through the :class:`~araz.qt.timeline.surface.TimelineSurface` it reads.
 
 Marks are drawn in batches: bars with ``drawRects`` and points with
 ``drawPixmapFragments`` straight from numpy arrays (``shiboken6.wrapInstance`` over the
@@ -29,11 +30,11 @@ from PySide6.QtGui import (
     QPolygonF,
 )
 
-from araz.qt.timeline import axis
-from araz.qt.timeline.layout import LABEL_ROW_H, TRACK_H
+from araz.views.timeline import axis
+from araz.views.timeline.layout import LABEL_ROW_H, TRACK_H
 
 if TYPE_CHECKING:
-    from araz.qt.timeline.view import TimelineView
+    from araz.qt.timeline.surface import TimelineSurface
 
 DENSITY_LIMIT = 3000  # more visible events than this: density strips instead of marks
 LABEL_LIMIT = 1000  # up to this many events in view, each has its label under its mark
@@ -147,7 +148,7 @@ def draw_points(p: QPainter, pm: QPixmap, xy: np.ndarray, opacity: float = 1.0) 
 # ---------------------------------------------------------------- frame
 
 
-def paint_frame(v: TimelineView, p: QPainter) -> None:
+def paint_frame(v: TimelineSurface, p: QPainter) -> None:
     pal = v.palette()
     plot = v.plot_rect()
     p.fillRect(v.rect(), pal.color(QPalette.ColorRole.Base))
@@ -185,14 +186,14 @@ def paint_frame(v: TimelineView, p: QPainter) -> None:
         p.drawRect(plot.adjusted(1.0, 1.0, -1.0, -1.0))
 
 
-def _lane_on_screen(v: TimelineView, rows: np.ndarray, plot: QRectF) -> np.ndarray:
+def _lane_on_screen(v: TimelineSurface, rows: np.ndarray, plot: QRectF) -> np.ndarray:
     lanes = v.lanes()
     lane = lanes.of_event[rows]
     top = lanes.tops[lane] + plot.top() - v.vertical_offset()
     return (top + lanes.heights[lane] > plot.top()) & (top < plot.bottom())
 
 
-def _paint_lanes(v: TimelineView, p: QPainter, plot: QRectF, tk: axis.Ticks, pal: QPalette):
+def _paint_lanes(v: TimelineSurface, p: QPainter, plot: QRectF, tk: axis.Ticks, pal: QPalette):
     lanes = v.lanes()
     alt = pal.color(QPalette.ColorRole.AlternateBase)
     line = QColor(pal.color(QPalette.ColorRole.Text))
@@ -218,7 +219,7 @@ def _paint_lanes(v: TimelineView, p: QPainter, plot: QRectF, tk: axis.Ticks, pal
     draw_lines(p, np.column_stack((xs, top, xs, bottom)))
 
 
-def _tick_xs(v: TimelineView, days: list[float]) -> np.ndarray:
+def _tick_xs(v: TimelineSurface, days: list[float]) -> np.ndarray:
     """Pixel-centred x of each day (crisp 1 px lines)."""
     lo, hi = v.visible_range()
     plot = v.plot_rect()
@@ -240,7 +241,9 @@ def text_width(fm: QFontMetricsF, font: QFont, text: str) -> float:
     return w
 
 
-def mark_geometry(v: TimelineView, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def mark_geometry(
+    v: TimelineSurface, rows: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Screen x of the left and right edges and y of the centre of each event's mark."""
     d = v.data()
     lo, hi = v.visible_range()
@@ -252,7 +255,7 @@ def mark_geometry(v: TimelineView, rows: np.ndarray) -> tuple[np.ndarray, np.nda
     return x0, x1, y
 
 
-def _paint_marks(v: TimelineView, p: QPainter, rows: np.ndarray) -> None:
+def _paint_marks(v: TimelineSurface, p: QPainter, rows: np.ndarray) -> None:
     """Bars (plain or fading) and arrows batched per colour, points as fragments."""
     if not len(rows):
         return
@@ -275,7 +278,7 @@ def _paint_marks(v: TimelineView, p: QPainter, rows: np.ndarray) -> None:
         for k_i, key in enumerate(keys.tolist()):
             color, kind = key >> 2, key & 3
             if kind:
-                p.setBrush(v._sprites.fade_brush(color, bool(kind & 1), bool(kind & 2)))
+                p.setBrush(v.sprites.fade_brush(color, bool(kind & 1), bool(kind & 2)))
             else:
                 p.setBrush(_argb(color))
             draw_rects(p, rects[inv == k_i])
@@ -287,7 +290,7 @@ def _paint_marks(v: TimelineView, p: QPainter, rows: np.ndarray) -> None:
         cs, inv = np.unique(colors[pi], return_inverse=True)
         dpr = device_ratio(p)
         for c_i, c in enumerate(cs.tolist()):
-            pm = v._sprites.point(c, outline, dpr)
+            pm = v.sprites.point(c, outline, dpr)
             sel = inv == c_i
             draw_points(p, pm, xy[sel & ~faded])
             draw_points(p, pm, xy[sel & faded], opacity=0.45)
@@ -314,11 +317,11 @@ def _paint_arrows(v, p, rows, x0, x1, x0c, x1c, y) -> None:
             sel = inv == c_i
             p.setPen(QPen(_argb(c, 0.75), 2.0, Qt.PenStyle.DotLine))
             draw_lines(p, lines[sel])
-            draw_points(p, v._sprites.arrowhead(c, direction, device_ratio(p)), heads[sel])
+            draw_points(p, v.sprites.arrowhead(c, direction, device_ratio(p)), heads[sel])
     p.setPen(Qt.PenStyle.NoPen)
 
 
-def _paint_density(v: TimelineView, p: QPainter, plot: QRectF, rows: np.ndarray) -> None:
+def _paint_density(v: TimelineSurface, p: QPainter, plot: QRectF, rows: np.ndarray) -> None:
     """Per-lane density strips: how many events cover each pixel column (sqrt scale)."""
     d, lanes = v.data(), v.lanes()
     width = max(int(plot.width()), 1)
@@ -351,7 +354,7 @@ def _paint_density(v: TimelineView, p: QPainter, plot: QRectF, rows: np.ndarray)
         p.drawImage(QRectF(plot.left(), top, width, h), img, QRectF(0, i, width, 1))
 
 
-def _paint_labels(v: TimelineView, p: QPainter, plot: QRectF, ks: np.ndarray, pal: QPalette):
+def _paint_labels(v: TimelineSurface, p: QPainter, plot: QRectF, ks: np.ndarray, pal: QPalette):
     """Each event's label under its mark (``ks``: positions in the frame's rows), selected
     ones bold in the highlight colour."""
     f = v.frame()
@@ -375,7 +378,7 @@ def _paint_labels(v: TimelineView, p: QPainter, plot: QRectF, ks: np.ndarray, pa
     p.setFont(v.font())
 
 
-def _paint_highlights(v: TimelineView, p: QPainter, pal: QPalette) -> None:
+def _paint_highlights(v: TimelineSurface, p: QPainter, pal: QPalette) -> None:
     d = v.data()
     hl = pal.color(QPalette.ColorRole.Highlight)
     rows = v.selected_rows()
@@ -417,7 +420,7 @@ def _paint_highlights(v: TimelineView, p: QPainter, pal: QPalette) -> None:
             p.drawLine(QPointF(xc, v.plot_rect().top()), QPointF(xc, y[j] - POINT_PX))
 
 
-def _paint_brush_plot(v: TimelineView, p: QPainter, plot: QRectF, pal: QPalette) -> None:
+def _paint_brush_plot(v: TimelineSurface, p: QPainter, plot: QRectF, pal: QPalette) -> None:
     span = v.brush_span()
     if span is None:
         return
@@ -431,7 +434,7 @@ def _paint_brush_plot(v: TimelineView, p: QPainter, plot: QRectF, pal: QPalette)
     p.drawLine(QPointF(b, plot.top()), QPointF(b, plot.bottom()))
 
 
-def _paint_axis(v: TimelineView, p: QPainter, tk: axis.Ticks, pal: QPalette) -> None:
+def _paint_axis(v: TimelineSurface, p: QPainter, tk: axis.Ticks, pal: QPalette) -> None:
     r = v.axis_rect()
     text = pal.color(QPalette.ColorRole.WindowText)
     p.fillRect(QRectF(0, 0, v.width(), r.height()), pal.color(QPalette.ColorRole.Window))
@@ -496,7 +499,7 @@ def _paint_axis(v: TimelineView, p: QPainter, tk: axis.Ticks, pal: QPalette) -> 
     p.drawLine(QPointF(0, bottom + 0.5), QPointF(v.width(), bottom + 0.5))
 
 
-def _paint_gutter(v: TimelineView, p: QPainter, pal: QPalette) -> None:
+def _paint_gutter(v: TimelineSurface, p: QPainter, pal: QPalette) -> None:
     plot, lanes = v.plot_rect(), v.lanes()
     g = QRectF(0, plot.top(), plot.left(), plot.height())
     p.fillRect(g, pal.color(QPalette.ColorRole.Window))
@@ -553,7 +556,7 @@ def _paint_fold_arrow(p: QPainter, c: QPointF, folded: bool, color: QColor) -> N
     p.restore()
 
 
-def _paint_overview(v: TimelineView, p: QPainter, pal: QPalette) -> None:
+def _paint_overview(v: TimelineSurface, p: QPainter, pal: QPalette) -> None:
     r = v.overview_rect()
     p.fillRect(QRectF(0, r.top(), v.width(), r.height()), pal.color(QPalette.ColorRole.Window))
     img = v.overview_image()
@@ -573,7 +576,7 @@ def _paint_overview(v: TimelineView, p: QPainter, pal: QPalette) -> None:
 OVERVIEW_HANDLE_W = 6.0
 
 
-def overview_handles(v: TimelineView) -> tuple[QRectF, QRectF]:
+def overview_handles(v: TimelineSurface) -> tuple[QRectF, QRectF]:
     """The grips at the two ends of the overview's window marker (kept inside the strip)."""
     r = v.overview_rect()
     a, b = v.overview_window()
@@ -587,7 +590,7 @@ def overview_handles(v: TimelineView) -> tuple[QRectF, QRectF]:
     return QRectF(xa, top, w, h), QRectF(xb, top, w, h)
 
 
-def _paint_overview_window(v: TimelineView, p: QPainter, r: QRectF, pal: QPalette) -> None:
+def _paint_overview_window(v: TimelineSurface, p: QPainter, r: QRectF, pal: QPalette) -> None:
     """The visible window: what lies outside it is shaded, the window itself is an outline
     with a grip at each end (so it still reads when it spans the whole strip)."""
     a, b = v.overview_window()
