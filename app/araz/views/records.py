@@ -14,7 +14,8 @@ import numpy as np
 
 from ..model.dataset import Dataset
 from ..model.entities import Event, Place
-from ..model.table import Coded, LazyTexts, take
+from ..model.table import Coded, take
+from .timeline.data import LazyTexts
 
 LINE_KINDS = frozenset({"river", "border", "line"})
 MIN_FIT_SPAN = 3.0  # degrees: the smallest extent a "fit" frames (one place shows its region)

@@ -17,7 +17,7 @@ before; the lane columns are always lists (lanes read all of them).
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -116,8 +116,9 @@ class TimelineData:
     lane_actor: list[str]
     lane_category: list[str]
     _index: Mapping[str, int] | None = field(default=None, init=False, repr=False, compare=False)
-    _is_point: np.ndarray = field(default=None, init=False, repr=False, compare=False)
-    order: np.ndarray = field(default=None, init=False, repr=False, compare=False)
+    # set in __post_init__
+    _is_point: np.ndarray = field(default=None, init=False, repr=False, compare=False)  # type: ignore[arg-type]
+    order: np.ndarray = field(default=None, init=False, repr=False, compare=False)  # type: ignore[arg-type]
 
     def __post_init__(self) -> None:
         n = len(self.ids)
@@ -127,8 +128,10 @@ class TimelineData:
         if n and not (np.isfinite(start).all() and np.isfinite(end).all()):
             raise ValueError("start and end must be finite day numbers (the strict bounds)")
         end = np.maximum(end, start)
-        order = np.lexsort((np.asarray(ids, dtype=object).astype(str), start)) if n else []
-        order = np.asarray(order, dtype=np.intp)
+        order: np.ndarray = np.asarray(
+            np.lexsort((np.asarray(ids, dtype=object).astype(str), start)) if n else [],
+            dtype=np.intp,
+        )
         self.order = order  # row k here was row order[k] of the columns as given
         self.ids = take(ids, order)
         self.start = start[order]
@@ -295,3 +298,36 @@ def _from_edtf(text: str) -> dict:
         "open_end": fd.open_end or fd.unknown_end,
         "display": fd.display(),
     }
+
+
+class LazyTexts(Rows[str]):
+    """A text column whose values are made on demand: ``texts[i] == fn(i)``.
+
+    For the timeline's (``TimelineData``) ``label`` and ``tooltip`` columns when building every
+    text up front would be wasteful (only the hovered tooltip is ever shown)::
+
+        tooltip = LazyTexts(len(rows), lambda i: f"{titles[i]} ({dates[i]})")
+        TimelineData(..., tooltip=tooltip, ...)
+
+    ``i`` is the row in the order the columns are *given* (before TimelineData sorts
+    them by start and id); TimelineData keeps the permutation and looks up through it.
+    ``fn`` is called on every access and nothing is cached, so it should be cheap and
+    pure, and whatever it reads (``titles`` …) stays alive as long as the column.
+    """
+
+    __slots__ = ("_fn", "_n")
+
+    def __init__(self, n: int, fn: Callable[[int], str]):
+        self._n = int(n)
+        if self._n < 0:
+            raise ValueError(f"a column of {n} rows")
+        self._fn = fn
+
+    def __len__(self) -> int:
+        return self._n
+
+    def _row(self, k: int) -> str:
+        return self._fn(k)
+
+    def __repr__(self) -> str:
+        return f"LazyTexts({self._n}, {self._fn!r})"
