@@ -1,7 +1,10 @@
-"""The core tests import no Qt.  Under ``make test-core`` (``ARAZ_BLOCK_QT=1``) PySide6
-and shiboken6 cannot be imported at all, as on a machine without them (napari's
-"headless" job): a core module that imports Qt, even lazily on the path a test takes,
-fails its test with ImportError."""
+"""The core tests import no Qt.  ``make test-core`` runs them in a venv where PySide6 is
+not installed (napari's "headless" job): a core module that imports Qt, even lazily on
+the path a test takes, fails its test with ImportError.
+
+With ``ARAZ_BLOCK_QT=1`` this conftest makes PySide6 and shiboken6 unimportable, for the
+same check in the full venv: ``ARAZ_BLOCK_QT=1 .venv/bin/python -m pytest -p
+no:pytest-qt tests/core`` (pytest-qt itself imports Qt)."""
 
 import importlib.abc
 import os
