@@ -1,4 +1,5 @@
-# Araz: `make run` launches the app, `make test` runs every test headless.
+# Araz: `make run` launches the app, `make test` runs every test headless
+# (`make test-core`: the tests of the Qt-free layers, in a venv without PySide6).
 # Both create .venv when it is missing and (re)install the project only when
 # pyproject.toml or setup.py changed, so a second run starts at once.
 
@@ -6,13 +7,16 @@ PYTHON ?= python3
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.araz-installed
+# the core tests' venv: the project without Qt (tests/core/requirements.py)
+CORE_VENV  ?= .venv-core
+CORE_STAMP := $(CORE_VENV)/.araz-installed
 
 LINTED := $(wildcard app tests benchmarks packaging setup.py)
 
 # Headless Qt for tests and benchmarks; Chromium refuses its sandbox as root.
 HEADLESS := QT_QPA_PLATFORM=offscreen QTWEBENGINE_DISABLE_SANDBOX=1
 
-.PHONY: run test lint format bench data screenshot bundle clean
+.PHONY: run test test-core test-qt lint format bench data screenshot bundle clean
 
 $(STAMP): pyproject.toml setup.py
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -20,16 +24,33 @@ $(STAMP): pyproject.toml setup.py
 	@$(PY) -m pip install -qq --disable-pip-version-check -e '.[test]'
 	@touch $@
 
+$(CORE_STAMP): pyproject.toml setup.py tests/core/requirements.py
+	@test -x $(CORE_VENV)/bin/python || $(PYTHON) -m venv $(CORE_VENV)
+	@$(CORE_VENV)/bin/python -m pip install -qq --disable-pip-version-check --upgrade pip
+	@$(CORE_VENV)/bin/python tests/core/requirements.py > $(CORE_VENV)/requirements.txt
+	@$(CORE_VENV)/bin/python -m pip install -qq --disable-pip-version-check -r $(CORE_VENV)/requirements.txt
+	@$(CORE_VENV)/bin/python -m pip install -qq --disable-pip-version-check --no-deps -e .
+	@! $(CORE_VENV)/bin/python -c "import PySide6" 2>/dev/null || (echo "PySide6 in $(CORE_VENV)"; exit 1)
+	@touch $@
+
 run: $(STAMP)
 	$(VENV)/bin/araz
 
-test: $(STAMP)
-	$(HEADLESS) $(PY) -m pytest -q
+test: test-core test-qt
+
+# model, geo, io, views, export and the CLI, in a venv where PySide6 is not installed
+# (tests/core/conftest.py also blocks it, for a run in the full venv: ARAZ_BLOCK_QT=1)
+test-core: $(CORE_STAMP)
+	ARAZ_BLOCK_QT=1 $(CORE_VENV)/bin/python -m pytest -q tests/core
+
+test-qt: $(STAMP)
+	$(HEADLESS) $(PY) -m pytest -q tests/qt
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check $(LINTED)
 	$(VENV)/bin/ruff format --check $(LINTED)
 	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports
 
 format: $(STAMP)
 	$(VENV)/bin/ruff format $(LINTED)
@@ -62,4 +83,4 @@ bundle: $(STAMP)
 		packaging/pyinstaller/araz.spec
 
 clean:
-	rm -rf $(VENV) build dist app/*.egg-info .pytest_cache .ruff_cache
+	rm -rf $(VENV) $(CORE_VENV) build dist app/*.egg-info .pytest_cache .ruff_cache

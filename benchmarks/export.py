@@ -90,7 +90,7 @@ def blank_pdf(blank) -> None:
     from PySide6.QtCore import QMarginsF
     from PySide6.QtGui import QPageLayout, QPageSize
 
-    from araz.export.snapshot import PAGES, wait_until
+    from araz.qt.export.snapshot import PAGES, wait_until
 
     layout = QPageLayout(
         QPageSize(PAGES["a4"]), QPageLayout.Orientation.Landscape, QMarginsF(0, 0, 0, 0)
@@ -103,9 +103,9 @@ def blank_pdf(blank) -> None:
 def measure(ds, folder: Path, renderer, blank) -> dict:
     from araz.export import select
     from araz.export.html import write_html
-    from araz.export.sheet import write_sheet
-    from araz.export.snapshot import png_bytes, write_snapshot
-    from araz.model.records import map_records
+    from araz.qt.export.sheet import write_sheet
+    from araz.qt.export.snapshot import png_bytes, write_snapshot
+    from araz.views.records import map_records
 
     shown = select(ds)
     records = map_records(ds)
@@ -138,9 +138,9 @@ def measure(ds, folder: Path, renderer, blank) -> dict:
 
 def main() -> None:
     app = make_application(["bench"], headless=True)
-    from araz.export.snapshot import MapRenderer
     from araz.io import read_path
     from araz.paths import default_dataset
+    from araz.qt.export.snapshot import MapRenderer
     from reference import BlankPage
 
     ds = read_path(default_dataset()).dataset

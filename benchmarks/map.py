@@ -110,8 +110,8 @@ def synthetic(n: int, seed: int = 1) -> list[dict]:
 def bundled() -> list[dict]:
     """The curated dataset as the map gets it."""
     from araz.io.curated import read_curated
-    from araz.model.records import map_records
     from araz.paths import default_dataset
+    from araz.views.records import map_records
 
     return map_records(read_curated(default_dataset()).dataset)
 

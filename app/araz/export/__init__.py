@@ -1,5 +1,5 @@
-"""Exports: the shown events as CSV, GeoJSON or a standalone HTML map (pure Python), and
-map snapshots as PNG, PDF or a composed sheet (Qt).
+"""Exports: the shown events as CSV, GeoJSON or a standalone HTML map (pure Python, no Qt;
+map snapshots as PNG, PDF or a composed sheet need Qt and live in :mod:`araz.qt.export`).
 
 One function per kind; the ``araz snapshot``/``araz export`` commands and the app's
 export dialog call the same ones.  Every writer is atomic (a temporary file in the target
@@ -9,8 +9,7 @@ fails with :class:`ExportError` carrying one clear line.
 * :func:`araz.export.csv.write_csv` — UTF-8 CSV, formula-safe cells
 * :func:`araz.export.geojson.write_geojson` — RFC 7946 FeatureCollection
 * :func:`araz.export.html.write_html` — one self-contained offline HTML map
-* :mod:`araz.export.snapshot` — PNG / PDF of the map (QtWebEngine)
-* :mod:`araz.export.sheet` — the composed sheet (QPainter), PNG or PDF
+* :func:`araz.export.data.export_data` — one of the three by the file's suffix
 """
 
 from .atomic import ExportError, atomic_write, check_target

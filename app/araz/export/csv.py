@@ -20,7 +20,7 @@ import numpy as np
 
 from ..io.normalized import event_dict
 from ..model.dataset import Dataset
-from ..model.records import map_record
+from ..views.records import map_record
 from .atomic import atomic_write
 
 COLUMNS = (

@@ -21,8 +21,8 @@ from pathlib import Path
 import numpy as np
 
 from ..model.dataset import Dataset
-from ..model.records import map_records
 from ..paths import resource
+from ..views.records import HOME_BOX, map_records
 from .atomic import atomic_write
 from .selection import bounds_of
 
@@ -192,7 +192,7 @@ def payload(
         place["events"].append(i)
         if isinstance(r.get("to"), dict):
             arrows.append([[r["lat"], r["lon"]], [r["to"]["lat"], r["to"]["lon"]], r["color"]])
-    box = bounds or bounds_of(records) or (44.5, 35.3, 51.8, 41.0)
+    box = bounds or bounds_of(records) or HOME_BOX
     west, south, east, north = box
     n = len(records)
     unplaced = (int(mask.sum()) if mask is not None else len(ds)) - n

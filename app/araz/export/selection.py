@@ -11,7 +11,7 @@ import numpy as np
 from ..model.dataset import Dataset
 from ..model.dates import EDTFError, FuzzyDate
 from ..model.filter import Filter
-from ..model.records import MIN_FIT_SPAN
+from ..views.records import MIN_FIT_SPAN
 from .atomic import ExportError
 
 

@@ -356,12 +356,24 @@ def number(value: Any) -> float | None:
     return None
 
 
+def on_earth(lat: float, lon: float) -> bool:
+    """A latitude in [-90, 90] and a longitude in [-180, 180] (NaN is neither): the one
+    range check of every reader."""
+    return -90 <= lat <= 90 and -180 <= lon <= 180
+
+
+def swap_hint(lat: float, lon: float, words: str = "latitude and longitude") -> str:
+    """For a point off the earth: a note when the latitude is past a pole and the
+    longitude would make a latitude (the two look swapped)."""
+    return f" ({words} look swapped)" if abs(lon) <= 90 < abs(lat) else ""
+
+
 def check_point(lat: float | None, lon: float | None) -> str | None:
     """Why a point cannot be placed on the map, or None when it can."""
     if lat is None or lon is None:
         return "needs numeric latitude and longitude"
-    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
-        hint = " (latitude and longitude look swapped)" if abs(lon) <= 90 < abs(lat) else ""
+    if not on_earth(lat, lon):
+        hint = swap_hint(lat, lon)
         return f"coordinates out of range: latitude {lat}, longitude {lon}{hint}"
     return None
 

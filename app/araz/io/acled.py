@@ -37,7 +37,17 @@ from ..model.dataset import Dataset
 from ..model.dates import FuzzyDate, civil_from_days, days_from_civil
 from ..model.entities import Actor, EventDate, Place, PlaceRef
 from ..model.table import EventTableBuilder
-from ._common import CancelFn, Ids, ProgressFn, Ticker, cancelled, read_text, slug
+from ._common import (
+    CancelFn,
+    Ids,
+    ProgressFn,
+    Ticker,
+    cancelled,
+    on_earth,
+    read_text,
+    slug,
+    swap_hint,
+)
 from ._dates import MONTHS, edtf_day, parse_day
 from .problems import LoadResult, Problem
 
@@ -420,8 +430,8 @@ class _Reader:
             lat, lon = float(lat_t), float(lon_t)
         except ValueError:
             return f"coordinates {lat_t!r}, {lon_t!r} are not numbers; kept without a place"
-        if not (-90 <= lat <= 90 and -180 <= lon <= 180):  # NaN fails too
-            hint = " (latitude and longitude look swapped)" if abs(lon) <= 90 < abs(lat) else ""
+        if not on_earth(lat, lon):  # NaN fails too
+            hint = swap_hint(lat, lon)
             return (
                 f"coordinates out of range: latitude {lat_t}, longitude {lon_t}{hint}; "
                 "kept without a place"

@@ -30,7 +30,7 @@ from ..model.entities import (
     Quote,
 )
 from . import yaml_lines
-from ._common import fix_surrogates, may_hold_surrogates
+from ._common import fix_surrogates, may_hold_surrogates, on_earth, swap_hint
 from ._files import InputError, inside, read_input
 from .geojson import geometry_problem
 from .problems import LoadResult, Problem
@@ -305,8 +305,8 @@ def _read_places(c: _Checker, root, path: Path, compute_countries: bool) -> dict
             if lat is None or lon is None:
                 c.report(pt.line, f"{pid}: point needs numeric 'lat' and 'lon'", pid)
                 continue
-            if not (-90 <= lat <= 90 and -180 <= lon <= 180):
-                hint = " (lat and lon look swapped)" if -90 <= lon <= 90 < abs(lat) else ""
+            if not on_earth(lat, lon):
+                hint = swap_hint(lat, lon, "lat and lon")
                 c.report(
                     pt.line, f"{pid}: coordinates out of range: lat {lat}, lon {lon}{hint}", pid
                 )
@@ -356,7 +356,7 @@ def _read_geometry(c: _Checker, d, pid: str, path: Path) -> dict | None:
         c.report(line, f"{pid}: {ref} must hold one GeoJSON geometry ({', '.join(kinds)})", pid)
         return None
     for x, y in _coords(data.get("coordinates")):
-        if not (-180 <= x <= 180 and -90 <= y <= 90):
+        if not on_earth(y, x):
             c.report(line, f"{pid}: {ref} has a coordinate out of range ({x}, {y})", pid)
             return None
     why = geometry_problem(data)  # also: nested exactly as deep as its type says

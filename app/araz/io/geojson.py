@@ -40,6 +40,7 @@ from ._common import (
     cancelled,
     load_json,
     number,
+    on_earth,
     plain_text,
     short_title,
     slug,
@@ -458,7 +459,7 @@ def _coords_ok(c: Any, depth: int) -> bool:
         x, y = number(c[0]), number(c[1])
         if not isinstance(c[0], int | float) or not isinstance(c[1], int | float):
             return False
-        return x is not None and y is not None and -180 <= x <= 180 and -90 <= y <= 90
+        return x is not None and y is not None and on_earth(y, x)
     return isinstance(c, list) and len(c) > 0 and all(_coords_ok(x, depth - 1) for x in c)
 
 

@@ -71,9 +71,6 @@ class Dataset:
                 known.add(c)
                 cats.append(c)
         self.categories = cats
-        # derived data the views draw (map records, timeline arrays), computed once,
-        # possibly in a loading thread; never part of the data itself
-        self.cache: dict = {}
 
     @cached_property
     def index(self) -> IdIndex:

@@ -21,7 +21,7 @@ from __future__ import annotations
 import builtins
 import re
 from array import array
-from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
+from collections.abc import Hashable, Iterator, Mapping, Sequence
 from operator import index, itemgetter
 from typing import Any, TypeVar, overload
 
@@ -453,36 +453,3 @@ class EventTable(Rows[Event]):
             self.quotes.get(i, ()),
             extra,
         )
-
-
-class LazyTexts(Rows[str]):
-    """A text column whose values are made on demand: ``texts[i] == fn(i)``.
-
-    For the timeline's (``TimelineData``) ``label`` and ``tooltip`` columns when building every
-    text up front would be wasteful (only the hovered tooltip is ever shown)::
-
-        tooltip = LazyTexts(len(rows), lambda i: f"{titles[i]} ({dates[i]})")
-        TimelineData(..., tooltip=tooltip, ...)
-
-    ``i`` is the row in the order the columns are *given* (before TimelineData sorts
-    them by start and id); TimelineData keeps the permutation and looks up through it.
-    ``fn`` is called on every access and nothing is cached, so it should be cheap and
-    pure, and whatever it reads (``titles`` …) stays alive as long as the column.
-    """
-
-    __slots__ = ("_fn", "_n")
-
-    def __init__(self, n: int, fn: Callable[[int], str]):
-        self._n = int(n)
-        if self._n < 0:
-            raise ValueError(f"a column of {n} rows")
-        self._fn = fn
-
-    def __len__(self) -> int:
-        return self._n
-
-    def _row(self, k: int) -> str:
-        return self._fn(k)
-
-    def __repr__(self) -> str:
-        return f"LazyTexts({self._n}, {self._fn!r})"

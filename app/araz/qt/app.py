@@ -1,99 +1,18 @@
-"""Start the desktop app: environment, QApplication, the dataset, the main window."""
+"""Start the desktop app: the dataset and the main window (the QApplication comes from
+:mod:`araz.qt.application`)."""
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 
-
-def has_display() -> bool:
-    if sys.platform != "linux" or os.environ.get("QT_QPA_PLATFORM"):
-        return True
-    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
-
-
-def prepare_environment(*, headless: bool = False) -> None:
-    """Set what must be set before Qt starts."""
-    if headless and not has_display():
-        os.environ["QT_QPA_PLATFORM"] = "offscreen"
-    if hasattr(os, "geteuid") and os.geteuid() == 0:
-        # Chromium refuses to start its sandbox as root (containers, CI machines).
-        os.environ.setdefault("QTWEBENGINE_DISABLE_SANDBOX", "1")
-
-
-# Chromium in the map: quiet (warnings go to our log), and sized for one page, not a
-# browser: low-end-device mode keeps the JavaScript heap and the renderer's caches small
-# (at 100,000 events the renderer takes ~30 MB instead of ~55 MB more); the page is a
-# canvas and a few tiles, which it draws the same (see README, "Figures").
-CHROMIUM_FLAGS = "--log-level=3 --enable-low-end-device-mode"
-
-
-def route_qt_messages() -> None:
-    """Qt's and Chromium's chatter (no GPU here, no D-Bus there…) goes to the log file,
-    not the terminal: a command's output stays its own.  Critical messages still reach
-    stderr."""
-    import logging
-
-    from PySide6.QtCore import QtMsgType, qInstallMessageHandler
-
-    from .errors import setup_logging
-
-    os.environ.setdefault("QTWEBENGINE_CHROMIUM_FLAGS", CHROMIUM_FLAGS)
-    setup_logging()
-    log = logging.getLogger("araz.qt")
-    levels = {
-        QtMsgType.QtDebugMsg: logging.DEBUG,
-        QtMsgType.QtInfoMsg: logging.INFO,
-        QtMsgType.QtWarningMsg: logging.WARNING,
-        QtMsgType.QtCriticalMsg: logging.ERROR,
-        QtMsgType.QtFatalMsg: logging.CRITICAL,
-    }
-
-    def handler(kind, _context, message: str) -> None:
-        level = levels.get(kind, logging.WARNING)
-        log.log(level, "%s", message)
-        if level >= logging.ERROR:
-            sys.stderr.write(f"araz: {message}\n")
-
-    qInstallMessageHandler(handler)
-
-
-def make_application(argv: list[str] | None = None, *, headless: bool = False):
-    """The QApplication, with the araz: scheme registered first (QtWebEngine needs that).
-
-    ``headless``: with no display, draw offscreen (screenshots, exports, benchmarks).
-    """
-    prepare_environment(headless=headless)
-    from PySide6.QtCore import Qt
-    from PySide6.QtWidgets import QApplication
-
-    route_qt_messages()
-
-    import araz.qt.map  # noqa: F401  (registers the araz: scheme before QApplication)
-
-    from .. import __version__
-
-    app = QApplication.instance()
-    if app is None:
-        QApplication.setAttribute(Qt.ApplicationAttribute.AA_ShareOpenGLContexts)
-        # argv[0] names the instance part of WM_CLASS on X11 ("araz", class "Araz")
-        app = QApplication(argv or ["araz"])
-    app.setApplicationName("Araz")
-    app.setOrganizationName("Araz")
-    app.setApplicationVersion(__version__)
-    app.setDesktopFileName("araz")  # groups the window under the launcher's icon
-    app.setWindowIcon(app_icon())
-    return app
-
-
-def app_icon():
-    """The window icon: our SVG (resources/icons/araz.svg)."""
-    from PySide6.QtGui import QIcon
-
-    from ..paths import resource
-
-    return QIcon(str(resource("icons", "araz.svg")))
+from .application import (  # noqa: F401  (re-exported: benchmarks and tests start Qt here)
+    app_icon,
+    has_display,
+    make_application,
+    prepare_environment,
+    route_qt_messages,
+)
 
 
 def show_map_loading(window) -> None:

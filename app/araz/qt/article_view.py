@@ -7,7 +7,7 @@ from PySide6.QtCore import QUrl
 from PySide6.QtWidgets import QTextBrowser
 
 from ..model import AppModel, Change
-from .source_text import article_html
+from ..views.source_text import article_html
 
 
 class ArticleView(QTextBrowser):

@@ -3,68 +3,15 @@ view calls and view gestures into model calls; the map and the timeline never me
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 
 import numpy as np
 from PySide6.QtCore import QObject
 
 from ..model import AppModel, Change
-from ..model.records import map_columns, timeline_columns
+from ..views.prepared import map_data, timeline_data, timeline_rows  # noqa: F401  (loader, tests)
 from .map import MapView
-from .map.view import MapEvents, build_events_from_columns
-from .timeline import TimelineData, TimelineView
-
-
-def timeline_data(ds) -> TimelineData:
-    """The timeline's arrays for a dataset, built once (the loader builds them early)."""
-    return timeline_rows(ds)[0]
-
-
-def timeline_rows(ds) -> tuple[TimelineData, np.ndarray]:
-    """The timeline's arrays and, per timeline row, its dataset index."""
-    if "timeline_data" not in ds.cache:
-        data = TimelineData(**timeline_columns(ds))
-        # timeline_columns keeps the dated events in dataset order; the data sorted them
-        rows = np.flatnonzero(ds.arrays["has_date"])[data.order].astype(np.intp)
-        data.use_index(_ViewIndex(ds, rows))
-        ds.cache["timeline_data"] = (data, rows)
-    return ds.cache["timeline_data"]
-
-
-class _ViewIndex(Mapping[str, int]):
-    """An event id's position in a view (map or timeline), read through the dataset's
-    own index: not another dict of every id (7 MB at 100k events) per view.
-
-    It holds the index and the ids, never the dataset: it lives in ``ds.cache``, and a
-    reference back would make a cycle that the frozen collector never frees."""
-
-    def __init__(self, ds, rows: np.ndarray):
-        self._index, self._ids, self._rows = ds.index, ds.events.ids, rows
-        self._where = np.full(len(ds), -1, np.int32)  # dataset row -> view position
-        self._where[rows] = np.arange(len(rows), dtype=np.int32)
-
-    def __getitem__(self, event_id: str) -> int:
-        k = int(self._where[self._index[event_id]])
-        if k < 0:
-            raise KeyError(event_id)
-        return k
-
-    def __iter__(self) -> Iterator[str]:
-        ids = self._ids
-        return (ids[i] for i in self._rows.tolist())
-
-    def __len__(self) -> int:
-        return len(self._rows)
-
-
-def map_data(ds) -> tuple[MapEvents, np.ndarray]:
-    """The map's packed events for a dataset and, per map event, its dataset index."""
-    if "map_events" not in ds.cache:
-        # map_columns keeps exactly the events with a place, in dataset order
-        rows = np.flatnonzero(~ds.unplaced_mask).astype(np.intp)
-        events = build_events_from_columns(map_columns(ds), _ViewIndex(ds, rows))
-        ds.cache["map_events"] = (events, rows)
-    return ds.cache["map_events"]
+from .timeline import TimelineView
 
 
 def lane_notes(ds) -> dict[str, str]:

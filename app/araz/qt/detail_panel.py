@@ -10,7 +10,7 @@ from PySide6.QtGui import QTextOption
 from PySide6.QtWidgets import QPushButton, QTextBrowser, QVBoxLayout, QWidget
 
 from ..model import AppModel, Change
-from .source_text import by_paragraph, paragraph_of, paragraphs, quote_spans, render
+from ..views.source_text import by_paragraph, paragraph_of, paragraphs, quote_spans, render
 from .text import SUMMARY_CHARS, shorten
 
 MAX_LISTED = 50  # actors or places of one event listed; then "and N more"

@@ -6,7 +6,6 @@ paintEvent repeats every frame) are logged and counted in it."""
 from __future__ import annotations
 
 import logging
-import os
 import sys
 import traceback
 from datetime import datetime
@@ -16,8 +15,10 @@ log = logging.getLogger("araz")
 
 
 def state_dir() -> Path:
-    base = os.environ.get("XDG_STATE_HOME") or str(Path.home() / ".local" / "state")
-    return Path(base) / "araz"
+    """Our log's folder: ``$XDG_STATE_HOME/araz`` (``~/.local/state/araz``) on Linux."""
+    from platformdirs import user_state_path
+
+    return user_state_path("araz", appauthor=False)
 
 
 def log_path() -> Path:

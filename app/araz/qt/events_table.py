@@ -1,4 +1,5 @@
-"""The table of shown events: a read-only Qt model over the dataset and the filter mask.
+"""The table of shown events: a read-only Qt model over the dataset and the filter mask,
+and the table widget that keeps its selection in step with the AppModel's.
 
 Sorting happens here, with numpy over precomputed keys, not in a QSortFilterProxyModel
 (which would call ``data()`` n·log n times from Python: seconds at 100k events).  The
@@ -8,8 +9,15 @@ view only ever asks for the rows it shows.
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QItemSelectionModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+)
 from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
 from ..model import AppModel
 from ..model.table import Coded
@@ -146,3 +154,66 @@ class EventsTableModel(QAbstractTableModel):
                 self._colours[colour] = QColor(colour)
             return self._colours[colour]
         return None
+
+
+class EventsTable(QTableView):
+    """The events table: selecting rows selects their events in the model, hovering a
+    row hovers its event, and :meth:`sync_selection` shows the model's selection
+    (without echoing it back)."""
+
+    def __init__(self, model: AppModel, parent: QWidget | None = None):
+        super().__init__(parent)
+        self._model = model
+        self.table_model = EventsTableModel(model, self)
+        self.setObjectName("events")
+        self.setModel(self.table_model)
+        self.setSortingEnabled(True)
+        self.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.setWordWrap(False)
+        self.verticalHeader().setVisible(False)
+        header = self.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        for col, width in ((0, 150), (2, 150), (3, 110), (4, 80), (5, 80)):
+            self.setColumnWidth(col, width)
+        self.selectionModel().selectionChanged.connect(self._on_selection)
+        self.entered.connect(self._on_hover)
+        self.setMouseTracking(True)
+
+    def sync_selection(self) -> None:
+        """Select the rows of the model's selection, its active event current."""
+        sel = self._model.selection
+        sm = self.selectionModel()
+        sm.blockSignals(True)
+        try:
+            sm.clearSelection()
+            current = None
+            for eid in sel.ids:
+                row = self.table_model.row_of(eid)
+                if row is None:
+                    continue
+                idx = self.table_model.index(row, 0)
+                flags = QItemSelectionModel.SelectionFlag.Select
+                sm.select(idx, flags | QItemSelectionModel.SelectionFlag.Rows)
+                if eid == sel.active:
+                    current = idx
+            if current is not None:
+                sm.setCurrentIndex(current, QItemSelectionModel.SelectionFlag.NoUpdate)
+                self.scrollTo(current)
+        finally:
+            sm.blockSignals(False)
+        self.viewport().update()
+
+    def _on_selection(self, *_args) -> None:
+        rows = self.selectionModel().selectedRows()
+        ids = [self.table_model.data(r, ID_ROLE) for r in rows]
+        current = self.selectionModel().currentIndex()
+        active = None
+        if current.isValid():
+            active = self.table_model.data(current.siblingAtColumn(0), ID_ROLE)
+        self._model.select(ids, active if active in ids else (ids[0] if ids else None))
+
+    def _on_hover(self, index: QModelIndex) -> None:
+        self._model.set_hover(self.table_model.data(index.siblingAtColumn(0), ID_ROLE))

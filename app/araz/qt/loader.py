@@ -18,19 +18,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Signal
 
 from ..io import LoadResult, Problem, read_path
-
-
-def prepare(result: LoadResult) -> None:
-    """Compute the dataset's derived data now (in the worker), not on first paint."""
-    ds = result.dataset
-    if ds is None:
-        return
-    from .bindings import map_data, timeline_data
-
-    _ = ds.arrays, ds.events_by_actor, ds.colours, ds.unplaced_mask
-    _ = ds.actor_counts, ds.index
-    map_data(ds)
-    timeline_data(ds)
+from ..views.prepared import prepare
 
 
 class _Relay(QObject):
@@ -63,7 +51,8 @@ def _work(
             # cyclic collector's way (a full collection over 100k events costs
             # ~0.5 s each time it runs); plain reference counting still frees them
             gc.freeze()
-            prepare(result)
+            if result.dataset is not None:
+                prepare(result.dataset)
             result.timings["prepare"] = time.perf_counter() - t1
     except Exception as exc:  # a reader bug must not kill the app: report it
         result = LoadResult(None, [Problem(str(path), None, f"could not load: {exc!r}")])

@@ -10,18 +10,14 @@ from pathlib import Path
 
 import numpy as np
 from PySide6.QtCore import (
-    QItemSelectionModel,
-    QModelIndex,
     Qt,
     Signal,
 )
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QDialog,
     QDockWidget,
     QFileDialog,
-    QHeaderView,
     QLabel,
     QMainWindow,
     QMenu,
@@ -29,22 +25,22 @@ from PySide6.QtWidgets import (
     QProgressBar,
     QPushButton,
     QScrollArea,
-    QTableView,
     QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
-from .. import __version__, heap
+from .. import heap
 from ..io import LoadResult
 from ..model import AppModel, Change
 from . import settings as app_settings
 from .article_view import ArticleView
 from .bindings import MapBinding, TimelineBinding
 from .detail_panel import DetailPanel
-from .events_table import ID_ROLE, EventsTableModel
-from .export_dialog import show_export_dialog
+from .events_table import EventsTable
+from .export.dialog import show_export_dialog
 from .filters_panel import FiltersPanel
+from .help import about_html, shortcuts_html
 from .loader import Loader
 from .map import MapView
 from .mapping_dialog import GeoJSONMappingDialog
@@ -57,29 +53,6 @@ OPEN_FILTER = (
     "ACLED CSV (*.csv);;GeoJSON (*.geojson *.json);;TimelineJS / StoryMapJS (*.json);;"
     "All files (*)"
 )
-
-SHORTCUTS = [
-    ("Ctrl+O", "Open a dataset"),
-    ("Ctrl+F", "Search"),
-    ("Ctrl+Z / Ctrl+Shift+Z", "Undo / redo a filter or selection change"),
-    ("Esc", "Clear the selection"),
-    ("Ctrl+0", "Fit all (map and timeline)"),
-    ("F11", "Full screen"),
-    ("Ctrl+Q", "Quit"),
-    ("Timeline: ← / →", "Previous / next event in time"),
-    ("Timeline: Home / End", "First / last event"),
-    ("Timeline: wheel, Ctrl+= / Ctrl+-", "Zoom around the cursor"),
-    ("Timeline: drag, Shift+wheel", "Pan"),
-    ("Timeline: drag along the axis", "Brush a time window (Esc or double-click clears it)"),
-    ("Timeline: Ctrl+click", "Add to the selection"),
-    ("Timeline: wheel over the lane names, PgUp / PgDn", "Scroll the lanes up and down"),
-    ("Timeline: click a lane's name", "Fold the lane to one row of marks (click again: unfold)"),
-    ("Tab", "Reaches the timeline after the filters (a frame shows it has the focus)"),
-    ("Map: Tab / Shift+Tab", "Move between the markers on screen (west to east)"),
-    ("Map: Enter", "Select the marker in focus"),
-    ("Map: arrows, + / -", "Pan and zoom"),
-    ("Ctrl+E", "Export a map snapshot"),
-]
 
 
 def plural(n: int, word: str) -> str:
@@ -122,7 +95,8 @@ class MainWindow(QMainWindow):
         self.detail = DetailPanel(model, self)
         self.detail.showArticleRequested.connect(self.show_article)
         self.article = ArticleView(model, self)
-        self._build_table()
+        self.table = EventsTable(self.model, self)
+        self.table_model = self.table.table_model
 
         self.empty_label = QLabel(self.map)
         self.empty_label.setObjectName("empty_message")
@@ -182,26 +156,6 @@ class MainWindow(QMainWindow):
         self.resizeDocks([d["Filters"]], [300], Qt.Orientation.Horizontal)
         self.resizeDocks([d["Event"]], [400], Qt.Orientation.Horizontal)
         self.resizeDocks([d["Timeline"]], [330], Qt.Orientation.Vertical)
-
-    def _build_table(self) -> None:
-        self.table_model = EventsTableModel(self.model, self)
-        self.table = QTableView(self)
-        self.table.setObjectName("events")
-        self.table.setModel(self.table_model)
-        self.table.setSortingEnabled(True)
-        self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setWordWrap(False)
-        self.table.verticalHeader().setVisible(False)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        for col, width in ((0, 150), (2, 150), (3, 110), (4, 80), (5, 80)):
-            self.table.setColumnWidth(col, width)
-        self.table.selectionModel().selectionChanged.connect(self._on_table_selection)
-        self.table.entered.connect(self._on_table_hover)
-        self.table.setMouseTracking(True)
 
     def _order_tab_chain(self) -> None:
         """Tab runs from the filters to the timeline and its playback bar, then on to the
@@ -337,7 +291,7 @@ class MainWindow(QMainWindow):
             self.table_model.refresh()
             self._update_status()
         if change.selection or change.dataset or change.filter:
-            self._sync_table_selection()
+            self.table.sync_selection()
         self._update_undo_actions()
 
     def _update_undo_actions(self) -> None:
@@ -365,43 +319,6 @@ class MainWindow(QMainWindow):
             self.empty_label.adjustSize()
             self.empty_label.move(20, 20)
         self.empty_label.setVisible(empty)
-
-    def _sync_table_selection(self) -> None:
-        sel = self.model.selection
-        sm = self.table.selectionModel()
-        sm.blockSignals(True)
-        try:
-            sm.clearSelection()
-            current = None
-            for eid in sel.ids:
-                row = self.table_model.row_of(eid)
-                if row is None:
-                    continue
-                idx = self.table_model.index(row, 0)
-                flags = QItemSelectionModel.SelectionFlag.Select
-                sm.select(idx, flags | QItemSelectionModel.SelectionFlag.Rows)
-                if eid == sel.active:
-                    current = idx
-            if current is not None:
-                sm.setCurrentIndex(current, QItemSelectionModel.SelectionFlag.NoUpdate)
-                self.table.scrollTo(current)
-        finally:
-            sm.blockSignals(False)
-        self.table.viewport().update()
-
-    # ------------------------------------------------------------ widgets -> model
-
-    def _on_table_selection(self, *_args) -> None:
-        rows = self.table.selectionModel().selectedRows()
-        ids = [self.table_model.data(r, ID_ROLE) for r in rows]
-        current = self.table.selectionModel().currentIndex()
-        active = None
-        if current.isValid():
-            active = self.table_model.data(current.siblingAtColumn(0), ID_ROLE)
-        self.model.select(ids, active if active in ids else (ids[0] if ids else None))
-
-    def _on_table_hover(self, index: QModelIndex) -> None:
-        self.model.set_hover(self.table_model.data(index.siblingAtColumn(0), ID_ROLE))
 
     # ------------------------------------------------------------ commands
 
@@ -558,24 +475,10 @@ class MainWindow(QMainWindow):
         return box
 
     def show_shortcuts(self) -> None:
-        rows = "".join(
-            f"<tr><td><b>{k}</b>&nbsp;&nbsp;</td><td>{v}</td></tr>" for k, v in SHORTCUTS
-        )
-        QMessageBox.information(self, "Keyboard shortcuts", f"<table>{rows}</table>")
+        QMessageBox.information(self, "Keyboard shortcuts", shortcuts_html())
 
     def about_text(self) -> str:
-        from html import escape
-
-        seed = self.model.dataset.seed
-        source = ""
-        if seed is not None:
-            source = f"<p>Data drawn from “{escape(seed.title)}” by {escape(seed.author)}.</p>"
-        return (
-            f"<h3>Araz {__version__}</h3><p>Events on a map and a timeline, linked. "
-            "Offline: nothing leaves this machine.</p>"
-            f"{source}<p>Map data: Made with Natural Earth (public domain).</p>"
-            "<p>Map library: Leaflet (BSD-2-Clause).</p>"
-        )
+        return about_html(self.model.dataset.seed)
 
     def show_about(self) -> None:
         QMessageBox.about(self, "About Araz", self.about_text())

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 from ..model import AppModel, Change
 from ..model.dates import iso_day
 from ..model.playback import Playback
-from ..model.records import date_extent
+from ..views.records import date_extent
 
 LENGTHS = (("1 month", 30.0), ("3 months", 91.0), ("6 months", 182.0), ("1 year", 365.0))
 SPEEDS = (("0.5 step/s", 2000), ("1 step/s", 1000), ("2 steps/s", 500), ("5 steps/s", 200))

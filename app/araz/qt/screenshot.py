@@ -62,7 +62,7 @@ def screenshot_and_quit(window, path: Path, *, started: float | None = None) -> 
     from PySide6.QtWidgets import QApplication
 
     from ..export.atomic import ExportError, atomic_write
-    from ..export.snapshot import png_bytes
+    from .export.snapshot import png_bytes
 
     def drawn() -> None:
         if started is not None:

@@ -14,29 +14,7 @@ and sends only ``{"op": "events", "seq": N, "url": "araz://app/data/events/N", "
 the page fetches the URL, reads the columns as typed arrays straight off the buffer,
 then runs the calls that came after it, in order.
 
-The events payload, all numbers little-endian::
-
-    offset 0   b"ARZE"        magic
-           4   uint32         version (1)
-           8   uint32         n, the number of events
-          12   uint32         J, length of the JSON part in bytes (a multiple of 8)
-          16   JSON (UTF-8, padded with spaces to J bytes):
-               {"title": [distinct texts], "date": [...], "actors": [...],
-                "palette": ["#rrggbb", ...], "to": [[i, lat, lon], ...], "line": [i, ...],
-                "radius": true | false}
-    then these sections, each starting at a multiple of 8 (zero bytes between):
-               lat      float64 × n
-               lon      float64 × n
-               title    int32 × n      event i's title is title[code] of the JSON part
-               date     int32 × n
-               actors   int32 × n
-               color    uint16 × n     index in palette
-               radius   float32 × n    metres of location uncertainty (only if "radius")
-               idStart  uint32 × (n + 1)  event i's id is ids[idStart[i]:idStart[i + 1]]
-               ids      the ids' UTF-8 bytes, one after the other
-
-Texts repeat a lot at 100k events: each distinct one is sent (and kept by the page)
-once.  Event text reaches the page's DOM only through ``textContent``.
+The events payload's binary format is in :mod:`araz.views.map_payload`.
 """
 
 from __future__ import annotations
@@ -44,12 +22,8 @@ from __future__ import annotations
 import base64
 import json
 import logging
-import math
-import re
-import struct
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from itertools import pairwise
 from typing import Any
 
 import numpy as np
@@ -63,18 +37,21 @@ from PySide6.QtWebEngineCore import (
 from PySide6.QtWebEngineWidgets import QWebEngineView
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
-from araz.model.records import MIN_FIT_SPAN
 from araz.qt.map.bridge import MapBridge
 from araz.qt.map.interceptor import BlockingInterceptor
 from araz.qt.map.scheme import HOST, PAGE_URL, SCHEME, ArazSchemeHandler, DataShelf
+from araz.views.map_payload import (  # noqa: F401  (re-exported for callers of the view)
+    MapEvents,
+    build_events,
+    build_events_from_columns,
+    read_events,
+)
+from araz.views.records import HOME_BOX, MIN_FIT_SPAN
 
 log = logging.getLogger(__name__)
 
-#: The first view: Tehran, Baku, Kafan, the Araz and Shusha ([[south, west], [north, east]]).
-DEFAULT_BOUNDS = ((35.3, 44.5), (41.0, 51.8))
-
-_COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
-_FALLBACK_COLOR = "#808080"
+#: The first view (views.records.HOME_BOX) as [[south, west], [north, east]].
+DEFAULT_BOUNDS = ((HOME_BOX[1], HOME_BOX[0]), (HOME_BOX[3], HOME_BOX[2]))
 
 
 def make_profile(parent: QObject, shelf: DataShelf | None = None) -> QWebEngineProfile:
@@ -156,194 +133,8 @@ class HardenedPage(QWebEnginePage):
             log.debug("araz page: %s (%s:%d)", message, source, line)
 
 
-def _clean_color(value: Any) -> str:
-    return value if isinstance(value, str) and _COLOR.match(value) else _FALLBACK_COLOR
-
-
-def _coord(value: Any) -> float | None:
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        return None
-    return number if math.isfinite(number) else None
-
-
 def _dumps(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-
-
-@dataclass(frozen=True)
-class MapEvents:
-    """Events ready for the page: ids in order, coordinates, and the payload to send
-    (the binary format in the module docstring)."""
-
-    ids: list[str]
-    index: Mapping[str, int]
-    lat: np.ndarray
-    lon: np.ndarray
-    to: dict[int, tuple[float, float]]
-    body: bytes
-
-
-def build_events(events: list[dict]) -> MapEvents:
-    """Check and pack event dicts for the page (pure: safe in a worker thread)."""
-    cols: dict[str, list] = {
-        k: [] for k in ("ids", "lat", "lon", "title", "date", "actors", "color", "to", "line")
-    }
-    seen: set[str] = set()
-    for event in events:
-        event_id = str(event.get("id", ""))
-        la, lo = _coord(event.get("lat")), _coord(event.get("lon"))
-        if not event_id or la is None or lo is None or event_id in seen:
-            log.warning("araz: map skips event %r (no id, no place or a duplicate)", event_id)
-            continue
-        seen.add(event_id)
-        i = len(cols["ids"])
-        cols["ids"].append(event_id)
-        cols["lat"].append(la)
-        cols["lon"].append(lo)
-        cols["title"].append(str(event.get("title", "")))
-        cols["date"].append(str(event.get("date", "")))
-        cols["actors"].append(str(event.get("actors", "")))
-        cols["color"].append(_clean_color(event.get("color")))
-        target = event.get("to")
-        if isinstance(target, dict):
-            tla, tlo = _coord(target.get("lat")), _coord(target.get("lon"))
-            if tla is not None and tlo is not None:
-                cols["to"].append([i, tla, tlo])
-        if event.get("line"):
-            cols["line"].append(i)
-        radius = _coord(event.get("radius"))
-        if radius:
-            cols.setdefault("radius", [0.0] * i).append(radius)
-        elif "radius" in cols:
-            cols["radius"].append(0.0)
-    return build_events_from_columns(cols)
-
-
-MAGIC = b"ARZE"
-VERSION = 1
-_HEAD = struct.Struct("<4sIII")  # magic, version, n, length of the JSON part
-
-
-def _codes(values: Sequence) -> tuple[list, np.ndarray]:
-    """A column of repeated values as its distinct values (in order of first use) and,
-    per row, its value's index among them (int32)."""
-    index = {value: i for i, value in enumerate(dict.fromkeys(values))}
-    codes = np.fromiter(map(index.__getitem__, values), dtype="<i4", count=len(values))
-    return list(index), codes
-
-
-def _id_bytes(ids: Sequence[str]) -> tuple[np.ndarray, bytes]:
-    """The ids as one UTF-8 text and, per id, where it starts (n + 1 offsets)."""
-    joined = "".join(ids)
-    # a lone surrogate (JSON allows "\\ud800") must not stop a load: the page reads it
-    # as U+FFFD
-    blob = joined.encode("utf-8", "surrogatepass")
-    if len(blob) == len(joined):  # ASCII: a character is a byte
-        lengths = np.fromiter(map(len, ids), dtype=np.int64, count=len(ids))
-    else:
-        lengths = np.fromiter(
-            (len(i.encode("utf-8", "surrogatepass")) for i in ids), dtype=np.int64, count=len(ids)
-        )
-    starts = np.zeros(len(ids) + 1, dtype="<u4")
-    np.cumsum(lengths, out=starts[1:])
-    return starts, blob
-
-
-def _pad8(size: int) -> bytes:
-    return b"\0" * (-size % 8)
-
-
-def build_events_from_columns(
-    cols: dict[str, Sequence], index: Mapping[str, int] | None = None
-) -> MapEvents:
-    """Pack columns (ids, lat, lon, title, date, actors, color as "#RRGGBB", to as
-    [index, lat, lon], line as indexes, optional radius in metres; lists or arrays) for
-    the page; ids must be unique strings and the coordinates finite (as
-    :func:`araz.model.records.map_columns` makes them).
-
-    The payload is the binary format in the module docstring: coordinates and per-event
-    codes as little-endian arrays, each distinct text once in a small JSON part.
-
-    ``index`` (id -> position in ``ids``) may be given when the caller has one (the app
-    has its dataset's); else it is built here.
-    """
-    ids = list(cols["ids"])
-    n = len(ids)
-    lat = np.ascontiguousarray(cols["lat"], dtype="<f8")
-    lon = np.ascontiguousarray(cols["lon"], dtype="<f8")
-    if lat.shape != (n,) or lon.shape != (n,):
-        raise ValueError(f"{lat.shape} latitudes and {lon.shape} longitudes for {n} ids")
-    raw, raw_codes = _codes(cols["color"])  # clean each distinct value once, not each event
-    palette: dict[str, int] = {}
-    remap = np.array([palette.setdefault(_clean_color(c), len(palette)) for c in raw], dtype="<u2")
-    colors = remap[raw_codes] if n else np.zeros(0, "<u2")
-    meta: dict[str, Any] = {}
-    sections: list[np.ndarray] = [lat, lon]
-    for key in ("title", "date", "actors"):
-        values = cols[key]
-        if len(values) != n:
-            raise ValueError(f"{len(values)} {key} for {n} ids")
-        meta[key], codes = _codes(values)
-        sections.append(codes)
-    sections.append(colors)
-    radius = cols.get("radius")
-    radius = np.asarray(radius if radius is not None else (), dtype="<f4")
-    has_radius = radius.shape == (n,) and bool(np.any(radius > 0))
-    if has_radius:
-        sections.append(np.nan_to_num(radius, nan=0.0, posinf=0.0, neginf=0.0))
-    to = [[int(t[0]), float(t[1]), float(t[2])] for t in cols["to"]]
-    line = [int(i) for i in cols["line"]]
-    meta.update(palette=list(palette), to=to, line=line, radius=has_radius)
-    starts, blob = _id_bytes(ids)
-    sections.append(starts)
-    text = _dumps(meta).encode("utf-8", "surrogatepass")
-    text += b" " * (-len(text) % 8)
-    parts = [_HEAD.pack(MAGIC, VERSION, n, len(text)), text]
-    for array in sections:
-        data = array.tobytes()
-        parts += [data, _pad8(len(data))]
-    parts.append(blob)
-    return MapEvents(
-        ids,
-        dict(zip(ids, range(n), strict=True)) if index is None else index,
-        lat,
-        lon,
-        {t[0]: (t[1], t[2]) for t in to},
-        b"".join(parts),
-    )
-
-
-def read_events(body: bytes) -> dict[str, Any]:
-    """The columns of an events payload, as the page reads them (for tests and tools):
-    ``ids``, ``lat``, ``lon``, ``color`` (palette indexes), ``radius`` (or None) as
-    arrays, ``title``/``date``/``actors`` as ``{"t": texts, "c": codes}``, and
-    ``palette``, ``to`` and ``line``."""
-    magic, version, n, size = _HEAD.unpack_from(body)
-    if magic != MAGIC or version != VERSION:
-        raise ValueError(f"not an events payload ({magic!r}, version {version})")
-    meta = json.loads(body[_HEAD.size : _HEAD.size + size])
-    at = _HEAD.size + size
-
-    def take(dtype: str, count: int) -> np.ndarray:
-        nonlocal at
-        at += -at % 8
-        array = np.frombuffer(body, dtype=dtype, count=count, offset=at)
-        at += array.nbytes
-        return array
-
-    out: dict[str, Any] = {"lat": take("<f8", n), "lon": take("<f8", n)}
-    for key in ("title", "date", "actors"):
-        out[key] = {"t": meta[key], "c": take("<i4", n)}
-    out["color"] = take("<u2", n)
-    out["radius"] = take("<f4", n) if meta["radius"] else None
-    starts = take("<u4", n + 1)
-    at += -at % 8
-    blob = body[at : at + int(starts[-1])]
-    out["ids"] = [blob[a:b].decode("utf-8") for a, b in pairwise(starts.tolist())]
-    out.update(palette=meta["palette"], to=meta["to"], line=meta["line"])
-    return out
 
 
 @dataclass(frozen=True)

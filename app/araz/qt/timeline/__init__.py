@@ -1,7 +1,6 @@
 """The timeline: a custom-painted, zoomable view of events over time (see view.py)."""
 
-from araz.model.table import LazyTexts
-from araz.qt.timeline.data import TimelineData
 from araz.qt.timeline.view import TimelineView
+from araz.views.timeline.data import LazyTexts, TimelineData
 
 __all__ = ["LazyTexts", "TimelineData", "TimelineView"]

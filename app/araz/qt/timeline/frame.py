@@ -1,9 +1,9 @@
-"""The layout of one view of the timeline (a :class:`~araz.qt.timeline.layout.Frame`):
+"""The layout of one view of the timeline (a :class:`~araz.views.timeline.layout.Frame`):
 which events are in view, the row each takes in its lane, where its label goes.
 
 Marks and labels are boxes in pixels at the current zoom; :func:`layout.stack` gives each
 lane the rows its boxes need, so nothing is drawn under anything else.  Built once per
-range, size, filter, lane grouping and folded lanes (``TimelineView.frame`` caches it).
+range, size, filter, lane grouping and folded lanes (``TimelineSurface.frame`` caches it).
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import numpy as np
 from PySide6.QtGui import QFont, QFontMetricsF
 
 from araz.qt.timeline import render
-from araz.qt.timeline.layout import (
+from araz.views.timeline.layout import (
     ITEM_GAP,
     LABELLED_ROW_H,
     MARK_ROW_H,
@@ -24,14 +24,14 @@ from araz.qt.timeline.layout import (
 )
 
 if TYPE_CHECKING:
-    from araz.qt.timeline.view import TimelineView
+    from araz.qt.timeline.surface import TimelineSurface
 
 SCROLLBAR_W = 12  # the vertical scroll bar over the right edge of the plot
 
 
-def build_frame(v: TimelineView, key: tuple) -> Frame:
+def build_frame(v: TimelineSurface, key: tuple) -> Frame:
     """The frame of ``v`` as it is now (``key``: what it depends on, kept for the cache)."""
-    static, d = v._static_lanes(), v.data()
+    static, d = v.static_lanes(), v.data()
     collapsed = v.collapsed_lanes()
     rows = v.visible_rows()
     nl = len(static.keys)
@@ -45,7 +45,7 @@ def build_frame(v: TimelineView, key: tuple) -> Frame:
         none = np.zeros(0, dtype=bool)
         return Frame(key, rows, lanes, density, labelled, empty, empty, empty, empty, none)
     plot = v.plot_rect()
-    x0, x1 = v._xs(rows)
+    x0, x1 = v.xs(rows)
     point = d.is_point[rows]
     xc, half = (x0 + x1) * 0.5, render.POINT_PX / 2.0
     left = np.where(point, xc - half, x0)

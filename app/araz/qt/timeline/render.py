@@ -1,4 +1,5 @@
-"""Painting of the timeline: one function per layer, called from ``TimelineView.paintEvent``.
+"""Painting of the timeline: one function per layer, called from ``TimelineView.paintEvent``
+through the :class:`~araz.qt.timeline.surface.TimelineSurface` it reads.
 
 Marks are drawn in batches: bars with ``drawRects`` and points with
 ``drawPixmapFragments`` straight from numpy arrays (``shiboken6.wrapInstance`` over the
@@ -12,142 +13,47 @@ import math
 from typing import TYPE_CHECKING
 
 import numpy as np
-import shiboken6
-from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
+from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import (
-    QBrush,
     QColor,
     QFont,
     QFontMetricsF,
-    QGradient,
     QImage,
-    QLinearGradient,
     QPainter,
     QPalette,
     QPen,
-    QPixmap,
     QPolygonF,
 )
 
-from araz.qt.timeline import axis
-from araz.qt.timeline.layout import LABEL_ROW_H, TRACK_H
+from araz.qt.timeline.geometry import (  # noqa: F401  (re-exported: the tests read them here)
+    ARROW_PX,
+    BAR_H,
+    DENSITY_LIMIT,
+    FADE_FRACTION,
+    LABEL_GAP,
+    LABEL_LIMIT,
+    LABEL_MAX_PX,
+    OVERVIEW_HANDLE_W,
+    POINT_PX,
+    mark_geometry,
+    overview_handles,
+)
+from araz.qt.timeline.sprites import (  # noqa: F401  (Sprites: re-exported)
+    Sprites,
+    argb,
+    device_ratio,
+    draw_lines,
+    draw_points,
+    draw_rects,
+)
+from araz.views.timeline import axis
+from araz.views.timeline.layout import LABEL_ROW_H, TRACK_H
 
 if TYPE_CHECKING:
-    from araz.qt.timeline.view import TimelineView
-
-DENSITY_LIMIT = 3000  # more visible events than this: density strips instead of marks
-LABEL_LIMIT = 1000  # up to this many events in view, each has its label under its mark
-BAR_H = 7.0
-POINT_PX = 12  # diamond size
-ARROW_PX = 22.0
-LABEL_MAX_PX = 170.0
-LABEL_GAP = 6.0
-FADE_FRACTION = 0.3  # share of a bar's length over which an approximate end fades
+    from araz.qt.timeline.surface import TimelineSurface
 
 
-def _argb(c: int, alpha: float = 1.0) -> QColor:
-    col = QColor.fromRgba(int(c))
-    if alpha < 1.0:
-        col.setAlphaF(col.alphaF() * alpha)
-    return col
-
-
-class Sprites:
-    """Cached paint resources: point diamonds and arrowheads as pixmaps (drawn as
-    fragments) and fade gradients in object-bounding mode (one brush fades every rect of a
-    ``drawRects`` call)."""
-
-    def __init__(self) -> None:
-        self._cache: dict[tuple, object] = {}
-
-    def point(self, color: int, outline: QColor, dpr: float = 1.0) -> QPixmap:
-        """A diamond of ``POINT_PX`` logical pixels, rendered at the device pixel ratio."""
-        key = ("point", int(color), outline.rgba(), dpr)
-        if key not in self._cache:
-            h = POINT_PX / 2.0
-            poly = [(h, 0.5), (POINT_PX - 0.5, h), (h, POINT_PX - 0.5), (0.5, h)]
-            self._cache[key] = self._pixmap(POINT_PX, poly, _argb(color), outline, dpr)
-        return self._cache[key]
-
-    def arrowhead(self, color: int, direction: int, dpr: float = 1.0) -> QPixmap:
-        key = ("arrow", int(color), direction, dpr)
-        if key not in self._cache:
-            poly = [(8.5, 5.0), (1.5, 0.5), (1.5, 9.5)]
-            if direction < 0:
-                poly = [(10 - x, y) for x, y in poly]
-            self._cache[key] = self._pixmap(10, poly, _argb(color, 0.8), None, dpr)
-        return self._cache[key]
-
-    def fade_brush(self, color: int, fade_start: bool, fade_end: bool) -> QBrush:
-        key = ("fade", int(color), fade_start, fade_end)
-        if key not in self._cache:
-            g = QLinearGradient(0.0, 0.0, 1.0, 0.0)
-            g.setCoordinateMode(QGradient.CoordinateMode.ObjectBoundingMode)
-            solid, faint = _argb(color), _argb(color, 0.08)
-            g.setColorAt(0.0, faint if fade_start else solid)
-            g.setColorAt(FADE_FRACTION, solid)
-            g.setColorAt(1.0 - FADE_FRACTION, solid)
-            g.setColorAt(1.0, faint if fade_end else solid)
-            self._cache[key] = QBrush(g)
-        return self._cache[key]
-
-    @staticmethod
-    def _pixmap(size: int, poly, fill: QColor, outline: QColor | None, dpr: float) -> QPixmap:
-        px = max(round(size * dpr), 1)
-        img = QImage(px, px, QImage.Format.Format_ARGB32_Premultiplied)
-        img.setDevicePixelRatio(px / size)  # the painter below draws in logical pixels
-        img.fill(0)
-        q = QPainter(img)
-        q.setRenderHint(QPainter.RenderHint.Antialiasing)
-        q.setPen(QPen(outline, 1.0) if outline is not None else Qt.PenStyle.NoPen)
-        q.setBrush(fill)
-        q.drawPolygon(QPolygonF([QPointF(x, y) for x, y in poly]))
-        q.end()
-        return QPixmap.fromImage(img)
-
-
-def draw_lines(p: QPainter, lines: np.ndarray) -> None:
-    """Draw an (n, 4) float64 array of x1, y1, x2, y2 with the current pen."""
-    lines = np.ascontiguousarray(lines, dtype=np.float64)
-    if len(lines):
-        p.drawLines(shiboken6.wrapInstance(lines.ctypes.data, QLineF), len(lines))
-
-
-def draw_rects(p: QPainter, rects: np.ndarray) -> None:
-    """Draw an (n, 4) float64 array of x, y, w, h with the current pen and brush."""
-    rects = np.ascontiguousarray(rects, dtype=np.float64)
-    if len(rects):
-        p.drawRects(shiboken6.wrapInstance(rects.ctypes.data, QRectF), len(rects))
-
-
-def device_ratio(p: QPainter) -> float:
-    """The device pixel ratio of what ``p`` paints on (2.0 on a HiDPI screen); the paint
-    engine's device is the real target also when ``QWidget.render`` redirects painting."""
-    engine = p.paintEngine()
-    dev = engine.paintDevice() if engine is not None else None
-    dev = dev if dev is not None else p.device()
-    return round(dev.devicePixelRatioF(), 2) if dev is not None else 1.0
-
-
-def draw_points(p: QPainter, pm: QPixmap, xy: np.ndarray, opacity: float = 1.0) -> None:
-    """Draw a pixmap centred at each row of an (n, 2) array, at its logical size (a
-    pixmap made at a device pixel ratio of 2 covers half as many logical pixels)."""
-    n = len(xy)
-    if not n:
-        return
-    frag = np.zeros((n, 10), dtype=np.float64)
-    frag[:, 0:2] = xy
-    frag[:, 4] = pm.width()  # the source rect is in the pixmap's own pixels
-    frag[:, 5] = pm.height()
-    frag[:, 6:8] = 1.0 / pm.devicePixelRatio()
-    frag[:, 9] = opacity
-    p.drawPixmapFragments(shiboken6.wrapInstance(frag.ctypes.data, QPainter.PixmapFragment), n, pm)
-
-
-# ---------------------------------------------------------------- frame
-
-
-def paint_frame(v: TimelineView, p: QPainter) -> None:
+def paint_frame(v: TimelineSurface, p: QPainter) -> None:
     pal = v.palette()
     plot = v.plot_rect()
     p.fillRect(v.rect(), pal.color(QPalette.ColorRole.Base))
@@ -185,14 +91,14 @@ def paint_frame(v: TimelineView, p: QPainter) -> None:
         p.drawRect(plot.adjusted(1.0, 1.0, -1.0, -1.0))
 
 
-def _lane_on_screen(v: TimelineView, rows: np.ndarray, plot: QRectF) -> np.ndarray:
+def _lane_on_screen(v: TimelineSurface, rows: np.ndarray, plot: QRectF) -> np.ndarray:
     lanes = v.lanes()
     lane = lanes.of_event[rows]
     top = lanes.tops[lane] + plot.top() - v.vertical_offset()
     return (top + lanes.heights[lane] > plot.top()) & (top < plot.bottom())
 
 
-def _paint_lanes(v: TimelineView, p: QPainter, plot: QRectF, tk: axis.Ticks, pal: QPalette):
+def _paint_lanes(v: TimelineSurface, p: QPainter, plot: QRectF, tk: axis.Ticks, pal: QPalette):
     lanes = v.lanes()
     alt = pal.color(QPalette.ColorRole.AlternateBase)
     line = QColor(pal.color(QPalette.ColorRole.Text))
@@ -218,7 +124,7 @@ def _paint_lanes(v: TimelineView, p: QPainter, plot: QRectF, tk: axis.Ticks, pal
     draw_lines(p, np.column_stack((xs, top, xs, bottom)))
 
 
-def _tick_xs(v: TimelineView, days: list[float]) -> np.ndarray:
+def _tick_xs(v: TimelineSurface, days: list[float]) -> np.ndarray:
     """Pixel-centred x of each day (crisp 1 px lines)."""
     lo, hi = v.visible_range()
     plot = v.plot_rect()
@@ -240,19 +146,7 @@ def text_width(fm: QFontMetricsF, font: QFont, text: str) -> float:
     return w
 
 
-def mark_geometry(v: TimelineView, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Screen x of the left and right edges and y of the centre of each event's mark."""
-    d = v.data()
-    lo, hi = v.visible_range()
-    plot = v.plot_rect()
-    k = plot.width() / (hi - lo)
-    x0 = plot.left() + (d.start[rows] - lo) * k
-    x1 = plot.left() + (d.end[rows] + 1.0 - lo) * k
-    y = v.frame().mark_y(rows) + plot.top() - v.vertical_offset()
-    return x0, x1, y
-
-
-def _paint_marks(v: TimelineView, p: QPainter, rows: np.ndarray) -> None:
+def _paint_marks(v: TimelineSurface, p: QPainter, rows: np.ndarray) -> None:
     """Bars (plain or fading) and arrows batched per colour, points as fragments."""
     if not len(rows):
         return
@@ -275,9 +169,9 @@ def _paint_marks(v: TimelineView, p: QPainter, rows: np.ndarray) -> None:
         for k_i, key in enumerate(keys.tolist()):
             color, kind = key >> 2, key & 3
             if kind:
-                p.setBrush(v._sprites.fade_brush(color, bool(kind & 1), bool(kind & 2)))
+                p.setBrush(v.sprites.fade_brush(color, bool(kind & 1), bool(kind & 2)))
             else:
-                p.setBrush(_argb(color))
+                p.setBrush(argb(color))
             draw_rects(p, rects[inv == k_i])
     pi = np.flatnonzero(point)
     if len(pi):
@@ -287,7 +181,7 @@ def _paint_marks(v: TimelineView, p: QPainter, rows: np.ndarray) -> None:
         cs, inv = np.unique(colors[pi], return_inverse=True)
         dpr = device_ratio(p)
         for c_i, c in enumerate(cs.tolist()):
-            pm = v._sprites.point(c, outline, dpr)
+            pm = v.sprites.point(c, outline, dpr)
             sel = inv == c_i
             draw_points(p, pm, xy[sel & ~faded])
             draw_points(p, pm, xy[sel & faded], opacity=0.45)
@@ -312,13 +206,13 @@ def _paint_arrows(v, p, rows, x0, x1, x0c, x1c, y) -> None:
         cs, inv = np.unique(d.color[rows[oi]], return_inverse=True)
         for c_i, c in enumerate(cs.tolist()):
             sel = inv == c_i
-            p.setPen(QPen(_argb(c, 0.75), 2.0, Qt.PenStyle.DotLine))
+            p.setPen(QPen(argb(c, 0.75), 2.0, Qt.PenStyle.DotLine))
             draw_lines(p, lines[sel])
-            draw_points(p, v._sprites.arrowhead(c, direction, device_ratio(p)), heads[sel])
+            draw_points(p, v.sprites.arrowhead(c, direction, device_ratio(p)), heads[sel])
     p.setPen(Qt.PenStyle.NoPen)
 
 
-def _paint_density(v: TimelineView, p: QPainter, plot: QRectF, rows: np.ndarray) -> None:
+def _paint_density(v: TimelineSurface, p: QPainter, plot: QRectF, rows: np.ndarray) -> None:
     """Per-lane density strips: how many events cover each pixel column (sqrt scale)."""
     d, lanes = v.data(), v.lanes()
     width = max(int(plot.width()), 1)
@@ -351,7 +245,7 @@ def _paint_density(v: TimelineView, p: QPainter, plot: QRectF, rows: np.ndarray)
         p.drawImage(QRectF(plot.left(), top, width, h), img, QRectF(0, i, width, 1))
 
 
-def _paint_labels(v: TimelineView, p: QPainter, plot: QRectF, ks: np.ndarray, pal: QPalette):
+def _paint_labels(v: TimelineSurface, p: QPainter, plot: QRectF, ks: np.ndarray, pal: QPalette):
     """Each event's label under its mark (``ks``: positions in the frame's rows), selected
     ones bold in the highlight colour."""
     f = v.frame()
@@ -375,7 +269,7 @@ def _paint_labels(v: TimelineView, p: QPainter, plot: QRectF, ks: np.ndarray, pa
     p.setFont(v.font())
 
 
-def _paint_highlights(v: TimelineView, p: QPainter, pal: QPalette) -> None:
+def _paint_highlights(v: TimelineSurface, p: QPainter, pal: QPalette) -> None:
     d = v.data()
     hl = pal.color(QPalette.ColorRole.Highlight)
     rows = v.selected_rows()
@@ -417,7 +311,7 @@ def _paint_highlights(v: TimelineView, p: QPainter, pal: QPalette) -> None:
             p.drawLine(QPointF(xc, v.plot_rect().top()), QPointF(xc, y[j] - POINT_PX))
 
 
-def _paint_brush_plot(v: TimelineView, p: QPainter, plot: QRectF, pal: QPalette) -> None:
+def _paint_brush_plot(v: TimelineSurface, p: QPainter, plot: QRectF, pal: QPalette) -> None:
     span = v.brush_span()
     if span is None:
         return
@@ -431,7 +325,7 @@ def _paint_brush_plot(v: TimelineView, p: QPainter, plot: QRectF, pal: QPalette)
     p.drawLine(QPointF(b, plot.top()), QPointF(b, plot.bottom()))
 
 
-def _paint_axis(v: TimelineView, p: QPainter, tk: axis.Ticks, pal: QPalette) -> None:
+def _paint_axis(v: TimelineSurface, p: QPainter, tk: axis.Ticks, pal: QPalette) -> None:
     r = v.axis_rect()
     text = pal.color(QPalette.ColorRole.WindowText)
     p.fillRect(QRectF(0, 0, v.width(), r.height()), pal.color(QPalette.ColorRole.Window))
@@ -502,7 +396,7 @@ def _hline(p: QPainter, y: float, width: float, color: QColor) -> None:
     p.fillRect(QRectF(0, math.floor(y), width, 1), color)
 
 
-def _paint_gutter(v: TimelineView, p: QPainter, pal: QPalette) -> None:
+def _paint_gutter(v: TimelineSurface, p: QPainter, pal: QPalette) -> None:
     plot, lanes = v.plot_rect(), v.lanes()
     g = QRectF(0, plot.top(), plot.left(), plot.height())
     p.fillRect(g, pal.color(QPalette.ColorRole.Window))
@@ -559,7 +453,7 @@ def _paint_fold_arrow(p: QPainter, c: QPointF, folded: bool, color: QColor) -> N
     p.restore()
 
 
-def _paint_overview(v: TimelineView, p: QPainter, pal: QPalette) -> None:
+def _paint_overview(v: TimelineSurface, p: QPainter, pal: QPalette) -> None:
     r = v.overview_rect()
     p.fillRect(QRectF(0, r.top(), v.width(), r.height()), pal.color(QPalette.ColorRole.Window))
     img = v.overview_image()
@@ -575,24 +469,7 @@ def _paint_overview(v: TimelineView, p: QPainter, pal: QPalette) -> None:
     p.drawText(QRectF(6, r.top(), r.left() - 8, r.height()), flags, "Overview")
 
 
-OVERVIEW_HANDLE_W = 6.0
-
-
-def overview_handles(v: TimelineView) -> tuple[QRectF, QRectF]:
-    """The grips at the two ends of the overview's window marker (kept inside the strip)."""
-    r = v.overview_rect()
-    a, b = v.overview_window()
-    w = OVERVIEW_HANDLE_W
-    h = max(r.height() * 0.6, 8.0)
-    top = r.top() + (r.height() - h) / 2
-    xa = min(max(a - w / 2, r.left()), r.right() - w)
-    xb = min(max(b - w / 2, r.left()), r.right() - w)
-    if xb - xa < w:  # a narrow window: the grips sit outside it, side by side
-        xa, xb = max(xa - w / 2, r.left()), min(xa + w / 2, r.right() - w)
-    return QRectF(xa, top, w, h), QRectF(xb, top, w, h)
-
-
-def _paint_overview_window(v: TimelineView, p: QPainter, r: QRectF, pal: QPalette) -> None:
+def _paint_overview_window(v: TimelineSurface, p: QPainter, r: QRectF, pal: QPalette) -> None:
     """The visible window: what lies outside it is shaded, the window itself is an outline
     with a grip at each end (so it still reads when it spans the whole strip)."""
     a, b = v.overview_window()

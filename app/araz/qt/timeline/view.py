@@ -32,9 +32,9 @@ from PySide6.QtWidgets import QScrollBar, QToolTip, QWidget
 
 from araz.model.dates import days_from_civil
 from araz.qt.timeline import render
-from araz.qt.timeline.data import TimelineData
 from araz.qt.timeline.frame import SCROLLBAR_W, build_frame
-from araz.qt.timeline.layout import (
+from araz.views.timeline.data import TimelineData
+from araz.views.timeline.layout import (
     LABEL_ROW_H,
     LABELLED_ROW_H,
     TRACK_H,
@@ -73,7 +73,7 @@ class TimelineView(QWidget):
         self.setMouseTracking(True)
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
         self.setMinimumSize(320, 160)
-        self._sprites = render.Sprites()
+        self.sprites = render.Sprites()
         self._frame: Frame | None = None
         self._paint_failed = False
         self.vscroll = QScrollBar(Qt.Orientation.Vertical, self)
@@ -225,7 +225,7 @@ class TimelineView(QWidget):
         """The lanes, with the rows each takes in the current view."""
         return self.frame().lanes
 
-    def _static_lanes(self) -> Lanes:
+    def static_lanes(self) -> Lanes:
         lanes = self._lanes_by_mode.get(self._lane_mode)
         if lanes is None:
             d = self._data
@@ -252,7 +252,7 @@ class TimelineView(QWidget):
             self._frame = build_frame(self, key)
         return self._frame
 
-    def _xs(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def xs(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         plot = self.plot_rect()
         k = plot.width() / (self._hi - self._lo)
         x0 = plot.left() + (self._data.start[rows] - self._lo) * k
@@ -296,7 +296,7 @@ class TimelineView(QWidget):
     def lane_counts(self) -> tuple[np.ndarray, np.ndarray]:
         """Per lane, the events the filter shows and all its events (the gutter draws
         "shown of total" for a lane whose events a filter hides)."""
-        lanes = self._static_lanes()
+        lanes = self.static_lanes()
         total = lanes.counts
         if self._mask is None:
             return total, total
@@ -580,7 +580,7 @@ class TimelineView(QWidget):
         rows = f.rows
         if not len(rows):
             return None
-        x0, x1 = self._xs(rows)
+        x0, x1 = self.xs(rows)
         y = f.y + plot.top() - self._voff
         point = self._data.is_point[rows]
         xc = (x0 + x1) * 0.5

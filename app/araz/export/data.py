@@ -1,0 +1,32 @@
+"""The data exports by the file's suffix: CSV, GeoJSON or a standalone HTML map.
+
+One dispatcher for the ``araz export`` command and the window's export dialog.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .atomic import ExportError
+from .selection import Shown
+
+EXPORT_SUFFIXES = (".csv", ".geojson", ".html")
+
+
+def export_data(shown: Shown, out: Path, *, title: str = "", bounds=None) -> Path:
+    """CSV, GeoJSON or HTML by the suffix of ``out``."""
+    suffix = out.suffix.lower()
+    ds, mask = shown.dataset, shown.mask
+    if suffix == ".csv":
+        from .csv import write_csv
+
+        return write_csv(ds, mask, out)
+    if suffix == ".geojson":
+        from .geojson import write_geojson
+
+        return write_geojson(ds, mask, out)
+    if suffix == ".html":
+        from .html import write_html
+
+        return write_html(ds, mask, out, title=title, bounds=bounds, description=shown.describe())
+    raise ExportError(f"{out}: the output must end in .csv, .geojson or .html")

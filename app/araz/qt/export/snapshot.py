@@ -1,0 +1,274 @@
+"""Map snapshots: PNG of exactly what the map draws, PDF of the map on a landscape page.
+
+An offscreen :class:`MapRenderer` holds its own MapView (never on screen), sized to the
+export in CSS pixels times ``scale`` with the page zoomed by ``scale``: the page then has
+``devicePixelRatio`` = scale and draws its canvases that sharp, so ``scale=2`` gives a
+2× image of the same map.  A picture is taken only after the page acknowledged the last
+call as drawn and then one more (empty) call, i.e. one more painted frame.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QBuffer, QByteArray, QEventLoop, QIODevice, QMarginsF, Qt
+from PySide6.QtGui import QImage, QPageLayout, QPageSize
+
+from araz.export.atomic import ExportError, atomic_write
+from araz.export.selection import bounds_of, shown_records
+from araz.model.dataset import Dataset
+from araz.qt.map import MapView
+from araz.qt.map.page_json import PageReadError, number, numbers, of_type, read_page_json
+from araz.views.records import HOME_BOX, map_records
+
+TIMEOUT_S = 30.0
+PAGES = {"a4": QPageSize.PageSizeId.A4, "letter": QPageSize.PageSizeId.Letter}
+Bounds = tuple[float, float, float, float]  # west, south, east, north
+
+
+def wait_until(predicate: Callable[[], bool], timeout_s: float = TIMEOUT_S, what: str = "") -> None:
+    """Run the event loop until ``predicate()``; ExportError after ``timeout_s``."""
+    from PySide6.QtCore import QCoreApplication
+
+    end = time.monotonic() + timeout_s
+    flags = QEventLoop.ProcessEventsFlag.AllEvents | QEventLoop.ProcessEventsFlag.WaitForMoreEvents
+    while not predicate():
+        if time.monotonic() > end:
+            raise ExportError(f"the map did not finish drawing{' ' + what if what else ''}")
+        QCoreApplication.processEvents(flags, 20)
+
+
+def page_size_px(page: str) -> tuple[int, int]:
+    """A landscape page's size in CSS pixels (96 per inch)."""
+    size = QPageSize(PAGES[page]).sizePoints()
+    return round(size.height() * 96 / 72), round(size.width() * 96 / 72)
+
+
+class MapRenderer:
+    """Draws maps offscreen.  Reuse one for several exports (the page loads once per
+    scale); call :meth:`close` when done."""
+
+    def __init__(self) -> None:
+        self._views: dict[float, MapView] = {}
+        self._events_key: dict[float, object] = {}
+        self._acked: dict[float, int] = {}
+
+    def close(self) -> None:
+        """Delete the views now (their pages must go before the profiles they use)."""
+        from PySide6.QtCore import QCoreApplication, QEvent
+
+        for view in self._views.values():
+            view.close()
+            view.deleteLater()
+        self._views.clear()
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+
+    def view(self, scale: float = 1.0) -> MapView:
+        view = self._views.get(scale)
+        if view is None:
+            view = MapView()
+            view.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen)
+            view.web_view().setZoomFactor(scale)  # before the page loads: devicePixelRatio
+            self._acked[scale] = 0
+            view.rendered.connect(lambda seq, s=scale: self._ack(s, seq))
+            view.resize(800, 500)
+            view.show()
+            self._views[scale] = view
+        wait_until(view.is_ready, what="(the page did not load)")
+        return view
+
+    def _ack(self, scale: float, seq: int) -> None:
+        self._acked[scale] = max(self._acked.get(scale, 0), seq)
+
+    def run_js(self, view: MapView, script: str, validate=None):
+        """The JSON value of ``script`` in the page (see :func:`read_page_json`);
+        ExportError when the page does not give it."""
+        try:
+            return read_page_json(view, script, validate)
+        except PageReadError as exc:
+            raise ExportError(f"the map page failed: {exc}") from exc
+
+    def prepare(
+        self,
+        records: list[dict],
+        shown: list[str],
+        *,
+        width: int,
+        height: int,
+        scale: float = 1.0,
+        bounds: Bounds | None = None,
+        caption: tuple[str, str] | None = None,
+    ) -> MapView:
+        """Draw the map at ``width``×``height`` CSS px framing ``bounds`` (None: the
+        shown events); returns once it is drawn and one more frame painted."""
+        view = self.view(scale)
+        w, h = round(width * scale), round(height * scale)
+        resized = (view.width(), view.height()) != (w, h)
+        if resized:
+            view.resize(w, h)
+            wait_until(
+                lambda: (
+                    self.run_js(view, "[innerWidth, innerHeight]", numbers(2)) == [width, height]
+                ),
+                what="(resize)",
+            )
+        key = (id(records), len(records))
+        if self._events_key.get(scale) != key:
+            view.set_events(records)
+            self._events_key[scale] = key
+            self.run_js(
+                view,
+                "(araz.map.zoomControl && araz.map.removeControl(araz.map.zoomControl), 1)",
+                number,
+            )
+        view.show_ids(shown)
+        view.select(None)
+        box = bounds or bounds_of(shown_records(records, shown)) or HOME_BOX
+        self.set_caption(view, caption)
+        seq = view.fit_bounds(*box)
+        wait_until(lambda: self._acked[scale] >= seq)
+        # One more painted frame; after a resize the new surface needs a second one.
+        for _ in range(2 if resized else 1):
+            seq = view.sync()
+            wait_until(lambda s=seq: self._acked[scale] >= s)
+        return view
+
+    def set_caption(self, view: MapView, caption: tuple[str, str] | None) -> None:
+        """A title box over the map (for the PDF page), text set with textContent."""
+        arg = json.dumps(list(caption) if caption else None).replace("<", "\\u003c")
+        self.run_js(
+            view,
+            "(function (c) { var el = document.getElementById('araz-export-caption');"
+            " if (el) el.remove(); if (!c) return 0; el = document.createElement('div');"
+            " el.id = 'araz-export-caption'; var s = el.style; s.position = 'absolute';"
+            " s.top = '12px'; s.left = '12px'; s.zIndex = 1000; s.padding = '6px 10px';"
+            " s.background = 'rgba(255,255,255,0.92)'; s.borderRadius = '4px';"
+            " s.font = '12px/1.35 \"DejaVu Sans\", sans-serif'; s.color = '#222';"
+            " var t = document.createElement('div'); t.style.fontWeight = 'bold';"
+            " t.style.fontSize = '16px'; t.textContent = c[0]; el.appendChild(t);"
+            " if (c[1]) { var f = document.createElement('div'); f.textContent = c[1];"
+            " el.appendChild(f); } document.body.appendChild(el); return 1; })"
+            f"({arg})",
+            number,
+        )
+
+    def metres_per_pixel(self, view: MapView) -> float:
+        """Ground metres per CSS pixel at the map's centre (asked of the page)."""
+        return self.run_js(view, "araz.metresPerPixel()", number)
+
+    def grab(self, view: MapView, scale: float) -> QImage:
+        """The view's picture once the compositor has caught up with the page (a fresh
+        page or a resized view can lag a few frames, more under load): the topmost drawn
+        markers must show their colours where the page says they are, and two grabs a
+        painted frame apart must agree."""
+        probes = self.run_js(
+            view,
+            "(function(){var e=araz.events,out=[];"
+            "for(var i=e.n-1;i>=0&&out.length<3;i--){if(e.drawn[i]!==1)continue;"
+            "var p=araz.markerPoint(i);if(p)out.push([p[0],p[1],e.colorOf(i)]);}"
+            "return out;})()",
+            of_type(list),
+        )
+
+        def shows_markers(image: QImage) -> bool:
+            if not probes:
+                return True
+            for x, y, css in probes:
+                px, py = round(x * scale), round(y * scale)
+                if not (0 <= px < image.width() and 0 <= py < image.height()):
+                    return True  # off the picture: nothing to check
+                want = [int(v) for v in css[css.index("(") + 1 : -1].split(",")]
+                got = image.pixelColor(px, py)
+                if all(abs(a - b) <= 8 for a, b in zip(want, got.getRgb()[:3], strict=True)):
+                    return True
+            return False
+
+        image = view.web_view().grab().toImage()
+        end = time.monotonic() + TIMEOUT_S
+        while time.monotonic() < end:
+            seq = view.sync()
+            wait_until(lambda s=seq: self._acked[scale] >= s)
+            again = view.web_view().grab().toImage()
+            if again == image and shows_markers(again):
+                break
+            image = again
+        return image
+
+    def image(self, records, shown, **kw) -> QImage:
+        view = self.prepare(records, shown, **kw)
+        return self.grab(view, kw.get("scale", 1.0))
+
+    def pdf_bytes(
+        self,
+        records,
+        shown,
+        *,
+        page: str = "a4",
+        bounds: Bounds | None = None,
+        caption: tuple[str, str] | None = None,
+    ) -> bytes:
+        """The map on one landscape page, no margins (text and basemap labels stay
+        text; the canvases are embedded as images)."""
+        width, height = page_size_px(page)
+        view = self.prepare(
+            records, shown, width=width, height=height, bounds=bounds, caption=caption
+        )
+        self.run_js(
+            view,
+            "(function(){var s=document.documentElement.style;s.printColorAdjust='exact';"
+            "s.webkitPrintColorAdjust='exact';return 1;})()",
+            number,
+        )
+        layout = QPageLayout(
+            QPageSize(PAGES[page]), QPageLayout.Orientation.Landscape, QMarginsF(0, 0, 0, 0)
+        )
+        box: list = []
+        view.web_view().page().printToPdf(lambda data: box.append(bytes(data)), layout)
+        wait_until(lambda: bool(box), what="(PDF)")
+        if not box[0]:
+            raise ExportError("the map could not be printed to PDF")
+        return box[0]
+
+
+def png_bytes(image: QImage, quality: int = 40) -> bytes:
+    """PNG bytes; ``quality`` trades size for speed (Qt: higher = less compression)."""
+    data = QByteArray()
+    buf = QBuffer(data)
+    buf.open(QIODevice.OpenModeFlag.WriteOnly)
+    if not image.save(buf, "PNG", quality):
+        raise ExportError("the image could not be encoded as PNG")
+    buf.close()
+    return bytes(data.data())
+
+
+def write_snapshot(
+    renderer: MapRenderer,
+    ds: Dataset,
+    shown: list[str],
+    path: str | os.PathLike,
+    *,
+    width: int = 1600,
+    height: int = 1000,
+    scale: float = 1.0,
+    bounds: Bounds | None = None,
+    page: str = "a4",
+    title: str = "",
+    description: str = "",
+    records: list[dict] | None = None,
+) -> Path:
+    """The map as PNG (``width``×``height`` × ``scale`` pixels) or PDF (by the suffix)."""
+    records = map_records(ds) if records is None else records
+    target = Path(path)
+    if target.suffix.lower() == ".pdf":
+        caption = (title or ds.title or "Araz", description)
+        data = renderer.pdf_bytes(records, shown, page=page, bounds=bounds, caption=caption)
+    else:
+        image = renderer.image(
+            records, shown, width=width, height=height, scale=scale, bounds=bounds
+        )
+        data = png_bytes(image)
+    return atomic_write(target, data, ds)

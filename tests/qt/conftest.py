@@ -1,0 +1,44 @@
+"""Fixtures of the Qt tests: the araz: scheme registered at collection, the main window."""
+
+import pytest
+
+# QtWebEngine accepts the araz: URL scheme only before the QApplication exists, and
+# pytest-qt creates it lazily: register now, at collection.
+import araz.qt.map  # noqa: F401
+
+
+@pytest.fixture
+def main_window(qtbot, tmp_path, monkeypatch, curated):
+    """The real main window on the bundled dataset, settings and logs in a temp dir,
+    map page loaded (napari's make_napari_viewer, glue-qt's settings isolation)."""
+    from PySide6.QtCore import QSettings
+
+    from araz.model import AppModel
+    from araz.qt.main_window import MainWindow
+
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path))
+    from PySide6.QtCore import QCoreApplication, QEvent
+    from PySide6.QtWidgets import QApplication
+
+    before = set(QApplication.topLevelWidgets())
+    window = MainWindow(AppModel(curated), restore=False)
+    qtbot.addWidget(window)
+    window.resize(1500, 950)
+    with qtbot.waitSignal(window.map.ready, timeout=30_000):
+        window.show()
+    qtbot.waitExposed(window)
+    yield window
+    window.playback.stop()
+    window.close()
+    window.deleteLater()
+    qtbot.wait(50)
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    # the window takes every widget it made with it (napari's leak check)
+    leaked = [
+        w
+        for w in set(QApplication.topLevelWidgets()) - before
+        if w.objectName() != "qt_tooltip_label" and not w.inherits("QMenu")
+    ]
+    assert not leaked, f"widgets outlived the main window: {leaked}"

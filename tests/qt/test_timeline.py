@@ -1,0 +1,586 @@
+"""The timeline widget, tested through its pixels and signals (headless, pytest-qt)."""
+
+from __future__ import annotations
+
+import os
+import sys
+from itertools import pairwise
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+try:
+    import araz  # noqa: F401
+except ImportError:  # a checkout without `pip install -e .`
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "app"))
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtGui import QColor, QImage, QPalette, QWheelEvent
+from PySide6.QtWidgets import QApplication
+
+from araz.model.dates import days_from_civil
+from araz.qt.timeline import TimelineData, TimelineView, render
+from araz.qt.timeline.view import GUTTER_W
+from araz.views.timeline import axis
+from araz.views.timeline.layout import TimeIndex
+
+pytestmark = pytest.mark.gui
+
+RED, BLUE, GREEN = "#d62728", "#1f77b4", "#2ca02c"
+Y2021 = days_from_civil(2021, 1, 1)
+Y2022 = days_from_civil(2022, 1, 1)
+JUN15 = days_from_civil(2021, 6, 15)
+
+
+def close(c: QColor, hex_color: str, tol: int = 40) -> bool:
+    want = QColor(hex_color)
+    return all(abs(a - b) <= tol for a, b in zip(c.getRgb()[:3], want.getRgb()[:3], strict=True))
+
+
+def render_image(view: TimelineView) -> QImage:
+    img = QImage(view.size(), QImage.Format.Format_ARGB32)
+    view.render(img)
+    return img
+
+
+def mark_center(view: TimelineView, event_id: str) -> tuple[float, float]:
+    row = view.data().index_of(event_id)
+    x0, x1, y = render.mark_geometry(view, np.array([row]))
+    return float((x0[0] + x1[0]) / 2), float(y[0])
+
+
+@pytest.fixture
+def view(qtbot):
+    w = TimelineView()
+    qtbot.addWidget(w)
+    w.resize(int(GUTTER_W) + 730, 300)
+    data = TimelineData.from_records(
+        [
+            {"id": "day", "date": "2021-06-15", "color": RED, "lane_actor": "Iran"},
+            {"id": "year", "date": "2021", "color": BLUE, "lane_actor": "Armenia"},
+            {"id": "month", "date": "2021-09", "color": GREEN, "lane_actor": "Turkey"},
+        ]
+    )
+    w.set_data(data)
+    w.set_range(Y2021 - 0.5, Y2022 + 0.5)  # 366 days over 730 px: 2 px a day
+    return w
+
+
+# ---------------------------------------------------------------- marks as pixels
+
+
+def test_day_event_is_a_point_at_its_date(view):
+    img = render_image(view)
+    x, y = mark_center(view, "day")
+    assert abs(x - view.x_for_day(JUN15 + 0.5)) < 1e-6
+    assert close(img.pixelColor(round(x), round(y)), RED)
+    for dx in (-25, -12, 12, 25):  # a point: the colour is only near its x
+        assert not close(img.pixelColor(round(x + dx), round(y)), RED), dx
+
+
+def test_year_event_is_a_bar_over_its_days(view):
+    img = render_image(view)
+    _, y = mark_center(view, "year")
+    yi = round(y)
+    for day in (Y2021 + 3, days_from_civil(2021, 4, 1), JUN15, Y2022 - 4):
+        assert close(img.pixelColor(round(view.x_for_day(day + 0.5)), yi), BLUE), day
+    for day in (Y2021 - 3, Y2022 + 0.2):  # nothing outside the year
+        assert not close(img.pixelColor(round(view.x_for_day(day)), yi), BLUE), day
+
+
+def test_month_is_a_bar_even_when_zoomed_out(view):
+    view.set_range(days_from_civil(1900, 1, 1), days_from_civil(2100, 1, 1))
+    img = render_image(view)
+    _, y = mark_center(view, "month")
+    x = view.x_for_day(days_from_civil(2021, 9, 15))
+    assert close(img.pixelColor(round(x), round(y)), GREEN)
+    # a bar is BAR_H tall, a point diamond POINT_PX: 5 px above the centre is empty
+    assert not close(img.pixelColor(round(x), round(y - 5)), GREEN)
+
+
+def test_masked_event_is_not_drawn(view):
+    x, y = mark_center(view, "day")
+    assert close(render_image(view).pixelColor(round(x), round(y)), RED)
+    view.set_visible_mask(np.array([d != "day" for d in view.data().ids]))
+    assert not close(render_image(view).pixelColor(round(x), round(y)), RED)
+
+
+def test_selection_is_drawn_highlighted(view):
+    hl = view.palette().color(QPalette.ColorRole.Highlight).name()
+
+    def highlighted_pixels() -> int:
+        img = render_image(view)
+        x, y = mark_center(view, "day")
+        return sum(
+            close(img.pixelColor(round(x) + dx, round(y) + dy), hl, tol=30)
+            for dx in range(-12, 13)
+            for dy in range(-12, 13)
+        )
+
+    assert highlighted_pixels() == 0
+    view.set_selection(["day"], "day")
+    assert highlighted_pixels() > 10
+
+
+def test_100k_synthetic_paints(qtbot):
+    w = TimelineView()
+    qtbot.addWidget(w)
+    w.resize(1600, 200)
+    w.set_data(TimelineData.synthetic(100_000))
+    w.fit_all()
+    render_image(w)
+    assert w.frame().density  # aggregated when zoomed out
+    lo, hi = w.visible_range()
+    w.set_range(lo + (hi - lo) * 0.5, lo + (hi - lo) * 0.505)
+    render_image(w)
+    assert not w.frame().density
+    w.set_lane_mode("category")
+    w.set_selection(w.data().ids[50_000:50_010], w.data().ids[50_005])
+    render_image(w)
+
+
+# ---------------------------------------------------------------- gestures
+
+
+def wheel(view: TimelineView, x: float, dy: int, mods=Qt.KeyboardModifier.NoModifier) -> None:
+    pos = QPointF(x, 150)
+    ev = QWheelEvent(
+        pos,
+        view.mapToGlobal(pos),
+        QPoint(0, 0),
+        QPoint(0, dy),
+        Qt.MouseButton.NoButton,
+        mods,
+        Qt.ScrollPhase.NoScrollPhase,
+        False,
+    )
+    QApplication.sendEvent(view, ev)
+
+
+@pytest.mark.parametrize("x", [GUTTER_W + 40, GUTTER_W + 400, GUTTER_W + 700])
+def test_wheel_zoom_keeps_the_instant_under_the_cursor(view, x):
+    before = view.day_for_x(x)
+    span = view.visible_range()[1] - view.visible_range()[0]
+    wheel(view, x, 240)
+    lo, hi = view.visible_range()
+    assert hi - lo == pytest.approx(span / 2)
+    assert view.day_for_x(x) == pytest.approx(before, abs=1e-6)
+    wheel(view, x, -120)
+    assert view.day_for_x(x) == pytest.approx(before, abs=1e-6)
+
+
+def test_shift_wheel_pans(view):
+    lo, hi = view.visible_range()
+    with_signal = []
+    view.viewChanged.connect(lambda a, b: with_signal.append((a, b)))
+    wheel(view, GUTTER_W + 300, 120, Qt.KeyboardModifier.ShiftModifier)
+    lo2, hi2 = view.visible_range()
+    assert hi2 - lo2 == pytest.approx(hi - lo)
+    assert lo2 < lo
+    assert with_signal and with_signal[-1] == (lo2, hi2)
+
+
+def stepping_view(qtbot, starts: list[int], ids: list[str]) -> TimelineView:
+    w = TimelineView()
+    qtbot.addWidget(w)
+    w.resize(900, 300)
+    w.set_data(
+        TimelineData.from_records([{"id": i, "start": s} for i, s in zip(ids, starts, strict=True)])
+    )
+    w.fit_all()
+    return w
+
+
+def test_keyboard_steps_in_start_then_id_order(qtbot):
+    starts = [30, 10, 10, 20, 10, 40, 20]
+    ids = ["g", "c", "a", "z", "b", "h", "y"]
+    w = stepping_view(qtbot, starts, ids)
+    mask = np.array([i != "b" for i in w.data().ids])  # "b" is filtered out: skipped
+    w.set_visible_mask(mask)
+    got: list[str] = []
+    w.activeStepped.connect(got.append)
+    qtbot.keyClick(w, Qt.Key.Key_Home)
+    for _ in range(8):
+        qtbot.keyClick(w, Qt.Key.Key_Right)
+    assert got == ["a", "c", "y", "z", "g", "h"]
+    got.clear()
+    qtbot.keyClick(w, Qt.Key.Key_Left)
+    qtbot.keyClick(w, Qt.Key.Key_End)
+    assert got == ["g", "h"]
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.lists(st.tuples(st.integers(-800_000, 30_000), st.text("abc", min_size=1)), min_size=1,
+                max_size=30, unique_by=lambda t: t[1]))  # fmt: skip
+def test_stepping_order_equals_sort_by_start_and_id(qapp, events):
+    w = TimelineView()
+    w.set_data(TimelineData.from_records([{"id": i, "start": s} for s, i in events]))
+    got: list[str] = []
+    w.activeStepped.connect(got.append)
+    w._step(Qt.Key.Key_Home)
+    for _ in range(len(events) + 2):
+        w._step(Qt.Key.Key_Right)
+    assert got == [i for _, i in sorted(events)]
+    w.deleteLater()
+
+
+def test_stepping_scrolls_the_active_event_into_view(qtbot):
+    w = stepping_view(qtbot, [0, 5000], ["a", "b"])
+    w.set_range(-10, 10)
+    qtbot.keyClick(w, Qt.Key.Key_End)
+    lo, hi = w.visible_range()
+    assert lo < 5000 < hi
+
+
+def test_brushing_the_axis_emits_the_window(view, qtbot):
+    view.show()
+    qtbot.waitExposed(view)
+    a, b = days_from_civil(2021, 3, 1), days_from_civil(2021, 5, 1)
+    xa, xb = round(view.x_for_day(a)), round(view.x_for_day(b))
+    brushing: list[tuple[float, float]] = []
+    view.windowBrushing.connect(lambda lo, hi: brushing.append((lo, hi)))
+    with qtbot.waitSignal(view.windowBrushed) as blocker:
+        qtbot.mousePress(view, Qt.MouseButton.LeftButton, pos=QPoint(xa, 20))
+        qtbot.mouseMove(view, QPoint((xa + xb) // 2, 20))
+        qtbot.mouseMove(view, QPoint(xb, 20))
+        qtbot.mouseRelease(view, Qt.MouseButton.LeftButton, pos=QPoint(xb, 20))
+    assert blocker.args == [(a, b - 1)]  # inclusive days: 1 March to 30 April
+    assert brushing and brushing[-1] == (a, b - 1)
+    with qtbot.waitSignal(view.windowBrushed) as blocker:
+        qtbot.keyClick(view, Qt.Key.Key_Escape)
+    assert blocker.args == [None]
+
+
+def test_set_time_window_draws_without_echo(view, qtbot):
+    a, b = days_from_civil(2021, 3, 1), days_from_civil(2021, 4, 30)
+    x_in, x_out = round(view.x_for_day(a + 30)), round(view.x_for_day(b + 40))
+    before = render_image(view)
+    with qtbot.assertNotEmitted(view.windowBrushed), qtbot.assertNotEmitted(view.windowBrushing):
+        view.set_time_window((a, b))
+        after = render_image(view)
+    assert after.pixelColor(x_in, 30) != before.pixelColor(x_in, 30)  # brush in the axis
+    assert after.pixelColor(x_out, 30) == before.pixelColor(x_out, 30)
+    hl = view.palette().color(QPalette.ColorRole.Highlight)
+    px = after.pixelColor(x_in, 30)
+    assert abs(px.hue() - hl.hue()) < 25 or hl.saturation() < 30
+
+
+def test_click_selects_and_ctrl_click_adds(view, qtbot):
+    view.show()
+    qtbot.waitExposed(view)
+    x, y = mark_center(view, "day")
+    pos = QPoint(round(x), round(y))
+    with qtbot.waitSignal(view.selectionRequested) as blocker:
+        qtbot.mouseClick(view, Qt.MouseButton.LeftButton, pos=pos)
+    assert blocker.args == [["day"], False]
+    with qtbot.waitSignal(view.selectionRequested) as blocker:
+        qtbot.mouseClick(view, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.ControlModifier, pos)
+    assert blocker.args == [["day"], True]
+
+
+def test_hover_emits_the_id_and_empty_when_leaving(view, qtbot):
+    view.show()
+    qtbot.waitExposed(view)
+    x, y = mark_center(view, "day")
+    with qtbot.waitSignal(view.hovered) as blocker:
+        qtbot.mouseMove(view, QPoint(round(x), round(y)))
+    assert blocker.args == ["day"]
+    with qtbot.waitSignal(view.hovered) as blocker:
+        qtbot.mouseMove(view, QPoint(round(x) + 60, round(y) + 2))
+    assert blocker.args == [""]
+
+
+def test_set_hover_and_set_range_do_not_echo(view, qtbot):
+    with qtbot.assertNotEmitted(view.hovered), qtbot.assertNotEmitted(view.viewChanged):
+        view.set_hover("day")
+        view.set_range(Y2021, Y2022)
+    assert view.visible_range() == (Y2021, Y2022)
+
+
+def test_tooltip_is_plain_text(qtbot):
+    w = TimelineView()
+    qtbot.addWidget(w)
+    w.set_data(TimelineData.from_records([{"id": "x", "start": 0, "tooltip": "<b>a</b>\n&"}]))
+    html = w._tooltip_html(0)
+    assert "<b>" not in html and "&lt;b&gt;" in html and "&amp;" in html
+
+
+def test_lane_mode_switches_lanes(view):
+    data = TimelineData.from_records(
+        [
+            {"id": "a", "start": 0, "lane_actor": "Iran", "lane_category": "border"},
+            {"id": "b", "start": 1, "lane_actor": "Iran", "lane_category": "energy"},
+        ]
+    )
+    view.set_data(data)
+    assert view.lanes().keys == ["Iran"]
+    view.set_lane_mode("category")
+    assert view.lanes().keys == ["border", "energy"]
+    with pytest.raises(ValueError):
+        view.set_lane_mode("colour")
+
+
+# ---------------------------------------------------------------- pure parts
+
+
+def test_data_sorted_by_start_then_id_and_edtf_fields():
+    d = TimelineData.from_records(
+        [
+            {"id": "b", "date": "2021"},
+            {"id": "a", "date": "2021-01-01"},
+            {"id": "c", "date": "2020-11~"},
+            {"id": "d", "date": "2021-06-18/.."},
+            {"id": "e", "date": "2022-09/2023-04"},
+        ]
+    )
+    assert d.ids == ["c", "a", "b", "d", "e"]
+    c, b, dd, e = (d.index_of(k) for k in "cbde")
+    assert d.fade_start[c] and d.fade_end[c] and not d.is_point[c]
+    assert d.precision[b] == "year" and d.end[b] - d.start[b] == 364 and not d.is_point[b]
+    assert d.open_end[dd] and not d.open_start[dd] and d.is_point[dd]
+    assert not d.is_point[e]
+    assert d.start[e] == days_from_civil(2022, 9, 1) and d.end[e] == days_from_civil(2023, 4, 30)
+    assert d.color.dtype == np.uint32
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(st.tuples(st.integers(0, 2000), st.integers(0, 800)), min_size=1, max_size=80),
+    st.integers(-100, 2100),
+    st.integers(1, 400),
+)
+def test_time_index_matches_brute_force(spans, lo, width):
+    start = np.sort(np.array([s for s, _ in spans], dtype=np.float64))
+    end = start + np.array([n for _, n in spans], dtype=np.float64)
+    got = TimeIndex(start, end).query(lo, lo + width)
+    want = np.flatnonzero((start < lo + width) & (end + 1 > lo))
+    assert got.tolist() == want.tolist()
+
+
+@pytest.mark.parametrize(
+    ("lo", "hi", "unit", "sample"),
+    [
+        ((2000, 1, 1), (2040, 1, 1), "year", "2020"),
+        ((2020, 9, 1), (2023, 5, 1), "month", "Jun"),
+        ((2021, 6, 1), (2021, 6, 20), "day", "15 Jun"),
+        ((-300, 1, 1), (200, 1, 1), "year", "100 BCE"),
+    ],
+)
+def test_axis_ticks_adapt(lo, hi, unit, sample):
+    t = axis.ticks(days_from_civil(*lo), days_from_civil(*hi), 1200)
+    assert t.level.unit == unit
+    assert sample in [label for _, label in t.major]
+    days = [d for d, _ in t.major]
+    assert days == sorted(days)
+
+
+def test_axis_context_names_the_year_or_month():
+    t = axis.ticks(days_from_civil(2021, 5, 20), days_from_civil(2021, 7, 10), 1200)
+    assert [label for _, label in t.context] == ["May 2021", "June 2021", "July 2021"]
+
+
+# ---------------------------------------------------------------- overview strip
+
+
+def test_overview_marks_the_full_window_with_an_outline_not_a_fill(view):
+    view.fit_all()
+    img = render_image(view)
+    r = view.overview_rect()
+    window = view.palette().color(QPalette.ColorRole.Window)
+    hl = view.palette().color(QPalette.ColorRole.Highlight).name()
+    y = round(r.center().y())
+    # no event lies in the first fifth of the range: the strip is plain there
+    for frac in (0.05, 0.1, 0.15):
+        px = img.pixelColor(round(r.left() + frac * r.width()), y)
+        assert px == window, (frac, px.name())
+    left, right = render.overview_handles(view)
+    for grip in (left, right):  # a grip at each end, in the highlight colour
+        c = grip.center()
+        assert close(img.pixelColor(round(c.x()), round(c.y())), hl, tol=30)
+    top_edge = [img.pixelColor(round(r.center().x()), round(r.top()) + dy) for dy in range(1, 5)]
+    assert any(close(c, hl, tol=60) for c in top_edge)  # the outline
+
+
+def test_overview_shades_what_is_outside_a_partial_window(view):
+    view.fit_all()
+    lo, hi = view.visible_range()
+    view.set_range(lo + (hi - lo) * 0.4, lo + (hi - lo) * 0.6)
+    img = render_image(view)
+    r = view.overview_rect()
+    window = view.palette().color(QPalette.ColorRole.Window)
+    y = round(r.center().y())
+    assert img.pixelColor(round(r.left() + 0.1 * r.width()), y) != window
+
+
+def drag(qtbot, view, a: QPoint, b: QPoint) -> None:
+    qtbot.mousePress(view, Qt.MouseButton.LeftButton, pos=a)
+    mid = (a + b) / 2
+    qtbot.mouseMove(view, QPoint(round(mid.x()), round(mid.y())))
+    qtbot.mouseMove(view, b)
+    qtbot.mouseRelease(view, Qt.MouseButton.LeftButton, pos=b)
+
+
+def test_overview_drag_moves_the_window_without_a_jump(view, qtbot):
+    view.show()
+    qtbot.waitExposed(view)
+    view.fit_all()
+    lo, hi = view.visible_range()
+    r = view.overview_rect()
+    y = round(r.center().y())
+    x = round(r.left() + r.width() * 0.3)
+    qtbot.mousePress(view, Qt.MouseButton.LeftButton, pos=QPoint(x, y))
+    assert view.visible_range() == (lo, hi)  # a press inside the window does not move it
+    qtbot.mouseMove(view, QPoint(x + 20, y))
+    qtbot.mouseMove(view, QPoint(x + 40, y))
+    qtbot.mouseRelease(view, Qt.MouseButton.LeftButton, pos=QPoint(x + 40, y))
+    lo2, hi2 = view.visible_range()
+    assert hi2 - lo2 == pytest.approx(hi - lo)
+    assert lo2 - lo == pytest.approx(40 * (hi - lo) / r.width())
+
+
+def test_overview_grip_resizes_the_window(view, qtbot):
+    view.show()
+    qtbot.waitExposed(view)
+    view.fit_all()
+    lo, hi = view.visible_range()
+    _, right = render.overview_handles(view)
+    c = right.center().toPoint()
+    drag(qtbot, view, c, c - QPoint(200, 0))
+    lo2, hi2 = view.visible_range()
+    assert lo2 == pytest.approx(lo)
+    assert hi2 < hi - (hi - lo) * 0.2
+
+
+# ---------------------------------------------------------------- a crowd: rows, not "+N"
+
+
+def crowded_view(qtbot, days: list[int]) -> TimelineView:
+    w = TimelineView()
+    qtbot.addWidget(w)
+    w.resize(int(GUTTER_W) + 730, 300)
+    recs = [
+        {"id": f"c{i:02d}", "start": d, "label": f"Crowded event number {i}", "lane_actor": "Iran"}
+        for i, d in enumerate(days)
+    ]
+    w.set_data(TimelineData.from_records(recs))
+    w.set_range(Y2021 - 0.5, Y2022 + 0.5)
+    w.show()
+    qtbot.waitExposed(w)
+    return w
+
+
+def test_a_crowd_takes_rows_and_every_label_is_shown(qtbot):
+    w = crowded_view(qtbot, [JUN15 + i // 2 for i in range(12)])
+    ids = w.data().ids
+    assert sorted(w.labelled_ids()) == sorted(ids)
+    boxes = [w.mark_rect(i) for i in ids] + [w.label_rect(i) for i in ids]
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1 :]:
+            assert not a.intersects(b)
+    assert w.vscroll.isVisible()  # 12 rows do not fit in 300 px: a scroll bar
+    # the lowest one is reached by scrolling, then clicked
+    last = max(ids, key=lambda i: w.mark_rect(i).top())
+    assert not w.plot_rect().contains(w.mark_rect(last))
+    w.vscroll.setValue(w.vscroll.maximum())
+    rect = w.mark_rect(last)
+    assert w.plot_rect().contains(rect)
+    with qtbot.waitSignal(w.selectionRequested) as blocker:
+        qtbot.mouseClick(w, Qt.MouseButton.LeftButton, pos=rect.center().toPoint())
+    assert blocker.args == [[last], False]
+
+
+# ---------------------------------------------------------------- picking in the density strips
+
+
+@pytest.fixture
+def dense(qtbot):
+    """4,000 events in one lane and a lone one in another: drawn as density strips."""
+    w = TimelineView()
+    qtbot.addWidget(w)
+    w.resize(int(GUTTER_W) + 730, 300)
+    rng = np.random.default_rng(5)
+    recs = [
+        {"id": f"n{i:05d}", "start": int(d), "lane_actor": "Iran"}
+        for i, d in enumerate(rng.integers(Y2021, Y2022, 4000))
+    ]
+    recs.append({"id": "lone", "start": JUN15, "lane_actor": "Armenia"})
+    w.set_data(TimelineData.from_records(recs))
+    w.set_range(Y2021 - 0.5, Y2022 + 0.5)
+    w.show()
+    qtbot.waitExposed(w)
+    render_image(w)
+    assert w.frame().density
+    return w
+
+
+def test_density_pick_finds_the_event_under_the_cursor(dense):
+    x, y = mark_center(dense, "lone")
+    lone = dense.data().index_of("lone")
+    for dx in (0, -3, 3):
+        assert dense.row_at(QPointF(x + dx, y)) == lone, dx
+    assert dense.row_at(QPointF(x + 20, y)) is None  # nothing else on that lane
+    x, y = mark_center(dense, "n00007")  # the crowded lane: the nearest within a few px
+    row = dense.row_at(QPointF(x, y))
+    assert row is not None and dense.data().lane_actor[row] == "Iran"
+    x0, x1, _ = render.mark_geometry(dense, np.array([row]))
+    assert x0[0] - 4 <= x <= x1[0] + 4
+
+
+def test_density_hover_and_click(dense, qtbot):
+    x, y = mark_center(dense, "lone")
+    pos = QPoint(round(x), round(y))
+    with qtbot.waitSignal(dense.hovered) as blocker:
+        qtbot.mouseMove(dense, pos)
+    assert blocker.args == ["lone"]
+    with qtbot.waitSignal(dense.selectionRequested) as blocker:
+        qtbot.mouseClick(dense, Qt.MouseButton.LeftButton, pos=pos)
+    assert blocker.args == [["lone"], False]
+
+
+def test_density_pick_skips_masked_events(dense):
+    x, y = mark_center(dense, "lone")
+    dense.set_visible_mask(np.array([i != "lone" for i in dense.data().ids]))
+    render_image(dense)
+    assert dense.row_at(QPointF(x, y)) is None
+
+
+# ---------------------------------------------------------------- HiDPI
+
+
+def diamond_runs(view: TimelineView, dpr: int) -> list[tuple[int, int]]:
+    """Per device-pixel row through the "day" diamond: the first and last red pixel."""
+    img = QImage(view.size() * dpr, QImage.Format.Format_ARGB32)
+    img.setDevicePixelRatio(dpr)
+    view.render(img)
+    x, y = mark_center(view, "day")
+    half = render.POINT_PX // 2 * dpr
+    cx, cy = round(x * dpr), round(y * dpr)
+    runs = []
+    for py in range(cy - half, cy + half):
+        red = [px for px in range(cx - half, cx + half) if close(img.pixelColor(px, py), RED, 60)]
+        if red:
+            runs.append((red[0], red[-1]))
+    return runs
+
+
+def test_point_diamonds_are_drawn_at_the_device_pixel_ratio(view):
+    one, two = diamond_runs(view, 1), diamond_runs(view, 2)
+    assert len(two) >= 2 * len(one) - 2  # the same logical size
+    # drawn at 2x, the diamond's edge moves by a device pixel every row; a 1x sprite
+    # blown up moves in steps of two rows
+    steps = sum(a != b for a, b in pairwise(two))
+    assert steps >= len(two) - 4, two
+
+
+def test_a_label_at_the_right_edge_is_not_cut(view):
+    view.set_data(
+        TimelineData.from_records(
+            [{"id": "edge", "start": Y2022 - 1, "label": "An event at the very end", "color": RED}]
+        )
+    )
+    render_image(view)
+    assert view.labelled_ids() == ["edge"]
+    assert view.label_rect("edge").right() <= view.plot_rect().right()

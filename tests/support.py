@@ -1,0 +1,20 @@
+"""Helpers shared by tests (import as ``from support import ...``: tests/ is on sys.path)."""
+
+import os
+
+import pytest
+
+
+def require_tool(name: str, package: str) -> str:
+    """The path of a system tool a test needs.  Missing: skipped on a developer's machine,
+    but a failure under CI (``ARAZ_CI=1``, set by .ci/run), where a skip would hide a
+    missing install step."""
+    import shutil
+
+    path = shutil.which(name)
+    if path is None:
+        message = f"{name} is not installed (Debian: {package}; .ci/run installs it)"
+        if os.environ.get("ARAZ_CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    return path
