@@ -233,9 +233,10 @@ def test_reading_the_page_fails_loudly(main_window):
 def test_sheet_timeline_strip_holds_every_lane(main_window, qtbot, tmp_path):
     """The composed sheet's strip of the timeline shows every lane's events (it used to be
     the top of the first lane, Iran's and Turkey's lanes cropped away)."""
-    from araz.qt.export.sheet import FOOTER_H, MARGIN
-    from araz.model.palette import FIXED
     from test_main_window import colour_mask
+
+    from araz.model.palette import FIXED
+    from araz.qt.export.sheet import FOOTER_H, MARGIN
 
     window = main_window
     settle(qtbot, window)

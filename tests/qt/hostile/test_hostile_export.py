@@ -390,9 +390,9 @@ def test_a_right_to_left_override_stays_inside_its_name_in_the_filter_line():
     override of "\u202eSamsara" ends with the name, so " (as main actor)" and the rest of
     the line after it are not reversed."""
     from araz.export.selection import select
-    from araz.qt.export.sheet import isolate
     from araz.io.curated import read_curated
     from araz.model.filter import Filter
+    from araz.qt.export.sheet import isolate
 
     ds = read_curated(HERE / "export_rtl_actor.yaml").dataset
     shown = select(ds, Filter(actors=frozenset({"a"}), categories=frozenset({"\u202ecat"})))
