@@ -47,6 +47,7 @@ from .export_dialog import show_export_dialog
 from .filters_panel import FiltersPanel
 from .loader import Loader
 from .map import MapView
+from .map.density_menu import install_density_menu
 from .mapping_dialog import GeoJSONMappingDialog
 from .playback_bar import PlaybackBar
 from .text import shorten
@@ -311,6 +312,7 @@ class MainWindow(QMainWindow):
             "full_screen",
         )
         view.addSeparator()
+        self.density_actions = install_density_menu(self, view, self.map)
         lanes = view.addMenu("Timeline &lanes")
         self._action(lanes, "By &actor", lambda: self.model.set_lane_mode("actor"))
         self._action(lanes, "By &category", lambda: self.model.set_lane_mode("category"))
