@@ -81,29 +81,55 @@
     return k;
   }
 
-  /* The bins as hexagons, one path per colour class. */
-  function paintHex(ctx, bins) {
-    var paths = SCALE.map(function () { return []; });
-    for (var b = 0; b < bins.count.length; b++) paths[classOf(bins.count[b], bins.step)].push(b);
-    var r = bins.r - 0.8; // a hair of land between hexagons
-    ctx.globalAlpha = 0.88;
-    for (var k = 0; k < SCALE.length; k++) {
-      if (!paths[k].length) continue;
-      ctx.beginPath();
-      for (var m = 0; m < paths[k].length; m++) {
-        var i = paths[k][m], x = bins.cx[i], y = bins.cy[i];
-        for (var s = 0; s < 6; s++) {
-          var a = (Math.PI / 3) * s + Math.PI / 6;
-          var vx = x + r * Math.cos(a), vy = y + r * Math.sin(a);
-          if (s) ctx.lineTo(vx, vy);
-          else ctx.moveTo(vx, vy);
+  /* The pixel offsets (row-major in a canvas `width` px wide) of a pointy-top hexagon of
+   * circumradius R device px: |x| <= R*sqrt(3)/2 and |y| <= R - |x|/sqrt(3). */
+  var shapes = {};
+
+  function hexShape(R, width) {
+    var key = R + "," + width;
+    if (shapes[key]) return shapes[key];
+    var off = [], dxs = [], dys = [], half = Math.ceil(R);
+    for (var dy = -half; dy <= half; dy++) {
+      for (var dx = -half; dx <= half; dx++) {
+        var ax = Math.abs(dx);
+        if (ax <= (R * SQRT3) / 2 && Math.abs(dy) <= R - ax / SQRT3) {
+          off.push(dy * width + dx);
+          dxs.push(dx);
+          dys.push(dy);
         }
-        ctx.closePath();
       }
-      ctx.fillStyle = SCALE[k];
-      ctx.fill();
     }
-    ctx.globalAlpha = 1;
+    return (shapes[key] = { off: Int32Array.from(off), dx: dxs, dy: dys, half: half });
+  }
+
+  var LITTLE = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+  var PACKED = SCALE.map(function (hex) {
+    var v = parseInt(hex.slice(1), 16), r = (v >> 16) & 255, g = (v >> 8) & 255, b = v & 255, a = 225;
+    return LITTLE ? ((a << 24) | (b << 16) | (g << 8) | r) >>> 0 : ((r << 24) | (g << 16) | (b << 8) | a) >>> 0;
+  });
+
+  /* The bins as hexagons, coloured by class, written as pixels (a path of a thousand
+   * hexagons costs several times more in the software canvas). */
+  function paintHex(ctx, bins, dpr) {
+    dpr = dpr || 1;
+    var canvas = ctx.canvas, w = canvas.width, h = canvas.height;
+    if (!w || !h) return;
+    var img = ctx.createImageData(w, h), buf = new Uint32Array(img.data.buffer);
+    var shape = hexShape((bins.r - 0.8) * dpr, w), off = shape.off, half = shape.half;
+    for (var b = 0; b < bins.count.length; b++) {
+      var col = PACKED[classOf(bins.count[b], bins.step)];
+      var cx = Math.round(bins.cx[b] * dpr), cy = Math.round(bins.cy[b] * dpr), k;
+      if (cx > half && cy > half && cx < w - half - 1 && cy < h - half - 1) {
+        var base = cy * w + cx;
+        for (k = 0; k < off.length; k++) buf[base + off[k]] = col;
+      } else {
+        for (k = 0; k < off.length; k++) {
+          var x = cx + shape.dx[k], y = cy + shape.dy[k];
+          if (x >= 0 && y >= 0 && x < w && y < h) buf[y * w + x] = col;
+        }
+      }
+    }
+    ctx.putImageData(img, 0, 0);
   }
 
   function rgbOf(hex) {
@@ -201,6 +227,22 @@
     return rows;
   }
 
+  /* A ring's bounding box (kept on the ring: the basemap's data does not change). */
+  function boxOf(ring) {
+    if (!ring.araz) {
+      var s = 90, w = 180, n = -90, e = -180;
+      for (var k = 0; k < ring.length; k++) {
+        var p = ring[k];
+        if (p[0] < w) w = p[0];
+        if (p[0] > e) e = p[0];
+        if (p[1] < s) s = p[1];
+        if (p[1] > n) n = p[1];
+      }
+      Object.defineProperty(ring, "araz", { value: L.latLngBounds([s, w], [n, e]) });
+    }
+    return ring.araz;
+  }
+
   /* The countries of a GeoJSON collection painted in id colours (1..255, 0 for none) on
    * an offscreen canvas of w x h CSS px; returns {at(x, y)} giving the id under a canvas
    * point (0 outside every country or on an anti-aliased edge pixel: callers treat 0 as
@@ -220,10 +262,12 @@
       }
       ctx.closePath();
     }
+    var view = L.latLngBounds(map.layerPointToLatLng(min), map.layerPointToLatLng(min.add([w, h])));
     for (var f = 0; f < feats.length && f < 255; f++) {
       var g = feats[f].geometry;
       if (!g) continue;
       var polys = g.type === "Polygon" ? [g.coordinates] : g.type === "MultiPolygon" ? g.coordinates : [];
+      polys = polys.filter(function (poly) { return view.intersects(boxOf(poly[0])); });
       ctx.fillStyle = "rgb(" + (f + 1) + ",0,0)";
       polys.forEach(function (poly) { // one at a time: a polygon's holes, not overlaps
         ctx.beginPath();

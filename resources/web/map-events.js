@@ -394,7 +394,7 @@
       if (this.bins) {
         dctx.setTransform(dpr, 0, 0, dpr, 0, 0);
         if (this.densityMode === "heat") window.araz.density.paintHeat(dctx, this.bins, size.x, size.y, dpr);
-        else window.araz.density.paintHex(dctx, this.bins);
+        else window.araz.density.paintHex(dctx, this.bins, dpr);
       }
       ctx.setTransform(1, 0, 0, 1, 0, 0);
       ctx.clearRect(0, 0, this._container.width, this._container.height);
@@ -497,6 +497,18 @@
       });
     },
 
+    /* The country mask of the view, made again only when the view or the band changed
+     * (not on a filter change: a playback step costs no polygon painting). */
+    _countryMask: function (band, size) {
+      var o = this._map.getPixelOrigin(), b = this._bounds.min;
+      var key = [band.name, this._map.getZoom(), o.x, o.y, b.x, b.y, size.x, size.y].join(",");
+      if (this._maskKey !== key) {
+        this._maskKey = key;
+        this._mask = window.araz.density.countryMask(band.countries, this._map, this._bounds, size.x, size.y);
+      }
+      return this._mask;
+    },
+
     /* Per group of two or more events at one place inside the view, the ring slots (in
      * order) whose marker stays in the place's country on the basemap drawn now; null
      * when there is no basemap to ask. */
@@ -509,7 +521,7 @@
         var i = gf[g];
         var x = this.wx[i] * scale + ox, y = this.wy[i] * scale + oy;
         if (x < 0 || y < 0 || x > size.x || y > size.y) continue;
-        if (!mask) mask = window.araz.density.countryMask(band.countries, this._map, this._bounds, size.x, size.y);
+        if (!mask) mask = this._countryMask(band, size);
         var home = mask.home(x, y), list = [0];
         for (var k = 1; k < SPREAD_MAX; k++) {
           var at = mask.at(x + SLOT_X[k], y + SLOT_Y[k]);
