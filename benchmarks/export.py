@@ -1,9 +1,18 @@
-"""Export timings: PNG, PNG at 2×, PDF, composed sheet and standalone HTML, 1600×1000.
+"""Export timings: PNG, PNG at 2×, PDF, composed sheet and standalone HTML, 1600×1000,
+the PNG and the PDF each against a reference timed in the same run.
 
 Medians over a few runs with a warm offscreen map (the page loaded once), at the bundled
 dataset and at 100k synthetic events (the bundled events copied onto jittered places).
+References, alternating with Araz's runs (Araz, reference, Araz, …):
+
+* PNG: ``grab()`` of the same map view plus a PNG encode of that image (what any
+  snapshot of that widget costs); ``png_ratio`` is the PNG export over it.
+* PDF: ``printToPdf`` of a blank page (``benchmarks/reference.py``) on the same page
+  layout; ``pdf_ratio`` is the PDF export over it.
+
 Prints JSON as its last line:
-{"png_s": …, "png2x_s": …, "pdf_s": …, "sheet_s": …, "html_s": …, "at_100k": {…}}
+{"png_s": …, "png_ref_s": …, "png_ratio": …, "png2x_s": …, "pdf_s": …, "pdf_ref_s": …,
+ "pdf_ratio": …, "sheet_s": …, "html_s": …, "at_100k": {…}}
 """
 
 from __future__ import annotations
@@ -23,6 +32,7 @@ from dataclasses import replace
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "app"))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from araz.qt.app import make_application
 
@@ -60,11 +70,41 @@ def median_time(fn, runs: int = RUNS) -> float:
     return round(statistics.median(times), 4)
 
 
-def measure(ds, folder: Path, renderer) -> dict:
+def paired(ours, ref, runs: int = RUNS) -> tuple[float, float, float]:
+    """Alternating runs of ``ours`` and ``ref``: their medians (s) and the median of the
+    per-pair ratios."""
+    a, b = [], []
+    for _ in range(runs):
+        t = time.perf_counter()
+        ours()
+        a.append(time.perf_counter() - t)
+        t = time.perf_counter()
+        ref()
+        b.append(time.perf_counter() - t)
+    ratio = statistics.median(x / y for x, y in zip(a, b, strict=True))
+    return round(statistics.median(a), 4), round(statistics.median(b), 4), round(ratio, 2)
+
+
+def blank_pdf(blank) -> None:
+    """printToPdf of a blank page, A4 landscape without margins (as the map's PDF)."""
+    from PySide6.QtCore import QMarginsF
+    from PySide6.QtGui import QPageLayout, QPageSize
+
+    from araz.export.snapshot import PAGES, wait_until
+
+    layout = QPageLayout(
+        QPageSize(PAGES["a4"]), QPageLayout.Orientation.Landscape, QMarginsF(0, 0, 0, 0)
+    )
+    box: list = []
+    blank.page.printToPdf(lambda data: box.append(bytes(data)), layout)
+    wait_until(lambda: bool(box), what="(PDF)")
+
+
+def measure(ds, folder: Path, renderer, blank) -> dict:
     from araz.export import select
     from araz.export.html import write_html
     from araz.export.sheet import write_sheet
-    from araz.export.snapshot import write_snapshot
+    from araz.export.snapshot import png_bytes, write_snapshot
     from araz.model.records import map_records
 
     shown = select(ds)
@@ -75,14 +115,19 @@ def measure(ds, folder: Path, renderer) -> dict:
     def png(scale: float) -> None:
         write_snapshot(renderer, ds, ids, folder / f"m{scale}.png", scale=scale, **kw)
 
+    def grab_png() -> None:  # the reference: a grab of the same view, encoded
+        png_bytes(renderer.view(1.0).web_view().grab().toImage())
+
     out = {}
     png(1.0)  # warm: page loaded, events sent, view sized
-    out["png_s"] = median_time(lambda: png(1.0))
+    grab_png()
+    out["png_s"], out["png_ref_s"], out["png_ratio"] = paired(lambda: png(1.0), grab_png)
     png(2.0)
     out["png2x_s"] = median_time(lambda: png(2.0))
     pdf = lambda: write_snapshot(renderer, ds, ids, folder / "m.pdf", records=records)  # noqa: E731
     pdf()
-    out["pdf_s"] = median_time(pdf)
+    blank_pdf(blank)
+    out["pdf_s"], out["pdf_ref_s"], out["pdf_ratio"] = paired(pdf, lambda: blank_pdf(blank))
     sheet = lambda: write_sheet(renderer, shown, folder / "s.png", **kw)  # noqa: E731
     sheet()
     out["sheet_s"] = median_time(sheet, max(3, RUNS // 2))
@@ -96,21 +141,25 @@ def main() -> None:
     from araz.export.snapshot import MapRenderer
     from araz.io import read_path
     from araz.paths import default_dataset
+    from reference import BlankPage
 
     ds = read_path(default_dataset()).dataset
+    blank = BlankPage(800, 500)
+    blank.load_ms()
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         renderer = MapRenderer()
         try:
-            result = measure(ds, folder, renderer)
+            result = measure(ds, folder, renderer, blank)
         finally:
             renderer.close()
         big = big_dataset(ds, 100_000)
         renderer = MapRenderer()
         try:
-            result["at_100k"] = measure(big, folder, renderer)
+            result["at_100k"] = measure(big, folder, renderer, blank)
         finally:
             renderer.close()
+    blank.close()
     app.processEvents()
     print(json.dumps(result))
 

@@ -5,6 +5,9 @@ Prints, as its last line, JSON: {"load_s": …, "filter_ms": …, "frame_ms": �
   load_s      File → Open to the map and the timeline drawn (read, prepare, hand over)
   filter_ms   a filter change (category, text search, back to all) → the map has drawn
               it and the timeline repainted (median)
+  floor_ms    the engine's floor, timed alternating with the filter changes: a blank page
+              on the same channel asked to paint one change and answer after the next
+              animation frame (benchmarks/reference.py); filter_ratio = filter_ms / it
   frame_ms    one timeline frame at full zoom-out, 100k events (median)
   peak_rss_mb peak memory (PSS) of the app and its web engine processes
 """
@@ -21,6 +24,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(HERE.parent / "app"))  # this checkout's araz
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("QTWEBENGINE_DISABLE_SANDBOX", "1")
 
@@ -126,7 +130,12 @@ def main() -> None:
         ds = window.model.dataset
         cats = ds.categories
         words = ["protest", "astara", "military forces", "civilians"]
-        times = []
+        from reference import BlankPage
+
+        floor = BlankPage(800, 500)
+        floor.load_ms()
+        floor.roundtrip_ms()
+        times, floors = [], []
         for k in range(16):
             if k % 2:
                 flt = window.model.filter.replace(categories=None, text="")
@@ -142,6 +151,8 @@ def main() -> None:
             if seq > before:
                 wait_for(window.map.rendered, lambda s, seq=seq: s >= seq)
             times.append((time.perf_counter() - t) * 1000)
+            floors.append(floor.roundtrip_ms())
+        floor.close()
 
         window.model.set_filter(window.model.filter.replace(categories=None))
         window.timeline.fit_all()
@@ -162,6 +173,8 @@ def main() -> None:
         result = {
             "load_s": round(load_s, 3),
             "filter_ms": round(statistics.median(times), 1),
+            "floor_ms": round(statistics.median(floors), 1),
+            "filter_ratio": round(statistics.median(times) / statistics.median(floors), 2),
             "frame_ms": round(statistics.median(frames), 2),
             "peak_rss_mb": round(peak),
             "rows": ROWS,

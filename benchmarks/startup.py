@@ -1,55 +1,95 @@
-"""Start-up time: from process start to the window shown with the map rendered and the
-markers drawn, over 5 cold starts (each a new process, offscreen).
+"""Start-up against a bare window, timed in the same run.
 
-Prints, as its last line, JSON: {"startup_s": {"median": …, "runs": [ … ]}}.
+Araz: the whole process, from outside (fork to exit), of ``araz --screenshot`` (window,
+map and markers drawn, the window grabbed and saved). The reference: the same, from
+outside, for a bare PySide6 window holding a QWebEngineView that loads a blank page,
+paints it once (grab saved as PNG) and quits (``benchmarks/reference.py``). Runs
+alternate (Araz, bare, Araz, bare…) after one unmeasured start of each (disk caches;
+Araz's cache of the checked bundled dataset, as at every start after the first), so a
+machine that drifts weighs on both alike.
+
+Prints, as its last line, JSON::
+
+    {"startup_s": {"median": …, "runs": […]}, "floor_s": {"median": …, "runs": […]},
+     "ratio": {"median": …, "runs": […]}, "drawn_s": {…}}
+
+``ratio`` is Araz over the bare window, per pair; ``drawn_s`` is what Araz itself
+reports (from ``araz.cli.main`` to the markers drawn, inside the process).
 """
 
 from __future__ import annotations
 
 import json
 import os
-import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-RUNS = 5
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from reference import child_env, median_ratio, stats
+
+PAIRS = int(os.environ.get("ARAZ_BENCH_PAIRS", "5"))
+HERE = Path(__file__).resolve().parent
 
 
-def one_start(out: Path) -> float:
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "QTWEBENGINE_DISABLE_SANDBOX": "1"}
-    proc = subprocess.run(
-        [sys.executable, "-m", "araz", "--screenshot", str(out), "--window-size", "1600x1000"],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+def timed(cmd: list[str], out: Path) -> tuple[float, str]:
+    t0 = time.perf_counter()
+    proc = subprocess.run(cmd, env=child_env(), capture_output=True, text=True, timeout=180)
+    elapsed = time.perf_counter() - t0
     if proc.returncode != 0 or not out.exists():
-        raise RuntimeError(f"araz did not start: {proc.stderr[-1000:]}")
-    # the child prints "drawn after X s" from the start of `araz.cli.main` to the page's
-    # acknowledgement that the markers are drawn; add the interpreter's own start-up
-    for line in proc.stdout.splitlines():
-        if line.startswith("drawn after"):
-            child = float(line.split()[2])
-            break
-    else:
-        raise RuntimeError("no timing line")
-    t1 = time.perf_counter()
-    subprocess.run([sys.executable, "-c", "import araz.cli"], check=True)
-    interpreter = time.perf_counter() - t1
-    return child + interpreter
+        raise RuntimeError(f"{cmd[1:4]} failed: {proc.stderr[-1000:]}")
+    out.unlink()
+    return elapsed, proc.stdout
+
+
+def araz(out: Path) -> tuple[float, float]:
+    """(whole process, the process's own 'drawn after') in seconds."""
+    cmd = [sys.executable, "-m", "araz", "--screenshot", str(out), "--window-size", "1600x1000"]
+    elapsed, stdout = timed(cmd, out)
+    drawn = next(
+        (float(line.split()[2]) for line in stdout.splitlines() if line.startswith("drawn after")),
+        float("nan"),
+    )
+    return elapsed, drawn
+
+
+def bare(out: Path) -> float:
+    cmd = [sys.executable, str(HERE / "reference.py"), "bare-window", str(out), "1600x1000"]
+    return timed(cmd, out)[0]
 
 
 def main() -> None:
-    runs = []
+    ours: list[float] = []
+    drawn: list[float] = []
+    floor: list[float] = []
     with tempfile.TemporaryDirectory() as tmp:
-        for i in range(RUNS):
-            runs.append(round(one_start(Path(tmp) / f"start{i}.png"), 3))
-            print(f"run {i + 1}: {runs[-1]:.3f} s", file=sys.stderr)
-    print(json.dumps({"startup_s": {"median": round(statistics.median(runs), 3), "runs": runs}}))
+        out = Path(tmp) / "start.png"
+        # settings and logs of the runs stay in the temporary folder
+        os.environ["XDG_CONFIG_HOME"] = str(Path(tmp) / "config")
+        os.environ["XDG_STATE_HOME"] = str(Path(tmp) / "state")
+        os.environ["XDG_CACHE_HOME"] = str(Path(tmp) / "cache")
+        araz(out)  # unmeasured: disk caches, compiled bytecode, the bundled data's cache
+        bare(out)
+        for i in range(PAIRS):
+            a, d = araz(out)
+            b = bare(out)
+            ours.append(a)
+            drawn.append(d)
+            floor.append(b)
+            print(f"pair {i + 1}: araz {a:.3f} s, bare window {b:.3f} s", file=sys.stderr)
+    print(
+        json.dumps(
+            {
+                "startup_s": stats(ours),
+                "floor_s": stats(floor),
+                "ratio": median_ratio(ours, floor),
+                "drawn_s": stats(drawn),
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -1,7 +1,16 @@
-"""Timeline paint benchmark: median ms per frame (1600x200 QImage) at three zoom levels.
+"""Timeline paint benchmark: median ms per frame (1600x200 QImage) at three zoom levels,
+against pyqtgraph drawing the same number of points in the same run.
+
+The peer: a pyqtgraph ``PlotWidget`` of the same size holding one ``ScatterPlotItem``
+of the same events (diamonds, x = the event's start, y = its actor's lane, one brush per
+actor colour), rendered to a QImage of the same size. Frames alternate (Araz, pyqtgraph,
+Araz, …). pyqtgraph is in the ``bench`` extra (``pip install -e '.[bench]'``; ``make
+bench`` installs it).
 
 Prints, as its last line, JSON:
-``{"frame_ms": {"1000": {"out": …, "mid": …, "in": …}, …}, "rss_mb": …}``.
+``{"frame_ms": {"1000": {"out": …, "mid": …, "in": …}, …}, "peer_frame_ms": {"1000": …,
+…}, "ratio": {"1000": …, …}, "rss_mb": …}`` where ``ratio`` is Araz's worst zoom over
+pyqtgraph's frame.
 """
 
 from __future__ import annotations
@@ -14,15 +23,18 @@ import time
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.setdefault("PYQTGRAPH_QT_LIB", "PySide6")
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "app"))
 
+import numpy as np
 from PySide6.QtGui import QImage
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidget
 
 from araz.qt.timeline import TimelineData, TimelineView
 
 SIZES = (1000, 10_000, 100_000)
 FRAMES = 30
+WIDTH, HEIGHT = 1600, 200
 
 
 def rss_mb() -> float:
@@ -37,37 +49,89 @@ def rss_mb() -> float:
     return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
 
 
-def frame_ms(view: TimelineView, image: QImage) -> float:
-    times = []
-    for _ in range(FRAMES):
-        t = time.perf_counter()
-        view.render(image)
-        times.append((time.perf_counter() - t) * 1000)
-    return round(statistics.median(times), 3)
+def peer_plot(data: TimelineData, lanes: list[str]):
+    """A pyqtgraph PlotWidget showing the events as diamonds, one row per actor."""
+    try:
+        import pyqtgraph as pg
+    except ImportError:
+        raise SystemExit(
+            "timeline.py needs pyqtgraph (the reference it is timed against): "
+            "pip install -e '.[bench]', or `make bench`"
+        ) from None
+    pg.setConfigOptions(antialias=True, background="w")
+    widget = pg.PlotWidget()
+    widget.resize(WIDTH, HEIGHT)
+    lane_of = {name: i for i, name in enumerate(dict.fromkeys(lanes))}
+    y = np.fromiter((lane_of[a] for a in lanes), dtype=float, count=len(lanes))
+    colors = np.asarray(data.color, dtype=np.uint32)
+    brushes = {
+        int(c): pg.mkBrush((int(c) >> 16) & 255, (int(c) >> 8) & 255, int(c) & 255)
+        for c in np.unique(colors)
+    }
+    scatter = pg.ScatterPlotItem(
+        x=np.asarray(data.start, dtype=float),
+        y=y,
+        symbol="d",
+        size=9,
+        brush=[brushes[int(c)] for c in colors],
+    )
+    widget.addItem(scatter)
+    return widget
+
+
+def timed(render, image: QImage) -> float:
+    t = time.perf_counter()
+    render(image)
+    return (time.perf_counter() - t) * 1000
 
 
 def main() -> None:
     app = QApplication.instance() or QApplication([])
     view = TimelineView()
-    view.resize(1600, 200)
-    image = QImage(1600, 200, QImage.Format.Format_ARGB32_Premultiplied)
+    view.resize(WIDTH, HEIGHT)
+    image = QImage(WIDTH, HEIGHT, QImage.Format.Format_ARGB32_Premultiplied)
+    peer_image = QImage(WIDTH, HEIGHT, QImage.Format.Format_ARGB32_Premultiplied)
     out: dict[str, dict[str, float]] = {}
+    peer_out: dict[str, float] = {}
+    ratio: dict[str, float] = {}
     for n in SIZES:
         data = TimelineData.synthetic(n, seed=1)
+        lanes = list(TimelineData.synthetic(n, seed=1).lane_actor)
         view.set_data(data)
         view.fit_all()
+        peer = peer_plot(data, lanes)
+        peer.show()
+        app.processEvents()
+        peer_render = lambda img, peer=peer: QWidget.render(peer, img)  # noqa: E731
         lo, hi = view.visible_range()
         mid = (lo + hi) / 2
         row: dict[str, float] = {}
+        peer_times: list[float] = []
         for name, frac in (("out", 1.0), ("mid", 0.1), ("in", 0.01)):
             span = (hi - lo) * frac
             view.set_range(mid - span / 2, mid + span / 2)
-            frame_ms(view, image)  # warm caches (lanes, sprites, label widths)
-            row[name] = frame_ms(view, image)
-            print(f"{n:>7} {name:>4}: {row[name]:7.3f} ms  ({len(view.visible_rows())} visible)")
+            for _ in range(3):  # warm caches (lanes, sprites, label widths; the peer's)
+                view.render(image)
+                QWidget.render(peer, peer_image)
+            ours = []
+            for _ in range(FRAMES):  # alternating: Araz, pyqtgraph, Araz, …
+                ours.append(timed(view.render, image))
+                peer_times.append(timed(peer_render, peer_image))
+            row[name] = round(statistics.median(ours), 3)
+            print(
+                f"{n:>7} {name:>4}: {row[name]:7.3f} ms  ({len(view.visible_rows())} visible)",
+                file=sys.stderr,
+            )
         out[str(n)] = row
-    app.processEvents()
-    print(json.dumps({"frame_ms": out, "rss_mb": rss_mb()}))
+        peer_out[str(n)] = round(statistics.median(peer_times), 3)
+        ratio[str(n)] = round(max(row.values()) / peer_out[str(n)], 2)
+        print(f"{n:>7} pyqtgraph: {peer_out[str(n)]:7.3f} ms", file=sys.stderr)
+        peer.close()
+        peer.deleteLater()
+        app.processEvents()
+    print(
+        json.dumps({"frame_ms": out, "peer_frame_ms": peer_out, "ratio": ratio, "rss_mb": rss_mb()})
+    )
 
 
 if __name__ == "__main__":

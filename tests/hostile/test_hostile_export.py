@@ -383,3 +383,25 @@ def test_a_right_to_left_override_in_a_name_stays_in_the_name(main_window, qtbot
         rows[kind] = sheet.copy(left, top, round(LEGEND_W), 20)
         rows[kind].save(str(tmp_path / f"{kind}-row.png"))
     assert mean_difference(rows["rtl"], rows["ltr"]) < 1.0
+
+
+def test_a_right_to_left_override_stays_inside_its_name_in_the_filter_line():
+    """The sheet's line of filters isolates each name from the data on its own: the
+    override of "\u202eSamsara" ends with the name, so " (as main actor)" and the rest of
+    the line after it are not reversed."""
+    from araz.export.selection import select
+    from araz.export.sheet import isolate
+    from araz.io.curated import read_curated
+    from araz.model.filter import Filter
+
+    ds = read_curated(HERE / "export_rtl_actor.yaml").dataset
+    shown = select(ds, Filter(actors=frozenset({"a"}), categories=frozenset({"\u202ecat"})))
+    line = shown.describe(isolate)
+    assert "\u2068\u202eSamsara\u2069 (as main actor)" in line
+    assert "Categories: \u2068\u202ecat\u2069" in line
+    # every override is closed by the isolate that holds it
+    depth = 0
+    for ch in line:
+        depth += {"\u2068": 1, "\u2069": -1}.get(ch, 0)
+        assert ch != "\u202e" or depth == 1
+    assert depth == 0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -72,8 +73,8 @@ class Shown:
     def shown_ids(self) -> list[str]:
         return [e.id for e, m in zip(self.dataset.events, self.mask, strict=True) if m]
 
-    def describe(self) -> str:
-        return self.filter.describe(self.dataset)
+    def describe(self, isolate: Callable[[str], str] = str) -> str:
+        return self.filter.describe(self.dataset, isolate)
 
 
 def select(ds: Dataset, flt: Filter | None = None) -> Shown:

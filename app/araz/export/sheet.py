@@ -262,7 +262,7 @@ def sheet_parts(
     now = now or datetime.now().astimezone()
     return SheetParts(
         title=title or ds.title or "Araz",
-        filters=shown.describe(),
+        filters=shown.describe(isolate),
         legend=legend_entries(ds, shown),
         map_image=image,
         strip=strip_image,

@@ -124,9 +124,15 @@ def _read(path: Path, progress, cancel, ask_mapping: bool, kwargs: dict) -> Load
     name = str(path)
     kind = sniff(path)
     if kind == "curated":
+        options = _only(kwargs, "compute_countries")
+        if options.get("compute_countries", True):
+            from . import bundled_cache
+
+            if bundled_cache.is_bundled(path):  # checked once, then from the cache
+                return bundled_cache.read(path)
         from .curated import read_curated
 
-        return read_curated(path, **_only(kwargs, "compute_countries"))
+        return read_curated(path, **options)
     if kind == "acled":
         from .acled import read_acled
 

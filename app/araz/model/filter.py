@@ -14,6 +14,7 @@ The actors constrain in one of two meanings (``actor_match``):
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -86,24 +87,28 @@ class Filter:
             out["text"] = ds.search_mask(self.text)
         return out
 
-    def describe(self, ds: Dataset) -> str:
-        """The active filters in words: 'Actors: Iran, IRGC · 2021 – 2023-06'."""
+    def describe(self, ds: Dataset, isolate: Callable[[str], str] = str) -> str:
+        """The active filters in words: 'Actors: Iran, IRGC · 2021 – 2023-06'. Every word
+        taken from the data (names, categories, the search text) goes through ``isolate``
+        (the sheet passes FSI…PDI, so a right-to-left override in one name cannot reorder
+        the rest of the line)."""
         from .dates import iso_day
 
         parts = []
         if self.actors is not None:
-            words = ", ".join(_actor_words(ds, self.actors)) or "none"
+            words = ", ".join(map(isolate, _actor_words(ds, self.actors))) or "none"
             how = "as main actor" if self.actor_match == "main" else "involved"
             parts.append(f"Actors: {words} ({how})")
         if self.categories is not None:
-            parts.append("Categories: " + (", ".join(sorted(self.categories)) or "none"))
+            cats = ", ".join(map(isolate, sorted(self.categories))) or "none"
+            parts.append("Categories: " + cats)
         if self.certainties is not None:
             parts.append("Certainty: " + (", ".join(sorted(self.certainties)) or "none"))
         if self.window is not None:
             lo, hi = (iso_day(x) or "…" for x in self.window)
             parts.append(f"{lo} – {hi}")
         if self.text.strip():
-            parts.append(f"Search: “{self.text.strip()}”")
+            parts.append(f"Search: “{isolate(self.text.strip())}”")
         return " · ".join(parts) if parts else "All events"
 
 

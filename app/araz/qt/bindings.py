@@ -96,7 +96,11 @@ class MapBinding(QObject):
         view.clicked.connect(self._on_clicked)
         view.hovered.connect(self._on_hovered)
         model.changed.connect(self._on_model_changed)
-        self._load()
+        # An empty model (the app starting, its data still loading) has nothing to draw
+        # and the page starts empty: a payload for it would be built, published, then
+        # replaced before the page fetched it (a 404 in the page's log at every start).
+        if len(model.dataset):
+            self._load()
 
     def _load(self) -> None:
         ds = self.model.dataset

@@ -10,9 +10,11 @@ from pathlib import Path
 from PySide6.QtCore import QTimer
 
 
-def when_drawn(window, callback: Callable[[], None], settle_ms: int = 300, on_drawn=None) -> None:
+def when_drawn(window, callback: Callable[[], None], settle_ms: int = 0, on_drawn=None) -> None:
     """Call back once the map has acknowledged the dataset's first drawing (then
-    ``settle_ms`` later, so that a screenshot also catches late basemap tiles)."""
+    ``settle_ms`` later).  No wait by default: the basemap is drawn with the page (no
+    tiles arrive late), and the screenshot grabs until two grabs a page round trip
+    apart agree."""
     target = window.map_binding.loaded_seq
     done = False
 
@@ -28,13 +30,13 @@ def when_drawn(window, callback: Callable[[], None], settle_ms: int = 300, on_dr
     window.map.rendered.connect(on_rendered)
 
 
-def when_acked(window, seq: int, callback: Callable[[], None]) -> None:
-    """Call back (after a short pause) once the page has acknowledged call ``seq``."""
+def when_acked(window, seq: int, callback: Callable[[], None], pause_ms: int = 16) -> None:
+    """Call back (a frame at 60 Hz later) once the page has acknowledged call ``seq``."""
 
     def on_rendered(s: int) -> None:
         if s >= seq:
             window.map.rendered.disconnect(on_rendered)
-            QTimer.singleShot(50, callback)
+            QTimer.singleShot(pause_ms, callback)
 
     window.map.rendered.connect(on_rendered)
 

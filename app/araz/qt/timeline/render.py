@@ -492,8 +492,14 @@ def _paint_axis(v: TimelineView, p: QPainter, tk: axis.Ticks, pal: QPalette) -> 
             p.drawLine(m.topLeft(), m.bottomRight())
             p.drawLine(m.topRight(), m.bottomLeft())
     p.restore()
-    p.setPen(QPen(muted, 1.0))
-    p.drawLine(QPointF(0, bottom + 0.5), QPointF(v.width(), bottom + 0.5))
+    _hline(p, bottom, v.width(), muted)
+
+
+def _hline(p: QPainter, y: float, width: float, color: QColor) -> None:
+    """A 1 px horizontal line over the pixel row at ``y``, across ``width``: the pixels
+    of drawLine at ``y + 0.5``, filled as a rectangle (a translucent drawLine across
+    the whole width takes Qt's slow path, ~0.4 ms a line)."""
+    p.fillRect(QRectF(0, math.floor(y), width, 1), color)
 
 
 def _paint_gutter(v: TimelineView, p: QPainter, pal: QPalette) -> None:
@@ -562,8 +568,7 @@ def _paint_overview(v: TimelineView, p: QPainter, pal: QPalette) -> None:
     text = pal.color(QPalette.ColorRole.WindowText)
     muted = QColor(text)
     muted.setAlphaF(0.5)
-    p.setPen(QPen(muted, 1.0))
-    p.drawLine(QPointF(0, r.top() + 0.5), QPointF(v.width(), r.top() + 0.5))
+    _hline(p, r.top(), v.width(), muted)
     _paint_overview_window(v, p, r, pal)
     p.setPen(muted)
     flags = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
