@@ -30,6 +30,12 @@
   // the view's centre inside this box (south, west, north, east): Iran, Azerbaijan and
   // Armenia keep their tints; outside it, a map of Afghanistan or Africa is plain
   var REGION = [33.0, 37.0, 45.0, 56.0];
+  // a country's name where the full one does not fit (ISO 3166 alpha-3 where the first
+  // three letters would be ambiguous: Turkmenistan is not TUR.)
+  var SHORT = {
+    Turkmenistan: "TKM.", Kyrgyzstan: "KGZ.", Tajikistan: "TJK.", "Saudi Arabia": "KSA",
+    "United Arab Emirates": "UAE", Palestine: "PSE.", Lithuania: "LTU.", Latvia: "LVA.",
+  };
 
   function num(value, fallback) {
     var n = Number(value);
@@ -356,7 +362,7 @@
     var mask = this._viewMask(view);
     if (!mask) return this._placeAround(l, p, boxes);
     var id = this._countryIndex(l.name) + 1, x0 = view[0], y0 = view[1];
-    var short = l.name.length > 5 ? l.name.slice(0, 3) + "." : null;
+    var short = SHORT[l.name] || (l.name.length > 5 ? l.name.slice(0, 3) + "." : null);
     var forms = [{ text: null, w: l.w }];
     if (short) forms.push({ text: short, w: Math.ceil((l.w * (short.length + 0.6)) / (l.name.length + 0.6)) });
     // candidate centres: around the label point, then a grid over the view, nearest first
@@ -377,6 +383,7 @@
         var box = [x - w / 2, y - h / 2, x + w / 2, y + h / 2];
         // inside the view, clear of the attribution and scale along its bottom
         if (box[0] < view[0] + 4 || box[1] < view[1] + 4 || box[2] > view[2] - 4 || box[3] > view[3] - 24) continue;
+        if (overlaps(box, [view[0], view[1], view[0] + 50, view[1] + 80])) continue; // zoom buttons
         if (!this._onLand(mask, id, box, x0, y0)) continue;
         var clash = false;
         for (var j = 0; j < boxes.length && !clash; j++) clash = overlaps(box, boxes[j]);
