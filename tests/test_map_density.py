@@ -442,3 +442,45 @@ def test_spread_markers_stay_on_their_side_of_the_border(qtbot, map_view):
             continue  # part of a cluster drawn at the place itself
         assert country_of(at[0], at[1], countries) == "Armenia", (events[i]["id"], at)
     assert sum(at is not None for at in drawn) >= len(places)
+
+
+def test_the_ruler_measures_kilometres_along_the_great_circle(qtbot, map_view):
+    map_view.fit_bounds(43.5, 37.5, 51.5, 41.5)
+    settle(qtbot, map_view)
+    target = map_view.web_view().focusProxy()
+    bx, by = page(
+        map_view,
+        "(function () {"
+        " var r = document.querySelector('.araz-ruler-button').getBoundingClientRect();"
+        " var m = araz.map.getContainer().getBoundingClientRect();"
+        " return [r.left - m.left + r.width / 2, r.top - m.top + r.height / 2]; })()",
+    )
+    QTest.mouseClick(
+        target,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+        QPoint(round(bx), round(by)),
+    )
+    qtbot.waitUntil(lambda: page(map_view, "araz.ruler.active"), timeout=TIMEOUT)
+    yerevan, baku = (40.1811, 44.5136), (40.4093, 49.8671)
+    for lat, lon in (yerevan, baku):
+        x, y = page(map_view, f"araz.containerPoint({lat}, {lon})")
+        QTest.mouseClick(
+            target,
+            Qt.MouseButton.LeftButton,
+            Qt.KeyboardModifier.NoModifier,
+            QPoint(round(x), round(y)),
+        )
+        qtbot.wait(300)
+    qtbot.waitUntil(lambda: page(map_view, "araz.ruler.points.length") == 2, timeout=TIMEOUT)
+    text = page(map_view, "document.querySelector('.araz-ruler-readout').textContent")
+    # haversine, 6,371 km
+    p1, p2 = math.radians(yerevan[0]), math.radians(baku[0])
+    dl = math.radians(baku[1] - yerevan[1])
+    a = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    want = 2 * 6371 * math.asin(math.sqrt(a))
+    km = float(text.split(" km")[0].replace(",", ""))
+    assert abs(km - want) < 0.01 * want, (text, want)
+    assert "great circle" in text
+    arr = grab(qtbot, map_view)
+    assert near_mask(arr, "#c2185b", 12).sum() > 200  # the line is drawn

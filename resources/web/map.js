@@ -50,6 +50,8 @@
   events.addTo(map);
   events.on("drawn", basemap._placeLabels, basemap);
 
+  var ruler = new window.araz.Ruler(map);
+
   // --- density: borders drawn again over the bins, and the legend ---
 
   var bordersOver = L.canvas({ pane: "densityBorders", padding: 0.5 });
@@ -539,6 +541,7 @@
   });
 
   map.on("click", function (e) {
+    if (ruler.click(e.latlng)) return; // measuring: a point of the ruler, no selection
     var i = events.hitTest(e.containerPoint);
     if (i < 0) {
       var b = binUnder(e.containerPoint);
@@ -618,6 +621,7 @@
   // --- test and tool helpers (read-only) ---
 
   window.araz.map = map;
+  window.araz.ruler = ruler;
   window.araz.events = events;
   window.araz.basemap = basemap;
   window.araz.containerPoint = function (lat, lon) {
