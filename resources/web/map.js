@@ -1,7 +1,8 @@
 /* Araz map: the page.  It renders what Python says and reports gestures; no app state.
  *
  * Python -> page: bridge.command(json) with {op, seq, ...}; ops: events, show, select,
- * highlight, fit, view (exactly these bounds), style ({density: "hex" | "heat" | "points",
+ * highlight, fit, view (exactly these bounds), goto ({lat, lon, zoom}: fly there),
+ * style ({density: "hex" | "heat" | "points",
  * outlines: bool}), sync (nothing; acknowledged a frame later).
  * "events" carries only a url (araz://app/data/events/<seq>): the page fetches the
  * binary payload there (see decodeEvents in map-events.js) and, until it is in, holds
@@ -369,6 +370,11 @@
       var sw = map.project(b.getSouthWest(), zoom), ne = map.project(b.getNorthEast(), zoom);
       map.setView(map.unproject(sw.add(ne).divideBy(2), zoom), zoom, { animate: false });
       map.options.zoomSnap = snap;
+    },
+    goto: function (c) {
+      var lat = Number(c.lat), lon = Number(c.lon), zoom = Number(c.zoom);
+      if (!isFinite(lat) || !isFinite(lon)) return;
+      map.flyTo([lat, lon], isFinite(zoom) ? Math.max(map.getZoom(), zoom) : map.getZoom(), { duration: 0.6 });
     },
     style: function (c) {
       events.setStyle(c);

@@ -48,6 +48,7 @@ from .filters_panel import FiltersPanel
 from .loader import Loader
 from .map import MapView
 from .map.density_menu import install_density_menu
+from .map.goto_place import install_goto_place
 from .mapping_dialog import GeoJSONMappingDialog
 from .playback_bar import PlaybackBar
 from .text import shorten
@@ -312,6 +313,7 @@ class MainWindow(QMainWindow):
             "full_screen",
         )
         view.addSeparator()
+        self.goto_action = install_goto_place(self, view, self.map)
         self.density_actions = install_density_menu(self, view, self.map)
         lanes = view.addMenu("Timeline &lanes")
         self._action(lanes, "By &actor", lambda: self.model.set_lane_mode("actor"))

@@ -493,6 +493,10 @@ class MapView(QWidget):
         animation): they touch two opposite edges of the view."""
         return self._call("view", {"bounds": [[south, west], [north, east]]})
 
+    def go_to(self, lat: float, lon: float, zoom: float) -> int:
+        """Fly to a place, at least this close (View → Go to place)."""
+        return self._call("goto", {"lat": float(lat), "lon": float(lon), "zoom": float(zoom)})
+
     def set_style(self, *, density: str | None = None, outlines: bool | None = None) -> int:
         """Drawing options: ``density`` "hex", "heat" or "points" (when crowded, see
         :mod:`araz.views.density`), ``outlines`` of every event's location uncertainty."""
