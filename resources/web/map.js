@@ -53,6 +53,18 @@
 
   var ruler = new window.araz.Ruler(map);
 
+  // Past the data's scale (Natural Earth 1:10m is good to about zoom 9), say so.
+  var COARSE = "borders at 1:10m, approximate";
+  function updateAttribution() {
+    var coarse = map.getZoom() >= 10;
+    if (coarse === !!map._arazCoarse) return;
+    map._arazCoarse = coarse;
+    if (coarse) map.attributionControl.addAttribution(COARSE);
+    else map.attributionControl.removeAttribution(COARSE);
+  }
+  map.on("zoomend", updateAttribution);
+  updateAttribution();
+
   // --- density: borders drawn again over the bins, and the legend ---
 
   var bordersOver = L.canvas({ pane: "densityBorders", padding: 0.5 });
