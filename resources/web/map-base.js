@@ -374,11 +374,11 @@
       }
     }
     grid.sort(function (a, b) { return a[2] - b[2]; });
-    var h = l.h;
+    var h = l.h, obstacles = this.obstacles;
     for (var f = 0; f < forms.length; f++) {
-      var w = forms[f].w;
+      var w = forms[f].w, best = null, bestHits = Infinity, tried = 0;
       var cands = [[p.x, p.y], [p.x, p.y - h], [p.x, p.y + h]].concat(grid);
-      for (var c = 0; c < cands.length; c++) {
+      for (var c = 0; c < cands.length && tried < 40; c++) {
         var x = cands[c][0], y = cands[c][1];
         var box = [x - w / 2, y - h / 2, x + w / 2, y + h / 2];
         // inside the view, clear of the attribution and scale along its bottom
@@ -388,9 +388,17 @@
         var clash = false;
         for (var j = 0; j < boxes.length && !clash; j++) clash = overlaps(box, boxes[j]);
         if (clash) continue;
-        var dx = Math.round(x - p.x), dy = Math.round(y - p.y);
-        return { box: box, dx: dx, dy: dy, angle: 0, css: dx + "," + dy, text: forms[f].text };
+        // on its land: the nearest spot clear of markers among the first 40 that fit
+        tried++;
+        var hits = obstacles ? obstacles(box[0], box[1], box[2], box[3], Math.min(bestHits, 99)) : 0;
+        if (hits < bestHits) {
+          var dx = Math.round(x - p.x), dy = Math.round(y - p.y);
+          best = { box: box, dx: dx, dy: dy, angle: 0, css: dx + "," + dy, text: forms[f].text };
+          bestHits = hits;
+          if (!hits) break;
+        }
       }
+      if (best) return best;
     }
     return null;
   };
