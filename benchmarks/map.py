@@ -27,6 +27,11 @@ transport, in its own view, alternating with Araz's runs):
 
 Extra keys: ``warm_render_ms`` (``set_events`` of 27 events on a ready view until drawn),
 ``set_events_ms`` (replacing all events, per size) and ``show_roundtrip_max_ms``.
+``density_roundtrip_ms``: at 100k events, the same round trip drawn as hexagon bins
+(``hex``; the default there, so ``show_roundtrip_ms["100000"]`` is one too), as a heatmap
+(``heat``) and as points only (``points``), each with ``<mode>_ratio`` over the floor
+measured alternately with it and ``<mode>_draw`` (one draw in the page alone, ms); and
+``numpy_hexbin``: binning the shown half in Python instead, before any round trip (ms).
 """
 
 from __future__ import annotations
@@ -52,6 +57,7 @@ from PySide6.QtWidgets import QApplication
 
 import araz.qt.map  # noqa: F401  (registers the araz: scheme before QApplication)
 from araz.qt.map import MapView
+from map_density import density_figures
 from reference import BlankPage
 
 FIRST_RUNS = 3
@@ -201,6 +207,9 @@ def main() -> None:
             f"floor {floors[str(n)]} ms",
             file=sys.stderr,
         )
+    # 100k events, the default view: density drawing (and points only, for comparison)
+    density = density_figures(view, events, wait_for, floor.roundtrip_ms)
+    print(f"density at 100k: {density}", file=sys.stderr)
     floor.close()
 
     blocked = view.blocked_requests()
@@ -222,6 +231,7 @@ def main() -> None:
                 "set_events_ms": set_events_ms,
                 "show_roundtrip_max_ms": maxima,
                 "blocked_requests": len(blocked),
+                "density_roundtrip_ms": density,
             }
         )
     )

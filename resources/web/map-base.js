@@ -4,6 +4,11 @@
  * in their own muted fills), then lakes, rivers (the Araz stronger), borders, all on one
  * canvas.  The zoom bands swap at their minZoom/maxZoom (regional up to 7, close from 8).
  * Labels are small DOM markers shown from their minZoom, the lower rank winning a clash.
+ * A country's name goes only where its whole text box lies on that country's visible
+ * land (near its label point first, else anywhere in view), shortened ("ARM.") if the
+ * full name fits nowhere, left out if neither does: never written over a neighbour.
+ * The three countries' own tints are kept while the view's centre is near the Caucasus
+ * (REGION); elsewhere every country is drawn plain.
  * Basemap text is escaped like any other (textContent only).
  */
 (function () {
@@ -22,6 +27,15 @@
   var LAKE = "#a9cbe0"; // = sea (map.css)
 
   var KIND_ORDER = { capital: 1, city: 2, river: 3, lake: 4, country: 5, peak: 6 };
+  // the view's centre inside this box (south, west, north, east): Iran, Azerbaijan and
+  // Armenia keep their tints; outside it, a map of Afghanistan or Africa is plain
+  var REGION = [33.0, 37.0, 45.0, 56.0];
+  // a country's name where the full one does not fit (ISO 3166 alpha-3 where the first
+  // three letters would be ambiguous: Turkmenistan is not TUR.)
+  var SHORT = {
+    Turkmenistan: "TKM.", Kyrgyzstan: "KGZ.", Tajikistan: "TJK.", "Saudi Arabia": "KSA",
+    "United Arab Emirates": "UAE", Palestine: "PSE.", Lithuania: "LTU.", Latvia: "LVA.",
+  };
 
   function num(value, fallback) {
     var n = Number(value);
@@ -62,9 +76,29 @@
         }).addTo(map);
       }
     }
+    this.tinted = true;
     map.on("zoomend", this.update, this);
+    map.on("moveend", this._retint, this);
     map.on("moveend", this._placeLabels, this);
   }
+
+  function countryStyle(tinted) {
+    return function (f) {
+      var role = (tinted && f.properties && f.properties.role) || "other";
+      // no outline: the band is clipped to a box, and a stroked clip edge would
+      // cross the land as a seam; coasts read from land against sea, borders are lines
+      return { fillColor: FILL[role] || FILL.other, fillOpacity: 1, stroke: false };
+    };
+  }
+
+  /* Tints on or off as the view's centre enters or leaves the region. */
+  Basemap.prototype._retint = function () {
+    var c = this.map.getCenter();
+    var tinted = c.lat >= REGION[0] && c.lat <= REGION[2] && c.lng >= REGION[1] && c.lng <= REGION[3];
+    if (tinted === this.tinted) return;
+    this.tinted = tinted;
+    for (var name in this.countryLayers) this.countryLayers[name].setStyle(countryStyle(tinted));
+  };
 
   Basemap.prototype.bandFor = function (zoom) {
     var bands = (this.data && this.data.bands) || [];
@@ -78,16 +112,10 @@
     var r = this.renderer;
     var plain = { renderer: r, interactive: false };
     var group = L.layerGroup();
-    group.addLayer(
-      L.geoJSON(band.countries, L.extend({}, plain, {
-        style: function (f) {
-          var role = (f.properties && f.properties.role) || "other";
-          // no outline: the band is clipped to a box, and a stroked clip edge would
-          // cross the land as a seam; coasts read from land against sea, borders are lines
-          return { fillColor: FILL[role] || FILL.other, fillOpacity: 1, stroke: false };
-        },
-      }))
-    );
+    var countries = L.geoJSON(band.countries, L.extend({}, plain, { style: countryStyle(this.tinted) }));
+    this.countryLayers = this.countryLayers || {};
+    this.countryLayers[band.name] = countries;
+    group.addLayer(countries);
     if (band.lakes) {
       group.addLayer(L.geoJSON(band.lakes, L.extend({}, plain, {
         style: { fillColor: LAKE, fillOpacity: 1, color: RIVER, weight: 0.8 },
@@ -188,7 +216,7 @@
         interactive: false, keyboard: false, pane: "labels",
       });
       this.labels.push({
-        marker: marker, name: String(p.name || ""), kind: kind, el: el,
+        marker: marker, name: String(p.name || ""), kind: kind, el: el, text: text,
         marked: !!mark, w: 0, h: 0, place: "",
         minZoom: num(p.minZoom, 0), rank: num(p.rank, 9), latlng: L.latLng(c[1], c[0]),
       });
@@ -268,6 +296,8 @@
             place.dy += ref.y - p.y;
             place.css = place.dx + "," + place.dy + "," + place.angle;
           }
+        } else if (l.kind === "country" && this._countryIndex(l.name) >= 0) {
+          place = this._placeCountry(l, p, boxes, [vx0, vy0, vx1, vy1]);
         } else if (far) {
           show = false;
         } else {
@@ -278,7 +308,9 @@
       if (show) {
         boxes.push(place.box);
         if (l.marked) boxes.push([p.x - 4, p.y - 4, p.x + 4, p.y + 4]);
-        var css = place.css;
+        var css = place.css + (place.text ? "," + place.text : "");
+        var text = place.text || l.name;
+        if (l.text.textContent !== text) l.text.textContent = text;
         if (css !== l.place) {
           l.place = css;
           l.el.style.left = place.dx + "px";
@@ -293,6 +325,97 @@
       if (show && !map.hasLayer(l.marker)) l.marker.addTo(map);
       else if (!show && map.hasLayer(l.marker)) map.removeLayer(l.marker);
     }
+  };
+
+  /* The index of the current band's country of that name, or -1. */
+  Basemap.prototype._countryIndex = function (name) {
+    var band = this.current;
+    if (!band || !band.countries) return -1;
+    if (!band.countryIndex) {
+      band.countryIndex = {};
+      (band.countries.features || []).forEach(function (f, k) {
+        if (f.properties && f.properties.name) band.countryIndex[f.properties.name] = k;
+      });
+    }
+    var k = band.countryIndex[name];
+    return k === undefined || k >= 255 ? -1 : k;
+  };
+
+  /* The countries of the band painted by id over the view (layer px box), cached until
+   * the view changes. */
+  Basemap.prototype._viewMask = function (view) {
+    var key = [this.current.name, this.map.getZoom()].concat(view).join(",");
+    if (this._maskKey !== key && window.araz.density) {
+      this._maskKey = key;
+      this._mask = window.araz.density.countryMask(
+        this.current.countries, this.map, { min: L.point(view[0], view[1]) },
+        view[2] - view[0], view[3] - view[1]
+      );
+    }
+    return this._mask;
+  };
+
+  /* A country's name where its whole text box is on that country's land in view: near
+   * its label point first, else the nearest such spot; the short form ("ARM.") when
+   * the name fits nowhere; null when neither does. */
+  Basemap.prototype._placeCountry = function (l, p, boxes, view) {
+    var mask = this._viewMask(view);
+    if (!mask) return this._placeAround(l, p, boxes);
+    var id = this._countryIndex(l.name) + 1, x0 = view[0], y0 = view[1];
+    var short = SHORT[l.name] || (l.name.length > 5 ? l.name.slice(0, 3) + "." : null);
+    var forms = [{ text: null, w: l.w }];
+    if (short) forms.push({ text: short, w: Math.ceil((l.w * (short.length + 0.6)) / (l.name.length + 0.6)) });
+    // candidate centres: around the label point, then a grid over the view, nearest first
+    var cx = Math.max(view[0], Math.min(view[2], p.x)), cy = Math.max(view[1], Math.min(view[3], p.y));
+    var grid = [];
+    for (var gy = view[1] + 10; gy < view[3] - 10; gy += 12) {
+      for (var gx = view[0] + 10; gx < view[2] - 10; gx += 16) {
+        if (mask.at(gx - x0, gy - y0) === id) grid.push([gx, gy, (gx - cx) * (gx - cx) + (gy - cy) * (gy - cy)]);
+      }
+    }
+    grid.sort(function (a, b) { return a[2] - b[2]; });
+    var h = l.h, obstacles = this.obstacles;
+    for (var f = 0; f < forms.length; f++) {
+      var w = forms[f].w, best = null, bestHits = Infinity, tried = 0;
+      var cands = [[p.x, p.y], [p.x, p.y - h], [p.x, p.y + h]].concat(grid);
+      for (var c = 0; c < cands.length && tried < 40; c++) {
+        var x = cands[c][0], y = cands[c][1];
+        var box = [x - w / 2, y - h / 2, x + w / 2, y + h / 2];
+        // inside the view, clear of the attribution and scale along its bottom
+        if (box[0] < view[0] + 4 || box[1] < view[1] + 4 || box[2] > view[2] - 4 || box[3] > view[3] - 24) continue;
+        if (overlaps(box, [view[0], view[1], view[0] + 50, view[1] + 80])) continue; // zoom buttons
+        if (!this._onLand(mask, id, box, x0, y0)) continue;
+        var clash = false;
+        for (var j = 0; j < boxes.length && !clash; j++) clash = overlaps(box, boxes[j]);
+        if (clash) continue;
+        // on its land: the nearest spot clear of markers among the first 40 that fit
+        tried++;
+        var hits = obstacles ? obstacles(box[0], box[1], box[2], box[3], Math.min(bestHits, 99)) : 0;
+        if (hits < bestHits) {
+          var dx = Math.round(x - p.x), dy = Math.round(y - p.y);
+          best = { box: box, dx: dx, dy: dy, angle: 0, css: dx + "," + dy, text: forms[f].text };
+          bestHits = hits;
+          if (!hits) break;
+        }
+      }
+      if (best) return best;
+    }
+    return null;
+  };
+
+  /* Whether the whole box (layer px) is on country id: its edges sampled every 3 px and
+   * a line through its middle, 2 px out. */
+  Basemap.prototype._onLand = function (mask, id, box, x0, y0) {
+    var xa = box[0] - 2 - x0, xb = box[2] + 2 - x0, ya = box[1] - 2 - y0, yb = box[3] + 2 - y0;
+    var ym = (ya + yb) / 2, x, y;
+    for (x = xa; x <= xb + 0.01; x += Math.min(3, xb - x || 3)) {
+      if (mask.at(x, ya) !== id || mask.at(x, yb) !== id || mask.at(x, ym) !== id) return false;
+      if (x >= xb) break;
+    }
+    for (y = ya; y <= yb; y += 3) {
+      if (mask.at(xa, y) !== id || mask.at(xb, y) !== id) return false;
+    }
+    return true;
   };
 
   Basemap.prototype._placeAround = function (l, p, boxes) {

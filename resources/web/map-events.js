@@ -13,8 +13,17 @@
   "use strict";
 
   var RADIUS = 5;          // marker radius, CSS px
-  var RING_GAP = 2 * RADIUS + 3;
-  var SPREAD_MAX = 61;     // 1 + 6 + 12 + 18 + 24: four rings around the place
+  var RING_GAP = 2 * RADIUS + 2;
+  // 1 + 6 + 12: two rings around the place, at most 24 px from it; a slot across a
+  // border from the place is not used, and a group that does not fit is one disc with
+  // its count at the place itself
+  var SPREAD_MAX = 19;
+  // Density: shown events at more distinct places than this inside the view, below this
+  // zoom, draw as hexagon bins (or a heatmap); fewer, or closer, as points (events at one
+  // place are one marker, spread or a cluster).  1,000 markers of 10 px hide a 900 x 650
+  // map's borders and labels (see the README's screenshots); 500 do not.
+  var DENSITY_ABOVE = 1000;
+  var DENSITY_BELOW_ZOOM = 10;
   var STAMP_ABOVE = 3000;  // more visible markers than this: stamp pixels instead of arcs
   var CELL = 32;           // hit-test grid cell, px
   var OUTLINE = "rgba(40, 40, 40, 0.85)";
@@ -113,6 +122,15 @@
       this.selected = -1;
       this.hovered = -1;
       this.focused = -1;
+      this.densityMode = "hex"; // "hex", "heat" or "points" (never density)
+      this.outlines = false; // location uncertainty as light outlines for every marker
+      this.bins = null; // the density drawn (map-density.js's hexbin), or null: points
+    },
+
+    /* Drawing options: {density: "hex" | "heat" | "points", outlines: bool}. */
+    setStyle: function (o) {
+      if (o && ["hex", "heat", "points"].indexOf(o.density) >= 0) this.densityMode = o.density;
+      if (o && typeof o.outlines === "boolean") this.outlines = o.outlines;
     },
 
     /* Replace all events.  d: the columns decodeEvents reads from Python's payload
@@ -226,9 +244,30 @@
       var c = (this._container = document.createElement("canvas"));
       c.className = "araz-events";
       this._ctx = c.getContext("2d");
+      var d = (this._densityCanvas = document.createElement("canvas"));
+      d.className = "araz-density leaflet-zoom-animated";
+      this._densityCtx = d.getContext("2d");
+    },
+
+    onAdd: function () {
+      L.Renderer.prototype.onAdd.call(this);
+      (this._map.getPane("density") || this.getPane()).appendChild(this._densityCanvas);
+    },
+
+    _updateTransform: function (center, zoom) {
+      L.Renderer.prototype._updateTransform.call(this, center, zoom);
+      if (!this._densityCanvas || !this._bounds) return;
+      var scale = this._map.getZoomScale(zoom, this._zoom);
+      var viewHalf = this._map.getSize().multiplyBy(0.5 + this.options.padding);
+      var currentCenterPoint = this._map.project(this._center, zoom);
+      var topLeftOffset = viewHalf.multiplyBy(-scale).add(currentCenterPoint)
+        .subtract(this._map._getNewPixelOrigin(center, zoom));
+      if (L.Browser.any3d) L.DomUtil.setTransform(this._densityCanvas, topLeftOffset, scale);
+      else L.DomUtil.setPosition(this._densityCanvas, topLeftOffset);
     },
 
     _destroyContainer: function () {
+      L.DomUtil.remove(this._densityCanvas);
       L.DomUtil.remove(this._container);
       delete this._ctx;
       delete this._container;
@@ -245,6 +284,12 @@
       this._container.height = Math.round(m * size.y);
       this._container.style.width = size.x + "px";
       this._container.style.height = size.y + "px";
+      var d = this._densityCanvas;
+      L.DomUtil.setPosition(d, b.min);
+      d.width = this._container.width;
+      d.height = this._container.height;
+      d.style.width = size.x + "px";
+      d.style.height = size.y + "px";
       this._dpr = m;
       this.draw();
       this.fire("update");
@@ -289,15 +334,47 @@
           if (gc[g]++ === 0) gf[g] = i;
         }
       }
-      var count = 0, margin = 4 * RING_GAP + RADIUS;
+      // how many shown events are inside the view (the map's container, not the padding)
+      var view = this._map.getSize(), corner = this._map.containerPointToLayerPoint([0, 0]);
+      var vx0 = corner.x - this._bounds.min.x, vy0 = corner.y - this._bounds.min.y;
+      // ... and at how many distinct places (markers, before spreading): the clutter
+      var inView = 0, places = 0, seen = new Uint8Array(gc.length);
+      for (i = 0; i < n; i++) {
+        if (!vis[i]) continue;
+        var qx = this.wx[i] * scale + ox - vx0, qy = this.wy[i] * scale + oy - vy0;
+        if (qx >= 0 && qy >= 0 && qx <= view.x && qy <= view.y) {
+          inView++;
+          if (!seen[group[i]]) {
+            seen[group[i]] = 1;
+            places++;
+          }
+        }
+      }
+      this.inView = inView;
+      this.placesInView = places;
+      var dense = this.densityMode !== "points" && places > DENSITY_ABOVE && z < DENSITY_BELOW_ZOOM;
+      this.bins = dense ? window.araz.density.hexbin(this, scale, ox, oy, size.x, size.y) : null;
+      var slots = dense ? null : this._allowedSlots(scale, ox, oy, size);
+      var count = 0, margin = 2 * RING_GAP + RADIUS;
       for (i = 0; i < n; i++) {
         if (!(vis[i] || i === this.selected)) continue;
+        // density: only the selected, hovered and focused events are markers
+        if (dense && i !== this.selected && i !== this.hovered && i !== this.focused) continue;
         g = group[i];
         var x = this.wx[i] * scale + ox, y = this.wy[i] * scale + oy;
         if (x < -margin || y < -margin || x > size.x + margin || y > size.y + margin) continue;
         var k = gr[g]++;
-        if (gc[g] > SPREAD_MAX) {
-          if (k > 0) continue;
+        if (dense) {
+          k = 0;
+        } else if (slots && gc[g] > 1) {
+          var list = slots.get(g);
+          if (!list || gc[g] > list.length) k = -1; // does not fit on its side: a cluster
+          else k = list[k];
+        } else if (gc[g] > SPREAD_MAX) {
+          k = -1;
+        }
+        if (k < 0) {
+          if (gr[g] > 1) continue;
           drawn[i] = 2;
           this.clusterSize[i] = gc[g];
         } else {
@@ -311,6 +388,14 @@
       }
       this.drawnCount = count;
       var ctx = this._ctx, dpr = this._dpr;
+      var dctx = this._densityCtx;
+      dctx.setTransform(1, 0, 0, 1, 0, 0);
+      dctx.clearRect(0, 0, this._densityCanvas.width, this._densityCanvas.height);
+      if (this.bins) {
+        dctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+        if (this.densityMode === "heat") window.araz.density.paintHeat(dctx, this.bins, size.x, size.y, dpr);
+        else window.araz.density.paintHex(dctx, this.bins, dpr);
+      }
       ctx.setTransform(1, 0, 0, 1, 0, 0);
       ctx.clearRect(0, 0, this._container.width, this._container.height);
       if (count > STAMP_ABOVE) {
@@ -378,23 +463,73 @@
       ctx.globalAlpha = 1;
     },
 
-    /* A translucent disc of the event's location uncertainty around its true place. */
+    /* Location uncertainty around the true place: a translucent disc for the hovered,
+     * selected and focused events only; a light outline (no fill) for every other drawn
+     * marker when outlines are asked for (never thousands of tinted discs). */
     _drawUncertainty: function (ctx, scale, ox, oy) {
       if (!this.radius) return;
-      ctx.lineWidth = 1;
-      for (var i = 0; i < this.n; i++) {
-        var r = this.radius[i];
-        if (!(r > 0) || !this.drawn[i]) continue;
-        var px = (r / (40075016.686 * Math.cos((this.lat[i] * Math.PI) / 180))) * scale;
-        if (px < 3) continue;
-        var rgb = this.palette[this.colorIndex[i]] ? this.palette[this.colorIndex[i]].rgb : [128, 128, 128];
+      var self = this;
+      function disc(i, filled) {
+        var r = self.radius[i];
+        if (!(r > 0) || !self.drawn[i]) return;
+        var px = (r / (40075016.686 * Math.cos((self.lat[i] * Math.PI) / 180))) * scale;
+        if (px < 3) return;
+        var rgb = self.palette[self.colorIndex[i]] ? self.palette[self.colorIndex[i]].rgb : [128, 128, 128];
         ctx.beginPath();
-        ctx.arc(this.wx[i] * scale + ox, this.wy[i] * scale + oy, px, 0, 2 * Math.PI);
-        ctx.fillStyle = "rgba(" + rgb.join(",") + ",0.10)";
-        ctx.strokeStyle = "rgba(" + rgb.join(",") + ",0.45)";
-        ctx.fill();
+        ctx.arc(self.wx[i] * scale + ox, self.wy[i] * scale + oy, px, 0, 2 * Math.PI);
+        if (filled) {
+          ctx.lineWidth = 1.5;
+          ctx.fillStyle = "rgba(" + rgb.join(",") + ",0.12)";
+          ctx.strokeStyle = "rgba(" + rgb.join(",") + ",0.8)";
+          ctx.fill();
+        } else {
+          ctx.lineWidth = 1;
+          ctx.strokeStyle = "rgba(" + rgb.join(",") + ",0.35)";
+        }
         ctx.stroke();
       }
+      var focus = [this.selected, this.hovered, this.focused];
+      if (this.outlines && !this.bins) {
+        for (var i = 0; i < this.n; i++) if (focus.indexOf(i) < 0) disc(i, false);
+      }
+      focus.forEach(function (j) {
+        if (j >= 0 && j < self.n) disc(j, true);
+      });
+    },
+
+    /* The country mask of the view, made again only when the view or the band changed
+     * (not on a filter change: a playback step costs no polygon painting). */
+    _countryMask: function (band, size) {
+      var o = this._map.getPixelOrigin(), b = this._bounds.min;
+      var key = [band.name, this._map.getZoom(), o.x, o.y, b.x, b.y, size.x, size.y].join(",");
+      if (this._maskKey !== key) {
+        this._maskKey = key;
+        this._mask = window.araz.density.countryMask(band.countries, this._map, this._bounds, size.x, size.y);
+      }
+      return this._mask;
+    },
+
+    /* Per group of two or more events at one place inside the view, the ring slots (in
+     * order) whose marker stays in the place's country on the basemap drawn now; null
+     * when there is no basemap to ask. */
+    _allowedSlots: function (scale, ox, oy, size) {
+      var basemap = window.araz.basemap, band = basemap && basemap.current;
+      if (!band || !band.countries) return null;
+      var gc = this.groupCount, gf = this.groupFirst, out = new Map(), mask = null;
+      for (var g = 0; g < gc.length; g++) {
+        if (gc[g] < 2) continue;
+        var i = gf[g];
+        var x = this.wx[i] * scale + ox, y = this.wy[i] * scale + oy;
+        if (x < 0 || y < 0 || x > size.x || y > size.y) continue;
+        if (!mask) mask = this._countryMask(band, size);
+        var home = mask.home(x, y), list = [0];
+        for (var k = 1; k < SPREAD_MAX; k++) {
+          var at = mask.at(x + SLOT_X[k], y + SLOT_Y[k]);
+          if (at === home || at < 0) list.push(k);
+        }
+        out.set(g, list);
+      }
+      return out;
     },
 
     _drawLegs: function (ctx, scale, ox, oy) {

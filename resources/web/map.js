@@ -1,7 +1,9 @@
 /* Araz map: the page.  It renders what Python says and reports gestures; no app state.
  *
  * Python -> page: bridge.command(json) with {op, seq, ...}; ops: events, show, select,
- * highlight, fit, view (exactly these bounds), sync (nothing; acknowledged a frame later).
+ * highlight, fit, view (exactly these bounds), goto ({lat, lon, zoom}: fly there),
+ * style ({density: "hex" | "heat" | "points",
+ * outlines: bool}), sync (nothing; acknowledged a frame later).
  * "events" carries only a url (araz://app/data/events/<seq>): the page fetches the
  * binary payload there (see decodeEvents in map-events.js) and, until it is in, holds
  * the commands that follow; they run after it, in order.  Commands are applied as they
@@ -28,7 +30,9 @@
   map.attributionControl.addAttribution(ATTRIBUTION);
   L.control.scale({ imperial: false, maxWidth: 140, position: "bottomleft" }).addTo(map);
 
-  [["basemap", 200], ["riverHighlight", 300], ["labels", 420], ["events", 450]].forEach(function (p) {
+  // density (hexagons, heatmap) under the labels, borders again over the density
+  [["basemap", 200], ["riverHighlight", 300], ["density", 400], ["densityBorders", 410],
+    ["labels", 420], ["events", 450]].forEach(function (p) {
     var pane = map.createPane(p[0]);
     pane.style.zIndex = String(p[1]);
     if (p[0] !== "events") pane.style.pointerEvents = "none";
@@ -46,6 +50,88 @@
   basemap.update();
   events.addTo(map);
   events.on("drawn", basemap._placeLabels, basemap);
+
+  var ruler = new window.araz.Ruler(map);
+
+  // Past the data's scale (Natural Earth 1:10m is good to about zoom 9), say so.
+  var COARSE = "borders at 1:10m, approximate";
+  function updateAttribution() {
+    var coarse = map.getZoom() >= 10;
+    if (coarse === !!map._arazCoarse) return;
+    map._arazCoarse = coarse;
+    if (coarse) map.attributionControl.addAttribution(COARSE);
+    else map.attributionControl.removeAttribution(COARSE);
+  }
+  map.on("zoomend", updateAttribution);
+  updateAttribution();
+
+  // --- density: borders drawn again over the bins, and the legend ---
+
+  var bordersOver = L.canvas({ pane: "densityBorders", padding: 0.5 });
+  var bordersLayer = null, bordersBand = null;
+
+  function updateBordersOver() {
+    var band = events.bins ? basemap.current : null;
+    if (band !== bordersBand) {
+      if (bordersLayer) map.removeLayer(bordersLayer);
+      bordersLayer = null;
+      bordersBand = band;
+      if (band && band.borders) {
+        bordersLayer = L.geoJSON(band.borders, {
+          renderer: bordersOver, interactive: false,
+          style: { color: "#4a4237", weight: band.minZoom >= 8 ? 1.8 : 1.4, opacity: 1 },
+        }).addTo(map);
+      }
+    }
+  }
+
+  var legend = L.control({ position: "bottomright" });
+  legend.onAdd = function () {
+    var el = L.DomUtil.create("div", "araz-legend");
+    el.setAttribute("role", "img");
+    el.hidden = true;
+    return el;
+  };
+  legend.addTo(map);
+
+  function updateLegend() {
+    var el = legend.getContainer(), bins = events.bins;
+    if (!bins) {
+      el.hidden = true;
+      el.removeAttribute("aria-label");
+      return;
+    }
+    var heat = events.densityMode === "heat";
+    var head = document.createElement("div");
+    head.className = "araz-legend-title";
+    head.textContent = (heat ? "Events nearby (heatmap)" : "Events per hexagon") +
+      ": each colour step \u00d7" + bins.step;
+    var rows = document.createElement("div");
+    rows.className = "araz-legend-rows";
+    window.araz.density.legendRows(bins).forEach(function (r) {
+      var row = document.createElement("span");
+      row.className = "araz-legend-row";
+      var sw = document.createElement("span");
+      sw.className = "araz-legend-swatch";
+      sw.style.backgroundColor = r.color;
+      var label = document.createElement("span");
+      label.textContent = r.from === r.to ? String(r.from) : r.from + "\u2013" + r.to;
+      row.appendChild(sw);
+      row.appendChild(label);
+      rows.appendChild(row);
+    });
+    var note = document.createElement("div");
+    note.className = "araz-legend-note";
+    note.textContent = events.inView.toLocaleString("en") + " events in view; zoom in for points";
+    el.replaceChildren(head, rows, note);
+    el.setAttribute("aria-label", head.textContent);
+    el.hidden = false;
+  }
+
+  events.on("drawn", function () {
+    updateBordersOver();
+    updateLegend();
+  });
 
   // --- accessibility: a labelled map, hidden decoration, a live region for events ---
 
@@ -297,6 +383,14 @@
       map.setView(map.unproject(sw.add(ne).divideBy(2), zoom), zoom, { animate: false });
       map.options.zoomSnap = snap;
     },
+    goto: function (c) {
+      var lat = Number(c.lat), lon = Number(c.lon), zoom = Number(c.zoom);
+      if (!isFinite(lat) || !isFinite(lon)) return;
+      map.flyTo([lat, lon], isFinite(zoom) ? Math.max(map.getZoom(), zoom) : map.getZoom(), { duration: 0.6 });
+    },
+    style: function (c) {
+      events.setStyle(c);
+    },
     sync: function () {}, // drawn-acknowledgement only: one more frame has been painted
   };
 
@@ -383,10 +477,72 @@
 
   // --- gestures ---
 
+  // --- density bins: hover says how many and of which main actors; click zooms in ---
+
+  function binUnder(containerPoint) {
+    if (!events.bins || map._animatingZoom) return -1;
+    var p = events.canvasPoint(containerPoint);
+    return window.araz.density.binAt(events.bins, p.x, p.y);
+  }
+
+  /* The events in bin b: their count and the main actors (first named) that hold most. */
+  function binSummary(b) {
+    var per = new Map(), total = 0;
+    for (var i = 0; i < events.n; i++) {
+      if (events.binOf[i] !== b) continue;
+      total++;
+      var main = events.actorsOf(i).split(", ")[0] || "No actor";
+      per.set(main, (per.get(main) || 0) + 1);
+    }
+    var top = Array.from(per.entries()).sort(function (a, c) { return c[1] - a[1] || (a[0] < c[0] ? -1 : 1); });
+    return { total: total, top: top };
+  }
+
+  function binCard(b) {
+    var s = binSummary(b);
+    var root = document.createElement("div");
+    root.className = "araz-card araz-bin";
+    var head = document.createElement("div");
+    head.className = "araz-title";
+    head.textContent = s.total.toLocaleString("en") + (s.total === 1 ? " event here" : " events here");
+    root.appendChild(head);
+    var list = document.createElement("div");
+    list.className = "araz-actors";
+    var shown = s.top.slice(0, 3).map(function (t) {
+      return t[0] + " " + t[1].toLocaleString("en");
+    });
+    if (s.top.length > 3) shown.push((s.top.length - 3) + " more actors");
+    list.textContent = "Main actors: " + shown.join("; ");
+    root.appendChild(list);
+    var hint = document.createElement("div");
+    hint.className = "araz-date";
+    hint.textContent = "Click to zoom in";
+    root.appendChild(hint);
+    return root;
+  }
+
+  var binHovered = -1;
+
+  function showBinTooltip(b, containerPoint) {
+    binHovered = b;
+    tooltip.replaceChildren(binCard(b));
+    tooltip.hidden = false;
+    var size = map.getSize();
+    var x = Math.min(containerPoint.x + 14, size.x - tooltip.offsetWidth - 4);
+    var y = containerPoint.y + 14;
+    if (y + tooltip.offsetHeight > size.y - 4) y = containerPoint.y - tooltip.offsetHeight - 10;
+    tooltip.style.left = Math.max(4, x) + "px";
+    tooltip.style.top = Math.max(4, y) + "px";
+    announce(tooltip.textContent);
+  }
+
   map.on("mousemove", function (e) {
     var i = events.hitTest(e.containerPoint);
-    map.getContainer().style.cursor = i >= 0 ? "pointer" : "";
-    showTooltip(i, e.containerPoint);
+    var b = i < 0 ? binUnder(e.containerPoint) : -1;
+    map.getContainer().style.cursor = i >= 0 || b >= 0 ? "pointer" : "";
+    if (b >= 0) showBinTooltip(b, e.containerPoint);
+    else showTooltip(i, e.containerPoint);
+    if (b < 0) binHovered = -1;
     if (i !== state.pointer) {
       state.pointer = i;
       if (bridge) bridge.hovered(i >= 0 ? events.idOf(i) : "");
@@ -403,8 +559,16 @@
   });
 
   map.on("click", function (e) {
+    if (ruler.click(e.latlng)) return; // measuring: a point of the ruler, no selection
     var i = events.hitTest(e.containerPoint);
-    if (i < 0) return;
+    if (i < 0) {
+      var b = binUnder(e.containerPoint);
+      if (b < 0) return;
+      tooltip.hidden = true;
+      var at = map.layerPointToLatLng(L.point(events.bins.cx[b], events.bins.cy[b]).add(events._bounds.min));
+      map.setView(at, Math.min(map.getMaxZoom(), map.getZoom() + 2));
+      return;
+    }
     tooltip.hidden = true;
     openPopup(i, true);
     if (bridge && events.drawn[i] !== 2) bridge.clicked(events.idOf(i));
@@ -475,6 +639,7 @@
   // --- test and tool helpers (read-only) ---
 
   window.araz.map = map;
+  window.araz.ruler = ruler;
   window.araz.events = events;
   window.araz.basemap = basemap;
   window.araz.containerPoint = function (lat, lon) {
@@ -486,6 +651,22 @@
     var a = map.containerPointToLatLng([size.x / 2 - 50, y]);
     var b = map.containerPointToLatLng([size.x / 2 + 50, y]);
     return map.distance(a, b) / 100;
+  };
+  /* What the map draws now, for tests and tools: {mode: "points" | "hex" | "heat",
+   * inView, bins, maxBin, step, legend (its text, "" when hidden)}. */
+  window.araz.drawing = function () {
+    var b = events.bins, el = legend.getContainer();
+    return {
+      mode: b ? events.densityMode : "points", inView: events.inView, places: events.placesInView,
+      bins: b ? b.count.length : 0, maxBin: b ? b.max : 0, step: b ? b.step : 0,
+      legend: el.hidden ? "" : el.textContent, zoom: map.getZoom(),
+    };
+  };
+  /* The container point of bin b's centre (null when no density is drawn). */
+  window.araz.binPoint = function (b) {
+    if (!events.bins || !(b >= 0 && b < events.bins.count.length)) return null;
+    var p = map.layerPointToContainerPoint(L.point(events.bins.cx[b], events.bins.cy[b]).add(events._bounds.min));
+    return [p.x, p.y];
   };
   window.araz.markerPoint = function (i) {
     if (!indexOk(i) || !events.drawn[i]) return null;

@@ -43,6 +43,8 @@ from .filters_panel import FiltersPanel
 from .help import about_html, shortcuts_html
 from .loader import Loader
 from .map import MapView
+from .map.density_menu import install_density_menu
+from .map.goto_place import install_goto_place
 from .mapping_dialog import GeoJSONMappingDialog
 from .playback_bar import PlaybackBar
 from .text import shorten
@@ -265,6 +267,8 @@ class MainWindow(QMainWindow):
             "full_screen",
         )
         view.addSeparator()
+        self.goto_action = install_goto_place(self, view, self.map)
+        self.density_actions = install_density_menu(self, view, self.map)
         lanes = view.addMenu("Timeline &lanes")
         self._action(lanes, "By &actor", lambda: self.model.set_lane_mode("actor"))
         self._action(lanes, "By &category", lambda: self.model.set_lane_mode("category"))

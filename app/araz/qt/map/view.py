@@ -284,6 +284,23 @@ class MapView(QWidget):
         animation): they touch two opposite edges of the view."""
         return self._call("view", {"bounds": [[south, west], [north, east]]})
 
+    def go_to(self, lat: float, lon: float, zoom: float) -> int:
+        """Fly to a place, at least this close (View → Go to place)."""
+        return self._call("goto", {"lat": float(lat), "lon": float(lon), "zoom": float(zoom)})
+
+    def set_style(self, *, density: str | None = None, outlines: bool | None = None) -> int:
+        """Drawing options: ``density`` "hex", "heat" or "points" (when crowded, see
+        :mod:`araz.views.density`), ``outlines`` of every event's location uncertainty."""
+        options: dict[str, Any] = {}
+        if density is not None:
+            options["density"] = density
+        if outlines is not None:
+            options["outlines"] = bool(outlines)
+        previous = self._state.get("style")
+        if previous is not None and isinstance(previous.payload, dict):
+            options = {**previous.payload, **options}  # replayed whole after a crash
+        return self._call("style", options)
+
     def sync(self) -> int:
         """A call that draws nothing: its acknowledgement means every earlier call is
         drawn and one more frame has been painted (then the view can be grabbed)."""

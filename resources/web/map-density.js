@@ -1,0 +1,322 @@
+/* Araz map: density drawing (hexagonal bins or a heatmap) and the country mask.
+ *
+ * Pure drawing helpers the events layer (map-events.js) calls from its draw():
+ *  - hexbin(): the shown events in view counted into pointy-top hexagons of HEX_R CSS px,
+ *    fixed to the world (absolute Web Mercator pixels at the zoom), so bins do not move
+ *    while panning; the rounding to the nearest hexagon centre follows d3-hexbin's (a
+ *    fresh implementation, no code copied).
+ *  - paintHex() / paintHeat(): the bins, or a smoothed heatmap, on a canvas, coloured on
+ *    viridis (perceptual, colour-blind safe), light for few and dark for many.  Classes are
+ *    geometric: one colour step multiplies the count by `step` (2, 3, 5 or 10, the least
+ *    that covers the densest bin in 7 classes), said by the legend: a few busy towns do
+ *    not wash every other bin into the lightest colour.
+ *  - countryMask(): the basemap's countries painted in id colours on an offscreen canvas
+ *    at the view, so "is this pixel in the same country as that one" is one lookup (the
+ *    events layer keeps markers spread around a place on their place's side of a border).
+ */
+(function () {
+  "use strict";
+
+  var HEX_R = 12; // hexagon circumradius, CSS px
+  // viridis, 7 classes from few (light) to many (dark)
+  var SCALE = ["#c8e020", "#7ad151", "#35b779", "#1f9e89", "#26828e", "#31688e", "#443a83"];
+  var SQRT3 = Math.sqrt(3);
+
+  /* The least factor (2, 3, 5, 10, 100) whose `classes` powers cover max: class k holds
+   * the counts from step^k to step^(k+1) - 1. */
+  function niceStep(max, classes) {
+    var steps = [2, 3, 5, 10, 100];
+    for (var k = 0; k < steps.length; k++) if (Math.pow(steps[k], classes) > max) return steps[k];
+    return 1000;
+  }
+
+  /* Count the shown events (vis[i] set) into hexagons over a canvas of w x h CSS px whose
+   * top-left is (-ox, -oy) in world pixels at `scale`.  Returns the bins: per bin its
+   * count and canvas centre, and per event its bin (-1: none). */
+  function hexbin(layer, scale, ox, oy, w, h) {
+    var r = HEX_R, dx = r * SQRT3, dy = r * 1.5;
+    var pi0 = Math.floor(-ox / dx) - 2, pj0 = Math.floor(-oy / dy) - 2;
+    var cols = Math.ceil(w / dx) + 5, rows = Math.ceil(h / dy) + 5;
+    var cells = new Int32Array(cols * rows).fill(-1);
+    var n = layer.n, vis = layer.visible, wx = layer.wx, wy = layer.wy;
+    var binOf = layer.binOf && layer.binOf.length === n ? layer.binOf : (layer.binOf = new Int32Array(n));
+    binOf.fill(-1);
+    var count = [], cx = [], cy = [];
+    for (var i = 0; i < n; i++) {
+      if (!vis[i]) continue;
+      var X = wx[i] * scale, Y = wy[i] * scale;
+      if (X + ox < -r || Y + oy < -r || X + ox > w + r || Y + oy > h + r) continue;
+      var py = Y / dy, pj = Math.round(py);
+      var px = X / dx - (pj & 1) / 2, pi = Math.round(px), py1 = py - pj;
+      if (Math.abs(py1) * 3 > 1) {
+        var px1 = px - pi;
+        var pi2 = pi + (px < pi ? -1 : 1) / 2, pj2 = pj + (py < pj ? -1 : 1);
+        var px2 = px - pi2, py2 = py - pj2;
+        if (px1 * px1 + py1 * py1 > px2 * px2 + py2 * py2) {
+          pi = pi2 + ((pj & 1) ? 1 : -1) / 2;
+          pj = pj2;
+        }
+      }
+      var ci = pi - pi0, cj = pj - pj0;
+      if (ci < 0 || cj < 0 || ci >= cols || cj >= rows) continue;
+      var c = cj * cols + ci, b = cells[c];
+      if (b < 0) {
+        b = cells[c] = count.length;
+        count.push(0);
+        cx.push((pi + (pj & 1) / 2) * dx + ox);
+        cy.push(pj * dy + oy);
+      }
+      count[b]++;
+      binOf[i] = b;
+    }
+    var max = 0;
+    for (var k = 0; k < count.length; k++) if (count[k] > max) max = count[k];
+    var step = niceStep(max, SCALE.length);
+    return { kind: "hex", r: r, count: count, cx: cx, cy: cy, max: max, step: step, classes: classOf(max, step) + 1 };
+  }
+
+  function classOf(count, step) {
+    var k = 0;
+    for (var top = step; count >= top && k < SCALE.length - 1; top *= step) k++;
+    return k;
+  }
+
+  /* The pixel offsets (row-major in a canvas `width` px wide) of a pointy-top hexagon of
+   * circumradius R device px: |x| <= R*sqrt(3)/2 and |y| <= R - |x|/sqrt(3). */
+  var shapes = {};
+
+  function hexShape(R, width) {
+    var key = R + "," + width;
+    if (shapes[key]) return shapes[key];
+    var off = [], dxs = [], dys = [], half = Math.ceil(R);
+    for (var dy = -half; dy <= half; dy++) {
+      for (var dx = -half; dx <= half; dx++) {
+        var ax = Math.abs(dx);
+        if (ax <= (R * SQRT3) / 2 && Math.abs(dy) <= R - ax / SQRT3) {
+          off.push(dy * width + dx);
+          dxs.push(dx);
+          dys.push(dy);
+        }
+      }
+    }
+    return (shapes[key] = { off: Int32Array.from(off), dx: dxs, dy: dys, half: half });
+  }
+
+  var LITTLE = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+  var PACKED = SCALE.map(function (hex) {
+    var v = parseInt(hex.slice(1), 16), r = (v >> 16) & 255, g = (v >> 8) & 255, b = v & 255, a = 225;
+    return LITTLE ? ((a << 24) | (b << 16) | (g << 8) | r) >>> 0 : ((r << 24) | (g << 16) | (b << 8) | a) >>> 0;
+  });
+
+  /* The bins as hexagons, coloured by class, written as pixels (a path of a thousand
+   * hexagons costs several times more in the software canvas). */
+  function paintHex(ctx, bins, dpr) {
+    dpr = dpr || 1;
+    var canvas = ctx.canvas, w = canvas.width, h = canvas.height;
+    if (!w || !h) return;
+    var img = ctx.createImageData(w, h), buf = new Uint32Array(img.data.buffer);
+    var shape = hexShape((bins.r - 0.8) * dpr, w), off = shape.off, half = shape.half;
+    for (var b = 0; b < bins.count.length; b++) {
+      var col = PACKED[classOf(bins.count[b], bins.step)];
+      var cx = Math.round(bins.cx[b] * dpr), cy = Math.round(bins.cy[b] * dpr), k;
+      if (cx > half && cy > half && cx < w - half - 1 && cy < h - half - 1) {
+        var base = cy * w + cx;
+        for (k = 0; k < off.length; k++) buf[base + off[k]] = col;
+      } else {
+        for (k = 0; k < off.length; k++) {
+          var x = cx + shape.dx[k], y = cy + shape.dy[k];
+          if (x >= 0 && y >= 0 && x < w && y < h) buf[y * w + x] = col;
+        }
+      }
+    }
+    ctx.putImageData(img, 0, 0);
+  }
+
+  function rgbOf(hex) {
+    var v = parseInt(hex.slice(1), 16);
+    return [(v >> 16) & 255, (v >> 8) & 255, v & 255];
+  }
+  var SCALE_RGB = SCALE.map(rgbOf);
+
+  /* A heatmap: the hexagon counts spread with a smooth kernel over cells of CELL px;
+   * a cell's value is a weighted count of the events within about HEX_R px, on the same
+   * classes as the hexagons (so the legend reads the same). */
+  function paintHeat(ctx, bins, w, h, dpr) {
+    var CELL = 3, rad = Math.round(HEX_R / CELL);
+    var gw = Math.ceil(w / CELL) + 1, gh = Math.ceil(h / CELL) + 1;
+    var grid = new Float32Array(gw * gh);
+    for (var b = 0; b < bins.count.length; b++) {
+      var gx = Math.round(bins.cx[b] / CELL), gy = Math.round(bins.cy[b] / CELL);
+      if (gx >= 0 && gy >= 0 && gx < gw && gy < gh) grid[gy * gw + gx] += bins.count[b];
+    }
+    var tmp = new Float32Array(gw * gh);
+    // two separable box passes (a tent kernel), normalised to keep a peak's height
+    for (var pass = 0; pass < 2; pass++) {
+      boxBlur(grid, tmp, gw, gh, rad, true);
+      boxBlur(tmp, grid, gw, gh, rad, false);
+    }
+    var norm = 1, max = 0, i;
+    for (i = 0; i < grid.length; i++) if (grid[i] > max) max = grid[i];
+    if (max > 0) norm = bins.max / max; // the densest cell reads as the densest bin
+    var img = ctx.createImageData(gw, gh), data = img.data;
+    for (i = 0; i < grid.length; i++) {
+      var v = grid[i] * norm;
+      if (v < 0.5) continue;
+      var k = classOf(Math.max(1, Math.round(v)), bins.step), c = SCALE_RGB[k];
+      data[4 * i] = c[0];
+      data[4 * i + 1] = c[1];
+      data[4 * i + 2] = c[2];
+      data[4 * i + 3] = Math.round(255 * Math.min(0.85, 0.35 + v / bins.max));
+    }
+    var off = document.createElement("canvas");
+    off.width = gw;
+    off.height = gh;
+    off.getContext("2d").putImageData(img, 0, 0);
+    ctx.imageSmoothingEnabled = true;
+    ctx.drawImage(off, 0, 0, gw * CELL, gh * CELL);
+  }
+
+  function boxBlur(src, dst, gw, gh, rad, horizontal) {
+    var span = 2 * rad + 1, x, y, acc, i;
+    if (horizontal) {
+      for (y = 0; y < gh; y++) {
+        acc = 0;
+        var row = y * gw;
+        for (x = -rad; x < gw; x++) {
+          if (x + rad < gw) acc += src[row + x + rad];
+          if (x - rad - 1 >= 0) acc -= src[row + x - rad - 1];
+          if (x >= 0) dst[row + x] = acc / span;
+        }
+      }
+    } else {
+      for (x = 0; x < gw; x++) {
+        acc = 0;
+        for (y = -rad; y < gh; y++) {
+          if (y + rad < gh) acc += src[(y + rad) * gw + x];
+          if (y - rad - 1 >= 0) acc -= src[(y - rad - 1) * gw + x];
+          if (y >= 0) {
+            i = y * gw + x;
+            dst[i] = acc / span;
+          }
+        }
+      }
+    }
+  }
+
+  /* The bin under a canvas point (CSS px), or -1. */
+  function binAt(bins, x, y) {
+    if (!bins) return -1;
+    var best = -1, bestD = bins.r * bins.r;
+    for (var b = 0; b < bins.count.length; b++) {
+      var dx = bins.cx[b] - x, dy = bins.cy[b] - y, d = dx * dx + dy * dy;
+      if (d < bestD) {
+        best = b;
+        bestD = d;
+      }
+    }
+    return best;
+  }
+
+  /* The legend's rows: [{color, from, to}] for the classes in use. */
+  function legendRows(bins) {
+    var rows = [];
+    for (var k = 0, from = 1; k < Math.min(bins.classes, SCALE.length); k++, from *= bins.step) {
+      var last = k === bins.classes - 1;
+      rows.push({ color: SCALE[k], from: from, to: last ? bins.max : from * bins.step - 1 });
+    }
+    return rows;
+  }
+
+  /* A ring's bounding box (kept on the ring: the basemap's data does not change). */
+  function boxOf(ring) {
+    if (!ring.araz) {
+      var s = 90, w = 180, n = -90, e = -180;
+      for (var k = 0; k < ring.length; k++) {
+        var p = ring[k];
+        if (p[0] < w) w = p[0];
+        if (p[0] > e) e = p[0];
+        if (p[1] < s) s = p[1];
+        if (p[1] > n) n = p[1];
+      }
+      Object.defineProperty(ring, "araz", { value: L.latLngBounds([s, w], [n, e]) });
+    }
+    return ring.araz;
+  }
+
+  /* The countries of a GeoJSON collection painted in id colours (1..255, 0 for none) on
+   * an offscreen canvas of w x h CSS px; returns {at(x, y)} giving the id under a canvas
+   * point (0 outside every country or on an anti-aliased edge pixel: callers treat 0 as
+   * "not the same country"). */
+  function countryMask(fc, map, bounds, w, h) {
+    var canvas = document.createElement("canvas");
+    canvas.width = Math.max(1, Math.ceil(w));
+    canvas.height = Math.max(1, Math.ceil(h));
+    var ctx = canvas.getContext("2d", { willReadFrequently: true });
+    var feats = (fc && fc.features) || [];
+    var min = bounds.min;
+    function ring(coords) {
+      for (var k = 0; k < coords.length; k++) {
+        var p = map.latLngToLayerPoint([coords[k][1], coords[k][0]]);
+        if (k) ctx.lineTo(p.x - min.x, p.y - min.y);
+        else ctx.moveTo(p.x - min.x, p.y - min.y);
+      }
+      ctx.closePath();
+    }
+    var view = L.latLngBounds(map.layerPointToLatLng(min), map.layerPointToLatLng(min.add([w, h])));
+    for (var f = 0; f < feats.length && f < 255; f++) {
+      var g = feats[f].geometry;
+      if (!g) continue;
+      var polys = g.type === "Polygon" ? [g.coordinates] : g.type === "MultiPolygon" ? g.coordinates : [];
+      polys = polys.filter(function (poly) { return view.intersects(boxOf(poly[0])); });
+      ctx.fillStyle = "rgb(" + (f + 1) + ",0,0)";
+      polys.forEach(function (poly) { // one at a time: a polygon's holes, not overlaps
+        ctx.beginPath();
+        poly.forEach(ring);
+        ctx.fill("evenodd");
+      });
+    }
+    var data = ctx.getImageData(0, 0, canvas.width, canvas.height).data;
+    var W = canvas.width, H = canvas.height;
+    var mask = {
+      /* The country a place belongs to: the id under it or, on a border's own pixels,
+       * the commonest one within 2 px. */
+      home: function (x, y) {
+        var id = mask.at(x, y);
+        if (id !== 0) return id;
+        var votes = {}, best = 0, most = 0;
+        for (var dy = -2; dy <= 2; dy++) {
+          for (var dx = -2; dx <= 2; dx++) {
+            var v = mask.at(x + dx, y + dy);
+            if (v > 0 && (votes[v] = (votes[v] || 0) + 1) > most) {
+              most = votes[v];
+              best = v;
+            }
+          }
+        }
+        return best;
+      },
+      at: function (x, y) {
+        x = Math.round(x);
+        y = Math.round(y);
+        if (x < 0 || y < 0 || x >= W || y >= H) return -1; // outside the view: unknown
+        var o = 4 * (y * W + x);
+        // an edge pixel (blended, or not opaque) belongs to no country
+        return data[o + 3] === 255 && data[o + 1] === 0 && data[o + 2] === 0 ? data[o] : 0;
+      },
+    };
+    return mask;
+  }
+
+  window.araz = window.araz || {};
+  window.araz.density = {
+    HEX_R: HEX_R,
+    SCALE: SCALE,
+    hexbin: hexbin,
+    paintHex: paintHex,
+    paintHeat: paintHeat,
+    binAt: binAt,
+    legendRows: legendRows,
+    niceStep: niceStep,
+    countryMask: countryMask,
+  };
+})();
