@@ -26,7 +26,7 @@ from araz.views import density
 
 pytestmark = pytest.mark.gui
 TIMEOUT = 30_000
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
 
 # places along the Armenia–Azerbaijan border (Syunik, Zangilan, Nakhchivan, Tavush, Gazakh)
 HUBS = [
