@@ -435,10 +435,24 @@
       var self = this;
       ctx.lineWidth = 2;
       ctx.lineCap = "round";
+      var size = this._bounds.getSize();
       this.to.forEach(function (t, i) {
-        if (!self.drawn[i]) return;
-        var x0 = self.sx[i], y0 = self.sy[i];
+        var x0, y0;
         var x1 = t[0] * scale + ox, y1 = t[1] * scale + oy;
+        if (self.drawn[i]) {
+          x0 = self.sx[i];
+          y0 = self.sy[i];
+        } else if (!self.bins && (self.visible[i] || i === self.selected)) {
+          // its start is out of the view (no marker there): the arrow still runs from
+          // its true place, when its box meets the canvas (the canvas clips the rest)
+          x0 = self.wx[i] * scale + ox;
+          y0 = self.wy[i] * scale + oy;
+          var pad = 0.2 * (Math.abs(x1 - x0) + Math.abs(y1 - y0));
+          if (Math.max(x0, x1) + pad < 0 || Math.min(x0, x1) - pad > size.x) return;
+          if (Math.max(y0, y1) + pad < 0 || Math.min(y0, y1) - pad > size.y) return;
+        } else {
+          return;
+        }
         var dx = x1 - x0, dy = y1 - y0, len = Math.sqrt(dx * dx + dy * dy);
         if (len < 2 * RADIUS) return;
         var cx = (x0 + x1) / 2 - dy * 0.2, cy = (y0 + y1) / 2 + dx * 0.2;
