@@ -109,3 +109,14 @@ def test_arbitrary_text_parses_or_raises_edtf_error(text):
     except EDTFError:
         return
     assert d.lower <= d.upper
+
+
+@pytest.mark.parametrize(
+    "text", ["¹023-01-27", "2023-¹2-27", "2023-01-2²", "27 January ²023", "2023¹127", "²⁰²³"]
+)
+def test_superscript_digits_are_not_a_date(text):
+    """str.isdigit() takes '¹' and '²', int() does not: found by hypothesis in a GeoJSON
+    date (an uncaught ValueError); such text is simply no date."""
+    from araz.io._dates import parse_day
+
+    assert parse_day(text) is None

@@ -16,9 +16,14 @@ for _i, _name in enumerate(MONTHS, 1):
 MONTH_NUMBERS["sept"] = 9
 
 
+def digits(text: str) -> bool:
+    """ASCII digits only: str.isdigit() also takes '¹' and '²', which int() refuses."""
+    return text.isascii() and text.isdigit()
+
+
 def _int(text: str) -> int | None:
     text = text.strip()
-    if not text or not (text.isdigit() or (text[0] == "-" and text[1:].isdigit())):
+    if not text or not (digits(text) or (text[0] == "-" and digits(text[1:]))):
         return None
     return int(text) if len(text) < 20 else None
 
@@ -35,7 +40,7 @@ def _year(text: str) -> int | None:
 
 def _month(text: str) -> int | None:
     text = text.strip().rstrip(".").casefold()
-    if text.isdigit():
+    if digits(text):
         m = int(text)
         return m if 1 <= m <= 12 else None
     return MONTH_NUMBERS.get(text)
@@ -68,15 +73,15 @@ def parse_day(text: str) -> tuple[int, int, int] | None:
         parts = t.replace(",", " ").split()
         if len(parts) != 3:
             return None
-        if parts[0].isdigit():  # 27 January 2023
+        if digits(parts[0]):  # 27 January 2023
             return _valid(_year(parts[2]), _month(parts[1]), _int(parts[0]))
         return _valid(_year(parts[2]), _month(parts[0]), _int(parts[1]))  # January 27 2023
     parts = t.split("-")
-    if len(parts) == 3 and parts[0] and parts[0].isdigit():
+    if len(parts) == 3 and parts[0] and digits(parts[0]):
         if len(parts[0]) >= 3:  # 2023-01-27
             return _valid(_int(parts[0]), _month(parts[1]), _int(parts[2]))
         return _valid(_year(parts[2]), _month(parts[1]), _int(parts[0]))  # 27-Jan-23
-    if len(t) == 8 and t.isdigit():  # 20230127
+    if len(t) == 8 and digits(t):  # 20230127
         return _valid(int(t[:4]), int(t[4:6]), int(t[6:]))
     return None
 

@@ -45,7 +45,7 @@ from ._common import (
     short_title,
     slug,
 )
-from ._dates import edtf_day, edtf_year, parse_day
+from ._dates import digits, edtf_day, edtf_year, parse_day
 from .problems import LoadResult, Problem
 
 DATE_NAMES = (
@@ -414,7 +414,7 @@ def _edtf_of(value: Any, key: str) -> str | None:
     ymd = parse_day(t)
     if ymd is not None and 1 <= ymd[0] <= 9999:
         return edtf_day(*ymd)
-    if t.lstrip("-").isdigit() and len(t) <= 13:
+    if digits(t.lstrip("-")) and len(t) <= 13:
         return edtf_year(int(t))
     return None
 
