@@ -3,23 +3,21 @@ each check returning a cleaned value or None (used by :mod:`araz.io.curated`).""
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Any
 
 from . import yaml_lines
 from .problems import Problem
 
-ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
-
 
 class Checker:
-    """Collects problems for one file; each check returns a cleaned value or None."""
+    """Collects problems for one file and hands out the records the schema passed."""
 
     def __init__(self, path: Path):
         self.path = path
         self.name = str(path)
         self.problems: list[Problem] = []
+        self.skip: set[tuple] = set()  # what the schema found faulty (see _curated_schema)
 
     def report(
         self, line: int | None, message: str, record: str | None = None, severity: str = "error"
@@ -32,64 +30,31 @@ class Checker:
         self.report(line, f"{what} must be a mapping (key: value), not {kind(value)}")
         return None
 
-    def items(self, parent: yaml_lines.LineDict, key: str, required: bool = True):
-        """(line, item) pairs of a list under ``key``."""
+    def items(self, parent: yaml_lines.LineDict, key: str) -> list[yaml_lines.LineDict]:
+        """The records listed under ``key`` that are whole (the schema found no fault in
+        them)."""
         value = parent.get(key)
-        if value is None:
-            if required:
-                self.report(parent.line, f"missing '{key}:' list")
+        if (key,) in self.skip or not isinstance(value, list):
             return []
-        if not isinstance(value, yaml_lines.LineList):
-            self.report(parent.line_of(key), f"'{key}' must be a list, not {kind(value)}")
-            return []
-        return list(zip(value.item_lines, value, strict=True))
+        return [d for i, d in enumerate(value) if (key, i) not in self.skip]
 
-    def text(
-        self, d: yaml_lines.LineDict, key: str, rec: str | None, required=True, what: str = ""
-    ) -> str | None:
+    @staticmethod
+    def text(d: yaml_lines.LineDict, key: str) -> str | None:
+        """Optional text, stripped; None when absent or blank."""
         value = d.get(key)
-        if value is None or (isinstance(value, str) and not value.strip()):
-            if required:
-                self.report(d.line, f"{what or rec or 'record'}: missing '{key}'", rec)
-            return None
-        if not isinstance(value, str):
-            self.report(d.line_of(key), f"{rec}: '{key}' must be text, not {kind(value)}", rec)
-            return None
-        return value.strip()
+        return value.strip() or None if isinstance(value, str) else None
 
-    def choice(self, d: yaml_lines.LineDict, key: str, allowed, default: str, rec: str):
-        """``d[key]`` if it is one of ``allowed`` (``default`` when absent), else None."""
-        value = d.get(key, default)
-        if value in allowed:
-            return value
-        self.report(
-            d.line_of(key), f"{rec}: {key} {value!r} is not one of {', '.join(allowed)}", rec
-        )
-        return None
-
-    def aliases(self, d: yaml_lines.LineDict, rec: str) -> tuple[str, ...]:
-        value = d.get("aliases", [])
-        if not isinstance(value, list) or not all(isinstance(a, str) for a in value):
-            self.report(d.line_of("aliases"), f"{rec}: 'aliases' must be a list of names", rec)
-            return ()
+    @staticmethod
+    def aliases(d: yaml_lines.LineDict) -> tuple[str, ...]:
         seen: list[str] = []
-        for a in value:
+        for a in d.get("aliases", []):
             if a.strip() and a.strip() not in seen:
                 seen.append(a.strip())
         return tuple(seen)
 
     def ident(self, d: yaml_lines.LineDict, seen: set[str], what: str) -> str | None:
-        value = d.get("id")
-        if not isinstance(value, str) or not value:
-            self.report(d.line, f"{what} without an 'id'")
-            return None
-        if not ID.match(value):
-            self.report(
-                d.line_of("id"),
-                f"{what} id {value!r}: use lowercase letters, digits and '-'",
-                value,
-            )
-            return None
+        """The record's id, unless another record of its kind took it already."""
+        value = d["id"]
         if value in seen:
             self.report(d.line_of("id"), f"duplicate {what} id {value!r}", value)
             return None

@@ -9,8 +9,8 @@ from pathlib import Path
 from statistics import median
 from typing import Any
 
-from ..model.entities import PLACE_KINDS, Place
-from ._common import on_earth, swap_hint
+from ..model.entities import Place
+from ._common import on_earth
 from ._curated_checker import Checker
 from ._files import InputError, inside, read_input
 from ._geometry import geometry_problem
@@ -26,28 +26,16 @@ def read_places(c: Checker, root, path: Path, compute_countries: bool) -> dict[s
     places: dict[str, Place] = {}
     lines: dict[str, int] = {}
     seen: set[str] = set()
-    for line, item in c.items(root, "places"):
-        d = c.mapping(item, line, "a place")
-        if d is None or (pid := c.ident(d, seen, "place")) is None:
+    for d in c.items(root, "places"):
+        if (pid := c.ident(d, seen, "place")) is None:
             continue
-        name = c.text(d, "name", pid)
-        kind = c.choice(d, "kind", PLACE_KINDS, "city", pid)
-        if kind is None:
-            continue
+        name, kind = c.text(d, "name"), d.get("kind", "city")
         lat = lon = None
-        if "point" in d:
-            pt = c.mapping(d["point"], d.line_of("point"), f"{pid}: 'point'")
-            if pt is None:
-                continue
-            lat, lon = _number(pt.get("lat")), _number(pt.get("lon"))
+        if "point" in d:  # in range (the schema); finite (YAML has .nan and .inf)
+            pt = d["point"]
+            lat, lon = _number(pt["lat"]), _number(pt["lon"])
             if lat is None or lon is None:
                 c.report(pt.line, f"{pid}: point needs numeric 'lat' and 'lon'", pid)
-                continue
-            if not on_earth(lat, lon):
-                hint = swap_hint(lat, lon, "lat and lon")
-                c.report(
-                    pt.line, f"{pid}: coordinates out of range: lat {lat}, lon {lon}{hint}", pid
-                )
                 continue
         geometry = None
         if "geometry" in d:
@@ -56,12 +44,7 @@ def read_places(c: Checker, root, path: Path, compute_countries: bool) -> dict[s
                 continue
             if lat is None:
                 lon, lat = _representative(geometry)
-        if lat is None and geometry is None:
-            c.report(d.line, f"{pid}: a place needs 'point:' or 'geometry:'", pid)
-            continue
-        if name is None:
-            continue
-        places[pid] = Place(pid, name, kind, lat, lon, c.aliases(d, pid), geometry)
+        places[pid] = Place(pid, name, kind, lat, lon, c.aliases(d), geometry)
         lines[pid] = d.line
     _check_swapped(c, places, lines)
     if compute_countries and places:
@@ -72,9 +55,6 @@ def read_places(c: Checker, root, path: Path, compute_countries: bool) -> dict[s
 def _read_geometry(c: Checker, d, pid: str, path: Path) -> dict | None:
     ref = d["geometry"]
     line = d.line_of("geometry")
-    if not isinstance(ref, str):
-        c.report(line, f"{pid}: 'geometry' must be the path of a GeoJSON file", pid)
-        return None
     try:
         gpath = inside(path.parent, ref)
         data = json.loads(read_input(gpath, "geometry", path.parent).decode("utf-8"))

@@ -1,9 +1,11 @@
 """The curated format: one YAML file (``seeds/araz.yaml``) with actors, places and events.
 
 The layout is described by ``resources/schema/araz-dataset.schema.json`` and in the
-README.  :func:`read_curated` checks everything a hand-edited file can get wrong and
-reports each problem as ``file:line: message``; records with errors are skipped and the
-valid rest loads.  A user never sees a traceback from here.
+README.  :func:`read_curated` validates the structure with that schema
+(:mod:`araz.io._curated_schema`), then checks by hand what a schema cannot say (unique and
+known ids, EDTF dates, quotes at their offsets, the seed and geometry files), and reports
+each problem as ``file:line: message``; records with errors are skipped and the valid
+rest loads.  A user never sees a traceback from here.
 """
 
 from __future__ import annotations
@@ -13,9 +15,6 @@ from pathlib import Path
 from ..model.dataset import Dataset, SeedInfo
 from ..model.dates import EDTFError, FuzzyDate
 from ..model.entities import (
-    ACTOR_KINDS,
-    BASES,
-    CERTAINTIES,
     Actor,
     Event,
     EventDate,
@@ -26,6 +25,7 @@ from . import yaml_lines
 from ._common import fix_surrogates, may_hold_surrogates
 from ._curated_checker import Checker
 from ._curated_places import read_places
+from ._curated_schema import check_structure
 from ._files import InputError, inside, read_input
 from .problems import LoadResult
 
@@ -87,11 +87,9 @@ def read_curated_bytes(
         )
         return LoadResult(None, c.problems)
 
-    seed = _read_seed(c, root, path)
-    categories = root.get("categories") or []
-    if not isinstance(categories, list) or not all(isinstance(x, str) for x in categories):
-        c.report(root.line_of("categories"), "'categories' must be a list of names")
-        categories = []
+    c.skip = check_structure(c, root)  # from here on the structure is the schema's
+    seed = None if ("seed",) in c.skip else _read_seed(c, root, path)
+    categories = [] if ("categories",) in c.skip else root.get("categories") or []
     actors = _read_actors(c, root)
     places = read_places(c, root, path, compute_countries)
     events, skipped = _read_events(c, root, actors, places, seed, categories)
@@ -111,12 +109,8 @@ def read_curated_bytes(
 def _read_seed(c: Checker, root: yaml_lines.LineDict, path: Path) -> SeedInfo | None:
     if "seed" not in root:
         return None
-    s = c.mapping(root["seed"], root.line_of("seed"), "'seed'")
-    if s is None:
-        return None
-    file = c.text(s, "file", None, what="seed")
-    if file is None:
-        return None
+    s = root["seed"]
+    file = s["file"].strip()
     try:
         seed_path = inside(path.parent, file)
     except InputError as exc:
@@ -129,10 +123,10 @@ def _read_seed(c: Checker, root: yaml_lines.LineDict, path: Path) -> SeedInfo | 
         return None
     return SeedInfo(
         text=text,
-        title=c.text(s, "title", None, required=False) or seed_path.stem,
-        author=c.text(s, "author", None, required=False) or "",
+        title=c.text(s, "title") or seed_path.stem,
+        author=c.text(s, "author") or "",
         path=str(seed_path),
-        published=c.text(s, "published", None, required=False),
+        published=c.text(s, "published"),
     )
 
 
@@ -140,26 +134,11 @@ def _read_actors(c: Checker, root) -> dict[str, Actor]:
     actors: dict[str, Actor] = {}
     pending: list[tuple[yaml_lines.LineDict, Actor]] = []
     seen: set[str] = set()
-    for line, item in c.items(root, "actors"):
-        d = c.mapping(item, line, "an actor")
-        if d is None or (aid := c.ident(d, seen, "actor")) is None:
+    for d in c.items(root, "actors"):
+        if (aid := c.ident(d, seen, "actor")) is None:
             continue
-        name = c.text(d, "name", aid)
-        kind = c.choice(d, "kind", ACTOR_KINDS, "state", aid)
-        if kind is None:
-            continue
-        state = d.get("state")
-        if kind != "state" and not isinstance(state, str):
-            c.report(
-                d.line,
-                f"{aid}: {'an' if kind == 'organisation' else 'a'} {kind} needs 'state:' "
-                "(the id of its state)",
-                aid,
-            )
-            continue
-        if name is None:
-            continue
-        actor = Actor(aid, name, kind, state if kind != "state" else None, c.aliases(d, aid))
+        name, kind, state = c.text(d, "name"), d.get("kind", "state"), d.get("state")
+        actor = Actor(aid, name, kind, state if kind != "state" else None, c.aliases(d))
         actors[aid] = actor
         pending.append((d, actor))
     for d, actor in pending:
@@ -174,12 +153,8 @@ def _read_actors(c: Checker, root) -> dict[str, Actor]:
 def _read_events(c: Checker, root, actors, places, seed: SeedInfo | None, categories):
     events: list[Event] = []
     seen: set[str] = set()
-    skipped = 0
-    for line, item in c.items(root, "events"):
-        d = c.mapping(item, line, "an event")
-        if d is None:
-            skipped += 1
-            continue
+    skipped = sum(1 for k in c.skip if k[0] == "events" and len(k) == 2)
+    for d in c.items(root, "events"):
         before = len(c.problems)
         ev = _read_event(c, d, seen, actors, places, seed, categories)
         if ev is None:
@@ -196,43 +171,24 @@ def _read_event(c: Checker, d, seen, actors, places, seed, categories) -> Event 
     if eid is None:
         return None
     ok = True
-    title = c.text(d, "title", eid)
-    summary = c.text(d, "summary", eid, required=False) or ""
+    title = c.text(d, "title")
+    summary = c.text(d, "summary") or ""
     date = _read_date(c, d, eid)
-    ok &= title is not None and date is not False
+    ok &= date is not False
 
     actor_ids: list[str] = []
-    raw = d.get("actors", [])
-    if not isinstance(raw, list):
-        c.report(d.line_of("actors"), f"{eid}: 'actors' must be a list of actor ids", eid)
-        ok = False
-    else:
-        for a in raw:
-            if a not in actors:
-                c.report(d.line_of("actors"), f"{eid}: unknown actor {a!r}", eid)
-                ok = False
-            elif a not in actor_ids:
-                actor_ids.append(a)
+    for a in d.get("actors", []):
+        if a not in actors:
+            c.report(d.line_of("actors"), f"{eid}: unknown actor {a!r}", eid)
+            ok = False
+        elif a not in actor_ids:
+            actor_ids.append(a)
 
     refs: list[PlaceRef] = []
     raw = d.get("places", [])
-    if not isinstance(raw, list):
-        c.report(d.line_of("places"), f"{eid}: 'places' must be a list", eid)
-        ok = False
-        raw = []
     for i, r in enumerate(raw):
-        rline = raw.item_lines[i] if isinstance(raw, yaml_lines.LineList) else d.line
-        if isinstance(r, str):
-            pid, role = r, None
-        elif isinstance(r, dict) and isinstance(r.get("place"), str):
-            pid, role = r["place"], r.get("role")
-            if role is not None and not isinstance(role, str):
-                c.report(rline, f"{eid}: place role must be text", eid)
-                ok = False
-        else:
-            c.report(rline, f"{eid}: a place is an id or {{place: id, role: …}}", eid)
-            ok = False
-            continue
+        rline = raw.item_lines[i]
+        pid, role = (r, None) if isinstance(r, str) else (r["place"], r.get("role"))
         if pid not in places:
             c.report(rline, f"{eid}: unknown place {pid!r}", eid)
             ok = False
@@ -240,18 +196,14 @@ def _read_event(c: Checker, d, seen, actors, places, seed, categories) -> Event 
             refs.append(PlaceRef(pid, role))
 
     category = d.get("category", "")
-    if not isinstance(category, str):
-        c.report(d.line_of("category"), f"{eid}: 'category' must be text", eid)
-        ok = False
-    elif categories and category and category not in categories:
+    if categories and category and category not in categories:
         c.report(
             d.line_of("category"),
             f"{eid}: category {category!r} is not in 'categories' ({', '.join(categories)})",
             eid,
         )
         ok = False
-    certainty = c.choice(d, "certainty", CERTAINTIES, "reported", eid)
-    ok &= certainty is not None
+    certainty = d.get("certainty", "reported")
     quotes = _read_quotes(c, d, eid, seed)
     ok &= quotes is not None
     if not ok:
@@ -273,69 +225,27 @@ def _read_date(c: Checker, d, eid: str) -> EventDate | bool | None:
     """The event's date; None when it has none; False when it is wrong."""
     if "date" not in d or d["date"] is None:
         return None
-    raw = d["date"]
-    if isinstance(raw, str):
-        raw = yaml_lines.LineDict(edtf=raw)
-        raw.line, raw.key_lines = d.line_of("date"), {}
-    dd = c.mapping(raw, d.line_of("date"), f"{eid}: 'date'")
-    if dd is None:
-        return False
-    edtf = dd.get("edtf")
-    if isinstance(edtf, int) and not isinstance(edtf, bool):
-        edtf = str(edtf)
-    if not isinstance(edtf, str):
-        c.report(dd.line, f"{eid}: date needs 'edtf:' text such as 2023-01-27", eid)
-        return False
+    dd = d["date"]
+    if isinstance(dd, str):
+        dd = yaml_lines.LineDict(edtf=dd)
+        dd.line, dd.key_lines = d.line_of("date"), {}
+    edtf = str(dd["edtf"])  # text, or a bare year as a number
     try:
         value = FuzzyDate.parse(edtf)
     except EDTFError as exc:
         c.report(dd.line_of("edtf"), f"{eid}: bad EDTF date: {exc}", eid)
         return False
-    basis = dd.get("basis", "seed")
-    if basis not in BASES:
-        c.report(
-            dd.line_of("basis"),
-            f"{eid}: date basis {basis!r} is not one of {', '.join(BASES)}",
-            eid,
-        )
-        return False
-    note = dd.get("note")
-    if note is not None and not isinstance(note, str):
-        c.report(dd.line_of("note"), f"{eid}: date note must be text", eid)
-        return False
-    if basis == "record" and not note:
-        c.report(dd.line, f"{eid}: a date from the record needs a 'note' saying what", eid)
-        return False
-    if basis == "inferred" and not note:
-        c.report(dd.line, f"{eid}: an inferred date needs a 'note' saying how", eid)
-        return False
-    display = dd.get("display")
-    if display is not None and not isinstance(display, str):
-        c.report(dd.line_of("display"), f"{eid}: date display must be text", eid)
-        return False
+    basis, note, display = dd.get("basis", "seed"), dd.get("note"), dd.get("display")
     return EventDate(value, display or value.display(), basis, note)
 
 
 def _read_quotes(c: Checker, d, eid: str, seed: SeedInfo | None) -> list[Quote] | None:
     raw = d.get("quotes", [])
-    if not isinstance(raw, list):
-        c.report(d.line_of("quotes"), f"{eid}: 'quotes' must be a list", eid)
-        return None
     out: list[Quote] = []
     ok = True
     for i, q in enumerate(raw):
-        qline = raw.item_lines[i] if isinstance(raw, yaml_lines.LineList) else d.line
-        if not isinstance(q, dict):
-            c.report(qline, f"{eid}: a quote is {{text, start, end}}", eid)
-            ok = False
-            continue
-        text, start, end = q.get("text"), q.get("start"), q.get("end")
-        if not isinstance(text, str) or not all(
-            isinstance(x, int) and not isinstance(x, bool) for x in (start, end)
-        ):
-            c.report(qline, f"{eid}: a quote needs 'text' and integer 'start' and 'end'", eid)
-            ok = False
-            continue
+        qline = raw.item_lines[i]
+        text, start, end = q["text"], q["start"], q["end"]
         if seed is None:
             c.report(qline, f"{eid}: quotes need the dataset's 'seed:' file", eid)
             ok = False
