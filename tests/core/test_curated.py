@@ -206,3 +206,35 @@ def test_arbitrary_structures_give_the_loaders_own_error(doc):
     raw = yaml.safe_dump(doc, allow_unicode=True).encode()
     result = read_curated_bytes(raw, BROKEN / "fuzz.yaml", compute_countries=False)
     assert result.dataset is not None
+
+
+STRUCTURE_FAULTS = [
+    ("    name: Iran\n", "    name: Iran\n    kind: empire\n", "kind: empire", "kind 'empire'"),
+    ('date: {edtf: "2023-01-27", basis: seed}', "date: {basis: seed}", "basis: seed", "'edtf:'"),
+    ("places: [tehran]", "places: [5]", "places: [5]", "a place is an id"),
+    ("category: security", "category: [a, b]", "category: [a, b]", "'category' must be text"),
+]
+
+
+@pytest.mark.parametrize("old, new, line_has, message", STRUCTURE_FAULTS)
+def test_schema_faults_are_our_problems_at_their_line(old, new, line_has, message):
+    """The schema checks the structure; each fault names the file, the line and what."""
+    text = (BROKEN / "_base.yaml").read_text(encoding="utf-8").replace(old, new)
+    result = read_curated_bytes(text.encode(), BROKEN / "x.yaml", compute_countries=False)
+    p = result.problems[0]  # (then, for a skipped actor, its events' "unknown actor")
+    assert message in p.message and str(p).startswith(f"{BROKEN / 'x.yaml'}:{p.line}: ")
+    assert line_has in text.splitlines()[p.line - 1]
+    assert result.dataset is not None  # the faulty record is skipped, the rest loads
+
+
+def test_keys_with_a_default_may_be_left_out_for_the_reader_and_the_schema():
+    text = (BROKEN / "_base.yaml").read_text(encoding="utf-8")
+    for line in ("    category: security\n", "    certainty: reported\n"):
+        text = text.replace(line, "")
+    text = text.replace('    date: {edtf: "2023-01-27", basis: seed}\n', "")
+    result = read_curated_bytes(text.encode(), BROKEN / "x.yaml", compute_countries=False)
+    assert result.problems == []
+    (event,) = result.dataset.events
+    assert (event.certainty, event.category, event.date) == ("reported", "", None)
+    schema = json.loads(resource("schema", "araz-dataset.schema.json").read_text())
+    jsonschema.Draft202012Validator(schema).validate(yaml.safe_load(text))

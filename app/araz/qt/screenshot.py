@@ -63,19 +63,19 @@ def screenshot_and_quit(window, path: Path, *, started: float | None = None) -> 
 
     from ..export.atomic import ExportError, atomic_write
     from .export.snapshot import png_bytes
+    from .stable_grab import StableGrab
 
     def drawn() -> None:
         if started is not None:
             print(f"drawn after {time.perf_counter() - started:.3f} s")
 
-    previous: list = [None, 0]  # the last grab, and how many were taken
+    # the compositor can lag the page by a few frames: grab until two grabs a page round
+    # trip apart agree (at most 20 round trips)
+    stable = StableGrab(lambda: window.grab().toImage(), max_round_trips=20)
 
     def shoot() -> None:
-        # the compositor can lag the page by a few frames: grab until two grabs a page
-        # round trip apart agree (at most 20 tries)
-        image = window.grab().toImage()
-        if image != previous[0] and previous[1] < 20:
-            previous[:] = [image, previous[1] + 1]
+        image = stable.offer()
+        if image is None:
             when_acked(window, window.map.sync(), shoot)
             return
         try:

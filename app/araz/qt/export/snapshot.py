@@ -23,6 +23,7 @@ from araz.export.selection import bounds_of, shown_records
 from araz.model.dataset import Dataset
 from araz.qt.map import MapView
 from araz.qt.map.page_json import PageReadError, number, numbers, of_type, read_page_json
+from araz.qt.stable_grab import StableGrab
 from araz.views.records import HOME_BOX, map_records
 
 TIMEOUT_S = 30.0
@@ -187,15 +188,12 @@ class MapRenderer:
                     return True
             return False
 
-        image = view.web_view().grab().toImage()
-        end = time.monotonic() + TIMEOUT_S
-        while time.monotonic() < end:
+        stable = StableGrab(
+            lambda: view.web_view().grab().toImage(), accept=shows_markers, timeout_s=TIMEOUT_S
+        )
+        while (image := stable.offer()) is None:
             seq = view.sync()
             wait_until(lambda s=seq: self._acked[scale] >= s)
-            again = view.web_view().grab().toImage()
-            if again == image and shows_markers(again):
-                break
-            image = again
         return image
 
     def image(self, records, shown, **kw) -> QImage:

@@ -11,6 +11,9 @@ from PySide6.QtCore import QRectF
 if TYPE_CHECKING:
     from araz.qt.timeline.surface import TimelineSurface
 
+AXIS_H = 36.0  # the date axis (and the brush) above the lanes
+OVERVIEW_H = 28.0  # the overview strip under them
+GUTTER_W = 104.0  # the lanes' names on the left
 DENSITY_LIMIT = 3000  # more visible events than this: density strips instead of marks
 LABEL_LIMIT = 1000  # up to this many events in view, each has its label under its mark
 BAR_H = 7.0

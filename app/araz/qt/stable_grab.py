@@ -1,0 +1,56 @@
+"""Grab until two grabs agree: the compositor can lag the page by a few frames (a fresh
+page or a resized view more, and more under load), so a picture is trusted only when a
+grab taken a page round trip after the previous one is the same.
+
+One helper for both ways Araz waits for the page: the offscreen snapshot waits
+synchronously (:mod:`araz.qt.export.snapshot`), the ``--screenshot`` option with callbacks
+(:mod:`araz.qt.screenshot`).  Either calls :meth:`StableGrab.offer` and, while it answers
+None, lets one page round trip pass and offers again.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from PySide6.QtGui import QImage
+
+
+class StableGrab:
+    """Successive grabs of one picture until two in a row agree.
+
+    ``grab``: takes the picture; ``accept``: a further condition on the agreed picture
+    (e.g. the markers show their colours); ``max_round_trips``: after that many round
+    trips the next grab is taken as it is; ``timeout_s``: likewise once that much time has
+    passed since the helper was made.
+    """
+
+    def __init__(
+        self,
+        grab: Callable[[], QImage],
+        *,
+        accept: Callable[[QImage], bool] | None = None,
+        max_round_trips: int | None = None,
+        timeout_s: float | None = None,
+    ) -> None:
+        self._grab = grab
+        self._accept = accept
+        self._max_trips = max_round_trips
+        self._end = None if timeout_s is None else time.monotonic() + timeout_s
+        self._previous: QImage | None = None
+        self.round_trips = 0
+
+    def offer(self) -> QImage | None:
+        """Take a grab: the picture when it agrees with the one before (or the round trips
+        or the time are used up); None when the caller should let one page round trip
+        pass and offer again."""
+        image = self._grab()
+        agree = self._previous is not None and image == self._previous
+        agree = agree and (self._accept is None or self._accept(image))
+        out_of_time = self._end is not None and time.monotonic() >= self._end
+        out_of_trips = self._max_trips is not None and self.round_trips >= self._max_trips
+        if agree or out_of_time or out_of_trips:
+            return image
+        self._previous = image
+        self.round_trips += 1
+        return None
