@@ -125,9 +125,22 @@ def read_acled(
     path: str | Path,
     progress: ProgressFn | None = None,
     cancel: CancelFn | None = None,
+    *,
+    arrow: bool = True,
 ) -> LoadResult:
-    """Read an ACLED CSV export. Never raises for bad content."""
+    """Read an ACLED CSV export. Never raises for bad content.
+
+    A well-formed UTF-8 file is read through ``pyarrow.csv`` in blocks, of any size
+    (:mod:`araz.io._acled_arrow`); any other one row by row here (at most 200 MB), with
+    the same rules.
+    """
     path = Path(path)
+    if arrow:
+        from ._acled_arrow import read_arrow
+
+        result = read_arrow(_Reader(path, []), path, progress, cancel)
+        if result is not None:
+            return result
     problems: list[Problem] = []
     text = read_text(path, problems, "a CSV file")
     if text is None:
@@ -190,6 +203,8 @@ class _Reader:
         self.dates: dict[tuple[str, str], EventDate | str] = {}
         self.categories: list[str] = []
         self.seen_categories: set[str] = set()
+        self.texts: dict[str, str] = {}  # one copy of each repeated value
+        self.region_tuples: dict[tuple[str, ...], tuple[str, ...]] = {}
 
     def report(self, line: int | None, message: str, record=None, severity="error") -> None:
         self.problems.append(Problem(self.name, line, message, record, severity))
