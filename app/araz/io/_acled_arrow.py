@@ -23,6 +23,7 @@ from __future__ import annotations
 import csv
 import io
 import os
+from contextlib import suppress
 from pathlib import Path
 from typing import Any
 
@@ -124,6 +125,19 @@ def _combine(*pairs: tuple[np.ndarray, int]) -> tuple[np.ndarray, np.ndarray]:
     rank = np.empty(len(order), np.int32)
     rank[order] = np.arange(len(order), dtype=np.int32)
     return rank[inv.reshape(-1)], first[order]
+
+
+def _floats(texts: list[str]) -> np.ndarray:
+    """Each text as a float, NaN where it is not a number."""
+    try:
+        return np.array([t or "nan" for t in texts] or ["nan"], np.float64)
+    except ValueError:
+        pass
+    out = np.full(max(len(texts), 1), np.nan)
+    for i, t in enumerate(texts):
+        with suppress(ValueError):
+            out[i] = float(t)
+    return out
 
 
 def read_arrow(reader, path: Path, progress, cancel) -> LoadResult | None:
@@ -355,39 +369,64 @@ def _build(rd, path, col, coded, id_chunks, summary, ends_parts, skip, counting,
     radius = np.full(len(pfirst), -1.0)
     np.maximum.at(radius, pkey, radius_of[gc_])
     admins = [get(k) for k in ("admin3", "admin2", "admin1")]
+    # the coordinates once per distinct text; the checks once per place, in numpy
+    lat = _floats(yv)[yc[pfirst]]
+    lon = _floats(xv)[xc[pfirst]]
+    with np.errstate(invalid="ignore"):
+        ok = (np.abs(lat) <= 90) & (np.abs(lon) <= 180)  # NaN fails
     place_values: list[tuple[PlaceRef, ...]] = []
     no_point: dict[int, str] = {}
     texts = rd.texts
-    for j, r in enumerate(pfirst.tolist()):
-        location, lat_t, lon_t = lv[lc[r]], yv[yc[r]], xv[xc[r]]
-        why = rd._why_no_point(lat_t, lon_t)
-        if why:
-            no_point[j] = why
-            place_values.append(())
-            continue
-        within: list[str] = []
-        for codes, values in admins:
-            a = values[codes[r]]
-            if a and a != location and a not in within:
-                within.append(texts.setdefault(a, a))
-        name = texts.setdefault(location, location) if location else f"{lat_t}, {lon_t}"
-        country = cv[cc[r]]
-        base = rd.place_slugs.get(location)
+    slugs, make, places, regions = rd.place_slugs, rd.place_ids.make, rd.places, rd.region_tuples
+    within_of: dict[tuple[int, ...], tuple[str, ...]] = {}
+    columns = zip(
+        lc[pfirst].tolist(),
+        *(c[pfirst].tolist() for c, _ in admins),
+        cc[pfirst].tolist(),
+        ok.tolist(),
+        lat.tolist(),
+        lon.tolist(),
+        radius.tolist(),
+        strict=True,
+    )
+    for j, (li, a3, a2, a1, ci, good, y, x, rad) in enumerate(columns):
+        location = lv[li]
+        if not good:
+            r = int(pfirst[j])
+            why = rd._why_no_point(yv[yc[r]], xv[xc[r]])
+            if why:
+                no_point[j] = why
+                place_values.append(())
+                continue
+        within = within_of.get(wkey := (li, a3, a2, a1))
+        if within is None:
+            names: list[str] = []
+            for code, (_, values) in zip((a3, a2, a1), admins, strict=True):
+                a = values[code]
+                if a and a != location and a not in names:
+                    names.append(texts.setdefault(a, a))
+            within = within_of[wkey] = regions.setdefault(t := tuple(names), t)
+        if location:
+            name = texts.setdefault(location, location)
+        else:
+            r = int(pfirst[j])
+            name = f"{yv[yc[r]]}, {xv[xc[r]]}"
+        base = slugs.get(location)
         if base is None:
-            base = rd.place_slugs[location] = slug(location or "place", "place")
-        pid = rd.place_ids.make(base)
-        rad = float(radius[j])
-        rd.places[pid] = Place(
+            base = slugs[location] = slug(location or "place", "place")
+        pid = make(base)
+        country = cv[ci]
+        places[pid] = Place(
             pid,
             name,
             "site",
-            float(lat_t),
-            float(lon_t),
+            y,
+            x,
             (),
             None,
             country or None,
             rad if rad >= 0 else None,
-            rd.region_tuples.setdefault(rkey := tuple(within), rkey),
+            within,
         )
         place_values.append((PlaceRef(pid),))
     if no_point:
