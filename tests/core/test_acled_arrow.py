@@ -1,0 +1,107 @@
+"""ACLED through pyarrow.csv (araz.io._acled_arrow): the same dataset and the same
+problems, on the same lines, as the row reader; the per-actor rows merged; states only
+for countries; no size cap."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+from araz.io.acled import read_acled
+from araz.io.normalized import to_dict
+
+DATA = Path(__file__).resolve().parents[1] / "data"
+CURRENT = DATA / "readers" / "acled_current.csv"
+LEGACY = DATA / "samples" / "acled_legacy_uppercase_hdx_fixture.csv"
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _both(path):
+    fast, rows = read_acled(path), read_acled(path, arrow=False)
+    assert fast.dataset is not None
+    assert to_dict(fast.dataset) == to_dict(rows.dataset)
+    assert [str(p) for p in fast.problems] == [str(p) for p in rows.problems]
+    return fast
+
+
+def _variants(tmp_path):
+    src = CURRENT.read_bytes()
+    lines = src.split(b"\n")
+    out = {
+        # blank lines shift the lines after them (counted again with the csv module)
+        "blank": b"\n".join([*lines[:5], b"", *lines[5:9], b"", b"", *lines[9:]]),
+        # an id twice and an empty one: row-<line>, never a collision
+        "dup": src.replace(b"IRN2001", b"ARM1001")
+        .replace(b"AZE3003,", b",")
+        .replace(b"AZE3004", b"row-11"),
+        # a line break inside a column Araz does not keep (region)
+        "region": src.replace(
+            b"Caucasus and Central Asia,Armenia,Syunik", b'"Caucasus\nand",Armenia,Syunik', 1
+        ),
+        # spaces around values
+        "spaces": src.replace(b",Kapan,39.2076", b", Kapan ,39.2076").replace(
+            b"Battles,", b" Battles ,"
+        ),
+        # \r alone ends the lines; a row with a field missing (both: the row reader)
+        "cr": src.replace(b"\r\n", b"\n").replace(b"\n", b"\r"),
+        "short": src.replace(b",1674950005", b""),
+    }
+    for name, data in out.items():
+        (tmp_path / f"{name}.csv").write_bytes(data)
+    return [tmp_path / f"{name}.csv" for name in out]
+
+
+def test_same_dataset_and_problems_as_the_row_reader(tmp_path):
+    for path in (CURRENT, LEGACY, *_variants(tmp_path)):
+        _both(path)
+
+
+def test_same_as_the_row_reader_on_a_synthetic_export(tmp_path):
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from synth import write_acled_csv
+
+    r = _both(write_acled_csv(tmp_path / "s.csv", 3000, seed=5))
+    assert len(r.dataset) == 3000
+
+
+def test_problem_lines_count_line_breaks_inside_quoted_notes(tmp_path):
+    ids = {p.record: p.line for p in _both(CURRENT).problems}
+    # header 1, hashtag row 2, ARM1001 3, ARM1002 4-6 (three-line notes), IRN2001 7…
+    assert ids == {"AZE3002": 9, "AZE3003": 10, "AZE3004": 11}
+
+
+HEADER = (
+    "event_id_cnty,event_date,actor1,assoc_actor_1,inter1,country,location,latitude,longitude\n"
+)
+
+
+def test_a_state_only_for_a_country_in_parentheses(tmp_path):
+    p = tmp_path / "s.csv"
+    p.write_text(
+        HEADER + "A1,2023-01-27,Militia (Pro-Government),Rioters (Students),4,Armenia,Kapan,"
+        "39.2,46.4\n"
+        "A2,2023-01-28,Protesters (Iran),,6,Azerbaijan,Baku,40.4,49.8\n",
+        encoding="utf-8",
+    )
+    for arrow in (True, False):
+        ds = read_acled(p, arrow=arrow).dataset
+        a1 = [ds.actors[a] for a in ds.event("A1").actors]
+        assert [(a.name, a.state) for a in a1] == [
+            ("Militia (Pro-Government)", "armenia"),
+            ("Rioters (Students)", "armenia"),
+        ]
+        assert not any(a.name in ("Pro-Government", "Students") for a in ds.actors.values())
+        [iran] = [ds.actors[a] for a in ds.event("A2").actors]
+        assert (iran.name, iran.state) == ("Protesters (Iran)", "iran")
+        assert ds.actors["iran"].kind == "state"
+
+
+def test_reading_imports_neither_pandas_nor_pyarrow_at_start(tmp_path):
+    code = (
+        "import sys; import araz.io; assert 'pyarrow' not in sys.modules; "
+        f"r = araz.io.read_path({str(CURRENT)!r}); assert len(r.dataset) == 8; "
+        "assert 'pyarrow' in sys.modules and 'pandas' not in sys.modules, 'pandas'"
+    )
+    env_path = str(ROOT / "app")
+    subprocess.run(
+        [sys.executable, "-c", code], check=True, env={"PYTHONPATH": env_path}, timeout=60
+    )
