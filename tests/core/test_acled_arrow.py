@@ -6,6 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from araz.io import read_path
 from araz.io.acled import read_acled
 from araz.io.normalized import to_dict
 
@@ -105,3 +106,40 @@ def test_reading_imports_neither_pandas_nor_pyarrow_at_start(tmp_path):
     subprocess.run(
         [sys.executable, "-c", code], check=True, env={"PYTHONPATH": env_path}, timeout=60
     )
+
+
+def test_rows_per_actor_are_one_event_with_all_the_actors(tmp_path):
+    p = tmp_path / "per_actor.csv"
+    head = (
+        "event_id_cnty,event_date,actor1,assoc_actor_1,inter1,actor2,interaction,country,"
+        "location,latitude,longitude,notes,fatalities\n"
+    )
+    p.write_text(
+        head + "E1,2023-01-27,Protesters (Armenia),,6,Police Forces of Armenia (2018-),16,Armenia,"
+        "Yerevan,40.18,44.51,A march.,0\n"
+        "E1,2023-01-27,Labor Group (Armenia),Teachers (Armenia),6,"
+        "Police Forces of Armenia (2018-),16,Armenia,Yerevan,40.18,44.51,A march.,0\n"
+        "E2,2023-01-28,Rioters (Armenia),,5,,50,Armenia,Gyumri,40.79,43.85,A riot.,1\n"
+        "E1,2023-01-27,Students (Armenia),,6,Police Forces of Armenia (2018-),16,Armenia,"
+        "Yerevan,40.18,44.51,A march.,0\n"
+        # the same id with another note: another event (a duplicate id, as before)
+        "E2,2023-01-28,Rioters (Armenia),,5,,50,Armenia,Gyumri,40.79,43.85,Another.,1\n",
+        encoding="utf-8",
+    )
+    r = read_path(p)
+    ds = r.dataset
+    assert r.merged == 2 and len(ds) == 3
+    assert ds.events.ids == ["E1", "E2", "row-6"]
+    names = [ds.actors[a].name for a in ds.event("E1").actors]
+    assert names == [
+        "Protesters (Armenia)",
+        "Police Forces of Armenia (2018-)",
+        "Labor Group (Armenia)",
+        "Teachers (Armenia)",
+        "Students (Armenia)",
+    ]
+    assert [e.summary for e in ds.events] == ["A march.", "A riot.", "Another."]
+    assert ds.event("E1").extra["fatalities"] == 0
+    messages = [(p.line, p.message) for p in r.problems]
+    assert messages[0][0] is None and messages[0][1].startswith("2 rows merged")
+    assert messages[1] == (6, "duplicate event_id_cnty 'E2': using 'row-6'")

@@ -311,6 +311,12 @@ def _build(rd, path, col, coded, id_chunks, summary, ends_parts, skip, counting,
             lines_cache.append(_lines(path, cols, summary, all_ends, raw_ids, skip, counting))
         return lines_cache[0]
 
+    # one row per actor: rows with the id of an earlier row that differ from it only in
+    # their actors are merged into its event
+    owner = _per_actor_rows(raw_ids, cols, summary, all_ends)
+    keep = np.ones(n, bool)
+    keep[list(owner)] = False
+
     # ids: an empty or repeated one gets row-<line>, as in the row reader
     ids = raw_ids
     if "" in set(ids) or len(set(ids)) != n:
@@ -318,6 +324,8 @@ def _build(rd, path, col, coded, id_chunks, summary, ends_parts, skip, counting,
         seen: set[str] = set()
         line = lines()
         for r, eid in enumerate(raw_ids):
+            if r in owner:
+                continue
             if not eid or eid in seen:
                 ln = int(line[r])
                 fallback, k = f"row-{ln}", 1
@@ -461,6 +469,16 @@ def _build(rd, path, col, coded, id_chunks, summary, ends_parts, skip, counting,
                     if aid not in actors:
                         actors.append(aid)
         actor_values.append(tuple(actors))
+    if owner:
+        members: dict[int, list[int]] = {}
+        for r, f in owner.items():
+            members.setdefault(f, [f]).append(r)
+        code_of = {v: i for i, v in enumerate(actor_values)}
+        for f, rows in members.items():
+            union = tuple(dict.fromkeys(a for r in rows for a in actor_values[akey[r]]))
+            akey[f] = code_of.setdefault(union, len(code_of))
+            if akey[f] == len(actor_values):
+                actor_values.append(union)
     actors_col = Coded(akey, actor_values)
 
     # titles and categories
@@ -493,6 +511,23 @@ def _build(rd, path, col, coded, id_chunks, summary, ends_parts, skip, counting,
         if (out >= 0).any():
             extra[key] = Coded(out, values)
 
+    columns = [title_col, date_col, actors_col, places_col, category_col, *extra.values()]
+    if owner:  # the merged rows go
+        for c in columns:
+            c.codes = c.codes[keep]
+        ids = [ids[r] for r in np.flatnonzero(keep).tolist()]
+        sizes = np.diff(all_ends, prepend=-1)  # each text and its NUL
+        summary = np.frombuffer(bytes(summary), np.uint8)[np.repeat(keep, sizes)].tobytes()
+        all_ends = np.cumsum(sizes[keep]) - 1
+        problems = [p for p in problems if keep[p[0]]]
+        rd.report(
+            None,
+            f"{len(owner):,} rows merged: rows with the event_id_cnty of an earlier row "
+            "that differ from it only in their actors (one row per actor) are one event "
+            "with all the actors",
+            None,
+            "warning",
+        )
     table = EventTable(
         ids,
         title_col,
@@ -501,7 +536,7 @@ def _build(rd, path, col, coded, id_chunks, summary, ends_parts, skip, counting,
         actors_col,
         places_col,
         category_col,
-        Coded(np.zeros(n, np.int32), ["reported"]),
+        Coded(np.zeros(len(ids), np.int32), ["reported"]),
         {},
         extra,
     )
@@ -518,7 +553,40 @@ def _build(rd, path, col, coded, id_chunks, summary, ends_parts, skip, counting,
         source=str(path),
         categories=categories,
     )
-    return LoadResult(ds, rd.problems)
+    return LoadResult(ds, rd.problems, merged=len(owner))
+
+
+# the columns in which the rows of one event in a file of one row per actor differ
+_ACTOR_COLUMNS = frozenset(
+    ("actor1", "assoc1", "inter1", "actor2", "assoc2", "inter2", "interaction")
+)
+
+
+def _per_actor_rows(
+    ids: list[str], cols: dict[str, tuple[np.ndarray, list[str]]], summary, ends
+) -> dict[int, int]:
+    """Rows to merge: {row: the earlier row with its id}, for the rows that differ from
+    it only in the actor columns (and the summary is the same)."""
+    first: dict[str, int] = {}
+    pairs = []
+    for r, eid in enumerate(ids):
+        if eid:
+            f = first.setdefault(eid, r)
+            if f != r:
+                pairs.append((r, f))
+    if not pairs:
+        return {}
+    rest = [(c, len(v)) for k, (c, v) in cols.items() if k not in _ACTOR_COLUMNS]
+    key = _combine(*rest)[0] if rest else np.zeros(len(ids), np.int32)
+    rows = np.array(pairs, np.int64)
+    same = key[rows[:, 0]] == key[rows[:, 1]]
+    starts = np.concatenate(([0], ends[:-1] + 1)) if len(ends) else ends
+    data = bytes(summary)
+    out = {}
+    for r, f in rows[same].tolist():
+        if data[starts[r] : ends[r]] == data[starts[f] : ends[f]]:
+            out[r] = f
+    return out
 
 
 def _lines(path, cols, summary, ends, ids, skip, counting) -> np.ndarray:
