@@ -6,6 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from araz.io import read_path
 from araz.io.acled import read_acled
 from araz.io.normalized import to_dict
@@ -143,3 +145,62 @@ def test_rows_per_actor_are_one_event_with_all_the_actors(tmp_path):
     messages = [(p.line, p.message) for p in r.problems]
     assert messages[0][0] is None and messages[0][1].startswith("2 rows merged")
     assert messages[1] == (6, "duplicate event_id_cnty 'E2': using 'row-6'")
+
+
+def _big_acled(path: Path, rows: int, pad: int) -> Path:
+    """An ACLED CSV of ``rows`` events, each with ``pad`` bytes in a column Araz does
+    not keep (the file is big, the table is not)."""
+    filler = "x" * pad
+    with path.open("w", encoding="utf-8", newline="") as f:
+        f.write(HEADER.rstrip("\n") + ",notes,padding\n")
+        for start in range(0, rows, 10_000):
+            f.write(
+                "".join(
+                    f"E{i},2023-01-{1 + i % 28:02d},Protesters (Armenia),,6,Armenia,"
+                    f"Town {i % 500},40.{i % 500:03d},44.{i % 500:03d},Note {i},{filler}\n"
+                    for i in range(start, min(rows, start + 10_000))
+                )
+            )
+    return path
+
+
+def test_an_acled_csv_over_the_dataset_cap_is_read(tmp_path, monkeypatch):
+    from araz.io import _files
+
+    monkeypatch.setitem(_files.KINDS, "dataset", _files.Kind(1 << 20, "at most 1 MB"))
+    p = _big_acled(tmp_path / "big.csv", 3000, 600)
+    assert p.stat().st_size > 1 << 20
+    seen: list[float] = []
+    r = read_path(p, progress=seen.append)
+    assert r.problems == [] and len(r.dataset) == 3000 and seen[-1] == 1.0
+    assert r.dataset.event("E2999").summary == "Note 2999"
+    g = tmp_path / "big.geojson"  # a file read whole keeps its cap
+    g.write_bytes(b'{"type": "FeatureCollection", "features": []}' + b" " * (2 << 20))
+    assert "at most 1 MB" in read_path(g).problems[0].message
+
+
+@pytest.mark.slow
+def test_a_csv_over_200_mb_loads_in_flat_memory(tmp_path):
+    """A 210 MB file in a fresh process: its peak memory grows by well under the
+    file's size (the row reader held its text twice over)."""
+    p = _big_acled(tmp_path / "big.csv", 100_000, 2100)
+    assert p.stat().st_size > 200 * 1024 * 1024
+    code = (
+        "import resource, sys; import araz.io, araz.io.acled, araz.io._acled_arrow\n"
+        "import pyarrow.csv, pyarrow.compute  # their code is not the file's\n"
+        "before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
+        f"r = araz.io.read_path({str(p)!r}, progress=lambda f: None)\n"
+        "assert r.problems == [] and len(r.dataset) == 100_000, r.problems[:3]\n"
+        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before)\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        check=True,
+        capture_output=True,
+        text=True,
+        env={"PYTHONPATH": str(ROOT / "app")},
+        timeout=120,
+    )
+    grown_mb = int(out.stdout.split()[-1]) / 1024
+    print(f"peak memory grew {grown_mb:.0f} MB")
+    assert grown_mb < 100, grown_mb  # under half the file

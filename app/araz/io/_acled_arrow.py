@@ -38,7 +38,8 @@ from .problems import LoadResult, Problem
 
 BOM = b"\xef\xbb\xbf"
 MIN_BLOCK = 4096
-MAX_BLOCK = 16 << 20
+MAX_BLOCK = 1 << 20  # the memory a load needs beyond its table grows with the block
+LONG_ROWS_BLOCK = 16 << 20  # again, when a row is longer than a block
 # the columns read as plain strings (one value per row); every other one is dictionary
 _PLAIN = ("id", "notes")
 
@@ -204,16 +205,19 @@ def _read(rd, path: Path, progress, cancel) -> LoadResult:
             f"c{i}": pa.string() if k in _PLAIN else pa.dictionary(pa.int32(), pa.string())
             for k, i in col.items()
         }
+        # the system allocator: pyarrow's default pool keeps what a load freed (its input
+        # buffers come from the default pool whatever pool the reader is given)
         pool = pa.system_memory_pool()
+        pa.set_memory_pool(pool)
         block = min(MAX_BLOCK, max(MIN_BLOCK, size // 80))
-        for attempt in (block, MAX_BLOCK):
+        for attempt in (block, LONG_ROWS_BLOCK):
             f.seek(0)
             try:
                 return _parse(
                     rd, path, f, size, attempt, names, types, col, delimiter, progress, cancel
                 )
             except pa.ArrowInvalid as exc:
-                if "straddl" not in str(exc) or attempt == MAX_BLOCK:
+                if "straddl" not in str(exc) or attempt == LONG_ROWS_BLOCK:
                     raise _Fallback from None
             finally:
                 pool.release_unused()
@@ -232,7 +236,7 @@ def _parse(rd, path, f, size, block, names, types, col, delimiter, progress, can
     stream = pacsv.open_csv(
         counting,
         read_options=pacsv.ReadOptions(
-            column_names=names, skip_rows=1, block_size=block, use_threads=True
+            column_names=names, skip_rows=1, block_size=block, use_threads=False
         ),
         parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True),
         convert_options=pacsv.ConvertOptions(
