@@ -247,7 +247,8 @@ def _parse(rd, path, f, size, block, names, types, col, delimiter, progress, can
         ),
         memory_pool=pool,
     )
-    tick = Ticker(progress, cancel, size)
+    # the parse is the first 70 % of the progress bar, building the dataset the rest
+    tick = Ticker(progress, cancel, size * 10 // 7 + 1)
     coded = {k: _Column() for k in col if k not in _PLAIN}
     ids: list[Any] = []
     summary = bytearray()
@@ -283,11 +284,14 @@ def _parse(rd, path, f, size, block, names, types, col, delimiter, progress, can
             summary += b"\x00" * n
     cells = [c.strip() for c in first_row or [] if c.strip()]
     skip = 1 if cells and all(c.startswith("#") for c in cells) else 0
+    result = _build(rd, path, col, coded, ids, summary, ends, skip, counting, EXTRA, tick)
     tick.done()
-    return _build(rd, path, col, coded, ids, summary, ends, skip, counting, EXTRA)
+    return result
 
 
-def _build(rd, path, col, coded, id_chunks, summary, ends_parts, skip, counting, extra_keys):
+def _build(rd, path, col, coded, id_chunks, summary, ends_parts, skip, counting, extra_keys, tick):
+    def stop(fraction: float) -> bool:
+        return tick.at(int(tick.total * fraction))
 
     from .acled import GEO_RADIUS_M, _acled_date
 
@@ -317,13 +321,16 @@ def _build(rd, path, col, coded, id_chunks, summary, ends_parts, skip, counting,
 
     # one row per actor: rows with the id of an earlier row that differ from it only in
     # their actors are merged into its event
-    owner = _per_actor_rows(raw_ids, cols, summary, all_ends)
+    distinct = set(raw_ids)
+    unique = len(distinct) == n and "" not in distinct
+    del distinct
+    owner = {} if unique else _per_actor_rows(raw_ids, cols, summary, all_ends)
     keep = np.ones(n, bool)
     keep[list(owner)] = False
 
     # ids: an empty or repeated one gets row-<line>, as in the row reader
     ids = raw_ids
-    if "" in set(ids) or len(set(ids)) != n:
+    if not unique:
         ids = list(raw_ids)
         seen: set[str] = set()
         line = lines()
@@ -368,6 +375,8 @@ def _build(rd, path, col, coded, id_chunks, summary, ends_parts, skip, counting,
             )
     date_col = Coded(pair, date_values)
 
+    if stop(0.75):
+        return cancelled(str(path))
     # places: once per (location, latitude, longitude)
     lc, lv = get("location")
     yc, yv = get("lat")
@@ -446,6 +455,8 @@ def _build(rd, path, col, coded, id_chunks, summary, ends_parts, skip, counting,
             problems.append((r, 2, f"{rec(r)}: {no_point[int(pkey[r])]}", None, "warning"))
     places_col = Coded(pkey, place_values)
 
+    if stop(0.9):
+        return cancelled(str(path))
     # actors: once per combination of the actor columns and the country
     parts = [(k, *get(k)) for k in ("actor1", "assoc1", "inter1", "actor2", "assoc2", "inter2")]
     akey, afirst = _combine(*((c, len(v)) for _, c, v in parts), (cc, len(cv)))
@@ -485,6 +496,8 @@ def _build(rd, path, col, coded, id_chunks, summary, ends_parts, skip, counting,
                 actor_values.append(union)
     actors_col = Coded(akey, actor_values)
 
+    if stop(0.95):
+        return cancelled(str(path))
     # titles and categories
     ec, ev = get("event_type")
     sc, sv = get("sub_event_type")
