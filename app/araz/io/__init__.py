@@ -107,8 +107,10 @@ def read_path(path, **kwargs) -> LoadResult:
     name = str(path)
     progress, cancel = kwargs.pop("progress", None), kwargs.pop("cancel", None)
     ask_mapping = kwargs.pop("ask_mapping", False) and not kwargs.get("date_property")
-    try:  # each reader opens the file the same checked way; this says why not at once
-        check_input(path, "dataset")
+    try:  # each reader opens the file the same checked way (and checks its own cap:
+        # 200 MB for a file read whole, none for an ACLED CSV read in blocks); this says
+        # why not at once
+        check_input(path, "table")
     except InputError as exc:
         return LoadResult(None, [Problem(name, None, f"cannot read the file: {exc}")])
     result = _read(path, progress, cancel, ask_mapping, kwargs)

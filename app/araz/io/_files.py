@@ -32,6 +32,9 @@ class Kind:
 
 KINDS = {
     "dataset": Kind(200 * MB, "Araz reads files of at most 200 MB (split it or filter it first)"),
+    # a table read in blocks (ACLED CSV through pyarrow): memory follows the events kept,
+    # not the file's size
+    "table": Kind(1024 * 1024 * MB, "Araz reads tables of at most 1 TB"),
     "curated": Kind(20 * MB, "a curated file is at most 20 MB"),
     "seed": Kind(5 * MB, "a seed article is at most 5 MB"),
     "geometry": Kind(20 * MB, "a geometry file is at most 20 MB"),

@@ -12,8 +12,8 @@ One row is one event.  Rules, and what happens to a bad row:
   never invented.
 * ``actor1``, ``actor2`` and the ``;``-separated ``assoc_actor_1``/``assoc_actor_2``
   (legacy ``ally_actor_*``) become organisations grouped under a state: the country named
-  in the actor ("Military Forces of Iran (1989-)", "Protesters (Armenia)"), else the
-  row's ``country``.
+  in the actor ("Military Forces of Iran (1989-)", "Protesters (Armenia)": a country
+  in parentheses, not "Militia (Pro-Government)"), else the row's ``country``.
 * ``notes`` → summary, ``source`` → ``extra["source"]``, ``fatalities`` and the ACLED
   codes → ``extra``, ``event_type`` → category.
 * the HDX hashtag row (``#date``, ``#adm1+name``…) and blank lines are skipped quietly.
@@ -48,6 +48,7 @@ from ._common import (
     slug,
     swap_hint,
 )
+from ._countries import is_country
 from ._dates import MONTHS, edtf_day, parse_day
 from .problems import LoadResult, Problem
 
@@ -125,9 +126,22 @@ def read_acled(
     path: str | Path,
     progress: ProgressFn | None = None,
     cancel: CancelFn | None = None,
+    *,
+    arrow: bool = True,
 ) -> LoadResult:
-    """Read an ACLED CSV export. Never raises for bad content."""
+    """Read an ACLED CSV export. Never raises for bad content.
+
+    A well-formed UTF-8 file is read through ``pyarrow.csv`` in blocks, of any size
+    (:mod:`araz.io._acled_arrow`); any other one row by row here (at most 200 MB), with
+    the same rules.
+    """
     path = Path(path)
+    if arrow:
+        from ._acled_arrow import read_arrow
+
+        result = read_arrow(_Reader(path, []), path, progress, cancel)
+        if result is not None:
+            return result
     problems: list[Problem] = []
     text = read_text(path, problems, "a CSV file")
     if text is None:
@@ -190,6 +204,8 @@ class _Reader:
         self.dates: dict[tuple[str, str], EventDate | str] = {}
         self.categories: list[str] = []
         self.seen_categories: set[str] = set()
+        self.texts: dict[str, str] = {}  # one copy of each repeated value
+        self.region_tuples: dict[tuple[str, ...], tuple[str, ...]] = {}
 
     def report(self, line: int | None, message: str, record=None, severity="error") -> None:
         self.problems.append(Problem(self.name, line, message, record, severity))
@@ -475,7 +491,8 @@ def _state_named_in(name: str, inter: str) -> str | None:
 
     State forces (inter code 1, or 8 for external forces) are "… Forces of <Country>
     (<year>-)" or "Government of <Country> (<year>-)"; many groups end with
-    "(<Country>)".
+    "(<Country>)".  Only a country counts: "Militia (Pro-Government)" and "Rioters
+    (Students)" name no state (the row's ``country`` is theirs).
     """
     if inter.strip() in ("1", "8", "") and " of " in name:
         m = _STATE_FORCES.search(name)
@@ -483,7 +500,7 @@ def _state_named_in(name: str, inter: str) -> str | None:
             return m.group(1).strip()
     if name.endswith(")"):
         m = _IN_PARENS.search(name)
-        if m and not m.group(1).strip().isdigit():
+        if m and is_country(m.group(1)):
             return m.group(1).strip()
     return None
 

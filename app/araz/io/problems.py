@@ -27,6 +27,7 @@ class LoadResult:
     dataset: Dataset | None
     problems: list[Problem] = field(default_factory=list)
     skipped: int = 0
+    merged: int = 0  # rows merged into the event of an earlier row (ACLED, one per actor)
     timings: dict[str, float] = field(default_factory=dict)  # seconds per loading phase
     # read_path(ask_mapping=True) on GeoJSON whose date property it cannot guess: the
     # guess (as from geojson.guess_columns) for the caller to ask about; dataset None

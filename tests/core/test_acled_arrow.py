@@ -1,0 +1,206 @@
+"""ACLED through pyarrow.csv (araz.io._acled_arrow): the same dataset and the same
+problems, on the same lines, as the row reader; the per-actor rows merged; states only
+for countries; no size cap."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from araz.io import read_path
+from araz.io.acled import read_acled
+from araz.io.normalized import to_dict
+
+DATA = Path(__file__).resolve().parents[1] / "data"
+CURRENT = DATA / "readers" / "acled_current.csv"
+LEGACY = DATA / "samples" / "acled_legacy_uppercase_hdx_fixture.csv"
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _both(path):
+    fast, rows = read_acled(path), read_acled(path, arrow=False)
+    assert fast.dataset is not None
+    assert to_dict(fast.dataset) == to_dict(rows.dataset)
+    assert [str(p) for p in fast.problems] == [str(p) for p in rows.problems]
+    return fast
+
+
+def _variants(tmp_path):
+    src = CURRENT.read_bytes()
+    lines = src.split(b"\n")
+    out = {
+        # blank lines shift the lines after them (counted again with the csv module)
+        "blank": b"\n".join([*lines[:5], b"", *lines[5:9], b"", b"", *lines[9:]]),
+        # an id twice and an empty one: row-<line>, never a collision
+        "dup": src.replace(b"IRN2001", b"ARM1001")
+        .replace(b"AZE3003,", b",")
+        .replace(b"AZE3004", b"row-11"),
+        # a line break inside a column Araz does not keep (region)
+        "region": src.replace(
+            b"Caucasus and Central Asia,Armenia,Syunik", b'"Caucasus\nand",Armenia,Syunik', 1
+        ),
+        # spaces around values
+        "spaces": src.replace(b",Kapan,39.2076", b", Kapan ,39.2076").replace(
+            b"Battles,", b" Battles ,"
+        ),
+        # \r alone ends the lines; a row with a field missing (both: the row reader)
+        "cr": src.replace(b"\r\n", b"\n").replace(b"\n", b"\r"),
+        "short": src.replace(b",1674950005", b""),
+    }
+    for name, data in out.items():
+        (tmp_path / f"{name}.csv").write_bytes(data)
+    return [tmp_path / f"{name}.csv" for name in out]
+
+
+def test_same_dataset_and_problems_as_the_row_reader(tmp_path):
+    for path in (CURRENT, LEGACY, *_variants(tmp_path)):
+        _both(path)
+
+
+def test_same_as_the_row_reader_on_a_synthetic_export(tmp_path):
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from synth import write_acled_csv
+
+    r = _both(write_acled_csv(tmp_path / "s.csv", 3000, seed=5))
+    assert len(r.dataset) == 3000
+
+
+def test_problem_lines_count_line_breaks_inside_quoted_notes(tmp_path):
+    ids = {p.record: p.line for p in _both(CURRENT).problems}
+    # header 1, hashtag row 2, ARM1001 3, ARM1002 4-6 (three-line notes), IRN2001 7…
+    assert ids == {"AZE3002": 9, "AZE3003": 10, "AZE3004": 11}
+
+
+HEADER = (
+    "event_id_cnty,event_date,actor1,assoc_actor_1,inter1,country,location,latitude,longitude\n"
+)
+
+
+def test_a_state_only_for_a_country_in_parentheses(tmp_path):
+    p = tmp_path / "s.csv"
+    p.write_text(
+        HEADER + "A1,2023-01-27,Militia (Pro-Government),Rioters (Students),4,Armenia,Kapan,"
+        "39.2,46.4\n"
+        "A2,2023-01-28,Protesters (Iran),,6,Azerbaijan,Baku,40.4,49.8\n",
+        encoding="utf-8",
+    )
+    for arrow in (True, False):
+        ds = read_acled(p, arrow=arrow).dataset
+        a1 = [ds.actors[a] for a in ds.event("A1").actors]
+        assert [(a.name, a.state) for a in a1] == [
+            ("Militia (Pro-Government)", "armenia"),
+            ("Rioters (Students)", "armenia"),
+        ]
+        assert not any(a.name in ("Pro-Government", "Students") for a in ds.actors.values())
+        [iran] = [ds.actors[a] for a in ds.event("A2").actors]
+        assert (iran.name, iran.state) == ("Protesters (Iran)", "iran")
+        assert ds.actors["iran"].kind == "state"
+
+
+def test_reading_imports_neither_pandas_nor_pyarrow_at_start(tmp_path):
+    code = (
+        "import sys; import araz.io; assert 'pyarrow' not in sys.modules; "
+        f"r = araz.io.read_path({str(CURRENT)!r}); assert len(r.dataset) == 8; "
+        "assert 'pyarrow' in sys.modules and 'pandas' not in sys.modules, 'pandas'"
+    )
+    env_path = str(ROOT / "app")
+    subprocess.run(
+        [sys.executable, "-c", code], check=True, env={"PYTHONPATH": env_path}, timeout=60
+    )
+
+
+def test_rows_per_actor_are_one_event_with_all_the_actors(tmp_path):
+    p = tmp_path / "per_actor.csv"
+    head = (
+        "event_id_cnty,event_date,actor1,assoc_actor_1,inter1,actor2,interaction,country,"
+        "location,latitude,longitude,notes,fatalities\n"
+    )
+    p.write_text(
+        head + "E1,2023-01-27,Protesters (Armenia),,6,Police Forces of Armenia (2018-),16,Armenia,"
+        "Yerevan,40.18,44.51,A march.,0\n"
+        "E1,2023-01-27,Labor Group (Armenia),Teachers (Armenia),6,"
+        "Police Forces of Armenia (2018-),16,Armenia,Yerevan,40.18,44.51,A march.,0\n"
+        "E2,2023-01-28,Rioters (Armenia),,5,,50,Armenia,Gyumri,40.79,43.85,A riot.,1\n"
+        "E1,2023-01-27,Students (Armenia),,6,Police Forces of Armenia (2018-),16,Armenia,"
+        "Yerevan,40.18,44.51,A march.,0\n"
+        # the same id with another note: another event (a duplicate id, as before)
+        "E2,2023-01-28,Rioters (Armenia),,5,,50,Armenia,Gyumri,40.79,43.85,Another.,1\n",
+        encoding="utf-8",
+    )
+    r = read_path(p)
+    ds = r.dataset
+    assert r.merged == 2 and len(ds) == 3
+    assert ds.events.ids == ["E1", "E2", "row-6"]
+    names = [ds.actors[a].name for a in ds.event("E1").actors]
+    assert names == [
+        "Protesters (Armenia)",
+        "Police Forces of Armenia (2018-)",
+        "Labor Group (Armenia)",
+        "Teachers (Armenia)",
+        "Students (Armenia)",
+    ]
+    assert [e.summary for e in ds.events] == ["A march.", "A riot.", "Another."]
+    assert ds.event("E1").extra["fatalities"] == 0
+    messages = [(p.line, p.message) for p in r.problems]
+    assert messages[0][0] is None and messages[0][1].startswith("2 rows merged")
+    assert messages[1] == (6, "duplicate event_id_cnty 'E2': using 'row-6'")
+
+
+def _big_acled(path: Path, rows: int, pad: int) -> Path:
+    """An ACLED CSV of ``rows`` events, each with ``pad`` bytes in a column Araz does
+    not keep (the file is big, the table is not)."""
+    filler = "x" * pad
+    with path.open("w", encoding="utf-8", newline="") as f:
+        f.write(HEADER.rstrip("\n") + ",notes,padding\n")
+        for start in range(0, rows, 10_000):
+            f.write(
+                "".join(
+                    f"E{i},2023-01-{1 + i % 28:02d},Protesters (Armenia),,6,Armenia,"
+                    f"Town {i % 500},40.{i % 500:03d},44.{i % 500:03d},Note {i},{filler}\n"
+                    for i in range(start, min(rows, start + 10_000))
+                )
+            )
+    return path
+
+
+def test_an_acled_csv_over_the_dataset_cap_is_read(tmp_path, monkeypatch):
+    from araz.io import _files
+
+    monkeypatch.setitem(_files.KINDS, "dataset", _files.Kind(1 << 20, "at most 1 MB"))
+    p = _big_acled(tmp_path / "big.csv", 3000, 600)
+    assert p.stat().st_size > 1 << 20
+    seen: list[float] = []
+    r = read_path(p, progress=seen.append)
+    assert r.problems == [] and len(r.dataset) == 3000 and seen[-1] == 1.0
+    assert r.dataset.event("E2999").summary == "Note 2999"
+    g = tmp_path / "big.geojson"  # a file read whole keeps its cap
+    g.write_bytes(b'{"type": "FeatureCollection", "features": []}' + b" " * (2 << 20))
+    assert "at most 1 MB" in read_path(g).problems[0].message
+
+
+@pytest.mark.slow
+def test_a_csv_over_200_mb_loads_in_flat_memory(tmp_path):
+    """A 210 MB file in a fresh process: its peak memory grows by well under the
+    file's size (the row reader held its text twice over)."""
+    p = _big_acled(tmp_path / "big.csv", 100_000, 2100)
+    assert p.stat().st_size > 200 * 1024 * 1024
+    code = (
+        "import resource, sys; import araz.io, araz.io.acled, araz.io._acled_arrow\n"
+        "import pyarrow.csv, pyarrow.compute  # their code is not the file's\n"
+        "before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
+        f"r = araz.io.read_path({str(p)!r}, progress=lambda f: None)\n"
+        "assert r.problems == [] and len(r.dataset) == 100_000, r.problems[:3]\n"
+        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before)\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        check=True,
+        capture_output=True,
+        text=True,
+        env={"PYTHONPATH": str(ROOT / "app")},
+        timeout=120,
+    )
+    grown_mb = int(out.stdout.split()[-1]) / 1024
+    print(f"peak memory grew {grown_mb:.0f} MB")
+    assert grown_mb < 100, grown_mb  # under half the file
