@@ -7,7 +7,7 @@ import io
 
 import pytest
 
-from araz.io.acled import csv_lines
+from araz.io._acled_rules import csv_lines
 
 
 @pytest.mark.parametrize(

@@ -183,7 +183,7 @@ def _header(head: bytes) -> tuple[list[str], str]:
 def _read(rd, path: Path, progress, cancel) -> LoadResult:
     import pyarrow as pa
 
-    from .acled import COLUMNS, _header_key
+    from ._acled_rules import COLUMNS, _header_key
 
     try:
         f = open_input(path, "table")
@@ -229,7 +229,7 @@ def _parse(rd, path, f, size, block, names, types, col, delimiter, progress, can
     import pyarrow.compute as pc
     from pyarrow import csv as pacsv
 
-    from .acled import EXTRA
+    from ._acled_rules import EXTRA
 
     pool = pa.system_memory_pool()
     counting = _Counting(f)
@@ -293,7 +293,7 @@ def _build(rd, path, col, coded, id_chunks, summary, ends_parts, skip, counting,
     def stop(fraction: float) -> bool:
         return tick.at(int(tick.total * fraction))
 
-    from .acled import GEO_RADIUS_M, _acled_date
+    from ._acled_rules import GEO_RADIUS_M, _acled_date
 
     cols = {k: c.done(skip) for k, c in coded.items()}
     all_ends = np.concatenate(ends_parts) if ends_parts else np.zeros(0, np.int64)
@@ -628,7 +628,7 @@ def _lines(path, cols, summary, ends, ids, skip, counting) -> np.ndarray:
 
 
 def _lines_by_csv(path: Path, n: int, skip: int) -> np.ndarray:
-    from .acled import csv_lines
+    from ._acled_rules import csv_lines
 
     raw = path.read_bytes()
     if raw.startswith(BOM):
