@@ -5,8 +5,9 @@ questions; and compare pictures."""
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import QPoint, QPointF, Qt, QTimer
-from PySide6.QtGui import QAction, QImage, QWheelEvent
+from map_support import settle_map, steady_map_grab, wheel_at
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QAction, QImage
 from PySide6.QtWidgets import QApplication, QDialog, QDialogButtonBox, QMessageBox
 
 from araz.qt.map.page_json import number, numbers, read_page_json
@@ -18,53 +19,20 @@ BAKU = (40.4093, 49.8671)  # lat, lon
 def wheel_zoom(qtbot, window, lat: float, lon: float, notches: int) -> None:
     """Turn the mouse wheel over a place on the map, ``notches`` clicks (in: > 0), and
     wait until the map stops moving."""
-    target = window.map.web_view().focusProxy()
-    assert target is not None
     for _ in range(abs(notches)):
         x, y = read_page_json(window.map, f"araz.containerPoint({lat}, {lon})", numbers(2))
-        local = QPointF(x, y)
-        event = QWheelEvent(
-            local, QPointF(target.mapToGlobal(local.toPoint())), QPoint(0, 0),
-            QPoint(0, 120 if notches > 0 else -120), Qt.MouseButton.NoButton,
-            Qt.KeyboardModifier.NoModifier, Qt.ScrollPhase.NoScrollPhase, False,
-        )  # fmt: skip
-        QApplication.sendEvent(target, event)
-        qtbot.wait(150)
+        wheel_at(qtbot, window.map, x, y, 1 if notches > 0 else -1)
     settle(qtbot, window)
 
 
 def settle(qtbot, window) -> None:
     """Wait until the map's view (zoom and centre) stays put and one more frame is drawn."""
-    state = "[araz.map.getZoom(), araz.map.getCenter().lat, araz.map.getCenter().lng]"
-    last = None
-    for _ in range(100):
-        now = read_page_json(window.map, state, numbers(3))
-        if now == last:
-            break
-        last = now
-        qtbot.wait(200)
-    seq = window.map.sync()
-    with qtbot.waitSignal(window.map.rendered, timeout=TIMEOUT, check_params_cb=lambda s: s >= seq):
-        pass
+    settle_map(qtbot, window.map, TIMEOUT)
 
 
 def steady_grab(qtbot, window) -> QImage:
-    """A grab of the map once two grabs a painted frame apart agree (the compositor can
-    lag the page by a few frames)."""
-    view = window.map.web_view()
-    image = view.grab().toImage()
-    for _ in range(50):
-        seq = window.map.sync()
-        with qtbot.waitSignal(
-            window.map.rendered, timeout=TIMEOUT, check_params_cb=lambda s, q=seq: s >= q
-        ):
-            pass
-        qtbot.wait(100)
-        again = view.grab().toImage()
-        if again == image:
-            break
-        image = again
-    return image
+    """A grab of the map once two grabs a painted frame apart agree."""
+    return steady_map_grab(qtbot, window.map, TIMEOUT)
 
 
 def zoom(window) -> float:

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import json
 
-from PySide6.QtGui import QColor
+from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtGui import QColor, QWheelEvent
+from PySide6.QtWidgets import QApplication
 
 from araz.qt.map import MapView
 
@@ -64,11 +66,11 @@ def point(qtbot, view: MapView, lat: float, lon: float) -> tuple[int, int]:
     return round(x), round(y)
 
 
-def open_map_view(qtbot):
+def open_map_view(qtbot, size: tuple[int, int] = (900, 650)):
     """A shown map view with its page loaded (a generator: the tests' fixture yields from it)."""
     view = MapView()
     qtbot.addWidget(view)
-    view.resize(900, 650)
+    view.resize(*size)
     with qtbot.waitSignal(view.ready, timeout=TIMEOUT):
         view.show()
     assert view.is_ready()
@@ -76,3 +78,55 @@ def open_map_view(qtbot):
     view.close()
     view.deleteLater()  # pages must go before the web engine shuts down with the app
     qtbot.wait(50)
+
+
+def wheel_at(qtbot, view: MapView, x: float, y: float, notches: int = 1) -> None:
+    """Turn the mouse wheel over a container point of the map, ``notches`` clicks (in: > 0),
+    as real wheel events on the page's widget."""
+    target = view.web_view().focusProxy()
+    assert target is not None
+    local = QPointF(x, y)
+    for _ in range(abs(notches)):
+        event = QWheelEvent(
+            local, QPointF(target.mapToGlobal(local.toPoint())), QPoint(0, 0),
+            QPoint(0, 120 if notches > 0 else -120), Qt.MouseButton.NoButton,
+            Qt.KeyboardModifier.NoModifier, Qt.ScrollPhase.NoScrollPhase, False,
+        )  # fmt: skip
+        QApplication.sendEvent(target, event)
+        qtbot.wait(150)
+
+
+def settle_map(qtbot, view: MapView, timeout: int = TIMEOUT) -> None:
+    """Wait until the map's view (zoom and centre) stays put and one more frame is drawn."""
+    from araz.qt.map.page_json import numbers, read_page_json
+
+    state = "[araz.map.getZoom(), araz.map.getCenter().lat, araz.map.getCenter().lng]"
+    last = None
+    for _ in range(100):
+        now = read_page_json(view, state, numbers(3))
+        if now == last:
+            break
+        last = now
+        qtbot.wait(200)
+    seq = view.sync()
+    with qtbot.waitSignal(view.rendered, timeout=timeout, check_params_cb=lambda s: s >= seq):
+        pass
+
+
+def steady_map_grab(qtbot, view: MapView, timeout: int = TIMEOUT):
+    """A grab of the map once two grabs a painted frame apart agree (the compositor can
+    lag the page by a few frames)."""
+    web = view.web_view()
+    image = web.grab().toImage()
+    for _ in range(50):
+        seq = view.sync()
+        with qtbot.waitSignal(
+            view.rendered, timeout=timeout, check_params_cb=lambda s, q=seq: s >= q
+        ):
+            pass
+        qtbot.wait(100)
+        again = web.grab().toImage()
+        if again == image:
+            break
+        image = again
+    return image

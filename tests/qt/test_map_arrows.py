@@ -5,19 +5,9 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from export_support import BAKU, settle, steady_grab, wheel_zoom
+from export_support import BAKU, pixels, settle, steady_grab, wheel_zoom
 
 from araz.qt.map.page_json import numbers, read_page_json
-
-
-def pixels_rgb(image):
-    from PySide6.QtGui import QImage
-
-    img = image.convertToFormat(QImage.Format.Format_RGB888)
-    w, h, bpl = img.width(), img.height(), img.bytesPerLine()
-    arr = np.frombuffer(img.constBits(), np.uint8, count=bpl * h).reshape(h, bpl)[:, : w * 3]
-    return arr.reshape(h, w, 3).astype(int)
-
 
 pytestmark = pytest.mark.gui
 TEHRAN = (35.6892, 51.3890)
@@ -30,7 +20,7 @@ def arrow_pixels(qtbot, window) -> tuple[int, bool]:
     image = steady_grab(qtbot, window)
     # Azerbaijan's blue (#0072b2), as drawn at the arrow's 75 % opacity over the sea
     # (#2a88bd) or solid: little red, much blue; the sea, land and rivers have more red
-    rgb = pixels_rgb(image)
+    rgb = pixels(image).astype(int)
     mask = (rgb[..., 0] < 70) & (rgb[..., 2] > 150)
     bx, by = read_page_json(window.map, f"araz.containerPoint({BAKU[0]}, {BAKU[1]})", numbers(2))
     tx, ty = read_page_json(

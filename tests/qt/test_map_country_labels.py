@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from map_support import open_map_view
 from PySide6.QtGui import QImage
 
 from araz.qt.map import MapView
@@ -18,15 +19,7 @@ ROLE = {"ARMENIA": "armenia", "AZERBAIJAN": "azerbaijan", "IRAN": "iran"}
 
 @pytest.fixture
 def map_view(qtbot):
-    view = MapView()
-    qtbot.addWidget(view)
-    view.resize(1000, 700)
-    with qtbot.waitSignal(view.ready, timeout=TIMEOUT):
-        view.show()
-    yield view
-    view.close()
-    view.deleteLater()
-    qtbot.wait(50)
+    yield from open_map_view(qtbot, (1000, 700))
 
 
 def frame(qtbot, view: MapView, west, south, east, north) -> np.ndarray:

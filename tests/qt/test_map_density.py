@@ -14,10 +14,10 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QPoint, QPointF, Qt
-from PySide6.QtGui import QImage, QWheelEvent
+from export_support import pixels
+from map_support import open_map_view, settle_map, steady_map_grab, wheel_at
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication
 
 from araz.paths import resource
 from araz.qt.map import MapView
@@ -68,32 +68,12 @@ def synced(qtbot, view: MapView) -> None:
 
 
 def settle(qtbot, view: MapView) -> None:
-    """Until the view (zoom, centre) stays put and one more frame is drawn."""
-    state = "[araz.map.getZoom(), araz.map.getCenter().lat, araz.map.getCenter().lng]"
-    last = None
-    for _ in range(100):
-        now = page(view, state)
-        if now == last:
-            break
-        last = now
-        qtbot.wait(200)
-    synced(qtbot, view)
+    settle_map(qtbot, view, TIMEOUT)
 
 
 def grab(qtbot, view: MapView) -> np.ndarray:
     """The map's pixels (h, w, 3) once two grabs a frame apart agree."""
-    image = view.web_view().grab().toImage()
-    for _ in range(30):
-        synced(qtbot, view)
-        qtbot.wait(100)
-        again = view.web_view().grab().toImage()
-        if again == image:
-            break
-        image = again
-    img = image.convertToFormat(QImage.Format.Format_RGB888)
-    w, h, bpl = img.width(), img.height(), img.bytesPerLine()
-    arr = np.frombuffer(img.constBits(), np.uint8, count=bpl * h).reshape(h, bpl)[:, : w * 3]
-    return arr.reshape(h, w, 3).astype(int).copy()
+    return pixels(steady_map_grab(qtbot, view)).astype(int)
 
 
 def rgb(hex_colour: str) -> np.ndarray:
@@ -106,17 +86,7 @@ def near_mask(arr: np.ndarray, hex_colour: str, tol: int) -> np.ndarray:
 
 def wheel(qtbot, view: MapView, x: float, y: float, notches: int) -> None:
     """Turn the mouse wheel over a container point, ``notches`` clicks (in: > 0)."""
-    target = view.web_view().focusProxy()
-    assert target is not None
-    local = QPointF(x, y)
-    for _ in range(abs(notches)):
-        event = QWheelEvent(
-            local, QPointF(target.mapToGlobal(local.toPoint())), QPoint(0, 0),
-            QPoint(0, 120 if notches > 0 else -120), Qt.MouseButton.NoButton,
-            Qt.KeyboardModifier.NoModifier, Qt.ScrollPhase.NoScrollPhase, False,
-        )  # fmt: skip
-        QApplication.sendEvent(target, event)
-        qtbot.wait(150)
+    wheel_at(qtbot, view, x, y, notches)
     settle(qtbot, view)
 
 
@@ -229,15 +199,7 @@ def test_bundled_story_stays_points_without_a_legend(qtbot, main_window):
 
 @pytest.fixture
 def map_view(qtbot):
-    view = MapView()
-    qtbot.addWidget(view)
-    view.resize(900, 650)
-    with qtbot.waitSignal(view.ready, timeout=TIMEOUT):
-        view.show()
-    yield view
-    view.close()
-    view.deleteLater()
-    qtbot.wait(50)
+    yield from open_map_view(qtbot)
 
 
 def many(n: int, seed: int = 3, actors=("Iran", "Armenia", "Azerbaijan")) -> list[dict]:
