@@ -3,16 +3,6 @@ tested through its signals and pixels (headless, pytest-qt)."""
 
 from __future__ import annotations
 
-import os
-import sys
-from pathlib import Path
-
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-try:
-    import araz  # noqa: F401
-except ImportError:  # a checkout without `pip install -e .`
-    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "app"))
-
 import numpy as np
 import pytest
 from hypothesis import given, settings
