@@ -235,7 +235,12 @@
       tooltip.hidden = true;
       return;
     }
-    tooltip.replaceChildren(events.drawn[i] === 2 ? clusterSummary(i) : card(i));
+    placeTooltip(events.drawn[i] === 2 ? clusterSummary(i) : card(i), containerPoint);
+  }
+
+  /* The tooltip with this content beside the pointer, kept inside the map. */
+  function placeTooltip(content, containerPoint) {
+    tooltip.replaceChildren(content);
     tooltip.hidden = false;
     var size = map.getSize();
     var x = Math.min(containerPoint.x + 14, size.x - tooltip.offsetWidth - 4);
@@ -525,14 +530,7 @@
 
   function showBinTooltip(b, containerPoint) {
     binHovered = b;
-    tooltip.replaceChildren(binCard(b));
-    tooltip.hidden = false;
-    var size = map.getSize();
-    var x = Math.min(containerPoint.x + 14, size.x - tooltip.offsetWidth - 4);
-    var y = containerPoint.y + 14;
-    if (y + tooltip.offsetHeight > size.y - 4) y = containerPoint.y - tooltip.offsetHeight - 10;
-    tooltip.style.left = Math.max(4, x) + "px";
-    tooltip.style.top = Math.max(4, y) + "px";
+    placeTooltip(binCard(b), containerPoint);
     announce(tooltip.textContent);
   }
 
