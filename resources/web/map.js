@@ -526,10 +526,16 @@
     return root;
   }
 
-  var binHovered = -1;
+  // the bin whose card the tooltip holds (and the drawing it belongs to): a bin's card
+  // scans every event, so it is built once per bin entered, not on every mouse move
+  var binShown = { bins: null, b: -1 };
 
   function showBinTooltip(b, containerPoint) {
-    binHovered = b;
+    if (binShown.bins === events.bins && binShown.b === b && !tooltip.hidden) {
+      placeTooltip(tooltip.firstChild, containerPoint);
+      return;
+    }
+    binShown = { bins: events.bins, b: b };
     placeTooltip(binCard(b), containerPoint);
     announce(tooltip.textContent);
   }
@@ -540,7 +546,7 @@
     map.getContainer().style.cursor = i >= 0 || b >= 0 ? "pointer" : "";
     if (b >= 0) showBinTooltip(b, e.containerPoint);
     else showTooltip(i, e.containerPoint);
-    if (b < 0) binHovered = -1;
+    if (b < 0) binShown = { bins: null, b: -1 };
     if (i !== state.pointer) {
       state.pointer = i;
       if (bridge) bridge.hovered(i >= 0 ? events.idOf(i) : "");
