@@ -204,3 +204,25 @@ def test_a_csv_over_200_mb_loads_in_flat_memory(tmp_path):
     grown_mb = int(out.stdout.split()[-1]) / 1024
     print(f"peak memory grew {grown_mb:.0f} MB")
     assert grown_mb < 100, grown_mb  # under half the file
+
+
+def test_merged_actors_when_two_combinations_give_the_same_actors(tmp_path):
+    """Two rows with other columns but the same actors make one distinct actor tuple
+    fewer than combinations: the merged event must still get its own union, not the
+    index of an unrelated tuple (it once came out with another event's actors)."""
+    p = tmp_path / "same_actors.csv"
+    head = "event_id_cnty,event_date,actor1,inter1,country,location,latitude,longitude,notes\n"
+    row = "{},2023-01-27,{},{},Armenia,Yerevan,40.18,44.51,{}\n"
+    p.write_text(
+        head
+        + row.format("X1", "Alpha", 1, "n1")
+        + row.format("X2", "Alpha", 2, "n2")  # same actor, other inter: same tuple
+        + row.format("X3", "Beta", 1, "n3")
+        + row.format("X4", "Gamma", 1, "n4")
+        + row.format("X5", "Delta", 1, "n5")
+        + row.format("X1", "Delta", 1, "n1"),  # X1 has one row per actor
+        encoding="utf-8",
+    )
+    ds = read_path(p).dataset
+    assert [ds.actors[a].name for a in ds.event("X1").actors] == ["Alpha", "Delta"]
+    assert [ds.actors[a].name for a in ds.event("X5").actors] == ["Delta"]

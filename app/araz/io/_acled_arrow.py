@@ -488,12 +488,18 @@ def _build(rd, path, col, coded, id_chunks, summary, ends_parts, skip, counting,
         members: dict[int, list[int]] = {}
         for r, f in owner.items():
             members.setdefault(f, [f]).append(r)
-        code_of = {v: i for i, v in enumerate(actor_values)}
+        # the first index of each distinct tuple (two column combinations can give the
+        # same actors, so there may be fewer distinct tuples than values)
+        code_of: dict[tuple, int] = {}
+        for i, v in enumerate(actor_values):
+            code_of.setdefault(v, i)
         for f, rows in members.items():
             union = tuple(dict.fromkeys(a for r in rows for a in actor_values[akey[r]]))
-            akey[f] = code_of.setdefault(union, len(code_of))
-            if akey[f] == len(actor_values):
+            k = code_of.get(union)
+            if k is None:
+                k = code_of[union] = len(actor_values)
                 actor_values.append(union)
+            akey[f] = k
     actors_col = Coded(akey, actor_values)
 
     if stop(0.95):
