@@ -46,13 +46,14 @@ def check_structure(c: Checker, root: yaml_lines.LineDict) -> set[tuple]:
     except RecursionError:
         c.report(None, "the file is nested too deeply")
         return {("actors",), ("places",), ("events",), ("seed",), ("categories",)}
-    found = []
+    found, seen = [], set()
     for err in errors:
         path = list(err.absolute_path)
         line, record = _locate(root, path)
         label = _label(root, path)
         message = _message(err, path, label, _node(root, path[:-1]))
-        if (line, message) not in {(f[0], f[1]) for f in found}:
+        if (line, message) not in seen:
+            seen.add((line, message))
             found.append((line, message, record))
         if path and path[0] in SECTIONS and len(path) >= 2:
             bad.add((path[0], path[1]))
