@@ -122,7 +122,6 @@ class ActorTree(QTreeWidget):
             header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
             header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
             header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
-        self.set_counts(own, group)
 
     def set_counts(self, own: dict[str, list[int]], group: dict[str, list[int]]) -> None:
         """Write [main, involved] counts into the rows (see ``Dataset.actor_tally``)."""

@@ -4,8 +4,8 @@ The page draws the bins itself (``resources/web/map-density.js``) from the typed
 already holds: a filter, the time brush or a playback step sends only the visibility mask,
 and binning 100,000 events there takes a few milliseconds, where computing them here would
 add a round trip over the web channel per change (``benchmarks/map.py`` prints both).
-This module holds the shared constants, the reference implementation the tests check the
-page against, and the numpy figure for the benchmark.
+This module holds the shared constants and the numpy binning the tests check the page
+against and the benchmark times; the page's own rules are in ``map-density.js``.
 
 * Density is drawn when the shown events inside the view are at more than
   :data:`DENSITY_ABOVE` distinct places (markers before spreading: events at one place
@@ -28,31 +28,7 @@ DEFAULT_DENSITY = "hex"
 DENSITY_ABOVE = 1000
 DENSITY_BELOW_ZOOM = 10
 HEX_R = 12.0
-CLASSES = 7
 SCALE = ("#c8e020", "#7ad151", "#35b779", "#1f9e89", "#26828e", "#31688e", "#443a83")
-
-
-def density_drawn(places_in_view: int, zoom: float, mode: str = DEFAULT_DENSITY) -> bool:
-    """Whether the page draws density for shown events at ``places_in_view`` distinct
-    places inside the view at ``zoom``."""
-    return mode != "points" and places_in_view > DENSITY_ABOVE and zoom < DENSITY_BELOW_ZOOM
-
-
-def class_step(max_count: int, classes: int = CLASSES) -> int:
-    """The factor between colour classes (the legend's "each colour step ×N")."""
-    for step in (2, 3, 5, 10, 100):
-        if step**classes > max_count:
-            return step
-    return 1000
-
-
-def class_of(count: int, step: int, classes: int = CLASSES) -> int:
-    """The colour class (0 = fewest) of a bin holding ``count`` (>= 1) events."""
-    k, top = 0, step
-    while count >= top and k < classes - 1:
-        k += 1
-        top *= step
-    return k
 
 
 def world_xy(lat: np.ndarray, lon: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
