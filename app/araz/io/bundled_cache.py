@@ -4,8 +4,9 @@ with shapely again (about 0.1 s of the loading thread at every start, in the win
 first second, and two imports fewer).
 
 The cache is keyed by the file's own bytes (SHA-256), the countries layer the places
-were checked against (size and time), Araz's version and Python's: any change to any of
-them reads the file again.  Only the bundled dataset is cached, never a user's file.
+were checked against and the code that reads and holds it (``araz/io`` and
+``araz/model``: size and time of each module), Araz's version and Python's: any change
+to any of them reads the file again.  Only the bundled dataset is cached, never a user's file.
 The pickle lives in the user's own cache folder (``$XDG_CACHE_HOME/araz``), which only
 that user can write; a cache that cannot be read or written is ignored.
 """
@@ -28,8 +29,9 @@ FORMAT = 1
 
 
 def cache_dir() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "araz"
+    from platformdirs import user_cache_path
+
+    return user_cache_path("araz", appauthor=False)
 
 
 def is_bundled(path: Path) -> bool:
@@ -46,6 +48,10 @@ def _key(raw: bytes) -> str:
         h.update(f"{st.st_size}:{st.st_mtime_ns}".encode())
     except OSError:
         h.update(b"no countries")
+    package = Path(__file__).resolve().parent.parent
+    for module in sorted([*package.glob("io/*.py"), *package.glob("model/*.py")]):
+        st = module.stat()
+        h.update(f"{module.name}:{st.st_size}:{st.st_mtime_ns}".encode())
     h.update(f"{FORMAT}:{__version__}:{sys.version_info[:2]}".encode())
     return h.hexdigest()[:32]
 
