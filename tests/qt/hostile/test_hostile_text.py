@@ -231,3 +231,18 @@ def test_many_quotes_select_in_linear_time(qtbot, main_window):
         active = w.model.selection.active
         assert f"Sentence number {active[1:]} says" in w.article.toPlainText()
     assert times[10] / times[1] < 30, times
+
+
+def test_timeline_tooltips_show_data_as_text_and_cut(qtbot, main_window, tmp_path):
+    """Hovering a timeline mark: its title shows as text, markup included, and a
+    megabyte title is cut like every other tooltip (it was shown whole)."""
+    w = main_window
+    long_title = "<b>x</b>" + "A" * 1_000_000
+    feats = [feature(0, long_title), feature(1, "short")]
+    open_file(qtbot, w, write_geojson(tmp_path / "tip.geojson", feats))
+    tl = w.timeline
+    rect = tl.mark_rect(w.model.dataset.events.ids[0])
+    assert rect is not None
+    shown = hover(tl, rect.center().toPoint())
+    assert shown.startswith("<b>x</b>AAA")
+    assert len(shown) < 2000, len(shown)

@@ -4,13 +4,12 @@ tooltips, hover and cursor shapes."""
 
 from __future__ import annotations
 
-import html
-
 import numpy as np
 from PySide6.QtCore import QEvent, QPointF, Qt
 from PySide6.QtGui import QKeyEvent, QKeySequence, QMouseEvent, QWheelEvent
 from PySide6.QtWidgets import QToolTip
 
+from araz.qt.text import plain_tooltip
 from araz.qt.timeline import render
 from araz.qt.timeline.geometry import AXIS_H, GUTTER_W
 
@@ -43,8 +42,9 @@ class TimelineInput:
             hint = (
                 "Click to unfold the lane" if key in self._collapsed else "Click to fold the lane"
             )
-            text = html.escape(f"{note}\n{hint}" if note else hint).replace("\n", "<br>")
-            QToolTip.showText(ev.globalPos(), text, self)
+            QToolTip.showText(
+                ev.globalPos(), plain_tooltip(f"{note}\n{hint}" if note else hint), self
+            )
             return True
         if ev.type() == QEvent.Type.ToolTip:
             row = self.row_at(QPointF(ev.pos()))
@@ -68,10 +68,11 @@ class TimelineInput:
     def _tooltip_html(self, row: int, more: int = 0) -> str:
         """The plain-text tooltip, escaped, in a rich-text wrapper (no markup gets through);
         ``more``: how many other events lie as close (in the density strips)."""
-        text = html.escape(self._data.tooltip[row]).replace("\n", "<br>")
-        if more:
-            text += f"<br><i>and {more:,} more here: zoom in to tell them apart</i>"
-        return f"<qt>{text}</qt>"
+        text = plain_tooltip(self._data.tooltip[row]) or "<qt></qt>"
+        if more:  # inside the <qt> wrapper, after the escaped data
+            text = text[: -len("</qt>")]
+            text += f"<br><i>and {more:,} more here: zoom in to tell them apart</i></qt>"
+        return text
 
     def mousePressEvent(self, ev: QMouseEvent) -> None:
         if ev.button() != Qt.MouseButton.LeftButton:
