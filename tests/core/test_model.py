@@ -145,3 +145,16 @@ def test_playback_sweeps_the_range():
     grow = Playback(0, 100, length=30, step=25, cumulative=True)
     grow.advance()
     assert grow.window() == (0, 49)  # cumulative: always from the start
+
+
+def test_search_and_go_to_place_fold_names_alike():
+    """ı and ə have no Unicode decomposition: folded by hand, once, for both."""
+    from araz.model.dataset import fold
+    from araz.views.places import fold as place_fold
+
+    for name, folded in (
+        ("Kırklareli", "kirklareli"),
+        ("Azərbaycan", "azerbaycan"),
+        ("Şuşa", "susa"),
+    ):
+        assert fold(name) == folded == place_fold(f" {name} ")

@@ -60,3 +60,25 @@ def test_go_to_place_flies_the_map_there(qtbot, main_window):
 
     qtbot.waitUntil(there, timeout=TIMEOUT)
     assert w.count_label.text() == before  # nothing filtered
+
+
+def test_suggestions_list_what_the_index_matched(qtbot, main_window):
+    """Typing "Susa" suggests Şuşa / Shusha: the list is the index's (case and accents
+    ignored), not filtered again by the typed letters (which hid them)."""
+    w = main_window
+    seen: list[list[str]] = []
+
+    def answer():
+        dialog = w.goto_dialog
+        if dialog is None:
+            QTimer.singleShot(50, answer)
+            return
+        QTest.keyClicks(dialog.line, "Susa")
+        completions = dialog.line.completer().completionModel()
+        seen.append([completions.index(r, 0).data() for r in range(completions.rowCount())])
+        dialog.reject()
+
+    QTimer.singleShot(0, answer)
+    w.goto_action.trigger()
+    qtbot.waitUntil(lambda: bool(seen), timeout=TIMEOUT)
+    assert any(name in ("Şuşa", "Shusha", "Shushi") for name in seen[0]), seen

@@ -20,9 +20,11 @@ from .table import Coded, EventTable, IdIndex
 
 
 def fold(text: str) -> str:
-    """Case- and accent-insensitive form for search: 'Şuşa' -> 'susa'."""
+    """Case- and accent-insensitive form for search: 'Şuşa' -> 'susa', 'Azərbaycan' ->
+    'azerbaycan', 'Kırklareli' -> 'kirklareli' (ı and ə have no decomposition)."""
     if text.isascii():
         return text.lower()
+    text = text.replace("ı", "i").replace("ə", "e").replace("Ə", "e")
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     if decomposed.isascii():
         return decomposed

@@ -10,18 +10,16 @@ This is not the event search: it moves the map, it filters nothing.
 from __future__ import annotations
 
 import json
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..model.dataset import fold as model_fold
+
 
 def fold(text: str) -> str:
-    """Case- and accent-free form of a name (Azərbaycan -> azerbaycan, Kırklareli ->
-    kirklareli)."""
-    text = text.replace("ı", "i").replace("ə", "e").replace("Ə", "e")
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).strip()
+    """A name as search compares it (the model's fold), without surrounding spaces."""
+    return model_fold(text).strip()
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,7 @@ gazetteer knows, or a Natural Earth town) and the map flies there.  Not a filter
 
 from __future__ import annotations
 
-from PySide6.QtCore import QStringListModel, Qt
+from PySide6.QtCore import QStringListModel
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QCompleter,
@@ -38,8 +38,9 @@ class GoToPlaceDialog(QDialog):
         self.line.setPlaceholderText("e.g. Kapan, Ղափան, Ganja")
         self.names = QStringListModel(self)
         completer = QCompleter(self.names, self)
-        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-        completer.setFilterMode(Qt.MatchFlag.MatchContains)
+        # the index already matched without case or accents ("Susa" finds "Şuşa"): the
+        # popup lists its answer as it is, not filtered again by the typed text
+        completer.setCompletionMode(QCompleter.CompletionMode.UnfilteredPopupCompletion)
         self.line.setCompleter(completer)
         self.line.textEdited.connect(self._suggest)
         lay.addWidget(self.line)
