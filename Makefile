@@ -56,8 +56,8 @@ format: $(STAMP)
 	$(VENV)/bin/ruff format $(LINTED)
 	$(VENV)/bin/ruff check --fix $(LINTED)
 
-# Every benchmark, each against its reference timed in the same run (pyqtgraph and
-# pyarrow come with the bench extra); rewrites the figures table in README.md.
+# Every benchmark, each against its reference timed in the same run (pyqtgraph, the one
+# reference Araz does not depend on, comes with the bench extra); rewrites the README table.
 BENCH_STAMP := $(VENV)/.araz-bench-installed
 
 $(BENCH_STAMP): $(STAMP)

@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from ..model.dataset import Dataset
-from ..model.dates import EDTFError, FuzzyDate, civil_from_days
+from ..model.dates import MAX_YEAR, EDTFError, FuzzyDate, civil_from_days
 from ..model.entities import Actor, EventDate, Place, PlaceRef
 from ..model.table import EventTableBuilder
 from ._common import (
@@ -66,7 +66,6 @@ ACTOR_NAMES = ("actor", "actors", "actor1", "actor_1", "actor2", "actor_2", "par
 TITLE_NAMES = ("name", "title", "headline", "label", "event", "id")
 SUMMARY_NAMES = ("description", "summary", "notes", "note", "text", "details")
 CATEGORY_NAMES = ("category", "event_type", "type", "kind")
-MAX_YEAR = 10**12
 
 
 def read_geojson(

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from ..model.dataset import Dataset
-from ..model.dates import EDTFError, FuzzyDate, days_in_month
+from ..model.dates import MAX_YEAR, EDTFError, FuzzyDate, days_in_month
 from ..model.entities import Event, EventDate, Place, PlaceRef
 from ._common import (
     CancelFn,
@@ -41,7 +41,6 @@ from ._common import (
 from ._dates import edtf_day, edtf_year, parse_day
 from .problems import LoadResult, Problem
 
-MAX_YEAR = 10**12  # beyond the age of the universe, a typo rather than deep time
 NO_DATE = "no date: listed under 'no date'"
 
 
