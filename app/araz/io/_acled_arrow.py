@@ -634,24 +634,20 @@ def _lines(path, cols, summary, ends, ids, skip, counting) -> np.ndarray:
 
 
 def _lines_by_csv(path: Path, n: int, skip: int) -> np.ndarray:
-    from ._acled_rules import csv_lines
-
-    raw = path.read_bytes()
-    if raw.startswith(BOM):
-        raw = raw[3:]
-    text = raw.decode("utf-8")
-    first = text[: text.find("\n")] if "\n" in text else text
-    _, delimiter = _header(first.encode("utf-8"))
-    reader = csv.reader(csv_lines(text), delimiter=delimiter)
-    next(reader, None)
+    """The physical line of each row, counted by the csv module over the file streamed
+    (this reader has no size cap: the file is never held whole)."""
     out = []
-    last = reader.line_num
-    for row in reader:
-        line = last + 1
-        last = reader.line_num
-        if not row:
-            continue
-        out.append(line)
+    with open_input(path, "table") as raw:
+        text = io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
+        first = text.readline()  # the header: one line (else the row reader reads it)
+        _, delimiter = _header(first.rstrip("\r\n").encode("utf-8"))
+        reader = csv.reader(text, delimiter=delimiter)
+        last = 0
+        for row in reader:
+            line = 1 + last + 1
+            last = reader.line_num
+            if row:
+                out.append(line)
     arr = np.array(out[skip:], np.int64)
     if len(arr) < n:
         arr = np.concatenate((arr, np.zeros(n - len(arr), np.int64)))
