@@ -28,13 +28,8 @@ def mark_geometry(
     v: TimelineSurface, rows: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Screen x of the left and right edges and y of the centre of each event's mark."""
-    d = v.data()
-    lo, hi = v.visible_range()
-    plot = v.plot_rect()
-    k = plot.width() / (hi - lo)
-    x0 = plot.left() + (d.start[rows] - lo) * k
-    x1 = plot.left() + (d.end[rows] + 1.0 - lo) * k
-    y = v.frame().mark_y(rows) + plot.top() - v.vertical_offset()
+    x0, x1 = v.xs(rows)
+    y = v.frame().mark_y(rows) + v.plot_rect().top() - v.vertical_offset()
     return x0, x1, y
 
 

@@ -187,9 +187,7 @@ class TimelineNavigation:
         rows = rows[lanes.of_event[rows] == lane]
         if not len(rows):
             return None
-        d = self._data
-        x0 = plot.left() + (d.start[rows] - self._lo) * k
-        x1 = plot.left() + (d.end[rows] + 1.0 - self._lo) * k
+        x0, x1 = self.xs(rows)
         dist = np.maximum(np.maximum(x0 - pos.x(), pos.x() - x1), 0.0)
         near = dist <= PICK_PX
         if not near.any():
