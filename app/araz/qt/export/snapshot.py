@@ -11,11 +11,10 @@ from __future__ import annotations
 
 import json
 import os
-import time
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QBuffer, QByteArray, QEventLoop, QIODevice, QMarginsF, Qt
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMarginsF, Qt
 from PySide6.QtGui import QImage, QPageLayout, QPageSize
 
 from araz.export.atomic import ExportError, atomic_write
@@ -33,14 +32,10 @@ Bounds = tuple[float, float, float, float]  # west, south, east, north
 
 def wait_until(predicate: Callable[[], bool], timeout_s: float = TIMEOUT_S, what: str = "") -> None:
     """Run the event loop until ``predicate()``; ExportError after ``timeout_s``."""
-    from PySide6.QtCore import QCoreApplication
+    from ..map.page_json import run_until
 
-    end = time.monotonic() + timeout_s
-    flags = QEventLoop.ProcessEventsFlag.AllEvents | QEventLoop.ProcessEventsFlag.WaitForMoreEvents
-    while not predicate():
-        if time.monotonic() > end:
-            raise ExportError(f"the map did not finish drawing{' ' + what if what else ''}")
-        QCoreApplication.processEvents(flags, 20)
+    if not run_until(predicate, timeout_s):
+        raise ExportError(f"the map did not finish drawing{' ' + what if what else ''}")
 
 
 def page_size_px(page: str) -> tuple[int, int]:

@@ -44,6 +44,17 @@ def _script(expression: str) -> str:
     )
 
 
+def run_until(predicate: Callable[[], bool], timeout_s: float) -> bool:
+    """Run the event loop until ``predicate()`` (True) or ``timeout_s`` passed (False)."""
+    end = time.monotonic() + timeout_s
+    flags = QEventLoop.ProcessEventsFlag.AllEvents | QEventLoop.ProcessEventsFlag.WaitForMoreEvents
+    while not predicate():
+        if time.monotonic() > end:
+            return False
+        QCoreApplication.processEvents(flags, 20)
+    return True
+
+
 def read_page_json(
     view: Any,
     expression: str,
@@ -58,12 +69,8 @@ def read_page_json(
     what ``validate`` accepts."""
     box: list[Any] = []
     _page(view).runJavaScript(_script(expression), 0, box.append)
-    end = time.monotonic() + timeout_s
-    flags = QEventLoop.ProcessEventsFlag.AllEvents | QEventLoop.ProcessEventsFlag.WaitForMoreEvents
-    while not box:
-        if time.monotonic() > end:
-            raise PageReadError(f"the map page did not answer {expression!r} in {timeout_s:g} s")
-        QCoreApplication.processEvents(flags, 20)
+    if not run_until(lambda: bool(box), timeout_s):
+        raise PageReadError(f"the map page did not answer {expression!r} in {timeout_s:g} s")
     text = box[0]
     if not isinstance(text, str) or not text:
         raise PageReadError(f"the map page gave no answer to {expression!r} (is it loading?)")
