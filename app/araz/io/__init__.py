@@ -113,12 +113,16 @@ def read_path(path, **kwargs) -> LoadResult:
         check_input(path, "table")
     except InputError as exc:
         return LoadResult(None, [Problem(name, None, f"cannot read the file: {exc}")])
-    result = _read(path, progress, cancel, ask_mapping, kwargs)
+    from .table_cache import Entry  # a second open memory-maps the first one's table
+
+    cache = Entry(path, {**kwargs, "ask_mapping": ask_mapping})  # the file stamped now
+    result = cache.load() or _read(path, progress, cancel, ask_mapping, kwargs)
     ds = result.dataset
     if ds is not None and len(ds) and not ds.arrays["has_date"].any() and ds.unplaced_mask.all():
         # a file of something else read as records with nothing in them: refuse it
         n = f"{len(ds):,} record" + ("" if len(ds) == 1 else "s")
         return LoadResult(None, [Problem(name, None, f"{NOT_EVENTS}; {n} read")])
+    cache.store(result)  # a fresh read worth keeping (see table_cache); not a hit
     return result
 
 

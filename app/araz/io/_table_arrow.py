@@ -1,0 +1,396 @@
+"""A LoadResult as one Arrow IPC file, and back: the layout of :mod:`araz.io.table_cache`.
+
+The events, one row each: ``id`` (string), ``summary`` (large string, each text followed
+by the NUL :class:`~araz.model.table.TextColumn` keeps after it: the column's data buffer
+is the TextColumn's, copied once into ``bytes`` on reading), and per coded column (``title``, ``date``, ``actors``,
+``places``, ``category``, ``certainty``, ``extra:<key>``) a dictionary array: int32
+indices, the codes (-1, "missing", as null), over the distinct values as strings; how a
+value is written is the column's *kind*:
+
+* ``str``: the text itself;
+* ``json``: JSON of a scalar (text, number, boolean, null);
+* ``date``: JSON ``[edtf, display, basis, note]`` of an :class:`EventDate` (or null);
+* ``actors``: JSON list of actor ids;
+* ``places``: the place ids of a tuple of :class:`PlaceRef` joined by U+001F (only
+  tuples whose refs have no role are cached).
+
+Places, actors and problems are tables of their own, one row per place, actor or
+problem, kept as Arrow IPC streams in the schema's metadata with a JSON header
+(``araz``) that holds the key, the kinds, the dataset's title, source and categories,
+and the counts of skipped and merged rows.
+
+Reading builds the columns as numpy views of the mapped buffers and checks them first
+(see :func:`read`); the per-place objects are made without running the dataclasses'
+``__init__`` (a frozen dataclass sets each field through ``object.__setattr__``: half
+a second for 500,000 places, twice what setting the slots directly costs).
+"""
+
+from __future__ import annotations
+
+import json
+from collections import deque
+from dataclasses import fields
+from itertools import repeat
+from operator import attrgetter
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+
+from ..model.dataset import Dataset
+from ..model.dates import FuzzyDate
+from ..model.entities import Actor, EventDate, Place, PlaceRef
+from ..model.table import Coded, EventTable, TextColumn, distinct_values
+from .problems import LoadResult, Problem
+
+SEP = "\x1f"  # between the place ids of one tuple of refs
+CODED = ("title", "date", "actors", "places", "category", "certainty")
+
+
+class Stale(Exception):
+    """The entry was written for another state of the file, or another reader."""
+
+
+class Corrupt(Exception):
+    """The entry does not hold what this format writes."""
+
+
+# ---------------------------------------------------------------- what is cached
+
+
+def not_cacheable(result: LoadResult) -> str | None:
+    """Why this result is not kept (None: it is)."""
+    ds = result.dataset
+    if ds is None or result.mapping is not None:
+        return "nothing read"
+    if not len(ds):
+        return "no events"
+    table = ds.events
+    if table._objects is not None:
+        return "events kept as objects (curated, TimelineJS, StoryMapJS)"
+    if ds.seed is not None or table.quotes:
+        return "a seed or quotes"
+    columns = [getattr(table, k) for k in CODED] + list(table.extra.values())
+    if any(c.missing is not None for c in columns):
+        return "a column whose missing value is not None"
+    if not isinstance(table.summary, TextColumn):
+        return "summaries not in one buffer"
+    return None
+
+
+# ---------------------------------------------------------------- writing
+
+
+def _kind(name: str, values: list) -> str:
+    if name in ("date", "actors", "places"):
+        return name
+    if all(type(v) is str for v in values):
+        return "str"
+    return "json"
+
+
+def _encode(kind: str, values: list) -> list[str]:
+    if kind == "str":
+        return values
+    if kind == "json":
+        for v in values:
+            if type(v) not in (str, int, float, bool, type(None)):
+                raise TypeError(f"a value of type {type(v).__name__}")
+        return [json.dumps(v, ensure_ascii=False) for v in values]
+    if kind == "date":
+        out = []
+        for d in values:
+            if d is None:
+                out.append("null")
+                continue
+            if FuzzyDate.parse(d.value.edtf) != d.value:
+                raise ValueError(f"a date its EDTF does not give back: {d.value.edtf!r}")
+            out.append(json.dumps([d.value.edtf, d.display, d.basis, d.note], ensure_ascii=False))
+        return out
+    if kind == "actors":
+        return [json.dumps(list(t), ensure_ascii=False) for t in values]
+    out = []  # places
+    for refs in values:
+        if any(r.role is not None or SEP in r.place or not r.place for r in refs):
+            raise ValueError("a place ref with a role or an unusual id")
+        out.append(refs[0].place if len(refs) == 1 else SEP.join(r.place for r in refs))
+    return out
+
+
+def _coded_array(column: Coded, kind: str) -> pa.DictionaryArray:
+    codes = np.asarray(column.codes, np.int32)
+    missing = codes < 0
+    indices = pa.array(codes, pa.int32(), mask=missing if missing.any() else None)
+    dictionary = pa.array(_encode(kind, list(column.values)), pa.string())
+    return pa.DictionaryArray.from_arrays(indices, dictionary)
+
+
+def _small(columns: dict[str, pa.Array]) -> bytes:
+    table = pa.table(columns)
+    sink = pa.BufferOutputStream()
+    with pa.ipc.new_stream(sink, table.schema) as writer:
+        writer.write_table(table)
+    return sink.getvalue().to_pybytes()
+
+
+def _tuples(values: list[tuple[str, ...]]) -> pa.DictionaryArray:
+    """Tuples of text, as JSON once per distinct tuple."""
+    codes, distinct = distinct_values(values)
+    dictionary = pa.array([json.dumps(list(t), ensure_ascii=False) for t in distinct])
+    return pa.DictionaryArray.from_arrays(pa.array(codes, pa.int32()), dictionary)
+
+
+def _places(places: list[Place]) -> bytes:
+    def col(name: str) -> list:
+        return list(map(attrgetter(name), places))
+
+    geometry = [None if g is None else json.dumps(g) for g in col("geometry")]
+    return _small(
+        {
+            "id": pa.array(col("id"), pa.string()),
+            "name": pa.array(col("name"), pa.string()).dictionary_encode(),
+            "kind": pa.array(col("kind"), pa.string()).dictionary_encode(),
+            "lat": pa.array(col("lat"), pa.float64()),
+            "lon": pa.array(col("lon"), pa.float64()),
+            "aliases": _tuples(col("aliases")),
+            "geometry": pa.array(geometry, pa.large_string()),
+            "country": pa.array(col("country"), pa.string()).dictionary_encode(),
+            "radius_m": pa.array(col("radius_m"), pa.float64()),
+            "within": _tuples(col("within")),
+        }
+    )
+
+
+def _actors(actors: list[Actor]) -> bytes:
+    return _small(
+        {
+            "id": pa.array([a.id for a in actors], pa.string()),
+            "name": pa.array([a.name for a in actors], pa.string()),
+            "kind": pa.array([a.kind for a in actors], pa.string()),
+            "state": pa.array([a.state for a in actors], pa.string()),
+            "aliases": _tuples([a.aliases for a in actors]),
+        }
+    )
+
+
+def _problems(problems: list[Problem]) -> bytes:
+    return _small(
+        {
+            "file": pa.array([p.file for p in problems], pa.string()),
+            "line": pa.array([p.line for p in problems], pa.int64()),
+            "message": pa.array([p.message for p in problems], pa.string()),
+            "record": pa.array([p.record for p in problems], pa.string()),
+            "severity": pa.array([p.severity for p in problems], pa.string()),
+        }
+    )
+
+
+def write(path: Path, key: dict, result: LoadResult) -> None:
+    """Write ``result`` (which :func:`not_cacheable` accepts) to ``path``."""
+    ds = result.dataset
+    assert ds is not None
+    t = ds.events
+    summary = t.summary
+    assert isinstance(summary, TextColumn)
+    data = np.frombuffer(summary._data, np.uint8) if len(summary._data) else np.zeros(0, np.uint8)
+    offsets = np.concatenate([[0], np.asarray(summary._ends, np.int64) + 1])
+    columns: dict[str, pa.Array] = {
+        "id": pa.array(t.ids, pa.string()),
+        "summary": pa.LargeStringArray.from_buffers(
+            len(t), pa.py_buffer(offsets.astype(np.int64)), pa.py_buffer(data)
+        ),
+    }
+    kinds = {}
+    for name in CODED:
+        coded = getattr(t, name)
+        kinds[name] = _kind(name, coded.values)
+        columns[name] = _coded_array(coded, kinds[name])
+    for name, coded in t.extra.items():
+        kinds[f"extra:{name}"] = _kind("", coded.values)
+        columns[f"extra:{name}"] = _coded_array(coded, kinds[f"extra:{name}"])
+    header = {
+        "format": "araz-table-cache",
+        "key": key,
+        "rows": len(t),
+        "kinds": kinds,
+        "extra": list(t.extra),
+        "title": ds.title,
+        "source": ds.source,
+        "categories": ds.categories,
+        "skipped": result.skipped,
+        "merged": result.merged,
+    }
+    metadata = {
+        b"araz": json.dumps(header, ensure_ascii=False).encode(),
+        b"araz.places": _places(list(ds.places.values())),
+        b"araz.actors": _actors(list(ds.actors.values())),
+        b"araz.problems": _problems(result.problems),
+    }
+    table = pa.table(columns).combine_chunks().replace_schema_metadata(metadata)
+    with pa.OSFile(str(path), "wb") as sink, pa.ipc.new_file(sink, table.schema) as writer:
+        for batch in table.to_batches(max_chunksize=max(len(t), 1)):
+            writer.write_batch(batch)
+
+
+# ---------------------------------------------------------------- reading
+
+
+def _check(ok: bool, what: str) -> None:
+    if not ok:
+        raise Corrupt(what)
+
+
+def _codes(arr: pa.Array, size: int, name: str) -> np.ndarray:
+    """The codes of a dictionary column (null: -1), checked against its dictionary."""
+    _check(isinstance(arr, pa.DictionaryArray), f"{name}: not a dictionary column")
+    indices = arr.indices
+    _check(indices.type == pa.int32() and indices.offset == 0, f"{name}: indices")
+    n = len(indices)
+    bitmap, data = indices.buffers()
+    _check(data is not None and data.size >= 4 * n, f"{name}: indices cut short")
+    codes = np.frombuffer(data, np.int32, count=n)
+    if indices.null_count:
+        _check(bitmap is not None and bitmap.size * 8 >= n, f"{name}: validity cut short")
+        valid = np.unpackbits(np.frombuffer(bitmap, np.uint8), bitorder="little")[:n].view(bool)
+        codes = np.where(valid, codes, np.int32(-1))
+        low = -1
+    else:
+        low = 0
+    if n:
+        _check(int(codes.min()) >= low and int(codes.max()) < size, f"{name}: codes out of range")
+    return codes
+
+
+def _strings(arr: pa.Array, name: str) -> list:
+    _check(arr.type in (pa.string(), pa.large_string()), f"{name}: not text")
+    arr.validate(full=True)  # offsets and UTF-8
+    return arr.to_pylist()
+
+
+def _coded(arr: pa.Array, kind: str, name: str) -> Coded:
+    _check(isinstance(arr, pa.DictionaryArray), f"{name}: not a dictionary column")
+    texts = _strings(arr.dictionary, name)
+    values = _decode(kind, texts)
+    return Coded(_codes(arr, len(values), name), values)
+
+
+def _decode(kind: str, texts: list[str]) -> list:
+    if kind == "str":
+        return texts
+    if kind == "places":
+        split = [t.split(SEP) if SEP in t else t for t in texts]
+        ids = list(dict.fromkeys(p for t in split for p in ([t] if type(t) is str else t)))
+        refs = dict(zip(ids, _make(PlaceRef, [ids, repeat(None, len(ids))], len(ids)), strict=True))
+        return [(refs[t],) if type(t) is str else tuple(refs[p] for p in t) for t in split]
+    values = json.loads("[" + ",".join(texts) + "]") if texts else []
+    _check(len(values) == len(texts), f"{kind}: dictionary")
+    if kind == "json":
+        return values
+    if kind == "actors":
+        return [tuple(v) for v in values]
+    _check(kind == "date", f"unknown kind {kind!r}")
+    return [
+        None if v is None else EventDate(FuzzyDate.parse(v[0]), v[1], v[2], v[3]) for v in values
+    ]
+
+
+def _make(cls: type, columns: list, n: int) -> list:
+    """``[cls(*row) for row in zip(*columns)]`` for a frozen, slotted dataclass, with
+    the slots set directly (no ``__init__``; it has no ``__post_init__`` to skip)."""
+    names = [f.name for f in fields(cls)]
+    if hasattr(cls, "__post_init__") or len(names) != len(columns):
+        return list(map(cls, *columns))
+    objects = list(map(object.__new__, repeat(cls, n)))
+    for name, values in zip(names, columns, strict=True):
+        deque(map(getattr(cls, name).__set__, objects, values), maxlen=0)
+    return objects
+
+
+def _column(small: pa.Table, name: str, n: int) -> list:
+    arr = small.column(name).combine_chunks()
+    _check(len(arr) == n, f"{name}: {len(arr)} rows for {n}")
+    if isinstance(arr, pa.DictionaryArray):
+        kind = "actors" if name in ("aliases", "within") else "str"
+        values = _decode(kind, _strings(arr.dictionary, name))
+        codes = _codes(arr, len(values), name)
+        values.append(None)  # where -1 (null) reads
+        return [values[c] for c in codes.tolist()]
+    if pa.types.is_floating(arr.type) or pa.types.is_integer(arr.type):
+        return arr.to_pylist()
+    return _strings(arr, name)
+
+
+def _read_small(metadata: dict, key: bytes, names: tuple[str, ...]) -> tuple[int, list[list]]:
+    small = pa.ipc.open_stream(pa.py_buffer(metadata[key])).read_all()
+    _check(small.column_names == list(names), f"{key.decode()}: columns")
+    n = small.num_rows
+    return n, [_column(small, name, n) for name in names]
+
+
+def read(path: Path, key: dict | None) -> LoadResult:
+    """The LoadResult kept in ``path`` for ``key``; raises :class:`Stale` for another
+    key, anything else for a file that is not sound."""
+    with pa.memory_map(str(path), "r") as source:
+        reader = pa.ipc.open_file(source)
+        metadata = reader.schema.metadata or {}
+        header = json.loads(metadata[b"araz"])
+        _check(header.get("format") == "araz-table-cache", "not an Araz table cache")
+        if header.get("key") != key:
+            raise Stale("the file or the reader changed since it was cached")
+        _check(reader.num_record_batches == 1, "one batch")
+        batch = reader.get_batch(0)
+    n = int(header["rows"])
+    kinds: dict[str, str] = header["kinds"]
+    _check(batch.num_rows == n, "row count")
+    names = ["id", "summary", *CODED, *(f"extra:{k}" for k in header["extra"])]
+    _check(batch.schema.names == names and list(kinds) == names[2:], "columns")
+    col = dict(zip(names, batch.columns, strict=True))
+
+    ids = _strings(col["id"], "id")
+    summary = col["summary"]
+    _check(summary.type == pa.large_string() and summary.offset == 0, "summary: type")
+    _, offsets_buf, data_buf = summary.buffers()
+    offsets = np.frombuffer(offsets_buf, np.int64, count=n + 1)
+    data = np.frombuffer(data_buf, np.uint8) if data_buf is not None else np.zeros(0, np.uint8)
+    end = int(offsets[-1])
+    _check(offsets[0] == 0 and end <= len(data), "summary: offsets outside the data")
+    _check(bool((np.diff(offsets) >= 1).all()), "summary: offsets not increasing")
+    ends = offsets[1:] - 1
+    _check(not n or not data[ends].any(), "summary: a text without its NUL")
+    text = data[:end].tobytes()
+    if not text.isascii():
+        text.decode("utf-8", "surrogatepass")  # raises for bytes that are not UTF-8
+    coded = {name: _coded(col[name], kinds[name], name) for name in names[2:]}
+
+    np_, places = _read_small(metadata, b"araz.places", tuple(f.name for f in fields(Place)))
+    places[6] = [None if g is None else json.loads(g) for g in places[6]]  # geometry
+    places_by_id = dict(zip(places[0], _make(Place, places, np_), strict=True))
+    na, actors = _read_small(metadata, b"araz.actors", ("id", "name", "kind", "state", "aliases"))
+    actors_by_id = dict(zip(actors[0], _make(Actor, actors, na), strict=True))
+    _check(len(places_by_id) == np_ and len(actors_by_id) == na, "duplicate ids")
+    fields_p = ("file", "line", "message", "record", "severity")
+    nq, problem_cols = _read_small(metadata, b"araz.problems", fields_p)
+    problems = list(map(Problem, *problem_cols)) if nq else []
+
+    table = EventTable(
+        ids,
+        coded["title"],
+        coded["date"],
+        TextColumn.from_buffer(text, ends),
+        coded["actors"],
+        coded["places"],
+        coded["category"],
+        coded["certainty"],
+        None,
+        {k: coded[f"extra:{k}"] for k in header["extra"]},
+    )
+    ds = Dataset(
+        table,
+        actors_by_id,
+        places_by_id,
+        title=header["title"],
+        source=header["source"],
+        categories=header["categories"],
+    )
+    skipped, merged = int(header["skipped"]), int(header["merged"])
+    return LoadResult(ds, problems, skipped=skipped, merged=merged)

@@ -1,0 +1,248 @@
+"""Tables read once, opened again in a blink: the result of reading a file, kept as an
+Arrow IPC (Feather v2) file in the user's cache folder and memory-mapped on the next open.
+
+What is cached (files named .csv, .tsv, .geojson or .json): a dataset whose events table was built by columns (ACLED CSV, GeoJSON),
+never one built from event objects (the curated YAML, whose result also depends on
+other files in its folder and has its own cache, :mod:`araz.io.bundled_cache`;
+TimelineJS/StoryMapJS, whose events keep their own ``extra``), nor an empty, cancelled
+or refused read.  The file's problems, skipped and merged counts are kept with it, so a
+cached open reports what the first one did.
+
+The key, checked at every open: the file's resolved path, size, modification time and
+a hash of its first 64 KiB, the reader options (``date_property``, ``actor_property``,
+``compute_countries``, ``ask_mapping``), and a stamp of the reading code (size and time
+of every module of ``araz/io`` and ``araz/model``, Araz's, Python's and pyarrow's
+versions, this format's number).  The entry's name is a hash of the path, the options
+and the code stamp; the rest of the key is in the file, and an entry whose file has
+changed is stale: deleted, the file read again and the entry written anew.  The key is
+taken before the read and again before the store: a file that changes while it is read
+is not cached.
+
+The layout (:mod:`araz.io._table_arrow`): one row per event, every repeated column
+dictionary-encoded (its distinct values once; those that are not text as JSON, once per
+distinct value), the summaries one string column; places, actors and problems small
+Arrow tables of their own, in the schema's metadata.  Written after
+``combine_chunks()``, uncompressed: opening it maps the file and builds the columns as
+numpy views of its buffers.  Before any of it is trusted the structure is checked
+(format, key, lengths, codes within their dictionaries, offsets monotonic and within
+their data, texts valid UTF-8); a file that fails is deleted and read again, with a log
+line.  What the checks cannot see is a flipped bit inside a coordinate or a letter.
+
+The folder (``user_cache_path("araz")/tables``, under ``$XDG_CACHE_HOME`` when set) is
+kept under :data:`CAP_BYTES`, the least recently used entries going first after each
+store.  ``ARAZ_TABLE_CACHE=off`` turns the cache off (the test suite does).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+import hashlib
+import json
+import logging
+import os
+import sys
+import time
+from pathlib import Path
+
+from .. import __version__
+from .problems import LoadResult
+
+log = logging.getLogger(__name__)
+
+FORMAT = 1
+CAP_BYTES = 2 << 30  # 2 GiB
+HEAD_BYTES = 64 * 1024
+SUFFIX = ".arrow"
+# the files that may hold a table built by columns (ACLED; GeoJSON, also as .json)
+SUFFIXES = (".csv", ".tsv", ".geojson", ".json")
+
+
+def enabled() -> bool:
+    """False when ``$ARAZ_TABLE_CACHE`` is ``off`` (or 0, no, false)."""
+    value = os.environ.get("ARAZ_TABLE_CACHE", "on").strip().lower()
+    return value not in ("off", "0", "no", "false")
+
+
+def cache_dir() -> Path:
+    from platformdirs import user_cache_path
+
+    return user_cache_path("araz", appauthor=False) / "tables"
+
+
+def _entries() -> list[Path]:
+    try:
+        return [p for p in cache_dir().iterdir() if p.suffix == SUFFIX and p.is_file()]
+    except OSError:
+        return []
+
+
+def usage() -> int:
+    """Bytes the cached tables take."""
+    total = 0
+    for p in _entries():
+        with contextlib.suppress(OSError):
+            total += p.stat().st_size
+    return total
+
+
+def clear() -> int:
+    """Delete every cached table; the bytes freed.  (A table open in the app stays
+    readable: its file is unlinked, not overwritten.)"""
+    freed = 0
+    for p in _entries():
+        try:
+            size = p.stat().st_size
+            p.unlink()
+            freed += size
+        except OSError as exc:
+            log.info("araz: cached table %s not deleted (%s)", p.name, exc)
+    return freed
+
+
+def evict(cap: int | None = None) -> int:
+    """Delete the least recently used entries until the folder holds at most ``cap``
+    bytes (default :data:`CAP_BYTES`); the bytes freed."""
+    cap = CAP_BYTES if cap is None else cap
+    files = []
+    for p in _entries():
+        with contextlib.suppress(OSError):
+            st = p.stat()
+            files.append((st.st_mtime_ns, st.st_size, p))
+    total = sum(size for _, size, _ in files)
+    freed = 0
+    for _, size, p in sorted(files, key=lambda f: (f[0], f[2].name)):
+        if total <= cap:
+            break
+        with contextlib.suppress(OSError):
+            p.unlink()
+            total -= size
+            freed += size
+    return freed
+
+
+def _code_stamp() -> str:
+    """What a change of the reading code changes: each module of io and model."""
+    import pyarrow
+
+    package = Path(__file__).resolve().parent.parent
+    h = hashlib.sha256()
+    for module in sorted([*package.glob("io/*.py"), *package.glob("model/*.py")]):
+        st = module.stat()
+        h.update(f"{module.name}:{st.st_size}:{st.st_mtime_ns};".encode())
+    h.update(f"{FORMAT}:{__version__}:{sys.version_info[:2]}:{pyarrow.__version__}".encode())
+    return h.hexdigest()[:32]
+
+
+def file_stamp(path: Path) -> dict:
+    """The file as it is now: size, modification time, hash of its first block."""
+    st = os.stat(path)
+    with open(path, "rb") as f:
+        head = f.read(HEAD_BYTES)
+    return {
+        "size": st.st_size,
+        "mtime_ns": st.st_mtime_ns,
+        "head": hashlib.sha256(head).hexdigest(),
+    }
+
+
+class Entry:
+    """The cache's entry for one file read with some options.  Made before the read
+    (that is when the file is stamped); :meth:`load` gives the cached result or None,
+    :meth:`store` keeps a fresh one.  Never raises: a cache that cannot be read or
+    written is left aside with a log line."""
+
+    def __init__(self, path: str | Path, options: dict | None = None):
+        self.path = Path(path)
+        self.options = {k: v for k, v in sorted((options or {}).items()) if v is not None}
+        self.file: Path | None = None
+        self.key: dict | None = None
+        self._hit = False
+        if not enabled() or self.path.suffix.lower() not in SUFFIXES:
+            return
+        try:
+            resolved = str(self.path.resolve())
+            stamp = file_stamp(self.path)
+            code = _code_stamp()
+            name = json.dumps([resolved, self.options, code], sort_keys=True, default=str)
+        except (OSError, TypeError, ValueError) as exc:
+            log.info("araz: %s not looked up in the table cache (%s)", self.path, exc)
+            return
+        digest = hashlib.sha256(name.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+        self.file = cache_dir() / f"{digest}{SUFFIX}"
+        self.key = {"path": resolved, "options": name, "code": code, **stamp}
+
+    def load(self) -> LoadResult | None:
+        """The cached result of reading the file, if there is a sound one."""
+        if self.file is None or not self.file.exists():
+            return None
+        from . import _table_arrow
+
+        t0 = time.perf_counter()
+        was_enabled = gc.isenabled()
+        gc.disable()  # a million new objects and no cycles: no collection passes
+        try:
+            result = _table_arrow.read(self.file, self.key)
+        except _table_arrow.Stale as exc:
+            log.info("araz: cached table for %s is stale (%s); reading the file", self.path, exc)
+            self._drop()
+            return None
+        except Exception as exc:  # corrupt, truncated, another format: never trusted
+            log.warning(
+                "araz: cached table %s for %s is damaged (%s: %s); deleted, reading the file",
+                self.file.name,
+                self.path,
+                type(exc).__name__,
+                exc,
+            )
+            self._drop()
+            return None
+        finally:
+            if was_enabled:
+                gc.enable()
+        with contextlib.suppress(OSError):
+            os.utime(self.file)  # the time of last use: the eviction order
+        result.timings["cache"] = time.perf_counter() - t0
+        self._hit = True
+        return result
+
+    def store(self, result: LoadResult, cap: int | None = None) -> bool:
+        """Keep a fresh read's result (not one :meth:`load` gave) when it is worth it
+        and the file has not changed since this entry was made.  True if written."""
+        if self.file is None or self.key is None or self._hit:
+            return False
+        from . import _table_arrow
+
+        why = _table_arrow.not_cacheable(result)
+        if why:
+            log.debug("araz: %s not cached: %s", self.path, why)
+            return False
+        try:
+            now = file_stamp(self.path)
+        except OSError:
+            return False
+        if any(now[k] != self.key[k] for k in now):
+            log.info("araz: %s changed while it was read; not cached", self.path)
+            return False
+        tmp = self.file.with_name(f"{self.file.stem}.{os.getpid()}.tmp")
+        try:
+            self.file.parent.mkdir(parents=True, exist_ok=True)
+            _table_arrow.write(tmp, self.key, result)
+            os.replace(tmp, self.file)
+        except Exception as exc:
+            log.info("araz: %s not cached (%s: %s)", self.path, type(exc).__name__, exc)
+            with contextlib.suppress(OSError):
+                tmp.unlink()
+            return False
+        evict(cap)
+        return True
+
+    def _drop(self) -> None:
+        if self.file is not None:
+            with contextlib.suppress(OSError):
+                self.file.unlink()
+
+
+def load(path: str | Path, options: dict | None = None) -> LoadResult | None:
+    """The cached result of reading ``path`` with ``options``, or None."""
+    return Entry(path, options).load()
