@@ -9,6 +9,9 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("QTWEBENGINE_DISABLE_SANDBOX", "1")
 # pytest-qt's binding (not qt_api in pyproject.toml: the core tests run without pytest-qt)
 os.environ.setdefault("PYTEST_QT_API", "pyside6")
+# No table cache (araz.io.table_cache) unless a test turns it on: a test's second read
+# of a file reads the file, and the user's cache folder stays out of it.
+os.environ.setdefault("ARAZ_TABLE_CACHE", "off")
 
 import pytest
 from hypothesis import settings

@@ -1,15 +1,15 @@
 """A LoadResult as one Arrow IPC file, and back: the layout of :mod:`araz.io.table_cache`.
 
-The events, one row each: ``id`` (string), ``summary`` (large string, each text followed
-by the NUL :class:`~araz.model.table.TextColumn` keeps after it: the column's data buffer
-is the TextColumn's, copied once into ``bytes`` on reading), and per coded column (``title``, ``date``, ``actors``,
-``places``, ``category``, ``certainty``, ``extra:<key>``) a dictionary array: int32
-indices, the codes (-1, "missing", as null), over the distinct values as strings; how a
-value is written is the column's *kind*:
+The events, one row each: ``id`` (string), ``summary`` (large string, each text
+followed by the NUL :class:`~araz.model.table.TextColumn` keeps after it: the column's
+data buffer is the TextColumn's, copied once into ``bytes`` on reading), and per coded
+column (``title``, ``date``, ``actors``, ``places``, ``category``, ``certainty``,
+``extra:<key>``) a dictionary array: int32 indices, the codes (-1, "missing", as null),
+over the distinct values as strings; how a value is written is the column's *kind*:
 
 * ``str``: the text itself;
 * ``json``: JSON of a scalar (text, number, boolean, null);
-* ``date``: JSON ``[edtf, display, basis, note]`` of an :class:`EventDate` (or null);
+* ``date``: JSON of an :class:`EventDate`'s fields and its date's (or null);
 * ``actors``: JSON list of actor ids;
 * ``places``: the place ids of a tuple of :class:`PlaceRef` joined by U+001F (only
   tuples whose refs have no role are cached).
@@ -38,7 +38,7 @@ import numpy as np
 import pyarrow as pa
 
 from ..model.dataset import Dataset
-from ..model.dates import FuzzyDate
+from ..model.dates import FuzzyDate, Point
 from ..model.entities import Actor, EventDate, Place, PlaceRef
 from ..model.table import Coded, EventTable, TextColumn, distinct_values
 from .problems import LoadResult, Problem
@@ -98,15 +98,7 @@ def _encode(kind: str, values: list) -> list[str]:
                 raise TypeError(f"a value of type {type(v).__name__}")
         return [json.dumps(v, ensure_ascii=False) for v in values]
     if kind == "date":
-        out = []
-        for d in values:
-            if d is None:
-                out.append("null")
-                continue
-            if FuzzyDate.parse(d.value.edtf) != d.value:
-                raise ValueError(f"a date its EDTF does not give back: {d.value.edtf!r}")
-            out.append(json.dumps([d.value.edtf, d.display, d.basis, d.note], ensure_ascii=False))
-        return out
+        return [_date_json(d) for d in values]
     if kind == "actors":
         return [json.dumps(list(t), ensure_ascii=False) for t in values]
     out = []  # places
@@ -136,7 +128,7 @@ def _small(columns: dict[str, pa.Array]) -> bytes:
 def _tuples(values: list[tuple[str, ...]]) -> pa.DictionaryArray:
     """Tuples of text, as JSON once per distinct tuple."""
     codes, distinct = distinct_values(values)
-    dictionary = pa.array([json.dumps(list(t), ensure_ascii=False) for t in distinct])
+    dictionary = pa.array([json.dumps(list(t), ensure_ascii=False) for t in distinct], pa.string())
     return pa.DictionaryArray.from_arrays(pa.array(codes, pa.int32()), dictionary)
 
 
@@ -278,10 +270,15 @@ def _decode(kind: str, texts: list[str]) -> list:
     if kind == "str":
         return texts
     if kind == "places":
-        split = [t.split(SEP) if SEP in t else t for t in texts]
-        ids = list(dict.fromkeys(p for t in split for p in ([t] if type(t) is str else t)))
+        # "" is no place (an id is never empty), "a" one, "a\x1fb" several
+        split = [t if SEP not in t else t.split(SEP) for t in texts]
+        ids = list(dict.fromkeys(p for t in split for p in ((t,) if type(t) is str else t)))
         refs = dict(zip(ids, _make(PlaceRef, [ids, repeat(None, len(ids))], len(ids)), strict=True))
-        return [(refs[t],) if type(t) is str else tuple(refs[p] for p in t) for t in split]
+        refs[""] = ()
+        return [
+            (refs[t] if not t else (refs[t],)) if type(t) is str else tuple(refs[p] for p in t)
+            for t in split
+        ]
     values = json.loads("[" + ",".join(texts) + "]") if texts else []
     _check(len(values) == len(texts), f"{kind}: dictionary")
     if kind == "json":
@@ -289,9 +286,41 @@ def _decode(kind: str, texts: list[str]) -> list:
     if kind == "actors":
         return [tuple(v) for v in values]
     _check(kind == "date", f"unknown kind {kind!r}")
-    return [
-        None if v is None else EventDate(FuzzyDate.parse(v[0]), v[1], v[2], v[3]) for v in values
-    ]
+    return _dates(values)
+
+
+_POINT = tuple(f.name for f in fields(Point))
+_FUZZY = tuple(f.name for f in fields(FuzzyDate))
+_SAME = 0  # an end that is its start (a single date: the same Point object)
+
+
+def _date_json(d: EventDate | None) -> str:
+    """``[display, basis, note, edtf, start, end, *flags]`` with each point's fields
+    (not the EDTF alone: parsing thousands of dates again costs more than the rest)."""
+    if d is None:
+        return "null"
+    v = d.value
+    start = [getattr(v.start, k) for k in _POINT] if v.start is not None else None
+    end = _SAME if v.end is v.start else [getattr(v.end, k) for k in _POINT] if v.end else None
+    flags = [getattr(v, k) for k in _FUZZY[3:]]
+    return json.dumps([d.display, d.basis, d.note, v.edtf, start, end, *flags], ensure_ascii=False)
+
+
+def _dates(values: list) -> list:
+    rows = [v for v in values if v is not None]
+    points = [p for v in rows for p in v[4:6] if isinstance(p, list)]
+    _check(all(len(p) == len(_POINT) for p in points), "date: points")
+    made = iter(_make(Point, list(zip(*points, strict=True)), len(points)) if points else ())
+    fuzzy = []
+    for v in rows:
+        _check(len(v) == 3 + len(_FUZZY), "date: fields")
+        start = next(made) if v[4] is not None else None
+        end = start if v[5] == _SAME else next(made) if v[5] is not None else None
+        fuzzy.append([v[3], start, end, *v[6:]])
+    dates = _make(FuzzyDate, list(zip(*fuzzy, strict=True)), len(fuzzy)) if fuzzy else []
+    columns = [dates, *zip(*((v[0], v[1], v[2]) for v in rows), strict=True)]
+    made_dates = iter(_make(EventDate, columns, len(rows)) if rows else ())
+    return [None if v is None else next(made_dates) for v in values]
 
 
 def _make(cls: type, columns: list, n: int) -> list:

@@ -1,11 +1,11 @@
 """Tables read once, opened again in a blink: the result of reading a file, kept as an
 Arrow IPC (Feather v2) file in the user's cache folder and memory-mapped on the next open.
 
-What is cached (files named .csv, .tsv, .geojson or .json): a dataset whose events table was built by columns (ACLED CSV, GeoJSON),
-never one built from event objects (the curated YAML, whose result also depends on
-other files in its folder and has its own cache, :mod:`araz.io.bundled_cache`;
-TimelineJS/StoryMapJS, whose events keep their own ``extra``), nor an empty, cancelled
-or refused read.  The file's problems, skipped and merged counts are kept with it, so a
+What is cached (of files named .csv, .tsv, .geojson or .json): a dataset whose events
+table was built by columns (ACLED CSV, GeoJSON), never one built from event objects
+(the curated YAML, whose result also depends on other files in its folder and has its
+own cache, :mod:`araz.io.bundled_cache`; TimelineJS/StoryMapJS, whose events keep their
+own ``extra``), nor an empty, cancelled or refused read.  The file's problems, skipped and merged counts are kept with it, so a
 cached open reports what the first one did.
 
 The key, checked at every open: the file's resolved path, size, modification time and
