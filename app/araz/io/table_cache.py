@@ -5,8 +5,8 @@ What is cached (of files named .csv, .tsv, .geojson or .json): a dataset whose e
 table was built by columns (ACLED CSV, GeoJSON), never one built from event objects
 (the curated YAML, whose result also depends on other files in its folder and has its
 own cache, :mod:`araz.io.bundled_cache`; TimelineJS/StoryMapJS, whose events keep their
-own ``extra``), nor an empty, cancelled or refused read.  The file's problems, skipped and merged counts are kept with it, so a
-cached open reports what the first one did.
+own ``extra``), nor an empty, cancelled or refused read.  The file's problems, skipped
+and merged counts are kept with it, so a cached open reports what the first one did.
 
 The key, checked at every open: the file's resolved path, size, modification time and
 a hash of its first 64 KiB, the reader options (``date_property``, ``actor_property``,
