@@ -40,7 +40,7 @@ import pyarrow as pa
 from ..model.dataset import Dataset
 from ..model.dates import FuzzyDate, Point
 from ..model.entities import Actor, EventDate, Place, PlaceRef
-from ..model.table import Coded, EventTable, TextColumn, distinct_values
+from ..model.table import Coded, EventTable, TextColumn, distinct_values, take
 from .problems import LoadResult, Problem
 
 SEP = "\x1f"  # between the place ids of one tuple of refs
@@ -109,16 +109,54 @@ def _encode(kind: str, values: list) -> list[str]:
     return out
 
 
+# Arrays are built from their buffers: ``pa.array`` imports pandas (half a second, the
+# first time) even for a list of text or a numpy array.
+
+
+def _validity(missing: np.ndarray) -> pa.Buffer | None:
+    if not missing.any():
+        return None
+    return pa.py_buffer(np.packbits(~missing, bitorder="little"))
+
+
+def _numbers(values, dtype, kind: pa.DataType) -> pa.Array:
+    """A numeric column from a numpy array (no nulls) or a list (None: null)."""
+    if isinstance(values, np.ndarray):
+        data, missing = np.ascontiguousarray(values, dtype), np.zeros(len(values), bool)
+    else:
+        missing = np.fromiter((v is None for v in values), bool, len(values))
+        data = np.array([0 if v is None else v for v in values], dtype)
+    return pa.Array.from_buffers(kind, len(data), [_validity(missing), pa.py_buffer(data)])
+
+
+def _text(values: list, large: bool = False) -> pa.Array:
+    """A string column from a list of ``str`` (None: null)."""
+    missing = np.fromiter((v is None for v in values), bool, len(values))
+    parts = [b"" if v is None else v.encode("utf-8") for v in values]
+    offsets = np.zeros(len(parts) + 1, np.int64)
+    np.cumsum(np.fromiter(map(len, parts), np.int64, len(parts)), out=offsets[1:])
+    if not large and offsets[-1] >= 2**31:
+        raise ValueError("more than 2 GB of text in one column")
+    kind, width = (pa.large_string(), np.int64) if large else (pa.string(), np.int32)
+    buffers = [
+        _validity(missing),
+        pa.py_buffer(offsets.astype(width)),
+        pa.py_buffer(b"".join(parts)),
+    ]
+    return pa.Array.from_buffers(kind, len(parts), buffers)
+
+
 def _coded_array(column: Coded, kind: str) -> pa.DictionaryArray:
     codes = np.asarray(column.codes, np.int32)
     missing = codes < 0
-    indices = pa.array(codes, pa.int32(), mask=missing if missing.any() else None)
-    dictionary = pa.array(_encode(kind, list(column.values)), pa.string())
-    return pa.DictionaryArray.from_arrays(indices, dictionary)
+    indices = pa.Array.from_buffers(
+        pa.int32(), len(codes), [_validity(missing), pa.py_buffer(np.ascontiguousarray(codes))]
+    )
+    return pa.DictionaryArray.from_arrays(indices, _text(_encode(kind, list(column.values))))
 
 
 def _small(columns: dict[str, pa.Array]) -> bytes:
-    table = pa.table(columns)
+    table = pa.Table.from_arrays(list(columns.values()), names=list(columns))
     sink = pa.BufferOutputStream()
     with pa.ipc.new_stream(sink, table.schema) as writer:
         writer.write_table(table)
@@ -128,8 +166,8 @@ def _small(columns: dict[str, pa.Array]) -> bytes:
 def _tuples(values: list[tuple[str, ...]]) -> pa.DictionaryArray:
     """Tuples of text, as JSON once per distinct tuple."""
     codes, distinct = distinct_values(values)
-    dictionary = pa.array([json.dumps(list(t), ensure_ascii=False) for t in distinct], pa.string())
-    return pa.DictionaryArray.from_arrays(pa.array(codes, pa.int32()), dictionary)
+    dictionary = _text([json.dumps(list(t), ensure_ascii=False) for t in distinct])
+    return pa.DictionaryArray.from_arrays(_numbers(codes, np.int32, pa.int32()), dictionary)
 
 
 def _places(places: list[Place]) -> bytes:
@@ -139,15 +177,15 @@ def _places(places: list[Place]) -> bytes:
     geometry = [None if g is None else json.dumps(g) for g in col("geometry")]
     return _small(
         {
-            "id": pa.array(col("id"), pa.string()),
-            "name": pa.array(col("name"), pa.string()).dictionary_encode(),
-            "kind": pa.array(col("kind"), pa.string()).dictionary_encode(),
-            "lat": pa.array(col("lat"), pa.float64()),
-            "lon": pa.array(col("lon"), pa.float64()),
+            "id": _text(col("id")),
+            "name": _text(col("name")).dictionary_encode(),
+            "kind": _text(col("kind")).dictionary_encode(),
+            "lat": _numbers(col("lat"), np.float64, pa.float64()),
+            "lon": _numbers(col("lon"), np.float64, pa.float64()),
             "aliases": _tuples(col("aliases")),
-            "geometry": pa.array(geometry, pa.large_string()),
-            "country": pa.array(col("country"), pa.string()).dictionary_encode(),
-            "radius_m": pa.array(col("radius_m"), pa.float64()),
+            "geometry": _text(geometry, large=True),
+            "country": _text(col("country")).dictionary_encode(),
+            "radius_m": _numbers(col("radius_m"), np.float64, pa.float64()),
             "within": _tuples(col("within")),
         }
     )
@@ -156,10 +194,10 @@ def _places(places: list[Place]) -> bytes:
 def _actors(actors: list[Actor]) -> bytes:
     return _small(
         {
-            "id": pa.array([a.id for a in actors], pa.string()),
-            "name": pa.array([a.name for a in actors], pa.string()),
-            "kind": pa.array([a.kind for a in actors], pa.string()),
-            "state": pa.array([a.state for a in actors], pa.string()),
+            "id": _text([a.id for a in actors]),
+            "name": _text([a.name for a in actors]),
+            "kind": _text([a.kind for a in actors]),
+            "state": _text([a.state for a in actors]),
             "aliases": _tuples([a.aliases for a in actors]),
         }
     )
@@ -168,11 +206,11 @@ def _actors(actors: list[Actor]) -> bytes:
 def _problems(problems: list[Problem]) -> bytes:
     return _small(
         {
-            "file": pa.array([p.file for p in problems], pa.string()),
-            "line": pa.array([p.line for p in problems], pa.int64()),
-            "message": pa.array([p.message for p in problems], pa.string()),
-            "record": pa.array([p.record for p in problems], pa.string()),
-            "severity": pa.array([p.severity for p in problems], pa.string()),
+            "file": _text([p.file for p in problems]),
+            "line": _numbers([p.line for p in problems], np.int64, pa.int64()),
+            "message": _text([p.message for p in problems]),
+            "record": _text([p.record for p in problems]),
+            "severity": _text([p.severity for p in problems]),
         }
     )
 
@@ -187,7 +225,7 @@ def write(path: Path, key: dict, result: LoadResult) -> None:
     data = np.frombuffer(summary._data, np.uint8) if len(summary._data) else np.zeros(0, np.uint8)
     offsets = np.concatenate([[0], np.asarray(summary._ends, np.int64) + 1])
     columns: dict[str, pa.Array] = {
-        "id": pa.array(t.ids, pa.string()),
+        "id": _text(t.ids),
         "summary": pa.LargeStringArray.from_buffers(
             len(t), pa.py_buffer(offsets.astype(np.int64)), pa.py_buffer(data)
         ),
@@ -218,7 +256,8 @@ def write(path: Path, key: dict, result: LoadResult) -> None:
         b"araz.actors": _actors(list(ds.actors.values())),
         b"araz.problems": _problems(result.problems),
     }
-    table = pa.table(columns).combine_chunks().replace_schema_metadata(metadata)
+    table = pa.Table.from_arrays(list(columns.values()), names=list(columns))
+    table = table.combine_chunks().replace_schema_metadata(metadata)
     with pa.OSFile(str(path), "wb") as sink, pa.ipc.new_file(sink, table.schema) as writer:
         for batch in table.to_batches(max_chunksize=max(len(t), 1)):
             writer.write_batch(batch)
@@ -271,6 +310,9 @@ def _decode(kind: str, texts: list[str]) -> list:
         return texts
     if kind == "places":
         # "" is no place (an id is never empty), "a" one, "a\x1fb" several
+        if not any(map(SEP.__contains__, texts)):  # one place or none each: 2x faster
+            refs = _make(PlaceRef, [texts, repeat(None, len(texts))], len(texts))
+            return [(r,) if t else () for r, t in zip(refs, texts, strict=True)]
         split = [t if SEP not in t else t.split(SEP) for t in texts]
         ids = list(dict.fromkeys(p for t in split for p in ((t,) if type(t) is str else t)))
         refs = dict(zip(ids, _make(PlaceRef, [ids, repeat(None, len(ids))], len(ids)), strict=True))
@@ -343,7 +385,7 @@ def _column(small: pa.Table, name: str, n: int) -> list:
         values = _decode(kind, _strings(arr.dictionary, name))
         codes = _codes(arr, len(values), name)
         values.append(None)  # where -1 (null) reads
-        return [values[c] for c in codes.tolist()]
+        return take(values, codes)
     if pa.types.is_floating(arr.type) or pa.types.is_integer(arr.type):
         return arr.to_pylist()
     return _strings(arr, name)
