@@ -36,6 +36,7 @@ from ..model import AppModel, Change
 from . import settings as app_settings
 from .article_view import ArticleView
 from .bindings import MapBinding, TimelineBinding
+from .cache_menu import install_cache_menu
 from .detail_panel import DetailPanel
 from .events_table import EventsTable
 from .export.dialog import show_export_dialog
@@ -234,6 +235,8 @@ class MainWindow(QMainWindow):
         self._action(file, "&Export map snapshot…", shot, QKeySequence("Ctrl+E"), "export_map")
         data = partial(show_export_dialog, self, "data")
         self._action(file, "Export &data…", data, None, "export_data")
+        file.addSeparator()
+        self.clear_cache_action = install_cache_menu(self, file)
         file.addSeparator()
         self._action(file, "&Quit", self.close, QKeySequence.StandardKey.Quit, "quit")
 
@@ -437,6 +440,9 @@ class MainWindow(QMainWindow):
                 app_settings.restore_filter(self.model, app_settings.qsettings().value("filter"))
         self._restore_filter = False
         self._update_status()
+        if ds is not None and len(ds) and "cache" in result.timings:
+            took = result.timings["cache"]
+            self.statusBar().showMessage(f"{Path(path).name}: from the cache ({took:.2f} s).", 8000)
         if [p.message for p in result.problems] == ["cancelled"]:
             self.statusBar().showMessage("Loading cancelled; the previous data stays open.", 8000)
         elif ds is None or not len(ds):

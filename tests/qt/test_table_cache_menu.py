@@ -1,0 +1,81 @@
+"""The table cache in the window: a second open of a file says it came from the cache,
+and File → Clear cached tables… says how much it frees and frees it."""
+
+import shutil
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox
+
+from araz.io import table_cache
+
+DATA = Path(__file__).resolve().parent.parent / "data"
+TIMEOUT = 60_000
+LEFT = Qt.MouseButton.LeftButton
+
+
+@pytest.fixture
+def cache(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    monkeypatch.setenv("ARAZ_TABLE_CACHE", "on")
+    return tmp_path / "xdg" / "araz" / "tables"
+
+
+def _open(qtbot, window, path):
+    with qtbot.waitSignal(window.loadFinished, timeout=TIMEOUT) as blocker:
+        window.open_path(path)
+    box = window.findChild(QMessageBox, "load_report")
+    if box is not None:  # the sample's problems, reported each time
+        box.close()
+        box.deleteLater()
+    return blocker.args[1]
+
+
+def _file_menu(window):
+    [menu] = [a.menu() for a in window.menuBar().actions() if a.text() == "&File"]
+    return menu
+
+
+def test_a_second_open_comes_from_the_cache_and_the_menu_clears_it(
+    qtbot, main_window, cache, tmp_path
+):
+    w = main_window
+    path = tmp_path / "export.csv"
+    shutil.copy(DATA / "readers" / "acled_current.csv", path)
+    first = _open(qtbot, w, path)
+    assert "cache" not in first.timings
+    assert "from the cache" not in w.statusBar().currentMessage()
+    second = _open(qtbot, w, path)
+    assert "cache" in second.timings and len(w.model.dataset) == len(first.dataset) == 8
+    assert "export.csv: from the cache" in w.statusBar().currentMessage()
+
+    # File → Clear cached tables…, as the menu shows it: with the size it frees
+    menu = _file_menu(w)
+    [action] = [a for a in menu.actions() if a.objectName() == "clear_table_cache"]
+    used = table_cache.usage()
+    assert used > 0
+    menu.aboutToShow.emit()
+    assert action.isEnabled()
+    assert f"({used / 1e6:,.1f} MB)" in action.text()
+
+    # asked first: Cancel keeps the cache
+    action.trigger()
+    box = w.findChild(QMessageBox, "clear_table_cache_confirm")
+    assert box is not None and box.isVisible()
+    assert f"{used / 1e6:,.1f} MB" in box.text()
+    qtbot.mouseClick(box.button(QMessageBox.StandardButton.Cancel), LEFT)
+    assert table_cache.usage() == used
+    box.deleteLater()
+
+    action.trigger()
+    [box] = [b for b in w.findChildren(QMessageBox, "clear_table_cache_confirm") if b.isVisible()]
+    qtbot.mouseClick(box.button(QMessageBox.StandardButton.Yes), LEFT)
+    assert table_cache.usage() == 0 and not list(cache.glob("*.arrow"))
+    assert f"{used / 1e6:,.1f} MB freed" in w.statusBar().currentMessage()
+    menu.aboutToShow.emit()
+    assert not action.isEnabled() and "MB" not in action.text()
+    box.deleteLater()
+
+    third = _open(qtbot, w, path)  # read from the file again, and cached again
+    assert "cache" not in third.timings and table_cache.usage() > 0
