@@ -333,3 +333,24 @@ def test_a_tampered_entry_is_not_trusted(
         assert_same(first, read_path(acled_file))
     assert reads.calls == 1
     assert "damaged" in caplog.text and why in caplog.text
+
+
+def test_a_cached_open_imports_no_pandas(cache, acled_file):
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; import araz.io; "
+        f"a = araz.io.read_path({str(acled_file)!r}); "
+        f"b = araz.io.read_path({str(acled_file)!r}); "
+        "assert 'cache' not in a.timings and 'cache' in b.timings, 'no hit'; "
+        "assert len(b.dataset) == 8; "
+        "assert 'pandas' not in sys.modules, 'pandas'"
+    )
+    env = {
+        "PYTHONPATH": str(Path(__file__).resolve().parents[2] / "app"),
+        "XDG_CACHE_HOME": os.environ["XDG_CACHE_HOME"],
+        "ARAZ_TABLE_CACHE": "on",
+    }
+    subprocess.run([sys.executable, "-c", code], check=True, env=env, timeout=60)
+    assert len(entries(cache)) == 1

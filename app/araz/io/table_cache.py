@@ -16,7 +16,8 @@ versions, this format's number).  The entry's name is a hash of the path, the op
 and the code stamp; the rest of the key is in the file, and an entry whose file has
 changed is stale: deleted, the file read again and the entry written anew.  The key is
 taken before the read and again before the store: a file that changes while it is read
-is not cached.
+is not cached.  (A change that keeps the size, the modification time to the nanosecond
+the file system keeps and the first 64 KiB is not seen.)
 
 The layout (:mod:`araz.io._table_arrow`): one row per event, every repeated column
 dictionary-encoded (its distinct values once; those that are not text as JSON, once per
@@ -42,6 +43,7 @@ import json
 import logging
 import os
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -104,6 +106,10 @@ def evict(cap: int | None = None) -> int:
     """Delete the least recently used entries until the folder holds at most ``cap``
     bytes (default :data:`CAP_BYTES`); the bytes freed."""
     cap = CAP_BYTES if cap is None else cap
+    with contextlib.suppress(OSError):  # what a writer that died mid-way left
+        for p in cache_dir().glob("*.tmp"):
+            if time.time() - p.stat().st_mtime > 3600:
+                p.unlink()
     files = []
     for p in _entries():
         with contextlib.suppress(OSError):
@@ -224,7 +230,8 @@ class Entry:
         if any(now[k] != self.key[k] for k in now):
             log.info("araz: %s changed while it was read; not cached", self.path)
             return False
-        tmp = self.file.with_name(f"{self.file.stem}.{os.getpid()}.tmp")
+        # a name of its own per writer (two loads of one file may overlap), then one rename
+        tmp = self.file.with_name(f"{self.file.stem}.{os.getpid()}.{threading.get_ident()}.tmp")
         try:
             self.file.parent.mkdir(parents=True, exist_ok=True)
             _table_arrow.write(tmp, self.key, result)
