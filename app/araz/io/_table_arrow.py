@@ -15,9 +15,10 @@ over the distinct values as strings; how a value is written is the column's *kin
   tuples whose refs have no role are cached).
 
 Places, actors and problems are tables of their own, one row per place, actor or
-problem, kept as Arrow IPC streams in the schema's metadata with a JSON header
-(``araz``) that holds the key, the kinds, the dataset's title, source and categories,
-and the counts of skipped and merged rows.
+problem (names dictionary-encoded, a tuple of names joined by U+001F), kept as Arrow IPC
+streams in the schema's metadata with a JSON header (``araz``) that holds the key, the
+kinds, the dataset's title, source and categories, and the counts of skipped and merged
+rows.
 
 Reading builds the columns as numpy views of the mapped buffers and checks them first
 (see :func:`read`); the per-place objects are made without running the dataclasses'
@@ -40,7 +41,7 @@ import pyarrow as pa
 from ..model.dataset import Dataset
 from ..model.dates import FuzzyDate, Point
 from ..model.entities import Actor, EventDate, Place, PlaceRef
-from ..model.table import Coded, EventTable, TextColumn, distinct_values, take
+from ..model.table import Coded, EventTable, TextColumn, take
 from .problems import LoadResult, Problem
 
 SEP = "\x1f"  # between the place ids of one tuple of refs
@@ -96,17 +97,18 @@ def _encode(kind: str, values: list) -> list[str]:
         for v in values:
             if type(v) not in (str, int, float, bool, type(None)):
                 raise TypeError(f"a value of type {type(v).__name__}")
-        return [json.dumps(v, ensure_ascii=False) for v in values]
+        return list(map(json.dumps, values))
     if kind == "date":
         return [_date_json(d) for d in values]
     if kind == "actors":
-        return [json.dumps(list(t), ensure_ascii=False) for t in values]
-    out = []  # places
-    for refs in values:
-        if any(r.role is not None or SEP in r.place or not r.place for r in refs):
-            raise ValueError("a place ref with a role or an unusual id")
-        out.append(refs[0].place if len(refs) == 1 else SEP.join(r.place for r in refs))
-    return out
+        return [json.dumps(list(t)) for t in values]
+    refs = [r for t in values for r in t]  # places
+    ids = list(map(attrgetter("place"), refs))
+    if any(map(attrgetter("role"), refs)) or "" in ids or SEP in "".join(ids):
+        raise ValueError("a place ref with a role or an unusual id")
+    if len(refs) == len(values) and all(values):  # one place each
+        return ids
+    return [SEP.join(map(attrgetter("place"), t)) for t in values]
 
 
 # Arrays are built from their buffers: ``pa.array`` imports pandas (half a second, the
@@ -123,6 +125,8 @@ def _numbers(values, dtype, kind: pa.DataType) -> pa.Array:
     """A numeric column from a numpy array (no nulls) or a list (None: null)."""
     if isinstance(values, np.ndarray):
         data, missing = np.ascontiguousarray(values, dtype), np.zeros(len(values), bool)
+    elif None not in values:
+        data, missing = np.array(values, dtype), np.zeros(len(values), bool)
     else:
         missing = np.fromiter((v is None for v in values), bool, len(values))
         data = np.array([0 if v is None else v for v in values], dtype)
@@ -131,19 +135,23 @@ def _numbers(values, dtype, kind: pa.DataType) -> pa.Array:
 
 def _text(values: list, large: bool = False) -> pa.Array:
     """A string column from a list of ``str`` (None: null)."""
-    missing = np.fromiter((v is None for v in values), bool, len(values))
-    parts = [b"" if v is None else v.encode("utf-8") for v in values]
-    offsets = np.zeros(len(parts) + 1, np.int64)
-    np.cumsum(np.fromiter(map(len, parts), np.int64, len(parts)), out=offsets[1:])
+    n = len(values)
+    if None in values:
+        missing = np.fromiter((v is None for v in values), bool, n)
+        values = ["" if v is None else v for v in values]
+    else:
+        missing = np.zeros(n, bool)
+    joined = "".join(values)
+    data = joined.encode("utf-8")
+    # ASCII (as most is): a text's bytes are its characters, no encoding one by one
+    parts = values if len(data) == len(joined) else [v.encode("utf-8") for v in values]
+    offsets = np.zeros(n + 1, np.int64)
+    np.cumsum(np.fromiter(map(len, parts), np.int64, n), out=offsets[1:])
     if not large and offsets[-1] >= 2**31:
         raise ValueError("more than 2 GB of text in one column")
     kind, width = (pa.large_string(), np.int64) if large else (pa.string(), np.int32)
-    buffers = [
-        _validity(missing),
-        pa.py_buffer(offsets.astype(width)),
-        pa.py_buffer(b"".join(parts)),
-    ]
-    return pa.Array.from_buffers(kind, len(parts), buffers)
+    buffers = [_validity(missing), pa.py_buffer(offsets.astype(width)), pa.py_buffer(data)]
+    return pa.Array.from_buffers(kind, n, buffers)
 
 
 def _coded_array(column: Coded, kind: str) -> pa.DictionaryArray:
@@ -164,10 +172,10 @@ def _small(columns: dict[str, pa.Array]) -> bytes:
 
 
 def _tuples(values: list[tuple[str, ...]]) -> pa.DictionaryArray:
-    """Tuples of text, as JSON once per distinct tuple."""
-    codes, distinct = distinct_values(values)
-    dictionary = _text([json.dumps(list(t), ensure_ascii=False) for t in distinct])
-    return pa.DictionaryArray.from_arrays(_numbers(codes, np.int32, pa.int32()), dictionary)
+    """Tuples of names (aliases, regions), each joined by U+001F, dictionary-encoded."""
+    if not all(x and SEP not in x for t in set(values) for x in t):
+        raise ValueError("an empty name, or one with U+001F")
+    return _text([SEP.join(t) for t in values]).dictionary_encode()
 
 
 def _places(places: list[Place]) -> bytes:
@@ -345,7 +353,7 @@ def _date_json(d: EventDate | None) -> str:
     start = [getattr(v.start, k) for k in _POINT] if v.start is not None else None
     end = _SAME if v.end is v.start else [getattr(v.end, k) for k in _POINT] if v.end else None
     flags = [getattr(v, k) for k in _FUZZY[3:]]
-    return json.dumps([d.display, d.basis, d.note, v.edtf, start, end, *flags], ensure_ascii=False)
+    return json.dumps([d.display, d.basis, d.note, v.edtf, start, end, *flags])
 
 
 def _dates(values: list) -> list:
@@ -381,8 +389,9 @@ def _column(small: pa.Table, name: str, n: int) -> list:
     arr = small.column(name).combine_chunks()
     _check(len(arr) == n, f"{name}: {len(arr)} rows for {n}")
     if isinstance(arr, pa.DictionaryArray):
-        kind = "actors" if name in ("aliases", "within") else "str"
-        values = _decode(kind, _strings(arr.dictionary, name))
+        values = _strings(arr.dictionary, name)
+        if name in ("aliases", "within"):
+            values = [tuple(v.split(SEP)) if v else () for v in values]
         codes = _codes(arr, len(values), name)
         values.append(None)  # where -1 (null) reads
         return take(values, codes)
