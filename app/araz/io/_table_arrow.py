@@ -44,8 +44,8 @@ from ..model.entities import Actor, EventDate, Place, PlaceRef
 from ..model.table import Coded, EventTable, TextColumn, take
 from .problems import LoadResult, Problem
 
-SEP = "\x1f"  # between the place ids of one tuple of refs
 CODED = ("title", "date", "actors", "places", "category", "certainty")
+SEP = "\x1f"  # between the place ids of one tuple of refs
 
 
 class Stale(Exception):
@@ -54,29 +54,6 @@ class Stale(Exception):
 
 class Corrupt(Exception):
     """The entry does not hold what this format writes."""
-
-
-# ---------------------------------------------------------------- what is cached
-
-
-def not_cacheable(result: LoadResult) -> str | None:
-    """Why this result is not kept (None: it is)."""
-    ds = result.dataset
-    if ds is None or result.mapping is not None:
-        return "nothing read"
-    if not len(ds):
-        return "no events"
-    table = ds.events
-    if table._objects is not None:
-        return "events kept as objects (curated, TimelineJS, StoryMapJS)"
-    if ds.seed is not None or table.quotes:
-        return "a seed or quotes"
-    columns = [getattr(table, k) for k in CODED] + list(table.extra.values())
-    if any(c.missing is not None for c in columns):
-        return "a column whose missing value is not None"
-    if not isinstance(table.summary, TextColumn):
-        return "summaries not in one buffer"
-    return None
 
 
 # ---------------------------------------------------------------- writing
@@ -224,7 +201,7 @@ def _problems(problems: list[Problem]) -> bytes:
 
 
 def write(path: Path, key: dict, result: LoadResult) -> None:
-    """Write ``result`` (which :func:`not_cacheable` accepts) to ``path``."""
+    """Write ``result`` (which ``table_cache.not_cacheable`` accepts) to ``path``."""
     ds = result.dataset
     assert ds is not None
     t = ds.events

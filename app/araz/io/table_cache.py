@@ -11,8 +11,8 @@ and merged counts are kept with it, so a cached open reports what the first one 
 The key, checked at every open: the file's resolved path, size, modification time and
 a hash of its first 64 KiB, the reader options (``date_property``, ``actor_property``,
 ``compute_countries``, ``ask_mapping``), and a stamp of the reading code (size and time
-of every module of ``araz/io`` and ``araz/model``, Araz's, Python's and pyarrow's
-versions, this format's number).  The entry's name is a hash of the path, the options
+of every module of ``araz/io`` and ``araz/model``, Araz's and Python's versions, this
+format's number).  The entry's name is a hash of the path, the options
 and the code stamp; the rest of the key is in the file, and an entry whose file has
 changed is stale: deleted, the file read again and the entry written anew.  The key is
 taken before the read and again before the store: a file that changes while it is read
@@ -48,6 +48,7 @@ import time
 from pathlib import Path
 
 from .. import __version__
+from ..model.table import TextColumn
 from .problems import LoadResult
 
 log = logging.getLogger(__name__)
@@ -128,15 +129,14 @@ def evict(cap: int | None = None) -> int:
 
 
 def _code_stamp() -> str:
-    """What a change of the reading code changes: each module of io and model."""
-    import pyarrow
-
+    """What a change of the reading code changes: each module of io and model.  (Not
+    pyarrow's version: the IPC format is stable, and this format is ours.)"""
     package = Path(__file__).resolve().parent.parent
     h = hashlib.sha256()
     for module in sorted([*package.glob("io/*.py"), *package.glob("model/*.py")]):
         st = module.stat()
         h.update(f"{module.name}:{st.st_size}:{st.st_mtime_ns};".encode())
-    h.update(f"{FORMAT}:{__version__}:{sys.version_info[:2]}:{pyarrow.__version__}".encode())
+    h.update(f"{FORMAT}:{__version__}:{sys.version_info[:2]}".encode())
     return h.hexdigest()[:32]
 
 
@@ -217,9 +217,7 @@ class Entry:
         and the file has not changed since this entry was made.  True if written."""
         if self.file is None or self.key is None or self._hit:
             return False
-        from . import _table_arrow
-
-        why = _table_arrow.not_cacheable(result)
+        why = not_cacheable(result)
         if why:
             log.debug("araz: %s not cached: %s", self.path, why)
             return False
@@ -233,6 +231,8 @@ class Entry:
         # a name of its own per writer (two loads of one file may overlap), then one rename
         tmp = self.file.with_name(f"{self.file.stem}.{os.getpid()}.{threading.get_ident()}.tmp")
         try:
+            from . import _table_arrow
+
             self.file.parent.mkdir(parents=True, exist_ok=True)
             _table_arrow.write(tmp, self.key, result)
             os.replace(tmp, self.file)
@@ -248,6 +248,27 @@ class Entry:
         if self.file is not None:
             with contextlib.suppress(OSError):
                 self.file.unlink()
+
+
+def not_cacheable(result: LoadResult) -> str | None:
+    """Why this result is not kept (None: it is)."""
+    ds = result.dataset
+    if ds is None or result.mapping is not None:
+        return "nothing read"
+    if not len(ds):
+        return "no events"
+    table = ds.events
+    if table._objects is not None:
+        return "events kept as objects (curated, TimelineJS, StoryMapJS)"
+    if ds.seed is not None or table.quotes:
+        return "a seed or quotes"
+    coded = (table.title, table.date, table.actors, table.places, table.category)
+    columns = [*coded, table.certainty, *table.extra.values()]
+    if any(c.missing is not None for c in columns):
+        return "a column whose missing value is not None"
+    if not isinstance(table.summary, TextColumn):
+        return "summaries not in one buffer"
+    return None
 
 
 def load(path: str | Path, options: dict | None = None) -> LoadResult | None:
