@@ -149,6 +149,7 @@ def test_a_change_to_the_reading_code_misses(cache, acled_file, monkeypatch):
     finally:
         os.utime(module, ns=(st.st_atime_ns, st.st_mtime_ns))
     assert reads.calls == 1
+    assert len(entries(cache)) == 1  # the stale entry replaced, not left behind
 
 
 def _truncate(raw: bytes) -> bytes:

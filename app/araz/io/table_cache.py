@@ -12,9 +12,9 @@ The key, checked at every open: the file's resolved path, size, modification tim
 a hash of its first 64 KiB, the reader options (``date_property``, ``actor_property``,
 ``compute_countries``, ``ask_mapping``), and a stamp of the reading code (size and time
 of every module of ``araz/io`` and ``araz/model``, Araz's and Python's versions, this
-format's number).  The entry's name is a hash of the path, the options
-and the code stamp; the rest of the key is in the file, and an entry whose file has
-changed is stale: deleted, the file read again and the entry written anew.  The key is
+format's number).  The entry's name is a hash of the path and the options;
+the rest of the key is in the file, and an entry whose file or reading code has changed
+is stale: deleted, the file read again and the entry written anew in its place.  The key is
 taken before the read and again before the store: a file that changes while it is read
 is not cached.  (A change that keeps the size, the modification time to the nanosecond
 the file system keeps and the first 64 KiB is not seen.)
@@ -170,7 +170,7 @@ class Entry:
             resolved = str(self.path.resolve())
             stamp = file_stamp(self.path)
             code = _code_stamp()
-            name = json.dumps([resolved, self.options, code], sort_keys=True, default=str)
+            name = json.dumps([resolved, self.options], sort_keys=True, default=str)
         except (OSError, TypeError, ValueError) as exc:
             log.info("araz: %s not looked up in the table cache (%s)", self.path, exc)
             return
