@@ -233,6 +233,11 @@ def test_the_cap_evicts_the_least_recently_used(cache, tmp_path, acled_file, mon
     read_path(acled_file)  # a hit marks it used: the other one goes next
     assert old.stat().st_mtime_ns > 1_000_000_000
 
+    # a table larger than the cap is not kept, and does not push out the others
+    monkeypatch.setattr(table_cache, "CAP_BYTES", 1000)
+    assert read_path(other).dataset is not None
+    assert entries(cache) == [old]
+
 
 def test_clear_frees_what_usage_counts(cache, acled_file, tmp_path, monkeypatch):
     path = tmp_path / "events.geojson"

@@ -235,6 +235,8 @@ class Entry:
 
             self.file.parent.mkdir(parents=True, exist_ok=True)
             _table_arrow.write(tmp, self.key, result)
+            if tmp.stat().st_size > (CAP_BYTES if cap is None else cap):
+                raise ValueError("larger than the cache's cap")  # it would flush the rest
             os.replace(tmp, self.file)
         except Exception as exc:
             log.info("araz: %s not cached (%s: %s)", self.path, type(exc).__name__, exc)
