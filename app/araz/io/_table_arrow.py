@@ -283,9 +283,14 @@ def _strings(arr: pa.Array, name: str) -> list:
     return arr.to_pylist()
 
 
-def _coded(arr: pa.Array, kind: str, name: str) -> Coded:
+def _coded(arr: pa.Array, kind: str, name: str, same: tuple[pa.Array, list] | None = None) -> Coded:
+    """A coded column; ``same``: an array of text already decoded (and the list of
+    its texts), to be used when the dictionary is equal to it."""
     _check(isinstance(arr, pa.DictionaryArray), f"{name}: not a dictionary column")
-    texts = _strings(arr.dictionary, name)
+    if same is not None and arr.dictionary.equals(same[0]):
+        texts = same[1]  # the same str objects (memory), decoded once
+    else:
+        texts = _strings(arr.dictionary, name)
     values = _decode(kind, texts)
     return Coded(_codes(arr, len(values), name), values)
 
@@ -377,11 +382,10 @@ def _column(small: pa.Table, name: str, n: int) -> list:
     return _strings(arr, name)
 
 
-def _read_small(metadata: dict, key: bytes, names: tuple[str, ...]) -> tuple[int, list[list]]:
+def _read_small(metadata: dict, key: bytes, names: tuple[str, ...]) -> tuple[pa.Table, list]:
     small = pa.ipc.open_stream(pa.py_buffer(metadata[key])).read_all()
     _check(small.column_names == list(names), f"{key.decode()}: columns")
-    n = small.num_rows
-    return n, [_column(small, name, n) for name in names]
+    return small, [_column(small, name, small.num_rows) for name in names]
 
 
 def read(path: Path, key: dict | None) -> LoadResult:
@@ -417,17 +421,26 @@ def read(path: Path, key: dict | None) -> LoadResult:
     text = data[:end].tobytes()
     if not text.isascii():
         text.decode("utf-8", "surrogatepass")  # raises for bytes that are not UTF-8
-    coded = {name: _coded(col[name], kinds[name], name) for name in names[2:]}
-
-    np_, places = _read_small(metadata, b"araz.places", tuple(f.name for f in fields(Place)))
-    places[6] = [None if g is None else json.loads(g) for g in places[6]]  # geometry
+    small, places = _read_small(metadata, b"araz.places", tuple(f.name for f in fields(Place)))
+    np_ = small.num_rows
+    if small.column("geometry").null_count < np_:
+        places[6] = [None if g is None else json.loads(g) for g in places[6]]
     places_by_id = dict(zip(places[0], _make(Place, places, np_), strict=True))
-    na, actors = _read_small(metadata, b"araz.actors", ("id", "name", "kind", "state", "aliases"))
+    # the places column's distinct values are often the places' ids, in their order
+    same = (small.column("id").combine_chunks(), places[0])
+    coded = {
+        name: _coded(col[name], kinds[name], name, same if name == "places" else None)
+        for name in names[2:]
+    }
+    small, actors = _read_small(
+        metadata, b"araz.actors", ("id", "name", "kind", "state", "aliases")
+    )
+    na = small.num_rows
     actors_by_id = dict(zip(actors[0], _make(Actor, actors, na), strict=True))
     _check(len(places_by_id) == np_ and len(actors_by_id) == na, "duplicate ids")
     fields_p = ("file", "line", "message", "record", "severity")
-    nq, problem_cols = _read_small(metadata, b"araz.problems", fields_p)
-    problems = list(map(Problem, *problem_cols)) if nq else []
+    small, problem_cols = _read_small(metadata, b"araz.problems", fields_p)
+    problems = list(map(Problem, *problem_cols)) if small.num_rows else []
 
     table = EventTable(
         ids,
