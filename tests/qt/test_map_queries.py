@@ -5,6 +5,8 @@ loudly: an unknown query, an unknown op, a wrong shape is a PageReadError that s
 from __future__ import annotations
 
 import math
+import os
+import signal
 
 import pytest
 
@@ -177,3 +179,40 @@ def test_export_ops_change_the_page(qtbot, map_view):
     assert run_js(qtbot, map_view, adjust) == "exact"
     map_view.set_print_colors(False)
     assert run_js(qtbot, map_view, adjust) == ""
+
+
+def test_no_answer_in_time_or_a_dying_page_is_an_error(qtbot, map_view):
+    """An answer that comes too late is dropped (the next question gets its own); a page
+    whose renderer dies before answering is an error that says so, and the reloaded page
+    answers again."""
+    with pytest.raises(PageReadError, match="did not answer query"):
+        map_view.ask("viewport", timeout_s=0)
+    map_view.resize(610, 400)
+    qtbot.waitUntil(lambda: map_view.ask("viewport") == [610, 400], timeout=TIMEOUT)
+
+    os.kill(map_view._page.renderProcessPid(), signal.SIGKILL)
+    with pytest.raises(PageReadError, match="reloaded before answering"):
+        map_view.ask("view_bounds")
+    qtbot.waitUntil(map_view.is_ready, timeout=TIMEOUT)
+    assert map_view.ask("viewport") == [610, 400]
+
+
+def test_answers_nobody_waits_for_are_dropped(qtbot, map_view):
+    """A script in the page forges answers to the next fifty calls before they are made,
+    and junk: the next question still gets the page's own answer."""
+    first = map_view._seq + 1
+    forge = (
+        "window.__forged = 0; new QWebChannel(qt.webChannelTransport, function (c) {"
+        " var b = c.objects.bridge; b.answered(-1, 'junk'); b.answered(null, null);"
+        f" for (var s = {first}; s < {first + 50}; s++) b.answered(s, '{{\"ok\": [0, 0, 1, 1]}}');"
+        " window.__forged = 1; });"
+    )
+    map_view.web_view().page().runJavaScript(forge)
+    qtbot.waitUntil(lambda: run_js(qtbot, map_view, "window.__forged") == 1, timeout=TIMEOUT)
+    qtbot.wait(300)  # the forged answers reach Python
+    # the forging client took the page's transport over: reload, then ask
+    with qtbot.waitSignal(map_view.ready, timeout=TIMEOUT):
+        map_view.web_view().reload()
+    assert map_view._seq < first + 50
+    west, south, east, north = map_view.ask("view_bounds")
+    assert east - west > 1 and north - south > 1
