@@ -434,9 +434,10 @@
         var later = queue.some(function (q) { return q && q.op === "events"; });
         if (later) {
           // replaced before it was fetched: its payload is gone, skip it, and the calls
-          // made for it (show, select, fit: Python sends them again after each events)
-          done(c);
-          while (queue.length && !(queue[0] && queue[0].op === "events")) done(queue.shift());
+          // made for it (show, select, fit: Python sends them again after each events;
+          // a call waiting for an answer is answered that it was skipped)
+          skip(c);
+          while (queue.length && !(queue[0] && queue[0].op === "events")) skip(queue.shift());
         } else {
           loading = true;
           load(c);
@@ -448,6 +449,13 @@
         apply(c, null);
       }
     }
+  }
+
+  function skip(c) {
+    if (c && typeof c.op === "string" && Object.prototype.hasOwnProperty.call(answering, c.op)) {
+      answer(c, { error: "skipped: the events it came after were replaced by newer ones" });
+    }
+    done(c);
   }
 
   /* Hold the line until the map has stopped moving (a fit, a fly, a zoom animation), then

@@ -216,3 +216,17 @@ def test_answers_nobody_waits_for_are_dropped(qtbot, map_view):
     assert map_view._seq < first + 50
     west, south, east, north = map_view.ask("view_bounds")
     assert east - west > 1 and north - south > 1
+
+
+def test_a_query_skipped_with_replaced_events_is_answered(qtbot, map_view):
+    """Events replaced before they were fetched are skipped with the calls made for them;
+    a question among those calls is answered with an error, not left unanswered."""
+    answers: dict[int, str] = {}
+    map_view._bridge.page_answered.connect(lambda seq, text: answers.setdefault(seq, text))
+    map_view.set_events([event("t", *TEHRAN)])  # fetched while the calls below arrive
+    map_view.set_events([event("b", *BAKU)])  # replaced before it is fetched: skipped
+    asked = map_view._call("query", {"what": "viewport"})
+    wait_rendered(qtbot, map_view, map_view.set_events([event("x", *BAKU)]))
+    qtbot.waitUntil(lambda: asked in answers, timeout=TIMEOUT)
+    assert "replaced" in answers[asked]
+    assert run_js(qtbot, map_view, "araz.events.idOf(0)") == "x"
