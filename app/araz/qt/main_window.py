@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from .. import heap
-from ..io import LoadResult
+from ..io import FORMATS, LoadResult
 from ..model import AppModel, Change
 from . import settings as app_settings
 from .article_view import ArticleView
@@ -50,11 +50,16 @@ from .playback_bar import PlaybackBar
 from .text import shorten
 from .timeline import TimelineView
 
-OPEN_FILTER = (
-    "Araz datasets (*.yaml *.yml *.csv *.geojson *.json);;Curated YAML (*.yaml *.yml);;"
-    "ACLED CSV (*.csv);;GeoJSON (*.geojson *.json);;TimelineJS / StoryMapJS (*.json);;"
-    "All files (*)"
-)
+
+def open_filter() -> str:
+    """The open dialog's name filters: every format Araz reads (araz.io.FORMATS), then
+    each one, then all files."""
+    every = " ".join(dict.fromkeys(p for _, patterns in FORMATS for p in patterns))
+    each = ";;".join(f"{label} ({' '.join(patterns)})" for label, patterns in FORMATS)
+    return f"Araz datasets ({every});;{each};;All files (*)"
+
+
+OPEN_FILTER = open_filter()
 
 
 def plural(n: int, word: str) -> str:
