@@ -6,7 +6,17 @@ from pathlib import Path
 
 import pytest
 
-from araz.io import FORMATS, READERS, LoadResult, ReadContext, Reader, read_path, registry, sniff
+from araz.io import (
+    FORMATS,
+    READERS,
+    LoadResult,
+    ReadContext,
+    Reader,
+    name_filters,
+    read_path,
+    registry,
+    sniff,
+)
 from araz.io.problems import Reporter
 
 DATA = Path(__file__).resolve().parents[1] / "data"
@@ -22,6 +32,10 @@ def test_every_reader_is_named_once_and_offered_by_the_open_dialog():
         assert (r.accepts is None) == (r.from_doc is None)  # a JSON format has both
     offered = {p for _, patterns in FORMATS for p in patterns}
     assert {"*.yaml", "*.yml", "*.csv", "*.geojson", "*.json"} <= offered
+    filters = name_filters()
+    assert filters[0] == "Araz datasets (*.yaml *.yml *.csv *.tsv *.geojson *.json)"
+    assert "ACLED CSV (*.csv *.tsv)" in filters and filters[-1] == "All files (*)"
+    assert len(filters) == len(READERS) + 2
 
 
 @pytest.mark.parametrize(

@@ -22,7 +22,15 @@ from __future__ import annotations
 from pathlib import Path
 
 from .problems import LoadResult, Problem, ReadError
-from .registry import FORMATS, READERS, ReadContext, Reader, json_reader, reader_for
+from .registry import (
+    FORMATS,
+    READERS,
+    ReadContext,
+    Reader,
+    json_reader,
+    name_filters,
+    reader_for,
+)
 
 __all__ = [
     "FORMATS",
@@ -32,6 +40,7 @@ __all__ = [
     "ReadContext",
     "ReadError",
     "Reader",
+    "name_filters",
     "read_path",
     "sniff",
 ]

@@ -220,6 +220,14 @@ READERS: tuple[Reader, ...] = (
 FORMATS: tuple[tuple[str, tuple[str, ...]], ...] = tuple((r.label, r.patterns) for r in READERS)
 
 
+def name_filters() -> list[str]:
+    """The open dialog's filters, "Label (*.a *.b)": every format Araz reads, then each
+    one, then all files."""
+    every = " ".join(dict.fromkeys(p for _, patterns in FORMATS for p in patterns))
+    each = [f"{label} ({' '.join(patterns)})" for label, patterns in FORMATS]
+    return [f"Araz datasets ({every})", *each, "All files (*)"]
+
+
 def reader_for(path: Path, head: bytes | None = None) -> Reader | None:
     """The reader for ``path``: by its suffix (and, when readers that read differently
     share the suffix, by its first bytes), else by its first bytes alone; None when no

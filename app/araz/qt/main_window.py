@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from .. import heap
-from ..io import FORMATS, LoadResult
+from ..io import LoadResult, name_filters
 from ..model import AppModel, Change
 from . import settings as app_settings
 from .article_view import ArticleView
@@ -50,16 +50,7 @@ from .playback_bar import PlaybackBar
 from .text import shorten
 from .timeline import TimelineView
 
-
-def open_filter() -> str:
-    """The open dialog's name filters: every format Araz reads (araz.io.FORMATS), then
-    each one, then all files."""
-    every = " ".join(dict.fromkeys(p for _, patterns in FORMATS for p in patterns))
-    each = ";;".join(f"{label} ({' '.join(patterns)})" for label, patterns in FORMATS)
-    return f"Araz datasets ({every});;{each};;All files (*)"
-
-
-OPEN_FILTER = open_filter()
+OPEN_FILTER = ";;".join(name_filters())  # every format araz.io reads
 
 
 def plural(n: int, word: str) -> str:
