@@ -256,30 +256,29 @@ def _places(block: Block, tables: AcledTables) -> Coded:
     lon = floats(xv)[xc[pfirst]]
     with np.errstate(invalid="ignore"):
         ok = (np.abs(lat) <= 90) & (np.abs(lon) <= 180)  # NaN fails
-    place_values: list[tuple[PlaceRef, ...]] = []
+    # the reasons only for the places that fail
     no_point: dict[int, str] = {}
-    columns = zip(
-        pfirst.tolist(),
-        *(c[pfirst].tolist() for c, _ in admins),
-        ok.tolist(),
-        lat.tolist(),
-        lon.tolist(),
-        radius.tolist(),
+    for j in np.flatnonzero(~ok).tolist():
+        r = int(pfirst[j])
+        why = why_no_point(yv[yc[r]], xv[xc[r]])
+        if why:
+            no_point[j] = why
+    good = np.ones(len(pfirst), bool)
+    good[list(no_point)] = False
+    first = pfirst[good]
+    rows = zip(
+        map(lv.__getitem__, lc[first].tolist()),
+        map(yv.__getitem__, yc[first].tolist()),
+        map(xv.__getitem__, xc[first].tolist()),
+        lat[good].tolist(),
+        lon[good].tolist(),
+        map(cv.__getitem__, cc[first].tolist()),
+        [r if r >= 0 else None for r in radius[good].tolist()],
+        *(map(values.__getitem__, codes[first].tolist()) for codes, values in admins),
         strict=True,
     )
-    for j, (r, a3, a2, a1, good, y, x, rad) in enumerate(columns):
-        lat_t, lon_t = yv[yc[r]], xv[xc[r]]
-        if not good:
-            why = why_no_point(lat_t, lon_t)
-            if why:
-                no_point[j] = why
-                place_values.append(())
-                continue
-        names = [values[code] for code, (_, values) in zip((a3, a2, a1), admins, strict=True)]
-        point = (lat_t, lon_t, y, x)
-        radius_m = rad if rad >= 0 else None
-        pid = tables.new_place(lv[lc[r]], point, cv[cc[r]], radius_m, names)
-        place_values.append((PlaceRef(pid),))
+    pids = iter(tables.new_places(rows))
+    place_values = [(PlaceRef(next(pids)),) if g else () for g in good.tolist()]
     if no_point:
         for r in np.flatnonzero(np.isin(pkey, list(no_point))).tolist():
             message = f"{block.rec(r)}: {no_point[int(pkey[r])]}"

@@ -4,11 +4,14 @@ per row, the block reader once per distinct value), so that both give the same i
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 
 from ..model.entities import Actor, Place
 from ._acled_rules import state_named_in
 from ._common import Ids, slug
+
+# what makes a place (see AcledTables.new_places)
+PlaceRow = tuple[str, str, str, float, float, str, "float | None", str, str, str]
 
 
 class AcledTables:
@@ -24,6 +27,7 @@ class AcledTables:
         self.place_slugs: dict[str, str] = {}
         self.texts: dict[str, str] = {}  # one copy of each repeated value
         self.region_tuples: dict[tuple[str, ...], tuple[str, ...]] = {}
+        self.within_of: dict[tuple[str, str, str, str], tuple[str, ...]] = {}
 
     # ------------------------------------------------------------ actors
 
@@ -79,38 +83,40 @@ class AcledTables:
 
     # ------------------------------------------------------------ places
 
-    def new_place(
-        self,
-        location: str,
-        point: tuple[str, str, float, float],
-        country: str,
-        radius: float | None,
-        admins: Sequence[str],
-    ) -> str:
-        """A new place at ``point`` (the latitude and longitude as written, then as
-        numbers) named ``location`` (else by its coordinates), within its admin regions
-        (``admins``: admin3, admin2, admin1, smallest first)."""
-        texts = self.texts  # admin names and countries repeat over thousands of places
-        within: list[str] = []
-        for a in admins:
-            if a and a != location and a not in within:
-                within.append(texts.setdefault(a, a))
-        lat_t, lon_t, lat, lon = point
-        name = texts.setdefault(location, location) if location else f"{lat_t}, {lon_t}"
-        base = self.place_slugs.get(location)
-        if base is None:
-            base = self.place_slugs[location] = slug(location or "place", "place")
-        pid = self.place_ids.make(base)
-        self.places[pid] = Place(
-            pid,
-            name,
-            "site",
-            lat,
-            lon,
-            (),
-            None,
-            texts.setdefault(country, country) or None,
-            radius,
-            self.region_tuples.setdefault(rkey := tuple(within), rkey),
-        )
-        return pid
+    def new_places(self, rows: Iterable[PlaceRow]) -> list[str]:
+        """A new place for each row: (location, the latitude and longitude as written,
+        then as numbers, country, radius, admin3, admin2, admin1).  A place is named by
+        its location (else by its coordinates) and lies within its admin regions,
+        smallest first.  One loop for many places: the block reader makes every place
+        of a file in one call."""
+        texts = self.texts.setdefault  # admin names and countries repeat over thousands
+        slugs, make, places = self.place_slugs, self.place_ids.make, self.places
+        regions, within_of = self.region_tuples.setdefault, self.within_of
+        out = []
+        for location, lat_t, lon_t, lat, lon, country, radius, a3, a2, a1 in rows:
+            within = within_of.get(wkey := (location, a3, a2, a1))
+            if within is None:
+                names: list[str] = []
+                for a in (a3, a2, a1):
+                    if a and a != location and a not in names:
+                        names.append(texts(a, a))
+                within = within_of[wkey] = regions(t := tuple(names), t)
+            name = texts(location, location) if location else f"{lat_t}, {lon_t}"
+            base = slugs.get(location)
+            if base is None:
+                base = slugs[location] = slug(location or "place", "place")
+            pid = make(base)
+            places[pid] = Place(
+                pid,
+                name,
+                "site",
+                lat,
+                lon,
+                (),
+                None,
+                texts(country, country) or None,
+                radius,
+                within,
+            )
+            out.append(pid)
+        return out

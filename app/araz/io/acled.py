@@ -71,6 +71,8 @@ _ROW_CELLS = (
     "notes",
 )
 
+_ADMINS = ("admin3", "admin2", "admin1")
+
 
 def read_acled(
     path: str | Path,
@@ -358,8 +360,10 @@ class _Reader(Reporter):
             self.place_by_key[key] = None
             self.report(line, f"{rec}: {why}", rec, "warning")
             return None
-        admins = [row[ix[k]].strip() if ix[k] >= 0 else "" for k in ("admin3", "admin2", "admin1")]
-        point = (lat_t, lon_t, float(lat_t), float(lon_t))
-        pid = self.tables.new_place(location, point, country, radius, admins)
+        a3, a2, a1 = (row[ix[k]].strip() if ix[k] >= 0 else "" for k in _ADMINS)
+        lat, lon = float(lat_t), float(lon_t)
+        [pid] = self.tables.new_places(
+            [(location, lat_t, lon_t, lat, lon, country, radius, a3, a2, a1)]
+        )
         self.place_by_key[key] = pid
         return pid
