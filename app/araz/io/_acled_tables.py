@@ -11,7 +11,7 @@ from ._acled_rules import state_named_in
 from ._common import Ids, slug
 
 # what makes a place (see AcledTables.new_places)
-PlaceRow = tuple[str, str, str, float, float, str, "float | None", str, str, str]
+PlaceRow = tuple[str, str, str, float, float, str, float | None, str, str, str]
 
 
 class AcledTables:

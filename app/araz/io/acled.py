@@ -283,7 +283,10 @@ class _Reader(Reporter):
 
     def _merged(self, row: list[str], eid: str, country: str, event: int) -> bool:
         """Whether this row is one more actor of the event of an earlier row with its id
-        (then its actors join that event's)."""
+        (then its actors join that event's).  The first row of each id is kept as a hash
+        of its values, not the values (a file's every row would stay in memory): two
+        rows of one id whose other values differ and yet hash alike (one chance in 2**64)
+        would be merged."""
         same = hash(tuple(map(str.strip, self.same_cells(row))))
         first = self.first_of.get(eid)
         if first is None:
