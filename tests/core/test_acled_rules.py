@@ -25,6 +25,13 @@ PER_ACTOR = (
     # the same id, the same note, another place: another event too
     "E2,2023-01-28,Rioters (Armenia),,5,,50,Armenia,Vanadzor,40.81,44.49,A riot.,1\n"
 )
+# one row per actor with a bad date and no point: reported once, on the event's first row
+BAD_ROWS = (
+    "event_id_cnty,event_date,actor1,inter1,country,location,latitude,longitude,notes\n"
+    "B1,someday,Protesters (Armenia),6,Armenia,Kapan,,,Café.\n"
+    "B2,2023-01-02,Rioters (Armenia),5,Armenia,Goris,39.5,46.3,x\n"
+    "B1,someday,Students (Armenia),6,Armenia,Kapan,,,Café.\n"
+)
 STATES = (
     "event_id_cnty,event_date,actor1,assoc_actor_1,inter1,actor2,inter2,country,location,"
     "latitude,longitude,notes\n"
@@ -60,7 +67,9 @@ def _summary(result) -> tuple:
     return to_dict(ds), actors, result.merged
 
 
-@pytest.mark.parametrize(("name", "text"), [("per_actor", PER_ACTOR), ("states", STATES)])
+@pytest.mark.parametrize(
+    ("name", "text"), [("per_actor", PER_ACTOR), ("bad_rows", BAD_ROWS), ("states", STATES)]
+)
 def test_both_readers_apply_the_same_rules(tmp_path, name, text):
     paths = _paths(tmp_path, name, text)
     block = read_acled(paths["utf8"])
@@ -95,6 +104,21 @@ def test_the_row_reader_merges_rows_per_actor(tmp_path):
         (6, "duplicate event_id_cnty 'E2': using 'row-6'"),
         (7, "duplicate event_id_cnty 'E2': using 'row-7'"),
     ]
+
+
+def test_a_merged_row_reports_nothing_its_event_has_not(tmp_path):
+    for path in _paths(tmp_path, "bad_rows", BAD_ROWS).values():
+        r = read_path(path)
+        assert r.merged == 1 and len(r.dataset) == 2
+        rows = [(p.line, p.message) for p in r.problems if p.record == "B1"]
+        assert rows == [
+            (
+                2,
+                "B1: event date 'someday' not understood (expected e.g. 27 January 2023 or "
+                "2023-01-27); kept under 'no date'",
+            ),
+            (2, "B1: no coordinates; kept without a place"),
+        ], path.name
 
 
 def test_a_state_only_for_a_country_in_both_readers(tmp_path):
