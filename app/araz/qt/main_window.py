@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from .. import heap
-from ..io import LoadResult
+from ..io import LoadResult, name_filters
 from ..model import AppModel, Change
 from . import settings as app_settings
 from .article_view import ArticleView
@@ -50,11 +50,7 @@ from .playback_bar import PlaybackBar
 from .text import shorten
 from .timeline import TimelineView
 
-OPEN_FILTER = (
-    "Araz datasets (*.yaml *.yml *.csv *.geojson *.json);;Curated YAML (*.yaml *.yml);;"
-    "ACLED CSV (*.csv);;GeoJSON (*.geojson *.json);;TimelineJS / StoryMapJS (*.json);;"
-    "All files (*)"
-)
+OPEN_FILTER = ";;".join(name_filters())  # every format araz.io reads
 
 
 def plural(n: int, word: str) -> str:
