@@ -93,6 +93,7 @@ class TimelineView(TimelineInput, TimelineNavigation, QWidget):
 
     def set_data(self, data: TimelineData) -> None:
         self._data = data
+        self._colors: np.ndarray | None = None
         self._index = TimeIndex(data.start, data.end)
         self._lanes_by_mode: dict[str, Lanes] = {}
         self._frame = None
@@ -105,6 +106,20 @@ class TimelineView(TimelineInput, TimelineNavigation, QWidget):
         self._resolve_selection()
         self._clamp_voffset()
         self.update()
+
+    def set_colors(self, argb: np.ndarray | None) -> None:
+        """Paint the marks in these colours (0xAARRGGBB per row, in the data's order:
+        sorted by time); None: the data's own."""
+        if argb is not None:
+            argb = np.asarray(argb, dtype=np.uint32)
+            if argb.shape != (len(self._data),):
+                raise ValueError(f"{argb.shape} colours for {len(self._data)} events")
+        self._colors = argb
+        self.update()
+
+    def colors(self) -> np.ndarray:
+        """The marks' colours, 0xAARRGGBB per row (sorted by time, as the data)."""
+        return self._data.color if self._colors is None else self._colors
 
     def set_visible_mask(self, mask: np.ndarray | None) -> None:
         if mask is not None:

@@ -1,0 +1,183 @@
+"""View → Colour by / Size by in the real window (issue #18): a person picks a column from
+the menu and sees the markers on the map and the marks on the timeline take its values'
+colours, a legend on the map listing the values; size by fatalities grows markers; the
+choice is remembered."""
+
+from __future__ import annotations
+
+import csv
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+from map_support import near, settle_map, steady_map_grab
+from PySide6.QtWidgets import QMenu
+from timeline_support import close, mark_center, render_image
+
+from araz.model import colour_by as cb
+from araz.qt.map.page_json import of_type, read_page_json
+from araz.views.prepared import map_data
+
+pytestmark = pytest.mark.gui
+TIMEOUT = 30_000
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
+
+
+def view_menu_action(window, submenu: str, name: str):
+    """The action ``name`` of View → ``submenu`` (found as a person would, in the menus)."""
+    view = next(a.menu() for a in window.menuBar().actions() if a.text() == "&View")
+    sub = next(a.menu() for a in view.actions() if a.menu() and a.text() == submenu)
+    assert isinstance(sub, QMenu) and sub.isEnabled()
+    return next(a for a in sub.actions() if a.objectName() == name)
+
+
+def synced(qtbot, view) -> None:
+    seq = view.sync()
+    with qtbot.waitSignal(view.rendered, timeout=TIMEOUT, check_params_cb=lambda s: s >= seq):
+        pass
+
+
+def marker_pixels(qtbot, view, indices, dx: float = 0.0) -> dict:
+    """Per marker index, the colour of the map at its drawn centre (moved ``dx`` CSS px
+    to the right) in one steady grab; markers not drawn are left out."""
+    image = steady_map_grab(qtbot, view, TIMEOUT)
+    ratio = image.width() / view.web_view().width()
+    points = read_page_json(
+        view, f"{list(indices)}.map(function (i) {{ return araz.markerPoint(i); }})"
+    )
+    return {
+        i: image.pixelColor(round((at[0] + dx) * ratio), round(at[1] * ratio))
+        for i, at in zip(indices, points, strict=True)
+        if at is not None
+    }
+
+
+def legend_text(view) -> str:
+    return read_page_json(
+        view,
+        "(function () { var el = document.querySelector('.araz-colour-legend');"
+        " return el && !el.hidden ? el.textContent : ''; })()",
+        of_type(str),
+    )
+
+
+def test_colour_by_category_recolours_map_timeline_and_legend(qtbot, main_window):
+    from araz.qt import settings as app_settings
+
+    w = main_window
+    ds = w.model.dataset
+    settle_map(qtbot, w.map, TIMEOUT)
+    assert legend_text(w.map) == ""  # by main actor: today's look, no map legend
+    actor = cb.colour_scheme(ds, cb.ACTOR)
+    category = cb.colour_scheme(ds, "category")
+    before_map = {}  # map index -> (event row, actor colour) of markers seen in it
+    _, rows = map_data(ds)
+    seen = marker_pixels(qtbot, w.map, range(len(rows)))
+    for i, colour in seen.items():
+        row = int(rows[i])
+        old = actor.palette()[actor.codes[row]]
+        new = category.palette()[category.codes[row]]
+        if old.lower() != new.lower() and near(colour, old, 10):
+            before_map[i] = (row, old, new)
+    assert len(before_map) >= 3, "markers whose colour will change, seen in their colour"
+    tl = w.timeline
+    image = render_image(tl)
+    before_tl = {}
+    for row in np.flatnonzero(ds.arrays["has_date"]).tolist():
+        eid = ds.events.ids[row]
+        old = actor.palette()[actor.codes[row]]
+        new = category.palette()[category.codes[row]]
+        x, y = mark_center(tl, eid)
+        inside = 0 <= x < image.width() and 0 <= y < image.height()
+        if (
+            inside
+            and old.lower() != new.lower()
+            and close(image.pixelColor(round(x), round(y)), old, 12)
+        ):
+            before_tl[eid] = (new, x, y)
+    assert len(before_tl) >= 3
+
+    view_menu_action(w, "&Colour by", "colour_by_category").trigger()
+    assert w.model.colour_by == "category"
+    synced(qtbot, w.map)
+    # the map: each of those markers is now its category's colour
+    now = marker_pixels(qtbot, w.map, list(before_map))
+    changed = [near(now[i], new, 10) for i, (_, _, new) in before_map.items()]
+    assert all(changed), changed
+    # the timeline: the marks too
+    image = render_image(tl)
+    for eid, (new, x, y) in before_tl.items():
+        assert close(image.pixelColor(round(x), round(y)), new, 12), eid
+    # the legend lists the values with their counts
+    text = legend_text(w.map)
+    assert text.startswith("Colour: Category")
+    for value, count in zip(category.values, category.counts, strict=True):
+        assert f"{value}{count}" in text
+    assert app_settings.qsettings().value("view/colour_by") == "category"
+
+    # back to the main actor: today's colours, no legend
+    view_menu_action(w, "&Colour by", "colour_by_main_actor").trigger()
+    synced(qtbot, w.map)
+    now = marker_pixels(qtbot, w.map, list(before_map))
+    assert all(near(now[i], old, 10) for i, (_, old, _) in before_map.items())
+    assert legend_text(w.map) == ""
+
+
+def write_sample(path: Path, n: int = 60) -> Path:
+    """A small current-format ACLED export: a few places, fatalities 0 or 200."""
+    from synth import HEADER, acled_rows
+
+    lat_i, lon_i = HEADER.index("latitude"), HEADER.index("longitude")
+    fat_i = HEADER.index("fatalities")
+    places = [(39.2 + 0.6 * (k % 4), 44.5 + 0.9 * (k // 4)) for k in range(n)]
+    with path.open("w", encoding="utf-8", newline="") as f:
+        out = csv.writer(f)
+        out.writerow(HEADER)
+        for k, row in enumerate(acled_rows(n, 3)):
+            row[lat_i], row[lon_i] = f"{places[k][0]:.4f}", f"{places[k][1]:.4f}"
+            row[fat_i] = "200" if k % 2 else "0"
+            out.writerow(row)
+    return path
+
+
+def test_size_by_fatalities_grows_markers_and_acled_columns_are_offered(
+    qtbot, main_window, tmp_path
+):
+    w = main_window
+    with qtbot.waitSignal(w.loadFinished, timeout=TIMEOUT):
+        w.open_path(write_sample(tmp_path / "acled.csv"))
+    ds = w.model.dataset
+    assert len(ds) == 60
+    offered = [a.objectName() for a in w.colour_menu.colour_menu.actions()]
+    # ACLED's event_type is its category: offered once, as the category
+    want = {"colour_by_main_actor", "colour_by_category", "colour_by_disorder_type"}
+    assert want <= set(offered)
+    assert "colour_by_event_type" not in offered and "colour_by_fatalities" not in offered
+    view_menu_action(w, "&Colour by", "colour_by_disorder_type").trigger()
+    view_menu_action(w, "&Size by", "size_by_fatalities").trigger()
+    assert w.model.size_by == "fatalities"
+    w.map.fit_bounds(44.0, 38.8, 49.5, 41.8)
+    settle_map(qtbot, w.map, TIMEOUT)
+    text = legend_text(w.map)
+    assert "Colour: Disorder type" in text and "Size: fatalities" in text
+    assert "largest 200" in text
+    # a marker of 200 fatalities is 14 px across its radius, one of none 3 px: look
+    # 9 px to the right of each centre
+    scheme = cb.colour_scheme(ds, "disorder_type")
+    _, rows = map_data(ds)
+    fat = cb.size_values(ds, "fatalities")
+    big = small = 0
+    centres = marker_pixels(qtbot, w.map, range(len(rows)))
+    besides = marker_pixels(qtbot, w.map, range(len(rows)), dx=9)
+    for i, centre in centres.items():
+        row = int(rows[i])
+        colour = scheme.palette()[scheme.codes[row]]
+        if not near(centre, colour, 10):
+            continue  # under another marker
+        beside = besides[i]
+        if fat[row] == 200:
+            big += near(beside, colour, 10)
+        else:
+            small += not near(beside, colour, 10)
+    assert big >= 5 and small >= 5, (big, small)
