@@ -137,7 +137,7 @@
 
   var colourLegend = L.control({ position: "bottomright" });
   colourLegend.onAdd = function () {
-    var el = L.DomUtil.create("div", "araz-legend araz-colour-legend");
+    var el = L.DomUtil.create("div", "araz-colour-legend");
     el.setAttribute("role", "img");
     el.hidden = true;
     L.DomEvent.disableClickPropagation(el);
