@@ -69,7 +69,7 @@ def test_colours_are_stable_whatever_the_row_order():
 def test_palette_is_colour_blind_safe_and_distinct():
     assert len(set(cb.CATEGORICAL)) == len(cb.CATEGORICAL) == 10
     assert cb.CATEGORICAL[:7] == (
-        "#D55E00", "#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#F0E442",
+        "#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442",
     )  # fmt: skip
     assert cb.MISSING not in cb.CATEGORICAL and cb.OTHER_VALUES not in cb.CATEGORICAL
 

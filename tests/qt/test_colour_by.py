@@ -162,7 +162,7 @@ def test_size_by_fatalities_grows_markers_and_acled_columns_are_offered(
     text = legend_text(w.map)
     assert "Colour: Disorder type" in text and "Size: fatalities" in text
     assert "largest 200" in text
-    # a marker of 200 fatalities is 14 px across its radius, one of none 3 px: look
+    # a marker of 200 fatalities has a 12 px radius, one of none 3 px: look
     # 9 px to the right of each centre
     scheme = cb.colour_scheme(ds, "disorder_type")
     _, rows = map_data(ds)

@@ -31,14 +31,20 @@ if TYPE_CHECKING:
 
 #: The column that colours by the main actor's state (today's look).
 ACTOR = "main_actor"
-#: Colour-blind-safe categorical colours, most distinct first: Okabe-Ito's seven, then
+#: Colour-blind-safe categorical colours, most distinct first: Okabe-Ito's seven (blue,
+#: orange and bluish green lead: vermillion next to orange is the pair most alike), then
 #: indigo, wine and olive from Paul Tol's "muted" scheme.
-CATEGORICAL = (*OKABE_ITO, "#332288", "#882255", "#999933")
+CATEGORICAL = (
+    *(OKABE_ITO[k] for k in (1, 2, 3, 4, 5, 0, 6)),
+    "#332288",
+    "#882255",
+    "#999933",
+)
 MISSING = OTHER  # an event without a value: grey
 OTHER_VALUES = "#DDDDDD"  # values beyond the palette: a lighter grey
 #: A coded column is offered when it has this many distinct values (it repeats).
 MIN_VALUES, MAX_VALUES = 2, 24
-MIN_RADIUS, MAX_RADIUS = 3.0, 14.0  # marker radius (CSS px) when sized by a number
+MIN_RADIUS, MAX_RADIUS = 3.0, 12.0  # marker radius (CSS px) when sized by a number
 
 #: Names the columns of every dataset show in menus and legends.
 LABELS = {

@@ -20,8 +20,8 @@ def legend(scheme: cb.ColourScheme, size_by: str | None, top: float) -> dict[str
     size = ""
     if size_by is not None:
         size = (
-            f"Size: {cb.label(size_by).lower()}, area in proportion "
-            f"(largest {top:,.0f}); none or 0 smallest"
+            f"Size: {cb.label(size_by).lower()}, marker area in proportion "
+            f"(largest {top:,.0f}; none or 0 the smallest)"
         )
     if actor:
         return {"title": "", "rows": [], "size": size}
