@@ -210,22 +210,29 @@
     },
 
     /* Colour by another column, size by a number: the events stay.  palette: "#rrggbb"
-     * texts; color: a palette index per event; size: a marker radius (CSS px) per
-     * event, or null for one size.  Big markers are drawn first, small ones on top. */
-    setColors: function (palette, color, size) {
+     * texts; color: a palette index per event; quarters: a marker radius per event in
+     * quarter CSS px (0..255), or null for one size.  Big markers are drawn first, small
+     * ones on top (a counting sort: linear in the events). */
+    setColors: function (palette, color, quarters) {
       this._setPalette(palette);
-      var npal = this.palette.length;
-      for (var i = 0; i < this.n; i++) {
+      var npal = this.palette.length, n = this.n, i;
+      for (i = 0; i < n; i++) {
         var ci = color[i] || 0;
         this.colorIndex[i] = ci < npal ? ci : 0;
       }
-      this.size = size && size.length === this.n ? size : null;
+      this.size = null;
       this._bySize = null;
-      if (this.size) {
-        var s = this.size, order = new Uint32Array(this.n);
-        for (i = 0; i < this.n; i++) order[i] = i;
-        this._bySize = order.sort(function (a, b) { return s[b] - s[a] || a - b; });
+      if (!quarters || quarters.length !== n) return;
+      var size = new Float32Array(n), start = new Uint32Array(257);
+      for (i = 0; i < n; i++) {
+        size[i] = quarters[i] / 4;
+        start[256 - quarters[i]]++; // bucket 1 holds the largest (255)
       }
+      for (i = 0; i < 256; i++) start[i + 1] += start[i];
+      var order = new Uint32Array(n);
+      for (i = 0; i < n; i++) order[start[255 - quarters[i]]++] = i;
+      this.size = size;
+      this._bySize = order;
     },
 
     /* Marker radius of event i (CSS px): its size, or the one size. */

@@ -472,14 +472,14 @@
     sync: function () {}, // drawn-acknowledgement only: one more frame has been painted
   };
 
-  /* colors {n, palette, color (base64 uint16 per event), size (base64 float32 radius
-   * per event, or null), legend ({title, rows, size} or null)}: colour and size the
+  /* colors {n, palette, color (base64 uint16 per event), size (base64 uint8 radius per
+   * event in quarter px, or null), legend ({title, rows, size} or null)}: colour and size the
    * events again (the events and the view stay).  A call for other events is ignored. */
   ops.colors = function (c) {
     if (c.n !== events.n) return;
     var color = typedFrom64(c.color, Uint16Array, events.n);
     if (!color) return;
-    events.setColors(c.palette, color, typedFrom64(c.size, Float32Array, events.n));
+    events.setColors(c.palette, color, typedFrom64(c.size, Uint8Array, events.n));
     colourSpec = c.legend || null;
     updateColourLegend();
     updateRiver();

@@ -98,9 +98,11 @@ def test_colour_by_category_recolours_map_timeline_and_legend(qtbot, main_window
             before_tl[eid] = (new, x, y)
     assert len(before_tl) >= 3
 
+    loads = w.map._state["events"].seq
     view_menu_action(w, "&Colour by", "colour_by_category").trigger()
     assert w.model.colour_by == "category"
     synced(qtbot, w.map)
+    assert w.map._state["events"].seq == loads  # the events were not sent again
     # the map: each of those markers is now its category's colour
     now = marker_pixels(qtbot, w.map, list(before_map))
     changed = [near(now[i], new, 10) for i, (_, _, new) in before_map.items()]
@@ -181,3 +183,28 @@ def test_size_by_fatalities_grows_markers_and_acled_columns_are_offered(
         else:
             small += not near(beside, colour, 10)
     assert big >= 5 and small >= 5, (big, small)
+
+
+def test_the_choice_is_remembered_for_the_next_window(qtbot, main_window):
+    """A new window starts with the colour and size the last one chose (QSettings), and a
+    dataset without that column shows the main actor, its menu item checked."""
+    from PySide6.QtWidgets import QWidget
+
+    from araz.model import AppModel
+    from araz.qt import settings as app_settings
+    from araz.qt.colour_menu import ColourMenu
+
+    view_menu_action(main_window, "&Colour by", "colour_by_certainty").trigger()
+    assert app_settings.qsettings().value("view/colour_by") == "certainty"
+    app_settings.qsettings().setValue("view/size_by", "fatalities")
+    host = QWidget()
+    qtbot.addWidget(host)
+    model = AppModel(main_window.model.dataset)
+    menu = ColourMenu(host, QMenu(host), model)
+    assert model.colour_by == "certainty" and menu.colour_actions["certainty"].isChecked()
+    # the bundled story has no fatalities: one size, and "None" checked
+    assert model.size_by is None and menu.size_actions["none"].isChecked()
+    assert not menu.size_menu.isEnabled()
+    model.set_dataset(AppModel().dataset)  # empty: only the main actor
+    assert model.colour_by == cb.ACTOR and menu.colour_actions[cb.ACTOR].isChecked()
+    assert list(menu.colour_actions) == [cb.ACTOR]

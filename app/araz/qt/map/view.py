@@ -319,11 +319,12 @@ class MapView(QWidget):
         if codes.shape != (n,):
             raise ValueError(f"{codes.shape} colours for {n} events")
         size = None
-        if sizes is not None:
-            radii = np.ascontiguousarray(sizes, dtype="<f4")
+        if sizes is not None:  # sent in quarter pixels, one byte each (up to 63.75 px)
+            radii = np.asarray(sizes, dtype=np.float64)
             if radii.shape != (n,):
                 raise ValueError(f"{radii.shape} sizes for {n} events")
-            size = base64.b64encode(radii.tobytes()).decode("ascii")
+            quarters = np.clip(np.nan_to_num(np.rint(radii * 4)), 0, 255).astype(np.uint8)
+            size = base64.b64encode(quarters.tobytes()).decode("ascii")
         payload = {
             "n": n,
             "palette": [clean_color(c) for c in palette],
