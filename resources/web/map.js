@@ -133,78 +133,9 @@
     updateLegend();
   });
 
-  // --- colour by a column, size by a number: the legend (value -> colour) ---
+  // --- colour by a column, size by a number: the legend (map-colour.js) ---
 
-  var colourLegend = L.control({ position: "bottomright" });
-  colourLegend.onAdd = function () {
-    var el = L.DomUtil.create("div", "araz-colour-legend");
-    el.setAttribute("role", "img");
-    el.hidden = true;
-    L.DomEvent.disableClickPropagation(el);
-    L.DomEvent.disableScrollPropagation(el);
-    return el;
-  };
-  colourLegend.addTo(map);
-  var colourSpec = null; // {title, rows: [[label, "#rrggbb", count]], size: text or ""}
-
-  /* The legend of the colours (and sizes) drawn; hidden with no spec (colour by main
-   * actor: the Filters panel's actors are its legend) and while density is drawn. */
-  function updateColourLegend() {
-    var el = colourLegend.getContainer();
-    if (!colourSpec || events.bins) {
-      el.hidden = true;
-      return;
-    }
-    var parts = [];
-    if (colourSpec.title) {
-      var head = document.createElement("div");
-      head.className = "araz-legend-title";
-      head.textContent = colourSpec.title;
-      parts.push(head);
-      var list = document.createElement("div");
-      list.className = "araz-legend-list";
-      (colourSpec.rows || []).forEach(function (r) {
-        var row = document.createElement("div");
-        row.className = "araz-legend-item";
-        var sw = document.createElement("span");
-        sw.className = "araz-legend-swatch araz-legend-dot";
-        sw.style.backgroundColor = /^#[0-9a-fA-F]{6}$/.test(r[1]) ? r[1] : "#808080";
-        var label = document.createElement("span");
-        label.textContent = String(r[0]);
-        var count = document.createElement("span");
-        count.className = "araz-legend-count";
-        count.textContent = Number(r[2] || 0).toLocaleString("en");
-        row.appendChild(sw);
-        row.appendChild(label);
-        row.appendChild(count);
-        list.appendChild(row);
-      });
-      parts.push(list);
-    }
-    if (colourSpec.size) {
-      var note = document.createElement("div");
-      note.className = "araz-legend-note araz-legend-size";
-      note.textContent = colourSpec.size;
-      parts.push(note);
-    }
-    el.replaceChildren.apply(el, parts);
-    el.setAttribute("aria-label", el.textContent);
-    el.hidden = !parts.length;
-  }
-
-  events.on("drawn", updateColourLegend);
-  events.on("events", function () {
-    colourSpec = null;
-  });
-
-  /* A little-endian typed array of this type from base64 text (null for none). */
-  function typedFrom64(b64, Type, n) {
-    if (typeof b64 !== "string") return null;
-    var bin = atob(b64), bytes = new Uint8Array(bin.length);
-    for (var k = 0; k < bin.length; k++) bytes[k] = bin.charCodeAt(k);
-    if (bytes.length !== n * Type.BYTES_PER_ELEMENT) return null;
-    return new Type(bytes.buffer);
-  }
+  var colourLegend = new window.araz.ColourLegend(map, events);
 
   // --- accessibility: a labelled map, hidden decoration, a live region for events ---
 
@@ -472,17 +403,8 @@
     sync: function () {}, // drawn-acknowledgement only: one more frame has been painted
   };
 
-  /* colors {n, palette, color (base64 uint16 per event), size (base64 uint8 radius per
-   * event in quarter px, or null), legend ({title, rows, size} or null)}: colour and size the
-   * events again (the events and the view stay).  A call for other events is ignored. */
-  ops.colors = function (c) {
-    if (c.n !== events.n) return;
-    var color = typedFrom64(c.color, Uint16Array, events.n);
-    if (!color) return;
-    events.setColors(c.palette, color, typedFrom64(c.size, Uint8Array, events.n));
-    colourSpec = c.legend || null;
-    updateColourLegend();
-    updateRiver();
+  ops.colors = function (c) { // recolour and resize the events: see map-colour.js
+    if (colourLegend.apply(c)) updateRiver();
   };
 
   // Commands in order; an "events" command stops the line until its payload is in.

@@ -150,3 +150,21 @@ def test_model_keeps_the_choice_and_notifies_once():
     assert m.colour_by == "event_type" and m.size_by == "fatalities"
     m.set_colour_by("no such column")
     assert m.colour_by == cb.ACTOR
+
+
+def test_legend_text_follows_colour_and_size():
+    from araz.views import colours
+
+    ds = acled_like()
+    actor = cb.colour_scheme(ds, cb.ACTOR)
+    assert colours.legend(actor, None, 0.0) is None  # today's look: no map legend
+    only_size = colours.legend(actor, "fatalities", 100.0)
+    assert only_size is not None and only_size["rows"] == [] and not only_size["title"]
+    assert only_size["size"].startswith("Size: fatalities") and "largest 100" in only_size["size"]
+    spec = colours.legend(cb.colour_scheme(ds, "event_type"), None, 0.0)
+    assert spec is not None and spec["title"] == "Colour: Event type" and spec["size"] == ""
+    assert spec["rows"][-1] == ["no value", cb.MISSING, 1]
+    palette, codes, radii = colours.view_colours(
+        cb.colour_scheme(ds, "event_type"), np.array([5, 0]), np.arange(40.0)
+    )
+    assert palette[codes[0]] == cb.MISSING and radii is not None and list(radii) == [5.0, 0.0]

@@ -208,3 +208,40 @@ def test_the_choice_is_remembered_for_the_next_window(qtbot, main_window):
     model.set_dataset(AppModel().dataset)  # empty: only the main actor
     assert model.colour_by == cb.ACTOR and menu.colour_actions[cb.ACTOR].isChecked()
     assert list(menu.colour_actions) == [cb.ACTOR]
+
+
+@pytest.fixture
+def map_view(qtbot):
+    from map_support import open_map_view
+
+    yield from open_map_view(qtbot)
+
+
+def test_legend_text_from_data_is_text_and_a_stale_call_is_ignored(qtbot, map_view):
+    """Values from a file reach the legend as text, never markup; colours meant for other
+    events (a count that does not match) change nothing."""
+    from map_support import HOSTILE, event
+
+    map_view.set_events([event("a", 40.0, 45.0), event("b", 40.5, 46.0)])
+    legend = {"title": "Colour: Event type", "rows": [[HOSTILE, "#0072B2", 2]], "size": ""}
+    map_view.set_colors(["#0072B2", "#999999"], np.array([0, 1]), None, legend)
+    synced(qtbot, map_view)
+    assert HOSTILE in legend_text(map_view)
+    assert map_view._page.alerts == []
+    assert (
+        read_page_json(map_view, "document.querySelectorAll('.araz-colour-legend img').length") == 0
+    )
+    assert read_page_json(map_view, "araz.events.colorOf(1)") == "rgb(153,153,153)"
+    # a "colors" call for three events on a map of two: ignored
+    map_view._ids = ["a", "b", "c"]
+    map_view.set_colors(["#E69F00"], np.zeros(3), None, None)
+    map_view._ids = ["a", "b"]
+    synced(qtbot, map_view)
+    assert read_page_json(map_view, "araz.events.colorOf(1)") == "rgb(153,153,153)"
+    assert HOSTILE in legend_text(map_view)
+    # new events come in their own colours, without the old legend
+    map_view.set_events([event("c", 40.0, 45.0)])
+    synced(qtbot, map_view)
+    assert legend_text(map_view) == ""
+    with pytest.raises(ValueError):
+        map_view.set_colors(["#E69F00"], np.zeros(2), None, None)
