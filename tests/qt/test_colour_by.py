@@ -12,11 +12,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 from map_support import near, settle_map, steady_map_grab
+from page_support import read_page_json
 from PySide6.QtWidgets import QMenu
 from timeline_support import close, mark_center, render_image
 
 from araz.model import colour_by as cb
-from araz.qt.map.page_json import of_type, read_page_json
+from araz.qt.map.page_json import of_type
 from araz.views.prepared import map_data
 
 pytestmark = pytest.mark.gui

@@ -108,3 +108,34 @@ def test_a_start_on_the_cached_bundled_dataset_imports_no_yaml_parser(tmp_path):
     assert "araz.io.curated" in first.stdout  # read and checked, then kept
     again = subprocess.run(run, env=env, capture_output=True, text=True, check=True)
     assert again.stdout.strip() == "[]"
+
+
+def test_a_wait_for_the_page_asks_again_and_gives_up_instead_of_hanging(qtbot, main_window):
+    """``araz --screenshot`` once sat idle for good after the map was drawn: a call the
+    page never acknowledged.  The wait asks the page again (a newer call's
+    acknowledgement counts) and, when nothing ever answers, gives up."""
+    from araz.qt.screenshot import when_acked
+
+    window = main_window
+    acked: list[int] = []
+    window.map.rendered.connect(acked.append)
+    last = window.map.sync()
+    qtbot.waitUntil(lambda: bool(acked) and max(acked) >= last, timeout=5000)
+    # a call that was never sent: only asking again can answer it
+    called: list[str] = []
+    when_acked(window, last + 1, lambda: called.append("done"), patience_ms=50)
+    qtbot.waitUntil(lambda: called == ["done"], timeout=5000)
+
+    # a call no ask can reach: give up after the tries, never call back
+    gave_up: list[str] = []
+    when_acked(
+        window,
+        last + 10_000,
+        lambda: called.append("never"),
+        patience_ms=30,
+        tries=3,
+        give_up=lambda: gave_up.append("stuck"),
+    )
+    qtbot.waitUntil(lambda: gave_up == ["stuck"], timeout=5000)
+    qtbot.wait(200)
+    assert called == ["done"]
