@@ -246,3 +246,22 @@ def test_legend_text_from_data_is_text_and_a_stale_call_is_ignored(qtbot, map_vi
     assert legend_text(map_view) == ""
     with pytest.raises(ValueError):
         map_view.set_colors(["#E69F00"], np.zeros(2), None, None)
+
+
+def test_timeline_marks_and_lane_strips_take_the_given_colours(qtbot):
+    """The timeline paints the colours it is given (its density strips by lane too), and
+    its own again when given None."""
+    from timeline_support import RED, make_view
+
+    view = make_view(qtbot)
+    x, y = mark_center(view, "day")
+    assert close(render_image(view).pixelColor(round(x), round(y)), RED)
+    green = 0xFF009E73
+    view.set_colors(np.full(3, green, np.uint32))
+    assert close(render_image(view).pixelColor(round(x), round(y)), "#009E73", 12)
+    assert set(view.static_lanes().color.tolist()) == {green}
+    view.set_colors(None)
+    assert close(render_image(view).pixelColor(round(x), round(y)), RED)
+    assert green not in view.static_lanes().color.tolist()
+    with pytest.raises(ValueError):
+        view.set_colors(np.zeros(2, np.uint32))

@@ -115,6 +115,8 @@ class TimelineView(TimelineInput, TimelineNavigation, QWidget):
             if argb.shape != (len(self._data),):
                 raise ValueError(f"{argb.shape} colours for {len(self._data)} events")
         self._colors = argb
+        self._lanes_by_mode = {}  # a lane's colour is its events' most common one
+        self._frame = None
         self.update()
 
     def colors(self) -> np.ndarray:
@@ -231,7 +233,7 @@ class TimelineView(TimelineInput, TimelineNavigation, QWidget):
         if lanes is None:
             d = self._data
             keys = d.lane_actor if self._lane_mode == "actor" else d.lane_category
-            lanes = build_lanes(keys, d.color)
+            lanes = build_lanes(keys, self.colors())
             self._lanes_by_mode[self._lane_mode] = lanes
         return lanes
 
