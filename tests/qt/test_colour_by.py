@@ -118,6 +118,11 @@ def test_colour_by_category_recolours_map_timeline_and_legend(qtbot, main_window
     for value, count in zip(category.values, category.counts, strict=True):
         assert f"{value}{count}" in text
     assert app_settings.qsettings().value("view/colour_by") == "category"
+    # the Filters panel: the categories carry their colours, the actors none
+    assert swatches(w.filters.categories) == dict(
+        zip(category.values, (c.lower() for c in category.colours), strict=True)
+    )
+    assert all(c is None for c in tree_swatches(w.filters.actors).values())
 
     # back to the main actor: today's colours, no legend
     view_menu_action(w, "&Colour by", "colour_by_main_actor").trigger()
@@ -125,6 +130,30 @@ def test_colour_by_category_recolours_map_timeline_and_legend(qtbot, main_window
     now = marker_pixels(qtbot, w.map, list(before_map))
     assert all(near(now[i], old, 10) for i, (_, old, _) in before_map.items())
     assert legend_text(w.map) == ""
+    assert swatches(w.filters.categories) == dict.fromkeys(category.values)
+    assert tree_swatches(w.filters.actors)["iran"] == ds.palette.colour("iran").lower()
+
+
+def _colour_of(icon) -> str | None:
+    if icon.isNull():
+        return None
+    return icon.pixmap(12, 12).toImage().pixelColor(6, 6).name()
+
+
+def swatches(check_list) -> dict:
+    """Value -> the colour of its swatch in a Filters list (None: no swatch)."""
+    from PySide6.QtCore import Qt
+
+    items = [check_list.item(i) for i in range(check_list.count())]
+    return {i.data(Qt.ItemDataRole.UserRole): _colour_of(i.icon()) for i in items}
+
+
+def tree_swatches(tree) -> dict:
+    """State id -> the colour of its swatch in the Filters panel's actor tree."""
+    from araz.qt.filters_panel import ACTOR_ROLE
+
+    tops = [tree.topLevelItem(i) for i in range(tree.topLevelItemCount())]
+    return {t.data(0, ACTOR_ROLE): _colour_of(t.icon(0)) for t in tops}
 
 
 def write_sample(path: Path, n: int = 60) -> Path:
