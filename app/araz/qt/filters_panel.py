@@ -230,6 +230,7 @@ class CheckList(QListWidget):
     def __init__(self, name: str, parent=None):
         super().__init__(parent)
         self.setObjectName(name)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)  # elide
         self.itemChanged.connect(lambda _i: self.valuesChanged.emit(self.checked()))
 
     def populate(self, values: list[str], counts: dict[str, int]) -> None:
@@ -241,8 +242,7 @@ class CheckList(QListWidget):
                 item.setFlags(Qt.ItemFlag.ItemIsUserCheckable | Qt.ItemFlag.ItemIsEnabled)
                 item.setCheckState(CHECKED)
                 self.addItem(item)
-        rows = max(1, min(self.count(), 8))
-        self.setFixedHeight(rows * self.sizeHintForRow(0) + 2 * self.frameWidth() + 2)
+        self._fit_height()
 
     def set_counts(self, counts: dict[str, int]) -> None:
         """Events per value under the other filters."""
@@ -260,6 +260,11 @@ class CheckList(QListWidget):
             for i in range(self.count()):
                 colour = (colours or {}).get(self.item(i).data(Qt.ItemDataRole.UserRole))
                 self.item(i).setIcon(swatch(colour) if colour else QIcon())
+        self._fit_height()  # a swatch can make a row taller
+
+    def _fit_height(self) -> None:
+        rows = max(1, min(self.count(), 8))
+        self.setFixedHeight(rows * self.sizeHintForRow(0) + 2 * self.frameWidth() + 2)
 
     def checked(self) -> frozenset[str] | None:
         items = [self.item(i) for i in range(self.count())]
