@@ -36,6 +36,7 @@ from ..model import AppModel, Change
 from . import settings as app_settings
 from .article_view import ArticleView
 from .bindings import MapBinding, TimelineBinding
+from .colour_menu import ColourMenu
 from .detail_panel import DetailPanel
 from .events_table import EventsTable
 from .export.dialog import show_export_dialog
@@ -265,6 +266,7 @@ class MainWindow(QMainWindow):
         view.addSeparator()
         self.goto_action = install_goto_place(self, view, self.map)
         self.density_actions = install_density_menu(self, view, self.map)
+        self.colour_menu = ColourMenu(self, view, self.model)
         lanes = view.addMenu("Timeline &lanes")
         self._action(lanes, "By &actor", lambda: self.model.set_lane_mode("actor"))
         self._action(lanes, "By &category", lambda: self.model.set_lane_mode("category"))

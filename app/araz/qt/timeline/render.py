@@ -160,7 +160,7 @@ def _paint_marks(v: TimelineSurface, p: QPainter, rows: np.ndarray) -> None:
     x1c = np.clip(x1, plot.left() - 50, plot.right() + 50)
     point = d.is_point[rows]
     fs, fe = d.fade_start[rows], d.fade_end[rows]
-    colors = d.color[rows]
+    colors = v.colors()[rows]
     p.setPen(Qt.PenStyle.NoPen)
     bi = np.flatnonzero(~point)
     if len(bi):
@@ -205,7 +205,7 @@ def _paint_arrows(v, p, rows, x0, x1, x0c, x1c, y) -> None:
         tip = base + direction * ARROW_PX
         lines = np.column_stack((base, y[oi], tip - direction * 6, y[oi]))
         heads = np.column_stack((tip - direction * 4, y[oi]))
-        cs, inv = np.unique(d.color[rows[oi]], return_inverse=True)
+        cs, inv = np.unique(v.colors()[rows[oi]], return_inverse=True)
         for c_i, c in enumerate(cs.tolist()):
             sel = inv == c_i
             p.setPen(QPen(argb(c, 0.75), 2.0, Qt.PenStyle.DotLine))
