@@ -20,7 +20,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
-BENCHES = ["startup", "map", "timeline", "load", "export", "scale"]
+BENCHES = ["startup", "map", "timeline", "load", "search", "export", "scale"]
 
 
 def run(name: str) -> dict | None:
@@ -122,6 +122,18 @@ def rows(results: dict) -> list[Row]:
         2,
         " (pyarrow.csv)",
     )
+    for text in ("protest", "tabriz", "Kapan"):
+        add(
+            f"Search {text!r} (warm), 100,000 events"
+            + (" (alias: also Kafan)" if text == "Kapan" else ""),
+            get("search", "100000", text, "araz_ms"),
+            get("search", "100000", text, "pyarrow_ms"),
+            get("search", "100000", text, "ratio"),
+            "≤ 1.5",
+            "ms",
+            1,
+            " (pyarrow match_substring, summaries only)",
+        )
     add("GeoJSON load, 100,000 points", get("load", "geojson_100k_load_s"), None, None, "—", "s")
     add(
         "Export: PNG snapshot (bundled data)",

@@ -28,6 +28,10 @@ def _malloc_trim():
 
 
 def trim() -> bool:
-    """Return freed heap memory to the system; True when something was given back."""
+    """Return freed heap memory to the system (pyarrow's pool's unused memory too, when
+    pyarrow is loaded); True when something was given back."""
+    pyarrow = sys.modules.get("pyarrow")
+    if pyarrow is not None:
+        pyarrow.default_memory_pool().release_unused()
     fn = _malloc_trim()
     return bool(fn(0)) if fn is not None else False

@@ -3,13 +3,17 @@
  * Python -> page: bridge.command(json) with {op, seq, ...}; ops: events, show, select,
  * highlight, fit, view (exactly these bounds), goto ({lat, lon, zoom}: fly there),
  * style ({density: "hex" | "heat" | "points",
- * outlines: bool}), sync (nothing; acknowledged a frame later).
+ * outlines: bool}), sync (nothing; acknowledged a frame later); and the ops Python waits
+ * for an answer to (query, caption, zoom_control, print_colors: map-answers.js), each
+ * answered bridge.answered(seq, json) with {ok: value} or {error: "why"}.  An op that
+ * fails or is unknown is answered {error} too: never silence.
  * "events" carries only a url (araz://app/data/events/<seq>): the page fetches the
  * binary payload there (see decodeEvents in map-events.js) and, until it is in, holds
  * the commands that follow; they run after it, in order.  Commands are applied as they
  * come, drawn together in the next frame, then each is acknowledged with
  * bridge.rendered(seq).
- * Page -> Python: bridge.ready(), bridge.clicked(id), bridge.hovered(id or "").
+ * Page -> Python: bridge.ready(), bridge.clicked(id), bridge.hovered(id or ""),
+ * bridge.rendered(seq), bridge.answered(seq, json).
  */
 (function () {
   "use strict";
@@ -132,6 +136,10 @@
     updateBordersOver();
     updateLegend();
   });
+
+  // --- colour by a column, size by a number: the legend (map-colour.js) ---
+
+  var colourLegend = new window.araz.ColourLegend(map, events);
 
   // --- accessibility: a labelled map, hidden decoration, a live region for events ---
 
@@ -398,6 +406,17 @@
     },
     sync: function () {}, // drawn-acknowledgement only: one more frame has been painted
   };
+  // The ops that answer (map-answers.js); a query waits until the map stops moving.
+  var answering = window.araz.answeringOps({ map: map, events: events, markerPoint: markerPoint });
+  Object.keys(answering).forEach(function (name) { ops[name] = answering[name]; });
+  var moving = false;
+  map.on("movestart", function () { moving = true; });
+  map.on("moveend", function () { moving = false; });
+  var SETTLE_MS = 5000;
+
+  ops.colors = function (c) { // recolour and resize the events: see map-colour.js
+    if (colourLegend.apply(c)) updateRiver();
+  };
 
   // Commands in order; an "events" command stops the line until its payload is in.
   var queue = [];
@@ -423,17 +442,49 @@
         var later = queue.some(function (q) { return q && q.op === "events"; });
         if (later) {
           // replaced before it was fetched: its payload is gone, skip it, and the calls
-          // made for it (show, select, fit: Python sends them again after each events)
-          done(c);
-          while (queue.length && !(queue[0] && queue[0].op === "events")) done(queue.shift());
+          // made for it (show, select, fit: Python sends them again after each events;
+          // a call waiting for an answer is answered that it was skipped)
+          skip(c);
+          while (queue.length && !(queue[0] && queue[0].op === "events")) skip(queue.shift());
         } else {
           loading = true;
           load(c);
         }
+      } else if (c && c.op === "query" && moving) {
+        loading = true;
+        settle(c);
       } else {
         apply(c, null);
       }
     }
+  }
+
+  function skip(c) {
+    if (c && typeof c.op === "string" && Object.prototype.hasOwnProperty.call(answering, c.op)) {
+      answer(c, { error: "skipped: the events it came after were replaced by newer ones" });
+    }
+    done(c);
+  }
+
+  /* Hold the line until the map has stopped moving (a fit, a fly, a zoom animation), then
+   * answer query c about where it arrived; an error if it is still moving after SETTLE_MS. */
+  function settle(c) {
+    var started = Date.now();
+    function check() {
+      if (moving && Date.now() - started < SETTLE_MS) {
+        setTimeout(check, 20);
+        return;
+      }
+      if (moving) {
+        answer(c, { error: "the map was still moving after " + SETTLE_MS + " ms" });
+        done(c);
+      } else {
+        apply(c, null);
+      }
+      loading = false;
+      run();
+    }
+    check();
   }
 
   function load(c) {
@@ -464,13 +515,25 @@
 
   function apply(c, d) {
     try {
-      var op = ops[c.op];
-      if (op) op(c, d);
-      else console.warn("araz: unknown op " + c.op);
+      if (!(c && typeof c.op === "string" && Object.prototype.hasOwnProperty.call(ops, c.op))) {
+        throw new Error("unknown op " + JSON.stringify(c && c.op));
+      }
+      var answers = Object.prototype.hasOwnProperty.call(answering, c.op);
+      if (answers && dirty) {
+        dirty = false; // what the calls before it changed, drawn before it looks
+        events.draw();
+      }
+      var value = ops[c.op](c, d);
+      if (answers) answer(c, { ok: value === undefined ? null : value });
     } catch (err) {
       console.error("araz: command failed: " + err);
+      answer(c, { error: String((err && err.message) || err) });
     }
     done(c);
+  }
+
+  function answer(c, value) {
+    if (bridge && c && typeof c.seq === "number") bridge.answered(c.seq, JSON.stringify(value));
   }
 
   /* The command is applied (or given up): acknowledge it once the next frame is drawn. */
@@ -640,7 +703,7 @@
     if (events.focused >= 0) focusMarker(-1);
   });
 
-  // --- test and tool helpers (read-only) ---
+  // --- test helpers (read-only): tests only, the application asks through the bridge ---
 
   window.araz.map = map;
   window.araz.ruler = ruler;
@@ -649,12 +712,6 @@
   window.araz.containerPoint = function (lat, lon) {
     var p = map.latLngToContainerPoint([lat, lon]);
     return [p.x, p.y];
-  };
-  window.araz.metresPerPixel = function () {
-    var size = map.getSize(), y = size.y / 2;
-    var a = map.containerPointToLatLng([size.x / 2 - 50, y]);
-    var b = map.containerPointToLatLng([size.x / 2 + 50, y]);
-    return map.distance(a, b) / 100;
   };
   /* What the map draws now, for tests and tools: {mode: "points" | "hex" | "heat",
    * inView, bins, maxBin, step, legend (its text, "" when hidden)}. */
@@ -672,11 +729,16 @@
     var p = map.layerPointToContainerPoint(L.point(events.bins.cx[b], events.bins.cy[b]).add(events._bounds.min));
     return [p.x, p.y];
   };
-  window.araz.markerPoint = function (i) {
+  window.araz.markerPoint = markerPoint;
+  window.araz.metresPerPixel = function () {
+    return answering.query({ what: "metres_per_pixel" });
+  };
+
+  function markerPoint(i) {
     if (!indexOk(i) || !events.drawn[i]) return null;
     var p = map.layerPointToContainerPoint(L.point(events.sx[i], events.sy[i]).add(events._bounds.min));
     return [p.x, p.y];
-  };
+  }
 
   // --- start: connect, wait one frame so the basemap is painted, report ready ---
 

@@ -77,3 +77,26 @@ def test_an_export_that_matches_nothing_says_so(tmp_path, capsys):
     assert captured.out.strip() == str(out)
     assert "no event matches the filters" in captured.err
     assert out.exists()
+
+
+def test_the_command_reads_with_the_system_allocator_and_gives_memory_back():
+    """pyarrow's own pool keeps what a load freed (381 MB held against 168 MB after a
+    1M-row read): the ``araz`` command makes pyarrow use the system allocator, whose
+    freed memory :func:`araz.heap.trim` returns."""
+    sample = (
+        Path(__file__).parent.parent / "data" / "samples" / "acled_legacy_uppercase_hdx_fixture.csv"
+    )
+    script = (
+        "import os, sys\n"
+        "os.environ.pop('ARROW_DEFAULT_MEMORY_POOL', None)\n"
+        "from araz.cli import main\n"
+        "main(['validate', sys.argv[1]])\n"
+        "import pyarrow\n"
+        "from araz import heap\n"
+        "heap.trim()\n"
+        "print('POOL', pyarrow.default_memory_pool().backend_name)\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", script, str(sample)], capture_output=True, text=True, timeout=120
+    )
+    assert "POOL system" in out.stdout, out.stdout + out.stderr

@@ -307,22 +307,42 @@ def test_acled_duplicate_ids_never_collide_with_a_fallback(tmp_path):
     assert ds.event("X1").extra["fatalities"] == "²"  # kept as text, not a crash
 
 
-def test_text_column_searches_ascii_texts_in_place():
+@pytest.mark.parametrize("engine", ["python", "arrow", "arrow-over-buffer"])
+def test_both_search_engines_find_terms_in_each_text_never_across_two(engine):
+    from araz.model.search import ArrowTexts, PythonTexts, summaries_array
     from araz.model.table import TextColumn
 
-    col = TextColumn(["A drone over Baku", "nothing here ab", "cd and DRONES", "", "x\x00drone"])
-    assert col.search(["drone"]).tolist() == [True, False, True, False, True]
-    assert col.search(["abcd"]).tolist() == [False] * 5  # never across two texts
-    assert col.search(["baku", "nothing"]).tolist() == [True, True, False, False, False]
-    assert col.search(["şuşa"]) is None  # a term that is not ASCII: the folded path
-    assert TextColumn(["Şuşa"]).search(["susa"]) is None  # nor texts that are not
-    assert list(col) == ["A drone over Baku", "nothing here ab", "cd and DRONES", "", "x\x00drone"]
+    texts = ["A drone over Baku", "nothing here ab", "cd and DRONES", "", "x\x00drone", "Şuşa"]
+    col = TextColumn(texts)
+    if engine == "python":
+        found = PythonTexts(texts)
+    elif engine == "arrow":
+        found = ArrowTexts(texts)
+    else:  # a zero-copy view of the column's own buffer
+        # each text keeps its ending NUL (no term has one) ...
+        clean = TextColumn(["A drone", "Şuşa"])
+        view = summaries_array(clean)
+        assert view.to_pylist() == ["A drone\x00", "Şuşa\x00"]
+        own = np.frombuffer(clean.buffers()[0], np.uint8).ctypes.data
+        assert view.buffers()[2].address == own  # no copy
+        # ... unless a text holds a NUL of its own: then it is read as a space
+        array = summaries_array(col)
+        assert array.to_pylist()[4] == "x drone"
+        found = ArrowTexts(array)
+    assert found.contains(["drone"]).tolist() == [True, False, True, False, True, False]
+    assert found.contains(["abcd"]).tolist() == [False] * 6  # never across two texts
+    assert found.contains(["baku", "nothing"]).tolist() == [True, True] + [False] * 4
+    assert found.contains(["susa"]).tolist() == [False] * 5 + [True]  # folded: Şuşa
+    many = ["zz", "yy", "xx", "ww", "a.b", "over"]  # many terms: one pattern, . is a dot
+    assert found.contains(many).tolist() == [True] + [False] * 5
+    assert list(col) == texts
 
 
-def test_search_is_the_same_with_summaries_in_place(tmp_path):
-    """ACLED summaries (ASCII) are searched in their buffer; the result is what the
-    folded copy gives."""
+def test_search_is_the_same_with_either_engine(tmp_path):
+    """ACLED summaries (ASCII) are searched by pyarrow over their own buffer; the result
+    is what the Python engine gives."""
     from araz.io import read_path
+    from araz.model.search import ArrowTexts, PythonTexts, SearchIndex
 
     src = tmp_path / "a.csv"
     src.write_text(
@@ -332,13 +352,30 @@ def test_search_is_the_same_with_summaries_in_place(tmp_path):
         "A3,2023-01-03,40,47,Ganja,\n"
     )
     ds = read_path(src).dataset
-    assert ds.events.summary.search(["baku"]) is not None
+    arrow, python = SearchIndex(ds, ArrowTexts), SearchIndex(ds, PythonTexts)
     for text in ("baku", "border", "ganja", "protest", "zzz"):
-        in_place = ds.search_mask(text)
-        ds.__dict__.pop("_folded_summaries", None)
-        folded = ds.events.summary
-        try:
-            object.__setattr__(ds.events, "summary", list(folded))  # force the folded path
-            assert ds.search_mask(text).tolist() == in_place.tolist(), text
-        finally:
-            object.__setattr__(ds.events, "summary", folded)
+        terms = sorted(ds.search_terms(text))
+        assert arrow.mask(terms).tolist() == python.mask(terms).tolist(), text
+    assert python.mask(["ganja"]).tolist() == [False, True, True]
+
+
+def test_both_search_engines_agree_on_every_name_and_word_of_the_bundled_story(curated):
+    """The Arrow engine (big datasets, or pyarrow loaded) and the Python one (the
+    bundled story before pyarrow is loaded) find the same events for every actor and
+    place name, alias included, and for words of the titles and summaries."""
+    from araz.model.search import ArrowTexts, PythonTexts, SearchIndex
+
+    ds = curated
+    arrow, python = SearchIndex(ds, ArrowTexts), SearchIndex(ds, PythonTexts)
+    queries = {n for a in ds.actors.values() for n in a.names()}
+    queries |= {n for p in ds.places.values() for n in p.names()}
+    queries |= {w for e in ds.events for w in f"{e.title} {e.summary}".split()[:6]}
+    found = 0
+    for text in sorted(queries):
+        terms = sorted(t for t in ds.search_terms(text) if t.strip())
+        if not terms:
+            continue
+        a, p = arrow.mask(terms), python.mask(terms)
+        assert a.tolist() == p.tolist(), text
+        found += int(a.any())
+    assert found > len(queries) * 0.9  # the names and words are found

@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import numpy as np
 from map_support import settle_map, steady_map_grab, wheel_at
+from page_support import read_page_json
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QImage
 from PySide6.QtWidgets import QApplication, QDialog, QDialogButtonBox, QMessageBox
 
-from araz.qt.map.page_json import number, numbers, read_page_json
+from araz.qt.map.page_json import number, numbers
 
 TIMEOUT = 30_000
 BAKU = (40.4093, 49.8671)  # lat, lon

@@ -98,7 +98,9 @@ def wheel_at(qtbot, view: MapView, x: float, y: float, notches: int = 1) -> None
 
 def settle_map(qtbot, view: MapView, timeout: int = TIMEOUT) -> None:
     """Wait until the map's view (zoom and centre) stays put and one more frame is drawn."""
-    from araz.qt.map.page_json import numbers, read_page_json
+    from page_support import read_page_json
+
+    from araz.qt.map.page_json import numbers
 
     state = "[araz.map.getZoom(), araz.map.getCenter().lat, araz.map.getCenter().lng]"
     last = None

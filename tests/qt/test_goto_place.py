@@ -4,12 +4,12 @@ the map there (View → Go to place…, Ctrl+G); it filters nothing (issue #18).
 from __future__ import annotations
 
 import pytest
+from page_support import read_page_json
 from PySide6.QtCore import QTimer
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QDialogButtonBox
 
 from araz.paths import resource
-from araz.qt.map.page_json import read_page_json
 from araz.views.places import PlaceIndex, fold
 
 TIMEOUT = 30_000

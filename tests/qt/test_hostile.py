@@ -93,7 +93,7 @@ def test_bridge_exposes_only_its_documented_slots():
             and m.access() == QMetaMethod.Access.Public
         ):
             slots.add(bytes(m.name()).decode())
-    assert slots == {"ready", "clicked", "hovered", "rendered"}
+    assert slots == {"ready", "clicked", "hovered", "rendered", "answered"}
 
 
 def test_junk_through_the_bridge_changes_nothing(qtbot, main_window):

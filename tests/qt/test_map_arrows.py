@@ -6,8 +6,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from export_support import BAKU, pixels, settle, steady_grab, wheel_zoom
+from page_support import read_page_json
 
-from araz.qt.map.page_json import numbers, read_page_json
+from araz.qt.map.page_json import numbers
 
 pytestmark = pytest.mark.gui
 TEHRAN = (35.6892, 51.3890)

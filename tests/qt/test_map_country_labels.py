@@ -6,10 +6,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from map_support import open_map_view
+from page_support import read_page_json
 from PySide6.QtGui import QImage
 
 from araz.qt.map import MapView
-from araz.qt.map.page_json import of_type, read_page_json
+from araz.qt.map.page_json import of_type
 
 pytestmark = pytest.mark.gui
 TIMEOUT = 30_000

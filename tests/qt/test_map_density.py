@@ -16,12 +16,13 @@ import numpy as np
 import pytest
 from export_support import pixels
 from map_support import open_map_view, settle_map, steady_map_grab, wheel_at
+from page_support import read_page_json
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
 
 from araz.paths import resource
 from araz.qt.map import MapView
-from araz.qt.map.page_json import of_type, read_page_json
+from araz.qt.map.page_json import of_type
 from araz.views import density
 
 pytestmark = pytest.mark.gui

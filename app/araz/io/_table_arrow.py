@@ -208,8 +208,9 @@ def write(path: Path, key: dict, result: LoadResult) -> None:
     t = ds.events
     summary = t.summary
     assert isinstance(summary, TextColumn)
-    data = np.frombuffer(summary._data, np.uint8) if len(summary._data) else np.zeros(0, np.uint8)
-    offsets = np.concatenate([[0], np.asarray(summary._ends, np.int64) + 1])
+    raw, text_ends = summary.buffers()
+    data = np.frombuffer(raw, np.uint8) if len(raw) else np.zeros(0, np.uint8)
+    offsets = np.concatenate([[0], np.asarray(text_ends, np.int64) + 1])
     columns: dict[str, pa.Array] = {
         "id": _text(t.ids),
         "summary": pa.LargeStringArray.from_buffers(

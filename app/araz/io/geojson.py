@@ -46,7 +46,7 @@ from ._common import (
 )
 from ._dates import digits, edtf_day, edtf_year, parse_day
 from ._geometry import geometry_point
-from .problems import LoadResult, Problem
+from .problems import LoadResult, Problem, Reporter
 
 DATE_NAMES = (
     "date",
@@ -210,8 +210,7 @@ def geojson_from_doc(
             )
         )
 
-    def report(rec: str, message: str, severity: str = "warning") -> None:
-        problems.append(Problem(name, None, f"{rec}: {message}", rec, severity))
+    reporter = Reporter(name, problems)
 
     actors: dict[str, Actor] = {}
     actor_by_name: dict[str, str] = {}
@@ -233,7 +232,7 @@ def geojson_from_doc(
         n = i + 1
         rec = f"feature {n}"
         if not isinstance(feat, dict):
-            report(rec, "not a GeoJSON Feature object; skipped", "error")
+            reporter.about(rec, "not a GeoJSON Feature object; skipped", "error")
             skipped += 1
             continue
         props = feat.get("properties")
@@ -264,7 +263,7 @@ def geojson_from_doc(
                     date_cache[dkey] = cached
             date, why = cached
             if why:
-                report(rec, f"{why}; kept under 'no date'")
+                reporter.about(rec, f"{why}; kept under 'no date'")
 
         actor_list: list[str] = []
         for key in actor_keys:
@@ -280,13 +279,13 @@ def geojson_from_doc(
         place_id = None
         geom = feat.get("geometry")
         if geom is None:
-            report(rec, "no geometry: on the timeline only")
+            reporter.about(rec, "no geometry: on the timeline only")
         else:
             pt, why = geometry_point(geom)
             if why and pt is None:
-                report(rec, f"{why}; kept without a place")
+                reporter.about(rec, f"{why}; kept without a place")
             elif why:
-                report(rec, f"{why}; drawn at a point inside it")
+                reporter.about(rec, f"{why}; drawn at a point inside it")
             if pt is not None:
                 lon, lat = pt
                 gtype = geom["type"]

@@ -42,6 +42,24 @@ class LoadResult:
         return [p for p in self.problems if p.severity == "error"]
 
 
+class Reporter:
+    """The problems of one file, in one shape for every reader: ``report(line, message,
+    record, severity)``; ``about(record, message)`` for formats without line numbers
+    (the message then reads "record: message")."""
+
+    def __init__(self, file: object, problems: list[Problem] | None = None):
+        self.file = str(file)
+        self.problems: list[Problem] = [] if problems is None else problems
+
+    def report(
+        self, line: int | None, message: str, record: str | None = None, severity: str = "error"
+    ) -> None:
+        self.problems.append(Problem(self.file, line, message, record, severity))
+
+    def about(self, record: str, message: str, severity: str = "warning") -> None:
+        self.problems.append(Problem(self.file, None, f"{record}: {message}", record, severity))
+
+
 class ReadError(Exception):
     """A file could not be read at all (missing, not text, not the format)."""
 

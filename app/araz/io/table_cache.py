@@ -59,6 +59,8 @@ HEAD_BYTES = 64 * 1024
 SUFFIX = ".arrow"
 # the files that may hold a table built by columns (ACLED; GeoJSON, also as .json)
 SUFFIXES = (".csv", ".tsv", ".geojson", ".json")
+# the reader options that are part of the key (those of io.registry.ReadContext)
+OPTIONS = ("compute_countries", "date_property", "actor_property", "ask_mapping")
 
 
 def enabled() -> bool:

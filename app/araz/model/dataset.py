@@ -4,31 +4,17 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
-import unicodedata
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
-from itertools import islice
 
 import numpy as np
 
 from .entities import Actor, Event, EventDate, Place, PlaceRef
 from .palette import Palette
+from .search import SearchIndex, fold
 from .table import Coded, EventTable, IdIndex
-
-
-def fold(text: str) -> str:
-    """Case- and accent-insensitive form for search: 'Şuşa' -> 'susa', 'Azərbaycan' ->
-    'azerbaycan', 'Kırklareli' -> 'kirklareli' (ı and ə have no decomposition)."""
-    if text.isascii():
-        return text.lower()
-    text = text.replace("ı", "i").replace("ə", "e").replace("Ə", "e")
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    if decomposed.isascii():
-        return decomposed
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 @dataclass(frozen=True, slots=True)
@@ -274,73 +260,18 @@ class Dataset:
     def search_mask(self, text: str) -> np.ndarray:
         """Per event: does any of the search's terms (see :meth:`search_terms`) occur,
         case- and accent-insensitively, in its title, summary, category, or a name (any
-        alias) of one of its actors or places?"""
-        # NUL separates the summaries in the searched text: never part of a term
+        alias) of one of its actors or places?  (:mod:`araz.model.search`)"""
+        # NUL ends each summary in the searched text: never part of a term
         found_in = [u for t in self.search_terms(text) if (u := t.replace("\x00", " ").strip())]
         # a term that contains another adds nothing ("astara district" once "astara")
         terms = [t for t in found_in if not any(o != t and o in t for o in found_in)]
-        n = len(self.events)
         if not terms:
-            return np.ones(n, bool)
-
-        # one regular expression for all the terms (a name's aliases can be dozens)
-        any_term = "|".join(re.escape(t) for t in sorted(terms, key=len, reverse=True))
-        search = re.compile(any_term).search
-
-        def hit(value: str) -> bool:
-            return search(value) is not None
-
-        ev = self.events
-        m = ev.title.per_value(lambda v: hit(fold(v))).astype(bool)
-        m |= ev.category.per_value(lambda v: hit(fold(v))).astype(bool)
-        places = {pid for pid, names in self._place_names.items() if hit(names)}
-        if places:
-            m |= ev.places.per_value(
-                lambda t: (
-                    (t[0].place in places) if len(t) == 1 else any(r.place in places for r in t)
-                )
-            ).astype(bool)
-        names = self._actor_names
-        for a, rows in self.events_by_actor.items():
-            if hit(names.get(a, a)):
-                m[rows] = True
-        in_place = getattr(self.events.summary, "search", None)
-        hits = in_place(terms) if in_place is not None else None
-        if hits is not None:  # ASCII summaries: searched where they are, no folded copy
-            m |= hits
-        else:
-            text_all, starts = self._folded_summaries
-            pattern = re.compile(f"(?:{any_term})[^\x00]*")  # at most one match per summary
-            found = [match.start() for match in pattern.finditer(text_all)]
-            if found:
-                m[np.searchsorted(starts, found, side="right") - 1] = True
-        return m
+            return np.ones(len(self.events), bool)
+        return self._search.mask(sorted(terms, key=len, reverse=True))
 
     @cached_property
-    def _actor_names(self) -> dict[str, str]:
-        return {a.id: fold("\n".join(a.names())) for a in self.actors.values()}
-
-    @cached_property
-    def _place_names(self) -> dict[str, str]:
-        return {
-            p.id: fold("\n".join([*p.names(), *p.within, p.country or ""]))
-            for p in self.places.values()
-        }
-
-    @cached_property
-    def _folded_summaries(self) -> tuple[str, np.ndarray]:
-        """Every summary folded, joined by NULs (one string, not 100,000), and where
-        each starts; built on the first search."""
-        parts, lengths = [], np.zeros(len(self.events.summary), np.int64)
-        summaries = iter(self.events.summary)
-        done = 0
-        while done < len(lengths):  # 10,000 at a time: no list of 100,000 folded copies
-            chunk = [fold(t).replace("\x00", " ") for t in islice(summaries, 10_000)]
-            lengths[done : done + len(chunk)] = list(map(len, chunk))
-            parts.append("\x00".join(chunk))
-            done += len(chunk)
-        starts = np.concatenate([[0], np.cumsum(lengths + 1)[:-1]]) if done else lengths
-        return "\x00".join(parts), starts
+    def _search(self) -> SearchIndex:
+        return SearchIndex(self)
 
     @cached_property
     def colours(self) -> list[str]:

@@ -19,7 +19,6 @@ with an :class:`EventTableBuilder` (the ACLED and GeoJSON readers) keeps only co
 from __future__ import annotations
 
 import builtins
-import re
 from array import array
 from collections.abc import Hashable, Iterator, Mapping, Sequence
 from operator import index, itemgetter
@@ -136,7 +135,7 @@ class TextColumn(Rows[str]):
     """Texts kept as one UTF-8 buffer, each followed by a NUL, and where each ends: about
     a byte a character and no object per text (a summary as a ``str`` costs 49 bytes
     more, and 100,000 small objects scatter the heap).  ``column[i]`` decodes one text;
-    :meth:`search` looks through all of them at once, in place."""
+    search sees them as one Arrow array over the same buffer."""
 
     __slots__ = ("_data", "_ends")
 
@@ -167,22 +166,10 @@ class TextColumn(Rows[str]):
             yield data[start:end].decode("utf-8", "surrogatepass")
             start = end + 1
 
-    def search(self, terms: Sequence[str]) -> np.ndarray | None:
-        """Per text: does one of these lower-case terms occur in it, ignoring case?  For
-        ASCII texts only (then folding is lower-casing): None otherwise, or when a term
-        is not ASCII.  Terms must not contain NUL."""
-        if not self._data.isascii() or not all(t.isascii() for t in terms):
-            return None
-        hit = np.zeros(len(self._ends), bool)
-        if not len(self._ends) or not terms:
-            return hit
-        alternatives = b"|".join(re.escape(t.encode("ascii")) for t in terms)
-        # a match runs on to its text's NUL: one match per text, never across two
-        pattern = re.compile(b"(?:" + alternatives + b")[^\x00]*", re.IGNORECASE)
-        found = [m.start() for m in pattern.finditer(self._data)]
-        if found:
-            hit[np.searchsorted(self._ends, found, side="left")] = True
-        return hit
+    def buffers(self) -> tuple[bytes | bytearray, np.ndarray]:
+        """The UTF-8 buffer and where each text ends (its NUL), for a zero-copy view
+        (:func:`araz.model.search.summaries_array`)."""
+        return self._data, self._ends
 
 
 class IdIndex(Mapping[str, int]):

@@ -36,7 +36,8 @@ def text(value: str, limit: int = 500) -> str:
 def event_html(model: AppModel, event_id: str) -> str:
     ds = model.dataset
     e = ds.event(event_id)
-    colour = ds.colour(e)
+    scheme = model.colour_scheme  # the map's colour (View → Colour by)
+    colour = scheme.palette()[int(scheme.codes[ds.index[event_id]])]
     out = [
         f'<h3 style="margin-bottom:2px"><span style="color:{colour}">●</span> {text(e.title)}</h3>'
     ]
@@ -142,7 +143,7 @@ class DetailPanel(QWidget):
         self._render()
 
     def _on_model_changed(self, change: Change) -> None:
-        if change.selection or change.dataset:
+        if change.selection or change.dataset or change.colour:
             self._render()
 
     def _render(self) -> None:

@@ -30,15 +30,45 @@ def when_drawn(window, callback: Callable[[], None], settle_ms: int = 0, on_draw
     window.map.rendered.connect(on_rendered)
 
 
-def when_acked(window, seq: int, callback: Callable[[], None], pause_ms: int = 16) -> None:
-    """Call back (a frame at 60 Hz later) once the page has acknowledged call ``seq``."""
+def when_acked(
+    window,
+    seq: int,
+    callback: Callable[[], None],
+    pause_ms: int = 16,
+    patience_ms: int = 3000,
+    give_up: Callable[[], None] | None = None,
+    tries: int = 10,
+) -> None:
+    """Call back (a frame at 60 Hz later) once the page has acknowledged call ``seq``.
+
+    A page that lets a call go unanswered (seen once under a heavy load: the process sat
+    idle after the map was drawn) is asked again every ``patience_ms``: a newer call's
+    acknowledgement counts too; after ``tries`` unanswered asks, ``give_up()``."""
+    timer = QTimer(window)
+    timer.setInterval(patience_ms)
+    asked = 0
 
     def on_rendered(s: int) -> None:
         if s >= seq:
+            timer.stop()
+            timer.deleteLater()
             window.map.rendered.disconnect(on_rendered)
             QTimer.singleShot(pause_ms, callback)
 
+    def again() -> None:
+        nonlocal asked
+        asked += 1
+        if asked < tries:
+            window.map.sync()
+            return
+        timer.stop()
+        window.map.rendered.disconnect(on_rendered)
+        if give_up is not None:
+            give_up()
+
     window.map.rendered.connect(on_rendered)
+    timer.timeout.connect(again)
+    timer.start()
 
 
 def check_screenshot_path(path: Path, dataset: Path | None) -> Path:
@@ -73,10 +103,14 @@ def screenshot_and_quit(window, path: Path, *, started: float | None = None) -> 
     # trip apart agree (at most 20 round trips)
     stable = StableGrab(lambda: window.grab().toImage(), max_round_trips=20)
 
+    def stuck() -> None:
+        print("araz: the map stopped answering; no screenshot written", file=sys.stderr)
+        QApplication.exit(1)
+
     def shoot() -> None:
         image = stable.offer()
         if image is None:
-            when_acked(window, window.map.sync(), shoot)
+            when_acked(window, window.map.sync(), shoot, give_up=stuck)
             return
         try:
             out = atomic_write(path, png_bytes(image), window.model.dataset)

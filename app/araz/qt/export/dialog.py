@@ -50,19 +50,13 @@ def _guard(window, path: Path) -> Path:
     return target
 
 
-VIEW_BOUNDS = (
-    "(function(){var b=araz.map.getBounds();"
-    "return [b.getWest(),b.getSouth(),b.getEast(),b.getNorth()];})()"
-)
-
-
 def map_view_bounds(window) -> tuple[float, float, float, float]:
     """(west, south, east, north) the window's map shows now, asked of its page;
     ExportError (never a silent "fit all") when the page cannot say."""
-    from araz.qt.map.page_json import PageReadError, bounds, read_page_json
+    from araz.qt.map.page_json import PageReadError
 
     try:
-        return read_page_json(window.map, VIEW_BOUNDS, bounds)
+        return window.map.ask("view_bounds")
     except PageReadError as exc:
         raise ExportError(f"could not read the map's view: {exc}") from exc
 

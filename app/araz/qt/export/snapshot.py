@@ -4,15 +4,17 @@ An offscreen :class:`MapRenderer` holds its own MapView (never on screen), sized
 export in CSS pixels times ``scale`` with the page zoomed by ``scale``: the page then has
 ``devicePixelRatio`` = scale and draws its canvases that sharp, so ``scale=2`` gives a
 2× image of the same map.  A picture is taken only after the page acknowledged the last
-call as drawn and then one more (empty) call, i.e. one more painted frame.
+call as drawn and then one more (empty) call, i.e. one more painted frame.  Everything
+the export asks of the page or changes in it goes through the map's bridge
+(:meth:`MapView.ask`, :meth:`MapView.set_caption`, …): no JavaScript here.
 """
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any, TypeVar
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMarginsF, Qt
 from PySide6.QtGui import QImage, QPageLayout, QPageSize
@@ -21,10 +23,11 @@ from araz.export.atomic import ExportError, atomic_write
 from araz.export.selection import bounds_of, shown_records
 from araz.model.dataset import Dataset
 from araz.qt.map import MapView
-from araz.qt.map.page_json import PageReadError, number, numbers, of_type, read_page_json
+from araz.qt.map.page_json import PageReadError, Probe
 from araz.qt.stable_grab import StableGrab
 from araz.views.records import HOME_BOX, map_records
 
+T = TypeVar("T")
 TIMEOUT_S = 30.0
 PAGES = {"a4": QPageSize.PageSizeId.A4, "letter": QPageSize.PageSizeId.Letter}
 Bounds = tuple[float, float, float, float]  # west, south, east, north
@@ -52,6 +55,7 @@ class MapRenderer:
         self._views: dict[float, MapView] = {}
         self._events_key: dict[float, object] = {}
         self._acked: dict[float, int] = {}
+        self._bare: set[float] = set()  # scales whose view has its zoom buttons off
 
     def close(self) -> None:
         """Delete the views now (their pages must go before the profiles they use)."""
@@ -75,16 +79,20 @@ class MapRenderer:
             view.show()
             self._views[scale] = view
         wait_until(view.is_ready, what="(the page did not load)")
+        if scale not in self._bare:
+            self._on_page(view.set_zoom_control, False)  # an export has no zoom buttons
+            self._bare.add(scale)
         return view
 
     def _ack(self, scale: float, seq: int) -> None:
         self._acked[scale] = max(self._acked.get(scale, 0), seq)
 
-    def run_js(self, view: MapView, script: str, validate=None):
-        """The JSON value of ``script`` in the page (see :func:`read_page_json`);
-        ExportError when the page does not give it."""
+    @staticmethod
+    def _on_page(call: Callable[..., T], *args: Any) -> T:
+        """``call(*args)``, one of the view's bridge calls (ask, set_caption, …);
+        ExportError when the page does not answer it."""
         try:
-            return read_page_json(view, script, validate)
+            return call(*args)
         except PageReadError as exc:
             raise ExportError(f"the map page failed: {exc}") from exc
 
@@ -107,20 +115,12 @@ class MapRenderer:
         if resized:
             view.resize(w, h)
             wait_until(
-                lambda: (
-                    self.run_js(view, "[innerWidth, innerHeight]", numbers(2)) == [width, height]
-                ),
-                what="(resize)",
+                lambda: self._on_page(view.ask, "viewport") == [width, height], what="(resize)"
             )
         key = (id(records), len(records))
         if self._events_key.get(scale) != key:
             view.set_events(records)
             self._events_key[scale] = key
-            self.run_js(
-                view,
-                "(araz.map.zoomControl && araz.map.removeControl(araz.map.zoomControl), 1)",
-                number,
-            )
         view.show_ids(shown)
         view.select(None)
         box = bounds or bounds_of(shown_records(records, shown)) or HOME_BOX
@@ -135,49 +135,27 @@ class MapRenderer:
 
     def set_caption(self, view: MapView, caption: tuple[str, str] | None) -> None:
         """A title box over the map (for the PDF page), text set with textContent."""
-        arg = json.dumps(list(caption) if caption else None).replace("<", "\\u003c")
-        self.run_js(
-            view,
-            "(function (c) { var el = document.getElementById('araz-export-caption');"
-            " if (el) el.remove(); if (!c) return 0; el = document.createElement('div');"
-            " el.id = 'araz-export-caption'; var s = el.style; s.position = 'absolute';"
-            " s.top = '12px'; s.left = '12px'; s.zIndex = 1000; s.padding = '6px 10px';"
-            " s.background = 'rgba(255,255,255,0.92)'; s.borderRadius = '4px';"
-            " s.font = '12px/1.35 \"DejaVu Sans\", sans-serif'; s.color = '#222';"
-            " var t = document.createElement('div'); t.style.fontWeight = 'bold';"
-            " t.style.fontSize = '16px'; t.textContent = c[0]; el.appendChild(t);"
-            " if (c[1]) { var f = document.createElement('div'); f.textContent = c[1];"
-            " el.appendChild(f); } document.body.appendChild(el); return 1; })"
-            f"({arg})",
-            number,
-        )
+        title, subtitle = caption if caption else (None, "")
+        self._on_page(view.set_caption, title, subtitle)
 
     def metres_per_pixel(self, view: MapView) -> float:
         """Ground metres per CSS pixel at the map's centre (asked of the page)."""
-        return self.run_js(view, "araz.metresPerPixel()", number)
+        return self._on_page(view.ask, "metres_per_pixel")
 
     def grab(self, view: MapView, scale: float) -> QImage:
         """The view's picture once the compositor has caught up with the page (a fresh
         page or a resized view can lag a few frames, more under load): the topmost drawn
         markers must show their colours where the page says they are, and two grabs a
         painted frame apart must agree."""
-        probes = self.run_js(
-            view,
-            "(function(){var e=araz.events,out=[];"
-            "for(var i=e.n-1;i>=0&&out.length<3;i--){if(e.drawn[i]!==1)continue;"
-            "var p=araz.markerPoint(i);if(p)out.push([p[0],p[1],e.colorOf(i)]);}"
-            "return out;})()",
-            of_type(list),
-        )
+        probes: list[Probe] = self._on_page(view.ask, "marker_probes")
 
         def shows_markers(image: QImage) -> bool:
             if not probes:
                 return True
-            for x, y, css in probes:
+            for x, y, want in probes:
                 px, py = round(x * scale), round(y * scale)
                 if not (0 <= px < image.width() and 0 <= py < image.height()):
                     return True  # off the picture: nothing to check
-                want = [int(v) for v in css[css.index("(") + 1 : -1].split(",")]
                 got = image.pixelColor(px, py)
                 if all(abs(a - b) <= 8 for a, b in zip(want, got.getRgb()[:3], strict=True)):
                     return True
@@ -210,12 +188,7 @@ class MapRenderer:
         view = self.prepare(
             records, shown, width=width, height=height, bounds=bounds, caption=caption
         )
-        self.run_js(
-            view,
-            "(function(){var s=document.documentElement.style;s.printColorAdjust='exact';"
-            "s.webkitPrintColorAdjust='exact';return 1;})()",
-            number,
-        )
+        self._on_page(view.set_print_colors, True)
         layout = QPageLayout(
             QPageSize(PAGES[page]), QPageLayout.Orientation.Landscape, QMarginsF(0, 0, 0, 0)
         )

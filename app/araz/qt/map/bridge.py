@@ -2,9 +2,12 @@
 
 Python → page: the :attr:`MapBridge.command` signal carries one JSON string per call
 (``{"op": ..., "seq": ...}``); the page applies it and answers :meth:`rendered` with the
-same ``seq`` once it is drawn.  Calls stay small: the events themselves are fetched by
-the page from the ``araz:`` scheme (see :mod:`araz.qt.map.view`).  Page → Python: the
-slots below, JSON primitives only.
+same ``seq`` once it is drawn.  A call Python waits for (a query, an export op: see
+:meth:`araz.qt.map.view.MapView.request`) is also answered through :meth:`answered`, with
+its ``seq`` and one JSON text, ``{"ok": value}`` or ``{"error": "why"}``; so is a call the
+page cannot apply (an unknown op): never silence.  Calls stay small: the events
+themselves are fetched by the page from the ``araz:`` scheme (see
+:mod:`araz.qt.map.view`).  Page → Python: the slots below, JSON primitives only.
 The bridge holds no state; :class:`araz.qt.map.view.MapView` does.
 
 QWebChannel publishes every public slot, inherited ones included: the page sees
@@ -31,10 +34,11 @@ class _PageEvents(QObject):
     page_clicked = Signal(str)  # event id
     page_hovered = Signal(str)  # event id, "" when the mouse left the markers
     page_rendered = Signal(int)  # sequence number of a command now drawn
+    page_answered = Signal(int, str)  # sequence number, its answer as JSON text
 
 
 class MapBridge(QObject):
-    """Published on the channel as ``bridge``: the page sees :attr:`command` and the four
+    """Published on the channel as ``bridge``: the page sees :attr:`command` and the five
     slots, nothing else of ours (the ``page_*`` signals live on a child it cannot see)."""
 
     command = Signal(str)  # Python -> page: one JSON-encoded call
@@ -46,6 +50,7 @@ class MapBridge(QObject):
         self.page_clicked = self._events.page_clicked
         self.page_hovered = self._events.page_hovered
         self.page_rendered = self._events.page_rendered
+        self.page_answered = self._events.page_answered
 
     @Slot()
     def ready(self) -> None:
@@ -62,6 +67,10 @@ class MapBridge(QObject):
     @Slot(int)
     def rendered(self, seq: int) -> None:
         self.page_rendered.emit(int(seq))
+
+    @Slot(int, str)
+    def answered(self, seq: int, json_text: str) -> None:
+        self.page_answered.emit(int(seq), str(json_text))
 
     def event(self, event: QEvent) -> bool:
         if event.type() == QEvent.Type.DeferredDelete:

@@ -1,11 +1,10 @@
-"""The one way Python reads the map page: :func:`read_page_json`.
+"""What the map page answers, checked: :func:`parse_answer` and the validators.
 
-``QWebEnginePage.runJavaScript`` hands a JavaScript array or object to a PySide6
-callback as ``''``: a bare ``[w, s, e, n]`` answer is silently lost.  Every read
-therefore evaluates the expression inside the page as JSON text (``JSON.stringify``),
-parses it here and checks it is what was asked for.  A page that is loading, an
-expression that throws, or an answer of the wrong shape raises :class:`PageReadError`
-with the reason: never a silent fallback.
+The page answers each call Python waits for (see :meth:`araz.qt.map.view.MapView.request`)
+with one JSON text, ``{"ok": value}`` or ``{"error": "why"}``, through the bridge's
+``answered(seq, text)`` slot.  :func:`parse_answer` turns that text into the value, checked
+by a validator below, or raises :class:`PageReadError` with the reason: a page error, an
+answer that is not JSON, or a value of the wrong shape.  Never a silent fallback.
 """
 
 from __future__ import annotations
@@ -14,11 +13,9 @@ import json
 import math
 import time
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 
 from PySide6.QtCore import QCoreApplication, QEventLoop
-from PySide6.QtWebEngineCore import QWebEnginePage
-from PySide6.QtWebEngineWidgets import QWebEngineView
 
 T = TypeVar("T")
 TIMEOUT_S = 20.0
@@ -26,22 +23,6 @@ TIMEOUT_S = 20.0
 
 class PageReadError(RuntimeError):
     """The page did not give the answer that was asked for; ``str()`` says why."""
-
-
-def _page(view: Any) -> QWebEnginePage:
-    if isinstance(view, QWebEnginePage):
-        return view
-    if isinstance(view, QWebEngineView):
-        return view.page()
-    return view.web_view().page()  # a MapView
-
-
-def _script(expression: str) -> str:
-    # the expression's value, or the error it threw, as one JSON text
-    return (
-        "(function(){try{return JSON.stringify({ok:(" + expression + ")});}"
-        "catch(e){return JSON.stringify({error:String(e&&e.message||e)});}})()"
-    )
 
 
 def run_until(predicate: Callable[[], bool], timeout_s: float) -> bool:
@@ -55,42 +36,28 @@ def run_until(predicate: Callable[[], bool], timeout_s: float) -> bool:
     return True
 
 
-def read_page_json(
-    view: Any,
-    expression: str,
-    validate: Callable[[Any], T] | None = None,
-    *,
-    timeout_s: float = TIMEOUT_S,
-) -> T:
-    """The value of the JavaScript ``expression`` in ``view``'s page (a MapView, a
-    QWebEngineView or a page), passed through JSON and then ``validate`` (which returns
-    the checked value or raises ValueError/TypeError).  Waits for the answer, running
-    the event loop; PageReadError when there is none, the page threw, or it is not
-    what ``validate`` accepts."""
-    box: list[Any] = []
-    _page(view).runJavaScript(_script(expression), 0, box.append)
-    if not run_until(lambda: bool(box), timeout_s):
-        raise PageReadError(f"the map page did not answer {expression!r} in {timeout_s:g} s")
-    text = box[0]
+def parse_answer(text: Any, asked: str, validate: Callable[[Any], T] | None = None) -> T:
+    """The value in the page's answer ``text`` to the call described by ``asked``, passed
+    through ``validate`` (which returns the checked value or raises ValueError/TypeError);
+    PageReadError when the text is not an answer, the page says it failed, or the value
+    is not what ``validate`` accepts."""
     if not isinstance(text, str) or not text:
-        raise PageReadError(f"the map page gave no answer to {expression!r} (is it loading?)")
+        raise PageReadError(f"the map page gave no answer to {asked} (is it loading?)")
     try:
         answer = json.loads(text)
     except ValueError as exc:
-        raise PageReadError(f"the map page answered {expression!r} with {text[:80]!r}") from exc
+        raise PageReadError(f"the map page answered {asked} with {text[:80]!r}") from exc
     if not isinstance(answer, dict) or ("ok" not in answer and "error" not in answer):
-        raise PageReadError(f"the map page answered {expression!r} with {text[:80]!r}")
+        raise PageReadError(f"the map page answered {asked} with {text[:80]!r}")
     if "error" in answer:
-        raise PageReadError(f"the map page could not evaluate {expression!r}: {answer['error']}")
+        raise PageReadError(f"the map page could not answer {asked}: {answer['error']}")
     value = answer["ok"]
     if validate is None:
         return value
     try:
         return validate(value)
     except (TypeError, ValueError) as exc:
-        raise PageReadError(
-            f"the map page answered {expression!r} with {value!r}, not {exc}"
-        ) from exc
+        raise PageReadError(f"the map page answered {asked} with {value!r}, not {exc}") from exc
 
 
 # --- validators: each returns the checked value or raises ValueError ------------------
@@ -137,3 +104,38 @@ def of_type(kind: type | tuple[type, ...]) -> Callable[[Any], Any]:
         return value
 
     return check
+
+
+def rgb(value: Any) -> tuple[int, int, int]:
+    """[r, g, b], each an integer 0-255."""
+    if not isinstance(value, list) or len(value) != 3:
+        raise ValueError("[r, g, b]")
+    if not all(isinstance(v, int) and not isinstance(v, bool) and 0 <= v <= 255 for v in value):
+        raise ValueError("[r, g, b] of integers 0-255")
+    return value[0], value[1], value[2]
+
+
+Probe = tuple[float, float, tuple[int, int, int]]
+
+
+def probes(value: Any) -> list[Probe]:
+    """[[x, y, [r, g, b]], ...]: container points of markers and the colour drawn there."""
+    if not isinstance(value, list):
+        raise ValueError("a list of [x, y, [r, g, b]]")
+    out: list[Probe] = []
+    for item in value:
+        if not isinstance(item, list) or len(item) != 3:
+            raise ValueError("a list of [x, y, [r, g, b]]")
+        out.append((number(item[0]), number(item[1]), rgb(item[2])))
+    return out
+
+
+#: What :meth:`araz.qt.map.view.MapView.ask` may ask the page (resources/web/map-answers.js
+#: answers them), with the shape of each answer.
+Query = Literal["view_bounds", "viewport", "metres_per_pixel", "marker_probes"]
+QUERIES: dict[str, Callable[[Any], Any]] = {
+    "view_bounds": bounds,  # (west, south, east, north) the map shows
+    "viewport": numbers(2),  # [width, height] of the page, CSS pixels
+    "metres_per_pixel": number,  # ground metres per CSS pixel at the centre
+    "marker_probes": probes,  # up to 3 topmost drawn markers: (x, y, (r, g, b))
+}

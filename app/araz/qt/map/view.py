@@ -14,6 +14,12 @@ and sends only ``{"op": "events", "seq": N, "url": "araz://app/data/events/N", "
 the page fetches the URL, reads the columns as typed arrays straight off the buffer,
 then runs the calls that came after it, in order.
 
+Python reads the page the same way, never by evaluating JavaScript: :meth:`MapView.ask`
+sends a numbered ``query`` (one of :data:`araz.qt.map.page_json.QUERIES`) and runs the
+event loop until the page answers that number with JSON, checked against the answer's
+shape; :meth:`MapView.request` does the same for any op (the export's caption, zoom
+buttons, print colours).  No answer, a page error or a wrong shape: PageReadError.
+
 The events payload's binary format is in :mod:`araz.views.map_payload`.
 """
 
@@ -22,7 +28,7 @@ from __future__ import annotations
 import base64
 import json
 import logging
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -39,11 +45,21 @@ from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from araz.qt.map.bridge import MapBridge
 from araz.qt.map.interceptor import BlockingInterceptor
+from araz.qt.map.page_json import (
+    QUERIES,
+    TIMEOUT_S,
+    PageReadError,
+    Query,
+    boolean,
+    parse_answer,
+    run_until,
+)
 from araz.qt.map.scheme import HOST, PAGE_URL, SCHEME, ArazSchemeHandler, DataShelf
 from araz.views.map_payload import (  # noqa: F401  (re-exported for callers of the view)
     MapEvents,
     build_events,
     build_events_from_columns,
+    clean_color,
     read_events,
 )
 from araz.views.records import HOME_BOX, MIN_FIT_SPAN
@@ -178,6 +194,8 @@ class MapView(QWidget):
         self._lon = np.zeros(0)
         self._to: dict[int, tuple[float, float]] = {}
         self._state: dict[str, _Call] = {}  # op -> its last call, for a reload
+        self._waiting: set[int] = set()  # calls whose answer request() waits for
+        self._answers: dict[int, str] = {}  # their answers (JSON text), by number
 
         self._view = QWebEngineView(self)
         self._view.setContextMenuPolicy(Qt.ContextMenuPolicy.NoContextMenu)
@@ -197,6 +215,7 @@ class MapView(QWidget):
         self._bridge.page_clicked.connect(self.clicked)
         self._bridge.page_hovered.connect(self.hovered)
         self._bridge.page_rendered.connect(self.rendered)
+        self._bridge.page_answered.connect(self._on_answered)
         self._page.loadStarted.connect(self._on_load_started)
         self._page.renderProcessTerminated.connect(self._on_render_process_terminated)
         self._view.load(QUrl(PAGE_URL))
@@ -212,7 +231,7 @@ class MapView(QWidget):
         prepared = events if isinstance(events, MapEvents) else build_events(events)
         self._ids, self._index = prepared.ids, prepared.index
         self._lat, self._lon, self._to = prepared.lat, prepared.lon, prepared.to
-        for op in ("show", "select", "highlight"):
+        for op in ("show", "select", "highlight", "colors"):
             self._state.pop(op, None)
         # the page fetches the payload from the shelf: one version, this call's
         url = self._shelf.put("events", self._seq + 1, prepared.body)
@@ -301,10 +320,93 @@ class MapView(QWidget):
             options = {**previous.payload, **options}  # replayed whole after a crash
         return self._call("style", options)
 
+    def set_colors(
+        self,
+        palette: list[str],
+        codes: np.ndarray,
+        sizes: np.ndarray | None = None,
+        legend: dict[str, Any] | None = None,
+    ) -> int:
+        """Colour the events again (the events, the filter and the view stay): ``codes``
+        one index in ``palette`` ("#RRGGBB" texts) per event in set_events order,
+        ``sizes`` a marker radius in CSS px per event (None: one size), ``legend`` what
+        the map's colour legend lists (``{"title", "rows": [[label, colour, count]],
+        "size": text}``; None: no legend)."""
+        n = len(self._ids)
+        codes = np.ascontiguousarray(codes, dtype="<u2")
+        if codes.shape != (n,):
+            raise ValueError(f"{codes.shape} colours for {n} events")
+        size = None
+        if sizes is not None:  # sent in quarter pixels, one byte each (up to 63.75 px)
+            radii = np.asarray(sizes, dtype=np.float64)
+            if radii.shape != (n,):
+                raise ValueError(f"{radii.shape} sizes for {n} events")
+            quarters = np.clip(np.nan_to_num(np.rint(radii * 4)), 0, 255).astype(np.uint8)
+            size = base64.b64encode(quarters.tobytes()).decode("ascii")
+        payload = {
+            "n": n,
+            "palette": [clean_color(c) for c in palette],
+            "color": base64.b64encode(codes.tobytes()).decode("ascii"),
+            "size": size,
+            "legend": legend,
+        }
+        return self._call("colors", payload)
+
     def sync(self) -> int:
         """A call that draws nothing: its acknowledgement means every earlier call is
         drawn and one more frame has been painted (then the view can be grabbed)."""
         return self._call("sync", {})
+
+    def ask(
+        self,
+        what: Query,
+        validate: Callable[[Any], Any] | None = None,
+        *,
+        timeout_s: float = TIMEOUT_S,
+    ) -> Any:
+        """The page's answer to one of :data:`~araz.qt.map.page_json.QUERIES` (the view's
+        bounds, its size, its scale, where markers are drawn), checked against that
+        query's shape (or ``validate``'s).  Answered after every earlier call is applied,
+        the map has stopped moving and is drawn.  PageReadError otherwise (see
+        :meth:`request`)."""
+        check = validate if validate is not None else QUERIES.get(what)
+        return self.request("query", {"what": what}, check, timeout_s=timeout_s)
+
+    def request(
+        self,
+        op: str,
+        payload: dict[str, Any],
+        validate: Callable[[Any], Any] | None = None,
+        *,
+        timeout_s: float = TIMEOUT_S,
+    ) -> Any:
+        """Send one call and run the event loop until the page answers it; its value,
+        checked by ``validate``.  PageReadError when the page does not answer in
+        ``timeout_s`` (or reloads first), answers an error (an unknown op or query, an
+        op that threw) or a value ``validate`` refuses."""
+        seq = self._call(op, payload)
+        self._waiting.add(seq)
+        asked = f"{op} {_dumps(payload)} (call {seq})"
+        try:
+            if not run_until(lambda: seq in self._answers, timeout_s):
+                raise PageReadError(f"the map page did not answer {asked} in {timeout_s:g} s")
+            return parse_answer(self._answers[seq], asked, validate)
+        finally:
+            self._waiting.discard(seq)
+            self._answers.pop(seq, None)
+
+    def set_caption(self, title: str | None, subtitle: str = "") -> bool:
+        """The export's title box over the map (None: no box); plain text, never HTML."""
+        return self.request("caption", {"title": title, "subtitle": subtitle}, boolean)
+
+    def set_zoom_control(self, shown: bool) -> bool:
+        """Leaflet's zoom buttons on or off (an export draws the map without them)."""
+        return self.request("zoom_control", {"shown": bool(shown)}, boolean)
+
+    def set_print_colors(self, exact: bool) -> bool:
+        """Print backgrounds and colours as drawn (True, for the PDF) or as the printer
+        likes (False)."""
+        return self.request("print_colors", {"exact": bool(exact)}, boolean)
 
     def is_ready(self) -> bool:
         return self._ready
@@ -322,7 +424,8 @@ class MapView(QWidget):
         """Send one call; ``payload`` is a dict, or the JSON text of one."""
         self._seq += 1
         call = _Call(self._seq, op, payload)
-        self._state[op] = call
+        if op != "query":  # a question is not state to replay after a crash
+            self._state[op] = call
         if self._ready:
             self._send(call)
         else:
@@ -339,8 +442,18 @@ class MapView(QWidget):
             self._send(call)
         self.ready.emit()
 
+    def _on_answered(self, seq: int, text: str) -> None:
+        if seq in self._waiting:
+            self._answers.setdefault(seq, text)
+        elif '"error"' in text:
+            log.warning("araz: the map page could not apply call %d: %s", seq, text[:200])
+
     def _on_load_started(self) -> None:
         self._ready = False
+        # calls already sent are gone with the old page: say so to whoever waits for them
+        queued = {call.seq for call in self._pending}
+        for seq in self._waiting - queued - self._answers.keys():
+            self._answers[seq] = _dumps({"error": "the page reloaded before answering"})
 
     def _on_render_process_terminated(self, status, exit_code: int) -> None:
         """The page died: reload it and replay the last state (events, filter, selection)."""
