@@ -316,6 +316,33 @@ def _json_text(arr):
     return pa.DictionaryArray.from_arrays(arr.indices, pa.array(["{"] * len(arr.dictionary)))
 
 
+def _date_year_as_text(arr):
+    import pyarrow as pa
+
+    texts = [t.replace('"day", 2023,', '"day", "2023",') for t in arr.dictionary.to_pylist()]
+    assert texts != arr.dictionary.to_pylist()
+    return pa.DictionaryArray.from_arrays(arr.indices, pa.array(texts))
+
+
+def _actors_as_numbers(arr):
+    import pyarrow as pa
+
+    return pa.DictionaryArray.from_arrays(arr.indices, pa.array(["[1, 2]"] * len(arr.dictionary)))
+
+
+def _lat_as_text(stream: bytes) -> bytes:
+    """The places table with its latitudes as text (a well-formed Arrow stream)."""
+    import pyarrow as pa
+
+    table = pa.ipc.open_stream(stream).read_all()
+    lat = table.column("lat").cast(pa.string())
+    table = table.set_column(table.schema.get_field_index("lat"), "lat", lat)
+    sink = pa.BufferOutputStream()
+    with pa.ipc.new_stream(sink, table.schema) as writer:
+        writer.write_table(table)
+    return sink.getvalue().to_pybytes()
+
+
 @pytest.mark.parametrize(
     ("column", "metadata", "why"),
     [
@@ -325,6 +352,9 @@ def _json_text(arr):
         (("summary", _without_nuls), None, "without its NUL"),
         (None, (b"araz", lambda v: v.replace(b'"rows": 8', b'"rows": 7')), "row count"),
         (None, (b"araz.places", lambda v: v[: len(v) // 2]), "Arrow"),
+        (None, (b"araz.places", _lat_as_text), "araz.places: types"),
+        (("date", _date_year_as_text), None, "date: points"),
+        (("actors", _actors_as_numbers), None, "Corrupt: actors"),
     ],
 )
 def test_a_tampered_entry_is_not_trusted(

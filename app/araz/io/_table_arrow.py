@@ -321,11 +321,27 @@ def _decode(kind: str, texts: list[str]) -> list:
     values = json.loads("[" + ",".join(texts) + "]") if texts else []
     _check(len(values) == len(texts), f"{kind}: dictionary")
     if kind == "json":
+        _check(set(map(type, values)) <= _SCALARS, "json: a value that is not a scalar")
         return values
     if kind == "actors":
+        _check(all(type(v) is list and set(map(type, v)) <= {str} for v in values), kind)
         return [tuple(v) for v in values]
     _check(kind == "date", f"unknown kind {kind!r}")
     return _dates(values)
+
+
+_SCALARS = {str, int, float, bool, type(None)}
+_N = type(None)
+# the JSON of a date (see _date_json): the types of its fields, and of a point's
+_DATE_TYPES = ({str}, {str}, {str, _N}, {str}, {list, _N}, {list, _N, int}, *[{bool}] * 4)
+_POINT_TYPES = ({int}, {int}, {str}, {int}, {int, _N}, {int, _N}, {int, _N}, {bool}, {bool})
+
+
+def _typed(rows: list, types: tuple[set, ...], what: str) -> None:
+    """Each row a list of ``len(types)`` values of these types, column by column."""
+    _check(all(type(r) is list and len(r) == len(types) for r in rows), what)
+    for column, allowed in zip(zip(*rows, strict=True), types, strict=False):
+        _check(set(map(type, column)) <= allowed, what)
 
 
 _POINT = tuple(f.name for f in fields(Point))
@@ -347,12 +363,13 @@ def _date_json(d: EventDate | None) -> str:
 
 def _dates(values: list) -> list:
     rows = [v for v in values if v is not None]
-    points = [p for v in rows for p in v[4:6] if isinstance(p, list)]
-    _check(all(len(p) == len(_POINT) for p in points), "date: points")
+    _typed(rows, _DATE_TYPES, "date: fields")
+    _check(all(v[5] == _SAME for v in rows if type(v[5]) is int), "date: end")
+    points = [p for v in rows for p in v[4:6] if type(p) is list]
+    _typed(points, _POINT_TYPES, "date: points")
     made = iter(_make(Point, list(zip(*points, strict=True)), len(points)) if points else ())
     fuzzy = []
     for v in rows:
-        _check(len(v) == 3 + len(_FUZZY), "date: fields")
         start = next(made) if v[4] is not None else None
         end = start if v[5] == _SAME else next(made) if v[5] is not None else None
         fuzzy.append([v[3], start, end, *v[6:]])
@@ -408,9 +425,17 @@ def _column(small: pa.Table, name: str, n: int) -> list:
     return _strings(arr, name)
 
 
+@cache
+def _schema(key: bytes) -> pa.Schema:
+    """The schema the writer gives a small table (that of an empty one)."""
+    write = {b"araz.places": _places, b"araz.actors": _actors, b"araz.problems": _problems}
+    return pa.ipc.open_stream(pa.py_buffer(write[key]([]))).schema
+
+
 def _read_small(metadata: dict, key: bytes, names: tuple[str, ...]) -> tuple[pa.Table, list]:
     small = pa.ipc.open_stream(pa.py_buffer(metadata[key])).read_all()
     _check(small.column_names == list(names), f"{key.decode()}: columns")
+    _check(small.schema.equals(_schema(key)), f"{key.decode()}: types")
     return small, [_column(small, name, small.num_rows) for name in names]
 
 
