@@ -279,8 +279,9 @@ def _codes(arr: pa.Array, size: int, name: str) -> np.ndarray:
     return codes
 
 
-def _strings(arr: pa.Array, name: str) -> list:
+def _strings(arr: pa.Array, name: str, nullable: bool = False) -> list:
     _check(arr.type in (pa.string(), pa.large_string()), f"{name}: not text")
+    _check(nullable or not arr.null_count, f"{name}: a null")
     arr.validate(full=True)  # offsets and UTF-8
     return arr.to_pylist()
 
@@ -422,7 +423,7 @@ def _column(small: pa.Table, name: str, n: int) -> list:
         return take(values, codes)
     if pa.types.is_floating(arr.type) or pa.types.is_integer(arr.type):
         return arr.to_pylist()
-    return _strings(arr, name)
+    return _strings(arr, name, nullable=name in ("state", "geometry", "record"))
 
 
 @cache
@@ -461,6 +462,7 @@ def read(path: Path, key: dict | None) -> LoadResult:
     ids = _strings(col["id"], "id")
     summary = col["summary"]
     _check(summary.type == pa.large_string() and summary.offset == 0, "summary: type")
+    _check(not summary.null_count, "summary: a null")
     _, offsets_buf, data_buf = summary.buffers()
     offsets = np.frombuffer(offsets_buf, np.int64, count=n + 1)
     data = np.frombuffer(data_buf, np.uint8) if data_buf is not None else np.zeros(0, np.uint8)
