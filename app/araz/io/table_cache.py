@@ -12,12 +12,16 @@ The key, checked at every open: the file's resolved path, size, modification tim
 a hash of its first 64 KiB, the reader options (``date_property``, ``actor_property``,
 ``compute_countries``, ``ask_mapping``), and a stamp of the reading code (size and time
 of every module of ``araz/io`` and ``araz/model``, Araz's and Python's versions, this
-format's number).  The entry's name is a hash of the path and the options;
-the rest of the key is in the file, and an entry whose file or reading code has changed
-is stale: deleted, the file read again and the entry written anew in its place.  The key is
-taken before the read and again before the store: a file that changes while it is read
-is not cached.  (A change that keeps the size, the modification time to the nanosecond
-the file system keeps and the first 64 KiB is not seen.)
+format's number).  The entry's name is a hash of the path and the options; the rest
+of the key is in the file, and an entry whose file or reading code has changed is stale:
+deleted, the file read again and the entry written anew in its place.  The file is
+stamped before the read and again before the store: a file that changes while it is
+read is not cached.  (A change that keeps the size, the modification time to the
+nanosecond the file system keeps and the first 64 KiB is not seen.)
+
+:class:`Entry` is the interface (``read_path`` makes one before it reads, then calls
+``load()`` and, after a fresh read, ``store(result)``); :func:`usage`, :func:`clear`
+and :func:`evict` look after the folder.
 
 The layout (:mod:`araz.io._table_arrow`): one row per event, every repeated column
 dictionary-encoded (its distinct values once; those that are not text as JSON, once per
@@ -25,9 +29,10 @@ distinct value), the summaries one string column; places, actors and problems sm
 Arrow tables of their own, in the schema's metadata.  Written after
 ``combine_chunks()``, uncompressed: opening it maps the file and builds the columns as
 numpy views of its buffers.  Before any of it is trusted the structure is checked
-(format, key, lengths, codes within their dictionaries, offsets monotonic and within
-their data, texts valid UTF-8); a file that fails is deleted and read again, with a log
-line.  What the checks cannot see is a flipped bit inside a coordinate or a letter.
+(format, key, schema and types, lengths, codes within their dictionaries, offsets
+monotonic and within their data, texts valid UTF-8, no nulls where none were written);
+a file that fails is deleted and read again, with a log line, never a crash.  What the
+checks cannot see is a flipped bit inside a coordinate or a letter.
 
 The folder (``user_cache_path("araz")/tables``, under ``$XDG_CACHE_HOME`` when set) is
 kept under :data:`CAP_BYTES`, the least recently used entries going first after each
@@ -273,8 +278,3 @@ def not_cacheable(result: LoadResult) -> str | None:
     if not isinstance(table.summary, TextColumn):
         return "summaries not in one buffer"
     return None
-
-
-def load(path: str | Path, options: dict | None = None) -> LoadResult | None:
-    """The cached result of reading ``path`` with ``options``, or None."""
-    return Entry(path, options).load()
