@@ -22,15 +22,14 @@ rows.
 
 Reading builds the columns as numpy views of the mapped buffers and checks them first
 (see :func:`read`); the per-place objects are made without running the frozen
-dataclasses' ``__init__`` (see :func:`_make`: half a second for 500,000 places, three
-times what storing the slots directly costs).
+dataclasses' ``__init__`` (:func:`araz.io._table_values.make`: half a second for
+500,000 places, three times what storing the slots directly costs).
 """
 
 from __future__ import annotations
 
 import json
-from collections import deque
-from dataclasses import fields, make_dataclass
+from dataclasses import fields
 from functools import cache
 from itertools import repeat
 from operator import attrgetter
@@ -40,9 +39,10 @@ import numpy as np
 import pyarrow as pa
 
 from ..model.dataset import Dataset
-from ..model.dates import FuzzyDate, Point
-from ..model.entities import Actor, EventDate, Place, PlaceRef
+from ..model.entities import Actor, Place, PlaceRef
 from ..model.table import Coded, EventTable, TextColumn, take
+from ._table_values import check as _check
+from ._table_values import date_json, dates, make
 from .problems import LoadResult, Problem
 
 CODED = ("title", "date", "actors", "places", "category", "certainty")
@@ -51,10 +51,6 @@ SEP = "\x1f"  # between the place ids of one tuple of refs
 
 class Stale(Exception):
     """The entry was written for another state of the file, or another reader."""
-
-
-class Corrupt(Exception):
-    """The entry does not hold what this format writes."""
 
 
 # ---------------------------------------------------------------- writing
@@ -77,7 +73,7 @@ def _encode(kind: str, values: list) -> list[str]:
                 raise TypeError(f"a value of type {type(v).__name__}")
         return list(map(json.dumps, values))
     if kind == "date":
-        return [_date_json(d) for d in values]
+        return [date_json(d) for d in values]
     if kind == "actors":
         return [json.dumps(list(t)) for t in values]
     refs = [r for t in values for r in t]  # places
@@ -253,11 +249,6 @@ def write(path: Path, key: dict, result: LoadResult) -> None:
 # ---------------------------------------------------------------- reading
 
 
-def _check(ok: bool, what: str) -> None:
-    if not ok:
-        raise Corrupt(what)
-
-
 def _codes(arr: pa.Array, size: int, name: str) -> np.ndarray:
     """The codes of a dictionary column (null: -1), checked against its dictionary."""
     _check(isinstance(arr, pa.DictionaryArray), f"{name}: not a dictionary column")
@@ -304,7 +295,7 @@ def _decode(kind: str, texts: list[str]) -> list:
     if kind == "places":
         # "" is no place (an id is never empty), "a" one, "a\x1fb" several
         if not any(map(SEP.__contains__, texts)):  # one place or none each: 2x faster
-            refs = _make(PlaceRef, [texts, repeat(None, len(texts))], len(texts))
+            refs = make(PlaceRef, [texts, repeat(None, len(texts))], len(texts))
             values: list = list(zip(refs))  # 1-tuples, at C speed
             if "" in texts:
                 for k, text in enumerate(texts):
@@ -313,7 +304,7 @@ def _decode(kind: str, texts: list[str]) -> list:
             return values
         split = [t if SEP not in t else t.split(SEP) for t in texts]
         ids = list(dict.fromkeys(p for t in split for p in ((t,) if type(t) is str else t)))
-        refs = dict(zip(ids, _make(PlaceRef, [ids, repeat(None, len(ids))], len(ids)), strict=True))
+        refs = dict(zip(ids, make(PlaceRef, [ids, repeat(None, len(ids))], len(ids)), strict=True))
         refs[""] = ()
         return [
             (refs[t] if not t else (refs[t],)) if type(t) is str else tuple(refs[p] for p in t)
@@ -328,87 +319,10 @@ def _decode(kind: str, texts: list[str]) -> list:
         _check(all(type(v) is list and set(map(type, v)) <= {str} for v in values), kind)
         return [tuple(v) for v in values]
     _check(kind == "date", f"unknown kind {kind!r}")
-    return _dates(values)
+    return dates(values)
 
 
 _SCALARS = {str, int, float, bool, type(None)}
-_N = type(None)
-# the JSON of a date (see _date_json): the types of its fields, and of a point's
-_DATE_TYPES = ({str}, {str}, {str, _N}, {str}, {list, _N}, {list, _N, int}, *[{bool}] * 4)
-_POINT_TYPES = ({int}, {int}, {str}, {int}, {int, _N}, {int, _N}, {int, _N}, {bool}, {bool})
-
-
-def _typed(rows: list, types: tuple[set, ...], what: str) -> None:
-    """Each row a list of ``len(types)`` values of these types, column by column."""
-    _check(all(type(r) is list and len(r) == len(types) for r in rows), what)
-    for column, allowed in zip(zip(*rows, strict=True), types, strict=False):
-        _check(set(map(type, column)) <= allowed, what)
-
-
-_POINT = tuple(f.name for f in fields(Point))
-_FUZZY = tuple(f.name for f in fields(FuzzyDate))
-_SAME = 0  # an end that is its start (a single date: the same Point object)
-
-
-def _date_json(d: EventDate | None) -> str:
-    """``[display, basis, note, edtf, start, end, *flags]`` with each point's fields
-    (not the EDTF alone: parsing thousands of dates again costs more than the rest)."""
-    if d is None:
-        return "null"
-    v = d.value
-    start = [getattr(v.start, k) for k in _POINT] if v.start is not None else None
-    end = _SAME if v.end is v.start else [getattr(v.end, k) for k in _POINT] if v.end else None
-    flags = [getattr(v, k) for k in _FUZZY[3:]]
-    return json.dumps([d.display, d.basis, d.note, v.edtf, start, end, *flags])
-
-
-def _dates(values: list) -> list:
-    rows = [v for v in values if v is not None]
-    _typed(rows, _DATE_TYPES, "date: fields")
-    _check(all(v[5] == _SAME for v in rows if type(v[5]) is int), "date: end")
-    points = [p for v in rows for p in v[4:6] if type(p) is list]
-    _typed(points, _POINT_TYPES, "date: points")
-    made = iter(_make(Point, list(zip(*points, strict=True)), len(points)) if points else ())
-    fuzzy = []
-    for v in rows:
-        start = next(made) if v[4] is not None else None
-        end = start if v[5] == _SAME else next(made) if v[5] is not None else None
-        fuzzy.append([v[3], start, end, *v[6:]])
-    dates = _make(FuzzyDate, list(zip(*fuzzy, strict=True)), len(fuzzy)) if fuzzy else []
-    columns = [dates, *zip(*((v[0], v[1], v[2]) for v in rows), strict=True)]
-    made_dates = iter(_make(EventDate, columns, len(rows)) if rows else ())
-    return [None if v is None else next(made_dates) for v in values]
-
-
-_SET_CLASS = object.__dict__["__class__"].__set__
-
-
-@cache
-def _twin(cls: type) -> type | None:
-    """A plain slotted dataclass with the fields of the frozen ``cls``, in its order (the
-    same layout): its ``__init__`` stores each slot directly, and an instance then
-    becomes a ``cls`` by ``__class__`` assignment.  None if Python refuses that."""
-    names = [f.name for f in fields(cls)]
-    if hasattr(cls, "__post_init__") or getattr(cls, "__slots__", None) != tuple(names):
-        return None
-    twin = make_dataclass(f"_{cls.__name__}Slots", names, slots=True, eq=False, repr=False)
-    try:
-        _SET_CLASS(twin(*([None] * len(names))), cls)
-    except TypeError:
-        return None
-    return twin
-
-
-def _make(cls: type, columns: list, n: int) -> list:
-    """``[cls(*row) for row in zip(*columns)]`` for a frozen, slotted dataclass, without
-    its ``__init__`` (which sets each field through ``object.__setattr__``): made as its
-    :func:`_twin` and turned into ``cls``, 1.7x faster (0.17 s for 500,000 places)."""
-    twin = _twin(cls)
-    if twin is None or len(columns) != len(fields(cls)):
-        return list(map(cls, *columns))
-    objects = list(map(twin, *columns))
-    deque(map(_SET_CLASS, objects, repeat(cls, n)), maxlen=0)
-    return objects
 
 
 def _column(small: pa.Table, name: str, n: int) -> list:
@@ -478,7 +392,7 @@ def read(path: Path, key: dict | None) -> LoadResult:
     np_ = small.num_rows
     if small.column("geometry").null_count < np_:
         places[6] = [None if g is None else json.loads(g) for g in places[6]]
-    places_by_id = dict(zip(places[0], _make(Place, places, np_), strict=True))
+    places_by_id = dict(zip(places[0], make(Place, places, np_), strict=True))
     # the places column's distinct values are often the places' ids, in their order
     same = (small.column("id").combine_chunks(), places[0])
     coded = {
@@ -489,7 +403,7 @@ def read(path: Path, key: dict | None) -> LoadResult:
         metadata, b"araz.actors", ("id", "name", "kind", "state", "aliases")
     )
     na = small.num_rows
-    actors_by_id = dict(zip(actors[0], _make(Actor, actors, na), strict=True))
+    actors_by_id = dict(zip(actors[0], make(Actor, actors, na), strict=True))
     _check(len(places_by_id) == np_ and len(actors_by_id) == na, "duplicate ids")
     fields_p = ("file", "line", "message", "record", "severity")
     small, problem_cols = _read_small(metadata, b"araz.problems", fields_p)
