@@ -63,8 +63,8 @@ def json_kind(doc) -> str | None:
 
 NOT_EVENTS = (
     "not events: no record has a date or a place (Araz expects events, each with a date, "
-    "a place or both: a curated .yaml dataset, ACLED .csv, GeoJSON features, or a "
-    "TimelineJS or StoryMapJS story)"
+    "a place or both: a curated .yaml dataset, a CSV or ACLED export, GeoJSON features, "
+    "a GIS layer, or a TimelineJS or StoryMapJS story)"
 )
 
 
@@ -102,16 +102,22 @@ def _read(path: Path, context: ReadContext) -> LoadResult:
     before and after a read)."""
     reader = reader_for(path)
     if reader is None:
-        return LoadResult(
-            None,
-            [
-                Problem(
-                    str(path),
-                    None,
-                    f"not a format Araz reads: {path.suffix or 'no extension'} "
-                    "(Araz reads .yaml datasets, ACLED .csv, .geojson, and TimelineJS or "
-                    "StoryMapJS .json)",
-                )
-            ],
-        )
+        return LoadResult(None, [Problem(str(path), None, _unknown(path))])
     return reader.read(path, context)
+
+
+RASTERS = frozenset({".tif", ".tiff", ".jp2", ".png", ".jpg", ".jpeg", ".img", ".asc", ".nc"})
+
+
+def _unknown(path: Path) -> str:
+    if path.suffix.lower() in RASTERS:
+        return (
+            f"not a format Araz reads: {path.suffix} is a raster image; Araz reads events "
+            "(points, lines or polygons with dates), not rasters"
+        )
+    return (
+        f"not a format Araz reads: {path.suffix or 'no extension'} (Araz reads .yaml "
+        "datasets, ACLED and other .csv/.tsv, .geojson, TimelineJS or StoryMapJS .json, "
+        "GeoPackage .gpkg, Shapefile .shp or .zip, FlatGeobuf .fgb, KML/KMZ, GeoParquet "
+        ".parquet)"
+    )
