@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from ..model.dataset import Dataset
 from ..model.entities import Actor, EventDate, Place, PlaceRef
@@ -44,6 +44,20 @@ if TYPE_CHECKING:
     import pyarrow as pa
 
 MAX_EXTRA_TEXT = 2000  # characters of one kept field (the panel shows less)
+
+
+class Options(Protocol):
+    """What the table readers take from :class:`araz.io.registry.ReadContext`."""
+
+    progress: ProgressFn | None
+    cancel: CancelFn | None
+    date_property: str | None
+    actor_property: str | None
+    title_property: str | None
+    lat_property: str | None
+    lon_property: str | None
+    layer: str | None
+    ask_mapping: bool
 
 
 @dataclass

@@ -32,13 +32,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ._files import KINDS, MB, InputError, check_input, open_input, read_input
-from ._records import Fields, Where, column_values, records_to_events
+from ._records import Fields, Options, Where, column_values, records_to_events
 from .problems import LoadResult, Problem
 
 if TYPE_CHECKING:
     import pyarrow as pa
 
-    from .registry import ReadContext
 
 GDAL_SUFFIXES = (".gpkg", ".fgb", ".shp", ".zip", ".kml", ".kmz")
 PARQUET_SUFFIXES = (".parquet", ".geoparquet")
@@ -94,7 +93,7 @@ def _check_zip(raw: bytes, cap: int, limit: str, needs: str) -> None:
     if total > cap:
         raise InputError(f"it unzips to {total / MB:.0f} MB; {limit}")
     if not any(i.filename.lower().endswith(needs) for i in infos):
-        what = "a Shapefile (.shp)" if needs == ".shp" else "a KML document (.kml)"
+        what = "Shapefile (.shp)" if needs == ".shp" else "KML document (.kml)"
         names = ", ".join(i.filename for i in infos[:5]) or "nothing"
         raise InputError(f"the zip file holds no {what}: it holds {names}")
 
@@ -139,7 +138,7 @@ def _layer_names(source: bytes | str, layers: list[tuple[str, str | None]]) -> d
 # ---------------------------------------------------------------- reading
 
 
-def read_gis(path: Path, context: ReadContext) -> LoadResult:
+def read_gis(path: Path, context: Options) -> LoadResult:
     """Read a GeoPackage, Shapefile, FlatGeobuf, KML/KMZ or GeoParquet file."""
     path = Path(path)
     if path.suffix.lower() in PARQUET_SUFFIXES:
@@ -183,7 +182,9 @@ def read_gis(path: Path, context: ReadContext) -> LoadResult:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            meta, table = pyogrio.read_arrow(source, layer=layer)
+            # by index: a KML layer without a name is named after the file, which for
+            # bytes is a new temporary name at every open
+            meta, table = pyogrio.read_arrow(source, layer=names.index(layer))
     except (DataSourceError, DataLayerError, RuntimeError) as exc:
         return _refuse(path, f"layer {layer!r} not read ({_first_line(exc)})", problems)
     geom_col = _geometry_column(table, meta.get("geometry_name") or "")
@@ -243,7 +244,7 @@ def _to_events(
     table: pa.Table,
     geom_col: str | None,
     crs: Any,
-    context: ReadContext,
+    context: Options,
     problems: list[Problem],
     layer: str,
     kml: bool = False,
@@ -360,7 +361,7 @@ def _to_lonlat(geoms: Any, crs: Any) -> Any:
 # ---------------------------------------------------------------- GeoParquet
 
 
-def read_parquet(path: Path, context: ReadContext) -> LoadResult:
+def read_parquet(path: Path, context: Options) -> LoadResult:
     """GeoParquet (WKB or point geometry, any CRS), or a Parquet table with
     latitude/longitude columns."""
     import numpy as np

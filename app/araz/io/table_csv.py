@@ -24,13 +24,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ._files import InputError, open_input, read_head
-from ._records import Fields, Where, column_values, geometries_from_wkt, records_to_events
+from ._records import Fields, Options, Where, column_values, geometries_from_wkt, records_to_events
 from .problems import LoadResult, Problem
 
 if TYPE_CHECKING:
     import pyarrow as pa
 
-    from .registry import ReadContext
 
 HEAD = 64 * 1024
 
@@ -108,7 +107,7 @@ def guess_csv(path: str | Path) -> dict:
     return mapping_of(table, Fields.of(table.column_names))
 
 
-def read_csv(path: Path, context: ReadContext) -> LoadResult:
+def read_csv(path: Path, context: Options) -> LoadResult:
     """Read a CSV/TSV of events with guessed (or chosen) columns."""
     path = Path(path)
     problems: list[Problem] = []

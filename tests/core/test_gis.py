@@ -1,0 +1,469 @@
+"""GIS files (GeoPackage, Shapefile, FlatGeobuf, KML/KMZ, GeoParquet) and any CSV that is
+not ACLED: read to events with the column guesser GeoJSON uses, unmapped fields kept.
+
+Real files written by others (tests/data/samples/, provenance in its README) are read as
+they are; files of events in each format are written here from the bundled dataset with
+geopandas, so that every format is checked against the same expected events.
+"""
+
+from __future__ import annotations
+
+import json
+import zipfile
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from araz.io import read_path, sniff
+from araz.io._columns import guess
+from araz.io.geojson import guess_columns
+from araz.io.table_csv import guess_csv
+from araz.paths import default_dataset
+
+# writing the fixtures with geopandas: what it says about them is not what is tested
+pytestmark = [
+    pytest.mark.filterwarnings("ignore:Geometry is in a geographic CRS"),
+    pytest.mark.filterwarnings("ignore:Column names longer than 10"),
+    pytest.mark.filterwarnings("ignore:Normalized/laundered field name"),
+    pytest.mark.filterwarnings("ignore:'crs' was not provided"),
+]
+
+SAMPLES = Path(__file__).resolve().parents[1] / "data" / "samples"
+
+
+def _place(ds, e):
+    return ds.places[e.places[0].place] if e.places else None
+
+
+@pytest.fixture(scope="module")
+def bundled_rows():
+    """Ten dated events of the bundled dataset that have a point: what every written
+    file holds."""
+    ds = read_path(default_dataset()).dataset
+    rows = []
+    for e in ds.events:
+        p = _place(ds, e)
+        if e.date is None or p is None or p.geometry is not None or not p.has_point:
+            continue
+        rows.append(
+            {
+                "event_id": e.id,
+                "title": e.title,
+                "date": e.date.edtf,
+                "actors": "; ".join(ds.actors[a].name for a in e.actors),
+                "lon": p.lon,
+                "lat": p.lat,
+                "link": f"https://example.org/{e.id}",
+                "verification": "verified" if len(rows) % 2 else "unverified",
+            }
+        )
+        if len(rows) == 10:
+            break
+    assert len(rows) == 10
+    return rows
+
+
+def _gdf(rows, crs="EPSG:4326"):
+    import geopandas as gpd
+
+    df = gpd.GeoDataFrame(
+        [{k: v for k, v in r.items() if k not in ("lon", "lat")} for r in rows],
+        geometry=gpd.points_from_xy([r["lon"] for r in rows], [r["lat"] for r in rows]),
+        crs="EPSG:4326",
+    )
+    return df.to_crs(crs)
+
+
+def _check_events(result, rows, *, ids=True, ordered=True, verification="verification"):
+    ds = result.dataset
+    assert ds is not None, [str(p) for p in result.problems]
+    assert len(ds) == len(rows)
+    events = list(ds.events)
+    if not ordered:  # FlatGeobuf's spatial index orders the features along a curve
+        order = {r["event_id"]: i for i, r in enumerate(rows)}
+        events.sort(key=lambda e: order[e.id])
+    for e, r in zip(events, rows, strict=True):
+        if ids:
+            assert e.id == r["event_id"]
+        assert e.title == r["title"]
+        assert e.date is not None and e.date.edtf == r["date"]
+        assert [ds.actors[a].name for a in e.actors] == r["actors"].split("; ")
+        p = _place(ds, e)
+        assert p.lat == pytest.approx(r["lat"], abs=1e-6)
+        assert p.lon == pytest.approx(r["lon"], abs=1e-6)
+        # the fields Araz does not map are kept
+        assert e.extra["link"] == r["link"]
+        assert e.extra[verification] == r["verification"]
+
+
+# ---------------------------------------------------------------- each format
+
+
+def test_geopackage_of_events_reads_to_the_same_events(tmp_path, bundled_rows):
+    path = tmp_path / "events.gpkg"
+    _gdf(bundled_rows).to_file(path, layer="events", driver="GPKG")
+    assert sniff(path) == "geopackage"
+    result = read_path(path)
+    _check_events(result, bundled_rows)
+    assert result.problems == []
+
+
+def test_geopackage_in_another_crs_is_reprojected(tmp_path, bundled_rows):
+    path = tmp_path / "utm.gpkg"
+    _gdf(bundled_rows, crs="EPSG:32638").to_file(path, layer="events", driver="GPKG")
+    _check_events(read_path(path), bundled_rows)
+
+
+def test_geopackage_of_several_layers_reads_the_first_point_layer_and_says_so(
+    tmp_path, bundled_rows
+):
+    path = tmp_path / "two.gpkg"
+    gdf = _gdf(bundled_rows)
+    regions = gdf.copy()
+    regions["geometry"] = gdf.buffer(0.5)
+    regions.to_file(path, layer="areas", driver="GPKG")
+    gdf.to_file(path, layer="events", driver="GPKG")
+    result = read_path(path)
+    _check_events(result, bundled_rows)
+    [note] = [p for p in result.problems if "layers" in p.message]
+    assert "read 'events', the first point layer" in note.message and "areas" in note.message
+    assert note.severity == "warning"
+    # the caller names a layer: the polygons, each drawn at a point inside it
+    areas = read_path(path, layer="areas")
+    assert len(areas.dataset) == 10
+    assert any("representative point" in p.message for p in areas.problems)
+    p = _place(areas.dataset, areas.dataset.events[0])
+    assert p.kind == "region" and p.geometry["type"] == "Polygon"
+    assert p.lat == pytest.approx(bundled_rows[0]["lat"], abs=0.5)
+    # the app asks which layer, with the fields of each
+    guess = read_path(path, ask_mapping=True).mapping
+    assert guess["layers"] == ["areas", "events"] and guess["layer"] == "events"
+    assert "date" in guess["layer_properties"]["areas"]
+    assert read_path(path, layer="nope").problems[0].message.startswith("no layer 'nope'")
+
+
+def test_flatgeobuf_reads_to_the_same_events(tmp_path, bundled_rows):
+    path = tmp_path / "events.fgb"
+    _gdf(bundled_rows).to_file(path, driver="FlatGeobuf")
+    assert sniff(path) == "flatgeobuf"
+    _check_events(read_path(path), bundled_rows, ordered=False)
+
+
+def test_zipped_shapefile_and_shp_read_to_the_same_events(tmp_path, bundled_rows):
+    folder = tmp_path / "shp"
+    folder.mkdir()
+    _gdf(bundled_rows).to_file(folder / "events.shp")
+    # a Shapefile's field names are at most 10 characters
+    _check_events(read_path(folder / "events.shp"), bundled_rows, verification="verificati")
+    zipped = tmp_path / "events.zip"
+    with zipfile.ZipFile(zipped, "w") as z:
+        for f in folder.iterdir():
+            z.write(f, f.name)
+    _check_events(read_path(zipped), bundled_rows, verification="verificati")
+
+
+def test_geoparquet_reads_to_the_same_events(tmp_path, bundled_rows):
+    path = tmp_path / "events.parquet"
+    _gdf(bundled_rows, crs="EPSG:3857").to_parquet(path)
+    assert sniff(path) == "geoparquet"
+    _check_events(read_path(path), bundled_rows)
+
+
+def _kml(rows, timespan=False) -> str:
+    from xml.sax.saxutils import escape
+
+    marks = []
+    for r in rows:
+        when = f"<TimeStamp><when>{r['date']}</when></TimeStamp>"
+        if timespan:
+            when = f"<TimeSpan><begin>{r['date']}</begin><end>2030-01-01</end></TimeSpan>"
+        marks.append(
+            f"<Placemark><name>{escape(r['title'])}</name>{when}<ExtendedData>"
+            f'<Data name="event_id"><value>{r["event_id"]}</value></Data>'
+            f'<Data name="actors"><value>{escape(r["actors"])}</value></Data>'
+            f'<Data name="link"><value>{r["link"]}</value></Data>'
+            f'<Data name="verification"><value>{r["verification"]}</value></Data>'
+            f"</ExtendedData><Point><coordinates>{r['lon']!r},{r['lat']!r},0</coordinates>"
+            "</Point></Placemark>"
+        )
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>\n<kml xmlns="http://www.opengis.net/kml/2.2">'
+        f"<Document><name>events</name>{''.join(marks)}</Document></kml>\n"
+    )
+
+
+def test_kml_and_kmz_timestamps_are_dates(tmp_path, bundled_rows):
+    day_rows = [r for r in bundled_rows if len(r["date"]) == 10]  # GDAL reads days
+    path = tmp_path / "events.kml"
+    path.write_text(_kml(day_rows))
+    result = read_path(path)
+    _check_events(result, day_rows)
+    e = result.dataset.events[0]
+    assert not {"altitudeMode", "tessellate", "icon"} & set(e.extra)  # KML display fields
+    kmz = tmp_path / "events.kmz"
+    with zipfile.ZipFile(kmz, "w") as z:
+        z.writestr("doc.kml", _kml(day_rows))
+    _check_events(read_path(kmz), day_rows)
+    span = tmp_path / "span.kml"
+    span.write_text(_kml(day_rows, timespan=True))
+    e = read_path(span).dataset.events[0]
+    assert e.date.edtf == f"{day_rows[0]['date']}/2030-01-01"
+
+
+def test_kml_over_the_cap_is_refused_naming_the_cap(tmp_path):
+    path = tmp_path / "big.kml"
+    with path.open("wb") as f:
+        f.truncate(26 * 1024 * 1024)
+    result = read_path(path)
+    assert result.dataset is None
+    assert "KML/KMZ of at most 25 MB" in result.problems[0].message
+    kmz = tmp_path / "bomb.kmz"
+    with zipfile.ZipFile(kmz, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("doc.kml", b" " * (26 * 1024 * 1024))
+    result = read_path(kmz)
+    assert result.dataset is None and "unzips to 26 MB" in result.problems[0].message
+
+
+# ---------------------------------------------------------------- real files
+
+
+def test_real_geopackage_points_without_dates_keep_their_typed_fields():
+    result = read_path(SAMPLES / "gpkg_pyogrio_test_gpkg_nulls.gpkg")
+    ds = result.dataset
+    assert [e.id for e in ds.events] == [f"feature-{i}" for i in range(1, 5)]
+    assert all(e.date is None for e in ds.events)
+    assert [(_place(ds, e).lon, _place(ds, e).lat) for e in ds.events] == [
+        (0, 0),
+        (1, 1),
+        (2, 2),
+        (4, 4),
+    ]
+    first = ds.events[0].extra
+    assert first["col_bool"] is True and first["col_uint64"] == 1
+    assert first["col_float32"] == 1.5
+    assert ds.events[3].extra == {}  # every field null
+    assert [p.severity for p in result.problems] == ["warning"]  # no date column
+
+
+def test_real_zipped_shapefile_of_country_polygons():
+    result = read_path(SAMPLES / "shapefile_naturalearth_lowres.zip")
+    ds = result.dataset
+    assert len(ds) == 177
+    fiji = ds.events[0]
+    assert fiji.title == "Fiji" and fiji.extra["iso_a3"] == "FJI"
+    p = _place(ds, fiji)
+    assert p.kind == "region" and p.geometry["type"] == "MultiPolygon"
+    assert -19 < p.lat < -16 and 177 < p.lon < 180
+    assert any("177 features are lines or polygons" in p.message for p in result.problems)
+
+
+def test_real_kml_files():
+    one = read_path(SAMPLES / "kml_gdal_placemark.kml").dataset
+    [e] = one.events
+    assert e.title == "Simple placemark" and e.summary == "Some\nHTML\ncontent"
+    assert (_place(one, e).lon, _place(one, e).lat) == (2, 49)
+    times = read_path(SAMPLES / "kml_gdal_gxtimestamp.kml").dataset
+    assert [e.date.edtf for e in times.events] == ["2016-02-13", "2016-02-13/2016-02-14"]
+    assert all(not e.places for e in times.events)
+
+
+# ---------------------------------------------------------------- refusals
+
+
+def test_a_raster_is_refused_clearly(tmp_path):
+    tif = tmp_path / "dem.tif"
+    tif.write_bytes(b"II*\x00" + bytes(100))
+    assert "raster image" in read_path(tif).problems[0].message
+    fake = tmp_path / "dem.gpkg"  # a raster under a vector name
+    fake.write_bytes(b"II*\x00" + bytes(100))
+    result = read_path(fake)
+    assert result.dataset is None
+    assert result.problems[0].message.startswith("not a vector file GDAL reads")
+
+
+def test_a_layer_with_no_usable_column_is_refused(tmp_path):
+    import geopandas as gpd
+
+    path = tmp_path / "table.gpkg"
+    gpd.GeoDataFrame({"colour": ["red", "blue"]}, geometry=[None, None]).to_file(path)
+    result = read_path(path)
+    assert result.dataset is None
+    assert "has no usable column" in result.problems[0].message
+    assert "colour" in result.problems[0].message
+
+
+def test_a_zip_without_a_shapefile_is_refused(tmp_path):
+    path = tmp_path / "a.zip"
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr("notes.txt", "hello")
+    result = read_path(path)
+    assert (
+        "the zip file holds no Shapefile (.shp): it holds notes.txt" in result.problems[0].message
+    )
+
+
+# ---------------------------------------------------------------- CSV that is not ACLED
+
+
+def test_a_plain_csv_reads_without_a_question(tmp_path):
+    path = tmp_path / "plain.csv"
+    path.write_text(
+        "date,title,lat,lon,actors,link\n"
+        "2023-01-27,Embassy attack,35.7,51.4,Iran; Azerbaijan,https://example.org/a\n"
+        "2021-06,Border clash,39.2,45.9,,\n"
+        "27 January 2020,No place,,,Armenia,\n"
+    )
+    assert sniff(path) == "csv"
+    result = read_path(path, ask_mapping=True)
+    assert result.mapping is None
+    ds = result.dataset
+    assert [e.id for e in ds.events] == ["row-1", "row-2", "row-3"]
+    assert [e.date.edtf for e in ds.events] == ["2023-01-27", "2021-06", "2020-01-27"]
+    assert [e.title for e in ds.events] == ["Embassy attack", "Border clash", "No place"]
+    first = ds.events[0]
+    assert [ds.actors[a].name for a in first.actors] == ["Iran", "Azerbaijan"]
+    assert (_place(ds, first).lat, _place(ds, first).lon) == (35.7, 51.4)
+    assert first.extra == {"link": "https://example.org/a"}
+    assert not ds.events[2].places
+    assert [str(p) for p in result.problems] == [
+        f"{path}: row 3: no coordinates: on the timeline only"
+    ]
+
+
+def test_tsv_semicolons_wkt_and_an_id_column(tmp_path):
+    tsv = tmp_path / "a.tsv"
+    tsv.write_text("id\tevent_date\tname\tWKT\n007\t2022-05-01\tA\tPOINT (45 39)\n")
+    ds = read_path(tsv).dataset
+    [e] = ds.events
+    assert e.id == "007" and e.title == "A" and e.date.edtf == "2022-05-01"
+    assert (_place(ds, e).lon, _place(ds, e).lat) == (45, 39)
+    semi = tmp_path / "b.csv"
+    semi.write_text("Start_Date;Label;Latitude;Longitude\n2022;B;40.1;44.5\n")
+    [e] = read_path(semi).dataset.events
+    assert e.title == "B" and e.date.edtf == "2022"
+
+
+def test_acled_still_wins_for_acled_files():
+    assert sniff(SAMPLES / "acled_legacy_uppercase_hdx_fixture.csv") == "acled"
+
+
+def test_a_csv_whose_date_cannot_be_guessed_asks_then_reads_the_choice(tmp_path):
+    path = tmp_path / "odd.csv"
+    path.write_text("when_it_happened,what,lat,lon\n2022-03-15,A,39,46\n")
+    result = read_path(path, ask_mapping=True)
+    assert result.dataset is None
+    assert result.mapping["properties"] == ["when_it_happened", "what", "lat", "lon"]
+    assert result.mapping["date"] is None and result.mapping["lat"] == "lat"
+    assert guess_csv(path)["properties"] == result.mapping["properties"]
+    ds = read_path(path, date_property="when_it_happened", title_property="what").dataset
+    assert ds.events[0].date.edtf == "2022-03-15" and ds.events[0].title == "A"
+    # araz validate (no question): read, each event under 'no date', and said so
+    plain = read_path(path)
+    assert len(plain.dataset) == 1 and "no date column" in plain.problems[0].message
+
+
+def test_a_csv_with_no_date_and_no_coordinates_is_refused(tmp_path):
+    path = tmp_path / "names.csv"
+    path.write_text("name,colour\nA,red\nB,blue\n")
+    result = read_path(path)
+    assert result.dataset is None
+    assert result.problems[0].message.startswith("not events: no date column and no coordinates")
+    assert "name, colour" in result.problems[0].message
+
+
+# ---------------------------------------------------------------- one guesser
+
+
+def test_one_guesser_for_geojson_properties_and_table_columns(tmp_path):
+    names = ["Event_Date", "Title", "LAT", "Lng", "actor1", "actor2", "notes", "geometry"]
+    g = guess(names)
+    assert (g["date"], g["title"], g["lat"], g["lon"], g["actor"]) == (
+        "Event_Date",
+        "Title",
+        "LAT",
+        "Lng",
+        "actor1",
+    )
+    feats = [{"type": "Feature", "properties": dict.fromkeys(names, 1), "geometry": None}]
+    path = tmp_path / "a.geojson"
+    path.write_text(json.dumps({"type": "FeatureCollection", "features": feats}))
+    gj = guess_columns(path)
+    assert (gj["date"], gj["title"], gj["actor"]) == (g["date"], g["title"], g["actor"])
+
+
+_TEXT = st.text(st.characters(blacklist_categories=("Cs", "Cc")), max_size=30)
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    rows=st.lists(
+        st.tuples(
+            _TEXT,
+            st.one_of(_TEXT, st.dates().map(str)),
+            st.one_of(st.floats(-100, 100), st.just(float("nan"))),
+            st.one_of(st.floats(-200, 200), st.just(float("nan"))),
+            _TEXT,
+        ),
+        min_size=1,
+        max_size=8,
+    )
+)
+def test_any_csv_of_these_columns_reads_without_raising(tmp_path_factory, rows):
+    import csv
+
+    path = tmp_path_factory.mktemp("csv") / "h.csv"
+    with path.open("w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f)
+        w.writerow(["title", "date", "lat", "lon", "link"])
+        w.writerows(rows)
+    result = read_path(path)
+    ds = result.dataset
+    if ds is None:  # only a file whose every row lacks both a date and a place
+        assert result.problems
+        return
+    assert len(ds) == len(rows)
+    for e, (_, _, lat, lon, link) in zip(ds.events, rows, strict=True):
+        if e.places:
+            p = _place(ds, e)
+            assert -90 <= p.lat <= 90 and -180 <= p.lon <= 180
+            assert p.lat == pytest.approx(lat) and p.lon == pytest.approx(lon)
+        if link.strip():
+            assert e.extra["link"] == link.strip()
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    props=st.lists(
+        st.dictionaries(
+            st.sampled_from(["date", "name", "note", "link", "n"]),
+            st.one_of(_TEXT, st.integers(-(10**6), 10**6), st.none(), st.booleans()),
+            max_size=5,
+        ),
+        min_size=1,
+        max_size=6,
+    )
+)
+def test_any_geopackage_of_points_reads_without_raising(tmp_path_factory, props):
+    import geopandas as gpd
+
+    frame = gpd.GeoDataFrame(
+        {
+            k: [str(p.get(k)) if p.get(k) is not None else None for p in props]
+            for k in ["date", "name", "note", "link", "n"]
+        },
+        geometry=gpd.points_from_xy(range(len(props)), range(len(props))),
+        crs="EPSG:4326",
+    )
+    path = tmp_path_factory.mktemp("gpkg") / "h.gpkg"
+    frame.to_file(path, driver="GPKG")
+    result = read_path(path)
+    assert result.dataset is not None
+    assert len(result.dataset) == len(props)
+    for e, p in zip(result.dataset.events, props, strict=True):
+        link = p.get("link")
+        if link is not None and str(link).strip():
+            assert e.extra["link"] == str(link).strip()[:2000]
