@@ -135,3 +135,40 @@ def test_a_geopackage_of_several_layers_asks_which(qtbot, main_window, tmp_path)
     with qtbot.waitSignal(w.loadFinished, timeout=60_000):
         dialog.accept()
     assert [e.title for e in w.model.dataset.events] == ["Other layer"]
+
+
+def test_a_csv_whose_date_is_unknown_asks_and_the_choice_is_remembered(
+    qtbot, main_window, tmp_path
+):
+    header = "when_it_happened,what,y_coord,x_coord,who\n"
+    first = tmp_path / "first.csv"
+    first.write_text(header + "2022-03-15,Strike,39.5,46.1,Azerbaijan\n")
+    w = main_window
+    w.open_path(first)
+    qtbot.waitUntil(lambda: w.mapping_dialog is not None and w.mapping_dialog.isVisible())
+    dialog = w.mapping_dialog
+    assert set(dialog.combos) == {"date", "actor", "title", "lat", "lon"}
+    for role, column in (
+        ("date", "when_it_happened"),
+        ("title", "what"),
+        ("lat", "y_coord"),
+        ("lon", "x_coord"),
+        ("actor", "who"),
+    ):
+        dialog.combos[role].setCurrentText(column)
+    with qtbot.waitSignal(w.loadFinished, timeout=60_000):
+        dialog.accept()
+    [e] = w.model.dataset.events
+    assert (e.title, e.date.edtf) == ("Strike", "2022-03-15")
+    p = w.model.dataset.places[e.places[0].place]
+    assert (p.lat, p.lon) == (39.5, 46.1)
+    # another file with the same header (in another order of case): the last choice
+    # is offered first
+    second = tmp_path / "second.csv"
+    second.write_text(header.upper() + "2023-01-01,Other,40,45,Armenia\n")
+    w.open_path(second)
+    qtbot.waitUntil(lambda: w.mapping_dialog is not None and w.mapping_dialog.isVisible())
+    dialog = w.mapping_dialog
+    assert dialog.combos["date"].currentText() == "WHEN_IT_HAPPENED"
+    assert dialog.combos["lat"].currentText() == "Y_COORD"
+    dialog.reject()

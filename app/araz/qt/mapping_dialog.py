@@ -108,12 +108,14 @@ class GeoJSONMappingDialog(QDialog):
 
     def _fill(self, names: list[str], guessed: dict) -> None:
         remembered = _remembered(names)
+        by_fold = {n.strip().casefold(): n for n in names}  # a header spelled in any case
         for role, combo in self.combos.items():
             combo.clear()
             combo.addItems([NONE, *names])
-            choice = remembered.get(KEYWORDS[role]) or guessed.get(role)
-            if choice in names:
-                combo.setCurrentText(choice)
+            for choice in (remembered.get(KEYWORDS[role]), guessed.get(role)):
+                if isinstance(choice, str) and choice.strip().casefold() in by_fold:
+                    combo.setCurrentText(by_fold[choice.strip().casefold()])
+                    break
 
     def _on_layer_changed(self, layer: str) -> None:
         names = self.by_layer.get(layer, [])
