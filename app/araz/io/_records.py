@@ -249,6 +249,9 @@ def records_to_events(
     place_refs: dict[str, tuple[PlaceRef, ...]] = {}
     date_cache: dict[tuple, tuple[EventDate | None, str | None]] = {}
     categories: list[str] = []
+    text_cache: dict[str, str] = {}
+    title_cache: dict[str, str] = {}
+    names_cache: dict[str, list[str]] = {}
     events = EventTableBuilder()
     inside = 0
     tick = Ticker(progress, cancel, n)
@@ -256,9 +259,23 @@ def records_to_events(
         if i >= tick.next and tick.at(i):
             return cancelled(name)
         rec = f"{record} {i + first}"
-        summary = plain_text(summaries[i]) if summaries else ""
-        title = " ".join(scalar_text(titles[i]).split()) if titles else ""
-        title = short_title(title, 200) if title else ""
+        summary = ""
+        if summaries:  # one clean-up per distinct text: texts repeat
+            raw = summaries[i]
+            summary = text_cache.get(raw) if type(raw) is str else None
+            if summary is None:
+                summary = plain_text(raw)
+                if type(raw) is str:
+                    text_cache[raw] = summary
+        title = ""
+        if titles:
+            raw = titles[i]
+            title = title_cache.get(raw) if type(raw) is str else None
+            if title is None:
+                title = " ".join(scalar_text(raw).split())
+                title = short_title(title, 200) if title else ""
+                if type(raw) is str:
+                    title_cache[raw] = title
         title = title or (short_title(summary) if summary else f"Untitled {record} ({i + first})")
 
         date = None
@@ -279,7 +296,13 @@ def records_to_events(
 
         actor_list: list[str] = []
         for col in actor_cols:
-            for a in names_of(col[i]):
+            cell = col[i]
+            names = names_cache.get(cell) if type(cell) is str else None
+            if names is None:
+                names = names_of(cell)
+                if type(cell) is str:
+                    names_cache[cell] = names
+            for a in names:
                 aid = actor_by_name.get(a)
                 if aid is None:
                     aid = actor_ids.make(slug(a, "actor"))

@@ -105,7 +105,13 @@ def _is_acled(head: bytes) -> bool:
     if _is_json(head):
         return False
     first = _text(head).split(b"\n", 1)[0].lower()
-    return b"event_date" in first and b"," in first and any(m in first for m in _ACLED_MARKS)
+    if b"event_date" not in first or b"," not in first:
+        return False
+    if b"event_id_cnty" in first:
+        return True
+    # ACLED's reader needs latitude and longitude (another CSV may say lat, lon)
+    located = b"latitude" in first and b"longitude" in first
+    return located and any(m in first for m in _ACLED_MARKS)
 
 
 def _is_csv(head: bytes) -> bool:
