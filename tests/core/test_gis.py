@@ -467,3 +467,20 @@ def test_any_geopackage_of_points_reads_without_raising(tmp_path_factory, props)
         link = p.get("link")
         if link is not None and str(link).strip():
             assert e.extra["link"] == str(link).strip()[:2000]
+
+
+def test_araz_validate_reads_a_plain_csv_and_the_first_point_layer(tmp_path, capsys, bundled_rows):
+    from araz.cli import main
+
+    path = tmp_path / "plain.csv"
+    path.write_text("date,title,lat,lon\n2023-01-27,Embassy attack,35.7,51.4\n")
+    assert main(["validate", str(path)]) == 0
+    assert capsys.readouterr().out.startswith("1 events, 1 places, 0 actors, 0 problems")
+    gpkg = tmp_path / "two.gpkg"
+    gdf = _gdf(bundled_rows)
+    gdf.assign(geometry=gdf.buffer(0.1)).to_file(gpkg, layer="boxes", driver="GPKG")
+    gdf.to_file(gpkg, layer="events", driver="GPKG")
+    assert main(["validate", str(gpkg)]) == 1  # the warning is a problem it prints
+    out = capsys.readouterr().out
+    assert out.startswith("10 events, 10 places")
+    assert "2 layers: read 'events', the first point layer; the others: boxes (Polygon)" in out

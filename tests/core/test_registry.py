@@ -59,6 +59,8 @@ def test_every_reader_is_named_once_and_offered_by_the_open_dialog():
         ("a.csv", b"date,title,lat,lon\n2023-01-27,x,1,2\n", "csv"),
         ("a.csv", b"event_date,title,lat,lon\n2023-01-27,x,1,2\n", "csv"),  # not ACLED
         ("a.csv", b"event_id_cnty,event_date,latitude,longitude\n", "acled"),
+        ("a.csv", b"event_date,title,actor1,lat,lon\n", "csv"),  # ACLED needs latitude
+        ("a.csv", b"EVENT_DATE,ACTOR1,LATITUDE,LONGITUDE\n", "acled"),
         ("noext", b"date;title\n", "csv"),
         ("noext", b"SQLite format 3\x00\x10\x00", "geopackage"),
         ("a.gpkg", b"", "geopackage"),
