@@ -484,3 +484,17 @@ def test_araz_validate_reads_a_plain_csv_and_the_first_point_layer(tmp_path, cap
     out = capsys.readouterr().out
     assert out.startswith("10 events, 10 places")
     assert "2 layers: read 'events', the first point layer; the others: boxes (Polygon)" in out
+
+
+def test_geoparquet_point_encoding_and_plain_parquet_with_coordinates(tmp_path, bundled_rows):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    native = tmp_path / "native.parquet"
+    _gdf(bundled_rows).to_parquet(native, geometry_encoding="geoarrow")
+    geo = json.loads(pq.read_schema(native).metadata[b"geo"])
+    assert geo["columns"]["geometry"]["encoding"] == "point"
+    _check_events(read_path(native), bundled_rows)
+    plain = tmp_path / "plain.parquet"
+    pq.write_table(pa.Table.from_pylist(bundled_rows), plain)
+    _check_events(read_path(plain), bundled_rows)

@@ -9,6 +9,13 @@ and a reader's options travel in a :class:`~araz.io.registry.ReadContext`):
 * :func:`araz.io.geojson.read_geojson` — GeoJSON FeatureCollections
   (:func:`araz.io.geojson.guess_columns` for a mapping dialog)
 * :func:`araz.io.timelinejs.read_timelinejs` / :func:`araz.io.timelinejs.read_storymapjs`
+* :func:`araz.io.table_csv.read_csv` — any other CSV/TSV, columns guessed by name
+  (:func:`araz.io.table_csv.guess_csv` for a mapping dialog)
+* :func:`araz.io.gis.read_gis` — GeoPackage, Shapefile, FlatGeobuf, KML/KMZ (pyogrio)
+  and GeoParquet (pyarrow); ``layer=`` picks a layer
+
+GeoJSON properties, CSV columns and GIS fields are mapped by one guesser
+(:mod:`araz.io._columns`); what is not mapped is kept as each event's ``extra``.
 
 :func:`read_path` picks one by the file's name and content, and refuses a file in which
 no record has a date or a place (not events).  Every file is opened through
@@ -73,9 +80,11 @@ def read_path(path, **kwargs) -> LoadResult:
 
     ``progress``/``cancel`` go to the readers that take them; other keywords go to the
     reader they belong to (``compute_countries`` to the curated one, ``date_property``
-    and ``actor_property`` to the GeoJSON one).  ``ask_mapping=True``: GeoJSON whose
-    date property cannot be guessed is not read; the result's ``mapping`` holds the
-    guess for the caller to ask the user about.
+    and ``actor_property`` to GeoJSON, CSV and GIS files, ``title_property``,
+    ``lat_property``, ``lon_property`` to CSV, ``layer`` to GIS files).
+    ``ask_mapping=True``: GeoJSON, CSV or a GIS layer whose date field cannot be
+    guessed, or a GIS file of several layers and no ``layer``, is not read; the result's
+    ``mapping`` holds the guess for the caller to ask the user about.
     """
     from ._files import InputError, check_input
 
