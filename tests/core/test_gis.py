@@ -498,3 +498,16 @@ def test_geoparquet_point_encoding_and_plain_parquet_with_coordinates(tmp_path, 
     plain = tmp_path / "plain.parquet"
     pq.write_table(pa.Table.from_pylist(bundled_rows), plain)
     _check_events(read_path(plain), bundled_rows)
+
+
+def test_a_windows_1252_csv_with_a_repeated_header(tmp_path):
+    path = tmp_path / "latin.csv"
+    text = "date,title,link,link,lat,lon\n2020-01-02,Café Ağdam,a,b,39.7,46.7\n"
+    path.write_bytes(text.replace("ğ", "g").encode("cp1252"))
+    result = read_path(path)
+    [e] = result.dataset.events
+    assert e.title == "Café Agdam"
+    assert e.extra == {"link": "a", "link (2)": "b"}
+    assert [p.message for p in result.problems] == [
+        "not UTF-8; read as Windows-1252: check accented names"
+    ]

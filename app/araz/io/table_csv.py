@@ -63,22 +63,54 @@ def read_table(path: Path, problems: list[Problem]) -> pa.Table | None:
         return None
     parse = pacsv.ParseOptions(delimiter=delimiter(path, head), newlines_in_values=True)
     try:
-        with open_input(path, "dataset") as f:
-            reader = pacsv.open_csv(f, parse_options=parse)
-            names = reader.schema.names
-        convert = pacsv.ConvertOptions(
-            column_types={n: pa.string() for n in names},
-            strings_can_be_null=False,
-            quoted_strings_can_be_null=False,
+        try:
+            return _read_all(path, parse, "utf8")
+        except pa.ArrowInvalid as exc:
+            if "utf8" not in str(exc).lower().replace("-", ""):
+                raise
+        table = _read_all(path, parse, "cp1252")
+        problems.append(
+            Problem(
+                name,
+                None,
+                "not UTF-8; read as Windows-1252: check accented names",
+                severity="warning",
+            )
         )
-        with open_input(path, "dataset") as f:
-            return pacsv.read_csv(f, parse_options=parse, convert_options=convert)
+        return table
     except InputError as exc:
         problems.append(Problem(name, None, f"cannot read the file: {exc}"))
     except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
         why = str(exc).split("\n", 1)[0]
         problems.append(Problem(name, None, f"not a readable CSV file: {why}"))
     return None
+
+
+def _read_all(path: Path, parse, encoding: str) -> pa.Table:
+    """Every column as text; a header name that repeats gets " (2)", " (3)"…"""
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    with open_input(path, "dataset") as f:
+        first = pacsv.open_csv(
+            f, read_options=pacsv.ReadOptions(encoding=encoding), parse_options=parse
+        )
+        header = first.schema.names
+    names: list[str] = []
+    for n in header:
+        unique, k = n, 1
+        while unique in names:
+            k += 1
+            unique = f"{n} ({k})"
+        names.append(unique)
+    read = pacsv.ReadOptions(column_names=names, skip_rows=1, encoding=encoding)
+    convert = pacsv.ConvertOptions(
+        column_types=dict.fromkeys(names, pa.string()),
+        strings_can_be_null=False,
+        quoted_strings_can_be_null=False,
+    )
+    with open_input(path, "dataset") as f:
+        return pacsv.read_csv(f, read_options=read, parse_options=parse, convert_options=convert)
 
 
 def mapping_of(table: pa.Table, fields: Fields) -> dict:
