@@ -364,6 +364,16 @@ def test_a_csv_whose_date_cannot_be_guessed_asks_then_reads_the_choice(tmp_path)
     assert len(plain.dataset) == 1 and "no date column" in plain.problems[0].message
 
 
+def test_a_csv_with_dates_and_no_coordinates_is_a_timeline(tmp_path):
+    path = tmp_path / "dates.csv"
+    path.write_text("start_date,end_date,event\n1918-05-28,1920-04-28,First Republic\n")
+    result = read_path(path)
+    [e] = result.dataset.events
+    assert (e.title, e.date.edtf, e.places) == ("First Republic", "1918-05-28/1920-04-28", ())
+    assert [p.severity for p in result.problems] == ["warning"]
+    assert "no coordinate columns" in result.problems[0].message
+
+
 def test_a_csv_with_no_date_and_no_coordinates_is_refused(tmp_path):
     path = tmp_path / "names.csv"
     path.write_text("name,colour\nA,red\nB,blue\n")

@@ -174,6 +174,16 @@ def read_csv(path: Path, context: Options) -> LoadResult:
         )
         return LoadResult(None, problems)
     where = Where()
+    if not (fields.lat or fields.wkt):
+        problems.append(
+            Problem(
+                str(path),
+                1,
+                "no coordinate columns (lat/latitude with lon/longitude, or a WKT geometry): "
+                "the events are on the timeline only",
+                severity="warning",
+            )
+        )
     if fields.lat and fields.lon:
         where = Where(lat=column_values(table, fields.lat), lon=column_values(table, fields.lon))
     elif fields.wkt:
