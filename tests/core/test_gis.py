@@ -280,7 +280,9 @@ def test_a_raster_is_refused_clearly(tmp_path):
     fake.write_bytes(b"II*\x00" + bytes(100))
     result = read_path(fake)
     assert result.dataset is None
-    assert result.problems[0].message.startswith("not a vector file GDAL reads")
+    assert result.problems[0].message == (
+        "not a vector file GDAL reads (not a .gpkg file: a raster, or another format renamed?)"
+    )
 
 
 def test_a_layer_with_no_usable_column_is_refused(tmp_path):

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import warnings
 import zipfile
 from pathlib import Path
@@ -126,9 +127,9 @@ def _layer_names(source: bytes | str, layers: list[tuple[str, str | None]]) -> d
     out: dict[str, list] = {}
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        for name, _ in layers:
+        for i, (name, _) in enumerate(layers):
             try:
-                info = pyogrio.read_info(source, layer=name)
+                info = pyogrio.read_info(source, layer=i)
                 out[name] = [str(f) for f in info["fields"]]
             except Exception:  # a layer GDAL cannot describe: no fields offered
                 out[name] = []
@@ -154,7 +155,10 @@ def read_gis(path: Path, context: Options) -> LoadResult:
     try:
         layers = _layers(source)
     except (DataSourceError, DataLayerError, RuntimeError) as exc:
-        return _refuse(path, f"not a vector file GDAL reads ({_first_line(exc)})")
+        why = _first_line(exc)
+        if "not recognized as being in a supported file format" in why:
+            why = f"not a {path.suffix or 'GIS'} file: a raster, or another format renamed?"
+        return _refuse(path, f"not a vector file GDAL reads ({why})")
     if not layers:
         return _refuse(
             path, "no vector layer: the file holds no features (a raster, or an empty file)"
@@ -170,11 +174,14 @@ def read_gis(path: Path, context: Options) -> LoadResult:
     layer = context.layer or _pick_layer(layers)
     if several:
         others = ", ".join(f"{n} ({t or 'no geometry'})" for n, t in layers if n != layer)
+        gtype = dict(layers)[layer] or ""
+        which = "point layer" if "point" in gtype.lower() else "layer with a geometry"
+        which = which if gtype else "layer"
         problems.append(
             Problem(
                 str(path),
                 None,
-                f"{len(layers)} layers: read {layer!r}, the first point layer; the others: "
+                f"{len(layers)} layers: read {layer!r}, the first {which}; the others: "
                 f"{others} (open one with layer=NAME)",
                 severity="warning",
             )
@@ -193,8 +200,8 @@ def read_gis(path: Path, context: Options) -> LoadResult:
 
 
 def _first_line(exc: BaseException) -> str:
-    text = str(exc).split("\n", 1)[0]
-    return text.replace("/vsimem/", "").strip() or type(exc).__name__
+    text = re.sub(r"'?/vsi\w+/[^\s']*'?", "the file", str(exc).split("\n", 1)[0])
+    return text.strip() or type(exc).__name__
 
 
 def _geometry_column(table: pa.Table, named: str) -> str | None:
