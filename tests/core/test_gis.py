@@ -523,3 +523,22 @@ def test_a_windows_1252_csv_with_a_repeated_header(tmp_path):
     assert [p.message for p in result.problems] == [
         "not UTF-8; read as Windows-1252: check accented names"
     ]
+
+
+@pytest.mark.parametrize(
+    ("name", "record", "col"),
+    [
+        ("geoparquet_data_point_encoding_wkb.parquet", "feature", [0, 1, 2, 3]),
+        ("csv_geoparquet_data_point_wkt.csv", "row", ["0", "1", "2", "3"]),
+    ],
+)
+def test_real_geoparquet_and_its_wkt_csv_read_to_the_same_places(name, record, col):
+    result = read_path(SAMPLES / name)
+    ds = result.dataset
+    assert [e.id for e in ds.events] == [f"{record}-{i}" for i in range(1, 5)]
+    where = [(_place(ds, e).lon, _place(ds, e).lat) if e.places else None for e in ds.events]
+    assert where == [(30, 10), None, None, (40, 40)]
+    assert [e.extra["col"] for e in ds.events] == col
+    messages = [p.message for p in result.problems]
+    assert f"{record} 2: an empty or unusable geometry; kept without a place" in messages
+    assert f"{record} 3: no geometry: on the timeline only" in messages
