@@ -542,3 +542,24 @@ def test_real_geoparquet_and_its_wkt_csv_read_to_the_same_places(name, record, c
     messages = [p.message for p in result.problems]
     assert f"{record} 2: an empty or unusable geometry; kept without a place" in messages
     assert f"{record} 3: no geometry: on the timeline only" in messages
+
+
+def test_progress_and_cancel_in_the_csv_and_gis_readers(tmp_path, bundled_rows):
+    csv_path = tmp_path / "many.csv"
+    lines = ["date,title,lat,lon"] + [f"2020-01-{1 + i % 28:02d},E{i},39,46" for i in range(500)]
+    csv_path.write_text("\n".join(lines) + "\n")
+    gpkg = tmp_path / "many.gpkg"
+    _gdf(bundled_rows * 50).to_file(gpkg, driver="GPKG")
+    for path in (csv_path, gpkg):
+        seen: list[float] = []
+        result = read_path(path, progress=seen.append)
+        assert len(result.dataset) == 500 and seen[-1] == 1.0 and len(seen) > 10
+        calls = []
+
+        def cancel(calls=calls):
+            calls.append(1)
+            return len(calls) > 3  # in the middle of the rows
+
+        stopped = read_path(path, cancel=cancel)
+        assert stopped.dataset is None
+        assert [p.message for p in stopped.problems] == ["cancelled"]

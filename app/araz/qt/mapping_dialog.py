@@ -37,7 +37,7 @@ def header_key(names: list[str]) -> str:
     return f"mapping/{digest}"
 
 
-class GeoJSONMappingDialog(QDialog):
+class MappingDialog(QDialog):
     def __init__(self, path: Path, guess_: dict, parent=None):
         super().__init__(parent)
         self.setObjectName("geojson_mapping")
@@ -136,6 +136,10 @@ class GeoJSONMappingDialog(QDialog):
             chosen = {k: v for k, v in self.choices().items() if k != "layer"}
             qsettings().setValue(header_key(names), json.dumps(chosen))
         super().accept()
+
+
+# its first name (the main window opens it by this one)
+GeoJSONMappingDialog = MappingDialog
 
 
 def _remembered(names: list[str]) -> dict:
