@@ -33,7 +33,10 @@ def test_every_reader_is_named_once_and_offered_by_the_open_dialog():
     offered = {p for _, patterns in FORMATS for p in patterns}
     assert {"*.yaml", "*.yml", "*.csv", "*.geojson", "*.json"} <= offered
     filters = name_filters()
-    assert filters[0] == "Araz datasets (*.yaml *.yml *.csv *.tsv *.geojson *.json)"
+    assert filters[0] == (
+        "Araz datasets (*.yaml *.yml *.csv *.tsv *.geojson *.json *.gpkg *.zip *.shp *.fgb "
+        "*.kml *.kmz *.parquet *.geoparquet)"
+    )
     assert "ACLED CSV (*.csv *.tsv)" in filters and filters[-1] == "All files (*)"
     assert len(filters) == len(READERS) + 2
 
@@ -53,6 +56,20 @@ def test_every_reader_is_named_once_and_offered_by_the_open_dialog():
         ("data", b"event_id_cnty,event_date,latitude\nX,1,2\n", "acled"),
         ("data", b'{"event_date": 1, "x": 2}', "json"),  # JSON first, as before
         ("a.txt", b"hello", None),
+        ("a.csv", b"date,title,lat,lon\n2023-01-27,x,1,2\n", "csv"),
+        ("a.csv", b"event_date,title,lat,lon\n2023-01-27,x,1,2\n", "csv"),  # not ACLED
+        ("a.csv", b"event_id_cnty,event_date,latitude,longitude\n", "acled"),
+        ("a.csv", b"event_date,title,actor1,lat,lon\n", "csv"),  # ACLED needs latitude
+        ("a.csv", b"EVENT_DATE,ACTOR1,LATITUDE,LONGITUDE\n", "acled"),
+        ("noext", b"date;title\n", "csv"),
+        ("noext", b"SQLite format 3\x00\x10\x00", "geopackage"),
+        ("a.gpkg", b"", "geopackage"),
+        ("a.zip", b"", "shapefile"),
+        ("a.kmz", b"", "kml"),
+        ("noext", b'<?xml version="1.0"?>\n<kml xmlns="x">', "kml"),
+        ("a.fgb", b"", "flatgeobuf"),
+        ("noext", b"PAR1\x15\x04", "geoparquet"),
+        ("a.tif", b"II*\x00", None),
     ],
 )
 def test_sniff_by_suffix_then_by_the_first_bytes(name, head, kind):

@@ -9,6 +9,13 @@ and a reader's options travel in a :class:`~araz.io.registry.ReadContext`):
 * :func:`araz.io.geojson.read_geojson` — GeoJSON FeatureCollections
   (:func:`araz.io.geojson.guess_columns` for a mapping dialog)
 * :func:`araz.io.timelinejs.read_timelinejs` / :func:`araz.io.timelinejs.read_storymapjs`
+* :func:`araz.io.table_csv.read_csv` — any other CSV/TSV, columns guessed by name
+  (:func:`araz.io.table_csv.guess_csv` for a mapping dialog)
+* :func:`araz.io.gis.read_gis` — GeoPackage, Shapefile, FlatGeobuf, KML/KMZ (pyogrio)
+  and GeoParquet (pyarrow); ``layer=`` picks a layer
+
+GeoJSON properties, CSV columns and GIS fields are mapped by one guesser
+(:mod:`araz.io._columns`); what is not mapped is kept as each event's ``extra``.
 
 :func:`read_path` picks one by the file's name and content, and refuses a file in which
 no record has a date or a place (not events).  Every file is opened through
@@ -63,8 +70,8 @@ def json_kind(doc) -> str | None:
 
 NOT_EVENTS = (
     "not events: no record has a date or a place (Araz expects events, each with a date, "
-    "a place or both: a curated .yaml dataset, ACLED .csv, GeoJSON features, or a "
-    "TimelineJS or StoryMapJS story)"
+    "a place or both: a curated .yaml dataset, a CSV or ACLED export, GeoJSON features, "
+    "a GIS layer, or a TimelineJS or StoryMapJS story)"
 )
 
 
@@ -73,9 +80,11 @@ def read_path(path, **kwargs) -> LoadResult:
 
     ``progress``/``cancel`` go to the readers that take them; other keywords go to the
     reader they belong to (``compute_countries`` to the curated one, ``date_property``
-    and ``actor_property`` to the GeoJSON one).  ``ask_mapping=True``: GeoJSON whose
-    date property cannot be guessed is not read; the result's ``mapping`` holds the
-    guess for the caller to ask the user about.
+    and ``actor_property`` to GeoJSON, CSV and GIS files, ``title_property``,
+    ``lat_property``, ``lon_property`` to CSV, ``layer`` to GIS files).
+    ``ask_mapping=True``: GeoJSON, CSV or a GIS layer whose date field cannot be
+    guessed, or a GIS file of several layers and no ``layer``, is not read; the result's
+    ``mapping`` holds the guess for the caller to ask the user about.
     """
     from ._files import InputError, check_input
 
@@ -106,16 +115,22 @@ def _read(path: Path, context: ReadContext) -> LoadResult:
     before and after a read)."""
     reader = reader_for(path)
     if reader is None:
-        return LoadResult(
-            None,
-            [
-                Problem(
-                    str(path),
-                    None,
-                    f"not a format Araz reads: {path.suffix or 'no extension'} "
-                    "(Araz reads .yaml datasets, ACLED .csv, .geojson, and TimelineJS or "
-                    "StoryMapJS .json)",
-                )
-            ],
-        )
+        return LoadResult(None, [Problem(str(path), None, _unknown(path))])
     return reader.read(path, context)
+
+
+RASTERS = frozenset({".tif", ".tiff", ".jp2", ".png", ".jpg", ".jpeg", ".img", ".asc", ".nc"})
+
+
+def _unknown(path: Path) -> str:
+    if path.suffix.lower() in RASTERS:
+        return (
+            f"not a format Araz reads: {path.suffix} is a raster image; Araz reads events "
+            "(points, lines or polygons with dates), not rasters"
+        )
+    return (
+        f"not a format Araz reads: {path.suffix or 'no extension'} (Araz reads .yaml "
+        "datasets, ACLED and other .csv/.tsv, .geojson, TimelineJS or StoryMapJS .json, "
+        "GeoPackage .gpkg, Shapefile .shp or .zip, FlatGeobuf .fgb, KML/KMZ, GeoParquet "
+        ".parquet)"
+    )

@@ -29,8 +29,10 @@ class LoadResult:
     skipped: int = 0
     merged: int = 0  # rows merged into the event of an earlier row (ACLED, one per actor)
     timings: dict[str, float] = field(default_factory=dict)  # seconds per loading phase
-    # read_path(ask_mapping=True) on GeoJSON whose date property it cannot guess: the
-    # guess (as from geojson.guess_columns) for the caller to ask about; dataset None
+    # read_path(ask_mapping=True) on GeoJSON, CSV or a GIS layer whose date field it
+    # cannot guess, or a GIS file of several layers: the guess (as from
+    # geojson.guess_columns; "layers" and "layer_properties" for a file of several
+    # layers, "kind": "table" for a CSV) for the caller to ask about; dataset None
     mapping: dict | None = None
 
     @property

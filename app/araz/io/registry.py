@@ -32,8 +32,12 @@ class ReadContext:
     progress: ProgressFn | None = None
     cancel: CancelFn | None = None
     compute_countries: bool = True  # curated: each place's country from its geometry
-    date_property: str | None = None  # GeoJSON: the property that holds the date
-    actor_property: str | None = None  # GeoJSON: the property that holds the actors
+    date_property: str | None = None  # GeoJSON, CSV, GIS: the field that holds the date
+    actor_property: str | None = None  # … the actors
+    title_property: str | None = None  # CSV, GIS: the title
+    lat_property: str | None = None  # CSV: the latitude
+    lon_property: str | None = None  # CSV: the longitude
+    layer: str | None = None  # GeoPackage and other files of several layers: which one
     # GeoJSON whose date property cannot be guessed is not read: the result's mapping
     # holds the guess for the caller to ask about
     ask_mapping: bool = False
@@ -43,12 +47,17 @@ class ReadContext:
         """The context for :func:`araz.io.read_path`'s keywords (unknown ones are
         ignored, as a reader ignores an option that is not its own)."""
         ask = bool(options.get("ask_mapping", False)) and not options.get("date_property")
+        ask = ask and not options.get("layer")  # a layer chosen: read it as it is
         return cls(
             progress=options.get("progress"),
             cancel=options.get("cancel"),
             compute_countries=options.get("compute_countries", True),
             date_property=options.get("date_property"),
             actor_property=options.get("actor_property"),
+            title_property=options.get("title_property"),
+            lat_property=options.get("lat_property"),
+            lon_property=options.get("lon_property"),
+            layer=options.get("layer"),
             ask_mapping=ask,
         )
 
@@ -87,11 +96,55 @@ def _is_curated(head: bytes) -> bool:
     return not _is_json(head) and b"format: araz-dataset" in _text(head)
 
 
+# columns only ACLED exports have (with event_date): another CSV with a date column
+# called event_date is read as any CSV
+_ACLED_MARKS = (b"event_id_cnty", b"actor1", b"sub_event_type", b"data_id", b"event_id_no_cnty")
+
+
 def _is_acled(head: bytes) -> bool:
     if _is_json(head):
         return False
     first = _text(head).split(b"\n", 1)[0].lower()
-    return b"event_date" in first and b"," in first
+    if b"event_date" not in first or b"," not in first:
+        return False
+    if b"event_id_cnty" in first:
+        return True
+    # ACLED's reader needs latitude and longitude (another CSV may say lat, lon)
+    located = b"latitude" in first and b"longitude" in first
+    return located and any(m in first for m in _ACLED_MARKS)
+
+
+def _is_csv(head: bytes) -> bool:
+    """Text whose first line has a delimiter (not JSON, not YAML, not binary)."""
+    text = _text(head)
+    if _is_json(head) or b"\x00" in head[:4096] or _is_curated(head) or _is_kml(head):
+        return False
+    first = text.split(b"\n", 1)[0]
+    return any(d in first for d in (b",", b"\t", b";"))
+
+
+def _is_sqlite(head: bytes) -> bool:
+    return head.startswith(b"SQLite format 3\x00")
+
+
+def _is_fgb(head: bytes) -> bool:
+    return head[:3] == b"fgb"
+
+
+def _is_zip(head: bytes) -> bool:
+    return head[:4] == b"PK\x03\x04"
+
+
+def _is_kml(head: bytes) -> bool:
+    return b"<kml" in _text(head)[:1024]
+
+
+def _is_parquet(head: bytes) -> bool:
+    return head[:4] == b"PAR1"
+
+
+def _is_shp(head: bytes) -> bool:
+    return head[:4] == b"\x00\x00\x27\x0a"
 
 
 # ---------------------------------------------------------------- reading
@@ -112,6 +165,18 @@ def _read_acled(path: Path, context: ReadContext) -> LoadResult:
     from .acled import read_acled
 
     return read_acled(path, progress=context.progress, cancel=context.cancel)
+
+
+def _read_csv(path: Path, context: ReadContext) -> LoadResult:
+    from .table_csv import read_csv
+
+    return read_csv(path, context)
+
+
+def _read_gis(path: Path, context: ReadContext) -> LoadResult:
+    from .gis import read_gis
+
+    return read_gis(path, context)
 
 
 def read_json(path: Path, context: ReadContext) -> LoadResult:
@@ -199,6 +264,7 @@ def _storymapjs(doc: Any, path: Path, problems: list[Problem], context: ReadCont
 READERS: tuple[Reader, ...] = (
     Reader("curated", "Curated YAML", (".yaml", ".yml"), _is_curated, _read_curated),
     Reader("acled", "ACLED CSV", (".csv", ".tsv"), _is_acled, _read_acled),
+    Reader("csv", "CSV (date, title, lat, lon…)", (".csv", ".tsv"), _is_csv, _read_csv),
     Reader(
         "geojson",
         "GeoJSON",
@@ -214,6 +280,14 @@ READERS: tuple[Reader, ...] = (
     Reader(
         "storymapjs", "StoryMapJS", (".json",), _is_json, read_json, _is_storymapjs, _storymapjs
     ),
+)
+
+READERS += (
+    Reader("geopackage", "GeoPackage", (".gpkg",), _is_sqlite, _read_gis),
+    Reader("shapefile", "Shapefile (zipped or .shp)", (".zip", ".shp"), _is_zip, _read_gis),
+    Reader("flatgeobuf", "FlatGeobuf", (".fgb",), _is_fgb, _read_gis),
+    Reader("kml", "KML/KMZ", (".kml", ".kmz"), _is_kml, _read_gis),
+    Reader("geoparquet", "GeoParquet", (".parquet", ".geoparquet"), _is_parquet, _read_gis),
 )
 
 # what the open dialog offers: (label, patterns) per format

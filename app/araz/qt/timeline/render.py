@@ -13,7 +13,7 @@ import math
 from typing import TYPE_CHECKING
 
 import numpy as np
-from PySide6.QtCore import QPointF, QRect, QRectF, Qt
+from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import (
     QColor,
     QFont,
@@ -45,6 +45,9 @@ from araz.qt.timeline.sprites import (  # noqa: F401  (Sprites: re-exported)
     draw_lines,
     draw_points,
     draw_rects,
+    hline,
+    over,
+    vline,
 )
 from araz.qt.timeline.texts import TEXTS
 from araz.views.timeline import axis
@@ -321,8 +324,8 @@ def _paint_brush_plot(v: TimelineSurface, p: QPainter, plot: QRectF, pal: QPalet
     col.setAlpha(30)
     p.fillRect(QRectF(a, plot.top(), b - a, plot.height()), col)
     col.setAlpha(150)
-    _vline(p, a, plot.top(), plot.bottom(), col)
-    _vline(p, b, plot.top(), plot.bottom(), col)
+    vline(p, a, plot.top(), plot.bottom(), col)
+    vline(p, b, plot.top(), plot.bottom(), col)
 
 
 def _paint_axis(v: TimelineSurface, p: QPainter, tk: axis.Ticks, pal: QPalette) -> None:
@@ -370,7 +373,7 @@ def _paint_axis(v: TimelineSurface, p: QPainter, tk: axis.Ticks, pal: QPalette) 
         x = min(x, nxt - w - 6) if i == 0 else x
         TEXTS.draw(p, QRectF(x, r.top() + 1, w + 2, 16), label, True)
         if i + 1 < len(ctx):
-            _vline(p, round(nxt) + 0.5, r.top() + 2, r.top() + 15, muted)
+            vline(p, round(nxt) + 0.5, r.top() + 2, r.top() + 15, muted)
     p.setFont(v.font())
     if span is not None:
         xr = v.clear_box()
@@ -382,31 +385,7 @@ def _paint_axis(v: TimelineSurface, p: QPainter, tk: axis.Ticks, pal: QPalette) 
             p.drawLine(m.topLeft(), m.bottomRight())
             p.drawLine(m.topRight(), m.bottomLeft())
     p.restore()
-    _hline(p, bottom, v.width(), muted)
-
-
-def _hline(p: QPainter, y: float, width: float, color: QColor) -> None:
-    """A 1 px horizontal line over the pixel row at ``y``, across ``width``: the pixels
-    of drawLine at ``y + 0.5``, filled as a rectangle (a translucent drawLine across
-    the whole width takes Qt's slow path, ~0.4 ms a line)."""
-    p.fillRect(QRectF(0, math.floor(y), width, 1), color)
-
-
-def _vline(p: QPainter, x: float, y0: float, y1: float, color: QColor) -> None:
-    """A 1 px vertical line over the pixel column at ``x`` from ``y0`` to ``y1``, filled
-    as a rectangle (see :func:`_hline`: a translucent drawLine is ~0.4 ms)."""
-    top = round(y0)
-    p.fillRect(QRect(math.floor(x), top, 1, round(y1) - top), color)  # whole pixels: fast
-
-
-def _over(color: QColor, background: QColor) -> QColor:
-    """``color`` as it looks over an opaque ``background``, itself opaque."""
-    a = color.alphaF()
-    return QColor.fromRgbF(
-        color.redF() * a + background.redF() * (1 - a),
-        color.greenF() * a + background.greenF() * (1 - a),
-        color.blueF() * a + background.blueF() * (1 - a),
-    )
+    hline(p, bottom, v.width(), muted)
 
 
 def _paint_gutter(v: TimelineSurface, p: QPainter, pal: QPalette) -> None:
@@ -417,8 +396,8 @@ def _paint_gutter(v: TimelineSurface, p: QPainter, pal: QPalette) -> None:
     muted = QColor(text)
     muted.setAlphaF(0.6)
     # opaque, as it shows over the gutter: a translucent column is ~0.1 ms to blend
-    _vline(
-        p, g.right() + 0.5, g.top(), g.bottom(), _over(muted, pal.color(QPalette.ColorRole.Window))
+    vline(
+        p, g.right() + 0.5, g.top(), g.bottom(), over(muted, pal.color(QPalette.ColorRole.Window))
     )
     p.save()
     p.setClipRect(g.toAlignedRect())
@@ -447,7 +426,7 @@ def _paint_gutter(v: TimelineSurface, p: QPainter, pal: QPalette) -> None:
             count = f"{int(shown[i]):,} of {count}"
         count += " · folded" if folded else ""
         TEXTS.draw(p, QRectF(18, y + 18, g.width() - 22, 14), count)
-        _hline(p, top + h, g.right(), muted)
+        hline(p, top + h, g.right(), muted)
     p.restore()
 
 
@@ -475,7 +454,7 @@ def _paint_overview(v: TimelineSurface, p: QPainter, pal: QPalette) -> None:
     text = pal.color(QPalette.ColorRole.WindowText)
     muted = QColor(text)
     muted.setAlphaF(0.5)
-    _hline(p, r.top(), v.width(), muted)
+    hline(p, r.top(), v.width(), muted)
     _paint_overview_window(v, p, r, pal)
     p.setPen(muted)
     flags = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
