@@ -390,3 +390,17 @@ def test_a_cached_open_imports_no_pandas(cache, acled_file):
     }
     subprocess.run([sys.executable, "-c", code], check=True, env=env, timeout=60)
     assert len(entries(cache)) == 1
+
+
+def test_a_csv_of_any_columns_is_cached_keyed_by_its_mapping(cache, tmp_path):
+    path = tmp_path / "points.csv"
+    shutil.copy(DATA / "samples" / "csv_geoparquet_data_point_wkt.csv", path)
+    first = read_path(path)
+    again = read_path(path)
+    assert "cache" in again.timings
+    assert_same(first, again)
+    assert [e.extra for e in first.dataset.events] == [e.extra for e in again.dataset.events]
+    mapped = read_path(path, title_property="geometry")  # another mapping: read again
+    assert "cache" not in mapped.timings
+    assert "cache" in read_path(path, title_property="geometry").timings
+    assert len(entries(cache)) == 2

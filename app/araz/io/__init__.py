@@ -97,9 +97,9 @@ def read_path(path, **kwargs) -> LoadResult:
         check_input(path, "table")
     except InputError as exc:
         return LoadResult(None, [Problem(name, None, f"cannot read the file: {exc}")])
-    from .table_cache import OPTIONS, Entry  # a second open maps the first one's table
+    from .table_cache import Entry  # a second open maps the first one's table
 
-    cache = Entry(path, {k: getattr(context, k) for k in OPTIONS})  # the file stamped now
+    cache = Entry(path, context.options())  # the file stamped now, before the read
     result = cache.load() or _read(path, context)
     ds = result.dataset
     if ds is not None and len(ds) and not ds.arrays["has_date"].any() and ds.unplaced_mask.all():

@@ -12,7 +12,7 @@ once and the document itself says which format it is (each JSON reader's ``accep
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -22,6 +22,8 @@ if TYPE_CHECKING:
     from ._common import CancelFn, ProgressFn
 
 SNIFF_BYTES = 64 * 1024  # the head a reader's sniff sees
+
+_CALLBACKS = ("progress", "cancel")
 
 
 @dataclass(frozen=True)
@@ -41,6 +43,10 @@ class ReadContext:
     # GeoJSON whose date property cannot be guessed is not read: the result's mapping
     # holds the guess for the caller to ask about
     ask_mapping: bool = False
+
+    def options(self) -> dict[str, Any]:
+        """The options, without the callbacks (what a cached read is keyed by)."""
+        return {f.name: getattr(self, f.name) for f in fields(self) if f.name not in _CALLBACKS}
 
     @classmethod
     def from_options(cls, options: dict[str, Any]) -> ReadContext:

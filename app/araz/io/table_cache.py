@@ -9,15 +9,15 @@ own ``extra``), nor an empty, cancelled or refused read.  The file's problems, s
 and merged counts are kept with it, so a cached open reports what the first one did.
 
 The key, checked at every open: the file's resolved path, size, modification time and
-a hash of its first 64 KiB, the reader options (``date_property``, ``actor_property``,
-``compute_countries``, ``ask_mapping``), and a stamp of the reading code (size and time
-of every module of ``araz/io`` and ``araz/model``, Araz's and Python's versions, this
-format's number).  The entry's name is a hash of the path and the options; the rest
-of the key is in the file, and an entry whose file or reading code has changed is stale:
-deleted, the file read again and the entry written anew in its place.  The file is
-stamped before the read and again before the store: a file that changes while it is
-read is not cached.  (A change that keeps the size, the modification time to the
-nanosecond the file system keeps and the first 64 KiB is not seen.)
+a hash of its first 64 KiB, the reader options (all of the read's
+:class:`~araz.io.registry.ReadContext` but its callbacks), and a stamp of the reading
+code (size and time of every module of ``araz/io`` and ``araz/model``, Araz's and
+Python's versions, this format's number).  The entry's name is a hash of the path and
+the options; the rest of the key is in the file, and an entry whose file or reading code
+has changed is stale: deleted, the file read again and the entry written anew in its
+place.  The file is stamped before the read and again before the store: a file that
+changes while it is read is not cached.  (A change that keeps the size, the modification
+time to the nanosecond the file system keeps and the first 64 KiB is not seen.)
 
 :class:`Entry` is the interface (``read_path`` makes one before it reads, then calls
 ``load()`` and, after a fresh read, ``store(result)``); :func:`usage`, :func:`clear`
@@ -64,8 +64,6 @@ HEAD_BYTES = 64 * 1024
 SUFFIX = ".arrow"
 # the files that may hold a table built by columns (ACLED; GeoJSON, also as .json)
 SUFFIXES = (".csv", ".tsv", ".geojson", ".json")
-# the reader options that are part of the key (those of io.registry.ReadContext)
-OPTIONS = ("compute_countries", "date_property", "actor_property", "ask_mapping")
 
 
 def enabled() -> bool:
