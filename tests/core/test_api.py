@@ -164,10 +164,11 @@ def test_map_of_hostile_text_shows_it_as_text():
     assert "innerHTML" not in page.split("araz-card", 1)[-1]  # our code sets textContent
 
 
-def test_map_renders_offline_in_chromium(events, tmp_path):
+def chromium_dom(page: Path, tmp_path: Path) -> tuple[str, set[str]]:
+    """The DOM headless Chromium builds from ``page``, and the URLs the page asked for
+    (the net log lists every request; the browser's own housekeeping is initiated by
+    'not an origin')."""
     chromium = require_tool("chromium", "chromium")
-    out = tmp_path / "map.html"
-    events.map().save(str(out))
     log = tmp_path / "net.json"
     run = subprocess.run(
         [
@@ -176,12 +177,25 @@ def test_map_renders_offline_in_chromium(events, tmp_path):
             "--disable-sync", "--disable-default-apps", "--metrics-recording-only",
             "--disable-features=NetworkTimeServiceQuerying",
             f"--user-data-dir={tmp_path / 'profile'}", f"--log-net-log={log}",
-            "--virtual-time-budget=5000", "--dump-dom", out.as_uri(),
+            "--virtual-time-budget=5000", "--dump-dom", page.as_uri(),
         ],
         capture_output=True, text=True, timeout=120,
     )  # fmt: skip
-    dom = run.stdout
-    assert "leaflet-container" in dom, run.stderr[-2000:]
+    assert "leaflet-container" in run.stdout, run.stderr[-2000:]
+    events_log = json.loads(log.read_text(encoding="utf-8") or "{}") if log.exists() else {}
+    asked = set()
+    for ev in events_log.get("events", []):
+        params = ev.get("params") or {}
+        url, initiator = params.get("url"), params.get("initiator")
+        if isinstance(url, str) and initiator not in (None, "not an origin"):
+            asked.add(url)
+    return run.stdout, asked
+
+
+def test_map_renders_offline_in_chromium(events, tmp_path):
+    out = tmp_path / "map.html"
+    events.map().save(str(out))
+    dom, asked = chromium_dom(out, tmp_path)
     places = {
         (round(r["lat"], 4), round(r["lon"], 4))
         for e in events
@@ -191,14 +205,34 @@ def test_map_renders_offline_in_chromium(events, tmp_path):
     assert len(markers) == len(places)
     assert "#D55E00" in markers  # Iran's colour
     assert "araz-legend" in dom
-    events_log = json.loads(log.read_text(encoding="utf-8") or "{}") if log.exists() else {}
-    asked = set()
-    for ev in events_log.get("events", []):
-        params = ev.get("params") or {}
-        url, initiator = params.get("url"), params.get("initiator")
-        if isinstance(url, str) and initiator not in (None, "not an origin"):
-            asked.add(url)
     assert not {u for u in asked if not u.startswith(("file:", "data:", "blob:"))}, asked
+
+
+# run in the page: an alert marks the body; then a click on the (one) marker opens its popup
+_PROBE = (
+    """<script>window.alert = function () { document.body.dataset.alerted = "yes"; };</script>"""
+)
+_CLICK = """<script>setTimeout(function () {
+  var marker = document.querySelector("path.leaflet-interactive");
+  marker.dispatchEvent(new MouseEvent("click", { bubbles: true, clientX: 1, clientY: 1 }));
+}, 300);</script>"""
+
+
+def test_popup_shows_hostile_text_as_text_in_chromium(tmp_path):
+    out = tmp_path / "hostile.html"
+    page = araz.to_folium(Events(hostile_dataset())).get_root().render()
+    head = page.index("<head>") + len("<head>")
+    page = page[:head] + _PROBE + page[head:].replace("</html>", _CLICK + "</html>")
+    out.write_text(page, encoding="utf-8")
+    dom, _ = chromium_dom(out, tmp_path)
+    assert "data-alerted" not in dom
+    popup = dom[dom.index("leaflet-popup-content") :]
+    assert "2 events here" in popup  # e1 and e2 share Tehran
+    assert (
+        '<div class="araz-title">&lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt;</div>'
+        in popup
+    )
+    assert "=cmd|' /C calc'!A0" in popup
 
 
 def test_a_missing_file_raises_with_its_name(tmp_path):
@@ -249,3 +283,13 @@ def test_importing_araz_pays_for_nothing_heavy():
     env = {**os.environ, "PYTHONPATH": str(APP)}
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
     assert r.returncode == 0, r.stderr
+
+
+def test_the_notebook_example_runs():
+    text = (APP.parent / "docs" / "notebook.md").read_text(encoding="utf-8")
+    code = re.search(r"```python\n(.*?)```", text, flags=re.S).group(1)
+    assert len(code.strip().splitlines()) <= 10
+    scope: dict = {}
+    exec(compile(code, "docs/notebook.md", "exec"), scope)
+    assert isinstance(scope["frame"], __import__("geopandas").GeoDataFrame)
+    assert list(scope["frame"]["id"]) == scope["iran"].ids
