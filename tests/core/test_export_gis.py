@@ -165,3 +165,22 @@ def test_cli_export_refuses_another_suffix(tmp_path, capsys):
     err = capsys.readouterr().err
     assert code == 2
     assert "must end in .csv, .geojson, .gpkg, .parquet or .html" in err
+
+
+def test_araz_maps_the_columns_by_their_names(curated, tmp_path):
+    """Until read_path reads .gpkg itself: the GeoPackage's rows, turned into GeoJSON by
+    geopandas, are read by Araz's property guessing (id, title, date, actors) into the
+    same events: the columns are named as Araz's readers look for them."""
+    shown = select(curated, build_filter(curated, actors=["Iran"]))
+    frame = gpd.read_file(write_geopackage(curated, shown.mask, tmp_path / "iran.gpkg"))
+    frame.to_file(tmp_path / "iran.geojson", driver="GeoJSON")
+    back = read_path(tmp_path / "iran.geojson").dataset
+    assert back is not None
+    assert [e.id for e in back.events] == shown.shown_ids
+    for e in back.events:
+        orig = curated.event(e.id)
+        assert e.title == orig.title
+        assert (e.date.edtf if e.date else None) == (orig.date.edtf if orig.date else None)
+        assert [back.actors[a].name for a in e.actors] == [
+            curated.actors[a].name for a in orig.actors
+        ]
