@@ -4,20 +4,30 @@ them) to the same events; hostile text kept as data; ``araz export -o`` writes b
 from __future__ import annotations
 
 import sqlite3
+from pathlib import Path
 
 import geopandas as gpd
+import numpy as np
 import pytest
 from test_export import hostile_dataset
 
 from araz.cli import main
 from araz.export import ExportError, build_filter, select
+from araz.export.csv import SEPARATOR, rows
 from araz.export.data import export_data
-from araz.export.gis import COLUMNS, write_geopackage, write_geoparquet
+from araz.export.gis import (
+    COLUMNS,
+    LIST_COLUMNS,
+    event_columns,
+    write_geopackage,
+    write_geoparquet,
+)
 from araz.io import read_path
 from araz.model.dates import iso_day
 from araz.views.records import map_record
 
 WRITERS = {".gpkg": write_geopackage, ".parquet": write_geoparquet}
+DATA = Path(__file__).resolve().parents[1] / "data"
 
 
 def read_back(path):
@@ -184,3 +194,39 @@ def test_araz_maps_the_columns_by_their_names(curated, tmp_path):
         assert [back.actors[a].name for a in e.actors] == [
             curated.actors[a].name for a in orig.actors
         ]
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "curated",
+        "hostile",
+        "readers/acled_current.csv",
+        "readers/geojson_mixed.geojson",
+        "readers/timelinejs_deeptime.json",
+        "samples/storymapjs_sochi.json",
+    ],
+)
+def test_columns_agree_with_the_csv_rows(curated, source):
+    """event_columns works once per distinct date, actor list and place list: it gives
+    what the CSV export works out event by event."""
+    if source == "curated":
+        ds = curated
+    elif source == "hostile":
+        ds = hostile_dataset()
+    else:
+        ds = read_path(DATA / source).dataset
+        assert ds is not None and len(ds)
+    mask = np.arange(len(ds)) % 3 != 1  # a selection with gaps
+    cols = event_columns(ds, mask)
+    want = rows(ds, mask)
+    assert len(cols["id"]) == len(want) == int(mask.sum())
+    for k, row in enumerate(want):
+        got = {name: cols[name][k] for name in cols}
+        for name in LIST_COLUMNS:
+            got[name] = SEPARATOR.join(got[name])
+        for name in ("lon", "lat"):
+            got[name] = "" if got[name] is None else repr(got[name])
+        got = {name: "" if value is None else value for name, value in got.items()}
+        assert {name: got[name] for name in row} == row
+        assert got["color"] == ds.colour(ds.event(row["id"]))

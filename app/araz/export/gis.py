@@ -26,8 +26,9 @@ from typing import Any
 
 import numpy as np
 
-from ..io.normalized import event_dict
 from ..model.dataset import Dataset
+from ..model.dates import iso_day
+from ..model.entities import Event, EventDate, PlaceRef
 from ..views.records import map_record
 from .atomic import ExportError, atomic_write, check_target
 from .csv import SEPARATOR
@@ -58,39 +59,88 @@ COLUMNS = (
 
 def event_columns(ds: Dataset, mask: np.ndarray | None = None) -> dict[str, list[Any]]:
     """The events where ``mask`` is true, as columns (plain Python lists): every name in
-    :data:`COLUMNS` plus ``lon`` and ``lat`` (None for an event without a place)."""
-    cols: dict[str, list[Any]] = {name: [] for name in (*COLUMNS, "lon", "lat")}
-    for i, e in enumerate(ds.events):
-        if mask is not None and not mask[i]:
-            continue
-        d = event_dict(ds, e)
-        date = d["date"] or {}
-        rec = map_record(ds, e)
-        marker = next((p for p in d["places"] if p["lat"] is not None), None)
-        row = {
-            "id": d["id"],
-            "title": d["title"],
-            "date": date.get("edtf"),
-            "date_display": date.get("display"),
-            "date_lower": date.get("lower"),
-            "date_upper": date.get("upper"),
-            "date_basis": date.get("basis"),
-            "actors": [a["name"] for a in d["actors"]],
-            "actor_ids": [a["id"] for a in d["actors"]],
-            "places": [p["name"] for p in d["places"]],
-            "place_ids": [p["id"] for p in d["places"]],
-            "country": (marker or {}).get("country"),
-            "category": d["category"] or None,
-            "certainty": d["certainty"],
-            "summary": d["summary"] or None,
-            "quotes": " … ".join(q["text"] for q in d["quotes"]) or None,
-            "color": ds.colour(e),
-            "lon": float(rec["lon"]) if rec else None,
-            "lat": float(rec["lat"]) if rec else None,
-        }
-        for name, value in row.items():
-            cols[name].append(value)
-    return cols
+    :data:`COLUMNS` plus ``lon`` and ``lat`` (None for an event without a place).
+
+    The fields of :func:`araz.io.normalized.event_dict` and the marker of
+    :func:`araz.views.records.map_record`, worked out once per distinct date, actor list
+    and place list of the table's coded columns (they repeat: 100k ACLED events have a
+    few thousand dates and actor lists), then spread to the rows."""
+    table = ds.events
+    rows = np.arange(len(ds)) if mask is None else np.flatnonzero(mask)
+    per_date = {c: _date_fields(_value(table.date, c)) for c in _codes(table.date, rows)}
+    per_actors = {c: _actor_fields(ds, _value(table.actors, c)) for c in _codes(table.actors, rows)}
+    per_places = {c: _place_fields(ds, _value(table.places, c)) for c in _codes(table.places, rows)}
+    cols: dict[str, list[Any]] = {"id": [table.ids[r] for r in rows.tolist()]}
+    cols["title"] = _spread(table.title, rows)
+    dates = _spread_from(per_date, table.date, rows)
+    for k, name in enumerate(("date", "date_display", "date_lower", "date_upper", "date_basis")):
+        cols[name] = [d[k] for d in dates]
+    actors = _spread_from(per_actors, table.actors, rows)
+    cols["actors"] = [a[0] for a in actors]
+    cols["actor_ids"] = [a[1] for a in actors]
+    places = _spread_from(per_places, table.places, rows)
+    cols["places"] = [p[0] for p in places]
+    cols["place_ids"] = [p[1] for p in places]
+    cols["country"] = [p[2] for p in places]
+    cols["category"] = [c or None for c in _spread(table.category, rows)]
+    cols["certainty"] = _spread(table.certainty, rows)
+    summary = table.summary
+    cols["summary"] = [summary[r] or None for r in rows.tolist()]
+    quotes = table.quotes
+    cols["quotes"] = [" … ".join(q.text for q in quotes.get(r, ())) or None for r in rows.tolist()]
+    cols["color"] = [a[2] for a in actors]
+    cols["lon"] = [p[3] for p in places]
+    cols["lat"] = [p[4] for p in places]
+    return {name: cols[name] for name in (*COLUMNS, "lon", "lat")}
+
+
+def _date_fields(date: EventDate | None) -> tuple:
+    """(edtf, display, lower, upper, basis) as :func:`event_dict` gives them."""
+    if date is None:
+        return (None,) * 5
+    v = date.value
+    lower = iso_day(v.lower) if v.start is not None else None
+    upper = iso_day(v.upper) if v.end is not None else None
+    return (v.edtf, date.display, lower, upper, date.basis)
+
+
+def _actor_fields(ds: Dataset, actors: tuple[str, ...]) -> tuple:
+    """(names, ids, the main actor's colour)."""
+    names = [ds.actors[a].name for a in actors]
+    return names, list(actors), ds.palette.colour(ds.state_of(actors[0] if actors else None))
+
+
+def _place_fields(ds: Dataset, refs: tuple[PlaceRef, ...]) -> tuple:
+    """(names, ids, the first located place's country, the marker's lon, lat)."""
+    places = [ds.places[r.place] for r in refs]
+    located = next((p for p in places if p.lat is not None), None)
+    rec = map_record(ds, Event("", "", None, places=refs))  # the marker needs the places
+    return (
+        [p.name for p in places],
+        [p.id for p in places],
+        located.country if located else None,
+        float(rec["lon"]) if rec else None,
+        float(rec["lat"]) if rec else None,
+    )
+
+
+def _value(column, code: int):
+    return column.values[code] if code >= 0 else column.missing
+
+
+def _codes(column, rows: np.ndarray) -> list[int]:
+    """The distinct codes of ``column`` at ``rows``."""
+    return np.unique(column.codes[rows]).tolist()
+
+
+def _spread_from(per_code: dict, column, rows: np.ndarray) -> list:
+    return [per_code[c] for c in column.codes[rows].tolist()]
+
+
+def _spread(column, rows: np.ndarray) -> list:
+    """A coded column's values at ``rows`` (code -1: its ``missing``)."""
+    values = [*column.values, column.missing]  # code -1 reads the last
+    return [values[c] for c in column.codes[rows].tolist()]
 
 
 def geodataframe(ds: Dataset, mask: np.ndarray | None = None, *, lists: bool = True):
