@@ -293,3 +293,28 @@ def test_the_notebook_example_runs():
     exec(compile(code, "docs/notebook.md", "exec"), scope)
     assert isinstance(scope["frame"], __import__("geopandas").GeoDataFrame)
     assert list(scope["frame"]["id"]) == scope["iran"].ids
+
+
+def test_many_places_are_drawn_on_one_canvas(tmp_path):
+    from araz.api.folium_map import SVG_UP_TO
+    from araz.model import Dataset, Event, EventDate, Place, PlaceRef
+    from araz.model.entities import Actor
+
+    n = SVG_UP_TO + 1
+    places = {
+        f"p{i}": Place(f"p{i}", f"P{i}", "site", 38 + i % 60 / 20, 45 + i // 60 / 20)
+        for i in range(n)
+    }
+    date = EventDate(FuzzyDate.parse("2022-05"), "May 2022")
+    events = [Event(f"e{i}", f"E{i}", date, "", ("iran",), (PlaceRef(f"p{i}"),)) for i in range(n)]
+    ds = Dataset(events, {"iran": Actor("iran", "Iran")}, places)
+    out = tmp_path / "many.html"
+    Events(ds).map().save(str(out))
+    dom, _ = chromium_dom(out, tmp_path)
+    assert "<canvas" in dom
+    assert '<path class="leaflet-interactive"' not in dom  # no SVG marker
+    few = tmp_path / "few.html"
+    Events(ds).filter(text="E1").map().save(str(few))  # E1, E10…: far fewer places
+    dom, _ = chromium_dom(few, tmp_path)
+    assert "<canvas" not in dom
+    assert '<path class="leaflet-interactive"' in dom

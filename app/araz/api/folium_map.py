@@ -23,7 +23,7 @@ from typing import Any
 
 import numpy as np
 
-from ..export.html import leaflet_assets, script_json
+from ..export.html import SVG_UP_TO, leaflet_assets, script_json
 from ..export.selection import bounds_of
 from ..model.dataset import Dataset
 from ..paths import resource
@@ -63,10 +63,13 @@ _EVENTS_JS = """
     if (n > D.popupList) put(root, "div", "araz-more", "and " + (n - D.popupList) + " more");
     return root;
   }
+  // many places: one canvas for all markers instead of an SVG element each
+  var renderer = D.places.length > D.svgUpTo ? L.canvas({ padding: 0.5 }) : undefined;
   D.places.forEach(function (place) {
     var marker = L.circleMarker([place.lat, place.lon], {
       radius: Math.min(6 + 2 * Math.sqrt(place.events.length - 1), 14),
-      color: "#222222", weight: 1, fillColor: place.color, fillOpacity: 0.9
+      color: "#222222", weight: 1, fillColor: place.color, fillOpacity: 0.9,
+      renderer: renderer
     });
     marker.bindPopup(function () { return card(place); }, { maxWidth: 360 });
     marker.bindTooltip(function () {
@@ -160,7 +163,13 @@ def payload(ds: Dataset, mask: np.ndarray | None) -> tuple[dict, list[dict]]:
             actor = ds.actors.get(state)
             states[state] = actor.name if actor else state
     legend = [[name, ds.palette.colour(s)] for s, name in states.items()]
-    data = {**cols, "places": list(places.values()), "legend": legend, "popupList": POPUP_LIST}
+    data = {
+        **cols,
+        "places": list(places.values()),
+        "legend": legend,
+        "popupList": POPUP_LIST,
+        "svgUpTo": SVG_UP_TO,
+    }
     return data, records
 
 
