@@ -72,6 +72,17 @@ def test_filter_by_actor_and_dates_is_the_apps(events):
     assert len(events) == len(events.dataset)  # the original is unchanged
 
 
+def test_dates_as_text_numbers_or_date_objects(events):
+    import datetime as dt
+
+    by_text = events.filter(since="2021-03-01", until="2022-06-30").ids
+    assert events.filter(since=dt.date(2021, 3, 1), until=dt.datetime(2022, 6, 30, 12)).ids == (
+        by_text
+    )
+    assert events.filter(since=2022).ids == events.filter(since="2022").ids
+    assert events.filter(actors=[]).ids == []  # no actor checked: nothing shows
+
+
 def test_filter_by_text_and_category(events):
     ds = events.dataset
     assert events.filter(text="Araz").ids == app_ids(ds, text="Araz")
