@@ -167,6 +167,14 @@ def test_map_is_offline_and_escapes_the_titles(events):
     assert offline_problems(online)
 
 
+def test_maps_frame_the_events_unless_told(events):
+    framed = events.map()
+    page = framed.get_root().render()
+    assert f"{framed.get_name()}.fitBounds(" in page
+    there = events.map(location=[40.0, 47.0], zoom_start=6)
+    assert f"{there.get_name()}.fitBounds(" not in there.get_root().render()
+
+
 def test_map_of_hostile_text_shows_it_as_text():
     page = araz.to_folium(Events(hostile_dataset())).get_root().render()
     assert "<script>alert(1)" not in page

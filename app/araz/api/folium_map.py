@@ -117,19 +117,22 @@ _CSS = """
 
 
 @cache
-def _basemap() -> dict[str, Any]:
-    """The regional band (zoom 0-7) of the bundled basemap: land, borders, rivers, lakes."""
+def _basemap_texts() -> dict[str, str]:
+    """The layers as JSON text: the regional band (zoom 0-7) of the bundled basemap
+    (``countries``, ``lakes``, ``rivers``, ``borders``) and ``world``, Natural Earth's
+    1:110m land outside the band's box (lon 24-76, lat 20-60), so that the map is not sea
+    beyond it.  Text, parsed for each map: folium writes ids into the features it gets."""
     text = resource("basemap", "basemap.js").read_text(encoding="utf-8")
     doc = json.loads(text[text.index("{") : text.rindex("}") + 1])
-    return next(b for b in doc["bands"] if b["name"] == "regional")
-
-
-@cache
-def _world() -> dict[str, Any]:
-    """Natural Earth's 1:110m land outside the regional band's box (lon 24-76, lat 20-60),
-    so that the map is not sea beyond it."""
+    band = next(b for b in doc["bands"] if b["name"] == "regional")
+    out = {k: json.dumps(band[k]) for k in ("countries", "lakes", "rivers", "borders")}
     text = resource("basemap", "world.js").read_text(encoding="utf-8")
-    return json.loads(text[text.index("{") : text.rindex("}") + 1])["fills"]
+    out["world"] = json.dumps(json.loads(text[text.index("{") : text.rindex("}") + 1])["fills"])
+    return out
+
+
+def _basemap_layer(name: str) -> dict[str, Any]:
+    return json.loads(_basemap_texts()[name])
 
 
 def payload(ds: Dataset, mask: np.ndarray | None) -> tuple[dict, list[dict]]:
@@ -186,15 +189,17 @@ def to_folium(
     """A ``folium.Map`` of the events of ``ds`` where ``mask`` is true (see the module's
     docstring).  ``tiles``: None (default, offline) or what ``folium.Map(tiles=…)``
     takes; ``basemap``: draw the bundled Natural Earth basemap (default: when there are
-    no tiles).  Other keywords go to ``folium.Map``."""
+    no tiles).  Other keywords go to ``folium.Map`` (with ``location`` or ``zoom_start``
+    the map opens there instead of framing the events)."""
     import folium
     from branca.element import Element
 
     data, records = payload(ds, mask)
     box = bounds_of(records) or HOME_BOX
     west, south, east, north = box
+    fit = "location" not in map_options and "zoom_start" not in map_options
+    map_options.setdefault("location", [(south + north) / 2, (west + east) / 2])
     fmap = folium.Map(
-        location=[(south + north) / 2, (west + east) / 2],
         tiles=tiles,
         width=width,
         height=height,
@@ -218,7 +223,8 @@ def to_folium(
     layer.add_to(fmap)
     # after the layer's own script: rendered in the order the map's children were added
     fmap.add_child(_script(_EVENTS_JS % (script_json(data), layer.get_name(), name)))
-    fmap.fit_bounds([[south, west], [north, east]])
+    if fit:  # frame the events, unless told where to look
+        fmap.fit_bounds([[south, west], [north, east]])
     return fmap
 
 
@@ -226,27 +232,27 @@ def _add_basemap(fmap) -> None:
     import folium
 
     group = folium.FeatureGroup(name="Basemap (Natural Earth)", control=False)
-    band = _basemap()
+    layer = _basemap_layer
     layers: list[tuple[dict, Any]] = [
-        (_world(), lambda f: {"fillColor": LAND["other"], "fillOpacity": 1, "stroke": False}),
+        (layer("world"), lambda f: {"fillColor": LAND["other"], "fillOpacity": 1, "stroke": False}),
         (
-            band["countries"],
+            layer("countries"),
             lambda f: {
                 "fillColor": LAND.get(f["properties"].get("role"), LAND["other"]),
                 "fillOpacity": 1,
                 "stroke": False,
             },
         ),
-        (band["lakes"], lambda f: {"fillColor": SEA, "fillOpacity": 1, "color": COAST}),
+        (layer("lakes"), lambda f: {"fillColor": SEA, "fillOpacity": 1, "color": COAST}),
         (
-            band["rivers"],
+            layer("rivers"),
             lambda f: {
                 "color": ARAZ if f["properties"].get("major") else RIVER,
                 "weight": 2.5 if f["properties"].get("major") else 1,
                 "opacity": 0.9,
             },
         ),
-        (band["borders"], lambda f: {"color": BORDER, "weight": 1.1, "opacity": 0.9}),
+        (layer("borders"), lambda f: {"color": BORDER, "weight": 1.1, "opacity": 0.9}),
     ]
     for doc, style in layers:
         folium.GeoJson(
