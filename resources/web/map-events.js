@@ -161,11 +161,9 @@
       var groups = new Map();
       this.group = new Int32Array(n);
       var ngroups = 0;
-      this.palette = (d.palette || []).map(function (h) {
-        var rgb = parseColor(h);
-        return { css: "rgb(" + rgb.join(",") + ")", rgb: rgb };
-      });
-      if (!this.palette.length) this.palette.push({ css: "rgb(128,128,128)", rgb: [128, 128, 128] });
+      this._setPalette(d.palette);
+      this.size = null; // marker radius per event (CSS px) when sized by a number
+      this._bySize = null;
       var colors = d.color, npal = this.palette.length;
       for (var i = 0; i < n; i++) {
         this.wx[i] = worldX(lon[i]);
@@ -182,12 +180,6 @@
       this.groupFirst = new Int32Array(ngroups);
       // location uncertainty in metres (ACLED's geo_precision), when the data has any
       this.radius = !d.radius ? null : d.radius instanceof Float32Array ? d.radius : Float64Array.from(d.radius);
-      // ImageData is little-endian RGBA: pack as ABGR words.
-      this.packed = new Uint32Array(this.palette.length);
-      for (var p = 0; p < this.palette.length; p++) {
-        var c = this.palette[p].rgb;
-        this.packed[p] = ((255 << 24) | (c[2] << 16) | (c[1] << 8) | c[0]) >>> 0;
-      }
       this.to = new Map(); // index -> [wx, wy]
       (d.to || []).forEach(function (t) {
         if (t[0] >= 0 && t[0] < n) this.to.set(t[0], [worldX(t[2]), worldY(t[1])]);
@@ -199,6 +191,53 @@
       this.selected = -1;
       this.hovered = -1;
       this.focused = -1;
+      this.fire("events"); // new events, in their own colours (map.js drops the legend)
+    },
+
+    /* The palette ("#rrggbb" texts) as CSS and RGB, and packed for stamping. */
+    _setPalette: function (hexes) {
+      this.palette = (hexes || []).map(function (h) {
+        var rgb = parseColor(h);
+        return { css: "rgb(" + rgb.join(",") + ")", rgb: rgb };
+      });
+      if (!this.palette.length) this.palette.push({ css: "rgb(128,128,128)", rgb: [128, 128, 128] });
+      // ImageData is little-endian RGBA: pack as ABGR words.
+      this.packed = new Uint32Array(this.palette.length);
+      for (var p = 0; p < this.palette.length; p++) {
+        var c = this.palette[p].rgb;
+        this.packed[p] = ((255 << 24) | (c[2] << 16) | (c[1] << 8) | c[0]) >>> 0;
+      }
+    },
+
+    /* Colour by another column, size by a number: the events stay.  palette: "#rrggbb"
+     * texts; color: a palette index per event; quarters: a marker radius per event in
+     * quarter CSS px (0..255), or null for one size.  Big markers are drawn first, small
+     * ones on top (a counting sort: linear in the events). */
+    setColors: function (palette, color, quarters) {
+      this._setPalette(palette);
+      var npal = this.palette.length, n = this.n, i;
+      for (i = 0; i < n; i++) {
+        var ci = color[i] || 0;
+        this.colorIndex[i] = ci < npal ? ci : 0;
+      }
+      this.size = null;
+      this._bySize = null;
+      if (!quarters || quarters.length !== n) return;
+      var size = new Float32Array(n), start = new Uint32Array(257);
+      for (i = 0; i < n; i++) {
+        size[i] = quarters[i] / 4;
+        start[256 - quarters[i]]++; // bucket 1 holds the largest (255)
+      }
+      for (i = 0; i < 256; i++) start[i + 1] += start[i];
+      var order = new Uint32Array(n);
+      for (i = 0; i < n; i++) order[start[255 - quarters[i]]++] = i;
+      this.size = size;
+      this._bySize = order;
+    },
+
+    /* Marker radius of event i (CSS px): its size, or the one size. */
+    radiusOf: function (i) {
+      return this.size ? this.size[i] : RADIUS;
     },
 
     /* Visibility from a base64 bitmask, little bit order (numpy packbits "little"). */
@@ -420,7 +459,7 @@
     /* The keyboard focus ring: white and dark blue, outside any selection ring. */
     _drawKeyboardFocus: function (ctx, i) {
       if (i < 0 || i >= this.n || !this.drawn[i]) return;
-      var r = (this.drawn[i] === 2 ? RADIUS + 8 : RADIUS) + (i === this.selected ? 8 : 5);
+      var r = (this.drawn[i] === 2 ? RADIUS + 8 : this.radiusOf(i)) + (i === this.selected ? 8 : 5);
       ctx.lineWidth = 5;
       ctx.strokeStyle = "#ffffff";
       ctx.beginPath();
@@ -563,11 +602,13 @@
     _drawCircles: function (ctx) {
       ctx.lineWidth = 1;
       ctx.strokeStyle = OUTLINE;
-      for (var i = 0; i < this.n; i++) {
+      var order = this._bySize, size = this.size;
+      for (var k = 0; k < this.n; k++) {
+        var i = order ? order[k] : k;
         if (this.drawn[i] !== 1) continue;
         ctx.fillStyle = this.colorOf(i);
         ctx.beginPath();
-        ctx.arc(this.sx[i], this.sy[i], RADIUS, 0, 2 * Math.PI);
+        ctx.arc(this.sx[i], this.sy[i], size ? size[i] : RADIUS, 0, 2 * Math.PI);
         ctx.fill();
         ctx.stroke();
       }
@@ -602,7 +643,7 @@
     _drawFocus: function (ctx, i, selected) {
       if (i < 0 || i >= this.n || !this.drawn[i]) return;
       var x = this.sx[i], y = this.sy[i];
-      var r = this.drawn[i] === 2 ? RADIUS + 8 : RADIUS;
+      var r = this.drawn[i] === 2 ? RADIUS + 8 : this.radiusOf(i);
       if (selected) {
         ctx.fillStyle = this.colorOf(i);
         ctx.beginPath();
@@ -638,12 +679,21 @@
       buf.fill(0);
       var R = Math.max(2, Math.round(RADIUS * dpr));
       if (!this._disc || this._disc.R !== R || this._disc.w !== w) this._disc = makeDisc(R, w);
+      if (!this._discs || this._discs.w !== w) this._discs = { w: w }; // per radius, sized
       var disc = this._disc, fill = disc.fill, edge = disc.edge;
       var fdx = disc.fdx, fdy = disc.fdy, edx = disc.edx, edy = disc.edy;
       var outline = ((215 << 24) | (40 << 16) | (40 << 8) | 40) >>> 0;
       var packed = this.packed, ci = this.colorIndex, k, p;
-      for (var i = 0; i < this.n; i++) {
+      var order = this._bySize, size = this.size;
+      for (var j = 0; j < this.n; j++) {
+        var i = order ? order[j] : j;
         if (this.drawn[i] !== 1) continue;
+        if (size) {
+          R = Math.max(2, Math.round(size[i] * dpr));
+          disc = this._discs[R] || (this._discs[R] = makeDisc(R, w));
+          fill = disc.fill; edge = disc.edge;
+          fdx = disc.fdx; fdy = disc.fdy; edx = disc.edx; edy = disc.edy;
+        }
         var cx = Math.round(this.sx[i] * dpr), cy = Math.round(this.sy[i] * dpr);
         var col = packed[ci[i]];
         if (cx > R && cy > R && cx < w - R - 1 && cy < h - R - 1) {
@@ -702,7 +752,7 @@
           var c = y * grid.cols + x;
           for (var k = grid.start[c]; k < grid.start[c + 1]; k++) {
             var i = grid.items[k];
-            var r = (this.drawn[i] === 2 ? RADIUS + 8 : RADIUS) + (i === this.selected ? 5 : 2);
+            var r = (this.drawn[i] === 2 ? RADIUS + 8 : this.radiusOf(i)) + (i === this.selected ? 5 : 2);
             var dx = this.sx[i] - p.x, dy = this.sy[i] - p.y, d = dx * dx + dy * dy;
             if (d > r * r) continue;
             var score = i === this.selected ? -1 : d;
@@ -733,7 +783,7 @@
           var c = y * grid.cols + x;
           for (var k = grid.start[c]; k < grid.start[c + 1]; k++) {
             var i = grid.items[k];
-            var r = (this.drawn[i] === 2 ? RADIUS + 8 : RADIUS) + (i === this.selected ? 5 : 1);
+            var r = (this.drawn[i] === 2 ? RADIUS + 8 : this.radiusOf(i)) + (i === this.selected ? 5 : 1);
             var px = Math.max(x0, Math.min(this.sx[i], x1)), py = Math.max(y0, Math.min(this.sy[i], y1));
             var dx = this.sx[i] - px, dy = this.sy[i] - py;
             if (dx * dx + dy * dy < r * r && ++count >= limit) return count;

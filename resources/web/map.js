@@ -137,6 +137,10 @@
     updateLegend();
   });
 
+  // --- colour by a column, size by a number: the legend (map-colour.js) ---
+
+  var colourLegend = new window.araz.ColourLegend(map, events);
+
   // --- accessibility: a labelled map, hidden decoration, a live region for events ---
 
   var container = map.getContainer();
@@ -409,6 +413,10 @@
   map.on("movestart", function () { moving = true; });
   map.on("moveend", function () { moving = false; });
   var SETTLE_MS = 5000;
+
+  ops.colors = function (c) { // recolour and resize the events: see map-colour.js
+    if (colourLegend.apply(c)) updateRiver();
+  };
 
   // Commands in order; an "events" command stops the line until its payload is in.
   var queue = [];

@@ -97,6 +97,17 @@ def _parser_for(command: str | None) -> argparse.ArgumentParser:
     )
     p.add_argument("--window-size", default="1600x1000", help="window size for --screenshot")
     p.add_argument("--select", metavar="EVENT_ID", help="start with this event selected")
+    p.add_argument(
+        "--colour-by",
+        metavar="COLUMN",
+        help="colour events by this column (main_actor, category, certainty, date_basis, "
+        "or a column of the data such as event_type; View → Colour by)",
+    )
+    p.add_argument(
+        "--size-by",
+        metavar="COLUMN",
+        help="size markers by this numeric column, e.g. fatalities (View → Size by)",
+    )
     p.set_defaults(func=_gui)
     return p
 

@@ -1,18 +1,27 @@
 """Readers and writers: path or bytes in, Dataset plus a list of problems out.  No Qt.
 
-Readers (each ``path -> LoadResult``, never raising for bad content; the slow ones take
-``progress(fraction)`` and ``cancel() -> bool`` callbacks):
+Every format is one :class:`~araz.io.registry.Reader` in :data:`araz.io.registry.READERS`
+(``read(path, context) -> LoadResult``, never raising for bad content; progress, cancel
+and a reader's options travel in a :class:`~araz.io.registry.ReadContext`):
 
 * :func:`araz.io.curated.read_curated` — the curated YAML format
 * :func:`araz.io.acled.read_acled` — ACLED CSV exports
 * :func:`araz.io.geojson.read_geojson` — GeoJSON FeatureCollections
   (:func:`araz.io.geojson.guess_columns` for a mapping dialog)
 * :func:`araz.io.timelinejs.read_timelinejs` / :func:`araz.io.timelinejs.read_storymapjs`
+* :func:`araz.io.table_csv.read_csv` — any other CSV/TSV, columns guessed by name
+  (:func:`araz.io.table_csv.guess_csv` for a mapping dialog)
+* :func:`araz.io.gis.read_gis` — GeoPackage, Shapefile, FlatGeobuf, KML/KMZ (pyogrio)
+  and GeoParquet (pyarrow); ``layer=`` picks a layer
+
+GeoJSON properties, CSV columns and GIS fields are mapped by one guesser
+(:mod:`araz.io._columns`); what is not mapped is kept as each event's ``extra``.
 
 :func:`read_path` picks one by the file's name and content, and refuses a file in which
 no record has a date or a place (not events).  Every file is opened through
 :mod:`araz.io._files`: regular files only, non-blocking, with a size cap per kind, and a
-dataset's own files only from its folder.
+dataset's own files only from its folder.  Every reader reports its problems in one
+shape (:class:`~araz.io.problems.Reporter`).
 """
 
 from __future__ import annotations
@@ -20,75 +29,49 @@ from __future__ import annotations
 from pathlib import Path
 
 from .problems import LoadResult, Problem, ReadError
-
-__all__ = ["FORMATS", "LoadResult", "Problem", "ReadError", "read_path", "sniff"]
-
-# what the open dialog offers: (label, patterns)
-FORMATS = (
-    ("Araz dataset", ("*.yaml", "*.yml")),
-    ("ACLED CSV", ("*.csv",)),
-    ("GeoJSON", ("*.geojson", "*.json")),
-    ("TimelineJS / StoryMapJS", ("*.json",)),
+from .registry import (
+    FORMATS,
+    READERS,
+    ReadContext,
+    Reader,
+    json_reader,
+    name_filters,
+    reader_for,
 )
-_SNIFF_BYTES = 64 * 1024
+
+__all__ = [
+    "FORMATS",
+    "READERS",
+    "LoadResult",
+    "Problem",
+    "ReadContext",
+    "ReadError",
+    "Reader",
+    "name_filters",
+    "read_path",
+    "sniff",
+]
 
 
 def sniff(path: str | Path, head: bytes | None = None) -> str | None:
-    """The format of a file: 'curated', 'acled', 'geojson', 'timelinejs', 'storymapjs',
-    'json' (JSON of a kind decided after parsing) or None (not one Araz reads)."""
-    path = Path(path)
-    ext = path.suffix.lower()
-    if ext in (".yaml", ".yml"):
-        return "curated"
-    if ext in (".csv", ".tsv"):
-        return "acled"
-    if ext == ".geojson":
-        return "geojson"
-    if ext == ".json":
-        return "json"
-    if head is None:
-        from ._files import InputError, read_head
-
-        try:
-            head = read_head(path, _SNIFF_BYTES)
-        except InputError:
-            return None
-    text = head.lstrip(b"\xef\xbb\xbf \t\r\n")
-    if text[:1] in (b"{", b"["):
-        return "json"
-    if b"format: araz-dataset" in text:
-        return "curated"
-    first = text.split(b"\n", 1)[0].lower()
-    if b"event_date" in first and b"," in first:
-        return "acled"
-    return None
+    """The format of a file: 'curated', 'acled', … (a reader's name), 'json' (JSON of a
+    kind decided after parsing) or None (not one Araz reads)."""
+    reader = reader_for(Path(path), head)
+    if reader is None:
+        return None
+    return "json" if reader.accepts is not None else reader.name
 
 
 def json_kind(doc) -> str | None:
     """Which JSON format a parsed document is."""
-    if isinstance(doc, dict):
-        if doc.get("type") in ("FeatureCollection", "Feature"):
-            return "geojson"
-        if isinstance(doc.get("storymap"), dict):
-            return "storymapjs"
-        events = doc.get("events")
-        if isinstance(events, list) and (not events or any(map(_is_slide, events))):
-            return "timelinejs"
-    return None
-
-
-# what a TimelineJS slide has (at least one of, in at least one slide)
-_SLIDE_KEYS = frozenset({"start_date", "end_date", "display_date", "text", "media", "unique_id"})
-
-
-def _is_slide(value) -> bool:
-    return isinstance(value, dict) and not _SLIDE_KEYS.isdisjoint(value)
+    reader = json_reader(doc)
+    return None if reader is None else reader.name
 
 
 NOT_EVENTS = (
     "not events: no record has a date or a place (Araz expects events, each with a date, "
-    "a place or both: a curated .yaml dataset, ACLED .csv, GeoJSON features, or a "
-    "TimelineJS or StoryMapJS story)"
+    "a place or both: a curated .yaml dataset, a CSV or ACLED export, GeoJSON features, "
+    "a GIS layer, or a TimelineJS or StoryMapJS story)"
 )
 
 
@@ -97,23 +80,24 @@ def read_path(path, **kwargs) -> LoadResult:
 
     ``progress``/``cancel`` go to the readers that take them; other keywords go to the
     reader they belong to (``compute_countries`` to the curated one, ``date_property``
-    and ``actor_property`` to the GeoJSON one).  ``ask_mapping=True``: GeoJSON whose
-    date property cannot be guessed is not read; the result's ``mapping`` holds the
-    guess for the caller to ask the user about.
+    and ``actor_property`` to GeoJSON, CSV and GIS files, ``title_property``,
+    ``lat_property``, ``lon_property`` to CSV, ``layer`` to GIS files).
+    ``ask_mapping=True``: GeoJSON, CSV or a GIS layer whose date field cannot be
+    guessed, or a GIS file of several layers and no ``layer``, is not read; the result's
+    ``mapping`` holds the guess for the caller to ask the user about.
     """
     from ._files import InputError, check_input
 
     path = Path(path)
     name = str(path)
-    progress, cancel = kwargs.pop("progress", None), kwargs.pop("cancel", None)
-    ask_mapping = kwargs.pop("ask_mapping", False) and not kwargs.get("date_property")
+    context = ReadContext.from_options(kwargs)
     try:  # each reader opens the file the same checked way (and checks its own cap:
         # 200 MB for a file read whole, none for an ACLED CSV read in blocks); this says
         # why not at once
         check_input(path, "table")
     except InputError as exc:
         return LoadResult(None, [Problem(name, None, f"cannot read the file: {exc}")])
-    result = _read(path, progress, cancel, ask_mapping, kwargs)
+    result = _read(path, context)
     ds = result.dataset
     if ds is not None and len(ds) and not ds.arrays["has_date"].any() and ds.unplaced_mask.all():
         # a file of something else read as records with nothing in them: refuse it
@@ -122,78 +106,27 @@ def read_path(path, **kwargs) -> LoadResult:
     return result
 
 
-def _read(path: Path, progress, cancel, ask_mapping: bool, kwargs: dict) -> LoadResult:
-    name = str(path)
-    kind = sniff(path)
-    if kind == "curated":
-        options = _only(kwargs, "compute_countries")
-        if options.get("compute_countries", True):
-            from . import bundled_cache
+def _read(path: Path, context: ReadContext) -> LoadResult:
+    """Dispatch to the reader of the file's format (the one step between the checks
+    before and after a read)."""
+    reader = reader_for(path)
+    if reader is None:
+        return LoadResult(None, [Problem(str(path), None, _unknown(path))])
+    return reader.read(path, context)
 
-            if bundled_cache.is_bundled(path):  # checked once, then from the cache
-                return bundled_cache.read(path)
-        from .curated import read_curated
 
-        return read_curated(path, **options)
-    if kind == "acled":
-        from .acled import read_acled
+RASTERS = frozenset({".tif", ".tiff", ".jp2", ".png", ".jpg", ".jpeg", ".img", ".asc", ".nc"})
 
-        return read_acled(path, progress=progress, cancel=cancel)
-    if kind in ("geojson", "json"):
-        from ._common import load_json
 
-        problems: list[Problem] = []
-        doc = load_json(path, problems)
-        if doc is None:
-            return LoadResult(None, problems)
-        kind = json_kind(doc)
-        if kind == "geojson":
-            from .geojson import geojson_from_doc, guess_from_doc
-
-            if ask_mapping:
-                guess = guess_from_doc(doc, name)
-                if guess["features"] and not guess["problems"] and not guess["date"]:
-                    return LoadResult(None, problems, mapping=guess)
-
-            return geojson_from_doc(
-                doc,
-                path,
-                problems,
-                progress=progress,
-                cancel=cancel,
-                **_only(kwargs, "date_property", "actor_property"),
-            )
-        if kind == "timelinejs":
-            from .timelinejs import timelinejs_from_doc
-
-            return timelinejs_from_doc(doc, path, problems, progress=progress, cancel=cancel)
-        if kind == "storymapjs":
-            from .timelinejs import storymapjs_from_doc
-
-            return storymapjs_from_doc(doc, path, problems, progress=progress, cancel=cancel)
-        problems.append(
-            Problem(
-                name,
-                1,
-                "not a format Araz reads: JSON, but neither a GeoJSON FeatureCollection "
-                "nor a TimelineJS story ('events' with 'start_date' and 'text') nor a "
-                "StoryMapJS one ('storymap' with 'slides')",
-            )
+def _unknown(path: Path) -> str:
+    if path.suffix.lower() in RASTERS:
+        return (
+            f"not a format Araz reads: {path.suffix} is a raster image; Araz reads events "
+            "(points, lines or polygons with dates), not rasters"
         )
-        return LoadResult(None, problems)
-    return LoadResult(
-        None,
-        [
-            Problem(
-                name,
-                None,
-                f"not a format Araz reads: {path.suffix or 'no extension'} "
-                "(Araz reads .yaml datasets, ACLED .csv, .geojson, and TimelineJS or "
-                "StoryMapJS .json)",
-            )
-        ],
+    return (
+        f"not a format Araz reads: {path.suffix or 'no extension'} (Araz reads .yaml "
+        "datasets, ACLED and other .csv/.tsv, .geojson, TimelineJS or StoryMapJS .json, "
+        "GeoPackage .gpkg, Shapefile .shp or .zip, FlatGeobuf .fgb, KML/KMZ, GeoParquet "
+        ".parquet)"
     )
-
-
-def _only(kwargs: dict, *names: str) -> dict:
-    return {k: v for k, v in kwargs.items() if k in names}

@@ -1,14 +1,23 @@
-"""ACLED's columns and the rules that do not depend on how the file is read: shared by
-the row reader (:mod:`araz.io.acled`) and the block reader (:mod:`araz.io._acled_arrow`),
-so that neither imports the other's module at run time."""
+"""ACLED's columns and every rule that does not depend on how the file is read, in one
+place: the row reader (:mod:`araz.io.acled`) and the block reader
+(:mod:`araz.io._acled_arrow`) both apply these (the actor and place tables that use them:
+:mod:`araz.io._acled_tables`), so that neither imports the other's module at run time.
+
+The rules: the header (names, delimiter), dates and their precision, the radius of a
+geo_precision, when a row has no point, the actors of a row and the state each belongs
+to, a title, and which rows of one event (one row per actor) are merged.
+"""
 
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Iterable, Iterator
 
 from ..model.dates import FuzzyDate, civil_from_days, days_from_civil
 from ..model.entities import EventDate
+from ._common import on_earth, swap_hint
+from ._countries import is_country
 from ._dates import MONTHS, edtf_day, parse_day
 
 # geo_precision -> uncertainty radius in metres
@@ -61,6 +70,20 @@ EXTRA = (
     "time_precision",
     "geo_precision",
 )
+# the actor columns of a row, and whether each holds several ";"-separated names; each
+# with its inter code column
+ACTOR_CELLS = (("actor1", False), ("assoc1", True), ("actor2", False), ("assoc2", True))
+# the columns in which the rows of one event in a file of one row per actor differ: a
+# row with the id of an earlier row, the same summary and the same value in every other
+# column Araz keeps is merged into that row's event (its actors join the event's)
+ACTOR_COLUMNS = frozenset(
+    ("actor1", "assoc1", "inter1", "actor2", "assoc2", "inter2", "interaction")
+)
+# "Military Forces of Iran (1989-)", "Police Forces of Armenia (2018-) Border Guard",
+# "Government of Azerbaijan (2003-)"
+_STATE_FORCES = re.compile(r"\b(?:Forces|Government) of (?:the )?([A-Z][^()]*?) \(\d{4}-")
+# "Protesters (Iran)", "Civilians (Azerbaijan)"
+_IN_PARENS = re.compile(r"\(([A-Z][A-Za-z .'-]+)\)\s*$")
 # line breaks str.splitlines knows and a file opened with newline="" does not
 _OTHER_BREAKS = ("\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029")
 
@@ -90,6 +113,75 @@ def _chunked_lines(text: str, chunk: int) -> Iterator[str]:
 
 def _header_key(name: str) -> str:
     return name.strip().lstrip("\ufeff").lower().replace(" ", "_")
+
+
+def header_columns(header: Iterable[str]) -> dict[str, int]:
+    """{our name: column index} for the headers we know (the first of two that map to
+    one name wins)."""
+    col: dict[str, int] = {}
+    for i, h in enumerate(header):
+        key = COLUMNS.get(_header_key(h))
+        if key is not None and key not in col:
+            col[key] = i
+    return col
+
+
+def delimiter_of(first_line: str) -> str:
+    """ACLED writes commas; a re-saved export may use tabs or ';'."""
+    if first_line.count(",") >= 2:
+        return ","
+    delimiter = max(("\t", ";"), key=first_line.count) if first_line.strip() else ","
+    return delimiter if first_line.count(delimiter) >= 2 else ","
+
+
+def title_of(sub_event_type: str, event_type: str, location: str) -> str:
+    what = sub_event_type or event_type or "Event"
+    return f"{what} in {location}" if location else what
+
+
+def why_no_point(lat_t: str, lon_t: str) -> str | None:
+    """Why a row's coordinates give no point (the event is kept without a place), or
+    None; a point is never invented."""
+    if not lat_t or not lon_t:
+        return "no coordinates; kept without a place"
+    try:
+        lat, lon = float(lat_t), float(lon_t)
+    except ValueError:
+        return f"coordinates {lat_t!r}, {lon_t!r} are not numbers; kept without a place"
+    if not on_earth(lat, lon):  # NaN fails too
+        hint = swap_hint(lat, lon)
+        return (
+            f"coordinates out of range: latitude {lat_t}, longitude {lon_t}{hint}; "
+            "kept without a place"
+        )
+    return None
+
+
+def state_named_in(name: str, inter: str) -> str | None:
+    """The country an actor's own name gives it, where ACLED's naming makes that clear.
+
+    State forces (inter code 1, or 8 for external forces) are "… Forces of <Country>
+    (<year>-)" or "Government of <Country> (<year>-)"; many groups end with
+    "(<Country>)".  Only a country counts: "Militia (Pro-Government)" and "Rioters
+    (Students)" name no state (the row's ``country`` is theirs).
+    """
+    if inter.strip() in ("1", "8", "") and " of " in name:
+        m = _STATE_FORCES.search(name)
+        if m:
+            return m.group(1).strip()
+    if name.endswith(")"):
+        m = _IN_PARENS.search(name)
+        if m and is_country(m.group(1)):
+            return m.group(1).strip()
+    return None
+
+
+def merged_message(n: int) -> str:
+    return (
+        f"{n:,} rows merged: rows with the event_id_cnty of an earlier row "
+        "that differ from it only in their actors (one row per actor) are one event "
+        "with all the actors"
+    )
 
 
 def _acled_date(text: str, precision: str) -> EventDate | str:

@@ -7,22 +7,17 @@ from pathlib import Path
 from typing import Any
 
 from . import yaml_lines
-from .problems import Problem
+from .problems import Reporter
 
 
-class Checker:
+class Checker(Reporter):
     """Collects problems for one file and hands out the records the schema passed."""
 
     def __init__(self, path: Path):
+        super().__init__(path)
         self.path = path
         self.name = str(path)
-        self.problems: list[Problem] = []
         self.skip: set[tuple] = set()  # what the schema found faulty (see _curated_schema)
-
-    def report(
-        self, line: int | None, message: str, record: str | None = None, severity: str = "error"
-    ) -> None:
-        self.problems.append(Problem(self.name, line, message, record, severity))
 
     def mapping(self, value: Any, line: int | None, what: str) -> yaml_lines.LineDict | None:
         if isinstance(value, yaml_lines.LineDict):

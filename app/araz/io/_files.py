@@ -35,6 +35,14 @@ KINDS = {
     # a table read in blocks (ACLED CSV through pyarrow): memory follows the events kept,
     # not the file's size
     "table": Kind(1024 * 1024 * MB, "Araz reads tables of at most 1 TB"),
+    # GIS files GDAL reads from memory (GeoPackage, FlatGeobuf, zipped Shapefile)
+    "gis": Kind(2048 * MB, "Araz reads GIS files of at most 2 GB"),
+    # GDAL's KML readers hold the whole document in memory (1.3 GB at 100k placemarks)
+    "kml": Kind(
+        25 * MB,
+        "Araz reads KML/KMZ of at most 25 MB (GDAL holds a KML document in memory: "
+        "save it as GeoPackage or FlatGeobuf)",
+    ),
     "curated": Kind(20 * MB, "a curated file is at most 20 MB"),
     "seed": Kind(5 * MB, "a seed article is at most 5 MB"),
     "geometry": Kind(20 * MB, "a geometry file is at most 20 MB"),

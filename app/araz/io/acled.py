@@ -1,6 +1,10 @@
 """ACLED CSV exports: the current column set (2023 on), older ones and the HDX legacy one.
 
-One row is one event.  Rules, and what happens to a bad row:
+One row is one event, except in a file of one row per actor: a row with the
+``event_id_cnty`` of an earlier row, the same notes and the same value in every other
+column Araz keeps (only its actor columns differ) is merged into that row's event, whose
+actors it joins; the report says how many rows were merged.  Rules (all in
+:mod:`araz.io._acled_rules`, whichever path reads the file), and what happens to a bad row:
 
 * dates ``27 January 2023``, ``2023-01-27``, ``27/01/2023``, ``27-Jan-23``;
   ``time_precision`` 1 → the day, 2 → the week around it (EDTF interval day-3/day+3),
@@ -26,35 +30,32 @@ from __future__ import annotations
 
 import csv
 import gc
-import re
 from dataclasses import replace
 from operator import itemgetter
 from pathlib import Path
 
+import numpy as np
+
 from ..model.dataset import Dataset
-from ..model.entities import Actor, EventDate, Place, PlaceRef
-from ..model.table import EventTableBuilder
+from ..model.entities import EventDate, PlaceRef
+from ..model.table import Coded, EventTable, EventTableBuilder
 from ._acled_rules import (
+    ACTOR_CELLS,
+    ACTOR_COLUMNS,
     COLUMNS,
     EXTRA,
     GEO_RADIUS_M,
     _acled_date,
-    _header_key,
     csv_lines,
+    delimiter_of,
+    header_columns,
+    merged_message,
+    title_of,
+    why_no_point,
 )
-from ._common import (
-    CancelFn,
-    Ids,
-    ProgressFn,
-    Ticker,
-    cancelled,
-    on_earth,
-    read_text,
-    slug,
-    swap_hint,
-)
-from ._countries import is_country
-from .problems import LoadResult, Problem
+from ._acled_tables import AcledTables
+from ._common import CancelFn, ProgressFn, Ticker, cancelled, read_text
+from .problems import LoadResult, Problem, Reporter
 
 # the cells _event reads, in the order it unpacks them
 _ROW_CELLS = (
@@ -69,11 +70,8 @@ _ROW_CELLS = (
     "fatalities",
     "notes",
 )
-# "Military Forces of Iran (1989-)", "Police Forces of Armenia (2018-) Border Guard",
-# "Government of Azerbaijan (2003-)"
-_STATE_FORCES = re.compile(r"\b(?:Forces|Government) of (?:the )?([A-Z][^()]*?) \(\d{4}-")
-# "Protesters (Iran)", "Civilians (Azerbaijan)"
-_IN_PARENS = re.compile(r"\(([A-Z][A-Za-z .'-]+)\)\s*$")
+
+_ADMINS = ("admin3", "admin2", "admin1")
 
 
 def read_acled(
@@ -93,7 +91,7 @@ def read_acled(
     if arrow:
         from ._acled_arrow import read_arrow
 
-        result = read_arrow(_Reader(path, []), path, progress, cancel)
+        result = read_arrow(path, progress, cancel)
         if result is not None:
             return result
     problems: list[Problem] = []
@@ -111,38 +109,26 @@ def read_acled(
             gc.enable()
 
 
-class _Reader:
+class _Reader(Reporter):
     def __init__(self, path: Path, problems: list[Problem]):
+        super().__init__(path, problems)
         self.path = path
-        self.name = str(path)
-        self.problems = problems
-        self.actors: dict[str, Actor] = {}
-        self.actor_ids = Ids()
-        self.actor_by_key: dict[tuple[str, str], str] = {}
-        self.state_by_country: dict[str, str] = {}
-        self.places: dict[str, Place] = {}
-        self.place_ids = Ids()
+        self.tables = AcledTables()
         self.place_by_key: dict[tuple[str, str, str], str | None] = {}
-        self.place_slugs: dict[str, str] = {}
         self.dates: dict[tuple[str, str], EventDate | str] = {}
         self.categories: list[str] = []
         self.seen_categories: set[str] = set()
-        self.texts: dict[str, str] = {}  # one copy of each repeated value
-        self.region_tuples: dict[tuple[str, ...], tuple[str, ...]] = {}
-
-    def report(self, line: int | None, message: str, record=None, severity="error") -> None:
-        self.problems.append(Problem(self.name, line, message, record, severity))
+        # one row per actor: {id: (its first row's event, a hash of what must match)},
+        # {event: the actors of the rows merged into it}
+        self.first_of: dict[str, tuple[int, int]] = {}
+        self.merged_actors: dict[int, list[str]] = {}
+        self.merged = 0
 
     # ------------------------------------------------------------ the file
 
     def read(self, text: str, progress, cancel) -> LoadResult:
         first_line = text[: text.find("\n")] if "\n" in text else text
-        delimiter = ","  # ACLED writes commas; a re-saved export may use tabs or ';'
-        if first_line.count(",") < 2:
-            delimiter = max(("\t", ";"), key=first_line.count) if first_line.strip() else ","
-            if first_line.count(delimiter) < 2:
-                delimiter = ","
-        reader = csv.reader(csv_lines(text), delimiter=delimiter)
+        reader = csv.reader(csv_lines(text), delimiter=delimiter_of(first_line))
         try:
             header = next(reader, None)
         except csv.Error as exc:
@@ -151,11 +137,7 @@ class _Reader:
         if not header:
             self.report(1, "the first line is empty: expected the ACLED column names")
             return LoadResult(None, self.problems)
-        col: dict[str, int] = {}
-        for i, h in enumerate(header):
-            key = COLUMNS.get(_header_key(h))
-            if key is not None and key not in col:
-                col[key] = i
+        col = header_columns(header)
         missing = [n for n, k in (("event_date", "date"), ("latitude", "lat")) if k not in col]
         if "lon" not in col:
             missing.append("longitude")
@@ -175,6 +157,7 @@ class _Reader:
         ids: set[str] = set()
         last_line = reader.line_num
         first = True
+        before_rows = len(self.problems)  # the merge is reported before the rows' problems
         self._columns(col)
         events.set_extra_keys(("source", "fatalities", *self.extra_keys))
         while True:
@@ -188,7 +171,7 @@ class _Reader:
             line = last_line + 1
             last_line = reader.line_num
             if last_line >= tick.next and tick.at(last_line):
-                return cancelled(self.name)
+                return cancelled(self.file)
             if not row or (len(row) == 1 and not row[0].strip()):
                 continue  # blank line
             if first:
@@ -208,15 +191,20 @@ class _Reader:
                     row = row + [""] * (ncols - len(row))
             self._event(row, line, ids, events)
         tick.done()
+        table = events.build()
+        if self.merged:
+            table = self._with_merged_actors(table)
+            problem = Problem(self.file, None, merged_message(self.merged), None, "warning")
+            self.problems.insert(before_rows, problem)
         ds = Dataset(
-            events.build(),
-            self.actors,
-            self.places,
+            table,
+            self.tables.actors,
+            self.tables.places,
             title=self.path.stem,
             source=str(self.path),
             categories=self.categories,
         )
-        return LoadResult(ds, self.problems)
+        return LoadResult(ds, self.problems, merged=self.merged)
 
     def _columns(self, col: dict[str, int]) -> None:
         """Column indexes for the row loop (-1 when a column is absent)."""
@@ -224,8 +212,8 @@ class _Reader:
         self.extra_ix = [(k, col[k]) for k in EXTRA if k in col]
         self.place_refs: dict[str, tuple[PlaceRef, ...]] = {}
         self.actor_ix = [
-            (col[k], k.startswith("assoc"), col.get("inter" + k[-1], -1))
-            for k in ("actor1", "assoc1", "actor2", "assoc2")
+            (col[k], several, col.get("inter" + k[-1], -1))
+            for k, several in ACTOR_CELLS
             if k in col
         ]
         # the row loop reads its cells with one call; an absent column reads the ""
@@ -233,8 +221,11 @@ class _Reader:
         self.cells = itemgetter(*(col.get(k, -1) for k in _ROW_CELLS))
         self.extra_cells = itemgetter(*(i for _, i in self.extra_ix)) if self.extra_ix else None
         self.extra_keys = tuple(k for k, _ in self.extra_ix)
-        self.texts: dict[str, str] = {}  # one copy of each repeated value
-        self.region_tuples: dict[tuple[str, ...], tuple[str, ...]] = {}
+        # what the rows of one event (one row per actor) have in common
+        # (date, latitude and longitude are always there: a tuple of at least three)
+        self.same_cells = itemgetter(
+            *(i for k, i in col.items() if k not in ACTOR_COLUMNS and k != "id")
+        )
 
     # ------------------------------------------------------------ one row
 
@@ -244,6 +235,9 @@ class _Reader:
             self.cells(row)
         )
         eid = eid.strip()
+        country = country.strip()
+        if eid and self._merged(row, eid, country, len(out)):
+            return
         rec = eid or f"row {line}"
         if not eid or eid in ids:
             fallback, k = f"row-{line}", 1
@@ -260,32 +254,18 @@ class _Reader:
             self.report(line, f"{rec}: {date}; kept under 'no date'", rec, "warning")
             date = None
 
-        country = country.strip()
         location = location.strip()
         place_id = self._place(row, location, country, line, rec)
-
-        actors: list[str] = []
-        for i, several, inter_i in self.actor_ix:
-            value = row[i]
-            if not value:
-                continue
-            inter = row[inter_i] if inter_i >= 0 else ""
-            for n in value.split(";") if several else (value,):
-                n = n.strip()
-                if n:
-                    aid = self._actor(n, country, inter)
-                    if aid not in actors:
-                        actors.append(aid)
+        actors = self._actors(row, country)
 
         # repeated values are shared, not copied per row (memory at 100k rows)
-        texts = self.texts
+        texts = self.tables.texts
         event_type = event_type.strip()
         if event_type and event_type not in self.seen_categories:
             self.seen_categories.add(event_type)
             self.categories.append(event_type)
         event_type = texts.setdefault(event_type, event_type)
-        what = sub.strip() or event_type or "Event"
-        title = f"{what} in {location}" if location else what
+        title = title_of(sub.strip(), event_type, location)
         title = texts.setdefault(title, title)
 
         fatalities = fatalities.strip()
@@ -299,8 +279,56 @@ class _Reader:
         places = self.place_refs.get(place_id) if place_id else ()
         if places is None:
             places = self.place_refs[place_id] = (PlaceRef(place_id),)
-        out.append(
-            eid, title, date, notes.strip(), tuple(actors), places, event_type, extra_values=extra
+        out.append(eid, title, date, notes.strip(), actors, places, event_type, extra_values=extra)
+
+    def _merged(self, row: list[str], eid: str, country: str, event: int) -> bool:
+        """Whether this row is one more actor of the event of an earlier row with its id
+        (then its actors join that event's).  The first row of each id is kept as a hash
+        of its values, not the values (a file's every row would stay in memory): two
+        rows of one id whose other values differ and yet hash alike (one chance in 2**64)
+        would be merged."""
+        same = hash(tuple(map(str.strip, self.same_cells(row))))
+        first = self.first_of.get(eid)
+        if first is None:
+            self.first_of[eid] = (event, same)
+            return False
+        if first[1] != same:
+            return False
+        self.merged_actors.setdefault(first[0], []).extend(self._actors(row, country))
+        self.merged += 1
+        return True
+
+    def _with_merged_actors(self, table: EventTable) -> EventTable:
+        """The table with the actors of the merged rows joined to their events'."""
+        codes = table.actors.codes.copy()
+        values = list(table.actors.values)
+        code_of: dict[tuple[str, ...], int] = {}
+        for i, v in enumerate(values):
+            code_of.setdefault(v, i)
+        for event, more in self.merged_actors.items():
+            union = tuple(dict.fromkeys((*values[codes[event]], *more)))
+            k = code_of.get(union)
+            if k is None:
+                k = code_of[union] = len(values)
+                values.append(union)
+            codes[event] = k
+        return EventTable(
+            table.ids,
+            table.title,
+            table.date,
+            table.summary,
+            Coded(np.asarray(codes, np.int32), values),
+            table.places,
+            table.category,
+            table.certainty,
+            table.quotes,
+            table.extra,
+        )
+
+    def _actors(self, row: list[str], country: str) -> tuple[str, ...]:
+        return self.tables.row_actors(
+            ((row[i], several, row[j] if j >= 0 else "") for i, several, j in self.actor_ix),
+            country,
         )
 
     def _date(self, text: str, precision: str) -> EventDate | str:
@@ -320,109 +348,25 @@ class _Reader:
         gp = ix["geo_precision"]
         radius = GEO_RADIUS_M.get(row[gp].strip()) if gp >= 0 else None
         key = (location, lat_t, lon_t)
+        places = self.tables.places
         if key in self.place_by_key:
             pid = self.place_by_key[key]
             if pid is None:
-                self.report(line, f"{rec}: {self._why_no_point(lat_t, lon_t)}", rec, "warning")
+                self.report(line, f"{rec}: {why_no_point(lat_t, lon_t)}", rec, "warning")
                 return None
-            p = self.places[pid]
+            p = places[pid]
             if radius is not None and (p.radius_m is None or radius > p.radius_m):
-                self.places[pid] = replace(p, radius_m=radius)  # the widest uncertainty
+                places[pid] = replace(p, radius_m=radius)  # the widest uncertainty
             return pid
-        why = self._why_no_point(lat_t, lon_t)
+        why = why_no_point(lat_t, lon_t)
         if why:
             self.place_by_key[key] = None
             self.report(line, f"{rec}: {why}", rec, "warning")
             return None
-        within: list[str] = []  # the admin regions, smallest first
-        texts = self.texts  # admin names and countries repeat over thousands of places
-        for k in ("admin3", "admin2", "admin1"):
-            a = row[ix[k]].strip() if ix[k] >= 0 else ""
-            if a and a != location and a not in within:
-                within.append(texts.setdefault(a, a))
-        name = texts.setdefault(location, location) if location else f"{lat_t}, {lon_t}"
-        country = texts.setdefault(country, country)
-        base = self.place_slugs.get(location)
-        if base is None:
-            base = self.place_slugs[location] = slug(location or "place", "place")
-        pid = self.place_ids.make(base)
-        self.places[pid] = Place(
-            pid,
-            name,
-            "site",
-            float(lat_t),
-            float(lon_t),
-            (),
-            None,
-            country or None,
-            radius,
-            self.region_tuples.setdefault(rkey := tuple(within), rkey),
+        a3, a2, a1 = (row[ix[k]].strip() if ix[k] >= 0 else "" for k in _ADMINS)
+        lat, lon = float(lat_t), float(lon_t)
+        [pid] = self.tables.new_places(
+            [(location, lat_t, lon_t, lat, lon, country, radius, a3, a2, a1)]
         )
         self.place_by_key[key] = pid
         return pid
-
-    @staticmethod
-    def _why_no_point(lat_t: str, lon_t: str) -> str | None:
-        if not lat_t or not lon_t:
-            return "no coordinates; kept without a place"
-        try:
-            lat, lon = float(lat_t), float(lon_t)
-        except ValueError:
-            return f"coordinates {lat_t!r}, {lon_t!r} are not numbers; kept without a place"
-        if not on_earth(lat, lon):  # NaN fails too
-            hint = swap_hint(lat, lon)
-            return (
-                f"coordinates out of range: latitude {lat_t}, longitude {lon_t}{hint}; "
-                "kept without a place"
-            )
-        return None
-
-    def _actor(self, name: str, country: str, inter: str) -> str:
-        key = (name, country)
-        aid = self.actor_by_key.get(key)
-        if aid is not None:
-            return aid
-        state = _state_named_in(name, inter) or country or "Unknown country"
-        sid = self._state(state)
-        if name == state:
-            self.actor_by_key[key] = sid
-            return sid
-        # one actor per (name, state): the same name under another state is another actor
-        skey = (name, "\x00" + state)
-        aid = self.actor_by_key.get(skey)
-        if aid is None:
-            base = slug(name, "actor")
-            if base in self.actor_ids.taken:
-                base = f"{base}-{slug(state, 'unknown')}"
-            aid = self.actor_ids.make(base)
-            self.actors[aid] = Actor(aid, name, "organisation", sid)
-            self.actor_by_key[skey] = aid
-        self.actor_by_key[key] = aid
-        return aid
-
-    def _state(self, country: str) -> str:
-        sid = self.state_by_country.get(country)
-        if sid is None:
-            sid = self.actor_ids.make(slug(country, "unknown"))
-            self.actors[sid] = Actor(sid, country, "state")
-            self.state_by_country[country] = sid
-        return sid
-
-
-def _state_named_in(name: str, inter: str) -> str | None:
-    """The country an actor's own name gives it, where ACLED's naming makes that clear.
-
-    State forces (inter code 1, or 8 for external forces) are "… Forces of <Country>
-    (<year>-)" or "Government of <Country> (<year>-)"; many groups end with
-    "(<Country>)".  Only a country counts: "Militia (Pro-Government)" and "Rioters
-    (Students)" name no state (the row's ``country`` is theirs).
-    """
-    if inter.strip() in ("1", "8", "") and " of " in name:
-        m = _STATE_FORCES.search(name)
-        if m:
-            return m.group(1).strip()
-    if name.endswith(")"):
-        m = _IN_PARENS.search(name)
-        if m and is_country(m.group(1)):
-            return m.group(1).strip()
-    return None

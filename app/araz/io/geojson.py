@@ -29,9 +29,21 @@ from pathlib import Path
 from typing import Any
 
 from ..model.dataset import Dataset
-from ..model.dates import MAX_YEAR, EDTFError, FuzzyDate, civil_from_days
 from ..model.entities import Actor, EventDate, Place, PlaceRef
 from ..model.table import EventTableBuilder
+from ._columns import (
+    ACTOR_NAMES,
+    CATEGORY_NAMES,
+    DATE_NAMES,
+    END_NAMES,
+    SUMMARY_NAMES,
+    TITLE_NAMES,
+    actor_fields,
+    event_date,
+    guess_one,
+    names_of,
+    scalar_text,
+)
 from ._common import (
     CancelFn,
     Ids,
@@ -39,33 +51,12 @@ from ._common import (
     Ticker,
     cancelled,
     load_json,
-    number,
     plain_text,
     short_title,
     slug,
 )
-from ._dates import digits, edtf_day, edtf_year, parse_day
 from ._geometry import geometry_point
-from .problems import LoadResult, Problem
-
-DATE_NAMES = (
-    "date",
-    "event_date",
-    "start_date",
-    "startdate",
-    "start",
-    "date_start",
-    "begin",
-    "datetime",
-    "time",
-    "timestamp",
-    "year",
-)
-END_NAMES = ("end_date", "enddate", "end", "date_end", "until")
-ACTOR_NAMES = ("actor", "actors", "actor1", "actor_1", "actor2", "actor_2", "party", "parties")
-TITLE_NAMES = ("name", "title", "headline", "label", "event", "id")
-SUMMARY_NAMES = ("description", "summary", "notes", "note", "text", "details")
-CATEGORY_NAMES = ("category", "event_type", "type", "kind")
+from .problems import LoadResult, Problem, Reporter
 
 
 def read_geojson(
@@ -113,10 +104,10 @@ def guess_from_doc(doc: Any, name: str, problems: list[Problem] | None = None) -
     names = _property_names(features or [])
     return {
         "properties": names,
-        "date": _guess(names, DATE_NAMES),
-        "end": _guess(names, END_NAMES),
-        "actor": _guess(names, ACTOR_NAMES),
-        "title": _guess(names, TITLE_NAMES),
+        "date": guess_one(names, DATE_NAMES),
+        "end": guess_one(names, END_NAMES),
+        "actor": guess_one(names, ACTOR_NAMES),
+        "title": guess_one(names, TITLE_NAMES),
         "features": len(features or []),
         "problems": [str(p) for p in problems],
     }
@@ -150,16 +141,6 @@ def _property_names(features: list) -> list[str]:
     return list(seen)
 
 
-def _guess(names: list[str], candidates: tuple[str, ...]) -> str | None:
-    by_folded: dict[str, str] = {}
-    for n in names:
-        by_folded.setdefault(n.strip().casefold(), n)
-    for c in candidates:
-        if c in by_folded:
-            return by_folded[c]
-    return None
-
-
 def geojson_from_doc(
     doc: Any,
     path: str | Path,
@@ -186,17 +167,15 @@ def geojson_from_doc(
         folded_keys = {}
     else:
         names = list(dict.fromkeys(folded_keys.values()))
-    date_key = date_property or _guess(names, DATE_NAMES)
-    end_key = _guess(names, END_NAMES) if not date_property else None
+    date_key = date_property or guess_one(names, DATE_NAMES)
+    end_key = guess_one(names, END_NAMES) if not date_property else None
     if end_key == date_key:
         end_key = None
-    actor_key = actor_property or _guess(names, ACTOR_NAMES)
-    actor_keys = [actor_key] if actor_key else []
-    if not actor_property and actor_key in ("actor1", "actor_1"):
-        actor_keys += [k for k in names if k.casefold() in ("actor2", "actor_2")]
-    title_key = _guess(names, TITLE_NAMES)
-    summary_key = _guess(names, SUMMARY_NAMES)
-    category_key = _guess(names, CATEGORY_NAMES)
+    actor_key = actor_property or guess_one(names, ACTOR_NAMES)
+    actor_keys = actor_fields(names, actor_key, chosen=bool(actor_property))
+    title_key = guess_one(names, TITLE_NAMES)
+    summary_key = guess_one(names, SUMMARY_NAMES)
+    category_key = guess_one(names, CATEGORY_NAMES)
     used = {k for k in (date_key, end_key, title_key, summary_key, category_key) if k}
     used.update(actor_keys)
     if date_key is None:
@@ -210,8 +189,7 @@ def geojson_from_doc(
             )
         )
 
-    def report(rec: str, message: str, severity: str = "warning") -> None:
-        problems.append(Problem(name, None, f"{rec}: {message}", rec, severity))
+    reporter = Reporter(name, problems)
 
     actors: dict[str, Actor] = {}
     actor_by_name: dict[str, str] = {}
@@ -233,7 +211,7 @@ def geojson_from_doc(
         n = i + 1
         rec = f"feature {n}"
         if not isinstance(feat, dict):
-            report(rec, "not a GeoJSON Feature object; skipped", "error")
+            reporter.about(rec, "not a GeoJSON Feature object; skipped", "error")
             skipped += 1
             continue
         props = feat.get("properties")
@@ -241,9 +219,9 @@ def geojson_from_doc(
             props = {}
         elif folded_keys:
             props = _with_keys(props, folded_keys)
-        title = _scalar_text(props.get(title_key)) if title_key else ""
+        title = scalar_text(props.get(title_key)) if title_key else ""
         if not title:
-            title = _scalar_text(feat.get("id"))
+            title = scalar_text(feat.get("id"))
         summary = plain_text(props.get(summary_key)) if summary_key else ""
         # a property is text, not HTML: keep it as written (views escape it)
         title = short_title(" ".join(title.split()), 200) if title else ""
@@ -259,16 +237,16 @@ def geojson_from_doc(
             except TypeError:  # a list or an object: not cached
                 dkey, cached = None, None
             if cached is None:
-                cached = _feature_date(value, end, date_key)
+                cached = event_date(value, end, date_key)
                 if dkey is not None:
                     date_cache[dkey] = cached
             date, why = cached
             if why:
-                report(rec, f"{why}; kept under 'no date'")
+                reporter.about(rec, f"{why}; kept under 'no date'")
 
         actor_list: list[str] = []
         for key in actor_keys:
-            for a in _names(props.get(key)):
+            for a in names_of(props.get(key)):
                 aid = actor_by_name.get(a)
                 if aid is None:
                     aid = actor_ids.make(slug(a, "actor"))
@@ -280,13 +258,13 @@ def geojson_from_doc(
         place_id = None
         geom = feat.get("geometry")
         if geom is None:
-            report(rec, "no geometry: on the timeline only")
+            reporter.about(rec, "no geometry: on the timeline only")
         else:
             pt, why = geometry_point(geom)
             if why and pt is None:
-                report(rec, f"{why}; kept without a place")
+                reporter.about(rec, f"{why}; kept without a place")
             elif why:
-                report(rec, f"{why}; drawn at a point inside it")
+                reporter.about(rec, f"{why}; drawn at a point inside it")
             if pt is not None:
                 lon, lat = pt
                 gtype = geom["type"]
@@ -305,7 +283,7 @@ def geojson_from_doc(
                     place_id = place_ids.make(slug(title, "place"))
                     places[place_id] = Place(place_id, title, kind, lat, lon, (), geom)
 
-        category = _scalar_text(props.get(category_key)) if category_key else ""
+        category = scalar_text(props.get(category_key)) if category_key else ""
         if category and category not in categories:
             categories.append(category)
         extra = {  # the other scalar properties (JSON gives exactly these types)
@@ -316,7 +294,7 @@ def geojson_from_doc(
             and k not in used
             and (t is not float or math.isfinite(v))
         }
-        fid = _scalar_text(feat.get("id")) or _scalar_text(props.get("id")) or f"feature-{n}"
+        fid = scalar_text(feat.get("id")) or scalar_text(props.get("id")) or f"feature-{n}"
         if fid in event_ids.taken:
             fid = f"feature-{n}"
         refs: tuple[PlaceRef, ...] = ()
@@ -351,88 +329,3 @@ def _with_keys(props: dict, folded_keys: dict[str, str]) -> dict:
         if name not in out or out[name] in (None, ""):
             out[name] = v
     return out
-
-
-def _scalar_text(v: Any) -> str:
-    if isinstance(v, str):
-        return v.strip()
-    if isinstance(v, int | float) and not isinstance(v, bool):
-        if isinstance(v, float) and not math.isfinite(v):
-            return ""
-        if isinstance(v, int) and abs(v) > 10**30:
-            return ""
-        return str(v)
-    return ""
-
-
-def _names(v: Any) -> list[str]:
-    if isinstance(v, str):
-        return [p.strip() for p in v.split(";") if p.strip()]
-    if isinstance(v, list):
-        return [p.strip() for p in v if isinstance(p, str) and p.strip()]
-    return []
-
-
-# ---------------------------------------------------------------- dates
-
-
-def _edtf_of(value: Any, key: str) -> str | None:
-    """EDTF text for one property value, or None."""
-    if isinstance(value, bool) or value is None:
-        return None
-    if isinstance(value, int | float):
-        v = number(value)
-        if v is None:
-            return None
-        k = key.casefold()
-        if k == "year" or (abs(v) < 10000 and v == int(v) and k not in ("timestamp", "time")):
-            return edtf_year(int(v)) if v == int(v) and abs(v) <= MAX_YEAR else None
-        if abs(v) > 1e15:
-            return None
-        ms = v if abs(v) >= 1e11 or k not in ("timestamp", "time") else v * 1000
-        return edtf_day(*civil_from_days(math.floor(ms / 86_400_000)))
-    if not isinstance(value, str):
-        return None
-    t = value.strip()
-    if not t:
-        return None
-    try:
-        FuzzyDate.parse(t)
-        return t
-    except EDTFError:
-        pass
-    ymd = parse_day(t)
-    if ymd is not None and 1 <= ymd[0] <= 9999:
-        return edtf_day(*ymd)
-    if digits(t.lstrip("-")) and len(t) <= 13:
-        return edtf_year(int(t))
-    return None
-
-
-def _feature_date(value: Any, end: Any, key: str) -> tuple[EventDate | None, str | None]:
-    if (value is None or (isinstance(value, str) and not value.strip())) and end is None:
-        return None, f"no '{key}'"
-    start = _edtf_of(value, key)
-    stop = _edtf_of(end, "end") if end not in (None, "") else None
-    if start is None and value not in (None, ""):
-        return None, f"{key} {_short(value)} not understood"
-    text = start or ""
-    if stop is not None and stop != start:
-        text = f"{start or ''}/{stop}"
-    if not text:
-        return None, f"no '{key}'"
-    try:
-        fd = FuzzyDate.parse(text)
-    except EDTFError as exc:
-        if start is None:
-            return None, f"date not understood: {exc}"
-        try:
-            fd = FuzzyDate.parse(start)
-        except EDTFError:
-            return None, f"date not understood: {exc}"
-    return EventDate(fd, fd.display(), "source"), None
-
-
-def _short(v: Any) -> str:
-    s = repr(v)
-    return s if len(s) <= 40 else s[:37] + "…"

@@ -29,8 +29,10 @@ class LoadResult:
     skipped: int = 0
     merged: int = 0  # rows merged into the event of an earlier row (ACLED, one per actor)
     timings: dict[str, float] = field(default_factory=dict)  # seconds per loading phase
-    # read_path(ask_mapping=True) on GeoJSON whose date property it cannot guess: the
-    # guess (as from geojson.guess_columns) for the caller to ask about; dataset None
+    # read_path(ask_mapping=True) on GeoJSON, CSV or a GIS layer whose date field it
+    # cannot guess, or a GIS file of several layers: the guess (as from
+    # geojson.guess_columns; "layers" and "layer_properties" for a file of several
+    # layers, "kind": "table" for a CSV) for the caller to ask about; dataset None
     mapping: dict | None = None
 
     @property
@@ -40,6 +42,24 @@ class LoadResult:
     @property
     def errors(self) -> list[Problem]:
         return [p for p in self.problems if p.severity == "error"]
+
+
+class Reporter:
+    """The problems of one file, in one shape for every reader: ``report(line, message,
+    record, severity)``; ``about(record, message)`` for formats without line numbers
+    (the message then reads "record: message")."""
+
+    def __init__(self, file: object, problems: list[Problem] | None = None):
+        self.file = str(file)
+        self.problems: list[Problem] = [] if problems is None else problems
+
+    def report(
+        self, line: int | None, message: str, record: str | None = None, severity: str = "error"
+    ) -> None:
+        self.problems.append(Problem(self.file, line, message, record, severity))
+
+    def about(self, record: str, message: str, severity: str = "warning") -> None:
+        self.problems.append(Problem(self.file, None, f"{record}: {message}", record, severity))
 
 
 class ReadError(Exception):

@@ -39,7 +39,7 @@ from ._common import (
     slug,
 )
 from ._dates import edtf_day, edtf_year, parse_day
-from .problems import LoadResult, Problem
+from .problems import LoadResult, Problem, Reporter
 
 NO_DATE = "no date: listed under 'no date'"
 
@@ -71,35 +71,32 @@ def read_storymapjs(
 # ---------------------------------------------------------------- shared
 
 
-class _Story:
+class _Story(Reporter):
     """Collects events, places and problems for one file."""
 
     def __init__(self, path: Path, problems: list[Problem]):
+        super().__init__(path, problems)
         self.path = path
         self.name = str(path)
-        self.problems = problems
         self.places: dict[str, Place] = {}
         self.place_ids = Ids()
         self.place_by_key: dict[tuple, str] = {}
         self.event_ids = Ids()
         self.categories: list[str] = []
 
-    def report(self, rec: str, message: str, severity: str = "warning") -> None:
-        self.problems.append(Problem(self.name, None, f"{rec}: {message}", rec, severity))
-
     def place(self, loc: Any, fallback_name: str, rec: str) -> str | None:
         """A place id for a ``location`` {lat, lon, name}, or None (reported if bad)."""
         if loc is None:
             return None
         if not isinstance(loc, dict):
-            self.report(rec, "'location' is not {lat, lon}; on the timeline only")
+            self.about(rec, "'location' is not {lat, lon}; on the timeline only")
             return None
         lat, lon = number(loc.get("lat")), number(loc.get("lon"))
         if loc.get("lat") in (None, "") and loc.get("lon") in (None, ""):
             return None  # an empty location: nothing to report
         why = check_point(lat, lon)
         if why:
-            self.report(rec, f"location {why}; kept without a place")
+            self.about(rec, f"location {why}; kept without a place")
             return None
         name = loc.get("name") if isinstance(loc.get("name"), str) else ""
         name = plain_text(name)
@@ -286,14 +283,14 @@ def timelinejs_from_doc(
         if i >= tick.next and tick.at(i):
             return cancelled(s.name)
         if not isinstance(slide, dict):
-            s.report(rec, "not an object; skipped", "error")
+            s.about(rec, "not an object; skipped", "error")
             skipped += 1
             continue
         date, notes = _timeline_date(slide)
         for note in notes:
-            s.report(rec, note)
+            s.about(rec, note)
         if date is None:
-            s.report(rec, NO_DATE)
+            s.about(rec, NO_DATE)
         headline, text = _text(slide)
         title = _title(headline, text, "event", n)
         loc = slide.get("location")
@@ -381,7 +378,7 @@ def storymapjs_from_doc(
         if i >= tick.next and tick.at(i):
             return cancelled(s.name)
         if not isinstance(slide, dict):
-            s.report(rec, "not an object; skipped", "error")
+            s.about(rec, "not an object; skipped", "error")
             skipped += 1
             continue
         headline, text = _text(slide)
@@ -395,11 +392,11 @@ def storymapjs_from_doc(
         extra = _credit(slide)
         if free:
             extra["date_text"] = free
-            s.report(label, f"date {free!r} not understood; {NO_DATE}")
+            s.about(label, f"date {free!r} not understood; {NO_DATE}")
         elif date is None:
-            s.report(label, NO_DATE)
+            s.about(label, NO_DATE)
         if place is None:
-            s.report(label, "no location: not on the map")
+            s.about(label, "no location: not on the map")
         events.append(
             Event(
                 s.event_id(slide.get("id"), n, "slide"),

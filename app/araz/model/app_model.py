@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from psygnal import Signal
 
+from . import colour_by as cb
 from .dataset import Dataset
 from .filter import Filter, combine
 
@@ -45,12 +46,13 @@ class Change:
     selection: bool = False
     hover: bool = False
     view: bool = False
+    colour: bool = False  # what colours and sizes the events (colour_by, size_by)
 
     def __or__(self, other: Change) -> Change:
         return Change(*(a or b for a, b in zip(self._t(), other._t(), strict=True)))
 
     def _t(self) -> tuple[bool, ...]:
-        return (self.dataset, self.filter, self.selection, self.hover, self.view)
+        return (self.dataset, self.filter, self.selection, self.hover, self.view, self.colour)
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +78,13 @@ class AppModel:
         self._hover: str | None = None
         self._lane_mode = "actor"
         self._follow_window = False
+        # what the user chose to colour and size by; a dataset without that column
+        # shows the main actor (or no size) and the choice stays for the next one
+        self._colour_wanted = cb.ACTOR
+        self._size_wanted: str | None = None
+        self._scheme: cb.ColourScheme | None = None
+        self._size: tuple[str, np.ndarray, float] | None = None
+        self._offered: tuple[Dataset, list[str], list[str]] | None = None
         self._mask: np.ndarray | None = None
         self._parts: dict[str, np.ndarray] | None = None
         self._shown: list[str] | None = None
@@ -109,6 +118,52 @@ class AppModel:
     def follow_window(self) -> bool:
         """View option: the map frames the events of the time window as it moves."""
         return self._follow_window
+
+    @property
+    def colour_by(self) -> str:
+        """The column events are coloured by (``colour_by.ACTOR``: the main actor)."""
+        wanted = self._colour_wanted
+        return wanted if wanted in self.colour_columns() else cb.ACTOR
+
+    @property
+    def size_by(self) -> str | None:
+        """The numeric column markers are sized by, or None (all one size)."""
+        wanted = self._size_wanted
+        return wanted if wanted is not None and wanted in self.size_columns() else None
+
+    def colour_columns(self) -> list[str]:
+        """The columns the dataset can be coloured by (the main actor first)."""
+        return self._columns()[0]
+
+    def size_columns(self) -> list[str]:
+        """The numeric columns the dataset can size markers by."""
+        return self._columns()[1]
+
+    def _columns(self) -> tuple[list[str], list[str]]:
+        ds = self._dataset
+        cached = self._offered
+        if cached is None or cached[0] is not ds:
+            cached = self._offered = (ds, cb.colour_columns(ds), cb.size_columns(ds))
+        return cached[1], cached[2]
+
+    @property
+    def colour_scheme(self) -> cb.ColourScheme:
+        """Colours of the values of :attr:`colour_by` and a code per event (dataset
+        order), computed once per dataset and column."""
+        if self._scheme is None or self._scheme.column != self.colour_by:
+            self._scheme = cb.colour_scheme(self._dataset, self.colour_by)
+        return self._scheme
+
+    @property
+    def sizes(self) -> tuple[np.ndarray, float] | None:
+        """Marker radius (CSS px) per event (dataset order) and the largest value of
+        :attr:`size_by`, or None when markers are all one size."""
+        column = self.size_by
+        if column is None:
+            return None
+        if self._size is None or self._size[0] != column:
+            self._size = (column, *cb.radii(cb.size_values(self._dataset, column)))
+        return self._size[1], self._size[2]
 
     @property
     def mask(self) -> np.ndarray:
@@ -169,6 +224,7 @@ class AppModel:
         """Replace the data: filter (but for the meaning of the actors), selection and
         history start afresh."""
         self._dataset = dataset
+        self._scheme = self._size = None
         self._filter = Filter(actor_match=self._filter.actor_match)
         self._selection = Selection()
         self._hover = None
@@ -176,7 +232,7 @@ class AppModel:
         self._parts = None
         self._shown = None
         self._history = _History()
-        self._notify(Change(dataset=True, filter=True, selection=True, hover=True))
+        self._notify(Change(dataset=True, filter=True, selection=True, hover=True, colour=True))
 
     def set_filter(self, new: Filter, *, record: bool = True) -> None:
         if new == self._filter:
@@ -228,6 +284,21 @@ class AppModel:
         if bool(follow) != self._follow_window:
             self._follow_window = bool(follow)
             self._notify(Change(view=True))
+
+    def set_colour_by(self, column: str) -> None:
+        """Colour events by this column (``colour_by.ACTOR``: the main actor).  A column
+        the dataset lacks is kept as the choice for the next dataset that has it."""
+        before = self.colour_by
+        self._colour_wanted = column or cb.ACTOR
+        if self.colour_by != before:
+            self._notify(Change(colour=True))
+
+    def set_size_by(self, column: str | None) -> None:
+        """Size markers by this numeric column (None: one size for all)."""
+        before = self.size_by
+        self._size_wanted = column or None
+        if self.size_by != before:
+            self._notify(Change(colour=True))
 
     # ------------------------------------------------------------ undo
 

@@ -102,6 +102,10 @@ def run_app(args) -> int:
         path = settings.last_dataset() or default_dataset()
     model = AppModel()
     window = MainWindow(model, restore=shot is None)
+    if getattr(args, "colour_by", None):  # over the remembered choice, not saved
+        model.set_colour_by(args.colour_by)
+    if getattr(args, "size_by", None):
+        model.set_size_by(args.size_by)
     reporter = ErrorReporter(window)
     reporter.install()
     show_map_loading(window)

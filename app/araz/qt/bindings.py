@@ -9,6 +9,8 @@ import numpy as np
 from PySide6.QtCore import QObject
 
 from ..model import AppModel, Change
+from ..model import colour_by as cb
+from ..views import colours
 from ..views.prepared import map_data, timeline_data, timeline_rows  # noqa: F401  (loader, tests)
 from .map import MapView
 from .timeline import TimelineView
@@ -54,12 +56,24 @@ class MapBinding(QObject):
         events, self._rows = map_data(ds)
         self._placed = events.index
         self.view.set_events(events)
+        if self.model.colour_by != cb.ACTOR or self.model.size_by is not None:
+            self._colour()  # the payload carries the main actors' colours
         self._show()
         # the curated story opens on the region of the brief; other data is framed
         self.loaded_seq = self.view.fit(None if ds.seed is not None else events.ids)
 
     def _show(self) -> None:
         self.view.show_mask(self.model.mask[self._rows])
+
+    def _colour(self) -> int:
+        """Send the colours and sizes of the model's colour_by and size_by."""
+        m = self.model
+        scheme, sizes = m.colour_scheme, m.sizes
+        palette, codes, radii = colours.view_colours(
+            scheme, self._rows, sizes[0] if sizes else None
+        )
+        spec = colours.legend(scheme, m.size_by, sizes[1] if sizes else 0.0)
+        return self.view.set_colors(palette, codes, radii, spec)
 
     def fit_shown(self) -> int:
         """Frame the events the filter shows (none: the default view)."""
@@ -69,6 +83,8 @@ class MapBinding(QObject):
         if change.dataset:
             self._load()
             return
+        if change.colour:
+            self._colour()
         if change.filter:
             self._show()
         if change.selection or (change.filter and self._active_hidden()):
@@ -118,11 +134,20 @@ class TimelineBinding(QObject):
         ds = self.model.dataset
         data, self._rows = timeline_rows(ds)
         self.view.set_data(data)
+        self._colour()
         self.view.set_lane_notes(lane_notes(ds))
         self.view.set_lane_mode(self.model.lane_mode)
         self._sync_filter()
         self._sync_selection()
         self.view.fit_all()
+
+    def _colour(self) -> None:
+        """The model's colours on the marks (None: the data's own, the main actor's)."""
+        m = self.model
+        if m.colour_by == cb.ACTOR:
+            self.view.set_colors(None)
+        else:
+            self.view.set_colors(m.colour_scheme.argb()[self._rows])
 
     def _sync_filter(self) -> None:
         mask = self.model.mask
@@ -145,6 +170,8 @@ class TimelineBinding(QObject):
             self.view.set_hover(self.model.hover)
         if change.view:
             self.view.set_lane_mode(self.model.lane_mode)
+        if change.colour:
+            self._colour()
 
     def _on_selection_requested(self, ids: list, additive: bool) -> None:
         if not ids and not additive:

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from html import escape
 
-from PySide6.QtCore import Signal
-from PySide6.QtGui import QTextOption
+from PySide6.QtCore import QUrl, Signal
+from PySide6.QtGui import QGuiApplication, QTextOption
 from PySide6.QtWidgets import QPushButton, QTextBrowser, QVBoxLayout, QWidget
 
 from ..model import AppModel, Change
@@ -27,6 +27,38 @@ CERTAINTY = {
 }
 
 
+SHOWN_EXTRA = ("source", "fatalities")  # shown in the table above the fields
+MAX_FIELDS = 60  # fields of one event listed; then "and N more"
+FIELD_CHARS = 300
+COPY_LINK = "copy-link:"  # an anchor's scheme: copies field N's link, never loads it
+_URL_STARTS = ("http://", "https://", "ftp://", "www.")
+
+
+def link_of(value: object) -> str | None:
+    """The link a field's value is (text starting http://, https://, ftp:// or www.,
+    without spaces), or None."""
+    if not isinstance(value, str):
+        return None
+    v = value.strip()
+    if v.lower().startswith(_URL_STARTS) and not any(c.isspace() for c in v) and len(v) < 4096:
+        return v
+    return None
+
+
+def field_rows(extra: dict) -> list[tuple[str, str, str | None]]:
+    """(name, value as text, the link to copy or None) for the fields of an event that
+    Araz does not map, in the file's order."""
+    rows = []
+    for key, value in extra.items():
+        if key in SHOWN_EXTRA or value is None or value == "":
+            continue
+        if len(rows) == MAX_FIELDS:
+            break
+        shown = ("yes" if value else "no") if isinstance(value, bool) else str(value)
+        rows.append((str(key), shown, link_of(value)))
+    return rows
+
+
 def text(value: str, limit: int = 500) -> str:
     """Data as HTML text: escaped and cut to ``limit`` characters (the layout of one
     unbroken megabyte title took minutes)."""
@@ -36,7 +68,8 @@ def text(value: str, limit: int = 500) -> str:
 def event_html(model: AppModel, event_id: str) -> str:
     ds = model.dataset
     e = ds.event(event_id)
-    colour = ds.colour(e)
+    scheme = model.colour_scheme  # the map's colour (View → Colour by)
+    colour = scheme.palette()[int(scheme.codes[ds.index[event_id]])]
     out = [
         f'<h3 style="margin-bottom:2px"><span style="color:{colour}">●</span> {text(e.title)}</h3>'
     ]
@@ -96,13 +129,29 @@ def event_html(model: AppModel, event_id: str) -> str:
     if e.certainty == "reported" and ds.seed is not None:
         certainty = "reported by the article"
     rows.append(("Certainty", text(certainty)))
-    for key in ("source", "fatalities"):
+    for key in SHOWN_EXTRA:
         if key in e.extra and e.extra[key] not in (None, ""):
             rows.append((key.capitalize(), text(str(e.extra[key]))))
     out.append("<table cellspacing=2>")
     for k, v in rows:
         out.append(f'<tr><td valign="top"><b>{k}</b>&nbsp;</td><td>{v}</td></tr>')
     out.append("</table>")
+    fields = field_rows(e.extra)
+    if fields:
+        # the file's other fields, as text; a link is never loaded, only copied
+        out.append("<p><b>Fields</b></p><table cellspacing=2>")
+        for i, (key, value, url) in enumerate(fields):
+            cell = text(value, FIELD_CHARS)
+            if url is not None:
+                cell += f' &nbsp;<a href="{COPY_LINK}{i}">Copy link</a>'
+            out.append(
+                f'<tr><td valign="top"><small>{text(key, 80)}</small>&nbsp;</td>'
+                f"<td><small>{cell}</small></td></tr>"
+            )
+        more = sum(1 for k in e.extra if k not in SHOWN_EXTRA) - len(fields)
+        if more > 0:
+            out.append(f"<tr><td></td><td><i>and {more:,} more</i></td></tr>")
+        out.append("</table>")
     seed = ds.seed
     if seed is not None and e.quotes:
         paras = paragraphs(seed.text)
@@ -120,6 +169,7 @@ class DetailPanel(QWidget):
     """Shows the model's active event; asks for the article view."""
 
     showArticleRequested = Signal()
+    linkCopied = Signal(str)  # the link a "Copy link" put on the clipboard
 
     def __init__(self, model: AppModel, parent=None):
         super().__init__(parent)
@@ -129,6 +179,8 @@ class DetailPanel(QWidget):
         self.browser.setObjectName("detail_text")
         self.browser.setOpenLinks(False)
         self.browser.setOpenExternalLinks(False)
+        self.browser.anchorClicked.connect(self._on_anchor_clicked)
+        self._links: list[str | None] = []  # per field of the shown event: its link
         # a long unbroken word wraps where it must, and the text stays as it is
         self.browser.setWordWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
         self.article_button = QPushButton("Show in article", self)
@@ -142,7 +194,7 @@ class DetailPanel(QWidget):
         self._render()
 
     def _on_model_changed(self, change: Change) -> None:
-        if change.selection or change.dataset:
+        if change.selection or change.dataset or change.colour:
             self._render()
 
     def _render(self) -> None:
@@ -159,7 +211,22 @@ class DetailPanel(QWidget):
             )
             self.browser.setHtml(f"<p style='color:gray'>{hint}</p>")
             return
+        self._links = [url for _, _, url in field_rows(self.model.dataset.event(active).extra)]
         self.browser.setHtml(event_html(self.model, active))
+
+    def _on_anchor_clicked(self, url: QUrl) -> None:
+        """A "Copy link": the field's link goes to the clipboard as text; nothing is
+        loaded (the browser opens no link)."""
+        href = url.toString()
+        if not href.startswith(COPY_LINK):
+            return
+        try:
+            link = self._links[int(href[len(COPY_LINK) :])]
+        except (ValueError, IndexError):
+            return
+        if link is not None:
+            QGuiApplication.clipboard().setText(link)
+            self.linkCopied.emit(link)
 
     def text(self) -> str:
         return self.browser.toPlainText()

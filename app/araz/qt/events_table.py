@@ -37,8 +37,18 @@ class EventsTableModel(QAbstractTableModel):
         self._where: dict[int, int] | None = None  # dataset index -> table row
         self._sort = (0, Qt.SortOrder.AscendingOrder)
         self._keys: dict[int, np.ndarray] = {}
-        self._colours: dict[str, QColor] = {}
+        self._scheme: tuple[object, list[QColor]] | None = None  # (scheme, its colours)
         self.refresh()
+        model.changed.connect(self._on_model_changed)
+
+    def _on_model_changed(self, change) -> None:
+        """Colour by another column: the swatches change (a dataset refreshes all)."""
+        if change.colour and not change.dataset and self.rowCount():
+            self.dataChanged.emit(
+                self.index(0, 1),
+                self.index(self.rowCount() - 1, 1),
+                [Qt.ItemDataRole.DecorationRole],
+            )
 
     # ------------------------------------------------------------ rows
 
@@ -48,7 +58,7 @@ class EventsTableModel(QAbstractTableModel):
         if self._keys.get(-1) is not self._model.dataset.events:
             self._keys = {-1: self._model.dataset.events}  # type: ignore[dict-item]
             self._texts: dict[int, Coded] = {}
-            self._colours = {}
+            self._scheme = None
         self._rows = self._ordered(np.flatnonzero(self._model.mask))
         self._where = None
         self.endResetModel()
@@ -149,10 +159,10 @@ class EventsTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole:  # Qt would take "<b>…" for markup
             return plain_tooltip(self._column(index.column())[i])
         if role == Qt.ItemDataRole.DecorationRole and index.column() == 1:
-            colour = self._model.dataset.colours[i]
-            if colour not in self._colours:
-                self._colours[colour] = QColor(colour)
-            return self._colours[colour]
+            scheme = self._model.colour_scheme  # the map's and the timeline's colours
+            if self._scheme is None or self._scheme[0] is not scheme:
+                self._scheme = (scheme, [QColor(c) for c in scheme.palette()])
+            return self._scheme[1][int(scheme.codes[i])]
         return None
 
 

@@ -27,8 +27,10 @@ from PySide6.QtWidgets import (
 )
 
 from ..model import AppModel, Change, EDTFError, FuzzyDate
+from ..model.colour_by import ACTOR
 from ..model.dates import iso_day
 from ..model.entities import CERTAINTIES
+from ..model.palette import Palette
 from ..model.table import Coded
 from .text import plain_tooltip
 
@@ -148,6 +150,15 @@ class ActorTree(QTreeWidget):
         ids = {i.data(0, ACTOR_ROLE) for i in self.leaves() if i.checkState(0) == CHECKED}
         return None if ids >= self._all else frozenset(ids)
 
+    def set_swatches(self, palette: Palette | None) -> None:
+        """The states' colours beside them (None: none, when events are coloured by
+        something other than their main actor)."""
+        with QSignalBlocker(self):
+            for i in range(self.topLevelItemCount()):
+                top = self.topLevelItem(i)
+                state = top.data(0, ACTOR_ROLE)
+                top.setIcon(0, swatch(palette.colour(state)) if palette else QIcon())
+
     def set_checked(self, ids: frozenset[str] | None) -> None:
         with QSignalBlocker(self):
             for item in self.leaves():
@@ -219,6 +230,7 @@ class CheckList(QListWidget):
     def __init__(self, name: str, parent=None):
         super().__init__(parent)
         self.setObjectName(name)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)  # elide
         self.itemChanged.connect(lambda _i: self.valuesChanged.emit(self.checked()))
 
     def populate(self, values: list[str], counts: dict[str, int]) -> None:
@@ -230,8 +242,7 @@ class CheckList(QListWidget):
                 item.setFlags(Qt.ItemFlag.ItemIsUserCheckable | Qt.ItemFlag.ItemIsEnabled)
                 item.setCheckState(CHECKED)
                 self.addItem(item)
-        rows = max(1, min(self.count(), 8))
-        self.setFixedHeight(rows * self.sizeHintForRow(0) + 2 * self.frameWidth() + 2)
+        self._fit_height()
 
     def set_counts(self, counts: dict[str, int]) -> None:
         """Events per value under the other filters."""
@@ -242,6 +253,18 @@ class CheckList(QListWidget):
                 text = _count_label(v, counts.get(v, 0))
                 if item.text() != text:
                     item.setText(text)
+
+    def set_swatches(self, colours: dict[str, str] | None) -> None:
+        """Each value's colour beside it when events are coloured by this list's values."""
+        with QSignalBlocker(self):
+            for i in range(self.count()):
+                colour = (colours or {}).get(self.item(i).data(Qt.ItemDataRole.UserRole))
+                self.item(i).setIcon(swatch(colour) if colour else QIcon())
+        self._fit_height()  # a swatch can make a row taller
+
+    def _fit_height(self) -> None:
+        rows = max(1, min(self.count(), 8))
+        self.setFixedHeight(rows * self.sizeHintForRow(0) + 2 * self.frameWidth() + 2)
 
     def checked(self) -> frozenset[str] | None:
         items = [self.item(i) for i in range(self.count())]
@@ -379,6 +402,7 @@ class FiltersPanel(QWidget):
         certs = _counts(ds.events.certainty)
         self.categories.populate([c for c in ds.categories if c in cats], cats)
         self.certainties.populate([c for c in CERTAINTIES if c in certs], certs)
+        self._swatches()
         self._sync()
 
     def _on_model_changed(self, change: Change) -> None:
@@ -386,6 +410,18 @@ class FiltersPanel(QWidget):
             self._populate()
         elif change.filter:
             self._sync()
+        if change.colour:
+            self._swatches()
+
+    def _swatches(self) -> None:
+        """The legend of View → Colour by where its values are listed: the states' colours
+        (by main actor), or the categories' or certainties' own."""
+        m = self.model
+        scheme = m.colour_scheme
+        colours = dict(zip(scheme.values, scheme.colours, strict=True))
+        self.actors.set_swatches(m.dataset.palette if m.colour_by == ACTOR else None)
+        self.categories.set_swatches(colours if m.colour_by == "category" else None)
+        self.certainties.set_swatches(colours if m.colour_by == "certainty" else None)
 
     def _sync(self) -> None:
         f = self.model.filter

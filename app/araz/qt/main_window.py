@@ -31,11 +31,12 @@ from PySide6.QtWidgets import (
 )
 
 from .. import heap
-from ..io import LoadResult
+from ..io import LoadResult, name_filters
 from ..model import AppModel, Change
 from . import settings as app_settings
 from .article_view import ArticleView
 from .bindings import MapBinding, TimelineBinding
+from .colour_menu import ColourMenu
 from .detail_panel import DetailPanel
 from .events_table import EventsTable
 from .export.dialog import show_export_dialog
@@ -50,11 +51,7 @@ from .playback_bar import PlaybackBar
 from .text import shorten
 from .timeline import TimelineView
 
-OPEN_FILTER = (
-    "Araz datasets (*.yaml *.yml *.csv *.geojson *.json);;Curated YAML (*.yaml *.yml);;"
-    "ACLED CSV (*.csv);;GeoJSON (*.geojson *.json);;TimelineJS / StoryMapJS (*.json);;"
-    "All files (*)"
-)
+OPEN_FILTER = ";;".join(name_filters())  # every format araz.io reads
 
 
 def plural(n: int, word: str) -> str:
@@ -269,6 +266,7 @@ class MainWindow(QMainWindow):
         view.addSeparator()
         self.goto_action = install_goto_place(self, view, self.map)
         self.density_actions = install_density_menu(self, view, self.map)
+        self.colour_menu = ColourMenu(self, view, self.model)
         lanes = view.addMenu("Timeline &lanes")
         self._action(lanes, "By &actor", lambda: self.model.set_lane_mode("actor"))
         self._action(lanes, "By &category", lambda: self.model.set_lane_mode("category"))

@@ -54,6 +54,9 @@ def _clean_color(value: Any) -> str:
     return value if isinstance(value, str) and _COLOR.match(value) else _FALLBACK_COLOR
 
 
+clean_color = _clean_color  # "#RRGGBB", or grey for anything else
+
+
 def _coord(value: Any) -> float | None:
     try:
         number = float(value)

@@ -246,3 +246,32 @@ def test_timeline_tooltips_show_data_as_text_and_cut(qtbot, main_window, tmp_pat
     shown = hover(tl, rect.center().toPoint())
     assert shown.startswith("<b>x</b>AAA")
     assert len(shown) < 2000, len(shown)
+
+
+def test_timeline_labels_are_painted_as_text_not_markup(qtbot):
+    """The timeline draws its labels as cached static texts, which Qt reads as rich text
+    unless told otherwise: a title `<b>bold</b>` must be painted with its tags."""
+    from PySide6.QtCore import QRectF, Qt
+    from PySide6.QtGui import QFont, QImage, QPainter
+
+    from araz.qt.timeline.texts import TextCache
+
+    def inked_width(text: str) -> int:
+        image = QImage(400, 30, QImage.Format.Format_ARGB32_Premultiplied)
+        image.fill(Qt.GlobalColor.white)
+        p = QPainter(image)
+        cache = TextCache()
+        cache.begin(QFont())
+        p.setFont(QFont())
+        p.setPen(Qt.GlobalColor.black)
+        cache.draw(p, QRectF(2, 2, 390, 26), text)
+        p.end()
+        xs = [
+            x
+            for x in range(image.width())
+            for y in range(image.height())
+            if image.pixelColor(x, y).lightness() < 128
+        ]
+        return max(xs) - min(xs) if xs else 0
+
+    assert inked_width(BOLD) > 2 * inked_width("bold")

@@ -59,6 +59,7 @@ from araz.views.map_payload import (  # noqa: F401  (re-exported for callers of 
     MapEvents,
     build_events,
     build_events_from_columns,
+    clean_color,
     read_events,
 )
 from araz.views.records import HOME_BOX, MIN_FIT_SPAN
@@ -230,7 +231,7 @@ class MapView(QWidget):
         prepared = events if isinstance(events, MapEvents) else build_events(events)
         self._ids, self._index = prepared.ids, prepared.index
         self._lat, self._lon, self._to = prepared.lat, prepared.lon, prepared.to
-        for op in ("show", "select", "highlight"):
+        for op in ("show", "select", "highlight", "colors"):
             self._state.pop(op, None)
         # the page fetches the payload from the shelf: one version, this call's
         url = self._shelf.put("events", self._seq + 1, prepared.body)
@@ -318,6 +319,38 @@ class MapView(QWidget):
         if previous is not None and isinstance(previous.payload, dict):
             options = {**previous.payload, **options}  # replayed whole after a crash
         return self._call("style", options)
+
+    def set_colors(
+        self,
+        palette: list[str],
+        codes: np.ndarray,
+        sizes: np.ndarray | None = None,
+        legend: dict[str, Any] | None = None,
+    ) -> int:
+        """Colour the events again (the events, the filter and the view stay): ``codes``
+        one index in ``palette`` ("#RRGGBB" texts) per event in set_events order,
+        ``sizes`` a marker radius in CSS px per event (None: one size), ``legend`` what
+        the map's colour legend lists (``{"title", "rows": [[label, colour, count]],
+        "size": text}``; None: no legend)."""
+        n = len(self._ids)
+        codes = np.ascontiguousarray(codes, dtype="<u2")
+        if codes.shape != (n,):
+            raise ValueError(f"{codes.shape} colours for {n} events")
+        size = None
+        if sizes is not None:  # sent in quarter pixels, one byte each (up to 63.75 px)
+            radii = np.asarray(sizes, dtype=np.float64)
+            if radii.shape != (n,):
+                raise ValueError(f"{radii.shape} sizes for {n} events")
+            quarters = np.clip(np.nan_to_num(np.rint(radii * 4)), 0, 255).astype(np.uint8)
+            size = base64.b64encode(quarters.tobytes()).decode("ascii")
+        payload = {
+            "n": n,
+            "palette": [clean_color(c) for c in palette],
+            "color": base64.b64encode(codes.tobytes()).decode("ascii"),
+            "size": size,
+            "legend": legend,
+        }
+        return self._call("colors", payload)
 
     def sync(self) -> int:
         """A call that draws nothing: its acknowledgement means every earlier call is

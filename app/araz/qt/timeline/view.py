@@ -93,6 +93,7 @@ class TimelineView(TimelineInput, TimelineNavigation, QWidget):
 
     def set_data(self, data: TimelineData) -> None:
         self._data = data
+        self._colors: np.ndarray | None = None
         self._index = TimeIndex(data.start, data.end)
         self._lanes_by_mode: dict[str, Lanes] = {}
         self._frame = None
@@ -105,6 +106,22 @@ class TimelineView(TimelineInput, TimelineNavigation, QWidget):
         self._resolve_selection()
         self._clamp_voffset()
         self.update()
+
+    def set_colors(self, argb: np.ndarray | None) -> None:
+        """Paint the marks in these colours (0xAARRGGBB per row, in the data's order:
+        sorted by time); None: the data's own."""
+        if argb is not None:
+            argb = np.asarray(argb, dtype=np.uint32)
+            if argb.shape != (len(self._data),):
+                raise ValueError(f"{argb.shape} colours for {len(self._data)} events")
+        self._colors = argb
+        self._lanes_by_mode = {}  # a lane's colour is its events' most common one
+        self._frame = None
+        self.update()
+
+    def colors(self) -> np.ndarray:
+        """The marks' colours, 0xAARRGGBB per row (sorted by time, as the data)."""
+        return self._data.color if self._colors is None else self._colors
 
     def set_visible_mask(self, mask: np.ndarray | None) -> None:
         if mask is not None:
@@ -216,7 +233,7 @@ class TimelineView(TimelineInput, TimelineNavigation, QWidget):
         if lanes is None:
             d = self._data
             keys = d.lane_actor if self._lane_mode == "actor" else d.lane_category
-            lanes = build_lanes(keys, d.color)
+            lanes = build_lanes(keys, self.colors())
             self._lanes_by_mode[self._lane_mode] = lanes
         return lanes
 

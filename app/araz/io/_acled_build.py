@@ -1,0 +1,350 @@
+"""The ACLED block reader's second half: the rules of :mod:`araz.io._acled_rules` applied
+once per DISTINCT value or combination of values of the coded columns (dates, places,
+actors, titles, extra values), the rows of one event merged (one row per actor), and the
+:class:`EventTable` the row reader would build from the same file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from ..model.dataset import Dataset
+from ..model.entities import EventDate, PlaceRef
+from ..model.table import Coded, EventTable, TextColumn
+from ._acled_coded import CodedColumn, combine, floats
+from ._acled_lines import row_lines
+from ._acled_rules import (
+    ACTOR_CELLS,
+    ACTOR_COLUMNS,
+    EXTRA,
+    GEO_RADIUS_M,
+    _acled_date,
+    merged_message,
+    title_of,
+    why_no_point,
+)
+from ._acled_tables import AcledTables
+from ._common import Ticker, cancelled
+from .problems import LoadResult, Reporter
+
+# a problem of a row: (row, order among the row's problems, message, record, severity)
+_RowProblem = tuple[int, int, str, str | None, str]
+
+
+class Block:
+    """What the parse gathered: the coded columns, the ids, the notes (one buffer, a NUL
+    after each), and the problems of rows found on the way (lines counted once, when
+    needed)."""
+
+    def __init__(
+        self,
+        path: Path,
+        col: dict[str, int],
+        coded: dict[str, CodedColumn],
+        id_chunks: list,
+        summary: bytearray,
+        ends_parts: list[np.ndarray],
+        skip: int,
+        file_lines: int,
+        delimiter: str,
+    ):
+        self.path = path
+        self.col = col
+        self.cols = {k: c.done(skip) for k, c in coded.items()}
+        ends = np.concatenate(ends_parts) if ends_parts else np.zeros(0, np.int64)
+        self.n = n = len(ends) - skip
+        if skip:
+            cut = int(ends[skip - 1]) + 1
+            summary = summary[cut:]
+            ends = ends[skip:] - cut
+        self.summary = summary
+        self.ends = ends
+        if id_chunks:
+            self.raw_ids = [i for chunk in id_chunks for i in chunk.to_pylist()][skip:]
+        else:
+            self.raw_ids = [""] * n
+        distinct = set(self.raw_ids)
+        self.unique_ids = len(distinct) == n and "" not in distinct
+        del distinct
+        self.skip = skip
+        self.file_lines = file_lines
+        self.delimiter = delimiter
+        self.problems: list[_RowProblem] = []
+        self._lines: np.ndarray | None = None
+
+    def get(self, k: str) -> tuple[np.ndarray, list[str]]:
+        """A column's codes and values ("" everywhere when the file has no such column)."""
+        return self.cols.get(k) or (np.zeros(self.n, np.int32), [""])
+
+    def lines(self) -> np.ndarray:
+        if self._lines is None:
+            self._lines = row_lines(
+                self.path,
+                self.cols,
+                self.summary,
+                self.ends,
+                self.raw_ids,
+                self.skip,
+                self.file_lines,
+                self.delimiter,
+            )
+        return self._lines
+
+    def rec(self, r: int) -> str:
+        return self.raw_ids[r] or f"row {int(self.lines()[r])}"
+
+
+def build(block: Block, tables: AcledTables, reporter: Reporter, tick: Ticker) -> LoadResult:
+    """The dataset of the rows in ``block`` (its actors and places in ``tables``)."""
+    path = block.path
+
+    def stop(fraction: float) -> bool:
+        return tick.at(int(tick.total * fraction))
+
+    owner = per_actor_rows(block)
+    ids = _event_ids(block, owner)
+    date_col = _dates(block)
+    if stop(0.75):
+        return cancelled(str(path))
+    places_col = _places(block, tables)
+    if stop(0.9):
+        return cancelled(str(path))
+    actors_col = _actors(block, tables, owner)
+    if stop(0.95):
+        return cancelled(str(path))
+    title_col, category_col, categories = _titles(block)
+    extra = _extra(block)
+    columns = [title_col, date_col, actors_col, places_col, category_col, *extra.values()]
+    summary: bytes | bytearray = block.summary
+    ends = block.ends
+    problems = block.problems
+    if owner:  # the merged rows go
+        keep = np.ones(block.n, bool)
+        keep[list(owner)] = False
+        for c in columns:
+            c.codes = c.codes[keep]
+        ids = [ids[r] for r in np.flatnonzero(keep).tolist()]
+        sizes = np.diff(ends, prepend=-1)  # each text and its NUL
+        summary = np.frombuffer(bytes(summary), np.uint8)[np.repeat(keep, sizes)].tobytes()
+        ends = np.cumsum(sizes[keep]) - 1
+        problems = [p for p in problems if keep[p[0]]]
+        reporter.report(None, merged_message(len(owner)), None, "warning")
+    table = EventTable(
+        ids,
+        title_col,
+        date_col,
+        TextColumn.from_buffer(summary, ends),
+        actors_col,
+        places_col,
+        category_col,
+        Coded(np.zeros(len(ids), np.int32), ["reported"]),
+        {},
+        extra,
+    )
+    if problems:
+        line = block.lines()
+        problems.sort(key=lambda p: (p[0], p[1]))
+        for r, _, message, record, severity in problems:
+            record = record if record is not None else block.rec(r)
+            reporter.report(int(line[r]), message, record, severity)
+    ds = Dataset(
+        table,
+        tables.actors,
+        tables.places,
+        title=path.stem,
+        source=str(path),
+        categories=categories,
+    )
+    return LoadResult(ds, reporter.problems, merged=len(owner))
+
+
+def per_actor_rows(block: Block) -> dict[int, int]:
+    """Rows to merge: {row: the earlier row with its id}, for the rows that differ from
+    it only in the actor columns (and the summary is the same)."""
+    if block.unique_ids:
+        return {}
+    ids = block.raw_ids
+    first: dict[str, int] = {}
+    pairs = []
+    for r, eid in enumerate(ids):
+        if eid:
+            f = first.setdefault(eid, r)
+            if f != r:
+                pairs.append((r, f))
+    if not pairs:
+        return {}
+    rest = [(c, len(v)) for k, (c, v) in block.cols.items() if k not in ACTOR_COLUMNS]
+    key = combine(*rest)[0] if rest else np.zeros(len(ids), np.int32)
+    rows = np.array(pairs, np.int64)
+    same = key[rows[:, 0]] == key[rows[:, 1]]
+    ends = block.ends
+    starts = np.concatenate(([0], ends[:-1] + 1)) if len(ends) else ends
+    data = bytes(block.summary)
+    out = {}
+    for r, f in rows[same].tolist():
+        if data[starts[r] : ends[r]] == data[starts[f] : ends[f]]:
+            out[r] = f
+    return out
+
+
+def _event_ids(block: Block, owner: dict[int, int]) -> list[str]:
+    """The event id of each row: an empty or repeated one gets row-<line>, as in the row
+    reader (the merged rows keep theirs: they go)."""
+    raw_ids = block.raw_ids
+    if block.unique_ids:
+        return raw_ids
+    ids = list(raw_ids)
+    seen: set[str] = set()
+    line = block.lines()
+    for r, eid in enumerate(raw_ids):
+        if r in owner:
+            continue
+        if not eid or eid in seen:
+            ln = int(line[r])
+            fallback, k = f"row-{ln}", 1
+            while fallback in seen:  # an id in the file may already read "row-4"
+                k += 1
+                fallback = f"row-{ln}-{k}"
+            if eid:
+                message = f"duplicate event_id_cnty {eid!r}: using {fallback!r}"
+                block.problems.append((r, 0, message, eid, "error"))
+            eid = fallback
+        seen.add(eid)
+        ids[r] = eid
+    return ids
+
+
+def _dates(block: Block) -> Coded:
+    """Dates: once per (text, precision)."""
+    dc, dv = block.get("date")
+    pc, pv = block.get("time_precision")
+    pair, first = combine((dc, len(dv)), (pc, len(pv)))
+    date_values: list[EventDate | None] = []
+    reason: dict[int, str] = {}
+    for j, r in enumerate(first.tolist()):
+        d = _acled_date(dv[dc[r]], pv[pc[r]])
+        if isinstance(d, str):
+            reason[j] = d
+            date_values.append(None)
+        else:
+            date_values.append(d)
+    if reason:
+        for r in np.flatnonzero(np.isin(pair, list(reason))).tolist():
+            message = f"{block.rec(r)}: {reason[int(pair[r])]}; kept under 'no date'"
+            block.problems.append((r, 1, message, None, "warning"))
+    return Coded(pair, date_values)
+
+
+def _places(block: Block, tables: AcledTables) -> Coded:
+    """Places: once per (location, latitude, longitude), with the widest radius of their
+    rows."""
+    lc, lv = block.get("location")
+    yc, yv = block.get("lat")
+    xc, xv = block.get("lon")
+    cc, cv = block.get("country")
+    gc, gv = block.get("geo_precision")
+    pkey, pfirst = combine((lc, len(lv)), (yc, len(yv)), (xc, len(xv)))
+    radius_of = np.array([GEO_RADIUS_M.get(v, -1.0) for v in gv] or [-1.0])
+    if "geo_precision" not in block.col:
+        radius_of = np.array([-1.0])
+    radius = np.full(len(pfirst), -1.0)
+    np.maximum.at(radius, pkey, radius_of[gc])
+    admins = [block.get(k) for k in ("admin3", "admin2", "admin1")]
+    # the coordinates once per distinct text; the checks once per place, in numpy
+    lat = floats(yv)[yc[pfirst]]
+    lon = floats(xv)[xc[pfirst]]
+    with np.errstate(invalid="ignore"):
+        ok = (np.abs(lat) <= 90) & (np.abs(lon) <= 180)  # NaN fails
+    # the reasons only for the places that fail
+    no_point: dict[int, str] = {}
+    for j in np.flatnonzero(~ok).tolist():
+        r = int(pfirst[j])
+        why = why_no_point(yv[yc[r]], xv[xc[r]])
+        if why:
+            no_point[j] = why
+    good = np.ones(len(pfirst), bool)
+    good[list(no_point)] = False
+    first = pfirst[good]
+    rows = zip(
+        map(lv.__getitem__, lc[first].tolist()),
+        map(yv.__getitem__, yc[first].tolist()),
+        map(xv.__getitem__, xc[first].tolist()),
+        lat[good].tolist(),
+        lon[good].tolist(),
+        map(cv.__getitem__, cc[first].tolist()),
+        [r if r >= 0 else None for r in radius[good].tolist()],
+        *(map(values.__getitem__, codes[first].tolist()) for codes, values in admins),
+        strict=True,
+    )
+    pids = iter(tables.new_places(rows))
+    place_values = [(PlaceRef(next(pids)),) if g else () for g in good.tolist()]
+    if no_point:
+        for r in np.flatnonzero(np.isin(pkey, list(no_point))).tolist():
+            message = f"{block.rec(r)}: {no_point[int(pkey[r])]}"
+            block.problems.append((r, 2, message, None, "warning"))
+    return Coded(pkey, place_values)
+
+
+def _actors(block: Block, tables: AcledTables, owner: dict[int, int]) -> Coded:
+    """Actors: once per combination of the actor columns and the country; a merged
+    row's actors join those of its event."""
+    col = block.col
+    cc, cv = block.get("country")
+    parts = {k: block.get(k) for k in ("actor1", "assoc1", "inter1", "actor2", "assoc2", "inter2")}
+    akey, afirst = combine(*((c, len(v)) for c, v in parts.values()), (cc, len(cv)))
+    present = [(k, several, "inter" + k[-1] in col) for k, several in ACTOR_CELLS if k in col]
+    actor_values: list[tuple[str, ...]] = []
+    for r in afirst.tolist():
+        cell = {k: v[c[r]] for k, (c, v) in parts.items()}
+        cells = (
+            (cell[k], several, cell["inter" + k[-1]] if inter else "")
+            for k, several, inter in present
+        )
+        actor_values.append(tables.row_actors(cells, cv[cc[r]]))
+    if owner:
+        members: dict[int, list[int]] = {}
+        for r, f in owner.items():
+            members.setdefault(f, [f]).append(r)
+        # the first index of each distinct tuple (two column combinations can give the
+        # same actors, so there may be fewer distinct tuples than values)
+        code_of: dict[tuple, int] = {}
+        for i, v in enumerate(actor_values):
+            code_of.setdefault(v, i)
+        for f, rows in members.items():
+            union = tuple(dict.fromkeys(a for r in rows for a in actor_values[akey[r]]))
+            k = code_of.get(union)
+            if k is None:
+                k = code_of[union] = len(actor_values)
+                actor_values.append(union)
+            akey[f] = k
+    return Coded(akey, actor_values)
+
+
+def _titles(block: Block) -> tuple[Coded, Coded, list[str]]:
+    """Titles (once per sub-event type, event type and location), categories (the event
+    types, in order of first appearance)."""
+    lc, lv = block.get("location")
+    ec, ev = block.get("event_type")
+    sc, sv = block.get("sub_event_type")
+    tkey, tfirst = combine((sc, len(sv)), (ec, len(ev)), (lc, len(lv)))
+    titles = [title_of(sv[sc[r]], ev[ec[r]], lv[lc[r]]) for r in tfirst.tolist()]
+    firsts = np.unique(ec, return_index=True)[1].tolist() if block.n else []
+    categories = [ev[ec[r]] for r in sorted(firsts) if ev[ec[r]]]
+    return Coded(tkey, titles), Coded(ec, ev), categories
+
+
+def _extra(block: Block) -> dict[str, Coded]:
+    """Extra values: source, fatalities, then the ACLED codes present."""
+    extra: dict[str, Coded] = {}
+    for key in ("source", "fatalities", *EXTRA):
+        if key not in block.col:
+            continue
+        codes, values = block.get(key)
+        if key == "fatalities":
+            values = [int(v) if v.isdecimal() else v for v in values]  # type: ignore[misc]
+        lut = np.array([-1 if v == "" else i for i, v in enumerate(values)], np.int32)
+        out = lut[codes] if len(lut) else codes
+        if (out >= 0).any():
+            extra[key] = Coded(out, values)
+    return extra

@@ -1,0 +1,38 @@
+"""What the map and the timeline draw for a colour scheme (pure: numpy, no Qt): the
+palette and a code per drawn event, marker sizes, and the legend's text."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ..model import colour_by as cb
+
+
+def legend(scheme: cb.ColourScheme, size_by: str | None, top: float) -> dict[str, Any] | None:
+    """The map legend's content: ``{"title", "rows": [[label, colour, count]], "size"}``;
+    None when colouring by the main actor at one size (the Filters panel lists the
+    actors with their colours, as before)."""
+    actor = scheme.column == cb.ACTOR
+    if actor and size_by is None:
+        return None
+    size = ""
+    if size_by is not None:
+        size = (
+            f"Size: {cb.label(size_by).lower()}, marker area in proportion "
+            f"(largest {top:,.0f}; none or 0 the smallest)"
+        )
+    if actor:
+        return {"title": "", "rows": [], "size": size}
+    rows = [[name, colour, count] for name, colour, count in scheme.legend()]
+    return {"title": f"Colour: {scheme.title}", "rows": rows, "size": size}
+
+
+def view_colours(
+    scheme: cb.ColourScheme, rows: np.ndarray, sizes: np.ndarray | None
+) -> tuple[list[str], np.ndarray, np.ndarray | None]:
+    """Palette, a palette index per view row (``rows``: the dataset row of each) and,
+    when sized, a radius per view row."""
+    codes = scheme.codes[rows] if len(rows) else np.zeros(0, np.uint16)
+    return scheme.palette(), codes, (sizes[rows] if sizes is not None else None)
