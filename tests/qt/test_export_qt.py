@@ -246,3 +246,33 @@ def test_headless_commands_keep_qt_chatter_off_the_terminal(tmp_path):
     assert proc.stdout.strip() == str(out)
     assert proc.stderr.strip() == ""
     assert (tmp_path / "state" / "araz" / "araz.log").exists()
+
+
+def test_dialog_offers_and_writes_geopackage(main_window, tmp_path, qtbot):
+    import geopandas as gpd
+    from PySide6.QtWidgets import QDialogButtonBox
+
+    from araz.export.data import EXPORT_SUFFIXES
+    from araz.qt.export.dialog import ExportDialog
+
+    model = main_window.model
+    model.update_filter(actors=model.dataset.expand_actors(["Iran"]))
+    shown = [e.id for e, m in zip(model.dataset.events, model.mask, strict=True) if m]
+    assert 0 < len(shown) < len(model.dataset)
+    data = ExportDialog(main_window, "data")
+    offered = [data.format.itemData(i) for i in range(data.format.count())]
+    assert sorted(offered) == sorted(EXPORT_SUFFIXES)  # every format the writers know
+    data.path.setText(str(tmp_path / "shown.csv"))
+    data.format.setCurrentIndex(data.format.findText("GeoPackage"))
+    assert data.path.text() == str(tmp_path / "shown.gpkg")  # the name follows the format
+    data.buttons.button(QDialogButtonBox.StandardButton.Save).click()
+    out = tmp_path / "shown.gpkg"
+    assert out.is_file() and data.result() == data.DialogCode.Accepted
+    frame = gpd.read_file(out)
+    assert list(frame["id"]) == shown
+    assert frame.crs.to_epsg() == 4326
+    assert main_window.statusBar().currentMessage() == f"Exported {out}"
+    again = ExportDialog(main_window, "data")  # the format is remembered
+    assert again.format.currentData() == ".gpkg"
+    again.deleteLater()
+    data.deleteLater()

@@ -4,7 +4,7 @@ araz [PATH]                      open the app (on the bundled dataset by default
 araz validate [--json] [PATH]    check a dataset; print a summary and each problem
 araz install-launcher [--desktop] [--uninstall]   add Araz to the desktop's menu (Linux)
 araz snapshot -o OUT.png|OUT.pdf [...]   the map of the shown events, drawn offscreen
-araz export -o OUT.csv|OUT.geojson|OUT.html [...]   the shown events as data or a web page
+araz export -o OUT.csv|.geojson|.gpkg|.parquet|.html [...]   the shown events as data or a web page
 araz --version
 """
 

@@ -2,7 +2,7 @@
 
 araz snapshot -o OUT.png|OUT.pdf [filters] [--bbox W,S,E,N | --fit] [--size 1600x1000]
               [--scale 2] [--sheet] [--title TEXT] [--page a4|letter]
-araz export   -o OUT.csv|OUT.geojson|OUT.html [filters] [--bbox W,S,E,N] [--title TEXT]
+araz export   -o OUT.csv|.geojson|.gpkg|.parquet|.html [filters] [--bbox W,S,E,N] [--title TEXT]
 
 filters: [--dataset PATH] [--actor NAME]... [--category C]... [--from EDTF] [--to EDTF]
          [--search TEXT]
@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import NoReturn
 
 from ..export.atomic import ExportError
-from ..export.data import EXPORT_SUFFIXES, export_data
+from ..export.data import EXPORT_SUFFIXES, SUFFIXES_TEXT, export_data
 
 SNAPSHOT_SUFFIXES = (".png", ".pdf")
 
@@ -111,10 +111,15 @@ def parser_for(command: str) -> argparse.ArgumentParser:
         return p
     p = _Parser(
         prog="araz export",
-        description="Save the shown events as CSV, GeoJSON or a standalone offline HTML map.",
+        description="Save the shown events as CSV, GeoJSON, GeoPackage, GeoParquet or a "
+        "standalone offline HTML map.",
     )
     p.add_argument(
-        "-o", "--output", required=True, metavar="OUT", help="OUT.csv, OUT.geojson or OUT.html"
+        "-o",
+        "--output",
+        required=True,
+        metavar="OUT",
+        help="OUT.csv, OUT.geojson, OUT.gpkg (GeoPackage), OUT.parquet (GeoParquet) or OUT.html",
     )
     _filter_options(p)
     p.add_argument("--bbox", type=_bbox, metavar="W,S,E,N", help="HTML: the first view")
@@ -230,7 +235,7 @@ def run_export(args) -> int:
     out = Path(args.output)
     suffix = out.suffix.lower()
     if suffix not in EXPORT_SUFFIXES:
-        return _fail(prog, f"{out}: the output must end in .csv, .geojson or .html", 2)
+        return _fail(prog, f"{out}: the output must end in {SUFFIXES_TEXT}", 2)
     try:
         shown = _load(args)
     except ExportError as exc:

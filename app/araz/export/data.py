@@ -1,4 +1,5 @@
-"""The data exports by the file's suffix: CSV, GeoJSON or a standalone HTML map.
+"""The data exports by the file's suffix: CSV, GeoJSON, GeoPackage, GeoParquet or a
+standalone HTML map.
 
 One dispatcher for the ``araz export`` command and the window's export dialog.
 """
@@ -10,11 +11,12 @@ from pathlib import Path
 from .atomic import ExportError
 from .selection import Shown
 
-EXPORT_SUFFIXES = (".csv", ".geojson", ".html")
+EXPORT_SUFFIXES = (".csv", ".geojson", ".gpkg", ".parquet", ".html")
+SUFFIXES_TEXT = ".csv, .geojson, .gpkg, .parquet or .html"
 
 
 def export_data(shown: Shown, out: Path, *, title: str = "", bounds=None) -> Path:
-    """CSV, GeoJSON or HTML by the suffix of ``out``."""
+    """CSV, GeoJSON, GeoPackage, GeoParquet or HTML by the suffix of ``out``."""
     suffix = out.suffix.lower()
     ds, mask = shown.dataset, shown.mask
     if suffix == ".csv":
@@ -25,8 +27,16 @@ def export_data(shown: Shown, out: Path, *, title: str = "", bounds=None) -> Pat
         from .geojson import write_geojson
 
         return write_geojson(ds, mask, out)
+    if suffix == ".gpkg":
+        from .gis import write_geopackage
+
+        return write_geopackage(ds, mask, out, title=title)
+    if suffix == ".parquet":
+        from .gis import write_geoparquet
+
+        return write_geoparquet(ds, mask, out)
     if suffix == ".html":
         from .html import write_html
 
         return write_html(ds, mask, out, title=title, bounds=bounds, description=shown.describe())
-    raise ExportError(f"{out}: the output must end in .csv, .geojson or .html")
+    raise ExportError(f"{out}: the output must end in {SUFFIXES_TEXT}")

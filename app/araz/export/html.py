@@ -154,6 +154,13 @@ def _leaflet_css() -> str:
     return css.replace("behavior: url(#default#VML);", "")
 
 
+def leaflet_assets() -> tuple[str, str]:
+    """Leaflet's CSS (its images as data: URIs) and JavaScript from ``xstatic-leaflet``,
+    ready to inline in a <style> and a <script> element (the notebook maps use them)."""
+    a = _assets()
+    return a["leaflet_css"], a["leaflet_js"]
+
+
 @cache
 def _assets() -> dict[str, str]:
     return {

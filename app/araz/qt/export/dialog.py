@@ -33,7 +33,13 @@ from araz.qt.errors import warn
 from araz.views.records import map_records
 
 SNAPSHOT_FORMATS = (("PNG image", ".png"), ("PDF (A4 landscape)", ".pdf"))
-DATA_FORMATS = (("CSV", ".csv"), ("GeoJSON", ".geojson"), ("Standalone HTML map", ".html"))
+DATA_FORMATS = (
+    ("CSV", ".csv"),
+    ("GeoJSON", ".geojson"),
+    ("GeoPackage", ".gpkg"),
+    ("GeoParquet", ".parquet"),
+    ("Standalone HTML map", ".html"),
+)
 KEY = "export/"
 
 
@@ -99,7 +105,8 @@ def export_snapshot(
 
 
 def export_data(window, path: str | Path, *, title: str = "") -> Path:
-    """The shown events as CSV, GeoJSON or a standalone HTML map (by the suffix)."""
+    """The shown events as CSV, GeoJSON, GeoPackage, GeoParquet or a standalone HTML map
+    (by the suffix)."""
     from araz.export.data import export_data as write
 
     target = _guard(window, Path(path))
