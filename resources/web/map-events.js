@@ -7,7 +7,8 @@
  * place (up to SPREAD_MAX), beyond that drawn as one cluster disc with a count.  After
  * each draw a spatial grid of the drawn markers answers hover and click hit tests.
  *
- * The layer knows nothing of the bridge: map.js feeds it and asks it for hits.
+ * The layer knows nothing of the bridge: the page (map.js, map-commands.js,
+ * map-gestures.js) feeds it and asks it for hits.
  *
  * This file holds the events themselves (the payload decoded into typed arrays, colours,
  * sizes, visibility, texts) and the layout constants; map-events-draw.js (drawing),
