@@ -1,9 +1,10 @@
 /* Araz map: the ops Python waits for an answer to (MapView.request, MapView.ask).
  *
- * map.js runs them in its command queue, in order with the other ops (a query sent after
- * "view" or "fit" answers about the view they made, once the map has stopped moving and
- * what changed is drawn), and answers bridge.answered(seq, json) with {ok: value} (the
- * op's return value) or {error: "why"} (the op threw; an unknown op or query).
+ * map-commands.js runs them in its command queue, in order with the other ops (a query
+ * sent after "view" or "fit" answers about the view they made, once the map has stopped
+ * moving and what changed is drawn), and answers bridge.answered(seq, json) with
+ * {ok: value} (the op's return value) or {error: "why"} (the op threw; an unknown op or
+ * query).
  *
  *   query {what}                  one of QUERIES below; any other what is an error
  *   caption {title, subtitle}     the export's title box over the map (title null: none);

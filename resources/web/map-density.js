@@ -1,6 +1,6 @@
 /* Araz map: density drawing (hexagonal bins or a heatmap) and the country mask.
  *
- * Pure drawing helpers the events layer (map-events.js) calls from its draw():
+ * Pure drawing helpers the events layer (map-events-draw.js) calls from its draw():
  *  - hexbin(): the shown events in view counted into pointy-top hexagons of HEX_R CSS px,
  *    fixed to the world (absolute Web Mercator pixels at the zoom), so bins do not move
  *    while panning; the rounding to the nearest hexagon centre follows d3-hexbin's (a

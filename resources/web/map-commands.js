@@ -1,0 +1,278 @@
+/* Araz map: the bridge protocol, Python's commands applied in order.
+ *
+ * Python -> page: bridge.command(json) with {op, seq, ...}; ops: events, show, select,
+ * highlight, fit, view (exactly these bounds), goto ({lat, lon, zoom}: fly there),
+ * style ({density: "hex" | "heat" | "points",
+ * outlines: bool}), sync (nothing; acknowledged a frame later); and the ops Python waits
+ * for an answer to (query, caption, zoom_control, print_colors: map-answers.js), each
+ * answered bridge.answered(seq, json) with {ok: value} or {error: "why"}.  An op that
+ * fails or is unknown is answered {error} too: never silence.
+ * "events" carries only a url (araz://app/data/events/<seq>): the page fetches the
+ * binary payload there (see decodeEvents in map-events.js) and, until it is in, holds
+ * the commands that follow; they run after it, in order.  Commands are applied as they
+ * come, drawn together in the next frame, then each is acknowledged with
+ * bridge.rendered(seq).
+ * Page -> Python: bridge.ready(), bridge.clicked(id), bridge.hovered(id or ""),
+ * bridge.rendered(seq), bridge.answered(seq, json).
+ *
+ * map.js calls pageCommands(page) once and connects the onCommand it returns to
+ * bridge.command (start()).
+ */
+(function () {
+  "use strict";
+
+  function pageCommands(page) {
+    var map = page.map, events = page.events, state = page.state, announce = page.announce;
+    var tooltip = page.tooltip, openPopup = page.openPopup;
+    var updateRiver = page.updateRiver, indexOk = page.indexOk, markerPoint = page.markerPoint;
+    var colourLegend = page.colourLegend, DEFAULT_BOUNDS = page.defaultBounds;
+
+    // --- commands from Python, drawn once per frame ---
+
+    var pendingSeqs = [];
+    var dirty = false;
+    var frameToken = 0;
+    var popupPending = -1;
+
+    function frame(token) {
+      if (token !== frameToken) return;
+      frameToken++;
+      if (dirty) {
+        dirty = false;
+        events.draw();
+      }
+      if (popupPending >= 0) {
+        var i = popupPending;
+        popupPending = -1;
+        openPopup(i, false);
+      }
+      var seqs = pendingSeqs;
+      pendingSeqs = [];
+      if (page.bridge) seqs.forEach(function (s) { page.bridge.rendered(s); });
+    }
+
+    function scheduleFrame() {
+      var token = frameToken;
+      if (document.visibilityState === "hidden") {
+        setTimeout(function () { frame(token); }, 0);
+      } else {
+        requestAnimationFrame(function () { frame(token); });
+        setTimeout(function () { frame(token); }, 250); // rAF can stall while hidden
+      }
+    }
+
+    function flyTo(i) {
+      var ll = L.latLng(events.lat[i], events.lon[i]);
+      var inner = map.getBounds().pad(-0.15);
+      var zoom = Math.max(map.getZoom(), 6);
+      if (inner.contains(ll) && zoom === map.getZoom()) return;
+      map.flyTo(ll, zoom, { duration: 0.5 });
+    }
+
+    var ops = {
+      events: function (c, d) {
+        map.closePopup();
+        tooltip.hidden = true;
+        events.setEvents(d);
+        state.selected = state.hovered = state.pointer = -1;
+        announce("");
+        updateRiver();
+      },
+      show: function (c) {
+        events.setMaskBase64(c.mask, c.n);
+        updateRiver();
+      },
+      select: function (c) {
+        var i = indexOk(c.i) ? c.i : -1;
+        state.selected = events.selected = i;
+        if (i < 0) {
+          map.closePopup();
+          popupPending = -1;
+        } else {
+          flyTo(i);
+          popupPending = i;
+        }
+        updateRiver();
+      },
+      highlight: function (c) {
+        state.hovered = events.hovered = indexOk(c.i) ? c.i : -1;
+        updateRiver();
+      },
+      fit: function (c) {
+        map.fitBounds(c.bounds || DEFAULT_BOUNDS, { padding: [24, 24], maxZoom: 10 });
+      },
+      view: function (c) {
+        // Exactly these bounds, no animation: centred in Web Mercator, any fractional zoom
+        // at which they just fit (they touch two opposite edges).
+        map.invalidateSize(false);
+        var b = L.latLngBounds(c.bounds);
+        var snap = map.options.zoomSnap;
+        map.options.zoomSnap = 0;
+        var zoom = map.getBoundsZoom(b, false, L.point(0, 0));
+        var sw = map.project(b.getSouthWest(), zoom), ne = map.project(b.getNorthEast(), zoom);
+        map.setView(map.unproject(sw.add(ne).divideBy(2), zoom), zoom, { animate: false });
+        map.options.zoomSnap = snap;
+      },
+      goto: function (c) {
+        var lat = Number(c.lat), lon = Number(c.lon), zoom = Number(c.zoom);
+        if (!isFinite(lat) || !isFinite(lon)) return;
+        map.flyTo([lat, lon], isFinite(zoom) ? Math.max(map.getZoom(), zoom) : map.getZoom(), { duration: 0.6 });
+      },
+      style: function (c) {
+        events.setStyle(c);
+      },
+      sync: function () {}, // drawn-acknowledgement only: one more frame has been painted
+    };
+    // The ops that answer (map-answers.js); a query waits until the map stops moving.
+    var answering = window.araz.answeringOps({ map: map, events: events, markerPoint: markerPoint });
+    Object.keys(answering).forEach(function (name) { ops[name] = answering[name]; });
+    var moving = false;
+    map.on("movestart", function () { moving = true; });
+    map.on("moveend", function () { moving = false; });
+    var SETTLE_MS = 5000;
+
+    ops.colors = function (c) { // recolour and resize the events: see map-colour.js
+      if (colourLegend.apply(c)) updateRiver();
+    };
+
+    // Commands in order; an "events" command stops the line until its payload is in.
+    var queue = [];
+    var loading = false;
+    var DATA_URL = "araz://app/data/events/";
+
+    function onCommand(text) {
+      var c;
+      try {
+        c = JSON.parse(text);
+      } catch (err) {
+        console.error("araz: command failed: " + err);
+        return;
+      }
+      queue.push(c);
+      run();
+    }
+
+    function run() {
+      while (queue.length && !loading) {
+        var c = queue.shift();
+        if (c && c.op === "events") {
+          var later = queue.some(function (q) { return q && q.op === "events"; });
+          if (later) {
+            // replaced before it was fetched: its payload is gone, skip it, and the calls
+            // made for it (show, select, fit: Python sends them again after each events;
+            // a call waiting for an answer is answered that it was skipped)
+            skip(c);
+            while (queue.length && !(queue[0] && queue[0].op === "events")) skip(queue.shift());
+          } else {
+            loading = true;
+            load(c);
+          }
+        } else if (c && c.op === "query" && moving) {
+          loading = true;
+          settle(c);
+        } else {
+          apply(c, null);
+        }
+      }
+    }
+
+    function skip(c) {
+      if (c && typeof c.op === "string" && Object.prototype.hasOwnProperty.call(answering, c.op)) {
+        answer(c, { error: "skipped: the events it came after were replaced by newer ones" });
+      }
+      done(c);
+    }
+
+    /* Hold the line until the map has stopped moving (a fit, a fly, a zoom animation), then
+     * answer query c about where it arrived; an error if it is still moving after SETTLE_MS. */
+    function settle(c) {
+      var started = Date.now();
+      function check() {
+        if (moving && Date.now() - started < SETTLE_MS) {
+          setTimeout(check, 20);
+          return;
+        }
+        if (moving) {
+          answer(c, { error: "the map was still moving after " + SETTLE_MS + " ms" });
+          done(c);
+        } else {
+          apply(c, null);
+        }
+        loading = false;
+        run();
+      }
+      check();
+    }
+
+    function load(c) {
+      var url = String(c.url || "");
+      var fetched = url.indexOf(DATA_URL) === 0
+        ? fetch(url, { cache: "no-store", credentials: "omit" }).then(function (r) {
+          if (!r.ok) throw new Error("HTTP " + r.status);
+          return r.arrayBuffer();
+        })
+        : Promise.reject(new Error("not an events URL: " + url));
+      fetched.then(window.araz.decodeEvents).then(function (d) {
+        apply(c, d);
+      }, function (err) {
+        var message = "araz: events not loaded from " + url + ": " + err;
+        if (queue.some(function (q) { return q && q.op === "events"; })) {
+          console.warn(message); // a later events call replaced this one meanwhile
+          done(c);
+        } else {
+          // no events rather than the last ones: their ids are not what Python holds
+          console.error(message);
+          apply(c, { n: 0, ids: [], lat: [], lon: [], color: [], palette: [] });
+        }
+      }).then(function () {
+        loading = false;
+        run();
+      });
+    }
+
+    function apply(c, d) {
+      try {
+        if (!(c && typeof c.op === "string" && Object.prototype.hasOwnProperty.call(ops, c.op))) {
+          throw new Error("unknown op " + JSON.stringify(c && c.op));
+        }
+        var answers = Object.prototype.hasOwnProperty.call(answering, c.op);
+        if (answers && dirty) {
+          dirty = false; // what the calls before it changed, drawn before it looks
+          events.draw();
+        }
+        var value = ops[c.op](c, d);
+        if (answers) answer(c, { ok: value === undefined ? null : value });
+      } catch (err) {
+        console.error("araz: command failed: " + err);
+        answer(c, { error: String((err && err.message) || err) });
+      }
+      done(c);
+    }
+
+    function answer(c, value) {
+      if (page.bridge && c && typeof c.seq === "number") page.bridge.answered(c.seq, JSON.stringify(value));
+    }
+
+    /* The command is applied (or given up): acknowledge it once the next frame is drawn. */
+    function done(c) {
+      dirty = true;
+      if (c && typeof c.seq === "number") pendingSeqs.push(c.seq);
+      scheduleFrame();
+    }
+
+    /* Draw again in the next frame (the keyboard's focus ring moved: map-gestures.js). */
+    function redraw() {
+      dirty = true;
+      scheduleFrame();
+    }
+
+    return {
+      onCommand: onCommand,
+      redraw: redraw,
+      answering: answering,
+    };
+  }
+
+  window.araz = window.araz || {};
+  window.araz.pageCommands = pageCommands;
+})();

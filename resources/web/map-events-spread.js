@@ -1,0 +1,110 @@
+/* Araz map: the events layer (map-events.js), lines from a place.
+ *
+ * Several events at one place are spread on rings around it (the slots: map-events.js);
+ * a slot across a border from the place is not used (the basemap's country mask), and each
+ * spread marker has a leader line to the place.  An event with a second place ("to") has a
+ * curved arrow there.
+ */
+(function () {
+  "use strict";
+
+  var K = window.araz.eventConstants;
+  var RADIUS = K.RADIUS, SPREAD_MAX = K.SPREAD_MAX, SLOT_X = K.SLOT_X, SLOT_Y = K.SLOT_Y;
+
+  window.araz.EventLayer.include({
+    _drawArrows: function (ctx, scale, ox, oy) {
+      var self = this;
+      ctx.lineWidth = 2;
+      ctx.lineCap = "round";
+      var size = this._bounds.getSize();
+      this.to.forEach(function (t, i) {
+        var x0, y0;
+        var x1 = t[0] * scale + ox, y1 = t[1] * scale + oy;
+        if (self.drawn[i]) {
+          x0 = self.sx[i];
+          y0 = self.sy[i];
+        } else if (!self.bins && (self.visible[i] || i === self.selected)) {
+          // its start is out of the view (no marker there): the arrow still runs from
+          // its true place, when its box meets the canvas (the canvas clips the rest)
+          x0 = self.wx[i] * scale + ox;
+          y0 = self.wy[i] * scale + oy;
+          var pad = 0.2 * (Math.abs(x1 - x0) + Math.abs(y1 - y0));
+          if (Math.max(x0, x1) + pad < 0 || Math.min(x0, x1) - pad > size.x) return;
+          if (Math.max(y0, y1) + pad < 0 || Math.min(y0, y1) - pad > size.y) return;
+        } else {
+          return;
+        }
+        var dx = x1 - x0, dy = y1 - y0, len = Math.sqrt(dx * dx + dy * dy);
+        if (len < 2 * RADIUS) return;
+        var cx = (x0 + x1) / 2 - dy * 0.2, cy = (y0 + y1) / 2 + dx * 0.2;
+        // Stop short of the target so the head is not hidden under markers there.
+        var ex = x1 - cx, ey = y1 - cy, el = Math.sqrt(ex * ex + ey * ey) || 1;
+        x1 -= (ex / el) * (RADIUS + 3);
+        y1 -= (ey / el) * (RADIUS + 3);
+        ctx.strokeStyle = ctx.fillStyle = self.colorOf(i);
+        ctx.globalAlpha = i === self.selected || i === self.hovered ? 1 : 0.75;
+        ctx.beginPath();
+        ctx.moveTo(x0, y0);
+        ctx.quadraticCurveTo(cx, cy, x1, y1);
+        ctx.stroke();
+        var a = Math.atan2(y1 - cy, x1 - cx), h = 9;
+        ctx.beginPath();
+        ctx.moveTo(x1, y1);
+        ctx.lineTo(x1 - h * Math.cos(a - 0.4), y1 - h * Math.sin(a - 0.4));
+        ctx.lineTo(x1 - h * Math.cos(a + 0.4), y1 - h * Math.sin(a + 0.4));
+        ctx.closePath();
+        ctx.fill();
+      });
+      ctx.globalAlpha = 1;
+    },
+
+    /* The country mask of the view, made again only when the view or the band changed
+     * (not on a filter change: a playback step costs no polygon painting). */
+    _countryMask: function (band, size) {
+      var o = this._map.getPixelOrigin(), b = this._bounds.min;
+      var key = [band.name, this._map.getZoom(), o.x, o.y, b.x, b.y, size.x, size.y].join(",");
+      if (this._maskKey !== key) {
+        this._maskKey = key;
+        this._mask = window.araz.density.countryMask(band.countries, this._map, this._bounds, size.x, size.y);
+      }
+      return this._mask;
+    },
+
+    /* Per group of two or more events at one place inside the view, the ring slots (in
+     * order) whose marker stays in the place's country on the basemap drawn now; null
+     * when there is no basemap to ask. */
+    _allowedSlots: function (scale, ox, oy, size) {
+      var basemap = window.araz.basemap, band = basemap && basemap.current;
+      if (!band || !band.countries) return null;
+      var gc = this.groupCount, gf = this.groupFirst, out = new Map(), mask = null;
+      for (var g = 0; g < gc.length; g++) {
+        if (gc[g] < 2) continue;
+        var i = gf[g];
+        var x = this.wx[i] * scale + ox, y = this.wy[i] * scale + oy;
+        if (x < 0 || y < 0 || x > size.x || y > size.y) continue;
+        if (!mask) mask = this._countryMask(band, size);
+        var home = mask.home(x, y), list = [0];
+        for (var k = 1; k < SPREAD_MAX; k++) {
+          var at = mask.at(x + SLOT_X[k], y + SLOT_Y[k]);
+          if (at === home || at < 0) list.push(k);
+        }
+        out.set(g, list);
+      }
+      return out;
+    },
+
+    _drawLegs: function (ctx, scale, ox, oy) {
+      ctx.strokeStyle = "rgba(60, 60, 60, 0.55)";
+      ctx.lineWidth = 1;
+      ctx.beginPath();
+      for (var i = 0; i < this.n; i++) {
+        if (this.drawn[i] !== 1 || this.groupCount[this.group[i]] < 2) continue;
+        var x = this.wx[i] * scale + ox, y = this.wy[i] * scale + oy;
+        if (x === this.sx[i] && y === this.sy[i]) continue;
+        ctx.moveTo(x, y);
+        ctx.lineTo(this.sx[i], this.sy[i]);
+      }
+      ctx.stroke();
+    },
+  });
+})();
