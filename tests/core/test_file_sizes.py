@@ -23,7 +23,6 @@ GENERATED = ("resources/basemap/",)
 # is split, or gone, must leave it; see test_the_exemptions_are_still_needed).
 OVER_TODAY: dict[str, str] = {
     "resources/web/map-base.js": "the basemap layer (being changed for the start-up work)",
-    "app/araz/qt/timeline/render.py": "the timeline's painting (its cycle with view.py first)",
 }
 
 
