@@ -98,9 +98,8 @@ def time_element(lower: str | None, upper: str | None) -> tuple[ET.Element | Non
         return None, None
     bad = [b for b in (lower, upper) if b is not None and not _XSD_DAY.match(b)]
     if bad:
-        return None, (
-            f"no KML time: {bad[0]} is outside the years 1 to 9999 that KML (xsd:dateTime) can hold"
-        )
+        why = "is outside the years 1 to 9999 that KML (xsd:dateTime) can hold"
+        return None, f"no KML time: {bad[0]} {why}"
     if lower is not None and lower == upper:
         stamp = ET.Element("TimeStamp")
         ET.SubElement(stamp, "when").text = lower

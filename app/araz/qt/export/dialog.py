@@ -328,7 +328,8 @@ class ExportDialog(QDialog):
         super().accept()
 
     def exported_message(self, out: Path) -> str:
-        """"Exported PATH", and what the export left out (a KML: the unplaced events)."""
+        """The status bar's "Exported PATH", and what the export left out (a KML: the
+        unplaced events)."""
         if self.kind != "data":
             return f"Exported {out}"
         from araz.export.data import export_note
