@@ -49,10 +49,10 @@ def export_data(shown: Shown, out: Path, *, title: str = "", bounds=None) -> Pat
 def export_note(shown: Shown, out: Path) -> str | None:
     """What the user should know about a written export, or None: a KML/KMZ holds only
     the events with a place (the others cannot be placemarks)."""
-    if out.suffix.lower() not in (".kml", ".kmz"):
-        return None
-    from .kml import unplaced_count
+    from .kml import KML_SUFFIXES, unplaced_count
 
+    if out.suffix.lower() not in KML_SUFFIXES:
+        return None
     left_out = unplaced_count(shown.dataset, shown.mask)
     if not left_out:
         return None

@@ -1,9 +1,10 @@
 """The shown events as KML 2.2 (Google Earth, Google My Maps) or KMZ (the KML zipped).
 
-Written here as text (every value escaped by :func:`esc`), not through GDAL: GDAL's KML and LIBKML
-drivers write a feature's fields and geometry, but not a shared ``Style`` per colour
-referenced by ``styleUrl`` nor ``TimeStamp``/``TimeSpan`` from our EDTF bounds the way
-Google Earth's time slider needs them.
+Written here as text, every value escaped by :func:`esc` (ElementTree parses it back in
+the tests), not through GDAL: GDAL's KML and LIBKML drivers write a feature's fields and
+geometry, but not a shared ``Style`` per colour referenced by ``styleUrl`` nor
+``TimeStamp``/``TimeSpan`` from our EDTF bounds the way Google Earth's time slider needs
+them.
 
 * One ``Document`` named after the dataset's title (or the title given), holding one
   shared ``Style`` per colour and one ``Placemark`` per shown event that has a place.
@@ -17,13 +18,15 @@ Google Earth's time slider needs them.
 * Time: ``TimeStamp`` for a single day; ``TimeSpan`` ``begin``/``end`` for anything wider
   (a month, a year, an interval): the EDTF date's strict lower/upper bounds as ISO days
   (``2021-06-01``/``2021-06-30``, the ``date_lower``/``date_upper`` of the GeoPackage
-  export), an open or unknown end omitted.  A bound before year 1 or after 9999 is no
+  export; Google Earth takes a day as its first instant), an open or unknown end
+  omitted.  A bound before year 1 or after 9999 is no
   ``xsd:dateTime``: the time element is then omitted and ``ExtendedData``'s ``time_note``
   says why (the EDTF ``date`` is still there).
 * ``ExtendedData``: ``id``, ``date`` (EDTF), ``date_display``, ``date_lower``,
   ``date_upper``, ``actors``, ``actor_ids``, ``places``, ``place_ids``, ``category``,
   ``certainty``, ``color`` (``#rrggbb``); lists ``"; "``-joined.  Araz's own KML reader
-  takes the EDTF ``date`` back from it.
+  reads back the ids, titles, actors, category and the same days (it joins the EDTF
+  ``date`` with a TimeSpan's ``end``: ``2021-06`` comes back as ``2021-06/2021-06-30``).
 * Geometry: a ``Point`` (lon,lat) at the event's marker, as the map draws it.  An event
   that goes from one place to another (a ``from`` and a ``to`` place, an arrow on the
   map) is one ``LineString`` from the marker to the arrow's head, drawn by Google Earth
