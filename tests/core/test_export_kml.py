@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 import zipfile
+from pathlib import Path
 
 import pyogrio
 import pytest
@@ -24,6 +25,7 @@ from araz.paths import default_dataset
 from araz.views.records import map_record
 
 NS = "{http://www.opengis.net/kml/2.2}"
+DATA = Path(__file__).resolve().parents[1] / "data"
 HOSTILE = "<script>alert(1)</script> ]]> & \x00\x01\x0b\x1f\x7f \ufffe \ud800 a\r\nb"
 HOSTILE_CLEAN = "<script>alert(1)</script> ]]> & \ufffd\ufffd\ufffd\ufffd\x7f \ufffd \ufffd a\nb"
 
@@ -77,7 +79,7 @@ def test_bundled_dataset_as_kml(bundled, tmp_path):
     assert 0 < len(placed) < len(bundled)  # the bundled data has unplaced events too
     assert [data(m)["id"] for m in marks] == [e.id for e in placed]
     colour_of = styles(path)
-    stamps = spans = lines = 0
+    stamps = spans = lines = quoted = 0
     for mark, e in zip(marks, placed, strict=True):
         assert mark.findtext(f"{NS}name") == e.title
         lower, upper = bounds(e)
@@ -112,7 +114,10 @@ def test_bundled_dataset_as_kml(bundled, tmp_path):
         assert "time_note" not in d
         desc = mark.findtext(f"{NS}description")
         assert e.summary in desc and e.date.display in desc
-    assert stamps and spans and lines  # every kind of placemark is exercised
+        if e.quotes:  # the seed article's sentence is the source
+            quoted += 1
+            assert f"“{e.quotes[0].text}" in desc.split("\nSource: ", 1)[1]
+    assert stamps and spans and lines and quoted  # every kind of placemark is exercised
     assert len(colour_of) == len({bundled.colour(e) for e in placed})  # one Style a colour
     raw = path.read_text(encoding="utf-8")
     assert "CDATA" not in raw and "href" not in raw and "http://" not in raw.replace(NS[1:-1], "")
@@ -290,3 +295,17 @@ def test_cli_export_kml(tmp_path, capsys, bundled, suffix):
     else:
         assert "without a place" not in captured.err
     assert not list(tmp_path.glob(".*.part"))
+
+
+def test_description_names_the_source(tmp_path):
+    """ACLED's ``source`` field, else the seed article's sentence (the bundled data)."""
+    path = tmp_path / "acled.kml"
+    ds = read_path(DATA / "readers" / "acled_current.csv").dataset
+    assert ds is not None
+    marks = placemarks(write_kml(ds, None, path))
+    assert marks
+    for mark in marks:
+        e = ds.event(data(mark)["id"])
+        source = e.extra.get("source")
+        assert source, e.id
+        assert f"\nSource: {xml_text(source)}" in mark.findtext(f"{NS}description")

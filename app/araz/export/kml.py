@@ -142,7 +142,9 @@ def _sources(ds: Dataset, rows: np.ndarray) -> list[str | None]:
     if column is not None:
         values = [*column.values, None]  # code -1 reads the last
         return [values[c] for c in column.codes[rows].tolist()]
-    return [table[r].extra.get("source") for r in rows.tolist()]
+    if table.extra:  # a table of columns, none of them "source"
+        return [None] * len(rows)
+    return [table[r].extra.get("source") for r in rows.tolist()]  # events as objects
 
 
 def _seed_source(ds: Dataset) -> str:
