@@ -14,7 +14,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from araz.cli import main
-from araz.export import build_filter, select
+from araz.export import ExportError, build_filter, select
 from araz.export.data import export_data, export_note
 from araz.export.kml import esc, kml_bytes, kml_colour, write_kml, xml_text
 from araz.io import read_path
@@ -309,3 +309,17 @@ def test_description_names_the_source(tmp_path):
         source = e.extra.get("source")
         assert source, e.id
         assert f"\nSource: {xml_text(source)}" in mark.findtext(f"{NS}description")
+
+
+def test_refuses_to_overwrite_the_loaded_kml(bundled, tmp_path):
+    """KML is read as well as written: exporting over the file that is open is refused
+    and leaves it as it was."""
+    path = write_kml(bundled, None, tmp_path / "open.kml")
+    before = path.read_bytes()
+    loaded = read_path(path).dataset
+    assert loaded is not None
+    with pytest.raises(ExportError, match="will not overwrite the loaded dataset"):
+        write_kml(loaded, None, path)
+    assert path.read_bytes() == before
+    again = write_kml(loaded, None, tmp_path / "again.kml")  # a loaded KML exports
+    assert len(placemarks(again)) == len(placemarks(path))
