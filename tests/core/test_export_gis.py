@@ -174,7 +174,7 @@ def test_cli_export_refuses_another_suffix(tmp_path, capsys):
     code = main(["export", "-o", str(tmp_path / "x.shp")])
     err = capsys.readouterr().err
     assert code == 2
-    assert "must end in .csv, .geojson, .gpkg, .parquet or .html" in err
+    assert "must end in .csv, .geojson, .gpkg, .parquet, .kml, .kmz or .html" in err
 
 
 def test_araz_maps_the_columns_by_their_names(curated, tmp_path):

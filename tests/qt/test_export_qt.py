@@ -276,3 +276,35 @@ def test_dialog_offers_and_writes_geopackage(main_window, tmp_path, qtbot):
     assert again.format.currentData() == ".gpkg"
     again.deleteLater()
     data.deleteLater()
+
+
+def test_dialog_offers_and_writes_kml(main_window, tmp_path, qtbot):
+    import xml.etree.ElementTree as ET
+
+    from PySide6.QtWidgets import QDialogButtonBox
+
+    from araz.qt.export.dialog import ExportDialog
+    from araz.views.records import map_record
+
+    ds = main_window.model.dataset
+    unplaced = [e.id for e in ds.events if map_record(ds, e) is None]
+    assert unplaced  # the bundled data has events the KML leaves out
+    data = ExportDialog(main_window, "data")
+    data.path.setText(str(tmp_path / "all.csv"))
+    data.format.setCurrentIndex(data.format.findText("KML (Google Earth)"))
+    assert data.path.text() == str(tmp_path / "all.kml")
+    data.title.setText("Araz & <friends>")
+    data.buttons.button(QDialogButtonBox.StandardButton.Save).click()
+    out = tmp_path / "all.kml"
+    assert out.is_file() and data.result() == data.DialogCode.Accepted
+    ns = "{http://www.opengis.net/kml/2.2}"
+    doc = ET.parse(out).getroot().find(f"{ns}Document")
+    assert doc.findtext(f"{ns}name") == "Araz & <friends>"
+    ids = [m.findtext(f"{ns}ExtendedData/{ns}Data[@name='id']/{ns}value") for m in doc]
+    ids = [i for i in ids if i is not None]
+    assert ids == [e.id for e in ds.events if e.id not in unplaced]
+    message = main_window.statusBar().currentMessage()
+    assert message == (
+        f"Exported {out} ({len(unplaced)} shown events without a place left out of the KML)"
+    )
+    data.deleteLater()

@@ -2,7 +2,8 @@
 
 araz snapshot -o OUT.png|OUT.pdf [filters] [--bbox W,S,E,N | --fit] [--size 1600x1000]
               [--scale 2] [--sheet] [--title TEXT] [--page a4|letter]
-araz export   -o OUT.csv|.geojson|.gpkg|.parquet|.html [filters] [--bbox W,S,E,N] [--title TEXT]
+araz export   -o OUT.csv|.geojson|.gpkg|.parquet|.kml|.kmz|.html [filters]
+              [--bbox W,S,E,N] [--title TEXT]
 
 filters: [--dataset PATH] [--actor NAME]... [--category C]... [--from EDTF] [--to EDTF]
          [--search TEXT]
@@ -19,7 +20,7 @@ from pathlib import Path
 from typing import NoReturn
 
 from ..export.atomic import ExportError
-from ..export.data import EXPORT_SUFFIXES, SUFFIXES_TEXT, export_data
+from ..export.data import EXPORT_SUFFIXES, SUFFIXES_TEXT, export_data, export_note
 
 SNAPSHOT_SUFFIXES = (".png", ".pdf")
 
@@ -111,15 +112,16 @@ def parser_for(command: str) -> argparse.ArgumentParser:
         return p
     p = _Parser(
         prog="araz export",
-        description="Save the shown events as CSV, GeoJSON, GeoPackage, GeoParquet or a "
-        "standalone offline HTML map.",
+        description="Save the shown events as CSV, GeoJSON, GeoPackage, GeoParquet, KML/KMZ "
+        "(Google Earth) or a standalone offline HTML map.",
     )
     p.add_argument(
         "-o",
         "--output",
         required=True,
         metavar="OUT",
-        help="OUT.csv, OUT.geojson, OUT.gpkg (GeoPackage), OUT.parquet (GeoParquet) or OUT.html",
+        help="OUT.csv, OUT.geojson, OUT.gpkg (GeoPackage), OUT.parquet (GeoParquet), "
+        "OUT.kml or OUT.kmz (Google Earth) or OUT.html",
     )
     _filter_options(p)
     p.add_argument("--bbox", type=_bbox, metavar="W,S,E,N", help="HTML: the first view")
@@ -245,6 +247,9 @@ def run_export(args) -> int:
     except ExportError as exc:
         return _fail(prog, str(exc))
     _note_if_empty(prog, shown)
+    note = export_note(shown, path)
+    if note:
+        print(f"{prog}: note: {note}", file=sys.stderr)
     print(path)
     return 0
 

@@ -1,6 +1,6 @@
-"""Exports: the shown events as CSV, GeoJSON, GeoPackage, GeoParquet or a standalone HTML
-map (pure Python, no Qt; map snapshots as PNG, PDF or a composed sheet need Qt and live in
-:mod:`araz.qt.export`).
+"""Exports: the shown events as CSV, GeoJSON, GeoPackage, GeoParquet, KML/KMZ or a
+standalone HTML map (pure Python, no Qt; map snapshots as PNG, PDF or a composed sheet
+need Qt and live in :mod:`araz.qt.export`).
 
 One function per kind; the ``araz snapshot``/``araz export`` commands and the app's
 export dialog call the same ones.  Every writer is atomic (a temporary file in the target
@@ -11,6 +11,8 @@ fails with :class:`ExportError` carrying one clear line.
 * :func:`araz.export.geojson.write_geojson` — RFC 7946 FeatureCollection
 * :func:`araz.export.gis.write_geopackage` / :func:`araz.export.gis.write_geoparquet` —
   GeoPackage and GeoParquet through geopandas (imported on first use)
+* :func:`araz.export.kml.write_kml` — KML 2.2 or KMZ for Google Earth (time slider,
+  colours), written with ElementTree
 * :func:`araz.export.html.write_html` — one self-contained offline HTML map
 * :func:`araz.export.data.export_data` — one of them by the file's suffix
 """

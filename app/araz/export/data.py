@@ -1,5 +1,5 @@
-"""The data exports by the file's suffix: CSV, GeoJSON, GeoPackage, GeoParquet or a
-standalone HTML map.
+"""The data exports by the file's suffix: CSV, GeoJSON, GeoPackage, GeoParquet, KML/KMZ
+or a standalone HTML map.
 
 One dispatcher for the ``araz export`` command and the window's export dialog.
 """
@@ -11,12 +11,12 @@ from pathlib import Path
 from .atomic import ExportError
 from .selection import Shown
 
-EXPORT_SUFFIXES = (".csv", ".geojson", ".gpkg", ".parquet", ".html")
-SUFFIXES_TEXT = ".csv, .geojson, .gpkg, .parquet or .html"
+EXPORT_SUFFIXES = (".csv", ".geojson", ".gpkg", ".parquet", ".kml", ".kmz", ".html")
+SUFFIXES_TEXT = ".csv, .geojson, .gpkg, .parquet, .kml, .kmz or .html"
 
 
 def export_data(shown: Shown, out: Path, *, title: str = "", bounds=None) -> Path:
-    """CSV, GeoJSON, GeoPackage, GeoParquet or HTML by the suffix of ``out``."""
+    """CSV, GeoJSON, GeoPackage, GeoParquet, KML/KMZ or HTML by the suffix of ``out``."""
     suffix = out.suffix.lower()
     ds, mask = shown.dataset, shown.mask
     if suffix == ".csv":
@@ -35,8 +35,26 @@ def export_data(shown: Shown, out: Path, *, title: str = "", bounds=None) -> Pat
         from .gis import write_geoparquet
 
         return write_geoparquet(ds, mask, out)
+    if suffix in (".kml", ".kmz"):
+        from .kml import write_kml
+
+        return write_kml(ds, mask, out, title=title)
     if suffix == ".html":
         from .html import write_html
 
         return write_html(ds, mask, out, title=title, bounds=bounds, description=shown.describe())
     raise ExportError(f"{out}: the output must end in {SUFFIXES_TEXT}")
+
+
+def export_note(shown: Shown, out: Path) -> str | None:
+    """What the user should know about a written export, or None: a KML/KMZ holds only
+    the events with a place (the others cannot be placemarks)."""
+    from .kml import KML_SUFFIXES, unplaced_count
+
+    if out.suffix.lower() not in KML_SUFFIXES:
+        return None
+    left_out = unplaced_count(shown.dataset, shown.mask)
+    if not left_out:
+        return None
+    events = "event" if left_out == 1 else "events"
+    return f"{left_out} shown {events} without a place left out of the KML"

@@ -38,6 +38,8 @@ DATA_FORMATS = (
     ("GeoJSON", ".geojson"),
     ("GeoPackage", ".gpkg"),
     ("GeoParquet", ".parquet"),
+    ("KML (Google Earth)", ".kml"),
+    ("KMZ (zipped KML)", ".kmz"),
     ("Standalone HTML map", ".html"),
 )
 KEY = "export/"
@@ -105,8 +107,8 @@ def export_snapshot(
 
 
 def export_data(window, path: str | Path, *, title: str = "") -> Path:
-    """The shown events as CSV, GeoJSON, GeoPackage, GeoParquet or a standalone HTML map
-    (by the suffix)."""
+    """The shown events as CSV, GeoJSON, GeoPackage, GeoParquet, KML/KMZ or a standalone
+    HTML map (by the suffix)."""
     from araz.export.data import export_data as write
 
     target = _guard(window, Path(path))
@@ -322,8 +324,18 @@ class ExportDialog(QDialog):
             return
         finally:
             self.buttons.setEnabled(True)
-        self.window_.statusBar().showMessage(f"Exported {out}", 8000)
+        self.window_.statusBar().showMessage(self.exported_message(out), 8000)
         super().accept()
+
+    def exported_message(self, out: Path) -> str:
+        """The status bar's "Exported PATH", and what the export left out (a KML: the
+        unplaced events)."""
+        if self.kind != "data":
+            return f"Exported {out}"
+        from araz.export.data import export_note
+
+        note = export_note(shown_of(self.window_), out)
+        return f"Exported {out}" + (f" ({note})" if note else "")
 
     def reject(self) -> None:
         if self.buttons.isEnabled():  # not while an export runs
