@@ -108,9 +108,13 @@ _ACLED_MARKS = (b"event_id_cnty", b"actor1", b"sub_event_type", b"data_id", b"ev
 
 
 def _is_acled(head: bytes) -> bool:
-    if _is_json(head):
-        return False
-    first = _text(head).split(b"\n", 1)[0].lower()
+    return not _is_json(head) and acled_header(_text(head).split(b"\n", 1)[0])
+
+
+def acled_header(first: bytes) -> bool:
+    """Whether a header line (the column names joined by commas) is ACLED's: the rule
+    for a CSV's first line and a spreadsheet's header alike."""
+    first = first.lower()
     if b"event_date" not in first or b"," not in first:
         return False
     if b"event_id_cnty" in first:
@@ -127,6 +131,16 @@ def _is_csv(head: bytes) -> bool:
         return False
     first = text.split(b"\n", 1)[0]
     return any(d in first for d in (b",", b"\t", b";"))
+
+
+def _is_workbook(head: bytes) -> bool:
+    """An Office Open XML workbook (.xlsx, .xlsm), an OpenDocument spreadsheet, or an
+    Office 97 compound file (.xls, and an encrypted .xlsx)."""
+    if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
+        return True
+    if not _is_zip(head):
+        return False
+    return b"xl/" in head or b"application/vnd.oasis.opendocument.spreadsheet" in head[:256]
 
 
 def _is_sqlite(head: bytes) -> bool:
@@ -177,6 +191,12 @@ def _read_csv(path: Path, context: ReadContext) -> LoadResult:
     from .table_csv import read_csv
 
     return read_csv(path, context)
+
+
+def _read_spreadsheet(path: Path, context: ReadContext) -> LoadResult:
+    from .spreadsheet import read_spreadsheet
+
+    return read_spreadsheet(path, context)
 
 
 def _read_gis(path: Path, context: ReadContext) -> LoadResult:
@@ -289,6 +309,14 @@ READERS: tuple[Reader, ...] = (
 )
 
 READERS += (
+    # before the zipped Shapefile: an .xlsx is a zip too
+    Reader(
+        "spreadsheet",
+        "Spreadsheet (Excel, OpenDocument)",
+        (".xlsx", ".xlsm", ".xlsb", ".xls", ".ods"),
+        _is_workbook,
+        _read_spreadsheet,
+    ),
     Reader("geopackage", "GeoPackage", (".gpkg",), _is_sqlite, _read_gis),
     Reader("shapefile", "Shapefile (zipped or .shp)", (".zip", ".shp"), _is_zip, _read_gis),
     Reader("flatgeobuf", "FlatGeobuf", (".fgb",), _is_fgb, _read_gis),
