@@ -16,6 +16,7 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ._acled_header import acled_header
 from .problems import LoadResult, Problem
 
 if TYPE_CHECKING:
@@ -102,26 +103,8 @@ def _is_curated(head: bytes) -> bool:
     return not _is_json(head) and b"format: araz-dataset" in _text(head)
 
 
-# columns only ACLED exports have (with event_date): another CSV with a date column
-# called event_date is read as any CSV
-_ACLED_MARKS = (b"event_id_cnty", b"actor1", b"sub_event_type", b"data_id", b"event_id_no_cnty")
-
-
 def _is_acled(head: bytes) -> bool:
     return not _is_json(head) and acled_header(_text(head).split(b"\n", 1)[0])
-
-
-def acled_header(first: bytes) -> bool:
-    """Whether a header line (the column names joined by commas) is ACLED's: the rule
-    for a CSV's first line and a spreadsheet's header alike."""
-    first = first.lower()
-    if b"event_date" not in first or b"," not in first:
-        return False
-    if b"event_id_cnty" in first:
-        return True
-    # ACLED's reader needs latitude and longitude (another CSV may say lat, lon)
-    located = b"latitude" in first and b"longitude" in first
-    return located and any(m in first for m in _ACLED_MARKS)
 
 
 def _is_csv(head: bytes) -> bool:

@@ -8,7 +8,7 @@
   result's ``mapping`` lists the sheets (and each sheet's columns) for the app to ask;
   else the first sheet is read and a warning names the others (``araz validate``).
 * The first row is the header.  A sheet whose header is ACLED's (the rule of an ACLED
-  CSV's first line, :func:`araz.io.registry.acled_header`) goes through the ACLED
+  CSV's first line, :func:`araz.io._acled_header.acled_header`) goes through the ACLED
   rules, as the CSV export would (:mod:`araz.io._acled_sheet`); any other sheet through
   the column guesser of CSV files (:func:`araz.io.table_csv.table_events`), so that
   ``date,title,lat,lon`` needs no question.
@@ -143,7 +143,7 @@ def read_spreadsheet(path: Path, context: Options) -> LoadResult:
     if not table.num_rows:
         shown = _shown(table.column_names)
         return _refuse(path, f"sheet {sheet!r} has a header ({shown}) but no rows", problems)
-    from .registry import acled_header
+    from ._acled_header import acled_header
 
     if acled_header(",".join(table.column_names).encode("utf-8", "replace")):
         from ._acled_sheet import read_acled_table
