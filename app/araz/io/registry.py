@@ -35,12 +35,13 @@ class ReadContext:
     progress: ProgressFn | None = None
     cancel: CancelFn | None = None
     compute_countries: bool = True  # curated: each place's country from its geometry
-    date_property: str | None = None  # GeoJSON, CSV, GIS: the field that holds the date
+    date_property: str | None = None  # GeoJSON, CSV, sheets, GIS: the date's field
     actor_property: str | None = None  # … the actors
-    title_property: str | None = None  # CSV, GIS: the title
-    lat_property: str | None = None  # CSV: the latitude
-    lon_property: str | None = None  # CSV: the longitude
-    layer: str | None = None  # GeoPackage and other files of several layers: which one
+    title_property: str | None = None  # CSV, sheets, GIS: the title
+    lat_property: str | None = None  # CSV, sheets: the latitude
+    lon_property: str | None = None  # CSV, sheets: the longitude
+    layer: str | None = None  # GeoPackage and other files of several layers (a sheet of
+    # a workbook): which one
     # GeoJSON whose date property cannot be guessed is not read: the result's mapping
     # holds the guess for the caller to ask about
     ask_mapping: bool = False
