@@ -8,6 +8,8 @@ from datetime import date, datetime
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from araz.io import read_path, sniff
 from araz.io._files import KINDS, MB
@@ -21,6 +23,40 @@ ACLED_CSV = DATA / "readers" / "acled_current.csv"
 
 def _messages(result):
     return [p.message for p in result.problems]
+
+
+# text an XML worksheet can hold (no control characters, no lone surrogates)
+_TEXT = st.text(st.characters(min_codepoint=32, exclude_categories=("Cs",)), max_size=12)
+_CELL = st.one_of(
+    st.none(),
+    _TEXT,
+    st.dates(date(1900, 3, 1), date(2100, 1, 1)),
+    st.floats(-1e6, 1e6),
+    st.integers(-(10**6), 10**6),
+    st.booleans(),
+)
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(rows=st.lists(st.lists(_CELL, min_size=4, max_size=4), min_size=1, max_size=8))
+def test_any_cells_in_these_columns_read_without_raising(tmp_path_factory, rows):
+    path = tmp_path_factory.mktemp("xlsx") / "h.xlsx"
+    write_xlsx(path, {"S": [["date", "title", "lat", "lon"], *rows]})
+    result = read_path(path)
+    ds = result.dataset
+    filled = [r for r in rows if any(v is not None and str(v).strip() for v in r)]
+    if ds is None:  # nothing but blank rows, or no row with a date or a place
+        assert result.problems
+        return
+    assert len(ds) == len(filled)
+    for e, row in zip(ds.events, filled, strict=True):
+        if isinstance(row[0], date):
+            assert e.date is not None and e.date.value.edtf == row[0].isoformat()
+        for ref in e.places:
+            p = ds.places[ref.place]
+            assert -90 <= p.lat <= 90 and -180 <= p.lon <= 180
 
 
 def test_a_plain_sheet_opens_without_a_question(tmp_path):
