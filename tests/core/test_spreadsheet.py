@@ -19,6 +19,7 @@ from xlsx_writer import write_xlsx
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 ACLED_CSV = DATA / "readers" / "acled_current.csv"
+SAMPLES = DATA / "samples"  # real workbooks, provenance in its README.md
 
 
 def _messages(result):
@@ -288,3 +289,28 @@ def test_fastexcel_is_imported_only_when_a_spreadsheet_is_read():
         env={"PYTHONPATH": str(root / "app")},
     )
     assert out.stdout.strip() == "False"
+
+
+def test_real_workbooks_from_fastexcel():
+    ods = read_path(SAMPLES / "ods_fastexcel_dates.ods")
+    [e] = ods.dataset.events
+    assert e.date.value.edtf == "2023-06-01" and not e.places
+    assert e.extra == {
+        "datestr": "2023-06-01T02:03:04+02:00",
+        "time": "1:02:03",
+        "datetime": "2023-06-01",
+    }
+    multi = SAMPLES / "xlsx_fastexcel_multi_sheet.xlsx"
+    asked = read_path(multi, ask_mapping=True).mapping
+    assert asked["layers"] == ["January", "February", "With unnamed columns"]
+    assert asked["date"] == "Year"
+    first = read_path(multi)
+    assert [e.date.value.edtf for e in first.dataset.events] == ["2019"]
+    assert "3 sheets: read 'January', the first" in _messages(first)[0]
+    february = read_path(multi, layer="February")
+    assert [e.date.value.edtf for e in february.dataset.events] == ["2019", "2021", "2022"]
+    unnamed = read_path(multi, layer="With unnamed columns")
+    assert "has no usable column" in _messages(unnamed)[-1]
+    div0 = read_path(SAMPLES / "xlsx_fastexcel_div0.xlsx")
+    assert div0.dataset is None and "has no usable column" in _messages(div0)[-1]
+    assert "dividend, divisor, quotient" in _messages(div0)[-1]
