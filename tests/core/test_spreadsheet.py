@@ -159,7 +159,7 @@ def test_an_acled_sheet_gives_the_events_of_the_same_rows_as_csv(tmp_path):
     csv_path = tmp_path / "acled.csv"
     csv_path.write_bytes(ACLED_CSV.read_bytes())
     xlsx_path = write_xlsx(tmp_path / "acled.xlsx", {"Export": _acled_rows()})
-    from_csv, from_sheet = read_acled(csv_path), read_path(xlsx_path)
+    from_csv, from_sheet = read_acled(csv_path), read_path(xlsx_path, ask_mapping=True)
     assert from_sheet.dataset is not None, _messages(from_sheet)
     assert len(from_sheet.dataset) == len(from_csv.dataset) > 5
     assert to_dict(from_sheet.dataset) == to_dict(from_csv.dataset)
@@ -314,3 +314,17 @@ def test_real_workbooks_from_fastexcel():
     div0 = read_path(SAMPLES / "xlsx_fastexcel_div0.xlsx")
     assert div0.dataset is None and "has no usable column" in _messages(div0)[-1]
     assert "dividend, divisor, quotient" in _messages(div0)[-1]
+
+
+def test_progress_and_cancel_on_both_paths(tmp_path):
+    plain = write_xlsx(
+        tmp_path / "plain.xlsx",
+        {"S": [["date", "title"], *(["2023-01-27", f"e{i}"] for i in range(300))]},
+    )
+    acled = write_xlsx(tmp_path / "acled.xlsx", {"Export": _acled_rows()})
+    for path in (plain, acled):
+        seen: list[float] = []
+        done = read_path(path, progress=seen.append)
+        assert done.dataset is not None and seen and seen[-1] == 1.0
+        stopped = read_path(path, cancel=lambda: True)
+        assert stopped.dataset is None and _messages(stopped) == ["cancelled"]
