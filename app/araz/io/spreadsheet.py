@@ -27,6 +27,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ._acled_header import acled_header
 from ._files import InputError, read_input
 from ._records import Options
 from .problems import LoadResult, Problem
@@ -143,8 +144,6 @@ def read_spreadsheet(path: Path, context: Options) -> LoadResult:
     if not table.num_rows:
         shown = _shown(table.column_names)
         return _refuse(path, f"sheet {sheet!r} has a header ({shown}) but no rows", problems)
-    from ._acled_header import acled_header
-
     if acled_header(",".join(table.column_names).encode("utf-8", "replace")):
         from ._acled_sheet import read_acled_table
 
