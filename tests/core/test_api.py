@@ -92,6 +92,27 @@ def test_filter_by_text_and_category(events):
     assert {e.category for e in by_category} == {category}
 
 
+def test_the_issues_names_for_the_filters(events):
+    ds = events.dataset
+    category = ds.categories[0]
+    by_issue = events.filter(categories=[category], start="2021", end="2022-06", search="Iran")
+    by_app = events.filter(category=[category], since="2021", until="2022-06", text="Iran")
+    assert 0 < len(by_issue) < len(events)
+    assert by_issue.ids == by_app.ids
+    assert by_issue.describe() == by_app.describe()
+    for name, alias, value in (
+        ("since", "start", "2021"),
+        ("until", "end", "2022"),
+        ("text", "search", "Iran"),
+        ("category", "categories", category),
+    ):
+        alone = events.filter(**{alias: value})
+        assert alone.ids == events.filter(**{name: value}).ids
+        assert len(alone) < len(events), alias  # each alias filters on its own
+        with pytest.raises(TypeError, match=f"both {name}= and {alias}="):
+            events.filter(**{name: value, alias: value})
+
+
 @pytest.mark.parametrize(
     ("options", "message"),
     [

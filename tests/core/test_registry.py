@@ -34,8 +34,8 @@ def test_every_reader_is_named_once_and_offered_by_the_open_dialog():
     assert {"*.yaml", "*.yml", "*.csv", "*.geojson", "*.json"} <= offered
     filters = name_filters()
     assert filters[0] == (
-        "Araz datasets (*.yaml *.yml *.csv *.tsv *.geojson *.json *.gpkg *.zip *.shp *.fgb "
-        "*.kml *.kmz *.parquet *.geoparquet)"
+        "Araz datasets (*.yaml *.yml *.csv *.tsv *.geojson *.json *.xlsx *.xlsm *.xlsb *.xls "
+        "*.ods *.gpkg *.zip *.shp *.fgb *.kml *.kmz *.parquet *.geoparquet)"
     )
     assert "ACLED CSV (*.csv *.tsv)" in filters and filters[-1] == "All files (*)"
     assert len(filters) == len(READERS) + 2
@@ -70,6 +70,12 @@ def test_every_reader_is_named_once_and_offered_by_the_open_dialog():
         ("a.fgb", b"", "flatgeobuf"),
         ("noext", b"PAR1\x15\x04", "geoparquet"),
         ("a.tif", b"II*\x00", None),
+        ("a.xlsx", b"", "spreadsheet"),
+        ("a.ODS", b"", "spreadsheet"),
+        ("a.xls", b"", "spreadsheet"),
+        ("noext", b"PK\x03\x04\x14\x00\x00\x00\x08\x00xl/workbook.xml", "spreadsheet"),
+        ("noext", b"PK\x03\x04\x14\x00\x00\x00\x08\x00a.shp", "shapefile"),
+        ("noext", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1\x00", "spreadsheet"),
     ],
 )
 def test_sniff_by_suffix_then_by_the_first_bytes(name, head, kind):

@@ -25,6 +25,13 @@ def _names(value: Names) -> list[str] | None:
     return [value] if isinstance(value, str) else [str(v) for v in value]
 
 
+def _one(name: str, value: Any, alias: str, alias_value: Any) -> Any:
+    """The value of a keyword given by its name or by its other name, not both."""
+    if value is not None and alias_value is not None:
+        raise TypeError(f"filter() got both {name}= and {alias}= (one name for one thing)")
+    return alias_value if value is None else value
+
+
 def _date(value: DateLike, which: str) -> FuzzyDate | None:
     if value is None:
         return None
@@ -161,6 +168,10 @@ class Events:
         text: str | None = None,
         category: Names = None,
         *,
+        categories: Names = None,
+        start: DateLike = None,
+        end: DateLike = None,
+        search: str | None = None,
         certainty: Names = None,
         actor_match: str = "main",
     ) -> Events:
@@ -168,7 +179,23 @@ class Events:
         kind), with the app's semantics (:func:`make_filter`): ``actor_match="main"``
         keeps an event whose *main* actor is one of ``actors`` (the marker's colour),
         ``"involved"`` one in which any of them takes part; ``text`` searches titles,
-        summaries and names as the app's search box does."""
+        summaries and names as the app's search box does.
+
+        ``categories``, ``start``, ``end`` and ``search`` are other names for
+        ``category``, ``since``, ``until`` and ``text`` (the words of the app's panels);
+        giving a name and its other name at once is a TypeError.
+
+        >>> import araz
+        >>> from araz.paths import default_dataset
+        >>> events = araz.open(default_dataset())
+        >>> named = events.filter(categories="military", start="2021", end="2022")
+        >>> named.ids == events.filter(category="military", since="2021", until="2022").ids
+        True
+        """
+        since = _one("since", since, "start", start)
+        until = _one("until", until, "end", end)
+        text = _one("text", text, "search", search)
+        category = _one("category", category, "categories", categories)
         flt = make_filter(
             self._dataset,
             actors=actors,

@@ -13,8 +13,11 @@ and a reader's options travel in a :class:`~araz.io.registry.ReadContext`):
   (:func:`araz.io.table_csv.guess_csv` for a mapping dialog)
 * :func:`araz.io.gis.read_gis` — GeoPackage, Shapefile, FlatGeobuf, KML/KMZ (pyogrio)
   and GeoParquet (pyarrow); ``layer=`` picks a layer
+* :func:`araz.io.spreadsheet.read_spreadsheet` — .xlsx, .xls, .ods… (fastexcel); an
+  ACLED sheet by the ACLED rules, any other by the CSV column guesser; ``layer=`` picks
+  a sheet
 
-GeoJSON properties, CSV columns and GIS fields are mapped by one guesser
+GeoJSON properties, CSV and sheet columns and GIS fields are mapped by one guesser
 (:mod:`araz.io._columns`); what is not mapped is kept as each event's ``extra``.
 
 :func:`read_path` picks one by the file's name and content, and refuses a file in which
@@ -71,7 +74,7 @@ def json_kind(doc) -> str | None:
 NOT_EVENTS = (
     "not events: no record has a date or a place (Araz expects events, each with a date, "
     "a place or both: a curated .yaml dataset, a CSV or ACLED export, GeoJSON features, "
-    "a GIS layer, or a TimelineJS or StoryMapJS story)"
+    "a GIS layer, a spreadsheet, or a TimelineJS or StoryMapJS story)"
 )
 
 
@@ -81,9 +84,11 @@ def read_path(path, **kwargs) -> LoadResult:
     ``progress``/``cancel`` go to the readers that take them; other keywords go to the
     reader they belong to (``compute_countries`` to the curated one, ``date_property``
     and ``actor_property`` to GeoJSON, CSV and GIS files, ``title_property``,
-    ``lat_property``, ``lon_property`` to CSV, ``layer`` to GIS files).
+    ``lat_property``, ``lon_property`` to CSV and spreadsheets, ``layer`` to GIS files
+    and spreadsheets (a sheet)).
     ``ask_mapping=True``: GeoJSON, CSV or a GIS layer whose date field cannot be
-    guessed, or a GIS file of several layers and no ``layer``, is not read; the result's
+    guessed, or a GIS file of several layers (a workbook of several sheets) and no
+    ``layer``, is not read; the result's
     ``mapping`` holds the guess for the caller to ask the user about.
     """
     from ._files import InputError, check_input
@@ -131,6 +136,6 @@ def _unknown(path: Path) -> str:
     return (
         f"not a format Araz reads: {path.suffix or 'no extension'} (Araz reads .yaml "
         "datasets, ACLED and other .csv/.tsv, .geojson, TimelineJS or StoryMapJS .json, "
-        "GeoPackage .gpkg, Shapefile .shp or .zip, FlatGeobuf .fgb, KML/KMZ, GeoParquet "
-        ".parquet)"
+        "spreadsheets .xlsx, .xls or .ods, GeoPackage .gpkg, Shapefile .shp or .zip, "
+        "FlatGeobuf .fgb, KML/KMZ, GeoParquet .parquet)"
     )

@@ -37,7 +37,7 @@ MIN_BLOCK = 4096
 MAX_BLOCK = 1 << 20  # the memory a load needs beyond its table grows with the block
 LONG_ROWS_BLOCK = 16 << 20  # again, when a row is longer than a block
 # the columns read as plain strings (one value per row); every other one is dictionary
-_PLAIN = ("id", "notes")
+PLAIN = ("id", "notes")
 
 
 class _Fallback(Exception):
@@ -120,7 +120,7 @@ def _read(path: Path, progress, cancel) -> LoadResult:
         ncols = len(header)
         names = [f"c{i}" for i in range(ncols)]
         types = {
-            f"c{i}": pa.string() if k in _PLAIN else pa.dictionary(pa.int32(), pa.string())
+            f"c{i}": pa.string() if k in PLAIN else pa.dictionary(pa.int32(), pa.string())
             for k, i in col.items()
         }
         # the system allocator: pyarrow's default pool keeps what a load freed (its input
@@ -144,7 +144,6 @@ def _read(path: Path, progress, cancel) -> LoadResult:
 
 def _parse(path, f, size, block, names, types, col, delimiter, progress, cancel):
     import pyarrow as pa
-    import pyarrow.compute as pc
     from pyarrow import csv as pacsv
 
     pool = pa.system_memory_pool()
@@ -165,25 +164,52 @@ def _parse(path, f, size, block, names, types, col, delimiter, progress, cancel)
     )
     # the parse is the first 70 % of the progress bar, building the dataset the rest
     tick = Ticker(progress, cancel, size * 10 // 7 + 1)
-    coded = {k: CodedColumn() for k in col if k not in _PLAIN}
-    ids: list[Any] = []
-    summary = bytearray()
-    ends: list[np.ndarray] = []
-    first_row: list[str] | None = None
+    gathered = Gathered(col)
     done = 0
     for batch in stream:
         # a batch is about a block of the file (pyarrow reads ahead of what it gives)
         done += block
         if tick.at(min(done, size)):
             return cancelled(str(path))
+        gathered.add(batch, pool)
+    file_lines = counting.newlines + (0 if counting.last == b"\n" else 1)
+    rows = gathered.block(path, file_lines, delimiter)
+    del gathered
+    result = build(rows, AcledTables(), Reporter(path), tick)
+    tick.done()
+    return result
+
+
+class Gathered:
+    """The columns Araz keeps, gathered batch by batch: each repeated column coded
+    (a batch's column ``c<i>`` dictionary-encoded), the ids and the notes (plain
+    strings, one buffer of notes with a NUL after each)."""
+
+    def __init__(self, col: dict[str, int]) -> None:
+        self.col = col
+        self.coded = {k: CodedColumn() for k in col if k not in PLAIN}
+        self.ids: list[Any] = []
+        self.summary = bytearray()
+        self.ends: list[np.ndarray] = []
+        self.first_row: list[str] | None = None
+
+    def add(self, batch, pool) -> None:
+        import pyarrow.compute as pc
+
+        col = self.col
         if not batch.num_rows:
-            continue
-        if first_row is None:
-            first_row = [(batch.column(f"c{i}")[0].as_py() or "") for i in sorted(col.values())]
-        for k, c in coded.items():
+            return
+        if self.first_row is None:
+            self.first_row = [
+                (batch.column(f"c{i}")[0].as_py() or "") for i in sorted(col.values())
+            ]
+        for k, c in self.coded.items():
             c.add(batch.column(f"c{col[k]}"))
         if "id" in col:
-            ids.append(pc.utf8_trim_whitespace(batch.column(f"c{col['id']}"), memory_pool=pool))
+            self.ids.append(
+                pc.utf8_trim_whitespace(batch.column(f"c{col['id']}"), memory_pool=pool)
+            )
+        summary = self.summary
         if "notes" in col:
             notes = pc.utf8_trim_whitespace(batch.column(f"c{col['notes']}"), memory_pool=pool)
             offsets = np.frombuffer(
@@ -192,17 +218,29 @@ def _parse(path, f, size, block, names, types, col, delimiter, progress, cancel)
             lo, hi = int(offsets[0]), int(offsets[-1])
             data = np.frombuffer(notes.buffers()[2], np.uint8, count=hi - lo, offset=lo)
             at = offsets[1:] - lo  # a NUL after each text (TextColumn's separator)
-            ends.append(at + np.arange(len(at)) + len(summary))
+            self.ends.append(at + np.arange(len(at)) + len(summary))
             summary += np.insert(data, at, 0).tobytes() if len(at) else b""
         else:
             n = batch.num_rows
-            ends.append(np.arange(len(summary), len(summary) + n, dtype=np.int64))
+            self.ends.append(np.arange(len(summary), len(summary) + n, dtype=np.int64))
             summary += b"\x00" * n
-    cells = [c.strip() for c in first_row or [] if c.strip()]
-    skip = 1 if cells and all(c.startswith("#") for c in cells) else 0
-    file_lines = counting.newlines + (0 if counting.last == b"\n" else 1)
-    rows = Block(path, col, coded, ids, summary, ends, skip, file_lines, delimiter)
-    del coded, ids, summary, ends
-    result = build(rows, AcledTables(), Reporter(path), tick)
-    tick.done()
-    return result
+
+    def block(
+        self, path: Path, file_lines: int, delimiter: str, rows: np.ndarray | None = None
+    ) -> Block:
+        """What was gathered, as the build takes it (the HDX hashtag row skipped);
+        ``rows``: each row's own number, when the file says (a sheet's rows)."""
+        cells = [c.strip() for c in self.first_row or [] if c.strip()]
+        skip = 1 if cells and all(c.startswith("#") for c in cells) else 0
+        return Block(
+            path,
+            self.col,
+            self.coded,
+            self.ids,
+            self.summary,
+            self.ends,
+            skip,
+            file_lines,
+            delimiter,
+            rows,
+        )

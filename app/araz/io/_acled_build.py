@@ -48,6 +48,7 @@ class Block:
         skip: int,
         file_lines: int,
         delimiter: str,
+        rows: np.ndarray | None = None,
     ):
         self.path = path
         self.col = col
@@ -71,7 +72,8 @@ class Block:
         self.file_lines = file_lines
         self.delimiter = delimiter
         self.problems: list[_RowProblem] = []
-        self._lines: np.ndarray | None = None
+        # a sheet's rows are numbered by the sheet; a file's lines are counted when needed
+        self._lines: np.ndarray | None = None if rows is None else rows[skip:]
 
     def get(self, k: str) -> tuple[np.ndarray, list[str]]:
         """A column's codes and values ("" everywhere when the file has no such column)."""

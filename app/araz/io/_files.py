@@ -43,6 +43,12 @@ KINDS = {
         "Araz reads KML/KMZ of at most 25 MB (GDAL holds a KML document in memory: "
         "save it as GeoPackage or FlatGeobuf)",
     ),
+    # a workbook is read whole into memory by calamine (fastexcel)
+    "spreadsheet": Kind(
+        200 * MB,
+        "Araz reads spreadsheets of at most 200 MB (the whole workbook is read into "
+        "memory: save the sheet as CSV, or split it)",
+    ),
     "curated": Kind(20 * MB, "a curated file is at most 20 MB"),
     "seed": Kind(5 * MB, "a seed article is at most 5 MB"),
     "geometry": Kind(20 * MB, "a geometry file is at most 20 MB"),

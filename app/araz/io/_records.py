@@ -207,13 +207,15 @@ def records_to_events(
     *,
     record: str = "row",
     first: int = 1,
+    numbers: Sequence[int] | None = None,
     drop: frozenset[str] = frozenset(),
     progress: ProgressFn | None = None,
     cancel: CancelFn | None = None,
 ) -> LoadResult:
     """One event per record of ``table``.  ``record`` names a record in problems
-    ("row 3", "feature 3", numbered from ``first``); ``drop``: columns neither mapped
-    nor kept (a format's own plumbing)."""
+    ("row 3", "feature 3", numbered from ``first``, or each by its own number in
+    ``numbers``: a sheet's blank rows left out); ``drop``: columns neither mapped nor
+    kept (a format's own plumbing)."""
     name = str(path)
     reporter = Reporter(name, problems)
     n = table.num_rows
@@ -258,7 +260,8 @@ def records_to_events(
     for i in range(n):
         if i >= tick.next and tick.at(i):
             return cancelled(name)
-        rec = f"{record} {i + first}"
+        k = numbers[i] if numbers is not None else i + first
+        rec = f"{record} {k}"
         summary = ""
         if summaries:  # one clean-up per distinct text: texts repeat
             raw = summaries[i]
@@ -276,7 +279,7 @@ def records_to_events(
                 title = short_title(title, 200) if title else ""
                 if type(raw) is str:
                     title_cache[raw] = title
-        title = title or (short_title(summary) if summary else f"Untitled {record} ({i + first})")
+        title = title or (short_title(summary) if summary else f"Untitled {record} ({k})")
 
         date = None
         if dates is not None:
@@ -347,7 +350,7 @@ def records_to_events(
                 extra[key] = v
         fid = scalar_text(fids[i]) if fids else ""
         if not fid or fid in event_ids.taken:
-            fid = f"{record}-{i + first}"
+            fid = f"{record}-{k}"
         refs: tuple[PlaceRef, ...] = ()
         if place_id:
             refs = place_refs.get(place_id) or place_refs.setdefault(

@@ -30,9 +30,10 @@ class LoadResult:
     merged: int = 0  # rows merged into the event of an earlier row (ACLED, one per actor)
     timings: dict[str, float] = field(default_factory=dict)  # seconds per loading phase
     # read_path(ask_mapping=True) on GeoJSON, CSV or a GIS layer whose date field it
-    # cannot guess, or a GIS file of several layers: the guess (as from
-    # geojson.guess_columns; "layers" and "layer_properties" for a file of several
-    # layers, "kind": "table" for a CSV) for the caller to ask about; dataset None
+    # cannot guess, or a GIS file of several layers (a workbook of several sheets): the
+    # guess (as from geojson.guess_columns; "layers" and "layer_properties" for a file
+    # of several layers, "kind": "table" for a CSV or a sheet) for the caller to ask
+    # about; dataset None
     mapping: dict | None = None
 
     @property

@@ -16,6 +16,7 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ._acled_header import acled_header
 from .problems import LoadResult, Problem
 
 if TYPE_CHECKING:
@@ -34,12 +35,13 @@ class ReadContext:
     progress: ProgressFn | None = None
     cancel: CancelFn | None = None
     compute_countries: bool = True  # curated: each place's country from its geometry
-    date_property: str | None = None  # GeoJSON, CSV, GIS: the field that holds the date
+    date_property: str | None = None  # GeoJSON, CSV, sheets, GIS: the date's field
     actor_property: str | None = None  # … the actors
-    title_property: str | None = None  # CSV, GIS: the title
-    lat_property: str | None = None  # CSV: the latitude
-    lon_property: str | None = None  # CSV: the longitude
-    layer: str | None = None  # GeoPackage and other files of several layers: which one
+    title_property: str | None = None  # CSV, sheets, GIS: the title
+    lat_property: str | None = None  # CSV, sheets: the latitude
+    lon_property: str | None = None  # CSV, sheets: the longitude
+    layer: str | None = None  # GeoPackage and other files of several layers (a sheet of
+    # a workbook): which one
     # GeoJSON whose date property cannot be guessed is not read: the result's mapping
     # holds the guess for the caller to ask about
     ask_mapping: bool = False
@@ -102,22 +104,8 @@ def _is_curated(head: bytes) -> bool:
     return not _is_json(head) and b"format: araz-dataset" in _text(head)
 
 
-# columns only ACLED exports have (with event_date): another CSV with a date column
-# called event_date is read as any CSV
-_ACLED_MARKS = (b"event_id_cnty", b"actor1", b"sub_event_type", b"data_id", b"event_id_no_cnty")
-
-
 def _is_acled(head: bytes) -> bool:
-    if _is_json(head):
-        return False
-    first = _text(head).split(b"\n", 1)[0].lower()
-    if b"event_date" not in first or b"," not in first:
-        return False
-    if b"event_id_cnty" in first:
-        return True
-    # ACLED's reader needs latitude and longitude (another CSV may say lat, lon)
-    located = b"latitude" in first and b"longitude" in first
-    return located and any(m in first for m in _ACLED_MARKS)
+    return not _is_json(head) and acled_header(_text(head).split(b"\n", 1)[0])
 
 
 def _is_csv(head: bytes) -> bool:
@@ -127,6 +115,16 @@ def _is_csv(head: bytes) -> bool:
         return False
     first = text.split(b"\n", 1)[0]
     return any(d in first for d in (b",", b"\t", b";"))
+
+
+def _is_workbook(head: bytes) -> bool:
+    """An Office Open XML workbook (.xlsx, .xlsm), an OpenDocument spreadsheet, or an
+    Office 97 compound file (.xls, and an encrypted .xlsx)."""
+    if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
+        return True
+    if not _is_zip(head):
+        return False
+    return b"xl/" in head or b"application/vnd.oasis.opendocument.spreadsheet" in head[:256]
 
 
 def _is_sqlite(head: bytes) -> bool:
@@ -177,6 +175,12 @@ def _read_csv(path: Path, context: ReadContext) -> LoadResult:
     from .table_csv import read_csv
 
     return read_csv(path, context)
+
+
+def _read_spreadsheet(path: Path, context: ReadContext) -> LoadResult:
+    from .spreadsheet import read_spreadsheet
+
+    return read_spreadsheet(path, context)
 
 
 def _read_gis(path: Path, context: ReadContext) -> LoadResult:
@@ -289,6 +293,14 @@ READERS: tuple[Reader, ...] = (
 )
 
 READERS += (
+    # before the zipped Shapefile: an .xlsx is a zip too
+    Reader(
+        "spreadsheet",
+        "Spreadsheet (Excel, OpenDocument)",
+        (".xlsx", ".xlsm", ".xlsb", ".xls", ".ods"),
+        _is_workbook,
+        _read_spreadsheet,
+    ),
     Reader("geopackage", "GeoPackage", (".gpkg",), _is_sqlite, _read_gis),
     Reader("shapefile", "Shapefile (zipped or .shp)", (".zip", ".shp"), _is_zip, _read_gis),
     Reader("flatgeobuf", "FlatGeobuf", (".fgb",), _is_fgb, _read_gis),

@@ -146,6 +146,22 @@ def read_csv(path: Path, context: Options) -> LoadResult:
     table = read_table(path, problems)
     if table is None:
         return LoadResult(None, problems)
+    return table_events(path, table, problems, context)
+
+
+def table_events(
+    path: Path,
+    table: pa.Table,
+    problems: list[Problem],
+    context: Options,
+    *,
+    first: int = 1,
+    numbers: list[int] | None = None,
+    mapping: dict | None = None,
+) -> LoadResult:
+    """The events of a table of records (a CSV's, a sheet's) with guessed (or chosen)
+    columns, or the guess to ask about (``mapping``: what the reader adds to it).
+    ``first``/``numbers``: how problems number the rows (see ``records_to_events``)."""
     names = table.column_names
     fields = Fields.of(
         names,
@@ -160,7 +176,8 @@ def read_csv(path: Path, context: Options) -> LoadResult:
             problems.append(Problem(str(path), 1, f"no column {chosen!r} in the header"))
             return LoadResult(None, problems)
     if context.ask_mapping and fields.date is None and table.num_rows:
-        return LoadResult(None, problems, mapping=mapping_of(table, fields))
+        guess = {**mapping_of(table, fields), **(mapping or {})}
+        return LoadResult(None, problems, mapping=guess)
     if fields.date is None and not (fields.lat or fields.wkt):
         shown = ", ".join(names[:8]) + (", …" if len(names) > 8 else "")
         problems.append(
@@ -195,6 +212,8 @@ def read_csv(path: Path, context: Options) -> LoadResult:
         fields,
         where,
         record="row",
+        first=first,
+        numbers=numbers,
         progress=context.progress,
         cancel=context.cancel,
     )
