@@ -68,10 +68,10 @@
     // fills without outlines (their cut along the regional box would show as a seam),
     // then the countries' own coasts and borders as lines; beneath the band, which
     // was on the canvas first
-    var fills = L.geoJSON(world.fills, L.extend({}, plain, {
+    var fills = window.araz.bandLayer(world.fills, L.extend({}, plain, {
       style: { fillColor: FILL.other, fillOpacity: 1, stroke: false },
     })).addTo(this.map);
-    var lines = L.geoJSON(world.lines, L.extend({}, plain, {
+    var lines = window.araz.bandLayer(world.lines, L.extend({}, plain, {
       style: { color: COAST, weight: 0.8, opacity: 1, fill: false },
     })).addTo(this.map);
     lines.bringToBack();
@@ -120,35 +120,35 @@
   }
 
   Basemap.prototype._build = function (band) {
-    var r = this.renderer;
+    var r = this.renderer, layer = window.araz.bandLayer;
     var plain = { renderer: r, interactive: false };
     var group = L.layerGroup();
-    var countries = L.geoJSON(band.countries, L.extend({}, plain, { style: countryStyle(this.tinted) }));
+    var countries = layer(band.countries, L.extend({}, plain, { style: countryStyle(this.tinted) }));
     this.countryLayers = this.countryLayers || {};
     this.countryLayers[band.name] = countries;
     group.addLayer(countries);
     if (band.lakes) {
-      group.addLayer(L.geoJSON(band.lakes, L.extend({}, plain, {
+      group.addLayer(layer(band.lakes, L.extend({}, plain, {
         style: { fillColor: LAKE, fillOpacity: 1, color: RIVER, weight: 0.8 },
       })));
     }
     if (band.rivers) {
-      group.addLayer(L.geoJSON(band.rivers, L.extend({}, plain, {
+      group.addLayer(layer(band.rivers, L.extend({}, plain, {
         filter: function (f) { return !(f.properties && f.properties.major); },
         style: { color: RIVER, weight: riverWeight(band, false), opacity: 0.9, lineJoin: "round" },
       })));
     }
     if (band.borders) {
-      group.addLayer(L.geoJSON(band.borders, L.extend({}, plain, {
+      group.addLayer(layer(band.borders, L.extend({}, plain, {
         style: { color: BORDER, weight: band.minZoom >= 8 ? 1.6 : 1.1, opacity: 0.9, dashArray: null },
       })));
     }
     if (band.rivers) {
-      group.addLayer(L.geoJSON(band.rivers, L.extend({}, plain, {
+      group.addLayer(layer(band.rivers, L.extend({}, plain, {
         filter: function (f) { return !!(f.properties && f.properties.major); },
         style: { color: ARAZ, weight: riverWeight(band, true), opacity: 1, lineJoin: "round" },
       })));
-      this.highlight[band.name] = L.geoJSON(band.rivers, {
+      this.highlight[band.name] = layer(band.rivers, {
         renderer: this.highlightRenderer, interactive: false,
         filter: function (f) { return !!(f.properties && f.properties.major); },
       });

@@ -165,7 +165,7 @@ def _assets() -> dict[str, str]:
         "base_js": _inline_js(
             "\n".join(
                 resource("web", name).read_text(encoding="utf-8")
-                for name in ("map-base.js", "map-base-labels.js")
+                for name in ("map-base-paths.js", "map-base.js", "map-base-labels.js")
             )
         ),
     }
