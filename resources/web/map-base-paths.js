@@ -74,10 +74,16 @@
     },
 
     /* Layer pixels of every vertex at the map's zoom: Math.round(scale * (a * x + b))
-     * less the pixel origin, exactly as map.latLngToLayerPoint works them out. */
+     * less the pixel origin, exactly as map.latLngToLayerPoint works them out.  Leaflet
+     * projects again on a reset and on zoomend, and a band added in a zoomend handler
+     * gets both for one view: the second finds its pixels already there. */
     _project: function () {
       var map = this._map, crs = map.options.crs, t = crs.transformation;
       var s = crs.scale(map._zoom), o = map.getPixelOrigin();
+      var key = s + "," + o.x + "," + o.y;
+      if (key === this._projectedFor) return;
+      this._projectedFor = key;
+      this._clippedFor = null;
       var minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
       this._rings = [];
       for (var r = 0; r < this._xy.length; r++) {
@@ -97,6 +103,20 @@
         this._rawPxBounds = new L.Bounds(L.point(minX, minY), L.point(maxX, maxY));
         this._updateBounds();
       }
+    },
+
+    /* Clipped to the renderer's bounds and simplified (Leaflet's own), unless done
+     * already for these pixels, bounds and line width. */
+    _update: function () {
+      if (!this._map) return;
+      var b = this._renderer._bounds;
+      var key = [b.min.x, b.min.y, b.max.x, b.max.y, this.options.weight, this._projectedFor].join(",");
+      if (key !== this._clippedFor) {
+        this._clippedFor = key;
+        this._clipPoints();
+        this._simplifyPoints();
+      }
+      this._updatePath();
     },
   };
 
