@@ -5,9 +5,10 @@
  * canvas.  The zoom bands swap at their minZoom/maxZoom (regional up to 7, close from 8).
  * The three countries' own tints are kept while the view's centre is near the Caucasus
  * (REGION); elsewhere every country is drawn plain.
- * What the first view does not show is not parsed at start: a band that comes as JSON
- * text (the close band) is parsed when its zoom is first shown, and the world outside
- * the regional box (window.ARAZ_WORLD_JSON) when the view first reaches beyond the box.
+ * What the first view does not show is not parsed at start: each band comes as JSON
+ * text, parsed when its zooms are first shown (the regional band at start, the close
+ * band at the first zoom to 8 or more), and the world outside the regional box
+ * (window.ARAZ_WORLD_JSON) when the view first reaches beyond the box.
  * Labels: map-base-labels.js.
  */
 (function () {
