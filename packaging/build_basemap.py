@@ -344,8 +344,9 @@ not edit them: rebuild with `python packaging/build_basemap.py [NE_DIR]` (NE_DIR
 `/work/shared/data/naturalearth`). The data is from Natural Earth (public domain): "Made
 with Natural Earth".
 
-`world.js` (`window.ARAZ_WORLD`) is Natural Earth's 1:110m countries outside the regional
-box, drawn beneath everything so that data from elsewhere still sits on a map. It is built
+`world.js` (`window.ARAZ_WORLD_JSON`, JSON text the page parses when its view first reaches
+beyond the regional box) is Natural Earth's 1:110m countries outside the regional box,
+drawn beneath everything so that data from elsewhere still sits on a map. It is built
 by `python packaging/build_world.py`, which takes the countries from the geopandas 0.14.4
 wheel on PyPI (`geopandas/datasets/naturalearth_lowres`, public domain).
 
