@@ -6,7 +6,8 @@ populated places, elevation points) cut to the box lon 24–76, lat 20–60 and 
 * ``resources/basemap/basemap.js``: ``window.ARAZ_BASEMAP = {...};`` with two zoom bands
   ("regional", zoom 0–7, whole box; "close", zoom 8–19, clipped to the South Caucasus and
   north-west Iran) of countries, borders, rivers and lakes, plus the label points. The page
-  loads it as a plain script: the app never imports geopandas at start-up.
+  loads it as a plain script: the app never imports geopandas at start-up. Each band's
+  layers come as JSON text that the page parses when it first shows the band's zooms.
 * ``resources/basemap/countries.geojson``: the countries (name, role) at close-band detail
   over the whole box, for point-in-polygon lookups with shapely.
 * ``resources/basemap/README.md``.
@@ -315,6 +316,16 @@ def _dumps(value) -> str:
     return json.dumps(value, ensure_ascii=True, separators=(",", ":"), allow_nan=False)
 
 
+def lazy_band(band: dict) -> dict:
+    """A band the page parses only when its zoom is first shown: its name and zooms, and
+    its layers as one JSON text (a string literal costs the page's start next to nothing,
+    and JSON.parse reads the regional band, shown at once, about twice as fast as the
+    script parser reads the same data as an object literal)."""
+    head = {key: band[key] for key in ("name", "minZoom", "maxZoom")}
+    layers = {key: value for key, value in band.items() if key not in head}
+    return {**head, "json": _dumps(layers)}
+
+
 README = f"""# Offline basemap
 
 `basemap.js` is a plain script (no modules) that sets `window.ARAZ_BASEMAP`: two zoom bands
@@ -322,7 +333,8 @@ README = f"""# Offline basemap
 20–60, simplified to {REGIONAL["tolerance"]}° and rounded to {REGIONAL["digits"]} decimals;
 "close", zoom {CLOSE["minZoom"]}–{CLOSE["maxZoom"]}, clipped to lon 38–53, lat 34–44 around
 the South Caucasus and north-west Iran, simplified to {CLOSE["tolerance"]}° and rounded to
-{CLOSE["digits"]} decimals), each with GeoJSON `countries` (land, with `name` and `role`
+{CLOSE["digits"]} decimals), each with its layers as one JSON text, `json`, that the page
+parses when it first shows the band's zooms: GeoJSON `countries` (land, with `name` and `role`
 iran/azerbaijan/armenia/other; the sea, the Caspian included, is the page background),
 `borders`, `rivers` (`major` is true for the Araz) and `lakes`, plus `labels` (points with
 `name`, `kind`, `minZoom`, `rank`); `countries.geojson` holds the countries at close-band
@@ -332,8 +344,9 @@ not edit them: rebuild with `python packaging/build_basemap.py [NE_DIR]` (NE_DIR
 `/work/shared/data/naturalearth`). The data is from Natural Earth (public domain): "Made
 with Natural Earth".
 
-`world.js` (`window.ARAZ_WORLD`) is Natural Earth's 1:110m countries outside the regional
-box, drawn beneath everything so that data from elsewhere still sits on a map. It is built
+`world.js` (`window.ARAZ_WORLD_JSON`, JSON text the page parses when its view first reaches
+beyond the regional box) is Natural Earth's 1:110m countries outside the regional box,
+drawn beneath everything so that data from elsewhere still sits on a map. It is built
 by `python packaging/build_world.py`, which takes the countries from the geopandas 0.14.4
 wheel on PyPI (`geopandas/datasets/naturalearth_lowres`, public domain).
 
@@ -356,8 +369,8 @@ def build(source_dir: Path, output_dir: Path) -> dict[str, int]:
         "version": VERSION,
         "attribution": ATTRIBUTION,
         "bands": [
-            build_band(REGIONAL, source_dir, coverage_regional, REGION_BOX),
-            build_band(CLOSE, source_dir, coverage_close, CLOSE_BOX),
+            lazy_band(build_band(REGIONAL, source_dir, coverage_regional, REGION_BOX)),
+            lazy_band(build_band(CLOSE, source_dir, coverage_close, CLOSE_BOX)),
         ],
         "labels": feature_collection(label_features(source_dir, countries), 5),
     }

@@ -6,7 +6,10 @@ of the Sahel) would otherwise sit on a blank background.  Natural Earth's 1:110m
 countries (public domain) come with the geopandas 0.14 wheel on PyPI
 (``geopandas/datasets/naturalearth_lowres``); this script downloads that wheel once,
 cuts the regional box out of the countries (the detailed basemap draws there), simplifies
-them and writes ``resources/basemap/world.js`` (``window.ARAZ_WORLD = FeatureCollection``).
+them and writes ``resources/basemap/world.js``: ``window.ARAZ_WORLD_JSON = "..."``, the JSON
+text of ``{"fills": FeatureCollection, "lines": FeatureCollection}``.  The page parses that
+text only when its view first reaches beyond the regional box: a start on the Caucasus
+pays nothing for it.
 
     python packaging/build_world.py [--wheel PATH]
 """
@@ -67,13 +70,19 @@ def build(wheel: Path, out: Path) -> int:
         "fills": {"type": "FeatureCollection", "features": fills},
         "lines": {"type": "FeatureCollection", "features": lines},
     }
+    return write(data, out)
+
+
+def write(data: dict, out: Path) -> int:
+    """Write the layer as the script the page loads; its size in bytes."""
     text = json.dumps(data, separators=(",", ":"))
     # round coordinates to 2 decimals (about 1 km): plenty at the zooms this layer is seen
     data = json.loads(text, parse_float=lambda s: round(float(s), 2))
+    text = json.dumps(data, separators=(",", ":"), ensure_ascii=True)
     out.write_text(
         "/* Natural Earth 1:110m countries outside the regional box (public domain; "
         "Made with Natural Earth). Built by packaging/build_world.py. */\n"
-        f"window.ARAZ_WORLD = {json.dumps(data, separators=(',', ':'))};\n",
+        f"window.ARAZ_WORLD_JSON = {json.dumps(text)};\n",
         encoding="utf-8",
     )
     return out.stat().st_size

@@ -254,11 +254,15 @@
     var ctx = canvas.getContext("2d", { willReadFrequently: true });
     var feats = (fc && fc.features) || [];
     var min = bounds.min;
+    // map.latLngToLayerPoint's arithmetic, on the ring's metres (map-base-paths.js)
+    var crs = map.options.crs, t = crs.transformation, s = crs.scale(map.getZoom()), o = map.getPixelOrigin();
     function ring(coords) {
-      for (var k = 0; k < coords.length; k++) {
-        var p = map.latLngToLayerPoint([coords[k][1], coords[k][0]]);
-        if (k) ctx.lineTo(p.x - min.x, p.y - min.y);
-        else ctx.moveTo(p.x - min.x, p.y - min.y);
+      var xy = window.araz.ringMetres(coords);
+      for (var k = 0; k < xy.length; k += 2) {
+        var x = Math.round(s * (t._a * xy[k] + t._b)) - o.x - min.x;
+        var y = Math.round(s * (t._c * xy[k + 1] + t._d)) - o.y - min.y;
+        if (k) ctx.lineTo(x, y);
+        else ctx.moveTo(x, y);
       }
       ctx.closePath();
     }

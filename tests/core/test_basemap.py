@@ -20,7 +20,19 @@ def basemap() -> dict:
     text = (BASEMAP_DIR / "basemap.js").read_text(encoding="utf-8").strip()
     assert text.startswith(PREFIX)
     assert text.endswith(";")
-    return json.loads(text[len(PREFIX) : -1])
+    data = json.loads(text[len(PREFIX) : -1])
+    for band in data["bands"]:  # a band the page parses when first shown: its layers as text
+        if "json" in band:
+            band.update(json.loads(band.pop("json")))
+    return data
+
+
+def test_bands_come_as_json_text_parsed_when_shown():
+    text = (BASEMAP_DIR / "basemap.js").read_text(encoding="utf-8").strip()
+    bands = json.loads(text[len(PREFIX) : -1])["bands"]
+    for band in bands:
+        assert set(band) == {"name", "minZoom", "maxZoom", "json"}
+        assert set(json.loads(band["json"])) == set(LAYERS)
 
 
 @pytest.fixture(scope="module")
@@ -139,7 +151,9 @@ def test_world_layer_covers_what_the_regional_box_does_not():
     from shapely.geometry import box
 
     text = (BASEMAP_DIR / "world.js").read_text(encoding="utf-8")
-    world = json.loads(text[text.index("{") : text.rindex("}") + 1])
+    # JSON text in a string literal: the page parses it when the view first leaves the box
+    literal = text[text.index("window.ARAZ_WORLD_JSON = ") :].split(" = ", 1)[1].strip()
+    world = json.loads(json.loads(literal.rstrip(";")))
     fc = world["fills"]
     names = {f["properties"]["name"] for f in fc["features"]}
     assert {"United States of America", "Brazil", "China", "France"} <= names

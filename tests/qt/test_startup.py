@@ -96,7 +96,7 @@ def test_a_start_on_the_cached_bundled_dataset_imports_no_yaml_parser(tmp_path):
     import sys
     from pathlib import Path
 
-    app = str(Path(__file__).resolve().parent.parent / "app")
+    app = str(Path(__file__).resolve().parents[2] / "app")
     env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path), "PYTHONPATH": app}
     code = (
         "import sys; from araz.io import read_path; from araz.paths import default_dataset; "
@@ -108,6 +108,44 @@ def test_a_start_on_the_cached_bundled_dataset_imports_no_yaml_parser(tmp_path):
     assert "araz.io.curated" in first.stdout  # read and checked, then kept
     again = subprocess.run(run, env=env, capture_output=True, text=True, check=True)
     assert again.stdout.strip() == "[]"
+
+
+HEAVY = ("araz.io.curated", "yaml", "jsonschema", "shapely", "pyarrow", "pandas", "numpy.ma")
+
+
+def test_a_screenshot_start_on_the_cached_bundled_dataset_imports_nothing_heavy(tmp_path):
+    """The whole start (window, map, markers drawn, picture saved) on the bundled dataset,
+    once it is cached: no YAML or schema checking, no geometry, no Arrow or pandas, not
+    numpy's masked arrays (np.unique's plain form imports them)."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    app = str(Path(__file__).resolve().parents[2] / "app")
+    env = {
+        **os.environ,
+        "XDG_CACHE_HOME": str(tmp_path / "cache"),
+        "XDG_CONFIG_HOME": str(tmp_path / "config"),
+        "XDG_STATE_HOME": str(tmp_path / "state"),
+        "PYTHONPATH": app,
+        "QT_QPA_PLATFORM": "offscreen",
+        "QTWEBENGINE_DISABLE_SANDBOX": "1",
+    }
+    out = tmp_path / "start.png"
+    code = (
+        "import sys; from araz.cli import main; "
+        f"sys.argv = ['araz', '--screenshot', {str(out)!r}]; rc = main(); "
+        f"print(sorted(m for m in {HEAVY!r} if m in sys.modules)); sys.exit(rc)"
+    )
+    run = [sys.executable, "-c", code]
+    first = subprocess.run(run, env=env, capture_output=True, text=True, timeout=120)
+    assert first.returncode == 0, first.stderr[-2000:]
+    assert "araz.io.curated" in first.stdout  # read and checked, then kept
+    again = subprocess.run(run, env=env, capture_output=True, text=True, timeout=120)
+    assert again.returncode == 0, again.stderr[-2000:]
+    assert again.stdout.strip().splitlines()[-1] == "[]"
+    assert out.stat().st_size > 0
 
 
 def test_a_wait_for_the_page_asks_again_and_gives_up_instead_of_hanging(qtbot, main_window):

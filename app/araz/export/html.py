@@ -169,7 +169,12 @@ def _assets() -> dict[str, str]:
         "leaflet_js": _inline_js((_leaflet_dir() / "leaflet.js").read_text(encoding="utf-8")),
         "world_js": _inline_js(resource("basemap", "world.js").read_text(encoding="utf-8")),
         "basemap_js": _inline_js(resource("basemap", "basemap.js").read_text(encoding="utf-8")),
-        "base_js": _inline_js(resource("web", "map-base.js").read_text(encoding="utf-8")),
+        "base_js": _inline_js(
+            "\n".join(
+                resource("web", name).read_text(encoding="utf-8")
+                for name in ("map-base-paths.js", "map-base.js", "map-base-labels.js")
+            )
+        ),
     }
 
 

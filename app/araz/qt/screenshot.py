@@ -113,7 +113,8 @@ def screenshot_and_quit(window, path: Path, *, started: float | None = None) -> 
             when_acked(window, window.map.sync(), shoot, give_up=stuck)
             return
         try:
-            out = atomic_write(path, png_bytes(image), window.model.dataset)
+            # Qt's PNG quality 70: zlib's faster levels, a fifth less time, 2 % more bytes
+            out = atomic_write(path, png_bytes(image, quality=70), window.model.dataset)
         except ExportError as exc:
             print(f"araz: {exc}", file=sys.stderr)
             QApplication.exit(1)
@@ -121,9 +122,14 @@ def screenshot_and_quit(window, path: Path, *, started: float | None = None) -> 
         print(out)
         QApplication.quit()
 
+    def first_shot() -> None:
+        # the frame the page has just acknowledged has seldom reached the window yet (a
+        # grab there disagrees with the next one): the first grab comes a round trip later
+        when_acked(window, window.map.sync(), shoot, give_up=stuck)
+
     def loaded(_path, _result) -> None:
         if len(window.model.dataset):
             window.loadFinished.disconnect(loaded)
-            when_drawn(window, shoot, on_drawn=drawn)
+            when_drawn(window, first_shot, on_drawn=drawn)
 
     window.loadFinished.connect(loaded)
