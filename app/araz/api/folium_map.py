@@ -125,9 +125,12 @@ def _basemap_texts() -> dict[str, str]:
     text = resource("basemap", "basemap.js").read_text(encoding="utf-8")
     doc = json.loads(text[text.index("{") : text.rindex("}") + 1])
     band = next(b for b in doc["bands"] if b["name"] == "regional")
-    out = {k: json.dumps(band[k]) for k in ("countries", "lakes", "rivers", "borders")}
+    layers = json.loads(band["json"])  # each band keeps its layers as JSON text
+    out = {k: json.dumps(layers[k]) for k in ("countries", "lakes", "rivers", "borders")}
     text = resource("basemap", "world.js").read_text(encoding="utf-8")
-    out["world"] = json.dumps(json.loads(text[text.index("{") : text.rindex("}") + 1])["fills"])
+    start = text.index("=") + 1  # window.ARAZ_WORLD_JSON = "<JSON text>";
+    world = json.loads(json.loads(text[start : text.rindex(";")].strip()))
+    out["world"] = json.dumps(world["fills"])
     return out
 
 
