@@ -81,6 +81,7 @@ def export_snapshot(
     """The map as the window shows it (its view, its filter) as PNG or PDF, or a sheet.
 
     ``size``: CSS pixels (None: the map view's own size); ``scale`` 2 for print."""
+    from araz.qt.export.colouring import map_colours
     from araz.qt.export.sheet import write_sheet
     from araz.qt.export.snapshot import MapRenderer, write_snapshot
 
@@ -96,6 +97,7 @@ def export_snapshot(
             return write_sheet(
                 renderer, shown, target, width=width, height=height, scale=scale,
                 title=title, bounds=bounds, records=records,
+                colours=map_colours(window.model),
             )  # fmt: skip
         return write_snapshot(
             renderer, shown.dataset, shown.shown_ids, target, width=width, height=height,

@@ -22,6 +22,7 @@ from PySide6.QtGui import QImage, QPageLayout, QPageSize
 from araz.export.atomic import ExportError, atomic_write
 from araz.export.selection import bounds_of, shown_records
 from araz.model.dataset import Dataset
+from araz.qt.export.colouring import MapColours
 from araz.qt.map import MapView
 from araz.qt.map.page_json import PageReadError, Probe
 from araz.qt.stable_grab import StableGrab
@@ -54,6 +55,7 @@ class MapRenderer:
     def __init__(self) -> None:
         self._views: dict[float, MapView] = {}
         self._events_key: dict[float, object] = {}
+        self._colours_key: dict[float, object] = {}  # the MapColours drawn, None: own colours
         self._acked: dict[float, int] = {}
         self._bare: set[float] = set()  # scales whose view has its zoom buttons off
 
@@ -106,9 +108,11 @@ class MapRenderer:
         scale: float = 1.0,
         bounds: Bounds | None = None,
         caption: tuple[str, str] | None = None,
+        colours: MapColours | None = None,
     ) -> MapView:
         """Draw the map at ``width``×``height`` CSS px framing ``bounds`` (None: the
-        shown events); returns once it is drawn and one more frame painted."""
+        shown events), in ``colours`` (None: the records' own, the main actors'); returns
+        once it is drawn and one more frame painted."""
         view = self.view(scale)
         w, h = round(width * scale), round(height * scale)
         resized = (view.width(), view.height()) != (w, h)
@@ -118,9 +122,12 @@ class MapRenderer:
                 lambda: self._on_page(view.ask, "viewport") == [width, height], what="(resize)"
             )
         key = (id(records), len(records))
-        if self._events_key.get(scale) != key:
-            view.set_events(records)
+        if self._events_key.get(scale) != key or self._colours_key.get(scale) is not colours:
+            view.set_events(records)  # the records' own colours again
             self._events_key[scale] = key
+            self._colours_key[scale] = colours
+            if colours is not None:  # no legend on the map: the sheet has its own
+                view.set_colors(*colours.for_ids(view.event_ids()))
         view.show_ids(shown)
         view.select(None)
         box = bounds or bounds_of(shown_records(records, shown)) or HOME_BOX

@@ -239,6 +239,10 @@ class MapView(QWidget):
         url = self._shelf.put("events", self._seq + 1, prepared.body)
         return self._call("events", {"url": url, "n": len(prepared.ids)})
 
+    def event_ids(self) -> list[str]:
+        """The ids of the events set, in set_events order (the order of masks, colours)."""
+        return list(self._ids)
+
     def show_mask(self, mask: np.ndarray) -> int:
         """Show the events where ``mask`` (one bool per event, in set_events order) is set."""
         mask = np.asarray(mask, dtype=bool)
