@@ -96,3 +96,20 @@ def test_clicking_a_bin_selects_its_events_everywhere(qtbot, main_window, border
         timeout=TIMEOUT,
     )
     settle_map(qtbot, w.map, TIMEOUT)
+
+
+def test_the_table_shows_a_selection_of_runs_and_single_rows(qtbot, main_window):
+    """The table selects the model's selection as runs of neighbouring rows: every
+    selected event's row, no other, whatever the runs."""
+    w = main_window
+    tm = w.table_model
+    want_rows = [0, 3, 4, 5, 6, 9, len(w.model.dataset) - 1]
+    ids = [tm.data(tm.index(r, 0), ID_ROLE) for r in want_rows]
+    w.model.select(ids, ids[2])
+    rows = sorted(i.row() for i in w.table.selectionModel().selectedRows())
+    assert rows == want_rows
+    assert w.table.selectionModel().currentIndex().row() == 4
+    w.model.select(ids[:1])
+    assert [i.row() for i in w.table.selectionModel().selectedRows()] == [0]
+    w.model.clear_selection()
+    assert w.table.selectionModel().selectedRows() == []
