@@ -22,11 +22,11 @@ pytestmark = pytest.mark.gui
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
 
 
-def export_sheet(qtbot, window, out: Path) -> np.ndarray:
-    """File → Export map snapshot…, a PNG sheet at 1×, Save; the written file's pixels."""
+def export_sheet(qtbot, window, out: Path, sheet: bool = True) -> np.ndarray:
+    """File → Export map snapshot…, a PNG (a sheet) at 1×, Save; the file's pixels."""
     dialog = open_export(qtbot, window, "snapshot")
     dialog.format.setCurrentIndex(dialog.format.findData(".png"))
-    dialog.sheet.setChecked(True)
+    dialog.sheet.setChecked(sheet)
     dialog.scale.setCurrentIndex(dialog.scale.findData(1.0))
     dialog.path.setText(str(out))
     press(qtbot, dialog)
@@ -109,3 +109,20 @@ def test_a_sized_sheet_says_what_size_means(qtbot, main_window, tmp_path):
     band = (slice(top, top + 60), slice(left, left + round(LEGEND_W)))
     ink = lambda a: int((a[band].max(axis=2) < 160).sum())  # noqa: E731
     assert ink(plain) == 0 and ink(sized) > 50, (ink(plain), ink(sized))
+
+
+def test_a_plain_snapshot_draws_the_colour_by_colours(qtbot, main_window, tmp_path):
+    w = main_window
+    actor_rows = shown_legend(cb.colour_scheme(w.model.dataset, cb.ACTOR), w.model.mask)
+    actors = export_sheet(qtbot, w, tmp_path / "actors.png", sheet=False)
+    view_menu_action(w, "&Colour by", "colour_by_category").trigger()
+    rows = shown_legend(w.model.colour_scheme, w.model.mask)
+    arr = export_sheet(qtbot, w, tmp_path / "categories.png", sheet=False)
+    only = [c for _, c, _ in rows if all(not close(rgb(c), rgb(a)) for _, a, _ in actor_rows)]
+    assert only, rows
+
+    def covered(image: np.ndarray, colour: str) -> int:
+        return int((np.abs(image - np.array(rgb(colour))) <= 6).all(axis=2).sum())
+
+    assert sum(covered(arr, c) for c in only) > 30
+    assert sum(covered(actors, c) for c in only) < 10

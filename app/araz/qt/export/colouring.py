@@ -22,6 +22,7 @@ class MapColours:
     radii: np.ndarray | None  # marker radius (CSS px) per dataset row, None: one size
     size_note: str  # the legend's size line ("" at one size)
     index: Mapping[str, int]  # event id -> dataset row
+    page_legend: dict | None = None  # the window map's own legend (MapView.set_colors)
 
     @property
     def by_actor(self) -> bool:
@@ -52,13 +53,11 @@ def map_colours(model: AppModel) -> MapColours | None:
     if model.colour_by == cb.ACTOR and model.size_by is None:
         return None
     sizes = model.sizes
-    note = ""
-    if sizes is not None:
-        spec = colours.legend(model.colour_scheme, model.size_by, sizes[1])
-        note = spec["size"] if spec else ""
+    spec = colours.legend(model.colour_scheme, model.size_by, sizes[1] if sizes else 0.0)
     return MapColours(
         scheme=model.colour_scheme,
         radii=sizes[0] if sizes is not None else None,
-        size_note=note,
+        size_note=spec["size"] if spec else "",
         index=model.dataset.index,
+        page_legend=spec,
     )

@@ -91,18 +91,19 @@ def export_snapshot(
     width, height = size or (max(web.width(), 100), max(web.height(), 100))
     bounds = map_view_bounds(window)
     records = map_records(shown.dataset)
+    colours = map_colours(window.model)
     renderer = MapRenderer()
     try:
         if sheet:
             return write_sheet(
                 renderer, shown, target, width=width, height=height, scale=scale,
                 title=title, bounds=bounds, records=records,
-                colours=map_colours(window.model),
+                colours=colours,
             )  # fmt: skip
         return write_snapshot(
             renderer, shown.dataset, shown.shown_ids, target, width=width, height=height,
             scale=scale, bounds=bounds, title=title, description=shown.describe(),
-            records=records,
+            records=records, colours=colours,
         )  # fmt: skip
     finally:
         renderer.close()
