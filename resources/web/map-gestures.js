@@ -117,9 +117,9 @@
       if (i < 0) {
         var b = binUnder(e.containerPoint), o = e.originalEvent || {};
         if (b < 0) return;
-        if (o.ctrlKey || o.metaKey) {
-          zoomToBin(b);
-        } else if (page.bridge) {
+        if (o.ctrlKey || o.metaKey || !page.bridge) {
+          zoomToBin(b); // no bridge (no app to select in): zoom, as before
+        } else {
           var ids = binIds(b);
           announce(ids.length.toLocaleString("en") + (ids.length === 1 ? " event selected" : " events selected"));
           page.bridge.picked(JSON.stringify(ids));

@@ -8,13 +8,18 @@ from __future__ import annotations
 import math
 
 import pytest
-from map_support import settle_map
+from map_support import open_map_view, settle_map
 from page_support import read_page_json
 from PySide6.QtCore import QDateTime, QEvent, QPoint, QPointF, Qt
 from PySide6.QtGui import QMouseEvent
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
-from test_map_density import biggest_bin_point, border_sample, open_and_wait  # noqa: F401
+from test_map_density import (  # noqa: F401
+    biggest_bin_point,
+    border_sample,
+    many,
+    open_and_wait,
+)
 
 from araz.qt.events_table import ID_ROLE
 from araz.qt.map.page_json import of_type
@@ -113,3 +118,26 @@ def test_the_table_shows_a_selection_of_runs_and_single_rows(qtbot, main_window)
     assert [i.row() for i in w.table.selectionModel().selectedRows()] == [0]
     w.model.clear_selection()
     assert w.table.selectionModel().selectedRows() == []
+
+
+@pytest.fixture
+def map_view(qtbot):
+    yield from open_map_view(qtbot)
+
+
+def test_a_click_on_the_heatmap_picks_the_events_its_tooltip_counts(qtbot, map_view):
+    """In the heatmap the tooltip counts the events of the (undrawn) hexagon under the
+    pointer; a click picks those, the map stays put."""
+    map_view.set_events(many(3000))
+    map_view.fit_bounds(44.0, 38.0, 48.0, 42.0)
+    map_view.set_style(density="heat")
+    settle_map(qtbot, map_view, TIMEOUT)
+    assert read_page_json(map_view, "araz.drawing()", of_type(dict))["mode"] == "heat"
+    x, y, count = biggest_bin_point(map_view)
+    zoom = read_page_json(map_view, "araz.map.getZoom()", of_type((float, int)))
+    with qtbot.waitSignal(map_view.picked, timeout=TIMEOUT) as picked:
+        click(map_view, x, y)
+    assert len(picked.args[0]) == int(count) > 20
+    tooltip = "document.querySelector('.araz-tooltip').textContent"
+    assert read_page_json(map_view, tooltip, of_type(str)).startswith(f"{int(count):,} events")
+    assert read_page_json(map_view, "araz.map.getZoom()", of_type((float, int))) == zoom
