@@ -13,7 +13,8 @@
  * come, drawn together in the next frame, then each is acknowledged with
  * bridge.rendered(seq).
  * Page -> Python: bridge.ready(), bridge.clicked(id), bridge.hovered(id or ""),
- * bridge.rendered(seq), bridge.answered(seq, json).
+ * bridge.picked(json list of ids: a density bin's events), bridge.rendered(seq),
+ * bridge.answered(seq, json).
  *
  * map.js calls pageCommands(page) once and connects the onCommand it returns to
  * bridge.command (start()).

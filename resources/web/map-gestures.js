@@ -1,5 +1,6 @@
 /* Araz map: gestures.  The mouse: hover (a tooltip, bridge.hovered), click (a popup,
- * bridge.clicked; a density bin zooms in; a point of the ruler while measuring).  The
+ * bridge.clicked; a density bin's events picked, bridge.picked, or with Ctrl/Cmd or a
+ * double-click the map zooms in on the bin; a point of the ruler while measuring).  The
  * keyboard: a focus ring moved between the shown markers, Enter selects, Escape leaves.
  *
  * map.js calls pageGestures(page) once, after pagePopups and pageCommands.
@@ -15,7 +16,9 @@
 
     // --- gestures ---
 
-    // --- density bins: hover says how many and of which main actors; click zooms in ---
+    // --- density bins: hover says how many and of which main actors; click selects them
+    // (the same events the tooltip counts, in the heatmap too: the hexagon under the
+    // pointer), Ctrl/Cmd+click or a double-click zooms in on the bin ---
 
     function binUnder(containerPoint) {
       if (!events.bins || map._animatingZoom) return -1;
@@ -54,7 +57,7 @@
       root.appendChild(list);
       var hint = document.createElement("div");
       hint.className = "araz-date";
-      hint.textContent = "Click to zoom in";
+      hint.textContent = "Click to select these events; double-click or Ctrl+click to zoom in";
       root.appendChild(hint);
       return root;
     }
@@ -95,20 +98,50 @@
       }
     });
 
+    function zoomToBin(b) {
+      tooltip.hidden = true;
+      var at = map.layerPointToLatLng(L.point(events.bins.cx[b], events.bins.cy[b]).add(events._bounds.min));
+      map.setView(at, Math.min(map.getMaxZoom(), map.getZoom() + 2));
+    }
+
+    /* The ids of the events in bin b (those the tooltip counts). */
+    function binIds(b) {
+      var ids = [];
+      for (var k = 0; k < events.n; k++) if (events.binOf[k] === b) ids.push(events.idOf(k));
+      return ids;
+    }
+
     map.on("click", function (e) {
       if (ruler.click(e.latlng)) return; // measuring: a point of the ruler, no selection
       var i = events.hitTest(e.containerPoint);
       if (i < 0) {
-        var b = binUnder(e.containerPoint);
+        var b = binUnder(e.containerPoint), o = e.originalEvent || {};
         if (b < 0) return;
-        tooltip.hidden = true;
-        var at = map.layerPointToLatLng(L.point(events.bins.cx[b], events.bins.cy[b]).add(events._bounds.min));
-        map.setView(at, Math.min(map.getMaxZoom(), map.getZoom() + 2));
+        if (o.ctrlKey || o.metaKey || !page.bridge) {
+          zoomToBin(b); // no bridge (no app to select in): zoom, as before
+        } else {
+          var ids = binIds(b);
+          announce(ids.length.toLocaleString("en") + (ids.length === 1 ? " event selected" : " events selected"));
+          page.bridge.picked(JSON.stringify(ids));
+        }
         return;
       }
       tooltip.hidden = true;
       openPopup(i, true);
       if (page.bridge && events.drawn[i] !== 2) page.bridge.clicked(events.idOf(i));
+    });
+
+    // a double-click on a bin zooms in on it; elsewhere as Leaflet's own (Shift: out)
+    map.doubleClickZoom.disable();
+    map.on("dblclick", function (e) {
+      if (ruler.active) return;
+      var b = events.hitTest(e.containerPoint) < 0 ? binUnder(e.containerPoint) : -1;
+      if (b >= 0) {
+        zoomToBin(b);
+        return;
+      }
+      var delta = map.options.zoomDelta, o = e.originalEvent || {};
+      map.setZoomAround(e.containerPoint, map.getZoom() + (o.shiftKey ? -delta : delta));
     });
 
     // --- keyboard: Tab / Shift+Tab (or Alt+arrows) move a focus ring between the shown

@@ -93,7 +93,7 @@ def test_bridge_exposes_only_its_documented_slots():
             and m.access() == QMetaMethod.Access.Public
         ):
             slots.add(bytes(m.name()).decode())
-    assert slots == {"ready", "clicked", "hovered", "rendered", "answered"}
+    assert slots == {"ready", "clicked", "hovered", "picked", "rendered", "answered"}
 
 
 def test_junk_through_the_bridge_changes_nothing(qtbot, main_window):
@@ -107,6 +107,13 @@ def test_junk_through_the_bridge_changes_nothing(qtbot, main_window):
         "bridge.rendered(-1)",
         "bridge.clicked(12345)",
         "bridge.clicked(null)",
+        "bridge.picked('not json')",
+        "bridge.picked('[1, 2]')",
+        'bridge.picked(\'{"ids": ["event-1"]}\')',
+        "bridge.picked(JSON.stringify(['no-such-event', '']))",
+        "bridge.picked(JSON.stringify(['x'.repeat(100000)]))",
+        "bridge.picked('[' + '\"a\",'.repeat(500000) + '\"a\"]')",
+        "bridge.picked(null)",
     ]
     for call in junk:
         w.map.web_view().page().runJavaScript(
@@ -134,3 +141,17 @@ def test_map_reloads_after_its_renderer_dies(qtbot, main_window):
     )
     assert visible == len(shown)
     assert w.model.filter.categories == {"military"}
+
+
+def test_picked_ids_keeps_a_capped_list_of_strings(caplog):
+    from araz.qt.map.bridge import MAX_PICKED, picked_ids
+
+    assert picked_ids('["a", "b", "a"]') == ["a", "b"]
+    for junk in ("nope", "[1, 2]", '{"a": 1}', '["a", null]', None, 7, "x" * 10_000_000):
+        caplog.clear()
+        assert picked_ids(junk) is None
+        assert "junk" in caplog.text
+    many = [f"e{i}" for i in range(MAX_PICKED + 5)]
+    caplog.clear()
+    assert picked_ids(json.dumps(many)) == many[:MAX_PICKED]
+    assert f"the first {MAX_PICKED} kept" in caplog.text

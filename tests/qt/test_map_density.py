@@ -251,12 +251,23 @@ def test_hovering_a_bin_says_how_many_and_of_which_main_actors(qtbot, map_view):
     text = page(map_view, f"{tooltip}.textContent")
     assert "Main actors: " in text and "Iran" in text and "Armenia" in text
     assert "Russia" not in text  # the main (first) actor only
-    # click: the map zooms in on the bin
+    assert "double-click or Ctrl+click to zoom in" in text
+    # click: the bin's events are picked, the map stays put
     before = page(map_view, "araz.map.getZoom()")
+    with qtbot.waitSignal(map_view.picked, timeout=TIMEOUT) as picked:
+        QTest.mouseClick(
+            target,
+            Qt.MouseButton.LeftButton,
+            Qt.KeyboardModifier.NoModifier,
+            QPoint(round(x), round(y)),
+        )
+    assert len(picked.args[0]) == int(count) and len(set(picked.args[0])) == int(count)
+    assert page(map_view, "araz.map.getZoom()") == before
+    # Ctrl+click: the map zooms in on the bin
     QTest.mouseClick(
         target,
         Qt.MouseButton.LeftButton,
-        Qt.KeyboardModifier.NoModifier,
+        Qt.KeyboardModifier.ControlModifier,
         QPoint(round(x), round(y)),
     )
     qtbot.waitUntil(lambda: page(map_view, "araz.map.getZoom()") >= before + 2, timeout=TIMEOUT)

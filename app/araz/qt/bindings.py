@@ -44,6 +44,7 @@ class MapBinding(QObject):
         self.loaded_seq = 0  # the map call that completes the dataset's first drawing
         view.clicked.connect(self._on_clicked)
         view.hovered.connect(self._on_hovered)
+        view.picked.connect(self._on_picked)
         model.changed.connect(self._on_model_changed)
         # An empty model (the app starting, its data still loading) has nothing to draw
         # and the page starts empty: a payload for it would be built, published, then
@@ -113,6 +114,11 @@ class MapBinding(QObject):
 
     def _on_clicked(self, event_id: str) -> None:
         self.model.select([event_id])
+
+    def _on_picked(self, ids: list) -> None:
+        """A density bin clicked: its events selected, none active (the map stays put and
+        the Event panel says how many) unless it holds one."""
+        self.model.select(ids)
 
     def _on_hovered(self, event_id: str) -> None:
         self.model.set_hover(event_id or None)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 from PySide6.QtCore import (
     QAbstractTableModel,
+    QItemSelection,
     QItemSelectionModel,
     QModelIndex,
     QPersistentModelIndex,
@@ -193,24 +194,28 @@ class EventsTable(QTableView):
         self.setMouseTracking(True)
 
     def sync_selection(self) -> None:
-        """Select the rows of the model's selection, its active event current."""
+        """Select the rows of the model's selection, its active event current.  The rows
+        go to Qt as one selection of runs of neighbouring rows (a density bin's thousands
+        of events: one call, not one each)."""
         sel = self._model.selection
         sm = self.selectionModel()
+        rows = sorted(r for r in map(self.table_model.row_of, sel.ids) if r is not None)
+        selection = QItemSelection()
+        last = self.table_model.columnCount() - 1
+        start = 0
+        for k in range(1, len(rows) + 1):
+            if k == len(rows) or rows[k] != rows[k - 1] + 1:
+                top = self.table_model.index(rows[start], 0)
+                selection.select(top, self.table_model.index(rows[k - 1], last))
+                start = k
         sm.blockSignals(True)
         try:
-            sm.clearSelection()
-            current = None
-            for eid in sel.ids:
-                row = self.table_model.row_of(eid)
-                if row is None:
-                    continue
-                idx = self.table_model.index(row, 0)
-                flags = QItemSelectionModel.SelectionFlag.Select
-                sm.select(idx, flags | QItemSelectionModel.SelectionFlag.Rows)
-                if eid == sel.active:
-                    current = idx
-            if current is not None:
-                sm.setCurrentIndex(current, QItemSelectionModel.SelectionFlag.NoUpdate)
+            flags = QItemSelectionModel.SelectionFlag
+            sm.select(selection, flags.ClearAndSelect | flags.Rows)
+            row = self.table_model.row_of(sel.active) if sel.active is not None else None
+            if row is not None:
+                current = self.table_model.index(row, 0)
+                sm.setCurrentIndex(current, flags.NoUpdate)
                 self.scrollTo(current)
         finally:
             sm.blockSignals(False)

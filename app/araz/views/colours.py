@@ -36,3 +36,13 @@ def view_colours(
     when sized, a radius per view row."""
     codes = scheme.codes[rows] if len(rows) else np.zeros(0, np.uint16)
     return scheme.palette(), codes, (sizes[rows] if sizes is not None else None)
+
+
+def shown_legend(scheme: cb.ColourScheme, mask: np.ndarray) -> list[tuple[str, str, int]]:
+    """(label, colour, shown events) per colour of ``scheme`` that the events where
+    ``mask`` (dataset order) is set are drawn in, most first (ties in palette order)."""
+    palette = scheme.palette()
+    labels = [*scheme.values, f"{scheme.other_values} other values", "no value"]
+    counts = np.bincount(scheme.codes[np.asarray(mask, dtype=bool)], minlength=len(palette))
+    rows = [(labels[k], palette[k], int(counts[k])) for k in range(len(palette)) if counts[k]]
+    return sorted(rows, key=lambda row: -row[2])

@@ -81,6 +81,7 @@ def export_snapshot(
     """The map as the window shows it (its view, its filter) as PNG or PDF, or a sheet.
 
     ``size``: CSS pixels (None: the map view's own size); ``scale`` 2 for print."""
+    from araz.qt.export.colouring import map_colours
     from araz.qt.export.sheet import write_sheet
     from araz.qt.export.snapshot import MapRenderer, write_snapshot
 
@@ -90,17 +91,19 @@ def export_snapshot(
     width, height = size or (max(web.width(), 100), max(web.height(), 100))
     bounds = map_view_bounds(window)
     records = map_records(shown.dataset)
+    colours = map_colours(window.model)
     renderer = MapRenderer()
     try:
         if sheet:
             return write_sheet(
                 renderer, shown, target, width=width, height=height, scale=scale,
                 title=title, bounds=bounds, records=records,
+                colours=colours,
             )  # fmt: skip
         return write_snapshot(
             renderer, shown.dataset, shown.shown_ids, target, width=width, height=height,
             scale=scale, bounds=bounds, title=title, description=shown.describe(),
-            records=records,
+            records=records, colours=colours,
         )  # fmt: skip
     finally:
         renderer.close()

@@ -1,5 +1,6 @@
-"""The composed sheet: the map, a title, the active filters in words, a legend of actor
-colours with counts, a scale bar, a strip of the timeline, the credits, the export time
+"""The composed sheet: the map, a title, the active filters in words, a legend of the
+map's colours (main actors, or the Colour by column's values) with counts and the size
+note when sized, a scale bar, a strip of the timeline, the credits, the export time
 and a short hash of the dataset, painted with QPainter into a PNG or a PDF page.
 
 The layout is in logical pixels (``width``×``height``); a PNG is painted ``scale`` times
@@ -35,6 +36,7 @@ from araz.qt.timeline.view import AXIS_H, OVERVIEW_H
 from araz.views.records import map_records, timeline_records
 from araz.views.timeline.data import TimelineData
 
+from .colouring import MapColours
 from .snapshot import PAGES, Bounds, MapRenderer, page_size_px, png_bytes
 
 MARGIN = 24.0
@@ -62,6 +64,8 @@ class SheetParts:
     stamp: str
     shown: int
     total: int
+    legend_title: str = "Main actor (marker colour)"
+    size_note: str = ""  # what a marker's size says ("": one size)
     extra: dict = field(default_factory=dict)
 
 
@@ -203,11 +207,16 @@ def paint_sheet(p: QPainter, width: float, height: float, parts: SheetParts) -> 
     lg = box["legend"]
     p.setPen(INK)
     p.setFont(_font(15, bold=True))
-    p.drawText(QRectF(lg.left(), lg.top(), lg.width(), 22), "Main actor (marker colour)")
+    heading = _elide_isolated(p, parts.legend_title, lg.width())
+    p.drawText(QRectF(lg.left(), lg.top(), lg.width(), 22), heading)
     p.setFont(_font(13))
     y = lg.top() + 32
+    note_h = 0.0
+    if parts.size_note:  # under the rows, wrapped: room kept for it
+        flags = Qt.TextFlag.TextWordWrap
+        note_h = p.boundingRect(QRectF(0, 0, lg.width(), 1000), flags, parts.size_note).height()
     for name, colour, count in parts.legend:
-        if y + 20 > lg.bottom():
+        if y + 20 > lg.bottom() - note_h - (8 if note_h else 0):
             break
         p.setPen(QPen(QColor("#282828"), 1))
         p.setBrush(QColor(colour))
@@ -224,6 +233,10 @@ def paint_sheet(p: QPainter, width: float, height: float, parts: SheetParts) -> 
         p.drawText(QRectF(lg.left() + 24, y, name_w + 1, 20), text)
         p.drawText(QRectF(lg.left() + 24 + name_w, y, tail_w, 20), tail)
         y += 24
+    if parts.size_note:
+        p.setPen(MUTED)
+        note = QRectF(lg.left(), y + 8, lg.width(), note_h)
+        p.drawText(note, Qt.TextFlag.TextWordWrap, parts.size_note)
 
     # timeline strip
     s = box["strip"]
@@ -256,6 +269,7 @@ def sheet_parts(
     bounds: Bounds | None = None,
     records: list[dict] | None = None,
     now: datetime | None = None,
+    colours: MapColours | None = None,
 ) -> SheetParts:
     ds = shown.dataset
     strip = strip_view(ds, shown, round(width - 2 * MARGIN))
@@ -263,8 +277,9 @@ def sheet_parts(
     records = map_records(ds) if records is None else records
     mw, mh = round(box["map"].width()), round(box["map"].height())
     view = renderer.prepare(
-        records, shown.shown_ids, width=mw, height=mh, scale=scale, bounds=bounds
-    )
+        records, shown.shown_ids, width=mw, height=mh, scale=scale, bounds=bounds,
+        colours=colours,
+    )  # fmt: skip
     image = renderer.grab(view, scale)
     strip_box = box["strip"]
     try:
@@ -277,7 +292,9 @@ def sheet_parts(
     return SheetParts(
         title=title or ds.title or "Araz",
         filters=shown.describe(isolate),
-        legend=legend_entries(ds, shown),
+        legend=colours.legend_rows(shown.mask) if colours else legend_entries(ds, shown),
+        legend_title=colours.title if colours else "Main actor (marker colour)",
+        size_note=colours.size_note if colours else "",
         map_image=image,
         strip=strip_image,
         strip_h=strip_box.height(),
@@ -335,8 +352,10 @@ def write_sheet(
     title: str = "",
     bounds: Bounds | None = None,
     records: list[dict] | None = None,
+    colours: MapColours | None = None,
 ) -> Path:
-    """The composed sheet as PNG (``width``×``height`` × ``scale``) or PDF (by suffix)."""
+    """The composed sheet as PNG (``width``×``height`` × ``scale``) or PDF (by suffix);
+    the map and its legend in ``colours`` (None: the main actors' colours, one size)."""
     target = Path(path)
     pdf = target.suffix.lower() == ".pdf"
     if pdf:
@@ -351,6 +370,7 @@ def write_sheet(
         title=title,
         bounds=bounds,
         records=records,
+        colours=colours,
     )
     if pdf:
         data = sheet_pdf(parts, width, height, page)

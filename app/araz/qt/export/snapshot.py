@@ -22,6 +22,7 @@ from PySide6.QtGui import QImage, QPageLayout, QPageSize
 from araz.export.atomic import ExportError, atomic_write
 from araz.export.selection import bounds_of, shown_records
 from araz.model.dataset import Dataset
+from araz.qt.export.colouring import MapColours
 from araz.qt.map import MapView
 from araz.qt.map.page_json import PageReadError, Probe
 from araz.qt.stable_grab import StableGrab
@@ -54,6 +55,7 @@ class MapRenderer:
     def __init__(self) -> None:
         self._views: dict[float, MapView] = {}
         self._events_key: dict[float, object] = {}
+        self._colours_key: dict[float, object] = {}  # (MapColours or None, legend) drawn
         self._acked: dict[float, int] = {}
         self._bare: set[float] = set()  # scales whose view has its zoom buttons off
 
@@ -106,9 +108,13 @@ class MapRenderer:
         scale: float = 1.0,
         bounds: Bounds | None = None,
         caption: tuple[str, str] | None = None,
+        colours: MapColours | None = None,
+        legend: bool = False,
     ) -> MapView:
         """Draw the map at ``width``×``height`` CSS px framing ``bounds`` (None: the
-        shown events); returns once it is drawn and one more frame painted."""
+        shown events), in ``colours`` (None: the records' own, the main actors'; with
+        their legend on the map when ``legend``); returns once it is drawn and one more
+        frame painted."""
         view = self.view(scale)
         w, h = round(width * scale), round(height * scale)
         resized = (view.width(), view.height()) != (w, h)
@@ -118,9 +124,15 @@ class MapRenderer:
                 lambda: self._on_page(view.ask, "viewport") == [width, height], what="(resize)"
             )
         key = (id(records), len(records))
-        if self._events_key.get(scale) != key:
-            view.set_events(records)
+        drawn = self._colours_key.get(scale)
+        same = isinstance(drawn, tuple) and drawn[0] is colours and drawn[1] == legend
+        if self._events_key.get(scale) != key or not same:
+            view.set_events(records)  # the records' own colours again
             self._events_key[scale] = key
+            self._colours_key[scale] = (colours, legend)
+            if colours is not None:
+                spec = colours.page_legend if legend else None
+                view.set_colors(*colours.for_ids(view.event_ids()), legend=spec)
         view.show_ids(shown)
         view.select(None)
         box = bounds or bounds_of(shown_records(records, shown)) or HOME_BOX
@@ -181,13 +193,15 @@ class MapRenderer:
         page: str = "a4",
         bounds: Bounds | None = None,
         caption: tuple[str, str] | None = None,
+        colours: MapColours | None = None,
     ) -> bytes:
         """The map on one landscape page, no margins (text and basemap labels stay
-        text; the canvases are embedded as images)."""
+        text; the canvases are embedded as images), in ``colours`` with their legend."""
         width, height = page_size_px(page)
         view = self.prepare(
-            records, shown, width=width, height=height, bounds=bounds, caption=caption
-        )
+            records, shown, width=width, height=height, bounds=bounds, caption=caption,
+            colours=colours, legend=True,
+        )  # fmt: skip
         self._on_page(view.set_print_colors, True)
         layout = QPageLayout(
             QPageSize(PAGES[page]), QPageLayout.Orientation.Landscape, QMarginsF(0, 0, 0, 0)
@@ -225,16 +239,21 @@ def write_snapshot(
     title: str = "",
     description: str = "",
     records: list[dict] | None = None,
+    colours: MapColours | None = None,
 ) -> Path:
-    """The map as PNG (``width``×``height`` × ``scale`` pixels) or PDF (by the suffix)."""
+    """The map as PNG (``width``×``height`` × ``scale`` pixels) or PDF (by the suffix),
+    in ``colours`` with their legend on the map (None: the main actors' colours)."""
     records = map_records(ds) if records is None else records
     target = Path(path)
     if target.suffix.lower() == ".pdf":
         caption = (title or ds.title or "Araz", description)
-        data = renderer.pdf_bytes(records, shown, page=page, bounds=bounds, caption=caption)
+        data = renderer.pdf_bytes(
+            records, shown, page=page, bounds=bounds, caption=caption, colours=colours
+        )
     else:
         image = renderer.image(
-            records, shown, width=width, height=height, scale=scale, bounds=bounds
-        )
+            records, shown, width=width, height=height, scale=scale, bounds=bounds,
+            colours=colours, legend=True,
+        )  # fmt: skip
         data = png_bytes(image)
     return atomic_write(target, data, ds)

@@ -20,11 +20,38 @@ property changes nothing of ours.
 
 from __future__ import annotations
 
+import json
 import logging
 
 from PySide6.QtCore import QEvent, QObject, Signal, Slot
 
 log = logging.getLogger(__name__)
+
+#: The most event ids one ``picked`` call may carry (a density bin's events); more are
+#: cut to this many, with a log line.  The JSON text is refused past MAX_PICKED_CHARS.
+MAX_PICKED = 20_000
+MAX_PICKED_CHARS = MAX_PICKED * 80
+
+
+def picked_ids(json_text: object) -> list[str] | None:
+    """The ids of a ``picked`` call: a JSON list of strings, at most MAX_PICKED of them
+    (duplicates dropped, order kept); None (and a log line) for anything else."""
+    if not isinstance(json_text, str) or len(json_text) > MAX_PICKED_CHARS:
+        log.warning("araz: the map page picked junk (not a short JSON text); ignored")
+        return None
+    try:
+        value = json.loads(json_text)
+    except ValueError:
+        log.warning("araz: the map page picked junk (not JSON); ignored")
+        return None
+    if not isinstance(value, list) or not all(isinstance(i, str) for i in value):
+        log.warning("araz: the map page picked junk (not a list of ids); ignored")
+        return None
+    ids = list(dict.fromkeys(value))
+    if len(ids) > MAX_PICKED:
+        log.warning("araz: the map page picked %d events; the first %d kept", len(ids), MAX_PICKED)
+        ids = ids[:MAX_PICKED]
+    return ids
 
 
 class _PageEvents(QObject):
@@ -33,12 +60,13 @@ class _PageEvents(QObject):
     page_ready = Signal()  # page loaded and basemap drawn
     page_clicked = Signal(str)  # event id
     page_hovered = Signal(str)  # event id, "" when the mouse left the markers
+    page_picked = Signal(list)  # event ids (a density bin's), checked by picked_ids()
     page_rendered = Signal(int)  # sequence number of a command now drawn
     page_answered = Signal(int, str)  # sequence number, its answer as JSON text
 
 
 class MapBridge(QObject):
-    """Published on the channel as ``bridge``: the page sees :attr:`command` and the five
+    """Published on the channel as ``bridge``: the page sees :attr:`command` and the six
     slots, nothing else of ours (the ``page_*`` signals live on a child it cannot see)."""
 
     command = Signal(str)  # Python -> page: one JSON-encoded call
@@ -49,6 +77,7 @@ class MapBridge(QObject):
         self.page_ready = self._events.page_ready
         self.page_clicked = self._events.page_clicked
         self.page_hovered = self._events.page_hovered
+        self.page_picked = self._events.page_picked
         self.page_rendered = self._events.page_rendered
         self.page_answered = self._events.page_answered
 
@@ -63,6 +92,13 @@ class MapBridge(QObject):
     @Slot(str)
     def hovered(self, event_id: str) -> None:
         self.page_hovered.emit(str(event_id))
+
+    @Slot(str)
+    def picked(self, json_text: str) -> None:
+        """Several events picked at once (a density bin clicked): a JSON list of ids."""
+        ids = picked_ids(json_text)
+        if ids is not None:
+            self.page_picked.emit(ids)
 
     @Slot(int)
     def rendered(self, seq: int) -> None:

@@ -176,6 +176,7 @@ class MapView(QWidget):
 
     clicked = Signal(str)  # event id the user clicked
     hovered = Signal(str)  # event id under the mouse, "" when none
+    picked = Signal(list)  # event ids the user picked at once (a density bin), all known
     ready = Signal()  # page loaded and basemap drawn
     rendered = Signal(int)  # sequence number of a Python -> JS call that is now drawn
 
@@ -214,6 +215,7 @@ class MapView(QWidget):
         self._bridge.page_ready.connect(self._on_page_ready)
         self._bridge.page_clicked.connect(self.clicked)
         self._bridge.page_hovered.connect(self.hovered)
+        self._bridge.page_picked.connect(self._on_picked)
         self._bridge.page_rendered.connect(self.rendered)
         self._bridge.page_answered.connect(self._on_answered)
         self._page.loadStarted.connect(self._on_load_started)
@@ -236,6 +238,10 @@ class MapView(QWidget):
         # the page fetches the payload from the shelf: one version, this call's
         url = self._shelf.put("events", self._seq + 1, prepared.body)
         return self._call("events", {"url": url, "n": len(prepared.ids)})
+
+    def event_ids(self) -> list[str]:
+        """The ids of the events set, in set_events order (the order of masks, colours)."""
+        return list(self._ids)
 
     def show_mask(self, mask: np.ndarray) -> int:
         """Show the events where ``mask`` (one bool per event, in set_events order) is set."""
@@ -441,6 +447,17 @@ class MapView(QWidget):
         for call in pending:
             self._send(call)
         self.ready.emit()
+
+    def _on_picked(self, ids: list) -> None:
+        """The page picked events (a density bin's): only ids it was given go on."""
+        index = self._index
+        known = [i for i in ids if i in index]
+        if len(known) < len(ids):
+            log.warning(
+                "araz: the map page picked %d unknown events; ignored", len(ids) - len(known)
+            )
+        if known:
+            self.picked.emit(known)
 
     def _on_answered(self, seq: int, text: str) -> None:
         if seq in self._waiting:
