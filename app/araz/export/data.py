@@ -9,14 +9,18 @@ from __future__ import annotations
 from pathlib import Path
 
 from .atomic import ExportError
+from .colouring import Colouring
 from .selection import Shown
 
 EXPORT_SUFFIXES = (".csv", ".geojson", ".gpkg", ".parquet", ".kml", ".kmz", ".html")
 SUFFIXES_TEXT = ".csv, .geojson, .gpkg, .parquet, .kml, .kmz or .html"
 
 
-def export_data(shown: Shown, out: Path, *, title: str = "", bounds=None) -> Path:
-    """CSV, GeoJSON, GeoPackage, GeoParquet, KML/KMZ or HTML by the suffix of ``out``."""
+def export_data(
+    shown: Shown, out: Path, *, title: str = "", bounds=None, colours: Colouring | None = None
+) -> Path:
+    """CSV, GeoJSON, GeoPackage, GeoParquet, KML/KMZ or HTML by the suffix of ``out``
+    (the HTML map in ``colours``: None, the main actors')."""
     suffix = out.suffix.lower()
     ds, mask = shown.dataset, shown.mask
     if suffix == ".csv":
@@ -42,7 +46,15 @@ def export_data(shown: Shown, out: Path, *, title: str = "", bounds=None) -> Pat
     if suffix == ".html":
         from .html import write_html
 
-        return write_html(ds, mask, out, title=title, bounds=bounds, description=shown.describe())
+        return write_html(
+            ds,
+            mask,
+            out,
+            title=title,
+            bounds=bounds,
+            description=shown.describe(),
+            colours=colours,
+        )
     raise ExportError(f"{out}: the output must end in {SUFFIXES_TEXT}")
 
 
