@@ -2,8 +2,9 @@
 
 araz snapshot -o OUT.png|OUT.pdf [filters] [--bbox W,S,E,N | --fit] [--size 1600x1000]
               [--scale 2] [--sheet] [--title TEXT] [--page a4|letter]
+              [--colour-by COLUMN] [--size-by COLUMN]
 araz export   -o OUT.csv|.geojson|.gpkg|.parquet|.kml|.kmz|.html [filters]
-              [--bbox W,S,E,N] [--title TEXT]
+              [--bbox W,S,E,N] [--title TEXT] [--colour-by COLUMN] [--size-by COLUMN]
 
 filters: [--dataset PATH] [--actor NAME]... [--category C]... [--from EDTF] [--to EDTF]
          [--search TEXT]
@@ -49,6 +50,21 @@ def _filter_options(p: argparse.ArgumentParser) -> None:
     g.add_argument("--to", dest="date_to", metavar="EDTF", help="up to the end of this date")
     g.add_argument("--search", metavar="TEXT", help="text in titles, summaries, names")
     p.add_argument("--title", default="", help="title (default: the dataset's)")
+
+
+def _colour_options(p: argparse.ArgumentParser, what: str) -> None:
+    g = p.add_argument_group(f"colours ({what}; as View → Colour by / Size by)")
+    g.add_argument(
+        "--colour-by",
+        metavar="COLUMN",
+        help="colour events by this column (main_actor, category, certainty, date_basis, "
+        "or a column of the data such as event_type); the legend lists the colours",
+    )
+    g.add_argument(
+        "--size-by",
+        metavar="COLUMN",
+        help="size markers by this numeric column, e.g. fatalities",
+    )
 
 
 def _bbox(text: str) -> tuple[float, float, float, float]:
@@ -108,6 +124,7 @@ def parser_for(command: str) -> argparse.ArgumentParser:
         p.add_argument(
             "--page", choices=("a4", "letter"), default="a4", help="PDF page (landscape)"
         )
+        _colour_options(p, "the map and the sheet's legend")
         p.set_defaults(func=run_snapshot)
         return p
     p = _Parser(
@@ -125,6 +142,7 @@ def parser_for(command: str) -> argparse.ArgumentParser:
     )
     _filter_options(p)
     p.add_argument("--bbox", type=_bbox, metavar="W,S,E,N", help="HTML: the first view")
+    _colour_options(p, "the HTML map")
     p.set_defaults(func=run_export)
     return p
 
@@ -157,6 +175,13 @@ def _load(args):
     return select(ds, flt)
 
 
+def _colouring(ds, args):
+    """The --colour-by / --size-by colouring (None: the main actors', one size)."""
+    from ..export.colouring import colouring
+
+    return colouring(ds, args.colour_by, args.size_by)
+
+
 def mercator_height(width: int, bbox: tuple[float, float, float, float]) -> int:
     """The height at which ``width`` pixels frame ``bbox`` exactly in Web Mercator."""
     import math
@@ -179,6 +204,7 @@ def run_snapshot(args) -> int:
         from ..export.atomic import check_target
 
         shown = _load(args)
+        colours = _colouring(shown.dataset, args)
         check_target(out, shown.dataset)
         if not out.parent.is_dir():
             raise ExportError(f"cannot write {out}: the folder {out.parent} does not exist")
@@ -191,8 +217,19 @@ def run_snapshot(args) -> int:
     from ..qt.application import make_application
 
     app = make_application([prog], headless=True)
+    from ..qt.export.colouring import MapColours
     from ..qt.export.sheet import write_sheet
     from ..qt.export.snapshot import MapRenderer, write_snapshot
+
+    map_colours = None
+    if colours is not None:
+        map_colours = MapColours(
+            scheme=colours.scheme,
+            radii=colours.radii,
+            size_note=colours.size_note,
+            index=shown.dataset.index,
+            page_legend=colours.legend,
+        )
 
     renderer = MapRenderer()
     try:
@@ -207,6 +244,7 @@ def run_snapshot(args) -> int:
                 page=args.page,
                 title=args.title,
                 bounds=args.bbox,
+                colours=map_colours,
             )
         else:
             path = write_snapshot(
@@ -221,6 +259,7 @@ def run_snapshot(args) -> int:
                 page=args.page,
                 title=args.title,
                 description=shown.describe(),
+                colours=map_colours,
             )
     except ExportError as exc:
         return _fail(prog, str(exc))
@@ -240,10 +279,13 @@ def run_export(args) -> int:
         return _fail(prog, f"{out}: the output must end in {SUFFIXES_TEXT}", 2)
     try:
         shown = _load(args)
+        colours = _colouring(shown.dataset, args)
+        if colours is not None and suffix != ".html":
+            raise ExportError("--colour-by and --size-by colour the HTML map only")
     except ExportError as exc:
         return _fail(prog, str(exc), 2)
     try:
-        path = export_data(shown, out, title=args.title, bounds=args.bbox)
+        path = export_data(shown, out, title=args.title, bounds=args.bbox, colours=colours)
     except ExportError as exc:
         return _fail(prog, str(exc))
     _note_if_empty(prog, shown)

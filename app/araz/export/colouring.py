@@ -28,10 +28,18 @@ class Colouring:
     def size_note(self) -> str:
         return str(self.legend.get("size", "")) if self.legend else ""
 
-    def page_colors(self, rows: np.ndarray) -> dict[str, Any]:
+    def shown_legend(self, mask: np.ndarray | None) -> dict[str, Any]:
+        """The legend counting the events shown (``mask``, dataset order; None: all),
+        with the main actors listed too (a standalone map has no Filters panel)."""
+        shown = np.ones(len(self.scheme.codes), bool) if mask is None else mask
+        rows = [list(row) for row in colours.shown_legend(self.scheme, shown)]
+        title = "Main actor" if self.scheme.column == cb.ACTOR else f"Colour: {self.scheme.title}"
+        return {"title": title, "rows": rows, "size": self.size_note}
+
+    def page_colors(self, rows: np.ndarray, legend: dict[str, Any] | None) -> dict[str, Any]:
         """The page's ``colors`` call for the map events at dataset ``rows`` (the fields
         MapView.set_colors sends: palette, base64 colour codes, base64 quarter-pixel
-        radii, legend)."""
+        radii, and ``legend``)."""
         import base64
 
         palette, codes, radii = colours.view_colours(self.scheme, rows, self.radii)
@@ -44,8 +52,13 @@ class Colouring:
             "palette": palette,
             "color": base64.b64encode(np.ascontiguousarray(codes, "<u2").tobytes()).decode(),
             "size": size,
-            "legend": self.legend,
+            "legend": legend,
         }
+
+
+def actor_colouring(ds: Dataset) -> Colouring:
+    """The main actors' colours (those the map records carry), at one size."""
+    return Colouring(cb.colour_scheme(ds, cb.ACTOR), None, None)
 
 
 def colouring(ds: Dataset, colour_by: str | None, size_by: str | None) -> Colouring | None:

@@ -30,7 +30,7 @@ from ..paths import resource
 from ..views.map_payload import build_events
 from ..views.records import HOME_BOX, map_records
 from .atomic import atomic_write
-from .colouring import Colouring
+from .colouring import Colouring, actor_colouring
 from .selection import bounds_of
 
 CSP = (
@@ -141,9 +141,11 @@ def payload(
     caption = {"title": title or ds.title or "Araz", "filters": description, "count": count}
     view = [[south, west], [north, east]]
     commands: list[dict] = [{"op": "events", "url": EVENTS_URL, "n": n}]
-    if colours is not None:
-        rows = np.fromiter((ds.index[i] for i in prepared.ids), dtype=np.intp, count=n)
-        commands.append({"op": "colors", **colours.page_colors(rows)})
+    # the legend lists the colours of the shown events, the main actors' by default
+    colours = colours or actor_colouring(ds)
+    rows = np.fromiter((ds.index[i] for i in prepared.ids), dtype=np.intp, count=n)
+    legend = colours.shown_legend(mask)
+    commands.append({"op": "colors", **colours.page_colors(rows, legend)})
     subtitle = " \u00b7 ".join(t for t in (description, count) if t)
     commands += [
         {"op": "view", "bounds": view},
