@@ -1,7 +1,7 @@
 /* Araz map, standalone: the app's page without the app (the HTML export, export/html.py).
  *
  * Loaded before map.js in place of qwebchannel.js.  It plays Python's part from a static
- * payload embedded in the file (<script id="araz-data" type="application/json">):
+ * payload embedded in the file (the JSON script element "araz-data"):
  * {commands: [the bridge calls Python would make, in order], events: base64 of the
  * events payload (views/map_payload.py)}.  The "events" command's payload is served from
  * that base64 by a fetch that never leaves the page (the page's CSP forbids every

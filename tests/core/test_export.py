@@ -3,10 +3,12 @@ filters from command-line words, and the commands' errors."""
 
 from __future__ import annotations
 
+import base64
 import csv
 import errno
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -20,6 +22,7 @@ from araz.export.html import html_text, script_json, write_html
 from araz.io import read_path
 from araz.model import Dataset, Event, EventDate, FuzzyDate, Place, PlaceRef
 from araz.model.entities import Actor
+from araz.views.map_payload import read_events
 
 
 def hostile_dataset() -> Dataset:
@@ -158,7 +161,11 @@ def test_html_is_self_contained_and_escaped(tmp_path):
     text = html_text(ds, None, title="A </script> title")
     assert text.count("</script>") == text.count("<script")  # nothing closes early
     assert "alert(1)</script>" not in text
-    assert "\\u003c/script>\\u003cscript>alert(1)" in text
+    data = re.search(r'<script id="araz-data" type="application/json">(.*?)</script>', text, re.S)
+    assert data is not None and "\\u003c/script> title" in data.group(1)
+    payload = json.loads(data.group(1))
+    titles = read_events(base64.b64decode(payload["events"]))["title"]["t"]
+    assert "</script><script>alert(1)</script>" in titles  # inside base64, drawn as text
     assert "<title>A &lt;/script&gt; title</title>" in text
     assert "Content-Security-Policy" in text and "default-src 'none'" in text
     assert "<script src" not in text and "<link" not in text  # all inline

@@ -88,7 +88,8 @@ def test_map_html_loads_every_script_of_the_page_in_order():
     scripts, _ = page_references()
     local = {ref for ref in scripts if "/" not in ref}
     on_disk = {path.name for path in WEB.glob("*.js")}
-    assert on_disk - local == set(), "scripts in resources/web that map.html never loads"
+    # map-static.js stands in for the web channel in the standalone HTML export only
+    assert on_disk - local == {"map-static.js"}, "scripts in resources/web never loaded"
     # map.js is last: it calls the parts' functions (map-popups.js, map-commands.js,
     # map-gestures.js) and connects the bridge; the events layer's parts add their
     # methods to the EventLayer map-events.js defines, so they follow it.
@@ -96,3 +97,14 @@ def test_map_html_loads_every_script_of_the_page_in_order():
     events = scripts.index("map-events.js")
     parts = [i for i, ref in enumerate(scripts) if ref.startswith("map-events-")]
     assert parts and min(parts) > events
+
+
+def test_the_html_export_loads_the_pages_scripts_in_the_same_order():
+    """The standalone HTML map (export/html.py) draws with the app's page: every local
+    script map.html loads, in its order, with map-static.js (the static bridge) just
+    before map.js, which connects it."""
+    from araz.export.html import PAGE_SCRIPTS
+
+    scripts, _ = page_references()
+    local = [ref for ref in scripts if "/" not in ref]
+    assert list(PAGE_SCRIPTS) == [*local[:-1], "map-static.js", "map.js"]

@@ -37,6 +37,7 @@ CSP = (
     "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; "
     "img-src data:; font-src data:; connect-src 'none'; base-uri 'none'; form-action 'none'"
 )
+SVG_UP_TO = 3000  # notebook maps (api/folium_map.py): more places, one canvas
 # the caption (the page's own, as on a snapshot) top right: the zoom buttons stay usable
 _EXTRA_CSS = "#araz-export-caption { left: auto !important; right: 12px; max-width: 45%; }"
 EVENTS_URL = "araz://app/data/events/1"  # served by map-static.js from the embedded payload
