@@ -165,8 +165,8 @@ def test_html_opens_offline_in_chromium(tmp_path):
         capture_output=True, text=True, timeout=120,
     )  # fmt: skip
     dom = run.stdout
-    assert 'data-araz-events="' in dom, run.stderr[-2000:]
-    assert dom.count("araz-marker") >= 5  # one SVG path per place with events
+    assert 'data-araz-ready="1"' in dom, run.stderr[-2000:]
+    assert 'data-araz-drawn="1"' in dom  # the app's page drew the embedded calls
     assert "leaflet-container" in dom
     assert "<script>alert" not in dom
     # nothing the page asked for left the file (the net log lists every request; the

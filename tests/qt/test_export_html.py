@@ -1,0 +1,152 @@
+"""The standalone HTML map (``araz export -o x.html``) in headless Chromium: it draws with
+the app's own page (events at one place spread into separate markers, the colour legend,
+the caption with the filter in words), asks for nothing outside the file, and keeps
+hostile titles as text; ``--colour-by`` colours it (and ``araz snapshot``) as View →
+Colour by does.  Pixels of real screenshots, not page state."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from test_export_qt import CHROMIUM, araz, pixel_of
+
+from support import require_tool
+
+pytestmark = pytest.mark.gui
+HOSTILE = Path(__file__).resolve().parent / "hostile" / "hostile.yaml"
+SIZE = (1000, 700)
+
+
+def chromium(page: Path, tmp_path: Path, *mode: str) -> tuple[str, set[str]]:
+    """Open ``page`` in headless Chromium (``mode``: --dump-dom or --screenshot=PNG);
+    its stdout and the URLs the page asked for (from the net log)."""
+    require_tool("chromium", "chromium")
+    log = tmp_path / f"net{len(list(tmp_path.glob('net*')))}.log"
+    run = subprocess.run(
+        [
+            CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
+            "--disable-background-networking", "--disable-component-update", "--no-first-run",
+            "--disable-sync", "--disable-default-apps", "--metrics-recording-only",
+            "--disable-features=NetworkTimeServiceQuerying",
+            f"--user-data-dir={tmp_path / 'profile'}", f"--log-net-log={log}",
+            f"--window-size={SIZE[0]},{SIZE[1]}", "--virtual-time-budget=5000",
+            *mode, page.as_uri(),
+        ],
+        capture_output=True, text=True, timeout=120, cwd=tmp_path,
+    )  # fmt: skip
+    events = json.loads(log.read_text(encoding="utf-8") or "{}") if log.exists() else {}
+    asked = set()
+    for ev in events.get("events", []):
+        params = ev.get("params") or {}
+        url, initiator = params.get("url"), params.get("initiator")
+        if isinstance(url, str) and initiator not in (None, "not an origin"):
+            asked.add(url)
+    return run.stdout, asked
+
+
+def screenshot(page: Path, tmp_path: Path):
+    from PySide6.QtGui import QImage
+
+    png = tmp_path / (page.stem + ".png")
+    _, asked = chromium(page, tmp_path, f"--screenshot={png}")
+    image = QImage(str(png))
+    assert (image.width(), image.height()) == SIZE
+    return image, asked
+
+
+def part(dom: str, start: str) -> str:
+    """The DOM's element from ``start`` (an attribute) on, up to the next script."""
+    assert start in dom, start
+    return dom.split(start, 1)[1].split("<script", 1)[0]
+
+
+def outside(asked: set[str]) -> set[str]:
+    return {u for u in asked if not u.startswith(("file:", "data:", "blob:"))}
+
+
+def blobs(image, cx: float, cy: float, colours: set[str], radius: int = 40, tol: int = 14):
+    """Separate patches (4-connected) of pixels near any of ``colours`` around (cx, cy)."""
+    rgbs = [tuple(int(c[i : i + 2], 16) for i in (1, 3, 5)) for c in colours]
+    x0, y0 = int(cx) - radius, int(cy) - radius
+    hit = set()
+    for y in range(y0, y0 + 2 * radius):
+        for x in range(x0, x0 + 2 * radius):
+            p = image.pixelColor(x, y)
+            rgb = (p.red(), p.green(), p.blue())
+            if any(all(abs(a - b) < tol for a, b in zip(rgb, c, strict=True)) for c in rgbs):
+                hit.add((x, y))
+    patches = 0
+    while hit:
+        patches += 1
+        todo = [hit.pop()]
+        while todo:
+            x, y = todo.pop()
+            for q in ((x + 1, y), (x - 1, y), (x, y + 1), (x, y - 1)):
+                if q in hit:
+                    hit.remove(q)
+                    todo.append(q)
+    return patches
+
+
+def three_at_one_place():
+    """(lat, lon, the events' colours) of a place of the bundled story with 3 events."""
+    from araz.io import read_path
+    from araz.paths import default_dataset
+    from araz.views.records import map_records
+
+    records = map_records(read_path(default_dataset()).dataset)
+    places = Counter((r["lat"], r["lon"]) for r in records)
+    lat, lon = next(p for p, n in places.most_common() if n == 3)
+    return lat, lon, {r["color"] for r in records if (r["lat"], r["lon"]) == (lat, lon)}
+
+
+def test_three_events_at_one_place_are_three_markers_with_legend_and_caption(tmp_path, qapp):
+    lat, lon, colours = three_at_one_place()
+    bbox = (lon - 0.6, lat - 0.4, lon + 0.6, lat + 0.4)
+    out = tmp_path / "story.html"
+    r = araz(
+        "export", "-o", str(out), "--bbox", ",".join(map(str, bbox)),
+        "--title", "Offline </script> map", "--from", "2020",
+    )  # fmt: skip
+    assert r.returncode == 0, r.stderr
+    image, asked = screenshot(out, tmp_path)
+    x, y = pixel_of(lat, lon, bbox, *SIZE)
+    assert blobs(image, x, y, colours) == 3  # the old export: one marker
+    dom, asked_too = chromium(out, tmp_path, "--dump-dom")
+    assert 'data-araz-drawn="1"' in dom
+    caption = part(dom, 'id="araz-export-caption"')
+    assert "Offline &lt;/script&gt; map" in caption  # the title, as text
+    assert "2020-01-01 – …" in caption  # the filter in words
+    assert "on the map" in caption
+    legend = part(dom, 'class="araz-colour-legend')
+    assert "Main actor" in legend and "Iran" in legend and "Azerbaijan" in legend
+    assert not outside(asked | asked_too), asked | asked_too
+
+
+def test_hostile_titles_stay_text(tmp_path):
+    out = tmp_path / "hostile.html"
+    r = araz("export", "-o", str(out), "--dataset", str(HOSTILE))
+    assert r.returncode == 0, r.stderr
+    text = out.read_text(encoding="utf-8")
+    assert text.count("</script>") == text.count("<script")
+    dom, asked = chromium(out, tmp_path, "--dump-dom")
+    assert 'data-araz-drawn="1"' in dom
+    caption = part(dom, 'id="araz-export-caption"')
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in caption  # the title, as text
+    assert "<script>alert" not in dom
+    assert not outside(asked), asked
+
+
+def test_html_colour_by_category_lists_the_categories(tmp_path):
+    out = tmp_path / "category.html"
+    r = araz("export", "-o", str(out), "--colour-by", "category")
+    assert r.returncode == 0, r.stderr
+    dom, _ = chromium(out, tmp_path, "--dump-dom")
+    legend = part(dom, 'class="araz-colour-legend')
+    assert "Colour: Category" in legend and "diplomatic" in legend
+    r = araz("export", "-o", str(tmp_path / "x.html"), "--colour-by", "nope")
+    assert r.returncode == 2 and "can be coloured by main_actor, category" in r.stderr
