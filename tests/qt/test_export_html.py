@@ -148,5 +148,15 @@ def test_html_colour_by_category_lists_the_categories(tmp_path):
     dom, _ = chromium(out, tmp_path, "--dump-dom")
     legend = part(dom, 'class="araz-colour-legend')
     assert "Colour: Category" in legend and "diplomatic" in legend
+    acled = Path(__file__).resolve().parents[1] / "data" / "samples"
+    sized = tmp_path / "sized.html"
+    r = araz(
+        "export", "-o", str(sized), "--size-by", "fatalities",
+        "--dataset", str(acled / "acled_legacy_uppercase_hdx_fixture.csv"),
+    )  # fmt: skip
+    assert r.returncode == 0, r.stderr
+    dom, _ = chromium(sized, tmp_path, "--dump-dom")
+    assert 'data-araz-drawn="1"' in dom
+    assert "Size: fatalities, marker area in proportion" in part(dom, 'araz-legend-size">')
     r = araz("export", "-o", str(tmp_path / "x.html"), "--colour-by", "nope")
     assert r.returncode == 2 and "can be coloured by main_actor, category" in r.stderr
