@@ -160,3 +160,26 @@ def test_html_colour_by_category_lists_the_categories(tmp_path):
     assert "Size: fatalities, marker area in proportion" in part(dom, 'araz-legend-size">')
     r = araz("export", "-o", str(tmp_path / "x.html"), "--colour-by", "nope")
     assert r.returncode == 2 and "can be coloured by main_actor, category" in r.stderr
+
+
+def test_many_places_draw_as_density_with_its_legend(tmp_path):
+    """1,500 events at 1,500 places: the app's page draws hexagon bins and their legend
+    (points above its threshold would hide the map), in the export too."""
+    sample = Path(__file__).resolve().parents[1] / "data" / "samples"
+    head, row = (sample / "acled_legacy_uppercase_hdx_fixture.csv").read_text().splitlines()[:2]
+    cells = row.split(",")
+    lines = [head]
+    for i in range(1500):
+        cells[1] = f"{i}X"
+        cells[19], cells[20] = f"{34 + (i % 50) * 0.1:.3f}", f"{2 + (i // 50) * 0.1:.3f}"
+        lines.append(",".join(cells))
+    data = tmp_path / "many.csv"
+    data.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    out = tmp_path / "many.html"
+    r = araz("export", "-o", str(out), "--dataset", str(data))
+    assert r.returncode == 0, r.stderr
+    dom, asked = chromium(out, tmp_path, "--dump-dom")
+    assert 'data-araz-drawn="1"' in dom
+    legend = part(dom, 'class="araz-legend leaflet-control"')
+    assert "Events per hexagon" in legend and "1,500 events in view" in legend
+    assert not outside(asked), asked
