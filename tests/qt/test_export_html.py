@@ -183,3 +183,42 @@ def test_many_places_draw_as_density_with_its_legend(tmp_path):
     legend = part(dom, 'class="araz-legend leaflet-control"')
     assert "Events per hexagon" in legend and "1,500 events in view" in legend
     assert not outside(asked), asked
+
+
+def test_a_click_opens_the_popup_with_a_hostile_title_as_text(tmp_path, qtbot):
+    """The static bridge answers a click as the app does: the event is selected and its
+    popup opens, its title set as text (the page's own card)."""
+    from PySide6.QtCore import QUrl
+    from PySide6.QtWebEngineWidgets import QWebEngineView
+
+    out = tmp_path / "hostile.html"
+    assert araz("export", "-o", str(out), "--dataset", str(HOSTILE)).returncode == 0
+    view = QWebEngineView()
+    qtbot.addWidget(view)
+    view.resize(*SIZE)
+    view.show()
+
+    def js(script: str):
+        box: list = []
+        view.page().runJavaScript(f"JSON.stringify({script})", 0, box.append)
+        qtbot.waitUntil(lambda: bool(box), timeout=10_000)
+        return json.loads(box[0]) if box[0] else None
+
+    view.load(QUrl.fromLocalFile(str(out)))
+    qtbot.waitUntil(lambda: js("document.body && document.body.dataset.arazDrawn") == "1")
+    point = js(
+        "(function(){for (var i = 0; i < araz.events.n; i++)"
+        " if (araz.events.drawn[i] === 1) return araz.markerPoint(i); return null;})()"
+    )
+    assert point is not None
+    js(
+        "(function(){var c = araz.map.getContainer(), r = c.getBoundingClientRect();"
+        f"c.dispatchEvent(new MouseEvent('click', {{bubbles: true, clientX: r.left + {point[0]},"
+        f" clientY: r.top + {point[1]}}})); return null;}})()"
+    )
+    qtbot.waitUntil(lambda: js("!!document.querySelector('.leaflet-popup .araz-title')"))
+    title = js("document.querySelector('.leaflet-popup .araz-title').textContent")
+    assert "<" in title  # the hostile markup, shown as its characters
+    assert js("document.querySelectorAll('.leaflet-popup script, .leaflet-popup img').length") == 0
+    assert js("araz.events.selected") >= 0  # selected through the static bridge
+    view.close()
