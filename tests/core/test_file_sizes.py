@@ -103,8 +103,9 @@ def test_the_html_export_loads_the_pages_scripts_in_the_same_order():
     """The standalone HTML map (export/html.py) draws with the app's page: every local
     script map.html loads, in its order, with map-static.js (the static bridge) just
     before map.js, which connects it."""
-    from araz.export.html import PAGE_SCRIPTS
+    from araz.export.html import page_scripts
 
     scripts, _ = page_references()
     local = [ref for ref in scripts if "/" not in ref]
-    assert list(PAGE_SCRIPTS) == [*local[:-1], "map-static.js", "map.js"]
+    assert list(page_scripts()) == [*local[:-1], "map-static.js", "map.js"]
+    assert len(local) >= 15 and "map-events-spread.js" in local

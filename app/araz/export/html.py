@@ -42,26 +42,17 @@ SVG_UP_TO = 3000  # notebook maps (api/folium_map.py): more places, one canvas
 _EXTRA_CSS = "#araz-export-caption { left: auto !important; right: 12px; max-width: 45%; }"
 EVENTS_URL = "araz://app/data/events/1"  # served by map-static.js from the embedded payload
 
-#: The app's page scripts (resources/web/map.html's order), with the static bridge
-#: (map-static.js) in place of qwebchannel.js: the export draws as the app's map does.
-PAGE_SCRIPTS = (
-    "map-base-paths.js",
-    "map-base.js",
-    "map-base-labels.js",
-    "map-density.js",
-    "map-ruler.js",
-    "map-events.js",
-    "map-events-draw.js",
-    "map-events-spread.js",
-    "map-events-hit.js",
-    "map-colour.js",
-    "map-answers.js",
-    "map-popups.js",
-    "map-commands.js",
-    "map-gestures.js",
-    "map-static.js",
-    "map.js",
-)
+
+@cache
+def page_scripts() -> tuple[str, ...]:
+    """The app's page scripts, read from resources/web/map.html in its order, with the
+    static bridge (map-static.js) just before map.js, which connects it: the export
+    draws with the app's own page and follows it when a script is added."""
+    page = resource("web", "map.html").read_text(encoding="utf-8")
+    names = re.findall(r'<script src="(map[\w.-]*\.js)"></script>', page)
+    if not names or names[-1] != "map.js":
+        raise RuntimeError("resources/web/map.html: its last script is not map.js")
+    return (*names[:-1], "map-static.js", "map.js")
 
 
 def script_json(value) -> str:
@@ -113,7 +104,7 @@ def _assets() -> dict[str, str]:
         "basemap_js": _inline_js(resource("basemap", "basemap.js").read_text(encoding="utf-8")),
         "page_js": "\n".join(
             f"<script>{_inline_js(resource('web', name).read_text(encoding='utf-8'))}</script>"
-            for name in PAGE_SCRIPTS
+            for name in page_scripts()
         ),
     }
 
