@@ -308,3 +308,38 @@ def test_dialog_offers_and_writes_kml(main_window, tmp_path, qtbot):
         f"Exported {out} ({len(unplaced)} shown events without a place left out of the KML)"
     )
     data.deleteLater()
+
+
+def test_dialog_html_map_is_coloured_as_the_window(main_window, tmp_path, qtbot):
+    """View → Colour by → Category, then File → Export data… → HTML: the standalone map's
+    legend and colours are the categories', as on screen (main actors before)."""
+    import json
+    import re
+
+    from PySide6.QtWidgets import QDialogButtonBox
+
+    from araz.qt.export.dialog import ExportDialog
+
+    def export_legend(name: str) -> dict:
+        data = ExportDialog(main_window, "data")
+        data.path.setText(str(tmp_path / name))
+        data.format.setCurrentIndex(data.format.findText("Standalone HTML map"))
+        data.buttons.button(QDialogButtonBox.StandardButton.Save).click()
+        text = (tmp_path / name).read_text(encoding="utf-8")
+        data.deleteLater()
+        found = re.search(
+            r'<script id="araz-data" type="application/json">(.*?)</script>', text, re.S
+        )
+        assert found
+        doc = json.loads(found.group(1))
+        colors = next(c for c in doc["commands"] if c["op"] == "colors")
+        return colors["legend"]
+
+    assert export_legend("before.html")["title"] == "Main actor"
+    view = next(a.menu() for a in main_window.menuBar().actions() if a.text() == "&View")
+    sub = next(a.menu() for a in view.actions() if a.menu() and a.text() == "&Colour by")
+    next(a for a in sub.actions() if a.objectName() == "colour_by_category").trigger()
+    legend = export_legend("after.html")
+    assert legend["title"] == "Colour: Category"
+    categories = {row[0] for row in legend["rows"]}
+    assert categories & set(main_window.model.dataset.categories)

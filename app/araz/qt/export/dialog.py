@@ -115,8 +115,14 @@ def export_data(window, path: str | Path, *, title: str = "") -> Path:
     from araz.export.data import export_data as write
 
     target = _guard(window, Path(path))
-    bounds = map_view_bounds(window) if target.suffix.lower() == ".html" else None
-    return write(shown_of(window), target, title=title, bounds=bounds)
+    if target.suffix.lower() != ".html":
+        return write(shown_of(window), target, title=title)
+    from araz.export.colouring import colouring
+
+    model = window.model  # the map as the window colours and sizes it (View → Colour by)
+    colours = colouring(model.dataset, model.colour_by, model.size_by)
+    bounds = map_view_bounds(window)
+    return write(shown_of(window), target, title=title, bounds=bounds, colours=colours)
 
 
 def _normal_size_items(combo: QComboBox) -> None:
