@@ -36,6 +36,8 @@ def setup_logging() -> Path:
     root = logging.getLogger("araz")
     if not any(isinstance(h, type(handler)) for h in root.handlers):
         root.addHandler(handler)
+    else:  # a second start in one process (tests, the CLI called twice): one log file open
+        handler.close()
     root.setLevel(logging.INFO)
     return path
 
