@@ -391,13 +391,12 @@ def _paint_overview(v: TimelineSurface, p: QPainter, st: Style) -> None:
     p.fillRect(QRectF(0, r.top(), v.width(), r.height()), st.window)
     img = v.overview_image()
     if img is not None:
-        p.drawImage(r.topLeft(), img)
+        p.drawImage(r.topLeft(), v.sprites.opaque(img, st.window))
     muted = st.overview_muted
     hline(p, r.top(), v.width(), muted)
     _paint_overview_window(v, p, r, st)
     p.setPen(muted)
-    flags = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
-    p.drawText(QRectF(6, r.top(), r.left() - 8, r.height()), flags, "Overview")
+    TEXTS.draw(p, QRectF(6, r.top(), r.left() - 8, r.height()), "Overview")
 
 
 def _paint_overview_window(v: TimelineSurface, p: QPainter, r: QRectF, st: Style) -> None:
