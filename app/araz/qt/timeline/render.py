@@ -172,27 +172,33 @@ def _paint_marks(v: TimelineSurface, p: QPainter, rows: np.ndarray) -> None:
         w = np.maximum(x1c[bi] - x0c[bi], 2.0)
         rects = np.column_stack((x0c[bi], y[bi] - BAR_H / 2, w, np.full(len(bi), BAR_H)))
         group = colors[bi].astype(np.int64) * 4 + fs[bi] + 2 * fe[bi]
-        keys, inv = np.unique(group, return_inverse=True)
-        for k_i, key in enumerate(keys.tolist()):
+        rects = np.ascontiguousarray(rects[np.argsort(group, kind="stable")])
+        for key, a, b in _runs(np.sort(group)):
             color, kind = key >> 2, key & 3
             if kind:
                 p.setBrush(v.sprites.fade_brush(color, bool(kind & 1), bool(kind & 2)))
             else:
                 p.setBrush(argb(color))
-            draw_rects(p, rects[inv == k_i])
+            draw_rects(p, rects[a:b])
     pi = np.flatnonzero(point)
     if len(pi):
         outline = v.palette().color(QPalette.ColorRole.Base)
         xy = np.column_stack(((x0[pi] + x1[pi]) * 0.5, y[pi]))
-        faded = (fs | fe)[pi]
-        cs, inv = np.unique(colors[pi], return_inverse=True)
+        group = colors[pi].astype(np.int64) * 2 + (fs | fe)[pi]  # per colour: plain, faded
+        xy = xy[np.argsort(group, kind="stable")]
         dpr = device_ratio(p)
-        for c_i, c in enumerate(cs.tolist()):
-            pm = v.sprites.point(c, outline, dpr)
-            sel = inv == c_i
-            draw_points(p, pm, xy[sel & ~faded])
-            draw_points(p, pm, xy[sel & faded], opacity=0.45)
+        for key, a, b in _runs(np.sort(group)):
+            pm = v.sprites.point(key >> 1, outline, dpr)
+            draw_points(p, pm, xy[a:b], opacity=0.45 if key & 1 else 1.0)
     _paint_arrows(v, p, rows, x0, x1, x0c, x1c, y)
+
+
+def _runs(keys: np.ndarray) -> list[tuple[int, int, int]]:
+    """(key, start, end) of each run of equal values in a sorted array."""
+    cut = np.flatnonzero(keys[1:] != keys[:-1]) + 1
+    starts = [0, *cut.tolist()]
+    ends = [*cut.tolist(), len(keys)]
+    return list(zip(keys[starts].tolist(), starts, ends, strict=True))
 
 
 def _paint_arrows(v, p, rows, x0, x1, x0c, x1c, y) -> None:
