@@ -65,7 +65,8 @@ def paint_frame(v: TimelineSurface, p: QPainter) -> None:
     st = style_for(pal, font)
     plot = v.plot_rect()
     TEXTS.begin(font)
-    p.fillRect(v.rect(), st.base)
+    # the axis, gutter and overview fill the rest with the window colour, when opaque
+    p.fillRect(plot.toAlignedRect() if st.window.alpha() == 255 else v.rect(), st.base)
     lo, hi = v.visible_range()
     tk = ticks(lo, hi, plot.width())
     p.save()
