@@ -103,9 +103,9 @@ def paint_frame(v: TimelineSurface, p: QPainter) -> None:
 
 def _lane_on_screen(v: TimelineSurface, rows: np.ndarray, plot: QRectF) -> np.ndarray:
     lanes = v.lanes()
-    lane = lanes.of_event[rows]
-    top = lanes.tops[lane] + plot.top() - v.vertical_offset()
-    return (top + lanes.heights[lane] > plot.top()) & (top < plot.bottom())
+    top = lanes.tops + plot.top() - v.vertical_offset()  # per lane, then per event
+    on = (top + lanes.heights > plot.top()) & (top < plot.bottom())
+    return np.ones(len(rows), dtype=bool) if on.all() else on[lanes.of_event[rows]]
 
 
 def _paint_lanes(v: TimelineSurface, p: QPainter, plot: QRectF, tk: axis.Ticks, st: Style):
@@ -241,13 +241,12 @@ def _paint_density(v: TimelineSurface, p: QPainter, plot: QRectF, rows: np.ndarr
     diff -= np.bincount(lane * stride + b, minlength=nl * stride)
     cover = np.cumsum(diff.reshape(nl, stride), axis=1)[:, :width]
     peak = max(int(cover.max()), 1)
-    level = np.sqrt(cover / peak)  # one scale for all lanes, so lanes compare
-    alpha = np.where(cover > 0, 0.12 + 0.88 * level, 0.0)
-    lc = lanes.color[:, None]
-    rgb = [((lc >> s) & 0xFF).astype(np.float64) for s in (16, 8, 0)]
-    px = (alpha * 255).astype(np.uint32) << 24
-    for s, ch in zip((16, 8, 0), rgb, strict=True):
-        px |= (ch * alpha).astype(np.uint32) << s
+    if peak < width:  # a pixel per lane and cover count, then looked up
+        counts = np.broadcast_to(np.arange(peak + 1), (nl, peak + 1))
+        table = _strip_pixels(counts, peak, lanes.color)
+        px = table.ravel()[cover + (np.arange(nl) * (peak + 1))[:, None]]
+    else:
+        px = _strip_pixels(cover, peak, lanes.color)
     px = np.ascontiguousarray(px, dtype=np.uint32)
     img = QImage(px.data, width, nl, width * 4, QImage.Format.Format_ARGB32_Premultiplied)
     off = plot.top() - v.vertical_offset()
@@ -257,6 +256,19 @@ def _paint_density(v: TimelineSurface, p: QPainter, plot: QRectF, rows: np.ndarr
         if top > plot.bottom() or top + h < plot.top():
             continue
         p.drawImage(QRectF(plot.left(), top, width, h), img, QRectF(0, i, width, 1))
+
+
+def _strip_pixels(cover: np.ndarray, peak: int, color: np.ndarray) -> np.ndarray:
+    """Premultiplied ARGB of each lane's (row's) cover counts, on a sqrt scale of ``peak``
+    (one scale for all lanes, so lanes compare)."""
+    level = np.sqrt(cover / peak)
+    alpha = np.where(cover > 0, 0.12 + 0.88 * level, 0.0)
+    lc = color[:, None]
+    rgb = [((lc >> s) & 0xFF).astype(np.float64) for s in (16, 8, 0)]
+    px = (alpha * 255).astype(np.uint32) << 24
+    for s, ch in zip((16, 8, 0), rgb, strict=True):
+        px |= (ch * alpha).astype(np.uint32) << s
+    return px
 
 
 def _paint_labels(v: TimelineSurface, p: QPainter, plot: QRectF, ks: np.ndarray, st: Style):
