@@ -1,5 +1,5 @@
-"""The gutter is kept as an image between frames: whatever it shows, changed, repaints it;
-a pan along time reuses it."""
+"""The gutter and the overview are kept as images between frames: whatever they show,
+changed, repaints them; a pan along time reuses the gutter."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from PySide6.QtCore import QRect
 from PySide6.QtGui import QImage
 from timeline_support import make_view, render_image
 
+from araz.qt.timeline import render
 from araz.qt.timeline.geometry import AXIS_H, GUTTER_W, OVERVIEW_H
 
 
@@ -53,3 +54,24 @@ def test_a_pan_along_time_reuses_the_gutter_image(qtbot):
     assert view.sprites.gutter is cached
     view.sprites.gutter = None  # drawn afresh: the same pixels
     assert gutter(view) == img
+
+
+def test_the_overview_image_over_the_window_colour_follows_filter_and_palette(qtbot):
+    view = make_view(qtbot)
+
+    def overview() -> QImage:
+        top = view.height() - int(OVERVIEW_H)
+        return render_image(view).copy(QRect(0, top, view.width(), int(OVERVIEW_H)))
+
+    before = overview()
+    view.set_visible_mask(np.array([True, False, True]))
+    assert overview() != before
+    view.set_visible_mask(None)
+    assert overview() == before
+    pal = view.palette()
+    pal.setColor(pal.ColorRole.Window, pal.color(pal.ColorRole.Window).darker(150))
+    view.setPalette(pal)
+    darker = overview()
+    assert darker != before
+    view.sprites = render.Sprites()  # nothing kept: drawn afresh, the same pixels
+    assert overview() == darker
