@@ -38,6 +38,7 @@ from araz.qt.timeline.geometry import (  # noqa: F401  (re-exported: the tests r
     mark_geometry,
     overview_handles,
 )
+from araz.qt.timeline.gutter import paint_gutter
 from araz.qt.timeline.sprites import (  # noqa: F401  (Sprites: re-exported)
     Sprites,
     argb,
@@ -49,6 +50,7 @@ from araz.qt.timeline.sprites import (  # noqa: F401  (Sprites: re-exported)
     over,
     vline,
 )
+from araz.qt.timeline.style import Style, style_for, ticks
 from araz.qt.timeline.texts import TEXTS
 from araz.views.timeline import axis
 from araz.views.timeline.layout import LABEL_ROW_H, TRACK_H
@@ -59,14 +61,17 @@ if TYPE_CHECKING:
 
 def paint_frame(v: TimelineSurface, p: QPainter) -> None:
     pal = v.palette()
+    font = v.font()
+    st = style_for(pal, font)
     plot = v.plot_rect()
-    TEXTS.begin(v.font())
-    p.fillRect(v.rect(), pal.color(QPalette.ColorRole.Base))
+    TEXTS.begin(font)
+    # the axis, gutter and overview fill the rest with the window colour, when opaque
+    p.fillRect(plot.toAlignedRect() if st.window.alpha() == 255 else v.rect(), st.base)
     lo, hi = v.visible_range()
-    tk = axis.ticks(lo, hi, plot.width())
+    tk = ticks(lo, hi, plot.width())
     p.save()
     p.setClipRect(plot.toAlignedRect())  # a QRect: QRectF clips take a slow path
-    _paint_lanes(v, p, plot, tk, pal)
+    _paint_lanes(v, p, plot, tk, st)
     f = v.frame()
     if f.density:
         rows = f.rows[_lane_on_screen(v, f.rows, plot)]
@@ -83,13 +88,13 @@ def paint_frame(v: TimelineSurface, p: QPainter) -> None:
         rows = f.rows[on]
         _paint_marks(v, p, rows)
         if f.labelled:
-            _paint_labels(v, p, plot, np.flatnonzero(on), pal)
+            _paint_labels(v, p, plot, np.flatnonzero(on), st)
     _paint_highlights(v, p, pal)
-    _paint_brush_plot(v, p, plot, pal)
+    _paint_brush_plot(v, p, plot, st)
     p.restore()
-    _paint_axis(v, p, tk, pal)
-    _paint_gutter(v, p, pal)
-    _paint_overview(v, p, pal)
+    _paint_axis(v, p, tk, st)
+    paint_gutter(v, p, plot, st)
+    _paint_overview(v, p, st)
     if v.hasFocus():  # keyboard focus: a frame around the lanes
         p.setBrush(Qt.BrushStyle.NoBrush)
         p.setPen(QPen(pal.color(QPalette.ColorRole.Highlight), 2.0))
@@ -98,41 +103,39 @@ def paint_frame(v: TimelineSurface, p: QPainter) -> None:
 
 def _lane_on_screen(v: TimelineSurface, rows: np.ndarray, plot: QRectF) -> np.ndarray:
     lanes = v.lanes()
-    lane = lanes.of_event[rows]
-    top = lanes.tops[lane] + plot.top() - v.vertical_offset()
-    return (top + lanes.heights[lane] > plot.top()) & (top < plot.bottom())
+    top = lanes.tops + plot.top() - v.vertical_offset()  # per lane, then per event
+    on = (top + lanes.heights > plot.top()) & (top < plot.bottom())
+    return np.ones(len(rows), dtype=bool) if on.all() else on[lanes.of_event[rows]]
 
 
-def _paint_lanes(v: TimelineSurface, p: QPainter, plot: QRectF, tk: axis.Ticks, pal: QPalette):
+def _paint_lanes(v: TimelineSurface, p: QPainter, plot: QRectF, tk: axis.Ticks, st: Style):
     lanes = v.lanes()
-    alt = pal.color(QPalette.ColorRole.AlternateBase)
-    line = QColor(pal.color(QPalette.ColorRole.Text))
-    line.setAlpha(40)
     off = plot.top() - v.vertical_offset()
+    p_top, p_bottom = plot.top(), plot.bottom()
+    left, width = plot.left(), plot.width()
+    tops = (lanes.tops + off).tolist()
+    heights = lanes.heights.tolist()
     bottoms = []
-    for i in range(len(lanes.keys)):
-        top = lanes.tops[i] + off
-        if top > plot.bottom() or top + lanes.heights[i] < plot.top():
+    alt = st.alt
+    for i, (top, h) in enumerate(zip(tops, heights, strict=True)):
+        if top > p_bottom or top + h < p_top:
             continue
         if i % 2:
-            p.fillRect(QRectF(plot.left(), top, plot.width(), lanes.heights[i]), alt)
-        bottoms.append(top + lanes.heights[i])
-    p.setPen(QPen(line, 1.0))
+            p.fillRect(QRectF(left, top, width, h), alt)
+        bottoms.append(top + h)
+    p.setPen(st.lane_pen)
     ys = np.array(bottoms, dtype=np.float64)
-    left, right = np.full(len(ys), plot.left()), np.full(len(ys), plot.right())
-    draw_lines(p, np.column_stack((left, ys, right, ys)))
-    grid = QColor(line)
-    grid.setAlpha(28)
-    p.setPen(QPen(grid, 1.0))
-    xs = _tick_xs(v, [d for d, _ in tk.major])
-    top, bottom = np.full(len(xs), plot.top()), np.full(len(xs), plot.bottom())
-    draw_lines(p, np.column_stack((xs, top, xs, bottom)))
+    n = len(ys)
+    draw_lines(p, np.column_stack((np.full(n, left), ys, np.full(n, plot.right()), ys)))
+    p.setPen(st.grid_pen)
+    xs = _tick_xs(v, plot, [d for d, _ in tk.major])
+    n = len(xs)
+    draw_lines(p, np.column_stack((xs, np.full(n, p_top), xs, np.full(n, p_bottom))))
 
 
-def _tick_xs(v: TimelineSurface, days: list[float]) -> np.ndarray:
+def _tick_xs(v: TimelineSurface, plot: QRectF, days: list[float]) -> np.ndarray:
     """Pixel-centred x of each day (crisp 1 px lines)."""
     lo, hi = v.visible_range()
-    plot = v.plot_rect()
     xs = plot.left() + (np.asarray(days, dtype=np.float64) - lo) * (plot.width() / (hi - lo))
     return np.round(xs) + 0.5
 
@@ -170,27 +173,33 @@ def _paint_marks(v: TimelineSurface, p: QPainter, rows: np.ndarray) -> None:
         w = np.maximum(x1c[bi] - x0c[bi], 2.0)
         rects = np.column_stack((x0c[bi], y[bi] - BAR_H / 2, w, np.full(len(bi), BAR_H)))
         group = colors[bi].astype(np.int64) * 4 + fs[bi] + 2 * fe[bi]
-        keys, inv = np.unique(group, return_inverse=True)
-        for k_i, key in enumerate(keys.tolist()):
+        rects = np.ascontiguousarray(rects[np.argsort(group, kind="stable")])
+        for key, a, b in _runs(np.sort(group)):
             color, kind = key >> 2, key & 3
             if kind:
                 p.setBrush(v.sprites.fade_brush(color, bool(kind & 1), bool(kind & 2)))
             else:
                 p.setBrush(argb(color))
-            draw_rects(p, rects[inv == k_i])
+            draw_rects(p, rects[a:b])
     pi = np.flatnonzero(point)
     if len(pi):
         outline = v.palette().color(QPalette.ColorRole.Base)
         xy = np.column_stack(((x0[pi] + x1[pi]) * 0.5, y[pi]))
-        faded = (fs | fe)[pi]
-        cs, inv = np.unique(colors[pi], return_inverse=True)
+        group = colors[pi].astype(np.int64) * 2 + (fs | fe)[pi]  # per colour: plain, faded
+        xy = xy[np.argsort(group, kind="stable")]
         dpr = device_ratio(p)
-        for c_i, c in enumerate(cs.tolist()):
-            pm = v.sprites.point(c, outline, dpr)
-            sel = inv == c_i
-            draw_points(p, pm, xy[sel & ~faded])
-            draw_points(p, pm, xy[sel & faded], opacity=0.45)
+        for key, a, b in _runs(np.sort(group)):
+            pm = v.sprites.point(key >> 1, outline, dpr)
+            draw_points(p, pm, xy[a:b], opacity=0.45 if key & 1 else 1.0)
     _paint_arrows(v, p, rows, x0, x1, x0c, x1c, y)
+
+
+def _runs(keys: np.ndarray) -> list[tuple[int, int, int]]:
+    """(key, start, end) of each run of equal values in a sorted array."""
+    cut = np.flatnonzero(keys[1:] != keys[:-1]) + 1
+    starts = [0, *cut.tolist()]
+    ends = [*cut.tolist(), len(keys)]
+    return list(zip(keys[starts].tolist(), starts, ends, strict=True))
 
 
 def _paint_arrows(v, p, rows, x0, x1, x0c, x1c, y) -> None:
@@ -232,13 +241,12 @@ def _paint_density(v: TimelineSurface, p: QPainter, plot: QRectF, rows: np.ndarr
     diff -= np.bincount(lane * stride + b, minlength=nl * stride)
     cover = np.cumsum(diff.reshape(nl, stride), axis=1)[:, :width]
     peak = max(int(cover.max()), 1)
-    level = np.sqrt(cover / peak)  # one scale for all lanes, so lanes compare
-    alpha = np.where(cover > 0, 0.12 + 0.88 * level, 0.0)
-    lc = lanes.color[:, None]
-    rgb = [((lc >> s) & 0xFF).astype(np.float64) for s in (16, 8, 0)]
-    px = (alpha * 255).astype(np.uint32) << 24
-    for s, ch in zip((16, 8, 0), rgb, strict=True):
-        px |= (ch * alpha).astype(np.uint32) << s
+    if peak < width:  # a pixel per lane and cover count, then looked up
+        counts = np.broadcast_to(np.arange(peak + 1), (nl, peak + 1))
+        table = _strip_pixels(counts, peak, lanes.color)
+        px = table.ravel()[cover + (np.arange(nl) * (peak + 1))[:, None]]
+    else:
+        px = _strip_pixels(cover, peak, lanes.color)
     px = np.ascontiguousarray(px, dtype=np.uint32)
     img = QImage(px.data, width, nl, width * 4, QImage.Format.Format_ARGB32_Premultiplied)
     off = plot.top() - v.vertical_offset()
@@ -250,27 +258,41 @@ def _paint_density(v: TimelineSurface, p: QPainter, plot: QRectF, rows: np.ndarr
         p.drawImage(QRectF(plot.left(), top, width, h), img, QRectF(0, i, width, 1))
 
 
-def _paint_labels(v: TimelineSurface, p: QPainter, plot: QRectF, ks: np.ndarray, pal: QPalette):
+def _strip_pixels(cover: np.ndarray, peak: int, color: np.ndarray) -> np.ndarray:
+    """Premultiplied ARGB of each lane's (row's) cover counts, on a sqrt scale of ``peak``
+    (one scale for all lanes, so lanes compare)."""
+    level = np.sqrt(cover / peak)
+    alpha = np.where(cover > 0, 0.12 + 0.88 * level, 0.0)
+    lc = color[:, None]
+    rgb = [((lc >> s) & 0xFF).astype(np.float64) for s in (16, 8, 0)]
+    px = (alpha * 255).astype(np.uint32) << 24
+    for s, ch in zip((16, 8, 0), rgb, strict=True):
+        px |= (ch * alpha).astype(np.uint32) << s
+    return px
+
+
+def _paint_labels(v: TimelineSurface, p: QPainter, plot: QRectF, ks: np.ndarray, st: Style):
     """Each event's label under its mark (``ks``: positions in the frame's rows), selected
-    ones bold in the highlight colour."""
+    ones bold in the highlight colour (labels never overlap: plain ones first, then the
+    selected, each group with one font and pen)."""
     f = v.frame()
     if not len(ks):
         return
-    fm = QFontMetricsF(v.font())
-    bold = QFont(v.font())
-    bold.setBold(True)
-    text_color = pal.color(QPalette.ColorRole.Text)
-    hl = pal.color(QPalette.ColorRole.Highlight)
-    selected = set(v.selected_rows().tolist())
+    ks = ks[f.has_label[ks]]
+    rows = f.rows[ks]
+    chosen = np.isin(rows, v.selected_rows())
     off = plot.top() - v.vertical_offset() + TRACK_H / 2
-    for k in ks[f.has_label[ks]].tolist():
-        row = int(f.rows[k])
-        chosen = row in selected
-        p.setFont(bold if chosen else v.font())
-        p.setPen(hl if chosen else text_color)
-        rect = QRectF(f.label_x[k], f.y[k] + off, f.label_w[k] + 2, LABEL_ROW_H)
-        TEXTS.draw(p, rect, v.label_text(row, fm), chosen)
-    p.setFont(v.font())
+    fm = st.fm
+    for bold in (False, True):
+        sel = chosen if bold else ~chosen
+        if not sel.any():
+            continue
+        p.setFont(st.bold if bold else st.font)
+        p.setPen(st.highlight if bold else st.text)
+        k = ks[sel]
+        texts = [v.label_text(r, fm) for r in rows[sel].tolist()]
+        TEXTS.draw_many(p, f.label_x[k].tolist(), (f.y[k] + off).tolist(), LABEL_ROW_H, texts, bold)
+    p.setFont(st.font)
 
 
 def _paint_highlights(v: TimelineSurface, p: QPainter, pal: QPalette) -> None:
@@ -315,71 +337,66 @@ def _paint_highlights(v: TimelineSurface, p: QPainter, pal: QPalette) -> None:
             p.drawLine(QPointF(xc, v.plot_rect().top()), QPointF(xc, y[j] - POINT_PX))
 
 
-def _paint_brush_plot(v: TimelineSurface, p: QPainter, plot: QRectF, pal: QPalette) -> None:
+def _paint_brush_plot(v: TimelineSurface, p: QPainter, plot: QRectF, st: Style) -> None:
     span = v.brush_span()
     if span is None:
         return
     a, b = v.x_for_day(span[0]), v.x_for_day(span[1])
-    col = QColor(pal.color(QPalette.ColorRole.Highlight))
-    col.setAlpha(30)
-    p.fillRect(QRectF(a, plot.top(), b - a, plot.height()), col)
-    col.setAlpha(150)
-    vline(p, a, plot.top(), plot.bottom(), col)
-    vline(p, b, plot.top(), plot.bottom(), col)
+    p.fillRect(QRectF(a, plot.top(), b - a, plot.height()), st.brush_fill)
+    vline(p, a, plot.top(), plot.bottom(), st.brush_edge)
+    vline(p, b, plot.top(), plot.bottom(), st.brush_edge)
 
 
-def _paint_axis(v: TimelineSurface, p: QPainter, tk: axis.Ticks, pal: QPalette) -> None:
+def _paint_axis(v: TimelineSurface, p: QPainter, tk: axis.Ticks, st: Style) -> None:
     r = v.axis_rect()
-    text = pal.color(QPalette.ColorRole.WindowText)
-    p.fillRect(QRectF(0, 0, v.width(), r.height()), pal.color(QPalette.ColorRole.Window))
+    plot = v.plot_rect()
+    p.fillRect(QRectF(0, 0, v.width(), r.height()), st.window)
     p.save()
     p.setClipRect(r.toAlignedRect())
     span = v.brush_span()
     if span is not None:
         a, b = v.x_for_day(span[0]), v.x_for_day(span[1])
-        col = QColor(pal.color(QPalette.ColorRole.Highlight))
-        col.setAlpha(110)
-        p.fillRect(QRectF(a, r.top(), b - a, r.height()), col)
-    muted = QColor(text)
-    muted.setAlphaF(0.55)
+        p.fillRect(QRectF(a, r.top(), b - a, r.height()), st.axis_brush)
+    muted = st.axis_muted
     bottom = r.bottom()
-    p.setPen(QPen(muted, 1.0))
-    xs = _tick_xs(v, tk.minor)
+    p.setPen(st.axis_muted_pen)
+    xs = _tick_xs(v, plot, tk.minor)
     n = len(xs)
     draw_lines(p, np.column_stack((xs, np.full(n, bottom - 3), xs, np.full(n, bottom))))
-    p.setPen(QPen(text, 1.0))
-    xs = _tick_xs(v, [d for d, _ in tk.major])
+    p.setPen(st.axis_text_pen)
+    xs = _tick_xs(v, plot, [d for d, _ in tk.major])
     n = len(xs)
     draw_lines(p, np.column_stack((xs, np.full(n, bottom - 7), xs, np.full(n, bottom))))
-    font = v.font()
-    fm = QFontMetricsF(font)
-    row2 = QRectF(0, r.top() + 16, 0, 16)
+    top2 = r.top() + 16
     last_right = -math.inf
+    lx: list[float] = []
+    labels: list[str] = []
     for x, (_, label) in zip(xs.tolist(), tk.major, strict=True):
-        w = text_width(fm, font, label)
         if x + 3 > last_right:
-            TEXTS.draw(p, QRectF(x + 3, row2.top(), w + 2, row2.height()), label)
-            last_right = x + 3 + w + 4
+            lx.append(x + 3)
+            labels.append(label)
+            last_right = x + 3 + st.width(label) + 4
+    TEXTS.draw_many(p, lx, [top2] * len(lx), 16.0, labels)
     # context row: the month or year each stretch belongs to, sticky at the left edge
-    bold = QFont(v.font())
-    bold.setBold(True)
-    p.setFont(bold)
-    bfm = QFontMetricsF(bold)
+    p.setFont(st.bold)
     ctx = tk.context
-    for i, (d, label) in enumerate(ctx):
-        x = max(v.x_for_day(d), r.left()) + 3
-        w = text_width(bfm, bold, label)
-        nxt = v.x_for_day(ctx[i + 1][0]) if i + 1 < len(ctx) else math.inf
-        x = min(x, nxt - w - 6) if i == 0 else x
-        TEXTS.draw(p, QRectF(x, r.top() + 1, w + 2, 16), label, True)
+    if ctx:
+        lo, hi = v.visible_range()
+        left, width, span = plot.left(), plot.width(), hi - lo
+        cx = [left + (d - lo) * width / span for d, _ in ctx]  # as v.x_for_day
+    for i, (_, label) in enumerate(ctx):
+        x = max(cx[i], r.left()) + 3
+        nxt = cx[i + 1] if i + 1 < len(ctx) else math.inf
+        x = min(x, nxt - st.width(label, True) - 6) if i == 0 else x
+        TEXTS.draw_many(p, [x], [r.top() + 1], 16.0, [label], True)
         if i + 1 < len(ctx):
             vline(p, round(nxt) + 0.5, r.top() + 2, r.top() + 15, muted)
-    p.setFont(v.font())
+    p.setFont(st.font)
     if span is not None:
         xr = v.clear_box()
         if xr is not None:
-            p.setPen(QPen(text, 1.5))
-            p.setBrush(pal.color(QPalette.ColorRole.Window))
+            p.setPen(st.clear_pen)
+            p.setBrush(st.window)
             p.drawRect(xr)
             m = xr.adjusted(3, 3, -3, -3)
             p.drawLine(m.topLeft(), m.bottomRight())
@@ -388,99 +405,37 @@ def _paint_axis(v: TimelineSurface, p: QPainter, tk: axis.Ticks, pal: QPalette) 
     hline(p, bottom, v.width(), muted)
 
 
-def _paint_gutter(v: TimelineSurface, p: QPainter, pal: QPalette) -> None:
-    plot, lanes = v.plot_rect(), v.lanes()
-    g = QRectF(0, plot.top(), plot.left(), plot.height())
-    p.fillRect(g, pal.color(QPalette.ColorRole.Window))
-    text = pal.color(QPalette.ColorRole.WindowText)
-    muted = QColor(text)
-    muted.setAlphaF(0.6)
-    # opaque, as it shows over the gutter: a translucent column is ~0.1 ms to blend
-    vline(
-        p, g.right() + 0.5, g.top(), g.bottom(), over(muted, pal.color(QPalette.ColorRole.Window))
-    )
-    p.save()
-    p.setClipRect(g.toAlignedRect())
-    bold = QFont(v.font())
-    bold.setBold(True)
-    fm = QFontMetricsF(bold)
-    off = plot.top() - v.vertical_offset()
-    collapsed = v.collapsed_lanes()
-    shown, total = v.lane_counts()
-    for i, key in enumerate(lanes.keys):
-        top, h = lanes.tops[i] + off, lanes.heights[i]
-        if top + h < plot.top() or top > plot.bottom():
-            continue
-        y = max(top, plot.top())
-        y = min(y, top + h - 30)  # sticky, but stays inside its lane
-        name = fm.elidedText(key or "(none)", Qt.TextElideMode.ElideRight, g.width() - 24)
-        folded = key in collapsed
-        _paint_fold_arrow(p, QPointF(10, y + 11), folded, muted)
-        p.setFont(bold)
-        p.setPen(text)
-        TEXTS.draw(p, QRectF(18, y + 3, g.width() - 22, 16), name, True)
-        p.setFont(v.font())
-        p.setPen(muted)
-        count = f"{int(total[i]):,}"
-        if shown[i] != total[i]:
-            count = f"{int(shown[i]):,} of {count}"
-        count += " · folded" if folded else ""
-        TEXTS.draw(p, QRectF(18, y + 18, g.width() - 22, 14), count)
-        hline(p, top + h, g.right(), muted)
-    p.restore()
-
-
-def _paint_fold_arrow(p: QPainter, c: QPointF, folded: bool, color: QColor) -> None:
-    """A small triangle: pointing right when the lane is folded, down when it is open."""
-    x, y = c.x(), c.y()
-    if folded:
-        pts = [QPointF(x - 2.5, y - 4), QPointF(x + 2.5, y), QPointF(x - 2.5, y + 4)]
-    else:
-        pts = [QPointF(x - 4, y - 2.5), QPointF(x + 4, y - 2.5), QPointF(x, y + 2.5)]
-    p.save()
-    p.setRenderHint(QPainter.RenderHint.Antialiasing)
-    p.setPen(Qt.PenStyle.NoPen)
-    p.setBrush(color)
-    p.drawPolygon(QPolygonF(pts))
-    p.restore()
-
-
-def _paint_overview(v: TimelineSurface, p: QPainter, pal: QPalette) -> None:
+def _paint_overview(v: TimelineSurface, p: QPainter, st: Style) -> None:
     r = v.overview_rect()
-    p.fillRect(QRectF(0, r.top(), v.width(), r.height()), pal.color(QPalette.ColorRole.Window))
+    p.fillRect(QRectF(0, r.top(), v.width(), r.height()), st.window)
     img = v.overview_image()
     if img is not None:
-        p.drawImage(r.topLeft(), img)
-    text = pal.color(QPalette.ColorRole.WindowText)
-    muted = QColor(text)
-    muted.setAlphaF(0.5)
+        p.drawImage(r.topLeft(), v.sprites.opaque(img, st.window))
+    muted = st.overview_muted
     hline(p, r.top(), v.width(), muted)
-    _paint_overview_window(v, p, r, pal)
+    _paint_overview_window(v, p, r, st)
     p.setPen(muted)
-    flags = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
-    p.drawText(QRectF(6, r.top(), r.left() - 8, r.height()), flags, "Overview")
+    TEXTS.draw(p, QRectF(6, r.top(), r.left() - 8, r.height()), "Overview")
 
 
-def _paint_overview_window(v: TimelineSurface, p: QPainter, r: QRectF, pal: QPalette) -> None:
+def _paint_overview_window(v: TimelineSurface, p: QPainter, r: QRectF, st: Style) -> None:
     """The visible window: what lies outside it is shaded, the window itself is an outline
     with a grip at each end (so it still reads when it spans the whole strip)."""
     a, b = v.overview_window()
-    shade = QColor(pal.color(QPalette.ColorRole.WindowText))
-    shade.setAlpha(28)
+    shade = st.overview_shade
     top, h = r.top() + 1, r.height() - 1
     if a > r.left():
         p.fillRect(QRectF(r.left(), top, a - r.left(), h), shade)
     if b < r.right():
         p.fillRect(QRectF(b, top, r.right() - b, h), shade)
-    hl = QColor(pal.color(QPalette.ColorRole.Highlight))
     p.setBrush(Qt.BrushStyle.NoBrush)
-    p.setPen(QPen(hl, 1.5))
+    p.setPen(st.overview_pen)
     inner = r.adjusted(0.75, 1.75, -0.75, -0.75)  # the 1.5 px outline stays inside the strip
     p.drawRect(QRectF(a, inner.top(), max(b - a, 3.0), inner.height()).intersected(inner))
     p.save()
     p.setRenderHint(QPainter.RenderHint.Antialiasing)
-    p.setPen(QPen(pal.color(QPalette.ColorRole.Base), 1.0))
-    p.setBrush(hl)
+    p.setPen(st.grip_pen)
+    p.setBrush(st.highlight)
     for grip in overview_handles(v):
         p.drawRoundedRect(grip, 2.0, 2.0)
     p.restore()

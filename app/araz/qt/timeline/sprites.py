@@ -37,6 +37,7 @@ class Sprites:
 
     def __init__(self) -> None:
         self._cache: dict[tuple, object] = {}
+        self.gutter: tuple[tuple, QImage] | None = None  # (key, image): see gutter.py
 
     def point(self, color: int, outline: QColor, dpr: float = 1.0) -> QPixmap:
         """A diamond of ``POINT_PX`` logical pixels, rendered at the device pixel ratio."""
@@ -55,6 +56,22 @@ class Sprites:
                 poly = [(10 - x, y) for x, y in poly]
             self._cache[key] = self._pixmap(10, poly, argb(color, 0.8), None, dpr)
         return self._cache[key]
+
+    def opaque(self, img: QImage, background: QColor) -> QImage:
+        """``img`` drawn over ``background``, as an opaque RGB32 image (the same pixels
+        as drawing it over that colour, but drawn with a copy instead of a blend)."""
+        key = ("opaque", img.cacheKey(), background.rgba())
+        out = self._cache.get(key)
+        if out is None:
+            self._cache = {k: c for k, c in self._cache.items() if k[0] != "opaque"}
+            base = QImage(img.size(), QImage.Format.Format_ARGB32_Premultiplied)
+            base.setDevicePixelRatio(img.devicePixelRatio())
+            base.fill(background)
+            q = QPainter(base)
+            q.drawImage(0, 0, img)
+            q.end()
+            out = self._cache[key] = base.convertToFormat(QImage.Format.Format_RGB32)
+        return out  # type: ignore[return-value]
 
     def fade_brush(self, color: int, fade_start: bool, fade_end: bool) -> QBrush:
         key = ("fade", int(color), fade_start, fade_end)

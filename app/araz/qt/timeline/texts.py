@@ -29,18 +29,36 @@ class TextCache:
             bold.setBold(True)
             self._heights = (QFontMetricsF(font).height(), QFontMetricsF(bold).height())
 
+    def _make(self, bold: bool, text: str) -> QStaticText:
+        if len(self._texts) > _LIMIT:
+            self._texts.clear()
+        st = QStaticText(text)
+        st.setTextFormat(Qt.TextFormat.PlainText)  # data, never markup
+        self._texts[(bold, text)] = st
+        return st
+
     def draw(self, p: QPainter, box: QRectF, text: str, bold: bool = False) -> None:
         """``text`` at the left of ``box``, centred vertically, on one line, with the
         painter's pen; the painter's font must be the view's font (``bold``: its bold)."""
-        st = self._texts.get((bold, text))
-        if st is None:
-            if len(self._texts) > _LIMIT:
-                self._texts.clear()
-            st = QStaticText(text)
-            st.setTextFormat(Qt.TextFormat.PlainText)  # data, never markup
-            self._texts[(bold, text)] = st
+        st = self._texts.get((bold, text)) or self._make(bold, text)
         height = self._heights[bold]
         p.drawStaticText(QPointF(box.left(), box.top() + (box.height() - height) / 2), st)
+
+    def draw_many(
+        self,
+        p: QPainter,
+        xs: list[float],
+        tops: list[float],
+        box_h: float,
+        texts: list[str],
+        bold: bool = False,
+    ) -> None:
+        """:meth:`draw` of each text in a box of height ``box_h`` at (x, top)."""
+        dy = box_h - self._heights[bold]
+        get = self._texts.get
+        for x, top, text in zip(xs, tops, texts, strict=True):
+            st = get((bold, text)) or self._make(bold, text)
+            p.drawStaticText(QPointF(x, top + dy / 2), st)
 
 
 TEXTS = TextCache()

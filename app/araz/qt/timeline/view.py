@@ -61,6 +61,7 @@ class TimelineView(TimelineInput, TimelineNavigation, QWidget):
         self.setMinimumSize(320, 160)
         self.sprites = render.Sprites()
         self._frame: Frame | None = None
+        self._paint_frame: Frame | None = None  # while painting: the frame, keyed once
         self._paint_failed = False
         self.vscroll = QScrollBar(Qt.Orientation.Vertical, self)
         self.vscroll.setObjectName("timeline_vscroll")
@@ -239,6 +240,8 @@ class TimelineView(TimelineInput, TimelineNavigation, QWidget):
 
     def frame(self) -> Frame:
         """The layout of the current view (built once per range, size, filter, lanes)."""
+        if self._paint_frame is not None:  # nothing it depends on changes during a paint
+            return self._paint_frame
         plot = self.plot_rect()
         key = (
             self._lo,
@@ -420,6 +423,7 @@ class TimelineView(TimelineInput, TimelineNavigation, QWidget):
             self._report_paint_failure()
         p = QPainter(self)
         try:
+            self._paint_frame = self.frame()
             render.paint_frame(self, p)
         except Exception:
             self._report_paint_failure()
@@ -429,6 +433,7 @@ class TimelineView(TimelineInput, TimelineNavigation, QWidget):
             p.setPen(self.palette().color(QPalette.ColorRole.WindowText))
             p.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, "The timeline cannot be drawn")
         finally:
+            self._paint_frame = None
             p.end()
 
     def _report_paint_failure(self) -> None:
