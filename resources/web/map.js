@@ -234,20 +234,15 @@
     return [p.x, p.y];
   }
 
-  // --- start: connect, wait one frame so the basemap is painted, report ready ---
+  // --- start: take the channel (map-channel.js opened it early), report ready ---
+  // Ready at once: the map is built (its canvases draw in the next frame, the one that
+  // also draws the first calls Python sends now and acknowledges their drawing).
 
   function start() {
-    new QWebChannel(qt.webChannelTransport, function (channel) {
+    window.araz.onChannel(function (channel) {
       bridge = channel.objects.bridge;
       bridge.command.connect(onCommand);
-      var sent = false;
-      var report = function () {
-        if (sent) return;
-        sent = true;
-        bridge.ready();
-      };
-      requestAnimationFrame(function () { requestAnimationFrame(report); });
-      setTimeout(report, 500);
+      bridge.ready();
     });
   }
 
