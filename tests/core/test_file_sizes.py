@@ -101,11 +101,11 @@ def test_map_html_loads_every_script_of_the_page_in_order():
 
 def test_the_html_export_loads_the_pages_scripts_in_the_same_order():
     """The standalone HTML map (export/html.py) draws with the app's page: every local
-    script map.html loads, in its order, with map-static.js (the static bridge) just
-    before map.js, which connects it."""
+    script map.html loads, in its order, after map-static.js (the static bridge, where
+    the app loads qwebchannel.js: before map-channel.js opens the channel)."""
     from araz.export.html import page_scripts
 
     scripts, _ = page_references()
     local = [ref for ref in scripts if "/" not in ref]
-    assert list(page_scripts()) == [*local[:-1], "map-static.js", "map.js"]
+    assert list(page_scripts()) == ["map-static.js", *local]
     assert len(local) >= 15 and "map-events-spread.js" in local

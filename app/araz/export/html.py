@@ -45,14 +45,15 @@ EVENTS_URL = "araz://app/data/events/1"  # served by map-static.js from the embe
 
 @cache
 def page_scripts() -> tuple[str, ...]:
-    """The app's page scripts, read from resources/web/map.html in its order, with the
-    static bridge (map-static.js) just before map.js, which connects it: the export
-    draws with the app's own page and follows it when a script is added."""
+    """The app's page scripts, read from resources/web/map.html in its order, after the
+    static bridge (map-static.js), which stands where the app loads qwebchannel.js: the
+    page opens its channel first (map-channel.js), so the stand-in must be there before
+    it.  The export draws with the app's own page and follows it when a script is added."""
     page = resource("web", "map.html").read_text(encoding="utf-8")
     names = re.findall(r'<script src="(map[\w.-]*\.js)"></script>', page)
     if not names or names[-1] != "map.js":
         raise RuntimeError("resources/web/map.html: its last script is not map.js")
-    return (*names[:-1], "map-static.js", "map.js")
+    return ("map-static.js", *names)
 
 
 def script_json(value) -> str:
