@@ -130,10 +130,6 @@ def test_araz_reads_back_the_same_events(curated, tmp_path, suffix):
     shown = select(curated, build_filter(curated, actors=["Iran"]))
     path = WRITERS[suffix](curated, shown.mask, tmp_path / f"iran{suffix}")
     result = read_path(path)
-    if result.dataset is None and any(
-        "not a format Araz reads" in p.message for p in result.problems
-    ):
-        pytest.skip(f"araz.io.read_path does not read {suffix} yet: {result.problems[0]}")
     back = result.dataset
     assert back is not None, [str(p) for p in result.problems]
     assert [e.id for e in back.events] == shown.shown_ids

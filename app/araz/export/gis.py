@@ -31,30 +31,14 @@ from ..model.dates import iso_day
 from ..model.entities import Event, EventDate, PlaceRef
 from ..views.records import map_record
 from .atomic import ExportError, atomic_write, check_target
+from .csv import COLUMNS as CSV_COLUMNS
 from .csv import SEPARATOR
 
 LAYER = "events"
 CRS = "EPSG:4326"
 LIST_COLUMNS = ("actors", "actor_ids", "places", "place_ids")
-COLUMNS = (
-    "id",
-    "title",
-    "date",
-    "date_display",
-    "date_lower",
-    "date_upper",
-    "date_basis",
-    "actors",
-    "actor_ids",
-    "places",
-    "place_ids",
-    "country",
-    "category",
-    "certainty",
-    "summary",
-    "quotes",
-    "color",
-)
+# the CSV export's fields (its lat/lon become the geometry), and the marker's colour
+COLUMNS = (*(c for c in CSV_COLUMNS if c not in ("lat", "lon")), "color")
 
 
 def event_columns(ds: Dataset, mask: np.ndarray | None = None) -> dict[str, list[Any]]:
