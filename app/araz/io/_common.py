@@ -15,6 +15,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
+from ..model.entities import Actor
 from ._files import InputError, read_input
 from .problems import LoadResult, Problem
 
@@ -335,6 +336,27 @@ class Ids:
         self.counts[base] = n
         self.taken.add(candidate)
         return candidate
+
+
+class ActorsByName:
+    """The actors named in a file's cells: one :class:`Actor` (kind "state") per distinct
+    name, with a unique id made from it; ``actors`` is the dataset's registry."""
+
+    def __init__(self) -> None:
+        self.actors: dict[str, Actor] = {}
+        self._ids = Ids()
+        self._by_name: dict[str, str] = {}
+
+    def add(self, names, into: list[str]) -> None:
+        """The ids of ``names`` appended to ``into`` (each once), new names registered."""
+        for name in names:
+            aid = self._by_name.get(name)
+            if aid is None:
+                aid = self._ids.make(slug(name, "actor"))
+                self.actors[aid] = Actor(aid, name, "state")
+                self._by_name[name] = aid
+            if aid not in into:
+                into.append(aid)
 
 
 def number(value: Any) -> float | None:

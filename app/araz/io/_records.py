@@ -23,10 +23,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from ..model.dataset import Dataset
-from ..model.entities import Actor, EventDate, Place, PlaceRef
+from ..model.entities import EventDate, Place, PlaceRef
 from ..model.table import EventTableBuilder
 from ._columns import actor_fields, event_date, guess, names_of, scalar_text
 from ._common import (
+    ActorsByName,
     CancelFn,
     Ids,
     ProgressFn,
@@ -79,6 +80,19 @@ class Fields:
         named = (self.date, self.end, self.title, self.summary, self.category, self.id)
         where = (self.lat, self.lon, self.wkt)
         return {n for n in (*named, *where, *self.actors) if n}
+
+    @classmethod
+    def chosen(cls, names: list[str], options: Options, *, coordinates: bool = True) -> Fields:
+        """:meth:`of` with the choices a read was given (the mapping dialog's)."""
+        return cls.of(
+            names,
+            date=options.date_property,
+            actor=options.actor_property,
+            title=options.title_property,
+            lat=options.lat_property,
+            lon=options.lon_property,
+            coordinates=coordinates,
+        )
 
     @classmethod
     def of(
@@ -243,9 +257,8 @@ def records_to_events(
             severity="warning",
         )
 
-    actors: dict[str, Actor] = {}
-    actor_by_name: dict[str, str] = {}
-    actor_ids, place_ids, event_ids = Ids(), Ids(), Ids()
+    named = ActorsByName()
+    place_ids, event_ids = Ids(), Ids()
     places: dict[str, Place] = {}
     point_places: dict[tuple[str, float, float], str] = {}
     place_refs: dict[str, tuple[PlaceRef, ...]] = {}
@@ -305,14 +318,7 @@ def records_to_events(
                 names = names_of(cell)
                 if type(cell) is str:
                     names_cache[cell] = names
-            for a in names:
-                aid = actor_by_name.get(a)
-                if aid is None:
-                    aid = actor_ids.make(slug(a, "actor"))
-                    actors[aid] = Actor(aid, a, "state")
-                    actor_by_name[a] = aid
-                if aid not in actor_list:
-                    actor_list.append(aid)
+            named.add(names, actor_list)
 
         place_id = None
         if lons is not None and lats is not None and types is not None:
@@ -367,7 +373,7 @@ def records_to_events(
             severity="warning",
         )
     ds = Dataset(
-        events.build(), actors, places, title=path.stem, source=name, categories=categories
+        events.build(), named.actors, places, title=path.stem, source=name, categories=categories
     )
     return LoadResult(ds, problems)
 

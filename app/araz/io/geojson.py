@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from ..model.dataset import Dataset
-from ..model.entities import Actor, EventDate, Place, PlaceRef
+from ..model.entities import EventDate, Place, PlaceRef
 from ..model.table import EventTableBuilder
 from ._columns import (
     ACTOR_NAMES,
@@ -45,6 +45,7 @@ from ._columns import (
     scalar_text,
 )
 from ._common import (
+    ActorsByName,
     CancelFn,
     Ids,
     ProgressFn,
@@ -191,9 +192,7 @@ def geojson_from_doc(
 
     reporter = Reporter(name, problems)
 
-    actors: dict[str, Actor] = {}
-    actor_by_name: dict[str, str] = {}
-    actor_ids = Ids()
+    named = ActorsByName()
     places: dict[str, Place] = {}
     place_ids = Ids()
     point_places: dict[tuple[str, float, float], str] = {}
@@ -246,14 +245,7 @@ def geojson_from_doc(
 
         actor_list: list[str] = []
         for key in actor_keys:
-            for a in names_of(props.get(key)):
-                aid = actor_by_name.get(a)
-                if aid is None:
-                    aid = actor_ids.make(slug(a, "actor"))
-                    actors[aid] = Actor(aid, a, "state")
-                    actor_by_name[a] = aid
-                if aid not in actor_list:
-                    actor_list.append(aid)
+            named.add(names_of(props.get(key)), actor_list)
 
         place_id = None
         geom = feat.get("geometry")
@@ -314,7 +306,7 @@ def geojson_from_doc(
         )
     tick.done()
     ds = Dataset(
-        events.build(), actors, places, title=path.stem, source=name, categories=categories
+        events.build(), named.actors, places, title=path.stem, source=name, categories=categories
     )
     return LoadResult(ds, problems, skipped)
 

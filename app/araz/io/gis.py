@@ -273,15 +273,7 @@ def _to_events(
         if crs is not None and not _is_lonlat(crs):
             geoms = _to_lonlat(geoms, crs)
     names = [n for n in table.column_names if n not in drop]
-    fields = Fields.of(
-        names,
-        date=context.date_property,
-        actor=context.actor_property,
-        title=context.title_property,
-        lat=context.lat_property,
-        lon=context.lon_property,
-        coordinates=geoms is None,
-    )
+    fields = Fields.chosen(names, context, coordinates=geoms is None)
     for chosen in (context.date_property, context.actor_property, context.title_property):
         if chosen and chosen not in names:
             return _refuse(path, f"no field {chosen!r} in layer {layer!r}", problems)

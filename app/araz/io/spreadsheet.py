@@ -163,12 +163,7 @@ def _events(
     from .table_csv import table_events
 
     names = table.column_names
-    fields = Fields.of(
-        names,
-        date=context.date_property,
-        lat=context.lat_property,
-        lon=context.lon_property,
-    )
+    fields = Fields.chosen(names, context)
     if fields.date is None and not (fields.lat or fields.wkt) and not context.ask_mapping:
         return _refuse(
             path,

@@ -163,14 +163,7 @@ def table_events(
     columns, or the guess to ask about (``mapping``: what the reader adds to it).
     ``first``/``numbers``: how problems number the rows (see ``records_to_events``)."""
     names = table.column_names
-    fields = Fields.of(
-        names,
-        date=context.date_property,
-        actor=context.actor_property,
-        title=context.title_property,
-        lat=context.lat_property,
-        lon=context.lon_property,
-    )
+    fields = Fields.chosen(names, context)
     for chosen in (context.date_property, context.actor_property, context.title_property):
         if chosen and chosen not in names:
             problems.append(Problem(str(path), 1, f"no column {chosen!r} in the header"))
