@@ -34,6 +34,7 @@ from pathlib import Path
 import shapely
 from shapely.geometry import MultiPolygon, Point, box, shape
 
+from basemap_detail import build_detail
 from basemap_labels import CLOSE_BOX, REGION_BOX, label_features
 from basemap_source import _merged_by_name, _polygons, _read
 
@@ -62,7 +63,7 @@ REGIONAL_RIVER_MAX_SCALERANK = 6
 REGIONAL_LAKE_MAX_SCALERANK = 8
 MAJOR_RIVER = "Aras"
 
-LAKE_NAMES = {"Mingevir Reservoir": "Mingachevir Reservoir"}
+LAKE_NAMES = {"Mingevir Reservoir": "Mingachevir Reservoir", "Kiev Reservoir": "Kyiv Reservoir"}
 
 BORDER_KINDS = {
     "International boundary (verify)": "international",
@@ -374,11 +375,14 @@ def build(source_dir: Path, output_dir: Path) -> dict[str, int]:
         ],
         "labels": feature_collection(label_features(source_dir, countries), 5),
     }
+    named = {f["properties"]["name"] for f in basemap["labels"]["features"]}
+    detail = build_detail(source_dir, named, simplify_coverage, feature_collection)
 
     output_dir.mkdir(parents=True, exist_ok=True)
     files = {
         "basemap.js": f"window.ARAZ_BASEMAP = {_dumps(basemap)};\n",
         "countries.geojson": _dumps(countries_fc) + "\n",
+        "detail.json": _dumps(detail) + "\n",
         "README.md": README,
     }
     sizes = {}

@@ -11,7 +11,7 @@
   "use strict";
 
   var Basemap = window.araz.Basemap;
-  var KIND_ORDER = { capital: 1, city: 2, river: 3, lake: 4, country: 5, peak: 6 };
+  var KIND_ORDER = { capital: 1, city: 2, river: 3, lake: 4, country: 5, peak: 6, region: 7 };
   // a country's name where the full one does not fit (ISO 3166 alpha-3 where the first
   // three letters would be ambiguous: Turkmenistan is not TUR.)
   var SHORT = {
