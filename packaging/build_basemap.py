@@ -351,6 +351,16 @@ drawn beneath everything so that data from elsewhere still sits on a map. It is 
 by `python packaging/build_world.py`, which takes the countries from the geopandas 0.14.4
 wheel on PyPI (`geopandas/datasets/naturalearth_lowres`, public domain).
 
+`detail.json` is drawn from zoom 8 in the close box, and only fetched (over the app's
+`araz://app/basemap/` URLs) the first time the map shows the close band, so the start does
+not pay for it: `regions` (the boundaries between two first-level administrative regions of
+one country, Natural Earth 1:10m admin-1, simplified as a coverage to 0.0005°), `urban`
+(Natural Earth 1:50m urban areas) and `labels` (the regions' names, kind `region`, and the
+populated places of the close box the bands leave out). Its sources are the cut extracts in
+`packaging/data/` (see their README), built here with `packaging/basemap_detail.py`; the
+standalone HTML export, which cannot fetch it, draws without it. Natural Earth has no
+1:10m roads here that could be brought offline, and no shaded relief is bundled.
+
 `places.json` is the go-to-place list (View → Go to place…): Natural Earth's 1:10m
 populated places in the regional box as `[name, other name, lat, lon, population]`,
 biggest first, a few names in current English usage (Kyiv, Ganja; Natural Earth's own kept
