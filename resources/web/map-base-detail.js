@@ -45,6 +45,8 @@
       var band = this._bandNamed(name);
       if (!band || band.minZoom < detail.minZoom) continue;
       if (shown === band) this.map.removeLayer(this.layers[name]);
+      var lit = this.highlight[name]; // rebuilt with the band: the old one goes
+      if (lit && this.map.hasLayer(lit)) this.map.removeLayer(lit);
       delete this.layers[name];
       if (this.countryLayers) delete this.countryLayers[name];
     }
