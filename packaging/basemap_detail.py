@@ -15,6 +15,7 @@ country are drawn (the countries' borders are the bands' own, at their own vinta
 from __future__ import annotations
 
 import json
+import unicodedata
 from collections.abc import Callable
 from pathlib import Path
 
@@ -22,12 +23,14 @@ import shapely
 from shapely.geometry import MultiPolygon, Point, box, shape
 from shapely.ops import polylabel
 
-from basemap_labels import CLOSE_BOX, PLACE_NAMES
+from basemap_labels import CLOSE_BOX
 from basemap_source import _polygons, _read, _text
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 ADMIN1 = DATA_DIR / "ne_10m_admin_1_close.geojson"
 URBAN = DATA_DIR / "ne_50m_urban_areas_close.geojson"
+TOWNS = DATA_DIR / "geonames_towns_close.json"
+ATTRIBUTION = "towns: GeoNames (CC BY 4.0)"
 
 MIN_ZOOM = 8
 TOLERANCE = 0.0005  # as the close band: ~50 m, under a pixel at zoom 11
@@ -42,6 +45,8 @@ REGION_NAMES = {
     "Kordestan": "Kurdistan",
     "Esfahan": "Isfahan",
 }
+# Azerbaijani districts renamed since (Natural Earth's -> current).
+REGION_NAMES.update({"Xanlar": "Goygol", "Dəvəçi": "Shabran", "Yevlakh Rayon": "Yevlakh"})
 # Natural Earth's errors, by adm1_code: the Lachin district is named "Lankaran" there.
 REGION_FIXES = {"AZE-1735": "Lachin"}
 # Units dissolved into one first-level region: Azerbaijan's districts of the Nakhchivan
@@ -49,8 +54,36 @@ REGION_FIXES = {"AZE-1735": "Lachin"}
 DISSOLVE = {"Naxçıvan Autonomous Republic": "Nakhchivan"}
 # Regions of at least this area (square degrees) are named from MIN_ZOOM, others from 9.
 LARGE_AREA = 0.4
-REGION_RANK = 8  # below every city (ranks 0-7 in the close box): a clash drops the region
+REGION_RANK = (
+    12  # after every place (ranks 0-11): in a clash the town stays, the name moves or goes
+)
 TOWN_MIN_ZOOM = 9
+# GeoNames towns: (at least this many people, minZoom, rank)
+TOWN_ZOOMS = ((20_000, 9, 9), (5_000, 10, 10), (0, 11, 11))
+TOWN_SPACING = 0.04  # degrees (~4 km): a town this close to a named place is that place
+
+
+# Azerbaijani Latin letters as English writes them (Şəki -> Shaki, Cəbrayıl -> Jabrayil,
+# Xaçmaz -> Khachmaz); q stays q (Quba, Qusar, Qubadli), as in English usage.
+AZ_LATIN = str.maketrans(
+    {"ə": "a", "Ə": "A", "ş": "sh", "Ş": "Sh", "ç": "ch", "Ç": "Ch", "ğ": "gh", "Ğ": "Gh",
+     "x": "kh", "X": "Kh", "c": "j", "C": "J", "ı": "i", "İ": "I", "ö": "o", "Ö": "O",
+     "ü": "u", "Ü": "U"}
+)  # fmt: skip
+# Town names keep their country's own letters where English does too (Turkish İğdır);
+# elsewhere the marks of a transliteration go (Ebrāhīm Samī‘ -> Ebrahim Sami).
+KEEP_MARKS = {"TR"}
+
+
+def english(name: str, country: str) -> str:
+    """A place name as an English map writes it (country: ISO 3166-1 alpha-2)."""
+    if country == "AZ":
+        name = name.translate(AZ_LATIN)
+    if country in KEEP_MARKS:
+        return name
+    plain = unicodedata.normalize("NFKD", name)
+    plain = "".join(ch for ch in plain if not unicodedata.combining(ch))
+    return "".join(ch for ch in plain if ch not in "‘’ʼʻ`").strip()
 
 
 def _regions(fixes: dict[str, str]) -> list[dict]:
@@ -60,10 +93,15 @@ def _regions(fixes: dict[str, str]) -> list[dict]:
     groups: dict[str, list[dict]] = {}
     for feature in collection["features"]:
         p = feature["properties"]
-        name = fixes.get(str(p["adm1_code"])) or _text(p.get("name"))
+        name = _text(p.get("name"))
+        if name and name in REGION_NAMES:
+            name = REGION_NAMES[name]
+        elif name and p["iso"] == "aze":
+            name = english(name, "AZ")
+        name = fixes.get(str(p["adm1_code"])) or name
         unit = {
             "key": str(p["adm1_code"]),
-            "name": REGION_NAMES.get(name, name) if name else None,
+            "name": name,
             "iso": p["iso"],
             "municipality": p.get("type_en") in ("Municipality", "City", "Independent City"),
             "geometry": shapely.make_valid(shape(feature["geometry"])),
@@ -150,25 +188,33 @@ def region_labels(units: list[dict], coverage: dict) -> list[tuple[dict, object]
     return out
 
 
-def town_labels(source_dir: Path, named: set[str]) -> list[tuple[dict, object]]:
-    """The populated places in the close box that the bands' labels leave out."""
-    places = _read(source_dir, "populated_places")
+def town_labels(source_dir: Path, taken: list[tuple[float, float]]) -> list[tuple[dict, object]]:
+    """Towns of the close box the bands do not name: Natural Earth's other populated
+    places, then GeoNames' towns (biggest first), each only where no named place is
+    within TOWN_SPACING (the same town under another spelling, or a suburb)."""
+    out: list[tuple[dict, object]] = []
+    placed = list(taken)
     area = box(*CLOSE_BOX)
-    out = []
+
+    def add(name: str, lon: float, lat: float, min_zoom: int, rank: int) -> None:
+        if not name or not area.contains(Point(lon, lat)):
+            return
+        if any(abs(lon - x) < TOWN_SPACING and abs(lat - y) < TOWN_SPACING for x, y in placed):
+            return
+        placed.append((lon, lat))
+        properties = {"name": name, "kind": "city", "minZoom": min_zoom, "rank": rank}
+        out.append((properties, Point(lon, lat)))
+
+    places = _read(source_dir, "populated_places")
     for row in places.itertuples(index=False):
-        name = str(row.name)
-        if PLACE_NAMES.get(name, name) in named or row.featurecla == "Historic place":
+        if row.featurecla == "Historic place":
             continue
-        point = Point(float(row.longitude), float(row.latitude))
-        if not area.contains(point):
-            continue
-        properties = {
-            "name": name,
-            "kind": "city",
-            "minZoom": max(TOWN_MIN_ZOOM, min(10, int(-(-float(row.min_zoom) // 1)))),
-            "rank": min(9, int(row.scalerank)),
-        }
-        out.append((properties, point))
+        min_zoom = max(TOWN_MIN_ZOOM, min(10, int(-(-float(row.min_zoom) // 1))))
+        add(str(row.name), float(row.longitude), float(row.latitude), min_zoom, 9)
+    towns = json.loads(TOWNS.read_text(encoding="utf-8"))
+    for _, name, lat, lon, population, country in towns:
+        min_zoom, rank = next((z, r) for floor, z, r in TOWN_ZOOMS if population >= floor)
+        add(english(str(name), str(country)), float(lon), float(lat), min_zoom, rank)
     return out
 
 
@@ -184,11 +230,11 @@ def urban_areas(tolerance: float) -> list[tuple[dict, object]]:
 
 def build_detail(
     source_dir: Path,
-    named: set[str],
+    named: list[tuple[float, float]],
     simplify_coverage: Callable[[list, float], dict],
     feature_collection: Callable[[list, int], dict],
 ) -> dict:
-    """The detail layer as a JSON-ready dict (``named``: the places the bands label)."""
+    """The detail layer as a JSON-ready dict (``named``: where the bands name places)."""
     units = _regions(REGION_FIXES)
     polygons = [(u["key"], MultiPolygon(_polygons(u["geometry"]))) for u in units]
     coverage = simplify_coverage(polygons, TOLERANCE)
@@ -197,6 +243,7 @@ def build_detail(
     lines = [({}, line) for line in inner_boundaries(units, coverage)]
     return {
         "version": 1,
+        "attribution": ATTRIBUTION,
         "minZoom": MIN_ZOOM,
         "box": list(CLOSE_BOX),
         "regions": feature_collection(lines, DIGITS),

@@ -385,7 +385,11 @@ def build(source_dir: Path, output_dir: Path) -> dict[str, int]:
         ],
         "labels": feature_collection(label_features(source_dir, countries), 5),
     }
-    named = {f["properties"]["name"] for f in basemap["labels"]["features"]}
+    named = [
+        tuple(f["geometry"]["coordinates"])
+        for f in basemap["labels"]["features"]
+        if f["properties"]["kind"] in ("city", "capital")
+    ]
     detail = build_detail(source_dir, named, simplify_coverage, feature_collection)
 
     output_dir.mkdir(parents=True, exist_ok=True)

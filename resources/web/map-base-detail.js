@@ -1,7 +1,8 @@
 /* Araz map: the basemap's detail layer (resources/basemap/detail.json, built by
  * packaging/basemap_detail.py from Natural Earth): first-level administrative regions
- * (their inner boundaries, dashed, and their names), urban areas and more towns, drawn
- * from the detail's minZoom (8) in its box, inside the close band.
+ * (their inner boundaries, dashed, and their names), urban areas and more towns (Natural
+ * Earth's and GeoNames', credited in the attribution while shown), drawn from the
+ * detail's minZoom (8) in its box, inside the close band.
  *
  * Nothing of it is loaded at start: the JSON is fetched the first time the close band is
  * shown, then the close band is built again with it (urban areas over the countries'
@@ -17,6 +18,9 @@
   var REGION = "#8a7a66"; // region boundaries: darker than the land, lighter than borders
   var URBAN = "#b5a08c"; // urban areas: a neutral tint over any country's fill
   var STATE = { none: 0, loading: 1, loaded: 2, failed: 3 };
+  // the towns' source (= detail.json's "attribution"; a constant here, as the attribution
+  // control takes HTML)
+  var CREDIT = "towns: GeoNames (CC BY 4.0)";
 
   /* Fetch the detail once, the first time a band at or past its zoom is shown. */
   Basemap.prototype._detailIfNeeded = function (band) {
@@ -56,7 +60,18 @@
       this.setRiverHighlight(this.highlightStyle);
     }
     this._placeLabels();
-    this.map.fire("arazdetail");
+    this.map.on("zoomend", this._detailCredit, this);
+    this._detailCredit();
+  };
+
+  /* The detail's own credit (GeoNames for the towns) in the attribution while it shows. */
+  Basemap.prototype._detailCredit = function () {
+    var d = this.detail, control = this.map.attributionControl;
+    var on = !!(d && this.current && this.current.minZoom >= d.minZoom);
+    if (!control || on === !!this._detailCredited) return;
+    this._detailCredited = on;
+    if (on) control.addAttribution(CREDIT);
+    else control.removeAttribution(CREDIT);
   };
 
   Basemap.prototype._bandNamed = function (name) {

@@ -295,6 +295,12 @@
   Basemap.prototype._placeAround = function (l, p, boxes) {
     var cands = candidates(l), obstacles = this.obstacles;
     var best = null, bestHits = Infinity;
+    if (l.marked && l.rank >= 9) {
+      // a small town's mark under a better-ranked label's text would be hidden or
+      // misread (the many towns of the detail layer, map-base-detail.js): left out
+      var dot = [p.x - 3, p.y - 3, p.x + 3, p.y + 3];
+      for (var k = 0; k < boxes.length; k++) if (overlaps(dot, boxes[k])) return null;
+    }
     for (var c = 0; c < cands.length; c++) {
       var cx = p.x + cands[c][0], cy = p.y + cands[c][1];
       var box = [cx - l.w / 2, cy - l.h / 2, cx + l.w / 2, cy + l.h / 2];

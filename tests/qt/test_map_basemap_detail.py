@@ -1,11 +1,13 @@
 """Zoomed in, the basemap is no empty field: from zoom 8 it draws first-level regions
 (Syunik, Nakhchivan, East Azerbaijan…: their inner boundaries dashed, their names),
-urban areas and more towns, from resources/basemap/detail.json, which the page fetches
-only when the map first reaches that zoom (not at start)."""
+urban areas and more towns (Natural Earth's and GeoNames'), from
+resources/basemap/detail.json, which the page fetches only when the map first reaches
+that zoom (not at start)."""
 
 from __future__ import annotations
 
 import json
+import math
 
 import pytest
 
@@ -69,6 +71,31 @@ def region_hits(image, points) -> tuple[int, int]:
     return hits, len(inside)
 
 
+def mercator_y(lat: float) -> float:
+    return math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
+
+
+def latitude(y: float) -> float:
+    return math.degrees(2 * math.atan(math.exp(y)) - math.pi / 2)
+
+
+def shown_labels(view, kind: str) -> list[str]:
+    """The names of the labels of that kind shown inside the view."""
+    return read_page_json(
+        view,
+        "araz.basemap.labels.filter(function (l) { return l.kind === '" + kind + "' && l.shown"
+        " && l.el.isConnected && araz.map.getBounds().contains(l.latlng); })"
+        ".map(function (l) { return l.name; })",
+        of_type(list),
+    )
+
+
+def attribution(view) -> str:
+    return read_page_json(
+        view, "araz.map.attributionControl.getContainer().textContent", of_type(str)
+    )
+
+
 def zoom(view) -> float:
     return read_page_json(view, "araz.map.getZoom()", number)
 
@@ -96,7 +123,11 @@ def test_regions_are_drawn_zoomed_in_and_not_zoomed_out(qtbot, map_view):
 
     # zoom 5 around Kapan: no region boundaries (and still nothing fetched)
     lat, lon = KAPAN
-    seq = map_view.fit_bounds(lon - 19.0, lat - 8.0, lon + 19.0, lat + 8.0)
+    # a box centred on Kapan in Web Mercator (the map's own centre), so that the zoom
+    # buttons, which zoom about the centre, stay on Kapan
+    y, dy = mercator_y(lat), mercator_y(lat + 8.0) - mercator_y(lat)
+    south, north = latitude(y - dy), latitude(y + dy)
+    seq = map_view.fit_bounds(lon - 19.0, south, lon + 19.0, north)
     with qtbot.waitSignal(map_view.rendered, timeout=TIMEOUT, check_params_cb=lambda s: s >= seq):
         pass
     settle_map(qtbot, map_view)
@@ -106,6 +137,7 @@ def test_regions_are_drawn_zoomed_in_and_not_zoomed_out(qtbot, map_view):
     hits, seen = region_hits(image, container_points(map_view, vertices))
     assert seen >= 20, seen
     assert hits <= 0.1 * seen, (hits, seen)
+    assert "GeoNames" not in attribution(map_view)
 
     # the map's own zoom-in button, to zoom 10 around Kapan
     for _ in range(16):
@@ -113,6 +145,10 @@ def test_regions_are_drawn_zoomed_in_and_not_zoomed_out(qtbot, map_view):
             break
         click_zoom_in(qtbot, map_view)
     assert zoom(map_view) >= 10
+    centre = read_page_json(
+        map_view, "[araz.map.getCenter().lat, araz.map.getCenter().lng]", numbers(2)
+    )
+    assert abs(centre[0] - lat) < 0.05 and abs(centre[1] - lon) < 0.05, centre
     qtbot.waitUntil(
         lambda: read_page_json(map_view, "araz.basemap.detailState === 2", boolean),
         timeout=TIMEOUT,
@@ -123,10 +159,9 @@ def test_regions_are_drawn_zoomed_in_and_not_zoomed_out(qtbot, map_view):
     assert seen >= 20, seen
     assert hits >= 0.6 * seen, (hits, seen)
     # Syunik, the region of Kapan, is named in view
-    shown = read_page_json(
-        map_view,
-        "araz.basemap.labels.filter(function (l) { return l.kind === 'region' && l.shown"
-        " && l.el.isConnected; }).map(function (l) { return l.name; })",
-        of_type(list),
-    )
+    shown = shown_labels(map_view, "region")
     assert "Syunik" in shown, shown
+    # and a town near Kapan that only the detail names (GeoNames), credited meanwhile
+    towns = shown_labels(map_view, "city")
+    assert "Kafan" in towns and "Kajaran" in towns, towns
+    assert "GeoNames" in attribution(map_view)
