@@ -355,8 +355,10 @@ wheel on PyPI (`geopandas/datasets/naturalearth_lowres`, public domain).
 `araz://app/basemap/` URLs) the first time the map shows the close band, so the start does
 not pay for it: `regions` (the boundaries between two first-level administrative regions of
 one country, Natural Earth 1:10m admin-1, simplified as a coverage to 0.0005°), `urban`
-(Natural Earth 1:50m urban areas) and `labels` (the regions' names, kind `region`, and the
-populated places of the close box the bands leave out). Its sources are the cut extracts in
+(Natural Earth 1:50m urban areas) and `labels` (the regions' names, kind `region`, the
+populated places of the close box the bands leave out, and the GeoNames towns of 3,000
+people or more, from zoom 9 to 11 by size: GeoNames data, CC BY 4.0, credited in the map's
+attribution while shown and in the About box). Its sources are the cut extracts in
 `packaging/data/` (see their README), built here with `packaging/basemap_detail.py`; the
 standalone HTML export, which cannot fetch it, draws without it. Natural Earth has no
 1:10m roads here that could be brought offline, and no shaded relief is bundled.
