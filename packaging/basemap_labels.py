@@ -17,6 +17,9 @@ CLOSE_BOX = (38.0, 34.0, 53.0, 44.0)  # South Caucasus + north-west Iran
 
 # Populated places renamed for the label (NE name -> label).
 PLACE_NAMES = {
+    "Kiev": "Kyiv",
+    "Odessa": "Odesa",
+    "Lvov": "Lviv",
     "Kapan": "Kafan",
     "Naxcivan": "Nakhchivan",
     "Stepanakert": "Stepanakert (Khankendi)",

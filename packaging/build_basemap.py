@@ -34,6 +34,7 @@ from pathlib import Path
 import shapely
 from shapely.geometry import MultiPolygon, Point, box, shape
 
+from basemap_detail import build_detail
 from basemap_labels import CLOSE_BOX, REGION_BOX, label_features
 from basemap_source import _merged_by_name, _polygons, _read
 
@@ -62,7 +63,7 @@ REGIONAL_RIVER_MAX_SCALERANK = 6
 REGIONAL_LAKE_MAX_SCALERANK = 8
 MAJOR_RIVER = "Aras"
 
-LAKE_NAMES = {"Mingevir Reservoir": "Mingachevir Reservoir"}
+LAKE_NAMES = {"Mingevir Reservoir": "Mingachevir Reservoir", "Kiev Reservoir": "Kyiv Reservoir"}
 
 BORDER_KINDS = {
     "International boundary (verify)": "international",
@@ -350,6 +351,18 @@ drawn beneath everything so that data from elsewhere still sits on a map. It is 
 by `python packaging/build_world.py`, which takes the countries from the geopandas 0.14.4
 wheel on PyPI (`geopandas/datasets/naturalearth_lowres`, public domain).
 
+`detail.json` is drawn from zoom 8 in the close box, and only fetched (over the app's
+`araz://app/basemap/` URLs) the first time the map shows the close band, so the start does
+not pay for it: `regions` (the boundaries between two first-level administrative regions of
+one country, Natural Earth 1:10m admin-1, simplified as a coverage to 0.0005°), `urban`
+(Natural Earth 1:50m urban areas) and `labels` (the regions' names, kind `region`, the
+populated places of the close box the bands leave out, and the GeoNames towns of 3,000
+people or more, from zoom 9 to 11 by size: GeoNames data, CC BY 4.0, credited in the map's
+attribution while shown and in the About box). Its sources are the cut extracts in
+`packaging/data/` (see their README), built here with `packaging/basemap_detail.py`; the
+standalone HTML export, which cannot fetch it, draws without it. Natural Earth has no
+1:10m roads here that could be brought offline, and no shaded relief is bundled.
+
 `places.json` is the go-to-place list (View → Go to place…): Natural Earth's 1:10m
 populated places in the regional box as `[name, other name, lat, lon, population]`,
 biggest first, a few names in current English usage (Kyiv, Ganja; Natural Earth's own kept
@@ -374,11 +387,18 @@ def build(source_dir: Path, output_dir: Path) -> dict[str, int]:
         ],
         "labels": feature_collection(label_features(source_dir, countries), 5),
     }
+    named = [
+        tuple(f["geometry"]["coordinates"])
+        for f in basemap["labels"]["features"]
+        if f["properties"]["kind"] in ("city", "capital")
+    ]
+    detail = build_detail(source_dir, named, simplify_coverage, feature_collection)
 
     output_dir.mkdir(parents=True, exist_ok=True)
     files = {
         "basemap.js": f"window.ARAZ_BASEMAP = {_dumps(basemap)};\n",
         "countries.geojson": _dumps(countries_fc) + "\n",
+        "detail.json": _dumps(detail) + "\n",
         "README.md": README,
     }
     sizes = {}

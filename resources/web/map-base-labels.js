@@ -11,7 +11,7 @@
   "use strict";
 
   var Basemap = window.araz.Basemap;
-  var KIND_ORDER = { capital: 1, city: 2, river: 3, lake: 4, country: 5, peak: 6 };
+  var KIND_ORDER = { capital: 1, city: 2, river: 3, lake: 4, country: 5, peak: 6, region: 7 };
   // a country's name where the full one does not fit (ISO 3166 alpha-3 where the first
   // three letters would be ambiguous: Turkmenistan is not TUR.)
   var SHORT = {
@@ -295,6 +295,12 @@
   Basemap.prototype._placeAround = function (l, p, boxes) {
     var cands = candidates(l), obstacles = this.obstacles;
     var best = null, bestHits = Infinity;
+    if (l.marked && l.rank >= 9) {
+      // a small town's mark under a better-ranked label's text would be hidden or
+      // misread (the many towns of the detail layer, map-base-detail.js): left out
+      var dot = [p.x - 3, p.y - 3, p.x + 3, p.y + 3];
+      for (var k = 0; k < boxes.length; k++) if (overlaps(dot, boxes[k])) return null;
+    }
     for (var c = 0; c < cands.length; c++) {
       var cx = p.x + cands[c][0], cy = p.y + cands[c][1];
       var box = [cx - l.w / 2, cy - l.h / 2, cx + l.w / 2, cy + l.h / 2];

@@ -9,7 +9,7 @@
  * text, parsed when its zooms are first shown (the regional band at start, the close
  * band at the first zoom to 8 or more), and the world outside the regional box
  * (window.ARAZ_WORLD_JSON) when the view first reaches beyond the box.
- * Labels: map-base-labels.js.
+ * Labels: map-base-labels.js; regions, urban areas and towns from zoom 8: map-base-detail.js.
  */
 (function () {
   "use strict";
@@ -128,11 +128,14 @@
     this.countryLayers = this.countryLayers || {};
     this.countryLayers[band.name] = countries;
     group.addLayer(countries);
+    var detail = this._detailLayers ? this._detailLayers(band) : null; // map-base-detail.js
+    if (detail) group.addLayer(detail.urban);
     if (band.lakes) {
       group.addLayer(layer(band.lakes, L.extend({}, plain, {
         style: { fillColor: LAKE, fillOpacity: 1, color: RIVER, weight: 0.8 },
       })));
     }
+    if (detail) group.addLayer(detail.regions);
     if (band.rivers) {
       group.addLayer(layer(band.rivers, L.extend({}, plain, {
         filter: function (f) { return !(f.properties && f.properties.major); },
@@ -169,6 +172,7 @@
     if (!this.layers[band.name]) this.layers[band.name] = this._build(band);
     this.layers[band.name].addTo(this.map);
     this.current = band;
+    if (this._detailIfNeeded) this._detailIfNeeded(band);
     this.setRiverHighlight(this.highlightStyle);
     this._placeSoon();
   };

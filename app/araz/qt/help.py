@@ -43,6 +43,9 @@ def about_html(seed: SeedInfo | None) -> str:
     return (
         f"<h3>Araz {__version__}</h3><p>Events on a map and a timeline, linked. "
         "Offline: nothing leaves this machine.</p>"
-        f"{source}<p>Map data: Made with Natural Earth (public domain).</p>"
+        f"{source}<p>Map data: Made with Natural Earth (public domain): countries, borders,"
+        " first-level regions, rivers, lakes and places at 1:10m, urban areas at 1:50m, the"
+        " world beyond the region at 1:110m. Zoomed in past about 1:1m (zoom 10), borders"
+        " and regions are approximate. Towns from zoom 9: GeoNames (CC BY 4.0).</p>"
         "<p>Map library: Leaflet (BSD-2-Clause).</p>"
     )
