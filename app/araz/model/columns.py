@@ -261,7 +261,8 @@ def _pylist(array: Any) -> list[str]:
     try:
         return array.to_pylist()
     except UnicodeDecodeError:
-        return list(Strings(array))
+        texts = Strings(array)
+        return [texts._row(k) for k in range(len(texts))]
 
 
 class IdIndex(Mapping[str, int]):
