@@ -67,11 +67,11 @@ def encode(kind: str, values: list) -> list[str]:
         for v in values:
             if type(v) not in _SCALARS:
                 raise TypeError(f"a value of type {type(v).__name__}")
-        return list(map(json.dumps, values))
+        return list(map(_dumps, values))
     if kind == "date":
         return [date_json(d) for d in values]
     if kind == "actors":
-        return [json.dumps(list(t)) for t in values]
+        return list(map(_dumps, values))  # a tuple as a JSON list
     if kind == "place_refs":
         return [json.dumps([[r.place, r.role] for r in t]) for t in values]
     assert kind == "places", kind
@@ -163,16 +163,20 @@ _FUZZY = tuple(f.name for f in fields(FuzzyDate))
 _SAME = 0  # an end that is its start (a single date: the same Point object)
 
 
+_POINT_FIELDS = attrgetter(*_POINT)
+_FLAGS = attrgetter(*_FUZZY[3:])  # more than one: a tuple
+_dumps = json.JSONEncoder().encode  # json.dumps' own, without its keyword checks
+
+
 def date_json(d: EventDate | None) -> str:
     """``[display, basis, note, edtf, start, end, *flags]`` with each point's fields
     (not the EDTF alone: parsing thousands of dates again costs more than the rest)."""
     if d is None:
         return "null"
     v = d.value
-    start = [getattr(v.start, k) for k in _POINT] if v.start is not None else None
-    end = _SAME if v.end is v.start else [getattr(v.end, k) for k in _POINT] if v.end else None
-    flags = [getattr(v, k) for k in _FUZZY[3:]]
-    return json.dumps([d.display, d.basis, d.note, v.edtf, start, end, *flags])
+    start = _POINT_FIELDS(v.start) if v.start is not None else None
+    end = _SAME if v.end is v.start else _POINT_FIELDS(v.end) if v.end else None
+    return _dumps([d.display, d.basis, d.note, v.edtf, start, end, *_FLAGS(v)])
 
 
 def dates(values: list) -> list:
