@@ -183,3 +183,12 @@ def test_the_ids_are_arrow_text_read_one_at_a_time():
     with pytest.raises(IndexError):
         take(ids, [3])
     assert Dataset(t, {}, {}).index["c"] == 2
+
+
+def test_a_pickled_story_leaves_its_arrow_table_behind(curated):
+    import pickle
+
+    _ = curated.events.arrow
+    again = pickle.loads(pickle.dumps(curated.events))
+    assert again._arrow is None and list(again) == list(curated.events)
+    assert again.arrow.equals(curated.events.arrow)

@@ -142,7 +142,7 @@ def columns(table: pa.Table) -> tuple[Strings, TextColumn, dict[str, Coded]]:
     check(all(k.startswith("extra:") for k in names[8:]), "columns")
     col = {name: _one_chunk(table.column(name), name) for name in names}
     ids = col["id"]
-    check(ids.type == pa.string() and not ids.null_count, "id: type")
+    check(ids.type in (pa.string(), pa.large_string()) and not ids.null_count, "id: type")
     ids.validate(full=True)  # offsets within the data, UTF-8
     summary = _summary(col["summary"], n)
     coded = {name: _coded(col[name], kinds[name], name) for name in names[2:]}

@@ -126,6 +126,15 @@ class EventTable(Rows[Event]):
         self._set(ids, summary, coded)
         return self
 
+    def __getstate__(self) -> dict:
+        """A table of event objects is pickled without its Arrow table (the bundled
+        story's cache, :mod:`araz.io.bundled_cache`: unpickling it must not import
+        pyarrow); it is built again on demand."""
+        state = self.__dict__.copy()
+        if self._objects is not None:
+            state["_arrow"] = None
+        return state
+
     @property
     def arrow(self) -> pa.Table:
         """The events as one Arrow table (see :mod:`araz.model.arrow_table`); for a table
