@@ -27,7 +27,7 @@ from pathlib import Path
 import numpy as np
 import pyarrow as pa
 
-from ..model.arrow_table import codes_of, numbers, text
+from ..model.arrow_table import KINDS_KEY, codes_of, numbers, text
 from ..model.dataset import Dataset
 from ..model.entities import Actor, Place
 from ..model.kinds import SEP, make
@@ -185,7 +185,9 @@ def read(path: Path, key: dict | None) -> LoadResult:
         _check(reader.num_record_batches == 1, "one batch")
         batch = reader.get_batch(0)
     _check(batch.num_rows == int(header["rows"]), "row count")
-    table = EventTable.from_arrow(pa.Table.from_batches([batch]))
+    # the table with its kinds alone (each read of the schema's metadata copies it all)
+    kinds = {KINDS_KEY: metadata.get(KINDS_KEY, b"")}
+    table = EventTable.from_arrow(pa.Table.from_batches([batch]).replace_schema_metadata(kinds))
     small, places = _read_small(metadata, b"araz.places", tuple(f.name for f in fields(Place)))
     np_ = small.num_rows
     if small.column("geometry").null_count < np_:
