@@ -13,6 +13,12 @@ the cache file, as a user's first open) and the re-open of the same file that fo
 ``reopen_100k_s`` and ``reopen_100k_ratio`` (the median of the per-pair ratios; goal
 ≤ 0.1).
 
+``dataset_bytes_per_event``: what a fresh read of the 100,000-row ACLED file keeps,
+per event: every Python object and numpy array it leaves alive (``tracemalloc``, after
+a collection; numpy reports its buffers to it) plus what pyarrow's memory pool still
+holds (``pyarrow.total_allocated_bytes``), measured after a first read has loaded the
+modules.
+
 ``--million`` times the ACLED read at 1,000,000 rows as well (about 350 MB of CSV;
 a few minutes): ``acled_1m_load_s``, ``pyarrow_1m_read_s``, ``acled_1m_ratio``, and the
 re-open: ``reopen_1m_first_s``, ``reopen_1m_s``, ``reopen_1m_ratio``.
@@ -20,7 +26,7 @@ re-open: ``reopen_1m_first_s``, ``reopen_1m_s``, ``reopen_1m_ratio``.
 Prints, as its last line, JSON:
 ``{"acled_100k_load_s": …, "pyarrow_100k_read_s": …, "acled_ratio": …,
 "reopen_100k_first_s": …, "reopen_100k_s": …, "reopen_100k_ratio": …,
-"geojson_100k_load_s": …, "rows": 100000}``.
+"dataset_bytes_per_event": …, "geojson_100k_load_s": …, "rows": 100000}``.
 """
 
 from __future__ import annotations
@@ -113,6 +119,30 @@ def _reopen(path: Path, rows: int, cache: Path) -> tuple[float, float, float]:
     return round(statistics.median(first), 3), round(statistics.median(again), 3), round(ratio, 3)
 
 
+def _dataset_bytes(path: Path, rows: int) -> float:
+    """Bytes a fresh read keeps per event: Python objects and numpy arrays (tracemalloc)
+    and pyarrow's pool, counted after a first read (the modules, the pool chosen)."""
+    import gc
+    import tracemalloc
+
+    import pyarrow as pa
+
+    read_path(path)
+    gc.collect()
+    pool = pa.total_allocated_bytes()
+    tracemalloc.start()
+    result = read_path(path)
+    gc.collect()
+    python, _ = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    arrow = pa.total_allocated_bytes() - pool
+    assert result.dataset is not None and len(result.dataset) == rows
+    per = (python + arrow) / rows
+    print(f"{path.name}: the dataset keeps {python / 1e6:.1f} MB of Python objects and numpy")
+    print(f"  arrays and {arrow / 1e6:.1f} MB in pyarrow's pool: {per:.0f} bytes an event")
+    return round(per)
+
+
 def _s(times: list[float]) -> str:
     return ", ".join(f"{t:.2f}" for t in times)
 
@@ -130,6 +160,7 @@ def main() -> None:
         first, again, ratio = _reopen(small, ROWS, cache)
         figures |= {"reopen_100k_first_s": first, "reopen_100k_s": again}
         figures["reopen_100k_ratio"] = ratio
+        figures["dataset_bytes_per_event"] = _dataset_bytes(small, ROWS)
         if args.million:
             big = write_acled_csv(Path(tmp) / "acled_1m.csv", 1_000_000)
             acled, arrow, ratio = _paired_acled(big, 1_000_000)

@@ -88,9 +88,15 @@ def test_a_second_read_of_an_acled_file_comes_from_the_cache(cache, acled_file, 
     Reads(monkeypatch, acled, "read_acled", refuse=True)
     second = read_path(acled_file)
     assert "cache" in second.timings
+    # text values are decoded when first used, not by the open
+    events = second.dataset.events
+    assert events.title._values is None and events.extra["source"]._values is None
     assert_same(first, second)
+    assert events.title.values == first.dataset.events.title.values
     # the columns are views of the mapped file, not copies
     assert not second.dataset.events.date.codes.flags.owndata
+    ids = events.arrow.column("id").chunk(0)
+    assert events.ids.array.buffers()[2].address == ids.buffers()[2].address
     assert second.dataset.search_mask("kapan").sum() == first.dataset.search_mask("kapan").sum()
 
 
@@ -404,3 +410,22 @@ def test_a_csv_of_any_columns_is_cached_keyed_by_its_mapping(cache, tmp_path):
     assert "cache" not in mapped.timings
     assert "cache" in read_path(path, title_property="geometry").timings
     assert len(entries(cache)) == 2
+
+
+def test_a_table_with_lone_surrogates_is_not_cached(cache, tmp_path, caplog):
+    """Arrow does not read back text that is not UTF-8 (a lone surrogate, kept in memory
+    with "surrogatepass"): such a table is not kept, or it would be found damaged at
+    every open."""
+    from araz.io.problems import LoadResult
+    from araz.model import Dataset
+    from araz.model.table import EventTableBuilder
+
+    src = tmp_path / "s.geojson"
+    src.write_text("{}")
+    b = EventTableBuilder()
+    b.append("a\ud800b", "Bad \udc80 title", None)
+    result = LoadResult(Dataset(b.build(), {}, {}), [])
+    assert result.dataset.event("a\ud800b").title == "Bad \udc80 title"
+    with caplog.at_level(logging.INFO, "araz.io.table_cache"):
+        assert table_cache.Entry(src).store(result) is False
+    assert entries(cache) == [] and "not cached" in caplog.text

@@ -23,16 +23,20 @@ time to the nanosecond the file system keeps and the first 64 KiB is not seen.)
 ``load()`` and, after a fresh read, ``store(result)``); :func:`usage`, :func:`clear`
 and :func:`evict` look after the folder.
 
-The layout (:mod:`araz.io._table_arrow`): one row per event, every repeated column
-dictionary-encoded (its distinct values once; those that are not text as JSON, once per
-distinct value), the summaries one string column; places, actors and problems small
+The layout (:mod:`araz.io._table_arrow`): the dataset's own Arrow table
+(:mod:`araz.model.arrow_table`: one row per event, every repeated column
+dictionary-encoded, its distinct values once; those that are not text as JSON, once per
+distinct value; the summaries one string column); places, actors and problems small
 Arrow tables of their own, in the schema's metadata.  Written after
-``combine_chunks()``, uncompressed: opening it maps the file and builds the columns as
-numpy views of its buffers.  Before any of it is trusted the structure is checked
-(format, key, schema and types, lengths, codes within their dictionaries, offsets
-monotonic and within their data, texts valid UTF-8, no nulls where none were written);
-a file that fails is deleted and read again, with a log line, never a crash.  What the
-checks cannot see is a flipped bit inside a coordinate or a letter.
+``combine_chunks()``, uncompressed: opening it maps the file and wraps the table, its
+ids, summaries and codes numpy views of the mapped buffers, its text values decoded
+when first used.  Before any of it is trusted the structure is checked (format, key,
+schema and types, lengths, codes within their dictionaries, offsets monotonic and within
+their data, texts valid UTF-8, the values that are not text decoded and their types
+checked, no nulls where none were written); a file that fails is deleted and read
+again, with a log line, never a crash.  What the checks cannot see is a flipped bit
+inside a coordinate or a letter.  A table whose texts are not valid UTF-8 (a lone
+surrogate from a GeoJSON file) is not kept.
 
 The folder (``user_cache_path("araz")/tables``, under ``$XDG_CACHE_HOME`` when set) is
 kept under :data:`CAP_BYTES`, the least recently used entries going first after each
@@ -53,12 +57,11 @@ import time
 from pathlib import Path
 
 from .. import __version__
-from ..model.table import TextColumn
 from .problems import LoadResult
 
 log = logging.getLogger(__name__)
 
-FORMAT = 1
+FORMAT = 2
 CAP_BYTES = 2 << 30  # 2 GiB
 HEAD_BYTES = 64 * 1024
 SUFFIX = ".arrow"
@@ -273,6 +276,4 @@ def not_cacheable(result: LoadResult) -> str | None:
     columns = [*coded, table.certainty, *table.extra.values()]
     if any(c.missing is not None for c in columns):
         return "a column whose missing value is not None"
-    if not isinstance(table.summary, TextColumn):
-        return "summaries not in one buffer"
     return None

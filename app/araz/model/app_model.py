@@ -18,6 +18,7 @@ from psygnal import Signal
 from . import colour_by as cb
 from .dataset import Dataset
 from .filter import Filter, combine
+from .table import take
 
 
 @dataclass(frozen=True, slots=True)
@@ -186,8 +187,7 @@ class AppModel:
     def shown_ids(self) -> list[str]:
         """Ids of the events the filter shows, in dataset order (computed once per mask)."""
         if self._shown is None:
-            ids = self._dataset.events.ids
-            self._shown = [ids[i] for i in np.flatnonzero(self.mask).tolist()]
+            self._shown = take(self._dataset.events.ids, np.flatnonzero(self.mask))
         return self._shown
 
     @property

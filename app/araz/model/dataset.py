@@ -14,7 +14,7 @@ import numpy as np
 from .entities import Actor, Event, EventDate, Place, PlaceRef
 from .palette import Palette
 from .search import SearchIndex, fold
-from .table import Coded, EventTable, IdIndex
+from .table import Coded, EventTable, IdIndex, take
 
 
 @dataclass(frozen=True, slots=True)
@@ -182,8 +182,7 @@ class Dataset:
     @property
     def unplaced(self) -> list[str]:
         """Ids of events with no place on the map."""
-        ids = self.events.ids
-        return [ids[i] for i in np.flatnonzero(self.unplaced_mask).tolist()]
+        return take(self.events.ids, np.flatnonzero(self.unplaced_mask))
 
     # ------------------------------------------------------------ arrays for filtering
 

@@ -134,7 +134,8 @@ def summaries_array(column) -> Any:
 
     buffers = getattr(column, "buffers", None)
     data, ends = buffers() if buffers is not None else (b"", ())
-    if buffers is None or data.count(b"\x00") != len(ends):  # NULs inside texts
+    raw = np.frombuffer(data, np.uint8) if len(data) else np.zeros(0, np.uint8)
+    if buffers is None or raw.size - np.count_nonzero(raw) != len(ends):  # NULs inside texts
         return pa.array([t.replace("\x00", " ") for t in column], pa.string())
     if not len(ends):
         return pa.array([], pa.string())

@@ -1,0 +1,203 @@
+"""The events as one ``pyarrow.Table``: its layout, built from the columns and read back.
+
+One row per event:
+
+* ``id``: string;
+* ``summary``: large string, each text followed by a NUL (the readers' buffer as they
+  fill it, taken without a copy; :class:`~araz.model.columns.TextColumn` and the search
+  read the texts without it);
+* ``title``, ``date``, ``actors``, ``places``, ``category``, ``certainty`` and
+  ``extra:<key>`` for each ``extra`` key: dictionary<int32, string> arrays, the
+  indices the columns' codes (missing: null, with -1 under it, so that the codes are a
+  view of the indices buffer), the dictionary the distinct values written as text by
+  the column's *kind* (:mod:`araz.model.kinds`; the kinds in :data:`KINDS_KEY` of the
+  schema's metadata).
+
+Arrays are built from numpy buffers (``pa.array`` imports pandas, half a second the
+first time, even for a list of text) and read as numpy views of theirs
+(``Array.to_numpy`` imports pandas too).  Text is written with "surrogatepass": a lone
+surrogate (GeoJSON may hold one) survives; such a column is not valid UTF-8 for Arrow,
+and :func:`columns` is only given tables that :func:`check` accepted.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+
+from .columns import Coded, Strings, TextColumn, _pylist
+from .kinds import check, decode, encode, kind_of
+
+CODED = ("title", "date", "actors", "places", "category", "certainty")
+KINDS_KEY = b"araz.kinds"
+
+
+def validity(missing: np.ndarray) -> pa.Buffer | None:
+    """The validity bitmap of an array whose ``missing`` rows are null (None if none)."""
+    if not missing.any():
+        return None
+    return pa.py_buffer(np.packbits(~missing, bitorder="little"))
+
+
+def numbers(values: Any, dtype: Any, kind: pa.DataType) -> pa.Array:
+    """A numeric column from a numpy array (no nulls) or a list (None: null)."""
+    if isinstance(values, np.ndarray):
+        data, missing = np.ascontiguousarray(values, dtype), np.zeros(len(values), bool)
+    elif None not in values:
+        data, missing = np.array(values, dtype), np.zeros(len(values), bool)
+    else:
+        missing = np.fromiter((v is None for v in values), bool, len(values))
+        data = np.array([0 if v is None else v for v in values], dtype)
+    return pa.Array.from_buffers(kind, len(data), [validity(missing), pa.py_buffer(data)])
+
+
+def text(values: list, large: bool = False) -> pa.Array:
+    """A string column from a list of ``str`` (None: null)."""
+    n = len(values)
+    if None in values:
+        missing = np.fromiter((v is None for v in values), bool, n)
+        values = ["" if v is None else v for v in values]
+    else:
+        missing = np.zeros(n, bool)
+    joined = "".join(values)
+    data = joined.encode("utf-8", "surrogatepass")
+    # ASCII (as most is): a text's bytes are its characters, no encoding one by one
+    if len(data) == len(joined):
+        sizes = np.fromiter(map(len, values), np.int64, n)
+    else:
+        sizes = np.fromiter((len(v.encode("utf-8", "surrogatepass")) for v in values), np.int64, n)
+    offsets = np.zeros(n + 1, np.int64)
+    np.cumsum(sizes, out=offsets[1:])
+    if not large and offsets[-1] >= 2**31:
+        large = True
+    kind, width = (pa.large_string(), np.int64) if large else (pa.string(), np.int32)
+    buffers = [validity(missing), pa.py_buffer(offsets.astype(width)), pa.py_buffer(data)]
+    return pa.Array.from_buffers(kind, n, buffers)
+
+
+def dictionary(codes: np.ndarray, texts: pa.Array) -> pa.DictionaryArray:
+    """Dictionary-encoded ``texts`` over int32 ``codes`` (-1: null), without a copy."""
+    missing = codes < 0
+    indices = pa.Array.from_buffers(
+        pa.int32(), len(codes), [validity(missing), pa.py_buffer(codes)]
+    )
+    return pa.DictionaryArray.from_arrays(indices, texts)
+
+
+def build(
+    ids: Any, summary: Any, coded: dict[str, Coded]
+) -> tuple[pa.Table, Strings, TextColumn, dict[str, Coded]]:
+    """The Arrow table of these columns (``coded``: name -> column, the extra keys as
+    ``extra:<key>``), and the columns read from it: the ids as :class:`Strings`, the
+    summaries over the table's buffer, the coded columns with int32 codes that are the
+    indices' own memory (their values kept, not decoded again)."""
+    n = len(ids)
+    id_array = ids.array if isinstance(ids, Strings) else text(list(ids))
+    if not isinstance(summary, TextColumn):
+        summary = TextColumn(summary)
+    data = summary._data
+    offsets = summary.offsets()
+    summary_array = pa.LargeStringArray.from_buffers(
+        n, pa.py_buffer(np.ascontiguousarray(offsets, np.int64)), _buffer(data)
+    )
+    arrays = {"id": id_array, "summary": summary_array}
+    kinds, out = {}, {}
+    for name, column in coded.items():
+        codes = np.ascontiguousarray(column.codes, np.int32)
+        values = column.values
+        kinds[name] = kind = kind_of(name, values)
+        arrays[name] = dictionary(codes, text(encode(kind, values)))
+        out[name] = Coded(codes, values, column.missing)
+    table = pa.Table.from_arrays(list(arrays.values()), names=list(arrays))
+    table = table.replace_schema_metadata({KINDS_KEY: json.dumps(kinds).encode()})
+    return table, Strings(id_array), TextColumn.from_offsets(data, offsets), out
+
+
+def _buffer(data: Any) -> pa.Buffer:
+    return data if isinstance(data, pa.Buffer) else pa.py_buffer(data)
+
+
+def kinds_of(table: pa.Table) -> dict[str, str]:
+    """The kind of each coded column (from the schema's metadata)."""
+    kinds = json.loads((table.schema.metadata or {})[KINDS_KEY])
+    check(type(kinds) is dict, "kinds")
+    return kinds
+
+
+def columns(table: pa.Table) -> tuple[Strings, TextColumn, dict[str, Coded]]:
+    """The columns of a table in this layout (one chunk each), checked first: types,
+    lengths, codes within their dictionaries, the summaries' offsets and NULs, every text
+    valid UTF-8, the values of every kind but ``str`` decoded (and their types checked);
+    raises :class:`~araz.model.kinds.Corrupt` (or an Arrow error) for a table this module
+    did not write.  The ids, summaries and codes are views of the table's buffers; the
+    ``str`` values are decoded on first use."""
+    kinds = kinds_of(table)
+    n = table.num_rows
+    names = table.column_names
+    check(names[:2] == ["id", "summary"] and names[2:] == list(kinds), "columns")
+    check(names[2:8] == list(CODED), "columns")
+    check(all(k.startswith("extra:") for k in names[8:]), "columns")
+    col = {name: _one_chunk(table.column(name), name) for name in names}
+    ids = col["id"]
+    check(ids.type in (pa.string(), pa.large_string()) and not ids.null_count, "id: type")
+    ids.validate(full=True)  # offsets within the data, UTF-8
+    summary = _summary(col["summary"], n)
+    coded = {name: _coded(col[name], kinds[name], name) for name in names[2:]}
+    return Strings(ids), summary, coded
+
+
+def _one_chunk(column: pa.ChunkedArray, name: str) -> pa.Array:
+    check(column.num_chunks == 1, f"{name}: one chunk")
+    return column.chunk(0)
+
+
+def _summary(arr: pa.Array, n: int) -> TextColumn:
+    check(arr.type == pa.large_string() and arr.offset == 0, "summary: type")
+    check(not arr.null_count, "summary: a null")
+    _, offsets_buf, data_buf = arr.buffers()
+    offsets = np.frombuffer(offsets_buf, np.int64, count=n + 1)
+    data = np.frombuffer(data_buf, np.uint8) if data_buf is not None else np.zeros(0, np.uint8)
+    end = int(offsets[-1])
+    check(offsets[0] == 0 and end <= len(data), "summary: offsets outside the data")
+    check(bool((np.diff(offsets) >= 1).all()), "summary: offsets not increasing")
+    check(not n or not data[offsets[1:] - 1].any(), "summary: a text without its NUL")
+    arr.validate(full=True)  # UTF-8
+    return TextColumn.from_offsets(data[:end], offsets)
+
+
+def codes_of(arr: pa.DictionaryArray, size: int, name: str) -> np.ndarray:
+    """The codes of a dictionary column (null: -1), checked against its dictionary's
+    ``size``: a view of the indices buffer when -1 is what lies under each null (as
+    :func:`dictionary` writes), else a copy."""
+    indices = arr.indices
+    check(indices.type == pa.int32() and indices.offset == 0, f"{name}: indices")
+    n = len(indices)
+    bitmap, data = indices.buffers()
+    check(data is not None and data.size >= 4 * n, f"{name}: indices cut short")
+    codes = np.frombuffer(data, np.int32, count=n)
+    low = 0
+    if indices.null_count:
+        check(bitmap is not None and bitmap.size * 8 >= n, f"{name}: validity cut short")
+        valid = np.unpackbits(np.frombuffer(bitmap, np.uint8), count=n, bitorder="little")
+        if not np.array_equal(codes < 0, valid == 0):
+            codes = np.where(valid.view(bool), codes, np.int32(-1))
+            check(np.array_equal(codes < 0, valid == 0), f"{name}: codes out of range")
+        low = -1
+    if n:
+        check(int(codes.min()) >= low and int(codes.max()) < size, f"{name}: codes out of range")
+    return codes
+
+
+def _coded(arr: pa.Array, kind: str, name: str) -> Coded:
+    check(isinstance(arr, pa.DictionaryArray), f"{name}: not a dictionary column")
+    texts = arr.dictionary
+    check(texts.type in (pa.string(), pa.large_string()), f"{name}: not text")
+    check(not texts.null_count, f"{name}: a null")
+    texts.validate(full=True)  # offsets and UTF-8
+    codes = codes_of(arr, len(texts), name)
+    if kind in ("str", "places"):  # any text is one of these (no check to make): later
+        return Coded.lazy(codes, lambda: decode(kind, _pylist(texts)))
+    return Coded(codes, decode(kind, _pylist(texts)))

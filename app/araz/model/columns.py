@@ -1,0 +1,298 @@
+"""The column types of an :class:`~araz.model.table.EventTable`, as the views see them.
+
+* :class:`Coded`: a repeated value (title, date, actors, places, category, certainty, an
+  ``extra`` key): ``codes`` (int32 numpy, -1 for missing) and the distinct ``values``.
+  Over an Arrow dictionary column, ``codes`` is a view of its indices buffer and
+  ``values`` are decoded from its dictionary on first use, once.
+* :class:`TextColumn`: texts (the summaries) in one UTF-8 buffer, each followed by a NUL,
+  and where each starts: ``column[i]`` decodes one text; search reads the buffer
+  (:meth:`TextColumn.buffers`).  The Arrow ``summary`` column is this very buffer.
+* :class:`Strings`: an Arrow string array (the ids) read as a ``Sequence[str]``, one
+  text decoded per access: no ``str`` object per row kept.
+* :class:`IdIndex`: the row of each id.
+
+No pyarrow is imported here: the bundled story's table (made from event objects) never
+needs it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
+from itertools import pairwise
+from operator import index, itemgetter
+from typing import Any, TypeVar, overload
+
+import numpy as np
+
+
+def distinct_objects(values: Sequence) -> tuple[np.ndarray, list]:
+    """Codes and the distinct objects, by identity: ``values[i] is objs[codes[i]]``.
+
+    For values the readers share (dates, place tuples): a few thousand objects to work
+    on instead of one per event.  The objects come in order of first appearance.
+    """
+    if not len(values):
+        return np.zeros(0, np.int32), []
+    keys = np.fromiter(map(id, values), np.uint64, count=len(values))
+    _, first, codes = np.unique(keys, return_index=True, return_inverse=True)
+    order = np.argsort(first)  # the sorted-by-id codes -> first-appearance codes
+    rank = np.empty_like(order)
+    rank[order] = np.arange(len(order))
+    return rank[codes.reshape(-1)].astype(np.int32), [values[i] for i in first[order]]
+
+
+def distinct_values(values: Sequence[Hashable]) -> tuple[np.ndarray, list]:
+    """Codes and the distinct values, by equality, in order of first appearance."""
+    table: dict = {}
+    setdefault = table.setdefault
+    codes = np.fromiter((setdefault(v, len(table)) for v in values), np.int32, count=len(values))
+    return codes, list(table)
+
+
+T = TypeVar("T")
+
+
+def take(values: Sequence[T], rows: np.ndarray | Sequence[int]) -> list[T]:
+    """``[values[i] for i in rows]``, at C speed (for :class:`Strings`, in Arrow)."""
+    if isinstance(values, Strings):
+        return values.take(rows)  # type: ignore[return-value]
+    rows = np.asarray(rows, np.intp).tolist()
+    if len(rows) < 2:
+        return [values[i] for i in rows]
+    return list(itemgetter(*rows)(values))
+
+
+class Rows(Sequence[T]):
+    """Sequence plumbing shared by the column classes: ``self[i]`` for any integer
+    (negative counts from the end, out of range raises IndexError), a slice gives a
+    list.  A subclass gives ``__len__`` and ``_row(k)`` for ``0 <= k < len(self)``."""
+
+    __slots__ = ()
+
+    def _row(self, k: int) -> T:
+        raise NotImplementedError
+
+    @overload
+    def __getitem__(self, i: int) -> T: ...
+    @overload
+    def __getitem__(self, i: slice) -> list[T]: ...
+    def __getitem__(self, i):
+        n = len(self)
+        if isinstance(i, slice):
+            return [self._row(k) for k in range(*i.indices(n))]
+        k = index(i)
+        if k < 0:
+            k += n
+        if not 0 <= k < n:
+            raise IndexError(f"row {i} of {n}")
+        return self._row(k)
+
+
+class Coded(Rows[Any]):
+    """A column of repeated values: ``values`` once each, ``codes`` (int32) per row;
+    code -1 reads as ``missing``.  ``Coded.lazy`` takes, instead of the values, what
+    gives them: called on the first use of ``values``, once."""
+
+    __slots__ = ("_decode", "_values", "codes", "missing")
+
+    def __init__(self, codes: np.ndarray, values: list, missing: Any = None):
+        self.codes = np.asarray(codes, np.int32)
+        self._values: list | None = values
+        self._decode: Callable[[], list] | None = None
+        self.missing = missing
+
+    @classmethod
+    def lazy(cls, codes: np.ndarray, decode: Callable[[], list], missing: Any = None) -> Coded:
+        column = cls(codes, [], missing)
+        column._values, column._decode = None, decode
+        return column
+
+    @property
+    def values(self) -> list:
+        if self._values is None:
+            assert self._decode is not None
+            self._values, self._decode = self._decode(), None
+        return self._values
+
+    @values.setter
+    def values(self, values: list) -> None:
+        self._values, self._decode = values, None
+
+    def __len__(self) -> int:
+        return len(self.codes)
+
+    def _row(self, k: int) -> Any:
+        code = int(self.codes[k])
+        return self.values[code] if code >= 0 else self.missing
+
+    def __iter__(self) -> Iterator:
+        values = self.values
+        if not len(self.codes):
+            return iter(())
+        if (self.codes >= 0).all():
+            return iter(self.take(np.arange(len(self.codes))))
+        missing = self.missing
+        return (values[c] if c >= 0 else missing for c in self.codes.tolist())
+
+    def take(self, rows: np.ndarray | Sequence[int]) -> list:
+        """The values at these rows, as a list (C speed; no -1 codes allowed)."""
+        return take(self.values, self.codes[np.asarray(rows, np.intp)])
+
+    def per_value(self, fn) -> np.ndarray:
+        """``fn(value)`` for every distinct value, spread to the rows (bool/float arrays)."""
+        per = [fn(v) for v in self.values]
+        if len(self.codes) and int(self.codes.min()) < 0:
+            per.append(fn(self.missing))  # last: where code -1 reads it
+        if not per:
+            return np.zeros(len(self.codes))
+        return np.array(per)[self.codes]
+
+
+def _decode_utf8(data: Any) -> str:
+    return str(data, "utf-8", "surrogatepass")
+
+
+class TextColumn(Rows[str]):
+    """Texts kept as one UTF-8 buffer, each followed by a NUL, and where each starts
+    (``offsets``, one more than texts): about a byte a character and no object per text
+    (a summary as a ``str`` costs 49 bytes more, and 100,000 small objects scatter the
+    heap).  ``column[i]`` decodes one text.  Lone surrogates are kept ("surrogatepass")."""
+
+    __slots__ = ("_data", "_offsets")
+
+    def __init__(self, texts: Sequence[str] = ()):
+        parts = [t.encode("utf-8", "surrogatepass") for t in texts]
+        self._data: Any = b"".join(p + b"\x00" for p in parts)
+        self._offsets = np.zeros(len(parts) + 1, np.int64)
+        sizes = np.fromiter((len(p) + 1 for p in parts), np.int64, len(parts))
+        np.cumsum(sizes, out=self._offsets[1:])
+
+    @classmethod
+    def from_buffer(cls, data: Any, ends: Sequence[int] | np.ndarray) -> TextColumn:
+        """A column over UTF-8 ``data`` (bytes, bytearray, a uint8 array) where text
+        ``i`` ends at byte ``ends[i]`` and is followed by a NUL (text ``i + 1`` starts
+        after it)."""
+        ends = np.asarray(ends, np.int64)
+        offsets = np.zeros(len(ends) + 1, np.int64)
+        offsets[1:] = ends + 1
+        return cls.from_offsets(data, offsets)
+
+    @classmethod
+    def from_offsets(cls, data: Any, offsets: np.ndarray) -> TextColumn:
+        """A column over ``data`` where text ``i`` is ``data[offsets[i]:offsets[i+1]-1]``
+        (the byte before each next offset, its NUL, is not part of it)."""
+        col = cls.__new__(cls)
+        col._data, col._offsets = data, offsets
+        return col
+
+    def __len__(self) -> int:
+        return len(self._offsets) - 1
+
+    def _row(self, k: int) -> str:
+        return _decode_utf8(self._data[int(self._offsets[k]) : int(self._offsets[k + 1]) - 1])
+
+    def __iter__(self) -> Iterator[str]:
+        data, bounds = self._data, self._offsets.tolist()
+        for start, end in pairwise(bounds):
+            yield _decode_utf8(data[start : end - 1])
+
+    def buffers(self) -> tuple[Any, np.ndarray]:
+        """The UTF-8 buffer and where each text ends (its NUL), for a zero-copy view
+        (:func:`araz.model.search.summaries_array`)."""
+        return self._data, self._offsets[1:] - 1
+
+    def offsets(self) -> np.ndarray:
+        """Where each text starts, and one past the last NUL (int64, one more than texts)."""
+        return self._offsets
+
+
+class Strings(Rows[str]):
+    """An Arrow string (or large string) array as a ``Sequence[str]``: a text is decoded
+    when it is read; :func:`take` and iteration decode in Arrow, in bulk."""
+
+    __slots__ = ("_data", "_offsets", "array")
+
+    def __init__(self, array: Any):
+        self.array = array
+        _, offsets, data = array.buffers()
+        width = np.dtype(np.int64 if str(array.type) == "large_string" else np.int32)
+        at = array.offset * width.itemsize
+        self._offsets = np.frombuffer(offsets, width, count=len(array) + 1, offset=at)
+        self._data = memoryview(data) if data is not None else b""
+
+    def __len__(self) -> int:
+        return len(self.array)
+
+    def __eq__(self, other: object) -> bool:
+        """Equal to a list, tuple or Strings of the same texts (as the list of ids the
+        table held before it was Arrow)."""
+        if isinstance(other, Strings):
+            return self.array.equals(other.array) or list(self) == list(other)
+        if isinstance(other, list | tuple):
+            return len(other) == len(self) and list(self) == list(other)
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"<Strings: {len(self)} texts>"
+
+    def _row(self, k: int) -> str:
+        return _decode_utf8(self._data[int(self._offsets[k]) : int(self._offsets[k + 1])])
+
+    def __iter__(self) -> Iterator[str]:
+        step = 65536
+        for start in range(0, len(self.array), step):
+            yield from _pylist(self.array.slice(start, step))
+
+    def take(self, rows: np.ndarray | Sequence[int]) -> list[str]:
+        import pyarrow as pa
+
+        rows = np.ascontiguousarray(rows, np.int64)
+        if len(rows) and (int(rows.min()) < 0 or int(rows.max()) >= len(self)):
+            raise IndexError("a row out of range")
+        picked = pa.Array.from_buffers(pa.int64(), len(rows), [None, pa.py_buffer(rows)])
+        return _pylist(self.array.take(picked))
+
+
+def _pylist(array: Any) -> list[str]:
+    """``array.to_pylist()``, lone surrogates kept (written with "surrogatepass", which
+    Arrow does not read)."""
+    try:
+        return array.to_pylist()
+    except UnicodeDecodeError:
+        texts = Strings(array)
+        return [texts._row(k) for k in range(len(texts))]
+
+
+class IdIndex(Mapping[str, int]):
+    """The row of each id: a read-only mapping over the ids' hashes, sorted, and their
+    rows (12 bytes an event; a dict of them costs 90).  A lookup is a binary search, then
+    a comparison with the id itself (hashes may collide).  (pyarrow has no lookup that
+    keeps its hash table between calls: ``pc.index`` scans all ids, milliseconds a
+    lookup at a million, and the views look up thousands.)"""
+
+    def __init__(self, ids: Sequence[str]):
+        self._ids = ids
+        hashes = np.fromiter(map(hash, ids), np.int64, count=len(ids))
+        order = np.argsort(hashes, kind="stable")
+        self._hashes = hashes[order]
+        self._order = order.astype(np.int32) if len(ids) < 2**31 else order
+
+    def __getitem__(self, key: str) -> int:
+        if not isinstance(key, str):
+            raise KeyError(key)
+        h = hash(key)
+        k = int(np.searchsorted(self._hashes, h))
+        while k < len(self._hashes) and self._hashes[k] == h:
+            row = int(self._order[k])
+            if self._ids[row] == key:
+                return row
+            k += 1
+        raise KeyError(key)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._ids)
+
+    def __len__(self) -> int:
+        return len(self._ids)
