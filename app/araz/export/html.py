@@ -8,9 +8,11 @@ channel: it replays the calls the app's Python makes (the events payload of
 :mod:`araz.views.map_payload`, the Colour by colours, the view's bounds, the caption
 with the filter in words), so the export draws as the app's map does: markers spread on
 rings with leader lines, arrows, density bins above the app's threshold, the legends,
-popups and uncertainty discs on hover.  All text is set with ``textContent``.  The inline
-JSON is escaped so that no ``</script>`` (or ``<!--``) in the data can end
-its script element.
+popups and uncertainty discs on hover.  Zoomed in, the basemap's detail layer (regions,
+urban areas, towns: ``resources/basemap/detail.json``, 0.34 MB) is there too: its JSON
+is inlined as text, parsed by the page only when the map first reaches its zoom.  All
+text is set with ``textContent``.  The inline JSON is escaped so that no ``</script>``
+(or ``<!--``) in the data can end its script element.
 """
 
 from __future__ import annotations
@@ -63,6 +65,12 @@ def script_json(value) -> str:
     return text.replace("<", "\\u003c").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
 
 
+def _inline_json(text: str) -> str:
+    """JSON text for a <script type="application/json"> element: '<' only occurs inside
+    JSON strings, where its escape means the same."""
+    return text.replace("<", "\\u003c")
+
+
 def _inline_js(text: str) -> str:
     return re.sub(r"</(script)", r"<\\/\1", text, flags=re.IGNORECASE)
 
@@ -103,6 +111,7 @@ def _assets() -> dict[str, str]:
         "leaflet_js": _inline_js((_leaflet_dir() / "leaflet.js").read_text(encoding="utf-8")),
         "world_js": _inline_js(resource("basemap", "world.js").read_text(encoding="utf-8")),
         "basemap_js": _inline_js(resource("basemap", "basemap.js").read_text(encoding="utf-8")),
+        "detail_json": _inline_json(resource("basemap", "detail.json").read_text(encoding="utf-8")),
         "page_js": "\n".join(
             f"<script>{_inline_js(resource('web', name).read_text(encoding='utf-8'))}</script>"
             for name in page_scripts()
@@ -177,6 +186,7 @@ def html_text(
 <body>
 <div id="map"></div>
 <script id="araz-data" type="application/json">{script_json(data)}</script>
+<script id="araz-basemap-detail" type="application/json">{a["detail_json"]}</script>
 <script>{a["leaflet_js"]}</script>
 <script>{a["world_js"]}</script>
 <script>{a["basemap_js"]}</script>
