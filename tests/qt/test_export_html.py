@@ -269,9 +269,8 @@ def test_zoomed_in_the_export_draws_the_basemap_detail_without_a_request(tmp_pat
         geometry = feature["geometry"]
         lines = geometry["coordinates"]
         for line in [lines] if geometry["type"] == "LineString" else lines:
-            points += [
-                pixel_of(y, x, bbox, *SIZE) for x, y in line if west < x < east and south < y < north
-            ]
+            inside = [(y, x) for x, y in line if west < x < east and south < y < north]
+            points += [pixel_of(y, x, bbox, *SIZE) for y, x in inside]
     # clear of the controls, the caption and the legend
     points = [(x, y) for x, y in points if 60 < x < 850 and 80 < y < 660]
     assert len(points) >= 20, len(points)
