@@ -186,9 +186,8 @@ def test_html_colour_by_category_lists_the_categories(tmp_path):
     assert r.returncode == 2 and "can be coloured by main_actor, category" in r.stderr
 
 
-def test_many_places_draw_as_density_with_its_legend(tmp_path):
-    """1,500 events at 1,500 places: the app's page draws hexagon bins and their legend
-    (points above its threshold would hide the map), in the export too."""
+def many_places(tmp_path: Path) -> Path:
+    """An ACLED file of 1,500 events at 1,500 places (above the page's density threshold)."""
     sample = Path(__file__).resolve().parents[1] / "data" / "samples"
     head, row = (sample / "acled_legacy_uppercase_hdx_fixture.csv").read_text().splitlines()[:2]
     cells = row.split(",")
@@ -199,6 +198,13 @@ def test_many_places_draw_as_density_with_its_legend(tmp_path):
         lines.append(",".join(cells))
     data = tmp_path / "many.csv"
     data.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return data
+
+
+def test_many_places_draw_as_density_with_its_legend(tmp_path):
+    """1,500 events at 1,500 places: the app's page draws hexagon bins and their legend
+    (points above its threshold would hide the map), in the export too."""
+    data = many_places(tmp_path)
     out = tmp_path / "many.html"
     r = araz("export", "-o", str(out), "--dataset", str(data))
     assert r.returncode == 0, r.stderr
@@ -207,6 +213,28 @@ def test_many_places_draw_as_density_with_its_legend(tmp_path):
     legend = part(dom, 'class="araz-legend leaflet-control"')
     assert "Events per hexagon" in legend and "1,500 events in view" in legend
     assert not outside(asked), asked
+
+
+def test_the_density_choice_of_the_view_menu_draws_the_export_alike(tmp_path):
+    """View → Map density: a heatmap (its legend says so) or points only (no density
+    legend; the markers are drawn), as the window draws them."""
+    from araz.export.html import write_html
+    from araz.io import read_path
+
+    ds = read_path(many_places(tmp_path)).dataset
+    heat = write_html(ds, None, tmp_path / "heat.html", density="heat")
+    dom, asked = chromium(heat, tmp_path, "--dump-dom")
+    legend = part(dom, 'class="araz-legend leaflet-control"')
+    assert "Events nearby (heatmap)" in legend and "1,500 events in view" in legend
+    points = write_html(ds, None, tmp_path / "points.html", density="points", outlines=True)
+    dom, asked_too = chromium(points, tmp_path, "--dump-dom")
+    assert 'data-araz-drawn="1"' in dom
+    assert '"op":"style","density":"points","outlines":true' in points.read_text("utf-8")
+    assert "araz-legend-title" not in part(dom, 'class="araz-legend leaflet-control"')
+    assert "Main actor" in part(dom, 'class="araz-colour-legend')
+    assert not outside(asked | asked_too), asked | asked_too
+    with pytest.raises(ValueError, match="density"):
+        write_html(ds, None, tmp_path / "x.html", density="bins")
 
 
 def test_a_click_opens_the_popup_with_a_hostile_title_as_text(tmp_path, qtbot):
