@@ -7,8 +7,9 @@
  * Nothing of it is loaded at start: the JSON is fetched the first time the close band is
  * shown, then the close band is built again with it (urban areas over the countries'
  * fills, region boundaries over the lakes, under the rivers and borders) and its labels
- * join the basemap's.  Where the file cannot be fetched (the standalone HTML export),
- * the map simply stays without it.
+ * join the basemap's.  The standalone HTML export carries the JSON in the page and
+ * serves this fetch from it (map-static.js); where the file cannot be fetched, the map
+ * simply stays without it.
  */
 (function () {
   "use strict";

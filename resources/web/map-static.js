@@ -5,7 +5,10 @@
  * {commands: [the bridge calls Python would make, in order], events: base64 of the
  * events payload (views/map_payload.py)}.  The "events" command's payload is served from
  * that base64 by a fetch that never leaves the page (the page's CSP forbids every
- * request anyway); a click selects the event (its popup), a hover highlights it (its
+ * request anyway), and so is the basemap's detail layer (map-base-detail.js fetches
+ * basemap/detail.json the first time the map reaches its zoom): its JSON text is in the
+ * element "araz-basemap-detail", parsed only then, so the page opens as fast without it.
+ * A click selects the event (its popup), a hover highlights it (its
  * uncertainty disc), as the app's Python would answer.  The page scripts are the app's
  * own, unchanged.
  */
@@ -23,12 +26,20 @@
   }
 
   var body = bytesOf(D.events);
+  var DETAIL = /(^|\/)basemap\/detail\.json$/;
   var pageFetch = window.fetch;
   window.fetch = function (url, options) {
     if (String(url).indexOf(DATA_URL) === 0) {
       return Promise.resolve({
         ok: true, status: 200,
         arrayBuffer: function () { return Promise.resolve(body.slice(0)); },
+      });
+    }
+    var detail = DETAIL.test(String(url)) && document.getElementById("araz-basemap-detail");
+    if (detail) {
+      return Promise.resolve({
+        ok: true, status: 200,
+        json: function () { return Promise.resolve(JSON.parse(detail.textContent)); },
       });
     }
     return pageFetch ? pageFetch.call(window, url, options) : Promise.reject(new Error("offline"));

@@ -92,6 +92,30 @@ def blobs(image, cx: float, cy: float, colours: set[str], radius: int = 40, tol:
     return patches
 
 
+def drawn_near(image, cx: float, cy: float, colour: str, radius: int = 3) -> bool:
+    """Whether a line of ``colour`` passes within ``radius`` px of (cx, cy): a pixel there
+    is well on the way from the ground (the commonest colour around) to that colour (a
+    thin line is blended with the ground it crosses)."""
+    want = tuple(int(colour[i : i + 2], 16) for i in (1, 3, 5))
+    around = Counter()
+    for y in range(int(cy) - 3 * radius, int(cy) + 3 * radius + 1):
+        for x in range(int(cx) - 3 * radius, int(cx) + 3 * radius + 1):
+            around[image.pixelColor(x, y).rgb()] += 1
+    ground = image.pixelColor(0, 0).fromRgb(around.most_common(1)[0][0])
+    ground_rgb = (ground.red(), ground.green(), ground.blue())
+
+    def dist(a, b) -> float:
+        return sum((p - q) ** 2 for p, q in zip(a, b, strict=True)) ** 0.5
+
+    far = dist(ground_rgb, want)
+    for y in range(int(cy) - radius, int(cy) + radius + 1):
+        for x in range(int(cx) - radius, int(cx) + radius + 1):
+            c = image.pixelColor(x, y)
+            if dist((c.red(), c.green(), c.blue()), want) < 0.75 * far:
+                return True
+    return False
+
+
 def three_at_one_place():
     """(lat, lon, the events' colours) of a place of the bundled story with 3 events."""
     from araz.io import read_path
@@ -162,9 +186,8 @@ def test_html_colour_by_category_lists_the_categories(tmp_path):
     assert r.returncode == 2 and "can be coloured by main_actor, category" in r.stderr
 
 
-def test_many_places_draw_as_density_with_its_legend(tmp_path):
-    """1,500 events at 1,500 places: the app's page draws hexagon bins and their legend
-    (points above its threshold would hide the map), in the export too."""
+def many_places(tmp_path: Path) -> Path:
+    """An ACLED file of 1,500 events at 1,500 places (above the page's density threshold)."""
     sample = Path(__file__).resolve().parents[1] / "data" / "samples"
     head, row = (sample / "acled_legacy_uppercase_hdx_fixture.csv").read_text().splitlines()[:2]
     cells = row.split(",")
@@ -175,6 +198,13 @@ def test_many_places_draw_as_density_with_its_legend(tmp_path):
         lines.append(",".join(cells))
     data = tmp_path / "many.csv"
     data.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return data
+
+
+def test_many_places_draw_as_density_with_its_legend(tmp_path):
+    """1,500 events at 1,500 places: the app's page draws hexagon bins and their legend
+    (points above its threshold would hide the map), in the export too."""
+    data = many_places(tmp_path)
     out = tmp_path / "many.html"
     r = araz("export", "-o", str(out), "--dataset", str(data))
     assert r.returncode == 0, r.stderr
@@ -183,6 +213,28 @@ def test_many_places_draw_as_density_with_its_legend(tmp_path):
     legend = part(dom, 'class="araz-legend leaflet-control"')
     assert "Events per hexagon" in legend and "1,500 events in view" in legend
     assert not outside(asked), asked
+
+
+def test_the_density_choice_of_the_view_menu_draws_the_export_alike(tmp_path):
+    """View → Map density: a heatmap (its legend says so) or points only (no density
+    legend; the markers are drawn), as the window draws them."""
+    from araz.export.html import write_html
+    from araz.io import read_path
+
+    ds = read_path(many_places(tmp_path)).dataset
+    heat = write_html(ds, None, tmp_path / "heat.html", density="heat")
+    dom, asked = chromium(heat, tmp_path, "--dump-dom")
+    legend = part(dom, 'class="araz-legend leaflet-control"')
+    assert "Events nearby (heatmap)" in legend and "1,500 events in view" in legend
+    points = write_html(ds, None, tmp_path / "points.html", density="points", outlines=True)
+    dom, asked_too = chromium(points, tmp_path, "--dump-dom")
+    assert 'data-araz-drawn="1"' in dom
+    assert '"op":"style","density":"points","outlines":true' in points.read_text("utf-8")
+    assert "araz-legend-title" not in part(dom, 'class="araz-legend leaflet-control"')
+    assert "Main actor" in part(dom, 'class="araz-colour-legend')
+    assert not outside(asked | asked_too), asked | asked_too
+    with pytest.raises(ValueError, match="density"):
+        write_html(ds, None, tmp_path / "x.html", density="bins")
 
 
 def test_a_click_opens_the_popup_with_a_hostile_title_as_text(tmp_path, qtbot):
@@ -222,3 +274,41 @@ def test_a_click_opens_the_popup_with_a_hostile_title_as_text(tmp_path, qtbot):
     assert js("document.querySelectorAll('.leaflet-popup script, .leaflet-popup img').length") == 0
     assert js("araz.events.selected") >= 0  # selected through the static bridge
     view.close()
+
+
+def test_zoomed_in_the_export_draws_the_basemap_detail_without_a_request(tmp_path):
+    """Around Kapan at zoom 10 the export shows what the app's map shows there: the
+    first-level regions (their dashed boundaries, Syunik's name) and GeoNames towns, from
+    the detail layer carried in the file (the app fetches resources/basemap/detail.json;
+    the export's page may not fetch anything)."""
+    from araz.paths import resource
+
+    region = "#8a7a66"  # map-base-detail.js: region boundaries
+    lat, lon = 39.2076, 46.4057  # Kapan
+    bbox = (lon - 0.685, lat - 0.2, lon + 0.685, lat + 0.2)  # zoom 10 in 1000 x 700
+    out = tmp_path / "kapan.html"
+    r = araz("export", "-o", str(out), "--bbox", ",".join(map(str, bbox)))
+    assert r.returncode == 0, r.stderr
+    image, asked = screenshot(out, tmp_path)
+    detail = json.loads(resource("basemap", "detail.json").read_text(encoding="utf-8"))
+    west, south, east, north = bbox
+    points = []
+    for feature in detail["regions"]["features"]:
+        geometry = feature["geometry"]
+        lines = geometry["coordinates"]
+        for line in [lines] if geometry["type"] == "LineString" else lines:
+            inside = [(y, x) for x, y in line if west < x < east and south < y < north]
+            points += [pixel_of(y, x, bbox, *SIZE) for y, x in inside]
+    # clear of the controls, the caption and the legend
+    points = [(x, y) for x, y in points if 60 < x < 850 and 80 < y < 660]
+    assert len(points) >= 20, len(points)
+    hits = sum(drawn_near(image, x, y, region) for x, y in points)
+    assert hits >= 0.6 * len(points), (hits, len(points))
+    dom, asked_too = chromium(out, tmp_path, "--dump-dom")
+    assert 'data-araz-drawn="1"' in dom
+    # the region's name, a label on the map (the basemap keeps only the labels it shows)
+    regions = [m.split("araz-label ", 1)[0] for m in dom.split("araz-label kind-region")[1:]]
+    assert any('<span class="text">Syunik</span>' in m for m in regions), regions
+    assert "GeoNames" in part(dom, 'class="leaflet-control-attribution')
+    asked |= asked_too
+    assert not outside(asked) and not any("detail.json" in u for u in asked), asked

@@ -26,6 +26,7 @@ from typing import Any
 
 import numpy as np
 
+from ..model.columns import take
 from ..model.dataset import Dataset
 from ..model.dates import iso_day
 from ..model.entities import Event, EventDate, PlaceRef
@@ -54,7 +55,7 @@ def event_columns(ds: Dataset, mask: np.ndarray | None = None) -> dict[str, list
     per_date = {c: _date_fields(_value(table.date, c)) for c in _codes(table.date, rows)}
     per_actors = {c: _actor_fields(ds, _value(table.actors, c)) for c in _codes(table.actors, rows)}
     per_places = {c: _place_fields(ds, _value(table.places, c)) for c in _codes(table.places, rows)}
-    cols: dict[str, list[Any]] = {"id": [table.ids[r] for r in rows.tolist()]}
+    cols: dict[str, list[Any]] = {"id": take(table.ids, rows)}
     cols["title"] = _spread(table.title, rows)
     dates = _spread_from(per_date, table.date, rows)
     for k, name in enumerate(("date", "date_display", "date_lower", "date_upper", "date_basis")):

@@ -7,10 +7,13 @@ page shows exactly what is inside it.  ``map-static.js`` stands in for the app's
 channel: it replays the calls the app's Python makes (the events payload of
 :mod:`araz.views.map_payload`, the Colour by colours, the view's bounds, the caption
 with the filter in words), so the export draws as the app's map does: markers spread on
-rings with leader lines, arrows, density bins above the app's threshold, the legends,
-popups and uncertainty discs on hover.  All text is set with ``textContent``.  The inline
-JSON is escaped so that no ``</script>`` (or ``<!--``) in the data can end
-its script element.
+rings with leader lines, arrows, density above the app's threshold (hexagon bins, a
+heatmap or points only, as View → Map density; uncertainty outlines as the View menu's
+toggle), the legends, popups and uncertainty discs on hover.  Zoomed in, the basemap's
+detail layer (regions, urban areas, towns: ``resources/basemap/detail.json``, 0.34 MB)
+is there too: its JSON is inlined as text, parsed by the page only when the map first
+reaches its zoom.  All text is set with ``textContent``.  The inline JSON is escaped so
+that no ``</script>`` (or ``<!--``) in the data can end its script element.
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ import numpy as np
 
 from ..model.dataset import Dataset
 from ..paths import resource
+from ..views.density import DEFAULT_DENSITY, DENSITY_MODES
 from ..views.map_payload import build_events
 from ..views.records import HOME_BOX, map_records
 from .atomic import atomic_write
@@ -61,6 +65,12 @@ def script_json(value) -> str:
     no U+2028/U+2029 line separators."""
     text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
     return text.replace("<", "\\u003c").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+
+
+def _inline_json(text: str) -> str:
+    """JSON text for a <script type="application/json"> element: '<' only occurs inside
+    JSON strings, where its escape means the same."""
+    return text.replace("<", "\\u003c")
 
 
 def _inline_js(text: str) -> str:
@@ -103,6 +113,7 @@ def _assets() -> dict[str, str]:
         "leaflet_js": _inline_js((_leaflet_dir() / "leaflet.js").read_text(encoding="utf-8")),
         "world_js": _inline_js(resource("basemap", "world.js").read_text(encoding="utf-8")),
         "basemap_js": _inline_js(resource("basemap", "basemap.js").read_text(encoding="utf-8")),
+        "detail_json": _inline_json(resource("basemap", "detail.json").read_text(encoding="utf-8")),
         "page_js": "\n".join(
             f"<script>{_inline_js(resource('web', name).read_text(encoding='utf-8'))}</script>"
             for name in page_scripts()
@@ -118,9 +129,14 @@ def payload(
     bounds: tuple[float, float, float, float] | None = None,
     description: str = "",
     colours: Colouring | None = None,
+    density: str = DEFAULT_DENSITY,
+    outlines: bool = False,
 ) -> dict:
     """What the page draws: the shown events as the app's map payload (base64), and the
-    calls the app's Python would make (events, colours, the view, the caption)."""
+    calls the app's Python would make (events, colours, the drawing options of View →
+    Map density and Location uncertainty outlines, the view, the caption)."""
+    if density not in DENSITY_MODES:
+        raise ValueError(f"density: one of {', '.join(DENSITY_MODES)}, not {density!r}")
     shown = None if mask is None else {e.id for e, m in zip(ds.events, mask, strict=True) if m}
     records = [r for r in map_records(ds) if shown is None or r["id"] in shown]
     prepared = build_events(records)
@@ -139,6 +155,7 @@ def payload(
     rows = np.fromiter((ds.index[i] for i in prepared.ids), dtype=np.intp, count=n)
     legend = colours.shown_legend(mask)
     commands.append({"op": "colors", **colours.page_colors(rows, legend)})
+    commands.append({"op": "style", "density": density, "outlines": bool(outlines)})
     subtitle = " \u00b7 ".join(t for t in (description, count) if t)
     commands += [
         {"op": "view", "bounds": view},
@@ -160,9 +177,14 @@ def html_text(
     bounds: tuple[float, float, float, float] | None = None,
     description: str = "",
     colours: Colouring | None = None,
+    density: str = DEFAULT_DENSITY,
+    outlines: bool = False,
 ) -> str:
     a = _assets()
-    data = payload(ds, mask, title=title, bounds=bounds, description=description, colours=colours)
+    data = payload(
+        ds, mask, title=title, bounds=bounds, description=description, colours=colours,
+        density=density, outlines=outlines,
+    )  # fmt: skip
     return f"""<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -177,6 +199,7 @@ def html_text(
 <body>
 <div id="map"></div>
 <script id="araz-data" type="application/json">{script_json(data)}</script>
+<script id="araz-basemap-detail" type="application/json">{a["detail_json"]}</script>
 <script>{a["leaflet_js"]}</script>
 <script>{a["world_js"]}</script>
 <script>{a["basemap_js"]}</script>
@@ -195,7 +218,14 @@ def write_html(
     bounds: tuple[float, float, float, float] | None = None,
     description: str = "",
     colours: Colouring | None = None,
+    density: str = DEFAULT_DENSITY,
+    outlines: bool = False,
 ) -> Path:
-    """Write the standalone HTML map of the shown events, atomically; returns the path."""
-    text = html_text(ds, mask, title=title, bounds=bounds, description=description, colours=colours)
+    """Write the standalone HTML map of the shown events, atomically; returns the path.
+    ``density`` ("hex", "heat" or "points") and ``outlines`` draw it as View → Map
+    density and Location uncertainty outlines do in the window."""
+    text = html_text(
+        ds, mask, title=title, bounds=bounds, description=description, colours=colours,
+        density=density, outlines=outlines,
+    )  # fmt: skip
     return atomic_write(path, text.encode("utf-8"), ds)
