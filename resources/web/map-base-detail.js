@@ -61,14 +61,18 @@
       this.setRiverHighlight(this.highlightStyle);
     }
     this._placeLabels();
-    this.map.on("zoomend", this._detailCredit, this);
+    this.map.on("moveend", this._detailCredit, this);
     this._detailCredit();
   };
 
-  /* The detail's own credit (GeoNames for the towns) in the attribution while it shows. */
+  /* The detail's own credit (GeoNames for the towns) in the attribution while it shows:
+   * at its zoom and with its box ([west, south, east, north]) in view. */
   Basemap.prototype._detailCredit = function () {
-    var d = this.detail, control = this.map.attributionControl;
+    var d = this.detail, control = this.map.attributionControl, box = d && d.box;
     var on = !!(d && this.current && this.current.minZoom >= d.minZoom);
+    if (on && box) {
+      on = this.map.getBounds().intersects(L.latLngBounds([box[1], box[0]], [box[3], box[2]]));
+    }
     if (!control || on === !!this._detailCredited) return;
     this._detailCredited = on;
     if (on) control.addAttribution(CREDIT);
