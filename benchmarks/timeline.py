@@ -7,14 +7,29 @@ actor colour), rendered to a QImage of the same size. Frames alternate (Araz, py
 Araz, …). pyqtgraph is in the ``bench`` extra (``pip install -e '.[bench]'``; ``make
 bench`` installs it).
 
+Two kinds of frame, each timed on both sides:
+
+* a repaint of the same view (``frame_ms``, against pyqtgraph showing all its points):
+  what hovering, selecting or a mark's new colour costs.  Araz keeps what lies under the
+  marks (lanes, labels, axis, gutter, overview) as an image while the view stays, as
+  pyqtgraph keeps its axes as a QPicture until their range changes; both draw their
+  marks at every frame.
+* a pan (``pan_frame_ms``): before each frame the visible range moves by a hundredth of
+  its span (back and forth), on both sides, pyqtgraph showing the same days as Araz at
+  each zoom.  Nothing keyed by the range is reused: the axis, the layout of marks and
+  labels, the lanes are all made afresh.
+
 Prints, as its last line, JSON:
 ``{"frame_ms": {"1000": {"out": …, "mid": …, "in": …}, …}, "peer_frame_ms": {"1000": …,
-…}, "ratio": {"1000": …, …}, "rss_mb": …}`` where ``ratio`` is Araz's worst zoom over
-pyqtgraph's frame.
+…}, "ratio": {"1000": …, …}, "pan_frame_ms": {"1000": {"out": …, …}, …},
+"peer_pan_frame_ms": {"1000": {"out": …, …}, …}, "pan_ratio": {"1000": …, …}, "rss_mb":
+…}`` where ``ratio`` is Araz's worst zoom over pyqtgraph's frame and ``pan_ratio`` the
+worst, over the zooms, of Araz's pan frame over pyqtgraph's at the same zoom.
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import statistics
@@ -33,7 +48,6 @@ from PySide6.QtWidgets import QApplication, QWidget
 from araz.qt.timeline import TimelineData, TimelineView
 
 SIZES = (1000, 10_000, 100_000)
-FRAMES = 30
 WIDTH, HEIGHT = 1600, 200
 
 
@@ -85,7 +99,28 @@ def timed(render, image: QImage) -> float:
     return (time.perf_counter() - t) * 1000
 
 
+def pan_frames(view, peer, lo: float, hi: float, frames: int, image, peer_image):
+    """Alternating Araz and pyqtgraph frames, each after moving its range by 1 % of the
+    span (right, then back): the median of each, in ms."""
+    step = (hi - lo) / 100
+    ours, theirs = [], []
+    for i in range(frames):
+        d = step if i % 2 == 0 else 0.0
+        view.set_range(lo + d, hi + d)
+        ours.append(timed(view.render, image))
+        peer.setXRange(lo + d, hi + d, padding=0)
+        theirs.append(timed(lambda img: QWidget.render(peer, img), peer_image))
+    return statistics.median(ours), statistics.median(theirs)
+
+
 def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--frames", type=int, default=30, help="frames timed per zoom (30)")
+    ap.add_argument(
+        "--sizes", default=",".join(map(str, SIZES)), help="event counts (1000,10000,100000)"
+    )
+    args = ap.parse_args()
+    sizes = [int(x) for x in args.sizes.split(",")]
     app = QApplication.instance() or QApplication([])
     view = TimelineView()
     view.resize(WIDTH, HEIGHT)
@@ -94,7 +129,10 @@ def main() -> None:
     out: dict[str, dict[str, float]] = {}
     peer_out: dict[str, float] = {}
     ratio: dict[str, float] = {}
-    for n in SIZES:
+    pan_out: dict[str, dict[str, float]] = {}
+    peer_pan_out: dict[str, dict[str, float]] = {}
+    pan_ratio: dict[str, float] = {}
+    for n in sizes:
         data = TimelineData.synthetic(n, seed=1)
         lanes = list(TimelineData.synthetic(n, seed=1).lane_actor)
         view.set_data(data)
@@ -103,35 +141,57 @@ def main() -> None:
         peer.show()
         app.processEvents()
         peer_render = lambda img, peer=peer: QWidget.render(peer, img)  # noqa: E731
+        full_x = peer.getViewBox().viewRange()[0]
         lo, hi = view.visible_range()
         mid = (lo + hi) / 2
         row: dict[str, float] = {}
+        pan_row: dict[str, float] = {}
+        peer_pan_row: dict[str, float] = {}
         peer_times: list[float] = []
         for name, frac in (("out", 1.0), ("mid", 0.1), ("in", 0.01)):
             span = (hi - lo) * frac
             view.set_range(mid - span / 2, mid + span / 2)
+            peer.setXRange(*full_x, padding=0)
             for _ in range(3):  # warm caches (lanes, sprites, label widths; the peer's)
                 view.render(image)
                 QWidget.render(peer, peer_image)
             ours = []
-            for _ in range(FRAMES):  # alternating: Araz, pyqtgraph, Araz, …
+            for _ in range(args.frames):  # alternating: Araz, pyqtgraph, Araz, …
                 ours.append(timed(view.render, image))
                 peer_times.append(timed(peer_render, peer_image))
             row[name] = round(statistics.median(ours), 3)
+            a, b = mid - span / 2, mid + span / 2
+            pan_frames(view, peer, a, b, 4, image, peer_image)  # warm
+            ours_pan, peer_pan = pan_frames(view, peer, a, b, args.frames, image, peer_image)
+            pan_row[name] = round(ours_pan, 3)
+            peer_pan_row[name] = round(peer_pan, 3)
+            view.set_range(a, b)
             print(
-                f"{n:>7} {name:>4}: {row[name]:7.3f} ms  ({len(view.visible_rows())} visible)",
+                f"{n:>7} {name:>4}: {row[name]:7.3f} ms  ({len(view.visible_rows())} visible)"
+                f"  pan {ours_pan:7.3f} ms, pyqtgraph pan {peer_pan:7.3f} ms",
                 file=sys.stderr,
             )
-        out[str(n)] = row
-        peer_out[str(n)] = round(statistics.median(peer_times), 3)
-        ratio[str(n)] = round(max(row.values()) / peer_out[str(n)], 2)
-        print(f"{n:>7} pyqtgraph: {peer_out[str(n)]:7.3f} ms", file=sys.stderr)
+        key = str(n)
+        out[key] = row
+        peer_out[key] = round(statistics.median(peer_times), 3)
+        ratio[key] = round(max(row.values()) / peer_out[key], 2)
+        pan_out[key] = pan_row
+        peer_pan_out[key] = peer_pan_row
+        pan_ratio[key] = round(max(pan_row[z] / peer_pan_row[z] for z in pan_row), 2)
+        print(f"{n:>7} pyqtgraph: {peer_out[key]:7.3f} ms", file=sys.stderr)
         peer.close()
         peer.deleteLater()
         app.processEvents()
-    print(
-        json.dumps({"frame_ms": out, "peer_frame_ms": peer_out, "ratio": ratio, "rss_mb": rss_mb()})
-    )
+    result = {
+        "frame_ms": out,
+        "peer_frame_ms": peer_out,
+        "ratio": ratio,
+        "pan_frame_ms": pan_out,
+        "peer_pan_frame_ms": peer_pan_out,
+        "pan_ratio": pan_ratio,
+        "rss_mb": rss_mb(),
+    }
+    print(json.dumps(result))
 
 
 if __name__ == "__main__":

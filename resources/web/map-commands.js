@@ -256,7 +256,8 @@
 
     /* The command is applied (or given up): acknowledge it once the next frame is drawn. */
     function done(c) {
-      dirty = true;
+      // a sync or a question changes nothing drawn: its frame need not draw the events
+      if (!(c && (c.op === "sync" || Object.prototype.hasOwnProperty.call(answering, c.op)))) dirty = true;
       if (c && typeof c.seq === "number") pendingSeqs.push(c.seq);
       scheduleFrame();
     }

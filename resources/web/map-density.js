@@ -11,8 +11,9 @@
  *    that covers the densest bin in 7 classes), said by the legend: a few busy towns do
  *    not wash every other bin into the lightest colour.
  *  - countryMask(): the basemap's countries painted in id colours on an offscreen canvas
- *    at the view, so "is this pixel in the same country as that one" is one lookup (the
- *    events layer keeps markers spread around a place on their place's side of a border).
+ *    around the view, so "is this pixel in the same country as that one" is one lookup
+ *    (the events layer keeps markers spread around a place on their place's side of a
+ *    border; the basemap keeps a country's name on its own land).
  */
 (function () {
   "use strict";
@@ -244,43 +245,31 @@
   }
 
   /* The countries of a GeoJSON collection painted in id colours (1..255, 0 for none) on
-   * an offscreen canvas of w x h CSS px; returns {at(x, y)} giving the id under a canvas
-   * point (0 outside every country or on an anti-aliased edge pixel: callers treat 0 as
-   * "not the same country"). */
+   * an offscreen canvas; countryMask(fc, map, bounds, w, h) returns {at(x, y), home(x, y)}
+   * over the box of w x h CSS px whose top-left is bounds.min (layer px): at() gives the
+   * id under a point of that box (0 outside every country or on an anti-aliased edge
+   * pixel: callers treat 0 as "not the same country"; -1 outside the box).
+   *
+   * One painting serves every box inside it: the basemap's labels (the view) and the
+   * events' spread markers (the events canvas, the view and a tenth of it around) ask
+   * for a mask at each view change, and both are read from one canvas painted over the
+   * view and the events' margin, in world pixels at the zoom (a pan that stays on it
+   * paints nothing).  Its pixels are read in tiles when first looked at (a spread group
+   * needs a few; the whole canvas read at once was most of the mask's cost). */
+  var TILE = 128, painted = null;
+
   function countryMask(fc, map, bounds, w, h) {
-    var canvas = document.createElement("canvas");
-    canvas.width = Math.max(1, Math.ceil(w));
-    canvas.height = Math.max(1, Math.ceil(h));
-    var ctx = canvas.getContext("2d", { willReadFrequently: true });
-    var feats = (fc && fc.features) || [];
-    var min = bounds.min;
-    // map.latLngToLayerPoint's arithmetic, on the ring's metres (map-base-paths.js)
-    var crs = map.options.crs, t = crs.transformation, s = crs.scale(map.getZoom()), o = map.getPixelOrigin();
-    function ring(coords) {
-      var xy = window.araz.ringMetres(coords);
-      for (var k = 0; k < xy.length; k += 2) {
-        var x = Math.round(s * (t._a * xy[k] + t._b)) - o.x - min.x;
-        var y = Math.round(s * (t._c * xy[k + 1] + t._d)) - o.y - min.y;
-        if (k) ctx.lineTo(x, y);
-        else ctx.moveTo(x, y);
-      }
-      ctx.closePath();
+    var o = map.getPixelOrigin(), zoom = map.getZoom();
+    var rx = bounds.min.x + o.x, ry = bounds.min.y + o.y; // world px
+    var W = Math.max(1, Math.ceil(w)), H = Math.max(1, Math.ceil(h));
+    var p = painted, x0 = Math.round(rx), y0 = Math.round(ry);
+    if (!(p && p.fc === fc && p.zoom === zoom && p.x0 <= x0 && p.y0 <= y0 && p.x1 >= x0 + W && p.y1 >= y0 + H)) {
+      var view = map.getPixelBounds(), size = map.getSize(), mx = size.x * 0.15, my = size.y * 0.15;
+      p = painted = paintCountries(fc, map, zoom,
+        Math.floor(Math.min(x0, view.min.x - mx)), Math.floor(Math.min(y0, view.min.y - my)),
+        Math.ceil(Math.max(x0 + W, view.max.x + mx)), Math.ceil(Math.max(y0 + H, view.max.y + my)));
     }
-    var view = L.latLngBounds(map.layerPointToLatLng(min), map.layerPointToLatLng(min.add([w, h])));
-    for (var f = 0; f < feats.length && f < 255; f++) {
-      var g = feats[f].geometry;
-      if (!g) continue;
-      var polys = g.type === "Polygon" ? [g.coordinates] : g.type === "MultiPolygon" ? g.coordinates : [];
-      polys = polys.filter(function (poly) { return view.intersects(boxOf(poly[0])); });
-      ctx.fillStyle = "rgb(" + (f + 1) + ",0,0)";
-      polys.forEach(function (poly) { // one at a time: a polygon's holes, not overlaps
-        ctx.beginPath();
-        poly.forEach(ring);
-        ctx.fill("evenodd");
-      });
-    }
-    var data = ctx.getImageData(0, 0, canvas.width, canvas.height).data;
-    var W = canvas.width, H = canvas.height;
+    var dx = x0 - p.x0, dy = y0 - p.y0;
     var mask = {
       /* The country a place belongs to: the id under it or, on a border's own pixels,
        * the commonest one within 2 px. */
@@ -288,9 +277,9 @@
         var id = mask.at(x, y);
         if (id !== 0) return id;
         var votes = {}, best = 0, most = 0;
-        for (var dy = -2; dy <= 2; dy++) {
-          for (var dx = -2; dx <= 2; dx++) {
-            var v = mask.at(x + dx, y + dy);
+        for (var ky = -2; ky <= 2; ky++) {
+          for (var kx = -2; kx <= 2; kx++) {
+            var v = mask.at(x + kx, y + ky);
             if (v > 0 && (votes[v] = (votes[v] || 0) + 1) > most) {
               most = votes[v];
               best = v;
@@ -302,13 +291,62 @@
       at: function (x, y) {
         x = Math.round(x);
         y = Math.round(y);
-        if (x < 0 || y < 0 || x >= W || y >= H) return -1; // outside the view: unknown
-        var o = 4 * (y * W + x);
+        if (x < 0 || y < 0 || x >= W || y >= H) return -1; // outside the box: unknown
+        return p.at(x + dx, y + dy);
+      },
+    };
+    return mask;
+  }
+
+  /* The countries painted over world px [x0, x1) x [y0, y1) at the zoom; at(x, y) reads
+   * a pixel of it (x, y from its top-left), fetching its tile on first use. */
+  function paintCountries(fc, map, zoom, x0, y0, x1, y1) {
+    var W = Math.max(1, x1 - x0), H = Math.max(1, y1 - y0);
+    var canvas = document.createElement("canvas");
+    canvas.width = W;
+    canvas.height = H;
+    var ctx = canvas.getContext("2d", { willReadFrequently: true });
+    var feats = (fc && fc.features) || [];
+    // map.latLngToLayerPoint's arithmetic, on the ring's metres (map-base-paths.js), in
+    // world px rounded as the layer's (layer px = world px - the pixel origin)
+    var crs = map.options.crs, t = crs.transformation, s = crs.scale(zoom);
+    function ring(coords) {
+      var xy = window.araz.ringMetres(coords);
+      for (var k = 0; k < xy.length; k += 2) {
+        var x = Math.round(s * (t._a * xy[k] + t._b)) - x0;
+        var y = Math.round(s * (t._c * xy[k + 1] + t._d)) - y0;
+        if (k) ctx.lineTo(x, y);
+        else ctx.moveTo(x, y);
+      }
+      ctx.closePath();
+    }
+    var box = L.latLngBounds(crs.pointToLatLng(L.point(x0, y0), zoom), crs.pointToLatLng(L.point(x1, y1), zoom));
+    for (var f = 0; f < feats.length && f < 255; f++) {
+      var g = feats[f].geometry;
+      if (!g) continue;
+      var polys = g.type === "Polygon" ? [g.coordinates] : g.type === "MultiPolygon" ? g.coordinates : [];
+      polys = polys.filter(function (poly) { return box.intersects(boxOf(poly[0])); });
+      ctx.fillStyle = "rgb(" + (f + 1) + ",0,0)";
+      polys.forEach(function (poly) { // one at a time: a polygon's holes, not overlaps
+        ctx.beginPath();
+        poly.forEach(ring);
+        ctx.fill("evenodd");
+      });
+    }
+    var cols = Math.ceil(W / TILE), tiles = new Array(cols * Math.ceil(H / TILE));
+    return {
+      fc: fc, zoom: zoom, x0: x0, y0: y0, x1: x0 + W, y1: y0 + H,
+      at: function (x, y) { // 0 <= x < W, 0 <= y < H
+        var tx = (x / TILE) | 0, ty = (y / TILE) | 0, k = ty * cols + tx, tile = tiles[k];
+        if (!tile) {
+          var tw = Math.min(TILE, W - tx * TILE), th = Math.min(TILE, H - ty * TILE);
+          tile = tiles[k] = { w: tw, data: ctx.getImageData(tx * TILE, ty * TILE, tw, th).data };
+        }
+        var data = tile.data, o = 4 * ((y - ty * TILE) * tile.w + (x - tx * TILE));
         // an edge pixel (blended, or not opaque) belongs to no country
         return data[o + 3] === 255 && data[o + 1] === 0 && data[o + 2] === 0 ? data[o] : 0;
       },
     };
-    return mask;
   }
 
   window.araz = window.araz || {};

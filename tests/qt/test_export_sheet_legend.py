@@ -126,3 +126,38 @@ def test_a_plain_snapshot_draws_the_colour_by_colours(qtbot, main_window, tmp_pa
 
     assert sum(covered(arr, c) for c in only) > 30
     assert sum(covered(actors, c) for c in only) < 10
+
+
+def test_the_sheet_timeline_strip_draws_the_colour_by_colours(qtbot, main_window, tmp_path):
+    """Coloured by category, the sheet's timeline strip draws its marks in the
+    categories' colours (as the window's timeline and the sheet's map), not the main
+    actors'."""
+    from araz.qt.export.dialog import shown_of
+    from araz.qt.export.sheet import layout, strip_height, strip_view
+
+    w = main_window
+
+    def strip(arr: np.ndarray) -> np.ndarray:  # the strip's box, inside its frame
+        height, width = arr.shape[:2]
+        view = strip_view(w.model.dataset, shown_of(w), round(width - 2 * MARGIN))
+        box = layout(width, height, strip_height(view, height))["strip"]
+        view.deleteLater()
+        return arr[round(box.top()) + 2 : round(box.bottom()) - 2, round(box.left()) + 2 :]
+
+    def covered(image: np.ndarray, colour: str) -> int:
+        return int((np.abs(image - np.array(rgb(colour))) <= 6).all(axis=2).sum())
+
+    actor_rows = shown_legend(cb.colour_scheme(w.model.dataset, cb.ACTOR), w.model.mask)
+    actors = strip(export_sheet(qtbot, w, tmp_path / "actors.png"))
+    view_menu_action(w, "&Colour by", "colour_by_category").trigger()
+    rows = shown_legend(w.model.colour_scheme, w.model.mask)
+    categories = strip(export_sheet(qtbot, w, tmp_path / "categories.png"))
+    new = [c for _, c, _ in rows if all(not close(rgb(c), rgb(a)) for _, a, _ in actor_rows)]
+    assert new, (rows, actor_rows)
+    assert sum(covered(categories, c) for c in new) > 30
+    assert sum(covered(actors, c) for c in new) < 10
+    # the actor colour fewest categories share (the palettes overlap): far less of it
+    counts = {c: n for _, c, n in rows}
+    _, colour, n = max(actor_rows, key=lambda row: row[2] - counts.get(row[1], 0))
+    assert counts.get(colour, 0) * 3 <= n, (colour, n, counts)
+    assert covered(actors, colour) > 2 * max(covered(categories, colour), 10)

@@ -1,7 +1,8 @@
 """The composed sheet: the map, a title, the active filters in words, a legend of the
 map's colours (main actors, or the Colour by column's values) with counts and the size
-note when sized, a scale bar, a strip of the timeline, the credits, the export time
-and a short hash of the dataset, painted with QPainter into a PNG or a PDF page.
+note when sized, a scale bar, a strip of the timeline (its marks in the map's colours),
+the credits, the export time and a short hash of the dataset, painted with QPainter
+into a PNG or a PDF page.
 
 The layout is in logical pixels (``width``×``height``); a PNG is painted ``scale`` times
 larger, a PDF on an A4 or Letter landscape page (text stays text).
@@ -15,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+import numpy as np
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMarginsF, QRectF, Qt
 from PySide6.QtGui import (
     QColor,
@@ -101,13 +103,21 @@ def credits_text(ds: Dataset) -> str:
     return " · ".join(parts)
 
 
-def strip_view(ds: Dataset, shown: Shown, width: int) -> TimelineView:
-    """A timeline of the shown events, off screen, ranged on them."""
+def strip_view(
+    ds: Dataset, shown: Shown, width: int, colours: MapColours | None = None
+) -> TimelineView:
+    """A timeline of the shown events, off screen, ranged on them, its marks in the
+    map's colours (``colours``: the Colour by column's, as the window's timeline; None or
+    by main actor: the records' own)."""
     keep = set(shown.shown_ids)
     records = [r for r in timeline_records(ds) if r["id"] in keep]
     view = TimelineView()
     view.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen)
-    view.set_data(TimelineData.from_records(records))
+    data = TimelineData.from_records(records)
+    view.set_data(data)
+    if colours is not None and not colours.by_actor:
+        rows = np.fromiter((colours.index[i] for i in data.ids), np.intp, count=len(data))
+        view.set_colors(colours.scheme.argb()[rows])
     view.resize(width, 400)
     if records:
         lo = min(r["start"] for r in records)
@@ -272,7 +282,7 @@ def sheet_parts(
     colours: MapColours | None = None,
 ) -> SheetParts:
     ds = shown.dataset
-    strip = strip_view(ds, shown, round(width - 2 * MARGIN))
+    strip = strip_view(ds, shown, round(width - 2 * MARGIN), colours)
     box = layout(width, height, strip_height(strip, height))
     records = map_records(ds) if records is None else records
     mw, mh = round(box["map"].width()), round(box["map"].height())

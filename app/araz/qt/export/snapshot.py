@@ -268,9 +268,11 @@ class MapRenderer:
         """The map on one landscape page, no margins (text and basemap labels stay
         text; the canvases are embedded as images), in ``colours`` with their legend."""
         width, height = page_size_px(page)
+        # no frame waited for after the drawing: printing draws the page itself (its
+        # canvases as drawn), not what the compositor shows
         view = self.prepare(
             records, shown, width=width, height=height, bounds=bounds, caption=caption,
-            colours=colours, legend=True,
+            colours=colours, legend=True, settle=False,
         )  # fmt: skip
         self._on_page(view.set_print_colors, True)
         layout = QPageLayout(

@@ -65,9 +65,7 @@ def build_frame(v: TimelineSurface, key: tuple) -> Frame:
         bold = QFont(v.font())
         bold.setBold(True)
         bfm = QFontMetricsF(bold)
-        label_w[has_label] = [
-            render.text_width(bfm, bold, v.label_text(r, fm)) for r in rows[has_label].tolist()
-        ]
+        label_w[has_label] = v.label_widths(rows[has_label], fm, bfm)
         label_x = np.maximum(left, plot.left() + 2.0)
         # a label that would run past the right edge ends there (it reads leftwards)
         end = plot.right() - 4.0 - SCROLLBAR_W  # clear of the scroll bar

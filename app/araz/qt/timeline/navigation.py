@@ -78,6 +78,10 @@ class TimelineNavigation:
         self._clamp_voffset()
         plot = self.plot_rect()
         total = self.lanes().total_height
+        key = (plot.getRect(), total, self._voff)
+        if key == getattr(self, "_scrollbar_synced", None):  # a repaint of the same view
+            return
+        self._scrollbar_synced = key
         page = int(plot.height())
         over = math.ceil(total - plot.height())
         sb = self.vscroll

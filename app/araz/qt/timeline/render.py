@@ -1,5 +1,7 @@
 """Painting of the timeline: one function per layer, called from ``TimelineView.paintEvent``
-through the :class:`~araz.qt.timeline.surface.TimelineSurface` it reads.
+through the :class:`~araz.qt.timeline.surface.TimelineSurface` it reads.  What lies under
+the marks (lanes, labels, axis, gutter, overview) is :mod:`underlay`, kept as an image
+while the view stays; this module draws the rest over it at every frame.
 
 Marks are drawn in batches: bars with ``drawRects`` and points with
 ``drawPixmapFragments`` straight from numpy arrays (``shiboken6.wrapInstance`` over the
@@ -9,15 +11,12 @@ drawn as a density strip (a one-row QImage per lane built with ``np.bincount``).
 
 from __future__ import annotations
 
-import math
 from typing import TYPE_CHECKING
 
 import numpy as np
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import (
     QColor,
-    QFont,
-    QFontMetricsF,
     QImage,
     QPainter,
     QPalette,
@@ -38,7 +37,6 @@ from araz.qt.timeline.geometry import (  # noqa: F401  (re-exported: the tests r
     mark_geometry,
     overview_handles,
 )
-from araz.qt.timeline.gutter import paint_gutter
 from araz.qt.timeline.sprites import (  # noqa: F401  (Sprites: re-exported)
     Sprites,
     argb,
@@ -50,29 +48,23 @@ from araz.qt.timeline.sprites import (  # noqa: F401  (Sprites: re-exported)
     over,
     vline,
 )
-from araz.qt.timeline.style import Style, style_for, ticks
-from araz.qt.timeline.texts import TEXTS
-from araz.views.timeline import axis
-from araz.views.timeline.layout import LABEL_ROW_H, TRACK_H
+from araz.qt.timeline.style import Style, style_for
+from araz.qt.timeline.underlay import on_screen, paint_edges, paint_underlay
 
 if TYPE_CHECKING:
     from araz.qt.timeline.surface import TimelineSurface
 
 
 def paint_frame(v: TimelineSurface, p: QPainter) -> None:
+    """The underlay (kept as an image while the view stays), then the marks, the
+    highlights, the brush's shade and the focus frame over it."""
     pal = v.palette()
-    font = v.font()
-    st = style_for(pal, font)
+    st = style_for(pal, v.font())
     plot = v.plot_rect()
-    TEXTS.begin(font)
-    # the axis, gutter and overview fill the rest with the window colour, when opaque
-    p.fillRect(plot.toAlignedRect() if st.window.alpha() == 255 else v.rect(), st.base)
-    lo, hi = v.visible_range()
-    tk = ticks(lo, hi, plot.width())
+    f = v.frame()
+    paint_underlay(v, p, st, f)
     p.save()
     p.setClipRect(plot.toAlignedRect())  # a QRect: QRectF clips take a slow path
-    _paint_lanes(v, p, plot, tk, st)
-    f = v.frame()
     if f.density:
         rows = f.rows[_lane_on_screen(v, f.rows, plot)]
         _paint_density(v, p, plot, rows)
@@ -83,18 +75,11 @@ def paint_frame(v: TimelineSurface, p: QPainter) -> None:
         marked = marked[np.isin(marked, rows)]
         _paint_marks(v, p, marked)
     else:
-        y = f.y + plot.top() - v.vertical_offset()
-        on = (y + LABEL_ROW_H + TRACK_H > plot.top()) & (y - TRACK_H < plot.bottom())
-        rows = f.rows[on]
-        _paint_marks(v, p, rows)
-        if f.labelled:
-            _paint_labels(v, p, plot, np.flatnonzero(on), st)
+        _paint_marks(v, p, f.rows[on_screen(v, f, plot)])
     _paint_highlights(v, p, pal)
     _paint_brush_plot(v, p, plot, st)
     p.restore()
-    _paint_axis(v, p, tk, st)
-    paint_gutter(v, p, plot, st)
-    _paint_overview(v, p, st)
+    paint_edges(v, p, st)
     if v.hasFocus():  # keyboard focus: a frame around the lanes
         p.setBrush(Qt.BrushStyle.NoBrush)
         p.setPen(QPen(pal.color(QPalette.ColorRole.Highlight), 2.0))
@@ -106,52 +91,6 @@ def _lane_on_screen(v: TimelineSurface, rows: np.ndarray, plot: QRectF) -> np.nd
     top = lanes.tops + plot.top() - v.vertical_offset()  # per lane, then per event
     on = (top + lanes.heights > plot.top()) & (top < plot.bottom())
     return np.ones(len(rows), dtype=bool) if on.all() else on[lanes.of_event[rows]]
-
-
-def _paint_lanes(v: TimelineSurface, p: QPainter, plot: QRectF, tk: axis.Ticks, st: Style):
-    lanes = v.lanes()
-    off = plot.top() - v.vertical_offset()
-    p_top, p_bottom = plot.top(), plot.bottom()
-    left, width = plot.left(), plot.width()
-    tops = (lanes.tops + off).tolist()
-    heights = lanes.heights.tolist()
-    bottoms = []
-    alt = st.alt
-    for i, (top, h) in enumerate(zip(tops, heights, strict=True)):
-        if top > p_bottom or top + h < p_top:
-            continue
-        if i % 2:
-            p.fillRect(QRectF(left, top, width, h), alt)
-        bottoms.append(top + h)
-    p.setPen(st.lane_pen)
-    ys = np.array(bottoms, dtype=np.float64)
-    n = len(ys)
-    draw_lines(p, np.column_stack((np.full(n, left), ys, np.full(n, plot.right()), ys)))
-    p.setPen(st.grid_pen)
-    xs = _tick_xs(v, plot, [d for d, _ in tk.major])
-    n = len(xs)
-    draw_lines(p, np.column_stack((xs, np.full(n, p_top), xs, np.full(n, p_bottom))))
-
-
-def _tick_xs(v: TimelineSurface, plot: QRectF, days: list[float]) -> np.ndarray:
-    """Pixel-centred x of each day (crisp 1 px lines)."""
-    lo, hi = v.visible_range()
-    xs = plot.left() + (np.asarray(days, dtype=np.float64) - lo) * (plot.width() / (hi - lo))
-    return np.round(xs) + 0.5
-
-
-_WIDTHS: dict[tuple[str, str], float] = {}
-
-
-def text_width(fm: QFontMetricsF, font: QFont, text: str) -> float:
-    """``fm.horizontalAdvance(text)``, memoised per font."""
-    key = (font.key(), text)
-    w = _WIDTHS.get(key)
-    if w is None:
-        if len(_WIDTHS) > 20000:
-            _WIDTHS.clear()
-        w = _WIDTHS[key] = fm.horizontalAdvance(text)
-    return w
 
 
 def _paint_marks(v: TimelineSurface, p: QPainter, rows: np.ndarray) -> None:
@@ -271,30 +210,6 @@ def _strip_pixels(cover: np.ndarray, peak: int, color: np.ndarray) -> np.ndarray
     return px
 
 
-def _paint_labels(v: TimelineSurface, p: QPainter, plot: QRectF, ks: np.ndarray, st: Style):
-    """Each event's label under its mark (``ks``: positions in the frame's rows), selected
-    ones bold in the highlight colour (labels never overlap: plain ones first, then the
-    selected, each group with one font and pen)."""
-    f = v.frame()
-    if not len(ks):
-        return
-    ks = ks[f.has_label[ks]]
-    rows = f.rows[ks]
-    chosen = np.isin(rows, v.selected_rows())
-    off = plot.top() - v.vertical_offset() + TRACK_H / 2
-    fm = st.fm
-    for bold in (False, True):
-        sel = chosen if bold else ~chosen
-        if not sel.any():
-            continue
-        p.setFont(st.bold if bold else st.font)
-        p.setPen(st.highlight if bold else st.text)
-        k = ks[sel]
-        texts = [v.label_text(r, fm) for r in rows[sel].tolist()]
-        TEXTS.draw_many(p, f.label_x[k].tolist(), (f.y[k] + off).tolist(), LABEL_ROW_H, texts, bold)
-    p.setFont(st.font)
-
-
 def _paint_highlights(v: TimelineSurface, p: QPainter, pal: QPalette) -> None:
     d = v.data()
     hl = pal.color(QPalette.ColorRole.Highlight)
@@ -345,97 +260,3 @@ def _paint_brush_plot(v: TimelineSurface, p: QPainter, plot: QRectF, st: Style) 
     p.fillRect(QRectF(a, plot.top(), b - a, plot.height()), st.brush_fill)
     vline(p, a, plot.top(), plot.bottom(), st.brush_edge)
     vline(p, b, plot.top(), plot.bottom(), st.brush_edge)
-
-
-def _paint_axis(v: TimelineSurface, p: QPainter, tk: axis.Ticks, st: Style) -> None:
-    r = v.axis_rect()
-    plot = v.plot_rect()
-    p.fillRect(QRectF(0, 0, v.width(), r.height()), st.window)
-    p.save()
-    p.setClipRect(r.toAlignedRect())
-    span = v.brush_span()
-    if span is not None:
-        a, b = v.x_for_day(span[0]), v.x_for_day(span[1])
-        p.fillRect(QRectF(a, r.top(), b - a, r.height()), st.axis_brush)
-    muted = st.axis_muted
-    bottom = r.bottom()
-    p.setPen(st.axis_muted_pen)
-    xs = _tick_xs(v, plot, tk.minor)
-    n = len(xs)
-    draw_lines(p, np.column_stack((xs, np.full(n, bottom - 3), xs, np.full(n, bottom))))
-    p.setPen(st.axis_text_pen)
-    xs = _tick_xs(v, plot, [d for d, _ in tk.major])
-    n = len(xs)
-    draw_lines(p, np.column_stack((xs, np.full(n, bottom - 7), xs, np.full(n, bottom))))
-    top2 = r.top() + 16
-    last_right = -math.inf
-    lx: list[float] = []
-    labels: list[str] = []
-    for x, (_, label) in zip(xs.tolist(), tk.major, strict=True):
-        if x + 3 > last_right:
-            lx.append(x + 3)
-            labels.append(label)
-            last_right = x + 3 + st.width(label) + 4
-    TEXTS.draw_many(p, lx, [top2] * len(lx), 16.0, labels)
-    # context row: the month or year each stretch belongs to, sticky at the left edge
-    p.setFont(st.bold)
-    ctx = tk.context
-    if ctx:
-        lo, hi = v.visible_range()
-        left, width, span = plot.left(), plot.width(), hi - lo
-        cx = [left + (d - lo) * width / span for d, _ in ctx]  # as v.x_for_day
-    for i, (_, label) in enumerate(ctx):
-        x = max(cx[i], r.left()) + 3
-        nxt = cx[i + 1] if i + 1 < len(ctx) else math.inf
-        x = min(x, nxt - st.width(label, True) - 6) if i == 0 else x
-        TEXTS.draw_many(p, [x], [r.top() + 1], 16.0, [label], True)
-        if i + 1 < len(ctx):
-            vline(p, round(nxt) + 0.5, r.top() + 2, r.top() + 15, muted)
-    p.setFont(st.font)
-    if span is not None:
-        xr = v.clear_box()
-        if xr is not None:
-            p.setPen(st.clear_pen)
-            p.setBrush(st.window)
-            p.drawRect(xr)
-            m = xr.adjusted(3, 3, -3, -3)
-            p.drawLine(m.topLeft(), m.bottomRight())
-            p.drawLine(m.topRight(), m.bottomLeft())
-    p.restore()
-    hline(p, bottom, v.width(), muted)
-
-
-def _paint_overview(v: TimelineSurface, p: QPainter, st: Style) -> None:
-    r = v.overview_rect()
-    p.fillRect(QRectF(0, r.top(), v.width(), r.height()), st.window)
-    img = v.overview_image()
-    if img is not None:
-        p.drawImage(r.topLeft(), v.sprites.opaque(img, st.window))
-    muted = st.overview_muted
-    hline(p, r.top(), v.width(), muted)
-    _paint_overview_window(v, p, r, st)
-    p.setPen(muted)
-    TEXTS.draw(p, QRectF(6, r.top(), r.left() - 8, r.height()), "Overview")
-
-
-def _paint_overview_window(v: TimelineSurface, p: QPainter, r: QRectF, st: Style) -> None:
-    """The visible window: what lies outside it is shaded, the window itself is an outline
-    with a grip at each end (so it still reads when it spans the whole strip)."""
-    a, b = v.overview_window()
-    shade = st.overview_shade
-    top, h = r.top() + 1, r.height() - 1
-    if a > r.left():
-        p.fillRect(QRectF(r.left(), top, a - r.left(), h), shade)
-    if b < r.right():
-        p.fillRect(QRectF(b, top, r.right() - b, h), shade)
-    p.setBrush(Qt.BrushStyle.NoBrush)
-    p.setPen(st.overview_pen)
-    inner = r.adjusted(0.75, 1.75, -0.75, -0.75)  # the 1.5 px outline stays inside the strip
-    p.drawRect(QRectF(a, inner.top(), max(b - a, 3.0), inner.height()).intersected(inner))
-    p.save()
-    p.setRenderHint(QPainter.RenderHint.Antialiasing)
-    p.setPen(st.grip_pen)
-    p.setBrush(st.highlight)
-    for grip in overview_handles(v):
-        p.drawRoundedRect(grip, 2.0, 2.0)
-    p.restore()

@@ -38,6 +38,7 @@ class Sprites:
     def __init__(self) -> None:
         self._cache: dict[tuple, object] = {}
         self.gutter: tuple[tuple, QImage] | None = None  # (key, image): see gutter.py
+        self.underlay: tuple[tuple, object, QImage] | None = None  # see underlay.py
 
     def point(self, color: int, outline: QColor, dpr: float = 1.0) -> QPixmap:
         """A diamond of ``POINT_PX`` logical pixels, rendered at the device pixel ratio."""

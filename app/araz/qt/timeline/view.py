@@ -22,7 +22,7 @@ from PySide6.QtGui import (
     QPainter,
     QPalette,
 )
-from PySide6.QtWidgets import QScrollBar, QWidget
+from PySide6.QtWidgets import QWidget
 
 from araz.model.dates import days_from_civil
 from araz.qt.timeline import render
@@ -30,6 +30,7 @@ from araz.qt.timeline.frame import build_frame
 from araz.qt.timeline.geometry import AXIS_H, GUTTER_W, OVERVIEW_H
 from araz.qt.timeline.input import TimelineInput
 from araz.qt.timeline.navigation import TimelineNavigation
+from araz.qt.timeline.scrollbar import LaneScrollBar
 from araz.views.timeline.data import TimelineData
 from araz.views.timeline.layout import (
     LABEL_ROW_H,
@@ -63,7 +64,7 @@ class TimelineView(TimelineInput, TimelineNavigation, QWidget):
         self._frame: Frame | None = None
         self._paint_frame: Frame | None = None  # while painting: the frame, keyed once
         self._paint_failed = False
-        self.vscroll = QScrollBar(Qt.Orientation.Vertical, self)
+        self.vscroll = LaneScrollBar(Qt.Orientation.Vertical, self)
         self.vscroll.setObjectName("timeline_vscroll")
         self.vscroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.vscroll.valueChanged.connect(self._on_vscroll)
@@ -88,6 +89,7 @@ class TimelineView(TimelineInput, TimelineNavigation, QWidget):
         self._rows_cache: tuple | None = None
         self._overview_cache: tuple | None = None
         self._label_cache: dict[int, str] = {}
+        self._label_widths = (("",), np.zeros(0))  # (font keys, width per row or NaN)
         self.set_data(TimelineData.empty())
 
     # ------------------------------------------------------------ public API
@@ -103,6 +105,7 @@ class TimelineView(TimelineInput, TimelineNavigation, QWidget):
         self._rows_cache = None
         self._overview_cache = None
         self._label_cache = {}
+        self._label_widths = (("",), np.zeros(0))
         self._hover = None
         self._resolve_selection()
         self._clamp_voffset()
@@ -374,6 +377,22 @@ class TimelineView(TimelineInput, TimelineNavigation, QWidget):
             text = fm.elidedText(raw, Qt.TextElideMode.ElideRight, render.LABEL_MAX_PX)
             self._label_cache[row] = text
         return text
+
+    def label_widths(self, rows: np.ndarray, fm: QFontMetricsF, bfm: QFontMetricsF) -> np.ndarray:
+        """The width of each row's label (``label_text`` in ``fm``) measured with ``bfm``,
+        kept per row: a pan lays the same labels out again."""
+        key = (self.font().key(),)
+        if self._label_widths[0] != key or len(self._label_widths[1]) != len(self._data):
+            self._label_cache = {}  # elided in another font
+            self._label_widths = (key, np.full(len(self._data), np.nan))
+        widths = self._label_widths[1]
+        out = widths[rows]
+        todo = np.flatnonzero(np.isnan(out))
+        if len(todo):
+            new = [bfm.horizontalAdvance(self.label_text(r, fm)) for r in rows[todo].tolist()]
+            out[todo] = new
+            widths[rows[todo]] = new
+        return out
 
     def brush_span(self) -> tuple[float, float] | None:
         """The brush as continuous days [a, b) (dragging wins over the model's window)."""

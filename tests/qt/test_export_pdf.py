@@ -1,0 +1,78 @@
+"""The map's PDF embeds only what shows: each canvas of the page (basemap, river
+highlight, density, events) is larger than the map so that a pan shows drawn pixels at
+once; printed, each is cut to the part over the map, or left out when blank
+(resources/web/map-print.js).  The printed map is the map on screen, and the page is
+put back as it was after printing."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+
+import numpy as np
+import pytest
+
+from support import require_tool
+
+pytestmark = pytest.mark.gui
+
+
+def rgb(image) -> np.ndarray:
+    from PySide6.QtGui import QImage
+
+    image = image.convertToFormat(QImage.Format.Format_RGB32)
+    flat = np.frombuffer(image.constBits(), np.uint8, image.sizeInBytes())
+    return flat.reshape(image.height(), image.width(), 4)[:, :, :3].astype(int)
+
+
+def test_the_map_pdf_embeds_the_map_once_and_the_page_comes_back(tmp_path, qapp):
+    require_tool("pdfimages", "poppler-utils")
+    require_tool("pdftoppm", "poppler-utils")
+    from PySide6.QtGui import QImage
+
+    from araz.export import select
+    from araz.io import read_path
+    from araz.paths import default_dataset
+    from araz.qt.export.snapshot import MapRenderer, page_size_px, write_snapshot
+    from araz.views.records import map_records
+
+    ds = read_path(default_dataset()).dataset
+    records, ids = map_records(ds), select(ds).shown_ids
+    width, height = page_size_px("a4")
+    renderer = MapRenderer()
+    try:
+        # the map as the PDF frames it (the PDF's caption box aside): on screen, before
+        screen = renderer.image(records, ids, width=width, height=height, legend=True)
+        out = tmp_path / "map.pdf"
+        write_snapshot(renderer, ds, ids, out, records=records, title="T")
+        after = renderer.image(records, ids, width=width, height=height, legend=True)
+    finally:
+        renderer.close()
+    listed = subprocess.run(
+        ["pdfimages", "-list", str(out)], capture_output=True, text=True, check=True
+    ).stdout
+    sizes = [
+        tuple(map(int, m)) for m in re.findall(r"^\s*1\s+\d+\s+\w+\s+(\d+)\s+(\d+)", listed, re.M)
+    ]
+    assert sizes, listed
+    # no image larger than the page (the canvases are half a view larger on each side)
+    assert all(w <= width + 1 and h <= height + 1 for w, h in sizes), listed
+    # at most the basemap, the events and one more layer, each with its alpha mask
+    assert len(sizes) <= 6, listed
+
+    subprocess.run(["pdftoppm", "-r", "96", "-png", str(out), str(tmp_path / "page")], check=True)
+    printed = rgb(QImage(str(tmp_path / "page-1.png")))
+    shown = rgb(screen)
+    h, w = min(printed.shape[0], shown.shape[0]), min(printed.shape[1], shown.shape[1])
+    # below the caption box (top left): the printed map is the map on screen, pixel for
+    # pixel but for text and edge antialiasing
+    region = (slice(140, h), slice(0, w))
+    near = (np.abs(printed[region] - shown[region]).max(axis=2) <= 40).mean()
+    assert near > 0.95, near
+    # a map, not a blank page
+    assert len(np.unique(printed[region].reshape(-1, 3), axis=0)) > 50
+    # printing put the page back: the picture as before it (the PDF's caption box, top
+    # left, taken off again, aside; a label may settle a pixel apart under load), not a
+    # map whose canvases stayed hidden or cut
+    same = (rgb(after)[region] == shown[region]).all(axis=2).mean()
+    assert same > 0.98, same
