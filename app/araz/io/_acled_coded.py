@@ -90,12 +90,12 @@ def combine(*pairs: tuple[np.ndarray, int]) -> tuple[np.ndarray, np.ndarray]:
     for codes, n in pairs:
         n = max(n, 1)
         if size * n >= 1 << 62:  # renumber before the key overflows
-            _, key = np.unique(key, return_inverse=True)
-            key = key.reshape(-1).astype(np.int64)
-            size = int(key.max()) + 1 if len(key) else 1
+            key, first = _hashed(key)
+            key = key.astype(np.int64)
+            size = len(first)
         key = key * n + codes
         size *= n
-    if size <= max(1 << 22, 4 * len(key)):  # a dense table: no sort
+    if size <= max(1 << 22, 4 * len(key)):  # a dense table: no hash
         first = np.full(size, len(key), np.int64)
         np.minimum.at(first, key, np.arange(len(key)))
         used = np.flatnonzero(first < len(key))
@@ -103,11 +103,22 @@ def combine(*pairs: tuple[np.ndarray, int]) -> tuple[np.ndarray, np.ndarray]:
         rank = np.empty(size, np.int32)
         rank[used[order]] = np.arange(len(used), dtype=np.int32)
         return rank[key], first[used[order]]
-    _, first, inv = np.unique(key, return_index=True, return_inverse=True)
-    order = np.argsort(first, kind="stable")
-    rank = np.empty(len(order), np.int32)
-    rank[order] = np.arange(len(order), dtype=np.int32)
-    return rank[inv.reshape(-1)], first[order]
+    return _hashed(key)
+
+
+def _hashed(key: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Codes of the distinct values of ``key`` in order of first appearance, and the
+    first row of each: Arrow's hash table (twice a sort's speed at 1M rows)."""
+    import pyarrow as pa
+
+    n = len(key)
+    key = np.ascontiguousarray(key, np.int64)
+    encoded = pa.Array.from_buffers(pa.int64(), n, [None, pa.py_buffer(key)]).dictionary_encode()
+    codes = _indices(encoded).copy()
+    # the codes come in order of first appearance: their running maximum grows at each
+    # first row
+    first = np.flatnonzero(np.diff(np.maximum.accumulate(codes), prepend=-1) > 0)
+    return codes, first
 
 
 def floats(texts: list[str]) -> np.ndarray:
