@@ -20,6 +20,8 @@ import csv
 import ctypes
 import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -37,32 +39,54 @@ from .problems import LoadResult, Problem, Reporter
 BOM = b"\xef\xbb\xbf"
 MIN_BLOCK = 4096
 MAX_BLOCK = 1 << 20  # the memory a load needs beyond its table grows with the block
+BLOCKS = 80  # a smaller file is read in this many blocks (progress, Cancel)
 LONG_ROWS_BLOCK = 16 << 20  # again, when a row is longer than a block
 # the columns read as plain strings (one value per row); every other one is dictionary
 PLAIN = ("id", "notes")
 
 
-# glibc: a block of this size or more is mapped on its own, and unmapped when freed
+# glibc: during a parse, a block of this size or more is mapped on its own (and
+# unmapped when freed); after it, the highest threshold glibc's own adjustment reaches,
+# and the trim threshold it pairs with it
 MAPPED = 512 << 10
+AFTER_MAPPED, AFTER_TRIM = 32 << 20, 64 << 20
+M_TRIM_THRESHOLD, M_MMAP_THRESHOLD = -1, -3
 
 
 @cache
-def _map_big_blocks() -> None:
-    """Have glibc map every allocation of :data:`MAPPED` bytes or more on its own.
+def _mallopt():
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        fn = ctypes.CDLL("libc.so.6").mallopt  # find_library would run ldconfig
+    except (OSError, AttributeError):  # not glibc
+        return None
+    fn.argtypes = [ctypes.c_int, ctypes.c_int]
+    return fn
+
+
+@contextmanager
+def _big_blocks_mapped() -> Iterator[None]:
+    """During a parse, glibc maps every allocation of :data:`MAPPED` bytes or more on
+    its own.
 
     By default glibc raises that threshold to the size of the first big block freed
     (up to 32 MB): the parse's 1 MB input and parse buffers then come from the heap,
     between the small arrays each block leaves behind, and the heap cannot shrink past
-    them (a 210 MB file: peak memory +220 MB instead of +60 MB).  A fixed threshold
-    keeps them out of the heap.  Elsewhere (macOS, Windows, musl) nothing changes."""
-    if not sys.platform.startswith("linux"):
+    them (a 210 MB file: peak memory +220 MB instead of +60 MB).  After the parse, the
+    threshold is where glibc's adjustment would have taken it: a mapped block costs
+    its page faults again at each allocation (numpy over 1M rows: 1.7x slower).
+    Elsewhere (macOS, Windows, musl) nothing changes."""
+    mallopt = _mallopt()
+    if mallopt is None:
+        yield
         return
+    mallopt(M_MMAP_THRESHOLD, MAPPED)
     try:
-        mallopt = ctypes.CDLL("libc.so.6").mallopt  # find_library would run ldconfig
-    except (OSError, AttributeError):  # not glibc
-        return
-    mallopt.argtypes = [ctypes.c_int, ctypes.c_int]
-    mallopt(-3, MAPPED)  # M_MMAP_THRESHOLD
+        yield
+    finally:
+        mallopt(M_MMAP_THRESHOLD, AFTER_MAPPED)
+        mallopt(M_TRIM_THRESHOLD, AFTER_TRIM)
 
 
 class _Fallback(Exception):
@@ -126,8 +150,7 @@ def _read(path: Path, progress, cancel) -> LoadResult:
         # buffers come from the default pool whatever pool the reader is given)
         pool = pa.system_memory_pool()
         pa.set_memory_pool(pool)
-        _map_big_blocks()
-        block = min(MAX_BLOCK, max(MIN_BLOCK, size // 80))
+        block = min(MAX_BLOCK, max(MIN_BLOCK, size // BLOCKS))
         for attempt in (block, LONG_ROWS_BLOCK):
             f.seek(0)
             try:
@@ -165,12 +188,13 @@ def _parse(path, f, size, block, names, types, col, delimiter, progress, cancel)
     tick = Ticker(progress, cancel, size * 10 // 7 + 1)
     gathered = Gathered(col)
     done = 0
-    for batch in stream:
-        # a batch is about a block of the file (pyarrow reads ahead of what it gives)
-        done += block
-        if tick.at(min(done, size)):
-            return cancelled(str(path))
-        gathered.add(batch, pool)
+    with _big_blocks_mapped():
+        for batch in stream:
+            # a batch is about a block of the file (pyarrow reads ahead of what it gives)
+            done += block
+            if tick.at(min(done, size)):
+                return cancelled(str(path))
+            gathered.add(batch, pool)
     rows = gathered.block(path, None, delimiter)
     del gathered
     result = build(rows, AcledTables(), Reporter(path), tick)

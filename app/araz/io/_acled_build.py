@@ -283,9 +283,7 @@ def _places(block: Block, tables: AcledTables) -> Coded:
     first = pfirst[good]
     # the regions once per (location, admin3, admin2, admin1)
     wkey, wfirst = combine((lc, len(lv)), *((c, len(v)) for c, v in admins))
-    regions = [
-        tables.within(lv[lc[r]], *(v[c[r]] for c, v in admins)) for r in wfirst.tolist()
-    ]
+    regions = [tables.within(lv[lc[r]], *(v[c[r]] for c, v in admins)) for r in wfirst.tolist()]
     radii = radius[good]
     pids = tables.add_places(
         _pick(lv, lc[first]),

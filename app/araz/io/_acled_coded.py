@@ -33,9 +33,7 @@ class CodedColumn:
         if not changed:  # the values are distinct already
             return codes, values
         canon: dict[str, int] = {}
-        lut = np.fromiter(
-            (canon.setdefault(v, len(canon)) for v in values), np.int32, len(values)
-        )
+        lut = np.fromiter((canon.setdefault(v, len(canon)) for v in values), np.int32, len(values))
         return (lut[codes] if len(lut) else codes), list(canon)
 
 
