@@ -20,8 +20,15 @@ holds (``pyarrow.total_allocated_bytes``), measured after a first read has loade
 modules.
 
 ``--million`` times the ACLED read at 1,000,000 rows as well (about 350 MB of CSV;
-a few minutes): ``acled_1m_load_s``, ``pyarrow_1m_read_s``, ``acled_1m_ratio``, and the
-re-open: ``reopen_1m_first_s``, ``reopen_1m_s``, ``reopen_1m_ratio``.
+a few minutes): ``acled_1m_load_s``, ``pyarrow_1m_read_s``, ``acled_1m_ratio``, the
+re-open: ``reopen_1m_first_s``, ``reopen_1m_s``, ``reopen_1m_ratio``, and the dataset's
+memory: ``dataset_1m_bytes_per_event``, what a fresh process holds more once the file is
+read (resident memory after the read and a heap trim, minus before it, over the rows:
+the events, their places and actors, and what the reader leaves).
+
+The read is the dataset ready for the views (``read_path``: the reader, then the
+views' arrays of dates and places it checks); the table cache's write is not in it,
+and is in the first open of the re-open figures (as in a user's first open).
 
 Prints, as its last line, JSON:
 ``{"acled_100k_load_s": …, "pyarrow_100k_read_s": …, "acled_ratio": …,
@@ -35,6 +42,7 @@ import argparse
 import json
 import os
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -49,6 +57,7 @@ from synth import write_acled_csv, write_geojson  # noqa: E402
 
 ROWS = 100_000
 RUNS = 3
+SMALL_ACLED = HERE.parent / "tests" / "data" / "readers" / "acled_current.csv"
 
 
 def _median_read(path: Path) -> float:
@@ -143,6 +152,36 @@ def _dataset_bytes(path: Path, rows: int) -> float:
     return round(per)
 
 
+_HELD = """
+import gc, os, sys
+os.environ["ARAZ_TABLE_CACHE"] = "off"
+from araz import heap
+from araz.io import read_path
+import pyarrow.csv, pyarrow.compute  # their code is not the dataset
+def resident():
+    gc.collect(); heap.trim()
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+read_path(sys.argv[2])  # a small export first: the reader's own code loaded
+before = resident()
+result = read_path(sys.argv[1])
+print((resident() - before) / len(result.dataset))
+"""
+
+
+def _held_per_event(path: Path) -> float:
+    """Bytes a fresh process holds more once ``path`` is read, per event (Linux)."""
+    app = str(HERE.parent / "app")
+    out = subprocess.run(
+        [sys.executable, "-c", _HELD, str(path), str(SMALL_ACLED)],
+        check=True,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": app},
+    )
+    return round(float(out.stdout.split()[-1]))
+
+
 def _s(times: list[float]) -> str:
     return ", ".join(f"{t:.2f}" for t in times)
 
@@ -169,6 +208,7 @@ def main() -> None:
             first, again, ratio = _reopen(big, 1_000_000, cache)
             figures |= {"reopen_1m_first_s": first, "reopen_1m_s": again}
             figures["reopen_1m_ratio"] = ratio
+            figures["dataset_1m_bytes_per_event"] = _held_per_event(big)
             big.unlink()
             table_cache.clear()
         figures["geojson_100k_load_s"] = _median_read(

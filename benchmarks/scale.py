@@ -1,22 +1,39 @@
-"""The app at 100,000 events: a synthetic ACLED CSV opened in the real main window.
+"""The app at 100,000 (or ``--rows``) events: a synthetic ACLED CSV opened in the real
+main window (File → Open), as a user would.
 
-Prints, as its last line, JSON: {"load_s": …, "filter_ms": …, "frame_ms": …,
-"peak_rss_mb": …}
-  load_s      File → Open to the map and the timeline drawn (read, prepare, hand over)
-  filter_ms   a filter change (category, text search, back to all) → the map has drawn
-              it and the timeline repainted (median)
-  floor_ms    the engine's floor, timed alternating with the filter changes: a blank page
-              on the same channel asked to paint one change and answer after the next
-              animation frame (benchmarks/reference.py); filter_ratio = filter_ms / it
-  frame_ms    one timeline frame at full zoom-out, 100k events (median)
-  peak_rss_mb peak memory (PSS) of the app and its web engine processes
+Prints, as its last line, JSON: {"load_s": …, "pyarrow_s": …, "load_ratio": …,
+"filter_ms": …, "floor_ms": …, "filter_ratio": …, "frame_ms": …, "peak_rss_mb": …,
+"baseline_mb": …, "over_baseline_mb": …, "reopen_s": …, "reopen_ratio": …, "rows": …}
+and, with ``--rows`` over 100,000, "frame_100k_ms" and "frame_ratio".
+
+  load_s       File → Open to the map and the timeline drawn (read, prepare, hand over;
+               the table cache on, empty: a user's first open, which writes the cache)
+  pyarrow_s    ``pyarrow.csv.read_csv`` of the same file in a child process (its memory
+               is not the app's), timed before and after the open: the median of the
+               two; load_ratio = load_s / pyarrow_s
+  filter_ms    a filter change (category, text search, back to all) → the map has drawn
+               it and the timeline repainted (median)
+  floor_ms     the engine's floor, timed alternating with the filter changes: a blank
+               page on the same channel asked to paint one change and answer after the
+               next animation frame (benchmarks/reference.py); filter_ratio = filter_ms /
+               it
+  frame_ms     one timeline frame at full zoom-out, all the events (median)
+  peak_rss_mb  peak memory (PSS) of the app and its web engine processes, from the open
+               of the file to the last frame (before the re-open)
+  baseline_mb  the same, with the bundled dataset open (before the file)
+  reopen_s     File → Open of the same file again, to drawn (from the table cache);
+               reopen_ratio = reopen_s / load_s
+  frame_100k_ms  a timeline frame after opening a 100,000-row file in the same window;
+               frame_ratio = frame_ms / frame_100k_ms
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -31,6 +48,10 @@ os.environ.setdefault("QTWEBENGINE_DISABLE_SANDBOX", "1")
 from synth import write_acled_csv  # noqa: E402
 
 ROWS = 100_000
+_PYARROW = (
+    "import sys, time; from pyarrow import csv; t = time.perf_counter(); "
+    "csv.read_csv(sys.argv[1]); print(time.perf_counter() - t)"
+)
 
 
 def tree_rss_mb() -> float:
@@ -67,7 +88,19 @@ def _pss_kb(pid: int) -> int:
     return 0
 
 
+def pyarrow_parse_s(path: Path) -> float:
+    """pyarrow's parse of the file, in a child process."""
+    out = subprocess.run(
+        [sys.executable, "-c", _PYARROW, str(path)], check=True, capture_output=True, text=True
+    )
+    return float(out.stdout.split()[-1])
+
+
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--rows", type=int, default=ROWS, help="events in the file (100,000)")
+    rows = parser.parse_args().rows
+
     from araz.qt.app import make_application
 
     app = make_application(headless=True)
@@ -85,9 +118,8 @@ def main() -> None:
 
     sampler = QTimer()
     sampler.timeout.connect(sample)
-    sampler.start(100)
 
-    def wait_for(signal, predicate=lambda *a: True, timeout_ms=120_000):
+    def wait_for(signal, predicate=lambda *a: True, timeout_ms=600_000):
         loop = QEventLoop()
         got: list = []
 
@@ -104,26 +136,53 @@ def main() -> None:
             raise RuntimeError("timed out")
         return got[0]
 
+    def open_drawn(path: Path) -> tuple[float, object]:
+        """File → Open of ``path`` to the map drawn: seconds, the LoadResult."""
+        t0 = time.perf_counter()
+        window.open_path(path)
+        _path, result = wait_for(window.loadFinished)
+        loaded = time.perf_counter() - t0
+        target = window.map_binding.loaded_seq
+        wait_for(window.map.rendered, lambda seq: seq >= target)
+        app.processEvents()
+        drawn = time.perf_counter() - t0
+        phases = ", ".join(f"{k} {v:.2f} s" for k, v in result.timings.items())
+        print(
+            f"{path.name}: handed over {loaded:.2f} s, drawn {drawn:.2f} s ({phases})",
+            file=sys.stderr,
+        )
+        return drawn, result
+
+    def frame_ms() -> float:
+        window.model.set_filter(window.model.filter.replace(categories=None, text=""))
+        window.timeline.fit_all()
+        img = QImage(window.timeline.size(), QImage.Format.Format_ARGB32_Premultiplied)
+        frames = []
+        for _ in range(15):
+            t = time.perf_counter()
+            window.timeline.render(img)
+            frames.append((time.perf_counter() - t) * 1000)
+        return statistics.median(frames)
+
     with tempfile.TemporaryDirectory() as tmp:
-        csv_path = write_acled_csv(Path(tmp) / "acled.csv", ROWS)
+        # the table cache on, in a folder of its own: the first open writes it
+        os.environ["XDG_CACHE_HOME"] = str(Path(tmp) / "cache")
+        os.environ["ARAZ_TABLE_CACHE"] = "on"
+        csv_path = write_acled_csv(Path(tmp) / "acled.csv", rows)
         window = MainWindow(AppModel(), restore=False)
         window.resize(1600, 1000)
         window.show()
         if not window.map.is_ready():
             wait_for(window.map.ready)
-
-        t0 = time.perf_counter()
-        window.open_path(csv_path)
-        _path, loaded_result = wait_for(window.loadFinished)
-        loaded = time.perf_counter() - t0
-        phases = ", ".join(f"{k} {v:.2f} s" for k, v in loaded_result.timings.items())
-        print(f"phases: {phases}", file=sys.stderr)
-        target = window.map_binding.loaded_seq
-        wait_for(window.map.rendered, lambda seq: seq >= target)
-        app.processEvents()
-        load_s = time.perf_counter() - t0
-        print(f"loaded and handed over {loaded:.2f} s, drawn {load_s:.2f} s", file=sys.stderr)
-        assert len(window.model.dataset) == ROWS, len(window.model.dataset)
+        open_drawn(Path(window_default()))
+        baseline = tree_rss_mb()
+        arrow = [pyarrow_parse_s(csv_path)]
+        sampler.start(100)
+        load_s, _ = open_drawn(csv_path)
+        sampler.stop()
+        arrow.append(pyarrow_parse_s(csv_path))
+        sampler.start(100)
+        assert len(window.model.dataset) == rows, len(window.model.dataset)
 
         # filter changes: a category, all, a text search (the first one builds the
         # search text: counted in the memory, as a user's first search would be), all
@@ -154,15 +213,9 @@ def main() -> None:
             floors.append(floor.roundtrip_ms())
         floor.close()
 
-        window.model.set_filter(window.model.filter.replace(categories=None))
-        window.timeline.fit_all()
-        img = QImage(window.timeline.size(), QImage.Format.Format_ARGB32_Premultiplied)
-        frames = []
-        for _ in range(15):
-            t = time.perf_counter()
-            window.timeline.render(img)
-            frames.append((time.perf_counter() - t) * 1000)
+        frame = frame_ms()
         sample()
+        sampler.stop()
         own = (
             int(Path("/proc/self/statm").read_text().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 1e6
         )
@@ -170,17 +223,38 @@ def main() -> None:
             f"memory now: app {own:.0f} MB, app and web engine {tree_rss_mb():.0f} MB",
             file=sys.stderr,
         )
+        reopen_s, again = open_drawn(csv_path)
+        assert "cache" in again.timings, "the re-open did not come from the table cache"
+        pyarrow_s = statistics.median(arrow)
         result = {
             "load_s": round(load_s, 3),
+            "pyarrow_s": round(pyarrow_s, 3),
+            "load_ratio": round(load_s / pyarrow_s, 2),
             "filter_ms": round(statistics.median(times), 1),
             "floor_ms": round(statistics.median(floors), 1),
             "filter_ratio": round(statistics.median(times) / statistics.median(floors), 2),
-            "frame_ms": round(statistics.median(frames), 2),
+            "frame_ms": round(frame, 2),
             "peak_rss_mb": round(peak),
-            "rows": ROWS,
+            "baseline_mb": round(baseline),
+            "over_baseline_mb": round(peak - baseline),
+            "reopen_s": round(reopen_s, 3),
+            "reopen_ratio": round(reopen_s / load_s, 3),
+            "rows": rows,
         }
+        if rows > ROWS:
+            small = write_acled_csv(Path(tmp) / "acled_100k.csv", ROWS)
+            open_drawn(small)
+            small_frame = frame_ms()
+            result["frame_100k_ms"] = round(small_frame, 2)
+            result["frame_ratio"] = round(frame / small_frame, 2)
         window.close()
     print(json.dumps(result))
+
+
+def window_default() -> str:
+    from araz.paths import default_dataset
+
+    return str(default_dataset())
 
 
 if __name__ == "__main__":

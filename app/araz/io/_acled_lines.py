@@ -24,12 +24,12 @@ def row_lines(
     ends: np.ndarray,
     ids: list[str],
     skip: int,
-    file_lines: int,
+    file_lines: int | None,
     delimiter: str,
 ) -> np.ndarray:
     """The physical line of each row: ``cols`` the coded columns, ``summary`` and
     ``ends`` the notes (NUL after each), ``skip`` the rows skipped after the header (the
-    hashtag row), ``file_lines`` the lines the file holds."""
+    hashtag row), ``file_lines`` the lines the file holds (None: counted here)."""
     n = len(ends)
     extra = np.zeros(n, np.int64)
     for codes, values in cols.values():
@@ -43,9 +43,22 @@ def row_lines(
     rows_before = 1 + skip  # the header, the hashtag row
     lines = rows_before + 1 + np.arange(n) + np.concatenate(([0], np.cumsum(extra)[:-1]))
     expected = rows_before + n + int(extra.sum())
+    if file_lines is None:
+        file_lines = count_lines(path)
     if file_lines == expected:
         return lines
     return _lines_by_csv(path, n, skip, delimiter)
+
+
+def count_lines(path: Path, chunk: int = 1 << 22) -> int:
+    """The lines of a file: its line feeds, and one more if the last byte is not one
+    (read again only when a problem needs a line number: the parse does not count)."""
+    lines, last = 0, b"\n"
+    with open_input(path, "table") as f:
+        while block := f.read(chunk):
+            lines += block.count(b"\n")
+            last = block[-1:]
+    return lines + (0 if last == b"\n" else 1)
 
 
 def _lines_by_csv(path: Path, n: int, skip: int, delimiter: str) -> np.ndarray:

@@ -4,14 +4,38 @@ per row, the block reader once per distinct value), so that both give the same i
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import gc
+import re
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from itertools import repeat
 
 from ..model.entities import Actor, Place
 from ._acled_rules import state_named_in
 from ._common import Ids, slug
+from ._table_values import make
 
+# a base that is another base and a number (one base's ids could be another's)
+_NUMBERED = re.compile(r"(.+)-[0-9]+")
 # what makes a place (see AcledTables.new_places)
 PlaceRow = tuple[str, str, str, float, float, str, float | None, str, str, str]
+
+
+@contextmanager
+def no_gc() -> Iterator[None]:
+    """The cyclic garbage collector off for a load, then on again (if it was) with what
+    it tracks frozen: the load's objects would all be young, and the collector would
+    scan every one of them at its first allocation after (0.2 s at 1M rows) to find no
+    cycle.  The app's loader freezes them anyway; reference counting still frees them."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        if was_enabled:
+            gc.enable()
 
 
 class AcledTables:
@@ -87,36 +111,78 @@ class AcledTables:
         """A new place for each row: (location, the latitude and longitude as written,
         then as numbers, country, radius, admin3, admin2, admin1).  A place is named by
         its location (else by its coordinates) and lies within its admin regions,
-        smallest first.  One loop for many places: the block reader makes every place
-        of a file in one call."""
+        smallest first (the row reader: one place at a time)."""
         texts = self.texts.setdefault  # admin names and countries repeat over thousands
-        slugs, make, places = self.place_slugs, self.place_ids.make, self.places
-        regions, within_of = self.region_tuples.setdefault, self.within_of
         out = []
         for location, lat_t, lon_t, lat, lon, country, radius, a3, a2, a1 in rows:
-            within = within_of.get(wkey := (location, a3, a2, a1))
-            if within is None:
-                names: list[str] = []
-                for a in (a3, a2, a1):
-                    if a and a != location and a not in names:
-                        names.append(texts(a, a))
-                within = within_of[wkey] = regions(t := tuple(names), t)
-            name = texts(location, location) if location else f"{lat_t}, {lon_t}"
-            base = slugs.get(location)
-            if base is None:
-                base = slugs[location] = slug(location or "place", "place")
-            pid = make(base)
-            places[pid] = Place(
-                pid,
-                name,
-                "site",
-                lat,
-                lon,
-                (),
-                None,
-                texts(country, country) or None,
-                radius,
-                within,
+            location, country = texts(location, location), texts(country, country)
+            within = self.within(location, texts(a3, a3), texts(a2, a2), texts(a1, a1))
+            out += self.add_places(
+                [location], [lat_t], [lon_t], [lat], [lon], [country], [radius], [within]
             )
-            out.append(pid)
         return out
+
+    def within(self, location: str, a3: str, a2: str, a1: str) -> tuple[str, ...]:
+        """The admin regions a place lies in, smallest first (not its own name)."""
+        within = self.within_of.get(key := (location, a3, a2, a1))
+        if within is None:
+            names: list[str] = []
+            for a in (a3, a2, a1):
+                if a and a != location and a not in names:
+                    names.append(a)
+            t = tuple(names)
+            within = self.within_of[key] = self.region_tuples.setdefault(t, t)
+        return within
+
+    def add_places(
+        self,
+        location: list[str],
+        lat_t: list[str],
+        lon_t: list[str],
+        lat: list[float],
+        lon: list[float],
+        country: list[str],
+        radius: list[float | None],
+        within: list[tuple[str, ...]],
+    ) -> list[str]:
+        """New places, one per item of these columns (what :meth:`new_places` takes,
+        the admin regions as :meth:`within` gives them): their ids.  The block reader
+        makes every place of a file in one call, the objects made in bulk."""
+        n = len(location)
+        names = list(location)
+        for i in [i for i, loc in enumerate(location) if not loc]:
+            names[i] = f"{lat_t[i]}, {lon_t[i]}"
+        slugs = self.place_slugs
+        for loc in set(location).difference(slugs):
+            slugs[loc] = slug(loc or "place", "place")
+        ids = make_ids(self.place_ids, list(map(slugs.__getitem__, location)))
+        countries = [c or None for c in country]
+        columns = [ids, names, repeat("site"), lat, lon, repeat(()), repeat(None), countries]
+        self.places.update(zip(ids, make(Place, [*columns, radius, within], n), strict=True))
+        return ids
+
+
+def make_ids(ids: Ids, bases: list[str]) -> list[str]:
+    """``[ids.make(b) for b in bases]``, made group by group (a base's ids are base,
+    base-2, base-3…) when no id of one base can be another's or is taken already;
+    else one by one."""
+    counts = Counter(bases)
+    taken, made = ids.taken, ids.counts
+    # "kapan-2" of the base "kapan" can only be an id of another base if that base is
+    # "kapan-2", or "kapan" plus "-" and digits (see _NUMBERED)
+    numbered = (_NUMBERED.fullmatch(b) for b in counts)
+    if any(m is not None and m.group(1) in counts for m in numbered):
+        return [ids.make(b) for b in bases]
+    plan: dict[str, list[str]] = {}
+    for b, m in counts.items():
+        start = made[b] + 1 if b in made else 1
+        plan[b] = [b] if start == 1 else [f"{b}-{start}"]
+        plan[b] += [f"{b}-{k}" for k in range(start + 1, start + m)]
+    every = [i for seq in plan.values() for i in seq]
+    if taken and not taken.isdisjoint(every):
+        return [ids.make(b) for b in bases]
+    taken.update(every)
+    for b, m in counts.items():
+        made[b] = (made[b] + m) if b in made else m
+    nexts = {b: iter(seq).__next__ for b, seq in plan.items()}
+    return [nexts[b]() for b in bases]

@@ -1,0 +1,70 @@
+"""The block reader's bulk steps give what their one-at-a-time forms give: place ids
+made per base, values stripped in Arrow, combinations hashed by Arrow."""
+
+import numpy as np
+import pyarrow as pa
+
+from araz.io._acled_coded import CodedColumn, combine
+from araz.io._acled_tables import make_ids
+from araz.io._common import Ids
+
+
+def _one_by_one(bases, before=()):
+    ids = Ids()
+    for b in before:
+        ids.make(b)
+    return [ids.make(b) for b in bases], ids
+
+
+def test_place_ids_in_bulk_are_the_ids_made_one_by_one():
+    cases = [
+        (["kapan", "goris", "kapan", "kapan", "goris"], ()),
+        # a base that is another base and a number: its ids would collide
+        (["kapan", "kapan-2", "kapan", "kapan-3", "kapan"], ()),
+        # ids already made before: the counts go on, a taken id is skipped
+        (["kapan", "kapan", "goris"], ("kapan", "kapan", "goris-2")),
+        (["a-1", "a", "a"], ()),
+        ([], ("kapan",)),
+    ]
+    for bases, before in cases:
+        expected, after_one = _one_by_one(bases, before)
+        ids = Ids()
+        for b in before:
+            ids.make(b)
+        assert make_ids(ids, bases) == expected, bases
+        assert ids.taken == after_one.taken and ids.counts == after_one.counts
+        # and the next id made one by one follows on from both alike
+        assert ids.make("kapan") == after_one.make("kapan")
+
+
+def test_coded_values_are_stripped_as_str_strip_strips_them():
+    texts = [
+        "Kapan",
+        " Kapan ",
+        "\u00a0Kapan",
+        "Kapan\x1c",
+        "Ağdərə",
+        "Ağdərə\u2009",
+        "",
+        "Goris\t",
+    ]
+    column = CodedColumn()
+    for part in (texts[:3], texts[3:]):
+        column.add(pa.array(part).dictionary_encode())
+    codes, values = column.done(skip=1)
+    assert [values[c] for c in codes] == [t.strip() for t in texts[1:]]
+    assert len(values) == len(set(values)) == 4  # Kapan, Ağdərə, "", Goris
+
+
+def test_combinations_hashed_are_numbered_by_first_appearance():
+    rng = np.random.default_rng(3)
+    n = 5000
+    big = rng.integers(0, 3_000_000, n).astype(np.int32)  # a sparse key: hashed
+    small = rng.integers(0, 4, n).astype(np.int32)
+    codes, first = combine((big, 3_000_000), (small, 4))
+    seen: dict[tuple[int, int], int] = {}
+    expected = [
+        seen.setdefault(k, len(seen)) for k in zip(big.tolist(), small.tolist(), strict=True)
+    ]
+    assert codes.tolist() == expected
+    assert first.tolist() == [expected.index(k) for k in range(len(seen))]
