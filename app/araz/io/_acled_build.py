@@ -12,6 +12,7 @@ import numpy as np
 
 from ..model.dataset import Dataset
 from ..model.entities import EventDate, PlaceRef
+from ..model.kinds import make
 from ..model.table import Coded, EventTable, TextColumn
 from ._acled_coded import CodedColumn, combine, floats
 from ._acled_lines import row_lines
@@ -27,7 +28,6 @@ from ._acled_rules import (
 )
 from ._acled_tables import AcledTables, no_gc
 from ._common import Ticker, cancelled
-from ._table_values import make
 from .problems import LoadResult, Reporter
 
 # a problem of a row: (row, order among the row's problems, message, record, severity)

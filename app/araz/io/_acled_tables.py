@@ -12,9 +12,9 @@ from contextlib import contextmanager
 from itertools import repeat
 
 from ..model.entities import Actor, Place
+from ..model.kinds import make
 from ._acled_rules import state_named_in
 from ._common import Ids, slug
-from ._table_values import make
 
 # a base that is another base and a number (one base's ids could be another's)
 _NUMBERED = re.compile(r"(.+)-[0-9]+")
