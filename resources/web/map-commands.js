@@ -178,6 +178,7 @@
     }
 
     function skip(c) {
+      if (c && c.op === "events") window.araz.eventsPayload(String(c.url || ""), true);
       if (c && typeof c.op === "string" && Object.prototype.hasOwnProperty.call(answering, c.op)) {
         answer(c, { error: "skipped: the events it came after were replaced by newer ones" });
       }
@@ -207,11 +208,9 @@
 
     function load(c) {
       var url = String(c.url || "");
+      // fetched already if it came before the map was built (map-channel.js)
       var fetched = url.indexOf(DATA_URL) === 0
-        ? fetch(url, { cache: "no-store", credentials: "omit" }).then(function (r) {
-          if (!r.ok) throw new Error("HTTP " + r.status);
-          return r.arrayBuffer();
-        })
+        ? window.araz.eventsPayload(url)
         : Promise.reject(new Error("not an events URL: " + url));
       fetched.then(window.araz.decodeEvents).then(function (d) {
         apply(c, d);

@@ -236,13 +236,14 @@
 
   // --- start: take the channel (map-channel.js opened it early), report ready ---
   // Ready at once: the map is built (its canvases draw in the next frame, the one that
-  // also draws the first calls Python sends now and acknowledges their drawing).
+  // also draws the calls Python sent meanwhile, applied now, and acknowledges their
+  // drawing).  Ready goes first: Python hears it before any answer to those calls.
 
   function start() {
     window.araz.onChannel(function (channel) {
       bridge = channel.objects.bridge;
-      bridge.command.connect(onCommand);
       bridge.ready();
+      window.araz.takeCommands(onCommand);
     });
   }
 

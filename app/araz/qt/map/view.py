@@ -4,7 +4,8 @@ The page (``resources/web/map.html``) is dumb: it draws what it is told and repo
 clicks and hovers.  ``MapView`` keeps the state that matters (event ids and their order,
 the last visibility mask, the selection) and numbers every call; the page acknowledges
 each number through :attr:`MapView.rendered` once the call is drawn.  Calls made before
-the page reported ready are queued and replayed in order.
+the page's channel is open are queued and sent in order once it is (the page holds them
+until its map is built: they are drawn in its first frame).
 
 The events themselves do not go through the web channel (a channel message is JSON
 text, copied and parsed several times over on both sides: 60 MB for 5 MB of data at
@@ -183,8 +184,9 @@ class MapView(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._ready = False
+        self._connected = False  # the page's channel is open: calls go out at once
         self._seq = 0
-        # Calls not sent yet (the page is not ready) and, per op, its last call (replayed
+        # Calls not sent yet (the page's channel is not open) and, per op, its last call (replayed
         # after a renderer crash).  The events' payload is held once (the caller's
         # MapEvents.body, put on the shelf the page fetches it from), not copied here.
         self._pending: list[_Call] = []
@@ -212,6 +214,7 @@ class MapView(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self._view)
 
+        self._bridge.page_connected.connect(self._on_page_connected)
         self._bridge.page_ready.connect(self._on_page_ready)
         self._bridge.page_clicked.connect(self.clicked)
         self._bridge.page_hovered.connect(self.hovered)
@@ -432,7 +435,7 @@ class MapView(QWidget):
         call = _Call(self._seq, op, payload)
         if op != "query":  # a question is not state to replay after a crash
             self._state[op] = call
-        if self._ready:
+        if self._connected:
             self._send(call)
         else:
             self._pending.append(call)
@@ -441,11 +444,16 @@ class MapView(QWidget):
     def _send(self, call: _Call) -> None:
         self._bridge.command.emit(call.text())
 
-    def _on_page_ready(self) -> None:
-        self._ready = True
+    def _on_page_connected(self) -> None:
+        self._connected = True
         pending, self._pending = self._pending, []
         for call in pending:
             self._send(call)
+
+    def _on_page_ready(self) -> None:
+        if not self._connected:  # a page that said ready without connected() first
+            self._on_page_connected()
+        self._ready = True
         self.ready.emit()
 
     def _on_picked(self, ids: list) -> None:
@@ -466,7 +474,7 @@ class MapView(QWidget):
             log.warning("araz: the map page could not apply call %d: %s", seq, text[:200])
 
     def _on_load_started(self) -> None:
-        self._ready = False
+        self._ready = self._connected = False
         # calls already sent are gone with the old page: say so to whoever waits for them
         queued = {call.seq for call in self._pending}
         for seq in self._waiting - queued - self._answers.keys():
@@ -475,6 +483,6 @@ class MapView(QWidget):
     def _on_render_process_terminated(self, status, exit_code: int) -> None:
         """The page died: reload it and replay the last state (events, filter, selection)."""
         log.error("araz: map page renderer ended (%s, %s); reloading", status, exit_code)
-        self._ready = False
+        self._ready = self._connected = False
         self._pending = sorted(self._state.values(), key=lambda call: call.seq)
         self._view.load(QUrl(PAGE_URL))
