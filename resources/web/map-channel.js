@@ -3,8 +3,9 @@
  * instead of following it.  Once open, it tells Python (bridge.connected()) and Python
  * sends its calls at once; they are held here until map.js takes them
  * (window.araz.takeCommands(fn), when the map is built), and an events payload named in
- * them is fetched right away (window.araz.eventsPayload(url)), so that the map's first
- * frame draws the basemap and the events together.  map.js takes the channel with
+ * them is fetched right away (window.araz.eventsPayload(url)): in by then, it is applied
+ * and drawn as the map is built, so that its first frame draws the basemap and the events
+ * together, and the labels are placed once, around the markers.  map.js takes the channel with
  * window.araz.onChannel(fn): fn runs with it once both it and map.js are there,
  * whichever comes first.
  */
@@ -13,7 +14,7 @@
 
   var DATA_URL = "araz://app/data/events/";
   var channel = null, waiting = [];
-  var held = [], take = null, fetched = {};
+  var held = [], take = null, fetched = {}, arrived = {};
   window.araz = window.araz || {};
   window.araz.onChannel = function (fn) {
     if (channel) fn(channel);
@@ -27,13 +28,20 @@
     });
   }
 
-  /* The payload at url (an ArrayBuffer promise): the one fetched early if any (given
-   * once), else fetched now.  drop: forget an early fetch without using it. */
+  function own(o, key) {
+    return Object.prototype.hasOwnProperty.call(o, key);
+  }
+
+  /* The payload at url: {buffer} when fetched early and in already, else {promise} of
+   * it (the early fetch, or one started now); each early fetch is given once.  drop:
+   * forget an early fetch without using it (null). */
   window.araz.eventsPayload = function (url, drop) {
-    var early = Object.prototype.hasOwnProperty.call(fetched, url) ? fetched[url] : null;
+    var early = own(fetched, url) ? fetched[url] : null;
+    var buffer = own(arrived, url) ? arrived[url] : null;
     delete fetched[url];
+    delete arrived[url];
     if (drop) return null;
-    return early || fetchEvents(url);
+    return buffer ? { buffer: buffer } : { promise: early || fetchEvents(url) };
   };
 
   /* Python's calls (JSON texts) go to fn from now on; those that came before, first. */
@@ -55,9 +63,11 @@
       return; // reported when map.js takes it
     }
     if (c && c.op === "events" && typeof c.url === "string" && c.url.indexOf(DATA_URL) === 0) {
-      var early = fetchEvents(c.url);
-      early.catch(function () {}); // reported when map-commands.js uses it
-      fetched[c.url] = early;
+      var url = c.url, early = fetchEvents(url);
+      fetched[url] = early;
+      early.then(function (buffer) {
+        if (fetched[url] === early) arrived[url] = buffer;
+      }, function () {}); // a failure is reported when map-commands.js uses it
     }
   }
 

@@ -10,6 +10,9 @@
   "use strict";
 
   var DEFAULT_BOUNDS = [[35.3, 44.5], [41.0, 51.8]];
+  // how a "fit" frames its bounds (map-commands.js); the first view is framed alike, so
+  // that Python's first fit (the default view, for the bundled data) moves nothing
+  var FIT = { padding: [24, 24], maxZoom: 10 };
   var ATTRIBUTION = "Made with Natural Earth";
 
   var map = L.map("map", {
@@ -37,7 +40,7 @@
   if (!data) console.warn("araz: no basemap (resources/basemap/basemap.js missing)");
   var basemap = new window.araz.Basemap(map, data);
   var events = new window.araz.EventLayer();
-  map.fitBounds(DEFAULT_BOUNDS);
+  map.fitBounds(DEFAULT_BOUNDS, FIT);
   // Labels keep clear of the markers: placed again after every draw of the events.
   basemap.setObstacles(function (x0, y0, x1, y1, cap) {
     return events.countIn(x0, y0, x1, y1, cap);
@@ -189,13 +192,13 @@
   var page = {
     map: map, events: events, ruler: ruler, container: container, state: state,
     announce: announce, updateRiver: updateRiver, indexOk: indexOk, markerPoint: markerPoint,
-    colourLegend: colourLegend, defaultBounds: DEFAULT_BOUNDS,
+    colourLegend: colourLegend, defaultBounds: DEFAULT_BOUNDS, fitOptions: FIT,
     get bridge() { return bridge; },
   };
   Object.assign(page, window.araz.pagePopups(page)); // map-popups.js
   Object.assign(page, window.araz.pageCommands(page)); // map-commands.js
   window.araz.pageGestures(page); // map-gestures.js
-  var onCommand = page.onCommand, answering = page.answering;
+  var onCommand = page.onCommand, drawNow = page.drawNow, answering = page.answering;
 
   // --- test helpers (read-only): tests only, the application asks through the bridge ---
 
@@ -235,15 +238,17 @@
   }
 
   // --- start: take the channel (map-channel.js opened it early), report ready ---
-  // Ready at once: the map is built (its canvases draw in the next frame, the one that
-  // also draws the calls Python sent meanwhile, applied now, and acknowledges their
-  // drawing).  Ready goes first: Python hears it before any answer to those calls.
+  // Ready at once: the map is built.  The calls Python sent meanwhile are applied and
+  // drawn now, with their events when these are in already (map-channel.js fetched them
+  // early), so that the first frame paints the basemap and the events together (and
+  // acknowledges them).  Ready goes first: Python hears it before any answer to those calls.
 
   function start() {
     window.araz.onChannel(function (channel) {
       bridge = channel.objects.bridge;
       bridge.ready();
       window.araz.takeCommands(onCommand);
+      drawNow();
     });
   }
 

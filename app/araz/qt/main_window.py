@@ -62,7 +62,9 @@ def plural(n: int, word: str) -> str:
 class MainWindow(QMainWindow):
     loadFinished = Signal(str, object)  # path, LoadResult (after the model was updated)
 
-    def __init__(self, model: AppModel, parent=None, *, restore: bool = True):
+    def __init__(
+        self, model: AppModel, parent=None, *, restore: bool = True, map_view: MapView | None = None
+    ):
         super().__init__(parent)
         self.model = model
         self.dataset_path: Path | None = None
@@ -74,8 +76,8 @@ class MainWindow(QMainWindow):
         self.resize(1500, 950)
         self.setDockNestingEnabled(True)
 
-        # --- the views
-        self.map = MapView(self)
+        # --- the views (the map may come made: its page loading since the app started)
+        self.map = map_view if map_view is not None else MapView(self)
         self.map.setObjectName("map")
         self.setCentralWidget(self.map)
         self.map_binding = MapBinding(model, self.map, self)

@@ -31,21 +31,15 @@ import json
 import logging
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
-from PySide6.QtCore import QObject, Qt, QUrl, Signal
+from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtWebChannel import QWebChannel
-from PySide6.QtWebEngineCore import (
-    QWebEnginePage,
-    QWebEngineProfile,
-    QWebEngineSettings,
-)
 from PySide6.QtWebEngineWidgets import QWebEngineView
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from araz.qt.map.bridge import MapBridge
-from araz.qt.map.interceptor import BlockingInterceptor
+from araz.qt.map.page import HardenedPage, make_profile
 from araz.qt.map.page_json import (
     QUERIES,
     TIMEOUT_S,
@@ -55,99 +49,39 @@ from araz.qt.map.page_json import (
     parse_answer,
     run_until,
 )
-from araz.qt.map.scheme import HOST, PAGE_URL, SCHEME, ArazSchemeHandler, DataShelf
-from araz.views.map_payload import (  # noqa: F401  (re-exported for callers of the view)
-    MapEvents,
-    build_events,
-    build_events_from_columns,
-    clean_color,
-    read_events,
-)
-from araz.views.records import HOME_BOX, MIN_FIT_SPAN
+from araz.qt.map.scheme import PAGE_URL, DataShelf
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from araz.views.map_payload import MapEvents
+
+# numpy, the payload's builders and the model (araz.views.records) are imported when
+# first used, not with the view: the app creates its map first, so that the web engine
+# starts (and the page loads) while Python imports and builds the rest of the window
+_PAYLOAD = ("MapEvents", "build_events", "build_events_from_columns", "clean_color", "read_events")
+
+
+def __getattr__(name: str) -> Any:
+    """``DEFAULT_BOUNDS`` and the payload's names (re-exported for callers of the view),
+    imported on first use."""
+    if name == "DEFAULT_BOUNDS":
+        return default_bounds()
+    if name in _PAYLOAD:
+        from araz.views import map_payload
+
+        return getattr(map_payload, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def default_bounds() -> tuple[tuple[float, float], tuple[float, float]]:
+    """The first view (views.records.HOME_BOX) as [[south, west], [north, east]]."""
+    from araz.views.records import HOME_BOX
+
+    return ((HOME_BOX[1], HOME_BOX[0]), (HOME_BOX[3], HOME_BOX[2]))
+
 
 log = logging.getLogger(__name__)
-
-#: The first view (views.records.HOME_BOX) as [[south, west], [north, east]].
-DEFAULT_BOUNDS = ((HOME_BOX[1], HOME_BOX[0]), (HOME_BOX[3], HOME_BOX[2]))
-
-
-def make_profile(parent: QObject, shelf: DataShelf | None = None) -> QWebEngineProfile:
-    """An off-the-record profile serving ``araz:`` (``data/`` URLs from ``shelf``).
-
-    Create it *after* the view whose page uses it, with the same parent: Qt deletes
-    children in creation order, and a profile must outlive its pages.
-    """
-    profile = QWebEngineProfile(parent)  # no storage name: off the record
-    profile.setHttpCacheType(QWebEngineProfile.HttpCacheType.MemoryHttpCache)
-    profile.setPersistentCookiesPolicy(
-        QWebEngineProfile.PersistentCookiesPolicy.NoPersistentCookies
-    )
-    profile.setSpellCheckEnabled(False)
-    profile.installUrlSchemeHandler(SCHEME.encode(), ArazSchemeHandler(profile, shelf))
-    return profile
-
-
-class HardenedPage(QWebEnginePage):
-    """A page that stays on ``araz:``, opens no windows, reads no files, shows no dialogs."""
-
-    def __init__(self, profile: QWebEngineProfile, parent: QWidget | None = None) -> None:
-        super().__init__(profile, parent)
-        self.alerts: list[str] = []  # JavaScript alert() texts, swallowed (tests look here)
-        self.interceptor = BlockingInterceptor(self)
-        self.setUrlRequestInterceptor(self.interceptor)
-        attr = QWebEngineSettings.WebAttribute
-        settings = self.settings()
-        for name, value in (
-            (attr.LocalContentCanAccessFileUrls, False),
-            (attr.LocalContentCanAccessRemoteUrls, False),
-            (attr.JavascriptCanOpenWindows, False),
-            (attr.JavascriptCanAccessClipboard, False),
-            (attr.JavascriptCanPaste, False),
-            (attr.AllowRunningInsecureContent, False),
-            (attr.AllowGeolocationOnInsecureOrigins, False),
-            (attr.PluginsEnabled, False),
-            (attr.PdfViewerEnabled, False),
-            (attr.NavigateOnDropEnabled, False),
-            (attr.DnsPrefetchEnabled, False),
-            (attr.FocusOnNavigationEnabled, False),
-            (attr.JavascriptEnabled, True),
-        ):
-            settings.setAttribute(name, value)
-        self.setBackgroundColor(Qt.GlobalColor.transparent)
-        if hasattr(self, "permissionRequested"):  # Qt >= 6.8
-            self.permissionRequested.connect(lambda permission: permission.deny())
-
-    def acceptNavigationRequest(self, url: QUrl, kind, is_main_frame: bool) -> bool:
-        allowed = url.scheme() == SCHEME and url.host() == HOST
-        if not allowed:
-            log.warning("araz: refused navigation to %s", url.toString())
-            self.interceptor.record(url.toString())
-        return allowed
-
-    def createWindow(self, kind):
-        log.warning("araz: refused to open a window")
-        return None
-
-    def javaScriptAlert(self, origin: QUrl, message: str) -> None:
-        log.warning("araz: page alert swallowed: %r", message)
-        self.alerts.append(message)
-
-    def javaScriptConfirm(self, origin: QUrl, message: str) -> bool:
-        self.alerts.append(message)
-        return False
-
-    def javaScriptPrompt(self, origin: QUrl, message: str, default: str):
-        self.alerts.append(message)
-        return False, ""
-
-    def javaScriptConsoleMessage(self, level, message: str, line: int, source: str) -> None:
-        level_name = getattr(level, "name", str(level))
-        if "Error" in level_name:
-            log.error("araz page: %s (%s:%d)", message, source, line)
-        elif "Warning" in level_name:
-            log.warning("araz page: %s (%s:%d)", message, source, line)
-        else:
-            log.debug("araz page: %s (%s:%d)", message, source, line)
 
 
 def _dumps(value: Any) -> str:
@@ -193,8 +127,8 @@ class MapView(QWidget):
         self._shelf = DataShelf()
         self._ids: list[str] = []
         self._index: Mapping[str, int] = {}
-        self._lat = np.zeros(0)
-        self._lon = np.zeros(0)
+        self._lat: np.ndarray | None = None  # set by set_events
+        self._lon: np.ndarray | None = None
         self._to: dict[int, tuple[float, float]] = {}
         self._state: dict[str, _Call] = {}  # op -> its last call, for a reload
         self._waiting: set[int] = set()  # calls whose answer request() waits for
@@ -233,6 +167,8 @@ class MapView(QWidget):
         ``events``: the dicts described in the module's docs, or what
         :func:`build_events` made of them (in a worker thread, for big data).
         """
+        from araz.views.map_payload import MapEvents, build_events
+
         prepared = events if isinstance(events, MapEvents) else build_events(events)
         self._ids, self._index = prepared.ids, prepared.index
         self._lat, self._lon, self._to = prepared.lat, prepared.lon, prepared.to
@@ -248,6 +184,8 @@ class MapView(QWidget):
 
     def show_mask(self, mask: np.ndarray) -> int:
         """Show the events where ``mask`` (one bool per event, in set_events order) is set."""
+        import numpy as np
+
         mask = np.asarray(mask, dtype=bool)
         if mask.shape != (len(self._ids),):
             raise ValueError(f"mask of {mask.shape} for {len(self._ids)} events")
@@ -257,6 +195,8 @@ class MapView(QWidget):
 
     def show_ids(self, ids: Iterable[str]) -> int:
         """Show only these events (unknown ids are ignored); returns the call's number."""
+        import numpy as np
+
         n = len(self._ids)
         mask = np.zeros(n, dtype=bool)
         index = self._index
@@ -288,14 +228,21 @@ class MapView(QWidget):
     def fit_mask(self, mask: np.ndarray) -> int:
         """Fit the events where ``mask`` (one bool per event, in set_events order) is
         set; none: the default view."""
+        import numpy as np
+
         mask = np.asarray(mask, dtype=bool)
         if mask.shape != (len(self._ids),):
             raise ValueError(f"mask of {mask.shape} for {len(self._ids)} events")
         return self._fit(np.flatnonzero(mask).tolist())
 
     def _fit(self, found) -> int:
-        bounds: Any = [list(DEFAULT_BOUNDS[0]), list(DEFAULT_BOUNDS[1])]
-        if len(found):
+        import numpy as np
+
+        from araz.views.records import MIN_FIT_SPAN
+
+        home = default_bounds()
+        bounds: Any = [list(home[0]), list(home[1])]
+        if len(found) and self._lat is not None and self._lon is not None:
             heads = [self._to[i] for i in found if i in self._to]
             lats = np.concatenate([self._lat[found], [la for la, _ in heads]])
             lons = np.concatenate([self._lon[found], [lo for _, lo in heads]])
@@ -341,6 +288,10 @@ class MapView(QWidget):
         ``sizes`` a marker radius in CSS px per event (None: one size), ``legend`` what
         the map's colour legend lists (``{"title", "rows": [[label, colour, count]],
         "size": text}``; None: no legend)."""
+        import numpy as np
+
+        from araz.views.map_payload import clean_color
+
         n = len(self._ids)
         codes = np.ascontiguousarray(codes, dtype="<u2")
         if codes.shape != (n,):
