@@ -167,6 +167,8 @@ class MainWindow(QMainWindow):
                 last = w
             w = w.nextInFocusChain()
         chain = [self.timeline, self.playback.play_button, *self.playback.findChildren(QWidget)]
+        # not the combo boxes' pop-up lists: windows of their own (Qt warned of each)
+        chain = [w for w in chain if w.window() is self.playback.window()]
         for widget in dict.fromkeys(chain):
             if widget is self.timeline or widget.focusPolicy() & Qt.FocusPolicy.TabFocus:
                 QWidget.setTabOrder(last, widget)
