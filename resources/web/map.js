@@ -10,8 +10,7 @@
   "use strict";
 
   var DEFAULT_BOUNDS = [[35.3, 44.5], [41.0, 51.8]];
-  // how a "fit" frames its bounds (map-commands.js); the first view is framed alike, so
-  // that Python's first fit (the default view, for the bundled data) moves nothing
+  // how a "fit" frames its bounds (map-commands.js)
   var FIT = { padding: [24, 24], maxZoom: 10 };
   var ATTRIBUTION = "Made with Natural Earth";
 
@@ -40,7 +39,7 @@
   if (!data) console.warn("araz: no basemap (resources/basemap/basemap.js missing)");
   var basemap = new window.araz.Basemap(map, data);
   var events = new window.araz.EventLayer();
-  map.fitBounds(DEFAULT_BOUNDS, FIT);
+  map.fitBounds(DEFAULT_BOUNDS);
   // Labels keep clear of the markers: placed again after every draw of the events.
   basemap.setObstacles(function (x0, y0, x1, y1, cap) {
     return events.countIn(x0, y0, x1, y1, cap);
