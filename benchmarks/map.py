@@ -22,8 +22,9 @@ transport, in its own view, alternating with Araz's runs):
   is Araz's median round trip over the floor's median at that size.
 * ``blank_load_ms``: a new blank page shown and loaded until its first frame;
   ``first_render_ratio`` is ``first_render_ms`` over it. Both are medians of
-  ``FIRST_RUNS`` fresh views, alternating, after one unmeasured of each (the web
-  engine's own cold start is in ``benchmarks/startup.py``, not here).
+  ``FIRST_RUNS`` fresh views (5; ``ARAZ_BENCH_FIRST_RUNS``), alternating, after one
+  unmeasured of each (the web engine's own cold start is in ``benchmarks/startup.py``,
+  not here).  ``--first-render``: only these two and their ratio.
 
 Extra keys: ``warm_render_ms`` (``set_events`` of 27 events on a ready view until drawn),
 ``set_events_ms`` (replacing all events, per size) and ``show_roundtrip_max_ms``.
@@ -60,7 +61,7 @@ from araz.qt.map import MapView
 from map_density import density_figures
 from reference import BlankPage
 
-FIRST_RUNS = 3
+FIRST_RUNS = int(os.environ.get("ARAZ_BENCH_FIRST_RUNS", "5"))
 
 PALETTE = ["#0072b2", "#d55e00", "#009e73", "#cc79a7", "#e69f00", "#56b4e9"]
 PLACES = [(35.6892, 51.3890), (40.4093, 49.8671), (39.2076, 46.4057), (39.7581, 46.7507)]
@@ -164,6 +165,15 @@ def main() -> None:
     first_render_ms = statistics.median(firsts)
     blank_load_ms = statistics.median(blanks)
     print(f"first render {firsts} ms, blank page load {blanks} ms", file=sys.stderr)
+    first = {
+        "first_render_ms": round(first_render_ms, 1),
+        "blank_load_ms": round(blank_load_ms, 1),
+        "first_render_ratio": round(first_render_ms / blank_load_ms, 2),
+        "first_render_ratios": [round(a / b, 2) for a, b in zip(firsts, blanks, strict=True)],
+    }
+    if "--first-render" in sys.argv[1:]:
+        print(json.dumps(first))
+        return
 
     view = MapView()
     view.resize(1200, 800)
@@ -220,13 +230,13 @@ def main() -> None:
     print(
         json.dumps(
             {
-                "first_render_ms": round(first_render_ms, 1),
+                "first_render_ms": first["first_render_ms"],
                 "show_roundtrip_ms": medians,
                 "floor_ms": round(statistics.median(all_floors), 1),
                 "floor_ms_per_size": floors,
                 "show_ratio": {n: round(medians[n] / floors[n], 2) for n in medians},
-                "blank_load_ms": round(blank_load_ms, 1),
-                "first_render_ratio": round(first_render_ms / blank_load_ms, 2),
+                "blank_load_ms": first["blank_load_ms"],
+                "first_render_ratio": first["first_render_ratio"],
                 "warm_render_ms": round(warm_render_ms, 1),
                 "set_events_ms": set_events_ms,
                 "show_roundtrip_max_ms": maxima,

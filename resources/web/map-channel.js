@@ -1,20 +1,82 @@
 /* Araz map: the web channel to Python, opened first, before the big scripts (Leaflet,
  * the basemap) are parsed and run: its handshake with Python then overlaps their work
- * instead of following it.  map.js takes the channel with window.araz.onChannel(fn): fn
- * runs with it once both it and map.js are there, whichever comes first.
+ * instead of following it.  Once open, it tells Python (bridge.connected()) and Python
+ * sends its calls at once; they are held here until map.js takes them
+ * (window.araz.takeCommands(fn), when the map is built), and an events payload named in
+ * them is fetched right away (window.araz.eventsPayload(url)): in by then, it is applied
+ * and drawn as the map is built, so that its first frame draws the basemap and the events
+ * together, and the labels are placed once, around the markers.  map.js takes the channel with
+ * window.araz.onChannel(fn): fn runs with it once both it and map.js are there,
+ * whichever comes first.
  */
 (function () {
   "use strict";
 
+  var DATA_URL = "araz://app/data/events/";
   var channel = null, waiting = [];
+  var held = [], take = null, fetched = {}, arrived = {};
   window.araz = window.araz || {};
   window.araz.onChannel = function (fn) {
     if (channel) fn(channel);
     else waiting.push(fn);
   };
+
+  function fetchEvents(url) {
+    return fetch(url, { cache: "no-store", credentials: "omit" }).then(function (r) {
+      if (!r.ok) throw new Error("HTTP " + r.status);
+      return r.arrayBuffer();
+    });
+  }
+
+  function own(o, key) {
+    return Object.prototype.hasOwnProperty.call(o, key);
+  }
+
+  /* The payload at url: {buffer} when fetched early and in already, else {promise} of
+   * it (the early fetch, or one started now); each early fetch is given once.  drop:
+   * forget an early fetch without using it (null). */
+  window.araz.eventsPayload = function (url, drop) {
+    var early = own(fetched, url) ? fetched[url] : null;
+    var buffer = own(arrived, url) ? arrived[url] : null;
+    delete fetched[url];
+    delete arrived[url];
+    if (drop) return null;
+    return buffer ? { buffer: buffer } : { promise: early || fetchEvents(url) };
+  };
+
+  /* Python's calls (JSON texts) go to fn from now on; those that came before, first. */
+  window.araz.takeCommands = function (fn) {
+    take = fn;
+    held.splice(0).forEach(fn);
+  };
+
+  function onCommand(text) {
+    if (take) {
+      take(text);
+      return;
+    }
+    held.push(text);
+    var c = null;
+    try {
+      c = JSON.parse(text);
+    } catch (err) {
+      return; // reported when map.js takes it
+    }
+    if (c && c.op === "events" && typeof c.url === "string" && c.url.indexOf(DATA_URL) === 0) {
+      var url = c.url, early = fetchEvents(url);
+      fetched[url] = early;
+      early.then(function (buffer) {
+        if (fetched[url] === early) arrived[url] = buffer;
+      }, function () {}); // a failure is reported when map-commands.js uses it
+    }
+  }
+
   if (window.qt && qt.webChannelTransport && window.QWebChannel) {
     new QWebChannel(qt.webChannelTransport, function (c) {
       channel = c;
+      var bridge = c.objects.bridge;
+      bridge.command.connect(onCommand);
+      if (typeof bridge.connected === "function") bridge.connected();
       waiting.splice(0).forEach(function (fn) { fn(c); });
     });
   }

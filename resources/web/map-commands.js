@@ -27,6 +27,7 @@
     var tooltip = page.tooltip, openPopup = page.openPopup;
     var updateRiver = page.updateRiver, indexOk = page.indexOk, markerPoint = page.markerPoint;
     var colourLegend = page.colourLegend, DEFAULT_BOUNDS = page.defaultBounds;
+    var FIT = page.fitOptions;
 
     // --- commands from Python, drawn once per frame ---
 
@@ -100,7 +101,7 @@
         updateRiver();
       },
       fit: function (c) {
-        map.fitBounds(c.bounds || DEFAULT_BOUNDS, { padding: [24, 24], maxZoom: 10 });
+        map.fitBounds(c.bounds || DEFAULT_BOUNDS, FIT);
       },
       view: function (c) {
         // Exactly these bounds, no animation: centred in Web Mercator, any fractional zoom
@@ -165,7 +166,6 @@
             skip(c);
             while (queue.length && !(queue[0] && queue[0].op === "events")) skip(queue.shift());
           } else {
-            loading = true;
             load(c);
           }
         } else if (c && c.op === "query" && moving) {
@@ -178,6 +178,7 @@
     }
 
     function skip(c) {
+      if (c && c.op === "events") window.araz.eventsPayload(String(c.url || ""), true);
       if (c && typeof c.op === "string" && Object.prototype.hasOwnProperty.call(answering, c.op)) {
         answer(c, { error: "skipped: the events it came after were replaced by newer ones" });
       }
@@ -205,30 +206,44 @@
       check();
     }
 
+    /* Apply events call c once its payload is in: at once when it is already (fetched
+     * while the map was built: map-channel.js), else the line waits for it. */
     function load(c) {
       var url = String(c.url || "");
-      var fetched = url.indexOf(DATA_URL) === 0
-        ? fetch(url, { cache: "no-store", credentials: "omit" }).then(function (r) {
-          if (!r.ok) throw new Error("HTTP " + r.status);
-          return r.arrayBuffer();
-        })
-        : Promise.reject(new Error("not an events URL: " + url));
-      fetched.then(window.araz.decodeEvents).then(function (d) {
+      var got = url.indexOf(DATA_URL) === 0 ? window.araz.eventsPayload(url)
+        : { promise: Promise.reject(new Error("not an events URL: " + url)) };
+      if (got.buffer) {
+        var d = null;
+        try {
+          d = window.araz.decodeEvents(got.buffer);
+        } catch (err) {
+          notLoaded(c, url, err);
+          return;
+        }
+        apply(c, d);
+        return;
+      }
+      loading = true;
+      got.promise.then(window.araz.decodeEvents).then(function (d) {
         apply(c, d);
       }, function (err) {
-        var message = "araz: events not loaded from " + url + ": " + err;
-        if (queue.some(function (q) { return q && q.op === "events"; })) {
-          console.warn(message); // a later events call replaced this one meanwhile
-          done(c);
-        } else {
-          // no events rather than the last ones: their ids are not what Python holds
-          console.error(message);
-          apply(c, { n: 0, ids: [], lat: [], lon: [], color: [], palette: [] });
-        }
+        notLoaded(c, url, err);
       }).then(function () {
         loading = false;
         run();
       });
+    }
+
+    function notLoaded(c, url, err) {
+      var message = "araz: events not loaded from " + url + ": " + err;
+      if (queue.some(function (q) { return q && q.op === "events"; })) {
+        console.warn(message); // a later events call replaced this one meanwhile
+        done(c);
+      } else {
+        // no events rather than the last ones: their ids are not what Python holds
+        console.error(message);
+        apply(c, { n: 0, ids: [], lat: [], lon: [], color: [], palette: [] });
+      }
     }
 
     function apply(c, d) {
@@ -262,6 +277,16 @@
       scheduleFrame();
     }
 
+    /* Draw what the calls applied so far changed now, in this task, not in the next
+     * frame (map.js, once it has applied the calls Python sent while it was built: the
+     * labels are then placed once, around the markers); the acknowledgements still
+     * come with the frame. */
+    function drawNow() {
+      if (!dirty) return;
+      dirty = false;
+      events.draw();
+    }
+
     /* Draw again in the next frame (the keyboard's focus ring moved: map-gestures.js). */
     function redraw() {
       dirty = true;
@@ -270,6 +295,7 @@
 
     return {
       onCommand: onCommand,
+      drawNow: drawNow,
       redraw: redraw,
       answering: answering,
     };

@@ -10,6 +10,25 @@
 
   var K = window.araz.eventConstants;
   var RADIUS = K.RADIUS, SPREAD_MAX = K.SPREAD_MAX, SLOT_X = K.SLOT_X, SLOT_Y = K.SLOT_Y;
+  // the country mask: a window this far (px) around each place asked about covers its
+  // slots (the outer ring: 2 * RING_GAP = 24 px) and the 2 px its home() looks at, when
+  // there are at most MASK_WINDOWS_UP_TO places; more, and the whole view is painted once
+  var MASK_R = 32, MASK_WINDOWS_UP_TO = 48;
+
+  /* A country mask of the window whose top-left is (x0, y0) in a W x H view, read in
+   * the view's canvas px. */
+  function windowed(mask, x0, y0, W, H) {
+    return {
+      at: function (x, y) {
+        var rx = Math.round(x), ry = Math.round(y);
+        if (rx < 0 || ry < 0 || rx >= W || ry >= H) return -1; // outside the view: unknown
+        return mask.at(x - x0, y - y0);
+      },
+      home: function (x, y) {
+        return mask.home(x - x0, y - y0);
+      },
+    };
+  }
 
   window.araz.EventLayer.include({
     _drawArrows: function (ctx, scale, ox, oy) {
@@ -59,15 +78,36 @@
     },
 
     /* The country mask of the view, made again only when the view or the band changed
-     * (not on a filter change: a playback step costs no polygon painting). */
-    _countryMask: function (band, size) {
+     * (not on a filter change: a playback step costs no polygon painting).  With few
+     * places to ask about (`few`), only a window of MASK_R px around the place at (x, y)
+     * is painted, not the whole view (the bundled data's first view: eight windows of
+     * 65 px instead of ~1300 x 900 px painted and read back); its answers are the same
+     * (the slots and the pixels that decide their country are well inside the window,
+     * painted with the same integer offsets, and outside the view is -1 in both). */
+    _countryMask: function (band, size, x, y, few) {
       var o = this._map.getPixelOrigin(), b = this._bounds.min;
       var key = [band.name, this._map.getZoom(), o.x, o.y, b.x, b.y, size.x, size.y].join(",");
       if (this._maskKey !== key) {
         this._maskKey = key;
-        this._mask = window.araz.density.countryMask(band.countries, this._map, this._bounds, size.x, size.y);
+        this._mask = null;
+        this._windows = new Map();
       }
-      return this._mask;
+      var countryMask = window.araz.density.countryMask;
+      if (!few) {
+        if (!this._mask) this._mask = countryMask(band.countries, this._map, this._bounds, size.x, size.y);
+        return this._mask;
+      }
+      var W = Math.max(1, Math.ceil(size.x)), H = Math.max(1, Math.ceil(size.y));
+      var cx = Math.round(x), cy = Math.round(y);
+      var x0 = Math.max(0, cx - MASK_R), y0 = Math.max(0, cy - MASK_R);
+      var x1 = Math.min(W, cx + MASK_R + 1), y1 = Math.min(H, cy + MASK_R + 1);
+      var k = x0 + "," + y0 + "," + x1 + "," + y1, part = this._windows.get(k);
+      if (!part) {
+        var min = b.add([x0, y0]), box = L.bounds(min, min.add([x1 - x0, y1 - y0]));
+        part = windowed(countryMask(band.countries, this._map, box, x1 - x0, y1 - y0), x0, y0, W, H);
+        this._windows.set(k, part);
+      }
+      return part;
     },
 
     /* Per group of two or more events at one place inside the view, the ring slots (in
@@ -76,19 +116,24 @@
     _allowedSlots: function (scale, ox, oy, size) {
       var basemap = window.araz.basemap, band = basemap && basemap.current;
       if (!band || !band.countries) return null;
-      var gc = this.groupCount, gf = this.groupFirst, out = new Map(), mask = null;
+      var gc = this.groupCount, gf = this.groupFirst, out = new Map(), places = [];
       for (var g = 0; g < gc.length; g++) {
         if (gc[g] < 2) continue;
         var i = gf[g];
         var x = this.wx[i] * scale + ox, y = this.wy[i] * scale + oy;
         if (x < 0 || y < 0 || x > size.x || y > size.y) continue;
-        if (!mask) mask = this._countryMask(band, size);
-        var home = mask.home(x, y), list = [0];
+        places.push(g, x, y);
+      }
+      var few = places.length / 3 <= MASK_WINDOWS_UP_TO;
+      for (var p = 0; p < places.length; p += 3) {
+        var px = places[p + 1], py = places[p + 2];
+        var mask = this._countryMask(band, size, px, py, few);
+        var home = mask.home(px, py), list = [0];
         for (var k = 1; k < SPREAD_MAX; k++) {
-          var at = mask.at(x + SLOT_X[k], y + SLOT_Y[k]);
+          var at = mask.at(px + SLOT_X[k], py + SLOT_Y[k]);
           if (at === home || at < 0) list.push(k);
         }
-        out.set(g, list);
+        out.set(places[p], list);
       }
       return out;
     },

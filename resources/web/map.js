@@ -10,6 +10,8 @@
   "use strict";
 
   var DEFAULT_BOUNDS = [[35.3, 44.5], [41.0, 51.8]];
+  // how a "fit" frames its bounds (map-commands.js)
+  var FIT = { padding: [24, 24], maxZoom: 10 };
   var ATTRIBUTION = "Made with Natural Earth";
 
   var map = L.map("map", {
@@ -189,13 +191,13 @@
   var page = {
     map: map, events: events, ruler: ruler, container: container, state: state,
     announce: announce, updateRiver: updateRiver, indexOk: indexOk, markerPoint: markerPoint,
-    colourLegend: colourLegend, defaultBounds: DEFAULT_BOUNDS,
+    colourLegend: colourLegend, defaultBounds: DEFAULT_BOUNDS, fitOptions: FIT,
     get bridge() { return bridge; },
   };
   Object.assign(page, window.araz.pagePopups(page)); // map-popups.js
   Object.assign(page, window.araz.pageCommands(page)); // map-commands.js
   window.araz.pageGestures(page); // map-gestures.js
-  var onCommand = page.onCommand, answering = page.answering;
+  var onCommand = page.onCommand, drawNow = page.drawNow, answering = page.answering;
 
   // --- test helpers (read-only): tests only, the application asks through the bridge ---
 
@@ -235,14 +237,17 @@
   }
 
   // --- start: take the channel (map-channel.js opened it early), report ready ---
-  // Ready at once: the map is built (its canvases draw in the next frame, the one that
-  // also draws the first calls Python sends now and acknowledges their drawing).
+  // Ready at once: the map is built.  The calls Python sent meanwhile are applied and
+  // drawn now, with their events when these are in already (map-channel.js fetched them
+  // early), so that the first frame paints the basemap and the events together (and
+  // acknowledges them).  Ready goes first: Python hears it before any answer to those calls.
 
   function start() {
     window.araz.onChannel(function (channel) {
       bridge = channel.objects.bridge;
-      bridge.command.connect(onCommand);
       bridge.ready();
+      window.araz.takeCommands(onCommand);
+      drawNow();
     });
   }
 

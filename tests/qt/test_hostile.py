@@ -93,7 +93,7 @@ def test_bridge_exposes_only_its_documented_slots():
             and m.access() == QMetaMethod.Access.Public
         ):
             slots.add(bytes(m.name()).decode())
-    assert slots == {"ready", "clicked", "hovered", "picked", "rendered", "answered"}
+    assert slots == {"connected", "ready", "clicked", "hovered", "picked", "rendered", "answered"}
 
 
 def test_junk_through_the_bridge_changes_nothing(qtbot, main_window):
@@ -105,6 +105,7 @@ def test_junk_through_the_bridge_changes_nothing(qtbot, main_window):
         "bridge.clicked('x'.repeat(100000))",
         "bridge.hovered('<img src=x onerror=alert(1)>')",
         "bridge.rendered(-1)",
+        "bridge.connected()",
         "bridge.clicked(12345)",
         "bridge.clicked(null)",
         "bridge.picked('not json')",

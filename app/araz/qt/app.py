@@ -6,6 +6,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+import shiboken6
+
 from .application import (  # noqa: F401  (re-exported: benchmarks and tests start Qt here)
     app_icon,
     has_display,
@@ -57,15 +59,6 @@ def run_app(args) -> int:
             file=sys.stderr,
         )
         return 2
-    if shot is not None:
-        from ..export.atomic import ExportError
-        from .screenshot import check_screenshot_path
-
-        try:
-            check_screenshot_path(Path(shot), getattr(args, "path", None))
-        except ExportError as exc:
-            print(f"araz: {exc}", file=sys.stderr)
-            return 2
     app = make_application(headless=shot is not None)
     server = None
     name = None
@@ -80,6 +73,22 @@ def run_app(args) -> int:
         server = InstanceServer(name, parent=app)
         if not server.listen() and send_to_running(getattr(args, "path", None), name):
             return 0
+    # The map first: its web engine starts (its processes, the page's load) while Python
+    # imports and builds the rest of the window; the page's requests are served once the
+    # window is shown, at its size.
+    from .map import MapView
+
+    map_view = MapView()
+    if shot is not None:
+        from ..export.atomic import ExportError
+        from .screenshot import check_screenshot_path
+
+        try:
+            check_screenshot_path(Path(shot), getattr(args, "path", None))
+        except ExportError as exc:
+            print(f"araz: {exc}", file=sys.stderr)
+            shiboken6.delete(map_view)  # its page before its profile, now
+            return 2
     from PySide6.QtWidgets import QMessageBox
 
     from ..model import AppModel
@@ -101,7 +110,7 @@ def run_app(args) -> int:
     else:
         path = settings.last_dataset() or default_dataset()
     model = AppModel()
-    window = MainWindow(model, restore=shot is None)
+    window = MainWindow(model, restore=shot is None, map_view=map_view)
     if getattr(args, "colour_by", None):  # over the remembered choice, not saved
         model.set_colour_by(args.colour_by)
     if getattr(args, "size_by", None):

@@ -7,12 +7,10 @@ from __future__ import annotations
 import time
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
-from PySide6.QtCore import (
-    Qt,
-    Signal,
-)
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QDialog,
@@ -40,29 +38,27 @@ from .cache_menu import install_cache_menu
 from .colour_menu import ColourMenu
 from .detail_panel import DetailPanel
 from .events_table import EventsTable
-from .export.dialog import show_export_dialog
 from .filters_panel import FiltersPanel
-from .help import about_html, shortcuts_html
 from .loader import Loader
 from .map import MapView
 from .map.density_menu import install_density_menu
 from .map.goto_place import install_goto_place
-from .mapping_dialog import GeoJSONMappingDialog
 from .playback_bar import PlaybackBar
 from .text import shorten
 from .timeline import TimelineView
 
+if TYPE_CHECKING:
+    from .mapping_dialog import GeoJSONMappingDialog
+
 OPEN_FILTER = ";;".join(name_filters())  # every format araz.io reads
-
-
-def plural(n: int, word: str) -> str:
-    return f"{n:,} {word}" + ("" if n == 1 else "s")
 
 
 class MainWindow(QMainWindow):
     loadFinished = Signal(str, object)  # path, LoadResult (after the model was updated)
 
-    def __init__(self, model: AppModel, parent=None, *, restore: bool = True):
+    def __init__(
+        self, model: AppModel, parent=None, *, restore: bool = True, map_view: MapView | None = None
+    ):
         super().__init__(parent)
         self.model = model
         self.dataset_path: Path | None = None
@@ -74,8 +70,8 @@ class MainWindow(QMainWindow):
         self.resize(1500, 950)
         self.setDockNestingEnabled(True)
 
-        # --- the views
-        self.map = MapView(self)
+        # --- the views (the map may come made: its page loading since the app started)
+        self.map = map_view if map_view is not None else MapView(self)
         self.map.setObjectName("map")
         self.setCentralWidget(self.map)
         self.map_binding = MapBinding(model, self.map, self)
@@ -120,7 +116,9 @@ class MainWindow(QMainWindow):
 
         self._build_loading()
         self._build_menus()
-        self._order_tab_chain()
+        # Tab's order waits for the event loop: no key reaches the window before, and its
+        # walk over every widget is not on the way to the first frame
+        QTimer.singleShot(0, self, self._order_tab_chain)
         model.changed.connect(self._on_model_changed)
         self._update_status()
         if restore:
@@ -169,6 +167,8 @@ class MainWindow(QMainWindow):
                 last = w
             w = w.nextInFocusChain()
         chain = [self.timeline, self.playback.play_button, *self.playback.findChildren(QWidget)]
+        # not the combo boxes' pop-up lists: windows of their own (Qt warned of each)
+        chain = [w for w in chain if w.window() is self.playback.window()]
         for widget in dict.fromkeys(chain):
             if widget is self.timeline or widget.focusPolicy() & Qt.FocusPolicy.TabFocus:
                 QWidget.setTabOrder(last, widget)
@@ -228,9 +228,9 @@ class MainWindow(QMainWindow):
         file.addMenu(self.recent_menu)
         self._action(file, "Open the &bundled dataset", self.open_bundled, None, "open_bundled")
         file.addSeparator()
-        shot = partial(show_export_dialog, self, "snapshot")
+        shot = partial(self._export, "snapshot")
         self._action(file, "&Export map snapshot…", shot, QKeySequence("Ctrl+E"), "export_map")
-        data = partial(show_export_dialog, self, "data")
+        data = partial(self._export, "data")
         self._action(file, "Export &data…", data, None, "export_data")
         file.addSeparator()
         self.clear_cache_action = install_cache_menu(self, file)
@@ -361,8 +361,16 @@ class MainWindow(QMainWindow):
         ever read in the loader's thread."""
         self.loader.load(Path(path), **(options or {"ask_mapping": True}))
 
+    def _export(self, kind: str) -> None:
+        """File → Export map snapshot / data (the dialog's code loads on first use)."""
+        from .export.dialog import show_export_dialog
+
+        show_export_dialog(self, kind)
+
     def _ask_mapping(self, path: Path, guess: dict) -> None:
         """The loader found GeoJSON without a known date property: ask, then load."""
+        from .mapping_dialog import GeoJSONMappingDialog
+
         dialog = GeoJSONMappingDialog(path, guess, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.mapping_dialog = dialog
@@ -461,31 +469,19 @@ class MainWindow(QMainWindow):
             self.open_path(files[0])
 
     def show_load_problems(self, path, result: LoadResult) -> QMessageBox:
-        loaded = result.dataset is not None and len(result.dataset) > 0
-        lines = [str(p) for p in result.problems[:200]]
-        more = len(result.problems) - len(lines)
-        box = QMessageBox(self)
-        box.setObjectName("load_report")
-        box.setIcon(QMessageBox.Icon.Warning)
-        box.setWindowTitle("Problems in the data")
-        if loaded:
-            box.setText(
-                f"{Path(path).name}: {plural(len(result.dataset), 'event')} loaded, "
-                f"{result.skipped:,} skipped, {plural(len(result.problems), 'problem')}."
-            )
-        else:
-            box.setText(
-                f"Nothing could be loaded from {Path(path).name}; the previous data stays open."
-            )
-        box.setTextFormat(Qt.TextFormat.PlainText)
-        box.setDetailedText("\n".join(lines) + (f"\n… and {more} more" if more > 0 else ""))
-        box.open()
-        return box
+        """What went wrong in a load, in a box that does not block (main_window_report.py)."""
+        from .main_window_report import load_problems_box
+
+        return load_problems_box(self, path, result)
 
     def show_shortcuts(self) -> None:
+        from .help import shortcuts_html
+
         QMessageBox.information(self, "Keyboard shortcuts", shortcuts_html())
 
     def about_text(self) -> str:
+        from .help import about_html
+
         return about_html(self.model.dataset.seed)
 
     def show_about(self) -> None:

@@ -339,13 +339,13 @@ def test_the_page_cannot_delete_the_bridge(main_window, qtbot):
         lambda: read_page_json(window.map, "window.__attack") is not None, timeout=TIMEOUT
     )
     listed = read_page_json(window.map, "window.__attack", of_type(list))
-    # what the page can reach: our six slots and the command signal (QWebChannel adds
+    # what the page can reach: our seven slots and the command signal (QWebChannel adds
     # its own helpers, __-named, and QObject's deleteLater/destroyed/objectNameChanged,
     # which every QObject has: the bridge refuses the one that could harm)
     ours = {name.split("(")[0] for name in listed if not name.startswith("__")}
     helpers = {"unwrapQObject", "unwrapProperties", "propertyUpdate", "signalEmitted"}
     inherited = {"deleteLater", "destroyed", "objectNameChanged"}
-    slots = {"ready", "clicked", "hovered", "picked", "rendered", "answered"}
+    slots = {"connected", "ready", "clicked", "hovered", "picked", "rendered", "answered"}
     assert ours - helpers - inherited == slots | {"command"}
     qtbot.wait(300)  # the deferred delete, had it been accepted
     from PySide6.QtCore import QCoreApplication, QEvent

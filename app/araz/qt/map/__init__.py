@@ -9,6 +9,15 @@ from araz.qt.map.scheme import register_scheme
 
 register_scheme()
 
-from araz.qt.map.view import DEFAULT_BOUNDS, MapView  # noqa: E402
+from araz.qt.map.view import MapView  # noqa: E402
+
+
+def __getattr__(name: str):
+    if name == "DEFAULT_BOUNDS":  # the first view, from the model's HOME_BOX: on first use
+        from araz.qt.map.view import default_bounds
+
+        return default_bounds()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = ["DEFAULT_BOUNDS", "MapView", "register_scheme"]

@@ -7,7 +7,11 @@ same ``seq`` once it is drawn.  A call Python waits for (a query, an export op: 
 its ``seq`` and one JSON text, ``{"ok": value}`` or ``{"error": "why"}``; so is a call the
 page cannot apply (an unknown op): never silence.  Calls stay small: the events
 themselves are fetched by the page from the ``araz:`` scheme (see
-:mod:`araz.qt.map.view`).  Page → Python: the slots below, JSON primitives only.
+:mod:`araz.qt.map.view`).  Page → Python: the slots below, JSON primitives only;
+:meth:`connected` comes first, as soon as the page's channel is open, and Python sends
+its calls from then on (the page holds them until its map is built, so the events
+payload is fetched while Leaflet and the basemap are parsed, and the first frame draws
+them with the basemap: one paint, not two).
 The bridge holds no state; :class:`araz.qt.map.view.MapView` does.
 
 QWebChannel publishes every public slot, inherited ones included: the page sees
@@ -57,6 +61,7 @@ def picked_ids(json_text: object) -> list[str] | None:
 class _PageEvents(QObject):
     """What the page reported, as signals for Python; not on the channel."""
 
+    page_connected = Signal()  # the channel is open: calls may be sent (the page holds them)
     page_ready = Signal()  # page loaded and basemap drawn
     page_clicked = Signal(str)  # event id
     page_hovered = Signal(str)  # event id, "" when the mouse left the markers
@@ -66,7 +71,7 @@ class _PageEvents(QObject):
 
 
 class MapBridge(QObject):
-    """Published on the channel as ``bridge``: the page sees :attr:`command` and the six
+    """Published on the channel as ``bridge``: the page sees :attr:`command` and the seven
     slots, nothing else of ours (the ``page_*`` signals live on a child it cannot see)."""
 
     command = Signal(str)  # Python -> page: one JSON-encoded call
@@ -74,12 +79,20 @@ class MapBridge(QObject):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._events = _PageEvents(self)
+        self.page_connected = self._events.page_connected
         self.page_ready = self._events.page_ready
         self.page_clicked = self._events.page_clicked
         self.page_hovered = self._events.page_hovered
         self.page_picked = self._events.page_picked
         self.page_rendered = self._events.page_rendered
         self.page_answered = self._events.page_answered
+
+    @Slot()
+    def connected(self) -> None:
+        """The page's channel is open (before Leaflet and the basemap are parsed): the
+        page holds the calls sent from now on until its map is built, and fetches an
+        events payload at once."""
+        self.page_connected.emit()
 
     @Slot()
     def ready(self) -> None:

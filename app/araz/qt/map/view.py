@@ -4,7 +4,8 @@ The page (``resources/web/map.html``) is dumb: it draws what it is told and repo
 clicks and hovers.  ``MapView`` keeps the state that matters (event ids and their order,
 the last visibility mask, the selection) and numbers every call; the page acknowledges
 each number through :attr:`MapView.rendered` once the call is drawn.  Calls made before
-the page reported ready are queued and replayed in order.
+the page's channel is open are queued and sent in order once it is (the page holds them
+until its map is built: they are drawn in its first frame).
 
 The events themselves do not go through the web channel (a channel message is JSON
 text, copied and parsed several times over on both sides: 60 MB for 5 MB of data at
@@ -30,21 +31,15 @@ import json
 import logging
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
-from PySide6.QtCore import QObject, Qt, QUrl, Signal
+from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtWebChannel import QWebChannel
-from PySide6.QtWebEngineCore import (
-    QWebEnginePage,
-    QWebEngineProfile,
-    QWebEngineSettings,
-)
 from PySide6.QtWebEngineWidgets import QWebEngineView
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from araz.qt.map.bridge import MapBridge
-from araz.qt.map.interceptor import BlockingInterceptor
+from araz.qt.map.page import HardenedPage, make_profile
 from araz.qt.map.page_json import (
     QUERIES,
     TIMEOUT_S,
@@ -54,99 +49,39 @@ from araz.qt.map.page_json import (
     parse_answer,
     run_until,
 )
-from araz.qt.map.scheme import HOST, PAGE_URL, SCHEME, ArazSchemeHandler, DataShelf
-from araz.views.map_payload import (  # noqa: F401  (re-exported for callers of the view)
-    MapEvents,
-    build_events,
-    build_events_from_columns,
-    clean_color,
-    read_events,
-)
-from araz.views.records import HOME_BOX, MIN_FIT_SPAN
+from araz.qt.map.scheme import PAGE_URL, DataShelf
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from araz.views.map_payload import MapEvents
+
+# numpy, the payload's builders and the model (araz.views.records) are imported when
+# first used, not with the view: the app creates its map first, so that the web engine
+# starts (and the page loads) while Python imports and builds the rest of the window
+_PAYLOAD = ("MapEvents", "build_events", "build_events_from_columns", "clean_color", "read_events")
+
+
+def __getattr__(name: str) -> Any:
+    """``DEFAULT_BOUNDS`` and the payload's names (re-exported for callers of the view),
+    imported on first use."""
+    if name == "DEFAULT_BOUNDS":
+        return default_bounds()
+    if name in _PAYLOAD:
+        from araz.views import map_payload
+
+        return getattr(map_payload, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def default_bounds() -> tuple[tuple[float, float], tuple[float, float]]:
+    """The first view (views.records.HOME_BOX) as [[south, west], [north, east]]."""
+    from araz.views.records import HOME_BOX
+
+    return ((HOME_BOX[1], HOME_BOX[0]), (HOME_BOX[3], HOME_BOX[2]))
+
 
 log = logging.getLogger(__name__)
-
-#: The first view (views.records.HOME_BOX) as [[south, west], [north, east]].
-DEFAULT_BOUNDS = ((HOME_BOX[1], HOME_BOX[0]), (HOME_BOX[3], HOME_BOX[2]))
-
-
-def make_profile(parent: QObject, shelf: DataShelf | None = None) -> QWebEngineProfile:
-    """An off-the-record profile serving ``araz:`` (``data/`` URLs from ``shelf``).
-
-    Create it *after* the view whose page uses it, with the same parent: Qt deletes
-    children in creation order, and a profile must outlive its pages.
-    """
-    profile = QWebEngineProfile(parent)  # no storage name: off the record
-    profile.setHttpCacheType(QWebEngineProfile.HttpCacheType.MemoryHttpCache)
-    profile.setPersistentCookiesPolicy(
-        QWebEngineProfile.PersistentCookiesPolicy.NoPersistentCookies
-    )
-    profile.setSpellCheckEnabled(False)
-    profile.installUrlSchemeHandler(SCHEME.encode(), ArazSchemeHandler(profile, shelf))
-    return profile
-
-
-class HardenedPage(QWebEnginePage):
-    """A page that stays on ``araz:``, opens no windows, reads no files, shows no dialogs."""
-
-    def __init__(self, profile: QWebEngineProfile, parent: QWidget | None = None) -> None:
-        super().__init__(profile, parent)
-        self.alerts: list[str] = []  # JavaScript alert() texts, swallowed (tests look here)
-        self.interceptor = BlockingInterceptor(self)
-        self.setUrlRequestInterceptor(self.interceptor)
-        attr = QWebEngineSettings.WebAttribute
-        settings = self.settings()
-        for name, value in (
-            (attr.LocalContentCanAccessFileUrls, False),
-            (attr.LocalContentCanAccessRemoteUrls, False),
-            (attr.JavascriptCanOpenWindows, False),
-            (attr.JavascriptCanAccessClipboard, False),
-            (attr.JavascriptCanPaste, False),
-            (attr.AllowRunningInsecureContent, False),
-            (attr.AllowGeolocationOnInsecureOrigins, False),
-            (attr.PluginsEnabled, False),
-            (attr.PdfViewerEnabled, False),
-            (attr.NavigateOnDropEnabled, False),
-            (attr.DnsPrefetchEnabled, False),
-            (attr.FocusOnNavigationEnabled, False),
-            (attr.JavascriptEnabled, True),
-        ):
-            settings.setAttribute(name, value)
-        self.setBackgroundColor(Qt.GlobalColor.transparent)
-        if hasattr(self, "permissionRequested"):  # Qt >= 6.8
-            self.permissionRequested.connect(lambda permission: permission.deny())
-
-    def acceptNavigationRequest(self, url: QUrl, kind, is_main_frame: bool) -> bool:
-        allowed = url.scheme() == SCHEME and url.host() == HOST
-        if not allowed:
-            log.warning("araz: refused navigation to %s", url.toString())
-            self.interceptor.record(url.toString())
-        return allowed
-
-    def createWindow(self, kind):
-        log.warning("araz: refused to open a window")
-        return None
-
-    def javaScriptAlert(self, origin: QUrl, message: str) -> None:
-        log.warning("araz: page alert swallowed: %r", message)
-        self.alerts.append(message)
-
-    def javaScriptConfirm(self, origin: QUrl, message: str) -> bool:
-        self.alerts.append(message)
-        return False
-
-    def javaScriptPrompt(self, origin: QUrl, message: str, default: str):
-        self.alerts.append(message)
-        return False, ""
-
-    def javaScriptConsoleMessage(self, level, message: str, line: int, source: str) -> None:
-        level_name = getattr(level, "name", str(level))
-        if "Error" in level_name:
-            log.error("araz page: %s (%s:%d)", message, source, line)
-        elif "Warning" in level_name:
-            log.warning("araz page: %s (%s:%d)", message, source, line)
-        else:
-            log.debug("araz page: %s (%s:%d)", message, source, line)
 
 
 def _dumps(value: Any) -> str:
@@ -183,16 +118,17 @@ class MapView(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._ready = False
+        self._connected = False  # the page's channel is open: calls go out at once
         self._seq = 0
-        # Calls not sent yet (the page is not ready) and, per op, its last call (replayed
+        # Calls not sent yet (the page's channel is not open) and, per op, its last call (replayed
         # after a renderer crash).  The events' payload is held once (the caller's
         # MapEvents.body, put on the shelf the page fetches it from), not copied here.
         self._pending: list[_Call] = []
         self._shelf = DataShelf()
         self._ids: list[str] = []
         self._index: Mapping[str, int] = {}
-        self._lat = np.zeros(0)
-        self._lon = np.zeros(0)
+        self._lat: np.ndarray | None = None  # set by set_events
+        self._lon: np.ndarray | None = None
         self._to: dict[int, tuple[float, float]] = {}
         self._state: dict[str, _Call] = {}  # op -> its last call, for a reload
         self._waiting: set[int] = set()  # calls whose answer request() waits for
@@ -212,6 +148,7 @@ class MapView(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self._view)
 
+        self._bridge.page_connected.connect(self._on_page_connected)
         self._bridge.page_ready.connect(self._on_page_ready)
         self._bridge.page_clicked.connect(self.clicked)
         self._bridge.page_hovered.connect(self.hovered)
@@ -230,6 +167,8 @@ class MapView(QWidget):
         ``events``: the dicts described in the module's docs, or what
         :func:`build_events` made of them (in a worker thread, for big data).
         """
+        from araz.views.map_payload import MapEvents, build_events
+
         prepared = events if isinstance(events, MapEvents) else build_events(events)
         self._ids, self._index = prepared.ids, prepared.index
         self._lat, self._lon, self._to = prepared.lat, prepared.lon, prepared.to
@@ -245,6 +184,8 @@ class MapView(QWidget):
 
     def show_mask(self, mask: np.ndarray) -> int:
         """Show the events where ``mask`` (one bool per event, in set_events order) is set."""
+        import numpy as np
+
         mask = np.asarray(mask, dtype=bool)
         if mask.shape != (len(self._ids),):
             raise ValueError(f"mask of {mask.shape} for {len(self._ids)} events")
@@ -254,6 +195,8 @@ class MapView(QWidget):
 
     def show_ids(self, ids: Iterable[str]) -> int:
         """Show only these events (unknown ids are ignored); returns the call's number."""
+        import numpy as np
+
         n = len(self._ids)
         mask = np.zeros(n, dtype=bool)
         index = self._index
@@ -285,14 +228,21 @@ class MapView(QWidget):
     def fit_mask(self, mask: np.ndarray) -> int:
         """Fit the events where ``mask`` (one bool per event, in set_events order) is
         set; none: the default view."""
+        import numpy as np
+
         mask = np.asarray(mask, dtype=bool)
         if mask.shape != (len(self._ids),):
             raise ValueError(f"mask of {mask.shape} for {len(self._ids)} events")
         return self._fit(np.flatnonzero(mask).tolist())
 
     def _fit(self, found) -> int:
-        bounds: Any = [list(DEFAULT_BOUNDS[0]), list(DEFAULT_BOUNDS[1])]
-        if len(found):
+        import numpy as np
+
+        from araz.views.records import MIN_FIT_SPAN
+
+        home = default_bounds()
+        bounds: Any = [list(home[0]), list(home[1])]
+        if len(found) and self._lat is not None and self._lon is not None:
             heads = [self._to[i] for i in found if i in self._to]
             lats = np.concatenate([self._lat[found], [la for la, _ in heads]])
             lons = np.concatenate([self._lon[found], [lo for _, lo in heads]])
@@ -338,6 +288,10 @@ class MapView(QWidget):
         ``sizes`` a marker radius in CSS px per event (None: one size), ``legend`` what
         the map's colour legend lists (``{"title", "rows": [[label, colour, count]],
         "size": text}``; None: no legend)."""
+        import numpy as np
+
+        from araz.views.map_payload import clean_color
+
         n = len(self._ids)
         codes = np.ascontiguousarray(codes, dtype="<u2")
         if codes.shape != (n,):
@@ -432,7 +386,7 @@ class MapView(QWidget):
         call = _Call(self._seq, op, payload)
         if op != "query":  # a question is not state to replay after a crash
             self._state[op] = call
-        if self._ready:
+        if self._connected:
             self._send(call)
         else:
             self._pending.append(call)
@@ -441,11 +395,16 @@ class MapView(QWidget):
     def _send(self, call: _Call) -> None:
         self._bridge.command.emit(call.text())
 
-    def _on_page_ready(self) -> None:
-        self._ready = True
+    def _on_page_connected(self) -> None:
+        self._connected = True
         pending, self._pending = self._pending, []
         for call in pending:
             self._send(call)
+
+    def _on_page_ready(self) -> None:
+        if not self._connected:  # a page that said ready without connected() first
+            self._on_page_connected()
+        self._ready = True
         self.ready.emit()
 
     def _on_picked(self, ids: list) -> None:
@@ -466,7 +425,7 @@ class MapView(QWidget):
             log.warning("araz: the map page could not apply call %d: %s", seq, text[:200])
 
     def _on_load_started(self) -> None:
-        self._ready = False
+        self._ready = self._connected = False
         # calls already sent are gone with the old page: say so to whoever waits for them
         queued = {call.seq for call in self._pending}
         for seq in self._waiting - queued - self._answers.keys():
@@ -475,6 +434,6 @@ class MapView(QWidget):
     def _on_render_process_terminated(self, status, exit_code: int) -> None:
         """The page died: reload it and replay the last state (events, filter, selection)."""
         log.error("araz: map page renderer ended (%s, %s); reloading", status, exit_code)
-        self._ready = False
+        self._ready = self._connected = False
         self._pending = sorted(self._state.values(), key=lambda call: call.seq)
         self._view.load(QUrl(PAGE_URL))
