@@ -48,6 +48,13 @@
         popupPending = -1;
         openPopup(i, false);
       }
+      // the basemap's detail (map-base-detail.js) on its way for the band shown: the view
+      // is not drawn yet (a snapshot would miss its regions); acknowledge once it is in
+      var base = window.araz.basemap;
+      if (pendingSeqs.length && base && base.detailState === 1) {
+        setTimeout(scheduleFrame, 20);
+        return;
+      }
       var seqs = pendingSeqs;
       pendingSeqs = [];
       if (page.bridge) seqs.forEach(function (s) { page.bridge.rendered(s); });
