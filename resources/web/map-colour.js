@@ -52,12 +52,27 @@
     return true;
   };
 
+  /* Per palette index, the markers shown (drawn or hidden by the filter alike). */
+  ColourLegend.prototype.shownCounts = function () {
+    var ev = this.events, n = ev.n, vis = ev.visible, ci = ev.colorIndex;
+    var counts = new Uint32Array(ev.palette.length);
+    for (var i = 0; i < n; i++) if (vis[i]) counts[ci[i]]++;
+    return counts;
+  };
+
   ColourLegend.prototype.update = function () {
     var el = this.control.getContainer(), spec = this.spec;
     if (!spec || this.events.bins) {
       el.hidden = true;
       return;
     }
+    // a row that says its palette index counts the markers the map shows in it (the
+    // filter's, as the sheet's legend); a row with none shown is left out
+    var counts = this.shownCounts();
+    var rows = (spec.rows || []).map(function (r) {
+      var k = r[3];
+      return typeof k === "number" && k >= 0 && k < counts.length ? [r[0], r[1], counts[k]] : r;
+    }).filter(function (r) { return Number(r[2] || 0) > 0; });
     var parts = [];
     if (spec.title) {
       var head = document.createElement("div");
@@ -66,7 +81,7 @@
       parts.push(head);
       var list = document.createElement("div");
       list.className = "araz-legend-list";
-      (spec.rows || []).forEach(function (r) {
+      rows.forEach(function (r) {
         var row = document.createElement("div");
         row.className = "araz-legend-item";
         var sw = document.createElement("span");

@@ -163,7 +163,10 @@ def test_legend_text_follows_colour_and_size():
     assert only_size["size"].startswith("Size: fatalities") and "largest 100" in only_size["size"]
     spec = colours.legend(cb.colour_scheme(ds, "event_type"), None, 0.0)
     assert spec is not None and spec["title"] == "Colour: Event type" and spec["size"] == ""
-    assert spec["rows"][-1] == ["no value", cb.MISSING, 1]
+    scheme = cb.colour_scheme(ds, "event_type")
+    # each row says its colour's place in the palette (the page counts what it shows)
+    assert spec["rows"][-1] == ["no value", cb.MISSING, 1, len(scheme.palette()) - 1]
+    assert all(scheme.palette()[r[3]] == r[1] for r in spec["rows"])
     palette, codes, radii = colours.view_colours(
         cb.colour_scheme(ds, "event_type"), np.array([5, 0]), np.arange(40.0)
     )

@@ -112,11 +112,15 @@ def test_colour_by_category_recolours_map_timeline_and_legend(qtbot, main_window
     image = render_image(tl)
     for eid, (new, x, y) in before_tl.items():
         assert close(image.pixelColor(round(x), round(y)), new, 12), eid
-    # the legend lists the values with their counts
+    # the legend lists the values with the counts of their markers on the map
     text = legend_text(w.map)
     assert text.startswith("Colour: Category")
-    for value, count in zip(category.values, category.counts, strict=True):
-        assert f"{value}{count}" in text
+    placed = [ds.events.category[int(r)] for r in rows]
+    for value in category.values:
+        if placed.count(value):
+            assert f"{value}{placed.count(value)}" in text, (value, text)
+        else:  # its events have no place: nothing of its colour on the map
+            assert value not in text, (value, text)
     assert app_settings.qsettings().value("view/colour_by") == "category"
     # the Filters panel: the categories carry their colours, the actors none
     assert swatches(w.filters.categories) == dict(
@@ -294,3 +298,39 @@ def test_timeline_marks_and_lane_strips_take_the_given_colours(qtbot):
     assert green not in view.static_lanes().color.tolist()
     with pytest.raises(ValueError):
         view.set_colors(np.zeros(2, np.uint32))
+
+
+def test_the_map_legend_counts_the_events_the_map_shows(qtbot, main_window):
+    """Coloured by category, unchecking "military" (a click in the Filters panel) takes
+    it out of the map's legend and the other counts are those of the markers shown, as
+    the sheet's and the HTML export's legends count."""
+    from PySide6.QtCore import QPoint, Qt
+    from PySide6.QtTest import QTest
+
+    w = main_window
+    ds = w.model.dataset
+    settle_map(qtbot, w.map, TIMEOUT)
+    view_menu_action(w, "&Colour by", "colour_by_category").trigger()
+    synced(qtbot, w.map)
+    _, rows = map_data(ds)  # the events on the map (placed), in dataset rows
+    on_map = [ds.events.category[int(r)] for r in rows]
+    assert "military" in legend_text(w.map)
+    cats = w.filters.categories
+    military = next(
+        cats.item(i)
+        for i in range(cats.count())
+        if cats.item(i).data(Qt.ItemDataRole.UserRole) == "military"
+    )
+    cats.scrollToItem(military)
+    rect = cats.visualItemRect(military)
+    QTest.mouseClick(
+        cats.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(rect.left() + 10, rect.center().y())
+    )
+    assert "military" not in (w.model.filter.categories or ())
+    synced(qtbot, w.map)
+    text = legend_text(w.map)
+    assert "military" not in text, text
+    category = cb.colour_scheme(ds, "category")
+    for value in category.values:
+        if value != "military" and on_map.count(value):
+            assert f"{value}{on_map.count(value)}" in text, (value, text)

@@ -11,9 +11,11 @@ from ..model import colour_by as cb
 
 
 def legend(scheme: cb.ColourScheme, size_by: str | None, top: float) -> dict[str, Any] | None:
-    """The map legend's content: ``{"title", "rows": [[label, colour, count]], "size"}``;
-    None when colouring by the main actor at one size (the Filters panel lists the
-    actors with their colours, as before)."""
+    """The map legend's content: ``{"title", "rows": [[label, colour, count, index]],
+    "size"}`` (``index``: the row's colour in ``scheme.palette()``: the page counts the
+    markers it shows in each, so the legend follows the filter); None when colouring by
+    the main actor at one size (the Filters panel lists the actors with their colours,
+    as before)."""
     actor = scheme.column == cb.ACTOR
     if actor and size_by is None:
         return None
@@ -25,7 +27,8 @@ def legend(scheme: cb.ColourScheme, size_by: str | None, top: float) -> dict[str
         )
     if actor:
         return {"title": "", "rows": [], "size": size}
-    rows = [[name, colour, count] for name, colour, count in scheme.legend()]
+    palette = {colour: k for k, colour in enumerate(scheme.palette())}
+    rows = [[name, colour, count, palette[colour]] for name, colour, count in scheme.legend()]
     return {"title": f"Colour: {scheme.title}", "rows": rows, "size": size}
 
 
