@@ -175,7 +175,9 @@
           } else {
             load(c);
           }
-        } else if (c && c.op === "query" && moving) {
+        } else if (c && (c.op === "query" || c.op === "fit") && moving) {
+          // a fit asked during a zoom animation would be dropped (Leaflet ignores a zoom
+          // while one runs: the time window's events never framed): it waits its end too
           loading = true;
           settle(c);
         } else {
@@ -193,7 +195,8 @@
     }
 
     /* Hold the line until the map has stopped moving (a fit, a fly, a zoom animation), then
-     * answer query c about where it arrived; an error if it is still moving after SETTLE_MS. */
+     * answer query c about where it arrived (an error if it is still moving after
+     * SETTLE_MS), or apply fit c (after SETTLE_MS, whatever moves). */
     function settle(c) {
       var started = Date.now();
       function check() {
@@ -201,7 +204,7 @@
           setTimeout(check, 20);
           return;
         }
-        if (moving) {
+        if (moving && c.op === "query") {
           answer(c, { error: "the map was still moving after " + SETTLE_MS + " ms" });
           done(c);
         } else {
