@@ -60,6 +60,8 @@ class Dataset:
         self.places: Places = Places.from_objects(places, len(places) <= KEEP_PLACE_OBJECTS)
         if place_tuples is not None:  # the table cache's (araz.io._table_arrow)
             self.__dict__["place_tuples"] = place_tuples
+        elif self.places._objects is None:
+            self._place_refs_as_rows()
         self.title = title
         self.source = source
         self.seed = seed
@@ -185,6 +187,28 @@ class Dataset:
         """The events' distinct place tuples as rows of :attr:`places` (see
         :class:`~araz.model.places.PlaceTuples`; the table cache keeps them)."""
         return self.places.tuples(self.events.places)
+
+    def _place_refs_as_rows(self) -> None:
+        """A large read's tuples of PlaceRef (one per distinct place: some 50 bytes an
+        event) let go once read as :attr:`place_tuples`: the events' ``places`` values
+        are decoded again from their Arrow dictionary if asked for (as after a cached
+        open)."""
+        table = self.events
+        arrow = table._arrow
+        if table._objects is not None or arrow is None:
+            return
+        from .arrow_table import kinds_of
+        from .columns import _pylist
+        from .kinds import decode
+
+        if kinds_of(arrow).get("places") != "places" or arrow.column("places").num_chunks != 1:
+            return
+        _ = self.place_tuples
+        texts = arrow.column("places").chunk(0).dictionary
+        column = table.places
+        table.places = Coded.lazy(
+            column.codes, lambda: decode("places", _pylist(texts)), column.missing
+        )
 
     @cached_property
     def unplaced_mask(self) -> np.ndarray:

@@ -30,6 +30,7 @@ No pyarrow here: the bundled story never needs it.
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from functools import cached_property
 from typing import Any, NamedTuple
@@ -103,8 +104,14 @@ class Places(Mapping[str, Place]):
             f: [getattr(p, f) for p in objects]
             for f in ("name", "kind", "aliases", "within", "country")
         }
+        ids: Sequence[str] = list(places)
+        if not keep and "pyarrow" in sys.modules:  # one Arrow array, no str per place
+            from .arrow_table import text
+            from .columns import Strings
+
+            ids = Strings(text(ids))
         return cls(
-            list(places),
+            ids,
             Coded(*distinct_values(col["name"])),
             Coded(*distinct_values(col["kind"])),
             _floats((p.lat for p in objects), n),
@@ -182,11 +189,11 @@ class Places(Mapping[str, Place]):
 
     def rows_of(self, ids: Iterable[str]) -> np.ndarray:
         """The row of each of these ids (-1: not a place of this table)."""
-        rows = self._rows
+        rows = self._rows()
         return np.fromiter((rows.get(i, -1) for i in ids), np.int64)
 
-    @cached_property
     def _rows(self) -> dict[str, int]:
+        """Row by id, for a lookup in bulk (not kept: 60 bytes a place)."""
         return {pid: k for k, pid in enumerate(self.ids)}
 
     def names(self, rows: np.ndarray | None = None) -> list[tuple[str, ...]]:
@@ -198,7 +205,7 @@ class Places(Mapping[str, Place]):
 
     def tuples(self, column: Coded) -> PlaceTuples:
         """The place tuples of an events' ``places`` column as rows of this table."""
-        rows = self._rows
+        rows = self._rows()
         starts = [0]
         flat: list[int] = []
         roles: list[str | None] = []

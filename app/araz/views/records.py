@@ -70,15 +70,10 @@ def map_columns(ds: Dataset) -> dict[str, list]:
     title, date, actors, color, and ``to`` ([index, lat, lon]) and ``line`` (indexes);
     ``radius`` (metres of location uncertainty per marker) when any place has one."""
     places, tuples = ds.places, ds.place_tuples
-    has_point = places.has_point
     lines = line_places(ds)
     # per distinct tuple of places: the marker (its place's row), the arrow's head, the
     # line flag; from the gazetteer's columns and the tuples' rows (no Place objects)
-    if tuples.roles is None:  # no roles to weigh: the first place with a point
-        origin = tuples.first(has_point)
-        heads: dict[int, tuple[float, float]] = {}
-    else:
-        origin, heads = _origins_with_roles(ds)
+    origin, heads = tuple_markers(ds)
     on_line = tuples.any(lines) if lines.any() else np.zeros(len(tuples), bool)
     codes = tuples.codes
     has = np.append(origin >= 0, False)  # code -1 (no places) reads False
@@ -127,11 +122,13 @@ def line_places(ds: Dataset) -> np.ndarray:
     return lines
 
 
-def _origins_with_roles(ds: Dataset) -> tuple[np.ndarray, dict[int, tuple[float, float]]]:
-    """Per tuple, the marker's place (the ``from`` place, else the first with a point;
-    -1: none) and, where a ``to`` place is another, the arrow's head (lat, lon)."""
+def tuple_markers(ds: Dataset) -> tuple[np.ndarray, dict[int, tuple[float, float]]]:
+    """Per distinct place tuple (:attr:`Dataset.place_tuples`), the row of the marker's
+    place (-1: none) and, where a ``to`` place is another, the arrow's head (lat, lon),
+    as :func:`map_record` places them."""
     places, tuples = ds.places, ds.place_tuples
-    assert tuples.roles is not None
+    if tuples.roles is None:  # no roles to weigh: the first place with a point
+        return tuples.first(places.has_point), {}
     has_point = places.has_point.tolist()
     rows, roles = tuples.rows.tolist(), tuples.roles
     origins = np.full(len(tuples), -1, np.int64)
