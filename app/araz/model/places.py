@@ -104,12 +104,13 @@ class Places(Mapping[str, Place]):
             f: [getattr(p, f) for p in objects]
             for f in ("name", "kind", "aliases", "within", "country")
         }
-        ids: Sequence[str] = list(places)
+        keys = list(places)
+        ids: Sequence[str] = keys
         if not keep and "pyarrow" in sys.modules:  # one Arrow array, no str per place
             from .arrow_table import text
             from .columns import Strings
 
-            ids = Strings(text(ids))
+            ids = Strings(text(keys))
         return cls(
             ids,
             Coded(*distinct_values(col["name"])),
