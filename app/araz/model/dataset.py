@@ -203,9 +203,10 @@ class Dataset:
 
         if kinds_of(arrow).get("places") != "places" or arrow.column("places").num_chunks != 1:
             return
-        _ = self.place_tuples
         texts = arrow.column("places").chunk(0).dictionary
         column = table.places
+        tuples = self.places.tuples_of_ids(column.codes, texts)
+        self.__dict__["place_tuples"] = tuples if tuples is not None else self.place_tuples
         table.places = Coded.lazy(
             column.codes, lambda: decode("places", _pylist(texts)), column.missing
         )

@@ -33,6 +33,7 @@ import json
 import sys
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from functools import cached_property
+from operator import attrgetter
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -43,9 +44,11 @@ from .entities import Place, PlaceRef
 MADE_KEPT = 4096  # Place objects kept once made (then the keeping starts again)
 
 
-def _floats(values: Iterable[float | None], n: int) -> np.ndarray:
+def _floats(values: list[float | None]) -> np.ndarray:
     """float64, NaN for None."""
-    return np.fromiter((np.nan if v is None else v for v in values), np.float64, n)
+    if None not in values:
+        return np.array(values, np.float64)
+    return np.fromiter((np.nan if v is None else v for v in values), np.float64, len(values))
 
 
 def _optional(value: float) -> float | None:
@@ -99,10 +102,9 @@ class Places(Mapping[str, Place]):
         if isinstance(places, Places):
             return places
         objects = list(places.values())
-        n = len(objects)
         col = {
-            f: [getattr(p, f) for p in objects]
-            for f in ("name", "kind", "aliases", "within", "country")
+            f: list(map(attrgetter(f), objects))
+            for f in ("name", "kind", "lat", "lon", "aliases", "within", "country", "radius_m")
         }
         keys = list(places)
         ids: Sequence[str] = keys
@@ -115,12 +117,12 @@ class Places(Mapping[str, Place]):
             ids,
             Coded(*distinct_values(col["name"])),
             Coded(*distinct_values(col["kind"])),
-            _floats((p.lat for p in objects), n),
-            _floats((p.lon for p in objects), n),
+            _floats(col["lat"]),
+            _floats(col["lon"]),
             Coded(*distinct_values(col["aliases"])),
             {k: p.geometry for k, p in enumerate(objects) if p.geometry is not None},
             _coded_optional(col["country"]),
-            _floats((p.radius_m for p in objects), n),
+            _floats(col["radius_m"]),
             Coded(*distinct_values(col["within"])),
             dict(places) if keep else None,
         )
@@ -222,6 +224,34 @@ class Places(Mapping[str, Place]):
             roles if any(roles) else None,
         )
 
+    def tuples_of_ids(self, codes: np.ndarray, texts: Any) -> PlaceTuples | None:
+        """The place tuples of an events' ``places`` column of the "places" kind from
+        its Arrow dictionary (``texts``: one place id each, or "" for none), matched in
+        Arrow (``index_in``); None when a text names several places."""
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        from .arrow_table import text
+        from .columns import Strings
+        from .kinds import SEP
+
+        if pc.any(pc.match_substring(texts, SEP)).as_py():
+            return None
+        ids = self.ids.array if isinstance(self.ids, Strings) else text(list(self.ids))
+        found = pc.index_in(texts, value_set=ids).cast(pa.int64())
+        rows = np.frombuffer(pc.fill_null(found, -1).buffers()[1], np.int64, len(texts))
+        filled = np.frombuffer(_bits(pc.not_equal(texts, "")), bool, len(texts))
+        starts = np.zeros(len(texts) + 1, np.int64)
+        np.cumsum(filled, out=starts[1:])
+        return PlaceTuples(np.asarray(codes, np.int32), starts, rows[filled], None)
+
+
+def _bits(array: Any) -> bytes:
+    """A boolean Arrow array (no nulls) as one byte a value."""
+    bits = np.frombuffer(array.buffers()[1], np.uint8)
+    unpacked = np.unpackbits(bits, bitorder="little")
+    return unpacked[array.offset : array.offset + len(array)].tobytes()
+
 
 class PlaceTuples(NamedTuple):
     """The distinct place tuples of the events' ``places`` column, as rows of their
@@ -249,12 +279,9 @@ class PlaceTuples(NamedTuple):
     def any(self, per_place: np.ndarray) -> np.ndarray:
         """Per tuple: is ``per_place`` true for one of its (known) places?"""
         hit = np.append(per_place.astype(bool), False)[self.rows]  # row -1 reads False
-        counts = np.add.reduceat(hit.astype(np.int64), self.starts[:-1]) if len(hit) else None
-        out = np.zeros(len(self), bool)
-        if counts is not None:
-            filled = self.starts[1:] > self.starts[:-1]  # reduceat on an empty tuple lies
-            out[filled] = counts[filled] > 0
-        return out
+        before = np.zeros(len(hit) + 1, np.int64)  # hits before each position
+        np.cumsum(hit, out=before[1:])
+        return before[self.starts[1:]] > before[self.starts[:-1]]
 
     def first(self, per_place: np.ndarray) -> np.ndarray:
         """Per tuple: the row of its first place where ``per_place`` is true (-1: none)."""
