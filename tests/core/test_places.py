@@ -95,3 +95,27 @@ def test_a_cached_open_makes_no_place_until_asked(tmp_path, monkeypatch):
     pid = ds.events[0].places[0].place  # asked for: made, one
     assert ds.places[pid] == first.places[pid]
     assert ds.places.made == 1
+
+
+@pytest.mark.parametrize(
+    ("odd", "arrow"),
+    [(("Ghapan",), True), (("Kapan\x1fKafan",), False), (("",), False), (("Kapan", ""), False)],
+)
+def test_a_large_readers_places_as_arrow_columns_read_back_the_same(odd, arrow):
+    """With pyarrow loaded, a reader's places become Arrow columns (no str kept per
+    place); tuples that U+001F cannot join (a name holding it, an empty name) are kept
+    as Python values instead, never read back wrong."""
+    pytest.importorskip("pyarrow")
+    from araz.model.columns import Strings
+
+    given = {
+        "kapan": Place("kapan", "Kapan", "city", 39.2, 46.4, ("Kafan",), None, "Armenia"),
+        "river": Place("river", "Araz", "river", None, None, (), {"type": "LineString"}),
+        "odd": Place("odd", "Odd", "site", 40.0, 45.0, odd, None, None, 25.0, ("Syunik",)),
+        "plain": Place("plain", "Plain", within=("Goris", "Syunik")),
+    }
+    places = Places.from_objects(given, keep=False)
+    assert isinstance(places.ids, Strings) is arrow
+    assert dict(places.items()) == given
+    assert places.names() == [p.names() for p in given.values()]
+    assert np.isnan(places.lat[1]) and places.radius_m[2] == 25.0
