@@ -30,6 +30,8 @@ class SeedInfo:
     published: str | None = None
 
 
+# a reader's gazetteer up to this many places keeps its Place objects (the curated
+# story's, handed back as made); a larger one becomes columns only (araz.model.places)
 KEEP_PLACE_OBJECTS = 10_000
 
 
