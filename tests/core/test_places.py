@@ -119,3 +119,24 @@ def test_a_large_readers_places_as_arrow_columns_read_back_the_same(odd, arrow):
     assert dict(places.items()) == given
     assert places.names() == [p.names() for p in given.values()]
     assert np.isnan(places.lat[1]) and places.radius_m[2] == 25.0
+
+
+def test_one_event_after_a_cached_open_makes_only_its_place_refs(tmp_path, monkeypatch):
+    """Showing an event (the detail panel) makes its tuple of refs, not every tuple."""
+    from araz.model.places import RefTuples
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    monkeypatch.setenv("ARAZ_TABLE_CACHE", "on")
+    path = tmp_path / "export.csv"
+    shutil.copy(ACLED, path)
+    first = read_path(path).dataset
+    ds = read_path(path).dataset
+    refs = ds.events.places._values
+    assert isinstance(refs, RefTuples) and not refs._made
+    last = len(ds) - 1
+    assert ds.events[last] == first.events[last]
+    assert len(refs._made) == 1
+    assert [e.places for e in ds.events] == [e.places for e in first.events]
+    assert list(refs) == list(first.events.places.values)
+    with pytest.raises(IndexError):
+        refs[len(refs)]

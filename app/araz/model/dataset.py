@@ -9,12 +9,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from itertools import pairwise
+from typing import cast
 
 import numpy as np
 
 from .entities import Actor, Event, EventDate, Place, PlaceRef
 from .palette import Palette
-from .places import Places, PlaceTuples
+from .places import Places, PlaceTuples, RefTuples
 from .search import SearchIndex, fold
 from .table import Coded, EventTable, IdIndex, take
 
@@ -62,6 +63,7 @@ class Dataset:
         self.places: Places = Places.from_objects(places, len(places) <= KEEP_PLACE_OBJECTS)
         if place_tuples is not None:  # the table cache's (araz.io._table_arrow)
             self.__dict__["place_tuples"] = place_tuples
+            self._place_refs_when_read()
         elif self.places._objects is None:
             self._place_refs_as_rows()
         self.title = title
@@ -209,9 +211,20 @@ class Dataset:
         column = table.places
         tuples = self.places.tuples_of_ids(column.codes, texts)
         self.__dict__["place_tuples"] = tuples if tuples is not None else self.place_tuples
-        table.places = Coded.lazy(
-            column.codes, lambda: decode("places", _pylist(texts)), column.missing
-        )
+        if not self._place_refs_when_read():
+            table.places = Coded.lazy(
+                column.codes, lambda: decode("places", _pylist(texts)), column.missing
+            )
+
+    def _place_refs_when_read(self) -> bool:
+        """The events' place tuples made from :attr:`place_tuples` one at a time, when
+        read (:class:`~araz.model.places.RefTuples`), if they can be: True if so."""
+        tuples, column = self.place_tuples, self.events.places
+        if tuples.roles is not None or (len(tuples.rows) and int(tuples.rows.min()) < 0):
+            return False
+        refs = RefTuples(tuples, self.places.ids)  # a Sequence, read as the list of values
+        self.events.places = Coded(column.codes, cast(list, refs), column.missing)
+        return True
 
     @cached_property
     def unplaced_mask(self) -> np.ndarray:
