@@ -29,8 +29,9 @@ import numpy as np
 from ..model.columns import take
 from ..model.dataset import Dataset
 from ..model.dates import iso_day
-from ..model.entities import Event, EventDate, PlaceRef
-from ..views.records import map_record
+from ..model.entities import EventDate
+from ..model.table import take
+from ..views.records import tuple_markers
 from .atomic import ExportError, atomic_write, check_target
 from .csv import COLUMNS as CSV_COLUMNS
 from .csv import SEPARATOR
@@ -54,7 +55,7 @@ def event_columns(ds: Dataset, mask: np.ndarray | None = None) -> dict[str, list
     rows = np.arange(len(ds)) if mask is None else np.flatnonzero(mask)
     per_date = {c: _date_fields(_value(table.date, c)) for c in _codes(table.date, rows)}
     per_actors = {c: _actor_fields(ds, _value(table.actors, c)) for c in _codes(table.actors, rows)}
-    per_places = {c: _place_fields(ds, _value(table.places, c)) for c in _codes(table.places, rows)}
+    per_places = _place_fields(ds, _codes(table.places, rows))
     cols: dict[str, list[Any]] = {"id": take(table.ids, rows)}
     cols["title"] = _spread(table.title, rows)
     dates = _spread_from(per_date, table.date, rows)
@@ -95,18 +96,29 @@ def _actor_fields(ds: Dataset, actors: tuple[str, ...]) -> tuple:
     return names, list(actors), ds.palette.colour(ds.state_of(actors[0] if actors else None))
 
 
-def _place_fields(ds: Dataset, refs: tuple[PlaceRef, ...]) -> tuple:
-    """(names, ids, the first located place's country, the marker's lon, lat)."""
-    places = [ds.places[r.place] for r in refs]
-    located = next((p for p in places if p.lat is not None), None)
-    rec = map_record(ds, Event("", "", None, places=refs))  # the marker needs the places
-    return (
-        [p.name for p in places],
-        [p.id for p in places],
-        located.country if located else None,
-        float(rec["lon"]) if rec else None,
-        float(rec["lat"]) if rec else None,
-    )
+def _place_fields(ds: Dataset, codes: list[int]) -> dict[int, tuple]:
+    """Per place tuple code: (names, ids, the first located place's country, the
+    marker's lon, lat), from the gazetteer's columns (no Place objects)."""
+    places, tuples = ds.places, ds.place_tuples
+    origin, _ = tuple_markers(ds)
+    located = tuples.first(~np.isnan(places.lat))
+    countries = [*places.country.values, None]  # code -1 reads the last
+    out: dict[int, tuple] = {}
+    for c in codes:
+        if c < 0:
+            out[c] = ([], [], None, None, None)
+            continue
+        rows = tuples.rows[tuples.starts[c] : tuples.starts[c + 1]]
+        rows = rows[rows >= 0]
+        at, first = int(origin[c]), int(located[c])
+        out[c] = (
+            take(places.name.values, places.name.codes[rows]),
+            take(places.ids, rows),
+            countries[places.country.codes[first]] if first >= 0 else None,
+            float(places.lon[at]) if at >= 0 else None,
+            float(places.lat[at]) if at >= 0 else None,
+        )
+    return out
 
 
 def _value(column, code: int):

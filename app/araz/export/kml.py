@@ -49,8 +49,7 @@ from typing import Any
 import numpy as np
 
 from ..model.dataset import Dataset
-from ..model.entities import Event
-from ..views.records import map_record
+from ..views.records import tuple_markers
 from .atomic import atomic_write, check_target
 from .csv import SEPARATOR
 from .gis import event_columns
@@ -125,14 +124,13 @@ def _coord(lon: float, lat: float) -> str:
 
 def _heads(ds: Dataset, rows: np.ndarray) -> list[tuple[float, float] | None]:
     """Per row, the arrow's head (lon, lat) of an event going from a place to another."""
-    column = ds.events.places
-    per_code: dict[int, tuple[float, float] | None] = {}
-    for code in np.unique(column.codes[rows]).tolist():
-        refs = column.values[code] if code >= 0 else column.missing
-        rec = map_record(ds, Event("", "", None, places=tuple(refs or ())))
-        to = rec.get("to") if rec else None
-        per_code[code] = (to["lon"], to["lat"]) if to else None
-    return [per_code[c] for c in column.codes[rows].tolist()]
+    _, heads = tuple_markers(ds)
+    if not heads:
+        return [None] * len(rows)
+    return [
+        (heads[c][1], heads[c][0]) if c in heads else None
+        for c in ds.place_tuples.codes[rows].tolist()
+    ]
 
 
 def _sources(ds: Dataset, rows: np.ndarray) -> list[str | None]:

@@ -8,30 +8,37 @@ kept as Arrow IPC streams in the schema's metadata with a JSON header (``araz``)
 holds the key, the dataset's title, source and categories, and the counts of skipped
 and merged rows.
 
+The gazetteer is written by column as :class:`~araz.model.places.Places` holds it (the
+numbers NaN for none), with the events' place tuples as rows of it (``araz.place_tuples``,
+one list of rows per value of the events' ``places`` dictionary; not kept when a ref has
+a role: those are decoded at the open).
+
 Reading wraps the memory-mapped table (:meth:`EventTable.from_arrow
 <araz.model.table.EventTable.from_arrow>`, which checks it first: the ids, summaries
-and codes stay views of the mapped file, the text values are decoded when first used);
-the per-place objects are made without running the frozen dataclasses' ``__init__``
-(:func:`araz.model.kinds.make`: half a second for 500,000 places, three times what
-storing the slots directly costs).
+and codes stay views of the mapped file, the text values are decoded when first used)
+and the gazetteer's columns the same way: no Place object is made until one is asked
+for (making half a million took half a second).  The actors are made as objects
+(:func:`araz.model.kinds.make`, without the frozen dataclasses' ``__init__``).
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import fields
 from functools import cache
-from operator import attrgetter
 from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
 
-from ..model.arrow_table import KINDS_KEY, codes_of, numbers, text
+from ..model.arrow_table import KINDS_KEY, codes_of, dictionary, numbers, text
+from ..model.columns import Coded, Strings, _pylist
 from ..model.dataset import Dataset
 from ..model.entities import Actor, Place
 from ..model.kinds import SEP, make
 from ..model.kinds import check as _check
+from ..model.places import Places, PlaceTuples
 from ..model.table import EventTable, take
 from .problems import LoadResult, Problem
 
@@ -51,32 +58,48 @@ def _small(columns: dict[str, pa.Array]) -> bytes:
     return sink.getvalue().to_pybytes()
 
 
-def _tuples(values: list[tuple[str, ...]]) -> pa.DictionaryArray:
-    """Tuples of names (aliases, regions), each joined by U+001F, dictionary-encoded."""
-    if not all(x and SEP not in x for t in set(values) for x in t):
+def _tuples(values: list[tuple[str, ...]]) -> pa.Array:
+    """Tuples of names (aliases, regions), each joined by U+001F."""
+    if not all(x and SEP not in x for t in values for x in t):
         raise ValueError("an empty name, or one with U+001F")
-    return text([SEP.join(t) for t in values]).dictionary_encode()
+    return text([SEP.join(t) for t in values])
 
 
-def _places(places: list[Place]) -> bytes:
-    def col(name: str) -> list:
-        return list(map(attrgetter(name), places))
-
-    geometry = [None if g is None else json.dumps(g) for g in col("geometry")]
+def _places(places: Places) -> bytes:
+    """The gazetteer's columns (:class:`~araz.model.places.Places`) as they are: the
+    coded ones as dictionary arrays over their codes, the numbers NaN for none."""
+    n = len(places)
+    ids = places.ids
+    geometry: list[str | None] = [None] * n
+    for row in places.geometry:
+        geometry[row] = json.dumps(places.geometry_at(row))
     return _small(
         {
-            "id": text(col("id")),
-            "name": text(col("name")).dictionary_encode(),
-            "kind": text(col("kind")).dictionary_encode(),
-            "lat": numbers(col("lat"), np.float64, pa.float64()),
-            "lon": numbers(col("lon"), np.float64, pa.float64()),
-            "aliases": _tuples(col("aliases")),
+            "id": ids.array if isinstance(ids, Strings) else text(list(ids)),
+            "name": _dictionary(places.name),
+            "kind": _dictionary(places.kind),
+            "lat": numbers(places.lat, np.float64, pa.float64()),
+            "lon": numbers(places.lon, np.float64, pa.float64()),
+            "aliases": _dictionary(places.aliases, _tuples),
             "geometry": text(geometry, large=True),
-            "country": text(col("country")).dictionary_encode(),
-            "radius_m": numbers(col("radius_m"), np.float64, pa.float64()),
-            "within": _tuples(col("within")),
+            "country": _dictionary(places.country),
+            "radius_m": numbers(places.radius_m, np.float64, pa.float64()),
+            "within": _dictionary(places.within, _tuples),
         }
     )
+
+
+def _dictionary(column: Coded, texts: Callable[[list], pa.Array] = text) -> pa.Array:
+    return dictionary(np.ascontiguousarray(column.codes, np.int32), texts(column.values))
+
+
+def _place_tuples(tuples: PlaceTuples | None) -> bytes:
+    """The events' place tuples as rows of the gazetteer: one list of rows a tuple."""
+    starts = np.zeros(1, np.int32) if tuples is None else tuples.starts.astype(np.int32)
+    rows = np.zeros(0, np.int32) if tuples is None else tuples.rows.astype(np.int32)
+    offsets = numbers(starts, np.int32, pa.int32())
+    values = numbers(rows, np.int32, pa.int32())
+    return _small({"rows": pa.ListArray.from_arrays(offsets, values)})
 
 
 def _actors(actors: list[Actor]) -> bytes:
@@ -86,7 +109,7 @@ def _actors(actors: list[Actor]) -> bytes:
             "name": text([a.name for a in actors]),
             "kind": text([a.kind for a in actors]),
             "state": text([a.state for a in actors]),
-            "aliases": _tuples([a.aliases for a in actors]),
+            "aliases": _tuples([a.aliases for a in actors]).dictionary_encode(),
         }
     )
 
@@ -109,6 +132,8 @@ def write(path: Path, key: dict, result: LoadResult) -> None:
     assert ds is not None
     t = ds.events
     table = t.arrow
+    # the place tuples' rows when no ref has a role (with roles: decoded at the open)
+    tuples = ds.place_tuples if ds.place_tuples.roles is None else None
     table.validate(full=True)  # texts Arrow reads back (not a lone surrogate): else not kept
     header = {
         "format": "araz-table-cache",
@@ -119,11 +144,13 @@ def write(path: Path, key: dict, result: LoadResult) -> None:
         "categories": ds.categories,
         "skipped": result.skipped,
         "merged": result.merged,
+        "place_tuples": tuples is not None,
     }
     metadata = {
         **(table.schema.metadata or {}),
         b"araz": json.dumps(header, ensure_ascii=False).encode(),
-        b"araz.places": _places(list(ds.places.values())),
+        b"araz.places": _places(ds.places),
+        b"araz.place_tuples": _place_tuples(tuples),
         b"araz.actors": _actors(list(ds.actors.values())),
         b"araz.problems": _problems(result.problems),
     }
@@ -161,15 +188,96 @@ def _column(small: pa.Table, name: str, n: int) -> list:
 @cache
 def _schema(key: bytes) -> pa.Schema:
     """The schema the writer gives a small table (that of an empty one)."""
-    write = {b"araz.places": _places, b"araz.actors": _actors, b"araz.problems": _problems}
-    return pa.ipc.open_stream(pa.py_buffer(write[key]([]))).schema
+    write: dict[bytes, Callable[[], bytes]] = {
+        b"araz.places": lambda: _places(Places.from_objects({})),
+        b"araz.place_tuples": lambda: _place_tuples(None),
+        b"araz.actors": lambda: _actors([]),
+        b"araz.problems": lambda: _problems([]),
+    }
+    return pa.ipc.open_stream(pa.py_buffer(write[key]())).schema
 
 
-def _read_small(metadata: dict, key: bytes, names: tuple[str, ...]) -> tuple[pa.Table, list]:
+def _open_small(metadata: dict, key: bytes, names: tuple[str, ...]) -> pa.Table:
     small = pa.ipc.open_stream(pa.py_buffer(metadata[key])).read_all()
     _check(small.column_names == list(names), f"{key.decode()}: columns")
     _check(small.schema.equals(_schema(key)), f"{key.decode()}: types")
+    return small
+
+
+def _read_small(metadata: dict, key: bytes, names: tuple[str, ...]) -> tuple[pa.Table, list]:
+    small = _open_small(metadata, key, names)
     return small, [_column(small, name, small.num_rows) for name in names]
+
+
+def _read_places(metadata: dict) -> Places:
+    """The gazetteer's columns, checked, over the table's buffers: no Place objects (the
+    text values are decoded when first used; the geometries, few, now)."""
+    names = tuple(f.name for f in fields(Place))
+    small = _open_small(metadata, b"araz.places", names)
+    n = small.num_rows
+    col = {name: small.column(name).combine_chunks() for name in names}
+    _check(all(len(a) == n for a in col.values()), "araz.places: lengths")
+    ids = col["id"]
+    _check(not ids.null_count, "id: a null")
+    ids.validate(full=True)  # offsets within the data, UTF-8
+    coded = {name: _coded(col[name], name) for name in ("name", "kind", "aliases", "country")}
+    coded["within"] = _coded(col["within"], "within")
+    geometry = {}
+    if col["geometry"].null_count < n:
+        texts = col["geometry"].to_pylist()
+        geometry = {k: json.loads(g) for k, g in enumerate(texts) if g is not None}
+        _check(all(type(g) is dict for g in geometry.values()), "geometry: not an object")
+    return Places(
+        Strings(ids),
+        coded["name"],
+        coded["kind"],
+        _floats(col["lat"], "lat"),
+        _floats(col["lon"], "lon"),
+        coded["aliases"],
+        geometry,
+        coded["country"],
+        _floats(col["radius_m"], "radius_m"),
+        coded["within"],
+    )
+
+
+def _coded(arr: pa.DictionaryArray, name: str) -> Coded:
+    """A dictionary column of the gazetteer as a :class:`Coded` (its values decoded on
+    first use; tuples of names split at U+001F); only ``country`` may be null."""
+    texts = arr.dictionary
+    _check(not texts.null_count, f"{name}: a null")
+    texts.validate(full=True)  # offsets and UTF-8
+    codes = codes_of(arr, len(texts), name)
+    _check(name == "country" or not arr.null_count, f"{name}: a null")
+    if name in ("aliases", "within"):
+        return Coded.lazy(codes, lambda: [tuple(v.split(SEP)) if v else () for v in _pylist(texts)])
+    return Coded.lazy(codes, lambda: _pylist(texts))
+
+
+def _floats(arr: pa.Array, name: str) -> np.ndarray:
+    """A float64 column as numpy (a view of its buffer), NaN for none."""
+    _check(not arr.null_count and arr.offset == 0, f"{name}: a null")
+    data = arr.buffers()[1]
+    _check(data is not None and data.size >= 8 * len(arr), f"{name}: cut short")
+    return np.frombuffer(data, np.float64, count=len(arr))
+
+
+def _read_place_tuples(metadata: dict, table: EventTable, n_places: int) -> PlaceTuples:
+    """The events' place tuples as the writer kept them, checked (one per value of the
+    events' ``places`` dictionary, rows within the gazetteer)."""
+    small = _open_small(metadata, b"araz.place_tuples", ("rows",))
+    lists = small.column("rows").combine_chunks()
+    size = len(table.arrow.column("places").chunk(0).dictionary)
+    _check(len(lists) == size and not lists.null_count, "place tuples: count")
+    starts = np.frombuffer(lists.buffers()[1], np.int32, count=size + 1)
+    values = lists.values
+    _check(not values.null_count and values.offset == 0, "place tuples: a null")
+    rows = np.frombuffer(values.buffers()[1], np.int32, count=len(values))
+    _check(int(starts[0]) == 0 and int(starts[-1]) == len(rows), "place tuples: offsets")
+    _check(bool((np.diff(starts) >= 0).all()), "place tuples: offsets")
+    if len(rows):
+        _check(int(rows.min()) >= -1 and int(rows.max()) < n_places, "place tuples: rows")
+    return PlaceTuples(table.places.codes, starts.astype(np.int64), rows, None)
 
 
 def read(path: Path, key: dict | None) -> LoadResult:
@@ -188,27 +296,25 @@ def read(path: Path, key: dict | None) -> LoadResult:
     # the table with its kinds alone (each read of the schema's metadata copies it all)
     kinds = {KINDS_KEY: metadata.get(KINDS_KEY, b"")}
     table = EventTable.from_arrow(pa.Table.from_batches([batch]).replace_schema_metadata(kinds))
-    small, places = _read_small(metadata, b"araz.places", tuple(f.name for f in fields(Place)))
-    np_ = small.num_rows
-    if small.column("geometry").null_count < np_:
-        places[6] = [None if g is None else json.loads(g) for g in places[6]]
-    places_by_id = dict(zip(places[0], make(Place, places, np_), strict=True))
+    places = _read_places(metadata)
+    tuples = _read_place_tuples(metadata, table, len(places)) if header["place_tuples"] else None
     small, actors = _read_small(
         metadata, b"araz.actors", ("id", "name", "kind", "state", "aliases")
     )
     na = small.num_rows
     actors_by_id = dict(zip(actors[0], make(Actor, actors, na), strict=True))
-    _check(len(places_by_id) == np_ and len(actors_by_id) == na, "duplicate ids")
+    _check(len(actors_by_id) == na, "duplicate ids")
     fields_p = ("file", "line", "message", "record", "severity")
     small, problem_cols = _read_small(metadata, b"araz.problems", fields_p)
     problems = list(map(Problem, *problem_cols)) if small.num_rows else []
     ds = Dataset(
         table,
         actors_by_id,
-        places_by_id,
+        places,
         title=header["title"],
         source=header["source"],
         categories=header["categories"],
+        place_tuples=tuples,
     )
     skipped, merged = int(header["skipped"]), int(header["merged"])
     return LoadResult(ds, problems, skipped=skipped, merged=merged)

@@ -61,7 +61,7 @@ from .problems import LoadResult
 
 log = logging.getLogger(__name__)
 
-FORMAT = 2
+FORMAT = 3
 CAP_BYTES = 2 << 30  # 2 GiB
 HEAD_BYTES = 64 * 1024
 SUFFIX = ".arrow"

@@ -5,14 +5,17 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
+from itertools import pairwise
+from typing import cast
 
 import numpy as np
 
 from .entities import Actor, Event, EventDate, Place, PlaceRef
 from .palette import Palette
+from .places import Places, PlaceTuples, RefTuples
 from .search import SearchIndex, fold
 from .table import Coded, EventTable, IdIndex, take
 
@@ -28,6 +31,11 @@ class SeedInfo:
     published: str | None = None
 
 
+# a reader's gazetteer up to this many places keeps its Place objects (the curated
+# story's, handed back as made); a larger one becomes columns only (araz.model.places)
+KEEP_PLACE_OBJECTS = 10_000
+
+
 class Dataset:
     """Events, the actor registry and the gazetteer, immutable once built."""
 
@@ -35,12 +43,13 @@ class Dataset:
         self,
         events: Sequence[Event] | EventTable,
         actors: dict[str, Actor],
-        places: dict[str, Place],
+        places: Mapping[str, Place] | Places,
         *,
         title: str = "",
         source: str = "",
         seed: SeedInfo | None = None,
         categories: list[str] | None = None,
+        place_tuples: PlaceTuples | None = None,
     ):
         # the events by column (see araz.model.table): a Sequence[Event] to read one at
         # a time, columns to work over all of them
@@ -48,7 +57,15 @@ class Dataset:
             events if isinstance(events, EventTable) else EventTable.from_events(events)
         )
         self.actors = dict(actors)
-        self.places = dict(places)
+        # the gazetteer by column (araz.model.places): a Mapping[str, Place] to read one
+        # place at a time, columns to work over all of them; a large reader's dict is
+        # turned into columns and its objects let go (see KEEP_PLACE_OBJECTS)
+        self.places: Places = Places.from_objects(places, len(places) <= KEEP_PLACE_OBJECTS)
+        if place_tuples is not None:  # the table cache's (araz.io._table_arrow)
+            self.__dict__["place_tuples"] = place_tuples
+            self._place_refs_when_read()
+        elif self.places._objects is None:
+            self._place_refs_as_rows()
         self.title = title
         self.source = source
         self.seed = seed
@@ -165,19 +182,69 @@ class Dataset:
     @cached_property
     def place_codes(self) -> tuple[np.ndarray, list[tuple[PlaceRef, ...]]]:
         """Per event the index of its places in a list of the distinct place tuples
-        (the readers share one tuple per place)."""
+        (the readers share one tuple per place).  Decodes every tuple: code that works
+        over all events reads :attr:`place_tuples`."""
         return self.events.places.codes, self.events.places.values
+
+    @cached_property
+    def place_tuples(self) -> PlaceTuples:
+        """The events' distinct place tuples as rows of :attr:`places` (see
+        :class:`~araz.model.places.PlaceTuples`; the table cache keeps them)."""
+        return self.places.tuples(self.events.places)
+
+    def _place_refs_as_rows(self) -> None:
+        """A large read's tuples of PlaceRef (one per distinct place: some 50 bytes an
+        event) let go once read as :attr:`place_tuples`: the events' ``places`` values
+        are decoded again from their Arrow dictionary if asked for (as after a cached
+        open)."""
+        table = self.events
+        arrow = table._arrow
+        if table._objects is not None or arrow is None:
+            return
+        from .arrow_table import kinds_of
+        from .columns import _pylist
+        from .kinds import decode
+
+        if kinds_of(arrow).get("places") != "places" or arrow.column("places").num_chunks != 1:
+            return
+        texts = arrow.column("places").chunk(0).dictionary
+        column = table.places
+        tuples = self.places.tuples_of_ids(column.codes, texts)
+        self.__dict__["place_tuples"] = tuples if tuples is not None else self.place_tuples
+        if not self._place_refs_when_read():
+            table.places = Coded.lazy(
+                column.codes, lambda: decode("places", _pylist(texts)), column.missing
+            )
+
+    def _place_refs_when_read(self) -> bool:
+        """The events' place tuples made from :attr:`place_tuples` one at a time, when
+        read (:class:`~araz.model.places.RefTuples`), if they can be: True if so."""
+        tuples, column = self.place_tuples, self.events.places
+        if tuples.roles is not None or (len(tuples.rows) and int(tuples.rows.min()) < 0):
+            return False
+        refs = RefTuples(tuples, self.places.ids)  # a Sequence, read as the list of values
+        self.events.places = Coded(column.codes, cast(list, refs), column.missing)
+        return True
 
     @cached_property
     def unplaced_mask(self) -> np.ndarray:
         """Per event: True when it has no place on the map."""
-        points = {pid for pid, p in self.places.items() if p.has_point}
-        codes, refs = self.place_codes
-        unplaced = [
-            (t[0].place not in points) if len(t) == 1 else not any(r.place in points for r in t)
-            for t in refs
+        tuples = self.place_tuples
+        placed = tuples.any(self.places.has_point)
+        return ~np.append(placed, False)[tuples.codes]  # code -1: no place
+
+    def place_names(self) -> list[str]:
+        """Per distinct place tuple (:attr:`place_tuples`): its places' names, joined
+        by ", " ("" for none)."""
+        tuples, places = self.place_tuples, self.places
+        known = tuples.rows >= 0
+        names = np.full(len(tuples.rows), None, object)
+        names[known] = take(places.name.values, places.name.codes[tuples.rows[known]])
+        flat = names.tolist()
+        return [
+            ", ".join(n for n in flat[a:b] if n is not None)
+            for a, b in pairwise(tuples.starts.tolist())
         ]
-        return np.array(unplaced, bool)[codes]
 
     @property
     def unplaced(self) -> list[str]:
@@ -282,11 +349,15 @@ class Dataset:
     @cached_property
     def _alias_groups(self) -> dict[str, frozenset[str]]:
         groups: dict[str, set[str]] = {}
-        entities: list[Actor | Place] = [*self.actors.values(), *self.places.values()]
-        for entity in entities:
-            names = {fold(n) for n in entity.names() if n.strip()}
-            for n in names:
-                groups.setdefault(n, set()).update(names)
+        places = self.places
+        # a place without aliases adds no other name: only those with some are read
+        has_aliases = np.array([bool(a) for a in places.aliases.values], bool)
+        aliased = np.flatnonzero(np.append(has_aliases, False)[places.aliases.codes])
+        names = [a.names() for a in self.actors.values()] + places.names(aliased)
+        for entity_names in names:
+            folded = {fold(n) for n in entity_names if n.strip()}
+            for n in folded:
+                groups.setdefault(n, set()).update(folded)
         return {k: frozenset(v) for k, v in groups.items()}
 
     def search_terms(self, needle: str) -> frozenset[str]:
@@ -315,8 +386,16 @@ class Dataset:
                     ensure_ascii=False,
                 ).encode()
             )
-        for p in self.places.values():
-            h.update(json.dumps([p.id, p.name, p.lat, p.lon], ensure_ascii=False).encode())
+        places = self.places
+        if places._objects is not None:  # as they were given (an int latitude stays one)
+            rows = [[p.id, p.name, p.lat, p.lon] for p in places.values()]
+        else:
+            lat = [None if v != v else v for v in places.lat.tolist()]  # NaN: none
+            lon = [None if v != v else v for v in places.lon.tolist()]
+            names = places.name.take(np.arange(len(places)))
+            rows = [list(r) for r in zip(places.ids, names, lat, lon, strict=True)]
+        for row in rows:
+            h.update(json.dumps(row, ensure_ascii=False).encode())
         return h.hexdigest()[:12]
 
 

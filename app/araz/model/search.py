@@ -176,6 +176,7 @@ class SearchIndex:
         keeps the index: the index keeps the dataset's parts, never the dataset, so
         that a closed dataset is freed without the cycle collector)."""
         self.events, self.actors_of, self.places_of = ds.events, ds.actors, ds.places
+        self.place_tuples = ds.place_tuples
         self.engine = engine or engine_for(len(ds.events))
 
     # per distinct value of a coded column: its texts, and (row -> value) codes
@@ -201,10 +202,39 @@ class SearchIndex:
 
     @cached_property
     def places(self) -> _Members:
-        """Each place's names (and within, country), and the events' place tuples."""
-        named = {pid: [*p.names(), *p.within, p.country or ""] for pid, p in self.places_of.items()}
-        column = self.events.places
-        return self._members(named, column, lambda ref: ref.place)
+        """Each place's names (and within, country), and the events' place tuples: read
+        from the gazetteer's columns, per distinct value (no Place objects)."""
+        places, tuples = self.places_of, self.place_tuples
+        names: dict[str, int] = {}
+        owners, owned = [], []
+        n = len(places)
+        for column in (places.name, places.aliases, places.within, places.country):
+            values = column.values
+            per_value = [
+                [names.setdefault(t, len(names)) for t in ((v,) if type(v) is str else v) if t]
+                for v in values
+            ]
+            sizes = np.array([len(v) for v in per_value] + [0], np.int64)
+            flat = np.array([k for v in per_value for k in v], np.int64)
+            starts = np.concatenate([[0], np.cumsum(sizes)])
+            codes = np.where(column.codes < 0, len(values), column.codes)  # -1: none
+            counts = sizes[codes]
+            first = np.repeat(starts[codes], counts)
+            within = np.arange(int(counts.sum())) - np.repeat(np.cumsum(counts) - counts, counts)
+            owners.append(np.repeat(np.arange(n, dtype=np.int64), counts))
+            owned.append(flat[first + within] if len(flat) else np.zeros(0, np.int64))
+        known = tuples.rows >= 0
+        of_tuple = np.repeat(np.arange(len(tuples), dtype=np.int64), np.diff(tuples.starts))
+        return _Members(
+            self.engine(list(names)),
+            np.concatenate(owned),
+            np.concatenate(owners),
+            n,
+            of_tuple[known],
+            tuples.rows[known].astype(np.int64),
+            len(tuples),
+            np.asarray(tuples.codes, np.int64),
+        )
 
     @cached_property
     def actors(self) -> _Members:
@@ -218,6 +248,7 @@ class SearchIndex:
         return self._members(named, column, lambda a: a)
 
     def _members(self, named: dict[str, list[str]], column, key) -> _Members:
+        """(the actors': the places' are read from their columns, :attr:`places`)"""
         # each distinct name once (thousands of places share a district's or a
         # country's name): the search's cost follows the names, not the places
         names: dict[str, int] = {}

@@ -81,12 +81,8 @@ class EventsTableModel(QAbstractTableModel):
                 ]
                 col = Coded(ev.actors.codes, names)
             elif column == 3:
-                places = ds.places
-                names = [
-                    ", ".join(places[r.place].name for r in t if r.place in places) or "—"
-                    for t in ev.places.values
-                ]
-                col = Coded(ev.places.codes, names)
+                # per distinct place tuple, from the gazetteer's columns (no Place objects)
+                col = Coded(ds.place_tuples.codes, [n or "—" for n in ds.place_names()])
             elif column == 4:
                 col = ev.category
             else:

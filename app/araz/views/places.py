@@ -14,6 +14,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+
 from ..model.dataset import fold as model_fold
 
 
@@ -48,19 +50,15 @@ class PlaceIndex:
             self._rows.append((key[0], PlaceHit(name, label, lat, lon, zoom)))
 
     def add_dataset(self, dataset) -> None:
-        """The dataset's places with a point: each name and alias."""
-        for place in dataset.places.values():
-            if not place.has_point:
-                continue
-            names = place.names()
-            zoom = 5.0 if place.kind == "country" else 9.0
-            self.add(
-                names,
-                f"{place.name} (in this dataset)",
-                float(place.lat),
-                float(place.lon),
-                zoom,
-            )
+        """The dataset's places with a point: each name and alias (read from the
+        gazetteer's columns, no Place objects)."""
+        places = dataset.places
+        rows = np.flatnonzero(places.has_point)
+        country = np.array([k == "country" for k in places.kind.values] + [False], bool)
+        zooms = np.where(country[places.kind.codes[rows]], 5.0, 9.0).tolist()
+        lats, lons = places.lat[rows].tolist(), places.lon[rows].tolist()
+        for names, lat, lon, zoom in zip(places.names(rows), lats, lons, zooms, strict=True):
+            self.add(names, f"{names[0]} (in this dataset)", lat, lon, zoom)
 
     def add_natural_earth(self, path: Path) -> None:
         """Natural Earth's populated places (``[name, ascii, lat, lon, population]``)."""

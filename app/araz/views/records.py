@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import weakref
+from itertools import pairwise
 from typing import Any
 
 import numpy as np
@@ -68,38 +69,20 @@ def map_columns(ds: Dataset) -> dict[str, list]:
     """The same as :func:`map_records`, as columns (fast at 100k events): ids, lat, lon,
     title, date, actors, color, and ``to`` ([index, lat, lon]) and ``line`` (indexes);
     ``radius`` (metres of location uncertainty per marker) when any place has one."""
-    points = {}
-    lines = set()
-    for pid, p in ds.places.items():
-        if p.lat is not None and p.lon is not None:
-            points[pid] = (p.lat, p.lon)
-        if (p.geometry is not None or p.kind in LINE_KINDS) and _is_line(p):
-            lines.add(pid)
-    # per distinct tuple of places: the marker, the arrow's head, the line flag, radius
-    codes, tuples = ds.place_codes
-    origins: list[str | None] = []
-    on_line: list[bool] = []
-    heads: dict[int, tuple[float, float]] = {}
-    for j, refs in enumerate(tuples):
-        if len(refs) == 1 and refs[0].role is None:  # the common case, no roles to weigh
-            pid = refs[0].place
-            origins.append(pid if pid in points else None)
-            on_line.append(pid in lines)
-            continue
-        usable = [r for r in refs if r.place in points]
-        origin = next((r.place for r in usable if r.role == "from"), None)
-        origin = origin or next((r.place for r in usable), None)
-        target = next((r.place for r in usable if r.role == "to" and r.place != origin), None)
-        origins.append(origin)
-        on_line.append(any(r.place in lines for r in refs))
-        if origin is not None and target is not None:
-            heads[j] = points[target]
-    nowhere = (0.0, 0.0)
-    has = np.array([o is not None for o in origins], bool)
-    xy = np.array([points[o] if o is not None else nowhere for o in origins], float)
-    xy = xy.reshape(len(origins), 2)
-    lat, lon = xy[:, 0], xy[:, 1]
-    radii = {pid: p.radius_m for pid, p in ds.places.items() if p.radius_m}
+    places, tuples = ds.places, ds.place_tuples
+    lines = line_places(ds)
+    # per distinct tuple of places: the marker (its place's row), the arrow's head, the
+    # line flag; from the gazetteer's columns and the tuples' rows (no Place objects)
+    origin, heads = tuple_markers(ds)
+    on_line = tuples.any(lines) if lines.any() else np.zeros(len(tuples), bool)
+    codes = tuples.codes
+    has = np.append(origin >= 0, False)  # code -1 (no places) reads False
+    at = np.where(origin >= 0, origin, 0)
+    lat, lon = places.lat[at], places.lon[at]
+    # a radius where the place gives one (not none, not 0), when any place does
+    given = np.nan_to_num(places.radius_m) != 0
+    radius_m = np.where(given, places.radius_m, 0.0)[at]
+    radii = bool(given.any())
     rows = np.flatnonzero(has[codes])
     kinds = codes[rows]  # per drawn event, its tuple of places
     ev = ds.events
@@ -118,13 +101,48 @@ def map_columns(ds: Dataset) -> dict[str, list]:
         "actors": take(names, rows),
         "color": take(colours, rows),
         "to": [[i, *heads[kind_list[i]]] for i in arrows],
-        "line": np.flatnonzero(np.array(on_line, bool)[kinds]).tolist() if lines else [],
+        "line": np.flatnonzero(on_line[kinds]).tolist() if lines.any() else [],
     }
     # location uncertainty (metres) of each marker's place, when the data gives any
     if radii:
-        radius = np.array([radii.get(o, 0.0) if o is not None else 0.0 for o in origins])
+        radius = np.where(origin >= 0, radius_m, 0.0)
         cols["radius"] = radius[kinds].tolist()
     return cols
+
+
+def line_places(ds: Dataset) -> np.ndarray:
+    """Per place of the gazetteer: is it a line (a river, a border)?"""
+    places = ds.places
+    by_kind = np.array([k in LINE_KINDS for k in places.kind.values] + [False], bool)
+    lines = by_kind[places.kind.codes]
+    for row in places.geometry:  # the few places with a geometry
+        geometry = places.geometry_at(row) or {}
+        if geometry.get("type") in {"LineString", "MultiLineString"}:
+            lines[row] = True
+    return lines
+
+
+def tuple_markers(ds: Dataset) -> tuple[np.ndarray, dict[int, tuple[float, float]]]:
+    """Per distinct place tuple (:attr:`Dataset.place_tuples`), the row of the marker's
+    place (-1: none) and, where a ``to`` place is another, the arrow's head (lat, lon),
+    as :func:`map_record` places them."""
+    places, tuples = ds.places, ds.place_tuples
+    if tuples.roles is None:  # no roles to weigh: the first place with a point
+        return tuples.first(places.has_point), {}
+    has_point = places.has_point.tolist()
+    rows, roles = tuples.rows.tolist(), tuples.roles
+    origins = np.full(len(tuples), -1, np.int64)
+    heads: dict[int, tuple[float, float]] = {}
+    for j, (a, b) in enumerate(pairwise(tuples.starts.tolist())):
+        usable = [(rows[i], roles[i]) for i in range(a, b) if rows[i] >= 0 and has_point[rows[i]]]
+        origin = next((r for r, role in usable if role == "from"), None)
+        origin = next((r for r, _ in usable), None) if origin is None else origin
+        target = next((r for r, role in usable if role == "to" and r != origin), None)
+        if origin is not None:
+            origins[j] = origin
+            if target is not None:
+                heads[j] = (float(places.lat[target]), float(places.lon[target]))
+    return origins, heads
 
 
 def actor_names_column(ds: Dataset) -> list[str]:
