@@ -30,7 +30,6 @@ from ..model.columns import take
 from ..model.dataset import Dataset
 from ..model.dates import iso_day
 from ..model.entities import EventDate
-from ..model.table import take
 from ..views.records import tuple_markers
 from .atomic import ExportError, atomic_write, check_target
 from .csv import COLUMNS as CSV_COLUMNS
