@@ -22,7 +22,7 @@ from export_support import (
     zoom,
 )
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QImage
+from PySide6.QtGui import QAction, QImage
 
 from support import require_tool
 
@@ -154,6 +154,27 @@ def test_html_export_starts_at_the_view_on_screen(main_window, qtbot, tmp_path):
     (s, w), (n, e) = json.loads(data.group(1))["bounds"]
     assert (w, s, e, n) == pytest.approx((west, south, east, north), abs=1e-6)
     assert east - west < 6  # Baku and its surroundings, not the dataset's span
+
+
+def test_html_export_draws_density_as_the_view_menu_says(main_window, qtbot, tmp_path):
+    """View → Map density → Heatmap and the outlines toggle (the menu's own actions), then
+    File → Export data… → HTML: the file draws crowds as a heatmap with the outlines, as
+    the window does (it drew hexagons whatever the menu said)."""
+    window = main_window
+    view = next(a.menu() for a in window.menuBar().actions() if a.text() == "&View")
+    actions = {a.objectName(): a for a in view.findChildren(QAction)}
+    actions["density_heat"].trigger()
+    actions["uncertainty_outlines"].trigger()
+    assert actions["density_heat"].isChecked() and actions["uncertainty_outlines"].isChecked()
+    out = export_through_dialog(qtbot, window, "data", tmp_path / "heat.html", ".html")
+    data = re.search(
+        r'<script id="araz-data" type="application/json">(.*?)</script>',
+        out.read_text(encoding="utf-8"),
+        re.S,
+    )
+    assert data is not None
+    styles = [c for c in json.loads(data.group(1))["commands"] if c.get("op") == "style"]
+    assert styles == [{"op": "style", "density": "heat", "outlines": True}], styles
 
 
 def ink_height(image: QImage) -> int:

@@ -17,10 +17,18 @@ SUFFIXES_TEXT = ".csv, .geojson, .gpkg, .parquet, .kml, .kmz or .html"
 
 
 def export_data(
-    shown: Shown, out: Path, *, title: str = "", bounds=None, colours: Colouring | None = None
+    shown: Shown,
+    out: Path,
+    *,
+    title: str = "",
+    bounds=None,
+    colours: Colouring | None = None,
+    density: str | None = None,
+    outlines: bool = False,
 ) -> Path:
     """CSV, GeoJSON, GeoPackage, GeoParquet, KML/KMZ or HTML by the suffix of ``out``
-    (the HTML map in ``colours``: None, the main actors')."""
+    (the HTML map in ``colours``: None, the main actors'; ``density`` and ``outlines`` as
+    View → Map density and the outlines toggle: None, the default)."""
     suffix = out.suffix.lower()
     ds, mask = shown.dataset, shown.mask
     if suffix == ".csv":
@@ -54,6 +62,8 @@ def export_data(
             bounds=bounds,
             description=shown.describe(),
             colours=colours,
+            **({"density": density} if density is not None else {}),
+            outlines=outlines,
         )
     raise ExportError(f"{out}: the output must end in {SUFFIXES_TEXT}")
 

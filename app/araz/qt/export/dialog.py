@@ -122,7 +122,18 @@ def export_data(window, path: str | Path, *, title: str = "") -> Path:
     model = window.model  # the map as the window colours and sizes it (View → Colour by)
     colours = colouring(model.dataset, model.colour_by, model.size_by)
     bounds = map_view_bounds(window)
-    return write(shown_of(window), target, title=title, bounds=bounds, colours=colours)
+    from ..map.density_menu import current_style
+
+    density, outlines = current_style()  # crowds drawn as the window's map draws them
+    return write(
+        shown_of(window),
+        target,
+        title=title,
+        bounds=bounds,
+        colours=colours,
+        density=density,
+        outlines=outlines,
+    )
 
 
 def _normal_size_items(combo: QComboBox) -> None:

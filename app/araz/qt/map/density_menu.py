@@ -22,13 +22,19 @@ LABELS = {
 }
 
 
+def current_style() -> tuple[str, bool]:
+    """The remembered View → Map density mode and whether the uncertainty outlines are on
+    (what the window's map draws; the HTML export draws the same)."""
+    s = app_settings.qsettings()
+    mode = app_settings.read_choice(s, "map/density", DEFAULT_DENSITY, DENSITY_MODES)
+    return mode, app_settings.read_bool(s, "map/outlines", False)
+
+
 def install_density_menu(parent: QWidget, menu: QMenu, view: MapView) -> dict[str, QAction]:
     """Add the Map density submenu and the outlines toggle to ``menu``; apply the saved
     choices to ``view``.  Returns the actions by name (``hex``, ``heat``, ``points``,
     ``outlines``)."""
-    s = app_settings.qsettings()
-    mode = app_settings.read_choice(s, "map/density", DEFAULT_DENSITY, DENSITY_MODES)
-    outlines = app_settings.read_bool(s, "map/outlines", False)
+    mode, outlines = current_style()
     sub = menu.addMenu("Map &density")
     group = QActionGroup(sub)
     group.setExclusive(True)
