@@ -16,8 +16,11 @@
   var swapped = [];
 
   function trim() {
+    // a print that ended without its afterprint (an error, a cancel) left its copies in:
+    // put the canvases back first, or this print would show the last one's map
+    restore();
     var box = document.getElementById("map");
-    if (!box || swapped.length) return;
+    if (!box) return;
     var m = box.getBoundingClientRect();
     Array.prototype.forEach.call(box.querySelectorAll(".leaflet-pane > canvas"), function (c) {
       if (c.style.display === "none" || !c.width || !c.height) return;

@@ -279,6 +279,8 @@ def test_legend_text_from_data_is_text_and_a_stale_call_is_ignored(qtbot, map_vi
     assert legend_text(map_view) == ""
     with pytest.raises(ValueError):
         map_view.set_colors(["#E69F00"], np.zeros(2), None, None)
+    with pytest.raises(ValueError, match="past a palette"):  # not drawn in colour 0
+        map_view.set_colors(["#E69F00"], np.array([1]), None, None)
 
 
 def test_timeline_marks_and_lane_strips_take_the_given_colours(qtbot):

@@ -27,8 +27,11 @@ def legend(scheme: cb.ColourScheme, size_by: str | None, top: float) -> dict[str
         )
     if actor:
         return {"title": "", "rows": [], "size": size}
-    palette = {colour: k for k, colour in enumerate(scheme.palette())}
-    rows = [[name, colour, count, palette[colour]] for name, colour, count in scheme.legend()]
+    # the legend's rows are the values (their palette slots in order), then the other
+    # values and no value (the palette's last two slots), those two only when present
+    n = len(scheme.values)
+    slots = [*range(n), *([n] if scheme.others else []), *([n + 1] if scheme.missing else [])]
+    rows = [[*row, slot] for row, slot in zip(scheme.legend(), slots, strict=True)]
     return {"title": f"Colour: {scheme.title}", "rows": rows, "size": size}
 
 

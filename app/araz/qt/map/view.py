@@ -296,6 +296,8 @@ class MapView(QWidget):
         codes = np.ascontiguousarray(codes, dtype="<u2")
         if codes.shape != (n,):
             raise ValueError(f"{codes.shape} colours for {n} events")
+        if n and int(codes.max()) >= len(palette):  # the page would draw them in colour 0
+            raise ValueError(f"a colour code {int(codes.max())} past a palette of {len(palette)}")
         size = None
         if sizes is not None:  # sent in quarter pixels, one byte each (up to 63.75 px)
             radii = np.asarray(sizes, dtype=np.float64)
