@@ -215,10 +215,11 @@
     var key = [this.current.name, this.map.getZoom()].concat(view).join(",");
     if (this._maskKey !== key && window.araz.density) {
       this._maskKey = key;
-      this._mask = window.araz.density.countryMask(
-        this.current.countries, this.map, { min: L.point(view[0], view[1]) },
-        view[2] - view[0], view[3] - view[1]
-      );
+      var bounds = { min: L.point(view[0], view[1]) }, w = view[2] - view[0], h = view[3] - view[1];
+      this._mask = window.araz.density.countryMask(this.current.countries, this.map, bounds, w, h);
+      // where to look for room (a grid over the view): read from a coarse painting, not
+      // from the whole view's pixels (most of a placement's cost)
+      this._mask.coarse = window.araz.density.coarseMask(this.current.countries, this.map, bounds, w, h);
     }
     return this._mask;
   };
@@ -236,12 +237,14 @@
     // candidate centres: around the label point, then a grid over the view, nearest first
     // (made only when none of the first three will do)
     var cx = Math.max(view[0], Math.min(view[2], p.x)), cy = Math.max(view[1], Math.min(view[3], p.y));
-    var grid = null;
+    var grid = null, coarse = mask.coarse;
+    // the grid's points in the country (coarse: a point near its edge may be left out or
+    // in; its text box would cross the edge anyway), each checked on the mask when tried
     function gridPoints() {
       grid = [];
       for (var gy = view[1] + 10; gy < view[3] - 10; gy += 12) {
         for (var gx = view[0] + 10; gx < view[2] - 10; gx += 16) {
-          if (mask.at(gx - x0, gy - y0) === id) grid.push([gx, gy, (gx - cx) * (gx - cx) + (gy - cy) * (gy - cy)]);
+          if (coarse.at(gx - x0, gy - y0) === id) grid.push([gx, gy, (gx - cx) * (gx - cx) + (gy - cy) * (gy - cy)]);
         }
       }
       grid.sort(function (a, b) { return a[2] - b[2]; });
@@ -254,6 +257,7 @@
       for (var c = 0; c < cands.length && tried < 40; c++) {
         if (c === 2) cands = cands.concat(grid || gridPoints());
         var x = cands[c][0], y = cands[c][1];
+        if (c >= 3 && mask.at(x - x0, y - y0) !== id) continue;
         var box = [x - w / 2, y - h / 2, x + w / 2, y + h / 2];
         // inside the view, clear of the attribution and scale along its bottom
         if (box[0] < view[0] + 4 || box[1] < view[1] + 4 || box[2] > view[2] - 4 || box[3] > view[3] - 24) continue;
