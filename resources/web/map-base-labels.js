@@ -237,15 +237,16 @@
     // candidate centres: around the label point, then a grid over the view, nearest first
     // (made only when none of the first three will do)
     var cx = Math.max(view[0], Math.min(view[2], p.x)), cy = Math.max(view[1], Math.min(view[3], p.y));
-    var grid = null, coarse = mask.coarse;
-    // the grid's points in the country (coarse: a point near its edge may be left out or
-    // in; its text box would cross the edge anyway), each checked on the mask when tried
+    var grid = null;
+    // the grid's points in the country, nearest first (from the coarse mask: a point near
+    // its edge may be left out or in, its text box would cross the edge anyway), each
+    // checked on the mask when tried
     function gridPoints() {
-      grid = [];
-      for (var gy = view[1] + 10; gy < view[3] - 10; gy += 12) {
-        for (var gx = view[0] + 10; gx < view[2] - 10; gx += 16) {
-          if (coarse.at(gx - x0, gy - y0) === id) grid.push([gx, gy, (gx - cx) * (gx - cx) + (gy - cy) * (gy - cy)]);
-        }
+      var own = gridOf(mask, view)[id] || [];
+      grid = new Array(own.length / 2);
+      for (var g = 0; g < own.length; g += 2) {
+        var gx = own[g], gy = own[g + 1];
+        grid[g / 2] = [gx, gy, (gx - cx) * (gx - cx) + (gy - cy) * (gy - cy)];
       }
       grid.sort(function (a, b) { return a[2] - b[2]; });
       return grid;
@@ -280,6 +281,22 @@
     }
     return null;
   };
+
+  /* A grid over the view (layer px, every 16 x 12 px, 10 px in from its edges), its
+   * points by the country under them on the mask's coarse painting: {id: [x, y, ...]};
+   * made once per mask (a view) for every country's name. */
+  function gridOf(mask, view) {
+    if (mask.grid) return mask.grid;
+    var byId = {}, coarse = mask.coarse;
+    for (var gy = view[1] + 10; gy < view[3] - 10; gy += 12) {
+      for (var gx = view[0] + 10; gx < view[2] - 10; gx += 16) {
+        var id = coarse.at(gx - view[0], gy - view[1]);
+        if (id > 0) (byId[id] || (byId[id] = [])).push(gx, gy);
+      }
+    }
+    mask.grid = byId;
+    return byId;
+  }
 
   /* Whether the whole box (layer px) is on country id: its edges sampled every 3 px and
    * a line through its middle, 2 px out. */

@@ -257,7 +257,7 @@
    * It is painted and read a tile at a time, when first looked at (a spread group needs
    * a few, a label those under its text: the whole view painted and read back at once
    * was most of a view change's cost). */
-  var TILE = 128, painted = null;
+  var TILE_PX = 128, painted = null;
 
   function countryMask(fc, map, bounds, w, h) {
     var o = map.getPixelOrigin(), zoom = map.getZoom();
@@ -304,6 +304,9 @@
   function paintCountries(fc, map, zoom, x0, y0, x1, y1, k) {
     k = k || 1; // painted at k times the size (a coarse mask: k < 1); at() in its px
     var W = Math.max(1, Math.ceil((x1 - x0) * k)), H = Math.max(1, Math.ceil((y1 - y0) * k));
+    // a coarse mask is small and read whole: painted in one go (each tile goes over the
+    // vertices of every country it touches)
+    var TILE = k < 1 ? Math.max(W, H) : TILE_PX;
     var feats = (fc && fc.features) || [];
     // map.latLngToLayerPoint's arithmetic, on the ring's metres (map-base-paths.js), in
     // world px rounded as the layer's (layer px = world px - the pixel origin)

@@ -19,7 +19,6 @@
     // --- Leaflet renderer plumbing (container positioning, zoom animation) ---
 
     _initContainer: function () {
-      this._drawnFor = null; // a new canvas: drawn on the next update
       var c = (this._container = document.createElement("canvas"));
       c.className = "araz-events";
       this._ctx = c.getContext("2d");
@@ -58,10 +57,6 @@
       var b = this._bounds;
       var size = b.getSize();
       var m = window.devicePixelRatio || 1;
-      // A reset and the moveend after it (a setView, a fit) ask for the same canvas: the
-      // one drawn for it stands (any other change draws itself: a command's frame).
-      var o = this._map.getPixelOrigin(), key = [b.min.x, b.min.y, b.max.x, b.max.y, o.x, o.y, this._zoom, m].join();
-      if (key === this._drawnFor) return;
       L.DomUtil.setPosition(this._container, b.min);
       this._container.width = Math.round(m * size.x);
       this._container.height = Math.round(m * size.y);
@@ -74,9 +69,7 @@
       d.style.width = size.x + "px";
       d.style.height = size.y + "px";
       this._dpr = m;
-      this._drawnFor = null;
       this.draw();
-      if (this._ctx) this._drawnFor = key;
       this.fire("update");
     },
 
