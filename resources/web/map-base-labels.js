@@ -114,9 +114,12 @@
   }
 
   /* Obstacles: fn(x0, y0, x1, y1, cap) -> how many drawn markers touch that box (layer
-   * px), at most cap.  Labels then keep clear of the markers when they can. */
-  Basemap.prototype.setObstacles = function (fn) {
+   * px), at most cap.  Labels then keep clear of the markers when they can.  key() -> a
+   * string that changes whenever fn's answers may: the labels are placed again only
+   * when it, the view or the labels changed. */
+  Basemap.prototype.setObstacles = function (fn, key) {
     this.obstacles = fn;
+    this.obstacleKey = key || null;
   };
 
   /* The labels placed again once this task is done, unless a placement has seen this
@@ -142,6 +145,11 @@
    * fits over a better-ranked one is not shown. */
   Basemap.prototype._placeLabels = function () {
     this._placedAt = this._viewKey();
+    // the same view, labels and markers as the last placement (the reset and the moveend
+    // of one move both draw the events): the labels stand as placed
+    var same = this.obstacleKey && [this._placedAt, this.labels.length, this.obstacleKey()].join("|");
+    if (same && same === this._placedFor) return;
+    this._placedFor = null; // until this placement is done
     var map = this.map, zoom = map.getZoom(), boxes = [];
     var obstacles = this.obstacles;
     var view = map.getPixelBounds(), origin = map.getPixelOrigin();
@@ -193,6 +201,7 @@
       if (show && !map.hasLayer(l.marker)) l.marker.addTo(map);
       else if (!show && map.hasLayer(l.marker)) map.removeLayer(l.marker);
     }
+    this._placedFor = same;
   };
 
   /* The index of the current band's country of that name, or -1. */
