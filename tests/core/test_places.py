@@ -140,3 +140,18 @@ def test_one_event_after_a_cached_open_makes_only_its_place_refs(tmp_path, monke
     assert list(refs) == list(first.events.places.values)
     with pytest.raises(IndexError):
         refs[len(refs)]
+
+
+def test_events_without_any_place_make_an_empty_map():
+    """A dataset whose events have no place at all (a TimelineJS story of the universe):
+    the map's columns are empty, nothing fails (an index into an empty gazetteer did)."""
+    from araz.io import read_path
+    from araz.views.prepared import map_data
+    from araz.views.records import map_columns
+
+    story = Path(__file__).parents[1] / "data" / "deep_time" / "bigbang_timelinejs.json"
+    ds = read_path(story).dataset
+    assert ds is not None and len(ds) == 11 and len(ds.places) == 0
+    assert map_columns(ds)["ids"] == []
+    _events, rows = map_data(ds)
+    assert len(rows) == 0

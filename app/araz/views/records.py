@@ -77,11 +77,13 @@ def map_columns(ds: Dataset) -> dict[str, list]:
     on_line = tuples.any(lines) if lines.any() else np.zeros(len(tuples), bool)
     codes = tuples.codes
     has = np.append(origin >= 0, False)  # code -1 (no places) reads False
-    at = np.where(origin >= 0, origin, 0)
-    lat, lon = places.lat[at], places.lon[at]
+    # a tuple with no marker reads the row past the gazetteer's end (NaN; its events are
+    # not drawn): a dataset may have events and no place at all
+    at = np.where(origin >= 0, origin, len(places))
+    lat, lon = np.append(places.lat, np.nan)[at], np.append(places.lon, np.nan)[at]
     # a radius where the place gives one (not none, not 0), when any place does
     given = np.nan_to_num(places.radius_m) != 0
-    radius_m = np.where(given, places.radius_m, 0.0)[at]
+    radius_m = np.append(np.where(given, places.radius_m, 0.0), 0.0)[at]
     radii = bool(given.any())
     rows = np.flatnonzero(has[codes])
     kinds = codes[rows]  # per drawn event, its tuple of places
