@@ -166,7 +166,7 @@ def _build(block: Block, tables: AcledTables, reporter: Reporter, tick: Ticker) 
     ds = Dataset(
         table,
         tables.actors,
-        tables.places,
+        tables.gazetteer if tables.gazetteer is not None else tables.places,
         title=path.stem,
         source=str(path),
         categories=categories,
@@ -285,15 +285,15 @@ def _places(block: Block, tables: AcledTables) -> Coded:
     wkey, wfirst = combine((lc, len(lv)), *((c, len(v)) for c, v in admins))
     regions = [tables.within(lv[lc[r]], *(v[c[r]] for c, v in admins)) for r in wfirst.tolist()]
     radii = radius[good]
-    pids = tables.add_places(
-        _pick(lv, lc[first]),
-        _pick(yv, yc[first]),
-        _pick(xv, xc[first]),
-        lat[good].tolist(),
-        lon[good].tolist(),
-        _pick(cv, cc[first]),
-        np.where(radii >= 0, radii, None).tolist(),
-        _pick(regions, wkey[first]),
+    pids = tables.place_columns(
+        Coded(lc[first], lv),
+        Coded(yc[first], yv),
+        Coded(xc[first], xv),
+        lat[good],
+        lon[good],
+        Coded(cc[first], cv),
+        np.where(radii >= 0, radii, np.nan),
+        Coded(wkey[first], regions),
     )
     refs = make(PlaceRef, [pids, repeat(None)], len(pids))
     if len(pids) == len(pfirst):

@@ -11,8 +11,12 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from itertools import repeat
 
+import numpy as np
+
+from ..model.columns import Coded
 from ..model.entities import Actor, Place
 from ..model.kinds import make
+from ..model.places import Places
 from ._acled_rules import state_named_in
 from ._common import Ids, slug
 
@@ -49,6 +53,7 @@ class AcledTables:
         self.places: dict[str, Place] = {}
         self.place_ids = Ids()
         self.place_slugs: dict[str, str] = {}
+        self.gazetteer: Places | None = None  # the block reader's (place_columns)
         self.texts: dict[str, str] = {}  # one copy of each repeated value
         self.region_tuples: dict[tuple[str, ...], tuple[str, ...]] = {}
         self.within_of: dict[tuple[str, str, str, str], tuple[str, ...]] = {}
@@ -159,6 +164,47 @@ class AcledTables:
         countries = [c or None for c in country]
         columns = [ids, names, repeat("site"), lat, lon, repeat(()), repeat(None), countries]
         self.places.update(zip(ids, make(Place, [*columns, radius, within], n), strict=True))
+        return ids
+
+    def place_columns(
+        self,
+        location: Coded,
+        lat_t: Coded,
+        lon_t: Coded,
+        lat: np.ndarray,
+        lon: np.ndarray,
+        country: Coded,
+        radius: np.ndarray,
+        within: Coded,
+    ) -> list[str]:
+        """New places as :meth:`add_places` makes them, one per row of these columns
+        (the texts coded: per place a code into the
+        distinct values; ``radius`` NaN for none), kept as :attr:`gazetteer`, a
+        :class:`Places` by column: no :class:`Place` made (the block reader's one call).
+        Their ids."""
+        values = location.values
+        codes = location.codes
+        names = list(values)
+        codes = codes.copy()
+        empty = np.array([v == "" for v in values] or [False], bool)
+        for i in np.flatnonzero(empty[codes]).tolist():
+            codes[i] = len(names)  # no location: named by its coordinates
+            names.append(f"{lat_t[i]}, {lon_t[i]}")
+        slugs = self.place_slugs
+        for loc in set(values).difference(slugs):
+            slugs[loc] = slug(loc or "place", "place")
+        per_value = list(map(slugs.__getitem__, values))
+        ids = make_ids(self.place_ids, list(map(per_value.__getitem__, location.codes.tolist())))
+        # a country "" is none (code -1)
+        cv = country.values
+        lut = np.full(len(cv) + 1, -1, np.int32)
+        kept = [k for k, v in enumerate(cv) if v]
+        lut[kept] = np.arange(len(kept), dtype=np.int32)
+        countries = Coded(lut[country.codes], [cv[k] for k in kept])
+        self.gazetteer = Places.from_columns(
+            ids, Coded(codes, names), lat, lon, countries, radius, within
+        )
+        self.place_ids = Ids()  # no place is made after: the registry goes
         return ids
 
 
