@@ -308,11 +308,6 @@ def _places(block: Block, tables: AcledTables) -> Coded:
     return Coded(pkey, place_values)
 
 
-def _pick(values: list, codes: np.ndarray) -> list:
-    """``[values[c] for c in codes]``, at C speed."""
-    return list(map(values.__getitem__, codes.tolist()))
-
-
 def _actors(block: Block, tables: AcledTables, owner: dict[int, int]) -> Coded:
     """Actors: once per combination of the actor columns and the country; a merged
     row's actors join those of its event."""

@@ -151,8 +151,8 @@ class AcledTables:
         within: list[tuple[str, ...]],
     ) -> list[str]:
         """New places, one per item of these columns (what :meth:`new_places` takes,
-        the admin regions as :meth:`within` gives them): their ids.  The block reader
-        makes every place of a file in one call, the objects made in bulk."""
+        the admin regions as :meth:`within` gives them): their ids, the objects made in
+        bulk (the row reader's; the block reader's are columns: :meth:`place_columns`)."""
         n = len(location)
         names = list(location)
         for i in [i for i, loc in enumerate(location) if not loc]:
@@ -178,14 +178,12 @@ class AcledTables:
         within: Coded,
     ) -> list[str]:
         """New places as :meth:`add_places` makes them, one per row of these columns
-        (the texts coded: per place a code into the
-        distinct values; ``radius`` NaN for none), kept as :attr:`gazetteer`, a
-        :class:`Places` by column: no :class:`Place` made (the block reader's one call).
-        Their ids."""
+        (the texts coded: per place a code into their distinct values; ``radius`` NaN
+        for none), kept as :attr:`gazetteer`, a :class:`Places` by column: no
+        :class:`Place` made (the block reader's one call).  Their ids."""
         values = location.values
-        codes = location.codes
+        codes = location.codes.copy()
         names = list(values)
-        codes = codes.copy()
         empty = np.array([v == "" for v in values] or [False], bool)
         for i in np.flatnonzero(empty[codes]).tolist():
             codes[i] = len(names)  # no location: named by its coordinates
