@@ -5,11 +5,14 @@ actors, titles, extra values), the rows of one event merged (one row per actor),
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from functools import cached_property
 from itertools import repeat
 from pathlib import Path
 
 import numpy as np
 
+from ..model.columns import Strings, _pylist
 from ..model.dataset import Dataset
 from ..model.entities import EventDate, PlaceRef
 from ..model.kinds import make
@@ -63,18 +66,20 @@ class Block:
             ends = ends[skip:] - cut
         self.summary = summary
         self.ends = ends
+        self.id_array = None  # the ids as one Arrow string array
         if id_chunks:
             import pyarrow as pa
             import pyarrow.compute as pc
 
             ids = pa.chunked_array(id_chunks, pa.string()).slice(skip)
-            self.raw_ids: list[str] = ids.to_pylist()
+            if ids.num_chunks != 1:
+                ids = pa.chunked_array([ids.cast(pa.large_string()).combine_chunks()])
+            self.id_array = ids.chunk(0) if ids.num_chunks else pa.array([], pa.string())
             # in Arrow: no set of a million strings (unique: 2x count_distinct's speed)
             self.unique_ids = n == 0 or (
                 len(pc.unique(ids)) == n and (pc.min(pc.binary_length(ids)).as_py() or 0) > 0
             )
         else:
-            self.raw_ids = [""] * n
             self.unique_ids = n == 0
         self.skip = skip
         self.file_lines = file_lines
@@ -82,6 +87,22 @@ class Block:
         self.problems: list[_RowProblem] = []
         # a sheet's rows are numbered by the sheet; a file's lines are counted when needed
         self._lines: np.ndarray | None = None if rows is None else rows[skip:]
+
+    @cached_property
+    def raw_ids(self) -> list[str]:
+        """The ids as written (trimmed), as Python strings: made when a rule needs them
+        (ids repeated or empty, a problem's record); else the table takes
+        :meth:`ids` in Arrow."""
+        if self.id_array is None:
+            return [""] * self.n
+        return _pylist(self.id_array)
+
+    def ids(self) -> Strings:
+        """The ids as the table's column (only when :attr:`unique_ids`: every id is
+        kept as written)."""
+        import pyarrow as pa
+
+        return Strings(self.id_array if self.id_array is not None else pa.array([], pa.string()))
 
     def get(self, k: str) -> tuple[np.ndarray, list[str]]:
         """A column's codes and values ("" everywhere when the file has no such column)."""
@@ -203,12 +224,12 @@ def per_actor_rows(block: Block) -> dict[int, int]:
     return out
 
 
-def _event_ids(block: Block, owner: dict[int, int]) -> list[str]:
+def _event_ids(block: Block, owner: dict[int, int]) -> Sequence[str]:
     """The event id of each row: an empty or repeated one gets row-<line>, as in the row
     reader (the merged rows keep theirs: they go)."""
-    raw_ids = block.raw_ids
     if block.unique_ids:
-        return raw_ids
+        return block.ids()
+    raw_ids = block.raw_ids
     ids = list(raw_ids)
     seen: set[str] = set()
     line = block.lines()

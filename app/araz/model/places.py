@@ -329,8 +329,15 @@ class Places(Mapping[str, Place]):
             return None
         ids = self.ids.array if isinstance(self.ids, Strings) else text(list(self.ids))
         found = pc.index_in(texts, value_set=ids).cast(pa.int64())
-        rows = np.frombuffer(pc.fill_null(found, -1).buffers()[1], np.int64, len(texts))
-        filled = np.frombuffer(_bits(pc.not_equal(texts, "")), bool, len(texts))
+        rows = np.frombuffer(found.buffers()[1], np.int64, len(texts), found.offset * 8)
+        if found.null_count:  # -1 where not found (numpy: pc.fill_null imports pandas)
+            rows = np.where(np.frombuffer(_bits(pc.is_valid(found)), bool, len(texts)), rows, -1)
+        # a text not "" (its offsets, in numpy: a comparison with a scalar imports pandas)
+        width = np.dtype(np.int64 if texts.type == pa.large_string() else np.int32)
+        offsets = np.frombuffer(
+            texts.buffers()[1], width, len(texts) + 1, texts.offset * width.itemsize
+        )
+        filled = np.diff(offsets) > 0
         starts = np.zeros(len(texts) + 1, np.int64)
         np.cumsum(filled, out=starts[1:])
         return PlaceTuples(np.asarray(codes, np.int32), starts, rows[filled], None)
