@@ -192,7 +192,8 @@ class AcledTables:
         for loc in set(values).difference(slugs):
             slugs[loc] = slug(loc or "place", "place")
         per_value = list(map(slugs.__getitem__, values))
-        ids = make_ids(self.place_ids, list(map(per_value.__getitem__, location.codes.tolist())))
+        bases = list(map(per_value.__getitem__, location.codes.tolist()))
+        ids = make_ids(self.place_ids, bases, keep=False)
         # a country "" is none (code -1)
         cv = country.values
         lut = np.full(len(cv) + 1, -1, np.int32)
@@ -206,10 +207,11 @@ class AcledTables:
         return ids
 
 
-def make_ids(ids: Ids, bases: list[str]) -> list[str]:
+def make_ids(ids: Ids, bases: list[str], keep: bool = True) -> list[str]:
     """``[ids.make(b) for b in bases]``, made group by group (a base's ids are base,
     base-2, base-3…) when no id of one base can be another's or is taken already;
-    else one by one."""
+    else one by one.  ``keep=False``: no id is made after (the registry then goes), so
+    a group's ids are not written into it."""
     counts = Counter(bases)
     taken, made = ids.taken, ids.counts
     # "kapan-2" of the base "kapan" can only be an id of another base if that base is
@@ -225,8 +227,9 @@ def make_ids(ids: Ids, bases: list[str]) -> list[str]:
     every = [i for seq in plan.values() for i in seq]
     if taken and not taken.isdisjoint(every):
         return [ids.make(b) for b in bases]
-    taken.update(every)
-    for b, m in counts.items():
-        made[b] = (made[b] + m) if b in made else m
+    if keep:
+        taken.update(every)
+        for b, m in counts.items():
+            made[b] = (made[b] + m) if b in made else m
     nexts = {b: iter(seq).__next__ for b, seq in plan.items()}
     return [nexts[b]() for b in bases]
