@@ -72,8 +72,11 @@ class Block:
             import pyarrow.compute as pc
 
             ids = pa.chunked_array(id_chunks, pa.string()).slice(skip)
-            if ids.num_chunks != 1:
-                ids = pa.chunked_array([ids.cast(pa.large_string()).combine_chunks()])
+            if ids.num_chunks != 1:  # one array: 32-bit offsets when its text fits them
+                wide = ids.nbytes >= 1 << 31
+                ids = pa.chunked_array(
+                    [(ids.cast(pa.large_string()) if wide else ids).combine_chunks()]
+                )
             self.id_array = ids.chunk(0) if ids.num_chunks else pa.array([], pa.string())
             # in Arrow: no set of a million strings (unique: 2x count_distinct's speed)
             self.unique_ids = n == 0 or (
