@@ -48,7 +48,7 @@ class Block:
         col: dict[str, int],
         coded: dict[str, CodedColumn],
         id_chunks: list,
-        summary: bytearray,
+        summary: bytes,
         ends_parts: list[np.ndarray],
         skip: int,
         file_lines: int | None,
