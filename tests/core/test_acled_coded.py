@@ -35,6 +35,20 @@ def test_place_ids_in_bulk_are_the_ids_made_one_by_one():
         assert ids.taken == after_one.taken and ids.counts == after_one.counts
         # and the next id made one by one follows on from both alike
         assert ids.make("kapan") == after_one.make("kapan")
+        # the last ids made (keep=False): the same ids
+        last = Ids()
+        for b in before:
+            last.make(b)
+        assert make_ids(last, bases, keep=False) == expected, bases
+    # made in bulk, the last ids are not written into the registry (it goes after)
+    last = Ids()
+    last.make("goris")
+    assert make_ids(last, ["kapan", "goris", "kapan"], keep=False) == [
+        "kapan",
+        "goris-2",
+        "kapan-2",
+    ]
+    assert last.taken == {"goris"} and last.counts == {"goris": 1}
 
 
 def test_coded_values_are_stripped_as_str_strip_strips_them():

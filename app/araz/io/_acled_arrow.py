@@ -211,7 +211,8 @@ class Gathered:
         self.col = col
         self.coded = {k: CodedColumn() for k in col if k not in PLAIN}
         self.ids: list[Any] = []
-        self.summary = bytearray()
+        self.summary: list[bytes] = []  # the notes of each batch (joined once: no slack)
+        self.size = 0  # their bytes
         self.ends: list[np.ndarray] = []
         self.first_row: list[str] | None = None
 
@@ -231,7 +232,7 @@ class Gathered:
             self.ids.append(
                 pc.utf8_trim_whitespace(batch.column(f"c{col['id']}"), memory_pool=pool)
             )
-        summary = self.summary
+        size = self.size
         if "notes" in col:
             notes = pc.utf8_trim_whitespace(batch.column(f"c{col['notes']}"), memory_pool=pool)
             offsets = np.frombuffer(
@@ -240,12 +241,19 @@ class Gathered:
             lo, hi = int(offsets[0]), int(offsets[-1])
             data = np.frombuffer(notes.buffers()[2], np.uint8, count=hi - lo, offset=lo)
             at = offsets[1:] - lo  # a NUL after each text (TextColumn's separator)
-            self.ends.append(at + np.arange(len(at)) + len(summary))
-            summary += np.insert(data, at, 0).tobytes() if len(at) else b""
+            self.ends.append(at + np.arange(len(at)) + size)
+            part = np.insert(data, at, 0).tobytes() if len(at) else b""
         else:
             n = batch.num_rows
-            self.ends.append(np.arange(len(summary), len(summary) + n, dtype=np.int64))
-            summary += b"\x00" * n
+            self.ends.append(np.arange(size, size + n, dtype=np.int64))
+            part = b"\x00" * n
+        self.summary.append(part)
+        self.size += len(part)
+
+    def _joined(self) -> bytes:
+        """The notes in one buffer, the batches' parts let go."""
+        summary, self.summary = b"".join(self.summary), []
+        return summary
 
     def block(
         self, path: Path, file_lines: int | None, delimiter: str, rows: np.ndarray | None = None
@@ -260,7 +268,7 @@ class Gathered:
             self.col,
             self.coded,
             self.ids,
-            self.summary,
+            self._joined(),
             self.ends,
             skip,
             file_lines,

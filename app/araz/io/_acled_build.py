@@ -5,11 +5,14 @@ actors, titles, extra values), the rows of one event merged (one row per actor),
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from functools import cached_property
 from itertools import repeat
 from pathlib import Path
 
 import numpy as np
 
+from ..model.columns import Strings, _pylist
 from ..model.dataset import Dataset
 from ..model.entities import EventDate, PlaceRef
 from ..model.kinds import make
@@ -45,7 +48,7 @@ class Block:
         col: dict[str, int],
         coded: dict[str, CodedColumn],
         id_chunks: list,
-        summary: bytearray,
+        summary: bytes,
         ends_parts: list[np.ndarray],
         skip: int,
         file_lines: int | None,
@@ -63,18 +66,23 @@ class Block:
             ends = ends[skip:] - cut
         self.summary = summary
         self.ends = ends
+        self.id_array = None  # the ids as one Arrow string array
         if id_chunks:
             import pyarrow as pa
             import pyarrow.compute as pc
 
             ids = pa.chunked_array(id_chunks, pa.string()).slice(skip)
-            self.raw_ids: list[str] = ids.to_pylist()
+            if ids.num_chunks != 1:  # one array: 32-bit offsets when its text fits them
+                wide = ids.nbytes >= 1 << 31
+                ids = pa.chunked_array(
+                    [(ids.cast(pa.large_string()) if wide else ids).combine_chunks()]
+                )
+            self.id_array = ids.chunk(0) if ids.num_chunks else pa.array([], pa.string())
             # in Arrow: no set of a million strings (unique: 2x count_distinct's speed)
             self.unique_ids = n == 0 or (
                 len(pc.unique(ids)) == n and (pc.min(pc.binary_length(ids)).as_py() or 0) > 0
             )
         else:
-            self.raw_ids = [""] * n
             self.unique_ids = n == 0
         self.skip = skip
         self.file_lines = file_lines
@@ -82,6 +90,22 @@ class Block:
         self.problems: list[_RowProblem] = []
         # a sheet's rows are numbered by the sheet; a file's lines are counted when needed
         self._lines: np.ndarray | None = None if rows is None else rows[skip:]
+
+    @cached_property
+    def raw_ids(self) -> list[str]:
+        """The ids as written (trimmed), as Python strings: made when a rule needs them
+        (ids repeated or empty, a problem's record); else the table takes
+        :meth:`ids` in Arrow."""
+        if self.id_array is None:
+            return [""] * self.n
+        return _pylist(self.id_array)
+
+    def ids(self) -> Strings:
+        """The ids as the table's column (only when :attr:`unique_ids`: every id is
+        kept as written)."""
+        import pyarrow as pa
+
+        return Strings(self.id_array if self.id_array is not None else pa.array([], pa.string()))
 
     def get(self, k: str) -> tuple[np.ndarray, list[str]]:
         """A column's codes and values ("" everywhere when the file has no such column)."""
@@ -166,7 +190,7 @@ def _build(block: Block, tables: AcledTables, reporter: Reporter, tick: Ticker) 
     ds = Dataset(
         table,
         tables.actors,
-        tables.places,
+        tables.gazetteer if tables.gazetteer is not None else tables.places,
         title=path.stem,
         source=str(path),
         categories=categories,
@@ -203,12 +227,12 @@ def per_actor_rows(block: Block) -> dict[int, int]:
     return out
 
 
-def _event_ids(block: Block, owner: dict[int, int]) -> list[str]:
+def _event_ids(block: Block, owner: dict[int, int]) -> Sequence[str]:
     """The event id of each row: an empty or repeated one gets row-<line>, as in the row
     reader (the merged rows keep theirs: they go)."""
-    raw_ids = block.raw_ids
     if block.unique_ids:
-        return raw_ids
+        return block.ids()
+    raw_ids = block.raw_ids
     ids = list(raw_ids)
     seen: set[str] = set()
     line = block.lines()
@@ -285,15 +309,15 @@ def _places(block: Block, tables: AcledTables) -> Coded:
     wkey, wfirst = combine((lc, len(lv)), *((c, len(v)) for c, v in admins))
     regions = [tables.within(lv[lc[r]], *(v[c[r]] for c, v in admins)) for r in wfirst.tolist()]
     radii = radius[good]
-    pids = tables.add_places(
-        _pick(lv, lc[first]),
-        _pick(yv, yc[first]),
-        _pick(xv, xc[first]),
-        lat[good].tolist(),
-        lon[good].tolist(),
-        _pick(cv, cc[first]),
-        np.where(radii >= 0, radii, None).tolist(),
-        _pick(regions, wkey[first]),
+    pids = tables.place_columns(
+        Coded(lc[first], lv),
+        Coded(yc[first], yv),
+        Coded(xc[first], xv),
+        lat[good],
+        lon[good],
+        Coded(cc[first], cv),
+        np.where(radii >= 0, radii, np.nan),
+        Coded(wkey[first], regions),
     )
     refs = make(PlaceRef, [pids, repeat(None)], len(pids))
     if len(pids) == len(pfirst):
@@ -306,11 +330,6 @@ def _places(block: Block, tables: AcledTables) -> Coded:
             message = f"{block.rec(r)}: {no_point[int(pkey[r])]}"
             block.problems.append((r, 2, message, None, "warning"))
     return Coded(pkey, place_values)
-
-
-def _pick(values: list, codes: np.ndarray) -> list:
-    """``[values[c] for c in codes]``, at C speed."""
-    return list(map(values.__getitem__, codes.tolist()))
 
 
 def _actors(block: Block, tables: AcledTables, owner: dict[int, int]) -> Coded:

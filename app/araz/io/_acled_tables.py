@@ -11,8 +11,12 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from itertools import repeat
 
+import numpy as np
+
+from ..model.columns import Coded
 from ..model.entities import Actor, Place
 from ..model.kinds import make
+from ..model.places import Places
 from ._acled_rules import state_named_in
 from ._common import Ids, slug
 
@@ -49,6 +53,7 @@ class AcledTables:
         self.places: dict[str, Place] = {}
         self.place_ids = Ids()
         self.place_slugs: dict[str, str] = {}
+        self.gazetteer: Places | None = None  # the block reader's (place_columns)
         self.texts: dict[str, str] = {}  # one copy of each repeated value
         self.region_tuples: dict[tuple[str, ...], tuple[str, ...]] = {}
         self.within_of: dict[tuple[str, str, str, str], tuple[str, ...]] = {}
@@ -146,8 +151,8 @@ class AcledTables:
         within: list[tuple[str, ...]],
     ) -> list[str]:
         """New places, one per item of these columns (what :meth:`new_places` takes,
-        the admin regions as :meth:`within` gives them): their ids.  The block reader
-        makes every place of a file in one call, the objects made in bulk."""
+        the admin regions as :meth:`within` gives them): their ids, the objects made in
+        bulk (the row reader's; the block reader's are columns: :meth:`place_columns`)."""
         n = len(location)
         names = list(location)
         for i in [i for i, loc in enumerate(location) if not loc]:
@@ -161,11 +166,52 @@ class AcledTables:
         self.places.update(zip(ids, make(Place, [*columns, radius, within], n), strict=True))
         return ids
 
+    def place_columns(
+        self,
+        location: Coded,
+        lat_t: Coded,
+        lon_t: Coded,
+        lat: np.ndarray,
+        lon: np.ndarray,
+        country: Coded,
+        radius: np.ndarray,
+        within: Coded,
+    ) -> list[str]:
+        """New places as :meth:`add_places` makes them, one per row of these columns
+        (the texts coded: per place a code into their distinct values; ``radius`` NaN
+        for none), kept as :attr:`gazetteer`, a :class:`Places` by column: no
+        :class:`Place` made (the block reader's one call).  Their ids."""
+        values = location.values
+        codes = location.codes.copy()
+        names = list(values)
+        empty = np.array([v == "" for v in values] or [False], bool)
+        for i in np.flatnonzero(empty[codes]).tolist():
+            codes[i] = len(names)  # no location: named by its coordinates
+            names.append(f"{lat_t[i]}, {lon_t[i]}")
+        slugs = self.place_slugs
+        for loc in set(values).difference(slugs):
+            slugs[loc] = slug(loc or "place", "place")
+        per_value = list(map(slugs.__getitem__, values))
+        bases = list(map(per_value.__getitem__, location.codes.tolist()))
+        ids = make_ids(self.place_ids, bases, keep=False)
+        # a country "" is none (code -1)
+        cv = country.values
+        lut = np.full(len(cv) + 1, -1, np.int32)
+        kept = [k for k, v in enumerate(cv) if v]
+        lut[kept] = np.arange(len(kept), dtype=np.int32)
+        countries = Coded(lut[country.codes], [cv[k] for k in kept])
+        self.gazetteer = Places.from_columns(
+            ids, Coded(codes, names), lat, lon, countries, radius, within
+        )
+        self.place_ids = Ids()  # no place is made after: the registry goes
+        return ids
 
-def make_ids(ids: Ids, bases: list[str]) -> list[str]:
+
+def make_ids(ids: Ids, bases: list[str], keep: bool = True) -> list[str]:
     """``[ids.make(b) for b in bases]``, made group by group (a base's ids are base,
     base-2, base-3…) when no id of one base can be another's or is taken already;
-    else one by one."""
+    else one by one.  ``keep=False``: no id is made after (the registry then goes), so
+    a group's ids are not written into it."""
     counts = Counter(bases)
     taken, made = ids.taken, ids.counts
     # "kapan-2" of the base "kapan" can only be an id of another base if that base is
@@ -181,8 +227,9 @@ def make_ids(ids: Ids, bases: list[str]) -> list[str]:
     every = [i for seq in plan.values() for i in seq]
     if taken and not taken.isdisjoint(every):
         return [ids.make(b) for b in bases]
-    taken.update(every)
-    for b, m in counts.items():
-        made[b] = (made[b] + m) if b in made else m
+    if keep:
+        taken.update(every)
+        for b, m in counts.items():
+            made[b] = (made[b] + m) if b in made else m
     nexts = {b: iter(seq).__next__ for b, seq in plan.items()}
     return [nexts[b]() for b in bases]

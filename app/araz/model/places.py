@@ -96,6 +96,26 @@ def _arrow_coded(values: list, tuples: bool = False) -> Coded | None:
     return Coded.lazy(codes, lambda: _pylist(texts))
 
 
+def _arrow_values(column: Coded, tuples: bool = False) -> Coded:
+    """``column`` with its values (text, or tuples of names) kept in an Arrow array and
+    decoded on first use; as it was when joining tuples by U+001F would not give them
+    back."""
+    from .arrow_table import text
+    from .columns import _pylist
+    from .kinds import SEP
+
+    values = column.values
+    if tuples:
+        if not all(all(t) and SEP not in "".join(t) for t in values):
+            return column
+        texts = text(list(map(SEP.join, values)))
+        return Coded.lazy(
+            column.codes, lambda: [tuple(v.split(SEP)) if v else () for v in _pylist(texts)]
+        )
+    texts = text(values)
+    return Coded.lazy(column.codes, lambda: _pylist(texts))
+
+
 class Places(Mapping[str, Place]):
     """A gazetteer by column (see the module's docs).  Immutable."""
 
@@ -166,6 +186,36 @@ class Places(Mapping[str, Place]):
             Coded(*distinct_values(col["within"])),
             dict(places) if keep else None,
         )
+
+    @classmethod
+    def from_columns(
+        cls,
+        ids: list[str],
+        name: Coded,
+        lat: np.ndarray,
+        lon: np.ndarray,
+        country: Coded,
+        radius_m: np.ndarray,
+        within: Coded,
+        kind: str = "site",
+    ) -> Places:
+        """Places of one ``kind``, no alias and no geometry, from a reader's columns (its
+        per-value codes: no :class:`Place` made); with pyarrow loaded, the ids and the
+        texts of the coded columns are kept as Arrow arrays (no ``str`` per place)."""
+        n = len(ids)
+        one = np.zeros(n, np.int32)
+        columns: Sequence[str] = ids
+        if "pyarrow" in sys.modules:
+            from .arrow_table import text
+            from .columns import Strings
+
+            columns = Strings(text(ids))
+            name, country = _arrow_values(name), _arrow_values(country)
+            within = _arrow_values(within, tuples=True)
+        return cls(
+            columns, name, Coded(one, [kind]), lat, lon, Coded(one.copy(), [()]), {},
+            country, radius_m, within,
+        )  # fmt: skip
 
     # ------------------------------------------------------------ Mapping[str, Place]
 
@@ -279,8 +329,15 @@ class Places(Mapping[str, Place]):
             return None
         ids = self.ids.array if isinstance(self.ids, Strings) else text(list(self.ids))
         found = pc.index_in(texts, value_set=ids).cast(pa.int64())
-        rows = np.frombuffer(pc.fill_null(found, -1).buffers()[1], np.int64, len(texts))
-        filled = np.frombuffer(_bits(pc.not_equal(texts, "")), bool, len(texts))
+        rows = np.frombuffer(found.buffers()[1], np.int64, len(texts), found.offset * 8)
+        if found.null_count:  # -1 where not found (numpy: pc.fill_null imports pandas)
+            rows = np.where(np.frombuffer(_bits(pc.is_valid(found)), bool, len(texts)), rows, -1)
+        # a text not "" (its offsets, in numpy: a comparison with a scalar imports pandas)
+        width = np.dtype(np.int64 if texts.type == pa.large_string() else np.int32)
+        offsets = np.frombuffer(
+            texts.buffers()[1], width, len(texts) + 1, texts.offset * width.itemsize
+        )
+        filled = np.diff(offsets) > 0
         starts = np.zeros(len(texts) + 1, np.int64)
         np.cumsum(filled, out=starts[1:])
         return PlaceTuples(np.asarray(codes, np.int32), starts, rows[filled], None)
