@@ -42,6 +42,9 @@ def _work(
             relay.progressed.emit(number, float(fraction))
 
     try:
+        # garbage waiting now would be frozen below with the dataset, for good: collect it
+        # (cheap: what earlier loads froze is not scanned)
+        gc.collect()
         t0 = time.perf_counter()
         result = read_path(path, progress=progress, cancel=cancelled.is_set, **options)
         t1 = time.perf_counter()
