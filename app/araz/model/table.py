@@ -1,4 +1,4 @@
-"""Events stored by column, over one ``pyarrow.Table``: about 300 bytes an event at
+"""Events stored by column, over one ``pyarrow.Table``: about 275 bytes an event at
 100,000 synthetic ACLED rows, summaries and the gazetteer included (``benchmarks/load.py``).
 
 One :class:`~araz.model.entities.Event` object per event costs about 1.5 kB at ACLED
