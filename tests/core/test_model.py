@@ -1,5 +1,7 @@
 """The pure model: filter semantics, selection, one notification per gesture, undo."""
 
+import numpy as np
+
 from araz.model import AppModel, Change, Filter
 from araz.model.dates import days_from_civil
 from araz.model.palette import OKABE_ITO
@@ -158,3 +160,46 @@ def test_search_and_go_to_place_fold_names_alike():
         ("Şuşa", "susa"),
     ):
         assert fold(name) == folded == place_fold(f" {name} ")
+
+
+def test_actor_tally_counts_every_event_as_one_by_one(curated):
+    """The tally (bincounts over the distinct actor tuples) is what counting the events
+    one by one gives, for every actor and state, under a mask and without one."""
+    mask = [e.category == "military" for e in curated.events]
+    for m in (None, mask):
+        own, group = curated.actor_tally(None if m is None else np.array(m))
+        want_own: dict[str, list[int]] = {}
+        want_group: dict[str, list[int]] = {}
+        for e, keep in zip(curated.events, m or [True] * len(curated), strict=True):
+            if not keep or not e.actors:
+                continue
+            main = e.actors[0]
+            want_own.setdefault(main, [0, 0])[0] += 1
+            want_group.setdefault(curated.state_of(main) or main, [0, 0])[0] += 1
+            for a in set(e.actors):
+                want_own.setdefault(a, [0, 0])[1] += 1
+            for s in {curated.state_of(a) or a for a in e.actors}:
+                want_group.setdefault(s, [0, 0])[1] += 1
+        assert own == want_own and group == want_group
+        assert own and group
+
+
+def test_a_filter_change_computes_only_the_kind_it_changes(curated, monkeypatch):
+    """Unchecking a category under a search does not search again; the mask is the one a
+    fresh filter computes."""
+    m = AppModel(curated)
+    m.update_filter(text="Kapan")
+    assert m.mask.any()
+    searches = []
+    search = type(curated).search_mask
+    monkeypatch.setattr(
+        type(curated), "search_mask", lambda ds, text: searches.append(text) or search(ds, text)
+    )
+    m.update_filter(categories={"military"})
+    m.update_filter(categories=None)
+    m.update_filter(categories={"military"})
+    assert (m.mask == m.filter.mask(curated)).all()
+    assert searches == ["Kapan"]  # the fresh filter's own search, none from the model
+    m.update_filter(text="Goris")
+    assert m.mask.sum() == m.filter.mask(curated).sum()
+    assert searches == ["Kapan", "Goris", "Goris"]

@@ -219,3 +219,21 @@ def test_lane_counts_follow_the_filter(qtbot, main_window):
     assert iran_name_pixels() != before
     redraw(qtbot, w, lambda: click_check_box(qtbot, w, top_item(w, "Iran")))
     assert iran_name_pixels() == before
+
+
+def test_the_table_keeps_its_order_through_a_filter_change(qtbot, main_window):
+    """Sorted by category (many ties), the table lists the events a filter leaves in that
+    order, ties in the dataset's order (reversed when descending), as a stable sort."""
+    w = main_window
+    ds, tm = w.model.dataset, w.table_model
+    settle(qtbot, w)
+    for order in (Qt.SortOrder.AscendingOrder, Qt.SortOrder.DescendingOrder):
+        w.table.sortByColumn(4, order)
+        redraw(qtbot, w, lambda: click_check_box(qtbot, w, top_item(w, "Iran")))
+        listed = [ds.index[tm.event_id(r)] for r in range(tm.rowCount())]
+        assert sorted(listed) == sorted(ds.index[i] for i in w.model.shown_ids())
+        keys = [(ds.events[i].category.casefold(), i) for i in listed]
+        want = sorted(keys, reverse=order == Qt.SortOrder.DescendingOrder)
+        assert keys == want and len({k for k, _ in keys}) > 1
+        redraw(qtbot, w, lambda: click_check_box(qtbot, w, top_item(w, "Iran")))
+        assert tm.rowCount() == len(ds)

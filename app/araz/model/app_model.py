@@ -88,6 +88,9 @@ class AppModel:
         self._offered: tuple[Dataset, list[str], list[str]] | None = None
         self._mask: np.ndarray | None = None
         self._parts: dict[str, np.ndarray] | None = None
+        # the filter before and its parts, over this dataset: the kinds a change leaves
+        # as they were are taken over, not computed again
+        self._before: tuple[Filter, dict[str, np.ndarray]] | None = None
         self._shown: list[str] | None = None
         self._history = _History()
         self._pending: Change | None = None
@@ -181,7 +184,7 @@ class AppModel:
 
     def _filter_parts(self) -> dict[str, np.ndarray]:
         if self._parts is None:
-            self._parts = self._filter.parts(self._dataset)
+            self._parts = self._filter.parts(self._dataset, self._before)
         return self._parts
 
     def shown_ids(self) -> list[str]:
@@ -229,7 +232,7 @@ class AppModel:
         self._selection = Selection()
         self._hover = None
         self._mask = None
-        self._parts = None
+        self._parts = self._before = None
         self._shown = None
         self._history = _History()
         self._notify(Change(dataset=True, filter=True, selection=True, hover=True, colour=True))
@@ -329,6 +332,8 @@ class AppModel:
     def _apply(self, flt: Filter, sel: Selection) -> None:
         change = Change(filter=flt != self._filter, selection=sel != self._selection)
         if change.filter:
+            if self._parts is not None:
+                self._before = (self._filter, self._parts)
             self._filter = flt
             self._mask = None
             self._parts = None

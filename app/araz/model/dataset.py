@@ -19,6 +19,8 @@ from .places import Places, PlaceTuples, RefTuples
 from .search import SearchIndex, fold
 from .table import Coded, EventTable, IdIndex, take
 
+Pairs = tuple[np.ndarray, np.ndarray]  # (distinct actor tuple, actor or state) per pair
+
 
 @dataclass(frozen=True, slots=True)
 class SeedInfo:
@@ -306,22 +308,48 @@ class Dataset:
         actor's own (``own``) and, per state, its and its members' together (``group``).
         "Main" counts the events whose main actor it is (the one that decides the colour);
         "involved" those it takes part in.  Linear in the distinct actor tuples."""
+        ids, main_own, main_group, inv_own, inv_group = self._actor_incidence
         col = self.events.actors
-        codes = col.codes if mask is None else col.codes[mask]
-        per_value = np.bincount(codes, minlength=len(col.values)).tolist()
-        own: dict[str, list[int]] = {}
-        group: dict[str, list[int]] = {}
+        w = None if mask is None or mask.all() else mask  # weights: no copy of the picked
+        k = np.bincount(col.codes, w, minlength=len(col.values)).astype(np.int64)
+        n = len(ids)
+
+        def tally(main: np.ndarray, inv: tuple[np.ndarray, np.ndarray]) -> dict[str, list[int]]:
+            has = main >= 0
+            m = np.bincount(main[has], weights=k[has], minlength=n).astype(np.int64)
+            i = np.bincount(inv[1], weights=k[inv[0]], minlength=n).astype(np.int64)
+            hit = np.flatnonzero(i)
+            return {
+                ids[a]: [x, y]
+                for a, x, y in zip(hit.tolist(), m[hit].tolist(), i[hit].tolist(), strict=True)
+            }
+
+        return tally(main_own, inv_own), tally(main_group, inv_group)
+
+    @cached_property
+    def _actor_incidence(self) -> tuple[list[str], np.ndarray, np.ndarray, Pairs, Pairs]:
+        """Per distinct actor tuple (once per dataset, so that a tally is a few bincounts):
+        the index of its main actor and of that actor's state (-1: no actor), and the
+        (tuple, actor) and (tuple, state) pairs of the actors and states taking part."""
+        where: dict[str, int] = {}
+        values = self.events.actors.values
+        main_own = np.full(len(values), -1, np.int64)
+        main_group = np.full(len(values), -1, np.int64)
+        pairs: tuple[list[int], list[int], list[int], list[int]] = ([], [], [], [])
         state_of = self.state_of
-        for actors, k in zip(col.values, per_value, strict=True):
-            if not k or not actors:
+        for v, actors in enumerate(values):
+            if not actors:
                 continue
-            own.setdefault(actors[0], [0, 0])[0] += k
-            group.setdefault(state_of(actors[0]) or actors[0], [0, 0])[0] += k
-            for a in set(actors):
-                own.setdefault(a, [0, 0])[1] += k
-            for s in {state_of(a) or a for a in actors}:
-                group.setdefault(s, [0, 0])[1] += k
-        return own, group
+            main_own[v] = where.setdefault(actors[0], len(where))
+            main_group[v] = where.setdefault(state_of(actors[0]) or actors[0], len(where))
+            for a in dict.fromkeys(actors):
+                pairs[0].append(v)
+                pairs[1].append(where.setdefault(a, len(where)))
+            for s in dict.fromkeys(state_of(a) or a for a in actors):
+                pairs[2].append(v)
+                pairs[3].append(where.setdefault(s, len(where)))
+        arr = [np.array(p, np.int64) for p in pairs]
+        return list(where), main_own, main_group, (arr[0], arr[1]), (arr[2], arr[3])
 
     def search_mask(self, text: str) -> np.ndarray:
         """Per event: does any of the search's terms (see :meth:`search_terms`) occur,

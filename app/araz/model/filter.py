@@ -54,38 +54,54 @@ class Filter:
         """Per event: shown under every kind of constraint."""
         return combine(self.parts(ds).values(), len(ds))
 
-    def parts(self, ds: Dataset) -> dict[str, np.ndarray]:
+    def _key(self, kind: str) -> object:
+        """What a kind's part depends on (besides the dataset)."""
+        if kind == "actors":
+            return (self.actors, self.actor_match)
+        return getattr(self, kind)
+
+    def parts(
+        self, ds: Dataset, before: tuple[Filter, dict[str, np.ndarray]] | None = None
+    ) -> dict[str, np.ndarray]:
         """Per constrained kind (see KINDS), the events it lets through.  The counts next
-        to one kind's values follow the other kinds: AND of every other part."""
-        n = len(ds)
+        to one kind's values follow the other kinds: AND of every other part.  ``before``:
+        an earlier filter over the same dataset and its parts, whose kinds left as they
+        were are taken over (a category unchecked under a search does not search again)."""
         out: dict[str, np.ndarray] = {}
-        if self.actors is not None:
+        for kind in KINDS:
+            if before is not None and kind in before[1] and before[0]._key(kind) == self._key(kind):
+                out[kind] = before[1][kind]
+                continue
+            part = self._part(kind, ds)
+            if part is not None:
+                out[kind] = part
+        return out
+
+    def _part(self, kind: str, ds: Dataset) -> np.ndarray | None:
+        """The events one kind lets through (None: that kind constrains nothing)."""
+        if kind == "actors" and self.actors is not None:
             if self.actor_match == "main":
                 codes, ids = ds.main_actor_code
-                keep = [k for k, a in enumerate(ids) if a in self.actors]
-                out["actors"] = np.isin(codes, keep)
-            else:
-                hit = np.zeros(n, bool)
-                for a in self.actors:
-                    rows = ds.events_by_actor.get(a)
-                    if rows is not None:
-                        hit[rows] = True
-                out["actors"] = hit
-        if self.categories is not None:
-            wanted_codes = [k for k, c in enumerate(ds.categories) if c in self.categories]
-            out["categories"] = np.isin(ds.arrays["category"], wanted_codes)
-        if self.certainties is not None:
+                return _pick(codes, [a in self.actors for a in ids])
+            hit = np.zeros(len(ds), bool)
+            for a in self.actors:
+                rows = ds.events_by_actor.get(a)
+                if rows is not None:
+                    hit[rows] = True
+            return hit
+        if kind == "categories" and self.categories is not None:
+            keep = [c in self.categories for c in ds.categories]
+            return _pick(ds.arrays["category"], keep)
+        if kind == "certainties" and self.certainties is not None:
             wanted = self.certainties
-            out["certainties"] = ds.events.certainty.per_value(lambda c: c in wanted).astype(bool)
-        if self.window is not None:
+            return ds.events.certainty.per_value(lambda c: c in wanted).astype(bool)
+        if kind == "window" and self.window is not None:
             lo, hi = self.window
             cols = ds.arrays
-            out["window"] = (
-                cols["has_date"] & (cols["wide_lower"] <= hi) & (cols["wide_upper"] >= lo)
-            )
-        if self.text.strip():
-            out["text"] = ds.search_mask(self.text)
-        return out
+            return cols["has_date"] & (cols["wide_lower"] <= hi) & (cols["wide_upper"] >= lo)
+        if kind == "text" and self.text.strip():
+            return ds.search_mask(self.text)
+        return None
 
     def describe(self, ds: Dataset, isolate: Callable[[str], str] = str) -> str:
         """The active filters in words: 'Actors: Iran, IRGC · 2021 – 2023-06'. Every word
@@ -110,6 +126,12 @@ class Filter:
         if self.text.strip():
             parts.append(f"Search: “{isolate(self.text.strip())}”")
         return " · ".join(parts) if parts else "All events"
+
+
+def _pick(codes: np.ndarray, keep: list[bool]) -> np.ndarray:
+    """Per event: is its code's value kept (a look-up per event, not a search); code -1
+    (no value) is never kept."""
+    return np.asarray([*keep, False], bool)[codes]
 
 
 def combine(parts, n: int) -> np.ndarray:

@@ -38,7 +38,9 @@ class ArticleView(QTextBrowser):
         self._stale = False
         m = self.model
         bar = self.verticalScrollBar().value()
-        self.setHtml(article_html(m.dataset, m.shown_ids(), m.selection.active))
+        # the ids only where there is an article to mark (a million strings otherwise)
+        shown = m.shown_ids() if m.dataset.seed is not None else []
+        self.setHtml(article_html(m.dataset, shown, m.selection.active))
         if m.selection.active:
             self.scrollToAnchor(f"q-{m.selection.active}")
         else:

@@ -59,8 +59,16 @@ class EventsTableModel(QAbstractTableModel):
         if self._keys.get(-1) is not self._model.dataset.events:
             self._keys = {-1: self._model.dataset.events}  # type: ignore[dict-item]
             self._texts: dict[int, Coded] = {}
+            self._orders: dict[int, np.ndarray] = {}
             self._scheme = None
-        self._rows = self._ordered(np.flatnonzero(self._model.mask))
+        # every event in the sort's order once per dataset and column, then the shown ones
+        # picked in that order: ties stay in dataset order, as a stable sort of the rows
+        column, order = self._sort
+        if column not in self._orders:
+            self._orders[column] = np.argsort(self._key(column), kind="stable")
+        every = self._orders[column]
+        rows = every[self._model.mask[every]]
+        self._rows = rows[::-1] if order == Qt.SortOrder.DescendingOrder else rows
         self._where = None
         self.endResetModel()
 

@@ -485,8 +485,8 @@ class FiltersPanel(QWidget):
 
 def _counts(column: Coded, mask: np.ndarray | None = None) -> dict[str, int]:
     """Events per value of a coded column (only those in the mask)."""
-    codes = column.codes if mask is None else column.codes[mask]
-    n = np.bincount(codes, minlength=len(column.values)).tolist()
+    w = None if mask is None or mask.all() else mask  # weights: no copy of the picked codes
+    n = np.bincount(column.codes, w, minlength=len(column.values)).astype(np.int64).tolist()
     out: dict[str, int] = {}
     for v, k in zip(column.values, n, strict=True):
         out[v] = out.get(v, 0) + k

@@ -305,14 +305,14 @@ class MainWindow(QMainWindow):
 
     def status_text(self) -> str:
         ds = self.model.dataset
-        shown = self.model.shown_ids()
+        shown = int(self.model.mask.sum())  # a count: no list of a million ids
         if len(ds) and not shown:
             return f"No event matches the filters (0 of {len(ds)}) · " + (
                 self.model.filter.describe(ds)
             )
         unplaced = int((self.model.mask & ds.unplaced_mask).sum())
         self.unplaced_button.setEnabled(unplaced > 0)
-        return f"{len(shown)} of {len(ds)} events shown · {unplaced} without a place"
+        return f"{shown} of {len(ds)} events shown · {unplaced} without a place"
 
     def _update_status(self) -> None:
         self.count_label.setText(shorten(self.status_text(), 160))

@@ -88,6 +88,7 @@ class TimelineView(TimelineInput, TimelineNavigation, QWidget):
         self._drag: dict | None = None
         self._rows_cache: tuple | None = None
         self._overview_cache: tuple | None = None
+        self._overview_cols: tuple | None = None
         self._label_cache: dict[int, str] = {}
         self._label_widths = (("",), np.zeros(0))  # (font keys, width per row or NaN)
         self.set_data(TimelineData.empty())
@@ -311,7 +312,8 @@ class TimelineView(TimelineInput, TimelineNavigation, QWidget):
             return total, total
         key = (self._mask_version, self._lane_mode, id(self._data))
         if self._shown_counts_key != key:
-            self._shown_counts = np.bincount(lanes.of_event[self._mask], minlength=len(lanes.keys))
+            shown = np.bincount(lanes.of_event, self._mask, minlength=len(lanes.keys))
+            self._shown_counts = shown.astype(np.int64)
             self._shown_counts_key = key
         return self._shown_counts, total
 
@@ -467,14 +469,16 @@ class TimelineView(TimelineInput, TimelineNavigation, QWidget):
         lo, hi = full
         k = w / (hi - lo)
         text = self.palette().color(QPalette.ColorRole.WindowText)
-        layers = [(np.ones(len(d), dtype=bool), 0.3)]
-        if self._mask is not None:
-            layers = [(layers[0][0], 0.18), (self._mask, 0.6)]
+        cols = self._overview_cols  # every event's column: once per data and width
+        if cols is None or cols[0] != (w, lo, hi) or cols[1] is not d:
+            mid = (d.start + d.end + 1.0) * 0.5
+            col = np.clip(((mid - lo) * k).astype(np.int64), 0, w - 1)
+            cols = self._overview_cols = ((w, lo, hi), d, col)
+        every = cols[2]
+        layers = [(None, 0.3)] if self._mask is None else [(None, 0.18), (self._mask, 0.6)]
         img_px = np.zeros((h, w), dtype=np.uint32)
         for sel, alpha in layers:
-            mid = (d.start[sel] + d.end[sel] + 1.0) * 0.5
-            col = np.clip(((mid - lo) * k).astype(np.int64), 0, w - 1)
-            counts = np.bincount(col, minlength=w)
+            counts = np.bincount(every, sel, minlength=w).astype(np.int64)
             height = np.sqrt(counts / max(counts.max(), 1)) * h
             filled = (h - np.arange(h))[:, None] <= np.ceil(height)[None, :]
             filled &= counts[None, :] > 0

@@ -116,6 +116,8 @@ class TimelineData:
     lane_actor: list[str]
     lane_category: list[str]
     _index: Mapping[str, int] | None = field(default=None, init=False, repr=False, compare=False)
+    # (start, end, extent): the extent of these very columns, read at every paint
+    _extent: tuple | None = field(default=None, init=False, repr=False, compare=False)
     # set in __post_init__
     _is_point: np.ndarray = field(default=None, init=False, repr=False, compare=False)  # type: ignore[arg-type]
     order: np.ndarray = field(default=None, init=False, repr=False, compare=False)  # type: ignore[arg-type]
@@ -183,7 +185,14 @@ class TimelineData:
         """First day and the day after the last day, or None when empty."""
         if not len(self):
             return None
-        return float(self.start[0]), float(self.end.max()) + 1.0
+        e = self._extent
+        if e is None or e[0] is not self.start or e[1] is not self.end:  # columns replaced
+            e = self._extent = (
+                self.start,
+                self.end,
+                (float(self.start[0]), float(self.end.max()) + 1.0),
+            )
+        return e[2]
 
     # ------------------------------------------------------------ constructors
 
