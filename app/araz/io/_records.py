@@ -76,6 +76,19 @@ class Fields:
     lon: str | None = None
     wkt: str | None = None
 
+    def guess(self, names: list[str]) -> dict:
+        """What the mapping dialog starts from: the columns, and these as its guesses."""
+        actor = self.actors[0] if self.actors else None
+        return {
+            "properties": names,
+            "date": self.date,
+            "end": self.end,
+            "actor": actor,
+            "title": self.title,
+            "features": None,
+            "problems": [],
+        }
+
     def used(self) -> set[str]:
         named = (self.date, self.end, self.title, self.summary, self.category, self.id)
         where = (self.lat, self.lon, self.wkt)

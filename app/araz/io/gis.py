@@ -219,13 +219,7 @@ def _mapping(layer: str, fields_by_layer: dict[str, list], layers, fields=None) 
     names = fields_by_layer.get(layer, [])
     f = fields or Fields.of(names, coordinates=False)
     return {
-        "properties": names,
-        "date": f.date,
-        "end": f.end,
-        "actor": f.actors[0] if f.actors else None,
-        "title": f.title,
-        "features": None,
-        "problems": [],
+        **f.guess(names),
         "kind": "layer",
         "layer": layer,
         "layers": [n for n, _ in layers],

@@ -186,15 +186,9 @@ def _mapping(reader: Any, sheets: list[str], sheet: str) -> dict:
     names = columns[sheet]
     f = Fields.of(names)
     return {
-        "properties": names,
-        "date": f.date,
-        "end": f.end,
-        "actor": f.actors[0] if f.actors else None,
-        "title": f.title,
+        **f.guess(names),
         "lat": f.lat,
         "lon": f.lon,
-        "features": None,
-        "problems": [],
         "kind": "table",
         "layer": sheet,
         "layers": sheets,

@@ -17,6 +17,7 @@ needs it.
 
 from __future__ import annotations
 
+from abc import abstractmethod
 from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
 from itertools import pairwise
 from operator import index, itemgetter
@@ -69,8 +70,8 @@ class Rows(Sequence[T]):
 
     __slots__ = ()
 
-    def _row(self, k: int) -> T:
-        raise NotImplementedError
+    @abstractmethod
+    def _row(self, k: int) -> T: ...
 
     @overload
     def __getitem__(self, i: int) -> T: ...
