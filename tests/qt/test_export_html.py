@@ -276,20 +276,11 @@ def test_a_click_opens_the_popup_with_a_hostile_title_as_text(tmp_path, qtbot):
     view.close()
 
 
-def test_zoomed_in_the_export_draws_the_basemap_detail_without_a_request(tmp_path):
-    """Around Kapan at zoom 10 the export shows what the app's map shows there: the
-    first-level regions (their dashed boundaries, Syunik's name) and GeoNames towns, from
-    the detail layer carried in the file (the app fetches resources/basemap/detail.json;
-    the export's page may not fetch anything)."""
+def region_points(bbox, size) -> list[tuple[float, float]]:
+    """The basemap detail's region boundary vertices inside ``bbox``, as the pixels of a
+    picture of ``size`` framing it exactly."""
     from araz.paths import resource
 
-    region = "#8a7a66"  # map-base-detail.js: region boundaries
-    lat, lon = 39.2076, 46.4057  # Kapan
-    bbox = (lon - 0.685, lat - 0.2, lon + 0.685, lat + 0.2)  # zoom 10 in 1000 x 700
-    out = tmp_path / "kapan.html"
-    r = araz("export", "-o", str(out), "--bbox", ",".join(map(str, bbox)))
-    assert r.returncode == 0, r.stderr
-    image, asked = screenshot(out, tmp_path)
     detail = json.loads(resource("basemap", "detail.json").read_text(encoding="utf-8"))
     west, south, east, north = bbox
     points = []
@@ -298,9 +289,24 @@ def test_zoomed_in_the_export_draws_the_basemap_detail_without_a_request(tmp_pat
         lines = geometry["coordinates"]
         for line in [lines] if geometry["type"] == "LineString" else lines:
             inside = [(y, x) for x, y in line if west < x < east and south < y < north]
-            points += [pixel_of(y, x, bbox, *SIZE) for y, x in inside]
+            points += [pixel_of(y, x, bbox, *size) for y, x in inside]
+    return points
+
+
+def test_zoomed_in_the_export_draws_the_basemap_detail_without_a_request(tmp_path):
+    """Around Kapan at zoom 10 the export shows what the app's map shows there: the
+    first-level regions (their dashed boundaries, Syunik's name) and GeoNames towns, from
+    the detail layer carried in the file (the app fetches resources/basemap/detail.json;
+    the export's page may not fetch anything)."""
+    region = "#8a7a66"  # map-base-detail.js: region boundaries
+    lat, lon = 39.2076, 46.4057  # Kapan
+    bbox = (lon - 0.685, lat - 0.2, lon + 0.685, lat + 0.2)  # zoom 10 in 1000 x 700
+    out = tmp_path / "kapan.html"
+    r = araz("export", "-o", str(out), "--bbox", ",".join(map(str, bbox)))
+    assert r.returncode == 0, r.stderr
+    image, asked = screenshot(out, tmp_path)
     # clear of the controls, the caption and the legend
-    points = [(x, y) for x, y in points if 60 < x < 850 and 80 < y < 660]
+    points = [(x, y) for x, y in region_points(bbox, SIZE) if 60 < x < 850 and 80 < y < 660]
     assert len(points) >= 20, len(points)
     hits = sum(drawn_near(image, x, y, region) for x, y in points)
     assert hits >= 0.6 * len(points), (hits, len(points))

@@ -4,37 +4,14 @@ picture, not left out because the picture was taken before it arrived."""
 
 from __future__ import annotations
 
-import json
-
 import pytest
 from test_export_colour_by import in_process  # noqa: F401  (a fixture)
-from test_export_html import drawn_near
-from test_export_qt import pixel_of
+from test_export_html import drawn_near, region_points
 
 pytestmark = pytest.mark.gui
 SIZE = (1000, 700)
 REGION = "#8a7a66"  # map-base-detail.js: region boundaries
 KAPAN = (39.2076, 46.4057)
-
-
-def region_points(bbox) -> list[tuple[float, float]]:
-    """The detail's region boundary vertices inside ``bbox``, as image pixels."""
-    from araz.paths import resource
-
-    detail = json.loads(resource("basemap", "detail.json").read_text(encoding="utf-8"))
-    west, south, east, north = bbox
-    points = []
-    for feature in detail["regions"]["features"]:
-        geometry = feature["geometry"]
-        lines = geometry["coordinates"]
-        for line in [lines] if geometry["type"] == "LineString" else lines:
-            points += [
-                pixel_of(y, x, bbox, *SIZE)
-                for x, y in line
-                if west < x < east and south < y < north
-            ]
-    # clear of the zoom buttons, the caption, the legend and the attribution
-    return [(x, y) for x, y in points if 60 < x < SIZE[0] - 150 and 80 < y < SIZE[1] - 40]
 
 
 def test_a_snapshot_at_zoom_10_draws_the_regions(tmp_path, in_process):  # noqa: F811
@@ -51,7 +28,12 @@ def test_a_snapshot_at_zoom_10_draws_the_regions(tmp_path, in_process):  # noqa:
     )
     image = QImage(str(out))
     assert (image.width(), image.height()) == SIZE
-    points = region_points(bbox)
+    # clear of the zoom buttons, the caption, the legend and the attribution
+    points = [
+        (x, y)
+        for x, y in region_points(bbox, SIZE)
+        if 60 < x < SIZE[0] - 150 and 80 < y < SIZE[1] - 40
+    ]
     assert len(points) >= 20, len(points)
     hits = sum(drawn_near(image, x, y, REGION) for x, y in points)
     assert hits >= 0.6 * len(points), (hits, len(points))

@@ -107,27 +107,13 @@ class MapRenderer:
             raise ExportError(f"the map page failed: {exc}") from exc
 
     def prepare(
-        self,
-        records: list[dict],
-        shown: list[str],
-        *,
-        width: int,
-        height: int,
-        scale: float = 1.0,
-        bounds: Bounds | None = None,
-        caption: tuple[str, str] | None = None,
-        colours: MapColours | None = None,
-        legend: bool = False,
-        settle: bool = True,
+        self, records: list[dict], shown: list[str], *, settle: bool = True, **kw: Any
     ) -> MapView:
-        """Draw the map at ``width``×``height`` CSS px framing ``bounds`` (None: the
-        shown events), in ``colours`` (None: the records' own, the main actors'; with
-        their legend on the map when ``legend``); returns once it is drawn and (when
-        ``settle``) one more frame painted."""
-        view = self._send(
-            records, shown, width=width, height=height, scale=scale, bounds=bounds,
-            caption=caption, colours=colours, legend=legend,
-        )  # fmt: skip
+        """Draw the map as :meth:`_send` says (its keywords: size, scale, bounds,
+        caption, colours, legend); returns once it is drawn and (when ``settle``) one
+        more frame painted."""
+        view = self._send(records, shown, **kw)
+        scale = kw.get("scale", 1.0)
         seq = self._last[scale]
         wait_until(lambda: self._acked[scale] >= seq)
         # One more painted frame; after a resize the new surface needs a second one.
@@ -149,8 +135,10 @@ class MapRenderer:
         colours: MapColours | None = None,
         legend: bool = False,
     ) -> MapView:
-        """Send the calls that draw the map (after a resize, once the page has its new
-        size); the last call's number is ``self._last[scale]``."""
+        """Send the calls that draw the map at ``width``×``height`` CSS px framing
+        ``bounds`` (None: the shown events), in ``colours`` (None: the records' own, the
+        main actors'; with their legend on the map when ``legend``), after a resize once
+        the page has its new size; the last call's number is ``self._last[scale]``."""
         self._pictured.pop(scale, None)  # the page changes: no longer that picture
         view = self.view(scale)
         w, h = round(width * scale), round(height * scale)
