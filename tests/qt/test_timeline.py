@@ -295,6 +295,36 @@ def test_density_pick_skips_masked_events(dense):
     assert dense.row_at(QPointF(x, y)) is None
 
 
+def test_density_strips_follow_the_filter_and_the_colours(dense, qtbot):
+    """The strips are kept while the view stays: a filter, a new colour or a hover must
+    still show at once, as a person sees it."""
+    x, y = (round(c) for c in mark_center(dense, "lone"))
+    img = render_image(dense)
+    lane = img.pixelColor(x + 40, y).rgb()  # the lone event's lane, where nothing is
+    assert img.pixelColor(x, y).rgb() != lane  # its strip
+    base = dense.palette().color(QPalette.ColorRole.Base).rgb()
+    crowd_x, crowd_y = (round(c) for c in mark_center(dense, "n00007"))
+    before = render_image(dense).pixelColor(crowd_x, crowd_y)
+    assert before.rgb() != base
+    dense.set_visible_mask(np.array([i != "lone" for i in dense.data().ids]))
+    assert render_image(dense).pixelColor(x, y).rgb() == lane  # filtered out: no strip
+    dense.set_visible_mask(None)
+    dense.set_colors(np.full(len(dense.data()), 0xFF00A000, dtype=np.uint32))
+    after = render_image(dense).pixelColor(crowd_x, crowd_y)
+    assert after.green() > after.red() and before.rgb() != after.rgb()
+
+    def near_black(img: QImage) -> int:  # around the lone event
+        box = [(x + dx, y + dy) for dx in range(-9, 10) for dy in range(-9, 10)]
+        return sum(img.pixelColor(*xy).lightness() < 60 for xy in box)
+
+    plain = near_black(render_image(dense))
+    qtbot.mouseMove(dense, QPoint(x + 40, y - 30))  # the pointer comes from elsewhere
+    with qtbot.waitSignal(dense.hovered) as blocker:  # drawn over its strip, outlined
+        qtbot.mouseMove(dense, QPoint(x, y))
+    assert blocker.args == ["lone"]
+    assert near_black(render_image(dense)) > plain + 10
+
+
 # ---------------------------------------------------------------- HiDPI
 
 

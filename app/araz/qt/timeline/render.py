@@ -53,6 +53,7 @@ from araz.qt.timeline.underlay import on_screen, paint_edges, paint_underlay
 
 if TYPE_CHECKING:
     from araz.qt.timeline.surface import TimelineSurface
+    from araz.views.timeline.layout import Frame
 
 
 def paint_frame(v: TimelineSurface, p: QPainter) -> None:
@@ -66,14 +67,13 @@ def paint_frame(v: TimelineSurface, p: QPainter) -> None:
     p.save()
     p.setClipRect(plot.toAlignedRect())  # a QRect: QRectF clips take a slow path
     if f.density:
-        rows = f.rows[_lane_on_screen(v, f.rows, plot)]
-        _paint_density(v, p, plot, rows)
+        _paint_density(v, p, plot, f)
         marked = v.selected_rows()
         hover = v.hover_row()
         if hover is not None:  # the picked event stands out of its strip
             marked = np.union1d(marked, [hover])
-        marked = marked[np.isin(marked, rows)]
-        _paint_marks(v, p, marked)
+        marked = marked[_in_view(v, f, marked)]
+        _paint_marks(v, p, marked[_lane_on_screen(v, marked, plot)])
     else:
         _paint_marks(v, p, f.rows[on_screen(v, f, plot)])
     _paint_highlights(v, p, pal)
@@ -165,10 +165,42 @@ def _paint_arrows(v, p, rows, x0, x1, x0c, x1c, y) -> None:
     p.setPen(Qt.PenStyle.NoPen)
 
 
-def _paint_density(v: TimelineSurface, p: QPainter, plot: QRectF, rows: np.ndarray) -> None:
-    """Per-lane density strips: how many events cover each pixel column (sqrt scale)."""
-    d, lanes = v.data(), v.lanes()
+def _in_view(v: TimelineSurface, f: Frame, rows: np.ndarray) -> np.ndarray:
+    """Which of ``rows`` are among the frame's events (a mask per event, made once per
+    frame: a repaint tests a hover or a selection against it, not against a million rows)."""
+    shown = f.painted.get("in_view")
+    if shown is None:
+        shown = np.zeros(len(v.data()), dtype=bool)
+        shown[f.rows] = True
+        f.painted["in_view"] = shown
+    return shown[rows]
+
+
+def _paint_density(v: TimelineSurface, p: QPainter, plot: QRectF, f: Frame) -> None:
+    """Per-lane density strips: how many events cover each pixel column (sqrt scale).
+    The strips of all lanes are one image, made at the frame's first paint over every event
+    in view and kept with the frame: a repaint for a hover, a selection or a vertical
+    scroll blits it (cost per pixel, not per event)."""
+    lanes = v.lanes()
     width = max(int(plot.width()), 1)
+    cached = f.painted.get("density")
+    if cached is None or cached[0] != width:
+        cached = (width, *_density_image(v, f.rows, width))
+        f.painted["density"] = cached
+    img = cached[2]
+    off = plot.top() - v.vertical_offset()
+    for i in range(len(lanes.keys)):
+        top, h = lanes.strip(i)
+        top += off
+        if top > plot.bottom() or top + h < plot.top():
+            continue
+        p.drawImage(QRectF(plot.left(), top, width, h), img, QRectF(0, i, width, 1))
+
+
+def _density_image(v: TimelineSurface, rows: np.ndarray, width: int) -> tuple[np.ndarray, QImage]:
+    """The strips' pixels (one row per lane) and a QImage over them (the array is
+    returned with it: the image does not own its memory)."""
+    d, lanes = v.data(), v.lanes()
     nl = len(lanes.keys)
     lo, hi = v.visible_range()
     k = width / (hi - lo)
@@ -188,13 +220,7 @@ def _paint_density(v: TimelineSurface, p: QPainter, plot: QRectF, rows: np.ndarr
         px = _strip_pixels(cover, peak, lanes.color)
     px = np.ascontiguousarray(px, dtype=np.uint32)
     img = QImage(px.data, width, nl, width * 4, QImage.Format.Format_ARGB32_Premultiplied)
-    off = plot.top() - v.vertical_offset()
-    for i in range(nl):
-        top, h = lanes.strip(i)
-        top += off
-        if top > plot.bottom() or top + h < plot.top():
-            continue
-        p.drawImage(QRectF(plot.left(), top, width, h), img, QRectF(0, i, width, 1))
+    return px, img
 
 
 def _strip_pixels(cover: np.ndarray, peak: int, color: np.ndarray) -> np.ndarray:

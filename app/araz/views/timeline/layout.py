@@ -158,6 +158,9 @@ class Frame:
     label_w: np.ndarray
     slot: np.ndarray  # per event: its index in ``rows``, or -1
     has_label: np.ndarray  # per row of ``rows``: its label is drawn
+    # what painting derives from this frame alone (the density strips' pixels, which
+    # events are in view), made at its first paint and kept while the view stays
+    painted: dict = field(default_factory=dict, compare=False, repr=False)
 
     def mark_y(self, rows: np.ndarray) -> np.ndarray:
         """Mark centre y (content coordinates) of any events; NaN where not laid out (in
