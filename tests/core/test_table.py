@@ -359,6 +359,37 @@ def test_search_is_the_same_with_either_engine(tmp_path):
     assert python.mask(["ganja"]).tolist() == [False, True, True]
 
 
+def test_a_search_imports_no_pandas(tmp_path):
+    """pyarrow's ``pa.array``, ``pa.scalar`` (``fill_null``) and ``to_numpy`` import pandas
+    (a second, at the first search of a big file): the search builds its arrays from
+    buffers.  Texts with and without non-ASCII letters, titles and summaries."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    src = tmp_path / "a.csv"
+    src.write_text(
+        "event_id_cnty,event_date,latitude,longitude,location,notes\n"
+        "A1,2023-01-01,40,47,Baku,Protesters gathered in BAKU\n"
+        "A2,2023-01-02,40,47,Şuşa,Clashes near Şuşa\n"
+        "A3,2023-01-03,40,47,Ganja,\n",
+        encoding="utf-8",
+    )
+    code = (
+        "import sys; from araz.io import read_path; "
+        f"ds = read_path({str(src)!r}).dataset; "
+        "from araz.model.search import ArrowTexts, SearchIndex; "
+        "index = SearchIndex(ds, ArrowTexts); "
+        "found = [index.mask(sorted(ds.search_terms(t))).tolist() "
+        "for t in ('baku', 'susa', 'clashes', 'zzz')]; "
+        "assert found == [[True, False, False], [False, True, False], "
+        "[False, True, False], [False] * 3], found; "
+        "assert 'pandas' not in sys.modules, 'pandas imported'"
+    )
+    app = str(Path(__file__).resolve().parents[2] / "app")
+    subprocess.run([sys.executable, "-c", code], check=True, env={"PYTHONPATH": app}, timeout=60)
+
+
 def test_both_search_engines_agree_on_every_name_and_word_of_the_bundled_story(curated):
     """The Arrow engine (big datasets, or pyarrow loaded) and the Python one (the
     bundled story before pyarrow is loaded) find the same events for every actor and

@@ -80,7 +80,7 @@ class ArrowTexts:
         import pyarrow.compute as pc
 
         if not isinstance(texts, pa.Array):  # a NUL in a text reads as a space
-            texts = pa.array([t.replace("\x00", " ") for t in texts], pa.string())
+            texts = _strings([t.replace("\x00", " ") for t in texts])
         self._folded = _fold_array(texts, pa, pc)
 
     def __len__(self) -> int:
@@ -92,7 +92,7 @@ class ArrowTexts:
 
         pattern = "|".join(_RE2_SPECIAL.sub(r"\\\1", t) for t in terms)
         hit = pc.match_substring_regex(self._folded, pattern)
-        return _bools(pc.fill_null(hit, False), pa)
+        return _bools(hit, pa)
 
 
 def _fold_array(array, pa, pc):
@@ -104,22 +104,41 @@ def _fold_array(array, pa, pc):
     lowered = pc.ascii_lower(array)
     if pc.all(ascii_rows).as_py() is not False:
         return lowered
-    others = np.flatnonzero(~_bools(pc.fill_null(ascii_rows, True), pa))
-    folded = [fold(t) for t in array.take(pa.array(others)).to_pylist()]
+    others = np.flatnonzero(~_bools(ascii_rows, pa, null=True)).astype(np.int64)
+    picked = pa.Array.from_buffers(pa.int64(), len(others), [None, pa.py_buffer(others)])
+    folded = [fold(t) for t in array.take(picked).to_pylist()]
     mask = np.zeros(len(array), bool)
     mask[others] = True
-    return pc.replace_with_mask(lowered, pa.array(mask), pa.array(folded, pa.string()))
+    bits = pa.py_buffer(np.packbits(mask, bitorder="little"))
+    where = pa.Array.from_buffers(pa.bool_(), len(mask), [None, bits])
+    return pc.replace_with_mask(lowered, where, _strings(folded))
 
 
-def _bools(array, pa) -> np.ndarray:
-    """A boolean Arrow array (no nulls) as numpy, without pandas (``to_numpy`` would
-    import it)."""
+def _strings(texts: list[str]) -> Any:
+    """An Arrow string array of ``texts``, built from buffers: ``pa.array`` imports pandas
+    (a second at the first search of a large dataset)."""
+    from .arrow_table import text
+
+    return text(texts)
+
+
+def _bools(array, pa, null: bool = False) -> np.ndarray:
+    """A boolean Arrow array as numpy, a null read as ``null``, without pandas (``to_numpy``
+    and ``fill_null``'s scalar would import it)."""
     if isinstance(array, pa.ChunkedArray):
         array = array.combine_chunks()
-    bits = np.frombuffer(array.buffers()[1], np.uint8)
-    return np.unpackbits(bits, bitorder="little")[array.offset : array.offset + len(array)].astype(
-        bool
-    )
+    lo, hi = array.offset, array.offset + len(array)
+
+    def bits(buffer) -> np.ndarray:
+        raw = np.frombuffer(buffer, np.uint8)
+        return np.unpackbits(raw, bitorder="little")[lo:hi].astype(bool)
+
+    validity, data = array.buffers()[:2]
+    values = bits(data)
+    if validity is None:
+        return values
+    valid = bits(validity)
+    return values & valid if not null else values | ~valid
 
 
 def engine_for(n_events: int) -> type:
@@ -136,9 +155,9 @@ def summaries_array(column) -> Any:
     data, ends = buffers() if buffers is not None else (b"", ())
     raw = np.frombuffer(data, np.uint8) if len(data) else np.zeros(0, np.uint8)
     if buffers is None or raw.size - np.count_nonzero(raw) != len(ends):  # NULs inside texts
-        return pa.array([t.replace("\x00", " ") for t in column], pa.string())
+        return _strings([t.replace("\x00", " ") for t in column])
     if not len(ends):
-        return pa.array([], pa.string())
+        return _strings([])
     offsets = np.concatenate([[0], np.asarray(ends, np.int64) + 1])
     big = offsets[-1] >= 2**31
     kind = pa.large_string() if big else pa.string()
