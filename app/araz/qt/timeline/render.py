@@ -200,16 +200,17 @@ def _paint_density(v: TimelineSurface, p: QPainter, plot: QRectF, f: Frame) -> N
 def _density_image(v: TimelineSurface, rows: np.ndarray, width: int) -> tuple[np.ndarray, QImage]:
     """The strips' pixels (one row per lane) and a QImage over them (the array is
     returned with it: the image does not own its memory)."""
-    d, lanes = v.data(), v.lanes()
+    lanes = v.lanes()
     nl = len(lanes.keys)
-    lo, hi = v.visible_range()
-    k = width / (hi - lo)
-    a = np.clip(((d.start[rows] - lo) * k).astype(np.int64), 0, width - 1)
-    b = np.clip(((d.end[rows] + 1.0 - lo) * k).astype(np.int64), a + 1, width)
-    lane = lanes.of_event[rows].astype(np.int64)
     stride = width + 1
-    diff = np.bincount(lane * stride + a, minlength=nl * stride)
-    diff -= np.bincount(lane * stride + b, minlength=nl * stride)
+    memo = v.range_memo()
+    keys = memo.get(("density", width))
+    if keys is None:  # zoomed out (most events in range): kept while the view stays
+        most = len(memo.get("rows", ())) * 4 > len(v.data())
+        keys = memo[("density", width)] = _strip_keys(v, slice(None), width) if most else ()
+    a, b = (keys[0][rows], keys[1][rows]) if keys else _strip_keys(v, rows, width)
+    diff = np.bincount(a, minlength=nl * stride)
+    diff -= np.bincount(b, minlength=nl * stride)
     cover = np.cumsum(diff.reshape(nl, stride), axis=1)[:, :width]
     peak = max(int(cover.max()), 1)
     if peak < width:  # a pixel per lane and cover count, then looked up
@@ -221,6 +222,19 @@ def _density_image(v: TimelineSurface, rows: np.ndarray, width: int) -> tuple[np
     px = np.ascontiguousarray(px, dtype=np.uint32)
     img = QImage(px.data, width, nl, width * 4, QImage.Format.Format_ARGB32_Premultiplied)
     return px, img
+
+
+def _strip_keys(v: TimelineSurface, rows: np.ndarray | slice, width: int) -> tuple:
+    """Per row (or every event: ``slice(None)``), ``lane * (width + 1)`` plus the strip
+    pixel its span starts at, and plus the one past its end (a difference array's two
+    bins).  A filter change at the same view only picks its rows' keys."""
+    d, lanes, (lo, hi) = v.data(), v.lanes(), v.visible_range()
+    k = width / (hi - lo)
+    a = np.clip(((d.start[rows] - lo) * k).astype(np.int64), 0, width - 1)
+    b = np.clip(((d.end[rows] + 1.0 - lo) * k).astype(np.int64), a + 1, width)
+    lane = lanes.of_event[rows].astype(np.int64) * (width + 1)
+    dtype = np.int32 if (len(lanes.keys) + 1) * (width + 1) < 2**31 else np.int64
+    return (lane + a).astype(dtype), (lane + b).astype(dtype)
 
 
 def _strip_pixels(cover: np.ndarray, peak: int, color: np.ndarray) -> np.ndarray:

@@ -30,6 +30,7 @@ from araz.qt.timeline.frame import build_frame
 from araz.qt.timeline.geometry import AXIS_H, GUTTER_W, OVERVIEW_H
 from araz.qt.timeline.input import TimelineInput
 from araz.qt.timeline.navigation import TimelineNavigation
+from araz.qt.timeline.overview import Overview
 from araz.qt.timeline.scrollbar import LaneScrollBar
 from araz.views.timeline.data import TimelineData
 from araz.views.timeline.layout import (
@@ -87,8 +88,9 @@ class TimelineView(TimelineInput, TimelineNavigation, QWidget):
         self._window: tuple[float, float] | None = None  # inclusive days
         self._drag: dict | None = None
         self._rows_cache: tuple | None = None
+        self._range_memo: tuple = ((), None, {})
         self._overview_cache: tuple | None = None
-        self._overview_cols: tuple | None = None
+        self._overview = Overview()
         self._label_cache: dict[int, str] = {}
         self._label_widths = (("",), np.zeros(0))  # (font keys, width per row or NaN)
         self.set_data(TimelineData.empty())
@@ -104,6 +106,7 @@ class TimelineView(TimelineInput, TimelineNavigation, QWidget):
         self._mask = None
         self._mask_version += 1
         self._rows_cache = None
+        self._range_memo = ((), None, {})
         self._overview_cache = None
         self._label_cache = {}
         self._label_widths = (("",), np.zeros(0))
@@ -312,7 +315,7 @@ class TimelineView(TimelineInput, TimelineNavigation, QWidget):
             return total, total
         key = (self._mask_version, self._lane_mode, id(self._data))
         if self._shown_counts_key != key:
-            shown = np.bincount(lanes.of_event, self._mask, minlength=len(lanes.keys))
+            shown = np.bincount(lanes.of_event[self._mask], minlength=len(lanes.keys))
             self._shown_counts = shown.astype(np.int64)
             self._shown_counts_key = key
         return self._shown_counts, total
@@ -356,11 +359,23 @@ class TimelineView(TimelineInput, TimelineNavigation, QWidget):
         """Rows meeting the visible range and passing the mask, in time order."""
         key = (self._lo, self._hi, self._mask_version, id(self._data))
         if self._rows_cache is None or self._rows_cache[0] != key:
-            rows = self._index.query(self._lo, self._hi)
+            memo = self.range_memo()  # a filter change queries the range no more
+            rows = memo.get("rows")
+            if rows is None:
+                rows = memo["rows"] = self._index.query(self._lo, self._hi)
             if self._mask is not None:
                 rows = rows[self._mask[rows]]
             self._rows_cache = (key, rows)
         return self._rows_cache[1]
+
+    def range_memo(self) -> dict:
+        """What painting derives from the range, the width, the data and the lanes alone
+        (not the filter), kept until one of those changes."""
+        key = (self._lo, self._hi, self.plot_rect().width(), id(self._data), self._lane_mode)
+        lanes = self.static_lanes()
+        if self._range_memo[0] != key or self._range_memo[1] is not lanes:
+            self._range_memo = (key, lanes, {})
+        return self._range_memo[2]
 
     def selected_rows(self) -> np.ndarray:
         return self._selected_rows
@@ -422,7 +437,9 @@ class TimelineView(TimelineInput, TimelineNavigation, QWidget):
         text = self.palette().color(QPalette.ColorRole.WindowText).rgba()
         key = (w, h, full, self._mask_version, id(self._data), text)
         if self._overview_cache is None or self._overview_cache[0] != key:
-            self._overview_cache = (key, self._make_overview(w, h, full))
+            text = self.palette().color(QPalette.ColorRole.WindowText)
+            image = self._overview.image(self._data, self._mask, w, h, full, text)
+            self._overview_cache = (key, image)
         return self._overview_cache[1]
 
     def overview_window(self) -> tuple[float, float]:
@@ -461,31 +478,3 @@ class TimelineView(TimelineInput, TimelineNavigation, QWidget):
         if not self._paint_failed:
             self._paint_failed = True
             log.exception("the timeline could not be painted; showing an empty frame")
-
-    def _make_overview(self, w: int, h: int, full: tuple[float, float]) -> QImage | None:
-        d = self._data
-        if w <= 0 or h <= 0 or not len(d):
-            return None
-        lo, hi = full
-        k = w / (hi - lo)
-        text = self.palette().color(QPalette.ColorRole.WindowText)
-        cols = self._overview_cols  # every event's column: once per data and width
-        if cols is None or cols[0] != (w, lo, hi) or cols[1] is not d:
-            mid = (d.start + d.end + 1.0) * 0.5
-            col = np.clip(((mid - lo) * k).astype(np.int64), 0, w - 1)
-            cols = self._overview_cols = ((w, lo, hi), d, col)
-        every = cols[2]
-        layers = [(None, 0.3)] if self._mask is None else [(None, 0.18), (self._mask, 0.6)]
-        img_px = np.zeros((h, w), dtype=np.uint32)
-        for sel, alpha in layers:
-            counts = np.bincount(every, sel, minlength=w).astype(np.int64)
-            height = np.sqrt(counts / max(counts.max(), 1)) * h
-            filled = (h - np.arange(h))[:, None] <= np.ceil(height)[None, :]
-            filled &= counts[None, :] > 0
-            a = int(alpha * 255)
-            rgb = [int(c * alpha) for c in (text.red(), text.green(), text.blue())]
-            value = np.uint32((a << 24) | (rgb[0] << 16) | (rgb[1] << 8) | rgb[2])
-            img_px = np.where(filled, value, img_px)
-        buf = np.ascontiguousarray(img_px)
-        img = QImage(buf.data, w, h, w * 4, QImage.Format.Format_ARGB32_Premultiplied).copy()
-        return img
