@@ -14,6 +14,7 @@ from typing import cast
 import numpy as np
 
 from .entities import Actor, Event, EventDate, Place, PlaceRef
+from .masks import picked
 from .palette import Palette
 from .places import Places, PlaceTuples, RefTuples
 from .search import SearchIndex, fold
@@ -310,8 +311,8 @@ class Dataset:
         "involved" those it takes part in.  Linear in the distinct actor tuples."""
         ids, main_own, main_group, inv_own, inv_group = self._actor_incidence
         col = self.events.actors
-        w = None if mask is None or mask.all() else mask  # weights: no copy of the picked
-        k = np.bincount(col.codes, w, minlength=len(col.values)).astype(np.int64)
+        codes = col.codes if mask is None or mask.all() else picked(col.codes, mask)
+        k = np.bincount(codes, minlength=len(col.values)).astype(np.int64)
         n = len(ids)
 
         def tally(main: np.ndarray, inv: tuple[np.ndarray, np.ndarray]) -> dict[str, list[int]]:

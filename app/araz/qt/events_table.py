@@ -21,6 +21,7 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
 from ..model import AppModel
+from ..model.masks import picked
 from ..model.table import Coded
 from .text import plain_tooltip, shorten
 
@@ -67,7 +68,7 @@ class EventsTableModel(QAbstractTableModel):
         if column not in self._orders:
             self._orders[column] = np.argsort(self._key(column), kind="stable")
         every = self._orders[column]
-        rows = every[self._model.mask[every]]
+        rows = picked(every, self._model.mask.take(every))
         self._rows = rows[::-1] if order == Qt.SortOrder.DescendingOrder else rows
         self._where = None
         self.endResetModel()

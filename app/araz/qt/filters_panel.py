@@ -30,6 +30,7 @@ from ..model import AppModel, Change, EDTFError, FuzzyDate
 from ..model.colour_by import ACTOR
 from ..model.dates import iso_day
 from ..model.entities import CERTAINTIES
+from ..model.masks import picked
 from ..model.palette import Palette
 from ..model.table import Coded
 from .text import plain_tooltip
@@ -485,8 +486,8 @@ class FiltersPanel(QWidget):
 
 def _counts(column: Coded, mask: np.ndarray | None = None) -> dict[str, int]:
     """Events per value of a coded column (only those in the mask)."""
-    w = None if mask is None or mask.all() else mask  # weights: no copy of the picked codes
-    n = np.bincount(column.codes, w, minlength=len(column.values)).astype(np.int64).tolist()
+    codes = column.codes if mask is None or mask.all() else picked(column.codes, mask)
+    n = np.bincount(codes, minlength=len(column.values)).astype(np.int64).tolist()
     out: dict[str, int] = {}
     for v, k in zip(column.values, n, strict=True):
         out[v] = out.get(v, 0) + k

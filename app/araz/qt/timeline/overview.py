@@ -10,6 +10,8 @@ from __future__ import annotations
 import numpy as np
 from PySide6.QtGui import QColor, QImage
 
+from araz.model.masks import picked
+
 
 class Overview:
     """The overview's image, made again for a new filter from the kept columns."""
@@ -34,7 +36,7 @@ class Overview:
             self._key, self._data = (w, full), data
         layers = [(self._all, 0.3)] if mask is None else [(self._all, 0.18)]
         if mask is not None:
-            layers.append((np.bincount(self._cols[mask], minlength=w), 0.6))
+            layers.append((np.bincount(picked(self._cols, mask), minlength=w), 0.6))
         px = np.zeros((h, w), dtype=np.uint32)
         rows_up = (h - np.arange(h))[:, None]
         for counts, alpha in layers:

@@ -25,6 +25,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QWidget
 
 from araz.model.dates import days_from_civil
+from araz.model.masks import picked
 from araz.qt.timeline import render
 from araz.qt.timeline.frame import build_frame
 from araz.qt.timeline.geometry import AXIS_H, GUTTER_W, OVERVIEW_H
@@ -315,7 +316,7 @@ class TimelineView(TimelineInput, TimelineNavigation, QWidget):
             return total, total
         key = (self._mask_version, self._lane_mode, id(self._data))
         if self._shown_counts_key != key:
-            shown = np.bincount(lanes.of_event[self._mask], minlength=len(lanes.keys))
+            shown = np.bincount(picked(lanes.of_event, self._mask), minlength=len(lanes.keys))
             self._shown_counts = shown.astype(np.int64)
             self._shown_counts_key = key
         return self._shown_counts, total
@@ -364,7 +365,7 @@ class TimelineView(TimelineInput, TimelineNavigation, QWidget):
             if rows is None:
                 rows = memo["rows"] = self._index.query(self._lo, self._hi)
             if self._mask is not None:
-                rows = rows[self._mask[rows]]
+                rows = picked(rows, self._mask.take(rows))
             self._rows_cache = (key, rows)
         return self._rows_cache[1]
 
