@@ -102,6 +102,21 @@ def rows(results: dict) -> list[Row]:
             1,
             " (engine floor)",
         )
+    for mode, name in (("hex", "hexagon bins"), ("heat", "heatmap")):
+        ours, ratio = (
+            get("map", "density_roundtrip_ms", mode),
+            get("map", "density_roundtrip_ms", f"{mode}_ratio"),
+        )
+        add(
+            f"Map filter round trip, 100,000 events drawn as {name}",
+            ours,
+            ours / ratio if ours is not None and ratio else None,
+            ratio,
+            "≤ 1.5",
+            "ms",
+            1,
+            " (engine floor)",
+        )
     for n in ("1000", "10000", "100000"):
         frames = get("timeline", "frame_ms", n)
         add(
