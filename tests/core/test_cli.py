@@ -1,7 +1,10 @@
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
 
 from araz import __version__
 from araz.cli import main
@@ -100,3 +103,21 @@ def test_the_command_reads_with_the_system_allocator_and_gives_memory_back():
         [sys.executable, "-c", script, str(sample)], capture_output=True, text=True, timeout=120
     )
     assert "POOL system" in out.stdout, out.stdout + out.stderr
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="Linux /proc")
+def test_the_command_starts_no_blas_threads():
+    """numpy's OpenBLAS starts a thread per core on import; Araz does no linear algebra,
+    so the command keeps it to one (start-up CPU), unless the user set it."""
+    code = (
+        "import araz.cli, numpy; "
+        "print([l.split()[1] for l in open('/proc/self/status') if l.startswith('Threads')][0])"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "OPENBLAS_NUM_THREADS"}
+    env["PYTHONPATH"] = str(Path(__file__).resolve().parents[2] / "app")
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split() == ["1"]
+    env["OPENBLAS_NUM_THREADS"] = "2"  # the user's own setting wins
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+    assert out.stdout.split() == ["2"], out.stderr
