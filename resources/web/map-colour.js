@@ -2,9 +2,10 @@
  *
  * Python's "colors" call ({n, palette, color, size, legend}) recolours and resizes the
  * events already on the map (EventLayer.setColors) and fills the colour legend: one row
- * per value with its swatch and count, and a line on sizes.  No legend when colouring by
- * the main actor at one size (the Filters panel's actors are that legend), none while
- * density is drawn (bins are coloured by count; their own legend says so), none after
+ * per value with its swatch and count, and a line on sizes with a circle per round value
+ * (as large as a marker of it).  No legend when colouring by the main actor at one size
+ * (the Filters panel's actors are that legend), none while density is drawn (bins are
+ * coloured by count; their own legend says so), none after
  * new events (they come in their main actors' colours).  Text only through textContent.
  */
 (function () {
@@ -23,7 +24,7 @@
 
   function ColourLegend(map, events) {
     this.events = events;
-    this.spec = null; // {title, rows: [[label, "#rrggbb", count]], size: text}
+    this.spec = null; // {title, rows: [[label, "#rrggbb", count]], size: text, sizes: [[label, r]]}
     var control = (this.control = L.control({ position: "bottomright" }));
     control.onAdd = function () {
       var el = L.DomUtil.create("div", "araz-colour-legend");
@@ -105,10 +106,34 @@
       note.textContent = spec.size;
       parts.push(note);
     }
+    var marks = sizeMarks(spec.sizes);
+    if (marks) parts.push(marks);
     el.replaceChildren.apply(el, parts);
     el.setAttribute("aria-label", el.textContent);
     el.hidden = !parts.length;
   };
+
+  // The size legend's circles ([[label, radius in CSS px]], largest first), each the
+  // size of a marker of that value, side by side on one baseline with its value under it.
+  function sizeMarks(marks) {
+    if (!Array.isArray(marks) || !marks.length) return null;
+    var box = document.createElement("div");
+    box.className = "araz-legend-sizes";
+    marks.forEach(function (m) {
+      var r = Math.max(1, Math.min(30, Number(m && m[1]) || 0));
+      var mark = document.createElement("div");
+      mark.className = "araz-legend-mark";
+      var circle = document.createElement("span");
+      circle.className = "araz-legend-circle";
+      circle.style.width = circle.style.height = 2 * r + "px";
+      var label = document.createElement("span");
+      label.textContent = String(m && m[0]);
+      mark.appendChild(circle);
+      mark.appendChild(label);
+      box.appendChild(mark);
+    });
+    return box;
+  }
 
   window.araz = window.araz || {};
   window.araz.ColourLegend = ColourLegend;

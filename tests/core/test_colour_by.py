@@ -161,6 +161,12 @@ def test_legend_text_follows_colour_and_size():
     only_size = colours.legend(actor, "fatalities", 100.0)
     assert only_size is not None and only_size["rows"] == [] and not only_size["title"]
     assert only_size["size"].startswith("Size: fatalities") and "largest 100" in only_size["size"]
+    # a circle per round value under it, as large as a marker of it (area in proportion)
+    assert [label for label, _ in only_size["sizes"]] == ["100", "20", "5"]
+    assert only_size["sizes"][0][1] == cb.MAX_RADIUS
+    for label, r in only_size["sizes"]:
+        grown = (r - cb.MIN_RADIUS) / (cb.MAX_RADIUS - cb.MIN_RADIUS)
+        assert abs(grown**2 - float(label) / 100) < 0.01, (label, r)
     spec = colours.legend(cb.colour_scheme(ds, "event_type"), None, 0.0)
     assert spec is not None and spec["title"] == "Colour: Event type" and spec["size"] == ""
     scheme = cb.colour_scheme(ds, "event_type")
@@ -171,3 +177,14 @@ def test_legend_text_follows_colour_and_size():
         cb.colour_scheme(ds, "event_type"), np.array([5, 0]), np.arange(40.0)
     )
     assert palette[codes[0]] == cb.MISSING and radii is not None and list(radii) == [5.0, 0.0]
+
+
+def test_size_marks_are_round_values_a_reader_can_tell_apart():
+    assert cb.size_marks(0.0) == []
+    assert [m for m, _ in cb.size_marks(1.0)] == ["1"]  # nothing round and smaller
+    assert [m for m, _ in cb.size_marks(37.0)] == ["37", "10", "2"]
+    assert [m for m, _ in cb.size_marks(12345.0)] == ["12,345", "2,000", "500"]
+    for top in (3.0, 37.0, 250.0, 1e6):
+        radii = [r for _, r in cb.size_marks(top)]
+        assert radii == sorted(radii, reverse=True) and radii[0] == cb.MAX_RADIUS
+        assert all(r > cb.MIN_RADIUS for r in radii)

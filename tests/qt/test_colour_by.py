@@ -217,6 +217,25 @@ def test_size_by_fatalities_grows_markers_and_acled_columns_are_offered(
         else:
             small += not near(beside, colour, 10)
     assert big >= 5 and small >= 5, (big, small)
+    # the legend draws a circle per round value (200, 50, 10), largest first, each as
+    # wide as a marker of that value: grey discs in the legend's box, on screen
+    box = read_page_json(
+        w.map,
+        "(function () { var r = document.querySelector('.araz-legend-sizes')"
+        ".getBoundingClientRect(); return [r.left, r.top, r.width, r.height]; })()",
+        of_type(list),
+    )
+    image = steady_map_grab(qtbot, w.map, TIMEOUT)
+    x0, y0, bw, bh = (round(v) for v in box)
+
+    def disc(x: int, y: int) -> bool:  # the circles' grey over the legend's white
+        return all(abs(c - 174) <= 12 for c in image.pixelColor(x, y).getRgb()[:3])
+
+    grey = [any(disc(x, y) for y in range(y0, y0 + bh)) for x in range(x0, x0 + bw)]
+    runs = [len(r) for r in "".join("x" if g else " " for g in grey).split()]
+    marks = cb.size_marks(200.0)
+    assert len(runs) == len(marks) == 3, (runs, marks)
+    assert runs == sorted(runs, reverse=True) and abs(runs[0] - 24) <= 3, runs
 
 
 def test_the_choice_is_remembered_for_the_next_window(qtbot, main_window):

@@ -1,7 +1,8 @@
 """The export sheet's legend follows View → Colour by (issue #18): exported through the
 export dialog as a PNG, the sheet's legend swatches are the colours of the Colour by
 column's values (most shown first), not the main actors'; sized by a number, the legend
-says so under its rows; the sheet's map draws the same colours."""
+says so under its rows, with a circle per round value; the sheet's map draws the same
+colours."""
 
 from __future__ import annotations
 
@@ -109,6 +110,25 @@ def test_a_sized_sheet_says_what_size_means(qtbot, main_window, tmp_path):
     band = (slice(top, top + 60), slice(left, left + round(LEGEND_W)))
     ink = lambda a: int((a[band].max(axis=2) < 160).sum())  # noqa: E731
     assert ink(plain) == 0 and ink(sized) > 50, (ink(plain), ink(sized))
+    # under the note, a circle per round value, as large as a marker of it (the largest
+    # 12 px of radius), the values under them: grey discs side by side, largest first
+    marks = cb.size_marks(w.model.sizes[1])
+    assert len(marks) >= 2
+    below = (slice(top, top + 120), slice(left, left + round(LEGEND_W)))
+
+    def disc_columns(a: np.ndarray) -> list[int]:  # widths of the runs of disc grey
+        # a column through a disc holds a few of its grey pixels (text's antialiasing
+        # leaves one here and there)
+        grey = (np.abs(a[below].astype(int) - 175) <= 10).all(axis=2).sum(axis=0) >= 3
+        edges = np.flatnonzero(np.diff(np.r_[0, grey.astype(int), 0]))
+        runs = [int(b - a) for a, b in zip(edges[0::2], edges[1::2], strict=True)]
+        return [r for r in runs if r >= 4]  # a stroke of text is narrower than a disc
+
+    assert disc_columns(plain) == []
+    widths = disc_columns(sized)
+    assert len(widths) == len(marks), (widths, marks)
+    assert widths == sorted(widths, reverse=True) and len(set(widths)) == len(widths), widths
+    assert 2 * marks[0][1] - 6 <= widths[0] <= 2 * marks[0][1], (widths, marks)
 
 
 def test_a_plain_snapshot_draws_the_colour_by_colours(qtbot, main_window, tmp_path):

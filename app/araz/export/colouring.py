@@ -34,7 +34,8 @@ class Colouring:
         shown = np.ones(len(self.scheme.codes), bool) if mask is None else mask
         rows = [list(row) for row in colours.shown_legend(self.scheme, shown)]
         title = "Main actor" if self.scheme.column == cb.ACTOR else f"Colour: {self.scheme.title}"
-        return {"title": title, "rows": rows, "size": self.size_note}
+        sizes = self.legend.get("sizes", []) if self.legend else []
+        return {"title": title, "rows": rows, "size": self.size_note, "sizes": sizes}
 
     def page_colors(self, rows: np.ndarray, legend: dict[str, Any] | None) -> dict[str, Any]:
         """The page's ``colors`` call for the map events at dataset ``rows`` (the fields

@@ -17,6 +17,7 @@ in proportion) between :data:`MIN_RADIUS` and :data:`MAX_RADIUS` pixels.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from numbers import Real
 from typing import TYPE_CHECKING, Any
@@ -278,3 +279,33 @@ def radii(values: np.ndarray) -> tuple[np.ndarray, float]:
         return np.full(len(values), MIN_RADIUS, np.float32), 0.0
     r = MIN_RADIUS + (MAX_RADIUS - MIN_RADIUS) * np.sqrt(finite / top)
     return r.astype(np.float32), top
+
+
+def radius_of(value: float, top: float) -> float:
+    """The marker radius (CSS px) :func:`radii` gives ``value`` when ``top`` is the
+    largest value."""
+    if top <= 0 or not value > 0:
+        return MIN_RADIUS
+    return MIN_RADIUS + (MAX_RADIUS - MIN_RADIUS) * math.sqrt(min(value, top) / top)
+
+
+def size_marks(top: float) -> list[tuple[str, float]]:
+    """The size legend's circles: the largest value and up to two round values under
+    it (1, 2 or 5 times a power of ten, near a quarter and a twentieth of it: markers
+    a user can tell apart), each ``(label, radius)``, largest first; none when no event
+    has a value above zero."""
+    if not top > 0:
+        return []
+    marks = [top]
+    for share in (0.25, 0.05):
+        want = top * share
+        exp = math.floor(math.log10(want)) if want > 0 else 0
+        nice = min((m * 10.0**e for e in (exp, exp + 1) for m in (1, 2, 5)),
+                   key=lambda v: abs(math.log(v / want)))  # fmt: skip
+        if nice < marks[-1] * 0.6 and (nice >= 1 or top < 1):  # whole counts stay whole
+            marks.append(nice)
+    return [(_mark_label(v), round(radius_of(v, top), 2)) for v in marks]
+
+
+def _mark_label(value: float) -> str:
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.3g}"

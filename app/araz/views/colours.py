@@ -12,7 +12,8 @@ from ..model import colour_by as cb
 
 def legend(scheme: cb.ColourScheme, size_by: str | None, top: float) -> dict[str, Any] | None:
     """The map legend's content: ``{"title", "rows": [[label, colour, count, index]],
-    "size"}`` (``index``: the row's colour in ``scheme.palette()``: the page counts the
+    "size", "sizes": [[label, radius]]}`` (``sizes``: the size legend's circles, largest
+    first; ``index``: the row's colour in ``scheme.palette()``: the page counts the
     markers it shows in each, so the legend follows the filter); None when colouring by
     the main actor at one size (the Filters panel lists the actors with their colours,
     as before)."""
@@ -20,19 +21,21 @@ def legend(scheme: cb.ColourScheme, size_by: str | None, top: float) -> dict[str
     if actor and size_by is None:
         return None
     size = ""
+    marks: list[list] = []
     if size_by is not None:
         size = (
             f"Size: {cb.label(size_by).lower()}, marker area in proportion "
             f"(largest {top:,.0f}; none or 0 the smallest)"
         )
+        marks = [[label, radius] for label, radius in cb.size_marks(top)]
     if actor:
-        return {"title": "", "rows": [], "size": size}
+        return {"title": "", "rows": [], "size": size, "sizes": marks}
     # the legend's rows are the values (their palette slots in order), then the other
     # values and no value (the palette's last two slots), those two only when present
     n = len(scheme.values)
     slots = [*range(n), *([n] if scheme.others else []), *([n + 1] if scheme.missing else [])]
     rows = [[*row, slot] for row, slot in zip(scheme.legend(), slots, strict=True)]
-    return {"title": f"Colour: {scheme.title}", "rows": rows, "size": size}
+    return {"title": f"Colour: {scheme.title}", "rows": rows, "size": size, "sizes": marks}
 
 
 def view_colours(

@@ -1,6 +1,7 @@
 """The window's Colour by and Size by, carried to an export: the offscreen map draws the
 events in the colours (and sizes) the window's map shows, and the sheet's legend lists
-those colours with the shown events' counts (and the size note when sized)."""
+those colours with the shown events' counts (and, when sized, the size note and a
+circle per round value)."""
 
 from __future__ import annotations
 
@@ -23,6 +24,12 @@ class MapColours:
     size_note: str  # the legend's size line ("" at one size)
     index: Mapping[str, int]  # event id -> dataset row
     page_legend: dict | None = None  # the window map's own legend (MapView.set_colors)
+
+    @property
+    def size_marks(self) -> list[tuple[str, float]]:
+        """The size legend's circles, (value, radius in CSS px), largest first."""
+        marks = (self.page_legend or {}).get("sizes") or []
+        return [(str(label), float(radius)) for label, radius in marks]
 
     @property
     def by_actor(self) -> bool:

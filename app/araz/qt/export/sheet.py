@@ -68,6 +68,7 @@ class SheetParts:
     total: int
     legend_title: str = "Main actor (marker colour)"
     size_note: str = ""  # what a marker's size says ("": one size)
+    size_marks: list = field(default_factory=list)  # (value, radius px): circles under it
     extra: dict = field(default_factory=dict)
 
 
@@ -247,6 +248,9 @@ def paint_sheet(p: QPainter, width: float, height: float, parts: SheetParts) -> 
         p.setPen(MUTED)
         note = QRectF(lg.left(), y + 8, lg.width(), note_h)
         p.drawText(note, Qt.TextFlag.TextWordWrap, parts.size_note)
+        # its circles under it where there is room (the rows come first)
+        if note.bottom() + 6 + _marks_height(parts.size_marks) <= lg.bottom():
+            _paint_marks(p, parts.size_marks, lg.left() + 2, note.bottom() + 6)
 
     # timeline strip
     s = box["strip"]
@@ -266,6 +270,31 @@ def paint_sheet(p: QPainter, width: float, height: float, parts: SheetParts) -> 
     p.drawText(QRectF(f.right() - stamp_w, f.top(), stamp_w, f.height()), right, parts.stamp)
     credit = _elide_isolated(p, parts.credits, f.width() - stamp_w - 16)
     p.drawText(QRectF(f.left(), f.top(), f.width() - stamp_w - 16, f.height()), left, credit)
+
+
+def _marks_height(marks: list) -> float:
+    """The size legend's row of circles: as tall as the largest."""
+    return 2 * max(r for _, r in marks) + 2 if marks else 0.0
+
+
+def _paint_marks(p: QPainter, marks: list, left: float, top: float) -> None:
+    """A circle per round value, as large as a marker of it (the map's CSS px are the
+    sheet's), side by side on one baseline, each value to the right of its circle."""
+    if not marks:
+        return
+    base = top + 2 * max(r for _, r in marks)
+    x = left
+    p.setFont(_font(12))
+    metrics = QFontMetricsF(p.font())
+    for label, r in marks:
+        p.setPen(QPen(QColor("#282828"), 1))
+        p.setBrush(QColor(110, 110, 110, 140))
+        p.drawEllipse(QRectF(x, base - 2 * r, 2 * r, 2 * r))
+        text_w = metrics.horizontalAdvance(label) + 2
+        p.setPen(MUTED)
+        cell = QRectF(x + 2 * r + 3, base - r - 9, text_w, 18)
+        p.drawText(cell, Qt.AlignmentFlag.AlignVCenter, label)
+        x = cell.right() + 12
 
 
 def sheet_parts(
@@ -305,6 +334,7 @@ def sheet_parts(
         legend=colours.legend_rows(shown.mask) if colours else legend_entries(ds, shown),
         legend_title=colours.title if colours else "Main actor (marker colour)",
         size_note=colours.size_note if colours else "",
+        size_marks=colours.size_marks if colours else [],
         map_image=image,
         strip=strip_image,
         strip_h=strip_box.height(),
