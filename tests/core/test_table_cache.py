@@ -304,16 +304,17 @@ def _offsets_backwards(arr):
     import numpy as np
     import pyarrow as pa
 
+    assert arr.type == pa.string()  # int32 offsets (under 2 GiB of summaries)
     _, offsets, data = arr.buffers()
-    o = np.frombuffer(offsets, np.int64).copy()
+    o = np.frombuffer(offsets, np.int32, count=len(arr) + 1).copy()
     o[1], o[2] = o[2], o[1]
-    return pa.LargeStringArray.from_buffers(len(arr), pa.py_buffer(o), data)
+    return pa.StringArray.from_buffers(len(arr), pa.py_buffer(o), data)
 
 
 def _without_nuls(arr):
     import pyarrow as pa
 
-    return pa.array([t.rstrip("\x00") for t in arr.to_pylist()], pa.large_string())
+    return pa.array([t.rstrip("\x00") for t in arr.to_pylist()], pa.string())
 
 
 def _json_text(arr):

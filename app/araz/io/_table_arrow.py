@@ -33,7 +33,7 @@ import numpy as np
 import pyarrow as pa
 
 from ..model.arrow_table import KINDS_KEY, codes_of, dictionary, numbers, text
-from ..model.columns import Coded, Strings, _pylist
+from ..model.columns import Coded, Strings, _pylist, narrow
 from ..model.dataset import Dataset
 from ..model.entities import Actor, Place
 from ..model.kinds import SEP, make
@@ -90,7 +90,8 @@ def _places(places: Places) -> bytes:
 
 
 def _dictionary(column: Coded, texts: Callable[[list], pa.Array] = text) -> pa.Array:
-    return dictionary(np.ascontiguousarray(column.codes, np.int32), texts(column.values))
+    values = column.values
+    return dictionary(narrow(column.codes, len(values)), texts(values))
 
 
 def _place_tuples(tuples: PlaceTuples | None) -> bytes:
@@ -277,7 +278,7 @@ def _read_place_tuples(metadata: dict, table: EventTable, n_places: int) -> Plac
     _check(bool((np.diff(starts) >= 0).all()), "place tuples: offsets")
     if len(rows):
         _check(int(rows.min()) >= -1 and int(rows.max()) < n_places, "place tuples: rows")
-    return PlaceTuples(table.places.codes, starts.astype(np.int64), rows, None)
+    return PlaceTuples(table.places.codes, starts, rows, None)
 
 
 def read(path: Path, key: dict | None) -> LoadResult:
