@@ -26,7 +26,6 @@ from typing import Any, TypeVar, overload
 
 import numpy as np
 
-
 CODE_TYPES = (np.dtype(np.int8), np.dtype(np.int16), np.dtype(np.int32))
 # values a code type may number: a few short of its largest, so that the count of
 # values (and one more) fits too (``np.where(codes < 0, len(values), codes)``)
@@ -186,7 +185,8 @@ class TextColumn(Rows[str]):
     """Texts kept as one UTF-8 buffer, each followed by a NUL, and where each starts
     (``offsets``, one more than texts; int32 under 2 GiB): about a byte a character and
     no object per text (a summary as a ``str`` costs 49 bytes more, and 100,000 small
-    objects scatter the heap).  ``column[i]`` decodes one text.  Lone surrogates are kept ("surrogatepass")."""
+    objects scatter the heap).  ``column[i]`` decodes one text.  Lone surrogates are
+    kept ("surrogatepass")."""
 
     __slots__ = ("_data", "_offsets")
 
