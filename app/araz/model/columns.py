@@ -167,6 +167,11 @@ class Coded(Rows[Any]):
         """The values at these rows, as a list (C speed; no -1 codes allowed)."""
         return take(self.values, self.codes[np.asarray(rows, np.intp)])
 
+    def lut(self, fn, dtype: Any = None) -> np.ndarray:
+        """``fn(value)`` for every distinct value and, last (where code -1 reads it),
+        ``fn(missing)``: what :meth:`per_value` spreads to the rows."""
+        return np.array([*map(fn, self.values), fn(self.missing)], dtype)
+
     def per_value(self, fn) -> np.ndarray:
         """``fn(value)`` for every distinct value, spread to the rows (bool/float arrays)."""
         per = [fn(v) for v in self.values]
@@ -301,6 +306,25 @@ def _pylist(array: Any) -> list[str]:
     except UnicodeDecodeError:
         texts = Strings(array)
         return [texts._row(k) for k in range(len(texts))]
+
+
+class Spread(Mapping[str, np.ndarray]):
+    """Arrays over the rows, each made when read from its per-value array and the rows'
+    codes (``lut[codes]``, code -1 reading the last entry, as :meth:`Coded.lut` makes
+    it): a gather when used, nothing per row kept.  ``columns``: name -> (lut, codes)."""
+
+    def __init__(self, columns: dict[str, tuple[np.ndarray, np.ndarray]]):
+        self.columns = columns
+
+    def __getitem__(self, key: str) -> np.ndarray:
+        lut, codes = self.columns[key]
+        return lut[codes]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.columns)
+
+    def __len__(self) -> int:
+        return len(self.columns)
 
 
 class IdIndex(Mapping[str, int]):

@@ -96,9 +96,7 @@ class Filter:
             wanted = self.certainties
             return ds.events.certainty.per_value(lambda c: c in wanted).astype(bool)
         if kind == "window" and self.window is not None:
-            lo, hi = self.window
-            cols = ds.arrays
-            return cols["has_date"] & (cols["wide_lower"] <= hi) & (cols["wide_upper"] >= lo)
+            return ds.in_window(*self.window)
         if kind == "text" and self.text.strip():
             return ds.search_mask(self.text)
         return None
