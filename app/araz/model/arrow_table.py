@@ -186,7 +186,7 @@ def codes_of(arr: pa.DictionaryArray, size: int, name: str) -> np.ndarray:
     n = len(indices)
     bitmap, data = indices.buffers()
     check(data is not None and data.size >= dtype.itemsize * n, f"{name}: indices cut short")
-    codes = np.frombuffer(data, dtype, count=n)
+    codes: np.ndarray = np.frombuffer(data, dtype, count=n)
     low = 0
     if indices.null_count:
         check(bitmap is not None and bitmap.size * 8 >= n, f"{name}: validity cut short")

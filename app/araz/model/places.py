@@ -339,9 +339,9 @@ class Places(Mapping[str, Place]):
             texts.buffers()[1], width, len(texts) + 1, texts.offset * width.itemsize
         )
         filled = np.diff(offsets) > 0
-        starts = np.zeros(len(texts) + 1, _index_type(len(texts)))
+        starts: np.ndarray = np.zeros(len(texts) + 1, _index_type(len(texts)))
         np.cumsum(filled, out=starts[1:])
-        kept = rows[filled].astype(_index_type(len(self)))
+        kept: np.ndarray = rows[filled].astype(_index_type(len(self)))
         return PlaceTuples(as_codes(codes), starts, kept, None)
 
 
