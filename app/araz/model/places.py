@@ -99,22 +99,21 @@ def _arrow_coded(values: list, tuples: bool = False) -> Coded | None:
 
 def _arrow_values(column: Coded, tuples: bool = False) -> Coded:
     """``column`` with its values (text, or tuples of names) kept in an Arrow array and
-    decoded on first use; as it was when joining tuples by U+001F would not give them
-    back."""
+    decoded on first use (kept as they are when joining tuples by U+001F would not give
+    them back), its codes in the narrowest type."""
     from .arrow_table import text
     from .columns import _pylist
     from .kinds import SEP
 
     values = column.values
+    codes = narrow(column.codes, len(values))
     if tuples:
         if not all(all(t) and SEP not in "".join(t) for t in values):
-            return column
+            return Coded(codes, values, column.missing)
         texts = text(list(map(SEP.join, values)))
-        return Coded.lazy(
-            column.codes, lambda: [tuple(v.split(SEP)) if v else () for v in _pylist(texts)]
-        )
+        return Coded.lazy(codes, lambda: [tuple(v.split(SEP)) if v else () for v in _pylist(texts)])
     texts = text(values)
-    return Coded.lazy(column.codes, lambda: _pylist(texts))
+    return Coded.lazy(codes, lambda: _pylist(texts))
 
 
 class Places(Mapping[str, Place]):
