@@ -115,7 +115,10 @@ def build(
         values = column.values
         codes = narrow(column.codes, len(values))
         kinds[name] = kind = kind_of(name, values)
-        arrays[name] = dictionary(codes, text(encode(kind, values)))
+        texts = column.texts  # the reader's own array of these texts (one per value)
+        if texts is None or kind != "places" or len(texts) != len(values):
+            texts = text(encode(kind, values))
+        arrays[name] = dictionary(codes, texts)
         out[name] = Coded(codes, values, column.missing)
     table = pa.Table.from_arrays(list(arrays.values()), names=list(arrays))
     table = table.replace_schema_metadata({KINDS_KEY: json.dumps(kinds).encode()})

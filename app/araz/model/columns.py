@@ -122,10 +122,14 @@ class Coded(Rows[Any]):
     ``missing``.  ``Coded.lazy`` takes, instead of the values, what
     gives them: called on the first use of ``values``, once."""
 
-    __slots__ = ("_decode", "_values", "codes", "missing")
+    __slots__ = ("_decode", "_values", "codes", "missing", "texts")
 
     def __init__(self, codes: np.ndarray, values: list, missing: Any = None):
         self.codes = as_codes(codes)
+        # the values as the text of their Arrow dictionary, when a reader holds that
+        # array already (an ACLED read's place ids: the gazetteer's own id column, not
+        # written a second time); else None, written from the values
+        self.texts: Any = None
         self._values: list | None = values
         self._decode: Callable[[], list] | None = None
         self.missing = missing
