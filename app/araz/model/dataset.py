@@ -13,7 +13,7 @@ from typing import cast
 
 import numpy as np
 
-from .columns import Spread
+from .columns import Spread, spread
 from .entities import Actor, Event, EventDate, Place, PlaceRef
 from .palette import Palette
 from .places import Places, PlaceTuples, RefTuples
@@ -289,7 +289,7 @@ class Dataset:
         (lower, codes), (upper, _), (has, _) = (
             columns[k] for k in ("wide_lower", "wide_upper", "has_date")
         )
-        return (has & (lower <= hi) & (upper >= lo))[codes]
+        return spread(has & (lower <= hi) & (upper >= lo), codes)
 
     @cached_property
     def events_by_actor(self) -> dict[str, np.ndarray]:

@@ -19,6 +19,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
+from .columns import spread
 from .dataset import Dataset
 
 ACTOR_MATCHES = ("main", "involved")
@@ -91,7 +92,8 @@ class Filter:
             return hit
         if kind == "categories" and self.categories is not None:
             keep = [c in self.categories for c in ds.categories]
-            return _pick(ds.arrays["category"], keep)
+            lut, codes = ds.arrays.columns["category"]  # decided per category, spread
+            return spread(_pick(lut, keep), codes)
         if kind == "certainties" and self.certainties is not None:
             wanted = self.certainties
             return ds.events.certainty.per_value(lambda c: c in wanted).astype(bool)
