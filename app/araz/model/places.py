@@ -23,7 +23,9 @@ the curated story's, whose places are handed back as they were made); a large on
 (:data:`araz.model.dataset.KEEP_PLACE_OBJECTS`) lets them go, its columns Arrow arrays
 when pyarrow is loaded (the ids one string array, the rest dictionary-encoded): 458 →
 301 bytes an event kept by a fresh 100,000-row ACLED read, with the events' place refs
-(:meth:`Dataset._place_refs_as_rows <araz.model.dataset.Dataset>`).
+(:meth:`Dataset._place_refs_as_rows <araz.model.dataset.Dataset>`).  An ACLED read's
+events keep no second copy of the place ids: their ``places`` dictionary is the id
+column itself (:attr:`Coded.texts <araz.model.columns.Coded>`).
 
 :class:`PlaceTuples`: the events' place tuples as rows of this table (which places
 each distinct tuple of the events' ``places`` column holds, and their roles), what the
