@@ -64,6 +64,13 @@ def test_same_as_the_row_reader_on_a_synthetic_export(tmp_path):
 
     r = _both(write_acled_csv(tmp_path / "s.csv", 3000, seed=5))
     assert len(r.dataset) == 3000
+    # one place a value, in the gazetteer's order: the events' dictionary of place ids
+    # is the gazetteer's id column itself (its text not kept twice)
+    ds = r.dataset
+    texts = ds.events.arrow.column("places").chunk(0).dictionary
+    assert texts.buffers()[2].address == ds.places.ids.array.buffers()[2].address
+    codes = ds.events.places.codes.tolist()
+    assert [[p.place for p in e.places] for e in ds.events] == [[texts[c].as_py()] for c in codes]
 
 
 def test_problem_lines_count_line_breaks_inside_quoted_notes(tmp_path):

@@ -83,6 +83,28 @@ def test_coded_column():
     assert Coded(np.array([1, 0, 1]), ["x", "y"]).take([2, 1]) == ["y", "x"]
     assert c.per_value(lambda v: v == "y").tolist() == [True, False, True, False]
     assert c.per_value(lambda v: v == "?").tolist() == [False, False, False, True]
+    assert c.lut(lambda v: v == "y").tolist() == [False, True, False]  # the last: missing
+    assert c.codes.dtype == np.int32  # int64 codes given: made int32
+    assert Coded(np.array([0, -1], np.int8), ["x"]).codes.dtype == np.int8  # kept (a view)
+
+
+def test_the_filter_arrays_are_the_events_own_and_the_window_is_decided_per_date(curated):
+    ds = curated
+    arrays = ds.arrays
+    assert set(arrays) == {"wide_lower", "wide_upper", "has_date", "category"}
+    events = list(ds.events)
+    lo = [e.date.value.wide_lower if e.date else -np.inf for e in events]
+    hi = [e.date.value.wide_upper if e.date else np.inf for e in events]
+    assert arrays["wide_lower"].tolist() == lo and arrays["wide_upper"].tolist() == hi
+    assert arrays["wide_lower"].dtype == np.float64 and arrays["has_date"].dtype == bool
+    cats = [ds.categories.index(e.category) if e.category in ds.categories else -1 for e in events]
+    assert arrays["category"].tolist() == cats and arrays["category"].dtype == np.int32
+    dated = [d for d in lo if d != -np.inf]
+    for w in ((-np.inf, np.inf), (min(dated), min(dated)), (np.median(dated), max(dated) + 0.5)):
+        rows = zip(events, lo, hi, strict=True)
+        want = [e.date is not None and a <= w[1] and b >= w[0] for e, a, b in rows]
+        assert ds.in_window(*w).tolist() == want
+        assert Filter(window=w).mask(ds).tolist() == want
 
 
 def test_columns_must_agree_in_length():

@@ -45,9 +45,9 @@ def test_a_readers_table_is_one_arrow_table_whose_indices_are_the_codes():
         "extra:fatalities", "extra:source", "extra:flag",
     ]  # fmt: skip
     assert table.schema.field("id").type == pa.string()
-    assert table.schema.field("summary").type == pa.large_string()
-    for name in table.column_names[2:]:
-        assert table.schema.field(name).type == pa.dictionary(pa.int32(), pa.string()), name
+    assert table.schema.field("summary").type == pa.string()  # int32 offsets under 2 GiB
+    for name in table.column_names[2:]:  # a handful of values each: a byte an event
+        assert table.schema.field(name).type == pa.dictionary(pa.int8(), pa.string()), name
     assert table.column("id").to_pylist() == ["a", "b", "c"]
     assert table.column("title").to_pylist() == ["Shelling", "Shelling", "Talks"]
     assert table.column("title").chunk(0).dictionary.to_pylist() == ["Shelling", "Talks"]
@@ -142,18 +142,37 @@ def test_a_table_of_another_layout_is_refused(change, why):
         EventTable.from_arrow(other)
 
 
-def test_codes_beyond_the_dictionary_are_refused():
+@pytest.mark.parametrize(
+    ("kind", "why"),
+    [(pa.int8(), "codes out of range"), (pa.int32(), "codes out of range"),
+     (pa.int64(), "indices"), (pa.uint8(), "indices")],
+)  # fmt: skip
+def test_codes_beyond_the_dictionary_or_of_another_type_are_refused(kind, why):
     table = _table().arrow
     col = table.column("category").chunk(0)
-    codes = np.frombuffer(col.indices.buffers()[1], np.int32, count=len(col)) + 5
+    assert col.indices.type == pa.int8()
+    codes = np.frombuffer(col.indices.buffers()[1], np.int8, count=len(col)) + 5
+    codes = codes.astype(kind.to_pandas_dtype())
     bad = pa.DictionaryArray.from_arrays(
-        pa.Array.from_buffers(pa.int32(), len(col), [None, pa.py_buffer(codes)]),
+        pa.Array.from_buffers(kind, len(col), [None, pa.py_buffer(codes)]),
         col.dictionary,
         safe=False,
     )
     i = table.schema.get_field_index("category")
-    with pytest.raises(Corrupt, match="codes out of range"):
+    with pytest.raises(Corrupt, match=why):
         EventTable.from_arrow(table.set_column(i, "category", bad))
+
+
+def test_int32_codes_within_the_dictionary_are_read():
+    # a table whose small dictionaries have int32 indices (as before they were narrowed)
+    t = _table()
+    table = t.arrow
+    col = table.column("category").chunk(0)
+    wide = pa.DictionaryArray.from_arrays(col.indices.cast(pa.int32()), col.dictionary)
+    i = table.schema.get_field_index("category")
+    again = EventTable.from_arrow(table.set_column(i, "category", wide))
+    assert again.category.codes.dtype == np.int32
+    assert list(again.category) == list(t.category) == ["military", "", "diplomacy"]
 
 
 def test_lone_surrogates_survive_the_arrow_table():
@@ -192,3 +211,40 @@ def test_a_pickled_story_leaves_its_arrow_table_behind(curated):
     again = pickle.loads(pickle.dumps(curated.events))
     assert again._arrow is None and list(again) == list(curated.events)
     assert again.arrow.equals(curated.events.arrow)
+
+
+@pytest.mark.parametrize(
+    ("n_values", "indices"), [(1, pa.int8()), (120, pa.int8()), (121, pa.int16()),
+                              (32_760, pa.int16()), (32_761, pa.int32())]
+)  # fmt: skip
+def test_codes_take_the_narrowest_type_that_holds_the_values(n_values, indices):
+    n = 40_000
+    codes = np.arange(n) % n_values
+    codes[7] = -1
+    extra = Coded(codes, [f"v{k}" for k in range(n_values)])
+    t = EventTable(
+        [f"e{k}" for k in range(n)], Coded(np.zeros(n), ["t"]), Coded(np.full(n, -1), []),
+        [""] * n, Coded(np.zeros(n), [()]), Coded(np.zeros(n), [()]), Coded(np.zeros(n), [""]),
+        Coded(np.zeros(n), ["reported"]), extra={"k": extra},
+    )  # fmt: skip
+    column = t.arrow.column("extra:k").chunk(0)
+    assert column.type == pa.dictionary(indices, pa.string())
+    assert t.extra["k"].codes.dtype == indices.to_pandas_dtype()
+    assert t.extra["k"].codes.ctypes.data == column.indices.buffers()[1].address  # a view
+    assert t.extra["k"].codes.tolist() == codes.tolist()  # the same codes, -1 kept
+    assert t.title.codes.dtype == np.int8 and t.date.codes.tolist() == [-1] * n
+    again = EventTable.from_arrow(t.arrow)
+    assert again.extra["k"].codes.dtype == t.extra["k"].codes.dtype
+    assert again[7].extra == {} and again[n - 1].extra == {"k": f"v{(n - 1) % n_values}"}
+
+
+def test_summaries_over_int64_offsets_are_a_large_string_column():
+    # past 2 GiB of text the offsets are int64 (made here small, as such a column's)
+    offsets = np.array([0, 6, 7, 13], np.int64)
+    summary = TextColumn.from_offsets(b"first\x00\x00third\x00", offsets)
+    b = EventTableBuilder()
+    for k in range(3):
+        b.append(f"e{k}", "t", None, "", (), (), "")
+    t = EventTable(*b.columns()[:3], summary, *b.columns()[4:8])
+    assert t.arrow.schema.field("summary").type == pa.large_string()
+    assert list(EventTable.from_arrow(t.arrow).summary) == ["first", "", "third"]

@@ -304,16 +304,17 @@ def _offsets_backwards(arr):
     import numpy as np
     import pyarrow as pa
 
+    assert arr.type == pa.string()  # int32 offsets (under 2 GiB of summaries)
     _, offsets, data = arr.buffers()
-    o = np.frombuffer(offsets, np.int64).copy()
+    o = np.frombuffer(offsets, np.int32, count=len(arr) + 1).copy()
     o[1], o[2] = o[2], o[1]
-    return pa.LargeStringArray.from_buffers(len(arr), pa.py_buffer(o), data)
+    return pa.StringArray.from_buffers(len(arr), pa.py_buffer(o), data)
 
 
 def _without_nuls(arr):
     import pyarrow as pa
 
-    return pa.array([t.rstrip("\x00") for t in arr.to_pylist()], pa.large_string())
+    return pa.array([t.rstrip("\x00") for t in arr.to_pylist()], pa.string())
 
 
 def _json_text(arr):
@@ -325,7 +326,7 @@ def _json_text(arr):
 def _date_year_as_text(arr):
     import pyarrow as pa
 
-    texts = [t.replace('"day", 2023,', '"day", "2023",') for t in arr.dictionary.to_pylist()]
+    texts = [t.replace('"day",2023,', '"day","2023",') for t in arr.dictionary.to_pylist()]
     assert texts != arr.dictionary.to_pylist()
     return pa.DictionaryArray.from_arrays(arr.indices, pa.array(texts))
 
@@ -429,3 +430,29 @@ def test_a_table_with_lone_surrogates_is_not_cached(cache, tmp_path, caplog):
     with caplog.at_level(logging.INFO, "araz.io.table_cache"):
         assert table_cache.Entry(src).store(result) is False
     assert entries(cache) == [] and "not cached" in caplog.text
+
+
+def test_a_synthetic_export_comes_back_from_the_cache_with_its_narrow_codes(
+    cache, tmp_path, monkeypatch
+):
+    import sys
+
+    import numpy as np
+
+    sys.path.insert(0, str(DATA.parent.parent / "benchmarks"))
+    from synth import write_acled_csv
+
+    path = write_acled_csv(tmp_path / "synth.csv", 3000, seed=3)
+    first = read_path(path)
+    assert "cache" not in first.timings and len(entries(cache)) == 1
+    Reads(monkeypatch, acled, "read_acled", refuse=True)
+    again = read_path(path)
+    assert "cache" in again.timings
+    assert_same(first, again)
+    # hundreds of regions and dates (int16 codes), a handful of names, categories (int8)
+    ds, places = again.dataset, again.dataset.places
+    assert places.within.codes.dtype == np.int16 and places.name.codes.dtype == np.int8
+    assert places.within.codes.dtype == first.dataset.places.within.codes.dtype
+    assert ds.events.date.codes.dtype == np.int16 and ds.events.category.codes.dtype == np.int8
+    assert all(c.codes.dtype == np.int8 for c in ds.events.extra.values())
+    assert list(again.dataset.arrays["wide_lower"]) == list(first.dataset.arrays["wide_lower"])

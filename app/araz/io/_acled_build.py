@@ -329,7 +329,12 @@ def _places(block: Block, tables: AcledTables) -> Coded:
         for r in np.flatnonzero(np.isin(pkey, list(no_point))).tolist():
             message = f"{block.rec(r)}: {no_point[int(pkey[r])]}"
             block.problems.append((r, 2, message, None, "warning"))
-    return Coded(pkey, place_values)
+    column = Coded(pkey, place_values)
+    gazetteer = tables.gazetteer
+    if len(pids) == len(pfirst) and gazetteer is not None and isinstance(gazetteer.ids, Strings):
+        # one place a value, in the gazetteer's order: its id column is the dictionary
+        column.texts = gazetteer.ids.array
+    return column
 
 
 def _actors(block: Block, tables: AcledTables, owner: dict[int, int]) -> Coded:

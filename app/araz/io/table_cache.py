@@ -61,7 +61,7 @@ from .problems import LoadResult
 
 log = logging.getLogger(__name__)
 
-FORMAT = 3
+FORMAT = 4  # 4: codes in the narrowest integer type, summary offsets int32
 CAP_BYTES = 2 << 30  # 2 GiB
 HEAD_BYTES = 64 * 1024
 SUFFIX = ".arrow"

@@ -3,14 +3,16 @@
 One row per event:
 
 * ``id``: string;
-* ``summary``: large string, each text followed by a NUL (the readers' buffer as they
-  fill it, taken without a copy; :class:`~araz.model.columns.TextColumn` and the search
-  read the texts without it);
+* ``summary``: string (large string past 2 GiB of text), each text followed by a NUL
+  (the readers' buffer as they fill it, taken without a copy;
+  :class:`~araz.model.columns.TextColumn` and the search read the texts without it);
 * ``title``, ``date``, ``actors``, ``places``, ``category``, ``certainty`` and
-  ``extra:<key>`` for each ``extra`` key: dictionary<int32, string> arrays, the
-  indices the columns' codes (missing: null, with -1 under it, so that the codes are a
-  view of the indices buffer), the dictionary the distinct values written as text by
-  the column's *kind* (:mod:`araz.model.kinds`; the kinds in :data:`KINDS_KEY` of the
+  ``extra:<key>`` for each ``extra`` key: dictionary<int8/int16/int32, string> arrays,
+  the indices the columns' codes in the narrowest type that holds the dictionary
+  (:func:`~araz.model.columns.code_type`: most ACLED columns have a handful of values,
+  a byte an event), missing: null, with -1 under it, so that the codes are a view of
+  the indices buffer; the dictionary the distinct values written as text by the
+  column's *kind* (:mod:`araz.model.kinds`; the kinds in :data:`KINDS_KEY` of the
   schema's metadata).
 
 Arrays are built from numpy buffers (``pa.array`` imports pandas, half a second the
@@ -28,11 +30,12 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 
-from .columns import Coded, Strings, TextColumn, _pylist
+from .columns import CODE_TYPES, Coded, Strings, TextColumn, _pylist, narrow
 from .kinds import check, decode, encode, kind_of
 
 CODED = ("title", "date", "actors", "places", "category", "certainty")
 KINDS_KEY = b"araz.kinds"
+_CODE_TYPES = {pa.from_numpy_dtype(t): t for t in CODE_TYPES}  # the indices' types
 
 
 def validity(missing: np.ndarray) -> pa.Buffer | None:
@@ -79,11 +82,11 @@ def text(values: list, large: bool = False) -> pa.Array:
 
 
 def dictionary(codes: np.ndarray, texts: pa.Array) -> pa.DictionaryArray:
-    """Dictionary-encoded ``texts`` over int32 ``codes`` (-1: null), without a copy."""
+    """Dictionary-encoded ``texts`` over ``codes`` (-1: null; contiguous, of a code type,
+    the indices' type), without a copy."""
     missing = codes < 0
-    indices = pa.Array.from_buffers(
-        pa.int32(), len(codes), [validity(missing), pa.py_buffer(codes)]
-    )
+    kind = pa.from_numpy_dtype(codes.dtype)
+    indices = pa.Array.from_buffers(kind, len(codes), [validity(missing), pa.py_buffer(codes)])
     return pa.DictionaryArray.from_arrays(indices, texts)
 
 
@@ -92,24 +95,30 @@ def build(
 ) -> tuple[pa.Table, Strings, TextColumn, dict[str, Coded]]:
     """The Arrow table of these columns (``coded``: name -> column, the extra keys as
     ``extra:<key>``), and the columns read from it: the ids as :class:`Strings`, the
-    summaries over the table's buffer, the coded columns with int32 codes that are the
-    indices' own memory (their values kept, not decoded again)."""
+    summaries over the table's buffer, the coded columns with codes (in the narrowest
+    type that holds their values) that are the indices' own memory (their values kept,
+    not decoded again)."""
     n = len(ids)
     id_array = ids.array if isinstance(ids, Strings) else text(list(ids))
     if not isinstance(summary, TextColumn):
         summary = TextColumn(summary)
     data = summary._data
     offsets = summary.offsets()
-    summary_array = pa.LargeStringArray.from_buffers(
-        n, pa.py_buffer(np.ascontiguousarray(offsets, np.int64)), _buffer(data)
-    )
+    if offsets.dtype == np.int32:  # under 2 GiB of text (TextColumn): 4 bytes a text
+        summary_array = pa.StringArray.from_buffers(n, pa.py_buffer(offsets), _buffer(data))
+    else:
+        offsets = np.ascontiguousarray(offsets, np.int64)
+        summary_array = pa.LargeStringArray.from_buffers(n, pa.py_buffer(offsets), _buffer(data))
     arrays = {"id": id_array, "summary": summary_array}
     kinds, out = {}, {}
     for name, column in coded.items():
-        codes = np.ascontiguousarray(column.codes, np.int32)
         values = column.values
+        codes = narrow(column.codes, len(values))
         kinds[name] = kind = kind_of(name, values)
-        arrays[name] = dictionary(codes, text(encode(kind, values)))
+        texts = column.texts  # the reader's own array of these texts (one per value)
+        if texts is None or kind != "places" or len(texts) != len(values):
+            texts = text(encode(kind, values))
+        arrays[name] = dictionary(codes, texts)
         out[name] = Coded(codes, values, column.missing)
     table = pa.Table.from_arrays(list(arrays.values()), names=list(arrays))
     table = table.replace_schema_metadata({KINDS_KEY: json.dumps(kinds).encode()})
@@ -155,10 +164,11 @@ def _one_chunk(column: pa.ChunkedArray, name: str) -> pa.Array:
 
 
 def _summary(arr: pa.Array, n: int) -> TextColumn:
-    check(arr.type == pa.large_string() and arr.offset == 0, "summary: type")
+    check(arr.type in (pa.string(), pa.large_string()) and arr.offset == 0, "summary: type")
     check(not arr.null_count, "summary: a null")
     _, offsets_buf, data_buf = arr.buffers()
-    offsets = np.frombuffer(offsets_buf, np.int64, count=n + 1)
+    width = np.int32 if arr.type == pa.string() else np.int64
+    offsets = np.frombuffer(offsets_buf, width, count=n + 1)
     data = np.frombuffer(data_buf, np.uint8) if data_buf is not None else np.zeros(0, np.uint8)
     end = int(offsets[-1])
     check(offsets[0] == 0 and end <= len(data), "summary: offsets outside the data")
@@ -173,17 +183,19 @@ def codes_of(arr: pa.DictionaryArray, size: int, name: str) -> np.ndarray:
     ``size``: a view of the indices buffer when -1 is what lies under each null (as
     :func:`dictionary` writes), else a copy."""
     indices = arr.indices
-    check(indices.type == pa.int32() and indices.offset == 0, f"{name}: indices")
+    dtype = _CODE_TYPES.get(indices.type)
+    check(dtype is not None and indices.offset == 0, f"{name}: indices")
+    assert dtype is not None
     n = len(indices)
     bitmap, data = indices.buffers()
-    check(data is not None and data.size >= 4 * n, f"{name}: indices cut short")
-    codes = np.frombuffer(data, np.int32, count=n)
+    check(data is not None and data.size >= dtype.itemsize * n, f"{name}: indices cut short")
+    codes: np.ndarray = np.frombuffer(data, dtype, count=n)
     low = 0
     if indices.null_count:
         check(bitmap is not None and bitmap.size * 8 >= n, f"{name}: validity cut short")
         valid = np.unpackbits(np.frombuffer(bitmap, np.uint8), count=n, bitorder="little")
         if not np.array_equal(codes < 0, valid == 0):
-            codes = np.where(valid.view(bool), codes, np.int32(-1))
+            codes = np.where(valid.view(bool), codes, dtype.type(-1))
             check(np.array_equal(codes < 0, valid == 0), f"{name}: codes out of range")
         low = -1
     if n:

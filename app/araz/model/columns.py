@@ -1,9 +1,10 @@
 """The column types of an :class:`~araz.model.table.EventTable`, as the views see them.
 
 * :class:`Coded`: a repeated value (title, date, actors, places, category, certainty, an
-  ``extra`` key): ``codes`` (int32 numpy, -1 for missing) and the distinct ``values``.
-  Over an Arrow dictionary column, ``codes`` is a view of its indices buffer and
-  ``values`` are decoded from its dictionary on first use, once.
+  ``extra`` key): ``codes`` (a signed integer numpy array, -1 for missing: int8, int16
+  or int32, the narrowest that holds the values' count, :func:`code_type`) and the
+  distinct ``values``.  Over an Arrow dictionary column, ``codes`` is a view of its
+  indices buffer and ``values`` are decoded from its dictionary on first use, once.
 * :class:`TextColumn`: texts (the summaries) in one UTF-8 buffer, each followed by a NUL,
   and where each starts: ``column[i]`` decodes one text; search reads the buffer
   (:meth:`TextColumn.buffers`).  The Arrow ``summary`` column is this very buffer.
@@ -24,6 +25,32 @@ from operator import index, itemgetter
 from typing import Any, TypeVar, overload
 
 import numpy as np
+
+CODE_TYPES = (np.dtype(np.int8), np.dtype(np.int16), np.dtype(np.int32))
+# values a code type may number: a few short of its largest, so that the count of
+# values (and one more) fits too (``np.where(codes < 0, len(values), codes)``)
+_ROOM = 7
+
+
+def code_type(n_values: int) -> np.dtype:
+    """The narrowest code type for a column of ``n_values`` distinct values: int8 up to
+    120, int16 up to 32,760, else int32 (an ACLED code column's 4 bytes an event become
+    1: most have a handful of values)."""
+    for dtype in CODE_TYPES[:2]:
+        if n_values <= np.iinfo(dtype).max - _ROOM:
+            return dtype
+    return CODE_TYPES[2]
+
+
+def as_codes(codes: Any) -> np.ndarray:
+    """``codes`` as a code array: as they are (no copy) when of a code type, else int32."""
+    codes = np.asarray(codes)
+    return codes if codes.dtype in CODE_TYPES else codes.astype(np.int32)
+
+
+def narrow(codes: np.ndarray, n_values: int) -> np.ndarray:
+    """``codes`` in :func:`code_type` of ``n_values`` (a copy when not already)."""
+    return np.ascontiguousarray(codes, code_type(n_values))
 
 
 def distinct_objects(values: Sequence) -> tuple[np.ndarray, list]:
@@ -90,14 +117,19 @@ class Rows(Sequence[T]):
 
 
 class Coded(Rows[Any]):
-    """A column of repeated values: ``values`` once each, ``codes`` (int32) per row;
-    code -1 reads as ``missing``.  ``Coded.lazy`` takes, instead of the values, what
+    """A column of repeated values: ``values`` once each, ``codes`` per row (a code type:
+    int8, int16 or int32 kept as given, any other made int32); code -1 reads as
+    ``missing``.  ``Coded.lazy`` takes, instead of the values, what
     gives them: called on the first use of ``values``, once."""
 
-    __slots__ = ("_decode", "_values", "codes", "missing")
+    __slots__ = ("_decode", "_values", "codes", "missing", "texts")
 
     def __init__(self, codes: np.ndarray, values: list, missing: Any = None):
-        self.codes = np.asarray(codes, np.int32)
+        self.codes = as_codes(codes)
+        # the values as the text of their Arrow dictionary, when a reader holds that
+        # array already (an ACLED read's place ids: the gazetteer's own id column, not
+        # written a second time); else None, written from the values
+        self.texts: Any = None
         self._values: list | None = values
         self._decode: Callable[[], list] | None = None
         self.missing = missing
@@ -139,6 +171,11 @@ class Coded(Rows[Any]):
         """The values at these rows, as a list (C speed; no -1 codes allowed)."""
         return take(self.values, self.codes[np.asarray(rows, np.intp)])
 
+    def lut(self, fn, dtype: Any = None) -> np.ndarray:
+        """``fn(value)`` for every distinct value and, last (where code -1 reads it),
+        ``fn(missing)``: what :meth:`per_value` spreads to the rows."""
+        return np.array([*map(fn, self.values), fn(self.missing)], dtype)
+
     def per_value(self, fn) -> np.ndarray:
         """``fn(value)`` for every distinct value, spread to the rows (bool/float arrays)."""
         per = [fn(v) for v in self.values]
@@ -146,7 +183,7 @@ class Coded(Rows[Any]):
             per.append(fn(self.missing))  # last: where code -1 reads it
         if not per:
             return np.zeros(len(self.codes))
-        return np.array(per)[self.codes]
+        return spread(np.array(per), self.codes)
 
 
 def _decode_utf8(data: Any) -> str:
@@ -155,27 +192,30 @@ def _decode_utf8(data: Any) -> str:
 
 class TextColumn(Rows[str]):
     """Texts kept as one UTF-8 buffer, each followed by a NUL, and where each starts
-    (``offsets``, one more than texts): about a byte a character and no object per text
-    (a summary as a ``str`` costs 49 bytes more, and 100,000 small objects scatter the
-    heap).  ``column[i]`` decodes one text.  Lone surrogates are kept ("surrogatepass")."""
+    (``offsets``, one more than texts; int32 under 2 GiB): about a byte a character and
+    no object per text (a summary as a ``str`` costs 49 bytes more, and 100,000 small
+    objects scatter the heap).  ``column[i]`` decodes one text.  Lone surrogates are
+    kept ("surrogatepass")."""
 
     __slots__ = ("_data", "_offsets")
 
     def __init__(self, texts: Sequence[str] = ()):
         parts = [t.encode("utf-8", "surrogatepass") for t in texts]
         self._data: Any = b"".join(p + b"\x00" for p in parts)
-        self._offsets = np.zeros(len(parts) + 1, np.int64)
+        offsets = np.zeros(len(parts) + 1, np.int64)
         sizes = np.fromiter((len(p) + 1 for p in parts), np.int64, len(parts))
-        np.cumsum(sizes, out=self._offsets[1:])
+        np.cumsum(sizes, out=offsets[1:])
+        self._offsets = _narrow_offsets(offsets)
 
     @classmethod
     def from_buffer(cls, data: Any, ends: Sequence[int] | np.ndarray) -> TextColumn:
         """A column over UTF-8 ``data`` (bytes, bytearray, a uint8 array) where text
         ``i`` ends at byte ``ends[i]`` and is followed by a NUL (text ``i + 1`` starts
         after it)."""
-        ends = np.asarray(ends, np.int64)
-        offsets = np.zeros(len(ends) + 1, np.int64)
-        offsets[1:] = ends + 1
+        ends = np.asarray(ends)
+        last = int(ends[-1]) + 1 if len(ends) else 0
+        offsets = np.zeros(len(ends) + 1, np.int32 if last < 2**31 else np.int64)
+        np.add(ends, 1, out=offsets[1:], casting="unsafe")  # the type checked above
         return cls.from_offsets(data, offsets)
 
     @classmethod
@@ -203,8 +243,14 @@ class TextColumn(Rows[str]):
         return self._data, self._offsets[1:] - 1
 
     def offsets(self) -> np.ndarray:
-        """Where each text starts, and one past the last NUL (int64, one more than texts)."""
+        """Where each text starts, and one past the last NUL (one more than texts): int32
+        (Arrow's string offsets) under 2 GiB of text, else int64."""
         return self._offsets
+
+
+def _narrow_offsets(offsets: np.ndarray) -> np.ndarray:
+    """int64 text offsets as int32 when they fit (4 bytes a text less)."""
+    return offsets.astype(np.int32) if not len(offsets) or offsets[-1] < 2**31 else offsets
 
 
 class Strings(Rows[str]):
@@ -264,6 +310,30 @@ def _pylist(array: Any) -> list[str]:
     except UnicodeDecodeError:
         texts = Strings(array)
         return [texts._row(k) for k in range(len(texts))]
+
+
+def spread(lut: np.ndarray, codes: np.ndarray) -> np.ndarray:
+    """``lut[codes]``, code -1 reading the last entry: ``np.take`` wrapping, two to three
+    times faster than indexing for int8/int16 codes (1 ms for a million)."""
+    return np.take(lut, codes, mode="wrap")
+
+
+class Spread(Mapping[str, np.ndarray]):
+    """Arrays over the rows, each made when read from its per-value array and the rows'
+    codes (``lut[codes]``, code -1 reading the last entry, as :meth:`Coded.lut` makes
+    it): a gather when used, nothing per row kept.  ``columns``: name -> (lut, codes)."""
+
+    def __init__(self, columns: dict[str, tuple[np.ndarray, np.ndarray]]):
+        self.columns = columns
+
+    def __getitem__(self, key: str) -> np.ndarray:
+        return spread(*self.columns[key])
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.columns)
+
+    def __len__(self) -> int:
+        return len(self.columns)
 
 
 class IdIndex(Mapping[str, int]):

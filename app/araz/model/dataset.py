@@ -13,6 +13,7 @@ from typing import cast
 
 import numpy as np
 
+from .columns import Spread, spread
 from .entities import Actor, Event, EventDate, Place, PlaceRef
 from .masks import picked
 from .palette import Palette
@@ -263,19 +264,33 @@ class Dataset:
         return self.events.date.codes, self.events.date.values
 
     @cached_property
-    def arrays(self) -> dict[str, np.ndarray]:
-        """Columns over all events for fast filtering (wide bounds, codes)."""
-        dates = self.events.date
-        lo = dates.per_value(lambda d: d.value.wide_lower if d else -np.inf).astype(float)
-        hi = dates.per_value(lambda d: d.value.wide_upper if d else np.inf).astype(float)
+    def arrays(self) -> Spread:
+        """Columns over all events for filtering (wide bounds, has a date, category
+        codes): per distinct date or category here, each spread to the events when read
+        (21 bytes an event not kept)."""
+        dates, category = self.events.date, self.events.category
         cat_codes = {c: k for k, c in enumerate(self.categories)}
-        category = self.events.category.per_value(lambda c: cat_codes.get(c, -1))
-        return {
-            "wide_lower": lo,
-            "wide_upper": hi,
-            "has_date": dates.per_value(lambda d: d is not None).astype(bool),
-            "category": category.astype(np.int32),
-        }
+        lower = dates.lut(lambda d: d.value.wide_lower if d else -np.inf, float)
+        upper = dates.lut(lambda d: d.value.wide_upper if d else np.inf, float)
+        has = dates.lut(lambda d: d is not None, bool)
+        cats = category.lut(lambda c: cat_codes.get(c, -1), np.int32)
+        return Spread(
+            {
+                "wide_lower": (lower, dates.codes),
+                "wide_upper": (upper, dates.codes),
+                "has_date": (has, dates.codes),
+                "category": (cats, category.codes),
+            }
+        )
+
+    def in_window(self, lo: float, hi: float) -> np.ndarray:
+        """Per event: does its date's wide range meet ``[lo, hi]`` (days)?  Decided per
+        distinct date, then spread to the events."""
+        columns = self.arrays.columns
+        (lower, codes), (upper, _), (has, _) = (
+            columns[k] for k in ("wide_lower", "wide_upper", "has_date")
+        )
+        return spread(has & (lower <= hi) & (upper >= lo), codes)
 
     @cached_property
     def events_by_actor(self) -> dict[str, np.ndarray]:

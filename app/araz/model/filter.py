@@ -19,6 +19,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
+from .columns import spread
 from .dataset import Dataset
 
 ACTOR_MATCHES = ("main", "involved")
@@ -91,14 +92,13 @@ class Filter:
             return hit
         if kind == "categories" and self.categories is not None:
             keep = [c in self.categories for c in ds.categories]
-            return _pick(ds.arrays["category"], keep)
+            lut, codes = ds.arrays.columns["category"]  # decided per category, spread
+            return spread(_pick(lut, keep), codes)
         if kind == "certainties" and self.certainties is not None:
             wanted = self.certainties
             return ds.events.certainty.per_value(lambda c: c in wanted).astype(bool)
         if kind == "window" and self.window is not None:
-            lo, hi = self.window
-            cols = ds.arrays
-            return cols["has_date"] & (cols["wide_lower"] <= hi) & (cols["wide_upper"] >= lo)
+            return ds.in_window(*self.window)
         if kind == "text" and self.text.strip():
             return ds.search_mask(self.text)
         return None

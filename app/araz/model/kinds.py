@@ -73,7 +73,7 @@ def encode(kind: str, values: list) -> list[str]:
     if kind == "actors":
         return list(map(_dumps, values))  # a tuple as a JSON list
     if kind == "place_refs":
-        return [json.dumps([[r.place, r.role] for r in t]) for t in values]
+        return [_dumps([[r.place, r.role] for r in t]) for t in values]
     assert kind == "places", kind
     if all(len(t) == 1 for t in values):  # one place each
         return [t[0].place for t in values]
@@ -165,7 +165,7 @@ _SAME = 0  # an end that is its start (a single date: the same Point object)
 
 _POINT_FIELDS = attrgetter(*_POINT)
 _FLAGS = attrgetter(*_FUZZY[3:])  # more than one: a tuple
-_dumps = json.JSONEncoder().encode  # json.dumps' own, without its keyword checks
+_dumps = json.JSONEncoder(separators=(",", ":")).encode  # json.dumps' own, compact, no checks
 
 
 def date_json(d: EventDate | None) -> str:

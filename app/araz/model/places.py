@@ -7,7 +7,8 @@ writes (:mod:`araz.io._table_arrow`):
 
 * ``ids``: a ``Sequence[str]`` (a list, or the cache's Arrow array read in place);
 * ``name``, ``kind``, ``country``, ``aliases``, ``within``: :class:`Coded` columns (the
-  distinct values once: text, or tuples of names; ``country`` code -1 for none);
+  distinct values once: text, or tuples of names; ``country`` code -1 for none; codes
+  in the narrowest type, :func:`~araz.model.columns.code_type`);
 * ``lat``, ``lon``, ``radius_m``: float64 arrays, NaN for none;
 * ``geometry``: the few places that have one, row -> GeoJSON geometry (a dict, or its
   JSON text until first read).
@@ -22,7 +23,9 @@ the curated story's, whose places are handed back as they were made); a large on
 (:data:`araz.model.dataset.KEEP_PLACE_OBJECTS`) lets them go, its columns Arrow arrays
 when pyarrow is loaded (the ids one string array, the rest dictionary-encoded): 458 →
 301 bytes an event kept by a fresh 100,000-row ACLED read, with the events' place refs
-(:meth:`Dataset._place_refs_as_rows <araz.model.dataset.Dataset>`).
+(:meth:`Dataset._place_refs_as_rows <araz.model.dataset.Dataset>`).  An ACLED read's
+events keep no second copy of the place ids: their ``places`` dictionary is the id
+column itself (:attr:`Coded.texts <araz.model.columns.Coded>`).
 
 :class:`PlaceTuples`: the events' place tuples as rows of this table (which places
 each distinct tuple of the events' ``places`` column holds, and their roles), what the
@@ -45,7 +48,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from .columns import Coded, IdIndex, distinct_values, take
+from .columns import Coded, IdIndex, as_codes, distinct_values, narrow, take
 from .entities import Place, PlaceRef
 
 MADE_KEPT = 4096  # Place objects kept once made (then the keeping starts again)
@@ -68,8 +71,8 @@ def _coded_optional(values: list) -> Coded:
     if None in distinct:
         k = distinct.index(None)
         del distinct[k]
-        codes = np.where(codes == k, -1, np.where(codes > k, codes - 1, codes)).astype(np.int32)
-    return Coded(codes, distinct)
+        codes = np.where(codes == k, -1, np.where(codes > k, codes - 1, codes))
+    return Coded(narrow(codes, len(distinct)), distinct)
 
 
 def _arrow_coded(values: list, tuples: bool = False) -> Coded | None:
@@ -90,7 +93,7 @@ def _arrow_coded(values: list, tuples: bool = False) -> Coded | None:
         values = joined
     encoded = text(values).dictionary_encode()
     texts = encoded.dictionary
-    codes = codes_of(encoded, len(texts), "places")
+    codes = narrow(codes_of(encoded, len(texts), "places"), len(texts))
     if tuples:
         return Coded.lazy(codes, lambda: [tuple(v.split(SEP)) if v else () for v in _pylist(texts)])
     return Coded.lazy(codes, lambda: _pylist(texts))
@@ -98,22 +101,21 @@ def _arrow_coded(values: list, tuples: bool = False) -> Coded | None:
 
 def _arrow_values(column: Coded, tuples: bool = False) -> Coded:
     """``column`` with its values (text, or tuples of names) kept in an Arrow array and
-    decoded on first use; as it was when joining tuples by U+001F would not give them
-    back."""
+    decoded on first use (kept as they are when joining tuples by U+001F would not give
+    them back), its codes in the narrowest type."""
     from .arrow_table import text
     from .columns import _pylist
     from .kinds import SEP
 
     values = column.values
+    codes = narrow(column.codes, len(values))
     if tuples:
         if not all(all(t) and SEP not in "".join(t) for t in values):
-            return column
+            return Coded(codes, values, column.missing)
         texts = text(list(map(SEP.join, values)))
-        return Coded.lazy(
-            column.codes, lambda: [tuple(v.split(SEP)) if v else () for v in _pylist(texts)]
-        )
+        return Coded.lazy(codes, lambda: [tuple(v.split(SEP)) if v else () for v in _pylist(texts)])
     texts = text(values)
-    return Coded.lazy(column.codes, lambda: _pylist(texts))
+    return Coded.lazy(codes, lambda: _pylist(texts))
 
 
 class Places(Mapping[str, Place]):
@@ -203,7 +205,7 @@ class Places(Mapping[str, Place]):
         per-value codes: no :class:`Place` made); with pyarrow loaded, the ids and the
         texts of the coded columns are kept as Arrow arrays (no ``str`` per place)."""
         n = len(ids)
-        one = np.zeros(n, np.int32)
+        one = np.zeros(n, np.int8)  # one value: a byte a place
         columns: Sequence[str] = ids
         if "pyarrow" in sys.modules:
             from .arrow_table import text
@@ -308,9 +310,9 @@ class Places(Mapping[str, Place]):
                 roles.append(r.role)
             starts.append(len(flat))
         return PlaceTuples(
-            np.asarray(column.codes, np.int32),
-            np.array(starts, np.int64),
-            np.array(flat, np.int64),
+            as_codes(column.codes),
+            np.array(starts, _index_type(len(flat))),
+            np.array(flat, _index_type(len(rows))),
             roles if any(roles) else None,
         )
 
@@ -338,9 +340,15 @@ class Places(Mapping[str, Place]):
             texts.buffers()[1], width, len(texts) + 1, texts.offset * width.itemsize
         )
         filled = np.diff(offsets) > 0
-        starts = np.zeros(len(texts) + 1, np.int64)
+        starts: np.ndarray = np.zeros(len(texts) + 1, _index_type(len(texts)))
         np.cumsum(filled, out=starts[1:])
-        return PlaceTuples(np.asarray(codes, np.int32), starts, rows[filled], None)
+        kept: np.ndarray = rows[filled].astype(_index_type(len(self)))
+        return PlaceTuples(as_codes(codes), starts, kept, None)
+
+
+def _index_type(n: int) -> type:
+    """int32 for rows and positions up to ``n`` when it fits (4 bytes less each)."""
+    return np.int32 if n < 2**31 - 1 else np.int64
 
 
 def _bits(array: Any) -> bytes:
@@ -354,7 +362,8 @@ class PlaceTuples(NamedTuple):
     """The distinct place tuples of the events' ``places`` column, as rows of their
     :class:`Places`: tuple ``k`` holds ``rows[starts[k]:starts[k + 1]]`` (-1: an id the
     gazetteer does not know), with ``roles`` at the same positions (None when no ref
-    has a role); per event its tuple, ``codes`` (-1: none)."""
+    has a role); per event its tuple, ``codes`` (-1: none).  ``starts`` and ``rows``
+    are int32 (int64 past two billion)."""
 
     codes: np.ndarray
     starts: np.ndarray

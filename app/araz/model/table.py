@@ -1,4 +1,4 @@
-"""Events stored by column, over one ``pyarrow.Table``: about 275 bytes an event at
+"""Events stored by column, over one ``pyarrow.Table``: about 185 bytes an event at
 100,000 synthetic ACLED rows, summaries and the gazetteer included (``benchmarks/load.py``).
 
 One :class:`~araz.model.entities.Event` object per event costs about 1.5 kB at ACLED
@@ -6,12 +6,12 @@ scale.  An :class:`EventTable` keeps instead one Arrow table (:attr:`EventTable.
 its layout in :mod:`araz.model.arrow_table`): the ids and the summaries as string
 columns, and every value that repeats (title, date, actors, places, category,
 certainty, each ``extra`` key) dictionary-encoded, the distinct values once and one
-int32 code per event.  The views read it through the column types of
-:mod:`araz.model.columns` (``table.date.codes`` is a numpy view of the Arrow indices,
-``table.date.values`` the distinct :class:`EventDate` objects).  It is a
-``Sequence[Event]``: ``table[i]`` and iteration build the ``Event`` on demand, so code
-that reads events one at a time does not change; code that works over all events uses
-the columns and never builds a million objects.
+code per event (int8, int16 or int32: the narrowest that holds the values).  The views
+read it through the column types of :mod:`araz.model.columns` (``table.date.codes`` is
+a numpy view of the Arrow indices, ``table.date.values`` the distinct
+:class:`EventDate` objects).  It is a ``Sequence[Event]``: ``table[i]`` and iteration
+build the ``Event`` on demand, so code that reads events one at a time does not change;
+code that works over all events uses the columns and never builds a million objects.
 
 A table made with the constructor (the readers give their columns as numpy codes and
 the distinct values, :class:`Coded`, and the summaries as one buffer, :class:`TextColumn`)
