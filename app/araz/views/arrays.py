@@ -13,6 +13,7 @@ sorted by :class:`~araz.views.timeline.data.TimelineData` (the tests compare the
 
 from __future__ import annotations
 
+import weakref
 from typing import Any
 
 import numpy as np
@@ -28,31 +29,40 @@ _COARSE = frozenset(("month", "season", "year", "decade", "century"))
 
 def actor_names(ds: Dataset) -> list[str]:
     """Per distinct actor tuple (``ds.events.actors.values``): the actors' names."""
-    actors = ds.actors
-    return [
-        ", ".join(actors[a].name if a in actors else a for a in t) for t in ds.events.actors.values
-    ]
+    return _per_actor_tuple(ds)[0]
 
 
 def actor_colours(ds: Dataset) -> tuple[list[str], str]:
     """Per distinct actor tuple, its main actor's state's colour ("#rrggbb"), and the
     colour of an event with no actor tuple."""
-    palette, state_of = ds.palette, ds.state_of
-    per = [palette.colour(state_of(t[0] if t else None)) for t in ds.events.actors.values]
-    return per, palette.colour(None)
+    _, per, none = _per_actor_tuple(ds)
+    return per, none
 
 
-def _texts(values: list[str], codes: np.ndarray) -> tuple[list[str], np.ndarray]:
-    """The texts the codes use (in the values' order) and the codes renumbered to them."""
-    if not len(codes):
-        return [], np.zeros(0, "<i4")
-    used = np.bincount(codes, minlength=len(values)) > 0
-    if used.all():
-        return values, codes.astype("<i4")
-    keep = np.flatnonzero(used)
-    renumber = np.zeros(len(values), "<i4")
-    renumber[keep] = np.arange(len(keep), dtype="<i4")
-    return take(values, keep), renumber[codes]
+def _per_actor_tuple(ds: Dataset) -> tuple[list[str], list[str], str]:
+    """The names and colours of each distinct actor tuple, made once per dataset (the
+    map and the timeline both show them)."""
+    made = _PER_ACTOR_TUPLE.get(ds)
+    if made is None:
+        actors, palette, state_of = ds.actors, ds.palette, ds.state_of
+        values = ds.events.actors.values
+        names = [", ".join(actors[a].name if a in actors else a for a in t) for t in values]
+        colours = [palette.colour(state_of(t[0] if t else None)) for t in values]
+        made = _PER_ACTOR_TUPLE[ds] = (names, colours, palette.colour(None))
+    return made
+
+
+# per dataset (weakly: the values never refer back to it)
+_PER_ACTOR_TUPLE: weakref.WeakKeyDictionary[Dataset, tuple[list[str], list[str], str]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _codes(codes: np.ndarray, missing: int) -> np.ndarray:
+    """Little-endian int32 codes, ``missing`` for -1."""
+    if len(codes) and int(codes.min()) < 0:
+        codes = np.where(codes < 0, missing, codes)
+    return codes.astype("<i4")
 
 
 def _ids(ids: Any, rows: np.ndarray, everyone: bool) -> tuple[Any, np.ndarray, Any]:
@@ -105,8 +115,8 @@ def map_events(ds: Dataset) -> tuple[MapEvents, np.ndarray]:
         ("date", shown, date_codes[rows]),
         ("actors", names, actor_codes),
     ):
-        meta[key], codes = _texts(values, np.where(codes < 0, len(values) - 1, codes))
-        sections.append(codes)
+        meta[key] = values  # each distinct text once (a few the map does not show)
+        sections.append(_codes(codes, len(values) - 1))
     per, none = actor_colours(ds)
     palette: dict[str, int] = {}
     colour_of = [palette.setdefault(clean_color(c), len(palette)) for c in [*per, none]]
