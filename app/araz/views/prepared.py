@@ -40,9 +40,11 @@ def _of(ds: Dataset) -> Prepared:
 
 def prepare(ds: Dataset) -> Prepared:
     """Compute the dataset's derived data now (the loader calls this in its worker
-    thread), not on first paint: the model's indexes, the map's and the timeline's data."""
-    _ = ds.arrays, ds.events_by_actor, ds.unplaced_mask
-    _ = ds.actor_counts, ds.index
+    thread), not on first paint: the model's indexes (the filter's arrays, the actors'
+    tally the filters panel shows, the places' mask the status bar counts, the ids' index
+    a first click or hover reads), the map's and the timeline's data."""
+    _ = ds.arrays, ds.events_by_actor, ds.unplaced_mask, ds.index
+    ds.actor_tally()  # its per-tuple incidence, made once
     map_data(ds)
     timeline_data(ds)
     return _of(ds)
