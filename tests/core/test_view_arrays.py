@@ -143,3 +143,16 @@ def test_lanes_from_codes_count_and_colour_as_from_names():
     assert ours.counts.tolist() == [4, 2, 1]
     # Iran: colours 5, 7, 7, 5 -> a tie, the lower wins; Armenia 6; the unnamed lane 8
     assert ours.color.tolist() == theirs.color.tolist() == [0xFF000005, 0xFF000006, 0xFF000008]
+
+
+def test_a_lane_colour_seen_once_among_many_still_counts():
+    """Lanes' colours are found from a sample of the events' colours, then checked
+    against all: a colour the sample misses (one event of 100,000) is not lost."""
+    n = 100_000
+    color = np.full(n, 0xFF00AA00, np.uint32)
+    color[12345] = 0xFF123456  # not on the sample's stride
+    lanes = np.where(np.arange(n) == 12345, "Alone", "Many").tolist()
+    built = build_lanes(lanes, color)
+    assert built.keys == ["Many", "Alone"]
+    assert built.color.tolist() == [0xFF00AA00, 0xFF123456]
+    assert built.counts.tolist() == [n - 1, 1]

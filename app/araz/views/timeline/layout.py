@@ -166,7 +166,7 @@ def _most_common(of_event: np.ndarray, color: np.ndarray, n: int) -> np.ndarray:
     out = np.full(n, 0xFF808080, np.uint32)
     if not n or not len(of_event):
         return out
-    colours, which = np.unique(color, return_inverse=True)
+    colours, which = _distinct(color)
     k = len(colours)
     if n * k > 4_000_000:  # many lanes and colours: a pass per lane
         for i in range(n):
@@ -174,9 +174,21 @@ def _most_common(of_event: np.ndarray, color: np.ndarray, n: int) -> np.ndarray:
             if len(cs):
                 out[i] = cs[cn.argmax()]
         return out
-    pairs = np.bincount(of_event.astype(np.int64) * k + which.reshape(-1), minlength=n * k)
+    pairs = np.bincount(of_event.astype(np.int64) * k + which, minlength=n * k)
     pairs = pairs.reshape(n, k)
     return np.where(pairs.any(axis=1), colours[pairs.argmax(axis=1)], out).astype(np.uint32)
+
+
+def _distinct(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``np.unique(values, return_inverse=True)`` for values that repeat a lot (a few
+    colours over a million events): the distinct values of a sample, looked up for all
+    (a binary search, not a sort of them all) when they hold every value."""
+    sample = np.unique(values[:: max(1, len(values) // 4096)])
+    at = np.searchsorted(sample, values)
+    if len(sample) and (sample[np.minimum(at, len(sample) - 1)] == values).all():
+        return sample, at
+    distinct, which = np.unique(values, return_inverse=True)
+    return distinct, which.reshape(-1)
 
 
 @dataclass
