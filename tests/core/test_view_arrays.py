@@ -156,3 +156,9 @@ def test_a_lane_colour_seen_once_among_many_still_counts():
     assert built.keys == ["Many", "Alone"]
     assert built.color.tolist() == [0xFF00AA00, 0xFF123456]
     assert built.counts.tolist() == [n - 1, 1]
+
+
+def test_permuted_reads_a_missing_value_as_one_row_at_a_time_does():
+    values = Coded(np.array([1, -1, 0], np.int32), ["a", "b"], "none")
+    seen = Permuted(values, np.array([2, 1, 0]))
+    assert list(seen) == [seen[0], seen[1], seen[2]] == ["a", "none", "b"]

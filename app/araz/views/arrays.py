@@ -62,7 +62,7 @@ def _codes(codes: np.ndarray, missing: int) -> np.ndarray:
     """Little-endian int32 codes, ``missing`` for -1."""
     if len(codes) and int(codes.min()) < 0:
         codes = np.where(codes < 0, missing, codes)
-    return codes.astype("<i4")
+    return codes.astype("<i4", copy=False)
 
 
 def _ids(ids: Any, rows: np.ndarray, everyone: bool) -> tuple[Any, np.ndarray, Any]:

@@ -85,8 +85,10 @@ class Permuted(Rows[str]):
         return str(self.seq[int(self.order[k]) if self.order is not None else k])
 
     def __iter__(self) -> Iterator[str]:
-        taker = getattr(self.seq, "take", None)  # a model column: a chunk at a time, in C
-        if taker is None or self.order is None:
+        # a model column (Strings, Coded with no code -1): a chunk at a time, in C
+        taker, codes = getattr(self.seq, "take", None), getattr(self.seq, "codes", None)
+        missing = codes is not None and len(codes) and int(np.min(codes)) < 0
+        if taker is None or self.order is None or missing:
             return (self[k] for k in range(len(self)))
         step = 65536
         return (str(t) for a in range(0, len(self), step) for t in taker(self.order[a : a + step]))
