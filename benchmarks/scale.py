@@ -25,6 +25,14 @@ and, with ``--rows`` over 100,000, "frame_100k_ms" and "frame_ratio".
                reopen_ratio = reopen_s / load_s
   frame_100k_ms  a timeline frame after opening a 100,000-row file in the same window;
                frame_ratio = frame_ms / frame_100k_ms
+
+``--prepare-only`` opens no window: it times the loader's preparation of the views'
+data (``araz.views.prepared.prepare``: the map's payload, the timeline's data, the
+filter's indexes) after a read of the file, alternating with pyarrow's parse of it, and
+prints {"prepare_s": …, "prepare_cached_s": …, "pyarrow_s": …, "prepare_ratio": …,
+"prepare_cached_ratio": …, "rows": …}: after the first read (from the CSV, which writes
+the table cache) and after reads from the table cache (median), each against the median
+of pyarrow's parses.  ``--csv PATH`` reads that file instead of writing one.
 """
 
 from __future__ import annotations
@@ -96,10 +104,55 @@ def pyarrow_parse_s(path: Path) -> float:
     return float(out.stdout.split()[-1])
 
 
+def prepare_only(rows: int, csv: str | None, repeat: int) -> dict:
+    """The views' preparation after a read, against pyarrow's parse (module docstring)."""
+    import gc
+
+    from araz.io import read_path
+    from araz.views.prepared import prepare
+
+    with tempfile.TemporaryDirectory() as tmp:
+        os.environ["XDG_CACHE_HOME"] = str(Path(tmp) / "cache")
+        os.environ["ARAZ_TABLE_CACHE"] = "on"
+        path = Path(csv) if csv else write_acled_csv(Path(tmp) / "acled.csv", rows)
+        arrow, first, cached, n = [], 0.0, [], 0
+        for k in range(repeat + 1):
+            arrow.append(pyarrow_parse_s(path))
+            result = read_path(path)
+            ds = result.dataset
+            assert ds is not None and ("cache" in result.timings) == (k > 0), result.timings
+            gc.collect()  # as the loader does before it prepares
+            t = time.perf_counter()
+            prepare(ds)
+            took, n = time.perf_counter() - t, len(ds)
+            print(f"read {k}: prepare {took:.3f} s, pyarrow {arrow[-1]:.3f} s", file=sys.stderr)
+            if k:
+                cached.append(took)
+            else:
+                first = took
+            del ds, result
+        pyarrow_s = statistics.median(arrow)
+        return {
+            "prepare_s": round(first, 3),
+            "prepare_cached_s": round(statistics.median(cached), 3),
+            "pyarrow_s": round(pyarrow_s, 3),
+            "prepare_ratio": round(first / pyarrow_s, 3),
+            "prepare_cached_ratio": round(statistics.median(cached) / pyarrow_s, 3),
+            "rows": n,
+        }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rows", type=int, default=ROWS, help="events in the file (100,000)")
-    rows = parser.parse_args().rows
+    parser.add_argument("--prepare-only", action="store_true", help="no window (see above)")
+    parser.add_argument("--csv", help="with --prepare-only: this ACLED file, not a new one")
+    parser.add_argument("--repeat", type=int, default=3, help="with --prepare-only: cached reads")
+    args = parser.parse_args()
+    rows = args.rows
+    if args.prepare_only:
+        print(json.dumps(prepare_only(rows, args.csv, args.repeat)))
+        return
 
     from araz.qt.app import make_application
 

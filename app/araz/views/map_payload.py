@@ -25,9 +25,6 @@ The events payload, all numbers little-endian::
 
 Texts repeat a lot at 100k events: each distinct one is sent (and kept by the page)
 once.  Event text reaches the page's DOM only through ``textContent``.
-
-Texts repeat a lot at 100k events: each distinct one is sent (and kept by the page)
-once.  Event text reaches the page's DOM only through ``textContent``.
 """
 
 from __future__ import annotations
@@ -194,22 +191,28 @@ def build_events_from_columns(
     line = [int(i) for i in cols["line"]]
     meta.update(palette=list(palette), to=to, line=line, radius=has_radius)
     starts, blob = _id_bytes(ids)
-    sections.append(starts)
-    text = _dumps(meta).encode("utf-8", "surrogatepass")
-    text += b" " * (-len(text) % 8)
-    parts = [_HEAD.pack(MAGIC, VERSION, n, len(text)), text]
-    for array in sections:
-        data = array.tobytes()
-        parts += [data, _pad8(len(data))]
-    parts.append(blob)
     return MapEvents(
         ids,
         dict(zip(ids, range(n), strict=True)) if index is None else index,
         lat,
         lon,
         {t[0]: (t[1], t[2]) for t in to},
-        b"".join(parts),
+        pack(n, meta, sections, starts, blob),
     )
+
+
+def pack(n: int, meta: dict, sections: list[np.ndarray], starts: np.ndarray, blob: Any) -> bytes:
+    """The payload of ``n`` events: the JSON part, the little-endian arrays in the
+    module docstring's order (``sections`` lat to radius, then ``starts``, the ids'
+    n + 1 offsets into ``blob``, their UTF-8 bytes)."""
+    text = _dumps(meta).encode("utf-8", "surrogatepass")
+    text += b" " * (-len(text) % 8)
+    parts: list[Any] = [_HEAD.pack(MAGIC, VERSION, n, len(text)), text]
+    for array in [*sections, starts]:
+        data = memoryview(np.ascontiguousarray(array)).cast("B")
+        parts += [data, _pad8(len(data))]
+    parts.append(blob)
+    return b"".join(parts)
 
 
 def read_events(body: bytes) -> dict[str, Any]:

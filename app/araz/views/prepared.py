@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import weakref
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
 from ..model.dataset import Dataset
-from .map_payload import MapEvents, build_events_from_columns
-from .records import map_columns, timeline_columns
+from .arrays import map_events, timeline_arrays
+from .map_payload import MapEvents
 from .timeline.data import TimelineData
 
 
@@ -40,9 +40,11 @@ def _of(ds: Dataset) -> Prepared:
 
 def prepare(ds: Dataset) -> Prepared:
     """Compute the dataset's derived data now (the loader calls this in its worker
-    thread), not on first paint: the model's indexes, the map's and the timeline's data."""
-    _ = ds.arrays, ds.events_by_actor, ds.colours, ds.unplaced_mask
-    _ = ds.actor_counts, ds.index
+    thread), not on first paint: the model's indexes (the filter's arrays, the actors'
+    tally the filters panel shows, the places' mask the status bar counts, the ids' index
+    a first click or hover reads), the map's and the timeline's data."""
+    _ = ds.arrays, ds.events_by_actor, ds.unplaced_mask, ds.index
+    ds.actor_tally()  # its per-tuple incidence, made once
     map_data(ds)
     timeline_data(ds)
     return _of(ds)
@@ -57,9 +59,7 @@ def timeline_rows(ds) -> tuple[TimelineData, np.ndarray]:
     """The timeline's arrays and, per timeline row, its dataset index."""
     cache = _of(ds)
     if cache.timeline is None:
-        data = TimelineData(**timeline_columns(ds))
-        # timeline_columns keeps the dated events in dataset order; the data sorted them
-        rows = np.flatnonzero(ds.arrays["has_date"])[data.order].astype(np.intp)
+        data, rows = timeline_arrays(ds)
         data.use_index(_ViewIndex(ds, rows))
         cache.timeline = (data, rows)
     return cache.timeline
@@ -95,8 +95,6 @@ def map_data(ds) -> tuple[MapEvents, np.ndarray]:
     """The map's packed events for a dataset and, per map event, its dataset index."""
     cache = _of(ds)
     if cache.map is None:
-        # map_columns keeps exactly the events with a place, in dataset order
-        rows = np.flatnonzero(~ds.unplaced_mask).astype(np.intp)
-        events = build_events_from_columns(map_columns(ds), _ViewIndex(ds, rows))
-        cache.map = (events, rows)
+        events, rows = map_events(ds)
+        cache.map = (replace(events, index=_ViewIndex(ds, rows)), rows.astype(np.intp))
     return cache.map

@@ -222,7 +222,7 @@ class MapView(QWidget):
         if ids is None:
             return self._fit([])
         if ids is self._ids:  # every event (the list set_events was given)
-            return self._fit(range(len(self._ids)))
+            return self._fit(slice(None))
         return self._fit([self._index[i] for i in ids if i in self._index])
 
     def fit_mask(self, mask: np.ndarray) -> int:
@@ -233,17 +233,23 @@ class MapView(QWidget):
         mask = np.asarray(mask, dtype=bool)
         if mask.shape != (len(self._ids),):
             raise ValueError(f"mask of {mask.shape} for {len(self._ids)} events")
-        return self._fit(np.flatnonzero(mask).tolist())
+        return self._fit(np.flatnonzero(mask))
 
     def _fit(self, found) -> int:
+        """Fit the events at ``found`` (positions: a list, an array, or a slice)."""
         import numpy as np
 
         from araz.views.records import MIN_FIT_SPAN
 
         home = default_bounds()
         bounds: Any = [list(home[0]), list(home[1])]
-        if len(found) and self._lat is not None and self._lon is not None:
-            heads = [self._to[i] for i in found if i in self._to]
+        if not isinstance(found, slice):
+            found = np.asarray(found, dtype=np.intp)
+        n = len(self._ids) if isinstance(found, slice) else len(found)
+        if n and self._lat is not None and self._lon is not None:
+            picked = np.zeros(len(self._lat), bool)  # the arrows' heads of the picked (few)
+            picked[found] = True
+            heads = [head for i, head in self._to.items() if picked[i]]
             lats = np.concatenate([self._lat[found], [la for la, _ in heads]])
             lons = np.concatenate([self._lon[found], [lo for _, lo in heads]])
             south, north = float(lats.min()), float(lats.max())

@@ -66,7 +66,8 @@ def _colors(values: Any, n: int) -> np.ndarray:
 
 
 class Permuted(Rows[str]):
-    """``seq`` seen through a permutation, never copied: ``self[r] == str(seq[order[r]])``.
+    """``seq`` seen through a permutation (or a selection of its rows, sorted), never
+    copied: ``self[r] == str(seq[order[r]])``.
 
     What :class:`TimelineData` keeps for a lazy ``label`` or ``tooltip`` column.
     """
@@ -78,13 +79,19 @@ class Permuted(Rows[str]):
         self.order = order  # None: the identity
 
     def __len__(self) -> int:
-        return len(self.seq)
+        return len(self.seq) if self.order is None else len(self.order)
 
     def _row(self, k: int) -> str:
         return str(self.seq[int(self.order[k]) if self.order is not None else k])
 
     def __iter__(self) -> Iterator[str]:
-        return (self[k] for k in range(len(self)))
+        # a model column (Strings, Coded with no code -1): a chunk at a time, in C
+        taker, codes = getattr(self.seq, "take", None), getattr(self.seq, "codes", None)
+        missing = codes is not None and len(codes) and int(np.min(codes)) < 0
+        if taker is None or self.order is None or missing:
+            return (self[k] for k in range(len(self)))
+        step = 65536
+        return (str(t) for a in range(0, len(self), step) for t in taker(self.order[a : a + step]))
 
     def __repr__(self) -> str:
         return f"Permuted({self.seq!r}, {len(self)} rows)"
@@ -102,7 +109,7 @@ def _is_lazy(values: Any) -> bool:
 class TimelineData:
     """One row per event, sorted by (start, id) when constructed."""
 
-    ids: list[str]
+    ids: Sequence[str]  # a list, or read through a Permuted (TimelineData.sorted_columns)
     start: np.ndarray
     end: np.ndarray
     precision: list[str] | np.ndarray
@@ -113,8 +120,8 @@ class TimelineData:
     color: np.ndarray
     label: Sequence[str]  # a list, or a lazy column read through a Permuted
     tooltip: Sequence[str]  # likewise (see LazyTexts)
-    lane_actor: list[str]
-    lane_category: list[str]
+    lane_actor: Sequence[str]  # a list, or a model Coded column (codes and the lane names)
+    lane_category: Sequence[str]
     _index: Mapping[str, int] | None = field(default=None, init=False, repr=False, compare=False)
     # (start, end, extent): the extent of these very columns, read at every paint
     _extent: tuple | None = field(default=None, init=False, repr=False, compare=False)
@@ -159,6 +166,24 @@ class TimelineData:
         self._index = None
         coarse = np.isin(self.precision, ("month", "season", "year", "decade", "century"))
         self._is_point = (self.end <= self.start) & ~coarse
+
+    @classmethod
+    def sorted_columns(cls, *, order: np.ndarray, is_point: np.ndarray, **columns) -> TimelineData:
+        """Columns already sorted by (start, id), with ``end >= start``, of the types
+        :meth:`__post_init__` makes (any ``Sequence`` for the texts: lazy ones read
+        through :class:`Permuted`), kept as they are: ``order`` as :attr:`order`
+        would be, ``is_point`` as :attr:`is_point` (:mod:`araz.views.arrays` makes them
+        from a dataset's codes, sorted once)."""
+        self = cls.__new__(cls)
+        for name, value in columns.items():
+            setattr(self, name, value)
+        n = len(order)
+        for name in ("ids", "start", "end", "precision", *_BOOL_FIELDS, "color", *_TEXT_FIELDS):
+            if len(getattr(self, name)) != n:
+                raise ValueError(f"{name} has {len(getattr(self, name))} values for {n} events")
+        self.order, self._is_point = order, is_point
+        self._index, self._extent = None, None
+        return self
 
     def __len__(self) -> int:
         return len(self.ids)

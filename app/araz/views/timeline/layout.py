@@ -11,7 +11,7 @@ fixed height instead.
 from __future__ import annotations
 
 import heapq
-from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -127,19 +127,68 @@ class Lanes:
         return self.tops[lane] + LANE_PAD_TOP + track * self.row_h[lane]
 
 
-def build_lanes(keys: list[str], color: np.ndarray) -> Lanes:
-    """Lanes ordered by event count (most first), ties by name; the unnamed lane last."""
-    counter = Counter(keys)
+def build_lanes(keys: Sequence[str], color: np.ndarray) -> Lanes:
+    """Lanes ordered by event count (most first), ties by name; the unnamed lane last.
+
+    ``keys`` is a list of lane names, one per event, or a model ``Coded`` column of them
+    (codes and the distinct names: counted by code, no text read per event)."""
+    codes, names = _codes(keys)
+    counter: dict[str, int] = {}
+    for name, count in zip(names, np.bincount(codes, minlength=len(names)).tolist(), strict=True):
+        if count:
+            counter[name] = counter.get(name, 0) + count
     order = sorted(counter, key=lambda k: (k == "", -counter[k], k.casefold()))
     lane_no = {k: i for i, k in enumerate(order)}
-    of_event = np.fromiter((lane_no[k] for k in keys), dtype=np.int32, count=len(keys))
+    per_name = np.array([lane_no.get(k, 0) for k in names], np.int32)
+    of_event = per_name[codes] if len(codes) else np.zeros(0, np.int32)
     n = len(order)
     counts = np.bincount(of_event, minlength=n) if n else np.zeros(0, dtype=np.int64)
-    lane_color = np.zeros(n, dtype=np.uint32)
-    for i in range(n):
-        cs, cn = np.unique(color[of_event == i], return_counts=True)
-        lane_color[i] = cs[cn.argmax()] if len(cs) else 0xFF808080
+    lane_color = _most_common(of_event, np.asarray(color, np.uint32), n)
     return Lanes(order, of_event, counts, lane_color).framed(np.ones(n), LABELLED_ROW_H, False)
+
+
+def _codes(keys: Sequence[str]) -> tuple[np.ndarray, list[str]]:
+    """Per event the index of its key in a list of keys (which may repeat a key)."""
+    codes, values = getattr(keys, "codes", None), getattr(keys, "values", None)
+    if isinstance(codes, np.ndarray) and isinstance(values, list):  # a Coded column
+        missing = getattr(keys, "missing", None)
+        codes = np.where(codes < 0, len(values), codes)  # -1 reads the missing value
+        return codes, [str(v) for v in values] + [str(missing or "")]
+    index: dict[str, int] = {}
+    setdefault = index.setdefault
+    codes = np.fromiter((setdefault(k, len(index)) for k in keys), np.int64, count=len(keys))
+    return codes, list(index)
+
+
+def _most_common(of_event: np.ndarray, color: np.ndarray, n: int) -> np.ndarray:
+    """Per lane, the colour most of its events have (the lowest of equals; grey for
+    none): one bincount over (lane, colour) pairs, not a pass per lane."""
+    out = np.full(n, 0xFF808080, np.uint32)
+    if not n or not len(of_event):
+        return out
+    colours, which = _distinct(color)
+    k = len(colours)
+    if n * k > 4_000_000:  # many lanes and colours: a pass per lane
+        for i in range(n):
+            cs, cn = np.unique(color[of_event == i], return_counts=True)
+            if len(cs):
+                out[i] = cs[cn.argmax()]
+        return out
+    pairs = np.bincount(of_event.astype(np.int64) * k + which, minlength=n * k)
+    pairs = pairs.reshape(n, k)
+    return np.where(pairs.any(axis=1), colours[pairs.argmax(axis=1)], out).astype(np.uint32)
+
+
+def _distinct(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``np.unique(values, return_inverse=True)`` for values that repeat a lot (a few
+    colours over a million events): the distinct values of a sample, looked up for all
+    (a binary search, not a sort of them all) when they hold every value."""
+    sample = np.unique(values[:: max(1, len(values) // 4096)])
+    at = np.searchsorted(sample, values)
+    if len(sample) and (sample[np.minimum(at, len(sample) - 1)] == values).all():
+        return sample, at
+    distinct, which = np.unique(values, return_inverse=True)
+    return distinct, which.reshape(-1)
 
 
 @dataclass

@@ -1,0 +1,238 @@
+"""The map's payload and the timeline's data of a dataset, made from its columns with
+numpy: each text, colour and date bound is worked out once per *distinct* value (a few
+thousand dates, actor tuples and titles at a million events) and spread over the events
+by their codes; the ids go to the page as the Arrow array's own buffers.  No Python
+object is made per event: the timeline's ids, labels, tooltips and lanes are read
+through its sort order when drawn (:class:`~araz.views.timeline.data.Permuted`).
+
+What they give is what :func:`~araz.views.records.map_columns` and
+:func:`~araz.views.records.timeline_columns` (the plain-Python reference, one list per
+column) give, packed by :func:`~araz.views.map_payload.build_events_from_columns` and
+sorted by :class:`~araz.views.timeline.data.TimelineData` (the tests compare them).
+"""
+
+from __future__ import annotations
+
+import weakref
+from typing import Any
+
+import numpy as np
+
+from ..model.columns import Coded, Strings, take
+from ..model.dataset import Dataset
+from .map_payload import MapEvents, clean_color, pack
+from .records import line_places, tuple_markers
+from .timeline.data import LazyTexts, Permuted, TimelineData
+
+_COARSE = frozenset(("month", "season", "year", "decade", "century"))
+
+
+def actor_names(ds: Dataset) -> list[str]:
+    """Per distinct actor tuple (``ds.events.actors.values``): the actors' names."""
+    return _per_actor_tuple(ds)[0]
+
+
+def actor_colours(ds: Dataset) -> tuple[list[str], str]:
+    """Per distinct actor tuple, its main actor's state's colour ("#rrggbb"), and the
+    colour of an event with no actor tuple."""
+    _, per, none = _per_actor_tuple(ds)
+    return per, none
+
+
+def _per_actor_tuple(ds: Dataset) -> tuple[list[str], list[str], str]:
+    """The names and colours of each distinct actor tuple, made once per dataset (the
+    map and the timeline both show them)."""
+    made = _PER_ACTOR_TUPLE.get(ds)
+    if made is None:
+        actors, palette, state_of = ds.actors, ds.palette, ds.state_of
+        values = ds.events.actors.values
+        names = [", ".join(actors[a].name if a in actors else a for a in t) for t in values]
+        colours = [palette.colour(state_of(t[0] if t else None)) for t in values]
+        made = _PER_ACTOR_TUPLE[ds] = (names, colours, palette.colour(None))
+    return made
+
+
+# per dataset (weakly: the values never refer back to it)
+_PER_ACTOR_TUPLE: weakref.WeakKeyDictionary[Dataset, tuple[list[str], list[str], str]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _codes(codes: np.ndarray, missing: int) -> np.ndarray:
+    """Little-endian int32 codes, ``missing`` for -1."""
+    if len(codes) and int(codes.min()) < 0:
+        codes = np.where(codes < 0, missing, codes)
+    return codes.astype("<i4", copy=False)
+
+
+def _ids(ids: Any, rows: np.ndarray, everyone: bool) -> tuple[Any, np.ndarray, Any]:
+    """The ids of these rows (a Sequence[str]) and, for the payload, where each starts
+    (n + 1 uint32 offsets) and their UTF-8 bytes: an Arrow array's own buffers (taken
+    in Arrow for a subset), else encoded here."""
+    if not isinstance(ids, Strings):
+        from .map_payload import _id_bytes
+
+        picked = take(ids, rows)
+        return (picked, *_id_bytes(picked))
+    array = ids.array
+    if not everyone:
+        import pyarrow as pa
+
+        at = np.ascontiguousarray(rows, np.int64)
+        array = array.take(pa.Array.from_buffers(pa.int64(), len(at), [None, pa.py_buffer(at)]))
+    picked = ids if array is ids.array else Strings(array)
+    offsets = picked._offsets
+    first, last = int(offsets[0]), int(offsets[-1])
+    if last - first >= 2**32:
+        raise ValueError("the ids take over 4 GB")
+    starts = (offsets - first).astype("<u4")
+    return picked, starts, picked._data[first:last]
+
+
+def map_events(ds: Dataset) -> tuple[MapEvents, np.ndarray]:
+    """The map's packed events (the events with a place, in dataset order) and, per
+    map event, its dataset row; its ``index`` is empty (the caller gives one)."""
+    places, tuples = ds.places, ds.place_tuples
+    lines = line_places(ds)
+    origin, heads = tuple_markers(ds)  # per distinct tuple of places
+    has = np.append(origin >= 0, False)  # code -1 (no places) reads False
+    rows = np.flatnonzero(has[tuples.codes])
+    kinds = tuples.codes[rows]  # per drawn event, its tuple of places
+    at = np.where(origin >= 0, origin, len(places))
+    lat = np.append(places.lat, np.nan)[at][kinds].astype("<f8")
+    lon = np.append(places.lon, np.nan)[at][kinds].astype("<f8")
+    ev = ds.events
+    meta: dict[str, Any] = {}
+    sections: list[np.ndarray] = [lat, lon]
+    title = ev.title
+    titles = [str(v) for v in title.values] + [str(title.missing or "")]
+    date_codes, dates = ds.date_codes
+    shown = [d.display if d is not None else "no date" for d in dates] + ["no date"]
+    names = [*actor_names(ds), ""]
+    actor_codes = ev.actors.codes[rows]
+    for key, values, codes in (
+        ("title", titles, title.codes[rows]),
+        ("date", shown, date_codes[rows]),
+        ("actors", names, actor_codes),
+    ):
+        meta[key] = values  # each distinct text once (a few the map does not show)
+        sections.append(_codes(codes, len(values) - 1))
+    per, none = actor_colours(ds)
+    palette: dict[str, int] = {}
+    colour_of = [palette.setdefault(clean_color(c), len(palette)) for c in [*per, none]]
+    sections.append(np.asarray(colour_of, "<u2")[actor_codes])  # -1 reads the last
+    given = np.nan_to_num(places.radius_m) != 0
+    radius = np.append(np.where(given, places.radius_m, 0.0), 0.0)[at]
+    radius = np.where(origin >= 0, radius, 0.0)[kinds].astype("<f4")
+    has_radius = bool(given.any()) and bool(np.any(radius > 0))
+    if has_radius:
+        sections.append(np.nan_to_num(radius, nan=0.0, posinf=0.0, neginf=0.0))
+    arrows = np.flatnonzero(np.isin(kinds, list(heads))).tolist() if heads else []
+    kind_list = kinds[arrows].tolist()
+    to = [[i, *heads[k]] for i, k in zip(arrows, kind_list, strict=True)]
+    line = np.flatnonzero(tuples.any(lines)[kinds]).tolist() if lines.any() else []
+    meta.update(palette=list(palette), to=to, line=line, radius=has_radius)
+    ids, starts, blob = _ids(ev.ids, rows, len(rows) == len(ev))
+    body = pack(len(rows), meta, sections, starts, blob)
+    return MapEvents(ids, {}, lat, lon, {t[0]: (t[1], t[2]) for t in to}, body), rows
+
+
+def timeline_arrays(ds: Dataset) -> tuple[TimelineData, np.ndarray]:
+    """The timeline's data (the dated events, sorted by start and id) and, per
+    timeline row, its dataset row; no index set (the caller gives one)."""
+    ev = ds.events
+    date_codes, dates = ds.date_codes
+    values = [d.value if d is not None else None for d in dates]
+    dated = np.array([v is not None for v in values] + [False], bool)[date_codes]
+    known = [v for v in values if v is not None]
+    per_date = np.array(
+        [
+            (v.lower, v.upper, *v.approximate, v.start is None, v.end is None)
+            if v is not None
+            else (0.0, 0.0, False, False, False, False)
+            for v in values
+        ]
+        + [(0.0, 0.0, False, False, False, False)],
+        np.float64,
+    ).reshape(len(values) + 1, 6)
+    precision = np.array([v.precision if v is not None else "" for v in values] + [""], object)
+    if known and not (np.isfinite(per_date[:, :2]).all()):
+        raise ValueError("start and end must be finite day numbers (the strict bounds)")
+    rows = _by_start_and_id(ev.ids, dated, per_date[:, 0], date_codes)
+    k = date_codes[rows]  # per timeline row, its distinct date (never -1: dated)
+    start = per_date[:, 0][k]
+    end = np.maximum(per_date[:, 1], per_date[:, 0])[k]
+    bools = per_date[:, 2:].astype(bool)
+    coarse = np.array([p in _COARSE for p in precision.tolist()], bool)
+    point = (per_date[:, 1] <= per_date[:, 0]) & ~coarse
+    actor_codes = ev.actors.codes[rows]
+    per, none = actor_colours(ds)
+    argb = [0xFF000000 | int(c.lstrip("#"), 16) for c in [*per, none]]
+    names = actor_names(ds)
+    shown = [d.display if d is not None else "" for d in dates]
+    title, codes_of_date, codes_of_actor = ev.title, date_codes, ev.actors.codes
+
+    def tooltip(i: int) -> str:  # a dataset row's; reads no dataset (held weakly)
+        a = int(codes_of_actor[i])
+        who = names[a] if a >= 0 else ""
+        return f"{title[i]}\n{shown[int(codes_of_date[i])]}\n{who}".strip()
+
+    lanes, no_actor = actor_lanes(ds)
+    cats = ev.category
+    order = (np.cumsum(dated) - 1)[rows]  # the rows as TimelineData would have sorted them
+    data = TimelineData.sorted_columns(
+        order=order,
+        is_point=point[k],
+        ids=Permuted(ev.ids, rows),
+        start=start,
+        end=end,
+        precision=precision[k],
+        fade_start=bools[:, 0][k],
+        fade_end=bools[:, 1][k],
+        open_start=bools[:, 2][k],
+        open_end=bools[:, 3][k],
+        color=np.asarray(argb, np.uint32)[actor_codes],  # -1 reads the last
+        label=Permuted(title, rows),
+        tooltip=Permuted(LazyTexts(len(ev), tooltip), rows),
+        lane_actor=Coded(actor_codes, lanes, no_actor),
+        lane_category=Coded(
+            cats.codes[rows], [c or "uncategorised" for c in cats.values], "uncategorised"
+        ),
+    )
+    return data, rows.astype(np.intp)
+
+
+def actor_lanes(ds: Dataset) -> tuple[list[str], str]:
+    """Per distinct actor tuple, the name of its actor lane (its main actor's state, or
+    "No actor"), and the lane of an event with no actor tuple."""
+    lane_names: dict[str | None, str] = {}
+
+    def lane(main: str | None) -> str:
+        state = ds.state_of(main)
+        if state not in lane_names:
+            actor = ds.actors.get(state) if state is not None else None
+            lane_names[state] = actor.name if actor is not None else (state or "No actor")
+        return lane_names[state]
+
+    return [lane(t[0] if t else None) for t in ds.events.actors.values], lane(None)
+
+
+def _by_start_and_id(
+    ids: Any, keep: np.ndarray, start_of: np.ndarray, codes: np.ndarray
+) -> np.ndarray:
+    """The rows where ``keep``, sorted by start (``start_of`` per distinct date, which
+    ``codes`` give per row) then by id (as text): the ids sorted once (in Arrow for an
+    Arrow array: bytes of UTF-8 sort as their characters), then a stable sort by the
+    rank of the start among the distinct starts (16 bits: a radix sort)."""
+    if isinstance(ids, Strings):
+        import pyarrow.compute as pc
+
+        indices = pc.sort_indices(ids.array)
+        by_id = np.frombuffer(indices.buffers()[1], np.uint64, count=len(indices))
+        by_id = by_id.astype(np.intp)
+    else:
+        by_id = np.argsort(np.asarray(list(ids), object).astype(str), kind="stable")
+    by_id = by_id[keep[by_id]]
+    starts, rank = np.unique(start_of, return_inverse=True)
+    rank = rank.reshape(-1).astype(np.uint16 if len(starts) <= 2**16 else np.int64)
+    return by_id[np.argsort(rank[codes[by_id]], kind="stable")]
