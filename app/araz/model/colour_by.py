@@ -154,7 +154,8 @@ def _distinct_used(col: Coded) -> int:
     """How many of the column's values some event has (and not empty)."""
     if not len(col.codes):
         return 0
-    used = np.bincount(col.codes[col.codes >= 0], minlength=len(col.values))
+    # code -1 (no value) counted in bin 0 and dropped: no mask over a million codes
+    used = np.bincount(col.codes + 1, minlength=len(col.values) + 1)[1:]
     return sum(
         1 for v, k in zip(col.values, used.tolist(), strict=True) if k and v not in ("", None)
     )
