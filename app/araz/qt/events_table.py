@@ -21,6 +21,7 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
 from ..model import AppModel
+from ..model.columns import spread
 from ..model.masks import picked
 from ..model.table import Coded
 from .text import plain_tooltip, shorten
@@ -104,14 +105,18 @@ class EventsTableModel(QAbstractTableModel):
         """Sort key of every dataset event for a column (computed once per dataset)."""
         if column not in self._keys:
             ev = self._model.dataset.events
+            # the rank of each distinct value, spread to the events in the narrowest
+            # integer type: numpy sorts 16-bit keys by radix (a million in ~10 ms, not
+            # the ~100 ms of float keys)
             if column == 0:
-                key = ev.date.per_value(lambda d: d.value.lower if d else np.inf).astype(float)
+                col = ev.date
+                per = col.lut(lambda d: d.value.lower if d else np.inf, float)
             else:
                 col = self._column(column)
-                texts = np.array([str(t).casefold() for t in col.values], dtype=object)
-                rank = np.empty(len(texts), np.intp)
-                rank[np.argsort(texts, kind="stable")] = np.arange(len(texts))
-                key = rank[col.codes] if len(texts) else np.zeros(len(col), np.intp)
+                per = np.array([str(t).casefold() for t in (*col.values, "")], dtype=object)
+            rank = np.unique(per, return_inverse=True)[1].reshape(-1)  # ties: one rank
+            small = np.int16 if len(per) < 2**15 else np.int32 if len(per) < 2**31 else np.int64
+            key = spread(rank.astype(small), col.codes)
             self._keys[column] = key
         return self._keys[column]
 
