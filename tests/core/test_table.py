@@ -222,6 +222,10 @@ def test_id_index_is_a_mapping_that_survives_hash_collisions(monkeypatch):
     assert [clash[Same(k)] for k in ids] == [0, 1, 2, 3]
     assert [clash.get(Same(k), -1) for k in ("ARM3", "RUS1", "nope")] == [2, 0, -1]
     assert Same("nope") not in clash
+    # an id written twice reads as its first row, whatever order the sort left equal
+    # hashes in
+    twice = IdIndex([Same(k) for k in ["A", "B", "A", "C", "A"]])
+    assert twice[Same("A")] == 0 and twice[Same("C")] == 3
 
 
 def test_view_rows_point_at_the_same_events(curated):
