@@ -120,3 +120,28 @@ def test_superscript_digits_are_not_a_date(text):
     from araz.io._dates import parse_day
 
     assert parse_day(text) is None
+
+
+@given(
+    st.integers(1, 9999),
+    st.integers(1, 12),
+    st.integers(1, 31),
+    st.sampled_from(["iso", "long", "short", "comma", "slash", "padded"]),
+)
+def test_a_day_reads_the_same_in_every_form(y, m, d, form):
+    """ACLED's two forms take a short path (a fifth of a 100,000-row read was the general
+    one): every form of a day reads as that day, and an impossible day as none."""
+    from araz.io._dates import parse_day
+    from araz.model.dates import MONTHS, days_in_month
+
+    name = MONTHS[m - 1]
+    text = {
+        "iso": f"{y:04d}-{m:02d}-{d:02d}",
+        "long": f"{d} {name} {y:04d}",
+        "short": f"{d} {name[:3]} {y:04d}",
+        "comma": f"{name} {d}, {y:04d}",
+        "slash": f"{y:04d}/{m:02d}/{d:02d}",
+        "padded": f"  {d:02d} {name.upper()} {y:04d} ",
+    }[form]
+    want = (y, m, d) if d <= days_in_month(y, m) else None
+    assert parse_day(text) == want, text

@@ -57,6 +57,18 @@ def _valid(y: int | None, m: int | None, d: int | None) -> tuple[int, int, int] 
 def parse_day(text: str) -> tuple[int, int, int] | None:
     """(year, month, day) of a day written in one of the common forms; None otherwise."""
     t = text.strip()
+    # ACLED's two forms first, in a few string operations (thousands of distinct dates
+    # per file: the general path below was a fifth of a 100,000-row read)
+    if len(t) == 10 and t[4] == "-" and t[7] == "-":  # 2023-01-27
+        y, m, d = t[:4], t[5:7], t[8:]
+        if (y + m + d).isascii() and (y + m + d).isdigit():
+            return _valid(int(y), int(m), int(d))
+    parts = t.split(" ")
+    if len(parts) == 3 and len(parts[0]) <= 2 and len(parts[2]) == 4:  # 27 January 2023
+        numbers = parts[0] + parts[2]
+        month = MONTH_NUMBERS.get(parts[1].casefold())
+        if month is not None and numbers.isascii() and numbers.isdigit():
+            return _valid(int(parts[2]), month, int(parts[0]))
     if len(t) > 10 and t[4:5] == "-" and t[7:8] == "-" and t[10] in "T ":
         t = t[:10]  # an ISO date-time: the day is enough
     if "/" in t:
