@@ -5,7 +5,8 @@ goal.
 
 ``run_all.py [--readme] [NAME ...]``: only the named benchmarks (startup, map, …); the
 others keep their figures from the last run (``benchmarks/.last_results.json``);
-``--million`` also times the reading at 1,000,000 rows (``load.py --million``, minutes).
+``--million`` also times the reading at 1,000,000 rows (``load.py --million``) and the
+app's window at 1,000,000 events (``scale.py --rows 1000000``, ``scale1m``): minutes.
 Each benchmark runs this checkout's ``app/`` (PYTHONPATH), not an installed araz.
 """
 
@@ -25,7 +26,9 @@ BENCHES = ["startup", "map", "timeline", "load", "search", "export", "scale"]
 
 
 def run(name: str, million: bool = False) -> dict | None:
-    script = HERE / f"{name}.py"
+    # scale1m: the app's window at 1,000,000 events (scale.py --rows 1000000, minutes)
+    args = ["--rows", "1000000"] if name == "scale1m" else ["--million"] if million else []
+    script = HERE / f"{'scale' if name == 'scale1m' else name}.py"
     if not script.exists():
         return None
     print(f"running {name}…", file=sys.stderr)
@@ -34,7 +37,7 @@ def run(name: str, million: bool = False) -> dict | None:
 
     out = subprocess.run(
         # --million: the reading figures at 1,000,000 rows too (minutes)
-        [sys.executable, str(script), *(["--million"] if million else [])],
+        [sys.executable, str(script), *args],
         capture_output=True,
         text=True,
         timeout=1800,
@@ -289,6 +292,57 @@ def rows(results: dict) -> list[Row]:
         0,
         " (bundled story)",
     )
+    # --million: the same window at 1,000,000 events (scale.py --rows 1000000)
+    add(
+        "App at 1M events: load to drawn (first open, cache written)",
+        get("scale1m", "load_s"),
+        get("scale1m", "pyarrow_s"),
+        get("scale1m", "load_ratio"),
+        "≤ 3.0",
+        "s",
+        2,
+        " (pyarrow.csv parse)",
+    )
+    add(
+        "App at 1M events: re-open from the cache, to drawn",
+        get("scale1m", "reopen_s"),
+        get("scale1m", "load_s"),
+        get("scale1m", "reopen_ratio"),
+        "≤ 0.1",
+        "s",
+        2,
+        " (first open)",
+    )
+    add(
+        "App at 1M events: filter → map and timeline redrawn",
+        get("scale1m", "filter_ms"),
+        get("scale1m", "floor_ms"),
+        get("scale1m", "filter_ratio"),
+        "≤ 4",
+        "ms",
+        1,
+        " (engine floor)",
+    )
+    add(
+        "App at 1M events: timeline frame (zoomed out)",
+        get("scale1m", "frame_ms"),
+        get("scale1m", "frame_100k_ms"),
+        get("scale1m", "frame_ratio"),
+        "≤ 2.0",
+        "ms",
+        2,
+        " (its frame at 100k)",
+    )
+    add(
+        "App at 1M events: peak memory over the bundled story's",
+        get("scale1m", "over_baseline_mb"),
+        get("scale1m", "baseline_mb"),
+        None,
+        "≤ +400 MB",
+        "MB",
+        0,
+        " (bundled story)",
+    )
     return out
 
 
@@ -319,8 +373,9 @@ def main() -> None:
     previous = ROOT / "benchmarks" / ".last_results.json"
     if only and previous.exists():  # re-run some, keep the others' last figures
         results = json.loads(previous.read_text(encoding="utf-8"))
-    for name in only or BENCHES:
-        r = run(name, million=name == "load" and "--million" in sys.argv)
+    million = "--million" in sys.argv
+    for name in only or [*BENCHES, *(["scale1m"] if million else [])]:
+        r = run(name, million=name == "load" and million)
         if r is not None:
             results[name] = r
     previous.write_text(json.dumps(results), encoding="utf-8")
