@@ -65,7 +65,7 @@ $(BENCH_STAMP): $(STAMP)
 	@touch $@
 
 bench: $(BENCH_STAMP)
-	$(HEADLESS) $(PY) benchmarks/run_all.py --readme
+	$(HEADLESS) $(PY) benchmarks/run_all.py --readme $(if $(MILLION),--million)
 
 # The README's picture of the real window, made by the app itself.
 screenshot: $(STAMP)
