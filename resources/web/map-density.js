@@ -33,18 +33,52 @@
 
   /* Count the shown events (vis[i] set) into hexagons over a canvas of w x h CSS px whose
    * top-left is (-ox, -oy) in world pixels at `scale`.  Returns the bins: per bin its
-   * count and canvas centre, and per event its bin (-1: none). */
+   * count and canvas centre, and per event its bin (-1: none).  Which hexagon each event
+   * falls in depends on the view alone: it is worked out once per view for every event
+   * (cellsFor) and kept on the layer, so a filter change, the time brush or playback only
+   * counts the shown events into their cells (a million in a few ms, not the geometry
+   * again). */
   function hexbin(layer, scale, ox, oy, w, h) {
+    var cells = cellsFor(layer, scale, ox, oy, w, h);
+    var n = layer.n, vis = layer.visible, cellOf = cells.cellOf;
+    var binOf = layer.binOf && layer.binOf.length === n ? layer.binOf : (layer.binOf = new Int32Array(n));
+    var binOfCell = cells.binOfCell.fill(-1);
+    var count = [], cx = [], cy = [];
+    for (var i = 0; i < n; i++) {
+      var c = vis[i] ? cellOf[i] : -1;
+      if (c < 0) {
+        binOf[i] = -1;
+        continue;
+      }
+      var b = binOfCell[c];
+      if (b < 0) { // bins numbered in the order events first land in them
+        b = binOfCell[c] = count.length;
+        count.push(0);
+        cx.push(cells.cx[c]);
+        cy.push(cells.cy[c]);
+      }
+      count[b]++;
+      binOf[i] = b;
+    }
+    var max = 0;
+    for (var k = 0; k < count.length; k++) if (count[k] > max) max = count[k];
+    var step = niceStep(max, SCALE.length);
+    return { kind: "hex", r: HEX_R, count: count, cx: cx, cy: cy, max: max, step: step, classes: classOf(max, step) + 1 };
+  }
+
+  /* Per event, the hexagon cell of the view it falls in (-1: outside), with each cell's
+   * canvas centre; made again when the view, the size or the events change. */
+  function cellsFor(layer, scale, ox, oy, w, h) {
+    var n = layer.n, wx = layer.wx, wy = layer.wy, kept = layer._hexCells;
+    if (kept && kept.scale === scale && kept.ox === ox && kept.oy === oy && kept.w === w &&
+        kept.h === h && kept.n === n && kept.wx === wx && kept.wy === wy) return kept;
     var r = HEX_R, dx = r * SQRT3, dy = r * 1.5;
     var pi0 = Math.floor(-ox / dx) - 2, pj0 = Math.floor(-oy / dy) - 2;
     var cols = Math.ceil(w / dx) + 5, rows = Math.ceil(h / dy) + 5;
-    var cells = new Int32Array(cols * rows).fill(-1);
-    var n = layer.n, vis = layer.visible, wx = layer.wx, wy = layer.wy;
-    var binOf = layer.binOf && layer.binOf.length === n ? layer.binOf : (layer.binOf = new Int32Array(n));
-    binOf.fill(-1);
-    var count = [], cx = [], cy = [];
+    var cellOf = kept && kept.cellOf.length === n ? kept.cellOf : new Int32Array(n);
+    var cx = new Float64Array(cols * rows), cy = new Float64Array(cols * rows);
     for (var i = 0; i < n; i++) {
-      if (!vis[i]) continue;
+      cellOf[i] = -1;
       var X = wx[i] * scale, Y = wy[i] * scale;
       if (X + ox < -r || Y + oy < -r || X + ox > w + r || Y + oy > h + r) continue;
       var py = Y / dy, pj = Math.round(py);
@@ -60,20 +94,16 @@
       }
       var ci = pi - pi0, cj = pj - pj0;
       if (ci < 0 || cj < 0 || ci >= cols || cj >= rows) continue;
-      var c = cj * cols + ci, b = cells[c];
-      if (b < 0) {
-        b = cells[c] = count.length;
-        count.push(0);
-        cx.push((pi + (pj & 1) / 2) * dx + ox);
-        cy.push(pj * dy + oy);
-      }
-      count[b]++;
-      binOf[i] = b;
+      var c = cj * cols + ci;
+      cellOf[i] = c;
+      cx[c] = (pi + (pj & 1) / 2) * dx + ox;
+      cy[c] = pj * dy + oy;
     }
-    var max = 0;
-    for (var k = 0; k < count.length; k++) if (count[k] > max) max = count[k];
-    var step = niceStep(max, SCALE.length);
-    return { kind: "hex", r: r, count: count, cx: cx, cy: cy, max: max, step: step, classes: classOf(max, step) + 1 };
+    layer._hexCells = {
+      scale: scale, ox: ox, oy: oy, w: w, h: h, n: n, wx: wx, wy: wy,
+      cellOf: cellOf, cx: cx, cy: cy, binOfCell: new Int32Array(cols * rows),
+    };
+    return layer._hexCells;
   }
 
   function classOf(count, step) {
