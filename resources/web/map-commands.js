@@ -35,6 +35,13 @@
     var dirty = false;
     var frameToken = 0;
     var popupPending = -1;
+    // a draw for any reason (the map moved: a view, a fit) draws what the calls so far
+    // changed: the frame need not draw them again
+    var draws = 0;
+    events.on("drawn", function () {
+      dirty = false;
+      draws++;
+    });
 
     function frame(token) {
       if (token !== frameToken) return;
@@ -266,23 +273,26 @@
           dirty = false; // what the calls before it changed, drawn before it looks
           events.draw();
         }
+        var before = draws;
         var value = ops[c.op](c, d);
         if (answers) answer(c, { ok: value === undefined ? null : value });
       } catch (err) {
         console.error("araz: command failed: " + err);
         answer(c, { error: String((err && err.message) || err) });
       }
-      done(c);
+      done(c, before !== undefined && draws !== before);
     }
 
     function answer(c, value) {
       if (page.bridge && c && typeof c.seq === "number") page.bridge.answered(c.seq, JSON.stringify(value));
     }
 
-    /* The command is applied (or given up): acknowledge it once the next frame is drawn. */
-    function done(c) {
+    /* The command is applied (or given up): acknowledge it once the next frame is drawn.
+     * `drawn`: the events were drawn while it was applied (it moved the map), after it. */
+    function done(c, drawn) {
       // a sync or a question changes nothing drawn: its frame need not draw the events
-      if (!(c && (c.op === "sync" || Object.prototype.hasOwnProperty.call(answering, c.op)))) dirty = true;
+      var still = c && (c.op === "sync" || Object.prototype.hasOwnProperty.call(answering, c.op));
+      if (!still && !drawn) dirty = true;
       if (c && typeof c.seq === "number") pendingSeqs.push(c.seq);
       scheduleFrame();
     }
