@@ -114,9 +114,12 @@
   }
 
   /* Obstacles: fn(x0, y0, x1, y1, cap) -> how many drawn markers touch that box (layer
-   * px), at most cap.  Labels then keep clear of the markers when they can. */
-  Basemap.prototype.setObstacles = function (fn) {
+   * px), at most cap.  Labels then keep clear of the markers when they can.  key() -> a
+   * string that changes whenever fn's answers may: the labels are placed again only
+   * when it, the view or the labels changed. */
+  Basemap.prototype.setObstacles = function (fn, key) {
     this.obstacles = fn;
+    this.obstacleKey = key || null;
   };
 
   /* The labels placed again once this task is done, unless a placement has seen this
@@ -142,6 +145,11 @@
    * fits over a better-ranked one is not shown. */
   Basemap.prototype._placeLabels = function () {
     this._placedAt = this._viewKey();
+    // the same view, labels and markers as the last placement (the reset and the moveend
+    // of one move both draw the events): the labels stand as placed
+    var same = this.obstacleKey && [this._placedAt, this.labels.length, this.obstacleKey()].join("|");
+    if (same && same === this._placedFor) return;
+    this._placedFor = null; // until this placement is done
     var map = this.map, zoom = map.getZoom(), boxes = [];
     var obstacles = this.obstacles;
     var view = map.getPixelBounds(), origin = map.getPixelOrigin();
@@ -193,6 +201,7 @@
       if (show && !map.hasLayer(l.marker)) l.marker.addTo(map);
       else if (!show && map.hasLayer(l.marker)) map.removeLayer(l.marker);
     }
+    this._placedFor = same;
   };
 
   /* The index of the current band's country of that name, or -1. */
@@ -215,10 +224,11 @@
     var key = [this.current.name, this.map.getZoom()].concat(view).join(",");
     if (this._maskKey !== key && window.araz.density) {
       this._maskKey = key;
-      this._mask = window.araz.density.countryMask(
-        this.current.countries, this.map, { min: L.point(view[0], view[1]) },
-        view[2] - view[0], view[3] - view[1]
-      );
+      var bounds = { min: L.point(view[0], view[1]) }, w = view[2] - view[0], h = view[3] - view[1];
+      this._mask = window.araz.density.countryMask(this.current.countries, this.map, bounds, w, h);
+      // where to look for room (a grid over the view): read from a coarse painting, not
+      // from the whole view's pixels (most of a placement's cost)
+      this._mask.coarse = window.araz.density.coarseMask(this.current.countries, this.map, bounds, w, h);
     }
     return this._mask;
   };
@@ -237,12 +247,15 @@
     // (made only when none of the first three will do)
     var cx = Math.max(view[0], Math.min(view[2], p.x)), cy = Math.max(view[1], Math.min(view[3], p.y));
     var grid = null;
+    // the grid's points in the country, nearest first (from the coarse mask: a point near
+    // its edge may be left out or in, its text box would cross the edge anyway), each
+    // checked on the mask when tried
     function gridPoints() {
-      grid = [];
-      for (var gy = view[1] + 10; gy < view[3] - 10; gy += 12) {
-        for (var gx = view[0] + 10; gx < view[2] - 10; gx += 16) {
-          if (mask.at(gx - x0, gy - y0) === id) grid.push([gx, gy, (gx - cx) * (gx - cx) + (gy - cy) * (gy - cy)]);
-        }
+      var own = gridOf(mask, view)[id] || [];
+      grid = new Array(own.length / 2);
+      for (var g = 0; g < own.length; g += 2) {
+        var gx = own[g], gy = own[g + 1];
+        grid[g / 2] = [gx, gy, (gx - cx) * (gx - cx) + (gy - cy) * (gy - cy)];
       }
       grid.sort(function (a, b) { return a[2] - b[2]; });
       return grid;
@@ -254,6 +267,7 @@
       for (var c = 0; c < cands.length && tried < 40; c++) {
         if (c === 2) cands = cands.concat(grid || gridPoints());
         var x = cands[c][0], y = cands[c][1];
+        if (c >= 3 && mask.at(x - x0, y - y0) !== id) continue;
         var box = [x - w / 2, y - h / 2, x + w / 2, y + h / 2];
         // inside the view, clear of the attribution and scale along its bottom
         if (box[0] < view[0] + 4 || box[1] < view[1] + 4 || box[2] > view[2] - 4 || box[3] > view[3] - 24) continue;
@@ -276,6 +290,22 @@
     }
     return null;
   };
+
+  /* A grid over the view (layer px, every 16 x 12 px, 10 px in from its edges), its
+   * points by the country under them on the mask's coarse painting: {id: [x, y, ...]};
+   * made once per mask (a view) for every country's name. */
+  function gridOf(mask, view) {
+    if (mask.grid) return mask.grid;
+    var byId = {}, coarse = mask.coarse;
+    for (var gy = view[1] + 10; gy < view[3] - 10; gy += 12) {
+      for (var gx = view[0] + 10; gx < view[2] - 10; gx += 16) {
+        var id = coarse.at(gx - view[0], gy - view[1]);
+        if (id > 0) (byId[id] || (byId[id] = [])).push(gx, gy);
+      }
+    }
+    mask.grid = byId;
+    return byId;
+  }
 
   /* Whether the whole box (layer px) is on country id: its edges sampled every 3 px and
    * a line through its middle, 2 px out. */

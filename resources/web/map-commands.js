@@ -11,7 +11,8 @@
  * binary payload there (see decodeEvents in map-events.js) and, until it is in, holds
  * the commands that follow; they run after it, in order.  Commands are applied as they
  * come, drawn together in the next frame, then each is acknowledged with
- * bridge.rendered(seq).
+ * bridge.rendered(seq) (once the map has stopped moving: a fit's animation ends with
+ * the events drawn for the view it arrived at).
  * Page -> Python: bridge.ready(), bridge.clicked(id), bridge.hovered(id or ""),
  * bridge.picked(json list of ids: a density bin's events), bridge.rendered(seq),
  * bridge.answered(seq, json).
@@ -35,6 +36,13 @@
     var dirty = false;
     var frameToken = 0;
     var popupPending = -1;
+    // a draw for any reason (the map moved: a view, a fit) draws what the calls so far
+    // changed: the frame need not draw them again
+    var draws = 0;
+    events.on("drawn", function () {
+      dirty = false;
+      draws++;
+    });
 
     function frame(token) {
       if (token !== frameToken) return;
@@ -49,12 +57,16 @@
         openPopup(i, false);
       }
       // the basemap's detail (map-base-detail.js) on its way for the band shown: the view
-      // is not drawn yet (a snapshot would miss its regions); acknowledge once it is in
+      // is not drawn yet (a snapshot would miss its regions); acknowledge once it is in.
+      // The map moving (a fit's zoom animation, a fly): the events are drawn for the view
+      // it left (density bins, hit grid, markers) until it stops and draws them again;
+      // acknowledge once it has (a caller then reads and clicks what the view shows)
       var base = window.araz.basemap;
-      if (pendingSeqs.length && base && base.detailState === 1) {
+      if (pendingSeqs.length && ((base && base.detailState === 1) || held())) {
         setTimeout(scheduleFrame, 20);
         return;
       }
+      holding = 0;
       var seqs = pendingSeqs;
       pendingSeqs = [];
       if (page.bridge) seqs.forEach(function (s) { page.bridge.rendered(s); });
@@ -108,7 +120,12 @@
         updateRiver();
       },
       fit: function (c) {
+        var ends = moveEnds;
         map.fitBounds(c.bounds || DEFAULT_BOUNDS, FIT);
+        // neither moving nor arrived: Leaflet starts its zoom animation in the next
+        // animation frame (a reset, a pan, no move at all each fire movestart or moveend
+        // now); the map counts as moving from here
+        if (!moving && moveEnds === ends) moveDue = Date.now();
       },
       view: function (c) {
         // Exactly these bounds, no animation: centred in Web Mercator, any fractional zoom
@@ -135,10 +152,31 @@
     // The ops that answer (map-answers.js); a query waits until the map stops moving.
     var answering = window.araz.answeringOps({ map: map, events: events, markerPoint: markerPoint });
     Object.keys(answering).forEach(function (name) { ops[name] = answering[name]; });
-    var moving = false;
+    // moving: between a movestart and its moveend (the events layer draws on moveend
+    // before this hears it); moveDue: when a fit's zoom animation was asked for, until
+    // it ends (0: none; given up after DUE_MS if it never starts: a page that paints no
+    // frame)
+    var moving = false, moveDue = 0, moveEnds = 0;
     map.on("movestart", function () { moving = true; });
-    map.on("moveend", function () { moving = false; });
-    var SETTLE_MS = 5000;
+    map.on("moveend", function () {
+      moving = false;
+      moveDue = 0;
+      moveEnds++;
+    });
+    var SETTLE_MS = 5000, DUE_MS = 1000;
+
+    function stillMoving() {
+      return moving || (moveDue > 0 && Date.now() - moveDue < DUE_MS);
+    }
+
+    /* Whether the frame holds its acknowledgements for a moving map (at most SETTLE_MS
+     * in a row: a person dragging the map for long does not stall the calls). */
+    var holding = 0;
+    function held() {
+      if (!stillMoving()) return false;
+      if (!holding) holding = Date.now();
+      return Date.now() - holding < SETTLE_MS;
+    }
 
     ops.colors = function (c) { // recolour and resize the events: see map-colour.js
       if (colourLegend.apply(c)) updateRiver();
@@ -175,7 +213,7 @@
           } else {
             load(c);
           }
-        } else if (c && (c.op === "query" || c.op === "fit") && moving) {
+        } else if (c && (c.op === "query" || c.op === "fit") && stillMoving()) {
           // a fit asked during a zoom animation would be dropped (Leaflet ignores a zoom
           // while one runs: the time window's events never framed): it waits its end too
           loading = true;
@@ -200,11 +238,11 @@
     function settle(c) {
       var started = Date.now();
       function check() {
-        if (moving && Date.now() - started < SETTLE_MS) {
+        if (stillMoving() && Date.now() - started < SETTLE_MS) {
           setTimeout(check, 20);
           return;
         }
-        if (moving && c.op === "query") {
+        if (stillMoving() && c.op === "query") {
           answer(c, { error: "the map was still moving after " + SETTLE_MS + " ms" });
           done(c);
         } else {
@@ -266,23 +304,26 @@
           dirty = false; // what the calls before it changed, drawn before it looks
           events.draw();
         }
+        var before = draws;
         var value = ops[c.op](c, d);
         if (answers) answer(c, { ok: value === undefined ? null : value });
       } catch (err) {
         console.error("araz: command failed: " + err);
         answer(c, { error: String((err && err.message) || err) });
       }
-      done(c);
+      done(c, before !== undefined && draws !== before);
     }
 
     function answer(c, value) {
       if (page.bridge && c && typeof c.seq === "number") page.bridge.answered(c.seq, JSON.stringify(value));
     }
 
-    /* The command is applied (or given up): acknowledge it once the next frame is drawn. */
-    function done(c) {
+    /* The command is applied (or given up): acknowledge it once the next frame is drawn.
+     * `drawn`: the events were drawn while it was applied (it moved the map), after it. */
+    function done(c, drawn) {
       // a sync or a question changes nothing drawn: its frame need not draw the events
-      if (!(c && (c.op === "sync" || Object.prototype.hasOwnProperty.call(answering, c.op)))) dirty = true;
+      var still = c && (c.op === "sync" || Object.prototype.hasOwnProperty.call(answering, c.op));
+      if (!still && !drawn) dirty = true;
       if (c && typeof c.seq === "number") pendingSeqs.push(c.seq);
       scheduleFrame();
     }

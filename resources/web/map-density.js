@@ -282,11 +282,12 @@
    *
    * One painting serves every box inside it: the basemap's labels (the view) and the
    * events' spread markers (the events canvas, the view and a tenth of it around) ask
-   * for a mask at each view change, and both are read from one canvas painted over the
-   * view and the events' margin, in world pixels at the zoom (a pan that stays on it
-   * paints nothing).  Its pixels are read in tiles when first looked at (a spread group
-   * needs a few; the whole canvas read at once was most of the mask's cost). */
-  var TILE = 128, painted = null;
+   * for a mask at each view change, and both read one painting over the view and the
+   * events' margin, in world pixels at the zoom (a pan that stays on it paints nothing).
+   * It is painted and read a tile at a time, when first looked at (a spread group needs
+   * a few, a label those under its text: the whole view painted and read back at once
+   * was most of a view change's cost). */
+  var TILE_PX = 128, painted = null;
 
   function countryMask(fc, map, bounds, w, h) {
     var o = map.getPixelOrigin(), zoom = map.getZoom();
@@ -330,47 +331,63 @@
 
   /* The countries painted over world px [x0, x1) x [y0, y1) at the zoom; at(x, y) reads
    * a pixel of it (x, y from its top-left), fetching its tile on first use. */
-  function paintCountries(fc, map, zoom, x0, y0, x1, y1) {
-    var W = Math.max(1, x1 - x0), H = Math.max(1, y1 - y0);
-    var canvas = document.createElement("canvas");
-    canvas.width = W;
-    canvas.height = H;
-    var ctx = canvas.getContext("2d", { willReadFrequently: true });
+  function paintCountries(fc, map, zoom, x0, y0, x1, y1, k) {
+    k = k || 1; // painted at k times the size (a coarse mask: k < 1); at() in its px
+    var W = Math.max(1, Math.ceil((x1 - x0) * k)), H = Math.max(1, Math.ceil((y1 - y0) * k));
+    // a coarse mask is small and read whole: painted in one go (each tile goes over the
+    // vertices of every country it touches)
+    var TILE = k < 1 ? Math.max(W, H) : TILE_PX;
     var feats = (fc && fc.features) || [];
     // map.latLngToLayerPoint's arithmetic, on the ring's metres (map-base-paths.js), in
     // world px rounded as the layer's (layer px = world px - the pixel origin)
     var crs = map.options.crs, t = crs.transformation, s = crs.scale(zoom);
+    var ctx = null, ox = 0, oy = 0;
     function ring(coords) {
       var xy = window.araz.ringMetres(coords);
-      for (var k = 0; k < xy.length; k += 2) {
-        var x = Math.round(s * (t._a * xy[k] + t._b)) - x0;
-        var y = Math.round(s * (t._c * xy[k + 1] + t._d)) - y0;
-        if (k) ctx.lineTo(x, y);
+      for (var j = 0; j < xy.length; j += 2) {
+        var x = (Math.round(s * (t._a * xy[j] + t._b)) - x0) * k - ox;
+        var y = (Math.round(s * (t._c * xy[j + 1] + t._d)) - y0) * k - oy;
+        if (j) ctx.lineTo(x, y);
         else ctx.moveTo(x, y);
       }
       ctx.closePath();
     }
-    var box = L.latLngBounds(crs.pointToLatLng(L.point(x0, y0), zoom), crs.pointToLatLng(L.point(x1, y1), zoom));
-    for (var f = 0; f < feats.length && f < 255; f++) {
-      var g = feats[f].geometry;
-      if (!g) continue;
-      var polys = g.type === "Polygon" ? [g.coordinates] : g.type === "MultiPolygon" ? g.coordinates : [];
-      polys = polys.filter(function (poly) { return box.intersects(boxOf(poly[0])); });
-      ctx.fillStyle = "rgb(" + (f + 1) + ",0,0)";
-      polys.forEach(function (poly) { // one at a time: a polygon's holes, not overlaps
-        ctx.beginPath();
-        poly.forEach(ring);
-        ctx.fill("evenodd");
-      });
+    /* One tile's pixels: the countries painted on a tile-sized canvas shifted by whole
+     * pixels (the same pixels as one canvas of the whole box would have there). */
+    function paintTile(tx, ty, tw, th) {
+      if (!ctx) {
+        var canvas = document.createElement("canvas");
+        canvas.width = canvas.height = TILE;
+        ctx = canvas.getContext("2d", { willReadFrequently: true });
+      }
+      ctx.clearRect(0, 0, TILE, TILE);
+      ox = tx * TILE;
+      oy = ty * TILE;
+      var a = L.point(x0 + (ox - 2) / k, y0 + (oy - 2) / k), b = L.point(x0 + (ox + tw + 2) / k, y0 + (oy + th + 2) / k);
+      var box = L.latLngBounds(crs.pointToLatLng(a, zoom), crs.pointToLatLng(b, zoom));
+      for (var f = 0; f < feats.length && f < 255; f++) {
+        var g = feats[f].geometry;
+        if (!g) continue;
+        var polys = g.type === "Polygon" ? [g.coordinates] : g.type === "MultiPolygon" ? g.coordinates : [];
+        ctx.fillStyle = "rgb(" + (f + 1) + ",0,0)";
+        for (var q = 0; q < polys.length; q++) { // one at a time: a polygon's holes, not overlaps
+          if (!box.intersects(boxOf(polys[q][0]))) continue;
+          ctx.beginPath();
+          polys[q].forEach(ring);
+          ctx.fill("evenodd");
+        }
+      }
+      return ctx.getImageData(0, 0, tw, th).data;
     }
+    // painted a tile at a time when first read: a label or a spread group reads a few
     var cols = Math.ceil(W / TILE), tiles = new Array(cols * Math.ceil(H / TILE));
     return {
-      fc: fc, zoom: zoom, x0: x0, y0: y0, x1: x0 + W, y1: y0 + H,
+      fc: fc, zoom: zoom, x0: x0, y0: y0, x1: x0 + W / k, y1: y0 + H / k,
       at: function (x, y) { // 0 <= x < W, 0 <= y < H
-        var tx = (x / TILE) | 0, ty = (y / TILE) | 0, k = ty * cols + tx, tile = tiles[k];
+        var tx = (x / TILE) | 0, ty = (y / TILE) | 0, at = ty * cols + tx, tile = tiles[at];
         if (!tile) {
           var tw = Math.min(TILE, W - tx * TILE), th = Math.min(TILE, H - ty * TILE);
-          tile = tiles[k] = { w: tw, data: ctx.getImageData(tx * TILE, ty * TILE, tw, th).data };
+          tile = tiles[at] = { w: tw, data: paintTile(tx, ty, tw, th) };
         }
         var data = tile.data, o = 4 * ((y - ty * TILE) * tile.w + (x - tx * TILE));
         // an edge pixel (blended, or not opaque) belongs to no country
@@ -379,8 +396,29 @@
     };
   }
 
+  /* The countries over the box of w x h CSS px whose top-left is bounds.min (layer px),
+   * painted at a quarter of the size: at(x, y) (CSS px from that top-left) gives the id
+   * of the 4 x 4 px block there, 0 on any block a border crosses (so a point it gives an
+   * id is well inside that country).  Cheap to read whole (a sixteenth of the pixels):
+   * the basemap's labels look for room in a country with it. */
+  var COARSE = 0.25;
+
+  function coarseMask(fc, map, bounds, w, h) {
+    var o = map.getPixelOrigin(), x0 = Math.round(bounds.min.x + o.x), y0 = Math.round(bounds.min.y + o.y);
+    var p = paintCountries(fc, map, map.getZoom(), x0, y0, x0 + Math.ceil(w), y0 + Math.ceil(h), COARSE);
+    var W = Math.ceil(Math.ceil(w) * COARSE), H = Math.ceil(Math.ceil(h) * COARSE);
+    return {
+      at: function (x, y) {
+        x = Math.floor(x * COARSE);
+        y = Math.floor(y * COARSE);
+        return x < 0 || y < 0 || x >= W || y >= H ? -1 : p.at(x, y);
+      },
+    };
+  }
+
   window.araz = window.araz || {};
   window.araz.density = {
+    coarseMask: coarseMask,
     HEX_R: HEX_R,
     SCALE: SCALE,
     hexbin: hexbin,

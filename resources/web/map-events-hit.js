@@ -18,11 +18,20 @@
       var start = new Int32Array(cols * rows + 1);
       var cellOf = new Int32Array(this.drawnCount);
       var which = new Int32Array(this.drawnCount);
-      var m = 0, i, c;
+      var m = 0, i, c, h = 0, sum = 0;
+      var few = this.drawnCount <= STAMP_ABOVE; // else countIn answers 0: nothing to sign
       for (i = 0; i < this.n; i++) {
         if (!this.drawn[i]) continue;
         var cx = Math.floor(this.sx[i] / CELL), cy = Math.floor(this.sy[i] / CELL);
         if (cx < 0 || cy < 0 || cx >= cols || cy >= rows) continue;
+        if (few) {
+          var r = this.drawn[i] === 2 ? -1 : this.radiusOf(i);
+          h = (Math.imul(h, 31) + i) | 0;
+          h = (Math.imul(h, 31) + Math.round(this.sx[i] * 16)) | 0;
+          h = (Math.imul(h, 31) + Math.round(this.sy[i] * 16)) | 0;
+          h = (Math.imul(h, 31) + Math.round(r * 16)) | 0;
+          sum += this.sx[i] * (i + 1) + this.sy[i] + r;
+        }
         c = cy * cols + cx;
         cellOf[m] = c;
         which[m++] = i;
@@ -33,6 +42,14 @@
       var items = new Int32Array(m);
       for (var j = 0; j < m; j++) items[fillAt[cellOf[j]]++] = which[j];
       this._grid = { cols: cols, rows: rows, start: start, items: items };
+      // what countIn answers from, in short: the labels are not placed again for the same
+      this._gridKey = [few ? h + ":" + sum : "carpet", this.drawnCount, this.selected,
+        this._bounds && this._bounds.min.x, this._bounds && this._bounds.min.y].join(",");
+    },
+
+    /* A key of the markers countIn() sees (equal keys: equal answers). */
+    obstacleKey: function () {
+      return this._grid ? this._gridKey : "";
     },
 
     /* Index of the marker under a container point, or -1. */

@@ -40,9 +40,12 @@
   var basemap = new window.araz.Basemap(map, data);
   var events = new window.araz.EventLayer();
   map.fitBounds(DEFAULT_BOUNDS);
-  // Labels keep clear of the markers: placed again after every draw of the events.
+  // Labels keep clear of the markers: placed again after a draw of the events that
+  // moved them (or the view)
   basemap.setObstacles(function (x0, y0, x1, y1, cap) {
     return events.countIn(x0, y0, x1, y1, cap);
+  }, function () {
+    return events.obstacleKey();
   });
   basemap.update();
   events.addTo(map);

@@ -141,3 +141,27 @@ def test_a_click_on_the_heatmap_picks_the_events_its_tooltip_counts(qtbot, map_v
     tooltip = "document.querySelector('.araz-tooltip').textContent"
     assert read_page_json(map_view, tooltip, of_type(str)).startswith(f"{int(count):,} events")
     assert read_page_json(map_view, "araz.map.getZoom()", of_type((float, int))) == zoom
+
+
+def test_a_bin_clicked_once_a_fit_is_acknowledged_picks_the_events_it_counts(qtbot, map_view):
+    """The page acknowledges a call once the map has stopped moving: a fit's zoom animation
+    has ended and the bins are drawn for the view it arrived at.  The fit and a sync
+    are sent with the events (they wait for their payload), the biggest bin is read and
+    clicked as soon as the sync is acknowledged: the click picks that bin's events, and
+    the map shows that same bin there once it has settled.  (Acknowledged while the map
+    still moved, the page gave the bins of the view the fit left: the click picked
+    nothing, or another bin.)"""
+    events = many(3000, seed=5)
+    map_view.set_events(events)
+    map_view.fit([e["id"] for e in events])
+    seq = map_view.sync()
+    with qtbot.waitSignal(map_view.rendered, check_params_cb=lambda s: s >= seq, timeout=TIMEOUT):
+        pass
+    assert read_page_json(map_view, "araz.drawing()", of_type(dict))["mode"] == "hex"
+    x, y, count = biggest_bin_point(map_view)
+    assert count > 20
+    with qtbot.waitSignal(map_view.picked, timeout=TIMEOUT) as picked:
+        click(map_view, x, y)
+    assert len(picked.args[0]) == int(count)
+    settle_map(qtbot, map_view, TIMEOUT)
+    assert biggest_bin_point(map_view) == [x, y, count]

@@ -274,9 +274,13 @@ def test_araz_is_named_in_a_close_up_of_syunik(qtbot, map_view):
 
 
 def test_location_uncertainty_is_drawn_as_a_disc(qtbot, map_view):
-    """An event with a radius (ACLED's geo_precision) gets a tinted disc of that size."""
+    """An event with a radius (ACLED's geo_precision) gets a tinted disc of that size when
+    selected (the hovered, selected and focused events only: never thousands of discs).
+    The pixel compared is read once the fit has ended (it was read, before, while the
+    fit's zoom animation ran, and differed from the one after without any disc)."""
     wait_rendered(qtbot, map_view, map_view.set_events([event("a", *TEHRAN)]))
     wait_rendered(qtbot, map_view, map_view.fit(["a"]))
+    wait_rendered(qtbot, map_view, map_view.select("a"))
     x, y = point(qtbot, map_view, *TEHRAN)
     # 100 km at Tehran's latitude, in pixels at the current zoom
     px = run_js(
@@ -287,9 +291,10 @@ def test_location_uncertainty_is_drawn_as_a_disc(qtbot, map_view):
     )
     assert px > 20
     probe = (x + round(px * 0.6), y)
+    qtbot.wait(200)
     before = pixel(map_view, *probe)
     wait_rendered(qtbot, map_view, map_view.set_events([event("a", *TEHRAN, radius=100_000)]))
-    wait_rendered(qtbot, map_view, map_view.sync())
+    wait_rendered(qtbot, map_view, map_view.select("a"))
     qtbot.wait(200)
     assert run_js(qtbot, map_view, "araz.events.radius[0]") == 100_000
     after = pixel(map_view, *probe)
