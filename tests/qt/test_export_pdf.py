@@ -71,8 +71,16 @@ def test_the_map_pdf_embeds_the_map_once_and_the_page_comes_back(tmp_path, qapp)
     assert near > 0.95, near
     # a map, not a blank page
     assert len(np.unique(printed[region].reshape(-1, 3), axis=0)) > 50
+
     # printing put the page back: the picture as before it (the PDF's caption box, top
-    # left, taken off again, aside; a label may settle a pixel apart under load), not a
-    # map whose canvases stayed hidden or cut
-    same = (rgb(after)[region] == shown[region]).all(axis=2).mean()
-    assert same > 0.98, same
+    # left, taken off again, aside), not a map whose canvases stayed hidden or cut.
+    # Compared over 8 px blocks: the same view drawn again after another one (the PDF's
+    # page) may sit a fraction of a pixel apart, which moves every line's antialiasing
+    # (8 % of the pixels) but no block's mean by much; a hidden or cut canvas moves half
+    # of them.
+    def blocks(a: np.ndarray) -> np.ndarray:
+        h, w = a.shape[0] // 8 * 8, a.shape[1] // 8 * 8
+        return a[:h, :w].reshape(h // 8, 8, w // 8, 8, 3).mean(axis=(1, 3))
+
+    moved = np.abs(blocks(rgb(after)[region]) - blocks(shown[region])).max(axis=2)
+    assert (moved <= 12).mean() > 0.99, (moved <= 12).mean()
