@@ -114,7 +114,7 @@ class EventsTableModel(QAbstractTableModel):
             else:
                 col = self._column(column)
                 per = np.array([str(t).casefold() for t in (*col.values, "")], dtype=object)
-            rank = np.unique(per, return_inverse=True)[1].reshape(-1)  # ties: one rank
+            rank = _dense_rank(per)
             small = np.int16 if len(per) < 2**15 else np.int32 if len(per) < 2**31 else np.int64
             key = spread(rank.astype(small), col.codes)
             self._keys[column] = key
@@ -242,3 +242,15 @@ class EventsTable(QTableView):
 
     def _on_hover(self, index: QModelIndex) -> None:
         self._model.set_hover(self.table_model.data(index.siblingAtColumn(0), ID_ROLE))
+
+
+def _dense_rank(values: np.ndarray) -> np.ndarray:
+    """Each value's rank among the distinct values, ties one rank (np.unique's inverse,
+    without np.unique: its plain form imports numpy's masked arrays at start-up)."""
+    order = np.argsort(values, kind="stable")
+    ordered = values[order]
+    new = np.ones(len(values), np.int64)
+    new[1:] = ordered[1:] != ordered[:-1]
+    rank = np.empty(len(values), np.int64)
+    rank[order] = np.cumsum(new) - 1
+    return rank

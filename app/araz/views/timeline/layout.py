@@ -183,7 +183,8 @@ def _distinct(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """``np.unique(values, return_inverse=True)`` for values that repeat a lot (a few
     colours over a million events): the distinct values of a sample, looked up for all
     (a binary search, not a sort of them all) when they hold every value."""
-    sample = np.unique(values[:: max(1, len(values) // 4096)])
+    # (with its counts: np.unique's plain form imports numpy's masked arrays, at start-up)
+    sample = np.unique(values[:: max(1, len(values) // 4096)], return_counts=True)[0]
     at = np.searchsorted(sample, values)
     if len(sample) and (sample[np.minimum(at, len(sample) - 1)] == values).all():
         return sample, at
