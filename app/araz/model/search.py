@@ -315,4 +315,6 @@ def _spread(per_value: np.ndarray, codes: np.ndarray) -> np.ndarray:
     """Per row, the value's flag (code -1, a missing value: False)."""
     if not len(codes):
         return np.zeros(0, bool)
-    return np.append(per_value, False)[codes]
+    # a take wrapping -1 to the appended False: 2-3x faster than indexing with the
+    # narrow (int8/int16) codes
+    return np.take(np.append(per_value, False), codes, mode="wrap")
