@@ -78,13 +78,18 @@ def test_views_over_all_places_read_columns_not_objects(curated):
     assert ds.places.made == 0
 
 
-def test_a_cached_open_makes_no_place_until_asked(tmp_path, monkeypatch):
+def _open_twice(tmp_path, monkeypatch):
+    """An ACLED export read, then read again from the table cache (a fresh one)."""
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
     monkeypatch.setenv("ARAZ_TABLE_CACHE", "on")
     path = tmp_path / "export.csv"
     shutil.copy(ACLED, path)
     first = read_path(path).dataset
-    again = read_path(path)
+    return first, read_path(path)
+
+
+def test_a_cached_open_makes_no_place_until_asked(tmp_path, monkeypatch):
+    first, again = _open_twice(tmp_path, monkeypatch)
     assert "cache" in again.timings
     ds = again.dataset
     assert isinstance(ds.places, Places) and ds.places._objects is None
@@ -125,12 +130,8 @@ def test_one_event_after_a_cached_open_makes_only_its_place_refs(tmp_path, monke
     """Showing an event (the detail panel) makes its tuple of refs, not every tuple."""
     from araz.model.places import RefTuples
 
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
-    monkeypatch.setenv("ARAZ_TABLE_CACHE", "on")
-    path = tmp_path / "export.csv"
-    shutil.copy(ACLED, path)
-    first = read_path(path).dataset
-    ds = read_path(path).dataset
+    first, again = _open_twice(tmp_path, monkeypatch)
+    ds = again.dataset
     refs = ds.events.places._values
     assert isinstance(refs, RefTuples) and not refs._made
     last = len(ds) - 1

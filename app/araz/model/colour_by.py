@@ -282,14 +282,6 @@ def radii(values: np.ndarray) -> tuple[np.ndarray, float]:
     return r.astype(np.float32), top
 
 
-def radius_of(value: float, top: float) -> float:
-    """The marker radius (CSS px) :func:`radii` gives ``value`` when ``top`` is the
-    largest value."""
-    if top <= 0 or not value > 0:
-        return MIN_RADIUS
-    return MIN_RADIUS + (MAX_RADIUS - MIN_RADIUS) * math.sqrt(min(value, top) / top)
-
-
 def size_marks(top: float) -> list[tuple[str, float]]:
     """The size legend's circles: the largest value and up to two round values under
     it (1, 2 or 5 times a power of ten, near a quarter and a twentieth of it: markers
@@ -305,7 +297,8 @@ def size_marks(top: float) -> list[tuple[str, float]]:
                    key=lambda v: abs(math.log(v / want)))  # fmt: skip
         if nice < marks[-1] * 0.6 and (nice >= 1 or top < 1):  # whole counts stay whole
             marks.append(nice)
-    return [(_mark_label(v), round(radius_of(v, top), 2)) for v in marks]
+    sized, _ = radii(np.array(marks))  # the markers' own sizes: the largest is top
+    return [(_mark_label(v), round(float(r), 2)) for v, r in zip(marks, sized, strict=True)]
 
 
 def _mark_label(value: float) -> str:
