@@ -7,7 +7,7 @@
  * and drawn as the map is built, so that its first frame draws the basemap and the events
  * together, and the labels are placed once, around the markers.  map.js takes the channel with
  * window.araz.onChannel(fn): fn runs with it once both it and map.js are there,
- * whichever comes first.
+ * whichever comes first.  map.js builds the map with window.araz.whenShown(fn).
  */
 (function () {
   "use strict";
@@ -16,6 +16,34 @@
   var channel = null, waiting = [];
   var held = [], take = null, fetched = {}, arrived = {};
   window.araz = window.araz || {};
+
+  /* fn() once the page is shown: at once if it is, else at its first frame in view at a
+   * real size.  The app loads its page while Python starts, in a view not shown yet (the
+   * page hidden, at no size): the map is built, framed and drawn once, at the size it is
+   * shown at.  A view just shown can report its old size (Qt's default 100 x 30) for a
+   * frame or two before its own: a size under MIN_SHOWN waits for the next frame (for a
+   * second at most: a map really that small is built as it is). */
+  var MIN_SHOWN = [200, 150], SHOWN_WAIT_MS = 1000;
+  window.araz.whenShown = function (fn) {
+    if (document.visibilityState !== "hidden") {
+      fn();
+      return;
+    }
+    var since = null;
+    function frame(now) {
+      if (since === null) since = now;
+      var small = window.innerWidth < MIN_SHOWN[0] || window.innerHeight < MIN_SHOWN[1];
+      if (small && now - since < SHOWN_WAIT_MS) requestAnimationFrame(frame);
+      else fn();
+    }
+    function shown() {
+      if (document.visibilityState === "hidden") return;
+      document.removeEventListener("visibilitychange", shown);
+      requestAnimationFrame(frame);
+    }
+    document.addEventListener("visibilitychange", shown);
+  };
+
   window.araz.onChannel = function (fn) {
     if (channel) fn(channel);
     else waiting.push(fn);
