@@ -88,7 +88,7 @@ def import_while_serving(modules: tuple[str, ...]) -> None:
         try:
             for name in modules:
                 importlib.import_module(name)
-        except Exception:  # noqa: S110  (imported again where used: it raises there)
+        except Exception:  # imported again where used: it raises there
             pass
         finally:
             relay.done.emit()
