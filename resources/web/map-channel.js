@@ -72,6 +72,30 @@
     return buffer ? { buffer: buffer } : { promise: early || fetchEvents(url) };
   };
 
+  /* Where the last held call that moves the view frames it, when that call is a "fit":
+   * {bounds: [[s, w], [n, e]] or null (the default view)}; else null.  map.js frames its
+   * first view there, so that the fit Python sent finds the map where it asks (no zoom
+   * animation from the default view, no second drawing of the basemap, labels, events). */
+  window.araz.heldFit = function () {
+    for (var i = held.length - 1; i >= 0; i--) {
+      var c = null;
+      try {
+        c = JSON.parse(held[i]);
+      } catch (err) {
+        continue;
+      }
+      if (!c || (c.op !== "fit" && c.op !== "view" && c.op !== "goto")) continue;
+      if (c.op !== "fit") return null;
+      var b = c.bounds, ok = Array.isArray(b) && b.length === 2 && b.every(function (p) {
+        return Array.isArray(p) && p.length === 2 && p.every(function (v) {
+          return typeof v === "number" && isFinite(v);
+        });
+      });
+      return { bounds: ok ? b : null };
+    }
+    return null;
+  };
+
   /* Python's calls (JSON texts) go to fn from now on; those that came before, first. */
   window.araz.takeCommands = function (fn) {
     take = fn;

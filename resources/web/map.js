@@ -45,7 +45,10 @@
   var events = new window.araz.EventLayer();
   basemap.prepare();
   window.araz.whenShown(function () {
-    map.fitBounds(DEFAULT_BOUNDS);
+    // the first view where Python's fit, held until now, frames it (map-channel.js)
+    var held = window.araz.heldFit();
+    if (held) map.fitBounds(held.bounds || DEFAULT_BOUNDS, FIT);
+    else map.fitBounds(DEFAULT_BOUNDS);
     // Labels keep clear of the markers: placed again after a draw of the events that
     // moved them (or the view)
     basemap.setObstacles(function (x0, y0, x1, y1, cap) {

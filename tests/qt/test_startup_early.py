@@ -96,3 +96,69 @@ def test_modules_imported_after_pyside_are_not_read_for_features(tmp_path, monke
 
     assert read == []
     assert feature.pyside_feature_dict["araz_uses_pyside"] == -1  # ignored in switching
+
+
+# injected as the page is created: once the page's scripts ask for the map to be built
+# (window.araz.whenShown), record every zoom a reset leaves the map at, and every
+# placement of the labels
+_RECORDER = """
+window.araz = window.araz || {};
+window.arazSeen = { zooms: [], placements: 0 };
+Object.defineProperty(window.araz, "whenShown", {
+  configurable: true,
+  set: function (whenShown) {
+    Object.defineProperty(window.araz, "whenShown", {
+      configurable: true, writable: true,
+      value: function (fn) {
+        var reset = L.Map.prototype._resetView;
+        var place = window.araz.Basemap.prototype._placeLabels;
+        L.Map.prototype._resetView = function () {
+          var r = reset.apply(this, arguments);
+          window.arazSeen.zooms.push(this.getZoom());
+          return r;
+        };
+        window.araz.Basemap.prototype._placeLabels = function () {
+          window.arazSeen.placements++;
+          return place.apply(this, arguments);
+        };
+        return whenShown(fn);
+      },
+    });
+  },
+});
+"""
+
+
+def test_a_fit_sent_before_the_map_is_built_frames_its_first_view(qtbot):
+    """The app's first calls (events, then a fit to them) wait in the page until its map
+    is built: the map is framed where the fit asks from the start, so the basemap, the
+    labels and the events are drawn once, not at the default view and again."""
+    from PySide6.QtWebEngineCore import QWebEngineScript
+
+    view = MapView()
+    try:
+        page = view.findChild(QWebEngineView).page()
+        page.setVisible(False)
+        script = QWebEngineScript()
+        script.setSourceCode(_RECORDER)
+        script.setInjectionPoint(QWebEngineScript.InjectionPoint.DocumentCreation)
+        script.setWorldId(QWebEngineScript.ScriptWorldId.MainWorld)
+        page.scripts().insert(script)
+        # around Tehran: far from the default view's frame
+        view.set_events([event(f"e{i}", 35.6 + i * 0.05, 51.3 + i * 0.05) for i in range(5)])
+        seq = view.fit([f"e{i}" for i in range(5)])
+        with qtbot.waitSignal(view._bridge.page_connected, timeout=TIMEOUT):
+            pass
+        view.resize(900, 650)
+        with qtbot.waitSignal(view.ready, timeout=TIMEOUT):
+            view.show()
+        wait_rendered(qtbot, view, seq)
+        seen = run_js(qtbot, view, "window.arazSeen")
+        zoom = run_js(qtbot, view, "araz.map.getZoom()")
+        assert zoom > 7  # framed on the events, not on the default view (about 6)
+        assert seen["zooms"] == [zoom]  # one reset, at that zoom: no move after it
+        assert seen["placements"] == 1
+        west, south, east, north = view.ask("view_bounds")
+        assert west < 51.3 < 51.5 < east and south < 35.6 < 35.8 < north
+    finally:
+        _close(qtbot, view)
