@@ -162,3 +162,45 @@ def test_a_fit_sent_before_the_map_is_built_frames_its_first_view(qtbot):
         assert west < 51.3 < 51.5 < east and south < 35.6 < 35.8 < north
     finally:
         _close(qtbot, view)
+
+
+def test_a_start_leaves_the_collector_alone_until_its_first_load_is_in(tmp_path):
+    """No automatic collection while the app imports, builds its window and loads the
+    data (each walked every object the imports made: ~0.1 s of a start's CPU); the
+    collector is on again afterwards."""
+    import json
+    import os
+    import subprocess
+    from pathlib import Path
+
+    app = str(Path(__file__).resolve().parents[2] / "app")
+    env = {
+        **os.environ,
+        "XDG_CACHE_HOME": str(tmp_path / "cache"),
+        "XDG_CONFIG_HOME": str(tmp_path / "config"),
+        "XDG_STATE_HOME": str(tmp_path / "state"),
+        "PYTHONPATH": app,
+        "QT_QPA_PLATFORM": "offscreen",
+        "QTWEBENGINE_DISABLE_SANDBOX": "1",
+    }
+    code = (
+        "import gc, json, sys\n"
+        "runs = [0, 0, 0]\n"
+        "def count(phase, info):\n"
+        "    if phase == 'start': runs[info['generation']] += 1\n"
+        "gc.callbacks.append(count)\n"
+        "from araz.cli import main\n"
+        f"sys.argv = ['araz', '--screenshot', {str(tmp_path / 'start.png')!r}]\n"
+        "rc = main()\n"
+        "print(json.dumps([runs, gc.isenabled(), gc.get_freeze_count()]))\n"
+        "sys.exit(rc)\n"
+    )
+    run = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120
+    )
+    assert run.returncode == 0, run.stderr[-2000:]
+    (young, middle, _full), enabled, frozen = json.loads(run.stdout.strip().splitlines()[-1])
+    # before: ~100 young, ~9 middle and a full one walking every imported object
+    assert young < 50 and middle <= 3, (young, middle)
+    assert enabled
+    assert frozen > 10_000  # the imports' objects, out of the way of later collections
