@@ -120,6 +120,15 @@
     return band;
   }
 
+  /* The first band (the regional one, which the home view shows) parsed and its
+   * layers built: work that needs no size, done while the page waits to be shown. */
+  Basemap.prototype.prepare = function () {
+    var bands = (this.data && this.data.bands) || [];
+    if (!bands.length) return;
+    var band = parsed(bands[0]);
+    if (!this.layers[band.name]) this.layers[band.name] = this._build(band);
+  };
+
   Basemap.prototype._build = function (band) {
     var r = this.renderer, layer = window.araz.bandLayer;
     var plain = { renderer: r, interactive: false };

@@ -7,7 +7,7 @@
  * and drawn as the map is built, so that its first frame draws the basemap and the events
  * together, and the labels are placed once, around the markers.  map.js takes the channel with
  * window.araz.onChannel(fn): fn runs with it once both it and map.js are there,
- * whichever comes first.
+ * whichever comes first.  map.js builds the map with window.araz.whenShown(fn).
  */
 (function () {
   "use strict";
@@ -16,6 +16,34 @@
   var channel = null, waiting = [];
   var held = [], take = null, fetched = {}, arrived = {};
   window.araz = window.araz || {};
+
+  /* fn() once the page is shown: at once if it is, else at its first frame in view at a
+   * real size.  The app loads its page while Python starts, in a view not shown yet (the
+   * page hidden, at no size): the map is built, framed and drawn once, at the size it is
+   * shown at.  A view just shown can report its old size (Qt's default 100 x 30) for a
+   * frame or two before its own: a size under MIN_SHOWN waits for the next frame (for a
+   * second at most: a map really that small is built as it is). */
+  var MIN_SHOWN = [200, 150], SHOWN_WAIT_MS = 1000;
+  window.araz.whenShown = function (fn) {
+    if (document.visibilityState !== "hidden") {
+      fn();
+      return;
+    }
+    var since = null;
+    function frame(now) {
+      if (since === null) since = now;
+      var small = window.innerWidth < MIN_SHOWN[0] || window.innerHeight < MIN_SHOWN[1];
+      if (small && now - since < SHOWN_WAIT_MS) requestAnimationFrame(frame);
+      else fn();
+    }
+    function shown() {
+      if (document.visibilityState === "hidden") return;
+      document.removeEventListener("visibilitychange", shown);
+      requestAnimationFrame(frame);
+    }
+    document.addEventListener("visibilitychange", shown);
+  };
+
   window.araz.onChannel = function (fn) {
     if (channel) fn(channel);
     else waiting.push(fn);
@@ -42,6 +70,30 @@
     delete arrived[url];
     if (drop) return null;
     return buffer ? { buffer: buffer } : { promise: early || fetchEvents(url) };
+  };
+
+  /* Where the last held call that moves the view frames it, when that call is a "fit":
+   * {bounds: [[s, w], [n, e]] or null (the default view)}; else null.  map.js frames its
+   * first view there, so that the fit Python sent finds the map where it asks (no zoom
+   * animation from the default view, no second drawing of the basemap, labels, events). */
+  window.araz.heldFit = function () {
+    for (var i = held.length - 1; i >= 0; i--) {
+      var c = null;
+      try {
+        c = JSON.parse(held[i]);
+      } catch (err) {
+        continue;
+      }
+      if (!c || (c.op !== "fit" && c.op !== "view" && c.op !== "goto")) continue;
+      if (c.op !== "fit") return null;
+      var b = c.bounds, ok = Array.isArray(b) && b.length === 2 && b.every(function (p) {
+        return Array.isArray(p) && p.length === 2 && p.every(function (v) {
+          return typeof v === "number" && isFinite(v);
+        });
+      });
+      return { bounds: ok ? b : null };
+    }
+    return null;
   };
 
   /* Python's calls (JSON texts) go to fn from now on; those that came before, first. */

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import gc
 import sys
 from pathlib import Path
 
@@ -50,7 +51,63 @@ def show_map_loading(window) -> None:
     view.ready.connect(on_ready)
 
 
+# What the window needs, imported while the map's page loads (see import_while_serving)
+WINDOW_MODULES = (
+    "numpy",
+    "araz.export.atomic",
+    "araz.model",
+    "araz.qt.errors",
+    "araz.qt.settings",
+    "araz.qt.main_window",
+)
+SCREENSHOT_MODULES = ("araz.qt.screenshot", "araz.qt.export.snapshot", "araz.qt.stable_grab")
+
+
+def import_while_serving(modules: tuple[str, ...]) -> None:
+    """Import ``modules`` in a thread while this one runs the event loop.
+
+    The web engine's browser side runs on the interface thread: while Python imports
+    there, the map's page does not load.  The imports (half a second of the start's
+    CPU) go to a thread instead, and the page loads meanwhile: its engine starts, its
+    scripts are fetched and parsed, its channel opens (it builds the map once it is
+    shown, at its size).  Python holds its lock while importing; the page's requests
+    wait a few milliseconds for it.  An import that fails here fails again, with its
+    traceback, where the module is imported for use."""
+    import importlib
+    import threading
+
+    from PySide6.QtCore import QEventLoop, QObject, Qt, Signal
+
+    class _Done(QObject):
+        done = Signal()
+
+    loop = QEventLoop()
+    relay = _Done()
+    relay.done.connect(loop.quit, Qt.ConnectionType.QueuedConnection)
+
+    def work() -> None:
+        try:
+            for name in modules:
+                importlib.import_module(name)
+        except Exception:  # imported again where used: it raises there
+            pass
+        finally:
+            relay.done.emit()
+
+    thread = threading.Thread(target=work, name="araz-imports", daemon=True)
+    thread.start()
+    loop.exec()
+    thread.join()
+
+
 def run_app(args) -> int:
+    try:
+        return _run_app(args)
+    finally:
+        gc.enable()  # if the start ended before its first load
+
+
+def _run_app(args) -> int:
     shot = getattr(args, "screenshot", None)
     if shot is None and not has_display():
         print(
@@ -59,6 +116,11 @@ def run_app(args) -> int:
             file=sys.stderr,
         )
         return 2
+    # No automatic collection while the app starts: its imports and the first dataset
+    # make objects that live as long as the app, and the collector would walk them over
+    # and over (~0.1 s of the start's CPU); what the imports made is then frozen (out of
+    # every later collection's way), and collecting resumes once the first load is in.
+    gc.disable()
     app = make_application(headless=shot is not None)
     server = None
     name = None
@@ -74,11 +136,19 @@ def run_app(args) -> int:
         if not server.listen() and send_to_running(getattr(args, "path", None), name):
             return 0
     # The map first: its web engine starts (its processes, the page's load) while Python
-    # imports and builds the rest of the window; the page's requests are served once the
-    # window is shown, at its size.
+    # imports the rest in a thread (import_while_serving); the page, hidden until the
+    # window is shown, builds its map then, at its size (map-channel.js, whenShown).
+    from PySide6.QtWebEngineWidgets import QWebEngineView
+
     from .map import MapView
 
     map_view = MapView()
+    map_view.findChild(QWebEngineView).page().setVisible(False)
+    early: list[str] = []  # later launches heard before the window is there
+    if server is not None:
+        server.messageReceived.connect(early.append)
+    import_while_serving(WINDOW_MODULES + (SCREENSHOT_MODULES if shot is not None else ()))
+    gc.freeze()
     if shot is not None:
         from ..export.atomic import ExportError
         from .screenshot import check_screenshot_path
@@ -121,10 +191,14 @@ def run_app(args) -> int:
     if server is not None:
         from .single_instance import attach
 
+        server.messageReceived.disconnect(early.append)
         attach(window, server)
+        for message in early:
+            server.messageReceived.emit(message)
 
     def on_loaded(loaded_path: str, result) -> None:
         window.loadFinished.disconnect(on_loaded)
+        gc.enable()
         if not len(model.dataset) and Path(loaded_path) != default_dataset():
             window.open_path(default_dataset())  # nothing loaded: the bundled data
         selected = getattr(args, "select", None)

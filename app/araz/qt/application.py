@@ -61,6 +61,18 @@ def route_qt_messages() -> None:
     qInstallMessageHandler(handler)
 
 
+def skip_feature_scan() -> None:
+    """PySide reads the source of every module imported after it (``inspect.getsource``,
+    to learn whether the module opts into ``from __feature__ import ...``): a sixth of
+    the CPU of the imports that follow it at start-up (numpy's, Araz's own), measured.
+    Araz uses no ``__feature__``, nor does anything it imports, so every module is one
+    PySide's feature switching ignores; PySide's check says so at once.  (A PySide
+    without that private function is left as it is.)"""
+    feature = sys.modules.get("shibokensupport.feature")
+    if feature is not None and callable(getattr(feature, "_mod_uses_pyside", None)):
+        feature._mod_uses_pyside = lambda module: False
+
+
 def make_application(argv: list[str] | None = None, *, headless: bool = False):
     """The QApplication, with the araz: scheme registered first (QtWebEngine needs that).
 
@@ -68,6 +80,8 @@ def make_application(argv: list[str] | None = None, *, headless: bool = False):
     """
     prepare_environment(headless=headless)
     from PySide6.QtCore import Qt
+
+    skip_feature_scan()
     from PySide6.QtWidgets import QApplication
 
     route_qt_messages()
