@@ -160,6 +160,8 @@
       this.sx = new Float32Array(n); // drawn position, canvas px (valid when drawn[i])
       this.sy = new Float32Array(n);
       this.drawn = new Uint8Array(n); // 0 not drawn, 1 marker, 2 cluster representative
+      this.drawnList = new Int32Array(n); // the drawn ones, [0, drawnCount) in index order
+      this.drawnCount = 0;
       this.clusterSize = new Uint32Array(n);
       // events at the same point (to 1e-4 degree) form a group; a numeric key, not a
       // "lat,lon" string per event (100,000 strings of garbage at load)
@@ -289,6 +291,13 @@
         if (this.group[j] === g && this.visible[j]) out.push(j);
       }
       return out;
+    },
+  });
+
+  // each event's density bin (-1: none), worked out from the last count when first read
+  Object.defineProperty(EventLayer.prototype, "binOf", {
+    get: function () {
+      return window.araz.density.binOf(this);
     },
   });
 
