@@ -156,8 +156,9 @@ class TimelineBinding(QObject):
             self.view.set_colors(m.colour_scheme.argb()[self._rows])
 
     def _sync_filter(self) -> None:
-        mask = self.model.mask
-        self.view.set_visible_mask(mask[self._rows] if len(self._rows) else None)
+        m = self.model  # every event shown: no mask to pick for the timeline's rows
+        shown = not len(self._rows) or m.all_shown
+        self.view.set_visible_mask(None if shown else m.mask.take(self._rows))
         self.view.set_time_window(self.model.filter.window)
 
     def _sync_selection(self) -> None:

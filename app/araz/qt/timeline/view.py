@@ -64,6 +64,7 @@ class TimelineView(TimelineInput, TimelineNavigation, QWidget):
         self.setMinimumSize(320, 160)
         self.sprites = render.Sprites()
         self._frame: Frame | None = None
+        self._frame_all: Frame | None = None  # the last frame of every row (no mask)
         self._paint_frame: Frame | None = None  # while painting: the frame, keyed once
         self._paint_failed = False
         self.vscroll = LaneScrollBar(Qt.Orientation.Vertical, self)
@@ -90,7 +91,7 @@ class TimelineView(TimelineInput, TimelineNavigation, QWidget):
         self._drag: dict | None = None
         self._rows_cache: tuple | None = None
         self._range_memo: tuple = ((), None, {})
-        self._overview_cache: tuple | None = None
+        self._overview_cache: dict[bool, tuple] = {}
         self._overview = Overview()
         self._label_cache: dict[int, str] = {}
         self._label_widths = (("",), np.zeros(0))  # (font keys, width per row or NaN)
@@ -103,12 +104,12 @@ class TimelineView(TimelineInput, TimelineNavigation, QWidget):
         self._colors: np.ndarray | None = None
         self._index = TimeIndex(data.start, data.end)
         self._lanes_by_mode: dict[str, Lanes] = {}
-        self._frame = None
+        self._frame = self._frame_all = None
         self._mask = None
         self._mask_version += 1
         self._rows_cache = None
         self._range_memo = ((), None, {})
-        self._overview_cache = None
+        self._overview_cache = {}
         self._label_cache = {}
         self._label_widths = (("",), np.zeros(0))
         self._hover = None
@@ -127,7 +128,7 @@ class TimelineView(TimelineInput, TimelineNavigation, QWidget):
                 raise ValueError(f"{argb.shape} colours for {len(self._data)} events")
         self._colors = argb
         self._lanes_by_mode = {}  # a lane's colour is its events' most common one
-        self._frame = None
+        self._frame = self._frame_all = None
         self.update()
 
     def colors(self) -> np.ndarray:
@@ -135,14 +136,19 @@ class TimelineView(TimelineInput, TimelineNavigation, QWidget):
         return self._data.color if self._colors is None else self._colors
 
     def set_visible_mask(self, mask: np.ndarray | None) -> None:
+        """Show the rows where ``mask`` is set (None, or all set: every row; the frame,
+        the strips and the overview of every row are kept for the next time)."""
         if mask is not None:
             mask = np.asarray(mask, dtype=bool)
             if mask.shape != (len(self._data),):
                 raise ValueError(f"mask has shape {mask.shape}, expected ({len(self._data)},)")
+            if mask.all():
+                mask = None
+        if mask is None and self._mask is None:
+            return
         self._mask = mask
         self._mask_version += 1
         self._rows_cache = None
-        self._overview_cache = None
         self.update()
 
     def set_selection(self, ids: Iterable[str], active: str | None) -> None:
@@ -257,7 +263,7 @@ class TimelineView(TimelineInput, TimelineNavigation, QWidget):
             self._lo,
             self._hi,
             plot.width(),
-            self._mask_version,
+            self._mask_key(),
             id(self._data),
             self._lane_mode,
             tuple(sorted(self._collapsed)),
@@ -265,8 +271,15 @@ class TimelineView(TimelineInput, TimelineNavigation, QWidget):
             self._labels,
         )
         if self._frame is None or self._frame.key != key:
-            self._frame = build_frame(self, key)
+            kept = self._frame_all  # the frame of every row: back to it, as it was
+            self._frame = kept if kept is not None and kept.key == key else build_frame(self, key)
+            if self._mask is None:
+                self._frame_all = self._frame
         return self._frame
+
+    def _mask_key(self) -> int:
+        """What the frame keeps of the mask: its version, -1 for every row shown."""
+        return -1 if self._mask is None else self._mask_version
 
     def xs(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         plot = self.plot_rect()
@@ -360,7 +373,7 @@ class TimelineView(TimelineInput, TimelineNavigation, QWidget):
 
     def visible_rows(self) -> np.ndarray:
         """Rows meeting the visible range and passing the mask, in time order."""
-        key = (self._lo, self._hi, self._mask_version, id(self._data))
+        key = (self._lo, self._hi, self._mask_key(), id(self._data))
         if self._rows_cache is None or self._rows_cache[0] != key:
             memo = self.range_memo()  # a filter change queries the range no more
             rows = memo.get("rows")
@@ -438,12 +451,13 @@ class TimelineView(TimelineInput, TimelineNavigation, QWidget):
         w, h = int(r.width()), int(r.height()) - 2
         full = self._full_range()
         text = self.palette().color(QPalette.ColorRole.WindowText).rgba()
-        key = (w, h, full, self._mask_version, id(self._data), text)
-        if self._overview_cache is None or self._overview_cache[0] != key:
+        key = (w, h, full, self._mask_key(), id(self._data), text)
+        kept = self._overview_cache.get(self._mask is None)  # every row's and the filter's
+        if kept is None or kept[0] != key:
             text = self.palette().color(QPalette.ColorRole.WindowText)
             image = self._overview.image(self._data, self._mask, w, h, full, text)
-            self._overview_cache = (key, image)
-        return self._overview_cache[1]
+            kept = self._overview_cache[self._mask is None] = (key, image)
+        return kept[1]
 
     def overview_window(self) -> tuple[float, float]:
         r = self.overview_rect()
