@@ -81,6 +81,7 @@ class TimelineView(TimelineInput, TimelineNavigation, QWidget):
         self._labels = True  # labels under marks when few enough events are in view
         self._mask: np.ndarray | None = None
         self._mask_version = 0
+        self._shown: tuple[int, np.ndarray] | None = None  # (mask version, its rows)
         self._shown_counts: np.ndarray = np.zeros(0, np.int64)
         self._shown_counts_key: tuple[object, ...] | None = None
         self._selected: list[str] = []
@@ -91,7 +92,6 @@ class TimelineView(TimelineInput, TimelineNavigation, QWidget):
         self._drag: dict | None = None
         self._rows_cache: tuple | None = None
         self._range_memo: tuple = ((), None, {})
-        self._overview_cache: dict[bool, tuple] = {}
         self._overview = Overview()
         self._label_cache: dict[int, str] = {}
         self._label_widths = (("",), np.zeros(0))  # (font keys, width per row or NaN)
@@ -109,7 +109,7 @@ class TimelineView(TimelineInput, TimelineNavigation, QWidget):
         self._mask_version += 1
         self._rows_cache = None
         self._range_memo = ((), None, {})
-        self._overview_cache = {}
+        self._overview.forget()
         self._label_cache = {}
         self._label_widths = (("",), np.zeros(0))
         self._hover = None
@@ -136,8 +136,8 @@ class TimelineView(TimelineInput, TimelineNavigation, QWidget):
         return self._data.color if self._colors is None else self._colors
 
     def set_visible_mask(self, mask: np.ndarray | None) -> None:
-        """Show the rows where ``mask`` is set (None, or all set: every row; the frame,
-        the strips and the overview of every row are kept for the next time)."""
+        """Show the rows where ``mask`` is set (None, or all set: every row, whose frame
+        and overview are kept for the next time)."""
         if mask is not None:
             mask = np.asarray(mask, dtype=bool)
             if mask.shape != (len(self._data),):
@@ -277,8 +277,15 @@ class TimelineView(TimelineInput, TimelineNavigation, QWidget):
                 self._frame_all = self._frame
         return self._frame
 
-    def _mask_key(self) -> int:
-        """What the frame keeps of the mask: its version, -1 for every row shown."""
+    def shown_rows(self) -> np.ndarray | None:
+        """The rows the mask shows (``flatnonzero``, once per mask), None: every row."""
+        if self._mask is None:
+            return None
+        if self._shown is None or self._shown[0] != self._mask_version:
+            self._shown = (self._mask_version, np.flatnonzero(self._mask))
+        return self._shown[1]
+
+    def _mask_key(self) -> int:  # what a frame keeps of the mask: -1 for every row shown
         return -1 if self._mask is None else self._mask_version
 
     def xs(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -331,7 +338,7 @@ class TimelineView(TimelineInput, TimelineNavigation, QWidget):
             return total, total
         key = (self._mask_version, self._lane_mode, id(self._data))
         if self._shown_counts_key != key:
-            shown = np.bincount(picked(lanes.of_event, self._mask), minlength=len(lanes.keys))
+            shown = np.bincount(lanes.of_event.take(self.shown_rows()), minlength=len(lanes.keys))
             self._shown_counts = shown.astype(np.int64)
             self._shown_counts_key = key
         return self._shown_counts, total
@@ -379,8 +386,11 @@ class TimelineView(TimelineInput, TimelineNavigation, QWidget):
             rows = memo.get("rows")
             if rows is None:
                 rows = memo["rows"] = self._index.query(self._lo, self._hi)
-            if self._mask is not None:
-                rows = picked(rows, self._mask.take(rows))
+            shown = self.shown_rows()
+            if shown is not None:  # every row in range (zoomed out): the shown ones
+                rows = (
+                    shown if len(rows) == len(self._data) else picked(rows, self._mask.take(rows))
+                )
             self._rows_cache = (key, rows)
         return self._rows_cache[1]
 
@@ -448,16 +458,9 @@ class TimelineView(TimelineInput, TimelineNavigation, QWidget):
 
     def overview_image(self) -> QImage | None:
         r = self.overview_rect()
-        w, h = int(r.width()), int(r.height()) - 2
-        full = self._full_range()
-        text = self.palette().color(QPalette.ColorRole.WindowText).rgba()
-        key = (w, h, full, self._mask_key(), id(self._data), text)
-        kept = self._overview_cache.get(self._mask is None)  # every row's and the filter's
-        if kept is None or kept[0] != key:
-            text = self.palette().color(QPalette.ColorRole.WindowText)
-            image = self._overview.image(self._data, self._mask, w, h, full, text)
-            kept = self._overview_cache[self._mask is None] = (key, image)
-        return kept[1]
+        text = self.palette().color(QPalette.ColorRole.WindowText)
+        key = (self._mask_key(), id(self._data))  # every row's kept beside the filter's
+        return self._overview.kept(key, self._data, self.shown_rows(), r, self._full_range(), text)
 
     def overview_window(self) -> tuple[float, float]:
         r = self.overview_rect()
