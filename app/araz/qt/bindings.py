@@ -64,7 +64,7 @@ class MapBinding(QObject):
         self.loaded_seq = self.view.fit(None if ds.seed is not None else events.ids)
 
     def _show(self) -> None:
-        self.view.show_mask(self.model.mask[self._rows])
+        self.view.show_mask(self.model.mask.take(self._rows))  # a take: no boolean branch
 
     def _colour(self) -> int:
         """Send the colours and sizes of the model's colour_by and size_by."""
