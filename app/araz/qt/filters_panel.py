@@ -81,6 +81,7 @@ class ActorTree(QTreeWidget):
         self.customContextMenuRequested.connect(self._on_context_menu)
         self.itemChanged.connect(self._on_item_changed)
         self._all: set[str] = set()
+        self._checked: frozenset[str] | None = None  # what the check boxes show
         self._menu: QMenu | None = None
 
     def populate(self, model: AppModel) -> None:
@@ -88,7 +89,7 @@ class ActorTree(QTreeWidget):
         own, group = ds.actor_tally()
         with QSignalBlocker(self):
             self.clear()
-            self._all = set(ds.actors)
+            self._all, self._checked = set(ds.actors), None  # all checked
             states = [a for a in ds.actors.values() if a.kind == "state"]
             states.sort(key=lambda a: (-group.get(a.id, (0, 0))[1], a.name.casefold()))
             flags = Qt.ItemFlag.ItemIsUserCheckable | Qt.ItemFlag.ItemIsEnabled
@@ -161,6 +162,9 @@ class ActorTree(QTreeWidget):
                 top.setIcon(0, swatch(palette.colour(state)) if palette else QIcon())
 
     def set_checked(self, ids: frozenset[str] | None) -> None:
+        if ids == self._checked:  # as the tree shows them (a filter of another kind)
+            return
+        self._checked = ids
         with QSignalBlocker(self):
             for item in self.leaves():
                 on = ids is None or item.data(0, ACTOR_ROLE) in ids
@@ -183,7 +187,8 @@ class ActorTree(QTreeWidget):
 
     def _on_item_changed(self, _item, column: int) -> None:
         if column == 0:
-            self.actorsChanged.emit(self.checked())
+            self._checked = self.checked()
+            self.actorsChanged.emit(self._checked)
 
     def context_menu(self, item: QTreeWidgetItem) -> QMenu:
         """The menu of an actor's row: only its main-actor events, or every event it is
@@ -400,12 +405,9 @@ class FiltersPanel(QWidget):
         ds = self.model.dataset
         self.actors.populate(self.model)
         # the counts with nothing else filtered: the dataset's own, made once per dataset
-        self._totals: dict[str, Any] = {
-            "actors": ds.actor_tally(),
-            "categories": value_counts(ds.events.category),
-        }
-        self._totals["certainties"] = value_counts(ds.events.certainty)
-        cats, certs = self._totals["categories"], self._totals["certainties"]
+        cats, certs = value_counts(ds.events.category), value_counts(ds.events.certainty)
+        tally = ds.actor_tally()
+        self._totals: dict[str, Any] = {"actors": tally, "categories": cats, "certainties": certs}
         self.categories.populate([c for c in ds.categories if c in cats], cats)
         self.certainties.populate([c for c in CERTAINTIES if c in certs], certs)
         self._swatches()
