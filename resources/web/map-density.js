@@ -33,52 +33,64 @@
 
   /* Count the shown events (vis[i] set) into hexagons over a canvas of w x h CSS px whose
    * top-left is (-ox, -oy) in world pixels at `scale`.  Returns the bins: per bin its
-   * count and canvas centre, and per event its bin (-1: none).  Which hexagon each event
-   * falls in depends on the view alone: it is worked out once per view for every event
+   * count and canvas centre, in the order of their cells.  Which hexagon each event falls
+   * in depends on the view alone: it is worked out once per view for every event
    * (cellsFor) and kept on the layer, so a filter change, the time brush or playback only
-   * counts the shown events into their cells (a million in a few ms, not the geometry
-   * again). */
+   * counts the shown events into their cells (one add per event, no branch).  Each
+   * event's bin (layer.binOf, for a click or a tooltip) is worked out when first read. */
   function hexbin(layer, scale, ox, oy, w, h) {
     var cells = cellsFor(layer, scale, ox, oy, w, h);
-    var n = layer.n, vis = layer.visible, cellOf = cells.cellOf;
-    var binOf = layer.binOf && layer.binOf.length === n ? layer.binOf : (layer.binOf = new Int32Array(n));
-    var binOfCell = cells.binOfCell.fill(-1);
-    var count = [], cx = [], cy = [];
-    for (var i = 0; i < n; i++) {
-      var c = vis[i] ? cellOf[i] : -1;
-      if (c < 0) {
-        binOf[i] = -1;
+    var n = layer.n, vis = layer.visible, cellOf = cells.cellOf, per = cells.per;
+    per.fill(0);
+    for (var i = 0; i < n; i++) per[cellOf[i]] += vis[i]; // the last cell: off the canvas
+    var binOfCell = cells.binOfCell, last = per.length - 1;
+    var count = [], cx = [], cy = [], max = 0;
+    for (var c = 0; c < last; c++) {
+      var k = per[c];
+      if (!k) {
+        binOfCell[c] = -1;
         continue;
       }
-      var b = binOfCell[c];
-      if (b < 0) { // bins numbered in the order events first land in them
-        b = binOfCell[c] = count.length;
-        count.push(0);
-        cx.push(cells.cx[c]);
-        cy.push(cells.cy[c]);
-      }
-      count[b]++;
-      binOf[i] = b;
+      binOfCell[c] = count.length;
+      count.push(k);
+      cx.push(cells.cx[c]);
+      cy.push(cells.cy[c]);
+      if (k > max) max = k;
     }
-    var max = 0;
-    for (var k = 0; k < count.length; k++) if (count[k] > max) max = count[k];
+    binOfCell[last] = -1;
+    cells.shown.set(vis); // what these bins counted, for binOf
+    cells.binOf = null;
     var step = niceStep(max, SCALE.length);
     return { kind: "hex", r: HEX_R, count: count, cx: cx, cy: cy, max: max, step: step, classes: classOf(max, step) + 1 };
   }
 
-  /* Per event, the hexagon cell of the view it falls in (-1: outside), with each cell's
-   * canvas centre; made again when the view, the size or the events change. */
+  /* Per event, the bin of the last hexbin() it was counted in (-1: none), made when
+   * first asked for after each count. */
+  function binOf(layer) {
+    var cells = layer._hexCells, n = layer.n;
+    if (!cells || cells.n !== n) return new Int32Array(n).fill(-1);
+    if (!cells.binOf) {
+      var out = new Int32Array(n), shown = cells.shown, cellOf = cells.cellOf, bc = cells.binOfCell;
+      for (var i = 0; i < n; i++) out[i] = shown[i] ? bc[cellOf[i]] : -1;
+      cells.binOf = out;
+    }
+    return cells.binOf;
+  }
+
+  /* Per event, the hexagon cell of the view it falls in (the last cell, one past the
+   * view's: outside), with each cell's canvas centre; made again when the view, the size
+   * or the events change. */
   function cellsFor(layer, scale, ox, oy, w, h) {
     var n = layer.n, wx = layer.wx, wy = layer.wy, kept = layer._hexCells;
     if (kept && kept.scale === scale && kept.ox === ox && kept.oy === oy && kept.w === w &&
         kept.h === h && kept.n === n && kept.wx === wx && kept.wy === wy) return kept;
     var r = HEX_R, dx = r * SQRT3, dy = r * 1.5;
     var pi0 = Math.floor(-ox / dx) - 2, pj0 = Math.floor(-oy / dy) - 2;
-    var cols = Math.ceil(w / dx) + 5, rows = Math.ceil(h / dy) + 5;
+    var cols = Math.ceil(w / dx) + 5, rows = Math.ceil(h / dy) + 5, out = cols * rows;
     var cellOf = kept && kept.cellOf.length === n ? kept.cellOf : new Int32Array(n);
-    var cx = new Float64Array(cols * rows), cy = new Float64Array(cols * rows);
+    var cx = new Float64Array(out), cy = new Float64Array(out);
     for (var i = 0; i < n; i++) {
-      cellOf[i] = -1;
+      cellOf[i] = out;
       var X = wx[i] * scale, Y = wy[i] * scale;
       if (X + ox < -r || Y + oy < -r || X + ox > w + r || Y + oy > h + r) continue;
       var py = Y / dy, pj = Math.round(py);
@@ -101,7 +113,8 @@
     }
     layer._hexCells = {
       scale: scale, ox: ox, oy: oy, w: w, h: h, n: n, wx: wx, wy: wy,
-      cellOf: cellOf, cx: cx, cy: cy, binOfCell: new Int32Array(cols * rows),
+      cellOf: cellOf, cx: cx, cy: cy, per: new Int32Array(out + 1), binOfCell: new Int32Array(out + 1),
+      shown: kept && kept.shown.length === n ? kept.shown : new Uint8Array(n), binOf: null,
     };
     return layer._hexCells;
   }
@@ -145,7 +158,14 @@
     dpr = dpr || 1;
     var canvas = ctx.canvas, w = canvas.width, h = canvas.height;
     if (!w || !h) return;
-    var img = ctx.createImageData(w, h), buf = new Uint32Array(img.data.buffer);
+    // the canvas' pixels kept between draws (a fresh one is 4 bytes a pixel to allocate)
+    var img = ctx._hexImage;
+    if (!img || img.width !== w || img.height !== h) {
+      img = ctx._hexImage = ctx.createImageData(w, h);
+      ctx._hexWords = new Uint32Array(img.data.buffer);
+    }
+    var buf = ctx._hexWords;
+    buf.fill(0);
     var shape = hexShape((bins.r - 0.8) * dpr, w), off = shape.off, half = shape.half;
     for (var b = 0; b < bins.count.length; b++) {
       var col = PACKED[classOf(bins.count[b], bins.step)];
@@ -422,6 +442,7 @@
     HEX_R: HEX_R,
     SCALE: SCALE,
     hexbin: hexbin,
+    binOf: binOf,
     paintHex: paintHex,
     paintHeat: paintHeat,
     binAt: binAt,

@@ -100,31 +100,25 @@
       var ox = -origin.x - this._bounds.min.x;
       var oy = -origin.y - this._bounds.min.y;
       var n = this.n, vis = this.visible, group = this.group;
-      var gc = this.groupCount, gr = this.groupRank, gf = this.groupFirst;
-      var sx = this.sx, sy = this.sy, drawn = this.drawn;
-      gc.fill(0);
-      gr.fill(0);
-      drawn.fill(0);
-      var i, g;
-      for (i = 0; i < n; i++) {
-        if (vis[i] || i === this.selected) {
-          g = group[i];
-          if (gc[g]++ === 0) gf[g] = i;
-        }
-      }
+      var sx = this.sx, sy = this.sy, drawn = this.drawn, list = this.drawnList;
+      var i, g, j;
+      // the last draw's markers undrawn: the list of them, not a pass over every event
+      for (j = 0; j < this.drawnCount; j++) drawn[list[j]] = 0;
+      this.drawnCount = 0;
       // how many shown events are inside the view (the map's container, not the padding)
+      // and at how many distinct places (markers, before spreading): the clutter.  Which
+      // events lie inside depends on the view alone: worked out once per view
       var view = this._map.getSize(), corner = this._map.containerPointToLayerPoint([0, 0]);
-      var vx0 = corner.x - this._bounds.min.x, vy0 = corner.y - this._bounds.min.y;
-      // ... and at how many distinct places (markers, before spreading): the clutter
-      var inView = 0, places = 0, seen = new Uint8Array(gc.length);
-      for (i = 0; i < n; i++) {
-        if (!vis[i]) continue;
-        var qx = this.wx[i] * scale + ox - vx0, qy = this.wy[i] * scale + oy - vy0;
-        if (qx >= 0 && qy >= 0 && qx <= view.x && qy <= view.y) {
-          inView++;
-          if (!seen[group[i]]) {
-            seen[group[i]] = 1;
+      var inside = this._insideView(scale, ox - (corner.x - this._bounds.min.x),
+        oy - (corner.y - this._bounds.min.y), view.x, view.y);
+      var flags = inside.flags, start = inside.start, members = inside.members;
+      var inView = 0, places = 0, ng = start.length - 1, k;
+      for (i = 0; i < n; i++) inView += vis[i] & flags[i];
+      for (g = 0; g < ng; g++) {
+        for (k = start[g]; k < start[g + 1]; k++) {
+          if (vis[members[k]]) {
             places++;
+            break;
           }
         }
       }
@@ -132,43 +126,70 @@
       this.placesInView = places;
       var dense = this.densityMode !== "points" && places > DENSITY_ABOVE && z < DENSITY_BELOW_ZOOM;
       this.bins = dense ? window.araz.density.hexbin(this, scale, ox, oy, size.x, size.y) : null;
-      var slots = dense ? null : this._allowedSlots(scale, ox, oy, size);
-      var count = 0, margin = 2 * RING_GAP + RADIUS;
-      for (i = 0; i < n; i++) {
-        if (!(vis[i] || i === this.selected)) continue;
-        // density: only the selected, hovered and focused events are markers
-        if (dense && i !== this.selected && i !== this.hovered && i !== this.focused) continue;
-        g = group[i];
-        var x = this.wx[i] * scale + ox, y = this.wy[i] * scale + oy;
-        if (x < -margin || y < -margin || x > size.x + margin || y > size.y + margin) continue;
-        var k = gr[g]++;
-        if (dense) {
-          k = 0;
-        } else if (slots && gc[g] > 1) {
-          var list = slots.get(g);
-          if (!list || gc[g] > list.length) k = -1; // does not fit on its side: a cluster
-          else k = list[k];
-        } else if (gc[g] > SPREAD_MAX) {
-          k = -1;
-        }
-        if (k < 0) {
-          if (gr[g] > 1) continue;
-          drawn[i] = 2;
-          this.clusterSize[i] = gc[g];
-        } else {
+      var count = 0, margin = 2 * RING_GAP + RADIUS, x, y;
+      if (dense) {
+        // density: only the selected, hovered and focused events are markers, at their place
+        var few = [this.selected, this.hovered, this.focused].filter(function (k, at, all) {
+          return k >= 0 && k < n && all.indexOf(k) === at;
+        }).sort(function (a, b) { return a - b; });
+        for (j = 0; j < few.length; j++) {
+          i = few[j];
+          if (!(vis[i] || i === this.selected)) continue;
+          x = this.wx[i] * scale + ox;
+          y = this.wy[i] * scale + oy;
+          if (x < -margin || y < -margin || x > size.x + margin || y > size.y + margin) continue;
           drawn[i] = 1;
-          x += SLOT_X[k];
-          y += SLOT_Y[k];
+          sx[i] = x;
+          sy[i] = y;
+          list[count++] = i;
         }
-        sx[i] = x;
-        sy[i] = y;
-        count++;
+      } else {
+        var gc = this.groupCount, gr = this.groupRank, gf = this.groupFirst;
+        gc.fill(0);
+        gr.fill(0);
+        for (i = 0; i < n; i++) {
+          if (vis[i] || i === this.selected) {
+            g = group[i];
+            if (gc[g]++ === 0) gf[g] = i;
+          }
+        }
+        var slots = this._allowedSlots(scale, ox, oy, size);
+        for (i = 0; i < n; i++) {
+          if (!(vis[i] || i === this.selected)) continue;
+          g = group[i];
+          x = this.wx[i] * scale + ox;
+          y = this.wy[i] * scale + oy;
+          if (x < -margin || y < -margin || x > size.x + margin || y > size.y + margin) continue;
+          var k = gr[g]++;
+          if (slots && gc[g] > 1) {
+            var spots = slots.get(g);
+            if (!spots || gc[g] > spots.length) k = -1; // does not fit on its side: a cluster
+            else k = spots[k];
+          } else if (gc[g] > SPREAD_MAX) {
+            k = -1;
+          }
+          if (k < 0) {
+            if (gr[g] > 1) continue;
+            drawn[i] = 2;
+            this.clusterSize[i] = gc[g];
+          } else {
+            drawn[i] = 1;
+            x += SLOT_X[k];
+            y += SLOT_Y[k];
+          }
+          sx[i] = x;
+          sy[i] = y;
+          list[count++] = i;
+        }
       }
-      this.drawnCount = count;
+      this.drawnCount = count; // list[0 .. count): the drawn events, in index order
       var ctx = this._ctx, dpr = this._dpr;
       var dctx = this._densityCtx;
       dctx.setTransform(1, 0, 0, 1, 0, 0);
-      dctx.clearRect(0, 0, this._densityCanvas.width, this._densityCanvas.height);
+      // hexagons are written as the whole canvas' pixels: nothing to clear under them
+      if (!this.bins || this.densityMode === "heat") {
+        dctx.clearRect(0, 0, this._densityCanvas.width, this._densityCanvas.height);
+      }
       if (this.bins) {
         dctx.setTransform(dpr, 0, 0, dpr, 0, 0);
         if (this.densityMode === "heat") window.araz.density.paintHeat(dctx, this.bins, size.x, size.y, dpr);
@@ -193,6 +214,31 @@
       this._drawKeyboardFocus(ctx, this.focused);
       this._buildGrid(size);
       this.fire("drawn");
+    },
+
+    /* Which events lie inside the view (the container's w x h CSS px, whose top-left is
+     * (-dx, -dy) in world pixels at `scale`): per event a flag, and per place (group) the
+     * events of it inside (members[start[g] .. start[g + 1])); kept while the view stays. */
+    _insideView: function (scale, dx, dy, w, h) {
+      var kept = this._inside, n = this.n, wx = this.wx, wy = this.wy, group = this.group;
+      if (kept && kept.scale === scale && kept.dx === dx && kept.dy === dy && kept.w === w &&
+          kept.h === h && kept.wx === wx && kept.flags.length === n) return kept;
+      var flags = kept && kept.flags.length === n ? kept.flags : new Uint8Array(n);
+      var ng = this.groupCount.length, start = new Int32Array(ng + 1), i, m = 0;
+      for (i = 0; i < n; i++) {
+        var qx = wx[i] * scale + dx, qy = wy[i] * scale + dy;
+        var on = qx >= 0 && qy >= 0 && qx <= w && qy <= h;
+        flags[i] = on ? 1 : 0;
+        if (on) {
+          start[group[i] + 1]++;
+          m++;
+        }
+      }
+      for (var g = 0; g < ng; g++) start[g + 1] += start[g];
+      var members = new Int32Array(m), at = start.slice(0, ng);
+      for (i = 0; i < n; i++) if (flags[i]) members[at[group[i]]++] = i;
+      this._inside = { scale: scale, dx: dx, dy: dy, w: w, h: h, wx: wx, flags: flags, start: start, members: members };
+      return this._inside;
     },
 
     /* The keyboard focus ring: white and dark blue, outside any selection ring. */
@@ -236,7 +282,9 @@
       }
       var focus = [this.selected, this.hovered, this.focused];
       if (this.outlines && !this.bins) {
-        for (var i = 0; i < this.n; i++) if (focus.indexOf(i) < 0) disc(i, false);
+        for (var j = 0; j < this.drawnCount; j++) {
+          if (focus.indexOf(this.drawnList[j]) < 0) disc(this.drawnList[j], false);
+        }
       }
       focus.forEach(function (j) {
         if (j >= 0 && j < self.n) disc(j, true);
@@ -246,9 +294,10 @@
     _drawCircles: function (ctx) {
       ctx.lineWidth = 1;
       ctx.strokeStyle = OUTLINE;
-      var order = this._bySize, size = this.size;
-      for (var k = 0; k < this.n; k++) {
-        var i = order ? order[k] : k;
+      // by size: big ones first (a pass over the order); else the drawn ones, in order
+      var order = this._bySize, size = this.size, list = this.drawnList;
+      for (var k = 0, end = order ? this.n : this.drawnCount; k < end; k++) {
+        var i = order ? order[k] : list[k];
         if (this.drawn[i] !== 1) continue;
         ctx.fillStyle = this.colorOf(i);
         ctx.beginPath();
@@ -262,7 +311,8 @@
       ctx.textAlign = "center";
       ctx.textBaseline = "middle";
       ctx.font = "bold 11px sans-serif";
-      for (var i = 0; i < this.n; i++) {
+      for (var j = 0; j < this.drawnCount; j++) {
+        var i = this.drawnList[j];
         if (this.drawn[i] !== 2) continue;
         var r = RADIUS + 8, x = this.sx[i], y = this.sy[i];
         ctx.fillStyle = this.colorOf(i);
@@ -329,8 +379,9 @@
       var outline = ((215 << 24) | (40 << 16) | (40 << 8) | 40) >>> 0;
       var packed = this.packed, ci = this.colorIndex, k, p;
       var order = this._bySize, size = this.size;
-      for (var j = 0; j < this.n; j++) {
-        var i = order ? order[j] : j;
+      var list = this.drawnList;
+      for (var j = 0, end = order ? this.n : this.drawnCount; j < end; j++) {
+        var i = order ? order[j] : list[j];
         if (this.drawn[i] !== 1) continue;
         if (size) {
           R = Math.max(2, Math.round(size[i] * dpr));

@@ -20,8 +20,8 @@
       var which = new Int32Array(this.drawnCount);
       var m = 0, i, c, h = 0, sum = 0;
       var few = this.drawnCount <= STAMP_ABOVE; // else countIn answers 0: nothing to sign
-      for (i = 0; i < this.n; i++) {
-        if (!this.drawn[i]) continue;
+      for (var d = 0; d < this.drawnCount; d++) {
+        i = this.drawnList[d];
         var cx = Math.floor(this.sx[i] / CELL), cy = Math.floor(this.sy[i] / CELL);
         if (cx < 0 || cy < 0 || cx >= cols || cy >= rows) continue;
         if (few) {
@@ -114,8 +114,8 @@
       var size = this._map.getSize();
       var off = this._map.containerPointToLayerPoint([0, 0]).subtract(this._bounds.min);
       var out = [];
-      for (var i = 0; i < this.n; i++) {
-        if (!this.drawn[i]) continue;
+      for (var j = 0; j < this.drawnCount; j++) {
+        var i = this.drawnList[j];
         var x = this.sx[i] - off.x, y = this.sy[i] - off.y;
         if (x >= 0 && y >= 0 && x <= size.x && y <= size.y) out.push(i);
       }

@@ -142,7 +142,8 @@
       ctx.strokeStyle = "rgba(60, 60, 60, 0.55)";
       ctx.lineWidth = 1;
       ctx.beginPath();
-      for (var i = 0; i < this.n; i++) {
+      for (var j = 0; j < this.drawnCount; j++) {
+        var i = this.drawnList[j];
         if (this.drawn[i] !== 1 || this.groupCount[this.group[i]] < 2) continue;
         var x = this.wx[i] * scale + ox, y = this.wy[i] * scale + oy;
         if (x === this.sx[i] && y === this.sy[i]) continue;

@@ -76,6 +76,16 @@
   }
 
   var LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+  // per byte of a mask (bit 0 first), its eight 0/1 flags as two little-endian words
+  var BYTE_FLAGS_LO = new Uint32Array(256), BYTE_FLAGS_HI = new Uint32Array(256);
+  (function () {
+    for (var v = 0; v < 256; v++) {
+      for (var bit = 0; bit < 4; bit++) {
+        BYTE_FLAGS_LO[v] |= ((v >> bit) & 1) << (8 * bit);
+        BYTE_FLAGS_HI[v] |= ((v >> (bit + 4)) & 1) << (8 * bit);
+      }
+    }
+  })();
   var utf8 = new TextDecoder("utf-8");
 
   /* The events payload Python serves at araz://app/data/events/<seq> (the format is in
@@ -160,6 +170,8 @@
       this.sx = new Float32Array(n); // drawn position, canvas px (valid when drawn[i])
       this.sy = new Float32Array(n);
       this.drawn = new Uint8Array(n); // 0 not drawn, 1 marker, 2 cluster representative
+      this.drawnList = new Int32Array(n); // the drawn ones, [0, drawnCount) in index order
+      this.drawnCount = 0;
       this.clusterSize = new Uint32Array(n);
       // events at the same point (to 1e-4 degree) form a group; a numeric key, not a
       // "lat,lon" string per event (100,000 strings of garbage at load)
@@ -249,12 +261,17 @@
     setMaskBase64: function (b64, count) {
       var bin = atob(b64);
       var vis = this.visible;
-      var n = Math.min(this.n, count === undefined ? this.n : count);
+      var n = Math.min(this.n, count === undefined ? this.n : count, 8 * bin.length);
       vis.fill(0);
-      for (var byte = 0, i = 0; i < n; byte++) {
-        var v = bin.charCodeAt(byte);
-        for (var bit = 0; bit < 8 && i < n; bit++, i++) vis[i] = (v >> bit) & 1;
+      // a byte's eight flags written as two 32-bit words (a table of the 256 bytes)
+      var words = new Uint32Array(vis.buffer, vis.byteOffset, vis.length >> 2);
+      var lo = BYTE_FLAGS_LO, hi = BYTE_FLAGS_HI, whole = n >> 3, byte, v;
+      for (byte = 0; byte < whole; byte++) {
+        v = bin.charCodeAt(byte);
+        words[2 * byte] = lo[v];
+        words[2 * byte + 1] = hi[v];
       }
+      for (var i = whole * 8; i < n; i++) vis[i] = (bin.charCodeAt(i >> 3) >> (i & 7)) & 1;
     },
 
     /* Event i's id (a string; "" out of range). */
@@ -289,6 +306,13 @@
         if (this.group[j] === g && this.visible[j]) out.push(j);
       }
       return out;
+    },
+  });
+
+  // each event's density bin (-1: none), worked out from the last count when first read
+  Object.defineProperty(EventLayer.prototype, "binOf", {
+    get: function () {
+      return window.araz.density.binOf(this);
     },
   });
 

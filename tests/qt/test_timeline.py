@@ -295,6 +295,24 @@ def test_density_pick_skips_masked_events(dense):
     assert dense.row_at(QPointF(x, y)) is None
 
 
+def test_a_filter_and_back_keeps_what_every_row_draws(dense):
+    """A filter at the same view and back to all: the frame of every row (its density
+    strips) comes back as it was and the lanes' image under the marks stays throughout
+    (a density frame's lanes keep their rows); what is drawn is what a view drawn
+    afresh shows."""
+    first = render_image(dense)
+    frame, under = dense.frame(), dense.sprites.underlay
+    dense.set_visible_mask(np.array([i != "lone" for i in dense.data().ids]))
+    assert render_image(dense) != first and dense.frame() is not frame
+    assert dense.sprites.underlay is under
+    dense.set_visible_mask(np.ones(len(dense.data()), bool))  # all set: no mask at all
+    assert dense.frame() is frame and dense.sprites.underlay is under
+    assert render_image(dense) == first
+    dense.sprites.underlay = None
+    dense.set_data(dense.data())  # nothing kept: drawn afresh, the same pixels
+    assert dense.frame() is not frame and render_image(dense) == first
+
+
 def test_density_strips_follow_the_filter_and_the_colours(dense, qtbot):
     """The strips are kept while the view stays: a filter, a new colour or a hover must
     still show at once, as a person sees it."""

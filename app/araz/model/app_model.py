@@ -87,6 +87,8 @@ class AppModel:
         self._size: tuple[str, np.ndarray, float] | None = None
         self._offered: tuple[Dataset, list[str], list[str]] | None = None
         self._mask: np.ndarray | None = None
+        self._all: bool | None = None  # the mask all True
+        self._rows: np.ndarray | None = None  # the mask's indices
         self._parts: dict[str, np.ndarray] | None = None
         # the filter before and its parts, over this dataset: the kinds a change leaves
         # as they were are taken over, not computed again
@@ -176,11 +178,34 @@ class AppModel:
             self._mask = combine(self._filter_parts().values(), len(self._dataset))
         return self._mask
 
+    @property
+    def all_shown(self) -> bool:
+        """True when the filter shows every event (nothing to pick)."""
+        if self._all is None:
+            self._all = bool(self.mask.all())
+        return self._all
+
+    @property
+    def shown_rows(self) -> np.ndarray:
+        """Dataset indices of the events the filter shows, ascending (``flatnonzero`` of
+        the mask, made once per filter for every view that picks by index)."""
+        if self._rows is None:
+            self._rows = np.flatnonzero(self.mask)
+        return self._rows
+
     def mask_except(self, kind: str) -> np.ndarray:
         """Bool per event: shown under every filter but the one of this kind (see
         ``Filter.parts``): what the counts next to that kind's values count."""
-        parts = self._filter_parts()
-        return combine((m for k, m in parts.items() if k != kind), len(self._dataset))
+        shown = self.shown_except(kind)
+        return np.ones(len(self._dataset), bool) if shown is None else shown
+
+    def shown_except(self, kind: str) -> np.ndarray | None:
+        """:meth:`mask_except`, or None when no other kind constrains (every event: the
+        counts are the dataset's own); the one other part itself when it is alone."""
+        others = [m for k, m in self._filter_parts().items() if k != kind]
+        if not others:
+            return None
+        return others[0] if len(others) == 1 else combine(others, len(self._dataset))
 
     def _filter_parts(self) -> dict[str, np.ndarray]:
         if self._parts is None:
@@ -190,7 +215,7 @@ class AppModel:
     def shown_ids(self) -> list[str]:
         """Ids of the events the filter shows, in dataset order (computed once per mask)."""
         if self._shown is None:
-            self._shown = take(self._dataset.events.ids, np.flatnonzero(self.mask))
+            self._shown = take(self._dataset.events.ids, self.shown_rows)
         return self._shown
 
     @property
@@ -231,7 +256,7 @@ class AppModel:
         self._filter = Filter(actor_match=self._filter.actor_match)
         self._selection = Selection()
         self._hover = None
-        self._mask = None
+        self._mask = self._all = self._rows = None
         self._parts = self._before = None
         self._shown = None
         self._history = _History()
@@ -335,7 +360,7 @@ class AppModel:
             if self._parts is not None:
                 self._before = (self._filter, self._parts)
             self._filter = flt
-            self._mask = None
+            self._mask = self._all = self._rows = None
             self._parts = None
             self._shown = None
         self._selection = sel

@@ -35,12 +35,18 @@ def lane_notes(ds) -> dict[str, str]:
     return notes
 
 
+def _is_every(rows: np.ndarray, n: int) -> bool:
+    """Whether a view's rows are every dataset index in order (its masks: the model's)."""
+    return len(rows) == n and bool((rows == np.arange(n)).all())
+
+
 class MapBinding(QObject):
     def __init__(self, model: AppModel, view: MapView, parent=None):
         super().__init__(parent)
         self.model, self.view = model, view
         self._placed: Mapping[str, int] = {}  # the events on the map: id -> position
         self._rows = np.zeros(0, np.intp)  # map event -> dataset index
+        self._every = False
         self.loaded_seq = 0  # the map call that completes the dataset's first drawing
         view.clicked.connect(self._on_clicked)
         view.hovered.connect(self._on_hovered)
@@ -55,6 +61,7 @@ class MapBinding(QObject):
     def _load(self) -> None:
         ds = self.model.dataset
         events, self._rows = map_data(ds)
+        self._every = _is_every(self._rows, len(ds))  # each event, in order: no picking
         self._placed = events.index
         self.view.set_events(events)
         if self.model.colour_by != cb.ACTOR or self.model.size_by is not None:
@@ -64,7 +71,8 @@ class MapBinding(QObject):
         self.loaded_seq = self.view.fit(None if ds.seed is not None else events.ids)
 
     def _show(self) -> None:
-        self.view.show_mask(self.model.mask[self._rows])
+        mask = self.model.mask  # else a take: no boolean branch
+        self.view.show_mask(mask if self._every else mask.take(self._rows))
 
     def _colour(self) -> int:
         """Send the colours and sizes of the model's colour_by and size_by."""
@@ -129,6 +137,7 @@ class TimelineBinding(QObject):
         super().__init__(parent)
         self.model, self.view = model, view
         self._rows = np.zeros(0, np.intp)  # timeline row -> dataset index
+        self._every = False
         view.selectionRequested.connect(self._on_selection_requested)
         view.activeStepped.connect(lambda eid: self.model.select([eid]))
         view.hovered.connect(lambda eid: self.model.set_hover(eid or None))
@@ -139,6 +148,7 @@ class TimelineBinding(QObject):
     def _load(self) -> None:
         ds = self.model.dataset
         data, self._rows = timeline_rows(ds)
+        self._every = _is_every(self._rows, len(ds))
         self.view.set_data(data)
         self._colour()
         self.view.set_lane_notes(lane_notes(ds))
@@ -156,8 +166,9 @@ class TimelineBinding(QObject):
             self.view.set_colors(m.colour_scheme.argb()[self._rows])
 
     def _sync_filter(self) -> None:
-        mask = self.model.mask
-        self.view.set_visible_mask(mask[self._rows] if len(self._rows) else None)
+        m = self.model  # every event shown: no mask to pick for the timeline's rows
+        mask = None if not len(self._rows) or m.all_shown else m.mask
+        self.view.set_visible_mask(mask if self._every or mask is None else mask.take(self._rows))
         self.view.set_time_window(self.model.filter.window)
 
     def _sync_selection(self) -> None:

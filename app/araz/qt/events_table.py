@@ -68,8 +68,8 @@ class EventsTableModel(QAbstractTableModel):
         column, order = self._sort
         if column not in self._orders:
             self._orders[column] = np.argsort(self._key(column), kind="stable")
-        every = self._orders[column]
-        rows = picked(every, self._model.mask.take(every))
+        every, m = self._orders[column], self._model
+        rows = every if m.all_shown else picked(every, m.mask.take(every))
         self._rows = rows[::-1] if order == Qt.SortOrder.DescendingOrder else rows
         self._where = None
         self.endResetModel()

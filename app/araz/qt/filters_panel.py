@@ -4,7 +4,8 @@ changes are mirrored back with signals blocked, so the panel never reacts to its
 
 from __future__ import annotations
 
-import numpy as np
+from typing import Any
+
 from PySide6.QtCore import QSignalBlocker, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QColor, QIcon, QPixmap
 from PySide6.QtWidgets import (
@@ -30,9 +31,8 @@ from ..model import AppModel, Change, EDTFError, FuzzyDate
 from ..model.colour_by import ACTOR
 from ..model.dates import iso_day
 from ..model.entities import CERTAINTIES
-from ..model.masks import picked
+from ..model.masks import value_counts
 from ..model.palette import Palette
-from ..model.table import Coded
 from .text import plain_tooltip
 
 ACTOR_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -81,6 +81,7 @@ class ActorTree(QTreeWidget):
         self.customContextMenuRequested.connect(self._on_context_menu)
         self.itemChanged.connect(self._on_item_changed)
         self._all: set[str] = set()
+        self._checked: frozenset[str] | None = None  # what the check boxes show
         self._menu: QMenu | None = None
 
     def populate(self, model: AppModel) -> None:
@@ -88,7 +89,7 @@ class ActorTree(QTreeWidget):
         own, group = ds.actor_tally()
         with QSignalBlocker(self):
             self.clear()
-            self._all = set(ds.actors)
+            self._all, self._checked = set(ds.actors), None  # all checked
             states = [a for a in ds.actors.values() if a.kind == "state"]
             states.sort(key=lambda a: (-group.get(a.id, (0, 0))[1], a.name.casefold()))
             flags = Qt.ItemFlag.ItemIsUserCheckable | Qt.ItemFlag.ItemIsEnabled
@@ -161,6 +162,9 @@ class ActorTree(QTreeWidget):
                 top.setIcon(0, swatch(palette.colour(state)) if palette else QIcon())
 
     def set_checked(self, ids: frozenset[str] | None) -> None:
+        if ids == self._checked:  # as the tree shows them (a filter of another kind)
+            return
+        self._checked = ids
         with QSignalBlocker(self):
             for item in self.leaves():
                 on = ids is None or item.data(0, ACTOR_ROLE) in ids
@@ -183,7 +187,8 @@ class ActorTree(QTreeWidget):
 
     def _on_item_changed(self, _item, column: int) -> None:
         if column == 0:
-            self.actorsChanged.emit(self.checked())
+            self._checked = self.checked()
+            self.actorsChanged.emit(self._checked)
 
     def context_menu(self, item: QTreeWidgetItem) -> QMenu:
         """The menu of an actor's row: only its main-actor events, or every event it is
@@ -399,8 +404,10 @@ class FiltersPanel(QWidget):
     def _populate(self) -> None:
         ds = self.model.dataset
         self.actors.populate(self.model)
-        cats = _counts(ds.events.category)
-        certs = _counts(ds.events.certainty)
+        # the counts with nothing else filtered: the dataset's own, made once per dataset
+        cats, certs = value_counts(ds.events.category), value_counts(ds.events.certainty)
+        tally = ds.actor_tally()
+        self._totals: dict[str, Any] = {"actors": tally, "categories": cats, "certainties": certs}
         self.categories.populate([c for c in ds.categories if c in cats], cats)
         self.certainties.populate([c for c in CERTAINTIES if c in certs], certs)
         self._swatches()
@@ -428,9 +435,13 @@ class FiltersPanel(QWidget):
         f = self.model.filter
         m, ds = self.model, self.model.dataset
         self.actors.set_checked(f.actors)
-        self.actors.set_counts(*ds.actor_tally(m.mask_except("actors")))
-        self.categories.set_counts(_counts(ds.events.category, m.mask_except("categories")))
-        self.certainties.set_counts(_counts(ds.events.certainty, m.mask_except("certainties")))
+        # each kind's values counted under the other kinds' filters (none: kept counts)
+        rest = m.shown_except("actors")
+        self.actors.set_counts(*(self._totals["actors"] if rest is None else ds.actor_tally(rest)))
+        for kind, w, col in (("categories", self.categories, ds.events.category),
+                             ("certainties", self.certainties, ds.events.certainty)):  # fmt: skip
+            rest = m.shown_except(kind)
+            w.set_counts(self._totals[kind] if rest is None else value_counts(col, rest))
         for button, match in ((self.match_main, "main"), (self.match_involved, "involved")):
             with QSignalBlocker(button):
                 button.setChecked(f.actor_match == match)
@@ -444,9 +455,8 @@ class FiltersPanel(QWidget):
         for w, v in ((self.date_from, lo), (self.date_to, hi)):
             with QSignalBlocker(w):
                 w.setText((iso_day(v) if v is not None else None) or "")
-        shown = int(self.model.mask.sum())
         text = f.describe(ds)
-        if shown == 0 and len(ds):
+        if not m.all_shown and not len(m.shown_rows) and len(ds):
             text = "No event matches these filters. " + text
         self.summary.setText(text + "\n" + MATCH_WORDS[f.actor_match])
 
@@ -482,16 +492,6 @@ class FiltersPanel(QWidget):
     def focus_search(self) -> None:
         self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.search.selectAll()
-
-
-def _counts(column: Coded, mask: np.ndarray | None = None) -> dict[str, int]:
-    """Events per value of a coded column (only those in the mask)."""
-    codes = column.codes if mask is None or mask.all() else picked(column.codes, mask)
-    n = np.bincount(codes, minlength=len(column.values)).astype(np.int64).tolist()
-    out: dict[str, int] = {}
-    for v, k in zip(column.values, n, strict=True):
-        out[v] = out.get(v, 0) + k
-    return out
 
 
 def _count_label(value: str, n: int) -> str:

@@ -2,7 +2,8 @@
 left of the lanes.  A pan or zoom along time leaves it as it is, so it is painted into an
 image kept on the view's :class:`~araz.qt.timeline.sprites.Sprites`, keyed by everything
 it shows (lanes, their tops and heights, counts, folds, vertical offset, size, palette,
-font, device pixel ratio), and redrawn when any of them changes."""
+font, device pixel ratio), and redrawn when any of them changes (the image it replaced is
+kept too: a filter and back to all draws none)."""
 
 from __future__ import annotations
 
@@ -38,6 +39,11 @@ def paint_gutter(v: TimelineSurface, p: QPainter, plot: QRectF, st: Style) -> No
         dpr,
     )
     cached = v.sprites.gutter
+    if cached is not None and cached[0] != key:  # the one before (a filter and back)?
+        before = v.sprites.gutter_before
+        v.sprites.gutter_before = cached
+        cached = before if before is not None and before[0] == key else None
+        v.sprites.gutter = cached
     if cached is None or cached[0] != key:
         w, h = int(plot.left()), int(plot.height())
         img = QImage(

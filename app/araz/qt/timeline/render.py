@@ -208,7 +208,7 @@ def _density_image(v: TimelineSurface, rows: np.ndarray, width: int) -> tuple[np
     if keys is None:  # zoomed out (most events in range): kept while the view stays
         most = len(memo.get("rows", ())) * 4 > len(v.data())
         keys = memo[("density", width)] = _strip_keys(v, slice(None), width) if most else ()
-    a, b = (keys[0][rows], keys[1][rows]) if keys else _strip_keys(v, rows, width)
+    a, b = (keys[0].take(rows), keys[1].take(rows)) if keys else _strip_keys(v, rows, width)
     diff = np.bincount(a, minlength=nl * stride)
     diff -= np.bincount(b, minlength=nl * stride)
     cover = np.cumsum(diff.reshape(nl, stride), axis=1)[:, :width]

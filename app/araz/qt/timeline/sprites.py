@@ -38,6 +38,7 @@ class Sprites:
     def __init__(self) -> None:
         self._cache: dict[tuple, object] = {}
         self.gutter: tuple[tuple, QImage] | None = None  # (key, image): see gutter.py
+        self.gutter_before: tuple[tuple, QImage] | None = None  # the one it replaced
         self.underlay: tuple[tuple, object, QImage] | None = None  # see underlay.py
 
     def point(self, color: int, outline: QColor, dpr: float = 1.0) -> QPixmap:

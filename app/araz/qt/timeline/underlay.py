@@ -3,9 +3,11 @@ the gutter and the overview.  A repaint of the same view (a hover, a selection, 
 focus, a mark's new colour) draws all of it again unchanged, so it is painted once into
 an opaque image kept on the view's :class:`~araz.qt.timeline.sprites.Sprites`, keyed by
 everything it shows (size, device pixel ratio, palette and font, range, vertical offset,
-the frame's layout, the selection (bold labels), the brush, the overview), and only
-blitted until one of them changes; a pan or a zoom paints it afresh.  The marks, the
-highlights and the brush's shade are drawn over it at every frame (``render``).
+the lanes' rows (the frame itself when it has labels), the selection (bold labels), the
+brush), and only blitted until one of them changes; a pan or a zoom paints it afresh.
+The gutter and the overview, which a filter change redraws, are blitted over it from
+images of their own; the marks, the highlights and the brush's shade are drawn over it
+at every frame (``render``).
 
 Labels belong here although they are drawn per event: the layout keeps them in the row
 under their mark (:mod:`~araz.views.timeline.layout`), so no mark covers a label and the
@@ -45,7 +47,9 @@ def paint_underlay(v: TimelineSurface, p: QPainter, st: Style, f: Frame) -> None
         _paint(v, p, st, f)
         return
     dpr = device_ratio(p)
-    overview = v.overview_image()
+    # the lanes' layout: a density or marks-only frame's is its lanes' rows (a filter
+    # change at the same view keeps them), a labelled one's is the frame itself
+    layout: object = id(f) if f.labelled else (f.lanes.tops.tobytes(), f.lanes.heights.tobytes())
     key = (
         v.width(),
         v.height(),
@@ -55,10 +59,10 @@ def paint_underlay(v: TimelineSurface, p: QPainter, st: Style, f: Frame) -> None
         v.vertical_offset(),
         v.selected_rows().tobytes() if f.labelled else b"",
         v.brush_span(),
-        0 if overview is None else overview.cacheKey(),
+        layout,
     )
     cached = v.sprites.underlay
-    if cached is None or cached[0] != key or cached[1] is not f:  # the frame: by identity
+    if cached is None or cached[0] != key or (f.labelled and cached[1] is not f):
         size = (max(round(v.width() * dpr), 1), max(round(v.height() * dpr), 1))
         img = cached[2] if cached is not None else None
         if img is None or (img.width(), img.height()) != size:  # else painted over: a new
@@ -69,11 +73,14 @@ def paint_underlay(v: TimelineSurface, p: QPainter, st: Style, f: Frame) -> None
         q = QPainter(img)
         try:
             q.fillRect(v.plot_rect().toAlignedRect(), st.base)
-            _paint(v, q, st, f)
+            _paint_view(v, q, st, f)
         finally:
             q.end()
         cached = v.sprites.underlay = (key, f, img)
     p.drawImage(QPointF(0, 0), cached[2])
+    # what the filter changes (the lanes' counts, the overview) over it, each kept apart
+    paint_gutter(v, p, v.plot_rect(), st)
+    _paint_overview(v, p, st)
 
 
 def paint_edges(v: TimelineSurface, p: QPainter, st: Style) -> None:
@@ -86,6 +93,14 @@ def paint_edges(v: TimelineSurface, p: QPainter, st: Style) -> None:
 
 
 def _paint(v: TimelineSurface, p: QPainter, st: Style, f: Frame) -> None:
+    _paint_view(v, p, st, f)
+    paint_gutter(v, p, v.plot_rect(), st)
+    _paint_overview(v, p, st)
+
+
+def _paint_view(v: TimelineSurface, p: QPainter, st: Style, f: Frame) -> None:
+    """The lanes, the labels and the axis (what a filter change at the same view keeps
+    when no label is drawn)."""
     plot = v.plot_rect()
     lo, hi = v.visible_range()
     tk = ticks(lo, hi, plot.width())
@@ -97,8 +112,6 @@ def _paint(v: TimelineSurface, p: QPainter, st: Style, f: Frame) -> None:
         _paint_labels(v, p, plot, np.flatnonzero(on_screen(v, f, plot)), st)
     p.restore()
     _paint_axis(v, p, tk, st)
-    paint_gutter(v, p, plot, st)
-    _paint_overview(v, p, st)
 
 
 def _paint_lanes(v: TimelineSurface, p: QPainter, plot: QRectF, tk: axis.Ticks, st: Style):

@@ -64,6 +64,7 @@ class TimelineView(TimelineInput, TimelineNavigation, QWidget):
         self.setMinimumSize(320, 160)
         self.sprites = render.Sprites()
         self._frame: Frame | None = None
+        self._frame_all: Frame | None = None  # the last frame of every row (no mask)
         self._paint_frame: Frame | None = None  # while painting: the frame, keyed once
         self._paint_failed = False
         self.vscroll = LaneScrollBar(Qt.Orientation.Vertical, self)
@@ -80,6 +81,7 @@ class TimelineView(TimelineInput, TimelineNavigation, QWidget):
         self._labels = True  # labels under marks when few enough events are in view
         self._mask: np.ndarray | None = None
         self._mask_version = 0
+        self._shown: tuple[int, np.ndarray] | None = None  # (mask version, its rows)
         self._shown_counts: np.ndarray = np.zeros(0, np.int64)
         self._shown_counts_key: tuple[object, ...] | None = None
         self._selected: list[str] = []
@@ -90,7 +92,6 @@ class TimelineView(TimelineInput, TimelineNavigation, QWidget):
         self._drag: dict | None = None
         self._rows_cache: tuple | None = None
         self._range_memo: tuple = ((), None, {})
-        self._overview_cache: tuple | None = None
         self._overview = Overview()
         self._label_cache: dict[int, str] = {}
         self._label_widths = (("",), np.zeros(0))  # (font keys, width per row or NaN)
@@ -103,12 +104,12 @@ class TimelineView(TimelineInput, TimelineNavigation, QWidget):
         self._colors: np.ndarray | None = None
         self._index = TimeIndex(data.start, data.end)
         self._lanes_by_mode: dict[str, Lanes] = {}
-        self._frame = None
+        self._frame = self._frame_all = None
         self._mask = None
         self._mask_version += 1
         self._rows_cache = None
         self._range_memo = ((), None, {})
-        self._overview_cache = None
+        self._overview.forget()
         self._label_cache = {}
         self._label_widths = (("",), np.zeros(0))
         self._hover = None
@@ -127,7 +128,7 @@ class TimelineView(TimelineInput, TimelineNavigation, QWidget):
                 raise ValueError(f"{argb.shape} colours for {len(self._data)} events")
         self._colors = argb
         self._lanes_by_mode = {}  # a lane's colour is its events' most common one
-        self._frame = None
+        self._frame = self._frame_all = None
         self.update()
 
     def colors(self) -> np.ndarray:
@@ -135,14 +136,19 @@ class TimelineView(TimelineInput, TimelineNavigation, QWidget):
         return self._data.color if self._colors is None else self._colors
 
     def set_visible_mask(self, mask: np.ndarray | None) -> None:
+        """Show the rows where ``mask`` is set (None, or all set: every row, whose frame
+        and overview are kept for the next time)."""
         if mask is not None:
             mask = np.asarray(mask, dtype=bool)
             if mask.shape != (len(self._data),):
                 raise ValueError(f"mask has shape {mask.shape}, expected ({len(self._data)},)")
+            if mask.all():
+                mask = None
+        if mask is None and self._mask is None:
+            return
         self._mask = mask
         self._mask_version += 1
         self._rows_cache = None
-        self._overview_cache = None
         self.update()
 
     def set_selection(self, ids: Iterable[str], active: str | None) -> None:
@@ -257,7 +263,7 @@ class TimelineView(TimelineInput, TimelineNavigation, QWidget):
             self._lo,
             self._hi,
             plot.width(),
-            self._mask_version,
+            self._mask_key(),
             id(self._data),
             self._lane_mode,
             tuple(sorted(self._collapsed)),
@@ -265,8 +271,22 @@ class TimelineView(TimelineInput, TimelineNavigation, QWidget):
             self._labels,
         )
         if self._frame is None or self._frame.key != key:
-            self._frame = build_frame(self, key)
+            kept = self._frame_all  # the frame of every row: back to it, as it was
+            self._frame = kept if kept is not None and kept.key == key else build_frame(self, key)
+            if self._mask is None:
+                self._frame_all = self._frame
         return self._frame
+
+    def shown_rows(self) -> np.ndarray | None:
+        """The rows the mask shows (``flatnonzero``, once per mask), None: every row."""
+        if self._mask is None:
+            return None
+        if self._shown is None or self._shown[0] != self._mask_version:
+            self._shown = (self._mask_version, np.flatnonzero(self._mask))
+        return self._shown[1]
+
+    def _mask_key(self) -> int:  # what a frame keeps of the mask: -1 for every row shown
+        return -1 if self._mask is None else self._mask_version
 
     def xs(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         plot = self.plot_rect()
@@ -318,7 +338,7 @@ class TimelineView(TimelineInput, TimelineNavigation, QWidget):
             return total, total
         key = (self._mask_version, self._lane_mode, id(self._data))
         if self._shown_counts_key != key:
-            shown = np.bincount(picked(lanes.of_event, self._mask), minlength=len(lanes.keys))
+            shown = np.bincount(lanes.of_event.take(self.shown_rows()), minlength=len(lanes.keys))
             self._shown_counts = shown.astype(np.int64)
             self._shown_counts_key = key
         return self._shown_counts, total
@@ -360,14 +380,17 @@ class TimelineView(TimelineInput, TimelineNavigation, QWidget):
 
     def visible_rows(self) -> np.ndarray:
         """Rows meeting the visible range and passing the mask, in time order."""
-        key = (self._lo, self._hi, self._mask_version, id(self._data))
+        key = (self._lo, self._hi, self._mask_key(), id(self._data))
         if self._rows_cache is None or self._rows_cache[0] != key:
             memo = self.range_memo()  # a filter change queries the range no more
             rows = memo.get("rows")
             if rows is None:
                 rows = memo["rows"] = self._index.query(self._lo, self._hi)
-            if self._mask is not None:
-                rows = picked(rows, self._mask.take(rows))
+            shown = self.shown_rows()
+            if shown is not None:  # every row in range (zoomed out): the shown ones
+                rows = (
+                    shown if len(rows) == len(self._data) else picked(rows, self._mask.take(rows))
+                )
             self._rows_cache = (key, rows)
         return self._rows_cache[1]
 
@@ -435,15 +458,9 @@ class TimelineView(TimelineInput, TimelineNavigation, QWidget):
 
     def overview_image(self) -> QImage | None:
         r = self.overview_rect()
-        w, h = int(r.width()), int(r.height()) - 2
-        full = self._full_range()
-        text = self.palette().color(QPalette.ColorRole.WindowText).rgba()
-        key = (w, h, full, self._mask_version, id(self._data), text)
-        if self._overview_cache is None or self._overview_cache[0] != key:
-            text = self.palette().color(QPalette.ColorRole.WindowText)
-            image = self._overview.image(self._data, self._mask, w, h, full, text)
-            self._overview_cache = (key, image)
-        return self._overview_cache[1]
+        text = self.palette().color(QPalette.ColorRole.WindowText)
+        key = (self._mask_key(), id(self._data))  # every row's kept beside the filter's
+        return self._overview.kept(key, self._data, self.shown_rows(), r, self._full_range(), text)
 
     def overview_window(self) -> tuple[float, float]:
         r = self.overview_rect()
