@@ -17,7 +17,7 @@ from ..model.dataset import Dataset
 from ..model.entities import EventDate, PlaceRef
 from ..model.kinds import make
 from ..model.table import Coded, EventTable, TextColumn
-from ._acled_coded import CodedColumn, combine, floats
+from ._acled_coded import CodedColumn, TextCodedColumn, combine, floats
 from ._acled_lines import row_lines
 from ._acled_rules import (
     ACTOR_CELLS,
@@ -46,7 +46,7 @@ class Block:
         self,
         path: Path,
         col: dict[str, int],
-        coded: dict[str, CodedColumn],
+        coded: dict[str, CodedColumn | TextCodedColumn],
         id_chunks: list,
         summary: bytes,
         ends_parts: list[np.ndarray],

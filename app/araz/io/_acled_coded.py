@@ -10,73 +10,92 @@ import numpy as np
 
 
 class CodedColumn:
-    """Global codes for one dictionary column, gathered batch by batch: the batches'
-    arrays are kept as they come, and :meth:`done` unifies their dictionaries in one
-    pass in Arrow (first-appearance order), strips the values and merges those equal
-    once stripped."""
+    """Global codes for one dictionary column, gathered batch by batch: each batch's
+    dictionary is mapped to the codes of the values seen so far (new values numbered on,
+    in order of first appearance), so that the work is done while the next batch is
+    parsed (:mod:`araz.io._acled_arrow`), not all at the end; :meth:`done` strips the
+    values and merges those equal once stripped."""
+
+    def __init__(self) -> None:
+        self.code_of: dict[str, int] = {}
+        self.parts: list[np.ndarray] = []
+        self.last: tuple[list[str], np.ndarray] | None = None  # the last batch's mapping
+
+    def add(self, arr) -> None:
+        values = arr.dictionary.to_pylist()
+        last = self.last
+        if last is not None and last[0] == values:  # a short dictionary, as before
+            lut = last[1]
+        else:
+            code_of = self.code_of
+            found = list(map(code_of.get, values))  # the values seen before: no Python loop
+            if None in found:
+                for i, v in enumerate(values):
+                    if found[i] is None:
+                        found[i] = code_of[v] = len(code_of)
+            lut = np.array(found, np.int32)
+            self.last = (values, lut) if len(values) <= 64 else None
+        idx = _indices(arr)
+        self.parts.append(lut[idx] if len(lut) else idx.copy())
+
+    def done(self, skip: int) -> tuple[np.ndarray, list[str]]:
+        parts, self.parts = self.parts, []
+        values = list(self.code_of)
+        self.code_of, self.last = {}, None
+        if not parts:
+            return np.zeros(0, np.int32), []
+        codes = np.concatenate(parts)[skip:] if len(parts) > 1 else parts[0][skip:]
+        return stripped(codes, values)
+
+
+class TextCodedColumn:
+    """Global codes for one column of many distinct values (the coordinates: half the
+    rows of a file each have their own), gathered as plain text batch by batch and
+    dictionary-encoded once at the end, in Arrow (one hash table over all the batches:
+    no Python per batch, and a batch's own dictionary would be most of its rows)."""
 
     def __init__(self) -> None:
         self.parts: list = []
 
     def add(self, arr) -> None:
+        import pyarrow as pa
+
+        if pa.types.is_dictionary(arr.type):
+            arr = arr.dictionary.take(arr.indices)
         self.parts.append(arr)
 
     def done(self, skip: int) -> tuple[np.ndarray, list[str]]:
         import pyarrow as pa
+        import pyarrow.compute as pc
 
-        if not self.parts:
+        parts, self.parts = self.parts, []
+        if not parts:
             return np.zeros(0, np.int32), []
-        chunks = pa.chunked_array(self.parts).unify_dictionaries().chunks
-        self.parts = []
+        chunks = pc.dictionary_encode(pa.chunked_array(parts, pa.string())).chunks
+        del parts
+        # each chunk holds the dictionary as it stood after it: the last one, all of them
+        values = chunks[-1].dictionary
+        if any(len(c.dictionary) != len(values) for c in chunks):
+            chunks = pa.chunked_array(chunks).unify_dictionaries().chunks
+            values = chunks[0].dictionary
         codes = np.concatenate([_indices(c) for c in chunks])[skip:]
-        values, changed = stripped_values(chunks[0].dictionary)
-        if not changed:  # the values are distinct already
-            return codes, values
-        canon: dict[str, int] = {}
-        lut = np.fromiter((canon.setdefault(v, len(canon)) for v in values), np.int32, len(values))
-        return (lut[codes] if len(lut) else codes), list(canon)
+        return stripped(codes, values.to_pylist())
+
+
+def stripped(codes: np.ndarray, values: list[str]) -> tuple[np.ndarray, list[str]]:
+    """Distinct ``values`` stripped as ``str.strip`` strips them, those equal once
+    stripped merged (the first one's code), and ``codes`` renumbered to match."""
+    texts = [v.strip() for v in values]
+    if all(map(str.__eq__, texts, values)):  # the values are distinct already
+        return codes, values
+    canon: dict[str, int] = {}
+    lut = np.fromiter((canon.setdefault(v, len(canon)) for v in texts), np.int32, len(texts))
+    return (lut[codes] if len(lut) else codes), list(canon)
 
 
 def _indices(arr) -> np.ndarray:
     idx = arr.indices
     return np.frombuffer(idx.buffers()[1], np.int32, count=len(idx), offset=idx.offset * 4)
-
-
-# the first or last byte of a text that str.strip() may take off: ASCII whitespace,
-# the separators \x1c-\x1f, and any byte of a non-ASCII character (a Unicode space)
-_MAY_STRIP = np.zeros(256, bool)
-_MAY_STRIP[[9, 10, 11, 12, 13, 28, 29, 30, 31, 32]] = True
-_MAY_STRIP[128:] = True
-
-
-def stripped_values(values) -> tuple[list[str], bool]:
-    """The texts of an Arrow string array stripped as ``str.strip`` strips them, and
-    whether any changed (only the texts whose first or last byte may be whitespace are
-    stripped in Python)."""
-    n = len(values)
-    if not n:
-        return [], False
-    offsets = np.frombuffer(
-        values.buffers()[1], np.int32, count=n + 1, offset=values.offset * 4
-    ).astype(np.int64)
-    data = values.buffers()[2]
-    raw = np.frombuffer(data, np.uint8) if data is not None else np.zeros(0, np.uint8)
-    starts, ends = offsets[:-1], offsets[1:]
-    full = ends > starts
-    look = np.zeros(n, bool)
-    if len(raw):
-        first = raw[np.minimum(starts, len(raw) - 1)]
-        last = raw[np.maximum(ends - 1, 0)]
-        look = full & (_MAY_STRIP[first] | _MAY_STRIP[last])
-    texts = values.to_pylist()
-    if not look.any():
-        return texts, False
-    changed = False
-    for i in np.flatnonzero(look).tolist():
-        t = texts[i].strip()
-        if t != texts[i]:
-            texts[i], changed = t, True
-    return texts, changed
 
 
 def combine(*pairs: tuple[np.ndarray, int]) -> tuple[np.ndarray, np.ndarray]:
