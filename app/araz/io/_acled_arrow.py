@@ -287,11 +287,6 @@ class Gathered:
     def add(self, batch, pool) -> None:
         self.take(self.prepare(batch, pool))
 
-    def _joined(self) -> bytes:
-        """The notes in one buffer, the batches' parts let go."""
-        summary, self.summary = b"".join(self.summary), []
-        return summary
-
     def block(
         self, path: Path, file_lines: int | None, delimiter: str, rows: np.ndarray | None = None
     ) -> Block:
@@ -300,12 +295,13 @@ class Gathered:
         line); ``rows``: each row's own number, when the file says (a sheet's rows)."""
         cells = [c.strip() for c in self.first_row or [] if c.strip()]
         skip = 1 if cells and all(c.startswith("#") for c in cells) else 0
+        summary, self.summary = self.summary, []  # the Block joins them, once
         return Block(
             path,
             self.col,
             self.coded,
             self.ids,
-            self._joined(),
+            summary,
             self.ends,
             skip,
             file_lines,

@@ -19,6 +19,7 @@ from ..model.kinds import make
 from ..model.table import Coded, EventTable, TextColumn
 from ._acled_coded import CodedColumn, TextCodedColumn, combine, floats
 from ._acled_lines import row_lines
+from ._acled_prefetch import in_thread
 from ._acled_rules import (
     ACTOR_CELLS,
     ACTOR_COLUMNS,
@@ -48,7 +49,7 @@ class Block:
         col: dict[str, int],
         coded: dict[str, CodedColumn | TextCodedColumn],
         id_chunks: list,
-        summary: bytes,
+        summary_parts: list,
         ends_parts: list[np.ndarray],
         skip: int,
         file_lines: int | None,
@@ -57,19 +58,19 @@ class Block:
     ):
         self.path = path
         self.col = col
+        # the notes joined in one buffer, in a thread (bytes.join lets go of the GIL)
+        self._joined = in_thread(b"".join, summary_parts)
         self.cols = {k: c.done(skip) for k, c in coded.items()}
         ends = np.concatenate(ends_parts) if ends_parts else np.zeros(0, np.int64)
         self.n = n = len(ends) - skip
+        self._cut = 0
         if skip:
-            cut = int(ends[skip - 1]) + 1
-            summary = summary[cut:]
+            self._cut = cut = int(ends[skip - 1]) + 1
             ends = ends[skip:] - cut
-        self.summary = summary
         self.ends = ends
         self.id_array = None  # the ids as one Arrow string array
         if id_chunks:
             import pyarrow as pa
-            import pyarrow.compute as pc
 
             ids = pa.chunked_array(id_chunks, pa.string()).slice(skip)
             if ids.num_chunks != 1:  # one array: 32-bit offsets when its text fits them
@@ -78,18 +79,28 @@ class Block:
                     [(ids.cast(pa.large_string()) if wide else ids).combine_chunks()]
                 )
             self.id_array = ids.chunk(0) if ids.num_chunks else pa.array([], pa.string())
-            # in Arrow: no set of a million strings (unique: 2x count_distinct's speed)
-            self.unique_ids = n == 0 or (
-                len(pc.unique(ids)) == n and (pc.min(pc.binary_length(ids)).as_py() or 0) > 0
-            )
+            # in Arrow, in a thread while the dates and places are made
+            self._unique_ids = in_thread(_all_distinct, self.id_array, n)
         else:
-            self.unique_ids = n == 0
+            self._unique_ids = lambda: n == 0
         self.skip = skip
         self.file_lines = file_lines
         self.delimiter = delimiter
         self.problems: list[_RowProblem] = []
         # a sheet's rows are numbered by the sheet; a file's lines are counted when needed
         self._lines: np.ndarray | None = None if rows is None else rows[skip:]
+
+    @cached_property
+    def summary(self) -> bytes:
+        """The notes, a NUL after each (the hashtag row's cut)."""
+        joined = self._joined()
+        self._joined = None
+        return joined[self._cut :] if self._cut else joined
+
+    @cached_property
+    def unique_ids(self) -> bool:
+        """Whether every row has an id of its own (none empty, none repeated)."""
+        return bool(self._unique_ids())
 
     @cached_property
     def raw_ids(self) -> list[str]:
@@ -129,6 +140,14 @@ class Block:
         return self.raw_ids[r] or f"row {int(self.lines()[r])}"
 
 
+def _all_distinct(ids, n: int) -> bool:
+    """No id empty or repeated (unique: 2x count_distinct's speed; no set of a million
+    strings)."""
+    import pyarrow.compute as pc
+
+    return n == 0 or (len(pc.unique(ids)) == n and (pc.min(pc.binary_length(ids)).as_py() or 0) > 0)
+
+
 def build(block: Block, tables: AcledTables, reporter: Reporter, tick: Ticker) -> LoadResult:
     """The dataset of the rows in ``block`` (its actors and places in ``tables``)."""
     with no_gc():  # hundreds of thousands of places and dates, no cycles
@@ -141,14 +160,15 @@ def _build(block: Block, tables: AcledTables, reporter: Reporter, tick: Ticker) 
     def stop(fraction: float) -> bool:
         return tick.at(int(tick.total * fraction))
 
-    owner = per_actor_rows(block)
-    ids = _event_ids(block, owner)
+    # the dates and places first: the ids are checked in a thread meanwhile
     date_col = _dates(block)
     if stop(0.75):
         return cancelled(str(path))
     places_col = _places(block, tables)
     if stop(0.9):
         return cancelled(str(path))
+    owner = per_actor_rows(block)
+    ids = _event_ids(block, owner)
     actors_col = _actors(block, tables, owner)
     if stop(0.95):
         return cancelled(str(path))

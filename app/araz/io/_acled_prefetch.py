@@ -68,3 +68,28 @@ def prefetched(
     finally:
         stop.set()
         thread.join()
+
+
+def in_thread(fn: Callable[..., Any], *args: Any) -> Callable[[], Any]:
+    """``fn(*args)`` started in a thread (work that releases the GIL: Arrow's, a large
+    ``bytes.join``) while the caller goes on; the function returned waits for its result
+    (its error raised again, the same exception)."""
+    out: list[Any] = []
+
+    def run() -> None:
+        try:
+            out.append(fn(*args))
+        except BaseException as exc:
+            out.append(_Failed(exc))
+
+    thread = threading.Thread(target=run, name="araz-acled-side", daemon=True)
+    thread.start()
+
+    def result() -> Any:
+        thread.join()
+        value = out[0]
+        if isinstance(value, _Failed):
+            raise value.exc
+        return value
+
+    return result
