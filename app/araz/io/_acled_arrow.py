@@ -22,7 +22,7 @@ import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from functools import cache, partial
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -206,14 +206,14 @@ def _parse(path, f, size, block, names, types, col, delimiter, progress, cancel)
     gathered = Gathered(col)
     done = 0
     # the next blocks parsed by a thread while this one goes through the rules
-    prepare = partial(gathered.prepare, pool=pool)
-    with _big_blocks_mapped(), prefetched(stream, prepare) as batches:
+    # (the batch's own Arrow work here: the parse is the longer of the two)
+    with _big_blocks_mapped(), prefetched(stream) as batches:
         for batch in batches:
             # a batch is about a block of the file (pyarrow reads ahead of what it gives)
             done += block
             if tick.at(min(done, size)):
                 return cancelled(str(path))
-            gathered.take(batch)
+            gathered.add(batch, pool)
     rows = gathered.block(path, None, delimiter)
     del gathered
     result = build(rows, AcledTables(), Reporter(path), tick)

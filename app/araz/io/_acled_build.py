@@ -160,11 +160,14 @@ def _build(block: Block, tables: AcledTables, reporter: Reporter, tick: Ticker) 
     def stop(fraction: float) -> bool:
         return tick.at(int(tick.total * fraction))
 
-    # the dates and places first: the ids are checked in a thread meanwhile
+    # the dates and places first: the ids are checked in a thread meanwhile, and the
+    # places' keys hashed (Arrow and numpy let go of the GIL)
+    place_keys = in_thread(_place_keys, block)
     date_col = _dates(block)
     if stop(0.75):
+        place_keys()
         return cancelled(str(path))
-    places_col = _places(block, tables)
+    places_col = _places(block, tables, place_keys())
     if stop(0.9):
         return cancelled(str(path))
     owner = per_actor_rows(block)
@@ -295,15 +298,24 @@ def _dates(block: Block) -> Coded:
     return Coded(pair, date_values)
 
 
-def _places(block: Block, tables: AcledTables) -> Coded:
-    """Places: once per (location, latitude, longitude), with the widest radius of their
-    rows."""
+def _place_keys(block: Block) -> tuple[np.ndarray, np.ndarray]:
+    """Each row's place (location, latitude, longitude as written), numbered in order
+    of first appearance, and the first row of each."""
+    lc, lv = block.get("location")
+    yc, yv = block.get("lat")
+    xc, xv = block.get("lon")
+    return combine((lc, len(lv)), (yc, len(yv)), (xc, len(xv)))
+
+
+def _places(block: Block, tables: AcledTables, keys: tuple[np.ndarray, np.ndarray]) -> Coded:
+    """Places: once per (location, latitude, longitude) (``keys``: :func:`_place_keys`),
+    with the widest radius of their rows."""
     lc, lv = block.get("location")
     yc, yv = block.get("lat")
     xc, xv = block.get("lon")
     cc, cv = block.get("country")
     gc, gv = block.get("geo_precision")
-    pkey, pfirst = combine((lc, len(lv)), (yc, len(yv)), (xc, len(xv)))
+    pkey, pfirst = keys
     radius_of = np.array([GEO_RADIUS_M.get(v, -1.0) for v in gv] or [-1.0])
     if "geo_precision" not in block.col:
         radius_of = np.array([-1.0])

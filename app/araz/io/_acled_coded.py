@@ -79,7 +79,8 @@ class TextCodedColumn:
             chunks = pa.chunked_array(chunks).unify_dictionaries().chunks
             values = chunks[0].dictionary
         codes = np.concatenate([_indices(c) for c in chunks])[skip:]
-        return stripped(codes, values.to_pylist())
+        texts, changed = stripped_values(values)  # only the texts that may change
+        return merged(codes, texts) if changed else (codes, texts)
 
 
 def stripped(codes: np.ndarray, values: list[str]) -> tuple[np.ndarray, list[str]]:
@@ -88,6 +89,12 @@ def stripped(codes: np.ndarray, values: list[str]) -> tuple[np.ndarray, list[str
     texts = [v.strip() for v in values]
     if all(map(str.__eq__, texts, values)):  # the values are distinct already
         return codes, values
+    return merged(codes, texts)
+
+
+def merged(codes: np.ndarray, texts: list[str]) -> tuple[np.ndarray, list[str]]:
+    """The codes of ``texts`` (equal ones now possible) renumbered to their distinct
+    values, in order of first appearance."""
     canon: dict[str, int] = {}
     lut = np.fromiter((canon.setdefault(v, len(canon)) for v in texts), np.int32, len(texts))
     return (lut[codes] if len(lut) else codes), list(canon)
@@ -96,6 +103,43 @@ def stripped(codes: np.ndarray, values: list[str]) -> tuple[np.ndarray, list[str
 def _indices(arr) -> np.ndarray:
     idx = arr.indices
     return np.frombuffer(idx.buffers()[1], np.int32, count=len(idx), offset=idx.offset * 4)
+
+
+# the first or last byte of a text that str.strip() may take off: ASCII whitespace,
+# the separators \x1c-\x1f, and any byte of a non-ASCII character (a Unicode space)
+_MAY_STRIP = np.zeros(256, bool)
+_MAY_STRIP[[9, 10, 11, 12, 13, 28, 29, 30, 31, 32]] = True
+_MAY_STRIP[128:] = True
+
+
+def stripped_values(values) -> tuple[list[str], bool]:
+    """The texts of an Arrow string array stripped as ``str.strip`` strips them, and
+    whether any changed (only the texts whose first or last byte may be whitespace are
+    stripped in Python)."""
+    n = len(values)
+    if not n:
+        return [], False
+    offsets = np.frombuffer(
+        values.buffers()[1], np.int32, count=n + 1, offset=values.offset * 4
+    ).astype(np.int64)
+    data = values.buffers()[2]
+    raw = np.frombuffer(data, np.uint8) if data is not None else np.zeros(0, np.uint8)
+    starts, ends = offsets[:-1], offsets[1:]
+    full = ends > starts
+    look = np.zeros(n, bool)
+    if len(raw):
+        first = raw[np.minimum(starts, len(raw) - 1)]
+        last = raw[np.maximum(ends - 1, 0)]
+        look = full & (_MAY_STRIP[first] | _MAY_STRIP[last])
+    texts = values.to_pylist()
+    if not look.any():
+        return texts, False
+    changed = False
+    for i in np.flatnonzero(look).tolist():
+        t = texts[i].strip()
+        if t != texts[i]:
+            texts[i], changed = t, True
+    return texts, changed
 
 
 def combine(*pairs: tuple[np.ndarray, int]) -> tuple[np.ndarray, np.ndarray]:
