@@ -60,7 +60,10 @@ class Block:
         self.col = col
         # the notes joined in one buffer, in a thread (bytes.join lets go of the GIL)
         self._joined = in_thread(b"".join, summary_parts)
-        self.cols = {k: c.done(skip) for k, c in coded.items()}
+        # the coordinates hashed in threads (Arrow), the other columns meanwhile
+        late = {k: in_thread(c.done, skip) for k, c in coded.items() if c.late}
+        done = {k: c.done(skip) for k, c in coded.items() if not c.late}
+        self.cols = {k: late[k]() if k in late else done[k] for k in coded}
         ends = np.concatenate(ends_parts) if ends_parts else np.zeros(0, np.int64)
         self.n = n = len(ends) - skip
         self._cut = 0

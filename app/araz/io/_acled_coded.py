@@ -16,9 +16,12 @@ class CodedColumn:
     parsed (:mod:`araz.io._acled_arrow`), not all at the end; :meth:`done` strips the
     values and merges those equal once stripped."""
 
+    late = False  # coded as it comes
+
     def __init__(self) -> None:
         self.code_of: dict[str, int] = {}
         self.parts: list[np.ndarray] = []
+        self.pending = 0  # parts added since the last were joined
         self.last: tuple[list[str], np.ndarray] | None = None  # the last batch's mapping
 
     def add(self, arr) -> None:
@@ -36,7 +39,12 @@ class CodedColumn:
             lut = np.array(found, np.int32)
             self.last = (values, lut) if len(values) <= 64 else None
         idx = _indices(arr)
-        self.parts.append(lut[idx] if len(lut) else idx.copy())
+        parts = self.parts
+        parts.append(lut[idx] if len(lut) else idx.copy())
+        self.pending += 1
+        if self.pending == 64:  # the small parts joined as they come, not at the end
+            parts[-64:] = [np.concatenate(parts[-64:])]
+            self.pending = 0
 
     def done(self, skip: int) -> tuple[np.ndarray, list[str]]:
         parts, self.parts = self.parts, []
@@ -53,6 +61,8 @@ class TextCodedColumn:
     rows of a file each have their own), gathered as plain text batch by batch and
     dictionary-encoded once at the end, in Arrow (one hash table over all the batches:
     no Python per batch, and a batch's own dictionary would be most of its rows)."""
+
+    late = True  # coded at the end
 
     def __init__(self) -> None:
         self.parts: list = []
