@@ -379,15 +379,29 @@ def _actors(block: Block, tables: AcledTables, owner: dict[int, int]) -> Coded:
     cc, cv = block.get("country")
     parts = {k: block.get(k) for k in ("actor1", "assoc1", "inter1", "actor2", "assoc2", "inter2")}
     akey, afirst = combine(*((c, len(v)) for c, v in parts.values()), (cc, len(cv)))
-    present = [(k, several, "inter" + k[-1] in col) for k, several in ACTOR_CELLS if k in col]
+    # each cell (its column, text, inter code and the row's country) read once: its
+    # actors are the same in every combination that has it (the actors are made in the
+    # order the row reader makes them: a cell read again makes none)
+    cells = []
+    for k, several in ACTOR_CELLS:
+        if k in col:
+            c, v = parts[k]
+            ic, iv = parts["inter" + k[-1]] if "inter" + k[-1] in col else (None, [""])
+            at = ic[afirst].tolist() if ic is not None else [0] * len(afirst)
+            cells.append((c[afirst].tolist(), v, several, at, iv))
+    countries = cc[afirst].tolist()
+    of_cell: dict[tuple[int, int, int, int], tuple[str, ...]] = {}
     actor_values: list[tuple[str, ...]] = []
-    for r in afirst.tolist():
-        cell = {k: v[c[r]] for k, (c, v) in parts.items()}
-        cells = (
-            (cell[k], several, cell["inter" + k[-1]] if inter else "")
-            for k, several, inter in present
-        )
-        actor_values.append(tables.row_actors(cells, cv[cc[r]]))
+    for i, country in enumerate(countries):
+        ids: list[str] = []
+        for j, (codes, values, several, inter_codes, inters) in enumerate(cells):
+            key = (j, codes[i], inter_codes[i], country)
+            got = of_cell.get(key)
+            if got is None:
+                cell = ((values[codes[i]], several, inters[inter_codes[i]]),)
+                got = of_cell[key] = tables.row_actors(cell, cv[country])
+            ids += got
+        actor_values.append(tuple(dict.fromkeys(ids)) if len(ids) > 1 else tuple(ids))
     if owner:
         members: dict[int, list[int]] = {}
         for r, f in owner.items():

@@ -166,9 +166,12 @@ def combine(*pairs: tuple[np.ndarray, int]) -> tuple[np.ndarray, np.ndarray]:
             size = len(first)
         key = key * n + codes
         size *= n
-    if size <= max(1 << 22, 4 * len(key)):  # a dense table: no hash
-        first = np.full(size, len(key), np.int64)
-        np.minimum.at(first, key, np.arange(len(key)))
+    n = len(key)
+    if size <= max(1 << 16, 2 * n):  # a dense table, small: no hash (a big one costs
+        # its page faults more than the hash)
+        kind = np.int32 if n < 1 << 31 else np.int64
+        first = np.full(size, n, kind)
+        np.minimum.at(first, key, np.arange(n, dtype=kind))
         used = np.flatnonzero(first < len(key))
         order = np.argsort(first[used], kind="stable")
         rank = np.empty(size, np.int32)
