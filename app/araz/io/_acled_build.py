@@ -354,22 +354,27 @@ def _places(block: Block, tables: AcledTables, keys: tuple[np.ndarray, np.ndarra
         np.where(radii >= 0, radii, np.nan),
         Coded(wkey[first], regions),
     )
+    if no_point:
+        for r in np.flatnonzero(np.isin(pkey, list(no_point))).tolist():
+            message = f"{block.rec(r)}: {no_point[int(pkey[r])]}"
+            block.problems.append((r, 2, message, None, "warning"))
+    gazetteer = tables.gazetteer
+    if len(pids) == len(pfirst) and gazetteer is not None and isinstance(gazetteer.ids, Strings):
+        # one place a value, in the gazetteer's order: its id column is the dictionary,
+        # and the PlaceRef tuples are made only if read (the dataset reads the places
+        # from that dictionary)
+        column = Coded.lazy(
+            pkey, lambda: list(zip(make(PlaceRef, [pids, repeat(None)], len(pids))))
+        )
+        column.texts = gazetteer.ids.array
+        return column
     refs = make(PlaceRef, [pids, repeat(None)], len(pids))
     if len(pids) == len(pfirst):
         place_values: list[tuple[PlaceRef, ...]] = list(zip(refs))  # 1-tuples
     else:
         made = iter(zip(refs))
         place_values = [next(made) if g else () for g in good.tolist()]
-    if no_point:
-        for r in np.flatnonzero(np.isin(pkey, list(no_point))).tolist():
-            message = f"{block.rec(r)}: {no_point[int(pkey[r])]}"
-            block.problems.append((r, 2, message, None, "warning"))
-    column = Coded(pkey, place_values)
-    gazetteer = tables.gazetteer
-    if len(pids) == len(pfirst) and gazetteer is not None and isinstance(gazetteer.ids, Strings):
-        # one place a value, in the gazetteer's order: its id column is the dictionary
-        column.texts = gazetteer.ids.array
-    return column
+    return Coded(pkey, place_values)
 
 
 def _actors(block: Block, tables: AcledTables, owner: dict[int, int]) -> Coded:
