@@ -28,7 +28,7 @@ from typing import Any
 
 import numpy as np
 
-from ._acled_build import Block, build
+from ._acled_build import Block, EarlyDates, build
 from ._acled_coded import CodedColumn, TextCodedColumn
 from ._acled_prefetch import prefetched
 from ._acled_rules import delimiter_of, header_columns
@@ -238,6 +238,7 @@ class Gathered:
         self.size = 0  # their bytes
         self.ends: list[np.ndarray] = []
         self.first_row: list[str] | None = None
+        self.dates = EarlyDates() if "date" in self.coded else None
 
     def prepare(self, batch, pool) -> tuple | None:
         """What :meth:`take` takes of a batch, the part done in Arrow (the ids and the
@@ -276,8 +277,15 @@ class Gathered:
             self.first_row = [
                 (batch.column(f"c{i}")[0].as_py() or "") for i in sorted(col.values())
             ]
-        for k, c in self.coded.items():
-            c.add(batch.column(f"c{col[k]}"))
+        codes = {k: c.add(batch.column(f"c{col[k]}")) for k, c in self.coded.items()}
+        if self.dates is not None:  # made now, while the next batch is parsed
+            precision = self.coded.get("time_precision")
+            self.dates.add(
+                codes["date"],
+                self.coded["date"].values,  # type: ignore[union-attr]
+                codes.get("time_precision"),
+                precision.values if precision is not None else None,  # type: ignore[union-attr]
+            )
         if ids is not None:
             self.ids.append(ids)
         self.ends.append(at + self.size)
@@ -307,4 +315,5 @@ class Gathered:
             file_lines,
             delimiter,
             rows,
+            self.dates.of if self.dates is not None else None,
         )

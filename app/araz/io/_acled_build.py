@@ -26,12 +26,14 @@ from ._acled_rules import (
     EXTRA,
     GEO_RADIUS_M,
     _acled_date,
+    acled_date_of,
     merged_message,
     title_of,
     why_no_point,
 )
 from ._acled_tables import AcledTables, no_gc
 from ._common import Ticker, cancelled
+from ._dates import parse_day
 from .problems import LoadResult, Reporter
 
 # a problem of a row: (row, order among the row's problems, message, record, severity)
@@ -55,9 +57,11 @@ class Block:
         file_lines: int | None,
         delimiter: str,
         rows: np.ndarray | None = None,
+        dates_made: dict[tuple[str, str], EventDate | str] | None = None,
     ):
         self.path = path
         self.col = col
+        self.dates_made = dates_made or {}  # by (date, precision): EarlyDates
         # the notes joined in one buffer, in a thread (bytes.join lets go of the GIL)
         self._joined = in_thread(b"".join, summary_parts)
         # the coordinates hashed in threads (Arrow), the other columns meanwhile
@@ -280,15 +284,44 @@ def _event_ids(block: Block, owner: dict[int, int]) -> Sequence[str]:
     return ids
 
 
+class EarlyDates:
+    """The dates of the (date, time_precision) texts met so far, made batch by batch
+    while the next batch is parsed (:class:`araz.io._acled_arrow.Gathered`): at the end
+    :func:`_dates` finds them made."""
+
+    def __init__(self) -> None:
+        self.of: dict[tuple[str, str], EventDate | str] = {}  # by the texts stripped
+        self.seen: set[int] = set()  # the pairs of codes met
+        self.days: dict[str, tuple[int, int, int] | None] = {}  # parse_day of each text
+
+    def add(self, dates: np.ndarray, texts: list[str], precisions, precision_texts) -> None:
+        """A batch's codes of dates and of precisions (None: no such column) over the
+        values met so far, as written."""
+        if precisions is None:
+            precisions, precision_texts = np.zeros(len(dates), np.int32), [""]
+        key = (dates.astype(np.int64) << 32) | precisions
+        seen, of = self.seen, self.of
+        new = [k for k in np.unique(key, return_index=True)[0].tolist() if k not in seen]
+        seen.update(new)
+        days = self.days
+        for k in new:
+            text, precision = texts[k >> 32].strip(), precision_texts[k & 0xFFFFFFFF].strip()
+            if (text, precision) not in of:
+                if text not in days:  # one parse for the day's precisions
+                    days[text] = parse_day(text)
+                of[text, precision] = acled_date_of(text, days[text], precision)
+
+
 def _dates(block: Block) -> Coded:
-    """Dates: once per (text, precision)."""
+    """Dates: once per (text, precision) (most made already: :class:`EarlyDates`)."""
     dc, dv = block.get("date")
     pc, pv = block.get("time_precision")
     pair, first = combine((dc, len(dv)), (pc, len(pv)))
     date_values: list[EventDate | None] = []
     reason: dict[int, str] = {}
+    made = block.dates_made
     for j, r in enumerate(first.tolist()):
-        d = _acled_date(dv[dc[r]], pv[pc[r]])
+        d = made.get((dv[dc[r]], pv[pc[r]])) or _acled_date(dv[dc[r]], pv[pc[r]])
         if isinstance(d, str):
             reason[j] = d
             date_values.append(None)

@@ -20,11 +20,13 @@ class CodedColumn:
 
     def __init__(self) -> None:
         self.code_of: dict[str, int] = {}
+        self.values: list[str] = []  # as written, by code
         self.parts: list[np.ndarray] = []
         self.pending = 0  # parts added since the last were joined
         self.last: tuple[list[str], np.ndarray] | None = None  # the last batch's mapping
 
-    def add(self, arr) -> None:
+    def add(self, arr) -> np.ndarray:
+        """The batch's column ``arr`` (dictionary-encoded) coded: its codes."""
         values = arr.dictionary.to_pylist()
         last = self.last
         if last is not None and last[0] == values:  # a short dictionary, as before
@@ -36,19 +38,22 @@ class CodedColumn:
                 for i, v in enumerate(values):
                     if found[i] is None:
                         found[i] = code_of[v] = len(code_of)
+                        self.values.append(v)
             lut = np.array(found, np.int32)
             self.last = (values, lut) if len(values) <= 64 else None
         idx = _indices(arr)
         parts = self.parts
-        parts.append(lut[idx] if len(lut) else idx.copy())
+        codes = lut[idx] if len(lut) else idx.copy()
+        parts.append(codes)
         self.pending += 1
         if self.pending == 64:  # the small parts joined as they come, not at the end
             parts[-64:] = [np.concatenate(parts[-64:])]
             self.pending = 0
+        return codes
 
     def done(self, skip: int) -> tuple[np.ndarray, list[str]]:
         parts, self.parts = self.parts, []
-        values = list(self.code_of)
+        values, self.values = self.values, []
         self.code_of, self.last = {}, None
         if not parts:
             return np.zeros(0, np.int32), []
