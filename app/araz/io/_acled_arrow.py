@@ -7,6 +7,11 @@ comes back dictionary-encoded (:mod:`araz.io._acled_coded`), and the reader's ru
 or combination of values, never once per row in Python (:mod:`araz.io._acled_build`).
 The result is the same :class:`EventTable` columns the row reader builds.
 
+Two cores: a thread parses the next blocks (:mod:`araz.io._acled_prefetch`; pyarrow
+parses without the GIL) while this one codes the block before and makes its dates;
+after the parse, the work in Arrow (the notes joined, the ids checked, the coordinates
+and the places' keys hashed) runs in threads beside the rules in Python.
+
 A file this path does not read as a well-formed UTF-8 CSV (a row with too many or too
 few fields, text that is not UTF-8, a NUL byte, a row longer than a block twice over)
 returns ``None``: :mod:`araz.io.acled` then reads it row by row, with the same rules.
@@ -243,7 +248,7 @@ class Gathered:
     def prepare(self, batch, pool) -> tuple | None:
         """What :meth:`take` takes of a batch, the part done in Arrow (the ids and the
         notes trimmed, the notes joined with a NUL after each): no Python objects per
-        row, the GIL released; the parse thread runs it (:func:`prefetched`)."""
+        row, the GIL let go (while the parse thread parses the next batches)."""
         import pyarrow.compute as pc
 
         col = self.col
