@@ -9,8 +9,8 @@ The result is the same :class:`EventTable` columns the row reader builds.
 
 Two cores: a thread parses the next blocks (:mod:`araz.io._acled_prefetch`; pyarrow
 parses without the GIL) while this one codes the block before and makes its dates;
-after the parse, the work in Arrow (the notes joined, the ids checked, the coordinates
-and the places' keys hashed) runs in threads beside the rules in Python.
+after the parse, the notes are joined and the places' keys hashed in threads beside
+the rules in Python.
 
 A file this path does not read as a well-formed UTF-8 CSV (a row with too many or too
 few fields, text that is not UTF-8, a NUL byte, a row longer than a block twice over)

@@ -16,8 +16,6 @@ class CodedColumn:
     parsed (:mod:`araz.io._acled_arrow`), not all at the end; :meth:`done` strips the
     values and merges those equal once stripped."""
 
-    late = False  # coded as it comes
-
     def __init__(self) -> None:
         self.code_of: dict[str, int] = {}
         self.values: list[str] = []  # as written, by code
@@ -66,8 +64,6 @@ class TextCodedColumn:
     rows of a file each have their own), gathered as plain text batch by batch and
     dictionary-encoded once at the end, in Arrow (one hash table over all the batches:
     no Python per batch, and a batch's own dictionary would be most of its rows)."""
-
-    late = True  # coded at the end
 
     def __init__(self) -> None:
         self.parts: list = []
