@@ -112,9 +112,8 @@ def test_reading_imports_neither_pandas_nor_pyarrow_at_start(tmp_path):
         "assert 'pyarrow' in sys.modules and 'pandas' not in sys.modules, 'pandas'"
     )
     env_path = str(ROOT / "app")
-    subprocess.run(
-        [sys.executable, "-c", code], check=True, env={"PYTHONPATH": env_path}, timeout=60
-    )
+    env = {"PYTHONPATH": env_path, "ARAZ_TABLE_CACHE": "off"}  # a read, not a cache hit
+    subprocess.run([sys.executable, "-c", code], check=True, env=env, timeout=60)
 
 
 def test_rows_per_actor_are_one_event_with_all_the_actors(tmp_path):
@@ -233,3 +232,53 @@ def test_merged_actors_when_two_combinations_give_the_same_actors(tmp_path):
     ds = read_path(p).dataset
     assert [ds.actors[a].name for a in ds.event("X1").actors] == ["Alpha", "Delta"]
     assert [ds.actors[a].name for a in ds.event("X5").actors] == ["Delta"]
+
+
+def test_a_row_longer_than_a_block_reads_as_the_row_reader_reads_it(tmp_path):
+    """The parse thread's error (a row straddling two blocks) reaches the reader, which
+    reads the file again in larger blocks: the same events and problems."""
+    from araz.io import _acled_arrow
+
+    p = _big_acled(tmp_path / "long.csv", 300, 0)
+    lines = p.read_text(encoding="utf-8").split("\n")
+    lines[150] = lines[150].replace("Note 149", "Note " + "long " * 4000)  # 20 kB
+    p.write_text("\n".join(lines), encoding="utf-8")
+    assert p.stat().st_size // _acled_arrow.BLOCKS < 20_000  # blocks of under 20 kB
+    fast = _both(p)
+    assert fast.dataset.event("E149").summary.startswith("Note long long")
+
+
+def test_a_cancel_in_the_middle_of_the_parse_stops_its_thread(tmp_path):
+    import threading
+
+    p = _big_acled(tmp_path / "big.csv", 20_000, 0)
+    before = threading.active_count()
+    asked = []
+    r = read_acled(p, cancel=lambda: asked.append(1) or len(asked) > 5)
+    assert r.dataset is None and [x.message for x in r.problems] == ["cancelled"]
+    assert len(asked) == 6  # cancelled on the 6th block, not at the end
+    assert threading.active_count() == before  # the parse thread ended with the read
+    again = read_acled(p)  # and the next read is whole
+    assert len(again.dataset) == 20_000 and again.problems == []
+
+
+def test_prefetched_raises_the_parse_error_and_stops_early():
+    import threading
+
+    from araz.io._acled_prefetch import in_thread, prefetched
+
+    def parse():
+        yield from range(3)
+        raise ValueError("straddling object straddles two block boundaries")
+
+    with prefetched(parse(), lambda b: b * 10) as batches:
+        got = []
+        with pytest.raises(ValueError, match="straddl"):
+            got.extend(batches)
+    assert got == [0, 10, 20]
+    before = threading.active_count()
+    with prefetched(iter(range(10**6)), depth=2) as batches:
+        assert next(batches) == 0  # the caller leaves after one: the thread stops
+    assert threading.active_count() == before
+    with pytest.raises(KeyError):
+        in_thread({}.__getitem__, "x")()

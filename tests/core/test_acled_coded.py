@@ -4,7 +4,7 @@ made per base, values stripped in Arrow, combinations hashed by Arrow."""
 import numpy as np
 import pyarrow as pa
 
-from araz.io._acled_coded import CodedColumn, combine
+from araz.io._acled_coded import CodedColumn, TextCodedColumn, combine
 from araz.io._acled_tables import make_ids
 from araz.io._common import Ids
 
@@ -51,6 +51,21 @@ def test_place_ids_in_bulk_are_the_ids_made_one_by_one():
     assert last.taken == {"goris"} and last.counts == {"goris": 1}
 
 
+def test_place_ids_of_many_rows_per_base_are_the_ids_made_one_by_one():
+    rng = np.random.default_rng(5)
+    names = ["kapan", "goris", "meghri", "place"]
+    bases = [names[k] for k in rng.integers(0, 4, 3000).tolist()]
+    for before in ((), ("goris", "meghri")):
+        expected, after_one = _one_by_one(bases, before)
+        for keep in (True, False):
+            ids = Ids()
+            for b in before:
+                ids.make(b)
+            assert make_ids(ids, bases, keep=keep) == expected
+            if keep:
+                assert ids.taken == after_one.taken and ids.counts == after_one.counts
+
+
 def test_coded_values_are_stripped_as_str_strip_strips_them():
     texts = [
         "Kapan",
@@ -68,6 +83,14 @@ def test_coded_values_are_stripped_as_str_strip_strips_them():
     codes, values = column.done(skip=1)
     assert [values[c] for c in codes] == [t.strip() for t in texts[1:]]
     assert len(values) == len(set(values)) == 4  # Kapan, Ağdərə, "", Goris
+    # the coordinates: plain text batches, coded at the end, stripped alike
+    column = TextCodedColumn()
+    for part in (texts[:3], texts[3:]):
+        column.add(pa.array(part))
+    codes, values = column.done(skip=1)
+    assert [values[c] for c in codes] == [t.strip() for t in texts[1:]]
+    assert len(values) == len(set(values)) == 4
+    assert values == ["Kapan", "Ağdərə", "", "Goris"]  # in order of first appearance
 
 
 def test_combinations_hashed_are_numbered_by_first_appearance():

@@ -5,7 +5,7 @@ the same places as the row reader's."""
 from pathlib import Path
 
 from araz.io.acled import read_acled
-from araz.model.places import Places
+from araz.model.places import Places, _same_texts
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 CURRENT = DATA / "readers" / "acled_current.csv"
@@ -47,3 +47,27 @@ def test_a_place_without_location_is_named_by_its_coordinates(tmp_path):
     named = [p for p in fast.places.values() if p.name[0].isdigit() or p.name[0] == "-"]
     assert named and all(", " in p.name for p in named)
     assert dict(fast.places.items()) == dict(rows.places.items())
+
+
+def test_place_tuples_from_the_gazetteers_own_ids_are_those_matched_by_id(tmp_path):
+    """The events' dictionary of place ids is the gazetteer's id column itself: its
+    place tuples (row i: place i) are those that matching each id finds."""
+    import sys
+
+    import pyarrow as pa
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
+    from synth import write_acled_csv
+
+    ds = read_acled(write_acled_csv(tmp_path / "s.csv", 500, seed=2)).dataset
+    texts = ds.events._arrow.column("places").chunk(0).dictionary
+    codes = ds.events.places.codes
+    same = ds.places.tuples_of_ids(codes, texts)
+    copy = pa.concat_arrays([texts.slice(0, 1), texts.slice(1)])  # other buffers
+    ids = ds.places.ids.array
+    assert _same_texts(texts, ids) and not _same_texts(copy, ids)  # both paths taken
+    matched = ds.places.tuples_of_ids(codes, copy)
+    assert same is not None and matched is not None
+    assert same.starts.tolist() == matched.starts.tolist()
+    assert same.rows.tolist() == matched.rows.tolist() == list(range(len(ds.places)))
+    assert same.codes.tolist() == matched.codes.tolist()

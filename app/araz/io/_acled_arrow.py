@@ -7,6 +7,11 @@ comes back dictionary-encoded (:mod:`araz.io._acled_coded`), and the reader's ru
 or combination of values, never once per row in Python (:mod:`araz.io._acled_build`).
 The result is the same :class:`EventTable` columns the row reader builds.
 
+Two cores: a thread parses the next blocks (:mod:`araz.io._acled_prefetch`; pyarrow
+parses without the GIL) while this one codes the block before and makes its dates;
+after the parse, the notes are joined and the places' keys hashed in threads beside
+the rules in Python.
+
 A file this path does not read as a well-formed UTF-8 CSV (a row with too many or too
 few fields, text that is not UTF-8, a NUL byte, a row longer than a block twice over)
 returns ``None``: :mod:`araz.io.acled` then reads it row by row, with the same rules.
@@ -28,8 +33,9 @@ from typing import Any
 
 import numpy as np
 
-from ._acled_build import Block, build
-from ._acled_coded import CodedColumn
+from ._acled_build import Block, EarlyDates, build
+from ._acled_coded import CodedColumn, TextCodedColumn
+from ._acled_prefetch import prefetched
 from ._acled_rules import delimiter_of, header_columns
 from ._acled_tables import AcledTables
 from ._common import Ticker, cancelled
@@ -43,6 +49,8 @@ BLOCKS = 80  # a smaller file is read in this many blocks (progress, Cancel)
 LONG_ROWS_BLOCK = 16 << 20  # again, when a row is longer than a block
 # the columns read as plain strings (one value per row); every other one is dictionary
 PLAIN = ("id", "notes")
+# read as plain strings too, and coded once at the end (TextCodedColumn): the coordinates
+TEXT_CODED = ("lat", "lon")
 
 
 # glibc: during a parse, a block of this size or more is mapped on its own (and
@@ -87,6 +95,18 @@ def _big_blocks_mapped() -> Iterator[None]:
     finally:
         mallopt(M_MMAP_THRESHOLD, AFTER_MAPPED)
         mallopt(M_TRIM_THRESHOLD, AFTER_TRIM)
+
+
+@cache
+def _texts():
+    """Arrow's "" and "\\x00" (made from buffers: ``pa.scalar`` imports pandas)."""
+    import pyarrow as pa
+
+    def text(b: bytes):
+        offsets = pa.py_buffer(np.array([0, len(b)], np.int32))
+        return pa.Array.from_buffers(pa.string(), 1, [None, offsets, pa.py_buffer(b)])[0]
+
+    return text(b""), text(b"\x00")
 
 
 class _Fallback(Exception):
@@ -143,7 +163,9 @@ def _read(path: Path, progress, cancel) -> LoadResult:
         ncols = len(header)
         names = [f"c{i}" for i in range(ncols)]
         types = {
-            f"c{i}": pa.string() if k in PLAIN else pa.dictionary(pa.int32(), pa.string())
+            f"c{i}": pa.string()
+            if k in PLAIN or k in TEXT_CODED
+            else pa.dictionary(pa.int32(), pa.string())
             for k, i in col.items()
         }
         # the system allocator: pyarrow's default pool keeps what a load freed (its input
@@ -188,8 +210,10 @@ def _parse(path, f, size, block, names, types, col, delimiter, progress, cancel)
     tick = Ticker(progress, cancel, size * 10 // 7 + 1)
     gathered = Gathered(col)
     done = 0
-    with _big_blocks_mapped():
-        for batch in stream:
+    # the next blocks parsed by a thread while this one goes through the rules
+    # (the batch's own Arrow work here: the parse is the longer of the two)
+    with _big_blocks_mapped(), prefetched(stream) as batches:
+        for batch in batches:
             # a batch is about a block of the file (pyarrow reads ahead of what it gives)
             done += block
             if tick.at(min(done, size)):
@@ -209,51 +233,72 @@ class Gathered:
 
     def __init__(self, col: dict[str, int]) -> None:
         self.col = col
-        self.coded = {k: CodedColumn() for k in col if k not in PLAIN}
+        self.coded = {
+            k: TextCodedColumn() if k in TEXT_CODED else CodedColumn()
+            for k in col
+            if k not in PLAIN
+        }
         self.ids: list[Any] = []
-        self.summary: list[bytes] = []  # the notes of each batch (joined once: no slack)
+        self.summary: list = []  # the notes of each batch (joined once: no slack)
         self.size = 0  # their bytes
         self.ends: list[np.ndarray] = []
         self.first_row: list[str] | None = None
+        self.dates = EarlyDates() if "date" in self.coded else None
 
-    def add(self, batch, pool) -> None:
+    def prepare(self, batch, pool) -> tuple | None:
+        """What :meth:`take` takes of a batch, the part done in Arrow (the ids and the
+        notes trimmed, the notes joined with a NUL after each): no Python objects per
+        row, the GIL let go (while the parse thread parses the next batches)."""
         import pyarrow.compute as pc
 
         col = self.col
-        if not batch.num_rows:
+        n = batch.num_rows
+        if not n:
+            return None
+        ids = None
+        if "id" in col:
+            ids = pc.utf8_trim_whitespace(batch.column(f"c{col['id']}"), memory_pool=pool)
+        if "notes" in col:
+            notes = pc.utf8_trim_whitespace(batch.column(f"c{col['notes']}"), memory_pool=pool)
+            empty, nul = _texts()
+            joined = pc.binary_join_element_wise(notes, empty, nul, memory_pool=pool)
+            offsets = np.frombuffer(
+                joined.buffers()[1], np.int32, count=n + 1, offset=joined.offset * 4
+            )
+            lo, hi = int(offsets[0]), int(offsets[-1])
+            part = joined.buffers()[2][lo:hi]
+            at = offsets[1:].astype(np.int64) - (lo + 1)  # each text's NUL
+        else:
+            part, at = b"\x00" * n, np.arange(n, dtype=np.int64)
+        return batch, ids, part, at
+
+    def take(self, prepared: tuple | None) -> None:
+        """A batch :meth:`prepare` went through: its repeated columns coded (Python)."""
+        if prepared is None:
             return
+        batch, ids, part, at = prepared
+        col = self.col
         if self.first_row is None:
             self.first_row = [
                 (batch.column(f"c{i}")[0].as_py() or "") for i in sorted(col.values())
             ]
-        for k, c in self.coded.items():
-            c.add(batch.column(f"c{col[k]}"))
-        if "id" in col:
-            self.ids.append(
-                pc.utf8_trim_whitespace(batch.column(f"c{col['id']}"), memory_pool=pool)
+        codes = {k: c.add(batch.column(f"c{col[k]}")) for k, c in self.coded.items()}
+        if self.dates is not None:  # made now, while the next batch is parsed
+            precision = self.coded.get("time_precision")
+            self.dates.add(
+                codes["date"],
+                self.coded["date"].values,  # type: ignore[union-attr]
+                codes.get("time_precision"),
+                precision.values if precision is not None else None,  # type: ignore[union-attr]
             )
-        size = self.size
-        if "notes" in col:
-            notes = pc.utf8_trim_whitespace(batch.column(f"c{col['notes']}"), memory_pool=pool)
-            offsets = np.frombuffer(
-                notes.buffers()[1], np.int32, count=len(notes) + 1, offset=notes.offset * 4
-            )
-            lo, hi = int(offsets[0]), int(offsets[-1])
-            data = np.frombuffer(notes.buffers()[2], np.uint8, count=hi - lo, offset=lo)
-            at = offsets[1:] - lo  # a NUL after each text (TextColumn's separator)
-            self.ends.append(at + np.arange(len(at)) + size)
-            part = np.insert(data, at, 0).tobytes() if len(at) else b""
-        else:
-            n = batch.num_rows
-            self.ends.append(np.arange(size, size + n, dtype=np.int64))
-            part = b"\x00" * n
+        if ids is not None:
+            self.ids.append(ids)
+        self.ends.append(at + self.size)
         self.summary.append(part)
         self.size += len(part)
 
-    def _joined(self) -> bytes:
-        """The notes in one buffer, the batches' parts let go."""
-        summary, self.summary = b"".join(self.summary), []
-        return summary
+    def add(self, batch, pool) -> None:
+        self.take(self.prepare(batch, pool))
 
     def block(
         self, path: Path, file_lines: int | None, delimiter: str, rows: np.ndarray | None = None
@@ -263,15 +308,17 @@ class Gathered:
         line); ``rows``: each row's own number, when the file says (a sheet's rows)."""
         cells = [c.strip() for c in self.first_row or [] if c.strip()]
         skip = 1 if cells and all(c.startswith("#") for c in cells) else 0
+        summary, self.summary = self.summary, []  # the Block joins them, once
         return Block(
             path,
             self.col,
             self.coded,
             self.ids,
-            self._joined(),
+            summary,
             self.ends,
             skip,
             file_lines,
             delimiter,
             rows,
+            self.dates.of if self.dates is not None else None,
         )

@@ -17,20 +17,23 @@ from ..model.dataset import Dataset
 from ..model.entities import EventDate, PlaceRef
 from ..model.kinds import make
 from ..model.table import Coded, EventTable, TextColumn
-from ._acled_coded import CodedColumn, combine, floats
+from ._acled_coded import CodedColumn, TextCodedColumn, combine, floats
 from ._acled_lines import row_lines
+from ._acled_prefetch import in_thread
 from ._acled_rules import (
     ACTOR_CELLS,
     ACTOR_COLUMNS,
     EXTRA,
     GEO_RADIUS_M,
     _acled_date,
+    acled_date_of,
     merged_message,
     title_of,
     why_no_point,
 )
 from ._acled_tables import AcledTables, no_gc
 from ._common import Ticker, cancelled
+from ._dates import parse_day
 from .problems import LoadResult, Reporter
 
 # a problem of a row: (row, order among the row's problems, message, record, severity)
@@ -46,30 +49,35 @@ class Block:
         self,
         path: Path,
         col: dict[str, int],
-        coded: dict[str, CodedColumn],
+        coded: dict[str, CodedColumn | TextCodedColumn],
         id_chunks: list,
-        summary: bytes,
+        summary_parts: list,
         ends_parts: list[np.ndarray],
         skip: int,
         file_lines: int | None,
         delimiter: str,
         rows: np.ndarray | None = None,
+        dates_made: dict[tuple[str, str], EventDate | str] | None = None,
     ):
         self.path = path
         self.col = col
+        self.dates_made = dates_made or {}  # by (date, precision): EarlyDates
+        # the notes joined in one buffer, in a thread (bytes.join lets go of the GIL)
+        self._joined = in_thread(b"".join, summary_parts)
+        # (in this thread: the Python strings of the coordinates made in another, while
+        # this one makes others, left a fresh process 50 bytes an event more resident
+        # after a 1M-row read)
         self.cols = {k: c.done(skip) for k, c in coded.items()}
         ends = np.concatenate(ends_parts) if ends_parts else np.zeros(0, np.int64)
         self.n = n = len(ends) - skip
+        self._cut = 0
         if skip:
-            cut = int(ends[skip - 1]) + 1
-            summary = summary[cut:]
+            self._cut = cut = int(ends[skip - 1]) + 1
             ends = ends[skip:] - cut
-        self.summary = summary
         self.ends = ends
         self.id_array = None  # the ids as one Arrow string array
         if id_chunks:
             import pyarrow as pa
-            import pyarrow.compute as pc
 
             ids = pa.chunked_array(id_chunks, pa.string()).slice(skip)
             if ids.num_chunks != 1:  # one array: 32-bit offsets when its text fits them
@@ -78,18 +86,30 @@ class Block:
                     [(ids.cast(pa.large_string()) if wide else ids).combine_chunks()]
                 )
             self.id_array = ids.chunk(0) if ids.num_chunks else pa.array([], pa.string())
-            # in Arrow: no set of a million strings (unique: 2x count_distinct's speed)
-            self.unique_ids = n == 0 or (
-                len(pc.unique(ids)) == n and (pc.min(pc.binary_length(ids)).as_py() or 0) > 0
-            )
+            # in Arrow (in this thread: in another, beside the build, a fresh process
+            # kept 35 bytes an event more resident after a 1M-row read)
+            unique = _all_distinct(self.id_array, n)
+            self._unique_ids = lambda: unique
         else:
-            self.unique_ids = n == 0
+            self._unique_ids = lambda: n == 0
         self.skip = skip
         self.file_lines = file_lines
         self.delimiter = delimiter
         self.problems: list[_RowProblem] = []
         # a sheet's rows are numbered by the sheet; a file's lines are counted when needed
         self._lines: np.ndarray | None = None if rows is None else rows[skip:]
+
+    @cached_property
+    def summary(self) -> bytes:
+        """The notes, a NUL after each (the hashtag row's cut)."""
+        joined = self._joined()
+        self._joined = None
+        return joined[self._cut :] if self._cut else joined
+
+    @cached_property
+    def unique_ids(self) -> bool:
+        """Whether every row has an id of its own (none empty, none repeated)."""
+        return bool(self._unique_ids())
 
     @cached_property
     def raw_ids(self) -> list[str]:
@@ -129,6 +149,14 @@ class Block:
         return self.raw_ids[r] or f"row {int(self.lines()[r])}"
 
 
+def _all_distinct(ids, n: int) -> bool:
+    """No id empty or repeated (unique: 2x count_distinct's speed; no set of a million
+    strings)."""
+    import pyarrow.compute as pc
+
+    return n == 0 or (len(pc.unique(ids)) == n and (pc.min(pc.binary_length(ids)).as_py() or 0) > 0)
+
+
 def build(block: Block, tables: AcledTables, reporter: Reporter, tick: Ticker) -> LoadResult:
     """The dataset of the rows in ``block`` (its actors and places in ``tables``)."""
     with no_gc():  # hundreds of thousands of places and dates, no cycles
@@ -141,14 +169,18 @@ def _build(block: Block, tables: AcledTables, reporter: Reporter, tick: Ticker) 
     def stop(fraction: float) -> bool:
         return tick.at(int(tick.total * fraction))
 
-    owner = per_actor_rows(block)
-    ids = _event_ids(block, owner)
+    # the places' keys hashed in a thread (Arrow and numpy let go of the GIL) while the
+    # dates are made
+    place_keys = in_thread(_place_keys, block)
     date_col = _dates(block)
     if stop(0.75):
+        place_keys()
         return cancelled(str(path))
-    places_col = _places(block, tables)
+    places_col = _places(block, tables, place_keys())
     if stop(0.9):
         return cancelled(str(path))
+    owner = per_actor_rows(block)
+    ids = _event_ids(block, owner)
     actors_col = _actors(block, tables, owner)
     if stop(0.95):
         return cancelled(str(path))
@@ -254,15 +286,44 @@ def _event_ids(block: Block, owner: dict[int, int]) -> Sequence[str]:
     return ids
 
 
+class EarlyDates:
+    """The dates of the (date, time_precision) texts met so far, made batch by batch
+    while the next batch is parsed (:class:`araz.io._acled_arrow.Gathered`): at the end
+    :func:`_dates` finds them made."""
+
+    def __init__(self) -> None:
+        self.of: dict[tuple[str, str], EventDate | str] = {}  # by the texts stripped
+        self.seen: set[int] = set()  # the pairs of codes met
+        self.days: dict[str, tuple[int, int, int] | None] = {}  # parse_day of each text
+
+    def add(self, dates: np.ndarray, texts: list[str], precisions, precision_texts) -> None:
+        """A batch's codes of dates and of precisions (None: no such column) over the
+        values met so far, as written."""
+        if precisions is None:
+            precisions, precision_texts = np.zeros(len(dates), np.int32), [""]
+        key = (dates.astype(np.int64) << 32) | precisions
+        seen, of = self.seen, self.of
+        new = [k for k in np.unique(key, return_index=True)[0].tolist() if k not in seen]
+        seen.update(new)
+        days = self.days
+        for k in new:
+            text, precision = texts[k >> 32].strip(), precision_texts[k & 0xFFFFFFFF].strip()
+            if (text, precision) not in of:
+                if text not in days:  # one parse for the day's precisions
+                    days[text] = parse_day(text)
+                of[text, precision] = acled_date_of(text, days[text], precision)
+
+
 def _dates(block: Block) -> Coded:
-    """Dates: once per (text, precision)."""
+    """Dates: once per (text, precision) (most made already: :class:`EarlyDates`)."""
     dc, dv = block.get("date")
     pc, pv = block.get("time_precision")
     pair, first = combine((dc, len(dv)), (pc, len(pv)))
     date_values: list[EventDate | None] = []
     reason: dict[int, str] = {}
+    made = block.dates_made
     for j, r in enumerate(first.tolist()):
-        d = _acled_date(dv[dc[r]], pv[pc[r]])
+        d = made.get((dv[dc[r]], pv[pc[r]])) or _acled_date(dv[dc[r]], pv[pc[r]])
         if isinstance(d, str):
             reason[j] = d
             date_values.append(None)
@@ -275,15 +336,24 @@ def _dates(block: Block) -> Coded:
     return Coded(pair, date_values)
 
 
-def _places(block: Block, tables: AcledTables) -> Coded:
-    """Places: once per (location, latitude, longitude), with the widest radius of their
-    rows."""
+def _place_keys(block: Block) -> tuple[np.ndarray, np.ndarray]:
+    """Each row's place (location, latitude, longitude as written), numbered in order
+    of first appearance, and the first row of each."""
+    lc, lv = block.get("location")
+    yc, yv = block.get("lat")
+    xc, xv = block.get("lon")
+    return combine((lc, len(lv)), (yc, len(yv)), (xc, len(xv)))
+
+
+def _places(block: Block, tables: AcledTables, keys: tuple[np.ndarray, np.ndarray]) -> Coded:
+    """Places: once per (location, latitude, longitude) (``keys``: :func:`_place_keys`),
+    with the widest radius of their rows."""
     lc, lv = block.get("location")
     yc, yv = block.get("lat")
     xc, xv = block.get("lon")
     cc, cv = block.get("country")
     gc, gv = block.get("geo_precision")
-    pkey, pfirst = combine((lc, len(lv)), (yc, len(yv)), (xc, len(xv)))
+    pkey, pfirst = keys
     radius_of = np.array([GEO_RADIUS_M.get(v, -1.0) for v in gv] or [-1.0])
     if "geo_precision" not in block.col:
         radius_of = np.array([-1.0])
@@ -319,22 +389,27 @@ def _places(block: Block, tables: AcledTables) -> Coded:
         np.where(radii >= 0, radii, np.nan),
         Coded(wkey[first], regions),
     )
+    if no_point:
+        for r in np.flatnonzero(np.isin(pkey, list(no_point))).tolist():
+            message = f"{block.rec(r)}: {no_point[int(pkey[r])]}"
+            block.problems.append((r, 2, message, None, "warning"))
+    gazetteer = tables.gazetteer
+    if len(pids) == len(pfirst) and gazetteer is not None and isinstance(gazetteer.ids, Strings):
+        # one place a value, in the gazetteer's order: its id column is the dictionary,
+        # and the PlaceRef tuples are made only if read (the dataset reads the places
+        # from that dictionary)
+        column = Coded.lazy(
+            pkey, lambda: list(zip(make(PlaceRef, [pids, repeat(None)], len(pids))))
+        )
+        column.texts = gazetteer.ids.array
+        return column
     refs = make(PlaceRef, [pids, repeat(None)], len(pids))
     if len(pids) == len(pfirst):
         place_values: list[tuple[PlaceRef, ...]] = list(zip(refs))  # 1-tuples
     else:
         made = iter(zip(refs))
         place_values = [next(made) if g else () for g in good.tolist()]
-    if no_point:
-        for r in np.flatnonzero(np.isin(pkey, list(no_point))).tolist():
-            message = f"{block.rec(r)}: {no_point[int(pkey[r])]}"
-            block.problems.append((r, 2, message, None, "warning"))
-    column = Coded(pkey, place_values)
-    gazetteer = tables.gazetteer
-    if len(pids) == len(pfirst) and gazetteer is not None and isinstance(gazetteer.ids, Strings):
-        # one place a value, in the gazetteer's order: its id column is the dictionary
-        column.texts = gazetteer.ids.array
-    return column
+    return Coded(pkey, place_values)
 
 
 def _actors(block: Block, tables: AcledTables, owner: dict[int, int]) -> Coded:
@@ -344,15 +419,29 @@ def _actors(block: Block, tables: AcledTables, owner: dict[int, int]) -> Coded:
     cc, cv = block.get("country")
     parts = {k: block.get(k) for k in ("actor1", "assoc1", "inter1", "actor2", "assoc2", "inter2")}
     akey, afirst = combine(*((c, len(v)) for c, v in parts.values()), (cc, len(cv)))
-    present = [(k, several, "inter" + k[-1] in col) for k, several in ACTOR_CELLS if k in col]
+    # each cell (its column, text, inter code and the row's country) read once: its
+    # actors are the same in every combination that has it (the actors are made in the
+    # order the row reader makes them: a cell read again makes none)
+    cells = []
+    for k, several in ACTOR_CELLS:
+        if k in col:
+            c, v = parts[k]
+            ic, iv = parts["inter" + k[-1]] if "inter" + k[-1] in col else (None, [""])
+            at = ic[afirst].tolist() if ic is not None else [0] * len(afirst)
+            cells.append((c[afirst].tolist(), v, several, at, iv))
+    countries = cc[afirst].tolist()
+    of_cell: dict[tuple[int, int, int, int], tuple[str, ...]] = {}
     actor_values: list[tuple[str, ...]] = []
-    for r in afirst.tolist():
-        cell = {k: v[c[r]] for k, (c, v) in parts.items()}
-        cells = (
-            (cell[k], several, cell["inter" + k[-1]] if inter else "")
-            for k, several, inter in present
-        )
-        actor_values.append(tables.row_actors(cells, cv[cc[r]]))
+    for i, country in enumerate(countries):
+        ids: list[str] = []
+        for j, (codes, values, several, inter_codes, inters) in enumerate(cells):
+            key = (j, codes[i], inter_codes[i], country)
+            got = of_cell.get(key)
+            if got is None:
+                cell = ((values[codes[i]], several, inters[inter_codes[i]]),)
+                got = of_cell[key] = tables.row_actors(cell, cv[country])
+            ids += got
+        actor_values.append(tuple(dict.fromkeys(ids)) if len(ids) > 1 else tuple(ids))
     if owner:
         members: dict[int, list[int]] = {}
         for r, f in owner.items():

@@ -10,31 +10,105 @@ import numpy as np
 
 
 class CodedColumn:
-    """Global codes for one dictionary column, gathered batch by batch: the batches'
-    arrays are kept as they come, and :meth:`done` unifies their dictionaries in one
-    pass in Arrow (first-appearance order), strips the values and merges those equal
-    once stripped."""
+    """Global codes for one dictionary column, gathered batch by batch: each batch's
+    dictionary is mapped to the codes of the values seen so far (new values numbered on,
+    in order of first appearance), so that the work is done while the next batch is
+    parsed (:mod:`araz.io._acled_arrow`), not all at the end; :meth:`done` strips the
+    values and merges those equal once stripped."""
+
+    def __init__(self) -> None:
+        self.code_of: dict[str, int] = {}
+        self.values: list[str] = []  # as written, by code
+        self.parts: list[np.ndarray] = []
+        self.pending = 0  # parts added since the last were joined
+        self.last: tuple[list[str], np.ndarray] | None = None  # the last batch's mapping
+
+    def add(self, arr) -> np.ndarray:
+        """The batch's column ``arr`` (dictionary-encoded) coded: its codes."""
+        values = arr.dictionary.to_pylist()
+        last = self.last
+        if last is not None and last[0] == values:  # a short dictionary, as before
+            lut = last[1]
+        else:
+            code_of = self.code_of
+            found = list(map(code_of.get, values))  # the values seen before: no Python loop
+            if None in found:
+                for i, v in enumerate(values):
+                    if found[i] is None:
+                        found[i] = code_of[v] = len(code_of)
+                        self.values.append(v)
+            lut = np.array(found, np.int32)
+            self.last = (values, lut) if len(values) <= 64 else None
+        idx = _indices(arr)
+        parts = self.parts
+        codes = lut[idx] if len(lut) else idx.copy()
+        parts.append(codes)
+        self.pending += 1
+        if self.pending == 64:  # the small parts joined as they come, not at the end
+            parts[-64:] = [np.concatenate(parts[-64:])]
+            self.pending = 0
+        return codes
+
+    def done(self, skip: int) -> tuple[np.ndarray, list[str]]:
+        parts, self.parts = self.parts, []
+        values, self.values = self.values, []
+        self.code_of, self.last = {}, None
+        if not parts:
+            return np.zeros(0, np.int32), []
+        codes = np.concatenate(parts)[skip:] if len(parts) > 1 else parts[0][skip:]
+        return stripped(codes, values)
+
+
+class TextCodedColumn:
+    """Global codes for one column of many distinct values (the coordinates: half the
+    rows of a file each have their own), gathered as plain text batch by batch and
+    dictionary-encoded once at the end, in Arrow (one hash table over all the batches:
+    no Python per batch, and a batch's own dictionary would be most of its rows)."""
 
     def __init__(self) -> None:
         self.parts: list = []
 
     def add(self, arr) -> None:
+        import pyarrow as pa
+
+        if pa.types.is_dictionary(arr.type):
+            arr = arr.dictionary.take(arr.indices)
         self.parts.append(arr)
 
     def done(self, skip: int) -> tuple[np.ndarray, list[str]]:
         import pyarrow as pa
+        import pyarrow.compute as pc
 
-        if not self.parts:
+        parts, self.parts = self.parts, []
+        if not parts:
             return np.zeros(0, np.int32), []
-        chunks = pa.chunked_array(self.parts).unify_dictionaries().chunks
-        self.parts = []
+        chunks = pc.dictionary_encode(pa.chunked_array(parts, pa.string())).chunks
+        del parts
+        # each chunk holds the dictionary as it stood after it: the last one, all of them
+        values = chunks[-1].dictionary
+        if any(len(c.dictionary) != len(values) for c in chunks):
+            chunks = pa.chunked_array(chunks).unify_dictionaries().chunks
+            values = chunks[0].dictionary
         codes = np.concatenate([_indices(c) for c in chunks])[skip:]
-        values, changed = stripped_values(chunks[0].dictionary)
-        if not changed:  # the values are distinct already
-            return codes, values
-        canon: dict[str, int] = {}
-        lut = np.fromiter((canon.setdefault(v, len(canon)) for v in values), np.int32, len(values))
-        return (lut[codes] if len(lut) else codes), list(canon)
+        texts, changed = stripped_values(values)  # only the texts that may change
+        return merged(codes, texts) if changed else (codes, texts)
+
+
+def stripped(codes: np.ndarray, values: list[str]) -> tuple[np.ndarray, list[str]]:
+    """Distinct ``values`` stripped as ``str.strip`` strips them, those equal once
+    stripped merged (the first one's code), and ``codes`` renumbered to match."""
+    texts = [v.strip() for v in values]
+    if all(map(str.__eq__, texts, values)):  # the values are distinct already
+        return codes, values
+    return merged(codes, texts)
+
+
+def merged(codes: np.ndarray, texts: list[str]) -> tuple[np.ndarray, list[str]]:
+    """The codes of ``texts`` (equal ones now possible) renumbered to their distinct
+    values, in order of first appearance."""
+    canon: dict[str, int] = {}
+    lut = np.fromiter((canon.setdefault(v, len(canon)) for v in texts), np.int32, len(texts))
+    return (lut[codes] if len(lut) else codes), list(canon)
 
 
 def _indices(arr) -> np.ndarray:
@@ -93,9 +167,12 @@ def combine(*pairs: tuple[np.ndarray, int]) -> tuple[np.ndarray, np.ndarray]:
             size = len(first)
         key = key * n + codes
         size *= n
-    if size <= max(1 << 22, 4 * len(key)):  # a dense table: no hash
-        first = np.full(size, len(key), np.int64)
-        np.minimum.at(first, key, np.arange(len(key)))
+    n = len(key)
+    if size <= max(1 << 16, 2 * n):  # a dense table, small: no hash (a big one costs
+        # its page faults more than the hash)
+        kind = np.int32 if n < 1 << 31 else np.int64
+        first = np.full(size, n, kind)
+        np.minimum.at(first, key, np.arange(n, dtype=kind))
         used = np.flatnonzero(first < len(key))
         order = np.argsort(first[used], kind="stable")
         rank = np.empty(size, np.int32)

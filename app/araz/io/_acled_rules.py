@@ -194,9 +194,14 @@ def _edtf(text: str) -> FuzzyDate:
 
 def _acled_date(text: str, precision: str) -> EventDate | str:
     t = text.strip()
+    return acled_date_of(t, parse_day(t) if t else None, precision)
+
+
+def acled_date_of(t: str, ymd: tuple[int, int, int] | None, precision: str) -> EventDate | str:
+    """The event date of the stripped text ``t`` (``ymd``: :func:`parse_day` of it), or
+    the reason there is none."""
     if not t:
         return "no event date"
-    ymd = parse_day(t)
     if ymd is None:
         return f"event date {t!r} not understood (expected e.g. 27 January 2023 or 2023-01-27)"
     y, m, d = ymd

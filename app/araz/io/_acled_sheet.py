@@ -14,7 +14,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ._acled_arrow import PLAIN, Gathered
+from ._acled_arrow import PLAIN, TEXT_CODED, Gathered
 from ._acled_build import build
 from ._acled_rules import header_columns
 from ._acled_tables import AcledTables
@@ -79,7 +79,7 @@ def read_acled_table(
     n = table.num_rows
     tick = Ticker(progress, cancel, n * 10 // 7 + 1)  # the build is the last 30 %
     texts = pa.table({f"c{i}": text_column(table.column(i)) for i in sorted(col.values())})
-    plain = {col[k] for k in PLAIN if k in col}
+    plain = {col[k] for k in (*PLAIN, *TEXT_CODED) if k in col}
     gathered = Gathered(col)
     pool = pa.default_memory_pool()
     for start in range(0, n, BATCH_ROWS):

@@ -228,12 +228,19 @@ def make_ids(ids: Ids, bases: list[str], keep: bool = True) -> list[str]:
         start = made[b] + 1 if b in made else 1
         plan[b] = [b] if start == 1 else [f"{b}-{start}"]
         plan[b] += [f"{b}-{k}" for k in range(start + 1, start + m)]
-    every = [i for seq in plan.values() for i in seq]
-    if taken and not taken.isdisjoint(every):
+    if taken and any(not taken.isdisjoint(seq) for seq in plan.values()):
         return [ids.make(b) for b in bases]
     if keep:
-        taken.update(every)
-        for b, m in counts.items():
-            made[b] = (made[b] + m) if b in made else m
-    nexts = {b: iter(seq).__next__ for b, seq in plan.items()}
-    return [nexts[b]() for b in bases]
+        for b, seq in plan.items():
+            taken.update(seq)
+            made[b] = (made[b] + len(seq)) if b in made else len(seq)
+    if len(plan) * 64 > len(bases):  # few rows per base
+        nexts = {b: iter(seq).__next__ for b, seq in plan.items()}
+        return [nexts[b]() for b in bases]
+    # each base's ids laid at its rows in order, in numpy (an object array)
+    number = {b: k for k, b in enumerate(plan)}
+    group = np.fromiter(map(number.__getitem__, bases), np.int64, len(bases))
+    order = np.argsort(group, kind="stable")
+    out = np.empty(len(bases), object)
+    out[order] = [i for seq in plan.values() for i in seq]
+    return out.tolist()

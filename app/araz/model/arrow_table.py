@@ -25,6 +25,7 @@ and :func:`columns` is only given tables that :func:`check` accepted.
 from __future__ import annotations
 
 import json
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -112,6 +113,14 @@ def build(
     arrays = {"id": id_array, "summary": summary_array}
     kinds, out = {}, {}
     for name, column in coded.items():
+        if name == "places" and column.texts is not None and column._values is None:
+            # a reader's places not made yet (Coded.lazy) with their texts: the place
+            # ids, one a value, each value one place (kind "places"); made only if read
+            codes = narrow(column.codes, len(column.texts))
+            kinds[name] = "places"
+            arrays[name] = dictionary(codes, column.texts)
+            out[name] = Coded.lazy(codes, partial(getattr, column, "values"), column.missing)
+            continue
         values = column.values
         codes = narrow(column.codes, len(values))
         kinds[name] = kind = kind_of(name, values)

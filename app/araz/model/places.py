@@ -327,9 +327,17 @@ class Places(Mapping[str, Place]):
         from .columns import Strings
         from .kinds import SEP
 
+        ids = self.ids.array if isinstance(self.ids, Strings) else text(list(self.ids))
+        if _same_texts(texts, ids):  # the reader's dictionary is this id column: row i
+            n = len(ids)
+            return PlaceTuples(
+                as_codes(codes),
+                np.arange(n + 1, dtype=_index_type(n)),
+                np.arange(n, dtype=_index_type(n)),
+                None,
+            )
         if pc.any(pc.match_substring(texts, SEP)).as_py():
             return None
-        ids = self.ids.array if isinstance(self.ids, Strings) else text(list(self.ids))
         found = pc.index_in(texts, value_set=ids).cast(pa.int64())
         rows = np.frombuffer(found.buffers()[1], np.int64, len(texts), found.offset * 8)
         if found.null_count:  # -1 where not found (numpy: pc.fill_null imports pandas)
@@ -344,6 +352,17 @@ class Places(Mapping[str, Place]):
         np.cumsum(filled, out=starts[1:])
         kept: np.ndarray = rows[filled].astype(_index_type(len(self)))
         return PlaceTuples(as_codes(codes), starts, kept, None)
+
+
+def _same_texts(a: Any, b: Any) -> bool:
+    """Whether two Arrow string arrays are views of the same buffers (the same texts,
+    without reading them)."""
+    if a.type != b.type or len(a) != len(b) or a.offset != b.offset:
+        return False
+    return all(
+        x is y or (x is not None and y is not None and x.address == y.address)
+        for x, y in zip(a.buffers()[1:], b.buffers()[1:], strict=True)
+    )
 
 
 def _index_type(n: int) -> type:
