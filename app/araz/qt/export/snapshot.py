@@ -74,6 +74,10 @@ class MapRenderer:
         # the last drawing call (None until it has)
         self._renders: dict[float, QtRenders] = {}
         self._drawn: dict[float, int | None] = {}
+        # per scale: the view last framed (page size and bounds), and whether the page
+        # prints its colours as drawn (set once)
+        self._framed: dict[float, tuple] = {}
+        self._print_exact: set[float] = set()
 
     def close(self) -> None:
         """Delete the views now (their pages must go before the profiles they use)."""
@@ -95,6 +99,8 @@ class MapRenderer:
             self._acked[scale] = 0
             self._caption.pop(scale, None)
             self._shown.pop(scale, None)
+            self._framed.pop(scale, None)
+            self._print_exact.discard(scale)
             view.rendered.connect(lambda seq, s=scale: self._ack(s, seq))
             view.resize(800, 500)
             view.show()
@@ -168,7 +174,9 @@ class MapRenderer:
         key = (id(records), len(records))
         drawn = self._colours_key.get(scale)
         same = isinstance(drawn, tuple) and drawn[0] is colours and drawn[1] == legend
+        changed = resized
         if self._events_key.get(scale) != key or not same:
+            changed = True
             view.set_events(records)  # the records' own colours again
             self._shown.pop(scale, None)  # new events: every one shown until told
             self._events_key[scale] = key
@@ -178,24 +186,31 @@ class MapRenderer:
                 view.set_colors(*colours.for_ids(view.event_ids()), legend=spec)
         filtered = (key, tuple(shown))
         if self._shown.get(scale) != filtered:
+            changed = True
             view.show_ids(shown)
             view.select(None)  # never selects: once with each set of shown events
             self._shown[scale] = filtered
         box = bounds or bounds_of(shown_records(records, shown)) or HOME_BOX
-        self.set_caption(view, caption, scale)
+        changed = self.set_caption(view, caption, scale) or changed
+        framed = (w, h, tuple(box))
+        if not changed and self._framed.get(scale) == framed and scale in self._last:
+            return view  # the page shows this map already: nothing to draw again
         self._drawn[scale] = None  # until the page acknowledges the calls below
+        self._framed[scale] = framed
         self._last[scale] = view.fit_bounds(*box)
         return view
 
-    def set_caption(self, view: MapView, caption: tuple[str, str] | None, scale: float) -> None:
+    def set_caption(self, view: MapView, caption: tuple[str, str] | None, scale: float) -> bool:
         """A title box over the map (for the PDF page), text set with textContent; sent
-        only when the view at ``scale`` does not show it already (a round trip saved)."""
+        only when the view at ``scale`` does not show it already (a round trip saved).
+        Whether it was sent."""
         title, subtitle = caption if caption else (None, "")
         if self._caption.get(scale) == (title, subtitle):
-            return
+            return False
         self._caption.pop(scale, None)
         self._on_page(view.set_caption, title, subtitle)
         self._caption[scale] = (title, subtitle)
+        return True
 
     def metres_per_pixel(self, view: MapView) -> float:
         """Ground metres per CSS pixel at the map's centre (asked of the page)."""
@@ -228,9 +243,17 @@ class MapRenderer:
                     return True
             return False
 
-        stable = StableGrab(
-            lambda: view.web_view().grab().toImage(), accept=shows_markers, timeout_s=TIMEOUT_S
-        )
+        last: list = [None, None]  # Qt's render count at the last grab, that grab
+
+        def take() -> QImage:
+            count = None if renders is None else renders.count
+            if count is not None and last[0] == count:
+                return last[1]  # Qt has not rendered the view since: the same picture
+            image = view.web_view().grab().toImage()
+            last[:] = [count, image]
+            return image
+
+        stable = StableGrab(take, accept=shows_markers, timeout_s=TIMEOUT_S)
         while (image := stable.offer()) is None:
             seq = view.sync()
             wait_until(lambda s=seq: self._acked[scale] >= s)
@@ -292,7 +315,9 @@ class MapRenderer:
             records, shown, width=width, height=height, bounds=bounds, caption=caption,
             colours=colours, legend=True, settle=False,
         )  # fmt: skip
-        self._on_page(view.set_print_colors, True)
+        if 1.0 not in self._print_exact:  # the PDF's view is the one at scale 1
+            self._on_page(view.set_print_colors, True)
+            self._print_exact.add(1.0)
         layout = QPageLayout(
             QPageSize(PAGES[page]), QPageLayout.Orientation.Landscape, QMarginsF(0, 0, 0, 0)
         )
