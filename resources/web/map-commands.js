@@ -167,6 +167,21 @@
       if (layer._map) layer._update(); // sized and drawn again
     }
     map.on("layeradd", function (e) { if (!margins) fitCanvas(e.layer); });
+
+    /* The canvases that hold nothing now, for printing (map-print.js leaves them out): a
+     * Leaflet canvas renderer without a layer (the river highlight while no river is
+     * pointed at) and the density's canvas while no density is drawn (map-events-draw.js
+     * clears it each draw and paints it only with bins). */
+    window.araz.blankCanvases = function () {
+      var out = [];
+      map.eachLayer(function (layer) {
+        if (layer instanceof L.Canvas && layer._container && !Object.keys(layer._layers || {}).length) {
+          out.push(layer._container);
+        }
+      });
+      if (!events.bins && events._densityCanvas) out.push(events._densityCanvas);
+      return out;
+    };
     answering.pan_margin = function (c) {
       margins = !!c.shown;
       map.eachLayer(fitCanvas);
