@@ -17,10 +17,14 @@ References, alternating with Araz's runs (Araz, reference, Araz, …):
   page-sized image.  ``pdf_ratio`` is the PDF export over it.  (Until now the reference
   was a blank page, ``pdf_blank_s``, still printed: a few ms, no image to encode, so
   that ratio said only that printing a picture costs more than printing nothing.)
+  ``pdf_s`` exports the same view each time (the page need not draw it again);
+  ``pdf_changed_s`` and ``pdf_changed_ratio``: each export a changed view (the two PNG
+  views alternate), against the same reference.
 
 Prints JSON as its last line:
 {"png_s": …, "png_ref_s": …, "png_ratio": …, "png2x_s": …, "pdf_s": …, "pdf_ref_s": …,
- "pdf_ratio": …, "pdf_blank_s": …, "sheet_s": …, "html_s": …, "at_100k": {…}}
+ "pdf_ratio": …, "pdf_changed_s": …, "pdf_changed_ratio": …, "pdf_blank_s": …,
+ "sheet_s": …, "html_s": …, "at_100k": {…}}
 """
 
 from __future__ import annotations
@@ -204,6 +208,16 @@ def measure(ds, folder: Path, renderer, blank) -> dict:
     try:
         reference.pdf()
         out["pdf_s"], out["pdf_ref_s"], out["pdf_ratio"] = paired(pdf, reference.pdf)
+
+        # the PDF of a changed view (the two views above alternate): pdf_s exports one
+        # view again and again, which the page need not draw again
+        def pdf_changed() -> None:
+            turn[0] ^= 1
+            write_snapshot(
+                renderer, ds, ids, folder / "m.pdf", records=records, bounds=views[turn[0]]
+            )
+
+        out["pdf_changed_s"], _, out["pdf_changed_ratio"] = paired(pdf_changed, reference.pdf)
     finally:
         reference.close()
     blank_pdf(blank)

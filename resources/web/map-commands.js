@@ -4,7 +4,8 @@
  * highlight, fit, view (exactly these bounds), goto ({lat, lon, zoom}: fly there),
  * style ({density: "hex" | "heat" | "points",
  * outlines: bool}), sync (nothing; acknowledged a frame later); and the ops Python waits
- * for an answer to (query, caption, zoom_control, print_colors: map-answers.js), each
+ * for an answer to (query, caption, zoom_control, print_colors: map-answers.js;
+ * pan_margin: below), each
  * answered bridge.answered(seq, json) with {ok: value} or {error: "why"}.  An op that
  * fails or is unknown is answered {error} too: never silence.
  * "events" carries only a url (araz://app/data/events/<seq>): the page fetches the
@@ -151,6 +152,41 @@
     };
     // The ops that answer (map-answers.js); a query waits until the map stops moving.
     var answering = window.araz.answeringOps({ map: map, events: events, markerPoint: markerPoint });
+    // pan_margin {shown}: whether the Leaflet canvases (the basemap's, the river
+    // highlight's, the density borders') draw beyond the view, by half of it on each
+    // side, so that a pan shows drawn pixels at once.  On for a person's map; off for an
+    // export's offscreen map, which never pans: each such canvas is then the view's size,
+    // a quarter of the pixels to draw and to hand to the compositor.  Answers the setting.
+    var margins = true;
+    function fitCanvas(layer) {
+      if (!(layer instanceof L.Canvas)) return;
+      if (layer._panPadding === undefined) layer._panPadding = layer.options.padding;
+      var padding = margins ? layer._panPadding : 0;
+      if (layer.options.padding === padding) return;
+      layer.options.padding = padding;
+      if (layer._map) layer._update(); // sized and drawn again
+    }
+    map.on("layeradd", function (e) { if (!margins) fitCanvas(e.layer); });
+
+    /* The canvases that hold nothing now, for printing (map-print.js leaves them out): a
+     * Leaflet canvas renderer without a layer (the river highlight while no river is
+     * pointed at) and the density's canvas while no density is drawn (map-events-draw.js
+     * clears it each draw and paints it only with bins). */
+    window.araz.blankCanvases = function () {
+      var out = [];
+      map.eachLayer(function (layer) {
+        if (layer instanceof L.Canvas && layer._container && !Object.keys(layer._layers || {}).length) {
+          out.push(layer._container);
+        }
+      });
+      if (!events.bins && events._densityCanvas) out.push(events._densityCanvas);
+      return out;
+    };
+    answering.pan_margin = function (c) {
+      margins = !!c.shown;
+      map.eachLayer(fitCanvas);
+      return margins;
+    };
     Object.keys(answering).forEach(function (name) { ops[name] = answering[name]; });
     // moving: between a movestart and its moveend (the events layer draws on moveend
     // before this hears it); moveDue: when a fit's zoom animation was asked for, until

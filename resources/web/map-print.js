@@ -11,7 +11,8 @@
  * map's area laid together from the parts that show (one image in the PDF, no mask: a
  * third less printing), and the events' canvas, over the labels, by a copy of its part
  * that shows (the same pixels at the same place), or hidden when that part is blank;
- * after printing the canvases are put back as they were.
+ * after printing the canvases are put back as they were.  A canvas that holds nothing
+ * (window.araz.blankCanvases(), from map-commands.js) is neither read nor printed.
  */
 (function () {
   "use strict";
@@ -31,6 +32,15 @@
       if (c.style.display === "none" || !c.width || !c.height) return false;
       var r = c.getBoundingClientRect();
       return r.width > 0 && r.height > 0;
+    });
+    // the canvases that hold nothing now (no river highlighted, no density drawn:
+    // map-commands.js knows) are left out unread, hidden while printing
+    var blank = window.araz && window.araz.blankCanvases ? window.araz.blankCanvases() : [];
+    shown = shown.filter(function (c) {
+      if (blank.indexOf(c) < 0) return true;
+      swapped.push({ canvas: c, copy: null, display: c.style.display });
+      c.style.display = "none";
+      return false;
     });
     var z = function (c) { return Number(c.parentNode.style.zIndex) || 0; };
     var under = shown.filter(function (c) { return z(c) < over; });

@@ -5,7 +5,9 @@ grab taken a page round trip after the previous one is the same.
 One helper for both ways Araz waits for the page: the offscreen snapshot waits
 synchronously (:mod:`araz.qt.export.snapshot`), the ``--screenshot`` option with callbacks
 (:mod:`araz.qt.screenshot`).  Either calls :meth:`StableGrab.offer` and, while it answers
-None, lets one page round trip pass and offers again.
+None, lets one page round trip pass and offers again.  Two grabs agree trivially while Qt
+has not rendered the view again: :class:`QtRenders` counts its renders (the snapshot
+grabs only after one that followed the page's acknowledgement).
 """
 
 from __future__ import annotations
@@ -14,6 +16,9 @@ import time
 from collections.abc import Callable
 
 from PySide6.QtGui import QImage
+from PySide6.QtQuick import QQuickWindow
+from PySide6.QtQuickWidgets import QQuickWidget  # before any wrapper of the web view's
+from PySide6.QtWidgets import QWidget
 
 
 class StableGrab:
@@ -54,3 +59,40 @@ class StableGrab:
         self._previous = image
         self.round_trips += 1
         return None
+
+
+class QtRenders:
+    """How many times Qt has rendered a web view's picture since this was made.
+
+    Qt renders the view (its QQuickWidget: what ``grab()`` returns) only when Chromium
+    hands it a new frame, and that can come long after the page drew and acknowledged
+    it (hundreds of ms on a loaded machine): until then every grab is the picture
+    before, and two of them agree.  A picture is current once Qt has rendered after the
+    page acknowledged its drawing.  ``count`` is None where the view is not drawn
+    through a QQuickWidget (another Qt): then only the grabs can tell.
+    """
+
+    def __init__(self, web_view: QWidget) -> None:
+        self.count: int | None = None
+        window = _quick_window(web_view)
+        if window is not None:
+            self.count = 0
+            window.afterRendering.connect(self._rendered)
+
+    def _rendered(self) -> None:
+        if self.count is not None:
+            self.count += 1
+
+
+def _quick_window(web_view: QWidget) -> QQuickWindow | None:
+    """The QQuickWindow the web view's content is rendered in (None: not a QQuickWidget)."""
+    proxy = web_view.focusProxy()
+    if proxy is None or not proxy.inherits("QQuickWidget"):
+        return None
+    if not isinstance(proxy, QQuickWidget):  # a wrapper made before QtQuickWidgets loaded
+        import shiboken6
+
+        proxy = shiboken6.wrapInstance(shiboken6.getCppPointer(proxy)[0], QQuickWidget)
+        if not isinstance(proxy, QQuickWidget):
+            return None
+    return proxy.quickWindow()

@@ -25,12 +25,15 @@ from araz.export.selection import bounds_of, shown_records
 from araz.model.dataset import Dataset
 from araz.qt.export.colouring import MapColours
 from araz.qt.map import MapView
-from araz.qt.map.page_json import PageReadError, Probe
-from araz.qt.stable_grab import StableGrab
+from araz.qt.map.page_json import PageReadError, Probe, boolean
+from araz.qt.stable_grab import QtRenders, StableGrab
 from araz.views.records import HOME_BOX, map_records
 
 T = TypeVar("T")
 TIMEOUT_S = 30.0
+# How long a grab waits for Qt to render the view after the page acknowledged drawing
+# it; past that, nothing the page drew changed the picture (no new frame comes).
+RENDER_WAIT_S = 2.0
 PAGES = {"a4": QPageSize.PageSizeId.A4, "letter": QPageSize.PageSizeId.Letter}
 Bounds = tuple[float, float, float, float]  # west, south, east, north
 
@@ -64,6 +67,17 @@ class MapRenderer:
         self._pictured: dict[float, tuple[tuple, QImage]] = {}
         self._bare: set[float] = set()  # scales whose view has its zoom buttons off
         self._caption: dict[float, tuple[str | None, str]] = {}  # the caption on the page
+        # per scale: the events key and the shown ids the page filters to (sent again
+        # only when they change: a "show" draws the events once more, in a frame of its own)
+        self._shown: dict[float, tuple[object, tuple[str, ...]]] = {}
+        # per scale: Qt's renders of the view, and their count when the page acknowledged
+        # the last drawing call (None until it has)
+        self._renders: dict[float, QtRenders] = {}
+        self._drawn: dict[float, int | None] = {}
+        # per scale: the view last framed (page size and bounds), and whether the page
+        # prints its colours as drawn (set once)
+        self._framed: dict[float, tuple] = {}
+        self._print_exact: set[float] = set()
 
     def close(self) -> None:
         """Delete the views now (their pages must go before the profiles they use)."""
@@ -84,18 +98,27 @@ class MapRenderer:
             view.web_view().setZoomFactor(scale)  # before the page loads: devicePixelRatio
             self._acked[scale] = 0
             self._caption.pop(scale, None)
+            self._shown.pop(scale, None)
+            self._framed.pop(scale, None)
+            self._print_exact.discard(scale)
             view.rendered.connect(lambda seq, s=scale: self._ack(s, seq))
             view.resize(800, 500)
             view.show()
+            self._renders[scale] = QtRenders(view.web_view())
             self._views[scale] = view
         wait_until(view.is_ready, what="(the page did not load)")
         if scale not in self._bare:
             self._on_page(view.set_zoom_control, False)  # an export has no zoom buttons
+            # nor pans: its canvases need no margin beyond the view (a quarter of the
+            # basemap's pixels to draw)
+            self._on_page(view.request, "pan_margin", {"shown": False}, boolean)
             self._bare.add(scale)
         return view
 
     def _ack(self, scale: float, seq: int) -> None:
         self._acked[scale] = max(self._acked.get(scale, 0), seq)
+        if self._drawn.get(scale, 0) is None and seq >= self._last.get(scale, seq + 1):
+            self._drawn[scale] = self._renders[scale].count  # Qt's renders until now
 
     @staticmethod
     def _on_page(call: Callable[..., T], *args: Any) -> T:
@@ -151,41 +174,62 @@ class MapRenderer:
         key = (id(records), len(records))
         drawn = self._colours_key.get(scale)
         same = isinstance(drawn, tuple) and drawn[0] is colours and drawn[1] == legend
+        changed = resized
         if self._events_key.get(scale) != key or not same:
+            changed = True
             view.set_events(records)  # the records' own colours again
+            self._shown.pop(scale, None)  # new events: every one shown until told
             self._events_key[scale] = key
             self._colours_key[scale] = (colours, legend)
             if colours is not None:
                 spec = colours.page_legend if legend else None
                 view.set_colors(*colours.for_ids(view.event_ids()), legend=spec)
-        view.show_ids(shown)
-        view.select(None)
+        filtered = (key, tuple(shown))
+        if self._shown.get(scale) != filtered:
+            changed = True
+            view.show_ids(shown)
+            view.select(None)  # never selects: once with each set of shown events
+            self._shown[scale] = filtered
         box = bounds or bounds_of(shown_records(records, shown)) or HOME_BOX
-        self.set_caption(view, caption, scale)
+        changed = self.set_caption(view, caption, scale) or changed
+        framed = (w, h, tuple(box))
+        if not changed and self._framed.get(scale) == framed and scale in self._last:
+            return view  # the page shows this map already: nothing to draw again
+        self._drawn[scale] = None  # until the page acknowledges the calls below
+        self._framed[scale] = framed
         self._last[scale] = view.fit_bounds(*box)
         return view
 
-    def set_caption(self, view: MapView, caption: tuple[str, str] | None, scale: float) -> None:
+    def set_caption(self, view: MapView, caption: tuple[str, str] | None, scale: float) -> bool:
         """A title box over the map (for the PDF page), text set with textContent; sent
-        only when the view at ``scale`` does not show it already (a round trip saved)."""
+        only when the view at ``scale`` does not show it already (a round trip saved).
+        Whether it was sent."""
         title, subtitle = caption if caption else (None, "")
         if self._caption.get(scale) == (title, subtitle):
-            return
+            return False
         self._caption.pop(scale, None)
         self._on_page(view.set_caption, title, subtitle)
         self._caption[scale] = (title, subtitle)
+        return True
 
     def metres_per_pixel(self, view: MapView) -> float:
         """Ground metres per CSS pixel at the map's centre (asked of the page)."""
         return self._on_page(view.ask, "metres_per_pixel")
 
     def grab(self, view: MapView, scale: float, probes: list[Probe] | None = None) -> QImage:
-        """The view's picture once the compositor has caught up with the page (a fresh
-        page or a resized view can lag a few frames, more under load): the topmost drawn
-        markers must show their colours where the page says they are (``probes``, None:
-        asked now), and two grabs a painted frame apart must agree."""
+        """The view's picture once the compositor has caught up with the page (it lags
+        the page by a few frames, by hundreds of ms under load): Qt must have rendered
+        the view since the page acknowledged the drawing calls (up to RENDER_WAIT_S: no
+        render comes when they changed nothing), the topmost drawn markers must show their
+        colours where the page says they are (``probes``, None: asked now), and two grabs
+        a painted frame apart must agree."""
         if probes is None:
             probes = self._on_page(view.ask, "marker_probes")
+        renders, drawn = self._renders.get(scale), self._drawn.get(scale)
+        if renders is not None and renders.count is not None and drawn is not None:
+            from ..map.page_json import run_until
+
+            run_until(lambda: renders.count > drawn, RENDER_WAIT_S)  # type: ignore[operator]
 
         def shows_markers(image: QImage) -> bool:
             if not probes:
@@ -199,9 +243,17 @@ class MapRenderer:
                     return True
             return False
 
-        stable = StableGrab(
-            lambda: view.web_view().grab().toImage(), accept=shows_markers, timeout_s=TIMEOUT_S
-        )
+        last: list = [None, None]  # Qt's render count at the last grab, that grab
+
+        def take() -> QImage:
+            count = None if renders is None else renders.count
+            if count is not None and last[0] == count:
+                return last[1]  # Qt has not rendered the view since: the same picture
+            image = view.web_view().grab().toImage()
+            last[:] = [count, image]
+            return image
+
+        stable = StableGrab(take, accept=shows_markers, timeout_s=TIMEOUT_S)
         while (image := stable.offer()) is None:
             seq = view.sync()
             wait_until(lambda s=seq: self._acked[scale] >= s)
@@ -227,8 +279,9 @@ class MapRenderer:
         seq = self._last[scale]
         probes: list[Probe] = self._on_page(view.ask, "marker_probes")
         wait_until(lambda: self._acked[scale] >= seq)
-        # One more painted frame; after a resize the new surface needs a second one.
-        for _ in range(2 if self._resized else 1):
+        # after a resize, one more painted frame (the new surface); else the grab waits
+        # for Qt to render what the page drew
+        for _ in range(1 if self._resized else 0):
             seq = view.sync()
             wait_until(lambda s=seq: self._acked[scale] >= s)
         image = self.grab(view, scale, probes)
@@ -262,7 +315,9 @@ class MapRenderer:
             records, shown, width=width, height=height, bounds=bounds, caption=caption,
             colours=colours, legend=True, settle=False,
         )  # fmt: skip
-        self._on_page(view.set_print_colors, True)
+        if 1.0 not in self._print_exact:  # the PDF's view is the one at scale 1
+            self._on_page(view.set_print_colors, True)
+            self._print_exact.add(1.0)
         layout = QPageLayout(
             QPageSize(PAGES[page]), QPageLayout.Orientation.Landscape, QMarginsF(0, 0, 0, 0)
         )
@@ -285,17 +340,59 @@ def png_bytes(image: QImage, quality: int = 40) -> bytes:
     return bytes(data.data())
 
 
-def opaque(image: QImage) -> QImage:
-    """``image`` without its alpha channel when every pixel is opaque (the map's are): the
-    same pixels, a PNG a tenth smaller and a fifth faster to encode."""
-    if image.format() != QImage.Format.Format_ARGB32_Premultiplied:
-        return image
+def fast_png(image: QImage) -> bytes:
+    """PNG bytes of a picture, fast when it is opaque (the map's are): written here as
+    8-bit RGB rows, unfiltered, deflated at zlib's fastest level (a map's flat fills
+    compress unfiltered as well as under Qt's adaptive filters, in a third of Qt's
+    time), its resolution kept as a pHYs chunk as Qt writes it.  A picture with any
+    transparent pixel: :func:`png_bytes`."""
+    import struct
+    import zlib
+
+    import numpy as np
+
+    if image.isNull() or image.format() not in _OPAQUE_ABLE or not _is_opaque(image):
+        return png_bytes(image)
+    rgb = image.convertToFormat(QImage.Format.Format_RGB888)
+    w, h = rgb.width(), rgb.height()
+    rows = np.frombuffer(rgb.constBits(), np.uint8).reshape(h, rgb.bytesPerLine())
+    raw = np.zeros((h, 1 + 3 * w), np.uint8)  # each row: filter type 0 (none), its pixels
+    raw[:, 1:] = rows[:, : 3 * w]
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        crc = zlib.crc32(data, zlib.crc32(kind))
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", crc)
+
+    parts = [b"\x89PNG\r\n\x1a\n", chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0))]
+    dx, dy = image.dotsPerMeterX(), image.dotsPerMeterY()
+    if dx > 0 and dy > 0:
+        parts.append(chunk(b"pHYs", struct.pack(">IIB", dx, dy, 1)))
+    parts += [chunk(b"IDAT", zlib.compress(raw, 1)), chunk(b"IEND", b"")]
+    return b"".join(parts)
+
+
+_OPAQUE_ABLE = (
+    QImage.Format.Format_RGB32,
+    QImage.Format.Format_ARGB32,
+    QImage.Format.Format_ARGB32_Premultiplied,
+)
+
+
+def _is_opaque(image: QImage) -> bool:
+    """Whether every pixel of a 32-bit (A)RGB picture is opaque (RGB32: always)."""
+    if image.format() == QImage.Format.Format_RGB32:
+        return True
     import numpy as np
 
     rows = np.frombuffer(image.constBits(), np.uint8).reshape(image.height(), -1)
-    alpha = rows[:, : image.width() * 4].reshape(image.height(), image.width(), 4)
-    alpha_index = 3 if sys.byteorder == "little" else 0
-    if not (alpha[:, :, alpha_index] == 255).all():
+    pixels = rows[:, : image.width() * 4].reshape(image.height(), image.width(), 4)
+    return bool((pixels[:, :, 3 if sys.byteorder == "little" else 0] == 255).all())
+
+
+def opaque(image: QImage) -> QImage:
+    """``image`` without its alpha channel when every pixel is opaque (the map's are): the
+    same pixels, a PNG a tenth smaller and a fifth faster to encode."""
+    if image.format() != QImage.Format.Format_ARGB32_Premultiplied or not _is_opaque(image):
         return image
     return image.convertToFormat(QImage.Format.Format_RGB32)
 
@@ -330,5 +427,5 @@ def write_snapshot(
             records, shown, width=width, height=height, scale=scale, bounds=bounds,
             colours=colours, legend=True,
         )  # fmt: skip
-        data = png_bytes(opaque(image))
+        data = fast_png(image)
     return atomic_write(target, data, ds)
