@@ -137,9 +137,11 @@ def map_events(ds: Dataset) -> tuple[MapEvents, np.ndarray]:
     return MapEvents(ids, {}, lat, lon, {t[0]: (t[1], t[2]) for t in to}, body), rows
 
 
-def timeline_arrays(ds: Dataset) -> tuple[TimelineData, np.ndarray]:
+def timeline_arrays(ds: Dataset, rows: np.ndarray | None = None) -> tuple[TimelineData, np.ndarray]:
     """The timeline's data (the dated events, sorted by start and id) and, per
-    timeline row, its dataset row; no index set (the caller gives one)."""
+    timeline row, its dataset row; no index set (the caller gives one).  ``rows``: that
+    order as made earlier for this dataset (kept by :mod:`araz.views.prepared`), not
+    sorted again: checked to be the dated rows, each once (else ValueError)."""
     ev = ds.events
     date_codes, dates = ds.date_codes
     values = [d.value if d is not None else None for d in dates]
@@ -158,7 +160,10 @@ def timeline_arrays(ds: Dataset) -> tuple[TimelineData, np.ndarray]:
     precision = np.array([v.precision if v is not None else "" for v in values] + [""], object)
     if known and not (np.isfinite(per_date[:, :2]).all()):
         raise ValueError("start and end must be finite day numbers (the strict bounds)")
-    rows = _by_start_and_id(ev.ids, dated, per_date[:, 0], date_codes)
+    if rows is None:
+        rows = _by_start_and_id(ev.ids, dated, per_date[:, 0], date_codes)
+    elif len(rows) != int(np.count_nonzero(dated)) or not _each_once(rows, dated):
+        raise ValueError("the kept timeline order is not the dated events'")
     k = date_codes[rows]  # per timeline row, its distinct date (never -1: dated)
     start = per_date[:, 0][k]
     end = np.maximum(per_date[:, 1], per_date[:, 0])[k]
@@ -200,6 +205,50 @@ def timeline_arrays(ds: Dataset) -> tuple[TimelineData, np.ndarray]:
         ),
     )
     return data, rows.astype(np.intp)
+
+
+def _each_once(rows: np.ndarray, dated: np.ndarray) -> bool:
+    """Are ``rows`` dated rows (where ``dated``, per event), each once?"""
+    n = len(dated)
+    if len(rows) and (int(rows.min()) < 0 or int(rows.max()) >= n):
+        return False
+    seen = np.zeros(n, bool)
+    seen[rows] = True
+    return bool(dated[rows].all()) and int(np.count_nonzero(seen)) == len(rows)
+
+
+def map_events_kept(ds: Dataset, body: bytes, rows: np.ndarray, to: list) -> MapEvents:
+    """:func:`map_events`' result made again from its payload, rows and arrows' heads
+    as kept (:mod:`araz.views.prepared`): checked against the dataset (ValueError)."""
+    n, size = _payload_head(body)
+    ev = ds.events
+    if len(rows) != n or (n and (int(rows.min()) < 0 or int(rows.max()) >= len(ev))):
+        raise ValueError("the kept map rows are not the dataset's")
+    if n > 1 and not bool(np.all(rows[1:] > rows[:-1])):
+        raise ValueError("the kept map rows are not in order")
+    if len(body) < 16 + size + 16 * n:
+        raise ValueError("the kept map payload is short")
+    lat = np.frombuffer(body, "<f8", count=n, offset=16 + size)
+    lon = np.frombuffer(body, "<f8", count=n, offset=16 + size + 8 * n)
+    heads: dict[int, tuple[float, float]] = {}
+    for t in to:
+        if not (isinstance(t, list) and len(t) == 3 and isinstance(t[0], int) and 0 <= t[0] < n):
+            raise ValueError("a kept arrow's head")
+        heads[t[0]] = (float(t[1]), float(t[2]))
+    ids = ev.ids if n == len(ev) else _ids(ev.ids, rows, False)[0]
+    return MapEvents(ids, {}, lat, lon, heads, body)
+
+
+def _payload_head(body: bytes) -> tuple[int, int]:
+    """An events payload's count of events and the length of its JSON part."""
+    from .map_payload import _HEAD, MAGIC, VERSION
+
+    if len(body) < _HEAD.size:
+        raise ValueError("the kept map payload is short")
+    magic, version, n, size = _HEAD.unpack_from(body)
+    if magic != MAGIC or version != VERSION or size % 8:
+        raise ValueError("the kept map payload is not one")
+    return n, size
 
 
 def actor_lanes(ds: Dataset) -> tuple[list[str], str]:

@@ -4,18 +4,32 @@ timeline's arrays, each with its dataset rows (the loader builds them in its thr
 The views own this data, not the model: it is kept here, keyed weakly by the dataset,
 so a closed dataset takes its prepared data with it.  Nothing kept here may refer back
 to the dataset (a value that did would keep its own key alive for ever).
+
+A dataset read through the table cache (:func:`araz.io.table_cache.views_entry`) has
+what takes time here kept beside its table after the first preparation: the map's
+payload and rows, the timeline's order, the ids' index and the actors' rows.  The next
+open of the file maps them (:mod:`araz.io._views_file`, each part's CRC checked) and
+checks them against the dataset (lengths, rows in range) before any is used; one that
+fails is deleted and everything is made again (with a log line).  A change of any
+module of the views (this package) makes them stale.
 """
 
 from __future__ import annotations
 
+import hashlib
+import logging
 import weakref
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
+from functools import cache
+from pathlib import Path
 
 import numpy as np
 
+from ..io import table_cache
+from ..model.columns import IdIndex
 from ..model.dataset import Dataset
-from .arrays import map_events, timeline_arrays
+from .arrays import map_events, map_events_kept, timeline_arrays
 from .map_payload import MapEvents
 from .timeline.data import TimelineData
 
@@ -42,12 +56,113 @@ def prepare(ds: Dataset) -> Prepared:
     """Compute the dataset's derived data now (the loader calls this in its worker
     thread), not on first paint: the model's indexes (the filter's arrays, the actors'
     tally the filters panel shows, the places' mask the status bar counts, the ids' index
-    a first click or hover reads), the map's and the timeline's data."""
+    a first click or hover reads), the map's and the timeline's data.  Those kept from
+    an earlier open are read back (the module docstring); made here, they are kept."""
+    entry = table_cache.views_entry(ds)
+    kept = entry is not None and _from_kept(ds, entry)
     _ = ds.arrays, ds.events_by_actor, ds.unplaced_mask, ds.index
     ds.actor_tally()  # its per-tuple incidence, made once
     map_data(ds)
     timeline_data(ds)
+    if entry is not None and not kept:
+        _keep(ds, entry)
     return _of(ds)
+
+
+@cache
+def _stamp() -> str:
+    """What a change of the views' code changes: each module of this package."""
+    here = Path(__file__).resolve().parent
+    h = hashlib.sha256()
+    for module in sorted(here.rglob("*.py")):
+        st = module.stat()
+        h.update(f"{module.relative_to(here)}:{st.st_size}:{st.st_mtime_ns};".encode())
+    return h.hexdigest()[:32]
+
+
+def _keep(ds: Dataset, entry: table_cache.ViewsEntry) -> None:
+    """Write what :func:`_from_kept` reads back."""
+    events, map_rows = map_data(ds)
+    _, timeline_order = timeline_rows(ds)
+    hashes, order = ds.index.parts
+    by_actor = ds.events_by_actor
+    lengths = np.fromiter(map(len, by_actor.values()), np.int64, count=len(by_actor))
+    bounds = np.zeros(len(by_actor) + 1, np.int64)
+    np.cumsum(lengths, out=bounds[1:])
+    empty = np.zeros(0, np.int64)
+    parts = {
+        "map_body": np.frombuffer(events.body, np.uint8),
+        "map_rows": map_rows.astype(np.int64, copy=False),
+        "timeline_rows": timeline_order.astype(np.int64, copy=False),
+        "index_hashes": hashes,
+        "index_rows": order,
+        "actor_rows": np.concatenate([empty, *by_actor.values()]).astype(np.int64),
+        "actor_bounds": bounds,
+    }
+    meta = {
+        "rows": len(ds),
+        "to": [[int(k), float(v[0]), float(v[1])] for k, v in events.to.items()],
+        "actors": list(by_actor),
+    }
+    entry.store(_stamp(), meta, parts)
+
+
+def _from_kept(ds: Dataset, entry: table_cache.ViewsEntry) -> bool:
+    """The views' data kept for this dataset, checked and put in place: True if so."""
+    got = entry.load(_stamp())
+    if got is None:
+        return False
+    meta, parts = got
+    try:
+        ready = _checked(ds, meta, parts)
+    except (KeyError, TypeError, ValueError, IndexError) as exc:
+        logging.getLogger(__name__).warning(
+            "araz: cached views' data %s does not fit its table (%s); made again",
+            entry.file.name,
+            exc,
+        )
+        entry.drop()
+        return False
+    index, by_actor, map_events_, map_rows, timeline = ready
+    ds.__dict__["index"] = index  # the cached properties', as made
+    ds.__dict__["events_by_actor"] = by_actor
+    cache = _of(ds)
+    cache.map = (replace(map_events_, index=_ViewIndex(ds, map_rows, index)), map_rows)
+    cache.timeline = timeline
+    return True
+
+
+def _checked(ds: Dataset, meta: dict, parts: dict) -> tuple:
+    """The kept parts made into the views' data, each checked against ``ds``."""
+    n = len(ds)
+    if meta["rows"] != n:
+        raise ValueError(f"{meta['rows']} rows kept for {n}")
+    hashes, order = parts["index_hashes"], parts["index_rows"]
+    if hashes.dtype != np.int64 or order.dtype.kind != "i" or len(order) != n:
+        raise ValueError("the ids' index")
+    if n and (int(order.min()) < 0 or int(order.max()) >= n or np.any(hashes[1:] < hashes[:-1])):
+        raise ValueError("the ids' index: rows out of range or hashes out of order")
+    index = IdIndex.from_parts(ds.events.ids, hashes, order)
+    rows, bounds, names = parts["actor_rows"], parts["actor_bounds"], meta["actors"]
+    if len(bounds) != len(names) + 1 or (
+        len(bounds) and (bounds[0] != 0 or bounds[-1] != len(rows))
+    ):
+        raise ValueError("the actors' rows: bounds")
+    if np.any(np.diff(bounds) < 0) or (len(rows) and (int(rows.min()) < 0 or int(rows.max()) >= n)):
+        raise ValueError("the actors' rows: out of range")
+    if not all(isinstance(a, str) for a in names) or len(set(names)) != len(names):
+        raise ValueError("the actors' ids")
+    b = bounds.tolist()
+    by_actor = {a: rows[b[k] : b[k + 1]] for k, a in enumerate(names)}
+    map_rows = parts["map_rows"]
+    if map_rows.dtype != np.int64:
+        raise ValueError("the map's rows")
+    events = map_events_kept(
+        ds, parts["map_body"].tobytes(), map_rows.astype(np.intp, copy=False), meta["to"]
+    )
+    data, order_ = timeline_arrays(ds, parts["timeline_rows"].astype(np.intp, copy=False))
+    data.use_index(_ViewIndex(ds, order_, index))
+    return index, by_actor, events, map_rows.astype(np.intp, copy=False), (data, order_)
 
 
 def timeline_data(ds) -> TimelineData:
@@ -72,8 +187,9 @@ class _ViewIndex(Mapping[str, int]):
     It holds the index and the ids, never the dataset: it lives in the prepared data,
     which the dataset keys weakly; a reference back would keep every dataset alive."""
 
-    def __init__(self, ds, rows: np.ndarray):
-        self._index, self._ids, self._rows = ds.index, ds.events.ids, rows
+    def __init__(self, ds, rows: np.ndarray, index: IdIndex | None = None):
+        self._index = ds.index if index is None else index
+        self._ids, self._rows = ds.events.ids, rows
         self._where = np.full(len(ds), -1, np.int32)  # dataset row -> view position
         self._where[rows] = np.arange(len(rows), dtype=np.int32)
 
