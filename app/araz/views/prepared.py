@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import time
 import weakref
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
@@ -40,6 +41,7 @@ class Prepared:
 
     timeline: tuple[TimelineData, np.ndarray] | None = None
     map: tuple[MapEvents, np.ndarray] | None = None
+    kept_s: float | None = None  # seconds the views' cache took to read back (None: not)
 
 
 _PREPARED: weakref.WeakKeyDictionary[Dataset, Prepared] = weakref.WeakKeyDictionary()
@@ -59,7 +61,10 @@ def prepare(ds: Dataset) -> Prepared:
     a first click or hover reads), the map's and the timeline's data.  Those kept from
     an earlier open are read back (the module docstring); made here, they are kept."""
     entry = table_cache.views_entry(ds)
+    t0 = time.perf_counter()
     kept = entry is not None and _from_kept(ds, entry)
+    if kept:
+        _of(ds).kept_s = time.perf_counter() - t0
     _ = ds.arrays, ds.events_by_actor, ds.unplaced_mask, ds.index
     ds.actor_tally()  # its per-tuple incidence, made once
     map_data(ds)
@@ -90,7 +95,14 @@ def _keep(ds: Dataset, entry: table_cache.ViewsEntry) -> None:
     bounds = np.zeros(len(by_actor) + 1, np.int64)
     np.cumsum(lengths, out=bounds[1:])
     empty = np.zeros(0, np.int64)
+    actor_ids, main_own, main_group, own, group = ds._actor_incidence
     parts = {
+        "incidence_main_own": main_own,
+        "incidence_main_group": main_group,
+        "incidence_own_tuple": own[0],
+        "incidence_own_actor": own[1],
+        "incidence_group_tuple": group[0],
+        "incidence_group_actor": group[1],
         "map_body": np.frombuffer(events.body, np.uint8),
         "map_rows": map_rows.astype(np.int64, copy=False),
         "timeline_rows": timeline_order.astype(np.int64, copy=False),
@@ -103,6 +115,7 @@ def _keep(ds: Dataset, entry: table_cache.ViewsEntry) -> None:
         "rows": len(ds),
         "to": [[int(k), float(v[0]), float(v[1])] for k, v in events.to.items()],
         "actors": list(by_actor),
+        "incidence": actor_ids,
     }
     entry.store(_stamp(), meta, parts)
 
@@ -123,13 +136,34 @@ def _from_kept(ds: Dataset, entry: table_cache.ViewsEntry) -> bool:
         )
         entry.drop()
         return False
-    index, by_actor, map_events_, map_rows, timeline = ready
+    index, by_actor, incidence, map_events_, map_rows, timeline = ready
     ds.__dict__["index"] = index  # the cached properties', as made
     ds.__dict__["events_by_actor"] = by_actor
+    ds.__dict__["_actor_incidence"] = incidence
     cache = _of(ds)
     cache.map = (replace(map_events_, index=_ViewIndex(ds, map_rows, index)), map_rows)
     cache.timeline = timeline
     return True
+
+
+def _incidence(ds: Dataset, ids: list, parts: dict) -> tuple:
+    """The actors' incidence (:attr:`Dataset._actor_incidence`) as kept, checked."""
+    tuples = len(ds.events.actors.values)
+    if not all(isinstance(a, str) for a in ids):
+        raise ValueError("the incidence's actor ids")
+    got = [parts[f"incidence_{k}"] for k in ("main_own", "main_group")]
+    pairs = [parts[f"incidence_{k}"] for k in ("own_tuple", "own_actor")]
+    pairs += [parts[f"incidence_{k}"] for k in ("group_tuple", "group_actor")]
+    for a, low, high in [(got[0], -1, len(ids)), (got[1], -1, len(ids))] + [
+        (p, 0, tuples if k % 2 == 0 else len(ids)) for k, p in enumerate(pairs)
+    ]:
+        if a.dtype != np.int64 or (len(a) and (int(a.min()) < low or int(a.max()) >= high)):
+            raise ValueError("the actors' incidence: out of range")
+    if len(got[0]) != tuples or len(got[1]) != tuples:
+        raise ValueError("the actors' incidence: its length")
+    if len(pairs[0]) != len(pairs[1]) or len(pairs[2]) != len(pairs[3]):
+        raise ValueError("the actors' incidence: its pairs")
+    return list(ids), got[0], got[1], (pairs[0], pairs[1]), (pairs[2], pairs[3])
 
 
 def _checked(ds: Dataset, meta: dict, parts: dict) -> tuple:
@@ -154,6 +188,7 @@ def _checked(ds: Dataset, meta: dict, parts: dict) -> tuple:
         raise ValueError("the actors' ids")
     b = bounds.tolist()
     by_actor = {a: rows[b[k] : b[k + 1]] for k, a in enumerate(names)}
+    incidence = _incidence(ds, meta["incidence"], parts)
     map_rows = parts["map_rows"]
     if map_rows.dtype != np.int64:
         raise ValueError("the map's rows")
@@ -162,7 +197,7 @@ def _checked(ds: Dataset, meta: dict, parts: dict) -> tuple:
     )
     data, order_ = timeline_arrays(ds, parts["timeline_rows"].astype(np.intp, copy=False))
     data.use_index(_ViewIndex(ds, order_, index))
-    return index, by_actor, events, map_rows.astype(np.intp, copy=False), (data, order_)
+    return index, by_actor, incidence, events, map_rows.astype(np.intp, copy=False), (data, order_)
 
 
 def timeline_data(ds) -> TimelineData:
