@@ -168,7 +168,8 @@ def summaries_array(column) -> Any:
 class _Members(NamedTuple):
     """Actors or places: their distinct names (``names``), which member has which name
     (``owned[k]`` is a name of ``owners[k]``), the column's distinct member tuples
-    (``tuples[k]`` holds ``members[k]``) and per row its tuple (``codes``)."""
+    (``tuples[k]`` holds ``members[k]``) and per row its tuple (``codes``: the column's
+    own, of any integer type, -1 for none)."""
 
     names: Texts
     owned: np.ndarray
@@ -201,8 +202,9 @@ class SearchIndex:
     # per distinct value of a coded column: its texts, and (row -> value) codes
     def _coded(self, column) -> tuple[Texts, np.ndarray]:
         values = [v or "" for v in column.values]
-        codes = np.asarray(column.codes, np.int64)
-        return self.engine(values), codes
+        # the column's own codes (int8/16/32, maybe a view of the table's file): an int64
+        # copy of each was 8 MB a column at a million events
+        return self.engine(values), column.codes
 
     @cached_property
     def titles(self) -> tuple[Texts, np.ndarray]:
@@ -252,7 +254,7 @@ class SearchIndex:
             of_tuple[known],
             tuples.rows[known].astype(np.int64),
             len(tuples),
-            np.asarray(tuples.codes, np.int64),
+            tuples.codes,
         )
 
     @cached_property
@@ -296,7 +298,7 @@ class SearchIndex:
             np.array(tuples, np.int64),
             np.array(members, np.int64),
             len(column.values),
-            np.asarray(column.codes, np.int64),
+            column.codes,
         )
 
     def mask(self, terms: Sequence[str]) -> np.ndarray:
