@@ -52,6 +52,25 @@ def opened(path):
         "to": events.to,
         "timeline": tl_rows.tolist(),
         "timeline ids": list(tl.ids),
+        "timeline columns": {
+            name: [str(v) for v in getattr(tl, name)]
+            for name in (
+                "start",
+                "end",
+                "precision",
+                "is_point",
+                "fade_start",
+                "fade_end",
+                "open_start",
+                "open_end",
+                "color",
+                "label",
+                "tooltip",
+                "lane_actor",
+                "lane_category",
+            )
+        },
+        "timeline order": tl.order.tolist(),
         "by actor": {a: r.tolist() for a, r in ds.events_by_actor.items()},
         "tally": ds.actor_tally(),
         "index": {i: ds.index[i] for i in ds.events.ids},

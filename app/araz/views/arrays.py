@@ -137,13 +137,65 @@ def map_events(ds: Dataset) -> tuple[MapEvents, np.ndarray]:
     return MapEvents(ids, {}, lat, lon, {t[0]: (t[1], t[2]) for t in to}, body), rows
 
 
-def timeline_arrays(ds: Dataset, rows: np.ndarray | None = None) -> tuple[TimelineData, np.ndarray]:
+# the timeline's columns per row kept by araz.views.prepared (TIMELINE_KEPT, "flags"
+# packing the booleans bit by bit in _FLAGS' order)
+TIMELINE_KEPT = ("rows", "order", "start", "end", "flags", "color", "precision")
+_FLAGS = ("is_point", "fade_start", "fade_end", "open_start", "open_end")
+
+
+def timeline_arrays(
+    ds: Dataset, kept: dict[str, Any] | None = None
+) -> tuple[TimelineData, np.ndarray]:
     """The timeline's data (the dated events, sorted by start and id) and, per
-    timeline row, its dataset row; no index set (the caller gives one).  ``rows``: that
-    order as made earlier for this dataset (kept by :mod:`araz.views.prepared`), not
-    sorted again: checked to be the dated rows, each once (else ValueError)."""
+    timeline row, its dataset row; no index set (the caller gives one).  ``kept``: the
+    columns :func:`timeline_kept` gave for this dataset earlier (kept by
+    :mod:`araz.views.prepared`), not made again: checked for length and range (else
+    ValueError)."""
     ev = ds.events
     date_codes, dates = ds.date_codes
+    if kept is None:
+        columns = _timeline_columns(ds, date_codes, dates)
+    else:
+        columns = _checked_columns(kept, len(ev))
+    rows = columns["rows"]
+    actor_codes = ev.actors.codes[rows]
+    names = actor_names(ds)
+    shown = [d.display if d is not None else "" for d in dates]
+    title, codes_of_date, codes_of_actor = ev.title, date_codes, ev.actors.codes
+
+    def tooltip(i: int) -> str:  # a dataset row's; reads no dataset (held weakly)
+        a = int(codes_of_actor[i])
+        who = names[a] if a >= 0 else ""
+        return f"{title[i]}\n{shown[int(codes_of_date[i])]}\n{who}".strip()
+
+    lanes, no_actor = actor_lanes(ds)
+    cats = ev.category
+    data = TimelineData.sorted_columns(
+        order=columns["order"],
+        is_point=columns["is_point"],
+        ids=Permuted(ev.ids, rows),
+        start=columns["start"],
+        end=columns["end"],
+        precision=columns["precision"],
+        fade_start=columns["fade_start"],
+        fade_end=columns["fade_end"],
+        open_start=columns["open_start"],
+        open_end=columns["open_end"],
+        color=columns["color"],
+        label=Permuted(title, rows),
+        tooltip=Permuted(LazyTexts(len(ev), tooltip), rows),
+        lane_actor=Coded(actor_codes, lanes, no_actor),
+        lane_category=Coded(
+            cats.codes[rows], [c or "uncategorised" for c in cats.values], "uncategorised"
+        ),
+    )
+    return data, rows.astype(np.intp, copy=False)
+
+
+def _timeline_columns(ds: Dataset, date_codes: np.ndarray, dates: list) -> dict[str, Any]:
+    """The timeline's columns per row that take time: its sort and what is spread to it
+    (the dates' bounds and flags, the colours)."""
+    ev = ds.events
     values = [d.value if d is not None else None for d in dates]
     dated = np.array([v is not None for v in values] + [False], bool)[date_codes]
     known = [v for v in values if v is not None]
@@ -160,61 +212,79 @@ def timeline_arrays(ds: Dataset, rows: np.ndarray | None = None) -> tuple[Timeli
     precision = np.array([v.precision if v is not None else "" for v in values] + [""], object)
     if known and not (np.isfinite(per_date[:, :2]).all()):
         raise ValueError("start and end must be finite day numbers (the strict bounds)")
-    if rows is None:
-        rows = _by_start_and_id(ev.ids, dated, per_date[:, 0], date_codes)
-    elif len(rows) != int(np.count_nonzero(dated)) or not _each_once(rows, dated):
-        raise ValueError("the kept timeline order is not the dated events'")
+    rows = _by_start_and_id(ev.ids, dated, per_date[:, 0], date_codes)
     k = date_codes[rows]  # per timeline row, its distinct date (never -1: dated)
-    start = per_date[:, 0][k]
-    end = np.maximum(per_date[:, 1], per_date[:, 0])[k]
     bools = per_date[:, 2:].astype(bool)
     coarse = np.array([p in _COARSE for p in precision.tolist()], bool)
     point = (per_date[:, 1] <= per_date[:, 0]) & ~coarse
-    actor_codes = ev.actors.codes[rows]
     per, none = actor_colours(ds)
     argb = [0xFF000000 | int(c.lstrip("#"), 16) for c in [*per, none]]
-    names = actor_names(ds)
-    shown = [d.display if d is not None else "" for d in dates]
-    title, codes_of_date, codes_of_actor = ev.title, date_codes, ev.actors.codes
-
-    def tooltip(i: int) -> str:  # a dataset row's; reads no dataset (held weakly)
-        a = int(codes_of_actor[i])
-        who = names[a] if a >= 0 else ""
-        return f"{title[i]}\n{shown[int(codes_of_date[i])]}\n{who}".strip()
-
-    lanes, no_actor = actor_lanes(ds)
-    cats = ev.category
-    order = (np.cumsum(dated) - 1)[rows]  # the rows as TimelineData would have sorted them
-    data = TimelineData.sorted_columns(
-        order=order,
-        is_point=point[k],
-        ids=Permuted(ev.ids, rows),
-        start=start,
-        end=end,
-        precision=precision[k],
-        fade_start=bools[:, 0][k],
-        fade_end=bools[:, 1][k],
-        open_start=bools[:, 2][k],
-        open_end=bools[:, 3][k],
-        color=np.asarray(argb, np.uint32)[actor_codes],  # -1 reads the last
-        label=Permuted(title, rows),
-        tooltip=Permuted(LazyTexts(len(ev), tooltip), rows),
-        lane_actor=Coded(actor_codes, lanes, no_actor),
-        lane_category=Coded(
-            cats.codes[rows], [c or "uncategorised" for c in cats.values], "uncategorised"
-        ),
-    )
-    return data, rows.astype(np.intp)
+    return {
+        "rows": rows.astype(np.intp),
+        "order": (np.cumsum(dated) - 1)[rows],  # the rows as TimelineData would sort them
+        "start": per_date[:, 0][k],
+        "end": np.maximum(per_date[:, 1], per_date[:, 0])[k],
+        "precision": precision[k],
+        "is_point": point[k],
+        "fade_start": bools[:, 0][k],
+        "fade_end": bools[:, 1][k],
+        "open_start": bools[:, 2][k],
+        "open_end": bools[:, 3][k],
+        "color": np.asarray(argb, np.uint32)[ev.actors.codes[rows]],  # -1 reads the last
+    }
 
 
-def _each_once(rows: np.ndarray, dated: np.ndarray) -> bool:
-    """Are ``rows`` dated rows (where ``dated``, per event), each once?"""
-    n = len(dated)
-    if len(rows) and (int(rows.min()) < 0 or int(rows.max()) >= n):
-        return False
-    seen = np.zeros(n, bool)
-    seen[rows] = True
-    return bool(dated[rows].all()) and int(np.count_nonzero(seen)) == len(rows)
+def timeline_kept(data: TimelineData, rows: np.ndarray) -> tuple[dict[str, np.ndarray], list]:
+    """What :func:`timeline_arrays` takes back as ``kept``: the columns of ``data`` (as
+    it made them, with its ``rows``) as arrays of numbers, and the precision names."""
+    names = sorted({str(p) for p in data.precision})
+    where = {p: k for k, p in enumerate(names)}
+    flags = np.zeros(len(rows), np.uint8)
+    for bit, name in enumerate(_FLAGS):
+        flags |= np.asarray(getattr(data, name), bool).astype(np.uint8) << bit
+    precision = np.fromiter(map(where.__getitem__, data.precision), np.int16, len(rows))
+    arrays = {
+        "rows": np.asarray(rows, np.int64),
+        "order": np.asarray(data.order, np.int64),
+        "start": np.asarray(data.start, np.float64),
+        "end": np.asarray(data.end, np.float64),
+        "flags": flags,
+        "color": np.asarray(data.color, np.uint32),
+        "precision": precision,
+    }
+    return arrays, names
+
+
+def _checked_columns(kept: dict[str, Any], n_events: int) -> dict[str, Any]:
+    """The kept columns (:func:`timeline_kept`, with ``"names"`` the precision names),
+    checked and unpacked; ValueError if they do not fit a dataset of ``n_events``."""
+    rows, names = kept["rows"], kept["names"]
+    n = len(rows)
+    if any(len(kept[k]) != n for k in TIMELINE_KEPT):
+        raise ValueError("the kept timeline's columns differ in length")
+    if n and (int(rows.min()) < 0 or int(rows.max()) >= n_events):
+        raise ValueError("the kept timeline's rows are not the dataset's")
+    order, precision = kept["order"], kept["precision"]
+    if n and (int(order.min()) < 0 or int(order.max()) >= n):
+        raise ValueError("the kept timeline's order")
+    if n and (int(precision.min()) < 0 or int(precision.max()) >= len(names)):
+        raise ValueError("the kept timeline's precisions")
+    if not all(isinstance(p, str) for p in names):
+        raise ValueError("the kept timeline's precision names")
+    start, end, flags = kept["start"], kept["end"], kept["flags"]
+    if n and not (np.isfinite(start).all() and np.isfinite(end).all() and (end >= start).all()):
+        raise ValueError("the kept timeline's bounds")
+    columns = {
+        "rows": rows.astype(np.intp, copy=False),
+        "order": order.astype(np.intp, copy=False),
+        "start": start,
+        "end": end,
+        "precision": np.array(names, object)[precision],
+        "color": kept["color"],
+    }
+    for bit, name in enumerate(_FLAGS):
+        columns[name] = (flags & (1 << bit)).astype(bool)
+    return columns
 
 
 def map_events_kept(ds: Dataset, body: bytes, rows: np.ndarray, to: list) -> MapEvents:

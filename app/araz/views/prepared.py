@@ -30,7 +30,7 @@ import numpy as np
 from ..io import table_cache
 from ..model.columns import IdIndex
 from ..model.dataset import Dataset
-from .arrays import map_events, map_events_kept, timeline_arrays
+from .arrays import TIMELINE_KEPT, map_events, map_events_kept, timeline_arrays, timeline_kept
 from .map_payload import MapEvents
 from .timeline.data import TimelineData
 
@@ -88,7 +88,8 @@ def _stamp() -> str:
 def _keep(ds: Dataset, entry: table_cache.ViewsEntry) -> None:
     """Write what :func:`_from_kept` reads back."""
     events, map_rows = map_data(ds)
-    _, timeline_order = timeline_rows(ds)
+    timeline, timeline_order = timeline_rows(ds)
+    kept_timeline, precisions = timeline_kept(timeline, timeline_order)
     hashes, order = ds.index.parts
     by_actor = ds.events_by_actor
     lengths = np.fromiter(map(len, by_actor.values()), np.int64, count=len(by_actor))
@@ -105,7 +106,7 @@ def _keep(ds: Dataset, entry: table_cache.ViewsEntry) -> None:
         "incidence_group_actor": group[1],
         "map_body": np.frombuffer(events.body, np.uint8),
         "map_rows": map_rows.astype(np.int64, copy=False),
-        "timeline_rows": timeline_order.astype(np.int64, copy=False),
+        **{f"timeline_{k}": v for k, v in kept_timeline.items()},
         "index_hashes": hashes,
         "index_rows": order,
         "actor_rows": np.concatenate([empty, *by_actor.values()]).astype(np.int64),
@@ -116,6 +117,7 @@ def _keep(ds: Dataset, entry: table_cache.ViewsEntry) -> None:
         "to": [[int(k), float(v[0]), float(v[1])] for k, v in events.to.items()],
         "actors": list(by_actor),
         "incidence": actor_ids,
+        "precisions": precisions,
     }
     entry.store(_stamp(), meta, parts)
 
@@ -195,7 +197,8 @@ def _checked(ds: Dataset, meta: dict, parts: dict) -> tuple:
     events = map_events_kept(
         ds, parts["map_body"].tobytes(), map_rows.astype(np.intp, copy=False), meta["to"]
     )
-    data, order_ = timeline_arrays(ds, parts["timeline_rows"].astype(np.intp, copy=False))
+    kept = {k: parts[f"timeline_{k}"] for k in TIMELINE_KEPT}
+    data, order_ = timeline_arrays(ds, {**kept, "names": list(meta["precisions"])})
     data.use_index(_ViewIndex(ds, order_, index))
     return index, by_actor, incidence, events, map_rows.astype(np.intp, copy=False), (data, order_)
 
