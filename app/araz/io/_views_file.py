@@ -21,6 +21,7 @@ checks.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import mmap
 import struct
@@ -123,4 +124,27 @@ def read(path: Path, key: str) -> tuple[dict, dict[str, np.ndarray]]:
         _check(zlib.crc32(memoryview(array).cast("B")) == crc, f"{name}: CRC")
         parts[name] = array
         at = offset + nbytes
+    _forget(mapped, 0, size)  # checked: read again from the file as they are used
     return meta, parts
+
+
+def forget(array: np.ndarray) -> None:
+    """Let go of the pages of a part that was read (copied, say) and will not be for a
+    while: they leave this process's memory, and come back from the file if read."""
+    base = array.base
+    base = base.obj if isinstance(base, memoryview) else base  # numpy's view of the map
+    if isinstance(base, mmap.mmap) and array.nbytes:
+        start = np.frombuffer(base, np.uint8, count=1).__array_interface__["data"][0]
+        offset = array.__array_interface__["data"][0] - start
+        _forget(base, offset, array.nbytes)
+
+
+def _forget(mapped: mmap.mmap, offset: int, length: int) -> None:
+    """``madvise(MADV_DONTNEED)`` over whole pages of a read-only file mapping (where
+    there is one: Linux, the BSDs, macOS); nothing is lost, the pages are the file's."""
+    advice = getattr(mmap, "MADV_DONTNEED", None)
+    if advice is None or not length:
+        return
+    first = offset - offset % mmap.PAGESIZE
+    with contextlib.suppress(OSError, ValueError):
+        mapped.madvise(advice, first, offset + length - first)

@@ -346,6 +346,14 @@ class ViewsEntry:
         with contextlib.suppress(OSError):
             self.file.unlink()
 
+    @staticmethod
+    def forget(array: Any) -> None:
+        """Let a part :meth:`load` gave, read and not needed for a while, leave memory
+        (:func:`araz.io._views_file.forget`: read again from the file if used)."""
+        from . import _views_file
+
+        _views_file.forget(array)
+
 
 # the entry each dataset read through the cache came from (weakly: it goes with it)
 _VIEWS: weakref.WeakKeyDictionary[Any, ViewsEntry] = weakref.WeakKeyDictionary()

@@ -194,9 +194,9 @@ def _checked(ds: Dataset, meta: dict, parts: dict) -> tuple:
     map_rows = parts["map_rows"]
     if map_rows.dtype != np.int64:
         raise ValueError("the map's rows")
-    events = map_events_kept(
-        ds, parts["map_body"].tobytes(), map_rows.astype(np.intp, copy=False), meta["to"]
-    )
+    body = parts["map_body"].tobytes()  # bytes, for the page; the mapped pages let go
+    table_cache.ViewsEntry.forget(parts["map_body"])
+    events = map_events_kept(ds, body, map_rows.astype(np.intp, copy=False), meta["to"])
     kept = {k: parts[f"timeline_{k}"] for k in TIMELINE_KEPT}
     data, order_ = timeline_arrays(ds, {**kept, "names": list(meta["precisions"])})
     data.use_index(_ViewIndex(ds, order_, index))
