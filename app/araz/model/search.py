@@ -236,23 +236,24 @@ class SearchIndex:
                 for v in values
             ]
             sizes = np.array([len(v) for v in per_value] + [0], np.int64)
-            flat = np.array([k for v in per_value for k in v], np.int64)
+            flat = np.array([k for v in per_value for k in v], np.int32)
             starts = np.concatenate([[0], np.cumsum(sizes)])
             codes = np.where(column.codes < 0, len(values), column.codes)  # -1: none
             counts = sizes[codes]
             first = np.repeat(starts[codes], counts)
             within = np.arange(int(counts.sum())) - np.repeat(np.cumsum(counts) - counts, counts)
-            owners.append(np.repeat(np.arange(n, dtype=np.int64), counts))
-            owned.append(flat[first + within] if len(flat) else np.zeros(0, np.int64))
+            owners.append(np.repeat(np.arange(n, dtype=np.int32), counts))
+            owned.append(flat[first + within] if len(flat) else np.zeros(0, np.int32))
         known = tuples.rows >= 0
-        of_tuple = np.repeat(np.arange(len(tuples), dtype=np.int64), np.diff(tuples.starts))
+        # int32 positions (places, names, tuples: never two billion): 4 bytes each, not 8
+        of_tuple = np.repeat(np.arange(len(tuples), dtype=np.int32), np.diff(tuples.starts))
         return _Members(
             self.engine(list(names)),
             np.concatenate(owned),
             np.concatenate(owners),
             n,
             of_tuple[known],
-            tuples.rows[known].astype(np.int64),
+            tuples.rows[known],
             len(tuples),
             tuples.codes,
         )

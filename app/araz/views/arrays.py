@@ -24,6 +24,7 @@ from .map_payload import MapEvents, clean_color, pack
 from .records import line_places, tuple_markers
 from .timeline.data import LazyTexts, Permuted, TimelineData
 
+_INDEX = np.int32  # rows and positions (a dataset of over 2**31 events is not drawn)
 _COARSE = frozenset(("month", "season", "year", "decade", "century"))
 
 
@@ -134,6 +135,10 @@ def map_events(ds: Dataset) -> tuple[MapEvents, np.ndarray]:
     meta.update(palette=list(palette), to=to, line=line, radius=has_radius)
     ids, starts, blob = _ids(ev.ids, rows, len(rows) == len(ev))
     body = pack(len(rows), meta, sections, starts, blob)
+    del sections, lat, lon  # the payload's own coordinates, not a second copy of them
+    n, size = _payload_head(body)
+    lat = np.frombuffer(body, "<f8", count=n, offset=16 + size)
+    lon = np.frombuffer(body, "<f8", count=n, offset=16 + size + 8 * n)
     return MapEvents(ids, {}, lat, lon, {t[0]: (t[1], t[2]) for t in to}, body), rows
 
 
@@ -221,7 +226,8 @@ def _timeline_columns(ds: Dataset, date_codes: np.ndarray, dates: list) -> dict[
     argb = [0xFF000000 | int(c.lstrip("#"), 16) for c in [*per, none]]
     return {
         "rows": rows.astype(np.intp),
-        "order": (np.cumsum(dated) - 1)[rows],  # the rows as TimelineData would sort them
+        # the rows as TimelineData would sort them (int32: 4 MB a million less)
+        "order": (np.cumsum(dated, dtype=_INDEX) - 1)[rows],
         "start": per_date[:, 0][k],
         "end": np.maximum(per_date[:, 1], per_date[:, 0])[k],
         "precision": precision[k],
@@ -245,7 +251,7 @@ def timeline_kept(data: TimelineData, rows: np.ndarray) -> tuple[dict[str, np.nd
     precision = np.fromiter(map(where.__getitem__, data.precision), np.int16, len(rows))
     arrays = {
         "rows": np.asarray(rows, np.int64),
-        "order": np.asarray(data.order, np.int64),
+        "order": np.asarray(data.order),
         "start": np.asarray(data.start, np.float64),
         "end": np.asarray(data.end, np.float64),
         "flags": flags,
@@ -265,6 +271,8 @@ def _checked_columns(kept: dict[str, Any], n_events: int) -> dict[str, Any]:
     if n and (int(rows.min()) < 0 or int(rows.max()) >= n_events):
         raise ValueError("the kept timeline's rows are not the dataset's")
     order, precision = kept["order"], kept["precision"]
+    if order.dtype.kind != "i" or rows.dtype.kind != "i":
+        raise ValueError("the kept timeline's rows or order are not integers")
     if n and (int(order.min()) < 0 or int(order.max()) >= n):
         raise ValueError("the kept timeline's order")
     if n and (int(precision.min()) < 0 or int(precision.max()) >= len(names)):
@@ -276,7 +284,7 @@ def _checked_columns(kept: dict[str, Any], n_events: int) -> dict[str, Any]:
         raise ValueError("the kept timeline's bounds")
     columns = {
         "rows": rows.astype(np.intp, copy=False),
-        "order": order.astype(np.intp, copy=False),
+        "order": order,
         "start": start,
         "end": end,
         "precision": np.array(names, object)[precision],

@@ -95,7 +95,7 @@ def _keep(ds: Dataset, entry: table_cache.ViewsEntry) -> None:
     lengths = np.fromiter(map(len, by_actor.values()), np.int64, count=len(by_actor))
     bounds = np.zeros(len(by_actor) + 1, np.int64)
     np.cumsum(lengths, out=bounds[1:])
-    empty = np.zeros(0, np.int64)
+    empty = np.zeros(0, next(iter(by_actor.values())).dtype if by_actor else np.int64)
     actor_ids, main_own, main_group, own, group = ds._actor_incidence
     parts = {
         "incidence_main_own": main_own,
@@ -109,7 +109,7 @@ def _keep(ds: Dataset, entry: table_cache.ViewsEntry) -> None:
         **{f"timeline_{k}": v for k, v in kept_timeline.items()},
         "index_hashes": hashes,
         "index_rows": order,
-        "actor_rows": np.concatenate([empty, *by_actor.values()]).astype(np.int64),
+        "actor_rows": np.concatenate([empty, *by_actor.values()]),
         "actor_bounds": bounds,
     }
     meta = {
@@ -228,8 +228,17 @@ class _ViewIndex(Mapping[str, int]):
     def __init__(self, ds, rows: np.ndarray, index: IdIndex | None = None):
         self._index = ds.index if index is None else index
         self._ids, self._rows = ds.events.ids, rows
-        self._where = np.full(len(ds), -1, np.int32)  # dataset row -> view position
-        self._where[rows] = np.arange(len(rows), dtype=np.int32)
+        self._n = len(ds)
+        self._where_: np.ndarray | None = None  # made at the first lookup (4 MB a million)
+
+    @property
+    def _where(self) -> np.ndarray:
+        """Per dataset row, its view position (-1: not in this view)."""
+        if self._where_ is None:
+            where = np.full(self._n, -1, np.int32)
+            where[self._rows] = np.arange(len(self._rows), dtype=np.int32)
+            self._where_ = where
+        return self._where_
 
     def __getitem__(self, event_id: str) -> int:
         k = int(self._where[self._index[event_id]])
