@@ -7,11 +7,13 @@ to the dataset (a value that did would keep its own key alive for ever).
 
 A dataset read through the table cache (:func:`araz.io.table_cache.views_entry`) has
 what takes time here kept beside its table after the first preparation: the map's
-payload and rows, the timeline's order, the ids' index and the actors' rows.  The next
-open of the file maps them (:mod:`araz.io._views_file`, each part's CRC checked) and
-checks them against the dataset (lengths, rows in range) before any is used; one that
-fails is deleted and everything is made again (with a log line).  A change of any
-module of the views (this package) makes them stale.
+payload and rows, the timeline's columns per row (its sort, the dates' bounds and
+flags, the colours), the ids' index (:class:`~araz.model.columns.IdIndex`, whose hash is
+the same in every process), the actors' rows and their incidence.  The next open of the
+file maps them (:mod:`araz.io._views_file`, each part's CRC checked, then its pages let
+go until used) and checks them against the dataset (lengths, rows in range) before
+any is used; one that fails is deleted and everything is made again (with a log line).
+A change of any module of the views (this package) makes them stale.
 """
 
 from __future__ import annotations
@@ -96,6 +98,7 @@ def _keep(ds: Dataset, entry: table_cache.ViewsEntry) -> None:
     bounds = np.zeros(len(by_actor) + 1, np.int64)
     np.cumsum(lengths, out=bounds[1:])
     empty = np.zeros(0, next(iter(by_actor.values())).dtype if by_actor else np.int64)
+    # the dataset's own per-tuple incidence (what actor_tally reads), put back as made
     actor_ids, main_own, main_group, own, group = ds._actor_incidence
     parts = {
         "incidence_main_own": main_own,
