@@ -228,3 +228,15 @@ def test_the_ids_hash_is_the_same_in_bulk_and_one_by_one():
     assert all(index[i] == ids.index(i) for i in ids)
     again = IdIndex.from_parts(strings, *index.parts)
     assert again["IRN5"] == ids.index("IRN5") and "nope" not in again
+
+
+def test_the_loader_writes_it_after_handing_over(cache, acled_file):
+    """prepare(keep=False) (the loader's) leaves the writing to write_kept()."""
+    ds = read_path(acled_file).dataset
+    p = prepare(ds, keep=False)
+    assert views_files(cache) == [] and p.pending is not None and p.keep_s is None
+    p.write_kept()
+    assert len(views_files(cache)) == 1 and p.pending is None and p.keep_s is not None
+    p.write_kept()  # once
+    _, again, _ = opened(acled_file)
+    assert again.kept_s is not None

@@ -46,7 +46,8 @@ def test_a_second_open_comes_from_the_cache_and_the_menu_clears_it(
     first = _open(qtbot, w, path)
     assert "cache" not in first.timings and "views cache" not in first.timings
     assert "from the cache" not in w.statusBar().currentMessage()
-    assert len(list(cache.glob("*.views"))) == 1  # what the views made of it, kept too
+    # what the views made of it, kept too (written once the window has it)
+    qtbot.waitUntil(lambda: len(list(cache.glob("*.views"))) == 1, timeout=TIMEOUT)
     drawn_first = w.map.ask("marker_probes")
     second = _open(qtbot, w, path)
     assert "cache" in second.timings and len(w.model.dataset) == len(first.dataset) == 8
@@ -84,4 +85,5 @@ def test_a_second_open_comes_from_the_cache_and_the_menu_clears_it(
 
     third = _open(qtbot, w, path)  # read from the file again, and cached again
     assert "cache" not in third.timings and table_cache.usage() > 0
-    assert "views cache" not in third.timings and len(list(cache.glob("*.views"))) == 1
+    assert "views cache" not in third.timings
+    qtbot.waitUntil(lambda: len(list(cache.glob("*.views"))) == 1, timeout=TIMEOUT)

@@ -44,6 +44,23 @@ class Prepared:
     timeline: tuple[TimelineData, np.ndarray] | None = None
     map: tuple[MapEvents, np.ndarray] | None = None
     kept_s: float | None = None  # seconds the views' cache took to read back (None: not)
+    keep_s: float | None = None  # seconds writing it took (None: not written)
+    # what prepare(keep=False) left to write: (entry, meta, parts), for write_kept()
+    pending: tuple | None = None
+
+    def write_kept(self) -> None:
+        """Write the views' cache that :func:`prepare` left to write (``keep=False``)."""
+        pending, self.pending = self.pending, None
+        if pending is None:
+            return
+        t0 = time.perf_counter()
+        entry, meta, parts = pending
+        try:
+            entry.store(_stamp(), meta, parts)  # never raises (a log line)
+        except OSError as exc:  # the views' modules could not be stamped
+            logging.getLogger(__name__).info("araz: views' data not cached (%s)", exc)
+            return
+        self.keep_s = time.perf_counter() - t0
 
 
 _PREPARED: weakref.WeakKeyDictionary[Dataset, Prepared] = weakref.WeakKeyDictionary()
@@ -56,24 +73,29 @@ def _of(ds: Dataset) -> Prepared:
     return cache
 
 
-def prepare(ds: Dataset) -> Prepared:
+def prepare(ds: Dataset, keep: bool = True) -> Prepared:
     """Compute the dataset's derived data now (the loader calls this in its worker
     thread), not on first paint: the model's indexes (the filter's arrays, the actors'
     tally the filters panel shows, the places' mask the status bar counts, the ids' index
     a first click or hover reads), the map's and the timeline's data.  Those kept from
-    an earlier open are read back (the module docstring); made here, they are kept."""
+    an earlier open are read back (the module docstring); made here, they are kept: now,
+    or with ``keep=False`` when :meth:`Prepared.write_kept` is called (the loader calls
+    it once the dataset is handed over: the file's writing is not waited for)."""
     entry = table_cache.views_entry(ds)
     t0 = time.perf_counter()
     kept = entry is not None and _from_kept(ds, entry)
+    prepared = _of(ds)
     if kept:
-        _of(ds).kept_s = time.perf_counter() - t0
+        prepared.kept_s = time.perf_counter() - t0
     _ = ds.arrays, ds.events_by_actor, ds.unplaced_mask, ds.index
     ds.actor_tally()  # its per-tuple incidence, made once
     map_data(ds)
     timeline_data(ds)
     if entry is not None and not kept:
-        _keep(ds, entry)
-    return _of(ds)
+        prepared.pending = (entry, *_to_keep(ds))
+        if keep:
+            prepared.write_kept()
+    return prepared
 
 
 @cache
@@ -87,8 +109,9 @@ def _stamp() -> str:
     return h.hexdigest()[:32]
 
 
-def _keep(ds: Dataset, entry: table_cache.ViewsEntry) -> None:
-    """Write what :func:`_from_kept` reads back."""
+def _to_keep(ds: Dataset) -> tuple[dict, dict]:
+    """What :func:`_from_kept` reads back: the JSON part and the arrays (those of the
+    prepared data themselves, or made from them: nothing refers back to the dataset)."""
     events, map_rows = map_data(ds)
     timeline, timeline_order = timeline_rows(ds)
     kept_timeline, precisions = timeline_kept(timeline, timeline_order)
@@ -122,7 +145,7 @@ def _keep(ds: Dataset, entry: table_cache.ViewsEntry) -> None:
         "incidence": actor_ids,
         "precisions": precisions,
     }
-    entry.store(_stamp(), meta, parts)
+    return meta, parts
 
 
 def _from_kept(ds: Dataset, entry: table_cache.ViewsEntry) -> bool:
