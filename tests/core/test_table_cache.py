@@ -399,6 +399,32 @@ def test_a_cached_open_imports_no_pandas(cache, acled_file):
     assert len(entries(cache)) == 1
 
 
+def test_a_cached_open_of_a_file_without_problems_imports_no_pandas(cache, tmp_path):
+    """Its problems' table is empty: read back without an empty array made by
+    ``pa.array`` (which imports pandas: a second and some 40 MB at a re-open)."""
+    import subprocess
+    import sys
+
+    sys.path.insert(0, str(DATA.parent.parent / "benchmarks"))
+    from synth import write_acled_csv
+
+    path = write_acled_csv(tmp_path / "synth.csv", 500, seed=5)
+    code = (
+        "import sys; import araz.io; "
+        f"a = araz.io.read_path({str(path)!r}); "
+        "assert not a.problems, a.problems; "
+        f"b = araz.io.read_path({str(path)!r}); "
+        "assert 'cache' in b.timings and not b.problems and len(b.dataset) == 500; "
+        "assert 'pandas' not in sys.modules, 'pandas'"
+    )
+    env = {
+        "PYTHONPATH": str(Path(__file__).resolve().parents[2] / "app"),
+        "XDG_CACHE_HOME": os.environ["XDG_CACHE_HOME"],
+        "ARAZ_TABLE_CACHE": "on",
+    }
+    subprocess.run([sys.executable, "-c", code], check=True, env=env, timeout=60)
+
+
 def test_a_csv_of_any_columns_is_cached_keyed_by_its_mapping(cache, tmp_path):
     path = tmp_path / "points.csv"
     shutil.copy(DATA / "samples" / "csv_geoparquet_data_point_wkt.csv", path)

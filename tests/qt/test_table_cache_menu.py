@@ -44,10 +44,15 @@ def test_a_second_open_comes_from_the_cache_and_the_menu_clears_it(
     path = tmp_path / "export.csv"
     shutil.copy(DATA / "readers" / "acled_current.csv", path)
     first = _open(qtbot, w, path)
-    assert "cache" not in first.timings
+    assert "cache" not in first.timings and "views cache" not in first.timings
     assert "from the cache" not in w.statusBar().currentMessage()
+    # what the views made of it, kept too (written once the window has it)
+    qtbot.waitUntil(lambda: len(list(cache.glob("*.views"))) == 1, timeout=TIMEOUT)
+    drawn_first = w.map.ask("marker_probes")
     second = _open(qtbot, w, path)
     assert "cache" in second.timings and len(w.model.dataset) == len(first.dataset) == 8
+    assert "views cache" in second.timings  # the map's and timeline's data read back
+    assert drawn_first and w.map.ask("marker_probes") == drawn_first  # drawn the same
     assert "export.csv: from the cache" in w.statusBar().currentMessage()
 
     # File → Clear cached tables…, as the menu shows it: with the size it frees
@@ -72,6 +77,7 @@ def test_a_second_open_comes_from_the_cache_and_the_menu_clears_it(
     [box] = [b for b in w.findChildren(QMessageBox, "clear_table_cache_confirm") if b.isVisible()]
     qtbot.mouseClick(box.button(QMessageBox.StandardButton.Yes), LEFT)
     assert table_cache.usage() == 0 and not list(cache.glob("*.arrow"))
+    assert not list(cache.glob("*.views"))
     assert f"{used / 1e6:,.1f} MB freed" in w.statusBar().currentMessage()
     menu.aboutToShow.emit()
     assert not action.isEnabled() and "MB" not in action.text()
@@ -79,3 +85,5 @@ def test_a_second_open_comes_from_the_cache_and_the_menu_clears_it(
 
     third = _open(qtbot, w, path)  # read from the file again, and cached again
     assert "cache" not in third.timings and table_cache.usage() > 0
+    assert "views cache" not in third.timings
+    qtbot.waitUntil(lambda: len(list(cache.glob("*.views"))) == 1, timeout=TIMEOUT)

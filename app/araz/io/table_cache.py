@@ -38,6 +38,14 @@ again, with a log line, never a crash.  What the checks cannot see is a flipped 
 inside a coordinate or a letter.  A table whose texts are not valid UTF-8 (a lone
 surrogate from a GeoJSON file) is not kept.
 
+Beside each table, a second file (``.views``, :class:`ViewsEntry`) may keep what the
+views made of it (the map's payload, the timeline's order, the ids' index…:
+:mod:`araz.views.prepared` decides what, :mod:`araz.io._views_file` is its layout),
+written after the first open's preparation and memory-mapped at the next.  Its key is
+the table's with a stamp of the views' code: a table read again, or views changed,
+make it stale; it is checked as the table is (a damaged one is deleted and made again),
+counted with the tables in the folder's size, evicted and cleared with them.
+
 The folder (``user_cache_path("araz")/tables``, under ``$XDG_CACHE_HOME`` when set) is
 kept under :data:`CAP_BYTES`, the least recently used entries going first after each
 store.  ``ARAZ_TABLE_CACHE=off`` turns the cache off (the test suite does).
@@ -54,7 +62,9 @@ import os
 import sys
 import threading
 import time
+import weakref
 from pathlib import Path
+from typing import Any
 
 from .. import __version__
 from .problems import LoadResult
@@ -65,6 +75,7 @@ FORMAT = 4  # 4: codes in the narrowest integer type, summary offsets int32
 CAP_BYTES = 2 << 30  # 2 GiB
 HEAD_BYTES = 64 * 1024
 SUFFIX = ".arrow"
+VIEWS_SUFFIX = ".views"  # the views' data of the table of the same name
 # the files that may hold a table built by columns (ACLED; GeoJSON, also as .json)
 SUFFIXES = (".csv", ".tsv", ".geojson", ".json")
 
@@ -83,13 +94,15 @@ def cache_dir() -> Path:
 
 def _entries() -> list[Path]:
     try:
-        return [p for p in cache_dir().iterdir() if p.suffix == SUFFIX and p.is_file()]
+        return [
+            p for p in cache_dir().iterdir() if p.suffix in (SUFFIX, VIEWS_SUFFIX) and p.is_file()
+        ]
     except OSError:
         return []
 
 
 def usage() -> int:
-    """Bytes the cached tables take."""
+    """Bytes the cached tables (and their views' data) take."""
     total = 0
     for p in _entries():
         with contextlib.suppress(OSError):
@@ -98,7 +111,7 @@ def usage() -> int:
 
 
 def clear() -> int:
-    """Delete every cached table; the bytes freed.  (A table open in the app stays
+    """Delete every cached table and views' data; the bytes freed.  (A table open in the app stays
     readable: its file is unlinked, not overwritten.)"""
     freed = 0
     for p in _entries():
@@ -218,6 +231,7 @@ class Entry:
             os.utime(self.file)  # the time of last use: the eviction order
         result.timings["cache"] = time.perf_counter() - t0
         self._hit = True
+        self._remember(result)
         return result
 
     def store(self, result: LoadResult, cap: int | None = None) -> bool:
@@ -246,18 +260,109 @@ class Entry:
             if tmp.stat().st_size > (CAP_BYTES if cap is None else cap):
                 raise ValueError("larger than the cache's cap")  # it would flush the rest
             os.replace(tmp, self.file)
+            self._drop(views=True, table=False)  # the views' data of an older table
         except Exception as exc:
             log.info("araz: %s not cached (%s: %s)", self.path, type(exc).__name__, exc)
             with contextlib.suppress(OSError):
                 tmp.unlink()
             return False
         evict(cap)
+        self._remember(result)
         return True
 
-    def _drop(self) -> None:
+    def _remember(self, result: LoadResult) -> None:
+        """Tie the dataset to this entry (:func:`views_entry`)."""
+        if self.file is not None and self.key is not None and result.dataset is not None:
+            _VIEWS[result.dataset] = ViewsEntry(self.file.with_suffix(VIEWS_SUFFIX), self.key)
+
+    def _drop(self, views: bool = True, table: bool = True) -> None:
         if self.file is not None:
+            for p in [self.file] * table + [self.file.with_suffix(VIEWS_SUFFIX)] * views:
+                with contextlib.suppress(OSError):
+                    p.unlink()
+
+
+class ViewsEntry:
+    """The views' data kept beside a cached table (the module docstring): :meth:`load`
+    gives it (None: there is none, or none sound), :meth:`store` keeps it.  Never
+    raises, as :class:`Entry`."""
+
+    def __init__(self, file: Path, table_key: dict):
+        self.file = file
+        self._table_key = json.dumps(table_key, sort_keys=True, default=str)
+
+    def _key(self, stamp: str) -> str:
+        text = f"{self._table_key}|{stamp}".encode("utf-8", "surrogatepass")
+        return hashlib.sha256(text).hexdigest()
+
+    def load(self, stamp: str) -> tuple[dict, dict[str, Any]] | None:
+        """The meta and arrays kept for ``stamp`` (the views' code), if sound."""
+        if not enabled() or not self.file.exists():
+            return None
+        from . import _views_file
+
+        try:
+            got = _views_file.read(self.file, self._key(stamp))
+        except _views_file.Stale:
+            log.info("araz: cached views' data %s is stale; made again", self.file.name)
+            self.drop()
+            return None
+        except Exception as exc:  # corrupt, truncated, another format: never trusted
+            log.warning(
+                "araz: cached views' data %s is damaged (%s: %s); deleted, made again",
+                self.file.name,
+                type(exc).__name__,
+                exc,
+            )
+            self.drop()
+            return None
+        with contextlib.suppress(OSError):
+            os.utime(self.file)
+        return got
+
+    def store(self, stamp: str, meta: dict, parts: dict, cap: int | None = None) -> bool:
+        """Keep the views' data for ``stamp``: True if written."""
+        if not enabled():
+            return False
+        tmp = self.file.with_name(f"{self.file.stem}.{os.getpid()}.{threading.get_ident()}.tmp")
+        try:
+            from . import _views_file
+
+            if not self.file.with_suffix(SUFFIX).exists():
+                return False  # its table was cleared or evicted meanwhile
+            _views_file.write(tmp, self._key(stamp), meta, parts)
+            if tmp.stat().st_size > (CAP_BYTES if cap is None else cap):
+                raise ValueError("larger than the cache's cap")
+            os.replace(tmp, self.file)
+        except Exception as exc:
+            log.info("araz: views' data not cached (%s: %s)", type(exc).__name__, exc)
             with contextlib.suppress(OSError):
-                self.file.unlink()
+                tmp.unlink()
+            return False
+        evict(cap)
+        return True
+
+    def drop(self) -> None:
+        with contextlib.suppress(OSError):
+            self.file.unlink()
+
+    @staticmethod
+    def forget(array: Any) -> None:
+        """Let a part :meth:`load` gave, read and not needed for a while, leave memory
+        (:func:`araz.io._views_file.forget`: read again from the file if used)."""
+        from . import _views_file
+
+        _views_file.forget(array)
+
+
+# the entry each dataset read through the cache came from (weakly: it goes with it)
+_VIEWS: weakref.WeakKeyDictionary[Any, ViewsEntry] = weakref.WeakKeyDictionary()
+
+
+def views_entry(dataset: Any) -> ViewsEntry | None:
+    """Where the views' data of a dataset read through the cache (from its file, then
+    stored, or from the cache) is kept; None for any other."""
+    return _VIEWS.get(dataset)
 
 
 def not_cacheable(result: LoadResult) -> str | None:

@@ -341,21 +341,40 @@ class IdIndex(Mapping[str, int]):
     rows (12 bytes an event; a dict of them costs 90).  A lookup is a binary search, then
     a comparison with the id itself (hashes may collide).  (pyarrow has no lookup that
     keeps its hash table between calls: ``pc.index`` scans all ids, milliseconds a
-    lookup at a million, and the views look up thousands.)"""
+    lookup at a million, and the views look up thousands.)
+
+    The hash is :func:`id_hash`, the same in every process (not Python's ``hash``, salted
+    per run): the sorted hashes and rows can be kept on disk and given back
+    (:meth:`from_parts`, the views' cache, :mod:`araz.views.prepared`)."""
 
     def __init__(self, ids: Sequence[str]):
         self._ids = ids
-        hashes = np.fromiter(map(hash, ids), np.int64, count=len(ids))
+        hashes = id_hashes(ids)
         # not a stable sort (a quarter of its time): among equal hashes a lookup
         # compares the ids themselves and takes the first row
         order = np.argsort(hashes)
         self._hashes = hashes[order]
         self._order = order.astype(np.int32) if len(ids) < 2**31 else order
 
+    @classmethod
+    def from_parts(cls, ids: Sequence[str], hashes: np.ndarray, order: np.ndarray) -> IdIndex:
+        """An index made earlier over the same ids (:attr:`parts`), not made again: the
+        caller checks the parts are those of these ids (lengths, rows in range)."""
+        if len(hashes) != len(ids) or len(order) != len(ids):
+            raise ValueError(f"{len(hashes)} hashes and {len(order)} rows for {len(ids)} ids")
+        self = cls.__new__(cls)
+        self._ids, self._hashes, self._order = ids, hashes, order
+        return self
+
+    @property
+    def parts(self) -> tuple[np.ndarray, np.ndarray]:
+        """The sorted hashes (int64) and, per hash, its row (int32 or int64)."""
+        return self._hashes, self._order
+
     def __getitem__(self, key: str) -> int:
         if not isinstance(key, str):
             raise KeyError(key)
-        h = hash(key)
+        h = id_hash(key)
         k = int(np.searchsorted(self._hashes, h))
         found = -1
         while k < len(self._hashes) and self._hashes[k] == h:
@@ -372,3 +391,54 @@ class IdIndex(Mapping[str, int]):
 
     def __len__(self) -> int:
         return len(self._ids)
+
+
+# the ids' hash: the UTF-8 bytes as a little-endian number modulo a prime under 2**55,
+# plus the length (under 256 bytes) times 2**55: an int64, the same in every process
+_PRIME = 2**55 - 55
+_LONG = 256
+_WEIGHTS = np.array([pow(256, j, _PRIME) for j in range(_LONG)], np.uint64)
+
+
+def id_hash(key: str) -> int:
+    """An id's hash (:class:`IdIndex`): the same number in every process."""
+    data = key.encode("utf-8", "surrogatepass")
+    if len(data) >= _LONG - 1:  # its first 246 bytes and 8 of a digest of it all
+        data = data[: _LONG - 9] + hashlib_digest(data)
+    return int.from_bytes(data, "little") % _PRIME + (len(data) << 55)
+
+
+def hashlib_digest(data: bytes) -> bytes:
+    """Eight bytes standing for a long id's tail (see :func:`id_hash`)."""
+    import hashlib
+
+    return hashlib.blake2b(data, digest_size=8).digest()
+
+
+def id_hashes(ids: Sequence[str]) -> np.ndarray:
+    """:func:`id_hash` of each id (int64): over an Arrow array's own buffers with numpy,
+    some 200,000 ids at a time, else one by one."""
+    if not isinstance(ids, Strings):
+        return np.fromiter(map(id_hash, ids), np.int64, count=len(ids))
+    out = np.empty(len(ids), np.int64)
+    offsets = ids._offsets.astype(np.int64)
+    data = np.frombuffer(ids._data, np.uint8) if len(ids._data) else np.zeros(0, np.uint8)
+    step = 1 << 18
+    for a in range(0, len(ids), step):
+        starts, ends = offsets[a : a + step + 1][:-1], offsets[a + 1 : a + step + 1]
+        lengths = ends - starts
+        if len(lengths) and int(lengths.max()) >= _LONG - 1:  # a long id: the slow way
+            out[a : a + len(lengths)] = [id_hash(ids[k]) for k in range(a, a + len(lengths))]
+            continue
+        first, last = int(starts[0]), int(ends[-1])
+        chunk = np.zeros(last - first + 1, np.uint64)  # one zero past the end
+        chunk[:-1] = data[first:last]
+        rel = starts - first
+        # each byte's position in its id: its index less its id's start
+        pos = np.arange(last - first, dtype=np.int64) - np.repeat(rel, lengths)
+        chunk[:-1] *= _WEIGHTS[pos]
+        chunk %= np.uint64(_PRIME)
+        sums = np.add.reduceat(chunk, rel)  # an empty id reads its next byte: zeroed
+        sums = np.where(lengths > 0, sums % np.uint64(_PRIME), np.uint64(0))
+        out[a : a + len(lengths)] = sums.astype(np.int64) + (lengths << 55)
+    return out

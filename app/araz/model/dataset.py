@@ -303,8 +303,9 @@ class Dataset:
             rows = order[bounds[k] : bounds[k + 1]]
             for a in dict.fromkeys(actors):
                 parts.setdefault(a, []).append(rows)
+        width = np.int32 if len(col.codes) < 2**31 else np.int64  # 4 bytes a row, not 8
         return {
-            a: (p[0] if len(p) == 1 else np.sort(np.concatenate(p))).astype(np.int64)
+            a: (p[0] if len(p) == 1 else np.sort(np.concatenate(p))).astype(width)
             for a, p in parts.items()
         }
 

@@ -168,7 +168,8 @@ def summaries_array(column) -> Any:
 class _Members(NamedTuple):
     """Actors or places: their distinct names (``names``), which member has which name
     (``owned[k]`` is a name of ``owners[k]``), the column's distinct member tuples
-    (``tuples[k]`` holds ``members[k]``) and per row its tuple (``codes``)."""
+    (``tuples[k]`` holds ``members[k]``) and per row its tuple (``codes``: the column's
+    own, of any integer type, -1 for none)."""
 
     names: Texts
     owned: np.ndarray
@@ -201,8 +202,9 @@ class SearchIndex:
     # per distinct value of a coded column: its texts, and (row -> value) codes
     def _coded(self, column) -> tuple[Texts, np.ndarray]:
         values = [v or "" for v in column.values]
-        codes = np.asarray(column.codes, np.int64)
-        return self.engine(values), codes
+        # the column's own codes (int8/16/32, maybe a view of the table's file): an int64
+        # copy of each was 8 MB a column at a million events
+        return self.engine(values), column.codes
 
     @cached_property
     def titles(self) -> tuple[Texts, np.ndarray]:
@@ -234,25 +236,26 @@ class SearchIndex:
                 for v in values
             ]
             sizes = np.array([len(v) for v in per_value] + [0], np.int64)
-            flat = np.array([k for v in per_value for k in v], np.int64)
+            flat = np.array([k for v in per_value for k in v], np.int32)
             starts = np.concatenate([[0], np.cumsum(sizes)])
             codes = np.where(column.codes < 0, len(values), column.codes)  # -1: none
             counts = sizes[codes]
             first = np.repeat(starts[codes], counts)
             within = np.arange(int(counts.sum())) - np.repeat(np.cumsum(counts) - counts, counts)
-            owners.append(np.repeat(np.arange(n, dtype=np.int64), counts))
-            owned.append(flat[first + within] if len(flat) else np.zeros(0, np.int64))
+            owners.append(np.repeat(np.arange(n, dtype=np.int32), counts))
+            owned.append(flat[first + within] if len(flat) else np.zeros(0, np.int32))
         known = tuples.rows >= 0
-        of_tuple = np.repeat(np.arange(len(tuples), dtype=np.int64), np.diff(tuples.starts))
+        # int32 positions (places, names, tuples: never two billion): 4 bytes each, not 8
+        of_tuple = np.repeat(np.arange(len(tuples), dtype=np.int32), np.diff(tuples.starts))
         return _Members(
             self.engine(list(names)),
             np.concatenate(owned),
             np.concatenate(owners),
             n,
             of_tuple[known],
-            tuples.rows[known].astype(np.int64),
+            tuples.rows[known],
             len(tuples),
-            np.asarray(tuples.codes, np.int64),
+            tuples.codes,
         )
 
     @cached_property
@@ -296,7 +299,7 @@ class SearchIndex:
             np.array(tuples, np.int64),
             np.array(members, np.int64),
             len(column.values),
-            np.asarray(column.codes, np.int64),
+            column.codes,
         )
 
     def mask(self, terms: Sequence[str]) -> np.ndarray:

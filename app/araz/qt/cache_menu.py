@@ -1,5 +1,6 @@
-"""File → Clear cached tables…: what :mod:`araz.io.table_cache` keeps, how much it takes,
-and deleting it (asked first; the files open again at their first-read speed)."""
+"""File → Clear cached tables…: what :mod:`araz.io.table_cache` keeps (the tables and,
+beside each, the map's and timeline's data made from it), how much it takes, and
+deleting it (asked first; the files open again at their first-read speed)."""
 
 from __future__ import annotations
 
@@ -21,8 +22,8 @@ def install_cache_menu(window: QMainWindow, menu: QMenu) -> QAction:
     action = QAction(LABEL, window)
     action.setObjectName("clear_table_cache")
     action.setStatusTip(
-        "Delete the tables kept from earlier reads of ACLED and GeoJSON files "
-        "(they make a second open instant)"
+        "Delete the tables (and the map's and timeline's data) kept from earlier reads "
+        "of ACLED and GeoJSON files (they make a second open instant)"
     )
 
     def on_menu_shown() -> None:

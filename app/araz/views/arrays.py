@@ -24,6 +24,7 @@ from .map_payload import MapEvents, clean_color, pack
 from .records import line_places, tuple_markers
 from .timeline.data import LazyTexts, Permuted, TimelineData
 
+_INDEX = np.int32  # rows and positions (a dataset of over 2**31 events is not drawn)
 _COARSE = frozenset(("month", "season", "year", "decade", "century"))
 
 
@@ -134,14 +135,72 @@ def map_events(ds: Dataset) -> tuple[MapEvents, np.ndarray]:
     meta.update(palette=list(palette), to=to, line=line, radius=has_radius)
     ids, starts, blob = _ids(ev.ids, rows, len(rows) == len(ev))
     body = pack(len(rows), meta, sections, starts, blob)
+    del sections, lat, lon  # the payload's own coordinates, not a second copy of them
+    n, size = _payload_head(body)
+    lat = np.frombuffer(body, "<f8", count=n, offset=16 + size)
+    lon = np.frombuffer(body, "<f8", count=n, offset=16 + size + 8 * n)
     return MapEvents(ids, {}, lat, lon, {t[0]: (t[1], t[2]) for t in to}, body), rows
 
 
-def timeline_arrays(ds: Dataset) -> tuple[TimelineData, np.ndarray]:
+# the timeline's columns per row kept by araz.views.prepared (TIMELINE_KEPT, "flags"
+# packing the booleans bit by bit in _FLAGS' order)
+TIMELINE_KEPT = ("rows", "order", "start", "end", "flags", "color", "precision")
+_FLAGS = ("is_point", "fade_start", "fade_end", "open_start", "open_end")
+
+
+def timeline_arrays(
+    ds: Dataset, kept: dict[str, Any] | None = None
+) -> tuple[TimelineData, np.ndarray]:
     """The timeline's data (the dated events, sorted by start and id) and, per
-    timeline row, its dataset row; no index set (the caller gives one)."""
+    timeline row, its dataset row; no index set (the caller gives one).  ``kept``: the
+    columns :func:`timeline_kept` gave for this dataset earlier (kept by
+    :mod:`araz.views.prepared`), not made again: checked for length and range (else
+    ValueError)."""
     ev = ds.events
     date_codes, dates = ds.date_codes
+    if kept is None:
+        columns = _timeline_columns(ds, date_codes, dates)
+    else:
+        columns = _checked_columns(kept, len(ev))
+    rows = columns["rows"]
+    actor_codes = ev.actors.codes[rows]
+    names = actor_names(ds)
+    shown = [d.display if d is not None else "" for d in dates]
+    title, codes_of_date, codes_of_actor = ev.title, date_codes, ev.actors.codes
+
+    def tooltip(i: int) -> str:  # a dataset row's; reads no dataset (held weakly)
+        a = int(codes_of_actor[i])
+        who = names[a] if a >= 0 else ""
+        return f"{title[i]}\n{shown[int(codes_of_date[i])]}\n{who}".strip()
+
+    lanes, no_actor = actor_lanes(ds)
+    cats = ev.category
+    data = TimelineData.sorted_columns(
+        order=columns["order"],
+        is_point=columns["is_point"],
+        ids=Permuted(ev.ids, rows),
+        start=columns["start"],
+        end=columns["end"],
+        precision=columns["precision"],
+        fade_start=columns["fade_start"],
+        fade_end=columns["fade_end"],
+        open_start=columns["open_start"],
+        open_end=columns["open_end"],
+        color=columns["color"],
+        label=Permuted(title, rows),
+        tooltip=Permuted(LazyTexts(len(ev), tooltip), rows),
+        lane_actor=Coded(actor_codes, lanes, no_actor),
+        lane_category=Coded(
+            cats.codes[rows], [c or "uncategorised" for c in cats.values], "uncategorised"
+        ),
+    )
+    return data, rows.astype(np.intp, copy=False)
+
+
+def _timeline_columns(ds: Dataset, date_codes: np.ndarray, dates: list) -> dict[str, Any]:
+    """The timeline's columns per row that take time: its sort and what is spread to it
+    (the dates' bounds and flags, the colours)."""
+    ev = ds.events
     values = [d.value if d is not None else None for d in dates]
     dated = np.array([v is not None for v in values] + [False], bool)[date_codes]
     known = [v for v in values if v is not None]
@@ -160,46 +219,114 @@ def timeline_arrays(ds: Dataset) -> tuple[TimelineData, np.ndarray]:
         raise ValueError("start and end must be finite day numbers (the strict bounds)")
     rows = _by_start_and_id(ev.ids, dated, per_date[:, 0], date_codes)
     k = date_codes[rows]  # per timeline row, its distinct date (never -1: dated)
-    start = per_date[:, 0][k]
-    end = np.maximum(per_date[:, 1], per_date[:, 0])[k]
     bools = per_date[:, 2:].astype(bool)
     coarse = np.array([p in _COARSE for p in precision.tolist()], bool)
     point = (per_date[:, 1] <= per_date[:, 0]) & ~coarse
-    actor_codes = ev.actors.codes[rows]
     per, none = actor_colours(ds)
     argb = [0xFF000000 | int(c.lstrip("#"), 16) for c in [*per, none]]
-    names = actor_names(ds)
-    shown = [d.display if d is not None else "" for d in dates]
-    title, codes_of_date, codes_of_actor = ev.title, date_codes, ev.actors.codes
+    return {
+        "rows": rows.astype(np.intp),
+        # the rows as TimelineData would sort them (int32: 4 MB a million less)
+        "order": (np.cumsum(dated, dtype=_INDEX) - 1)[rows],
+        "start": per_date[:, 0][k],
+        "end": np.maximum(per_date[:, 1], per_date[:, 0])[k],
+        "precision": precision[k],
+        "is_point": point[k],
+        "fade_start": bools[:, 0][k],
+        "fade_end": bools[:, 1][k],
+        "open_start": bools[:, 2][k],
+        "open_end": bools[:, 3][k],
+        "color": np.asarray(argb, np.uint32)[ev.actors.codes[rows]],  # -1 reads the last
+    }
 
-    def tooltip(i: int) -> str:  # a dataset row's; reads no dataset (held weakly)
-        a = int(codes_of_actor[i])
-        who = names[a] if a >= 0 else ""
-        return f"{title[i]}\n{shown[int(codes_of_date[i])]}\n{who}".strip()
 
-    lanes, no_actor = actor_lanes(ds)
-    cats = ev.category
-    order = (np.cumsum(dated) - 1)[rows]  # the rows as TimelineData would have sorted them
-    data = TimelineData.sorted_columns(
-        order=order,
-        is_point=point[k],
-        ids=Permuted(ev.ids, rows),
-        start=start,
-        end=end,
-        precision=precision[k],
-        fade_start=bools[:, 0][k],
-        fade_end=bools[:, 1][k],
-        open_start=bools[:, 2][k],
-        open_end=bools[:, 3][k],
-        color=np.asarray(argb, np.uint32)[actor_codes],  # -1 reads the last
-        label=Permuted(title, rows),
-        tooltip=Permuted(LazyTexts(len(ev), tooltip), rows),
-        lane_actor=Coded(actor_codes, lanes, no_actor),
-        lane_category=Coded(
-            cats.codes[rows], [c or "uncategorised" for c in cats.values], "uncategorised"
-        ),
-    )
-    return data, rows.astype(np.intp)
+def timeline_kept(data: TimelineData, rows: np.ndarray) -> tuple[dict[str, np.ndarray], list]:
+    """What :func:`timeline_arrays` takes back as ``kept``: the columns of ``data`` (as
+    it made them, with its ``rows``) as arrays of numbers, and the precision names."""
+    names = sorted({str(p) for p in data.precision})
+    where = {p: k for k, p in enumerate(names)}
+    flags = np.zeros(len(rows), np.uint8)
+    for bit, name in enumerate(_FLAGS):
+        flags |= np.asarray(getattr(data, name), bool).astype(np.uint8) << bit
+    precision = np.fromiter(map(where.__getitem__, data.precision), np.int16, len(rows))
+    arrays = {
+        "rows": np.asarray(rows, np.int64),
+        "order": np.asarray(data.order),
+        "start": np.asarray(data.start, np.float64),
+        "end": np.asarray(data.end, np.float64),
+        "flags": flags,
+        "color": np.asarray(data.color, np.uint32),
+        "precision": precision,
+    }
+    return arrays, names
+
+
+def _checked_columns(kept: dict[str, Any], n_events: int) -> dict[str, Any]:
+    """The kept columns (:func:`timeline_kept`, with ``"names"`` the precision names),
+    checked and unpacked; ValueError if they do not fit a dataset of ``n_events``."""
+    rows, names = kept["rows"], kept["names"]
+    n = len(rows)
+    if any(len(kept[k]) != n for k in TIMELINE_KEPT):
+        raise ValueError("the kept timeline's columns differ in length")
+    if n and (int(rows.min()) < 0 or int(rows.max()) >= n_events):
+        raise ValueError("the kept timeline's rows are not the dataset's")
+    order, precision = kept["order"], kept["precision"]
+    if order.dtype.kind != "i" or rows.dtype.kind != "i":
+        raise ValueError("the kept timeline's rows or order are not integers")
+    if n and (int(order.min()) < 0 or int(order.max()) >= n):
+        raise ValueError("the kept timeline's order")
+    if n and (int(precision.min()) < 0 or int(precision.max()) >= len(names)):
+        raise ValueError("the kept timeline's precisions")
+    if not all(isinstance(p, str) for p in names):
+        raise ValueError("the kept timeline's precision names")
+    start, end, flags = kept["start"], kept["end"], kept["flags"]
+    if n and not (np.isfinite(start).all() and np.isfinite(end).all() and (end >= start).all()):
+        raise ValueError("the kept timeline's bounds")
+    columns = {
+        "rows": rows.astype(np.intp, copy=False),
+        "order": order,
+        "start": start,
+        "end": end,
+        "precision": np.array(names, object)[precision],
+        "color": kept["color"],
+    }
+    for bit, name in enumerate(_FLAGS):
+        columns[name] = (flags & (1 << bit)).astype(bool)
+    return columns
+
+
+def map_events_kept(ds: Dataset, body: bytes, rows: np.ndarray, to: list) -> MapEvents:
+    """:func:`map_events`' result made again from its payload, rows and arrows' heads
+    as kept (:mod:`araz.views.prepared`): checked against the dataset (ValueError)."""
+    n, size = _payload_head(body)
+    ev = ds.events
+    if len(rows) != n or (n and (int(rows.min()) < 0 or int(rows.max()) >= len(ev))):
+        raise ValueError("the kept map rows are not the dataset's")
+    if n > 1 and not bool(np.all(rows[1:] > rows[:-1])):
+        raise ValueError("the kept map rows are not in order")
+    if len(body) < 16 + size + 16 * n:
+        raise ValueError("the kept map payload is short")
+    lat = np.frombuffer(body, "<f8", count=n, offset=16 + size)
+    lon = np.frombuffer(body, "<f8", count=n, offset=16 + size + 8 * n)
+    heads: dict[int, tuple[float, float]] = {}
+    for t in to:
+        if not (isinstance(t, list) and len(t) == 3 and isinstance(t[0], int) and 0 <= t[0] < n):
+            raise ValueError("a kept arrow's head")
+        heads[t[0]] = (float(t[1]), float(t[2]))
+    ids = ev.ids if n == len(ev) else _ids(ev.ids, rows, False)[0]
+    return MapEvents(ids, {}, lat, lon, heads, body)
+
+
+def _payload_head(body: bytes) -> tuple[int, int]:
+    """An events payload's count of events and the length of its JSON part."""
+    from .map_payload import _HEAD, MAGIC, VERSION
+
+    if len(body) < _HEAD.size:
+        raise ValueError("the kept map payload is short")
+    magic, version, n, size = _HEAD.unpack_from(body)
+    if magic != MAGIC or version != VERSION or size % 8:
+        raise ValueError("the kept map payload is not one")
+    return n, size
 
 
 def actor_lanes(ds: Dataset) -> tuple[list[str], str]:

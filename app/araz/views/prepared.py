@@ -4,18 +4,35 @@ timeline's arrays, each with its dataset rows (the loader builds them in its thr
 The views own this data, not the model: it is kept here, keyed weakly by the dataset,
 so a closed dataset takes its prepared data with it.  Nothing kept here may refer back
 to the dataset (a value that did would keep its own key alive for ever).
+
+A dataset read through the table cache (:func:`araz.io.table_cache.views_entry`) has
+what takes time here kept beside its table after the first preparation: the map's
+payload and rows, the timeline's columns per row (its sort, the dates' bounds and
+flags, the colours), the ids' index (:class:`~araz.model.columns.IdIndex`, whose hash is
+the same in every process), the actors' rows and their incidence.  The next open of the
+file maps them (:mod:`araz.io._views_file`, each part's CRC checked, then its pages let
+go until used) and checks them against the dataset (lengths, rows in range) before
+any is used; one that fails is deleted and everything is made again (with a log line).
+A change of any module of the views (this package) makes them stale.
 """
 
 from __future__ import annotations
 
+import hashlib
+import logging
+import time
 import weakref
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
+from functools import cache
+from pathlib import Path
 
 import numpy as np
 
+from ..io import table_cache
+from ..model.columns import IdIndex
 from ..model.dataset import Dataset
-from .arrays import map_events, timeline_arrays
+from .arrays import TIMELINE_KEPT, map_events, map_events_kept, timeline_arrays, timeline_kept
 from .map_payload import MapEvents
 from .timeline.data import TimelineData
 
@@ -26,6 +43,24 @@ class Prepared:
 
     timeline: tuple[TimelineData, np.ndarray] | None = None
     map: tuple[MapEvents, np.ndarray] | None = None
+    kept_s: float | None = None  # seconds the views' cache took to read back (None: not)
+    keep_s: float | None = None  # seconds writing it took (None: not written)
+    # what prepare(keep=False) left to write: (entry, meta, parts), for write_kept()
+    pending: tuple | None = None
+
+    def write_kept(self) -> None:
+        """Write the views' cache that :func:`prepare` left to write (``keep=False``)."""
+        pending, self.pending = self.pending, None
+        if pending is None:
+            return
+        t0 = time.perf_counter()
+        entry, meta, parts = pending
+        try:
+            entry.store(_stamp(), meta, parts)  # never raises (a log line)
+        except OSError as exc:  # the views' modules could not be stamped
+            logging.getLogger(__name__).info("araz: views' data not cached (%s)", exc)
+            return
+        self.keep_s = time.perf_counter() - t0
 
 
 _PREPARED: weakref.WeakKeyDictionary[Dataset, Prepared] = weakref.WeakKeyDictionary()
@@ -38,16 +73,160 @@ def _of(ds: Dataset) -> Prepared:
     return cache
 
 
-def prepare(ds: Dataset) -> Prepared:
+def prepare(ds: Dataset, keep: bool = True) -> Prepared:
     """Compute the dataset's derived data now (the loader calls this in its worker
     thread), not on first paint: the model's indexes (the filter's arrays, the actors'
     tally the filters panel shows, the places' mask the status bar counts, the ids' index
-    a first click or hover reads), the map's and the timeline's data."""
+    a first click or hover reads), the map's and the timeline's data.  Those kept from
+    an earlier open are read back (the module docstring); made here, they are kept: now,
+    or with ``keep=False`` when :meth:`Prepared.write_kept` is called (the loader calls
+    it once the dataset is handed over: the file's writing is not waited for)."""
+    entry = table_cache.views_entry(ds)
+    t0 = time.perf_counter()
+    kept = entry is not None and _from_kept(ds, entry)
+    prepared = _of(ds)
+    if kept:
+        prepared.kept_s = time.perf_counter() - t0
     _ = ds.arrays, ds.events_by_actor, ds.unplaced_mask, ds.index
     ds.actor_tally()  # its per-tuple incidence, made once
     map_data(ds)
     timeline_data(ds)
-    return _of(ds)
+    if entry is not None and not kept:
+        prepared.pending = (entry, *_to_keep(ds))
+        if keep:
+            prepared.write_kept()
+    return prepared
+
+
+@cache
+def _stamp() -> str:
+    """What a change of the views' code changes: each module of this package."""
+    here = Path(__file__).resolve().parent
+    h = hashlib.sha256()
+    for module in sorted(here.rglob("*.py")):
+        st = module.stat()
+        h.update(f"{module.relative_to(here)}:{st.st_size}:{st.st_mtime_ns};".encode())
+    return h.hexdigest()[:32]
+
+
+def _to_keep(ds: Dataset) -> tuple[dict, dict]:
+    """What :func:`_from_kept` reads back: the JSON part and the arrays (those of the
+    prepared data themselves, or made from them: nothing refers back to the dataset)."""
+    events, map_rows = map_data(ds)
+    timeline, timeline_order = timeline_rows(ds)
+    kept_timeline, precisions = timeline_kept(timeline, timeline_order)
+    hashes, order = ds.index.parts
+    by_actor = ds.events_by_actor
+    lengths = np.fromiter(map(len, by_actor.values()), np.int64, count=len(by_actor))
+    bounds = np.zeros(len(by_actor) + 1, np.int64)
+    np.cumsum(lengths, out=bounds[1:])
+    empty = np.zeros(0, next(iter(by_actor.values())).dtype if by_actor else np.int64)
+    # the dataset's own per-tuple incidence (what actor_tally reads), put back as made
+    actor_ids, main_own, main_group, own, group = ds._actor_incidence
+    parts = {
+        "incidence_main_own": main_own,
+        "incidence_main_group": main_group,
+        "incidence_own_tuple": own[0],
+        "incidence_own_actor": own[1],
+        "incidence_group_tuple": group[0],
+        "incidence_group_actor": group[1],
+        "map_body": np.frombuffer(events.body, np.uint8),
+        "map_rows": map_rows.astype(np.int64, copy=False),
+        **{f"timeline_{k}": v for k, v in kept_timeline.items()},
+        "index_hashes": hashes,
+        "index_rows": order,
+        "actor_rows": np.concatenate([empty, *by_actor.values()]),
+        "actor_bounds": bounds,
+    }
+    meta = {
+        "rows": len(ds),
+        "to": [[int(k), float(v[0]), float(v[1])] for k, v in events.to.items()],
+        "actors": list(by_actor),
+        "incidence": actor_ids,
+        "precisions": precisions,
+    }
+    return meta, parts
+
+
+def _from_kept(ds: Dataset, entry: table_cache.ViewsEntry) -> bool:
+    """The views' data kept for this dataset, checked and put in place: True if so."""
+    got = entry.load(_stamp())
+    if got is None:
+        return False
+    meta, parts = got
+    try:
+        ready = _checked(ds, meta, parts)
+    except (KeyError, TypeError, ValueError, IndexError) as exc:
+        logging.getLogger(__name__).warning(
+            "araz: cached views' data %s does not fit its table (%s); made again",
+            entry.file.name,
+            exc,
+        )
+        entry.drop()
+        return False
+    index, by_actor, incidence, map_events_, map_rows, timeline = ready
+    ds.__dict__["index"] = index  # the cached properties', as made
+    ds.__dict__["events_by_actor"] = by_actor
+    ds.__dict__["_actor_incidence"] = incidence
+    cache = _of(ds)
+    cache.map = (replace(map_events_, index=_ViewIndex(ds, map_rows, index)), map_rows)
+    cache.timeline = timeline
+    return True
+
+
+def _incidence(ds: Dataset, ids: list, parts: dict) -> tuple:
+    """The actors' incidence (:attr:`Dataset._actor_incidence`) as kept, checked."""
+    tuples = len(ds.events.actors.values)
+    if not all(isinstance(a, str) for a in ids):
+        raise ValueError("the incidence's actor ids")
+    got = [parts[f"incidence_{k}"] for k in ("main_own", "main_group")]
+    pairs = [parts[f"incidence_{k}"] for k in ("own_tuple", "own_actor")]
+    pairs += [parts[f"incidence_{k}"] for k in ("group_tuple", "group_actor")]
+    for a, low, high in [(got[0], -1, len(ids)), (got[1], -1, len(ids))] + [
+        (p, 0, tuples if k % 2 == 0 else len(ids)) for k, p in enumerate(pairs)
+    ]:
+        if a.dtype != np.int64 or (len(a) and (int(a.min()) < low or int(a.max()) >= high)):
+            raise ValueError("the actors' incidence: out of range")
+    if len(got[0]) != tuples or len(got[1]) != tuples:
+        raise ValueError("the actors' incidence: its length")
+    if len(pairs[0]) != len(pairs[1]) or len(pairs[2]) != len(pairs[3]):
+        raise ValueError("the actors' incidence: its pairs")
+    return list(ids), got[0], got[1], (pairs[0], pairs[1]), (pairs[2], pairs[3])
+
+
+def _checked(ds: Dataset, meta: dict, parts: dict) -> tuple:
+    """The kept parts made into the views' data, each checked against ``ds``."""
+    n = len(ds)
+    if meta["rows"] != n:
+        raise ValueError(f"{meta['rows']} rows kept for {n}")
+    hashes, order = parts["index_hashes"], parts["index_rows"]
+    if hashes.dtype != np.int64 or order.dtype.kind != "i" or len(order) != n:
+        raise ValueError("the ids' index")
+    if n and (int(order.min()) < 0 or int(order.max()) >= n or np.any(hashes[1:] < hashes[:-1])):
+        raise ValueError("the ids' index: rows out of range or hashes out of order")
+    index = IdIndex.from_parts(ds.events.ids, hashes, order)
+    rows, bounds, names = parts["actor_rows"], parts["actor_bounds"], meta["actors"]
+    if len(bounds) != len(names) + 1 or (
+        len(bounds) and (bounds[0] != 0 or bounds[-1] != len(rows))
+    ):
+        raise ValueError("the actors' rows: bounds")
+    if np.any(np.diff(bounds) < 0) or (len(rows) and (int(rows.min()) < 0 or int(rows.max()) >= n)):
+        raise ValueError("the actors' rows: out of range")
+    if not all(isinstance(a, str) for a in names) or len(set(names)) != len(names):
+        raise ValueError("the actors' ids")
+    b = bounds.tolist()
+    by_actor = {a: rows[b[k] : b[k + 1]] for k, a in enumerate(names)}
+    incidence = _incidence(ds, meta["incidence"], parts)
+    map_rows = parts["map_rows"]
+    if map_rows.dtype != np.int64:
+        raise ValueError("the map's rows")
+    body = parts["map_body"].tobytes()  # bytes, for the page; the mapped pages let go
+    table_cache.ViewsEntry.forget(parts["map_body"])
+    events = map_events_kept(ds, body, map_rows.astype(np.intp, copy=False), meta["to"])
+    kept = {k: parts[f"timeline_{k}"] for k in TIMELINE_KEPT}
+    data, order_ = timeline_arrays(ds, {**kept, "names": list(meta["precisions"])})
+    data.use_index(_ViewIndex(ds, order_, index))
+    return index, by_actor, incidence, events, map_rows.astype(np.intp, copy=False), (data, order_)
 
 
 def timeline_data(ds) -> TimelineData:
@@ -72,10 +251,20 @@ class _ViewIndex(Mapping[str, int]):
     It holds the index and the ids, never the dataset: it lives in the prepared data,
     which the dataset keys weakly; a reference back would keep every dataset alive."""
 
-    def __init__(self, ds, rows: np.ndarray):
-        self._index, self._ids, self._rows = ds.index, ds.events.ids, rows
-        self._where = np.full(len(ds), -1, np.int32)  # dataset row -> view position
-        self._where[rows] = np.arange(len(rows), dtype=np.int32)
+    def __init__(self, ds, rows: np.ndarray, index: IdIndex | None = None):
+        self._index = ds.index if index is None else index
+        self._ids, self._rows = ds.events.ids, rows
+        self._n = len(ds)
+        self._where_: np.ndarray | None = None  # made at the first lookup (4 MB a million)
+
+    @property
+    def _where(self) -> np.ndarray:
+        """Per dataset row, its view position (-1: not in this view)."""
+        if self._where_ is None:
+            where = np.full(self._n, -1, np.int32)
+            where[self._rows] = np.arange(len(self._rows), dtype=np.int32)
+            self._where_ = where
+        return self._where_
 
     def __getitem__(self, event_id: str) -> int:
         k = int(self._where[self._index[event_id]])

@@ -1,0 +1,150 @@
+"""Named numpy arrays and a JSON part in one file, memory-mapped when read back: the
+layout of the table cache's second file per entry, the views' data
+(:func:`araz.io.table_cache.views_entry`, filled by :mod:`araz.views.prepared`).
+
+The layout, numbers little-endian::
+
+    offset 0   b"ARAZVIEW"    magic
+           8   uint32         version (1)
+          12   uint32         H, length of the header in bytes (a multiple of 8)
+          16   header, JSON (UTF-8, padded with spaces to H bytes):
+               {"key": the entry's key, "meta": what the caller keeps as JSON,
+                "parts": [[name, dtype, count, offset, crc32], ...]}
+    then each part's bytes at its offset (a multiple of 8 from the file's start)
+
+Nothing in it is trusted before it is checked: the magic, the version, the key (another
+one: :class:`Stale`), each part's type (numbers and booleans only, little-endian), place
+(within the file, in order, not overlapping) and CRC-32 (a flipped bit anywhere in an
+array is seen).  What the arrays mean (rows within the dataset's range, …) the caller
+checks.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import mmap
+import struct
+import zlib
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+MAGIC = b"ARAZVIEW"
+VERSION = 1
+_HEAD = struct.Struct("<8sII")
+# the types a part may have (no objects: nothing in the file is unpickled or evaluated)
+DTYPES = frozenset(("|b1", "|u1", "|i1", "<u2", "<i2", "<u4", "<i4", "<u8", "<i8", "<f4", "<f8"))
+
+
+class Stale(Exception):
+    """The file was written for another key (another table, or other views' code)."""
+
+
+class Damaged(Exception):
+    """The file is not a sound views file."""
+
+
+def _check(ok: bool, what: str) -> None:
+    if not ok:
+        raise Damaged(what)
+
+
+def write(path: Path, key: str, meta: dict, parts: dict[str, np.ndarray]) -> None:
+    """Write ``parts`` (1-D arrays of the types in :data:`DTYPES`, byte order made
+    little-endian here) and ``meta`` (JSON) for ``key`` to ``path``."""
+    arrays = {}
+    for name, array in parts.items():
+        a = np.ascontiguousarray(array).reshape(-1)
+        a = a.astype(a.dtype.newbyteorder("<"), copy=False)
+        if a.dtype.str not in DTYPES:
+            raise TypeError(f"{name}: {a.dtype} cannot be kept")
+        arrays[name] = a
+    crcs = {name: zlib.crc32(memoryview(a).cast("B")) for name, a in arrays.items()}
+    header, table, room = b"", [], 0
+    while True:  # the header holds the offsets, which follow it: until they agree
+        at = _HEAD.size + room
+        table = []
+        for name, a in arrays.items():
+            table.append([name, a.dtype.str, len(a), at, crcs[name]])
+            at += a.nbytes + (-a.nbytes % 8)
+        text = json.dumps({"key": key, "meta": meta, "parts": table}, ensure_ascii=False)
+        header = text.encode("utf-8", "surrogatepass")
+        header += b" " * (-len(header) % 8)
+        if len(header) <= room:
+            header += b" " * (room - len(header))
+            break
+        room = len(header) + 64
+    with open(path, "wb") as f:
+        f.write(_HEAD.pack(MAGIC, VERSION, len(header)))
+        f.write(header)
+        for (_, _, _, offset, _), a in zip(table, arrays.values(), strict=True):
+            f.write(b"\0" * (offset - f.tell()))
+            f.write(memoryview(a).cast("B"))
+
+
+def read(path: Path, key: str) -> tuple[dict, dict[str, np.ndarray]]:
+    """The meta and the parts kept in ``path`` for ``key``: the arrays are read-only
+    views of the mapped file.  Raises :class:`Stale` for another key, :class:`Damaged`
+    (or an OSError) for a file that is not sound."""
+    with open(path, "rb") as f:
+        size = f.seek(0, 2)
+        _check(size >= _HEAD.size, "too short")
+        mapped = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
+    magic, version, length = _HEAD.unpack_from(mapped)
+    _check(magic == MAGIC and version == VERSION, "not an Araz views file")
+    _check(_HEAD.size + length <= size and length % 8 == 0, "header length")
+    try:
+        header = json.loads(bytes(mapped[_HEAD.size : _HEAD.size + length]))
+    except ValueError as exc:
+        raise Damaged(f"header: {exc}") from None
+    _check(isinstance(header, dict), "header")
+    if header.get("key") != key:
+        raise Stale("written for another table or other views")
+    meta, table = header.get("meta"), header.get("parts")
+    _check(isinstance(meta, dict) and isinstance(table, list), "header's parts")
+    parts: dict[str, Any] = {}
+    at = _HEAD.size + length
+    for row in table:
+        _check(isinstance(row, list) and len(row) == 5, "a part's row")
+        name, dtype, count, offset, crc = row
+        _check(isinstance(name, str) and name not in parts, "a part's name")
+        _check(dtype in DTYPES, f"{name}: type {dtype!r}")
+        ints = (count, offset, crc)
+        _check(all(isinstance(v, int) and not isinstance(v, bool) for v in ints), name)
+        _check(count >= 0 and offset >= at and offset % 8 == 0, f"{name}: place")
+        nbytes = count * np.dtype(dtype).itemsize
+        _check(offset + nbytes <= size, f"{name}: past the end")
+        array = (
+            np.frombuffer(mapped, dtype=np.dtype(dtype), count=count, offset=offset)
+            if count
+            else np.zeros(0, np.dtype(dtype))
+        )
+        _check(zlib.crc32(memoryview(array).cast("B")) == crc, f"{name}: CRC")
+        parts[name] = array
+        at = offset + nbytes
+    _forget(mapped, 0, size)  # checked: read again from the file as they are used
+    return meta, parts
+
+
+def forget(array: np.ndarray) -> None:
+    """Let go of the pages of a part that was read (copied, say) and will not be for a
+    while: they leave this process's memory, and come back from the file if read."""
+    base = array.base
+    base = base.obj if isinstance(base, memoryview) else base  # numpy's view of the map
+    if isinstance(base, mmap.mmap) and array.nbytes:
+        start = np.frombuffer(base, np.uint8, count=1).__array_interface__["data"][0]
+        offset = array.__array_interface__["data"][0] - start
+        _forget(base, offset, array.nbytes)
+
+
+def _forget(mapped: mmap.mmap, offset: int, length: int) -> None:
+    """``madvise(MADV_DONTNEED)`` over whole pages of a read-only file mapping (where
+    there is one: Linux, the BSDs, macOS); nothing is lost, the pages are the file's."""
+    advice = getattr(mmap, "MADV_DONTNEED", None)
+    if advice is None or not length:
+        return
+    first = offset - offset % mmap.PAGESIZE
+    with contextlib.suppress(OSError, ValueError):
+        mapped.madvise(advice, first, offset + length - first)

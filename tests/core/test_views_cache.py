@@ -1,0 +1,242 @@
+"""The views' data kept beside a cached table (araz.views.prepared, araz.io._views_file):
+the first preparation of a file read through the table cache writes it, the next open
+reads it back (the same map payload, timeline order, ids' index, actors' rows and
+incidence); a stale, damaged or ill-fitting one is deleted and made again, never
+trusted; the folder's usage, cap and clear count it."""
+
+import logging
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from araz.io import _views_file, read_path, table_cache
+from araz.model.columns import IdIndex, Strings, id_hash, id_hashes
+from araz.views import prepared
+from araz.views.prepared import prepare
+
+DATA = Path(__file__).resolve().parent.parent / "data"
+ACLED = DATA / "readers" / "acled_current.csv"
+
+
+@pytest.fixture
+def cache(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    monkeypatch.setenv("ARAZ_TABLE_CACHE", "on")
+    return tmp_path / "xdg" / "araz" / "tables"
+
+
+@pytest.fixture
+def acled_file(tmp_path):
+    path = tmp_path / "export.csv"
+    shutil.copy(ACLED, path)
+    return path
+
+
+def views_files(folder):
+    return sorted(folder.glob("*.views")) if folder.exists() else []
+
+
+def opened(path):
+    """A read of ``path`` and its preparation, as the loader does them: the dataset,
+    the Prepared and what they give, as plain values to compare."""
+    ds = read_path(path).dataset
+    p = prepare(ds)
+    (events, rows), (tl, tl_rows) = p.map, p.timeline
+    facts = {
+        "body": bytes(events.body),
+        "rows": rows.tolist(),
+        "ids": list(events.ids),
+        "lat": events.lat.tolist(),
+        "to": events.to,
+        "timeline": tl_rows.tolist(),
+        "timeline ids": list(tl.ids),
+        "timeline columns": {
+            name: [str(v) for v in getattr(tl, name)]
+            for name in (
+                "start",
+                "end",
+                "precision",
+                "is_point",
+                "fade_start",
+                "fade_end",
+                "open_start",
+                "open_end",
+                "color",
+                "label",
+                "tooltip",
+                "lane_actor",
+                "lane_category",
+            )
+        },
+        "timeline order": tl.order.tolist(),
+        "by actor": {a: r.tolist() for a, r in ds.events_by_actor.items()},
+        "tally": ds.actor_tally(),
+        "index": {i: ds.index[i] for i in ds.events.ids},
+        "map index": {i: events.index[i] for i in events.ids},
+        "timeline index": {i: tl.index_of(i) for i in tl.ids},
+    }
+    return ds, p, facts
+
+
+def test_the_second_open_reads_the_views_data_back(cache, acled_file):
+    ds, first, a = opened(acled_file)
+    assert first.kept_s is None
+    [kept] = views_files(cache)
+    assert kept.with_suffix(".arrow").exists()
+    del ds, first
+    ds, second, b = opened(acled_file)
+    assert second.kept_s is not None
+    assert a == b
+    # read back, not made again: the index's parts and the actors' rows are views of
+    # the mapped file
+    hashes, order = ds.index.parts
+    assert not order.flags.writeable
+    assert not hashes.flags.owndata and not hashes.flags.writeable
+    assert all(not r.flags.writeable for r in ds.events_by_actor.values())
+    assert ds.search_mask("kapan").sum() > 0
+
+
+def test_a_change_of_the_views_code_makes_it_stale(cache, acled_file, monkeypatch, caplog):
+    _, _, a = opened(acled_file)
+    [kept] = views_files(cache)
+    before = kept.read_bytes()
+    monkeypatch.setattr(prepared, "_stamp", lambda: "other views")
+    with caplog.at_level(logging.INFO, logger="araz.io.table_cache"):
+        _, p, b = opened(acled_file)
+    assert p.kept_s is None and a == b and "stale" in caplog.text
+    assert kept.read_bytes() != before  # written anew, for the new code
+    _, p, c = opened(acled_file)
+    assert p.kept_s is not None and c == a
+
+
+def test_a_table_read_again_drops_its_views_data(cache, acled_file):
+    opened(acled_file)
+    [kept] = views_files(cache)
+    with open(acled_file, "a", encoding="utf-8") as f:  # the file changed: read again
+        f.write("\n")
+    ds = read_path(acled_file).dataset
+    assert views_files(cache) == []  # the old table's, deleted with it
+    assert prepare(ds).kept_s is None and views_files(cache) == [kept]
+
+
+def _flip(raw: bytes) -> bytes:
+    out = bytearray(raw)
+    out[len(out) * 2 // 3] ^= 0x10  # a bit inside an array: its CRC differs
+    return bytes(out)
+
+
+def _truncate(raw: bytes) -> bytes:
+    return raw[: len(raw) // 2]
+
+
+def _garbage(raw: bytes) -> bytes:
+    return b"not an Araz views file" * 50
+
+
+def _bad_header(raw: bytes) -> bytes:
+    return raw[:16] + b"[" + raw[17:]  # the JSON header broken
+
+
+@pytest.mark.parametrize("damage", [_flip, _truncate, _garbage, _bad_header])
+def test_a_damaged_views_file_is_made_again(cache, acled_file, damage, caplog):
+    _, _, a = opened(acled_file)
+    [kept] = views_files(cache)
+    sound = kept.read_bytes()
+    kept.write_bytes(damage(sound))
+    with caplog.at_level(logging.WARNING, logger="araz.io.table_cache"):
+        _, p, b = opened(acled_file)
+    assert p.kept_s is None and a == b
+    assert "damaged" in caplog.text
+    assert kept.read_bytes() == sound  # made again, the same
+
+
+def test_a_sound_file_that_does_not_fit_its_table_is_not_trusted(
+    cache, acled_file, monkeypatch, caplog
+):
+    """Written with the right key and CRCs, but with rows beyond the table's: the checks
+    against the dataset refuse it (a bug or another writer must not crash a view)."""
+    _, _, a = opened(acled_file)
+    [kept] = views_files(cache)
+    key = table_cache.views_entry(read_path(acled_file).dataset)._key(prepared._stamp())
+    meta, parts = _views_file.read(kept, key)
+    bad = {k: np.array(v) for k, v in parts.items()}
+    bad["timeline_rows"] = bad["timeline_rows"] + 1000
+    _views_file.write(kept, key, meta, bad)
+    with caplog.at_level(logging.WARNING, logger="araz.views.prepared"):
+        _, p, b = opened(acled_file)
+    assert p.kept_s is None and a == b and "does not fit" in caplog.text
+    _, p, _ = opened(acled_file)
+    assert p.kept_s is not None  # made again and kept
+
+
+def test_usage_and_clear_count_the_views_data(cache, acled_file):
+    opened(acled_file)
+    [kept] = views_files(cache)
+    used = table_cache.usage()
+    assert used == sum(p.stat().st_size for p in cache.iterdir()) > kept.stat().st_size
+    assert table_cache.clear() == used
+    assert list(cache.iterdir()) == []
+    _, p, _ = opened(acled_file)
+    assert p.kept_s is None and views_files(cache) == [kept]
+
+
+def test_no_views_data_without_the_table_cache(tmp_path, monkeypatch, acled_file):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    monkeypatch.setenv("ARAZ_TABLE_CACHE", "off")
+    ds, p, _ = opened(acled_file)
+    assert p.kept_s is None and table_cache.views_entry(ds) is None
+    assert not (tmp_path / "xdg").exists()
+
+
+def test_the_views_file_round_trips_and_refuses_objects(tmp_path):
+    parts = {
+        "a": np.arange(5, dtype=np.int64),
+        "flags": np.array([True, False, True]),
+        "none": np.zeros(0, np.float32),
+        "bytes": np.frombuffer(b"abc", np.uint8),
+    }
+    _views_file.write(tmp_path / "v", "key", {"é": [1, None]}, parts)
+    meta, got = _views_file.read(tmp_path / "v", "key")
+    assert meta == {"é": [1, None]}
+    for k, v in parts.items():
+        assert got[k].dtype == v.dtype and got[k].tolist() == v.tolist()
+    # let go of a part's pages (after the read's checks all were): read again, the same
+    for k, v in parts.items():
+        _views_file.forget(got[k])
+        assert got[k].tolist() == v.tolist()
+    with pytest.raises(_views_file.Stale):
+        _views_file.read(tmp_path / "v", "another key")
+    with pytest.raises(TypeError):
+        _views_file.write(tmp_path / "w", "key", {}, {"o": np.array(["x"], object)})
+
+
+def test_the_ids_hash_is_the_same_in_bulk_and_one_by_one():
+    import pyarrow as pa
+
+    ids = ["", "a", "ARM1001", "Ärmel", "x" * 254, "y" * 255, "z" * 300, ""]
+    ids += [f"IRN{k}" for k in range(3000)]
+    strings = Strings(pa.array(ids, pa.string()))
+    bulk = id_hashes(strings)
+    assert bulk.tolist() == [id_hash(i) for i in ids] == id_hashes(ids).tolist()
+    assert id_hashes(Strings(pa.array(ids, pa.string()).slice(3))).tolist() == bulk[3:].tolist()
+    assert len(set(bulk.tolist())) == len(set(ids))
+    # a known value: the same in every process (not Python's salted hash)
+    assert id_hash("ARM1001") == int.from_bytes(b"ARM1001", "little") % (2**55 - 55) + (7 << 55)
+    index = IdIndex(strings)
+    assert all(index[i] == ids.index(i) for i in ids)
+    again = IdIndex.from_parts(strings, *index.parts)
+    assert again["IRN5"] == ids.index("IRN5") and "nope" not in again
+
+
+def test_the_loader_writes_it_after_handing_over(cache, acled_file):
+    """prepare(keep=False) (the loader's) leaves the writing to write_kept()."""
+    ds = read_path(acled_file).dataset
+    p = prepare(ds, keep=False)
+    assert views_files(cache) == [] and p.pending is not None and p.keep_s is None
+    p.write_kept()
+    assert len(views_files(cache)) == 1 and p.pending is None and p.keep_s is not None
+    p.write_kept()  # once
+    _, again, _ = opened(acled_file)
+    assert again.kept_s is not None
