@@ -177,8 +177,8 @@ def main() -> None:
 
     view = MapView()
     view.resize(1200, 800)
+    view.show()  # the page builds its map once shown (map-channel.js, whenShown)
     wait_for(view, view.set_events(records))
-    view.show()
     floor = BlankPage(1200, 800)
     floor.load_ms()
     loop = QEventLoop()
