@@ -147,14 +147,20 @@ def _places(lat: np.ndarray, lon: np.ndarray) -> tuple[np.ndarray, np.ndarray, i
     # JavaScript's Math.round: halves up
     keys = np.floor((lat + 90) * 1e4 + 0.5).astype(np.int64) * 4_000_000
     keys += np.floor((lon + 180) * 1e4 + 0.5).astype(np.int64)
-    # a hash of the keys (pyarrow's dictionary encoding: its codes are in order of
-    # first appearance), not a sort: 25 ms a million events against np.unique's 150
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    encoded = pc.dictionary_encode(pa.array(keys))
-    place = np.ascontiguousarray(encoded.indices.to_numpy(zero_copy_only=False), dtype="<i4")
-    return wy, place, len(encoded.dictionary)
+    # runs of equal keys in sorted order; a place's number is its run's rank by the
+    # run's first event (np.unique with its index and inverse sorts stably: 3x slower)
+    order = np.argsort(keys)
+    ordered = keys[order]
+    new = np.empty(len(keys), dtype=bool)
+    new[:1] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=new[1:])
+    starts = np.flatnonzero(new)
+    first = np.minimum.reduceat(order, starts) if len(starts) else starts
+    rank = np.empty(len(starts), dtype="<i4")
+    rank[np.argsort(first)] = np.arange(len(starts), dtype="<i4")
+    place = np.empty(len(keys), dtype="<i4")
+    place[order] = rank[np.cumsum(new) - 1]
+    return wy, place, len(starts)
 
 
 def _id_bytes(ids: Sequence[str]) -> tuple[np.ndarray, bytes]:
