@@ -96,7 +96,7 @@
     if (!(buffer instanceof ArrayBuffer) || buffer.byteLength < 16) throw new Error("events payload: too short");
     var head = new DataView(buffer, 0, 16);
     var magic = String.fromCharCode(head.getUint8(0), head.getUint8(1), head.getUint8(2), head.getUint8(3));
-    if (magic !== "ARZE" || head.getUint32(4, true) !== 1) throw new Error("events payload: unknown format");
+    if (magic !== "ARZE" || head.getUint32(4, true) !== 2) throw new Error("events payload: unknown format");
     var n = head.getUint32(8, true), size = head.getUint32(12, true);
     if (16 + size > buffer.byteLength) throw new Error("events payload: truncated");
     var meta = JSON.parse(utf8.decode(new Uint8Array(buffer, 16, size)));
@@ -114,12 +114,47 @@
     });
     d.color = take(Uint16Array, n);
     d.radius = meta.radius ? take(Float32Array, n) : null;
+    d.wy = take(Float64Array, n);
+    d.place = take(Int32Array, n);
+    d.places = meta.places;
     var starts = take(Uint32Array, n + 1);
     d.ids = { starts: starts, bytes: take(Uint8Array, n ? starts[n] : 0) };
     d.palette = meta.palette;
     d.to = meta.to;
     d.line = meta.line;
     return d;
+  }
+
+  /* Per event its place's number (events at one point to 1e-4 degree share one), the
+   * places numbered in order of first appearance: {group: Int32Array(n), count}.  An
+   * open-addressing table in typed arrays, keyed by the two rounded coordinates as
+   * integers: no Map of number keys beyond 31 bits (boxed, hashed, one heap number per
+   * event: at 300,000 events the slowest part of setEvents in the page). */
+  function groupPlaces(lat, lon, n) {
+    var group = new Int32Array(n);
+    var size = 16;
+    while (size < 2 * n) size *= 2;
+    var mask = size - 1;
+    var slot = new Int32Array(size).fill(-1); // the place in a slot, -1: empty
+    var keyLat = new Int32Array(n), keyLon = new Int32Array(n); // per place, its key
+    var count = 0;
+    for (var i = 0; i < n; i++) {
+      var a = Math.round((lat[i] + 90) * 1e4) | 0, b = Math.round((lon[i] + 180) * 1e4) | 0;
+      var h = (Math.imul(a, 0x9e3779b1) ^ Math.imul(b, 0x85ebca77)) & mask;
+      var g = slot[h];
+      while (g >= 0 && (keyLat[g] !== a || keyLon[g] !== b)) {
+        h = (h + 1) & mask;
+        g = slot[h];
+      }
+      if (g < 0) {
+        g = count++;
+        slot[h] = g;
+        keyLat[g] = a;
+        keyLon[g] = b;
+      }
+      group[i] = g;
+    }
+    return { group: group, count: count };
   }
 
   function parseColor(hex) {
@@ -164,7 +199,6 @@
       this.lon = d.lon instanceof Float64Array ? d.lon : Float64Array.from(d.lon);
       var lat = this.lat, lon = this.lon;
       this.wx = new Float64Array(n);
-      this.wy = new Float64Array(n);
       this.colorIndex = new Uint16Array(n);
       this.visible = new Uint8Array(n).fill(1);
       this.sx = new Float32Array(n); // drawn position, canvas px (valid when drawn[i])
@@ -173,24 +207,29 @@
       this.drawnList = new Int32Array(n); // the drawn ones, [0, drawnCount) in index order
       this.drawnCount = 0;
       this.clusterSize = new Uint32Array(n);
-      // events at the same point (to 1e-4 degree) form a group; a numeric key, not a
-      // "lat,lon" string per event (100,000 strings of garbage at load)
-      var groups = new Map();
-      this.group = new Int32Array(n);
-      var ngroups = 0;
       this._setPalette(d.palette);
       this.size = null; // marker radius per event (CSS px) when sized by a number
       this._bySize = null;
+      // the latitudes' world y and the places (events at one point to 1e-4 degree form
+      // a group, numbered in order of first appearance), worked out by Python
+      // (map_payload.py), else here
+      var given = d.wy instanceof Float64Array && d.wy.length === n && d.place instanceof Int32Array &&
+        d.place.length === n && typeof d.places === "number" && d.places >= 0;
+      var grouped = given ? { group: d.place, count: d.places } : groupPlaces(lat, lon, n);
+      this.group = grouped.group;
+      var ngroups = grouped.count;
       var colors = d.color, npal = this.palette.length;
-      for (var i = 0; i < n; i++) {
-        this.wx[i] = worldX(lon[i]);
-        this.wy[i] = worldY(lat[i]);
+      var wx = this.wx, colorIndex = this.colorIndex, i;
+      for (i = 0; i < n; i++) {
+        wx[i] = lon[i] / 360 + 0.5;
         var ci = colors[i] || 0;
-        this.colorIndex[i] = ci < npal ? ci : 0;
-        var key = Math.round((lat[i] + 90) * 1e4) * 4e6 + Math.round((lon[i] + 180) * 1e4);
-        var g = groups.get(key);
-        if (g === undefined) groups.set(key, (g = ngroups++));
-        this.group[i] = g;
+        colorIndex[i] = ci < npal ? ci : 0;
+      }
+      if (given) {
+        this.wy = d.wy;
+      } else {
+        var wy = (this.wy = new Float64Array(n));
+        for (i = 0; i < n; i++) wy[i] = worldY(lat[i]);
       }
       this.groupCount = new Uint32Array(ngroups);
       this.groupRank = new Uint32Array(ngroups);

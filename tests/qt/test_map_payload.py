@@ -205,7 +205,7 @@ def test_malformed_events_payloads_are_refused(qtbot, map_view):
     cases = {
         "good": body,
         "magic": b"XXXX" + body[4:],
-        "version": body[:4] + (2).to_bytes(4, "little") + body[8:],
+        "version": body[:4] + (1).to_bytes(4, "little") + body[8:],  # the format before
         "short": body[:-40],
         "tiny": body[:10],
     }
@@ -372,3 +372,27 @@ def test_events_that_cannot_be_fetched_leave_no_stale_events(qtbot, map_view):
         assert run_js(qtbot, map_view, "araz.events.n") == 5
     map_view.rendered.disconnect(seen.append)
     assert map_view.blocked_requests() == []
+
+
+def test_payload_carries_world_y_and_places_in_order_of_first_appearance():
+    """The page draws from the payload's Web Mercator y and places (events at one point
+    to 1e-4 degree share one, numbered as first met): worked out once by Python."""
+    import math
+
+    events = [
+        event("a", 35.0, 51.0),
+        event("b", 40.0, 49.0),
+        event("c", 35.00004, 51.00004),  # the same point as a, to 1e-4 degree
+        event("d", 89.9, -179.9),  # beyond Web Mercator's edge: drawn at it
+        event("e", 40.0, 49.0),
+    ]
+    body = read_events(build_events(events).body)
+    assert body["place"].tolist() == [0, 1, 0, 2, 1] and body["places"] == 3
+    lats = [35.0, 40.0, 35.00004, 85.0511287798, 40.0]
+    for got, lat in zip(body["wy"].tolist(), lats, strict=True):
+        phi = math.radians(lat)
+        want = 0.5 - math.log(math.tan(math.pi / 4 + phi / 2)) / (2 * math.pi)
+        assert got == pytest.approx(want, abs=1e-12)
+    assert body["wy"].ctypes.data % 8 == 0 and body["place"].ctypes.data % 8 == 0
+    empty = read_events(build_events([]).body)
+    assert empty["places"] == 0 and len(empty["wy"]) == 0 and len(empty["place"]) == 0
