@@ -203,6 +203,8 @@ def _parse_point(text: str) -> Point:
             raise EDTFError(f"{text!r}: a day needs a month")
         lo, hi = days_from_civil(year, 1, 1), days_from_civil(year, 12, 31)
         return Point(lo, hi, "year", year, approximate=approximate, uncertain=uncertain)
+    if "X" in mtext or (dtext is not None and "X" in dtext and dtext != "XX"):
+        raise EDTFError(f"{text!r}: unspecified digits only as a whole month (XX) or day (XX)")
     month = int(mtext)
     if 21 <= month <= 24:
         if dtext is not None:
