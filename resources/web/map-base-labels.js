@@ -218,28 +218,11 @@
     return k === undefined || k >= 255 ? -1 : k;
   };
 
-  /* The countries of the band painted by id over the view (layer px box), cached until
-   * the view changes. */
-  Basemap.prototype._viewMask = function (view) {
-    var key = [this.current.name, this.map.getZoom()].concat(view).join(",");
-    if (this._maskKey !== key && window.araz.density) {
-      this._maskKey = key;
-      var bounds = { min: L.point(view[0], view[1]) }, w = view[2] - view[0], h = view[3] - view[1];
-      this._mask = window.araz.density.countryMask(this.current.countries, this.map, bounds, w, h);
-      // where to look for room (a grid over the view): read from a coarse painting, not
-      // from the whole view's pixels (most of a placement's cost)
-      this._mask.coarse = window.araz.density.coarseMask(this.current.countries, this.map, bounds, w, h);
-    }
-    return this._mask;
-  };
-
   /* A country's name where its whole text box is on that country's land in view: near
    * its label point first, else the nearest such spot; the short form ("ARM.") when
    * the name fits nowhere; null when neither does. */
   Basemap.prototype._placeCountry = function (l, p, boxes, view) {
-    var mask = this._viewMask(view);
-    if (!mask) return this._placeAround(l, p, boxes);
-    var id = this._countryIndex(l.name) + 1, x0 = view[0], y0 = view[1];
+    var land = this._land(this._countryIndex(l.name) + 1); // map-base-land.js
     var short = SHORT[l.name] || (l.name.length > 5 ? l.name.slice(0, 3) + "." : null);
     var forms = [{ text: null, w: l.w }];
     if (short) forms.push({ text: short, w: Math.ceil((l.w * (short.length + 0.6)) / (l.name.length + 0.6)) });
@@ -247,11 +230,9 @@
     // (made only when none of the first three will do)
     var cx = Math.max(view[0], Math.min(view[2], p.x)), cy = Math.max(view[1], Math.min(view[3], p.y));
     var grid = null;
-    // the grid's points in the country, nearest first (from the coarse mask: a point near
-    // its edge may be left out or in, its text box would cross the edge anyway), each
-    // checked on the mask when tried
+    // the grid's points on the country, nearest first
     function gridPoints() {
-      var own = gridOf(mask, view)[id] || [];
+      var own = land.grid(view);
       grid = new Array(own.length / 2);
       for (var g = 0; g < own.length; g += 2) {
         var gx = own[g], gy = own[g + 1];
@@ -267,15 +248,17 @@
       for (var c = 0; c < cands.length && tried < 40; c++) {
         if (c === 2) cands = cands.concat(grid || gridPoints());
         var x = cands[c][0], y = cands[c][1];
-        if (c >= 3 && mask.at(x - x0, y - y0) !== id) continue;
         var box = [x - w / 2, y - h / 2, x + w / 2, y + h / 2];
         // inside the view, clear of the attribution and scale along its bottom
         if (box[0] < view[0] + 4 || box[1] < view[1] + 4 || box[2] > view[2] - 4 || box[3] > view[3] - 24) continue;
         if (overlaps(box, [view[0], view[1], view[0] + 50, view[1] + 80])) continue; // zoom buttons
-        if (!this._onLand(mask, id, box, x0, y0)) continue;
         var clash = false;
         for (var j = 0; j < boxes.length && !clash; j++) clash = overlaps(box, boxes[j]);
         if (clash) continue;
+        // the whole box, 2 px out, on the country's land: no edge of it crosses the box,
+        // whose centre is inside it (a grid point is)
+        if (land.crosses(box[0] - 2, box[1] - 2, box[2] + 2, box[3] + 2)) continue;
+        if (c < 3 && !land.inside(x, y)) continue;
         // on its land: the nearest spot clear of markers among the first 40 that fit
         tried++;
         var hits = obstacles ? obstacles(box[0], box[1], box[2], box[3], Math.min(bestHits, 99)) : 0;
@@ -289,37 +272,6 @@
       if (best) return best;
     }
     return null;
-  };
-
-  /* A grid over the view (layer px, every 16 x 12 px, 10 px in from its edges), its
-   * points by the country under them on the mask's coarse painting: {id: [x, y, ...]};
-   * made once per mask (a view) for every country's name. */
-  function gridOf(mask, view) {
-    if (mask.grid) return mask.grid;
-    var byId = {}, coarse = mask.coarse;
-    for (var gy = view[1] + 10; gy < view[3] - 10; gy += 12) {
-      for (var gx = view[0] + 10; gx < view[2] - 10; gx += 16) {
-        var id = coarse.at(gx - view[0], gy - view[1]);
-        if (id > 0) (byId[id] || (byId[id] = [])).push(gx, gy);
-      }
-    }
-    mask.grid = byId;
-    return byId;
-  }
-
-  /* Whether the whole box (layer px) is on country id: its edges sampled every 3 px and
-   * a line through its middle, 2 px out. */
-  Basemap.prototype._onLand = function (mask, id, box, x0, y0) {
-    var xa = box[0] - 2 - x0, xb = box[2] + 2 - x0, ya = box[1] - 2 - y0, yb = box[3] + 2 - y0;
-    var ym = (ya + yb) / 2, x, y;
-    for (x = xa; x <= xb + 0.01; x += Math.min(3, xb - x || 3)) {
-      if (mask.at(x, ya) !== id || mask.at(x, yb) !== id || mask.at(x, ym) !== id) return false;
-      if (x >= xb) break;
-    }
-    for (y = ya; y <= yb; y += 3) {
-      if (mask.at(xa, y) !== id || mask.at(xb, y) !== id) return false;
-    }
-    return true;
   };
 
   Basemap.prototype._placeAround = function (l, p, boxes) {

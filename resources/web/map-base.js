@@ -42,8 +42,11 @@
   function Basemap(map, data) {
     this.map = map;
     this.data = data;
-    this.renderer = L.canvas({ pane: "basemap", padding: 0.5 });
-    this.highlightRenderer = L.canvas({ pane: "riverHighlight", padding: 0.5 });
+    // drawn at the view's size until the map is first used, then half the view beyond
+    // it on each side (map-commands.js's pan margins: growMargins)
+    this.renderer = L.canvas({ pane: "basemap", padding: 0 });
+    this.highlightRenderer = L.canvas({ pane: "riverHighlight", padding: 0 });
+    this.renderer._panPadding = this.highlightRenderer._panPadding = 0.5;
     this.layers = {}; // band name -> L.LayerGroup
     this.highlight = {}; // band name -> L.GeoJSON of the major river
     this.current = null;

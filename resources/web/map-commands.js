@@ -157,7 +157,10 @@
     // side, so that a pan shows drawn pixels at once.  On for a person's map; off for an
     // export's offscreen map, which never pans: each such canvas is then the view's size,
     // a quarter of the pixels to draw and to hand to the compositor.  Answers the setting.
-    var margins = true;
+    // A canvas made without its margin (options.padding 0, _panPadding its margin: the
+    // basemap's, map-base.js) gets it when the map is first used (growMargins, map.js)
+    // or pan_margin asks for it: the first frame draws the view's size only.
+    var margins = true, grown = false;
     function fitCanvas(layer) {
       if (!(layer instanceof L.Canvas)) return;
       if (layer._panPadding === undefined) layer._panPadding = layer.options.padding;
@@ -166,7 +169,12 @@
       layer.options.padding = padding;
       if (layer._map) layer._update(); // sized and drawn again
     }
-    map.on("layeradd", function (e) { if (!margins) fitCanvas(e.layer); });
+    map.on("layeradd", function (e) { if (!margins || grown) fitCanvas(e.layer); });
+    function growMargins() {
+      if (grown) return;
+      grown = true;
+      if (margins) map.eachLayer(fitCanvas);
+    }
 
     /* The canvases that hold nothing now, for printing (map-print.js leaves them out): a
      * Leaflet canvas renderer without a layer (the river highlight while no river is
@@ -184,6 +192,7 @@
     };
     answering.pan_margin = function (c) {
       margins = !!c.shown;
+      grown = true;
       map.eachLayer(fitCanvas);
       return margins;
     };
@@ -385,6 +394,7 @@
       drawNow: drawNow,
       redraw: redraw,
       answering: answering,
+      growMargins: growMargins,
     };
   }
 

@@ -76,7 +76,8 @@
 
     // --- density: borders drawn again over the bins, and the legend ---
 
-    var bordersOver = L.canvas({ pane: "densityBorders", padding: 0.5 });
+    var bordersOver = L.canvas({ pane: "densityBorders", padding: 0 });
+    bordersOver._panPadding = 0.5; // as the basemap's: its margin once the map is used
     var bordersLayer = null, bordersBand = null;
 
     function updateBordersOver() {
@@ -211,6 +212,24 @@
     window.araz.pageGestures(page); // map-gestures.js
     var onCommand = page.onCommand, drawNow = page.drawNow, answering = page.answering;
 
+    // The first frame draws the basemap's canvases at the view's size (a quarter of the
+    // pixels to make, draw and composite); they draw beyond it, so that a pan shows
+    // drawn pixels at once, from when the page is first idle after that frame, or the
+    // first press or move of the map if sooner (a wheel's zoom starts a move: it is not
+    // held up while its steps add up).
+    var USE = ["pointerdown", "touchstart"];
+    function used() {
+      USE.forEach(function (type) { container.removeEventListener(type, used, true); });
+      map.off("movestart zoomstart", used);
+      page.growMargins();
+    }
+    USE.forEach(function (type) { container.addEventListener(type, used, true); });
+    map.on("movestart zoomstart", used);
+    function whenIdle() {
+      if (window.requestIdleCallback) window.requestIdleCallback(function () { used(); }, { timeout: 2000 });
+      else used();
+    }
+
     // --- test helpers (read-only): tests only, the application asks through the bridge ---
 
     window.araz.map = map;
@@ -260,6 +279,7 @@
         bridge.ready();
         window.araz.takeCommands(onCommand);
         drawNow();
+        setTimeout(whenIdle, 300);
       });
     }
 

@@ -1,0 +1,162 @@
+/* Araz map: where a country's land is, for its name (map-base-labels.js), from the
+ * band's polygons themselves instead of a painting of them.
+ *
+ * At a zoom, each country's rings are projected once to world pixels (rounded as
+ * Leaflet's latLngToLayerPoint rounds them, so as the basemap's canvas draws them) and
+ * cut into runs of CHUNK edges, each with its bounding box; a pan at that zoom reuses
+ * them.  A text box is on a country's land when none of the country's edges crosses it
+ * (a neighbour's land, the sea or a lake's shore beyond one) and its centre is inside
+ * the country (even-odd over all its rings: islands and holes alike).  Where to look
+ * for room is a grid over the view, its points found per row from where the country's
+ * edges cross it.
+ *
+ * Basemap.prototype._land(id) -> {crosses(x0, y0, x1, y1), inside(x, y), grid(view)}
+ * in layer px, for the current band's country of index id - 1 at the map's zoom.
+ */
+(function () {
+  "use strict";
+
+  var Basemap = window.araz.Basemap;
+  var CHUNK = 32;
+
+  /* One ring in world px at scale s: {px: x, y of each vertex and the first again,
+   * chunks: [minX, minY, maxX, maxY, first edge, end edge] per run, box}. */
+  function projectRing(coords, s, t) {
+    var xy = window.araz.ringMetres(coords), n = xy.length / 2;
+    var px = new Float64Array(2 * n + 2);
+    for (var i = 0; i < 2 * n; i += 2) {
+      px[i] = Math.round(s * (t._a * xy[i] + t._b));
+      px[i + 1] = Math.round(s * (t._c * xy[i + 1] + t._d));
+    }
+    px[2 * n] = px[0];
+    px[2 * n + 1] = px[1];
+    var chunks = [], box = [Infinity, Infinity, -Infinity, -Infinity];
+    for (var c = 0; c < n; c += CHUNK) {
+      var end = Math.min(c + CHUNK, n), x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
+      for (var k = c; k <= end; k++) {
+        var x = px[2 * k], y = px[2 * k + 1];
+        if (x < x0) x0 = x;
+        if (x > x1) x1 = x;
+        if (y < y0) y0 = y;
+        if (y > y1) y1 = y;
+      }
+      chunks.push(x0, y0, x1, y1, c, end);
+      if (x0 < box[0]) box[0] = x0;
+      if (y0 < box[1]) box[1] = y0;
+      if (x1 > box[2]) box[2] = x1;
+      if (y1 > box[3]) box[3] = y1;
+    }
+    return { px: px, chunks: chunks, box: box };
+  }
+
+  function projectCountry(feature, s, t) {
+    var g = feature && feature.geometry, rings = [];
+    if (!g) return rings;
+    var polys = g.type === "Polygon" ? [g.coordinates] : g.type === "MultiPolygon" ? g.coordinates : [];
+    for (var p = 0; p < polys.length; p++) {
+      for (var r = 0; r < polys[p].length; r++) {
+        if (polys[p][r].length > 1) rings.push(projectRing(polys[p][r], s, t));
+      }
+    }
+    return rings;
+  }
+
+  /* Whether any edge of the rings crosses or touches the box (world px). */
+  function crosses(rings, x0, y0, x1, y1) {
+    for (var r = 0; r < rings.length; r++) {
+      var ring = rings[r], b = ring.box;
+      if (b[0] > x1 || b[2] < x0 || b[1] > y1 || b[3] < y0) continue;
+      var ch = ring.chunks, px = ring.px;
+      for (var c = 0; c < ch.length; c += 6) {
+        if (ch[c] > x1 || ch[c + 2] < x0 || ch[c + 1] > y1 || ch[c + 3] < y0) continue;
+        for (var i = ch[c + 4]; i < ch[c + 5]; i++) {
+          var ax = px[2 * i], ay = px[2 * i + 1], bx = px[2 * i + 2], by = px[2 * i + 3];
+          if ((ax < x0 && bx < x0) || (ax > x1 && bx > x1) || (ay < y0 && by < y0) || (ay > y1 && by > y1)) continue;
+          // the edge's box meets the box: they meet unless all four corners lie on one
+          // side of the edge's line
+          var dx = bx - ax, dy = by - ay;
+          var d1 = dx * (y0 - ay) - dy * (x0 - ax), d2 = dx * (y0 - ay) - dy * (x1 - ax);
+          var d3 = dx * (y1 - ay) - dy * (x0 - ax), d4 = dx * (y1 - ay) - dy * (x1 - ax);
+          if (!((d1 > 0 && d2 > 0 && d3 > 0 && d4 > 0) || (d1 < 0 && d2 < 0 && d3 < 0 && d4 < 0))) return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  /* The x where the rings' edges cross the row y (world px), unsorted, into out. */
+  function crossings(rings, y, out) {
+    for (var r = 0; r < rings.length; r++) {
+      var ring = rings[r], b = ring.box;
+      if (b[1] > y || b[3] <= y) continue;
+      var ch = ring.chunks, px = ring.px;
+      for (var c = 0; c < ch.length; c += 6) {
+        if (ch[c + 1] > y || ch[c + 3] <= y) continue;
+        for (var i = ch[c + 4]; i < ch[c + 5]; i++) {
+          var ay = px[2 * i + 1], by = px[2 * i + 3];
+          if (ay > y === by > y) continue;
+          var ax = px[2 * i], bx = px[2 * i + 2];
+          out.push(ax + ((y - ay) * (bx - ax)) / (by - ay));
+        }
+      }
+    }
+    return out;
+  }
+
+  /* Whether (x, y) (world px) is inside the rings, even-odd. */
+  function inside(rings, x, y) {
+    var xs = crossings(rings, y, []), n = 0;
+    for (var k = 0; k < xs.length; k++) if (xs[k] > x) n++;
+    return n % 2 === 1;
+  }
+
+  /* The current band's countries projected at the map's zoom, made as asked, kept until
+   * the band or the zoom changes. */
+  Basemap.prototype._land = function (id) {
+    var band = this.current, map = this.map, zoom = map.getZoom();
+    var cache = this._landCache;
+    if (!cache || cache.band !== band || cache.zoom !== zoom) {
+      cache = this._landCache = { band: band, zoom: zoom, byId: {} };
+    }
+    var land = cache.byId[id];
+    if (land) return land;
+    var crs = map.options.crs, feats = (band.countries && band.countries.features) || [];
+    var rings = projectCountry(feats[id - 1], crs.scale(zoom), crs.transformation);
+    var grids = {};
+    function origin() {
+      return map.getPixelOrigin();
+    }
+    land = cache.byId[id] = {
+      crosses: function (x0, y0, x1, y1) {
+        var o = origin();
+        return crosses(rings, x0 + o.x, y0 + o.y, x1 + o.x, y1 + o.y);
+      },
+      inside: function (x, y) {
+        var o = origin();
+        return inside(rings, x + o.x, y + o.y);
+      },
+      /* A grid over the view (layer px box: every 16 x 12 px, 10 px in from its
+       * edges): its points on the country, [x, y, ...], kept per view. */
+      grid: function (view) {
+        var o = origin(), key = view.join(",") + "," + o.x + "," + o.y;
+        if (grids.key === key) return grids.points;
+        var points = [];
+        for (var gy = view[1] + 10; gy < view[3] - 10; gy += 12) {
+          var xs = crossings(rings, gy + o.y, []);
+          if (xs.length < 2) continue;
+          xs.sort(function (a, b) { return a - b; });
+          var k = 0;
+          for (var gx = view[0] + 10; gx < view[2] - 10; gx += 16) {
+            var wx = gx + o.x;
+            while (k < xs.length && xs[k] <= wx) k++;
+            if (k % 2 === 1) points.push(gx, gy);
+          }
+        }
+        grids.key = key;
+        grids.points = points;
+        return points;
+      },
+    };
+    return land;
+  };
+})();

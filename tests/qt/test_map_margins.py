@@ -1,0 +1,36 @@
+"""The basemap's canvases: drawn at the view's size for the first frame, then half the
+view beyond it on each side once the page is idle (so that a pan shows drawn pixels at
+once), without any input (issue #19)."""
+
+from __future__ import annotations
+
+import pytest
+from map_support import open_map_view
+from page_support import read_page_json
+
+from araz.qt.map.page_json import of_type
+
+pytestmark = pytest.mark.gui
+SIZES = """(function(){var s=araz.map.getSize(), b=araz.basemap;
+    return [s.x, s.y, b.renderer._container.width, b.renderer._container.height];})()"""
+
+
+@pytest.fixture
+def map_view(qtbot):
+    yield from open_map_view(qtbot, (800, 560))
+
+
+def sizes(view) -> list[int]:
+    return read_page_json(view, SIZES, of_type(list))
+
+
+def test_the_basemap_draws_beyond_the_view_once_idle(map_view, qtbot):
+    w, h, cw, ch = sizes(map_view)
+    # just loaded: the view's size, or already grown if the page was idle by now
+    assert (cw, ch) in ((w, h), (2 * w, 2 * h))
+
+    def grown() -> bool:
+        w, h, cw, ch = sizes(map_view)
+        return cw == 2 * w and ch == 2 * h
+
+    qtbot.waitUntil(grown, timeout=10_000)
