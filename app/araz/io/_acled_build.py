@@ -12,7 +12,6 @@ from pathlib import Path
 
 import numpy as np
 
-from .. import heap
 from ..model.columns import Strings, _pylist
 from ..model.dataset import Dataset
 from ..model.entities import EventDate, PlaceRef
@@ -76,11 +75,6 @@ class Block:
             self._cut = cut = int(ends[skip - 1]) + 1
             ends = ends[skip:] - cut
         self.ends = ends
-        # the notes joined by now (beside the columns' work), then the heap's holes the
-        # batches left given back: the notes' parts, the codes' parts (at 1M rows, ~40-190
-        # MB resident and unused through the rest of the read)
-        _ = self.summary
-        heap.trim()
         self.id_array = None  # the ids as one Arrow string array
         if id_chunks:
             import pyarrow as pa
@@ -175,7 +169,6 @@ def _build(block: Block, tables: AcledTables, reporter: Reporter, tick: Ticker) 
     def stop(fraction: float) -> bool:
         return tick.at(int(tick.total * fraction))
 
-    heap.trim()  # again, the block made: the ids' chunks (the parse's gathering let go)
     # the places' keys hashed in a thread (Arrow and numpy let go of the GIL) while the
     # dates are made
     place_keys = in_thread(_place_keys, block)
@@ -184,7 +177,6 @@ def _build(block: Block, tables: AcledTables, reporter: Reporter, tick: Ticker) 
         place_keys()
         return cancelled(str(path))
     places_col = _places(block, tables, place_keys())
-    heap.trim()  # the places' keys, their hashes and the rules' temporaries
     if stop(0.9):
         return cancelled(str(path))
     owner = per_actor_rows(block)
