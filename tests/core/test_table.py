@@ -333,9 +333,9 @@ def test_acled_duplicate_ids_never_collide_with_a_fallback(tmp_path):
     assert ds.event("X1").extra["fatalities"] == "²"  # kept as text, not a crash
 
 
-@pytest.mark.parametrize("engine", ["python", "arrow", "arrow-over-buffer"])
+@pytest.mark.parametrize("engine", ["python", "arrow", "arrow-over-buffer", "unfolded"])
 def test_both_search_engines_find_terms_in_each_text_never_across_two(engine):
-    from araz.model.search import ArrowTexts, PythonTexts, summaries_array
+    from araz.model.search import ArrowTexts, PythonTexts, UnfoldedTexts, summaries_array
     from araz.model.table import TextColumn
 
     texts = ["A drone over Baku", "nothing here ab", "cd and DRONES", "", "x\x00drone", "Şuşa"]
@@ -354,7 +354,7 @@ def test_both_search_engines_find_terms_in_each_text_never_across_two(engine):
         # ... unless a text holds a NUL of its own: then it is read as a space
         array = summaries_array(col)
         assert array.to_pylist()[4] == "x drone"
-        found = ArrowTexts(array)
+        found = ArrowTexts(array) if engine == "arrow-over-buffer" else UnfoldedTexts(array)
     assert found.contains(["drone"]).tolist() == [True, False, True, False, True, False]
     assert found.contains(["abcd"]).tolist() == [False] * 6  # never across two texts
     assert found.contains(["baku", "nothing"]).tolist() == [True, True] + [False] * 4
@@ -362,6 +362,42 @@ def test_both_search_engines_find_terms_in_each_text_never_across_two(engine):
     many = ["zz", "yy", "xx", "ww", "a.b", "over"]  # many terms: one pattern, . is a dot
     assert found.contains(many).tolist() == [True] + [False] * 5
     assert list(col) == texts
+
+
+def test_unfolded_summaries_are_searched_without_a_copy():
+    """The summaries (:class:`UnfoldedTexts`): ASCII texts searched as they are, case
+    aside, with no folded copy of them made; the others by their folded form (accents,
+    ı, ə), and only those kept folded."""
+    import pyarrow as pa
+
+    from araz.model.search import ArrowTexts, UnfoldedTexts, summaries_array
+    from araz.model.table import TextColumn
+
+    texts = [f"Protesters in BAKU, row {k}: nothing else to say here" for k in range(20_000)]
+    texts[7] = "DRONE OVER ŞUŞA, Kırklareli and Azərbaycan"
+    texts[9] = "the Kelvin sign \u212a and a long \u017f"
+    array = summaries_array(TextColumn(texts))
+    pool = pa.default_memory_pool()
+    before = pool.bytes_allocated()
+    found = UnfoldedTexts(array)
+    unfolded = pool.bytes_allocated() - before
+    folded = ArrowTexts(array)
+    assert pool.bytes_allocated() - before - unfolded > array.nbytes // 2  # a folded copy
+    assert unfolded < 10_000  # the one non-ASCII text, folded
+    for terms in (
+        ["baku"],
+        ["susa"],
+        ["kirklareli", "zzz"],
+        ["azerbaycan"],
+        ["drone"],
+        ["k"],
+        ["s"],
+        ["row 19999"],
+        ["nothing else", "drone over"],
+    ):
+        assert found.contains(terms).tolist() == folded.contains(terms).tolist(), terms
+    assert found.contains(["susa"]).tolist() == [k == 7 for k in range(20_000)]
+    assert int(found.contains(["baku"]).sum()) == 19_998
 
 
 def test_search_is_the_same_with_either_engine(tmp_path):

@@ -100,6 +100,20 @@ def test_a_second_read_of_an_acled_file_comes_from_the_cache(cache, acled_file, 
     assert second.dataset.search_mask("kapan").sum() == first.dataset.search_mask("kapan").sum()
 
 
+def test_writing_the_cache_decodes_no_place_names_for_good(cache, acled_file):
+    """The gazetteer's text columns, decoded on first use, are decoded for the write of
+    the cache only: the first open does not keep them as Python strings (~40 MB at a
+    million events)."""
+    result = read_path(acled_file)
+    assert len(entries(cache)) == 1  # written
+    places = result.dataset.places
+    lazy = [k for k in ("name", "country") if getattr(places, k)._values is None]
+    assert lazy == ["name", "country"]
+    assert places.name.values  # decoded when used, as before
+    again = read_path(acled_file)
+    assert again.dataset.places == places
+
+
 def test_a_second_read_of_a_geojson_file_comes_from_the_cache(cache, tmp_path, monkeypatch):
     path = tmp_path / "events.geojson"
     shutil.copy(GEOJSON, path)

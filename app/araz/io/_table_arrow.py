@@ -90,7 +90,10 @@ def _places(places: Places) -> bytes:
 
 
 def _dictionary(column: Coded, texts: Callable[[list], pa.Array] = text) -> pa.Array:
-    values = column.values
+    # a column whose values are not decoded yet (the gazetteer's names at an ACLED
+    # read) is decoded for the write only: kept, they were ~40 MB more a million events
+    lazy = column._decode if column._values is None else None
+    values = lazy() if lazy is not None else column.values
     return dictionary(narrow(column.codes, len(values)), texts(values))
 
 

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
 
+from .. import heap
 from ..io import LoadResult, Problem, read_path
 from ..views.prepared import prepare
 
@@ -70,6 +71,9 @@ def _work(
         # the views' data kept for the next open of the file, written while the window
         # shows this one (a file write and its CRC, mostly without the GIL); never raises
         prepared.write_kept()
+    # what the read, the preparation and the cache's writing freed, given back now (the
+    # window trimmed once the dataset was handed over, before the writing's buffers)
+    heap.trim()
 
 
 def _cancelled(path: Path) -> LoadResult:
