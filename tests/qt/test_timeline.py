@@ -313,6 +313,21 @@ def test_a_filter_and_back_keeps_what_every_row_draws(dense):
     assert dense.frame() is not frame and render_image(dense) == first
 
 
+def test_a_repaint_of_the_same_view_blits_one_kept_picture(dense):
+    """The lanes, the gutter and the overview are laid together once a second frame shows
+    the same view and filter (a hover, a selection repaint that picture); the picture
+    is what they draw apart, and a filter change (new counts) lays them again."""
+    first = render_image(dense)
+    assert render_image(dense) == first  # the same parts again: composed by now
+    kept = dense.sprites.composed[1]
+    assert kept is not None
+    assert render_image(dense) == first and dense.sprites.composed[1] is kept
+    dense.set_visible_mask(np.array([i != "lone" for i in dense.data().ids]))
+    filtered = render_image(dense)
+    assert filtered != first and dense.sprites.composed[1] is None
+    assert render_image(dense) == filtered and dense.sprites.composed[1] is not None
+
+
 def test_density_strips_follow_the_filter_and_the_colours(dense, qtbot):
     """The strips are kept while the view stays: a filter, a new colour or a hover must
     still show at once, as a person sees it."""

@@ -21,9 +21,14 @@ if TYPE_CHECKING:
 
 
 def paint_gutter(v: TimelineSurface, p: QPainter, plot: QRectF, st: Style) -> None:
+    p.drawImage(QPointF(0, plot.top()), gutter_image(v, plot, st, device_ratio(p))[1])
+
+
+def gutter_image(v: TimelineSurface, plot: QRectF, st: Style, dpr: float) -> tuple[tuple, QImage]:
+    """The gutter's (key, image), kept on the view's sprites: the same tuple while
+    nothing it shows changes."""
     lanes = v.lanes()
     shown, total = v.lane_counts()
-    dpr = device_ratio(p)
     key = (
         plot.top(),
         plot.left(),
@@ -60,7 +65,7 @@ def paint_gutter(v: TimelineSurface, p: QPainter, plot: QRectF, st: Style) -> No
         finally:
             q.end()
         cached = v.sprites.gutter = (key, img)
-    p.drawImage(QPointF(0, plot.top()), cached[1])
+    return cached
 
 
 def paint_gutter_edge(p: QPainter, plot: QRectF, st: Style) -> None:

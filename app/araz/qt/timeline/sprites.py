@@ -40,6 +40,7 @@ class Sprites:
         self.gutter: tuple[tuple, QImage] | None = None  # (key, image): see gutter.py
         self.gutter_before: tuple[tuple, QImage] | None = None  # the one it replaced
         self.underlay: tuple[tuple, object, QImage] | None = None  # see underlay.py
+        self.composed: tuple[tuple, QImage | None, tuple] | None = None  # + gutter, overview
 
     def point(self, color: int, outline: QColor, dpr: float = 1.0) -> QPixmap:
         """A diamond of ``POINT_PX`` logical pixels, rendered at the device pixel ratio."""
