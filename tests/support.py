@@ -18,3 +18,19 @@ def require_tool(name: str, package: str) -> str:
             pytest.fail(message)
         pytest.skip(message)
     return path
+
+
+def app_process_env(tmp_path) -> dict[str, str]:
+    """The environment of an Araz started in a child process: this checkout's ``app/``
+    first, its own cache, settings and state folders under ``tmp_path``, headless."""
+    from pathlib import Path
+
+    return {
+        **os.environ,
+        "XDG_CACHE_HOME": str(tmp_path / "cache"),
+        "XDG_CONFIG_HOME": str(tmp_path / "config"),
+        "XDG_STATE_HOME": str(tmp_path / "state"),
+        "PYTHONPATH": str(Path(__file__).resolve().parent.parent / "app"),
+        "QT_QPA_PLATFORM": "offscreen",
+        "QTWEBENGINE_DISABLE_SANDBOX": "1",
+    }

@@ -10,6 +10,8 @@ import importlib.abc
 import os
 import sys
 
+import pytest
+
 BLOCKED = ("PySide6", "shiboken6")
 
 
@@ -24,3 +26,11 @@ if os.environ.get("ARAZ_BLOCK_QT") == "1":
     if any(m.split(".")[0] in BLOCKED for m in sys.modules):
         raise RuntimeError("Qt was imported before the core tests started")
     sys.meta_path.insert(0, _NoQt())
+
+
+@pytest.fixture
+def cache(tmp_path, monkeypatch):
+    """The table cache on, in a folder of its own (its tables' folder)."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    monkeypatch.setenv("ARAZ_TABLE_CACHE", "on")
+    return tmp_path / "xdg" / "araz" / "tables"

@@ -25,14 +25,6 @@ PER_ACTOR_ROW = (
 
 
 @pytest.fixture
-def cache(tmp_path, monkeypatch):
-    """The cache on, in a folder of its own."""
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
-    monkeypatch.setenv("ARAZ_TABLE_CACHE", "on")
-    return tmp_path / "xdg" / "araz" / "tables"
-
-
-@pytest.fixture
 def acled_file(tmp_path):
     path = tmp_path / "export.csv"
     shutil.copy(ACLED, path)
@@ -393,8 +385,6 @@ def test_a_tampered_entry_is_not_trusted(
 
 
 def test_a_cached_open_imports_no_pandas(cache, acled_file):
-    import subprocess
-    import sys
 
     code = (
         "import sys; import araz.io; "
@@ -404,19 +394,13 @@ def test_a_cached_open_imports_no_pandas(cache, acled_file):
         "assert len(b.dataset) == 8; "
         "assert 'pandas' not in sys.modules, 'pandas'"
     )
-    env = {
-        "PYTHONPATH": str(Path(__file__).resolve().parents[2] / "app"),
-        "XDG_CACHE_HOME": os.environ["XDG_CACHE_HOME"],
-        "ARAZ_TABLE_CACHE": "on",
-    }
-    subprocess.run([sys.executable, "-c", code], check=True, env=env, timeout=60)
+    run_in_child(code)
     assert len(entries(cache)) == 1
 
 
 def test_a_cached_open_of_a_file_without_problems_imports_no_pandas(cache, tmp_path):
     """Its problems' table is empty: read back without an empty array made by
     ``pa.array`` (which imports pandas: a second and some 40 MB at a re-open)."""
-    import subprocess
     import sys
 
     sys.path.insert(0, str(DATA.parent.parent / "benchmarks"))
@@ -431,12 +415,7 @@ def test_a_cached_open_of_a_file_without_problems_imports_no_pandas(cache, tmp_p
         "assert 'cache' in b.timings and not b.problems and len(b.dataset) == 500; "
         "assert 'pandas' not in sys.modules, 'pandas'"
     )
-    env = {
-        "PYTHONPATH": str(Path(__file__).resolve().parents[2] / "app"),
-        "XDG_CACHE_HOME": os.environ["XDG_CACHE_HOME"],
-        "ARAZ_TABLE_CACHE": "on",
-    }
-    subprocess.run([sys.executable, "-c", code], check=True, env=env, timeout=60)
+    run_in_child(code)
 
 
 def test_a_csv_of_any_columns_is_cached_keyed_by_its_mapping(cache, tmp_path):
@@ -496,3 +475,16 @@ def test_a_synthetic_export_comes_back_from_the_cache_with_its_narrow_codes(
     assert ds.events.date.codes.dtype == np.int16 and ds.events.category.codes.dtype == np.int8
     assert all(c.codes.dtype == np.int8 for c in ds.events.extra.values())
     assert list(again.dataset.arrays["wide_lower"]) == list(first.dataset.arrays["wide_lower"])
+
+
+def run_in_child(code: str) -> None:
+    """``code`` in a fresh interpreter (nothing imported yet) on this test's cache."""
+    import subprocess
+    import sys
+
+    env = {
+        "PYTHONPATH": str(Path(__file__).resolve().parents[2] / "app"),
+        "XDG_CACHE_HOME": os.environ["XDG_CACHE_HOME"],
+        "ARAZ_TABLE_CACHE": "on",
+    }
+    subprocess.run([sys.executable, "-c", code], check=True, env=env, timeout=60)

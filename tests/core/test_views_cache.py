@@ -21,13 +21,6 @@ ACLED = DATA / "readers" / "acled_current.csv"
 
 
 @pytest.fixture
-def cache(tmp_path, monkeypatch):
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
-    monkeypatch.setenv("ARAZ_TABLE_CACHE", "on")
-    return tmp_path / "xdg" / "araz" / "tables"
-
-
-@pytest.fixture
 def acled_file(tmp_path):
     path = tmp_path / "export.csv"
     shutil.copy(ACLED, path)

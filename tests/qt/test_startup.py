@@ -5,6 +5,8 @@ import logging
 
 import pytest
 
+from support import app_process_env
+
 pytestmark = pytest.mark.gui
 
 
@@ -121,21 +123,10 @@ def test_a_screenshot_start_on_the_cached_bundled_dataset_imports_nothing_heavy(
     """The whole start (window, map, markers drawn, picture saved) on the bundled dataset,
     once it is cached: no YAML or schema checking, no geometry, no Arrow or pandas, not
     numpy's masked arrays (np.unique's plain form imports them)."""
-    import os
     import subprocess
     import sys
-    from pathlib import Path
 
-    app = str(Path(__file__).resolve().parents[2] / "app")
-    env = {
-        **os.environ,
-        "XDG_CACHE_HOME": str(tmp_path / "cache"),
-        "XDG_CONFIG_HOME": str(tmp_path / "config"),
-        "XDG_STATE_HOME": str(tmp_path / "state"),
-        "PYTHONPATH": app,
-        "QT_QPA_PLATFORM": "offscreen",
-        "QTWEBENGINE_DISABLE_SANDBOX": "1",
-    }
+    env = app_process_env(tmp_path)
     out = tmp_path / "start.png"
     code = (
         "import sys; from araz.cli import main; "

@@ -17,6 +17,7 @@ from PySide6.QtWebEngineWidgets import QWebEngineView
 from araz.qt.app import import_while_serving
 from araz.qt.application import skip_feature_scan
 from araz.qt.map import MapView
+from support import app_process_env
 
 pytestmark = pytest.mark.gui
 
@@ -169,20 +170,9 @@ def test_a_start_leaves_the_collector_alone_until_its_first_load_is_in(tmp_path)
     data (each walked every object the imports made: ~0.1 s of a start's CPU); the
     collector is on again afterwards."""
     import json
-    import os
     import subprocess
-    from pathlib import Path
 
-    app = str(Path(__file__).resolve().parents[2] / "app")
-    env = {
-        **os.environ,
-        "XDG_CACHE_HOME": str(tmp_path / "cache"),
-        "XDG_CONFIG_HOME": str(tmp_path / "config"),
-        "XDG_STATE_HOME": str(tmp_path / "state"),
-        "PYTHONPATH": app,
-        "QT_QPA_PLATFORM": "offscreen",
-        "QTWEBENGINE_DISABLE_SANDBOX": "1",
-    }
+    env = app_process_env(tmp_path)
     code = (
         "import gc, json, sys\n"
         "runs = [0, 0, 0]\n"
