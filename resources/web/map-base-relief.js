@@ -30,7 +30,7 @@
   // the relief's strength by zoom: past the source's resolution (about zoom 5.5) it is
   // only smoothed shading, kept lighter so that it reads as a hint, not as blur
   function opacityAt(zoom) {
-    return zoom <= 7 ? 1 : zoom >= 10 ? 0.55 : 1 - (zoom - 7) * 0.15;
+    return zoom <= 6 ? 1 : zoom >= 10 ? 0.45 : 1 - (zoom - 6) * 0.1375;
   }
 
   /* The relief's pane, made now (empty); the images come later (see above). */
