@@ -81,6 +81,10 @@
 
   Basemap.prototype._reliefLoad = function () {
     if (this.reliefState !== STATE.none || !this.reliefWanted) return;
+    if (location.protocol !== "araz:") { // the standalone HTML export: not embedded
+      this.reliefState = STATE.failed;
+      return;
+    }
     var self = this, waiting = IMAGES.length;
     this.reliefState = STATE.loading;
     this._reliefSince = Date.now();

@@ -111,3 +111,28 @@ def test_the_caucasus_is_shaded_and_the_view_menu_turns_it_off(qtbot, main_windo
     settle_map(qtbot, view, TIMEOUT)
     again = pixels(steady_map_grab(qtbot, view))
     assert float(np.abs(again - on).mean()) < 1.0
+
+
+def test_the_png_snapshot_draws_the_relief_as_the_window_does(qtbot, main_window, tmp_path):
+    from PySide6.QtGui import QImage
+
+    from araz.qt.export.dialog import export_snapshot
+
+    w = main_window
+    view = w.map
+    seq = view.fit_bounds(*VIEW)
+    with qtbot.waitSignal(view.rendered, timeout=TIMEOUT, check_params_cb=lambda s: s >= seq):
+        pass
+    settle_map(qtbot, view, TIMEOUT)
+    shots = {}
+    for name in ("on", "off"):
+        if (name == "on") != relief_action(w).isChecked():
+            relief_action(w).trigger()
+        path = export_snapshot(w, tmp_path / f"{name}.png")
+        shots[name] = pixels(QImage(str(path)))
+    # the export frames the window's view at the window map's size: the same places
+    assert shots["on"].shape == shots["off"].shape
+    ridge = darkening(view, shots["on"], shots["off"], RIDGE)
+    sea = darkening(view, shots["on"], shots["off"], SEA)
+    assert ridge >= 12 and abs(sea) <= 2, (ridge, sea)
+    assert texture(view, shots["on"], RIDGE) >= texture(view, shots["off"], RIDGE) + 8
