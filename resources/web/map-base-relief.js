@@ -26,6 +26,7 @@
     { url: "../basemap/relief-caucasus.webp", bounds: [[24.046464, 31.992188], [47.989922, 64.160156]] },
   ];
   var STATE = { none: 0, loading: 1, loaded: 2, failed: 3 };
+  var CREDIT = "relief: Tom Patterson"; // in the attribution while shown (the control counts it once)
   var GIVE_UP_MS = 4000; // a load that hangs holds no acknowledgement longer
   // the relief's strength by zoom: past the source's resolution (about zoom 5.5) it is
   // only smoothed shading, kept lighter so that it reads as a hint, not as blur
@@ -99,7 +100,7 @@
     }
     this.reliefLayers = IMAGES.map(function (image) {
       var layer = L.imageOverlay(image.url, image.bounds, {
-        pane: "relief", interactive: false, className: "araz-relief",
+        pane: "relief", interactive: false, className: "araz-relief", attribution: CREDIT,
       });
       layer.on("load", function () {
         // the image decoded before it counts as in: the acknowledgement then means drawn

@@ -136,3 +136,17 @@ def test_the_png_snapshot_draws_the_relief_as_the_window_does(qtbot, main_window
     sea = darkening(view, shots["on"], shots["off"], SEA)
     assert ridge >= 12 and abs(sea) <= 2, (ridge, sea)
     assert texture(view, shots["on"], RIDGE) >= texture(view, shots["off"], RIDGE) + 8
+
+
+def test_the_relief_is_credited_while_shown(qtbot, main_window):
+    from page_support import read_page_json
+
+    from araz.qt.map.page_json import of_type
+
+    w = main_window
+    script = "araz.map.attributionControl.getContainer().textContent"
+    settle_map(qtbot, w.map, TIMEOUT)
+    assert "relief: Tom Patterson" in read_page_json(w.map, script, of_type(str))
+    relief_action(w).trigger()
+    settle_map(qtbot, w.map, TIMEOUT)
+    assert "Tom Patterson" not in read_page_json(w.map, script, of_type(str))
