@@ -150,3 +150,37 @@ def test_the_relief_is_credited_while_shown(qtbot, main_window):
     relief_action(w).trigger()
     settle_map(qtbot, w.map, TIMEOUT)
     assert "Tom Patterson" not in read_page_json(w.map, script, of_type(str))
+
+
+def test_the_relief_is_fetched_only_after_the_first_view_is_drawn(qtbot, monkeypatch, curated):
+    """The first render does not wait for it: no relief image is asked for until the page
+    has acknowledged its first view drawn (basemap and events)."""
+    import time
+
+    from araz.qt.map import MapView, scheme
+    from araz.views.records import map_records
+
+    asked: list[tuple[float, str]] = []
+    read = scheme.read
+
+    def recording(path: str):
+        asked.append((time.perf_counter(), path))
+        return read(path)
+
+    monkeypatch.setattr(scheme, "read", recording)
+    view = MapView()
+    qtbot.addWidget(view)
+    view.resize(900, 650)
+    drawn: list[float] = []
+    view.rendered.connect(lambda _seq: drawn.append(time.perf_counter()))
+    seq = view.set_events(map_records(curated))  # queued: the page is not loaded yet
+    with qtbot.waitSignal(view.rendered, timeout=TIMEOUT, check_params_cb=lambda s: s >= seq):
+        view.show()
+    first = drawn[0]
+    qtbot.waitUntil(lambda: sum("/basemap/relief-" in p for _, p in asked) == 2, timeout=TIMEOUT)
+    relief = [t for t, p in asked if "/basemap/relief-" in p]
+    assert min(relief) > first
+    assert any(p.endswith("/basemap/basemap.js") and t < first for t, p in asked)
+    view.close()
+    view.deleteLater()
+    qtbot.wait(50)
