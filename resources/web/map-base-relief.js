@@ -1,19 +1,24 @@
-/* Araz map: shaded relief under the basemap's rivers, borders' highlight and labels
+/* Araz map: shaded relief under the basemap's river highlight, labels and events
  * (resources/basemap/relief-*.webp, built by packaging/build_relief.py from the shaded
  * relief of Tom Patterson, shadedrelief.com, public domain).
  *
- * Two images of black whose alpha is the relief's darkness, drawn over the basemap's
- * canvas (its own pane, "relief", between the basemap and the river highlight): drawn
- * over the country tints they darken the shaded slopes, a little the flat land, never
- * the water, so the tints, borders and rivers keep their colours; the labels and events
- * are above.  The world image (Leaflet's zoom-3 grid, 2048 px) is clear inside the
- * detail's box, where the Caucasus image (five times sharper) draws instead.
+ * Two images of black whose alpha is the relief's darkness, drawn on one canvas of their
+ * own pane ("relief", over the basemap's canvas, under the river highlight): over the
+ * country tints they darken the shaded slopes, a little the flat land, never the water,
+ * so the tints, borders and rivers keep their colours; labels and events are above.  The
+ * world image (Leaflet's zoom-3 grid, 2048 px) is clear inside the detail's box, where
+ * the Caucasus image (five times sharper) draws, the two fading into each other.  A
+ * canvas, like the basemap's: it pans and zooms with it (an L.Renderer), has the same
+ * margin beyond the view, and a printed page lays it into the one picture of what lies
+ * under the labels (map-print.js).
  *
- * Nothing of it is fetched for the first view: map.js calls reliefAfterFirstPaint() once
- * the first frame's calls are applied; the images load when the page is next idle, or
- * at the first acknowledgement after the first paint (map-commands.js holds it while
- * the relief loads: a snapshot never misses it).  View → Shaded relief turns it off or
- * on (the style op's `relief`, map-commands.js: setRelief).
+ * Off until the app asks (the style op's `relief`, map-commands.js: setRelief; View →
+ * Shaded relief, on by default, and the snapshots send it).  Nothing is fetched for the
+ * first view: map.js calls reliefAfterFirstPaint() once the first frame's calls are
+ * applied; the images load when the page is next idle, or at the first acknowledgement
+ * after the first paint (map-commands.js holds it while they load: a snapshot never
+ * misses them).  Only the app serves the images (its araz: scheme): the standalone HTML
+ * export, which does not embed them (0.45 MB), draws without.
  */
 (function () {
   "use strict";
@@ -34,19 +39,56 @@
     return zoom <= 6 ? 1 : zoom >= 10 ? 0.45 : 1 - (zoom - 6) * 0.1375;
   }
 
-  /* The relief's pane, made now (empty); the images come later (see above). */
+  /* The canvas: redrawn at each moveend and zoom, at the basemap canvas's margin. */
+  var ReliefCanvas = L.Renderer.extend({
+    initialize: function (basemap, options) {
+      L.Renderer.prototype.initialize.call(this, options);
+      this.basemap = basemap;
+      this.images = [];
+    },
+    _initContainer: function () {
+      this._container = document.createElement("canvas");
+      this._container.className = "araz-relief";
+      this._ctx = this._container.getContext("2d");
+    },
+    _destroyContainer: function () {
+      L.DomUtil.remove(this._container);
+      delete this._ctx;
+      delete this._container;
+    },
+    _update: function () {
+      if (this._map._animatingZoom && this._bounds) return;
+      var basemap = this.basemap.renderer.options.padding;
+      this.options.padding = typeof basemap === "number" ? basemap : 0;
+      L.Renderer.prototype._update.call(this);
+      var b = this._bounds, size = b.getSize(), k = window.devicePixelRatio || 1;
+      var canvas = this._container, ctx = this._ctx, map = this._map;
+      L.DomUtil.setPosition(canvas, b.min);
+      canvas.width = Math.round(k * size.x);
+      canvas.height = Math.round(k * size.y);
+      canvas.style.width = size.x + "px";
+      canvas.style.height = size.y + "px";
+      ctx.setTransform(k, 0, 0, k, -k * b.min.x, -k * b.min.y);
+      ctx.imageSmoothingEnabled = true;
+      ctx.imageSmoothingQuality = "high";
+      ctx.globalAlpha = opacityAt(map.getZoom()); // in the pixels: a print lays them as drawn
+      var view = L.bounds(b.min, b.max);
+      this.images.forEach(function (image) {
+        var p0 = map.latLngToLayerPoint(image.bounds.getNorthWest());
+        var p1 = map.latLngToLayerPoint(image.bounds.getSouthEast());
+        if (!view.intersects(L.bounds(p0, p1))) return;
+        ctx.drawImage(image.img, p0.x, p0.y, p1.x - p0.x, p1.y - p0.y);
+      });
+      this.fire("update");
+    },
+  });
+
+  /* Made once the first view's calls are applied (map.js): the images load after the
+   * frame that paints them, when the page is idle (see above). */
   Basemap.prototype.reliefAfterFirstPaint = function () {
-    var map = this.map, self = this;
-    if (!map.getPane("relief")) {
-      var pane = map.createPane("relief");
-      pane.style.zIndex = "250"; // over the basemap (200), under the river highlight (300)
-      pane.style.pointerEvents = "none";
-      pane.setAttribute("aria-hidden", "true");
-    }
-    this.reliefWanted = this.reliefWanted !== false;
+    var self = this;
+    this.reliefWanted = !!this.reliefWanted;
     this.reliefState = this.reliefState || STATE.none;
-    this.reliefLayers = this.reliefLayers || null;
-    map.on("zoomend", this._reliefOpacity, this);
     requestAnimationFrame(function () {
       self.reliefPainted = true; // this frame painted the first view
       var idle = window.requestIdleCallback || function (f) { setTimeout(f, 50); };
@@ -69,15 +111,13 @@
   /* View → Shaded relief: on (loaded first if it is not) or off. */
   Basemap.prototype.setRelief = function (on) {
     this.reliefWanted = !!on;
-    if (!this.reliefLayers) {
+    if (this.reliefState !== STATE.loaded) {
       if (on && this.reliefPainted) this._reliefLoad();
       return;
     }
-    var map = this.map;
-    this.reliefLayers.forEach(function (layer) {
-      if (on && !map.hasLayer(layer)) layer.addTo(map);
-      else if (!on && map.hasLayer(layer)) map.removeLayer(layer);
-    });
+    var map = this.map, layer = this.reliefLayer;
+    if (on && !map.hasLayer(layer)) layer.addTo(map);
+    else if (!on && map.hasLayer(layer)) map.removeLayer(layer);
   };
 
   Basemap.prototype._reliefLoad = function () {
@@ -86,39 +126,30 @@
       this.reliefState = STATE.failed;
       return;
     }
-    var self = this, waiting = IMAGES.length;
+    var self = this, map = this.map;
     this.reliefState = STATE.loading;
     this._reliefSince = Date.now();
-    function settled(ok) {
-      if (self.reliefState !== STATE.loading) return;
-      if (!ok) {
-        self.reliefState = STATE.failed;
-        console.warn("araz: no shaded relief (resources/basemap/relief-*.webp)");
-        return;
-      }
-      if (--waiting === 0) self.reliefState = STATE.loaded;
+    if (!map.getPane("relief")) {
+      var pane = map.createPane("relief");
+      pane.style.zIndex = "250"; // over the basemap (200), under the river highlight (300)
+      pane.style.pointerEvents = "none";
+      pane.setAttribute("aria-hidden", "true");
     }
-    this.reliefLayers = IMAGES.map(function (image) {
-      var layer = L.imageOverlay(image.url, image.bounds, {
-        pane: "relief", interactive: false, className: "araz-relief", attribution: CREDIT,
-      });
-      layer.on("load", function () {
-        // the image decoded before it counts as in: the acknowledgement then means drawn
-        var img = layer.getElement();
-        var done = function () { settled(true); };
-        if (img && img.decode) img.decode().then(done, done);
-        else done();
-      });
-      layer.on("error", function () { settled(false); });
-      return layer;
+    var layer = new ReliefCanvas(this, { pane: "relief", attribution: CREDIT });
+    // each image decoded before it counts as in: the acknowledgement then means drawn
+    Promise.all(IMAGES.map(function (image) {
+      var img = new Image();
+      img.src = image.url;
+      layer.images.push({ img: img, bounds: L.latLngBounds(image.bounds) });
+      return img.decode();
+    })).then(function () {
+      if (self.reliefState !== STATE.loading) return; // given up meanwhile
+      self.reliefState = STATE.loaded;
+      self.reliefLayer = layer;
+      self.setRelief(self.reliefWanted);
+    }, function (err) {
+      self.reliefState = STATE.failed;
+      console.warn("araz: no shaded relief (" + err + ")");
     });
-    this._reliefOpacity();
-    this.setRelief(this.reliefWanted);
-  };
-
-  Basemap.prototype._reliefOpacity = function () {
-    if (!this.reliefLayers) return;
-    var pane = this.map.getPane("relief");
-    if (pane) pane.style.opacity = String(opacityAt(this.map.getZoom()));
   };
 })();

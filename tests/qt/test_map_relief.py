@@ -173,6 +173,7 @@ def test_the_relief_is_fetched_only_after_the_first_view_is_drawn(qtbot, monkeyp
     view.resize(900, 650)
     drawn: list[float] = []
     view.rendered.connect(lambda _seq: drawn.append(time.perf_counter()))
+    view.set_style(relief=True)  # as the window does (the page draws none unless told)
     seq = view.set_events(map_records(curated))  # queued: the page is not loaded yet
     with qtbot.waitSignal(view.rendered, timeout=TIMEOUT, check_params_cb=lambda s: s >= seq):
         view.show()
