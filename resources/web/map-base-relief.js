@@ -1,0 +1,155 @@
+/* Araz map: shaded relief under the basemap's river highlight, labels and events
+ * (resources/basemap/relief-*.webp, built by packaging/build_relief.py from the shaded
+ * relief of Tom Patterson, shadedrelief.com, public domain).
+ *
+ * Two images of black whose alpha is the relief's darkness, drawn on one canvas of their
+ * own pane ("relief", over the basemap's canvas, under the river highlight): over the
+ * country tints they darken the shaded slopes, a little the flat land, never the water,
+ * so the tints, borders and rivers keep their colours; labels and events are above.  The
+ * world image (Leaflet's zoom-3 grid, 2048 px) is clear inside the detail's box, where
+ * the Caucasus image (five times sharper) draws, the two fading into each other.  A
+ * canvas, like the basemap's: it pans and zooms with it (an L.Renderer), has the same
+ * margin beyond the view, and a printed page lays it into the one picture of what lies
+ * under the labels (map-print.js).
+ *
+ * Off until the app asks (the style op's `relief`, map-commands.js: setRelief; View →
+ * Shaded relief, on by default, and the snapshots send it).  Nothing is fetched for the
+ * first view: map.js calls reliefAfterFirstPaint() once the first frame's calls are
+ * applied; the images load when the page is next idle, or at the first acknowledgement
+ * after the first paint (map-commands.js holds it while they load: a snapshot never
+ * misses them).  Only the app serves the images (its araz: scheme): the standalone HTML
+ * export, which does not embed them (0.45 MB), draws without.
+ */
+(function () {
+  "use strict";
+
+  var Basemap = window.araz.Basemap;
+  var MAX_LAT = 85.0511287798066; // Web Mercator's
+  // packaging/build_relief.py's IMAGES (tests/core/test_relief.py checks)
+  var IMAGES = [
+    { url: "../basemap/relief-world.webp", bounds: [[-MAX_LAT, -180], [MAX_LAT, 180]] },
+    { url: "../basemap/relief-caucasus.webp", bounds: [[24.046464, 31.992188], [47.989922, 64.160156]] },
+  ];
+  var STATE = { none: 0, loading: 1, loaded: 2, failed: 3 };
+  var CREDIT = "relief: Tom Patterson"; // in the attribution while shown (the control counts it once)
+  var GIVE_UP_MS = 4000; // a load that hangs holds no acknowledgement longer
+  // the relief's strength by zoom: past the source's resolution (about zoom 5.5) it is
+  // only smoothed shading, kept lighter so that it reads as a hint, not as blur
+  function opacityAt(zoom) {
+    return zoom <= 6 ? 1 : zoom >= 10 ? 0.45 : 1 - (zoom - 6) * 0.1375;
+  }
+
+  /* The canvas: redrawn at each moveend and zoom, at the basemap canvas's margin. */
+  var ReliefCanvas = L.Renderer.extend({
+    initialize: function (basemap, options) {
+      L.Renderer.prototype.initialize.call(this, options);
+      this.basemap = basemap;
+      this.images = [];
+    },
+    _initContainer: function () {
+      this._container = document.createElement("canvas");
+      this._container.className = "araz-relief";
+      this._ctx = this._container.getContext("2d");
+    },
+    _destroyContainer: function () {
+      L.DomUtil.remove(this._container);
+      delete this._ctx;
+      delete this._container;
+    },
+    _update: function () {
+      if (this._map._animatingZoom && this._bounds) return;
+      var basemap = this.basemap.renderer.options.padding;
+      this.options.padding = typeof basemap === "number" ? basemap : 0;
+      L.Renderer.prototype._update.call(this);
+      var b = this._bounds, size = b.getSize(), k = window.devicePixelRatio || 1;
+      var canvas = this._container, ctx = this._ctx, map = this._map;
+      L.DomUtil.setPosition(canvas, b.min);
+      canvas.width = Math.round(k * size.x);
+      canvas.height = Math.round(k * size.y);
+      canvas.style.width = size.x + "px";
+      canvas.style.height = size.y + "px";
+      ctx.setTransform(k, 0, 0, k, -k * b.min.x, -k * b.min.y);
+      ctx.imageSmoothingEnabled = true;
+      ctx.imageSmoothingQuality = "high";
+      ctx.globalAlpha = opacityAt(map.getZoom()); // in the pixels: a print lays them as drawn
+      var view = L.bounds(b.min, b.max);
+      this.images.forEach(function (image) {
+        var p0 = map.latLngToLayerPoint(image.bounds.getNorthWest());
+        var p1 = map.latLngToLayerPoint(image.bounds.getSouthEast());
+        if (!view.intersects(L.bounds(p0, p1))) return;
+        ctx.drawImage(image.img, p0.x, p0.y, p1.x - p0.x, p1.y - p0.y);
+      });
+      this.fire("update");
+    },
+  });
+
+  /* Made once the first view's calls are applied (map.js): the images load after the
+   * frame that paints them, when the page is idle (see above). */
+  Basemap.prototype.reliefAfterFirstPaint = function () {
+    var self = this;
+    this.reliefWanted = !!this.reliefWanted;
+    this.reliefState = this.reliefState || STATE.none;
+    requestAnimationFrame(function () {
+      self.reliefPainted = true; // this frame painted the first view
+      var idle = window.requestIdleCallback || function (f) { setTimeout(f, 50); };
+      idle(function () { self._reliefLoad(); }, { timeout: 1500 });
+    });
+  };
+
+  /* Whether an acknowledgement waits for the relief (map-commands.js's frame): after the
+   * first paint, while it is wanted and not in yet (its load started now if it was not). */
+  Basemap.prototype.reliefPending = function () {
+    if (!this.reliefPainted || !this.reliefWanted) return false;
+    if (this.reliefState === STATE.none) this._reliefLoad();
+    if (this.reliefState === STATE.loading && Date.now() - this._reliefSince > GIVE_UP_MS) {
+      this.reliefState = STATE.failed;
+      console.warn("araz: shaded relief not loaded in " + GIVE_UP_MS + " ms");
+    }
+    return this.reliefState === STATE.loading;
+  };
+
+  /* View → Shaded relief: on (loaded first if it is not) or off. */
+  Basemap.prototype.setRelief = function (on) {
+    this.reliefWanted = !!on;
+    if (this.reliefState !== STATE.loaded) {
+      if (on && this.reliefPainted) this._reliefLoad();
+      return;
+    }
+    var map = this.map, layer = this.reliefLayer;
+    if (on && !map.hasLayer(layer)) layer.addTo(map);
+    else if (!on && map.hasLayer(layer)) map.removeLayer(layer);
+  };
+
+  Basemap.prototype._reliefLoad = function () {
+    if (this.reliefState !== STATE.none || !this.reliefWanted) return;
+    if (location.protocol !== "araz:") { // the standalone HTML export: not embedded
+      this.reliefState = STATE.failed;
+      return;
+    }
+    var self = this, map = this.map;
+    this.reliefState = STATE.loading;
+    this._reliefSince = Date.now();
+    if (!map.getPane("relief")) {
+      var pane = map.createPane("relief");
+      pane.style.zIndex = "250"; // over the basemap (200), under the river highlight (300)
+      pane.style.pointerEvents = "none";
+      pane.setAttribute("aria-hidden", "true");
+    }
+    var layer = new ReliefCanvas(this, { pane: "relief", attribution: CREDIT });
+    // each image decoded before it counts as in: the acknowledgement then means drawn
+    Promise.all(IMAGES.map(function (image) {
+      var img = new Image();
+      img.src = image.url;
+      layer.images.push({ img: img, bounds: L.latLngBounds(image.bounds) });
+      return img.decode();
+    })).then(function () {
+      if (self.reliefState !== STATE.loading) return; // given up meanwhile
+      self.reliefState = STATE.loaded;
+      self.reliefLayer = layer;
+      self.setRelief(self.reliefWanted);
+    }, function (err) {
+      self.reliefState = STATE.failed;
+      console.warn("araz: no shaded relief (" + err + ")");
+    });
+  };
+})();
