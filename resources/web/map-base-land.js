@@ -12,6 +12,9 @@
  *
  * Basemap.prototype._land(id) -> {crosses(x0, y0, x1, y1), inside(x, y), grid(view)}
  * in layer px, for the current band's country of index id - 1 at the map's zoom.
+ * Basemap.prototype._landBox(id) -> that country's box [x0, y0, x1, y1] in layer px (its
+ * vertices' own, from its box of metres: the projection is monotonic), or null: a
+ * country off the view is not projected to learn that its name has no room there.
  */
 (function () {
   "use strict";
@@ -109,6 +112,38 @@
     for (var k = 0; k < xs.length; k++) if (xs[k] > x) n++;
     return n % 2 === 1;
   }
+
+  /* A feature's box of metres [minX, minY, maxX, maxY] over all its rings (kept on it:
+   * the basemap's data does not change), or null. */
+  function metreBox(feature) {
+    if (feature.arazBox !== undefined) return feature.arazBox;
+    var g = feature.geometry, m = [Infinity, Infinity, -Infinity, -Infinity];
+    var polys = !g ? [] : g.type === "Polygon" ? [g.coordinates] : g.type === "MultiPolygon" ? g.coordinates : [];
+    for (var p = 0; p < polys.length; p++) {
+      for (var r = 0; r < polys[p].length; r++) {
+        var xy = window.araz.ringMetres(polys[p][r]);
+        for (var k = 0; k < xy.length; k += 2) {
+          if (xy[k] < m[0]) m[0] = xy[k];
+          if (xy[k] > m[2]) m[2] = xy[k];
+          if (xy[k + 1] < m[1]) m[1] = xy[k + 1];
+          if (xy[k + 1] > m[3]) m[3] = xy[k + 1];
+        }
+      }
+    }
+    var box = m[0] <= m[2] ? m : null;
+    Object.defineProperty(feature, "arazBox", { value: box });
+    return box;
+  }
+
+  Basemap.prototype._landBox = function (id) {
+    var band = this.current, map = this.map, feats = (band && band.countries && band.countries.features) || [];
+    var m = feats[id - 1] ? metreBox(feats[id - 1]) : null;
+    if (!m) return null;
+    var crs = map.options.crs, t = crs.transformation, s = crs.scale(map.getZoom()), o = map.getPixelOrigin();
+    var xa = Math.round(s * (t._a * m[0] + t._b)) - o.x, xb = Math.round(s * (t._a * m[2] + t._b)) - o.x;
+    var ya = Math.round(s * (t._c * m[1] + t._d)) - o.y, yb = Math.round(s * (t._c * m[3] + t._d)) - o.y;
+    return [Math.min(xa, xb), Math.min(ya, yb), Math.max(xa, xb), Math.max(ya, yb)];
+  };
 
   /* The current band's countries projected at the map's zoom, made as asked, kept until
    * the band or the zoom changes. */
