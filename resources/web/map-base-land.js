@@ -24,8 +24,8 @@
 
   /* One ring in world px at scale s: {px: x, y of each vertex and the first again,
    * chunks: [minX, minY, maxX, maxY, first edge, end edge] per run, box}. */
-  function projectRing(coords, s, t) {
-    var xy = window.araz.ringMetres(coords), n = xy.length / 2;
+  function projectRing(xy, s, t) {
+    var n = xy.length / 2;
     var px = new Float64Array(2 * n + 2);
     for (var i = 0; i < 2 * n; i += 2) {
       px[i] = Math.round(s * (t._a * xy[i] + t._b));
@@ -52,13 +52,24 @@
     return { px: px, chunks: chunks, box: box };
   }
 
+  /* Each polygon's rings as their metres (map-base-paths.js's ringMetres; a binary
+   * band's own: map-base-binary.js), kept on the geometry. */
+  function polygonMetres(g) {
+    if (!g) return [];
+    if (!g.arazPolys) {
+      var polys = g.type === "Polygon" ? [g.coordinates] : g.type === "MultiPolygon" ? g.coordinates : [];
+      Object.defineProperty(g, "arazPolys", {
+        value: polys.map(function (rings) { return rings.map(window.araz.ringMetres); }),
+      });
+    }
+    return g.arazPolys;
+  }
+
   function projectCountry(feature, s, t) {
-    var g = feature && feature.geometry, rings = [];
-    if (!g) return rings;
-    var polys = g.type === "Polygon" ? [g.coordinates] : g.type === "MultiPolygon" ? g.coordinates : [];
+    var polys = polygonMetres(feature && feature.geometry), rings = [];
     for (var p = 0; p < polys.length; p++) {
       for (var r = 0; r < polys[p].length; r++) {
-        if (polys[p][r].length > 1) rings.push(projectRing(polys[p][r], s, t));
+        if (polys[p][r].length > 2) rings.push(projectRing(polys[p][r], s, t));
       }
     }
     return rings;
@@ -117,11 +128,10 @@
    * the basemap's data does not change), or null. */
   function metreBox(feature) {
     if (feature.arazBox !== undefined) return feature.arazBox;
-    var g = feature.geometry, m = [Infinity, Infinity, -Infinity, -Infinity];
-    var polys = !g ? [] : g.type === "Polygon" ? [g.coordinates] : g.type === "MultiPolygon" ? g.coordinates : [];
+    var polys = polygonMetres(feature.geometry), m = [Infinity, Infinity, -Infinity, -Infinity];
     for (var p = 0; p < polys.length; p++) {
       for (var r = 0; r < polys[p].length; r++) {
-        var xy = window.araz.ringMetres(polys[p][r]);
+        var xy = polys[p][r];
         for (var k = 0; k < xy.length; k += 2) {
           if (xy[k] < m[0]) m[0] = xy[k];
           if (xy[k] > m[2]) m[2] = xy[k];

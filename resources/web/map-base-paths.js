@@ -1,12 +1,14 @@
 /* Araz map: the basemap's countries, lakes, rivers and borders as Leaflet paths that
  * keep their vertices as numbers, not as one L.LatLng object each.
  *
- * A band holds some 60,000 vertices; L.geoJSON makes an L.LatLng of each, and at every
+ * A band holds some 30,000 vertices; L.geoJSON makes an L.LatLng of each, and at every
  * zoom projects each through the map's CRS.  Here each ring is one Float64Array of its
- * Web Mercator metres, made once, and a zoom turns it into layer pixels with the very
- * arithmetic of Leaflet's latLngToLayerPoint (so the pixels, and the picture, are the
- * same); clipping, simplifying and drawing stay Leaflet's own (L.Polyline, L.Polygon on
- * the band's canvas).
+ * Web Mercator metres, made once (or read so from the band's binary file:
+ * map-base-binary.js), and a zoom turns it into layer pixels with the very arithmetic of
+ * Leaflet's latLngToLayerPoint (so the pixels, and the picture, are the same), only for
+ * the paths that reach the canvas (the first view holds a tenth of the regional band);
+ * clipping, simplifying and drawing stay Leaflet's own (L.Polyline, L.Polygon on the
+ * band's canvas).
  *
  * window.araz.bandLayer(featureCollection, options) -> an L.GeoJSON holding one path per
  * feature: options are L.geoJSON's (renderer, interactive, style, filter), and setStyle
@@ -48,6 +50,7 @@
 
   /* The geometry's rings (or lines), flat, as L.Polygon / L.Polyline flatten them. */
   function ringsOf(geometry) {
+    if (geometry.arazRings) return geometry.arazRings; // read from a binary band: map-base-binary.js
     var c = geometry.coordinates, out = [];
     switch (geometry.type) {
       case "Polygon":
