@@ -130,7 +130,8 @@
   if (location.protocol === "araz:" && window.fetch) {
     waiting = [];
     setTimeout(settled, WAIT_MS);
-    fetch(URL, { credentials: "omit" }).then(function (r) {
+    // the request map.html's preload made as it was read, taken here (same URL and mode)
+    fetch(URL).then(function (r) {
       if (!r.ok) throw new Error("HTTP " + r.status);
       return r.arrayBuffer();
     }).then(function (buffer) {
