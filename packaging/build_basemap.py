@@ -8,6 +8,8 @@ populated places, elevation points) cut to the box lon 24–76, lat 20–60 and 
   north-west Iran) of countries, borders, rivers and lakes, plus the label points. The page
   loads it as a plain script: the app never imports geopandas at start-up. Each band's
   layers come as JSON text that the page parses when it first shows the band's zooms.
+* ``resources/basemap/regional.bin``: the regional band again, as typed data the app's page
+  reads without parsing (``basemap_binary.py``).
 * ``resources/basemap/countries.geojson``: the countries (name, role) at close-band detail
   over the whole box, for point-in-polygon lookups with shapely.
 * ``resources/basemap/README.md``.
@@ -34,6 +36,7 @@ from pathlib import Path
 import shapely
 from shapely.geometry import MultiPolygon, Point, box, shape
 
+from basemap_binary import write as write_binary
 from basemap_detail import build_detail
 from basemap_labels import CLOSE_BOX, REGION_BOX, label_features
 from basemap_source import _merged_by_name, _polygons, _read
@@ -339,8 +342,12 @@ parses when it first shows the band's zooms: GeoJSON `countries` (land, with `na
 iran/azerbaijan/armenia/other; the sea, the Caspian included, is the page background),
 `borders`, `rivers` (`major` is true for the Araz) and `lakes`, plus `labels` (points with
 `name`, `kind`, `minZoom`, `rank`); `countries.geojson` holds the countries at close-band
-detail over the whole box for point-in-polygon lookups with shapely. Both are generated, do
-not edit them: rebuild with `python packaging/build_basemap.py [NE_DIR]` (NE_DIR defaults to
+detail over the whole box for point-in-polygon lookups with shapely. `regional.bin` is the
+regional band again as typed data (little-endian int32 coordinates and a small JSON index,
+layout in `packaging/basemap_binary.py`): the app's page fetches it while its scripts load
+and reads it without parsing (the static HTML export, which cannot fetch, reads the JSON
+text). All three are generated, do not edit them: rebuild with
+`python packaging/build_basemap.py [NE_DIR]` (NE_DIR defaults to
 `../shared/data/naturalearth` relative to the repository root, falling back to
 `/work/shared/data/naturalearth`). The data is from Natural Earth (public domain): "Made
 with Natural Earth".
@@ -392,11 +399,12 @@ def build(source_dir: Path, output_dir: Path) -> dict[str, int]:
     countries_fc = feature_collection(country_features(coverage_close, REGION_BOX), CLOSE["digits"])
     check_countries(countries_fc)
 
+    regional = build_band(REGIONAL, source_dir, coverage_regional, REGION_BOX)
     basemap = {
         "version": VERSION,
         "attribution": ATTRIBUTION,
         "bands": [
-            lazy_band(build_band(REGIONAL, source_dir, coverage_regional, REGION_BOX)),
+            lazy_band(regional),
             lazy_band(build_band(CLOSE, source_dir, coverage_close, CLOSE_BOX)),
         ],
         "labels": feature_collection(label_features(source_dir, countries), 5),
@@ -420,6 +428,8 @@ def build(source_dir: Path, output_dir: Path) -> dict[str, int]:
         path = output_dir / name
         path.write_text(text, encoding="utf-8", newline="\n")
         sizes[name] = path.stat().st_size
+    binary = write_binary(regional, REGIONAL["digits"], output_dir)
+    sizes[binary.name] = binary.stat().st_size
     return sizes
 
 

@@ -222,7 +222,10 @@
    * its label point first, else the nearest such spot; the short form ("ARM.") when
    * the name fits nowhere; null when neither does. */
   Basemap.prototype._placeCountry = function (l, p, boxes, view) {
-    var land = this._land(this._countryIndex(l.name) + 1); // map-base-land.js
+    // every spot tried is in view and on the country: none when it is off the view
+    var id = this._countryIndex(l.name) + 1, own = this._landBox(id); // map-base-land.js
+    if (!own || own[0] > view[2] || own[2] < view[0] || own[1] > view[3] || own[3] < view[1]) return null;
+    var land = this._land(id);
     var short = SHORT[l.name] || (l.name.length > 5 ? l.name.slice(0, 3) + "." : null);
     var forms = [{ text: null, w: l.w }];
     if (short) forms.push({ text: short, w: Math.ceil((l.w * (short.length + 0.6)) / (l.name.length + 0.6)) });

@@ -12,6 +12,9 @@
  *
  * Basemap.prototype._land(id) -> {crosses(x0, y0, x1, y1), inside(x, y), grid(view)}
  * in layer px, for the current band's country of index id - 1 at the map's zoom.
+ * Basemap.prototype._landBox(id) -> that country's box [x0, y0, x1, y1] in layer px (its
+ * vertices' own, from its box of metres: the projection is monotonic), or null: a
+ * country off the view is not projected to learn that its name has no room there.
  */
 (function () {
   "use strict";
@@ -21,8 +24,8 @@
 
   /* One ring in world px at scale s: {px: x, y of each vertex and the first again,
    * chunks: [minX, minY, maxX, maxY, first edge, end edge] per run, box}. */
-  function projectRing(coords, s, t) {
-    var xy = window.araz.ringMetres(coords), n = xy.length / 2;
+  function projectRing(xy, s, t) {
+    var n = xy.length / 2;
     var px = new Float64Array(2 * n + 2);
     for (var i = 0; i < 2 * n; i += 2) {
       px[i] = Math.round(s * (t._a * xy[i] + t._b));
@@ -49,13 +52,24 @@
     return { px: px, chunks: chunks, box: box };
   }
 
+  /* Each polygon's rings as their metres (map-base-paths.js's ringMetres; a binary
+   * band's own: map-base-binary.js), kept on the geometry. */
+  function polygonMetres(g) {
+    if (!g) return [];
+    if (!g.arazPolys) {
+      var polys = g.type === "Polygon" ? [g.coordinates] : g.type === "MultiPolygon" ? g.coordinates : [];
+      Object.defineProperty(g, "arazPolys", {
+        value: polys.map(function (rings) { return rings.map(window.araz.ringMetres); }),
+      });
+    }
+    return g.arazPolys;
+  }
+
   function projectCountry(feature, s, t) {
-    var g = feature && feature.geometry, rings = [];
-    if (!g) return rings;
-    var polys = g.type === "Polygon" ? [g.coordinates] : g.type === "MultiPolygon" ? g.coordinates : [];
+    var polys = polygonMetres(feature && feature.geometry), rings = [];
     for (var p = 0; p < polys.length; p++) {
       for (var r = 0; r < polys[p].length; r++) {
-        if (polys[p][r].length > 1) rings.push(projectRing(polys[p][r], s, t));
+        if (polys[p][r].length > 2) rings.push(projectRing(polys[p][r], s, t));
       }
     }
     return rings;
@@ -109,6 +123,37 @@
     for (var k = 0; k < xs.length; k++) if (xs[k] > x) n++;
     return n % 2 === 1;
   }
+
+  /* A feature's box of metres [minX, minY, maxX, maxY] over all its rings (kept on it:
+   * the basemap's data does not change), or null. */
+  function metreBox(feature) {
+    if (feature.arazBox !== undefined) return feature.arazBox;
+    var polys = polygonMetres(feature.geometry), m = [Infinity, Infinity, -Infinity, -Infinity];
+    for (var p = 0; p < polys.length; p++) {
+      for (var r = 0; r < polys[p].length; r++) {
+        var xy = polys[p][r];
+        for (var k = 0; k < xy.length; k += 2) {
+          if (xy[k] < m[0]) m[0] = xy[k];
+          if (xy[k] > m[2]) m[2] = xy[k];
+          if (xy[k + 1] < m[1]) m[1] = xy[k + 1];
+          if (xy[k + 1] > m[3]) m[3] = xy[k + 1];
+        }
+      }
+    }
+    var box = m[0] <= m[2] ? m : null;
+    Object.defineProperty(feature, "arazBox", { value: box });
+    return box;
+  }
+
+  Basemap.prototype._landBox = function (id) {
+    var band = this.current, map = this.map, feats = (band && band.countries && band.countries.features) || [];
+    var m = feats[id - 1] ? metreBox(feats[id - 1]) : null;
+    if (!m) return null;
+    var crs = map.options.crs, t = crs.transformation, s = crs.scale(map.getZoom()), o = map.getPixelOrigin();
+    var xa = Math.round(s * (t._a * m[0] + t._b)) - o.x, xb = Math.round(s * (t._a * m[2] + t._b)) - o.x;
+    var ya = Math.round(s * (t._c * m[1] + t._d)) - o.y, yb = Math.round(s * (t._c * m[3] + t._d)) - o.y;
+    return [Math.min(xa, xb), Math.min(ya, yb), Math.max(xa, xb), Math.max(ya, yb)];
+  };
 
   /* The current band's countries projected at the map's zoom, made as asked, kept until
    * the band or the zoom changes. */

@@ -6,7 +6,8 @@
  * The three countries' own tints are kept while the view's centre is near the Caucasus
  * (REGION); elsewhere every country is drawn plain.
  * What the first view does not show is not parsed at start: each band comes as JSON
- * text, parsed when its zooms are first shown (the regional band at start, the close
+ * text, parsed when its zooms are first shown (the regional band at start, read from its
+ * binary file instead when the page fetched it: map-base-binary.js; the close
  * band at the first zoom to 8 or more), and the world outside the regional box
  * (window.ARAZ_WORLD_JSON) when the view first reaches beyond the box.
  * Labels: map-base-labels.js; regions, urban areas and towns from zoom 8: map-base-detail.js.
@@ -113,10 +114,12 @@
     return band && parsed(band);
   };
 
-  /* The band with its layers: those that came as JSON text parsed, once. */
+  /* The band with its layers: those that came as JSON text parsed, once (or read from
+   * the band's binary file instead, when the page has it: map-base-binary.js). */
   function parsed(band) {
     if (typeof band.json === "string") {
-      var layers = JSON.parse(band.json);
+      var binary = window.araz.basemapBand ? window.araz.basemapBand(band.name) : null;
+      var layers = binary || JSON.parse(band.json);
       for (var name in layers) band[name] = layers[name];
       delete band.json;
     }

@@ -186,7 +186,10 @@
       var ctx = this._ctx, dpr = this._dpr;
       var dctx = this._densityCtx;
       dctx.setTransform(1, 0, 0, 1, 0, 0);
-      // hexagons are written as the whole canvas' pixels: nothing to clear under them
+      // the density's canvas hidden while it holds nothing (points): one canvas of 1.2 x
+      // the view's size less to composite each frame.  Hexagons are written as the whole
+      // canvas' pixels: nothing to clear under them
+      this._densityCanvas.style.visibility = this.bins ? "" : "hidden";
       if (!this.bins || this.densityMode === "heat") {
         dctx.clearRect(0, 0, this._densityCanvas.width, this._densityCanvas.height);
       }

@@ -5,8 +5,9 @@
  * map-popups.js (texts, tooltip, popup), map-commands.js (the bridge protocol: Python's
  * commands in order, drawn once per frame) and map-gestures.js (mouse and keyboard).
  * start() connects the web channel.
- * What needs no size (the map object, the basemap's labels and first band parsed and
- * built, the events layer) is made when the page loads; the rest once it is shown
+ * What needs no size (the map object, the basemap's labels and first band read and
+ * built, the events layer) is made when the page loads (the band once its binary file is
+ * in: map-base-binary.js); the rest once it is shown
  * (map-channel.js, window.araz.whenShown): the app loads its page in a view not shown
  * yet, and the map is framed and drawn once, at the size it is shown at.
  */
@@ -43,8 +44,13 @@
   if (!data) console.warn("araz: no basemap (resources/basemap/basemap.js missing)");
   var basemap = new window.araz.Basemap(map, data);
   var events = new window.araz.EventLayer();
-  basemap.prepare();
-  window.araz.whenShown(function () {
+  // the regional band read from its binary file once that is in (map-base-binary.js)
+  window.araz.afterBasemapBand(function () {
+    basemap.prepare();
+    window.araz.whenShown(shown);
+  });
+
+  function shown() {
     // the first view where Python's fit, held until now, frames it (map-channel.js)
     var held = window.araz.heldFit();
     if (held) map.fitBounds(held.bounds || DEFAULT_BOUNDS, FIT);
@@ -286,5 +292,5 @@
 
     if (window.qt && qt.webChannelTransport) start();
     else console.error("araz: no Qt web channel transport");
-  });
+  }
 })();

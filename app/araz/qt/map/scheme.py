@@ -10,7 +10,16 @@ Everything the page loads comes through :class:`ArazSchemeHandler` under one ori
 ``araz://app/vendor/qwebchannel.js``      Qt's ``qwebchannel.js`` (``:/qtwebchannel/``)
 ``araz://app/data/<name>/<seq>``          bytes the app published in a :class:`DataShelf`
                                           (the map's events: ``data/events/<seq>``)
+``araz://app/web/bundle/<n>.js``          the page's scripts, bundled (below)
 ========================================  =============================================
+
+The page is served with its scripts bundled: ``map.html`` lists them one by one (the
+static HTML export reads that list), and :func:`read` serves it with two ``<script>``
+elements instead, ``bundle/1.js`` (every script up to ``map-channel.js``, which opens the
+web channel: its handshake with Python then overlaps the parse of the rest) and
+``bundle/2.js`` (the rest, Leaflet and the basemap data included), each the
+concatenation of its files in their order: two requests and two compilations instead of
+some twenty five, each of which waits for the Python thread that answers it.
 
 The ``data/`` URLs carry what is too big for a QWebChannel message: the app puts the
 bytes on the view's shelf and sends the page only their URL, which the page fetches.
@@ -31,7 +40,7 @@ import logging
 import mimetypes
 import os
 import re
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from PySide6.QtCore import QBuffer, QByteArray, QCoreApplication, QFile, QIODevice, QObject
@@ -132,10 +141,90 @@ def resolve(path: str) -> Path | None:
     return None
 
 
+_SCRIPT = re.compile(rb'<script src="([^"<>]+)"></script>\n?')
+_BUNDLE_PATH = re.compile(r"/web/bundle/([12])\.js")
+# the last script of the first bundle: the one that opens the web channel
+_CHANNEL_SCRIPT = "map-channel.js"
+
+
+def _script_path(src: str) -> str:
+    """A ``<script src>`` of ``map.html`` (relative to ``/web/``) as a URL path."""
+    parts: list[str] = ["web"]
+    for part in src.split("/"):
+        if part == "..":
+            if parts:
+                parts.pop()
+        elif part not in ("", "."):
+            parts.append(part)
+    return "/" + "/".join(parts)
+
+
+def _bundles(html: bytes) -> tuple[bytes, list[list[str]]]:
+    """``map.html`` with its scripts replaced by the bundles', and each bundle's URL paths."""
+    srcs = [m.decode() for m in _SCRIPT.findall(html)]
+    names = [src.rsplit("/", 1)[-1] for src in srcs]
+    cut = names.index(_CHANNEL_SCRIPT) + 1 if _CHANNEL_SCRIPT in names else 0
+    groups = [
+        g
+        for g in ([_script_path(s) for s in srcs[:cut]], [_script_path(s) for s in srcs[cut:]])
+        if g
+    ]
+    tags = "".join(f'<script src="bundle/{n}.js"></script>\n' for n in range(1, len(groups) + 1))
+    first = _SCRIPT.search(html)
+    if first is None:
+        return html, []
+    rest = _SCRIPT.sub(b"", html[first.start() :])
+    return html[: first.start()] + tags.encode() + rest, groups
+
+
+def _bundle(number: int) -> bytes | None:
+    """The page's bundle ``number`` (1 or 2): its scripts' texts, each on its own lines."""
+    page = resolve("/web/map.html")
+    if page is None:
+        return None
+    groups = _bundles(page.read_bytes())[1]
+    if number > len(groups):
+        return None
+    return _concatenated(tuple(_stamp(path) for path in groups[number - 1]))
+
+
+def _stamp(path: str) -> tuple[str, str, int, int]:
+    """A script's URL path, its file and the file's modification time and size (the
+    bundle's cache key: an edited file is bundled again)."""
+    found = resolve(path)
+    if found is None:
+        return (path, "", 0, 0) if path == "/vendor/qwebchannel.js" else (path, "", -1, -1)
+    stat = found.stat()
+    return (path, str(found), stat.st_mtime_ns, stat.st_size)
+
+
+@lru_cache(maxsize=4)
+def _concatenated(stamps: tuple[tuple[str, str, int, int], ...]) -> bytes | None:
+    texts = []
+    for path, _file, _mtime, size in stamps:
+        if size < 0:
+            log.error("araz: the page's script %s is missing", path)
+            return None
+        found = read(path)
+        if found is None:
+            return None
+        # each file ends its own statements: a file without a last ";" or newline, or
+        # ending in a line comment, cannot run into the next
+        texts.append(found[0].rstrip() + b"\n;\n")
+    return b"".join(texts)
+
+
 def read(path: str) -> tuple[bytes, bytes] | None:
     """The bytes and MIME type served for a URL path, or None (404)."""
     if path == "/vendor/qwebchannel.js":
         return _qwebchannel_js(), _MIME[".js"]
+    bundle = _BUNDLE_PATH.fullmatch(path)
+    if bundle is not None:
+        data = _bundle(int(bundle[1]))
+        return None if data is None else (data, _MIME[".js"])
+    if path == "/web/map.html":
+        page = resolve(path)
+        return None if page is None else (_bundles(page.read_bytes())[0], _MIME[".html"])
     found = resolve(path)
     if found is None:
         return None

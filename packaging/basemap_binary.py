@@ -1,0 +1,158 @@
+"""The regional band of the basemap as a binary file the map page reads without parsing.
+
+``basemap.js`` carries each band's layers as one JSON text; the page shows the regional
+band at once, and ``JSON.parse`` of its half megabyte, then the Web Mercator metres of its
+31,000 vertices worked out one ``[lon, lat]`` array at a time, were a tenth of the map's
+first render.  ``regional.bin`` holds the same band as typed data: the app's page fetches
+it while its scripts load and reads it through typed-array views
+(``resources/web/map-base-binary.js``); the static HTML export, which cannot fetch, and
+the notebook maps still read ``basemap.js``.
+
+Layout (little-endian)::
+
+    bytes 0-3    b"ARZB"
+    uint32       format version (1)
+    uint32       n: length of the index, bytes (a multiple of 4)
+    n bytes      the index, UTF-8 JSON padded with spaces:
+                 {"name", "minZoom", "maxZoom", "digits", "vertices",
+                  "layers": {layer: [[properties, type, counts], ...]}}
+    int32 pairs  every vertex as round(lon * 10**digits), round(lat * 10**digits), in
+                 the order of the features, their polygons, rings and points
+
+``counts`` is the geometry's shape in vertices: a LineString's count, a Polygon's or a
+MultiLineString's list of ring counts, a MultiPolygon's list of those lists.  The
+coordinates are the JSON text's decimals exactly: ``int / 10**digits`` is the same double
+as the decimal read from the text (both are its correctly rounded value), which
+:func:`encode` checks for every vertex.
+
+``python packaging/basemap_binary.py`` writes ``resources/basemap/regional.bin`` from
+``resources/basemap/basemap.js`` (``build_basemap.py`` does it too, after writing that).
+"""
+
+from __future__ import annotations
+
+import json
+import struct
+import sys
+from pathlib import Path
+
+MAGIC = b"ARZB"
+FORMAT = 1
+NAME = "regional.bin"
+LAYERS = ("countries", "borders", "rivers", "lakes")
+_SHAPE_DEPTH = {"LineString": 0, "MultiLineString": 1, "Polygon": 1, "MultiPolygon": 2}
+
+OUTPUT_DIR = Path(__file__).resolve().parent.parent / "resources" / "basemap"
+
+
+def _counts(coords, depth: int, out: list[int]):
+    """The geometry's counts (see the module docstring); its vertices appended to out."""
+    if depth == 0:
+        for lon, lat in coords:
+            out.extend((lon, lat))
+        return len(coords)
+    return [_counts(part, depth - 1, out) for part in coords]
+
+
+def encode(band: dict, digits: int) -> bytes:
+    """``band`` ({"name", "minZoom", "maxZoom", and the four layers as GeoJSON}) as the
+    binary file.  Raises ValueError if a coordinate has more than ``digits`` decimals."""
+    scale = 10**digits
+    flat: list[float] = []
+    layers: dict[str, list] = {}
+    for layer in LAYERS:
+        rows = []
+        for feature in band[layer]["features"]:
+            geometry = feature["geometry"]
+            kind = geometry["type"]
+            counts = _counts(geometry["coordinates"], _SHAPE_DEPTH[kind], flat)
+            rows.append([feature.get("properties") or {}, kind, counts])
+        layers[layer] = rows
+    ints = [round(v * scale) for v in flat]
+    for value, n in zip(flat, ints, strict=True):
+        if n / scale != value or not -(2**31) <= n < 2**31:
+            raise ValueError(f"coordinate {value!r} is not a {digits}-decimal number")
+    index = {
+        "name": band["name"],
+        "minZoom": band["minZoom"],
+        "maxZoom": band["maxZoom"],
+        "digits": digits,
+        "vertices": len(ints) // 2,
+        "layers": layers,
+    }
+    text = json.dumps(index, ensure_ascii=True, separators=(",", ":"), allow_nan=False).encode()
+    text += b" " * (-len(text) % 4)
+    head = MAGIC + struct.pack("<II", FORMAT, len(text))
+    return head + text + struct.pack(f"<{len(ints)}i", *ints)
+
+
+def _shape(counts, depth: int, coords: list, at: list[int]):
+    if depth == 0:
+        start = at[0]
+        at[0] += counts
+        return coords[start : start + counts]
+    return [_shape(part, depth - 1, coords, at) for part in counts]
+
+
+def decode(data: bytes) -> dict:
+    """The band back as GeoJSON layers (the page's reading, in Python, for tests and tools)."""
+    if data[:4] != MAGIC:
+        raise ValueError("not an Araz basemap band")
+    version, length = struct.unpack_from("<II", data, 4)
+    if version != FORMAT:
+        raise ValueError(f"basemap band format {version}, expected {FORMAT}")
+    index = json.loads(data[12 : 12 + length])
+    scale = 10 ** index["digits"]
+    n = index["vertices"]
+    ints = struct.unpack_from(f"<{2 * n}i", data, 12 + length)
+    coords = [[ints[2 * i] / scale, ints[2 * i + 1] / scale] for i in range(n)]
+    band = {key: index[key] for key in ("name", "minZoom", "maxZoom")}
+    at = [0]
+    for layer, rows in index["layers"].items():
+        band[layer] = {
+            "type": "FeatureCollection",
+            "features": [
+                {
+                    "type": "Feature",
+                    "properties": properties,
+                    "geometry": {
+                        "type": kind,
+                        "coordinates": _shape(counts, _SHAPE_DEPTH[kind], coords, at),
+                    },
+                }
+                for properties, kind, counts in rows
+            ],
+        }
+    if at[0] != n:
+        raise ValueError("basemap band: the index does not account for every vertex")
+    return band
+
+
+def regional_from_basemap_js(text: str) -> dict:
+    """The regional band of ``basemap.js``'s text, its layers parsed."""
+    start = text.index("=") + 1
+    basemap = json.loads(text[start:].strip().rstrip(";"))
+    band = basemap["bands"][0]
+    if band["name"] != "regional":
+        raise ValueError("basemap.js: the first band is not the regional one")
+    layers = json.loads(band["json"]) if "json" in band else {k: band[k] for k in LAYERS}
+    return {**{k: band[k] for k in ("name", "minZoom", "maxZoom")}, **layers}
+
+
+def write(band: dict, digits: int, output_dir: Path = OUTPUT_DIR) -> Path:
+    path = output_dir / NAME
+    path.write_bytes(encode(band, digits))
+    return path
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    folder = Path(argv[0]) if argv else OUTPUT_DIR
+    band = regional_from_basemap_js((folder / "basemap.js").read_text(encoding="utf-8"))
+    path = write(band, 3, folder)
+    print(f"{path}: {path.stat().st_size:,} bytes")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

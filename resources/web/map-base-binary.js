@@ -1,0 +1,144 @@
+/* Araz map: the regional band of the basemap read from its binary file
+ * (resources/basemap/regional.bin, built by packaging/basemap_binary.py; its layout is
+ * described there), instead of parsing basemap.js's JSON text of it.
+ *
+ * Loaded first (with map-channel.js, before Leaflet and the rest): on the app's own
+ * araz: page it fetches the file at once, and the page's other scripts load while it
+ * comes; once in, its vertices are turned into Web Mercator metres in one pass over a
+ * typed array.  window.araz.basemapBand(name) then gives the band's layers (null if it
+ * is not in, or another band: map-base.js parses the JSON text then, as the static HTML
+ * export, which cannot fetch, always does).  window.araz.afterBasemapBand(fn): fn() once
+ * the file is in or failed (at once when none is on its way; after WAIT_MS at most).  Their features are GeoJSON features whose
+ * geometry also carries its rings' metres (arazRings, as map-base-paths.js's bandLayer
+ * takes them; arazPolys: each polygon's rings, for map-base-land.js), views of one
+ * Float64Array; their coordinates are made as [lon, lat] arrays only when something reads
+ * them (the country mask of map-density.js, a river label's line), each ring carrying its
+ * metres (window.araz.ringMetres finds them there).
+ */
+(function () {
+  "use strict";
+
+  var URL = "araz://app/basemap/regional.bin";
+  var MAGIC = 0x425a5241; // "ARZB" read as a little-endian uint32
+  var FORMAT = 1;
+  // L.Projection.SphericalMercator's constants (Leaflet is not loaded yet)
+  var R = 6378137, MAX = 85.0511287798, D = Math.PI / 180;
+  var DEPTH = { LineString: 0, MultiLineString: 1, Polygon: 1, MultiPolygon: 2 };
+  var WAIT_MS = 1000;
+  var bands = {}, waiting = null; // the functions that wait for the file (null: none is on its way)
+  window.araz = window.araz || {};
+
+  function settled() {
+    var fns = waiting || [];
+    waiting = null;
+    fns.forEach(function (fn) { fn(); });
+  }
+
+  window.araz.afterBasemapBand = function (fn) {
+    if (waiting) waiting.push(fn);
+    else fn();
+  };
+
+  /* The band's layers from the file's bytes (see the module comment); throws on a file
+   * that is not one. */
+  function decode(buffer) {
+    var view = new DataView(buffer);
+    if (view.getUint32(0, true) !== MAGIC) throw new Error("not an Araz basemap band");
+    if (view.getUint32(4, true) !== FORMAT) throw new Error("basemap band format " + view.getUint32(4, true));
+    var length = view.getUint32(8, true);
+    var index = JSON.parse(new TextDecoder().decode(new Uint8Array(buffer, 12, length)));
+    var n = index.vertices, ints = new Int32Array(buffer, 12 + length, 2 * n), scale = Math.pow(10, index.digits);
+    // metres as map-base-paths.js's ringMetres works them out from [lon, lat]
+    var xy = new Float64Array(2 * n);
+    for (var i = 0; i < 2 * n; i += 2) {
+      var lat = Math.max(Math.min(MAX, ints[i + 1] / scale), -MAX), sin = Math.sin(lat * D);
+      xy[i] = R * (ints[i] / scale) * D;
+      xy[i + 1] = (R * Math.log((1 + sin) / (1 - sin))) / 2;
+    }
+    var at = 0;
+    /* One ring of count vertices, from the next vertex on: {start, count}. */
+    function ring(count) {
+      var r = { start: at, count: count };
+      at += count;
+      return r;
+    }
+    function shape(counts, depth) {
+      return depth === 0 ? ring(counts) : counts.map(function (c) { return shape(c, depth - 1); });
+    }
+    function metres(r) {
+      return xy.subarray(2 * r.start, 2 * (r.start + r.count));
+    }
+    /* A closed ring without its repeated last vertex, as L.Polygon drops it. */
+    function open(r) {
+      var a = 2 * r.start, b = 2 * (r.start + r.count - 1);
+      var same = r.count >= 2 && ints[a] === ints[b] && ints[a + 1] === ints[b + 1];
+      return xy.subarray(a, same ? b : b + 2);
+    }
+    function coords(r) {
+      var out = new Array(r.count);
+      for (var k = 0; k < r.count; k++) out[k] = [ints[2 * (r.start + k)] / scale, ints[2 * (r.start + k) + 1] / scale];
+      Object.defineProperty(out, "arazXY", { value: metres(r) });
+      return out;
+    }
+    function geometry(type, counts) {
+      var depth = DEPTH[type], parts = shape(counts, depth);
+      var polys = type === "Polygon" ? [parts] : type === "MultiPolygon" ? parts : [];
+      var lines = type === "LineString" ? [parts] : type === "MultiLineString" ? parts : [];
+      var closed = polys.length > 0, flat = [];
+      polys.forEach(function (p) { p.forEach(function (r) { flat.push(open(r)); }); });
+      lines.forEach(function (r) { flat.push(metres(r)); });
+      var g = { type: type };
+      Object.defineProperty(g, "arazRings", { value: { closed: closed, rings: flat } });
+      Object.defineProperty(g, "arazPolys", {
+        value: polys.map(function (p) { return p.map(metres); }),
+      });
+      var made = null;
+      Object.defineProperty(g, "coordinates", {
+        enumerable: true,
+        get: function () {
+          if (!made) {
+            made = (function build(p, d) {
+              return d === 0 ? coords(p) : p.map(function (q) { return build(q, d - 1); });
+            })(parts, depth);
+          }
+          return made;
+        },
+      });
+      return g;
+    }
+    var layers = {};
+    Object.keys(index.layers).forEach(function (name) {
+      layers[name] = {
+        type: "FeatureCollection",
+        features: index.layers[name].map(function (row) {
+          return { type: "Feature", properties: row[0], geometry: geometry(row[1], row[2]) };
+        }),
+      };
+    });
+    if (at !== n) throw new Error("basemap band: the index does not account for every vertex");
+    return { name: index.name, layers: layers };
+  }
+
+  /* The band's layers once its file is in and read (each given once), else null. */
+  window.araz.basemapBand = function (name) {
+    var band = Object.prototype.hasOwnProperty.call(bands, name) ? bands[name] : null;
+    delete bands[name];
+    return band;
+  };
+  window.araz.decodeBasemapBand = decode;
+
+  if (location.protocol === "araz:" && window.fetch) {
+    waiting = [];
+    setTimeout(settled, WAIT_MS);
+    // the request map.html's preload made as it was read, taken here (same URL and mode)
+    fetch(URL).then(function (r) {
+      if (!r.ok) throw new Error("HTTP " + r.status);
+      return r.arrayBuffer();
+    }).then(function (buffer) {
+      var band = decode(buffer);
+      bands[band.name] = band.layers;
+    }).catch(function (err) {
+      console.warn("araz: basemap band not read from " + URL + ": " + err);
+    }).then(settled);
+  }
+})();

@@ -1,0 +1,101 @@
+"""The regional band's binary file (packaging/basemap_binary.py) holds exactly the band of
+basemap.js, and the encoder refuses what it could not give back exactly."""
+
+from __future__ import annotations
+
+import json
+import struct
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "packaging"))
+
+import basemap_binary  # noqa: E402
+
+BASEMAP = ROOT / "resources" / "basemap"
+
+
+@pytest.fixture(scope="module")
+def regional() -> dict:
+    return basemap_binary.regional_from_basemap_js(
+        (BASEMAP / "basemap.js").read_text(encoding="utf-8")
+    )
+
+
+def test_committed_file_is_the_regional_band_of_basemap_js(regional):
+    data = (BASEMAP / basemap_binary.NAME).read_bytes()
+    band = basemap_binary.decode(data)
+    assert (band["name"], band["minZoom"], band["maxZoom"]) == ("regional", 0, 7)
+    for layer in basemap_binary.LAYERS:
+        # every feature, property and coordinate equal (the same doubles as the JSON's)
+        assert band[layer] == regional[layer], layer
+    # and it is what the encoder makes of that band today (rebuilt, not hand-edited)
+    assert basemap_binary.encode(regional, 3) == data
+
+
+def test_layout_header_index_and_int32_vertices(regional):
+    data = basemap_binary.encode(regional, 3)
+    assert data[:4] == b"ARZB"
+    version, length = struct.unpack_from("<II", data, 4)
+    assert version == 1 and length % 4 == 0
+    index = json.loads(data[12 : 12 + length])
+    vertices = index["vertices"]
+    assert len(data) == 12 + length + 8 * vertices
+    # the first vertex: the first country's first ring's first point
+    geometry = regional["countries"]["features"][0]["geometry"]
+    ring = geometry["coordinates"][0]
+    if geometry["type"] == "MultiPolygon":
+        ring = ring[0]
+    lon, lat = ring[0]
+    assert struct.unpack_from("<2i", data, 12 + length) == (round(lon * 1000), round(lat * 1000))
+
+
+def test_decode_rebuilds_each_geometry_type():
+    band = {"name": "t", "minZoom": 0, "maxZoom": 1}
+    shapes = {
+        "countries": [
+            ("Polygon", [[[1.5, 2.25], [3.0, 4.0], [5.125, 2.0], [1.5, 2.25]]]),
+            (
+                "MultiPolygon",
+                [[[[0.0, 0.0], [1.0, 0.0], [0.0, 1.0]]], [[[9.0, 9.0], [8.0, 9.0], [9.0, 8.5]]]],
+            ),
+        ],
+        "borders": [("LineString", [[10.0, -20.5], [11.001, -21.0]])],
+        "rivers": [("MultiLineString", [[[1.0, 1.0], [2.0, 2.0]], [[3.0, 3.0], [4.0, 4.5]]])],
+        "lakes": [],
+    }
+    for layer, rows in shapes.items():
+        band[layer] = {
+            "type": "FeatureCollection",
+            "features": [
+                {
+                    "type": "Feature",
+                    "properties": {"name": f"{layer} {k}", "major": k == 1},
+                    "geometry": {"type": kind, "coordinates": coords},
+                }
+                for k, (kind, coords) in enumerate(rows)
+            ],
+        }
+    back = basemap_binary.decode(basemap_binary.encode(band, 3))
+    for layer in basemap_binary.LAYERS:
+        assert back[layer] == band[layer]
+
+
+def test_encoder_refuses_more_decimals_than_it_keeps():
+    band = {"name": "t", "minZoom": 0, "maxZoom": 1, "borders": {"features": []}}
+    band["countries"] = band["rivers"] = band["lakes"] = {"features": []}
+    band["borders"] = {
+        "features": [
+            {
+                "properties": {},
+                "geometry": {"type": "LineString", "coordinates": [[1.0, 2.0], [1.00049, 2.0]]},
+            }
+        ]
+    }
+    with pytest.raises(ValueError, match="3-decimal"):
+        basemap_binary.encode(band, 3)
+    with pytest.raises(ValueError, match="not an Araz basemap band"):
+        basemap_binary.decode(b"JUNK" + bytes(8))

@@ -1,0 +1,112 @@
+"""The map's first render (issue #19): its scripts come as two bundles, the regional band
+from its binary file, the basemap's paths projected only where the canvas shows them,
+and the map drawn so is the very picture it was before."""
+
+from __future__ import annotations
+
+import re
+import shutil
+
+import pytest
+
+pytest.importorskip("pytestqt")
+
+from map_support import TIMEOUT, near, point, run_js, steady_map_grab, wait_rendered
+
+from araz.paths import resource
+from araz.qt.map import MapView
+from araz.qt.map.page_json import boolean
+from araz.qt.map.scheme import read
+
+LAND = "#ecebe5"  # map-base.js FILL.other: a country outside the three
+BINARY_USED = "!!araz.basemap.data.bands[0].countries.features[0].geometry.arazRings"
+
+
+def shown_map(qtbot, size=(900, 650)) -> MapView:
+    """A map shown and loaded, its canvases grown to their pan margins already (as they
+    are once the page is first idle: clipped wider, a path is simplified otherwise, and
+    its edges' anti-aliasing differs)."""
+    view = MapView()
+    view.resize(*size)
+    with qtbot.waitSignal(view.ready, timeout=TIMEOUT):
+        view.show()
+    assert view.request("pan_margin", {"shown": True}, boolean) is True
+    return view
+
+
+def dispose(qtbot, view: MapView) -> None:
+    view.close()
+    view.deleteLater()  # pages must go before the web engine shuts down with the app
+    qtbot.wait(50)
+
+
+def test_page_is_served_with_its_scripts_in_two_bundles():
+    listed = resource("web", "map.html").read_text(encoding="utf-8")
+    sources = re.findall(r'<script src="([^"]+)"></script>', listed)
+    served = read("/web/map.html")[0].decode()
+    assert re.findall(r'<script src="([^"]+)"></script>', served) == ["bundle/1.js", "bundle/2.js"]
+    # the channel's bundle ends with map-channel.js; the rest, in map.html's order, after it
+    cut = sources.index("map-channel.js") + 1
+    for number, names in ((1, sources[:cut]), (2, sources[cut:])):
+        bundle, mime = read(f"/web/bundle/{number}.js")
+        assert mime.startswith(b"text/javascript")
+        at = 0
+        for src in names:
+            path = "/" + src.replace("../", "") if src.startswith("../") else "/web/" + src
+            text = read(path)[0].rstrip()
+            found = bundle.find(text, at)
+            assert found >= at, (number, src)
+            at = found + len(text)
+        assert bundle[at:].strip() == b";"
+    assert read("/web/bundle/3.js") is None
+
+
+def test_regional_band_from_its_binary_file_draws_the_same_map(qtbot, monkeypatch, tmp_path):
+    view = shown_map(qtbot)
+    assert run_js(qtbot, view, BINARY_USED) is True
+    wait_rendered(qtbot, view, view.sync())
+    from_binary = steady_map_grab(qtbot, view)
+    dispose(qtbot, view)
+
+    # the same basemap without its binary file: the page parses the band's JSON text
+    for name in ("basemap.js", "world.js", "detail.json", "places.json"):
+        shutil.copy(resource("basemap", name), tmp_path / name)
+    monkeypatch.setenv("ARAZ_BASEMAP_DIR", str(tmp_path))
+    view = shown_map(qtbot)
+    assert run_js(qtbot, view, BINARY_USED) is False
+    assert run_js(qtbot, view, "araz.basemap.current.name") == "regional"
+    wait_rendered(qtbot, view, view.sync())
+    from_json = steady_map_grab(qtbot, view)
+    dispose(qtbot, view)
+    assert from_binary.size() == from_json.size()
+    assert from_binary == from_json  # every pixel
+
+
+PROJECTED = """(function () {
+  var out = {all: 0, projected: []};
+  araz.basemap.layers.regional.eachLayer(function (group) {
+    group.eachLayer(function (path) {
+      out.all++;
+      if (path._rings) out.projected.push(L.stamp(path));
+    });
+  });
+  return out;
+})()"""
+
+
+def test_paths_are_projected_when_the_canvas_first_reaches_them(qtbot):
+    view = shown_map(qtbot)
+    try:
+        first = run_js(qtbot, view, PROJECTED)
+        # the home view (and the margin drawn around it) holds a small part of the band
+        assert first["all"] > 200 and len(first["projected"]) < first["all"] / 2, first
+        # Kazakhstan, far from the first view: drawn there, its land filled
+        wait_rendered(qtbot, view, view.fit_bounds(62.0, 45.0, 72.0, 52.0))
+        wait_rendered(qtbot, view, view.sync())
+        then = run_js(qtbot, view, PROJECTED)
+        assert set(then["projected"]) - set(first["projected"]), (first, then)
+        image = steady_map_grab(qtbot, view)
+        x, y = point(qtbot, view, 48.5, 67.0)
+        assert near(image.pixelColor(x, y), LAND, 8), image.pixelColor(x, y).name()
+    finally:
+        dispose(qtbot, view)
