@@ -83,7 +83,7 @@ def test_imports_run_in_a_thread_while_the_event_loop_serves(qtbot, tmp_path, mo
         import araz_no_such_module  # noqa: F401
 
 
-def test_the_loop_waits_little_for_python_while_a_thread_imports(tmp_path, monkeypatch):
+def test_the_loop_waits_little_for_python_while_a_thread_imports(qtbot, tmp_path, monkeypatch):
     """While the thread imports, Python hands its lock over every half millisecond (not
     every 5): each of the loop's calls into Python (the page's requests) waits that
     long at most; afterwards the interval is as it was."""
