@@ -2,7 +2,8 @@
 each phase (a diagnostic beside ``startup.py``, which times the whole against a bare
 window).
 
-``python benchmarks/startup_phases.py [RUNS]`` starts Araz RUNS times (5 by default;
+``python benchmarks/startup_phases.py [RUNS]`` starts Araz (``ARAZ_BENCH_APP``: another
+checkout's ``app/``, as for ``startup.py``) RUNS times (5 by default;
 one unmeasured start first) and prints, per phase, the median time since the fork:
 the QApplication made, the map's view made (the imports start in a thread), the page's
 channel open, the imports done, the window built and shown, the page loaded, the
@@ -85,7 +86,8 @@ def _grab(module) -> None:
 
 
 def _cli(module) -> None:
-    _wrap(module, "_exit_now", "exit: the loop has quit")
+    if hasattr(module, "_exit_now"):  # (an older Araz tears everything down instead)
+        _wrap(module, "_exit_now", "exit: the loop has quit")
 
 
 HOOKS = {
@@ -133,7 +135,11 @@ def child(out: str) -> int:
     _cli(araz.cli)
     mark("araz.cli imported")
     sys.argv = ["araz", "--screenshot", out, "--window-size", "1600x1000"]
-    return main(exit_when_shot=True)
+    if not hasattr(araz.cli, "_exit_now"):  # an older Araz (ARAZ_BENCH_APP): as it ran
+        code = main()
+        mark("main returned")
+        return code
+    return main(exit_when_shot=True)  # as python -m araz runs it
 
 
 def run(runs: int) -> None:
