@@ -78,7 +78,12 @@ def _window(module) -> None:
 
 
 def _write(module) -> None:
-    _wrap(module, "atomic_write", "picture encoded", "picture written")
+    _wrap(module, "atomic_write", "picture: writing", "picture written")
+
+
+def _encode(module) -> None:
+    for name in ("fast_png", "png_bytes"):
+        _wrap(module, name, f"picture: window grabbed, {name}", None)
 
 
 def _grab(module) -> None:
@@ -95,6 +100,7 @@ HOOKS = {
     "araz.qt.map.view": _view,
     "araz.qt.main_window": _window,
     "araz.export.atomic": _write,
+    "araz.qt.export.snapshot": _encode,
     "araz.qt.stable_grab": _grab,
 }
 
