@@ -14,7 +14,13 @@ Prints, as its last line, JSON::
      "ratio": {"median": …, "runs": […]}, "drawn_s": {…}}
 
 ``ratio`` is Araz over the bare window, per pair; ``drawn_s`` is what Araz itself
-reports (from ``araz.cli.main`` to the markers drawn, inside the process).
+reports (from ``araz.cli.main`` to the markers drawn, inside the process);
+``after_drawn_s`` (a diagnostic) is the rest of each run: the interpreter's start before
+``main``, and after the drawing the grabs, the picture's encoding and writing, the exit.
+
+Diagnostics on stderr: each pair, and a note when Araz's modules are compiled from source
+at every run (``PYTHONDONTWRITEBYTECODE`` set and no bytecode cached under ``app/``), which
+an installed Araz never does.
 """
 
 from __future__ import annotations
@@ -56,12 +62,28 @@ def araz(out: Path) -> tuple[float, float]:
     return elapsed, drawn
 
 
+def compiled_each_run(app: Path) -> bool:
+    """Whether every run compiles Araz's modules from source: bytecode is not written
+    (PYTHONDONTWRITEBYTECODE) and none is cached beside the sources."""
+    if not os.environ.get("PYTHONDONTWRITEBYTECODE"):
+        return False
+    return not any((app / "araz").glob("**/__pycache__/*.pyc"))
+
+
 def bare(out: Path) -> float:
     cmd = [sys.executable, str(HERE / "reference.py"), "bare-window", str(out), "1600x1000"]
     return timed(cmd, out)[0]
 
 
 def main() -> None:
+    app = Path(child_env()["PYTHONPATH"].split(os.pathsep)[0])
+    if compiled_each_run(app):
+        print(
+            f"note: PYTHONDONTWRITEBYTECODE is set and {app}/araz holds no bytecode: every "
+            "Araz run below compiles its modules from source (an installed Araz has them "
+            "compiled; `python -m compileall -q app/araz` once to time that start)",
+            file=sys.stderr,
+        )
     ours: list[float] = []
     drawn: list[float] = []
     floor: list[float] = []
@@ -79,7 +101,11 @@ def main() -> None:
             ours.append(a)
             drawn.append(d)
             floor.append(b)
-            print(f"pair {i + 1}: araz {a:.3f} s, bare window {b:.3f} s", file=sys.stderr)
+            print(
+                f"pair {i + 1}: araz {a:.3f} s (drawn after {d:.3f} s in the process), "
+                f"bare window {b:.3f} s",
+                file=sys.stderr,
+            )
     print(
         json.dumps(
             {
@@ -87,6 +113,7 @@ def main() -> None:
                 "floor_s": stats(floor),
                 "ratio": median_ratio(ours, floor),
                 "drawn_s": stats(drawn),
+                "after_drawn_s": stats([a - d for a, d in zip(ours, drawn, strict=True)]),
             }
         )
     )

@@ -83,6 +83,24 @@ def test_imports_run_in_a_thread_while_the_event_loop_serves(qtbot, tmp_path, mo
         import araz_no_such_module  # noqa: F401
 
 
+def test_the_loop_waits_little_for_python_while_a_thread_imports(qtbot, tmp_path, monkeypatch):
+    """While the thread imports, Python hands its lock over every half millisecond (not
+    every 5): each of the loop's calls into Python (the page's requests) waits that
+    long at most; afterwards the interval is as it was."""
+    from araz.qt.app import SWITCH_INTERVAL_S
+
+    (tmp_path / "araz_interval_module.py").write_text(
+        "import sys\nSEEN = sys.getswitchinterval()\n", encoding="utf-8"
+    )
+    monkeypatch.syspath_prepend(str(tmp_path))
+    before = sys.getswitchinterval()
+    assert before > SWITCH_INTERVAL_S
+    import_while_serving(("araz_interval_module",))
+    seen = sys.modules["araz_interval_module"].SEEN
+    assert abs(seen - SWITCH_INTERVAL_S) < 1e-6
+    assert sys.getswitchinterval() == before
+
+
 def test_modules_imported_after_pyside_are_not_read_for_features(tmp_path, monkeypatch):
     feature = sys.modules["shibokensupport.feature"]
     (tmp_path / "araz_uses_pyside.py").write_text(

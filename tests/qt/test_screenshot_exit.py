@@ -1,0 +1,66 @@
+"""``python -m araz --screenshot``: the process ends as soon as its picture is written
+(no teardown of the web engine, the window or the interpreter), and the picture is the
+one a start that tears everything down writes."""
+
+import subprocess
+import sys
+
+import pytest
+
+from support import app_process_env
+
+pytestmark = pytest.mark.gui
+
+# a child that says whether the interpreter's teardown ran (atexit), then runs the command
+CHILD = (
+    "import atexit, sys\n"
+    "atexit.register(lambda: print('torn down', flush=True))\n"
+    "from araz.cli import main\n"
+    "out, how = sys.argv[1:3]\n"
+    "sys.argv = ['araz', '--screenshot', out, '--window-size', '900x600']\n"
+    "raise SystemExit(main(exit_when_shot=how == 'fast'))\n"
+)
+
+
+def _start(tmp_path, out, how: str) -> subprocess.CompletedProcess:
+    env = app_process_env(tmp_path)
+    return subprocess.run(
+        [sys.executable, "-c", CHILD, str(out), how],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+
+
+def test_a_screenshot_start_ends_once_written_with_the_same_picture(tmp_path, qapp):
+    from PySide6.QtGui import QImage
+
+    slow, fast = tmp_path / "slow.png", tmp_path / "fast.png"
+    torn = _start(tmp_path, slow, "slow")
+    assert torn.returncode == 0, torn.stderr[-2000:]
+    assert torn.stdout.splitlines()[-1] == "torn down"
+    quick = _start(tmp_path, fast, "fast")
+    assert quick.returncode == 0, quick.stderr[-2000:]
+    lines = quick.stdout.splitlines()
+    assert "torn down" not in lines  # ended before any teardown
+    assert lines[-1] == str(fast)  # its line printed (flushed before the end)
+    assert lines[0].startswith("drawn after ")
+    assert not list(tmp_path.glob("*.part"))  # no temporary file left behind
+    a = QImage(str(slow)).convertToFormat(QImage.Format.Format_RGB32)
+    b = QImage(str(fast)).convertToFormat(QImage.Format.Format_RGB32)
+    assert (b.width(), b.height()) == (900, 600)
+    assert a == b  # the window as drawn, pixel for pixel
+
+
+@pytest.mark.parametrize(
+    ("name", "status"),
+    [("x.jpg", 2), ("no such folder/x.png", 1)],  # refused at once; drawn, then not written
+)
+def test_a_failed_screenshot_ends_with_its_status_and_one_line(tmp_path, name, status):
+    out = tmp_path / name
+    run = _start(tmp_path, out, "fast")
+    assert run.returncode == status
+    assert run.stderr.strip().splitlines()[-1].startswith("araz: ")
+    assert not out.exists()
+    assert "torn down" not in run.stdout
