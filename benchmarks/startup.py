@@ -19,8 +19,9 @@ reports (from ``araz.cli.main`` to the markers drawn, inside the process);
 ``main``, and after the drawing the grabs, the picture's encoding and writing, the exit.
 
 Diagnostics on stderr: each pair, and a note when Araz's modules are compiled from source
-at every run (``PYTHONDONTWRITEBYTECODE`` set and no bytecode cached under ``app/``), which
-an installed Araz never does.
+at every run (``PYTHONDONTWRITEBYTECODE`` set for the runs and no bytecode cached under
+``app/``), which an installed Araz never does; ``reference.child_env`` drops that variable so
+that the warm-up run writes the bytecode.
 """
 
 from __future__ import annotations
@@ -65,7 +66,7 @@ def araz(out: Path) -> tuple[float, float]:
 def compiled_each_run(app: Path) -> bool:
     """Whether every run compiles Araz's modules from source: bytecode is not written
     (PYTHONDONTWRITEBYTECODE) and none is cached beside the sources."""
-    if not os.environ.get("PYTHONDONTWRITEBYTECODE"):
+    if not child_env().get("PYTHONDONTWRITEBYTECODE"):  # reference.child_env drops it
         return False
     return not any((app / "araz").glob("**/__pycache__/*.pyc"))
 
