@@ -78,6 +78,7 @@ class MapRenderer:
         # prints its colours as drawn (set once)
         self._framed: dict[float, tuple] = {}
         self._print_exact: set[float] = set()
+        self._fitted: tuple[tuple, Bounds] | None = None  # see _shown_box
 
     def close(self) -> None:
         """Delete the views now (their pages must go before the profiles they use)."""
@@ -190,7 +191,7 @@ class MapRenderer:
             view.show_ids(shown)
             view.select(None)  # never selects: once with each set of shown events
             self._shown[scale] = filtered
-        box = bounds or bounds_of(shown_records(records, shown)) or HOME_BOX
+        box = bounds or self._shown_box(filtered, records, shown)
         changed = self.set_caption(view, caption, scale) or changed
         framed = (w, h, tuple(box))
         if not changed and self._framed.get(scale) == framed and scale in self._last:
@@ -199,6 +200,15 @@ class MapRenderer:
         self._framed[scale] = framed
         self._last[scale] = view.fit_bounds(*box)
         return view
+
+    def _shown_box(self, filtered: tuple, records: list[dict], shown: list[str]) -> Bounds:
+        """The box around the shown events (HOME_BOX for none), kept for the last set of
+        them (``filtered``: the events key and the shown ids): at 100k events it takes
+        a tenth of a second to work out, and an export of a changed view needs it
+        again whenever the view returns to the shown events."""
+        if self._fitted is None or self._fitted[0] != filtered:
+            self._fitted = (filtered, bounds_of(shown_records(records, shown)) or HOME_BOX)
+        return self._fitted[1]
 
     def set_caption(self, view: MapView, caption: tuple[str, str] | None, scale: float) -> bool:
         """A title box over the map (for the PDF page), text set with textContent; sent
@@ -221,15 +231,17 @@ class MapRenderer:
         the page by a few frames, by hundreds of ms under load): Qt must have rendered
         the view since the page acknowledged the drawing calls (up to RENDER_WAIT_S: no
         render comes when they changed nothing), the topmost drawn markers must show their
-        colours where the page says they are (``probes``, None: asked now), and two grabs
-        a painted frame apart must agree."""
+        colours where the page says they are (``probes``, None: asked now); and, unless
+        that render followed the page's drawing at the view's size, two grabs a painted
+        frame apart must agree."""
         if probes is None:
             probes = self._on_page(view.ask, "marker_probes")
         renders, drawn = self._renders.get(scale), self._drawn.get(scale)
+        fresh = False  # whether Qt rendered the view since the page drew it
         if renders is not None and renders.count is not None and drawn is not None:
             from ..map.page_json import run_until
 
-            run_until(lambda: renders.count > drawn, RENDER_WAIT_S)  # type: ignore[operator]
+            fresh = run_until(lambda: renders.count > drawn, RENDER_WAIT_S)  # type: ignore[operator]
 
         def shows_markers(image: QImage) -> bool:
             if not probes:
@@ -242,6 +254,16 @@ class MapRenderer:
                 if all(abs(a - b) <= 8 for a, b in zip(want, got.getRgb()[:3], strict=True)):
                     return True
             return False
+
+        if fresh and not self._resized:
+            # The page acknowledges its drawing in the frame that shows it, before that
+            # frame goes to the compositor (and with nothing drawn after it in flight:
+            # the page was idle before the calls), so Qt's first render since the
+            # acknowledgement is of that frame: one grab is the picture when the markers
+            # show where the page drew them (else the way below: two grabs agreeing)
+            image = view.web_view().grab().toImage()
+            if shows_markers(image):
+                return image
 
         last: list = [None, None]  # Qt's render count at the last grab, that grab
 
