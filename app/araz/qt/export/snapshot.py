@@ -79,6 +79,7 @@ class MapRenderer:
         self._framed: dict[float, tuple] = {}
         self._print_exact: set[float] = set()
         self._fitted: tuple[tuple, Bounds] | None = None  # see _shown_box
+        self._fresh: set[float] = set()  # scales whose view has not drawn an export yet
 
     def close(self) -> None:
         """Delete the views now (their pages must go before the profiles they use)."""
@@ -91,9 +92,13 @@ class MapRenderer:
         self._pictured.clear()
         QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
 
-    def view(self, scale: float = 1.0) -> MapView:
+    def view(self, scale: float = 1.0, size: tuple[int, int] = (800, 500)) -> MapView:
+        """The view drawing at ``scale``, made at ``size`` (device px) when there is none
+        yet: the page then builds its map at the export's size (no resize, no second
+        drawing of it)."""
         view = self._views.get(scale)
         if view is None:
+            self._fresh.add(scale)
             view = MapView()
             view.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen)
             view.web_view().setZoomFactor(scale)  # before the page loads: devicePixelRatio
@@ -103,7 +108,7 @@ class MapRenderer:
             self._framed.pop(scale, None)
             self._print_exact.discard(scale)
             view.rendered.connect(lambda seq, s=scale: self._ack(s, seq))
-            view.resize(800, 500)
+            view.resize(*size)
             view.show()
             self._renders[scale] = QtRenders(view.web_view())
             self._views[scale] = view
@@ -164,11 +169,17 @@ class MapRenderer:
         main actors'; with their legend on the map when ``legend``), after a resize once
         the page has its new size; the last call's number is ``self._last[scale]``."""
         self._pictured.pop(scale, None)  # the page changes: no longer that picture
-        view = self.view(scale)
         w, h = round(width * scale), round(height * scale)
-        resized = self._resized = (view.width(), view.height()) != (w, h)
-        if resized:
-            view.resize(w, h)
+        view = self.view(scale, (w, h))
+        resized = (view.width(), view.height()) != (w, h)
+        # a page drawing for the first time is waited for as a resized one (its first
+        # frames can lag the compositor more)
+        fresh = scale in self._fresh
+        self._fresh.discard(scale)
+        self._resized = resized or fresh
+        if resized or fresh:
+            if resized:
+                view.resize(w, h)
             wait_until(
                 lambda: self._on_page(view.ask, "viewport") == [width, height], what="(resize)"
             )
