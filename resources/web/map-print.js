@@ -18,33 +18,6 @@
   "use strict";
 
   var swapped = [];
-  // The swap is made for print alone: a canvas replaced is hidden, and its copy shown,
-  // only in the printed layout (two rules added to the page's style sheet: its policy
-  // allows no inline style element), so the view on screen does not change and the
-  // compositor has nothing to draw again while the page prints, nor after it.  Without
-  // a sheet to add them to, the canvases are swapped on screen too.
-  var HIDDEN = "araz-print-hidden", COPY = "araz-print-copy", ruled = null;
-
-  function printOnly() {
-    if (ruled !== null) return ruled;
-    ruled = false;
-    for (var i = document.styleSheets.length - 1; i >= 0 && !ruled; i--) {
-      try {
-        var sheet = document.styleSheets[i];
-        sheet.insertRule("@media print { ." + HIDDEN + " { display: none !important; } }", sheet.cssRules.length);
-        sheet.insertRule("@media not print { ." + COPY + " { display: none !important; } }", sheet.cssRules.length);
-        ruled = true;
-      } catch (err) {
-        // a sheet from elsewhere cannot be changed: the one before it
-      }
-    }
-    return ruled;
-  }
-
-  function hide(c) {
-    c.classList.add(HIDDEN);
-    if (!printOnly()) c.style.display = "none";
-  }
 
   function trim() {
     // a print that ended without its afterprint (an error, a cancel) left its copies in:
@@ -66,7 +39,7 @@
     shown = shown.filter(function (c) {
       if (blank.indexOf(c) < 0) return true;
       swapped.push({ canvas: c, copy: null, display: c.style.display });
-      hide(c);
+      c.style.display = "none";
       return false;
     });
     var z = function (c) { return Number(c.parentNode.style.zIndex) || 0; };
@@ -121,10 +94,9 @@
     copy.style.height = m.height + "px";
     copy.style.transform = (c0.style.transform || "") + " translate(" + (m.left - first.r.left) + "px, " + (m.top - first.r.top) + "px)";
     c0.parentNode.insertBefore(copy, c0);
-    copy.classList.add(COPY);
     canvases.forEach(function (c, i) {
       swapped.push({ canvas: c, copy: i === 0 ? copy : null, display: c.style.display });
-      hide(c);
+      c.style.display = "none";
     });
   }
 
@@ -143,7 +115,6 @@
         copy.height = h;
         copy.getContext("2d", { willReadFrequently: true }).putImageData(data, 0, 0);
         copy.className = c.className;
-        copy.classList.add(COPY);
         copy.style.width = w / k + "px";
         copy.style.height = h / k + "px";
         // where the canvas is, moved on to the part that shows
@@ -152,13 +123,12 @@
       }
     }
     swapped.push({ canvas: c, copy: copy, display: c.style.display });
-    hide(c);
+    c.style.display = "none";
   }
 
   function restore() {
     swapped.forEach(function (s) {
       if (s.copy) s.copy.remove();
-      s.canvas.classList.remove(HIDDEN);
       s.canvas.style.display = s.display;
     });
     swapped = [];
