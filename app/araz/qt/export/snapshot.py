@@ -3,8 +3,8 @@
 An offscreen :class:`MapRenderer` holds its own MapView (never on screen), sized to the
 export in CSS pixels times ``scale`` with the page zoomed by ``scale``: the page then has
 ``devicePixelRatio`` = scale and draws its canvases that sharp, so ``scale=2`` gives a
-2× image of the same map.  A picture is taken only after the page acknowledged the last
-call as drawn and then one more (empty) call, i.e. one more painted frame.  Everything
+2× image of the same map.  A picture is taken once the page acknowledged the last call
+as drawn and Qt rendered the view after that (see :meth:`MapRenderer.grab`).  Everything
 the export asks of the page or changes in it goes through the map's bridge
 (:meth:`MapView.ask`, :meth:`MapView.set_caption`, …): no JavaScript here.
 """
@@ -248,11 +248,11 @@ class MapRenderer:
         if probes is None:
             probes = self._on_page(view.ask, "marker_probes")
         renders, drawn = self._renders.get(scale), self._drawn.get(scale)
-        fresh = False  # whether Qt rendered the view since the page drew it
+        rendered = False  # whether Qt rendered the view since the page drew it
         if renders is not None and renders.count is not None and drawn is not None:
             from ..map.page_json import run_until
 
-            fresh = run_until(lambda: renders.count > drawn, RENDER_WAIT_S)  # type: ignore[operator]
+            rendered = run_until(lambda: renders.count > drawn, RENDER_WAIT_S)  # type: ignore[operator]
 
         def shows_markers(image: QImage) -> bool:
             if not probes:
@@ -266,7 +266,7 @@ class MapRenderer:
                     return True
             return False
 
-        if fresh and not self._resized:
+        if rendered and not self._resized:
             # The page acknowledges its drawing in the frame that shows it, before that
             # frame goes to the compositor (and with nothing drawn after it in flight:
             # the page was idle before the calls), so Qt's first render since the
