@@ -183,74 +183,92 @@
     ctx.putImageData(img, 0, 0);
   }
 
-  function rgbOf(hex) {
-    var v = parseInt(hex.slice(1), 16);
-    return [(v >> 16) & 255, (v >> 8) & 255, v & 255];
-  }
-  var SCALE_RGB = SCALE.map(rgbOf);
-
   /* A heatmap: the hexagon counts spread with a smooth kernel over cells of CELL px;
    * a cell's value is a weighted count of the events within about HEX_R px, on the same
-   * classes as the hexagons (so the legend reads the same). */
-  function paintHeat(ctx, bins, w, h, dpr) {
+   * classes as the hexagons (so the legend reads the same).  The cells are laid as one
+   * pixel each on a small canvas that is drawn scaled up (smoothed) over the whole
+   * canvas.  The grids, the small canvas and its pixels are kept on the context between
+   * draws (a filter change draws again at once: no allocation, no garbage). */
+  function paintHeat(ctx, bins, w, h) {
     var CELL = 3, rad = Math.round(HEX_R / CELL);
-    var gw = Math.ceil(w / CELL) + 1, gh = Math.ceil(h / CELL) + 1;
-    var grid = new Float32Array(gw * gh);
+    var gw = Math.ceil(w / CELL) + 1, gh = Math.ceil(h / CELL) + 1, size = gw * gh;
+    var keep = ctx._heat;
+    if (!keep || keep.gw !== gw || keep.gh !== gh) {
+      var small = document.createElement("canvas");
+      small.width = gw;
+      small.height = gh;
+      var sctx = small.getContext("2d");
+      var img = sctx.createImageData(gw, gh);
+      keep = ctx._heat = {
+        gw: gw, gh: gh, grid: new Float32Array(size), tmp: new Float32Array(size),
+        acc: new Float32Array(gw), small: small, sctx: sctx, img: img,
+        words: new Uint32Array(img.data.buffer),
+      };
+    }
+    var grid = keep.grid, tmp = keep.tmp, words = keep.words, i;
+    grid.fill(0);
     for (var b = 0; b < bins.count.length; b++) {
       var gx = Math.round(bins.cx[b] / CELL), gy = Math.round(bins.cy[b] / CELL);
       if (gx >= 0 && gy >= 0 && gx < gw && gy < gh) grid[gy * gw + gx] += bins.count[b];
     }
-    var tmp = new Float32Array(gw * gh);
-    // two separable box passes (a tent kernel), normalised to keep a peak's height
+    // two separable box passes (a tent kernel); their constant factor (the boxes'
+    // widths) is left out: the normalisation below takes the densest cell as the densest
+    // bin whatever the scale
     for (var pass = 0; pass < 2; pass++) {
-      boxBlur(grid, tmp, gw, gh, rad, true);
-      boxBlur(tmp, grid, gw, gh, rad, false);
+      boxRows(grid, tmp, gw, gh, rad);
+      boxColumns(tmp, grid, gw, gh, rad, keep.acc);
     }
-    var norm = 1, max = 0, i;
-    for (i = 0; i < grid.length; i++) if (grid[i] > max) max = grid[i];
-    if (max > 0) norm = bins.max / max; // the densest cell reads as the densest bin
-    var img = ctx.createImageData(gw, gh), data = img.data;
-    for (i = 0; i < grid.length; i++) {
+    var max = 0;
+    for (i = 0; i < size; i++) if (grid[i] > max) max = grid[i];
+    var norm = max > 0 ? bins.max / max : 1, top = bins.max, step = bins.step;
+    var packed = HEAT_PACKED;
+    for (i = 0; i < size; i++) {
       var v = grid[i] * norm;
-      if (v < 0.5) continue;
-      var k = classOf(Math.max(1, Math.round(v)), bins.step), c = SCALE_RGB[k];
-      data[4 * i] = c[0];
-      data[4 * i + 1] = c[1];
-      data[4 * i + 2] = c[2];
-      data[4 * i + 3] = Math.round(255 * Math.min(0.85, 0.35 + v / bins.max));
+      if (v < 0.5) {
+        words[i] = 0;
+        continue;
+      }
+      var k = classOf(Math.max(1, Math.round(v)), step);
+      words[i] = packed[k] | (Math.round(255 * Math.min(0.85, 0.35 + v / top)) << ALPHA_SHIFT);
     }
-    var off = document.createElement("canvas");
-    off.width = gw;
-    off.height = gh;
-    off.getContext("2d").putImageData(img, 0, 0);
+    keep.sctx.putImageData(keep.img, 0, 0);
+    // (drawn over the cleared canvas: a "copy" composite, replacing its pixels, rasters
+    // several times slower in the software canvas, measured)
     ctx.imageSmoothingEnabled = true;
-    ctx.drawImage(off, 0, 0, gw * CELL, gh * CELL);
+    ctx.drawImage(keep.small, 0, 0, gw * CELL, gh * CELL);
   }
 
-  function boxBlur(src, dst, gw, gh, rad, horizontal) {
-    var span = 2 * rad + 1, x, y, acc, i;
-    if (horizontal) {
-      for (y = 0; y < gh; y++) {
-        acc = 0;
-        var row = y * gw;
-        for (x = -rad; x < gw; x++) {
-          if (x + rad < gw) acc += src[row + x + rad];
-          if (x - rad - 1 >= 0) acc -= src[row + x - rad - 1];
-          if (x >= 0) dst[row + x] = acc / span;
-        }
-      }
-    } else {
+  // the heatmap's colours as pixel words without their alpha (set per cell)
+  var ALPHA_SHIFT = LITTLE ? 24 : 0;
+  var HEAT_PACKED = SCALE.map(function (hex) {
+    var v = parseInt(hex.slice(1), 16), r = (v >> 16) & 255, g = (v >> 8) & 255, b = v & 255;
+    return LITTLE ? ((b << 16) | (g << 8) | r) : ((r << 24) | (g << 16) | (b << 8)) >>> 0;
+  });
+
+  /* A running box sum of 2 rad + 1 cells along each row (cells outside count 0). */
+  function boxRows(src, dst, gw, gh, rad) {
+    for (var y = 0; y < gh; y++) {
+      var row = y * gw, acc = 0, x;
+      for (x = 0; x < rad && x < gw; x++) acc += src[row + x];
       for (x = 0; x < gw; x++) {
-        acc = 0;
-        for (y = -rad; y < gh; y++) {
-          if (y + rad < gh) acc += src[(y + rad) * gw + x];
-          if (y - rad - 1 >= 0) acc -= src[(y - rad - 1) * gw + x];
-          if (y >= 0) {
-            i = y * gw + x;
-            dst[i] = acc / span;
-          }
-        }
+        if (x + rad < gw) acc += src[row + x + rad];
+        if (x - rad - 1 >= 0) acc -= src[row + x - rad - 1];
+        dst[row + x] = acc;
       }
+    }
+  }
+
+  /* The same down each column, walked row by row (memory in order): one running sum per
+   * column in `acc`. */
+  function boxColumns(src, dst, gw, gh, rad, acc) {
+    var x, y;
+    acc.fill(0);
+    for (y = 0; y < rad && y < gh; y++) for (x = 0; x < gw; x++) acc[x] += src[y * gw + x];
+    for (y = 0; y < gh; y++) {
+      var add = (y + rad) * gw, sub = (y - rad - 1) * gw, row = y * gw;
+      if (y + rad < gh) for (x = 0; x < gw; x++) acc[x] += src[add + x];
+      if (y - rad - 1 >= 0) for (x = 0; x < gw; x++) acc[x] -= src[sub + x];
+      for (x = 0; x < gw; x++) dst[row + x] = acc[x];
     }
   }
 

@@ -3,8 +3,8 @@
 An offscreen :class:`MapRenderer` holds its own MapView (never on screen), sized to the
 export in CSS pixels times ``scale`` with the page zoomed by ``scale``: the page then has
 ``devicePixelRatio`` = scale and draws its canvases that sharp, so ``scale=2`` gives a
-2× image of the same map.  A picture is taken only after the page acknowledged the last
-call as drawn and then one more (empty) call, i.e. one more painted frame.  Everything
+2× image of the same map.  A picture is taken once the page acknowledged the last call
+as drawn and Qt rendered the view after that (see :meth:`MapRenderer.grab`).  Everything
 the export asks of the page or changes in it goes through the map's bridge
 (:meth:`MapView.ask`, :meth:`MapView.set_caption`, …): no JavaScript here.
 """
@@ -79,6 +79,8 @@ class MapRenderer:
         # prints its colours as drawn (set once)
         self._framed: dict[float, tuple] = {}
         self._print_exact: set[float] = set()
+        self._fitted: tuple[tuple, Bounds] | None = None  # see _shown_box
+        self._fresh: set[float] = set()  # scales whose view has not drawn an export yet
 
     def close(self) -> None:
         """Delete the views now (their pages must go before the profiles they use)."""
@@ -91,9 +93,13 @@ class MapRenderer:
         self._pictured.clear()
         QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
 
-    def view(self, scale: float = 1.0) -> MapView:
+    def view(self, scale: float = 1.0, size: tuple[int, int] = (800, 500)) -> MapView:
+        """The view drawing at ``scale``, made at ``size`` (device px) when there is none
+        yet: the page then builds its map at the export's size (no resize, no second
+        drawing of it)."""
         view = self._views.get(scale)
         if view is None:
+            self._fresh.add(scale)
             view = MapView()
             view.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen)
             view.web_view().setZoomFactor(scale)  # before the page loads: devicePixelRatio
@@ -103,7 +109,7 @@ class MapRenderer:
             self._framed.pop(scale, None)
             self._print_exact.discard(scale)
             view.rendered.connect(lambda seq, s=scale: self._ack(s, seq))
-            view.resize(800, 500)
+            view.resize(*size)
             view.show()
             self._renders[scale] = QtRenders(view.web_view())
             self._views[scale] = view
@@ -165,11 +171,17 @@ class MapRenderer:
         main actors'; with their legend on the map when ``legend``), after a resize once
         the page has its new size; the last call's number is ``self._last[scale]``."""
         self._pictured.pop(scale, None)  # the page changes: no longer that picture
-        view = self.view(scale)
         w, h = round(width * scale), round(height * scale)
-        resized = self._resized = (view.width(), view.height()) != (w, h)
-        if resized:
-            view.resize(w, h)
+        view = self.view(scale, (w, h))
+        resized = (view.width(), view.height()) != (w, h)
+        # a page drawing for the first time is waited for as a resized one (its first
+        # frames can lag the compositor more)
+        fresh = scale in self._fresh
+        self._fresh.discard(scale)
+        self._resized = resized or fresh
+        if resized or fresh:
+            if resized:
+                view.resize(w, h)
             wait_until(
                 lambda: self._on_page(view.ask, "viewport") == [width, height], what="(resize)"
             )
@@ -192,7 +204,7 @@ class MapRenderer:
             view.show_ids(shown)
             view.select(None)  # never selects: once with each set of shown events
             self._shown[scale] = filtered
-        box = bounds or bounds_of(shown_records(records, shown)) or HOME_BOX
+        box = bounds or self._shown_box(filtered, records, shown)
         changed = self.set_caption(view, caption, scale) or changed
         framed = (w, h, tuple(box))
         if not changed and self._framed.get(scale) == framed and scale in self._last:
@@ -201,6 +213,15 @@ class MapRenderer:
         self._framed[scale] = framed
         self._last[scale] = view.fit_bounds(*box)
         return view
+
+    def _shown_box(self, filtered: tuple, records: list[dict], shown: list[str]) -> Bounds:
+        """The box around the shown events (HOME_BOX for none), kept for the last set of
+        them (``filtered``: the events key and the shown ids): at 100k events it takes
+        a tenth of a second to work out, and an export of a changed view needs it
+        again whenever the view returns to the shown events."""
+        if self._fitted is None or self._fitted[0] != filtered:
+            self._fitted = (filtered, bounds_of(shown_records(records, shown)) or HOME_BOX)
+        return self._fitted[1]
 
     def set_caption(self, view: MapView, caption: tuple[str, str] | None, scale: float) -> bool:
         """A title box over the map (for the PDF page), text set with textContent; sent
@@ -223,15 +244,17 @@ class MapRenderer:
         the page by a few frames, by hundreds of ms under load): Qt must have rendered
         the view since the page acknowledged the drawing calls (up to RENDER_WAIT_S: no
         render comes when they changed nothing), the topmost drawn markers must show their
-        colours where the page says they are (``probes``, None: asked now), and two grabs
-        a painted frame apart must agree."""
+        colours where the page says they are (``probes``, None: asked now); and, unless
+        that render followed the page's drawing at the view's size, two grabs a painted
+        frame apart must agree."""
         if probes is None:
             probes = self._on_page(view.ask, "marker_probes")
         renders, drawn = self._renders.get(scale), self._drawn.get(scale)
+        rendered = False  # whether Qt rendered the view since the page drew it
         if renders is not None and renders.count is not None and drawn is not None:
             from ..map.page_json import run_until
 
-            run_until(lambda: renders.count > drawn, RENDER_WAIT_S)  # type: ignore[operator]
+            rendered = run_until(lambda: renders.count > drawn, RENDER_WAIT_S)  # type: ignore[operator]
 
         def shows_markers(image: QImage) -> bool:
             if not probes:
@@ -244,6 +267,16 @@ class MapRenderer:
                 if all(abs(a - b) <= 8 for a, b in zip(want, got.getRgb()[:3], strict=True)):
                     return True
             return False
+
+        if rendered and not self._resized:
+            # The page acknowledges its drawing in the frame that shows it, before that
+            # frame goes to the compositor (and with nothing drawn after it in flight:
+            # the page was idle before the calls), so Qt's first render since the
+            # acknowledgement is of that frame: one grab is the picture when the markers
+            # show where the page drew them (else the way below: two grabs agreeing)
+            image = view.web_view().grab().toImage()
+            if shows_markers(image):
+                return image
 
         last: list = [None, None]  # Qt's render count at the last grab, that grab
 
