@@ -32,7 +32,14 @@ import numpy as np
 from ..io import table_cache
 from ..model.columns import IdIndex
 from ..model.dataset import Dataset
-from .arrays import TIMELINE_KEPT, map_events, map_events_kept, timeline_arrays, timeline_kept
+from .arrays import (
+    TIMELINE_KEPT,
+    map_events,
+    map_events_kept,
+    remapped,
+    timeline_arrays,
+    timeline_kept,
+)
 from .map_payload import MapEvents
 from .timeline.data import TimelineData
 
@@ -55,12 +62,29 @@ class Prepared:
             return
         t0 = time.perf_counter()
         entry, meta, parts = pending
+        del pending
         try:
-            entry.store(_stamp(), meta, parts)  # never raises (a log line)
+            stored = entry.store(_stamp(), meta, parts)  # never raises (a log line)
         except OSError as exc:  # the views' modules could not be stamped
             logging.getLogger(__name__).info("araz: views' data not cached (%s)", exc)
             return
+        del parts
         self.keep_s = time.perf_counter() - t0
+        if stored:
+            self._map_from(entry)
+
+    def _map_from(self, entry: table_cache.ViewsEntry) -> None:
+        """The map's payload, now kept in the file, read from there when used: its
+        bytes leave memory (the page has its own copy; an export or a reload of the
+        page reads the file's pages)."""
+        got = entry.load(_stamp())
+        if got is None or self.map is None:
+            return
+        events, rows = self.map
+        body = got[1].get("map_body")
+        if body is None or len(body) != len(events.body) or body[:16].tobytes() != events.body[:16]:
+            return
+        self.map = (remapped(events, body), rows)
 
 
 _PREPARED: weakref.WeakKeyDictionary[Dataset, Prepared] = weakref.WeakKeyDictionary()
@@ -220,8 +244,8 @@ def _checked(ds: Dataset, meta: dict, parts: dict) -> tuple:
     map_rows = parts["map_rows"]
     if map_rows.dtype != np.int64:
         raise ValueError("the map's rows")
-    body = parts["map_body"].tobytes()  # bytes, for the page; the mapped pages let go
-    table_cache.ViewsEntry.forget(parts["map_body"])
+    # the payload stays in the file's pages (read when the page fetches it, then let go)
+    body = parts["map_body"]
     events = map_events_kept(ds, body, map_rows.astype(np.intp, copy=False), meta["to"])
     kept = {k: parts[f"timeline_{k}"] for k in TIMELINE_KEPT}
     data, order_ = timeline_arrays(ds, {**kept, "names": list(meta["precisions"])})
