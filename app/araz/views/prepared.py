@@ -30,6 +30,7 @@ from pathlib import Path
 import numpy as np
 
 from ..io import table_cache
+from ..model import colour_by
 from ..model.columns import IdIndex
 from ..model.dataset import Dataset
 from .arrays import (
@@ -113,6 +114,7 @@ def prepare(ds: Dataset, keep: bool = True) -> Prepared:
         prepared.kept_s = time.perf_counter() - t0
     _ = ds.arrays, ds.events_by_actor, ds.unplaced_mask, ds.index
     ds.actor_tally()  # its per-tuple incidence, made once
+    colour_by.warm(ds)  # the colour menu's columns, the main actors' colours
     map_data(ds)
     timeline_data(ds)
     if entry is not None and not kept:
