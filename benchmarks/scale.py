@@ -87,7 +87,9 @@ def tree_pss_mb() -> dict[str, float]:
     while stack:
         pid = stack.pop()
         name = "app" if pid == me else f"{_name(pid)}:{pid}"
-        out[name] = _pss_kb(pid) / 1e3
+        pss, uss = _pss_kb(pid, private=True)
+        out[name] = pss / 1e3
+        _USS[name] = uss / 1e3
         stack.extend(children.get(pid, []))
     return out
 
@@ -102,15 +104,28 @@ def _name(pid: int) -> str:
         return "?"
 
 
-def _pss_kb(pid: int) -> int:
+_USS: dict[str, float] = {}  # the last tree_pss_mb's private memory per process (USS)
+
+
+def uss_parts() -> dict[str, float]:
+    """The private memory (USS, MB) of the processes :func:`tree_pss_mb` read last: the
+    PSS less the shared libraries' share, which other programs' web engines change."""
+    return dict(_USS)
+
+
+def _pss_kb(pid: int, private: bool = False):
+    """A process's PSS in kB (and with ``private``, its USS too)."""
+    pss = uss = 0
     try:
         with open(f"/proc/{pid}/smaps_rollup") as f:
             for line in f:
                 if line.startswith("Pss:"):
-                    return int(line.split()[1])
+                    pss = int(line.split()[1])
+                elif line.startswith(("Private_Clean:", "Private_Dirty:")):
+                    uss += int(line.split()[1])
     except OSError:
         pass
-    return 0
+    return (pss, uss) if private else pss
 
 
 def pyarrow_parse_s(path: Path) -> float:
@@ -180,7 +195,8 @@ def main() -> None:
     from araz.model import AppModel
     from araz.qt.main_window import MainWindow
 
-    peak, at_peak, trace = 0.0, {}, []
+    peak, at_peak, trace, t_open = 0.0, {}, [], 0.0
+    uss_peak: dict[str, float] = {}
     phases_ = Phases()
 
     def sample() -> None:
@@ -189,7 +205,13 @@ def main() -> None:
         total = sum(parts.values())
         trace.append((time.perf_counter(), parts))
         if total > peak:
-            peak, at_peak = total, parts
+            peak, at_peak = total, {**parts, "(s after the open)": time.perf_counter() - t_open}
+        uss = uss_parts()
+        if sum(uss.values()) > uss_peak.get("(total)", 0.0):
+            uss_peak.clear()
+            uss_peak.update(uss)
+            uss_peak["(total)"] = sum(uss.values())
+            uss_peak["(s after the open)"] = time.perf_counter() - t_open
 
     sampler = QTimer()
     sampler.timeout.connect(sample)
@@ -252,8 +274,12 @@ def main() -> None:
         if not window.map.is_ready():
             wait_for(window.map.ready)
         open_drawn(Path(window_default()))
-        baseline = tree_rss_mb()
+        baseline_parts = tree_pss_mb()
+        baseline = sum(baseline_parts.values())
+        print(f"baseline ({baseline:.0f} MB): {_parts(baseline_parts)}", file=sys.stderr)
+        print(f"  its USS: {_parts(uss_parts())}", file=sys.stderr)
         arrow = [pyarrow_parse_s(csv_path)]
+        t_open = time.perf_counter()
         sampler.start(100)
         load_s, _ = open_drawn(csv_path)
         sampler.stop()
@@ -294,6 +320,7 @@ def main() -> None:
             floors.append(floor.roundtrip_ms())
         floor.close()
         print(f"at the peak ({peak:.0f} MB): {_parts(at_peak)}", file=sys.stderr)
+        print(f"private memory (USS) at its peak: {_parts(uss_peak)}", file=sys.stderr)
 
         frame = frame_ms()
         sample()
