@@ -33,7 +33,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt, QTimer, QUrl, Signal
+from PySide6.QtCore import QByteArray, Qt, QTimer, QUrl, Signal
 from PySide6.QtWebChannel import QWebChannel
 from PySide6.QtWebEngineWidgets import QWebEngineView
 from PySide6.QtWidgets import QVBoxLayout, QWidget
@@ -113,9 +113,9 @@ class _SourceShelf(DataShelf):
 
     def __init__(self) -> None:
         super().__init__()
-        self._sources: dict[str, Callable[[], bytes]] = {}
+        self._sources: dict[str, Callable[[], bytes | QByteArray]] = {}
 
-    def put_source(self, name: str, seq: int, source: Callable[[], bytes]) -> str:
+    def put_source(self, name: str, seq: int, source: Callable[[], bytes | QByteArray]) -> str:
         url = self.put(name, seq, b"")
         self._sources[name] = source
         return url
@@ -124,7 +124,7 @@ class _SourceShelf(DataShelf):
         self._sources.pop(name, None)
         return super().put(name, seq, data)
 
-    def get(self, path: str) -> bytes | None:
+    def get(self, path: str) -> bytes | QByteArray | None:  # type: ignore[override]
         data = super().get(path)
         source = self._sources.get(path.split("/")[2]) if data is not None else None
         return source() if source is not None else data
@@ -208,10 +208,10 @@ class MapView(QWidget):
         url = self._shelf.put_source("events", self._seq + 1, self._body)
         return self._call("events", {"url": url, "n": len(prepared.ids)})
 
-    def _body(self) -> bytes:
-        """The events' payload as the page fetches it: bytes (a copy of a mapped
-        payload, whose pages then leave memory: the copy goes to the page, they stay
-        in the file)."""
+    def _body(self) -> bytes | QByteArray:
+        """The events' payload as the page fetches it: bytes, or a QByteArray copy of
+        a mapped payload (one copy, which the reply shares: a bytes copy would be
+        copied again), whose pages then leave memory (they stay in the file)."""
         # said once this fetch is answered (the page's request, this thread's work)
         QTimer.singleShot(0, self, self.payloadTaken.emit)
         body = self._source().body
@@ -219,7 +219,9 @@ class MapView(QWidget):
             return body
         from araz.io.table_cache import ViewsEntry
 
-        data = memoryview(body).cast("B").tobytes()
+        view = memoryview(body).cast("B")
+        data = QByteArray(len(view), 0)
+        memoryview(data)[:] = view  # type: ignore[index]
         ViewsEntry.forget(body)
         return data
 
