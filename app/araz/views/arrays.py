@@ -195,7 +195,7 @@ def timeline_arrays(
             cats.codes[rows], [c or "uncategorised" for c in cats.values], "uncategorised"
         ),
     )
-    return data, rows.astype(np.intp, copy=False)
+    return data, rows
 
 
 def _timeline_columns(ds: Dataset, date_codes: np.ndarray, dates: list) -> dict[str, Any]:
@@ -226,7 +226,7 @@ def _timeline_columns(ds: Dataset, date_codes: np.ndarray, dates: list) -> dict[
     per, none = actor_colours(ds)
     argb = [0xFF000000 | int(c.lstrip("#"), 16) for c in [*per, none]]
     return {
-        "rows": rows.astype(np.intp),
+        "rows": rows.astype(_INDEX),  # 4 MB a million less than intp
         # the rows as TimelineData would sort them (int32: 4 MB a million less)
         "order": (np.cumsum(dated, dtype=_INDEX) - 1)[rows],
         "start": per_date[:, 0][k],

@@ -311,5 +311,6 @@ def map_data(ds) -> tuple[MapEvents, np.ndarray]:
     cache = _of(ds)
     if cache.map is None:
         events, rows = map_events(ds)
-        cache.map = (replace(events, index=_ViewIndex(ds, rows)), rows.astype(np.intp))
+        rows = rows.astype(np.int32)  # one copy for the view and its index, 4 bytes a row
+        cache.map = (replace(events, index=_ViewIndex(ds, rows)), rows)
     return cache.map
