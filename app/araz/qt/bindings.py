@@ -3,11 +3,10 @@ view calls and view gestures into model calls; the map and the timeline never me
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from typing import Any
+from collections.abc import Mapping
 
 import numpy as np
-from PySide6.QtCore import QObject, QTimer
+from PySide6.QtCore import QObject
 
 from ..model import AppModel, Change
 from ..model import colour_by as cb
@@ -42,11 +41,6 @@ def _is_every(rows: np.ndarray, n: int) -> bool:
 
 
 class MapBinding(QObject):
-    # a load's hand-over (first()): from this many events, the map's payload goes before
-    # the other views take the dataset
-    FIRST_FROM = 50_000
-    FIRST_WAIT_MS = 250  # the longest the other views wait for the page to take it
-
     def __init__(self, model: AppModel, view: MapView, parent=None):
         super().__init__(parent)
         self.model, self.view = model, view
@@ -54,9 +48,6 @@ class MapBinding(QObject):
         self._rows = np.zeros(0, np.intp)  # map event -> dataset index
         self._every = False
         self.loaded_seq = 0  # the map call that completes the dataset's first drawing
-        self._early: Any = None  # a dataset whose events went first (first())
-        self._then: Callable[[], None] | None = None  # the hand-over's rest, waiting
-        view.payloadTaken.connect(self._hand_over)
         view.clicked.connect(self._on_clicked)
         view.hovered.connect(self._on_hovered)
         view.picked.connect(self._on_picked)
@@ -67,58 +58,20 @@ class MapBinding(QObject):
         if len(model.dataset):
             self._load()
 
-    def first(self, then: Callable[[str, Any], None], path: str, result: Any) -> None:
-        """A load's hand-over (the loader's ``finished``), the map first: a big
-        dataset's events go to the map now, and ``then(path, result)`` (the window's
-        hand-over, the other views' update) once the page has taken their payload (it
-        asks this thread for it: kept busy by the other views, the page would wait for
-        them) or after FIRST_WAIT_MS; the model's changes meanwhile, still about the
-        dataset before, are not the map's (it takes the model's state with the new
-        dataset)."""
-        self._hand_over()  # one still waiting: now
-        ds = getattr(result, "dataset", None)
-        if (
-            ds is None
-            or len(ds) < self.FIRST_FROM
-            or getattr(result, "mapping", None) is not None
-            or not self.view.is_ready()
-        ):
-            then(path, result)
-            return
-        self._early = ds
-        self._send(ds)
-        self._then = lambda: then(path, result)
-        QTimer.singleShot(self.FIRST_WAIT_MS, self, self._hand_over)
-
-    def _hand_over(self) -> None:
-        then, self._then = self._then, None
-        if then is None:
-            return
-        then()
-        if self._early is not None:  # the dataset never came: the map shows the model's
-            self._early = None
-            self._load()
-
-    def _send(self, ds) -> None:
-        """The dataset's events to the map."""
+    def _load(self) -> None:
+        ds = self.model.dataset
         events, self._rows = map_data(ds)
         self._every = _is_every(self._rows, len(ds))  # each event, in order: no picking
         self._placed = events.index
         # the view reads the payload and the coordinates from the views' data when it
         # needs them (the payload moves into the views' cache file once it is written)
         self.view.set_events(events, lambda: map_data(ds)[0])
-
-    def _load(self) -> None:
-        ds = self.model.dataset
-        if self._early is not ds:
-            self._send(ds)
-        self._early = None
         if self.model.colour_by != cb.ACTOR or self.model.size_by is not None:
             self._colour()  # the payload carries the main actors' colours
         if not self.model.all_shown:  # the page shows new events all: no mask to send
             self._show()
         # the curated story opens on the region of the brief; other data is framed
-        self.loaded_seq = self.view.fit(None) if ds.seed is not None else self.view.fit_all()
+        self.loaded_seq = self.view.fit(None if ds.seed is not None else events.ids)
 
     def _show(self) -> None:
         mask = self.model.mask  # else a take: no boolean branch
@@ -142,8 +95,6 @@ class MapBinding(QObject):
         if change.dataset:
             self._load()
             return
-        if self._early is not None:
-            return  # the map has the next dataset's events: the model's state comes with it
         if change.colour:
             self._colour()
         if change.filter:

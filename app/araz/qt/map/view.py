@@ -33,7 +33,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QByteArray, Qt, QTimer, QUrl, Signal
+from PySide6.QtCore import QByteArray, Qt, QUrl, Signal
 from PySide6.QtWebChannel import QWebChannel
 from PySide6.QtWebEngineWidgets import QWebEngineView
 from PySide6.QtWidgets import QVBoxLayout, QWidget
@@ -138,7 +138,6 @@ class MapView(QWidget):
     picked = Signal(list)  # event ids the user picked at once (a density bin), all known
     ready = Signal()  # page loaded and basemap drawn
     rendered = Signal(int)  # sequence number of a Python -> JS call that is now drawn
-    payloadTaken = Signal()  # the page fetched the events' payload (emitted just after)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -212,8 +211,6 @@ class MapView(QWidget):
         """The events' payload as the page fetches it: bytes, or a QByteArray copy of
         a mapped payload (one copy, which the reply shares: a bytes copy would be
         copied again), whose pages then leave memory (they stay in the file)."""
-        # said once this fetch is answered (the page's request, this thread's work)
-        QTimer.singleShot(0, self, self.payloadTaken.emit)
         body = self._source().body
         if isinstance(body, bytes):
             return body
@@ -271,10 +268,6 @@ class MapView(QWidget):
         if ids is self._ids:  # every event (the list set_events was given)
             return self._fit(slice(None))
         return self._fit([self._index[i] for i in ids if i in self._index])
-
-    def fit_all(self) -> int:
-        """Fit every event set (the default view when there is none)."""
-        return self._fit(slice(None))
 
     def fit_mask(self, mask: np.ndarray) -> int:
         """Fit the events where ``mask`` (one bool per event, in set_events order) is
