@@ -33,6 +33,7 @@ from ..io import table_cache
 from ..model import colour_by
 from ..model.columns import IdIndex
 from ..model.dataset import Dataset
+from . import table_order
 from .arrays import (
     TIMELINE_KEPT,
     map_events,
@@ -115,6 +116,7 @@ def prepare(ds: Dataset, keep: bool = True) -> Prepared:
     _ = ds.arrays, ds.events_by_actor, ds.unplaced_mask, ds.index
     ds.actor_tally()  # its per-tuple incidence, made once
     colour_by.warm(ds)  # the colour menu's columns, the main actors' colours
+    table_order.date_order(ds)  # the Events table's first order
     map_data(ds)
     timeline_data(ds)
     if entry is not None and not kept:
