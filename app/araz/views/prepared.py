@@ -118,7 +118,8 @@ def prepare(ds: Dataset, keep: bool = True) -> Prepared:
     colour_by.warm(ds)  # the colour menu's columns, the main actors' colours
     table_order.date_order(ds)  # the Events table's first order
     map_data(ds)
-    timeline_data(ds)
+    tl = timeline_data(ds)
+    tl.lanes_for("actor", tl.color)  # the timeline's first lanes
     if entry is not None and not kept:
         prepared.pending = (entry, *_to_keep(ds))
         if keep:
