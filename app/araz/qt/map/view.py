@@ -106,6 +106,22 @@ class _Call:
         return body.replace("{", head + ",", 1)
 
 
+def _payload(source: Callable[[], MapEvents]) -> bytes | QByteArray:
+    """The events' payload as the page fetches it: bytes, or a QByteArray copy of a
+    mapped payload (one copy, which the reply shares: a bytes copy would be copied
+    again), whose pages then leave memory (they stay in the file)."""
+    body = source().body
+    if isinstance(body, bytes):
+        return body
+    from araz.io.table_cache import ViewsEntry
+
+    view = memoryview(body).cast("B")
+    data = QByteArray(len(view), 0)
+    memoryview(data)[:] = view  # type: ignore[index]
+    ViewsEntry.forget(body)
+    return data
+
+
 class _SourceShelf(DataShelf):
     """A :class:`DataShelf` whose items may be made when fetched: :meth:`put_source`
     keeps a function that gives the bytes, called at each fetch (the view keeps no
@@ -200,27 +216,13 @@ class MapView(QWidget):
 
         prepared = events if isinstance(events, MapEvents) else build_events(events)
         self._ids, self._index, self._to = prepared.ids, prepared.index, prepared.to
-        self._source = source if source is not None else lambda: prepared
+        self._source = source = source if source is not None else lambda: prepared
         for op in ("show", "select", "highlight", "colors"):
             self._state.pop(op, None)
         # the page fetches the payload from the shelf: one version, this call's
-        url = self._shelf.put_source("events", self._seq + 1, self._body)
+        # (a function of the source alone: the shelf, the profile's, holds no view)
+        url = self._shelf.put_source("events", self._seq + 1, lambda: _payload(source))
         return self._call("events", {"url": url, "n": len(prepared.ids)})
-
-    def _body(self) -> bytes | QByteArray:
-        """The events' payload as the page fetches it: bytes, or a QByteArray copy of
-        a mapped payload (one copy, which the reply shares: a bytes copy would be
-        copied again), whose pages then leave memory (they stay in the file)."""
-        body = self._source().body
-        if isinstance(body, bytes):
-            return body
-        from araz.io.table_cache import ViewsEntry
-
-        view = memoryview(body).cast("B")
-        data = QByteArray(len(view), 0)
-        memoryview(data)[:] = view  # type: ignore[index]
-        ViewsEntry.forget(body)
-        return data
 
     def event_ids(self) -> list[str]:
         """The ids of the events set, in set_events order (the order of masks, colours)."""
