@@ -195,18 +195,24 @@ def main() -> None:
     from araz.model import AppModel
     from araz.qt.main_window import MainWindow
 
-    peak, at_peak, trace, t_open = 0.0, {}, [], 0.0
+    peak, at_peak, trace, t_open, t_load = 0.0, {}, [], 0.0, 0.0
     uss_peak: dict[str, float] = {}
+    uss_after: dict[str, float] = {}  # the USS's peak once the file is drawn
     phases_ = Phases()
 
     def sample() -> None:
         nonlocal peak, at_peak
+        after_load = t_load > 0
         parts = tree_pss_mb()
         total = sum(parts.values())
         trace.append((time.perf_counter(), parts))
         if total > peak:
             peak, at_peak = total, {**parts, "(s after the open)": time.perf_counter() - t_open}
         uss = uss_parts()
+        if after_load and sum(uss.values()) > uss_after.get("(total)", 0.0):
+            uss_after.clear()
+            uss_after.update(uss)
+            uss_after["(total)"] = sum(uss.values())
         if sum(uss.values()) > uss_peak.get("(total)", 0.0):
             uss_peak.clear()
             uss_peak.update(uss)
@@ -283,6 +289,7 @@ def main() -> None:
         sampler.start(100)
         load_s, _ = open_drawn(csv_path)
         sampler.stop()
+        t_load = time.perf_counter()
         print_memory(trace, t_start=trace[0][0] if trace else 0.0)
         arrow.append(pyarrow_parse_s(csv_path))
         sample()
@@ -321,6 +328,7 @@ def main() -> None:
         floor.close()
         print(f"at the peak ({peak:.0f} MB): {_parts(at_peak)}", file=sys.stderr)
         print(f"private memory (USS) at its peak: {_parts(uss_peak)}", file=sys.stderr)
+        print(f"  and its peak once the file was drawn: {_parts(uss_after)}", file=sys.stderr)
 
         frame = frame_ms()
         sample()
