@@ -67,6 +67,11 @@ def tree_rss_mb() -> float:
     """Memory of this process and all its descendants (QtWebEngineProcess), as PSS:
     each shared page counted once across them (summing RSS would count Qt's libraries
     once per process)."""
+    return sum(tree_pss_mb().values())
+
+
+def tree_pss_mb() -> dict[str, float]:
+    """:func:`tree_rss_mb` per process ("app", then each child's name and pid)."""
     me = os.getpid()
     children: dict[int, list[int]] = {}
     for entry in os.listdir("/proc"):
@@ -78,23 +83,49 @@ def tree_rss_mb() -> float:
             children.setdefault(int(fields[1]), []).append(int(entry))
         except (OSError, IndexError, ValueError):
             continue
-    total, stack = 0, [me]
+    out, stack = {}, [me]
     while stack:
         pid = stack.pop()
-        total += _pss_kb(pid)
+        name = "app" if pid == me else f"{_name(pid)}:{pid}"
+        pss, uss = _pss_kb(pid, private=True)
+        out[name] = pss / 1e3
+        _USS[name] = uss / 1e3
         stack.extend(children.get(pid, []))
-    return total / 1e3
+    return out
 
 
-def _pss_kb(pid: int) -> int:
+def _name(pid: int) -> str:
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as f:
+            args = f.read().split(b"\0")
+        kind = [a for a in args if a.startswith(b"--type=")]
+        return (kind[0][7:] if kind else Path(args[0].decode()).name.encode()).decode()
+    except OSError:
+        return "?"
+
+
+_USS: dict[str, float] = {}  # the last tree_pss_mb's private memory per process (USS)
+
+
+def uss_parts() -> dict[str, float]:
+    """The private memory (USS, MB) of the processes :func:`tree_pss_mb` read last: the
+    PSS less the shared libraries' share, which other programs' web engines change."""
+    return dict(_USS)
+
+
+def _pss_kb(pid: int, private: bool = False):
+    """A process's PSS in kB (and with ``private``, its USS too)."""
+    pss = uss = 0
     try:
         with open(f"/proc/{pid}/smaps_rollup") as f:
             for line in f:
                 if line.startswith("Pss:"):
-                    return int(line.split()[1])
+                    pss = int(line.split()[1])
+                elif line.startswith(("Private_Clean:", "Private_Dirty:")):
+                    uss += int(line.split()[1])
     except OSError:
         pass
-    return 0
+    return (pss, uss) if private else pss
 
 
 def pyarrow_parse_s(path: Path) -> float:
@@ -164,11 +195,29 @@ def main() -> None:
     from araz.model import AppModel
     from araz.qt.main_window import MainWindow
 
-    peak = 0.0
+    peak, at_peak, trace, t_open, t_load = 0.0, {}, [], 0.0, 0.0
+    uss_peak: dict[str, float] = {}
+    uss_after: dict[str, float] = {}  # the USS's peak once the file is drawn
+    phases_ = Phases()
 
     def sample() -> None:
-        nonlocal peak
-        peak = max(peak, tree_rss_mb())
+        nonlocal peak, at_peak
+        after_load = t_load > 0
+        parts = tree_pss_mb()
+        total = sum(parts.values())
+        trace.append((time.perf_counter(), parts))
+        if total > peak:
+            peak, at_peak = total, {**parts, "(s after the open)": time.perf_counter() - t_open}
+        uss = uss_parts()
+        if after_load and sum(uss.values()) > uss_after.get("(total)", 0.0):
+            uss_after.clear()
+            uss_after.update(uss)
+            uss_after["(total)"] = sum(uss.values())
+        if sum(uss.values()) > uss_peak.get("(total)", 0.0):
+            uss_peak.clear()
+            uss_peak.update(uss)
+            uss_peak["(total)"] = sum(uss.values())
+            uss_peak["(s after the open)"] = time.perf_counter() - t_open
 
     sampler = QTimer()
     sampler.timeout.connect(sample)
@@ -192,7 +241,7 @@ def main() -> None:
 
     def open_drawn(path: Path) -> tuple[float, object]:
         """File → Open of ``path`` to the map drawn: seconds, the LoadResult."""
-        t0 = time.perf_counter()
+        t0 = phases_.start()
         window.open_path(path)
         _path, result = wait_for(window.loadFinished)
         loaded = time.perf_counter() - t0
@@ -201,10 +250,12 @@ def main() -> None:
         app.processEvents()
         drawn = time.perf_counter() - t0
         phases = ", ".join(f"{k} {v:.2f} s" for k, v in result.timings.items())
+        phases_.mark("drawn")
         print(
             f"{path.name}: handed over {loaded:.2f} s, drawn {drawn:.2f} s ({phases})",
             file=sys.stderr,
         )
+        print(f"  phases: {phases_.report()}", file=sys.stderr)
         return drawn, result
 
     def frame_ms() -> float:
@@ -229,11 +280,17 @@ def main() -> None:
         if not window.map.is_ready():
             wait_for(window.map.ready)
         open_drawn(Path(window_default()))
-        baseline = tree_rss_mb()
+        baseline_parts = tree_pss_mb()
+        baseline = sum(baseline_parts.values())
+        print(f"baseline ({baseline:.0f} MB): {_parts(baseline_parts)}", file=sys.stderr)
+        print(f"  its USS: {_parts(uss_parts())}", file=sys.stderr)
         arrow = [pyarrow_parse_s(csv_path)]
+        t_open = time.perf_counter()
         sampler.start(100)
         load_s, _ = open_drawn(csv_path)
         sampler.stop()
+        t_load = time.perf_counter()
+        print_memory(trace, t_start=trace[0][0] if trace else 0.0)
         arrow.append(pyarrow_parse_s(csv_path))
         sample()
         assert len(window.model.dataset) == rows, len(window.model.dataset)
@@ -269,6 +326,9 @@ def main() -> None:
             sample()
             floors.append(floor.roundtrip_ms())
         floor.close()
+        print(f"at the peak ({peak:.0f} MB): {_parts(at_peak)}", file=sys.stderr)
+        print(f"private memory (USS) at its peak: {_parts(uss_peak)}", file=sys.stderr)
+        print(f"  and its peak once the file was drawn: {_parts(uss_after)}", file=sys.stderr)
 
         frame = frame_ms()
         sample()
@@ -305,6 +365,73 @@ def main() -> None:
             result["frame_ratio"] = round(frame / small_frame, 2)
         window.close()
     print(json.dumps(result))
+
+
+class Phases:
+    """Diagnostics of an open (stderr only): when each view took the new dataset, when
+    the page fetched the map's payload and when the map said it was drawn, in seconds
+    from File → Open.  Wraps the views' slots at class level, before the window exists."""
+
+    def __init__(self) -> None:
+        from araz.qt import bindings, events_table, filters_panel, main_window
+        from araz.qt.map import scheme
+
+        self.t0, self.marks = 0.0, []
+        wrap = [
+            (bindings.MapBinding, "_on_model_changed", "map"),
+            (bindings.TimelineBinding, "_on_model_changed", "timeline"),
+            (events_table.EventsTableModel, "_on_model_changed", "table"),
+            (filters_panel.FiltersPanel, "_on_model_changed", "filters"),
+            (main_window.MainWindow, "_on_model_changed", "window"),
+            (main_window.MainWindow, "_on_load_finished", "handed over"),
+        ]
+        for cls, name, label in wrap:
+            setattr(cls, name, self._timed(getattr(cls, name), label))
+        fetch = scheme.ArazSchemeHandler.requestStarted
+
+        def started(handler, job):
+            data = job.requestUrl().path().startswith("/data/")
+            if data:
+                self.mark("fetch asked")
+            fetch(handler, job)
+            if data:
+                self.mark("fetch served")
+
+        scheme.ArazSchemeHandler.requestStarted = started
+
+    def _timed(self, fn, label):
+        def timed(*args):
+            t = time.perf_counter()
+            fn(*args)
+            self.marks.append((f"{label} {t - self.t0:.2f}+{time.perf_counter() - t:.3f}", t))
+
+        return timed
+
+    def start(self) -> float:
+        self.t0, self.marks = time.perf_counter(), []
+        return self.t0
+
+    def mark(self, label: str) -> None:
+        t = time.perf_counter()
+        self.marks.append((f"{label} {t - self.t0:.2f}", t))
+
+    def report(self) -> str:
+        return ", ".join(label for label, _ in sorted(self.marks, key=lambda m: m[1]))
+
+
+def _parts(parts: dict) -> str:
+    return ", ".join(f"{k} {v:.0f}" for k, v in sorted(parts.items(), key=lambda kv: -kv[1]))
+
+
+def print_memory(trace: list, t_start: float) -> None:
+    """The memory read during an open (stderr): the app's and its web engine's, in MB."""
+    for t, parts in trace[:: max(1, len(trace) // 40)]:
+        app = parts.get("app", 0.0)
+        print(
+            f"  {t - t_start:6.1f} s: {sum(parts.values()):5.0f} MB, app {app:5.0f}, "
+            f"engine {sum(parts.values()) - app:4.0f}",
+            file=sys.stderr,
+        )
 
 
 def window_default() -> str:

@@ -162,3 +162,18 @@ def test_permuted_reads_a_missing_value_as_one_row_at_a_time_does():
     values = Coded(np.array([1, -1, 0], np.int32), ["a", "b"], "none")
     seen = Permuted(values, np.array([2, 1, 0]))
     assert list(seen) == [seen[0], seen[1], seen[2]] == ["a", "none", "b"]
+
+
+def test_the_actor_lanes_are_made_once_in_the_datas_colours(curated):
+    data, _ = timeline_rows(curated)
+    want = build_lanes(data.lane_actor, data.color)
+    lanes = data.lanes_for("actor", data.color)
+    assert data.lanes_for("actor", data.color) is lanes  # kept with the data
+    assert lanes.keys == want.keys and np.array_equal(lanes.of_event, want.of_event)
+    assert np.array_equal(lanes.color, want.color)
+    # other colours (a colour-by) or the category lanes: made for them, not the kept ones
+    grey = np.full(len(data), 0xFF808080, np.uint32)
+    other = data.lanes_for("actor", grey)
+    assert other is not lanes and set(other.color.tolist()) == {0xFF808080}
+    cats = data.lanes_for("category", data.color)
+    assert cats.keys == build_lanes(data.lane_category, data.color).keys != lanes.keys

@@ -91,6 +91,23 @@ def test_the_second_open_reads_the_views_data_back(cache, acled_file):
     assert ds.search_mask("kapan").sum() > 0
 
 
+def test_the_map_payload_is_read_from_the_file_once_written(cache, acled_file):
+    """Once the views' data is written, the map's payload is no copy in memory but the
+    file's pages (the same bytes as made), at the first open and the next."""
+    from araz.views.arrays import map_events
+
+    ds = read_path(acled_file).dataset
+    p = prepare(ds, keep=False)
+    made = p.map[0].body
+    assert isinstance(made, bytes)  # made here, held until written
+    p.write_kept()
+    for events in (p.map[0], prepare(read_path(acled_file).dataset).map[0]):
+        assert isinstance(events.body, np.ndarray) and not events.body.flags.writeable
+        assert bytes(events.body) == made == map_events(ds)[0].body
+        assert events.lat.tolist() == p.map[0].lat.tolist()
+        assert np.shares_memory(events.lat, events.body)
+
+
 def test_a_change_of_the_views_code_makes_it_stale(cache, acled_file, monkeypatch, caplog):
     _, _, a = opened(acled_file)
     [kept] = views_files(cache)

@@ -248,6 +248,31 @@ def test_one_copy_of_the_events_body_and_it_comes_back_after_a_renderer_crash(qt
     qtbot.waitUntil(lambda: card_text(qtbot, map_view, ".leaflet-popup") == want, timeout=TIMEOUT)
 
 
+def test_the_payload_is_read_from_its_source_when_the_page_fetches_it(qtbot, map_view):
+    """A source's payload that moved (into a file's pages, as the views' cache does)
+    after set_events is what the page fetches and draws; the view keeps no copy."""
+    import numpy as np
+
+    from araz.views.arrays import remapped
+
+    events = shared_text_events(50)
+    made = build_events(events)
+    current = [made]
+    seq = map_view.set_events(made, lambda: current[0])
+    moved = remapped(made, np.frombuffer(bytearray(made.body), np.uint8))
+    current[0] = moved
+    wait_rendered(qtbot, map_view, map_view.select("e7"))
+    served = map_view._shelf.get(f"/data/events/{seq}")
+    assert served is not made.body and bytes(served) == made.body
+    assert run_js(qtbot, map_view, "araz.events.n") == 50
+    assert run_js(qtbot, map_view, "araz.events.selected") == 7
+    # a fit reads the source's coordinates: the moved payload's
+    moved.lat[7] = 10.0
+    map_view.fit(["e7"])
+    (south, _), (north, _) = map_view._state["fit"].payload["bounds"]
+    assert south < 10.0 < north and made.lat[7] != 10.0
+
+
 # --- the events go over the araz: scheme, not through the web channel ---
 
 

@@ -129,7 +129,7 @@ class AppModel:
     def colour_by(self) -> str:
         """The column events are coloured by (``colour_by.ACTOR``: the main actor)."""
         wanted = self._colour_wanted
-        return wanted if wanted in self.colour_columns() else cb.ACTOR
+        return wanted if wanted != cb.ACTOR and wanted in self.colour_columns() else cb.ACTOR
 
     @property
     def size_by(self) -> str | None:
@@ -149,7 +149,7 @@ class AppModel:
         ds = self._dataset
         cached = self._offered
         if cached is None or cached[0] is not ds:
-            cached = self._offered = (ds, cb.colour_columns(ds), cb.size_columns(ds))
+            cached = self._offered = (ds, *cb.offered(ds))
         return cached[1], cached[2]
 
     @property

@@ -18,6 +18,7 @@ in proportion) between :data:`MIN_RADIUS` and :data:`MAX_RADIUS` pixels.
 from __future__ import annotations
 
 import math
+import weakref
 from dataclasses import dataclass
 from numbers import Real
 from typing import TYPE_CHECKING, Any
@@ -198,10 +199,33 @@ def size_columns(ds: Dataset) -> list[str]:
     return out
 
 
+# per dataset (weakly): the columns offered and the main actor's colours, worked out
+# once (the loader's thread does it, before the dataset is handed over: see warm)
+_KNOWN: weakref.WeakKeyDictionary[Dataset, dict[str, Any]] = weakref.WeakKeyDictionary()
+
+
+def offered(ds: Dataset) -> tuple[list[str], list[str]]:
+    """:func:`colour_columns` and :func:`size_columns` of the dataset, made once."""
+    known = _KNOWN.setdefault(ds, {})
+    if "offered" not in known:
+        known["offered"] = (colour_columns(ds), size_columns(ds))
+    return known["offered"]
+
+
+def warm(ds: Dataset) -> None:
+    """Work out now (in a worker thread) what the views ask first of a new dataset:
+    the columns offered and the main actor's colours."""
+    offered(ds)
+    colour_scheme(ds, ACTOR)
+
+
 def colour_scheme(ds: Dataset, column: str) -> ColourScheme:
     """The colours of ``column`` (one of :func:`colour_columns`) for this dataset."""
     if column == ACTOR:
-        return _actor_scheme(ds)
+        known = _KNOWN.setdefault(ds, {})
+        if "actor" not in known:
+            known["actor"] = _actor_scheme(ds)
+        return known["actor"]
     col = _value_column(ds, column)
     if col is None:
         raise KeyError(column)

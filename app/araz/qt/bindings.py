@@ -63,10 +63,13 @@ class MapBinding(QObject):
         events, self._rows = map_data(ds)
         self._every = _is_every(self._rows, len(ds))  # each event, in order: no picking
         self._placed = events.index
-        self.view.set_events(events)
+        # the view reads the payload and the coordinates from the views' data when it
+        # needs them (the payload moves into the views' cache file once it is written)
+        self.view.set_events(events, lambda: map_data(ds)[0])
         if self.model.colour_by != cb.ACTOR or self.model.size_by is not None:
             self._colour()  # the payload carries the main actors' colours
-        self._show()
+        if not self.model.all_shown:  # the page shows new events all: no mask to send
+            self._show()
         # the curated story opens on the region of the brief; other data is framed
         self.loaded_seq = self.view.fit(None if ds.seed is not None else events.ids)
 

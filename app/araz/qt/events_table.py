@@ -21,9 +21,9 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
 from ..model import AppModel
-from ..model.columns import spread
 from ..model.masks import picked
 from ..model.table import Coded
+from ..views import table_order
 from .text import plain_tooltip, shorten
 
 COLUMNS = ("Date", "Title", "Actors", "Places", "Category", "Certainty")
@@ -67,7 +67,12 @@ class EventsTableModel(QAbstractTableModel):
         # picked in that order: ties stay in dataset order, as a stable sort of the rows
         column, order = self._sort
         if column not in self._orders:
-            self._orders[column] = np.argsort(self._key(column), kind="stable")
+            ds = self._model.dataset
+            self._orders[column] = (
+                table_order.date_order(ds)  # made in the loader's thread
+                if column == 0
+                else np.argsort(self._key(column), kind="stable")
+            )
         every, m = self._orders[column], self._model
         rows = every if m.all_shown else picked(every, m.mask.take(every))
         self._rows = rows[::-1] if order == Qt.SortOrder.DescendingOrder else rows
@@ -104,19 +109,13 @@ class EventsTableModel(QAbstractTableModel):
     def _key(self, column: int) -> np.ndarray:
         """Sort key of every dataset event for a column (computed once per dataset)."""
         if column not in self._keys:
-            ev = self._model.dataset.events
-            # the rank of each distinct value, spread to the events in the narrowest
-            # integer type: numpy sorts 16-bit keys by radix (a million in ~10 ms, not
-            # the ~100 ms of float keys)
+            # the rank of each distinct value, spread to the events (table_order.ranked)
             if column == 0:
-                col = ev.date
-                per = col.lut(lambda d: d.value.lower if d else np.inf, float)
+                key = table_order.date_key(self._model.dataset)
             else:
                 col = self._column(column)
                 per = np.array([str(t).casefold() for t in (*col.values, "")], dtype=object)
-            rank = _dense_rank(per)
-            small = np.int16 if len(per) < 2**15 else np.int32 if len(per) < 2**31 else np.int64
-            key = spread(rank.astype(small), col.codes)
+                key = table_order.ranked(per, col.codes)
             self._keys[column] = key
         return self._keys[column]
 
@@ -242,15 +241,3 @@ class EventsTable(QTableView):
 
     def _on_hover(self, index: QModelIndex) -> None:
         self._model.set_hover(self.table_model.data(index.siblingAtColumn(0), ID_ROLE))
-
-
-def _dense_rank(values: np.ndarray) -> np.ndarray:
-    """Each value's rank among the distinct values, ties one rank (np.unique's inverse,
-    without np.unique: its plain form imports numpy's masked arrays at start-up)."""
-    order = np.argsort(values, kind="stable")
-    ordered = values[order]
-    new = np.ones(len(values), np.int64)
-    new[1:] = ordered[1:] != ordered[:-1]
-    rank = np.empty(len(values), np.int64)
-    rank[order] = np.cumsum(new) - 1
-    return rank

@@ -85,7 +85,9 @@ class MapEvents:
     lat: np.ndarray
     lon: np.ndarray
     to: dict[int, tuple[float, float]]
-    body: bytes
+    # the payload: bytes, or (kept by araz.views.prepared) a read-only uint8 view of the
+    # views' cache file, read from there when used
+    body: bytes | np.ndarray
 
 
 def build_events(events: list[dict]) -> MapEvents:

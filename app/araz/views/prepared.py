@@ -30,9 +30,18 @@ from pathlib import Path
 import numpy as np
 
 from ..io import table_cache
+from ..model import colour_by
 from ..model.columns import IdIndex
 from ..model.dataset import Dataset
-from .arrays import TIMELINE_KEPT, map_events, map_events_kept, timeline_arrays, timeline_kept
+from . import table_order
+from .arrays import (
+    TIMELINE_KEPT,
+    map_events,
+    map_events_kept,
+    remapped,
+    timeline_arrays,
+    timeline_kept,
+)
 from .map_payload import MapEvents
 from .timeline.data import TimelineData
 
@@ -55,12 +64,29 @@ class Prepared:
             return
         t0 = time.perf_counter()
         entry, meta, parts = pending
+        del pending
         try:
-            entry.store(_stamp(), meta, parts)  # never raises (a log line)
+            stored = entry.store(_stamp(), meta, parts)  # never raises (a log line)
         except OSError as exc:  # the views' modules could not be stamped
             logging.getLogger(__name__).info("araz: views' data not cached (%s)", exc)
             return
+        del parts
         self.keep_s = time.perf_counter() - t0
+        if stored:
+            self._map_from(entry)
+
+    def _map_from(self, entry: table_cache.ViewsEntry) -> None:
+        """The map's payload, now kept in the file, read from there when used: its
+        bytes leave memory (the page has its own copy; an export or a reload of the
+        page reads the file's pages)."""
+        got = entry.load(_stamp())
+        if got is None or self.map is None:
+            return
+        events, rows = self.map
+        body = got[1].get("map_body")
+        if body is None or len(body) != len(events.body) or body[:16].tobytes() != events.body[:16]:
+            return
+        self.map = (remapped(events, body), rows)
 
 
 _PREPARED: weakref.WeakKeyDictionary[Dataset, Prepared] = weakref.WeakKeyDictionary()
@@ -89,8 +115,11 @@ def prepare(ds: Dataset, keep: bool = True) -> Prepared:
         prepared.kept_s = time.perf_counter() - t0
     _ = ds.arrays, ds.events_by_actor, ds.unplaced_mask, ds.index
     ds.actor_tally()  # its per-tuple incidence, made once
+    colour_by.warm(ds)  # the colour menu's columns, the main actors' colours
+    table_order.date_order(ds)  # the Events table's first order
     map_data(ds)
-    timeline_data(ds)
+    tl = timeline_data(ds)
+    tl.lanes_for("actor", tl.color)  # the timeline's first lanes
     if entry is not None and not kept:
         prepared.pending = (entry, *_to_keep(ds))
         if keep:
@@ -220,8 +249,8 @@ def _checked(ds: Dataset, meta: dict, parts: dict) -> tuple:
     map_rows = parts["map_rows"]
     if map_rows.dtype != np.int64:
         raise ValueError("the map's rows")
-    body = parts["map_body"].tobytes()  # bytes, for the page; the mapped pages let go
-    table_cache.ViewsEntry.forget(parts["map_body"])
+    # the payload stays in the file's pages (read when the page fetches it, then let go)
+    body = parts["map_body"]
     events = map_events_kept(ds, body, map_rows.astype(np.intp, copy=False), meta["to"])
     kept = {k: parts[f"timeline_{k}"] for k in TIMELINE_KEPT}
     data, order_ = timeline_arrays(ds, {**kept, "names": list(meta["precisions"])})
@@ -285,5 +314,6 @@ def map_data(ds) -> tuple[MapEvents, np.ndarray]:
     cache = _of(ds)
     if cache.map is None:
         events, rows = map_events(ds)
-        cache.map = (replace(events, index=_ViewIndex(ds, rows)), rows.astype(np.intp))
+        rows = rows.astype(np.int32)  # one copy for the view and its index, 4 bytes a row
+        cache.map = (replace(events, index=_ViewIndex(ds, rows)), rows)
     return cache.map

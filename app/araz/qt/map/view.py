@@ -33,7 +33,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt, QUrl, Signal
+from PySide6.QtCore import QByteArray, Qt, QUrl, Signal
 from PySide6.QtWebChannel import QWebChannel
 from PySide6.QtWebEngineWidgets import QWebEngineView
 from PySide6.QtWidgets import QVBoxLayout, QWidget
@@ -106,6 +106,46 @@ class _Call:
         return body.replace("{", head + ",", 1)
 
 
+def _payload(source: Callable[[], MapEvents]) -> bytes | QByteArray:
+    """The events' payload as the page fetches it: bytes, or a QByteArray copy of a
+    mapped payload (one copy, which the reply shares: a bytes copy would be copied
+    again), whose pages then leave memory (they stay in the file)."""
+    body = source().body
+    if isinstance(body, bytes):
+        return body
+    from araz.io.table_cache import ViewsEntry
+
+    view = memoryview(body).cast("B")
+    data = QByteArray(len(view), 0)
+    memoryview(data)[:] = view  # type: ignore[index]
+    ViewsEntry.forget(body)
+    return data
+
+
+class _SourceShelf(DataShelf):
+    """A :class:`DataShelf` whose items may be made when fetched: :meth:`put_source`
+    keeps a function that gives the bytes, called at each fetch (the view keeps no
+    copy of a payload that its owner keeps)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._sources: dict[str, Callable[[], bytes | QByteArray]] = {}
+
+    def put_source(self, name: str, seq: int, source: Callable[[], bytes | QByteArray]) -> str:
+        url = self.put(name, seq, b"")
+        self._sources[name] = source
+        return url
+
+    def put(self, name: str, seq: int, data: bytes) -> str:
+        self._sources.pop(name, None)
+        return super().put(name, seq, data)
+
+    def get(self, path: str) -> bytes | QByteArray | None:  # type: ignore[override]
+        data = super().get(path)
+        source = self._sources.get(path.split("/")[2]) if data is not None else None
+        return source() if source is not None else data
+
+
 class MapView(QWidget):
     """The map of events.  See the module docstring; every call returns its sequence number."""
 
@@ -124,11 +164,10 @@ class MapView(QWidget):
         # after a renderer crash).  The events' payload is held once (the caller's
         # MapEvents.body, put on the shelf the page fetches it from), not copied here.
         self._pending: list[_Call] = []
-        self._shelf = DataShelf()
+        self._shelf = _SourceShelf()
         self._ids: list[str] = []
         self._index: Mapping[str, int] = {}
-        self._lat: np.ndarray | None = None  # set by set_events
-        self._lon: np.ndarray | None = None
+        self._source: Callable[[], MapEvents] | None = None  # set by set_events
         self._to: dict[int, tuple[float, float]] = {}
         self._state: dict[str, _Call] = {}  # op -> its last call, for a reload
         self._waiting: set[int] = set()  # calls whose answer request() waits for
@@ -161,21 +200,28 @@ class MapView(QWidget):
 
     # --- public API -------------------------------------------------------------------
 
-    def set_events(self, events: list[dict] | MapEvents) -> int:
+    def set_events(
+        self, events: list[dict] | MapEvents, source: Callable[[], MapEvents] | None = None
+    ) -> int:
         """Replace the events (all shown, none selected).  Text is escaped by the page.
 
         ``events``: the dicts described in the module's docs, or what
         :func:`build_events` made of them (in a worker thread, for big data).
+        ``source``: where the same events are read again when needed (their payload
+        when the page fetches it, their coordinates for a fit): the caller's current
+        copy, whose payload may move meanwhile (into a file's mapped pages), so that the
+        view holds no copy of its own.  None: ``events``, held.
         """
         from araz.views.map_payload import MapEvents, build_events
 
         prepared = events if isinstance(events, MapEvents) else build_events(events)
-        self._ids, self._index = prepared.ids, prepared.index
-        self._lat, self._lon, self._to = prepared.lat, prepared.lon, prepared.to
+        self._ids, self._index, self._to = prepared.ids, prepared.index, prepared.to
+        self._source = source = source if source is not None else lambda: prepared
         for op in ("show", "select", "highlight", "colors"):
             self._state.pop(op, None)
         # the page fetches the payload from the shelf: one version, this call's
-        url = self._shelf.put("events", self._seq + 1, prepared.body)
+        # (a function of the source alone: the shelf, the profile's, holds no view)
+        url = self._shelf.put_source("events", self._seq + 1, lambda: _payload(source))
         return self._call("events", {"url": url, "n": len(prepared.ids)})
 
     def event_ids(self) -> list[str]:
@@ -246,12 +292,13 @@ class MapView(QWidget):
         if not isinstance(found, slice):
             found = np.asarray(found, dtype=np.intp)
         n = len(self._ids) if isinstance(found, slice) else len(found)
-        if n and self._lat is not None and self._lon is not None:
-            picked = np.zeros(len(self._lat), bool)  # the arrows' heads of the picked (few)
+        if n and self._source is not None:
+            events = self._source()
+            picked = np.zeros(len(events.lat), bool)  # the arrows' heads of the picked (few)
             picked[found] = True
             heads = [head for i, head in self._to.items() if picked[i]]
-            lats = np.concatenate([self._lat[found], [la for la, _ in heads]])
-            lons = np.concatenate([self._lon[found], [lo for _, lo in heads]])
+            lats = np.concatenate([events.lat[found], [la for la, _ in heads]])
+            lons = np.concatenate([events.lon[found], [lo for _, lo in heads]])
             south, north = float(lats.min()), float(lats.max())
             west, east = float(lons.min()), float(lons.max())
             # never closer than MIN_FIT_SPAN across: one place alone shows its surroundings

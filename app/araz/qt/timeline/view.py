@@ -40,7 +40,6 @@ from araz.views.timeline.layout import (
     Frame,
     Lanes,
     TimeIndex,
-    build_lanes,
 )
 
 log = logging.getLogger(__name__)
@@ -247,10 +246,8 @@ class TimelineView(TimelineInput, TimelineNavigation, QWidget):
 
     def static_lanes(self) -> Lanes:
         lanes = self._lanes_by_mode.get(self._lane_mode)
-        if lanes is None:
-            d = self._data
-            keys = d.lane_actor if self._lane_mode == "actor" else d.lane_category
-            lanes = build_lanes(keys, self.colors())
+        if lanes is None:  # the data's own: made in the loader's thread
+            lanes = self._data.lanes_for(self._lane_mode, self.colors())
             self._lanes_by_mode[self._lane_mode] = lanes
         return lanes
 

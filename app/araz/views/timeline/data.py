@@ -125,9 +125,24 @@ class TimelineData:
     _index: Mapping[str, int] | None = field(default=None, init=False, repr=False, compare=False)
     # (start, end, extent): the extent of these very columns, read at every paint
     _extent: tuple | None = field(default=None, init=False, repr=False, compare=False)
+    # (color, lanes): the actor lanes in these colours (actor_lanes)
+    _actor_lanes: tuple | None = field(default=None, init=False, repr=False, compare=False)
     # set in __post_init__
     _is_point: np.ndarray = field(default=None, init=False, repr=False, compare=False)  # type: ignore[arg-type]
     order: np.ndarray = field(default=None, init=False, repr=False, compare=False)  # type: ignore[arg-type]
+
+    def lanes_for(self, mode: str, color: np.ndarray) -> Any:
+        """The lanes (:func:`araz.views.timeline.layout.build_lanes`) of ``mode``
+        ("actor" or "category") in these colours; the actor lanes in the data's own
+        colours made once (the loader's thread makes them: araz.views.prepared)."""
+        from .layout import build_lanes
+
+        if mode != "actor" or color is not self.color:
+            return build_lanes(self.lane_actor if mode == "actor" else self.lane_category, color)
+        made = self._actor_lanes
+        if made is None or made[0] is not self.color:
+            made = self._actor_lanes = (self.color, build_lanes(self.lane_actor, self.color))
+        return made[1]
 
     def __post_init__(self) -> None:
         n = len(self.ids)

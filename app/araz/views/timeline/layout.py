@@ -35,8 +35,7 @@ class TimeIndex:
     long ones."""
 
     def __init__(self, start: np.ndarray, end: np.ndarray) -> None:
-        self.start = start
-        self.stop = end + 1.0  # day d covers [d, d + 1)
+        self.start, self.end = start, end  # day d covers [d, d + 1): an end's stop, end + 1
         self.long = np.flatnonzero(end - start > SHORT_DAYS)
 
     def query(self, lo: float, hi: float) -> np.ndarray:
@@ -44,10 +43,10 @@ class TimeIndex:
         i0 = int(np.searchsorted(self.start, lo - SHORT_DAYS - 1.0, "left"))
         i1 = int(np.searchsorted(self.start, hi, "left"))
         rows = np.arange(i0, i1)
-        rows = rows[self.stop[i0:i1] > lo]
+        rows = rows[self.end[i0:i1] + 1.0 > lo]  # the range's stops, not a column of them
         if len(self.long):
             lg = self.long
-            lg = lg[(self.start[lg] < hi) & (self.stop[lg] > lo) & ((lg < i0) | (lg >= i1))]
+            lg = lg[(self.start[lg] < hi) & (self.end[lg] + 1.0 > lo) & ((lg < i0) | (lg >= i1))]
             if len(lg):
                 rows = np.union1d(rows, lg)
         return rows
