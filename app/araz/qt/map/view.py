@@ -325,14 +325,11 @@ class MapView(QWidget):
     ) -> int:
         """Drawing options: ``density`` "hex", "heat" or "points" (when crowded, see
         :mod:`araz.views.density`), ``outlines`` of every event's location uncertainty,
-        the basemap's shaded ``relief``."""
-        options: dict[str, Any] = {}
-        if density is not None:
-            options["density"] = density
-        if outlines is not None:
-            options["outlines"] = bool(outlines)
-        if relief is not None:
-            options["relief"] = bool(relief)
+        the basemap's shaded ``relief``; None keeps an option as it is."""
+        given = {"density": density, "outlines": outlines, "relief": relief}
+        options: dict[str, Any] = {
+            k: v if k == "density" else bool(v) for k, v in given.items() if v is not None
+        }
         previous = self._state.get("style")
         if previous is not None and isinstance(previous.payload, dict):
             options = {**previous.payload, **options}  # replayed whole after a crash
