@@ -296,20 +296,34 @@
     return rows;
   }
 
-  /* A ring's bounding box (kept on the ring: the basemap's data does not change). */
-  function boxOf(ring) {
-    if (!ring.araz) {
-      var s = 90, w = 180, n = -90, e = -180;
-      for (var k = 0; k < ring.length; k++) {
-        var p = ring[k];
-        if (p[0] < w) w = p[0];
-        if (p[0] > e) e = p[0];
-        if (p[1] < s) s = p[1];
-        if (p[1] > n) n = p[1];
-      }
-      Object.defineProperty(ring, "araz", { value: L.latLngBounds([s, w], [n, e]) });
+  /* A feature's polygons, each its rings' metres: the binary band's (map-base-binary.js,
+   * no [lon, lat] arrays made) or worked out from the coordinates once. */
+  function polysOf(g) {
+    if (g.arazPolys) return g.arazPolys;
+    if (!g.arazMaskPolys) {
+      var polys = g.type === "Polygon" ? [g.coordinates] : g.type === "MultiPolygon" ? g.coordinates : [];
+      Object.defineProperty(g, "arazMaskPolys", {
+        value: polys.map(function (p) { return p.map(window.araz.ringMetres); }),
+      });
     }
-    return ring.araz;
+    return g.arazMaskPolys;
+  }
+
+  /* A ring's box in metres [west, south, east, north], worked out once per ring. */
+  var boxes = new WeakMap();
+  function boxOf(xy) {
+    var box = boxes.get(xy);
+    if (!box) {
+      var w = Infinity, s = Infinity, e = -Infinity, n = -Infinity;
+      for (var j = 0; j < xy.length; j += 2) {
+        if (xy[j] < w) w = xy[j];
+        if (xy[j] > e) e = xy[j];
+        if (xy[j + 1] < s) s = xy[j + 1];
+        if (xy[j + 1] > n) n = xy[j + 1];
+      }
+      boxes.set(xy, (box = [w, s, e, n]));
+    }
+    return box;
   }
 
   /* The countries of a GeoJSON collection painted in id colours (1..255, 0 for none) on
@@ -380,8 +394,7 @@
     // world px rounded as the layer's (layer px = world px - the pixel origin)
     var crs = map.options.crs, t = crs.transformation, s = crs.scale(zoom);
     var ctx = null, ox = 0, oy = 0;
-    function ring(coords) {
-      var xy = window.araz.ringMetres(coords);
+    function ring(xy) {
       for (var j = 0; j < xy.length; j += 2) {
         var x = (Math.round(s * (t._a * xy[j] + t._b)) - x0) * k - ox;
         var y = (Math.round(s * (t._c * xy[j + 1] + t._d)) - y0) * k - oy;
@@ -389,6 +402,13 @@
         else ctx.moveTo(x, y);
       }
       ctx.closePath();
+    }
+    /* Whether a polygon's outer ring may reach world px [xa, xb] x [ya, yb]. */
+    function meets(xy, xa, ya, xb, yb) {
+      var box = boxOf(xy);
+      var pw = s * (t._a * box[0] + t._b), pe = s * (t._a * box[2] + t._b);
+      var ps = s * (t._c * box[1] + t._d), pn = s * (t._c * box[3] + t._d);
+      return Math.max(pw, pe) + 1 >= xa && Math.min(pw, pe) - 1 <= xb && Math.max(ps, pn) + 1 >= ya && Math.min(ps, pn) - 1 <= yb;
     }
     /* One tile's pixels: the countries painted on a tile-sized canvas shifted by whole
      * pixels (the same pixels as one canvas of the whole box would have there). */
@@ -401,15 +421,14 @@
       ctx.clearRect(0, 0, TILE, TILE);
       ox = tx * TILE;
       oy = ty * TILE;
-      var a = L.point(x0 + (ox - 2) / k, y0 + (oy - 2) / k), b = L.point(x0 + (ox + tw + 2) / k, y0 + (oy + th + 2) / k);
-      var box = L.latLngBounds(crs.pointToLatLng(a, zoom), crs.pointToLatLng(b, zoom));
+      var xa = x0 + (ox - 2) / k, ya = y0 + (oy - 2) / k, xb = x0 + (ox + tw + 2) / k, yb = y0 + (oy + th + 2) / k;
       for (var f = 0; f < feats.length && f < 255; f++) {
         var g = feats[f].geometry;
         if (!g) continue;
-        var polys = g.type === "Polygon" ? [g.coordinates] : g.type === "MultiPolygon" ? g.coordinates : [];
+        var polys = polysOf(g);
         ctx.fillStyle = "rgb(" + (f + 1) + ",0,0)";
         for (var q = 0; q < polys.length; q++) { // one at a time: a polygon's holes, not overlaps
-          if (!box.intersects(boxOf(polys[q][0]))) continue;
+          if (!polys[q].length || !meets(polys[q][0], xa, ya, xb, yb)) continue;
           ctx.beginPath();
           polys[q].forEach(ring);
           ctx.fill("evenodd");

@@ -267,6 +267,20 @@ def test_scheme_serves_only_its_folders():
     assert resolve("/etc/passwd") is None
 
 
+def test_scheme_finds_a_file_again_after_it_went_and_came_back(tmp_path, monkeypatch):
+    # a path once found is kept, but never served once its file is gone
+    monkeypatch.setenv("ARAZ_BASEMAP_DIR", str(tmp_path))
+    (tmp_path / "extra.json").write_bytes(b"{}")
+    assert read("/basemap/extra.json") == (b"{}", b"application/json")
+    (tmp_path / "extra.json").unlink()
+    assert resolve("/basemap/extra.json") is None
+    assert read("/basemap/extra.json") is None
+    (tmp_path / "extra.json").write_bytes(b"[1]")
+    assert read("/basemap/extra.json") == (b"[1]", b"application/json")
+    monkeypatch.setenv("ARAZ_BASEMAP_DIR", str(tmp_path / "elsewhere"))
+    assert resolve("/basemap/extra.json") is None
+
+
 def test_register_scheme_is_idempotent():
     from PySide6.QtWebEngineCore import QWebEngineUrlScheme
 

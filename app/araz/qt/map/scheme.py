@@ -129,7 +129,24 @@ def _qwebchannel_js() -> bytes:
 
 
 def resolve(path: str) -> Path | None:
-    """Map a URL path (``/web/map.html``) to a file on disk, or None if not ours."""
+    """Map a URL path (``/web/map.html``) to a file on disk, or None if not ours.
+
+    A path found is kept (with the roots it was found under): a page load asks for its
+    ~27 scripts' files (the bundles' stamps) and each real path took a dozen system
+    calls; one not found is looked for again next time."""
+    key = (path, os.environ.get("ARAZ_BASEMAP_DIR"))
+    found = _found.get(key)
+    if found is None or not found.is_file():
+        found = _resolve(path)
+        if found is not None:
+            _found[key] = found
+    return found
+
+
+_found: dict[tuple[str, str | None], Path] = {}
+
+
+def _resolve(path: str) -> Path | None:
     rel = path.lstrip("/")
     for prefix, root in _roots().items():
         if rel.startswith(prefix + "/"):
