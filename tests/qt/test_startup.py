@@ -26,8 +26,8 @@ def test_start_sends_one_events_payload_and_the_page_fetches_it(
     sent: list[int] = []
     original = MapView.set_events
 
-    def counting(self, events):
-        seq = original(self, events)
+    def counting(self, events, *args, **kwargs):
+        seq = original(self, events, *args, **kwargs)
         sent.append(seq)
         return seq
 
