@@ -33,7 +33,7 @@ from typing import Any
 
 import numpy as np
 
-from ._acled_build import Block, EarlyDates, build
+from ._acled_build import Block, build
 from ._acled_coded import CodedColumn, TextCodedColumn
 from ._acled_prefetch import prefetched
 from ._acled_rules import delimiter_of, header_columns
@@ -239,11 +239,12 @@ class Gathered:
             if k not in PLAIN
         }
         self.ids: list[Any] = []
-        self.summary: list = []  # the notes of each batch (joined once: no slack)
+        # the notes, batch after batch in one buffer (grown in place: a big one is
+        # mapped, and grows without a copy; parts joined at the end were the notes twice)
+        self.summary = bytearray()
         self.size = 0  # their bytes
         self.ends: list[np.ndarray] = []
         self.first_row: list[str] | None = None
-        self.dates = EarlyDates() if "date" in self.coded else None
 
     def prepare(self, batch, pool) -> tuple | None:
         """What :meth:`take` takes of a batch, the part done in Arrow (the ids and the
@@ -273,7 +274,7 @@ class Gathered:
         return batch, ids, part, at
 
     def take(self, prepared: tuple | None) -> None:
-        """A batch :meth:`prepare` went through: its repeated columns coded (Python)."""
+        """A batch :meth:`prepare` went through: its columns kept (coded at the end)."""
         if prepared is None:
             return
         batch, ids, part, at = prepared
@@ -282,19 +283,12 @@ class Gathered:
             self.first_row = [
                 (batch.column(f"c{i}")[0].as_py() or "") for i in sorted(col.values())
             ]
-        codes = {k: c.add(batch.column(f"c{col[k]}")) for k, c in self.coded.items()}
-        if self.dates is not None:  # made now, while the next batch is parsed
-            precision = self.coded.get("time_precision")
-            self.dates.add(
-                codes["date"],
-                self.coded["date"].values,  # type: ignore[union-attr]
-                codes.get("time_precision"),
-                precision.values if precision is not None else None,  # type: ignore[union-attr]
-            )
+        for k, c in self.coded.items():
+            c.add(batch.column(f"c{col[k]}"))
         if ids is not None:
             self.ids.append(ids)
         self.ends.append(at + self.size)
-        self.summary.append(part)
+        self.summary += part
         self.size += len(part)
 
     def add(self, batch, pool) -> None:
@@ -308,7 +302,7 @@ class Gathered:
         line); ``rows``: each row's own number, when the file says (a sheet's rows)."""
         cells = [c.strip() for c in self.first_row or [] if c.strip()]
         skip = 1 if cells and all(c.startswith("#") for c in cells) else 0
-        summary, self.summary = self.summary, []  # the Block joins them, once
+        summary, self.summary = self.summary, bytearray()
         return Block(
             path,
             self.col,
@@ -320,5 +314,4 @@ class Gathered:
             file_lines,
             delimiter,
             rows,
-            self.dates.of if self.dates is not None else None,
         )

@@ -25,7 +25,6 @@ from ._acled_rules import (
     ACTOR_COLUMNS,
     EXTRA,
     GEO_RADIUS_M,
-    _acled_date,
     acled_date_of,
     merged_message,
     title_of,
@@ -51,29 +50,26 @@ class Block:
         col: dict[str, int],
         coded: dict[str, CodedColumn | TextCodedColumn],
         id_chunks: list,
-        summary_parts: list,
+        summary: bytearray,
         ends_parts: list[np.ndarray],
         skip: int,
         file_lines: int | None,
         delimiter: str,
         rows: np.ndarray | None = None,
-        dates_made: dict[tuple[str, str], EventDate | str] | None = None,
     ):
         self.path = path
         self.col = col
-        self.dates_made = dates_made or {}  # by (date, precision): EarlyDates
-        # the notes joined in one buffer, in a thread (bytes.join lets go of the GIL)
-        self._joined = in_thread(b"".join, summary_parts)
         # (in this thread: the Python strings of the coordinates made in another, while
         # this one makes others, left a fresh process 50 bytes an event more resident
         # after a 1M-row read)
         self.cols = {k: c.done(skip) for k, c in coded.items()}
         ends = np.concatenate(ends_parts) if ends_parts else np.zeros(0, np.int64)
         self.n = n = len(ends) - skip
-        self._cut = 0
         if skip:
-            self._cut = cut = int(ends[skip - 1]) + 1
+            cut = int(ends[skip - 1]) + 1
+            del summary[:cut]  # the hashtag row's notes (in place)
             ends = ends[skip:] - cut
+        self.summary = summary
         self.ends = ends
         self.id_array = None  # the ids as one Arrow string array
         if id_chunks:
@@ -98,13 +94,6 @@ class Block:
         self.problems: list[_RowProblem] = []
         # a sheet's rows are numbered by the sheet; a file's lines are counted when needed
         self._lines: np.ndarray | None = None if rows is None else rows[skip:]
-
-    @cached_property
-    def summary(self) -> bytes:
-        """The notes, a NUL after each (the hashtag row's cut)."""
-        joined = self._joined()
-        self._joined = None
-        return joined[self._cut :] if self._cut else joined
 
     @cached_property
     def unique_ids(self) -> bool:
@@ -187,7 +176,7 @@ def _build(block: Block, tables: AcledTables, reporter: Reporter, tick: Ticker) 
     title_col, category_col, categories = _titles(block)
     extra = _extra(block)
     columns = [title_col, date_col, actors_col, places_col, category_col, *extra.values()]
-    summary: bytes | bytearray = block.summary
+    summary: bytearray | bytes = block.summary
     ends = block.ends
     problems = block.problems
     if owner:  # the merged rows go
@@ -197,7 +186,7 @@ def _build(block: Block, tables: AcledTables, reporter: Reporter, tick: Ticker) 
             c.codes = c.codes[keep]
         ids = [ids[r] for r in np.flatnonzero(keep).tolist()]
         sizes = np.diff(ends, prepend=-1)  # each text and its NUL
-        summary = np.frombuffer(bytes(summary), np.uint8)[np.repeat(keep, sizes)].tobytes()
+        summary = np.frombuffer(summary, np.uint8)[np.repeat(keep, sizes)].tobytes()
         ends = np.cumsum(sizes[keep]) - 1
         problems = [p for p in problems if keep[p[0]]]
         reporter.report(None, merged_message(len(owner)), None, "warning")
@@ -251,7 +240,7 @@ def per_actor_rows(block: Block) -> dict[int, int]:
     same = key[rows[:, 0]] == key[rows[:, 1]]
     ends = block.ends
     starts = np.concatenate(([0], ends[:-1] + 1)) if len(ends) else ends
-    data = bytes(block.summary)
+    data = memoryview(block.summary)
     out = {}
     for r, f in rows[same].tolist():
         if data[starts[r] : ends[r]] == data[starts[f] : ends[f]]:
@@ -286,44 +275,20 @@ def _event_ids(block: Block, owner: dict[int, int]) -> Sequence[str]:
     return ids
 
 
-class EarlyDates:
-    """The dates of the (date, time_precision) texts met so far, made batch by batch
-    while the next batch is parsed (:class:`araz.io._acled_arrow.Gathered`): at the end
-    :func:`_dates` finds them made."""
-
-    def __init__(self) -> None:
-        self.of: dict[tuple[str, str], EventDate | str] = {}  # by the texts stripped
-        self.seen: set[int] = set()  # the pairs of codes met
-        self.days: dict[str, tuple[int, int, int] | None] = {}  # parse_day of each text
-
-    def add(self, dates: np.ndarray, texts: list[str], precisions, precision_texts) -> None:
-        """A batch's codes of dates and of precisions (None: no such column) over the
-        values met so far, as written."""
-        if precisions is None:
-            precisions, precision_texts = np.zeros(len(dates), np.int32), [""]
-        key = (dates.astype(np.int64) << 32) | precisions
-        seen, of = self.seen, self.of
-        new = [k for k in np.unique(key, return_index=True)[0].tolist() if k not in seen]
-        seen.update(new)
-        days = self.days
-        for k in new:
-            text, precision = texts[k >> 32].strip(), precision_texts[k & 0xFFFFFFFF].strip()
-            if (text, precision) not in of:
-                if text not in days:  # one parse for the day's precisions
-                    days[text] = parse_day(text)
-                of[text, precision] = acled_date_of(text, days[text], precision)
-
-
 def _dates(block: Block) -> Coded:
-    """Dates: once per (text, precision) (most made already: :class:`EarlyDates`)."""
+    """Dates: once per (text, precision) (the text parsed once for its precisions)."""
     dc, dv = block.get("date")
     pc, pv = block.get("time_precision")
     pair, first = combine((dc, len(dv)), (pc, len(pv)))
     date_values: list[EventDate | None] = []
     reason: dict[int, str] = {}
-    made = block.dates_made
+    days: dict[str, tuple[int, int, int] | None] = {}
     for j, r in enumerate(first.tolist()):
-        d = made.get((dv[dc[r]], pv[pc[r]])) or _acled_date(dv[dc[r]], pv[pc[r]])
+        text = dv[dc[r]]
+        day = days.get(text, False)
+        if day is False:
+            day = days[text] = parse_day(text) if text else None
+        d = acled_date_of(text, day, pv[pc[r]])
         if isinstance(d, str):
             reason[j] = d
             date_values.append(None)

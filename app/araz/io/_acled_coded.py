@@ -8,55 +8,62 @@ from contextlib import suppress
 
 import numpy as np
 
+from ..model.columns import _pylist, code_type
+
 
 class CodedColumn:
-    """Global codes for one dictionary column, gathered batch by batch: each batch's
-    dictionary is mapped to the codes of the values seen so far (new values numbered on,
-    in order of first appearance), so that the work is done while the next batch is
-    parsed (:mod:`araz.io._acled_arrow`), not all at the end; :meth:`done` strips the
-    values and merges those equal once stripped."""
+    """Global codes for one dictionary column, gathered batch by batch: of each batch,
+    its codes over the batch's own dictionary (copied out of the batch, in the
+    narrowest integer type that holds them: the parse's buffers go) and that
+    dictionary.  :meth:`done` unifies the dictionaries once, in Arrow (each value
+    numbered in order of first appearance; no Python per batch), maps each batch's
+    codes to the unified ones, then strips the values and merges those equal once
+    stripped.  The codes come in the narrowest type of their values' count."""
 
     def __init__(self) -> None:
-        self.code_of: dict[str, int] = {}
-        self.values: list[str] = []  # as written, by code
-        self.parts: list[np.ndarray] = []
-        self.pending = 0  # parts added since the last were joined
-        self.last: tuple[list[str], np.ndarray] | None = None  # the last batch's mapping
+        self.codes: list[np.ndarray] = []
+        self.dictionaries: list = []
 
-    def add(self, arr) -> np.ndarray:
-        """The batch's column ``arr`` (dictionary-encoded) coded: its codes."""
-        values = arr.dictionary.to_pylist()
-        last = self.last
-        if last is not None and last[0] == values:  # a short dictionary, as before
-            lut = last[1]
-        else:
-            code_of = self.code_of
-            found = list(map(code_of.get, values))  # the values seen before: no Python loop
-            if None in found:
-                for i, v in enumerate(values):
-                    if found[i] is None:
-                        found[i] = code_of[v] = len(code_of)
-                        self.values.append(v)
-            lut = np.array(found, np.int32)
-            self.last = (values, lut) if len(values) <= 64 else None
-        idx = _indices(arr)
-        parts = self.parts
-        codes = lut[idx] if len(lut) else idx.copy()
-        parts.append(codes)
-        self.pending += 1
-        if self.pending == 64:  # the small parts joined as they come, not at the end
-            parts[-64:] = [np.concatenate(parts[-64:])]
-            self.pending = 0
-        return codes
+    def add(self, arr) -> None:
+        """The batch's column ``arr`` (dictionary-encoded)."""
+        dictionary = arr.dictionary
+        self.codes.append(_indices(arr).astype(code_type(len(dictionary))))
+        self.dictionaries.append(dictionary)
 
     def done(self, skip: int) -> tuple[np.ndarray, list[str]]:
-        parts, self.parts = self.parts, []
-        values, self.values = self.values, []
-        self.code_of, self.last = {}, None
-        if not parts:
+        codes, self.codes = self.codes, []
+        dictionaries, self.dictionaries = self.dictionaries, []
+        if not codes:
             return np.zeros(0, np.int32), []
-        codes = np.concatenate(parts)[skip:] if len(parts) > 1 else parts[0][skip:]
-        return stripped(codes, values)
+        values, luts = unified(dictionaries)
+        del dictionaries
+        n = sum(map(len, codes))
+        out = np.empty(n - min(skip, n), code_type(len(values)))
+        at = -skip  # the first ``skip`` rows are not kept
+        for part, lut in zip(codes, luts, strict=True):
+            end = at + len(part)
+            if end > 0:
+                out[max(at, 0) : end] = lut[part[max(-at, 0) :]] if len(lut) else part
+            at = end
+        del codes
+        return stripped(out, values)
+
+
+def unified(dictionaries: list) -> tuple[list[str], list[np.ndarray]]:
+    """The distinct values of several dictionaries (Arrow string arrays), in order of
+    first appearance, and for each dictionary the unified code of each of its values:
+    Arrow's unification over one row per value (not over the rows of the batches)."""
+    import pyarrow as pa
+
+    kind = pa.dictionary(pa.int32(), dictionaries[0].type)
+    upto = np.arange(max(map(len, dictionaries)), dtype=np.int32)
+    parts = [
+        pa.DictionaryArray.from_buffers(kind, len(d), [None, pa.py_buffer(upto)], d)
+        for d in dictionaries
+    ]
+    chunks = pa.chunked_array(parts, kind).unify_dictionaries().chunks
+    values = _pylist(chunks[0].dictionary)
+    return values, [_indices(c) for c in chunks]
 
 
 class TextCodedColumn:
@@ -108,6 +115,7 @@ def merged(codes: np.ndarray, texts: list[str]) -> tuple[np.ndarray, list[str]]:
     values, in order of first appearance."""
     canon: dict[str, int] = {}
     lut = np.fromiter((canon.setdefault(v, len(canon)) for v in texts), np.int32, len(texts))
+    lut = lut.astype(code_type(len(canon)))
     return (lut[codes] if len(lut) else codes), list(canon)
 
 
