@@ -34,7 +34,7 @@ from typing import Any
 import numpy as np
 
 from ._acled_build import Block, build
-from ._acled_coded import CodedColumn, TextCodedColumn
+from ._acled_coded import GROUP, CodedColumn, TextCodedColumn
 from ._acled_prefetch import prefetched
 from ._acled_rules import delimiter_of, header_columns
 from ._acled_tables import AcledTables
@@ -238,6 +238,8 @@ class Gathered:
             for k in col
             if k not in PLAIN
         }
+        self.coded_names = [f"c{col[k]}" for k in self.coded]
+        self.group: list = []  # the repeated columns of the batches not coded yet
         self.ids: list[Any] = []
         # the notes, batch after batch in one buffer (grown in place: a big one is
         # mapped, and grows without a copy; parts joined at the end were the notes twice)
@@ -283,13 +285,28 @@ class Gathered:
             self.first_row = [
                 (batch.column(f"c{i}")[0].as_py() or "") for i in sorted(col.values())
             ]
-        for k, c in self.coded.items():
-            c.add(batch.column(f"c{col[k]}"))
+        self.group.append(batch.select(self.coded_names))
+        if len(self.group) == GROUP:
+            self._code_group()
         if ids is not None:
             self.ids.append(ids)
         self.ends.append(at + self.size)
         self.summary += part
         self.size += len(part)
+
+    def _code_group(self) -> None:
+        """The repeated columns of the batches kept so far, coded: the group's dictionaries
+        unified and its batches joined in Arrow (a few calls for the whole group, none
+        per batch and column), each column's codes then kept by its coded column."""
+        import pyarrow as pa
+
+        group, self.group = self.group, []
+        if not group:
+            return
+        table = pa.Table.from_batches(group).unify_dictionaries().combine_chunks()
+        del group
+        for name, column in zip(self.coded_names, self.coded.values(), strict=True):
+            column.add(table.column(name).chunk(0))
 
     def add(self, batch, pool) -> None:
         self.take(self.prepare(batch, pool))
@@ -302,6 +319,7 @@ class Gathered:
         line); ``rows``: each row's own number, when the file says (a sheet's rows)."""
         cells = [c.strip() for c in self.first_row or [] if c.strip()]
         skip = 1 if cells and all(c.startswith("#") for c in cells) else 0
+        self._code_group()
         summary, self.summary = self.summary, bytearray()
         return Block(
             path,

@@ -59,18 +59,8 @@ class Block:
     ):
         self.path = path
         self.col = col
-        # (in this thread: the Python strings of the coordinates made in another, while
-        # this one makes others, left a fresh process 50 bytes an event more resident
-        # after a 1M-row read)
-        self.cols = {k: c.done(skip) for k, c in coded.items()}
         ends = np.concatenate(ends_parts) if ends_parts else np.zeros(0, np.int64)
         self.n = n = len(ends) - skip
-        if skip:
-            cut = int(ends[skip - 1]) + 1
-            del summary[:cut]  # the hashtag row's notes (in place)
-            ends = ends[skip:] - cut
-        self.summary = summary
-        self.ends = ends
         self.id_array = None  # the ids as one Arrow string array
         if id_chunks:
             import pyarrow as pa
@@ -82,12 +72,23 @@ class Block:
                     [(ids.cast(pa.large_string()) if wide else ids).combine_chunks()]
                 )
             self.id_array = ids.chunk(0) if ids.num_chunks else pa.array([], pa.string())
-            # in Arrow (in this thread: in another, beside the build, a fresh process
-            # kept 35 bytes an event more resident after a 1M-row read)
+            # in Arrow (in this thread: in another, beside the build or the columns'
+            # coding, a fresh process kept 15-50 bytes an event more resident after a
+            # 1M-row read)
             unique = _all_distinct(self.id_array, n)
             self._unique_ids = lambda: unique
         else:
             self._unique_ids = lambda: n == 0
+        # (in this thread: the Python strings of the coordinates made in another, while
+        # this one makes others, left a fresh process 50 bytes an event more resident
+        # after a 1M-row read)
+        self.cols = {k: c.done(skip) for k, c in coded.items()}
+        if skip:
+            cut = int(ends[skip - 1]) + 1
+            del summary[:cut]  # the hashtag row's notes (in place)
+            ends = ends[skip:] - cut
+        self.summary = summary
+        self.ends = ends
         self.skip = skip
         self.file_lines = file_lines
         self.delimiter = delimiter

@@ -10,93 +10,100 @@ import numpy as np
 
 from ..model.columns import _pylist, code_type
 
+# parts whose codes are unified into one as the parse goes (while the next batches are
+# parsed: what is left at the end is a unification of a few parts)
+GROUP = 32
+
 
 class CodedColumn:
     """Global codes for one dictionary column, gathered batch by batch: of each batch,
     its codes over the batch's own dictionary (copied out of the batch, in the
     narrowest integer type that holds them: the parse's buffers go) and that
-    dictionary.  :meth:`done` unifies the dictionaries once, in Arrow (each value
-    numbered in order of first appearance; no Python per batch), maps each batch's
-    codes to the unified ones, then strips the values and merges those equal once
-    stripped.  The codes come in the narrowest type of their values' count."""
+    dictionary.  Every :data:`GROUP` parts are unified into one, in Arrow (each value
+    numbered in order of first appearance; no Python per value), and :meth:`done`
+    unifies what is left, then strips the values and merges those equal once stripped.
+    The codes come in the narrowest type of their values' count."""
 
     def __init__(self) -> None:
         self.codes: list[np.ndarray] = []
-        self.dictionaries: list = []
+        self.dictionaries: list = []  # Arrow string arrays, one a part
+        self.pending = 0  # parts added since the last were unified
 
     def add(self, arr) -> None:
         """The batch's column ``arr`` (dictionary-encoded)."""
         dictionary = arr.dictionary
-        self.codes.append(_indices(arr).astype(code_type(len(dictionary))))
-        self.dictionaries.append(dictionary)
+        self._add(_indices(arr).astype(code_type(len(dictionary))), dictionary)
 
-    def done(self, skip: int) -> tuple[np.ndarray, list[str]]:
+    def _add(self, codes: np.ndarray, dictionary) -> None:
+        self.codes.append(codes)
+        self.dictionaries.append(dictionary)
+        self.pending += 1
+        if self.pending == GROUP:
+            self._unify(GROUP)
+
+    def _unify(self, k: int) -> None:
+        """The last ``k`` parts as one."""
+        self.pending = 0
+        if k < 2:
+            return
+        values, luts = unified(self.dictionaries[-k:])
+        parts = self.codes[-k:]
+        out = np.empty(sum(map(len, parts)), code_type(len(values)))
+        at = 0
+        for part, lut in zip(parts, luts, strict=True):
+            out[at : at + len(part)] = lut[part] if len(lut) else part
+            at += len(part)
+        self.codes[-k:] = [out]
+        self.dictionaries[-k:] = [values]
+
+    def _done(self, skip: int) -> tuple[np.ndarray, object] | None:
+        """The codes (the first ``skip`` rows cut) and the values, as Arrow gives them."""
+        self._unify(len(self.codes))
         codes, self.codes = self.codes, []
         dictionaries, self.dictionaries = self.dictionaries, []
         if not codes:
+            return None
+        return codes[0][skip:], dictionaries[0]
+
+    def done(self, skip: int) -> tuple[np.ndarray, list[str]]:
+        got = self._done(skip)
+        if got is None:
             return np.zeros(0, np.int32), []
-        values, luts = unified(dictionaries)
-        del dictionaries
-        n = sum(map(len, codes))
-        out = np.empty(n - min(skip, n), code_type(len(values)))
-        at = -skip  # the first ``skip`` rows are not kept
-        for part, lut in zip(codes, luts, strict=True):
-            end = at + len(part)
-            if end > 0:
-                out[max(at, 0) : end] = lut[part[max(-at, 0) :]] if len(lut) else part
-            at = end
-        del codes
-        return stripped(out, values)
+        return stripped(got[0], _pylist(got[1]))
 
 
-def unified(dictionaries: list) -> tuple[list[str], list[np.ndarray]]:
+def unified(dictionaries: list) -> tuple[object, list[np.ndarray]]:
     """The distinct values of several dictionaries (Arrow string arrays), in order of
-    first appearance, and for each dictionary the unified code of each of its values:
-    Arrow's unification over one row per value (not over the rows of the batches)."""
+    first appearance (an Arrow array), and for each dictionary the unified code of each
+    of its values: Arrow's unification over one row per value (not per row of data)."""
     import pyarrow as pa
 
     kind = pa.dictionary(pa.int32(), dictionaries[0].type)
-    upto = np.arange(max(map(len, dictionaries)), dtype=np.int32)
-    parts = [
-        pa.DictionaryArray.from_buffers(kind, len(d), [None, pa.py_buffer(upto)], d)
-        for d in dictionaries
-    ]
+    upto = pa.py_buffer(np.arange(max(map(len, dictionaries)), dtype=np.int32))
+    parts = [pa.DictionaryArray.from_buffers(kind, len(d), [None, upto], d) for d in dictionaries]
     chunks = pa.chunked_array(parts, kind).unify_dictionaries().chunks
-    values = _pylist(chunks[0].dictionary)
-    return values, [_indices(c) for c in chunks]
+    return chunks[0].dictionary, [_indices(c) for c in chunks]
 
 
-class TextCodedColumn:
+class TextCodedColumn(CodedColumn):
     """Global codes for one column of many distinct values (the coordinates: half the
-    rows of a file each have their own), gathered as plain text batch by batch and
-    dictionary-encoded once at the end, in Arrow (one hash table over all the batches:
-    no Python per batch, and a batch's own dictionary would be most of its rows)."""
-
-    def __init__(self) -> None:
-        self.parts: list = []
+    rows of a file each have their own), given as plain text, a group of batches at a
+    time (:class:`araz.io._acled_arrow.Gathered`), each dictionary-encoded in Arrow (a
+    batch's own dictionary would be most of its rows), the groups then unified as
+    :class:`CodedColumn`'s."""
 
     def add(self, arr) -> None:
         import pyarrow as pa
 
-        if pa.types.is_dictionary(arr.type):
-            arr = arr.dictionary.take(arr.indices)
-        self.parts.append(arr)
+        encoded = arr if pa.types.is_dictionary(arr.type) else arr.dictionary_encode()
+        values = encoded.dictionary
+        self._add(_indices(encoded).astype(code_type(len(values))), values)
 
     def done(self, skip: int) -> tuple[np.ndarray, list[str]]:
-        import pyarrow as pa
-        import pyarrow.compute as pc
-
-        parts, self.parts = self.parts, []
-        if not parts:
+        got = self._done(skip)
+        if got is None:
             return np.zeros(0, np.int32), []
-        chunks = pc.dictionary_encode(pa.chunked_array(parts, pa.string())).chunks
-        del parts
-        # each chunk holds the dictionary as it stood after it: the last one, all of them
-        values = chunks[-1].dictionary
-        if any(len(c.dictionary) != len(values) for c in chunks):
-            chunks = pa.chunked_array(chunks).unify_dictionaries().chunks
-            values = chunks[0].dictionary
-        codes = np.concatenate([_indices(c) for c in chunks])[skip:]
+        codes, values = got
         texts, changed = stripped_values(values)  # only the texts that may change
         return merged(codes, texts) if changed else (codes, texts)
 
