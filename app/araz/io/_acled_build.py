@@ -364,10 +364,12 @@ def _places(block: Block, tables: AcledTables, keys: tuple[np.ndarray, np.ndarra
         # one place a value, in the gazetteer's order: its id column is the dictionary,
         # and the PlaceRef tuples are made only if read (the dataset reads the places
         # from that dictionary)
+        # (the ids read again from that array: no list of a str per place kept for it)
+        texts = gazetteer.ids.array
         column = Coded.lazy(
-            pkey, lambda: list(zip(make(PlaceRef, [pids, repeat(None)], len(pids))))
+            pkey, lambda: list(zip(make(PlaceRef, [_pylist(texts), repeat(None)], len(texts))))
         )
-        column.texts = gazetteer.ids.array
+        column.texts = texts
         return column
     refs = make(PlaceRef, [pids, repeat(None)], len(pids))
     if len(pids) == len(pfirst):
