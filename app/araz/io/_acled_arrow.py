@@ -33,7 +33,7 @@ from typing import Any
 
 import numpy as np
 
-from ._acled_build import Block, build
+from ._acled_build import Block, EarlyDates, build
 from ._acled_coded import GROUP, CodedColumn, TextCodedColumn
 from ._acled_prefetch import prefetched
 from ._acled_rules import delimiter_of, header_columns
@@ -277,6 +277,7 @@ class Gathered:
         }
         self.coded_names = [f"c{col[k]}" for k in self.coded]
         self.group: list = []  # the repeated columns of the batches not coded yet
+        self.dates = EarlyDates()
         self.ids: list[Any] = []
         # the notes, batch after batch in one buffer (grown in place: a big one is
         # mapped, and grows without a copy; parts joined at the end were the notes twice)
@@ -344,6 +345,13 @@ class Gathered:
         del group
         for name, column in zip(self.coded_names, self.coded.values(), strict=True):
             column.add(table.column(name).chunk(0))
+        col = self.col
+        if "date" in col:  # made now, while the next batches are parsed
+            precision = f"c{col['time_precision']}" if "time_precision" in col else None
+            self.dates.add(
+                table.column(f"c{col['date']}").chunk(0),
+                table.column(precision).chunk(0) if precision else None,
+            )
 
     def add(self, batch, pool) -> None:
         self.take(self.prepare(batch, pool))
@@ -369,4 +377,5 @@ class Gathered:
             file_lines,
             delimiter,
             rows,
+            self.dates,
         )

@@ -17,7 +17,7 @@ from ..model.dataset import Dataset
 from ..model.entities import EventDate, PlaceRef
 from ..model.kinds import make
 from ..model.table import Coded, EventTable, TextColumn
-from ._acled_coded import CodedColumn, TextCodedColumn, combine, floats
+from ._acled_coded import CodedColumn, TextCodedColumn, _indices, combine, floats
 from ._acled_lines import row_lines
 from ._acled_prefetch import in_thread
 from ._acled_rules import (
@@ -56,9 +56,11 @@ class Block:
         file_lines: int | None,
         delimiter: str,
         rows: np.ndarray | None = None,
+        dates: EarlyDates | None = None,
     ):
         self.path = path
         self.col = col
+        self.dates = dates if dates is not None else EarlyDates()
         ends = np.concatenate(ends_parts) if ends_parts else np.zeros(0, np.int64)
         self.n = n = len(ends) - skip
         self.id_array = None  # the ids as one Arrow string array
@@ -276,20 +278,50 @@ def _event_ids(block: Block, owner: dict[int, int]) -> Sequence[str]:
     return ids
 
 
+class EarlyDates:
+    """The dates of the (date, time_precision) texts met so far, made group by group of
+    batches while the next batches are parsed (:class:`araz.io._acled_arrow.Gathered`):
+    at the end :func:`_dates` finds them made."""
+
+    def __init__(self) -> None:
+        self.of: dict[tuple[str, str], EventDate | str] = {}  # by the texts stripped
+        self.days: dict[str, tuple[int, int, int] | None] = {}  # parse_day of each text
+
+    def add(self, dates, precisions) -> None:
+        """A group's columns of dates and of precisions (dictionary arrays; None: no
+        such column)."""
+        texts = dates.dictionary.to_pylist()
+        codes = _indices(dates).astype(np.int64)
+        if precisions is None:
+            precision_texts = [""]
+        else:
+            precision_texts = precisions.dictionary.to_pylist()
+            codes = codes * len(precision_texts) + _indices(precisions)
+        m = len(precision_texts)
+        for k in np.flatnonzero(np.bincount(codes, minlength=1)).tolist():
+            self.date(texts[k // m].strip(), precision_texts[k % m].strip())
+
+    def date(self, text: str, precision: str) -> EventDate | str:
+        """The event date of these texts (stripped), or the reason there is none."""
+        out = self.of.get((text, precision))
+        if out is None:
+            day = self.days.get(text, False)
+            if day is False:  # one parse for the day's precisions
+                day = self.days[text] = parse_day(text) if text else None
+            out = self.of[text, precision] = acled_date_of(text, day, precision)
+        return out
+
+
 def _dates(block: Block) -> Coded:
-    """Dates: once per (text, precision) (the text parsed once for its precisions)."""
+    """Dates: once per (text, precision) (most made already: :class:`EarlyDates`)."""
     dc, dv = block.get("date")
     pc, pv = block.get("time_precision")
     pair, first = combine((dc, len(dv)), (pc, len(pv)))
     date_values: list[EventDate | None] = []
     reason: dict[int, str] = {}
-    days: dict[str, tuple[int, int, int] | None] = {}
+    made = block.dates
     for j, r in enumerate(first.tolist()):
-        text = dv[dc[r]]
-        day = days.get(text, False)
-        if day is False:
-            day = days[text] = parse_day(text) if text else None
-        d = acled_date_of(text, day, pv[pc[r]])
+        d = made.date(dv[dc[r]], pv[pc[r]])
         if isinstance(d, str):
             reason[j] = d
             date_values.append(None)
@@ -451,8 +483,12 @@ def _extra(block: Block) -> dict[str, Coded]:
         codes, values = block.get(key)
         if key == "fatalities":
             values = [int(v) if v.isdecimal() else v for v in values]  # type: ignore[misc]
+        if "" not in values:  # every row has a value (if any row)
+            if len(codes):
+                extra[key] = Coded(codes, values)
+            continue
         lut = np.array([-1 if v == "" else i for i, v in enumerate(values)], np.int32)
-        out = lut[codes] if len(lut) else codes
+        out = lut[codes]
         if (out >= 0).any():
             extra[key] = Coded(out, values)
     return extra
