@@ -34,7 +34,7 @@ from typing import Any
 import numpy as np
 
 from ._acled_build import Block, EarlyDates, build
-from ._acled_coded import GROUP, CodedColumn, TextCodedColumn
+from ._acled_coded import GROUP, CodedColumn, TextCodedColumn, may_strip
 from ._acled_prefetch import prefetched
 from ._acled_rules import delimiter_of, header_columns
 from ._acled_tables import AcledTables
@@ -263,6 +263,17 @@ def _stream(path, source, size, block, names, types, col, delimiter, progress, c
     return result
 
 
+def _trimmed(texts, pool):
+    """An Arrow string array trimmed (``utf8_trim_whitespace``), or itself when no text
+    begins or ends with a byte that may be whitespace (most batches: no copy)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if texts.type == pa.string() and not may_strip(texts).any():
+        return texts
+    return pc.utf8_trim_whitespace(texts, memory_pool=pool)
+
+
 class Gathered:
     """The columns Araz keeps, gathered batch by batch: each repeated column coded
     (a batch's column ``c<i>`` dictionary-encoded), the ids and the notes (plain
@@ -298,9 +309,9 @@ class Gathered:
             return None
         ids = None
         if "id" in col:
-            ids = pc.utf8_trim_whitespace(batch.column(f"c{col['id']}"), memory_pool=pool)
+            ids = _trimmed(batch.column(f"c{col['id']}"), pool)
         if "notes" in col:
-            notes = pc.utf8_trim_whitespace(batch.column(f"c{col['notes']}"), memory_pool=pool)
+            notes = _trimmed(batch.column(f"c{col['notes']}"), pool)
             empty, nul = _texts()
             joined = pc.binary_join_element_wise(notes, empty, nul, memory_pool=pool)
             offsets = np.frombuffer(

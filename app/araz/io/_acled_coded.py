@@ -138,25 +138,33 @@ _MAY_STRIP[[9, 10, 11, 12, 13, 28, 29, 30, 31, 32]] = True
 _MAY_STRIP[128:] = True
 
 
-def stripped_values(values) -> tuple[list[str], bool]:
-    """The texts of an Arrow string array stripped as ``str.strip`` strips them, and
-    whether any changed (only the texts whose first or last byte may be whitespace are
-    stripped in Python)."""
+def may_strip(values) -> np.ndarray:
+    """Of each text of an Arrow string array, whether its first or last byte may be
+    whitespace (ASCII, the separators, or any byte of a non-ASCII character): the only
+    texts that stripping may change, in ``str.strip``'s sense or Arrow's."""
     n = len(values)
     if not n:
-        return [], False
+        return np.zeros(0, bool)
     offsets = np.frombuffer(
         values.buffers()[1], np.int32, count=n + 1, offset=values.offset * 4
     ).astype(np.int64)
     data = values.buffers()[2]
     raw = np.frombuffer(data, np.uint8) if data is not None else np.zeros(0, np.uint8)
+    if not len(raw):
+        return np.zeros(n, bool)
     starts, ends = offsets[:-1], offsets[1:]
-    full = ends > starts
-    look = np.zeros(n, bool)
-    if len(raw):
-        first = raw[np.minimum(starts, len(raw) - 1)]
-        last = raw[np.maximum(ends - 1, 0)]
-        look = full & (_MAY_STRIP[first] | _MAY_STRIP[last])
+    first = raw[np.minimum(starts, len(raw) - 1)]
+    last = raw[np.maximum(ends - 1, 0)]
+    return (ends > starts) & (_MAY_STRIP[first] | _MAY_STRIP[last])
+
+
+def stripped_values(values) -> tuple[list[str], bool]:
+    """The texts of an Arrow string array stripped as ``str.strip`` strips them, and
+    whether any changed (only the texts whose first or last byte may be whitespace are
+    stripped in Python)."""
+    if not len(values):
+        return [], False
+    look = may_strip(values)
     texts = values.to_pylist()
     if not look.any():
         return texts, False
