@@ -8,9 +8,12 @@ or combination of values, never once per row in Python (:mod:`araz.io._acled_bui
 The result is the same :class:`EventTable` columns the row reader builds.
 
 Two cores: a thread parses the next blocks (:mod:`araz.io._acled_prefetch`; pyarrow
-parses without the GIL) while this one codes the block before and makes its dates;
-after the parse, the notes are joined and the places' keys hashed in threads beside
-the rules in Python.
+reads the file natively and parses without the GIL) while this one trims the ids and
+notes of the block before, lays the notes in one growing buffer, and every
+:data:`~araz.io._acled_coded.GROUP` batches codes the group in Arrow (dictionaries
+unified, coordinates dictionary-encoded) and makes its new dates; after the parse,
+what is left is a unification of a few groups, the uniqueness of the ids, and the
+rules once per distinct value (the places' keys hashed in a thread beside them).
 
 A file this path does not read as a well-formed UTF-8 CSV (a row with too many or too
 few fields, text that is not UTF-8, a NUL byte, a row longer than a block twice over)
@@ -276,8 +279,8 @@ def _trimmed(texts, pool):
 
 class Gathered:
     """The columns Araz keeps, gathered batch by batch: each repeated column coded
-    (a batch's column ``c<i>`` dictionary-encoded), the ids and the notes (plain
-    strings, one buffer of notes with a NUL after each)."""
+    (a batch's column ``c<i>`` dictionary-encoded; coded by groups of batches), the ids
+    (plain strings) and the notes (one growing buffer, a NUL after each)."""
 
     def __init__(self, col: dict[str, int]) -> None:
         self.col = col

@@ -1,6 +1,7 @@
-"""Coded columns for the ACLED block reader: each dictionary column as int32 codes over
-its distinct values, and the distinct combinations of several, so that a rule runs once
-per distinct value (:mod:`araz.io._acled_build`), never once per row in Python."""
+"""Coded columns for the ACLED block reader: each dictionary column as codes (int8,
+int16 or int32: the narrowest for its count of values) over its distinct values, and
+the distinct combinations of several, so that a rule runs once per distinct value
+(:mod:`araz.io._acled_build`), never once per row in Python."""
 
 from __future__ import annotations
 
