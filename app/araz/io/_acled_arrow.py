@@ -312,7 +312,9 @@ class Gathered:
             return None
         ids = None
         if "id" in col:
-            ids = _trimmed(batch.column(f"c{col['id']}"), pool)
+            # always a trimmed copy (untrimmed, the batch's own array kept a fresh
+            # process 7 bytes an event more resident after a 1M-row read)
+            ids = pc.utf8_trim_whitespace(batch.column(f"c{col['id']}"), memory_pool=pool)
         if "notes" in col:
             notes = _trimmed(batch.column(f"c{col['notes']}"), pool)
             empty, nul = _texts()
@@ -328,7 +330,7 @@ class Gathered:
         return batch, ids, part, at
 
     def take(self, prepared: tuple | None) -> None:
-        """A batch :meth:`prepare` went through: its columns kept (coded at the end)."""
+        """A batch :meth:`prepare` went through: kept, its repeated columns coded by group."""
         if prepared is None:
             return
         batch, ids, part, at = prepared
