@@ -50,6 +50,7 @@ MIN_BLOCK = 4096
 MAX_BLOCK = 1 << 20  # the memory a load needs beyond its table grows with the block
 BLOCKS = 80  # a smaller file is read in this many blocks (progress, Cancel)
 LONG_ROWS_BLOCK = 16 << 20  # again, when a row is longer than a block
+AHEAD = 16  # batches the parse thread may be ahead of the coding
 # the columns read as plain strings (one value per row); every other one is dictionary
 PLAIN = ("id", "notes")
 # read as plain strings too, and coded once at the end (TextCodedColumn): the coordinates
@@ -252,7 +253,9 @@ def _stream(path, source, size, block, names, types, col, delimiter, progress, c
     done = 0
     # the next blocks parsed by a thread while this one goes through the rules
     # (the batch's own Arrow work here: the parse is the longer of the two)
-    with _big_blocks_mapped(), prefetched(stream) as batches:
+    # the queue holds the batches parsed while a group is coded (its Arrow calls take
+    # a dozen batches' parse): with two, the parse thread waited at each group
+    with _big_blocks_mapped(), prefetched(stream, depth=AHEAD) as batches:
         for batch in batches:
             # a batch is about a block of the file (pyarrow reads ahead of what it gives)
             done += block
