@@ -11,60 +11,47 @@ import numpy as np
 
 from ..model.columns import _pylist, code_type
 
-# parts whose codes are unified into one as the parse goes (while the next batches are
-# parsed: what is left at the end is a unification of a few parts)
+# batches coded together (:class:`araz.io._acled_arrow.Gathered`: a few Arrow calls a
+# group, while the next batches are parsed)
 GROUP = 32
 
 
 class CodedColumn:
-    """Global codes for one dictionary column, gathered batch by batch: of each batch,
-    its codes over the batch's own dictionary (copied out of the batch, in the
-    narrowest integer type that holds them: the parse's buffers go) and that
-    dictionary.  Every :data:`GROUP` parts are unified into one, in Arrow (each value
-    numbered in order of first appearance; no Python per value), and :meth:`done`
-    unifies what is left, then strips the values and merges those equal once stripped.
-    The codes come in the narrowest type of their values' count."""
+    """Global codes for one dictionary column, gathered part by part (a group of
+    batches, or one): each part's dictionary is unified with the values met so far, in
+    Arrow (the values keep their codes, new ones are numbered on in order of first
+    appearance; no Python per value), and its codes mapped to theirs then, while the
+    next batches are parsed; :meth:`done` joins the parts, strips the values and merges
+    those equal once stripped.  The codes come in the narrowest type of their values'
+    count."""
 
     def __init__(self) -> None:
-        self.codes: list[np.ndarray] = []
-        self.dictionaries: list = []  # Arrow string arrays, one a part
-        self.pending = 0  # parts added since the last were unified
+        self.codes: list[np.ndarray] = []  # each part's, over the values of its time
+        self.values = None  # an Arrow string array: the values met so far
 
     def add(self, arr) -> None:
-        """The batch's column ``arr`` (dictionary-encoded)."""
-        dictionary = arr.dictionary
-        self._add(_indices(arr).astype(code_type(len(dictionary))), dictionary)
+        """A part's column ``arr`` (dictionary-encoded)."""
+        self._add(_indices(arr), arr.dictionary)
 
     def _add(self, codes: np.ndarray, dictionary) -> None:
-        self.codes.append(codes)
-        self.dictionaries.append(dictionary)
-        self.pending += 1
-        if self.pending == GROUP:
-            self._unify(GROUP)
-
-    def _unify(self, k: int) -> None:
-        """The last ``k`` parts as one."""
-        self.pending = 0
-        if k < 2:
-            return
-        values, luts = unified(self.dictionaries[-k:])
-        parts = self.codes[-k:]
-        out = np.empty(sum(map(len, parts)), code_type(len(values)))
-        at = 0
-        for part, lut in zip(parts, luts, strict=True):
-            out[at : at + len(part)] = lut[part] if len(lut) else part
-            at += len(part)
-        self.codes[-k:] = [out]
-        self.dictionaries[-k:] = [values]
+        if self.values is None:
+            values, lut = dictionary, None
+        else:
+            values, luts = unified([self.values, dictionary])
+            lut = luts[1]
+        kind = code_type(len(values))
+        self.codes.append(codes.astype(kind) if lut is None else lut.astype(kind)[codes])
+        self.values = values
 
     def _done(self, skip: int) -> tuple[np.ndarray, object] | None:
         """The codes (the first ``skip`` rows cut) and the values, as Arrow gives them."""
-        self._unify(len(self.codes))
         codes, self.codes = self.codes, []
-        dictionaries, self.dictionaries = self.dictionaries, []
+        values, self.values = self.values, None
         if not codes:
             return None
-        return codes[0][skip:], dictionaries[0]
+        # (the widest type is the last part's: that of every value)
+        joined = np.concatenate(codes) if len(codes) > 1 else codes[0]
+        return joined[skip:], values
 
     def done(self, skip: int) -> tuple[np.ndarray, list[str]]:
         got = self._done(skip)
@@ -90,15 +77,35 @@ class TextCodedColumn(CodedColumn):
     """Global codes for one column of many distinct values (the coordinates: half the
     rows of a file each have their own), given as plain text, a group of batches at a
     time (:class:`araz.io._acled_arrow.Gathered`), each dictionary-encoded in Arrow (a
-    batch's own dictionary would be most of its rows), the groups then unified as
-    :class:`CodedColumn`'s."""
+    batch's own dictionary would be most of its rows), the groups unified once at the
+    end."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.parts: list[tuple[np.ndarray, object]] = []  # (codes, dictionary) a group
 
     def add(self, arr) -> None:
         import pyarrow as pa
 
         encoded = arr if pa.types.is_dictionary(arr.type) else arr.dictionary_encode()
         values = encoded.dictionary
-        self._add(_indices(encoded).astype(code_type(len(values))), values)
+        self.parts.append((_indices(encoded).astype(code_type(len(values))), values))
+
+    def _done(self, skip: int) -> tuple[np.ndarray, object] | None:
+        """The groups unified once, at the end (unified as they come, the values met
+        so far, most of them distinct, would be hashed again at each group)."""
+        parts, self.parts = self.parts, []
+        if not parts:
+            return None
+        if len(parts) == 1:
+            return parts[0][0][skip:], parts[0][1]
+        values, luts = unified([d for _, d in parts])
+        out = np.empty(sum(len(c) for c, _ in parts), code_type(len(values)))
+        at = 0
+        for (codes, _), lut in zip(parts, luts, strict=True):
+            out[at : at + len(codes)] = lut[codes]
+            at += len(codes)
+        return out[skip:], values
 
     def done(self, skip: int) -> tuple[np.ndarray, list[str]]:
         got = self._done(skip)
