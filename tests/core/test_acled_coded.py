@@ -5,7 +5,7 @@ import numpy as np
 import pyarrow as pa
 
 from araz.io._acled_coded import CodedColumn, TextCodedColumn, combine
-from araz.io._acled_tables import make_ids
+from araz.io._acled_tables import make_ids, numbered_ids
 from araz.io._common import Ids
 
 
@@ -49,6 +49,26 @@ def test_place_ids_in_bulk_are_the_ids_made_one_by_one():
         "kapan-2",
     ]
     assert last.taken == {"goris"} and last.counts == {"goris": 1}
+
+
+def test_place_ids_made_in_arrow_are_the_ids_made_one_by_one():
+    rng = np.random.default_rng(7)
+    values = ["kapan", "goris", "meghri", "place", "x-1", "b-3", "b"]
+    for _ in range(200):
+        k = int(rng.integers(1, len(values) + 1))
+        bases = [values[i] for i in rng.choice(len(values), k, replace=False).tolist()]
+        codes = rng.integers(0, k, int(rng.integers(1, 80))).astype(np.int8)
+        expected, _ = _one_by_one([bases[c] for c in codes.tolist()])
+        got = numbered_ids(bases, codes)
+        collide = "b" in bases and "b-3" in bases
+        if collide:  # an id of "b" could be one of "b-3": made one by one instead
+            assert got is None
+        else:
+            assert got is not None and list(got) == expected, (bases, codes)
+    # one base written twice among the values (two locations, one slug)
+    got = numbered_ids(["kapan", "goris", "kapan"], np.array([0, 2, 1, 2, 0], np.int8))
+    assert got is not None
+    assert list(got) == ["kapan", "kapan-2", "goris", "kapan-3", "kapan-4"]
 
 
 def test_place_ids_of_many_rows_per_base_are_the_ids_made_one_by_one():

@@ -138,3 +138,30 @@ def test_a_state_only_for_a_country_in_both_readers(tmp_path):
             "Azerbaijan",
             "Iran",
         }
+
+
+def test_dates_made_from_day_numbers_are_the_dates_parsed():
+    """A day's date is made from its numbers (no parse per distinct day): the same
+    value as ``FuzzyDate.parse`` of its EDTF text, for each time_precision, at the
+    ends of the four-digit years too."""
+    from araz.io._acled_rules import acled_date_of
+    from araz.io._dates import edtf_day
+    from araz.model.dates import FuzzyDate, civil_from_days, days_from_civil
+
+    first, last = days_from_civil(1, 1, 1), days_from_civil(9999, 12, 31)
+    days = [*range(first, first + 40), *range(days_from_civil(2016, 12, 20), last - 3, 997)]
+    days += range(days_from_civil(2024, 2, 20), days_from_civil(2024, 3, 5))  # a 29 February
+    for n in days:
+        y, m, d = civil_from_days(n)
+        parsed = FuzzyDate.parse(edtf_day(y, m, d))
+        week = FuzzyDate.parse(
+            f"{edtf_day(*civil_from_days(n - 3))}/{edtf_day(*civil_from_days(n + 3))}"
+        )
+        for precision, value in (("1", parsed), ("", parsed), ("2", week)):
+            date = acled_date_of("t", (y, m, d), precision)
+            assert not isinstance(date, str)
+            assert date.value == value, (y, m, d, precision)
+            if precision != "2":
+                assert date.display == value.display()
+            else:
+                assert date.display.startswith(f"week of {d} ")

@@ -8,9 +8,12 @@ or combination of values, never once per row in Python (:mod:`araz.io._acled_bui
 The result is the same :class:`EventTable` columns the row reader builds.
 
 Two cores: a thread parses the next blocks (:mod:`araz.io._acled_prefetch`; pyarrow
-parses without the GIL) while this one codes the block before and makes its dates;
-after the parse, the notes are joined and the places' keys hashed in threads beside
-the rules in Python.
+reads the file natively and parses without the GIL) while this one trims the ids and
+notes of the block before, lays the notes in one growing buffer, and every
+:data:`~araz.io._acled_coded.GROUP` batches codes the group in Arrow (dictionaries
+unified, coordinates dictionary-encoded) and makes its new dates; after the parse,
+what is left is a unification of a few groups, the uniqueness of the ids, and the
+rules once per distinct value (the places' keys hashed in a thread beside them).
 
 A file this path does not read as a well-formed UTF-8 CSV (a row with too many or too
 few fields, text that is not UTF-8, a NUL byte, a row longer than a block twice over)
@@ -34,7 +37,7 @@ from typing import Any
 import numpy as np
 
 from ._acled_build import Block, EarlyDates, build
-from ._acled_coded import CodedColumn, TextCodedColumn
+from ._acled_coded import GROUP, CodedColumn, TextCodedColumn, may_strip
 from ._acled_prefetch import prefetched
 from ._acled_rules import delimiter_of, header_columns
 from ._acled_tables import AcledTables
@@ -47,6 +50,7 @@ MIN_BLOCK = 4096
 MAX_BLOCK = 1 << 20  # the memory a load needs beyond its table grows with the block
 BLOCKS = 80  # a smaller file is read in this many blocks (progress, Cancel)
 LONG_ROWS_BLOCK = 16 << 20  # again, when a row is longer than a block
+AHEAD = 16  # batches the parse thread may be ahead of the coding
 # the columns read as plain strings (one value per row); every other one is dictionary
 PLAIN = ("id", "notes")
 # read as plain strings too, and coded once at the end (TextCodedColumn): the coordinates
@@ -189,11 +193,48 @@ def _read(path: Path, progress, cancel) -> LoadResult:
 
 def _parse(path, f, size, block, names, types, col, delimiter, progress, cancel):
     import pyarrow as pa
-    from pyarrow import csv as pacsv
 
     pool = pa.system_memory_pool()
+    with _native(f) as source:
+        return _stream(
+            path, source, size, block, names, types, col, delimiter, progress, cancel, pool
+        )
+
+
+@contextmanager
+def _native(f) -> Iterator[Any]:
+    """The open file ``f`` as Arrow reads it without the GIL: on Linux, a native file
+    over the same open file (``/proc/self/fd``: the file checked when ``f`` was opened,
+    whatever its path names now), its inode checked; else ``f`` itself (read through
+    Python: each block's read waits for the GIL while the rules run, and is copied once
+    more)."""
+    import pyarrow as pa
+
+    source = None
+    if sys.platform.startswith("linux"):
+        try:
+            source = pa.OSFile(f"/proc/self/fd/{f.fileno()}")
+            mine, theirs = os.fstat(source.fileno()), os.fstat(f.fileno())
+            if (mine.st_dev, mine.st_ino) != (theirs.st_dev, theirs.st_ino):
+                source.close()
+                source = None
+        except (OSError, pa.ArrowException):
+            source = None
+    if source is None:
+        f.seek(0)
+        yield f
+        return
+    try:
+        yield source
+    finally:
+        source.close()
+
+
+def _stream(path, source, size, block, names, types, col, delimiter, progress, cancel, pool):
+    from pyarrow import csv as pacsv
+
     stream = pacsv.open_csv(
-        f,
+        source,
         read_options=pacsv.ReadOptions(
             column_names=names, skip_rows=1, block_size=block, use_threads=False
         ),
@@ -212,7 +253,9 @@ def _parse(path, f, size, block, names, types, col, delimiter, progress, cancel)
     done = 0
     # the next blocks parsed by a thread while this one goes through the rules
     # (the batch's own Arrow work here: the parse is the longer of the two)
-    with _big_blocks_mapped(), prefetched(stream) as batches:
+    # the queue holds the batches parsed while a group is coded (its Arrow calls take
+    # a dozen batches' parse): with two, the parse thread waited at each group
+    with _big_blocks_mapped(), prefetched(stream, depth=AHEAD) as batches:
         for batch in batches:
             # a batch is about a block of the file (pyarrow reads ahead of what it gives)
             done += block
@@ -226,10 +269,21 @@ def _parse(path, f, size, block, names, types, col, delimiter, progress, cancel)
     return result
 
 
+def _trimmed(texts, pool):
+    """An Arrow string array trimmed (``utf8_trim_whitespace``), or itself when no text
+    begins or ends with a byte that may be whitespace (most batches: no copy)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if texts.type == pa.string() and not may_strip(texts).any():
+        return texts
+    return pc.utf8_trim_whitespace(texts, memory_pool=pool)
+
+
 class Gathered:
     """The columns Araz keeps, gathered batch by batch: each repeated column coded
-    (a batch's column ``c<i>`` dictionary-encoded), the ids and the notes (plain
-    strings, one buffer of notes with a NUL after each)."""
+    (a batch's column ``c<i>`` dictionary-encoded; coded by groups of batches), the ids
+    (plain strings) and the notes (one growing buffer, a NUL after each)."""
 
     def __init__(self, col: dict[str, int]) -> None:
         self.col = col
@@ -238,12 +292,16 @@ class Gathered:
             for k in col
             if k not in PLAIN
         }
+        self.coded_names = [f"c{col[k]}" for k in self.coded]
+        self.group: list = []  # the repeated columns of the batches not coded yet
+        self.dates = EarlyDates()
         self.ids: list[Any] = []
-        self.summary: list = []  # the notes of each batch (joined once: no slack)
+        # the notes, batch after batch in one buffer (grown in place: a big one is
+        # mapped, and grows without a copy; parts joined at the end were the notes twice)
+        self.summary = bytearray()
         self.size = 0  # their bytes
         self.ends: list[np.ndarray] = []
         self.first_row: list[str] | None = None
-        self.dates = EarlyDates() if "date" in self.coded else None
 
     def prepare(self, batch, pool) -> tuple | None:
         """What :meth:`take` takes of a batch, the part done in Arrow (the ids and the
@@ -257,9 +315,11 @@ class Gathered:
             return None
         ids = None
         if "id" in col:
+            # always a trimmed copy (untrimmed, the batch's own array kept a fresh
+            # process 7 bytes an event more resident after a 1M-row read)
             ids = pc.utf8_trim_whitespace(batch.column(f"c{col['id']}"), memory_pool=pool)
         if "notes" in col:
-            notes = pc.utf8_trim_whitespace(batch.column(f"c{col['notes']}"), memory_pool=pool)
+            notes = _trimmed(batch.column(f"c{col['notes']}"), pool)
             empty, nul = _texts()
             joined = pc.binary_join_element_wise(notes, empty, nul, memory_pool=pool)
             offsets = np.frombuffer(
@@ -273,7 +333,7 @@ class Gathered:
         return batch, ids, part, at
 
     def take(self, prepared: tuple | None) -> None:
-        """A batch :meth:`prepare` went through: its repeated columns coded (Python)."""
+        """A batch :meth:`prepare` went through: kept, its repeated columns coded by group."""
         if prepared is None:
             return
         batch, ids, part, at = prepared
@@ -282,20 +342,35 @@ class Gathered:
             self.first_row = [
                 (batch.column(f"c{i}")[0].as_py() or "") for i in sorted(col.values())
             ]
-        codes = {k: c.add(batch.column(f"c{col[k]}")) for k, c in self.coded.items()}
-        if self.dates is not None:  # made now, while the next batch is parsed
-            precision = self.coded.get("time_precision")
-            self.dates.add(
-                codes["date"],
-                self.coded["date"].values,  # type: ignore[union-attr]
-                codes.get("time_precision"),
-                precision.values if precision is not None else None,  # type: ignore[union-attr]
-            )
+        self.group.append(batch.select(self.coded_names))
+        if len(self.group) == GROUP:
+            self._code_group()
         if ids is not None:
             self.ids.append(ids)
         self.ends.append(at + self.size)
-        self.summary.append(part)
+        self.summary += part
         self.size += len(part)
+
+    def _code_group(self) -> None:
+        """The repeated columns of the batches kept so far, coded: the group's dictionaries
+        unified and its batches joined in Arrow (a few calls for the whole group, none
+        per batch and column), each column's codes then kept by its coded column."""
+        import pyarrow as pa
+
+        group, self.group = self.group, []
+        if not group:
+            return
+        table = pa.Table.from_batches(group).unify_dictionaries().combine_chunks()
+        del group
+        for name, column in zip(self.coded_names, self.coded.values(), strict=True):
+            column.add(table.column(name).chunk(0))
+        col = self.col
+        if "date" in col:  # made now, while the next batches are parsed
+            precision = f"c{col['time_precision']}" if "time_precision" in col else None
+            self.dates.add(
+                table.column(f"c{col['date']}").chunk(0),
+                table.column(precision).chunk(0) if precision else None,
+            )
 
     def add(self, batch, pool) -> None:
         self.take(self.prepare(batch, pool))
@@ -308,7 +383,8 @@ class Gathered:
         line); ``rows``: each row's own number, when the file says (a sheet's rows)."""
         cells = [c.strip() for c in self.first_row or [] if c.strip()]
         skip = 1 if cells and all(c.startswith("#") for c in cells) else 0
-        summary, self.summary = self.summary, []  # the Block joins them, once
+        self._code_group()
+        summary, self.summary = self.summary, bytearray()
         return Block(
             path,
             self.col,
@@ -320,5 +396,5 @@ class Gathered:
             file_lines,
             delimiter,
             rows,
-            self.dates.of if self.dates is not None else None,
+            self.dates,
         )

@@ -17,7 +17,7 @@ from ..model.dataset import Dataset
 from ..model.entities import EventDate, PlaceRef
 from ..model.kinds import make
 from ..model.table import Coded, EventTable, TextColumn
-from ._acled_coded import CodedColumn, TextCodedColumn, combine, floats
+from ._acled_coded import CodedColumn, TextCodedColumn, _indices, combine, floats
 from ._acled_lines import row_lines
 from ._acled_prefetch import in_thread
 from ._acled_rules import (
@@ -25,7 +25,6 @@ from ._acled_rules import (
     ACTOR_COLUMNS,
     EXTRA,
     GEO_RADIUS_M,
-    _acled_date,
     acled_date_of,
     merged_message,
     title_of,
@@ -51,30 +50,19 @@ class Block:
         col: dict[str, int],
         coded: dict[str, CodedColumn | TextCodedColumn],
         id_chunks: list,
-        summary_parts: list,
+        summary: bytearray,
         ends_parts: list[np.ndarray],
         skip: int,
         file_lines: int | None,
         delimiter: str,
         rows: np.ndarray | None = None,
-        dates_made: dict[tuple[str, str], EventDate | str] | None = None,
+        dates: EarlyDates | None = None,
     ):
         self.path = path
         self.col = col
-        self.dates_made = dates_made or {}  # by (date, precision): EarlyDates
-        # the notes joined in one buffer, in a thread (bytes.join lets go of the GIL)
-        self._joined = in_thread(b"".join, summary_parts)
-        # (in this thread: the Python strings of the coordinates made in another, while
-        # this one makes others, left a fresh process 50 bytes an event more resident
-        # after a 1M-row read)
-        self.cols = {k: c.done(skip) for k, c in coded.items()}
+        self.dates = dates if dates is not None else EarlyDates()
         ends = np.concatenate(ends_parts) if ends_parts else np.zeros(0, np.int64)
         self.n = n = len(ends) - skip
-        self._cut = 0
-        if skip:
-            self._cut = cut = int(ends[skip - 1]) + 1
-            ends = ends[skip:] - cut
-        self.ends = ends
         self.id_array = None  # the ids as one Arrow string array
         if id_chunks:
             import pyarrow as pa
@@ -86,25 +74,29 @@ class Block:
                     [(ids.cast(pa.large_string()) if wide else ids).combine_chunks()]
                 )
             self.id_array = ids.chunk(0) if ids.num_chunks else pa.array([], pa.string())
-            # in Arrow (in this thread: in another, beside the build, a fresh process
-            # kept 35 bytes an event more resident after a 1M-row read)
+            # in Arrow (in this thread: in another, beside the build or the columns'
+            # coding, a fresh process kept 15-50 bytes an event more resident after a
+            # 1M-row read)
             unique = _all_distinct(self.id_array, n)
             self._unique_ids = lambda: unique
         else:
             self._unique_ids = lambda: n == 0
+        # (in this thread: the Python strings of the coordinates made in another, while
+        # this one makes others, left a fresh process 50 bytes an event more resident
+        # after a 1M-row read)
+        self.cols = {k: c.done(skip) for k, c in coded.items()}
+        if skip:
+            cut = int(ends[skip - 1]) + 1
+            del summary[:cut]  # the hashtag row's notes (in place)
+            ends = ends[skip:] - cut
+        self.summary = summary
+        self.ends = ends
         self.skip = skip
         self.file_lines = file_lines
         self.delimiter = delimiter
         self.problems: list[_RowProblem] = []
         # a sheet's rows are numbered by the sheet; a file's lines are counted when needed
         self._lines: np.ndarray | None = None if rows is None else rows[skip:]
-
-    @cached_property
-    def summary(self) -> bytes:
-        """The notes, a NUL after each (the hashtag row's cut)."""
-        joined = self._joined()
-        self._joined = None
-        return joined[self._cut :] if self._cut else joined
 
     @cached_property
     def unique_ids(self) -> bool:
@@ -187,7 +179,7 @@ def _build(block: Block, tables: AcledTables, reporter: Reporter, tick: Ticker) 
     title_col, category_col, categories = _titles(block)
     extra = _extra(block)
     columns = [title_col, date_col, actors_col, places_col, category_col, *extra.values()]
-    summary: bytes | bytearray = block.summary
+    summary: bytearray | bytes = block.summary
     ends = block.ends
     problems = block.problems
     if owner:  # the merged rows go
@@ -197,7 +189,7 @@ def _build(block: Block, tables: AcledTables, reporter: Reporter, tick: Ticker) 
             c.codes = c.codes[keep]
         ids = [ids[r] for r in np.flatnonzero(keep).tolist()]
         sizes = np.diff(ends, prepend=-1)  # each text and its NUL
-        summary = np.frombuffer(bytes(summary), np.uint8)[np.repeat(keep, sizes)].tobytes()
+        summary = np.frombuffer(summary, np.uint8)[np.repeat(keep, sizes)].tobytes()
         ends = np.cumsum(sizes[keep]) - 1
         problems = [p for p in problems if keep[p[0]]]
         reporter.report(None, merged_message(len(owner)), None, "warning")
@@ -251,7 +243,7 @@ def per_actor_rows(block: Block) -> dict[int, int]:
     same = key[rows[:, 0]] == key[rows[:, 1]]
     ends = block.ends
     starts = np.concatenate(([0], ends[:-1] + 1)) if len(ends) else ends
-    data = bytes(block.summary)
+    data = memoryview(block.summary)
     out = {}
     for r, f in rows[same].tolist():
         if data[starts[r] : ends[r]] == data[starts[f] : ends[f]]:
@@ -287,31 +279,37 @@ def _event_ids(block: Block, owner: dict[int, int]) -> Sequence[str]:
 
 
 class EarlyDates:
-    """The dates of the (date, time_precision) texts met so far, made batch by batch
-    while the next batch is parsed (:class:`araz.io._acled_arrow.Gathered`): at the end
-    :func:`_dates` finds them made."""
+    """The dates of the (date, time_precision) texts met so far, made group by group of
+    batches while the next batches are parsed (:class:`araz.io._acled_arrow.Gathered`):
+    at the end :func:`_dates` finds them made."""
 
     def __init__(self) -> None:
         self.of: dict[tuple[str, str], EventDate | str] = {}  # by the texts stripped
-        self.seen: set[int] = set()  # the pairs of codes met
         self.days: dict[str, tuple[int, int, int] | None] = {}  # parse_day of each text
 
-    def add(self, dates: np.ndarray, texts: list[str], precisions, precision_texts) -> None:
-        """A batch's codes of dates and of precisions (None: no such column) over the
-        values met so far, as written."""
+    def add(self, dates, precisions) -> None:
+        """A group's columns of dates and of precisions (dictionary arrays; None: no
+        such column)."""
+        texts = dates.dictionary.to_pylist()
+        codes = _indices(dates).astype(np.int64)
         if precisions is None:
-            precisions, precision_texts = np.zeros(len(dates), np.int32), [""]
-        key = (dates.astype(np.int64) << 32) | precisions
-        seen, of = self.seen, self.of
-        new = [k for k in np.unique(key, return_index=True)[0].tolist() if k not in seen]
-        seen.update(new)
-        days = self.days
-        for k in new:
-            text, precision = texts[k >> 32].strip(), precision_texts[k & 0xFFFFFFFF].strip()
-            if (text, precision) not in of:
-                if text not in days:  # one parse for the day's precisions
-                    days[text] = parse_day(text)
-                of[text, precision] = acled_date_of(text, days[text], precision)
+            precision_texts = [""]
+        else:
+            precision_texts = precisions.dictionary.to_pylist()
+            codes = codes * len(precision_texts) + _indices(precisions)
+        m = len(precision_texts)
+        for k in np.flatnonzero(np.bincount(codes, minlength=1)).tolist():
+            self.date(texts[k // m].strip(), precision_texts[k % m].strip())
+
+    def date(self, text: str, precision: str) -> EventDate | str:
+        """The event date of these texts (stripped), or the reason there is none."""
+        out = self.of.get((text, precision))
+        if out is None:
+            day = self.days.get(text, False)
+            if day is False:  # one parse for the day's precisions
+                day = self.days[text] = parse_day(text) if text else None
+            out = self.of[text, precision] = acled_date_of(text, day, precision)
+        return out
 
 
 def _dates(block: Block) -> Coded:
@@ -321,9 +319,9 @@ def _dates(block: Block) -> Coded:
     pair, first = combine((dc, len(dv)), (pc, len(pv)))
     date_values: list[EventDate | None] = []
     reason: dict[int, str] = {}
-    made = block.dates_made
+    made = block.dates
     for j, r in enumerate(first.tolist()):
-        d = made.get((dv[dc[r]], pv[pc[r]])) or _acled_date(dv[dc[r]], pv[pc[r]])
+        d = made.date(dv[dc[r]], pv[pc[r]])
         if isinstance(d, str):
             reason[j] = d
             date_values.append(None)
@@ -398,10 +396,12 @@ def _places(block: Block, tables: AcledTables, keys: tuple[np.ndarray, np.ndarra
         # one place a value, in the gazetteer's order: its id column is the dictionary,
         # and the PlaceRef tuples are made only if read (the dataset reads the places
         # from that dictionary)
+        # (the ids read again from that array: no list of a str per place kept for it)
+        texts = gazetteer.ids.array
         column = Coded.lazy(
-            pkey, lambda: list(zip(make(PlaceRef, [pids, repeat(None)], len(pids))))
+            pkey, lambda: list(zip(make(PlaceRef, [_pylist(texts), repeat(None)], len(texts))))
         )
-        column.texts = gazetteer.ids.array
+        column.texts = texts
         return column
     refs = make(PlaceRef, [pids, repeat(None)], len(pids))
     if len(pids) == len(pfirst):
@@ -483,8 +483,12 @@ def _extra(block: Block) -> dict[str, Coded]:
         codes, values = block.get(key)
         if key == "fatalities":
             values = [int(v) if v.isdecimal() else v for v in values]  # type: ignore[misc]
+        if "" not in values:  # every row has a value (if any row)
+            if len(codes):
+                extra[key] = Coded(codes, values)
+            continue
         lut = np.array([-1 if v == "" else i for i, v in enumerate(values)], np.int32)
-        out = lut[codes] if len(lut) else codes
+        out = lut[codes]
         if (out >= 0).any():
             extra[key] = Coded(out, values)
     return extra

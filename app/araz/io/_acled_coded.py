@@ -1,6 +1,7 @@
-"""Coded columns for the ACLED block reader: each dictionary column as int32 codes over
-its distinct values, and the distinct combinations of several, so that a rule runs once
-per distinct value (:mod:`araz.io._acled_build`), never once per row in Python."""
+"""Coded columns for the ACLED block reader: each dictionary column as codes (int8,
+int16 or int32: the narrowest for its count of values) over its distinct values, and
+the distinct combinations of several, so that a rule runs once per distinct value
+(:mod:`araz.io._acled_build`), never once per row in Python."""
 
 from __future__ import annotations
 
@@ -8,88 +9,109 @@ from contextlib import suppress
 
 import numpy as np
 
+from ..model.columns import _pylist, code_type
+
+# batches coded together (:class:`araz.io._acled_arrow.Gathered`: a few Arrow calls a
+# group, while the next batches are parsed)
+GROUP = 32
+
 
 class CodedColumn:
-    """Global codes for one dictionary column, gathered batch by batch: each batch's
-    dictionary is mapped to the codes of the values seen so far (new values numbered on,
-    in order of first appearance), so that the work is done while the next batch is
-    parsed (:mod:`araz.io._acled_arrow`), not all at the end; :meth:`done` strips the
-    values and merges those equal once stripped."""
+    """Global codes for one dictionary column, gathered part by part (a group of
+    batches, or one): each part's dictionary is unified with the values met so far, in
+    Arrow (the values keep their codes, new ones are numbered on in order of first
+    appearance; no Python per value), and its codes mapped to theirs then, while the
+    next batches are parsed; :meth:`done` joins the parts, strips the values and merges
+    those equal once stripped.  The codes come in the narrowest type of their values'
+    count."""
 
     def __init__(self) -> None:
-        self.code_of: dict[str, int] = {}
-        self.values: list[str] = []  # as written, by code
-        self.parts: list[np.ndarray] = []
-        self.pending = 0  # parts added since the last were joined
-        self.last: tuple[list[str], np.ndarray] | None = None  # the last batch's mapping
+        self.codes: list[np.ndarray] = []  # each part's, over the values of its time
+        self.values = None  # an Arrow string array: the values met so far
 
-    def add(self, arr) -> np.ndarray:
-        """The batch's column ``arr`` (dictionary-encoded) coded: its codes."""
-        values = arr.dictionary.to_pylist()
-        last = self.last
-        if last is not None and last[0] == values:  # a short dictionary, as before
-            lut = last[1]
+    def add(self, arr) -> None:
+        """A part's column ``arr`` (dictionary-encoded)."""
+        self._add(_indices(arr), arr.dictionary)
+
+    def _add(self, codes: np.ndarray, dictionary) -> None:
+        if self.values is None:
+            values, lut = dictionary, None
         else:
-            code_of = self.code_of
-            found = list(map(code_of.get, values))  # the values seen before: no Python loop
-            if None in found:
-                for i, v in enumerate(values):
-                    if found[i] is None:
-                        found[i] = code_of[v] = len(code_of)
-                        self.values.append(v)
-            lut = np.array(found, np.int32)
-            self.last = (values, lut) if len(values) <= 64 else None
-        idx = _indices(arr)
-        parts = self.parts
-        codes = lut[idx] if len(lut) else idx.copy()
-        parts.append(codes)
-        self.pending += 1
-        if self.pending == 64:  # the small parts joined as they come, not at the end
-            parts[-64:] = [np.concatenate(parts[-64:])]
-            self.pending = 0
-        return codes
+            values, luts = unified([self.values, dictionary])
+            lut = luts[1]
+        kind = code_type(len(values))
+        self.codes.append(codes.astype(kind) if lut is None else lut.astype(kind)[codes])
+        self.values = values
+
+    def _done(self, skip: int) -> tuple[np.ndarray, object] | None:
+        """The codes (the first ``skip`` rows cut) and the values, as Arrow gives them."""
+        codes, self.codes = self.codes, []
+        values, self.values = self.values, None
+        if not codes:
+            return None
+        # (the widest type is the last part's: that of every value)
+        joined = np.concatenate(codes) if len(codes) > 1 else codes[0]
+        return joined[skip:], values
 
     def done(self, skip: int) -> tuple[np.ndarray, list[str]]:
-        parts, self.parts = self.parts, []
-        values, self.values = self.values, []
-        self.code_of, self.last = {}, None
-        if not parts:
+        got = self._done(skip)
+        if got is None:
             return np.zeros(0, np.int32), []
-        codes = np.concatenate(parts)[skip:] if len(parts) > 1 else parts[0][skip:]
-        return stripped(codes, values)
+        return stripped(got[0], _pylist(got[1]))
 
 
-class TextCodedColumn:
+def unified(dictionaries: list) -> tuple[object, list[np.ndarray]]:
+    """The distinct values of several dictionaries (Arrow string arrays), in order of
+    first appearance (an Arrow array), and for each dictionary the unified code of each
+    of its values: Arrow's unification over one row per value (not per row of data)."""
+    import pyarrow as pa
+
+    kind = pa.dictionary(pa.int32(), dictionaries[0].type)
+    upto = pa.py_buffer(np.arange(max(map(len, dictionaries)), dtype=np.int32))
+    parts = [pa.DictionaryArray.from_buffers(kind, len(d), [None, upto], d) for d in dictionaries]
+    chunks = pa.chunked_array(parts, kind).unify_dictionaries().chunks
+    return chunks[0].dictionary, [_indices(c) for c in chunks]
+
+
+class TextCodedColumn(CodedColumn):
     """Global codes for one column of many distinct values (the coordinates: half the
-    rows of a file each have their own), gathered as plain text batch by batch and
-    dictionary-encoded once at the end, in Arrow (one hash table over all the batches:
-    no Python per batch, and a batch's own dictionary would be most of its rows)."""
+    rows of a file each have their own), given as plain text, a group of batches at a
+    time (:class:`araz.io._acled_arrow.Gathered`), each dictionary-encoded in Arrow (a
+    batch's own dictionary would be most of its rows), the groups unified once at the
+    end."""
 
     def __init__(self) -> None:
-        self.parts: list = []
+        super().__init__()
+        self.parts: list[tuple[np.ndarray, object]] = []  # (codes, dictionary) a group
 
     def add(self, arr) -> None:
         import pyarrow as pa
 
-        if pa.types.is_dictionary(arr.type):
-            arr = arr.dictionary.take(arr.indices)
-        self.parts.append(arr)
+        encoded = arr if pa.types.is_dictionary(arr.type) else arr.dictionary_encode()
+        values = encoded.dictionary
+        self.parts.append((_indices(encoded).astype(code_type(len(values))), values))
 
-    def done(self, skip: int) -> tuple[np.ndarray, list[str]]:
-        import pyarrow as pa
-        import pyarrow.compute as pc
-
+    def _done(self, skip: int) -> tuple[np.ndarray, object] | None:
+        """The groups unified once, at the end (unified as they come, the values met
+        so far, most of them distinct, would be hashed again at each group)."""
         parts, self.parts = self.parts, []
         if not parts:
+            return None
+        if len(parts) == 1:
+            return parts[0][0][skip:], parts[0][1]
+        values, luts = unified([d for _, d in parts])
+        out = np.empty(sum(len(c) for c, _ in parts), code_type(len(values)))
+        at = 0
+        for (codes, _), lut in zip(parts, luts, strict=True):
+            out[at : at + len(codes)] = lut[codes]
+            at += len(codes)
+        return out[skip:], values
+
+    def done(self, skip: int) -> tuple[np.ndarray, list[str]]:
+        got = self._done(skip)
+        if got is None:
             return np.zeros(0, np.int32), []
-        chunks = pc.dictionary_encode(pa.chunked_array(parts, pa.string())).chunks
-        del parts
-        # each chunk holds the dictionary as it stood after it: the last one, all of them
-        values = chunks[-1].dictionary
-        if any(len(c.dictionary) != len(values) for c in chunks):
-            chunks = pa.chunked_array(chunks).unify_dictionaries().chunks
-            values = chunks[0].dictionary
-        codes = np.concatenate([_indices(c) for c in chunks])[skip:]
+        codes, values = got
         texts, changed = stripped_values(values)  # only the texts that may change
         return merged(codes, texts) if changed else (codes, texts)
 
@@ -108,6 +130,7 @@ def merged(codes: np.ndarray, texts: list[str]) -> tuple[np.ndarray, list[str]]:
     values, in order of first appearance."""
     canon: dict[str, int] = {}
     lut = np.fromiter((canon.setdefault(v, len(canon)) for v in texts), np.int32, len(texts))
+    lut = lut.astype(code_type(len(canon)))
     return (lut[codes] if len(lut) else codes), list(canon)
 
 
@@ -123,25 +146,33 @@ _MAY_STRIP[[9, 10, 11, 12, 13, 28, 29, 30, 31, 32]] = True
 _MAY_STRIP[128:] = True
 
 
-def stripped_values(values) -> tuple[list[str], bool]:
-    """The texts of an Arrow string array stripped as ``str.strip`` strips them, and
-    whether any changed (only the texts whose first or last byte may be whitespace are
-    stripped in Python)."""
+def may_strip(values) -> np.ndarray:
+    """Of each text of an Arrow string array, whether its first or last byte may be
+    whitespace (ASCII, the separators, or any byte of a non-ASCII character): the only
+    texts that stripping may change, in ``str.strip``'s sense or Arrow's."""
     n = len(values)
     if not n:
-        return [], False
+        return np.zeros(0, bool)
     offsets = np.frombuffer(
         values.buffers()[1], np.int32, count=n + 1, offset=values.offset * 4
     ).astype(np.int64)
     data = values.buffers()[2]
     raw = np.frombuffer(data, np.uint8) if data is not None else np.zeros(0, np.uint8)
+    if not len(raw):
+        return np.zeros(n, bool)
     starts, ends = offsets[:-1], offsets[1:]
-    full = ends > starts
-    look = np.zeros(n, bool)
-    if len(raw):
-        first = raw[np.minimum(starts, len(raw) - 1)]
-        last = raw[np.maximum(ends - 1, 0)]
-        look = full & (_MAY_STRIP[first] | _MAY_STRIP[last])
+    first = raw[np.minimum(starts, len(raw) - 1)]
+    last = raw[np.maximum(ends - 1, 0)]
+    return (ends > starts) & (_MAY_STRIP[first] | _MAY_STRIP[last])
+
+
+def stripped_values(values) -> tuple[list[str], bool]:
+    """The texts of an Arrow string array stripped as ``str.strip`` strips them, and
+    whether any changed (only the texts whose first or last byte may be whitespace are
+    stripped in Python)."""
+    if not len(values):
+        return [], False
+    look = may_strip(values)
     texts = values.to_pylist()
     if not look.any():
         return texts, False

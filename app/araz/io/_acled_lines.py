@@ -36,7 +36,7 @@ def row_lines(
         per = np.array([v.count("\n") for v in values] or [0])
         if per.any():
             extra += per[codes]
-    nl = np.frombuffer(bytes(summary), np.uint8) == 10
+    nl = np.frombuffer(summary, np.uint8) == 10
     if nl.any():
         extra += np.bincount(np.searchsorted(ends, np.flatnonzero(nl)), minlength=n)[:n]
     extra += np.fromiter((i.count("\n") for i in ids), np.int64, count=n)

@@ -7,13 +7,13 @@ from __future__ import annotations
 import gc
 import re
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from itertools import repeat
 
 import numpy as np
 
-from ..model.columns import Coded
+from ..model.columns import Coded, Strings
 from ..model.entities import Actor, Place
 from ..model.kinds import make
 from ..model.places import Places
@@ -180,13 +180,13 @@ class AcledTables:
         country: Coded,
         radius: np.ndarray,
         within: Coded,
-    ) -> list[str]:
+    ) -> Sequence[str]:
         """New places as :meth:`add_places` makes them, one per row of these columns
         (the texts coded: per place a code into their distinct values; ``radius`` NaN
         for none), kept as :attr:`gazetteer`, a :class:`Places` by column: no
         :class:`Place` made (the block reader's one call).  Their ids."""
         values = location.values
-        codes = location.codes.copy()
+        codes = location.codes.astype(np.int32)  # one more name per place without location
         names = list(values)
         empty = np.array([v == "" for v in values] or [False], bool)
         for i in np.flatnonzero(empty[codes]).tolist():
@@ -196,8 +196,12 @@ class AcledTables:
         for loc in set(values).difference(slugs):
             slugs[loc] = slug(loc or "place", "place")
         per_value = list(map(slugs.__getitem__, values))
-        bases = list(map(per_value.__getitem__, location.codes.tolist()))
-        ids = make_ids(self.place_ids, bases, keep=False)
+        ids: Sequence[str] | None = None
+        if not self.place_ids.taken and not self.place_ids.counts:
+            ids = numbered_ids(per_value, location.codes)
+        if ids is None:
+            bases = list(map(per_value.__getitem__, location.codes.tolist()))
+            ids = make_ids(self.place_ids, bases, keep=False)
         # a country "" is none (code -1)
         cv = country.values
         lut = np.full(len(cv) + 1, -1, np.int32)
@@ -244,3 +248,48 @@ def make_ids(ids: Ids, bases: list[str], keep: bool = True) -> list[str]:
     out = np.empty(len(bases), object)
     out[order] = [i for seq in plan.values() for i in seq]
     return out.tolist()
+
+
+def numbered_ids(bases: list[str], codes: np.ndarray) -> Sequence[str] | None:
+    """What ``make_ids(Ids(), [bases[c] for c in codes], keep=False)`` gives (a fresh
+    registry: each base's ids base, base-2, base-3… in row order), made in Arrow as
+    one string array (no ``str`` per id); None when pyarrow is not loaded or an id of
+    one base could be another's (then :func:`make_ids`, one by one)."""
+    import sys
+
+    if "pyarrow" not in sys.modules or not len(codes):
+        return None
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    group_of: dict[str, int] = {}
+    groups = np.array([group_of.setdefault(b, len(group_of)) for b in bases], np.int64)
+    numbered = (_NUMBERED.fullmatch(b) for b in group_of)
+    if any(m is not None and m.group(1) in group_of for m in numbered):
+        return None
+    group = groups[codes]
+    n = len(group)
+    # each row's rank among the rows of its base, in row order
+    order = np.argsort(group, kind="stable")
+    counts = np.bincount(group, minlength=len(group_of))
+    starts = np.cumsum(counts) - counts
+    rank = np.empty(n, np.int64)
+    rank[order] = np.arange(n, dtype=np.int64) - np.repeat(starts, counts)
+    texts = _arrow_texts(list(group_of))
+    base = texts.take(pa.Array.from_buffers(pa.int64(), n, [None, pa.py_buffer(group)]))
+    number = pa.Array.from_buffers(pa.int64(), n, [None, pa.py_buffer(rank + 1)])
+    numbered_text = pc.binary_join_element_wise(base, pc.cast(number, pa.string()), _dash())
+    first = np.packbits(rank == 0, bitorder="little")
+    mask = pa.Array.from_buffers(pa.bool_(), n, [None, pa.py_buffer(first)])
+    return Strings(pc.if_else(mask, base, numbered_text))
+
+
+def _arrow_texts(values: list[str]):
+    from ..model.arrow_table import text
+
+    return text(values)
+
+
+def _dash():
+    """Arrow's "-" (from a buffer: ``pa.scalar`` imports pandas)."""
+    return _arrow_texts(["-"])[0]

@@ -192,7 +192,7 @@ class Places(Mapping[str, Place]):
     @classmethod
     def from_columns(
         cls,
-        ids: list[str],
+        ids: Sequence[str],
         name: Coded,
         lat: np.ndarray,
         lon: np.ndarray,
@@ -211,7 +211,7 @@ class Places(Mapping[str, Place]):
             from .arrow_table import text
             from .columns import Strings
 
-            columns = Strings(text(ids))
+            columns = ids if isinstance(ids, Strings) else Strings(text(list(ids)))
             name, country = _arrow_values(name), _arrow_values(country)
             within = _arrow_values(within, tuples=True)
         return cls(
