@@ -165,3 +165,27 @@ def test_dates_made_from_day_numbers_are_the_dates_parsed():
                 assert date.display == value.display()
             else:
                 assert date.display.startswith(f"week of {d} ")
+
+
+def test_a_week_at_the_end_of_year_9999_ends_with_that_year(tmp_path):
+    """time_precision 2 on 9999-12-30 or -31: the week around it would run into year
+    10000, which no date here holds; it ends on 31 December 9999 instead of raising out
+    of the reader (both readers)."""
+    from araz.io._acled_rules import acled_date_of
+    from araz.model.dates import FuzzyDate
+
+    date = acled_date_of("9999-12-31", (9999, 12, 31), "2")
+    assert not isinstance(date, str)
+    assert date.value == FuzzyDate.parse("9999-12-28/9999-12-31")
+    text = (
+        "event_id_cnty,event_date,time_precision,actor1,country,location,latitude,longitude\n"
+        "W1,9999-12-30,2,Protesters (Armenia),Armenia,Kapan,39.2,46.4\n"
+        "W2,2023-01-02,2,Rioters (Armenia),Armenia,Goris,39.5,46.3\n"
+    )
+    path = tmp_path / "late.csv"
+    path.write_text(text, encoding="utf-8")
+    for arrow in (True, False):
+        ds = read_acled(path, arrow=arrow).dataset
+        assert ds is not None
+        late = next(e for e in ds.events if e.id.endswith("W1"))
+        assert late.date.value == FuzzyDate.parse("9999-12-27/9999-12-31")

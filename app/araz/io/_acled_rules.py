@@ -209,7 +209,9 @@ def acled_date_of(t: str, ymd: tuple[int, int, int] | None, precision: str) -> E
         return f"event date {t!r}: year {y} is not a plausible ACLED year"
     if precision == "2":
         day = days_from_civil(y, m, d)
-        a, b = _day(day - WEEK_HALF_DAYS), _day(day + WEEK_HALF_DAYS)
+        # the week ends with year 9999 at the latest: no date here holds a day of 10000
+        last = min(day + WEEK_HALF_DAYS, days_from_civil(9999, 12, 31))
+        a, b = _day(day - WEEK_HALF_DAYS), _day(last)
         # what FuzzyDate.parse(f"{a}/{b}") gives, from the two days' points
         value = FuzzyDate(f"{a.edtf}/{b.edtf}", a.start, b.start)
         display = f"week of {d} {MONTHS[m - 1]} {y}"
