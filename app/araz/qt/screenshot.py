@@ -84,35 +84,43 @@ def check_screenshot_path(path: Path, dataset: Path | None) -> Path:
     return target
 
 
+# How long the screenshot waits for Qt to render the map after the page acknowledged its
+# drawing before it grabs until two grabs agree instead (a render that came first)
+RENDER_PATIENCE_MS = 500
+
+
 def screenshot_and_quit(window, path: Path, *, started: float | None = None) -> None:
     """Save the whole window as PNG once drawn (atomically, never over the dataset),
-    print the path, and quit; on failure one line on stderr and exit status 1."""
+    print the path, and quit; on failure one line on stderr and exit status 1.
+
+    Once the page has drawn the dataset, one round trip (its acknowledgement waits for
+    what the page still loads: the basemap's detail, its relief), and the picture is taken
+    at Qt's first render of the map after that acknowledgement: the page acknowledges in
+    the frame that shows its drawing (the labels placed around the markers in that same
+    draw, map-commands.js), before the frame reaches Qt, so that render is of that frame
+    or a later one.  Where Qt's renders cannot be counted, or none comes soon, the map is
+    grabbed until two grabs a page round trip apart agree."""
     import sys
 
     from PySide6.QtWidgets import QApplication
 
     from ..export.atomic import ExportError, atomic_write
     from .export.snapshot import fast_png
-    from .stable_grab import StableGrab
+    from .stable_grab import QtRenders, StableGrab
+
+    renders = QtRenders(window.map.web_view())
+    written = False
 
     def drawn() -> None:
         if started is not None:
             print(f"drawn after {time.perf_counter() - started:.3f} s")
 
-    # the compositor can lag the page by a few frames: grab the map until two grabs a page
-    # round trip apart agree (at most 20 round trips), then the whole window once (its
-    # widgets paint as they are when grabbed; a grab of the map alone costs a tenth of one
-    # of the window, which paints them all)
-    stable = StableGrab(lambda: window.map.grab().toImage(), max_round_trips=20)
-
-    def stuck() -> None:
-        print("araz: the map stopped answering; no screenshot written", file=sys.stderr)
-        QApplication.exit(1)
-
-    def shoot() -> None:
-        if stable.offer() is None:
-            when_acked(window, window.map.sync(), shoot, give_up=stuck)
+    def write() -> None:
+        nonlocal written
+        if written:
             return
+        written = True
+        # the whole window once: its widgets paint as they are when grabbed
         image = window.grab().toImage()
         try:
             # an opaque window's rows unfiltered at zlib's fastest level (Qt's PNG writer's
@@ -125,14 +133,39 @@ def screenshot_and_quit(window, path: Path, *, started: float | None = None) -> 
         print(out)
         QApplication.quit()
 
-    def first_shot() -> None:
-        # the frame the page has just acknowledged has seldom reached the window yet (a
-        # grab there disagrees with the next one): the first grab comes a round trip later
-        when_acked(window, window.map.sync(), shoot, give_up=stuck)
+    # the other way: grab the map until two grabs a page round trip apart agree (at most
+    # 20 round trips; a grab of the map alone costs a tenth of one of the window)
+    stable = StableGrab(lambda: window.map.grab().toImage(), max_round_trips=20)
+
+    def stuck() -> None:
+        if not written:
+            print("araz: the map stopped answering; no screenshot written", file=sys.stderr)
+            QApplication.exit(1)
+
+    def shoot() -> None:
+        if written:
+            return
+        if stable.offer() is None:
+            when_acked(window, window.map.sync(), shoot, give_up=stuck)
+            return
+        write()
+
+    def grab_when_rendered() -> None:
+        if renders.count is None:  # Qt's renders not counted: grabs until two agree
+            when_acked(window, window.map.sync(), shoot, give_up=stuck)
+            return
+        # one round trip first: its acknowledgement waits for what the page still loads
+        # after the dataset's drawing (the basemap's detail, its relief: map-commands.js)
+        when_acked(window, window.map.sync(), at_next_render, pause_ms=0, give_up=stuck)
+
+    def at_next_render() -> None:
+        assert renders.count is not None
+        renders.after(renders.count, write)
+        QTimer.singleShot(RENDER_PATIENCE_MS, shoot)
 
     def loaded(_path, _result) -> None:
         if len(window.model.dataset):
             window.loadFinished.disconnect(loaded)
-            when_drawn(window, first_shot, on_drawn=drawn)
+            when_drawn(window, grab_when_rendered, on_drawn=drawn)
 
     window.loadFinished.connect(loaded)
