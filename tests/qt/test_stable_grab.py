@@ -47,3 +47,42 @@ def test_after_the_timeout_the_next_grab_is_taken_as_it_is():
     colors = iter(["red", "blue"] * 20)
     image, n = offers(StableGrab(lambda: picture(next(colors)), timeout_s=0.0))
     assert n == 1 and image == picture("red")
+
+
+def test_qt_s_first_render_after_the_page_acknowledges_shows_what_it_drew(qtbot):
+    """QtRenders.after: called back at Qt's first render of the view after the page said
+    (in the frame that shows it, as the map acknowledges its calls) that it drew a
+    change; a grab then shows the change."""
+    from PySide6.QtWebEngineWidgets import QWebEngineView
+
+    from araz.qt.stable_grab import QtRenders
+
+    view = QWebEngineView()
+    qtbot.addWidget(view)
+    view.resize(240, 160)
+    view.show()
+    with qtbot.waitSignal(view.loadFinished, timeout=20000):
+        view.setHtml("<body style='margin:0;height:100vh;background:#ff0000'></body>")
+    renders = QtRenders(view)
+    assert renders.count is not None
+    qtbot.waitUntil(lambda: view.grab().toImage().pixelColor(120, 80).name() == "#ff0000")
+    seen: list[tuple[int, str]] = []
+
+    def grab() -> None:
+        seen.append((renders.count, view.grab().toImage().pixelColor(120, 80).name()))
+
+    def acknowledged(title: str) -> None:
+        if title == "drawn":
+            at = renders.count
+            renders.after(at, grab)
+            seen.append((at, "acknowledged"))
+
+    view.titleChanged.connect(acknowledged)
+    view.page().runJavaScript(
+        "document.body.style.background = '#0000ff';"
+        "requestAnimationFrame(function () { document.title = 'drawn'; });"
+    )
+    qtbot.waitUntil(lambda: len(seen) == 2, timeout=20000)
+    (at, said), (count, colour) = seen
+    assert said == "acknowledged" and count > at
+    assert colour == "#0000ff"
