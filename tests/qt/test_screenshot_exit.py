@@ -27,6 +27,18 @@ CHILD = (
 )
 
 
+def same_picture(a, b) -> bool:
+    """The same window drawn: under load the page's relief can reach the compositor in a
+    frame or two (its dithering shifts a few hundred scattered pixels by a few levels,
+    base and this way alike); a picture without the relief or the labels differs in tens
+    of thousands."""
+    import numpy as np
+    from export_support import pixels
+
+    diff = np.abs(pixels(a).astype(int) - pixels(b).astype(int)).max(axis=2)
+    return a.size() == b.size() and int((diff > 2).sum()) < a.width() * a.height() // 1000
+
+
 def _start(tmp_path, out, how: str) -> subprocess.CompletedProcess:
     env = app_process_env(tmp_path)
     return subprocess.run(
@@ -55,7 +67,7 @@ def test_a_screenshot_start_ends_once_written_with_the_same_picture(tmp_path, qa
     a = QImage(str(slow)).convertToFormat(QImage.Format.Format_RGB32)
     b = QImage(str(fast)).convertToFormat(QImage.Format.Format_RGB32)
     assert (b.width(), b.height()) == (900, 600)
-    assert a == b  # the window as drawn, pixel for pixel
+    assert same_picture(a, b)  # the window as drawn
 
 
 def test_the_picture_taken_at_once_is_the_one_taken_seconds_later(tmp_path, qapp):
@@ -68,7 +80,7 @@ def test_the_picture_taken_at_once_is_the_one_taken_seconds_later(tmp_path, qapp
     a = QImage(str(now)).convertToFormat(QImage.Format.Format_RGB32)
     b = QImage(str(late)).convertToFormat(QImage.Format.Format_RGB32)
     assert (a.width(), a.height()) == (900, 600)
-    assert a == b  # markers, basemap and its labels as they stand seconds later
+    assert same_picture(a, b)  # markers, basemap, relief and labels as seconds later
 
 
 @pytest.mark.parametrize(

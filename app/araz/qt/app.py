@@ -62,7 +62,8 @@ WINDOW_MODULES = (
 )
 # Python's switch interval while a thread imports (see import_while_serving)
 SWITCH_INTERVAL_S = 0.0005
-SCREENSHOT_MODULES = ("araz.qt.screenshot", "araz.qt.export.snapshot", "araz.qt.stable_grab")
+# (what the picture needs besides is imported once the map has drawn: araz.qt.screenshot)
+SCREENSHOT_MODULES = ("araz.qt.screenshot",)
 
 
 def import_while_serving(modules: tuple[str, ...]) -> None:

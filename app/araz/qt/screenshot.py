@@ -105,17 +105,17 @@ def screenshot_and_quit(window, path: Path, *, started: float | None = None) -> 
     from PySide6.QtWidgets import QApplication
 
     from ..export.atomic import ExportError, atomic_write
-    from .export.snapshot import fast_png
-    from .stable_grab import QtRenders, StableGrab
 
-    renders = QtRenders(window.map.web_view())
     written = False
+    grabs: list = []  # Qt's renders of the map, the grabs until two agree: made once drawn
 
     def drawn() -> None:
         if started is not None:
             print(f"drawn after {time.perf_counter() - started:.3f} s")
 
     def write() -> None:
+        from .export.snapshot import fast_png
+
         nonlocal written
         if written:
             return
@@ -133,16 +133,13 @@ def screenshot_and_quit(window, path: Path, *, started: float | None = None) -> 
         print(out)
         QApplication.quit()
 
-    # the other way: grab the map until two grabs a page round trip apart agree (at most
-    # 20 round trips; a grab of the map alone costs a tenth of one of the window)
-    stable = StableGrab(lambda: window.map.grab().toImage(), max_round_trips=20)
-
     def stuck() -> None:
         if not written:
             print("araz: the map stopped answering; no screenshot written", file=sys.stderr)
             QApplication.exit(1)
 
     def shoot() -> None:
+        stable = grabs[1]
         if written:
             return
         if stable.offer() is None:
@@ -151,15 +148,24 @@ def screenshot_and_quit(window, path: Path, *, started: float | None = None) -> 
         write()
 
     def grab_when_rendered() -> None:
-        if renders.count is None:  # Qt's renders not counted: grabs until two agree
-            when_acked(window, window.map.sync(), shoot, give_up=stuck)
-            return
         # one round trip first: its acknowledgement waits for what the page still loads
         # after the dataset's drawing (the basemap's detail, its relief: map-commands.js)
-        when_acked(window, window.map.sync(), at_next_render, pause_ms=0, give_up=stuck)
+        seq = window.map.sync()
+        # what the picture needs is imported meanwhile: not on the way to the window shown
+        from .export import snapshot  # noqa: F401  (fast_png)
+        from .stable_grab import QtRenders, StableGrab
+
+        renders = QtRenders(window.map.web_view())
+        # the other way: grab the map until two grabs a page round trip apart agree (at
+        # most 20 round trips; a grab of the map alone costs a tenth of one of the window)
+        grabs[:] = [renders, StableGrab(lambda: window.map.grab().toImage(), max_round_trips=20)]
+        if renders.count is None:  # Qt's renders not counted: grabs until two agree
+            when_acked(window, seq, shoot, give_up=stuck)
+            return
+        when_acked(window, seq, at_next_render, pause_ms=0, give_up=stuck)
 
     def at_next_render() -> None:
-        assert renders.count is not None
+        renders = grabs[0]
         renders.after(renders.count, write)
         QTimer.singleShot(RENDER_PATIENCE_MS, shoot)
 
