@@ -84,9 +84,9 @@ def check_screenshot_path(path: Path, dataset: Path | None) -> Path:
     return target
 
 
-# How long the screenshot waits for Qt to render the map after the page acknowledged its
-# drawing before it grabs until two grabs agree instead (a render that came first)
-RENDER_PATIENCE_MS = 500
+# How long the screenshot's first grab waits for Qt to render the map after the page
+# answered (none comes when the page had nothing new to draw)
+RENDER_PATIENCE_MS = 100
 
 
 def screenshot_and_quit(window, path: Path, *, started: float | None = None) -> None:
@@ -94,12 +94,12 @@ def screenshot_and_quit(window, path: Path, *, started: float | None = None) -> 
     print the path, and quit; on failure one line on stderr and exit status 1.
 
     Once the page has drawn the dataset, one round trip (its acknowledgement waits for
-    what the page still loads: the basemap's detail, its relief), and the picture is taken
-    at Qt's first render of the map after that acknowledgement: the page acknowledges in
-    the frame that shows its drawing (the labels placed around the markers in that same
-    draw, map-commands.js), before the frame reaches Qt, so that render is of that frame
-    or a later one.  Where Qt's renders cannot be counted, or none comes soon, the map is
-    grabbed until two grabs a page round trip apart agree."""
+    what the page still loads: the basemap's detail, its relief), then the map is grabbed
+    at Qt's first render after that acknowledgement (the page acknowledges in the frame
+    that shows its drawing, the labels placed around the markers in that same draw:
+    map-commands.js) and again a page round trip later, until two grabs agree: no fixed
+    pauses, and no grab again while Qt has not rendered the map since the last one.  The
+    whole window is grabbed once, then (its widgets paint as they are when grabbed)."""
     import sys
 
     from PySide6.QtWidgets import QApplication
@@ -143,7 +143,9 @@ def screenshot_and_quit(window, path: Path, *, started: float | None = None) -> 
         if written:
             return
         if stable.offer() is None:
-            when_acked(window, window.map.sync(), shoot, give_up=stuck)
+            # the next grab once the page has answered (no pause: a grab is taken again
+            # only if Qt has rendered the map since the last one)
+            when_acked(window, window.map.sync(), shoot, pause_ms=0, give_up=stuck)
             return
         write()
 
@@ -156,18 +158,34 @@ def screenshot_and_quit(window, path: Path, *, started: float | None = None) -> 
         from .stable_grab import QtRenders, StableGrab
 
         renders = QtRenders(window.map.web_view())
-        # the other way: grab the map until two grabs a page round trip apart agree (at
-        # most 20 round trips; a grab of the map alone costs a tenth of one of the window)
-        grabs[:] = [renders, StableGrab(lambda: window.map.grab().toImage(), max_round_trips=20)]
-        if renders.count is None:  # Qt's renders not counted: grabs until two agree
+        last: list = [None, None]  # Qt's render count at the last grab, that grab
+
+        def take():
+            count = renders.count
+            if count is not None and last[0] == count:
+                return last[1]  # Qt has not rendered the map since: the same picture
+            image = window.map.grab().toImage()  # a tenth of a grab of the whole window
+            last[:] = [count, image]
+            return image
+
+        grabs[:] = [renders, StableGrab(take, max_round_trips=20)]
+        if renders.count is None:  # Qt's renders not counted: grabs a frame after answers
             when_acked(window, seq, shoot, give_up=stuck)
             return
         when_acked(window, seq, at_next_render, pause_ms=0, give_up=stuck)
 
+    fired: list[bool] = []
+
     def at_next_render() -> None:
+        # the first grab at Qt's first render after the answer (or, none coming, soon)
+        def once() -> None:
+            if not fired:
+                fired.append(True)
+                shoot()
+
         renders = grabs[0]
-        renders.after(renders.count, write)
-        QTimer.singleShot(RENDER_PATIENCE_MS, shoot)
+        renders.after(renders.count, once)
+        QTimer.singleShot(RENDER_PATIENCE_MS, once)
 
     def loaded(_path, _result) -> None:
         if len(window.model.dataset):
