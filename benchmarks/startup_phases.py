@@ -7,10 +7,10 @@ checkout's ``app/``, as for ``startup.py``) RUNS times (5 by default;
 one unmeasured start first) and prints, per phase, the median time since the fork:
 the QApplication made, the map's view made (the imports start in a thread), the page's
 channel open, the imports done, the window built and shown, the page loaded, the
-dataset handed to the map, the map ready, each call drawn, the grabs, the picture
-written, the exit.  The phases are marked by wrapping Araz's own functions as their
-modules are imported (nothing in Araz changes); the child is this same file with
-``--child``.
+dataset handed to the map, the map ready, each call drawn, Qt's render of the map that
+the screenshot waits for (or the grabs until two agree), the picture written, the exit.
+The phases are marked by wrapping Araz's own functions as their modules are imported
+(nothing in Araz changes); the child is this same file with ``--child``.
 """
 
 from __future__ import annotations
@@ -88,6 +88,18 @@ def _encode(module) -> None:
 
 def _grab(module) -> None:
     _wrap(module.StableGrab, "offer", None, "grab")
+    renders = module.QtRenders
+    if hasattr(renders, "after"):  # (an older Araz grabs until two grabs agree)
+        after = renders.after
+
+        def marked_after(self, count, callback):
+            def marked():
+                mark("Qt rendered the map after the acknowledgement")
+                callback()
+
+            after(self, count, marked)
+
+        renders.after = marked_after
 
 
 def _cli(module) -> None:

@@ -47,3 +47,38 @@ def test_after_the_timeout_the_next_grab_is_taken_as_it_is():
     colors = iter(["red", "blue"] * 20)
     image, n = offers(StableGrab(lambda: picture(next(colors)), timeout_s=0.0))
     assert n == 1 and image == picture("red")
+
+
+def test_after_calls_back_once_qt_has_rendered_the_view_again(qtbot):
+    """QtRenders.after: called back (from the event loop) only once Qt has rendered the
+    view since the count given: here after the page drew a change it acknowledged."""
+    from PySide6.QtWebEngineWidgets import QWebEngineView
+
+    from araz.qt.stable_grab import QtRenders
+
+    view = QWebEngineView()
+    qtbot.addWidget(view)
+    view.resize(240, 160)
+    view.show()
+    with qtbot.waitSignal(view.loadFinished, timeout=20000):
+        view.setHtml("<body style='margin:0;height:100vh;background:#ff0000'></body>")
+    renders = QtRenders(view)
+    assert renders.count is not None
+    qtbot.waitUntil(lambda: view.grab().toImage().pixelColor(120, 80).name() == "#ff0000")
+    seen: list[tuple[int, int]] = []
+
+    def acknowledged(title: str) -> None:
+        if title == "drawn":
+            at = renders.count
+            renders.after(at, lambda: seen.append((at, renders.count)))
+            assert seen == []  # not at once: Qt has not rendered since
+
+    view.titleChanged.connect(acknowledged)
+    view.page().runJavaScript(
+        "document.body.style.background = '#0000ff';"
+        "requestAnimationFrame(function () { document.title = 'drawn'; });"
+    )
+    qtbot.waitUntil(lambda: len(seen) == 1, timeout=20000)
+    at, count = seen[0]
+    assert count > at
+    qtbot.waitUntil(lambda: view.grab().toImage().pixelColor(120, 80).name() == "#0000ff")

@@ -62,7 +62,8 @@ WINDOW_MODULES = (
 )
 # Python's switch interval while a thread imports (see import_while_serving)
 SWITCH_INTERVAL_S = 0.0005
-SCREENSHOT_MODULES = ("araz.qt.screenshot", "araz.qt.export.snapshot", "araz.qt.stable_grab")
+# (what the picture needs besides is imported once the map has drawn: araz.qt.screenshot)
+SCREENSHOT_MODULES = ("araz.qt.screenshot",)
 
 
 def import_while_serving(modules: tuple[str, ...]) -> None:
@@ -112,13 +113,15 @@ def import_while_serving(modules: tuple[str, ...]) -> None:
 
 
 def run_app(args) -> int:
+    interval = sys.getswitchinterval()
     try:
-        return _run_app(args)
+        return _run_app(args, interval)
     finally:
         gc.enable()  # if the start ended before its first load
+        sys.setswitchinterval(interval)
 
 
-def _run_app(args) -> int:
+def _run_app(args, interval: float) -> int:
     shot = getattr(args, "screenshot", None)
     if shot is None and not has_display():
         print(
@@ -160,6 +163,9 @@ def _run_app(args) -> int:
         server.messageReceived.connect(early.append)
     import_while_serving(WINDOW_MODULES + (SCREENSHOT_MODULES if shot is not None else ()))
     gc.freeze()
+    # the first load's thread reads the dataset while the page builds its map: the page's
+    # requests are answered at once meanwhile too (see import_while_serving)
+    sys.setswitchinterval(SWITCH_INTERVAL_S)
     if shot is not None:
         from ..export.atomic import ExportError
         from .screenshot import check_screenshot_path
@@ -210,6 +216,7 @@ def _run_app(args) -> int:
     def on_loaded(loaded_path: str, result) -> None:
         window.loadFinished.disconnect(on_loaded)
         gc.enable()
+        sys.setswitchinterval(interval)
         if not len(model.dataset) and Path(loaded_path) != default_dataset():
             window.open_path(default_dataset())  # nothing loaded: the bundled data
         selected = getattr(args, "select", None)

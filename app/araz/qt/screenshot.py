@@ -84,35 +84,43 @@ def check_screenshot_path(path: Path, dataset: Path | None) -> Path:
     return target
 
 
+# How long the screenshot's first grab waits for Qt to render the map after the page
+# answered (none comes when the page had nothing new to draw)
+RENDER_PATIENCE_MS = 100
+
+
 def screenshot_and_quit(window, path: Path, *, started: float | None = None) -> None:
     """Save the whole window as PNG once drawn (atomically, never over the dataset),
-    print the path, and quit; on failure one line on stderr and exit status 1."""
+    print the path, and quit; on failure one line on stderr and exit status 1.
+
+    Once the page has drawn the dataset, one round trip (its acknowledgement waits for
+    what the page still loads: the basemap's detail, its relief), then the map is grabbed
+    at Qt's first render after that acknowledgement (the page acknowledges in the frame
+    that shows its drawing, the labels placed around the markers in that same draw:
+    map-commands.js) and again a page round trip later, until two grabs agree: no fixed
+    pauses, and no grab again while Qt has not rendered the map since the last one.  The
+    whole window is grabbed once, then (its widgets paint as they are when grabbed)."""
     import sys
 
     from PySide6.QtWidgets import QApplication
 
     from ..export.atomic import ExportError, atomic_write
-    from .export.snapshot import fast_png
-    from .stable_grab import StableGrab
+
+    written = False
+    grabs: list = []  # Qt's renders of the map, the grabs until two agree: made once drawn
 
     def drawn() -> None:
         if started is not None:
             print(f"drawn after {time.perf_counter() - started:.3f} s")
 
-    # the compositor can lag the page by a few frames: grab the map until two grabs a page
-    # round trip apart agree (at most 20 round trips), then the whole window once (its
-    # widgets paint as they are when grabbed; a grab of the map alone costs a tenth of one
-    # of the window, which paints them all)
-    stable = StableGrab(lambda: window.map.grab().toImage(), max_round_trips=20)
+    def write() -> None:
+        from .export.snapshot import fast_png
 
-    def stuck() -> None:
-        print("araz: the map stopped answering; no screenshot written", file=sys.stderr)
-        QApplication.exit(1)
-
-    def shoot() -> None:
-        if stable.offer() is None:
-            when_acked(window, window.map.sync(), shoot, give_up=stuck)
+        nonlocal written
+        if written:
             return
+        written = True
+        # the whole window once: its widgets paint as they are when grabbed
         image = window.grab().toImage()
         try:
             # an opaque window's rows unfiltered at zlib's fastest level (Qt's PNG writer's
@@ -125,14 +133,63 @@ def screenshot_and_quit(window, path: Path, *, started: float | None = None) -> 
         print(out)
         QApplication.quit()
 
-    def first_shot() -> None:
-        # the frame the page has just acknowledged has seldom reached the window yet (a
-        # grab there disagrees with the next one): the first grab comes a round trip later
-        when_acked(window, window.map.sync(), shoot, give_up=stuck)
+    def stuck() -> None:
+        if not written:
+            print("araz: the map stopped answering; no screenshot written", file=sys.stderr)
+            QApplication.exit(1)
+
+    def shoot() -> None:
+        stable = grabs[1]
+        if written:
+            return
+        if stable.offer() is None:
+            # the next grab once the page has answered (no pause: a grab is taken again
+            # only if Qt has rendered the map since the last one)
+            when_acked(window, window.map.sync(), shoot, pause_ms=0, give_up=stuck)
+            return
+        write()
+
+    def grab_when_rendered() -> None:
+        # one round trip first: its acknowledgement waits for what the page still loads
+        # after the dataset's drawing (the basemap's detail, its relief: map-commands.js)
+        seq = window.map.sync()
+        # what the picture needs is imported meanwhile: not on the way to the window shown
+        from .export import snapshot  # noqa: F401  (fast_png)
+        from .stable_grab import QtRenders, StableGrab
+
+        renders = QtRenders(window.map.web_view())
+        last: list = [None, None]  # Qt's render count at the last grab, that grab
+
+        def take():
+            count = renders.count
+            if count is not None and last[0] == count:
+                return last[1]  # Qt has not rendered the map since: the same picture
+            image = window.map.grab().toImage()  # a tenth of a grab of the whole window
+            last[:] = [count, image]
+            return image
+
+        grabs[:] = [renders, StableGrab(take, max_round_trips=20)]
+        if renders.count is None:  # Qt's renders not counted: grabs a frame after answers
+            when_acked(window, seq, shoot, give_up=stuck)
+            return
+        when_acked(window, seq, at_next_render, pause_ms=0, give_up=stuck)
+
+    fired: list[bool] = []
+
+    def at_next_render() -> None:
+        # the first grab at Qt's first render after the answer (or, none coming, soon)
+        def once() -> None:
+            if not fired:
+                fired.append(True)
+                shoot()
+
+        renders = grabs[0]
+        renders.after(renders.count, once)
+        QTimer.singleShot(RENDER_PATIENCE_MS, once)
 
     def loaded(_path, _result) -> None:
         if len(window.model.dataset):
             window.loadFinished.disconnect(loaded)
-            when_drawn(window, first_shot, on_drawn=drawn)
+            when_drawn(window, grab_when_rendered, on_drawn=drawn)
 
     window.loadFinished.connect(loaded)

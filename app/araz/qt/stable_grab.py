@@ -74,14 +74,33 @@ class QtRenders:
 
     def __init__(self, web_view: QWidget) -> None:
         self.count: int | None = None
+        self._waiting: list[tuple[int, Callable[[], None]]] = []
         window = _quick_window(web_view)
         if window is not None:
             self.count = 0
             window.afterRendering.connect(self._rendered)
 
+    def after(self, count: int, callback: Callable[[], None]) -> None:
+        """Call back, from the event loop (the view's widget has its new picture then),
+        once Qt has rendered the view after its ``count``-th render."""
+        self._waiting.append((count, callback))
+        self._call_back()
+
     def _rendered(self) -> None:
         if self.count is not None:
             self.count += 1
+            self._call_back()
+
+    def _call_back(self) -> None:
+        from PySide6.QtCore import QTimer
+
+        count = self.count
+        if count is None:
+            return
+        due = [w for w in self._waiting if count > w[0]]
+        self._waiting = [w for w in self._waiting if count <= w[0]]
+        for _, callback in due:
+            QTimer.singleShot(0, callback)
 
 
 def _quick_window(web_view: QWidget) -> QQuickWindow | None:
