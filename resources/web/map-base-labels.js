@@ -26,6 +26,9 @@
 
   Basemap.prototype._buildLabels = function (fc) {
     var feats = (fc && fc.features) || [];
+    var measure = document.createElement("div");
+    measure.className = "araz-measure";
+    measure.setAttribute("aria-hidden", "true");
     for (var i = 0; i < feats.length; i++) {
       var f = feats[i], p = f.properties || {};
       if (!f.geometry || f.geometry.type !== "Point") continue;
@@ -55,6 +58,7 @@
       var probe = document.createElement("div");
       probe.className = cls;
       probe.appendChild(root);
+      measure.appendChild(probe);
       var c = f.geometry.coordinates;
       var marker = L.marker([c[1], c[0]], {
         icon: L.divIcon({ className: cls, html: root, iconSize: null }),
@@ -62,34 +66,22 @@
       });
       this.labels.push({
         marker: marker, name: String(p.name || ""), kind: kind, el: el, text: text,
-        marked: !!mark, w: 0, h: 0, place: "", probe: probe,
+        marked: !!mark, w: 0, h: 0, place: "",
         minZoom: num(p.minZoom, 0), rank: num(p.rank, 9), latlng: L.latLng(c[1], c[0]),
       });
     }
+    // Measure every label's text once (one layout), then hand the nodes to their icons.
+    this.map.getContainer().appendChild(measure);
+    for (var k = 0; k < this.labels.length; k++) {
+      var l = this.labels[k];
+      l.w = Math.ceil(l.el.offsetWidth) || l.name.length * 7;
+      l.h = Math.ceil(l.el.offsetHeight) || 15;
+    }
+    measure.remove();
     // Lower rank first; on a tie, places before rivers and lakes before country names.
     this.labels.sort(function (a, b) {
       return a.rank - b.rank || (KIND_ORDER[a.kind] || 9) - (KIND_ORDER[b.kind] || 9);
     });
-  };
-
-  /* The labels' text boxes measured (w, h in px), those not measured yet, all in one
-   * layout: each label once, when it may first be placed (a label far from every view
-   * shown so far, or above the zoom, is never measured).  Its probe (the label's nodes
-   * under a box of its kind's class) then stays out of the page until its icon takes the
-   * nodes. */
-  Basemap.prototype._measureLabels = function (list) {
-    if (!list.length) return;
-    var measure = document.createElement("div");
-    measure.className = "araz-measure";
-    measure.setAttribute("aria-hidden", "true");
-    list.forEach(function (l) { measure.appendChild(l.probe); });
-    this.map.getContainer().appendChild(measure);
-    list.forEach(function (l) {
-      l.w = Math.ceil(l.el.offsetWidth) || l.name.length * 7;
-      l.h = Math.ceil(l.el.offsetHeight) || 15;
-      l.probe = null;
-    });
-    measure.remove();
   };
 
   /* Where a label's text may go, best first: [dx, dy] of the text box's centre from
@@ -163,21 +155,11 @@
     var view = map.getPixelBounds(), origin = map.getPixelOrigin();
     var vx0 = view.min.x - origin.x, vy0 = view.min.y - origin.y;
     var vx1 = view.max.x - origin.x, vy1 = view.max.y - origin.y;
-    var points = new Array(this.labels.length), unmeasured = [];
     for (var i = 0; i < this.labels.length; i++) {
-      var l = this.labels[i];
-      if (zoom < l.minZoom) continue;
-      var p = (points[i] = map.latLngToLayerPoint(l.latlng));
-      var far = p.x < vx0 - 300 || p.x > vx1 + 300 || p.y < vy0 - 100 || p.y > vy1 + 100;
-      if (l.probe && (!far || l.kind === "river" || l.kind === "country")) unmeasured.push(l);
-    }
-    this._measureLabels(unmeasured);
-    for (i = 0; i < this.labels.length; i++) {
-      l = this.labels[i];
-      var show = zoom >= l.minZoom, place = null;
+      var l = this.labels[i], show = zoom >= l.minZoom, place = null;
       if (show) {
-        p = points[i];
-        far = p.x < vx0 - 300 || p.x > vx1 + 300 || p.y < vy0 - 100 || p.y > vy1 + 100;
+        var p = map.latLngToLayerPoint(l.latlng);
+        var far = p.x < vx0 - 300 || p.x > vx1 + 300 || p.y < vy0 - 100 || p.y > vy1 + 100;
         var along = l.kind === "river" && zoom >= 5 && this._riverLine(l);
         if (along) {
           // close up, the label's point is often off screen: name the river where it

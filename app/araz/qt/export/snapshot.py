@@ -244,17 +244,17 @@ class MapRenderer:
         the page by a few frames, by hundreds of ms under load): Qt must have rendered
         the view since the page acknowledged the drawing calls (up to RENDER_WAIT_S: no
         render comes when they changed nothing), the topmost drawn markers must show their
-        colours where the page says they are (``probes``, None: asked now); and, unless
-        that render followed the page's drawing at the view's size, two grabs a painted
-        frame apart must agree."""
+        colours where the page says they are (``probes``, None: asked now), and two grabs
+        a painted frame apart must agree. (Qt's first render after the acknowledgement
+        may still show an older frame of Chromium's, the markers in place and the
+        basemap's regions not yet: one grab there is not the picture.)"""
         if probes is None:
             probes = self._on_page(view.ask, "marker_probes")
         renders, drawn = self._renders.get(scale), self._drawn.get(scale)
-        rendered = False  # whether Qt rendered the view since the page drew it
         if renders is not None and renders.count is not None and drawn is not None:
             from ..map.page_json import run_until
 
-            rendered = run_until(lambda: renders.count > drawn, RENDER_WAIT_S)  # type: ignore[operator]
+            run_until(lambda: renders.count > drawn, RENDER_WAIT_S)  # type: ignore[operator]
 
         def shows_markers(image: QImage) -> bool:
             if not probes:
@@ -267,16 +267,6 @@ class MapRenderer:
                 if all(abs(a - b) <= 8 for a, b in zip(want, got.getRgb()[:3], strict=True)):
                     return True
             return False
-
-        if rendered and not self._resized:
-            # The page acknowledges its drawing in the frame that shows it, before that
-            # frame goes to the compositor (and with nothing drawn after it in flight:
-            # the page was idle before the calls), so Qt's first render since the
-            # acknowledgement is of that frame: one grab is the picture when the markers
-            # show where the page drew them (else the way below: two grabs agreeing)
-            image = view.web_view().grab().toImage()
-            if shows_markers(image):
-                return image
 
         last: list = [None, None]  # Qt's render count at the last grab, that grab
 
