@@ -38,6 +38,8 @@ from .problems import LoadResult, Reporter
 # a problem of a row: (row, order among the row's problems, message, record, severity)
 _RowProblem = tuple[int, int, str, str | None, str]
 
+EXACT_BELOW = 64 << 20  # the notes copied to their exact size below 64 MB
+
 
 class Block:
     """What the parse gathered: the coded columns, the ids, the notes (one buffer, a NUL
@@ -180,6 +182,10 @@ def _build(block: Block, tables: AcledTables, reporter: Reporter, tick: Ticker) 
     extra = _extra(block)
     columns = [title_col, date_col, actors_col, places_col, category_col, *extra.values()]
     summary: bytearray | bytes = block.summary
+    if isinstance(summary, bytearray) and len(summary) < EXACT_BELOW:
+        # a grown bytearray keeps up to an eighth more than it holds, and the table
+        # would keep that slack; a bigger one grew by remapping, its slack never touched
+        summary = bytes(summary)
     ends = block.ends
     problems = block.problems
     if owner:  # the merged rows go
