@@ -15,6 +15,7 @@ from araz.io import _views_file, read_path, table_cache
 from araz.model.columns import IdIndex, Strings, id_hash, id_hashes
 from araz.views import prepared
 from araz.views.prepared import prepare
+from araz.views.records import TIMELINE_FIELDS
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 ACLED = DATA / "readers" / "acled_current.csv"
@@ -47,21 +48,8 @@ def opened(path):
         "timeline ids": list(tl.ids),
         "timeline columns": {
             name: [str(v) for v in getattr(tl, name)]
-            for name in (
-                "start",
-                "end",
-                "precision",
-                "is_point",
-                "fade_start",
-                "fade_end",
-                "open_start",
-                "open_end",
-                "color",
-                "label",
-                "tooltip",
-                "lane_actor",
-                "lane_category",
-            )
+            for name in (*TIMELINE_FIELDS, "is_point")
+            if name != "ids"  # compared above
         },
         "timeline order": tl.order.tolist(),
         "by actor": {a: r.tolist() for a, r in ds.events_by_actor.items()},

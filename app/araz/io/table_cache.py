@@ -63,11 +63,14 @@ import sys
 import threading
 import time
 import weakref
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from .. import __version__
 from .problems import LoadResult
+
+T = TypeVar("T")
 
 log = logging.getLogger(__name__)
 
@@ -201,7 +204,8 @@ class Entry:
 
     def load(self) -> LoadResult | None:
         """The cached result of reading the file, if there is a sound one."""
-        if self.file is None or not self.file.exists():
+        file = self.file
+        if file is None or not file.exists():
             return None
         from . import _table_arrow
 
@@ -209,26 +213,19 @@ class Entry:
         was_enabled = gc.isenabled()
         gc.disable()  # a million new objects and no cycles: no collection passes
         try:
-            result = _table_arrow.read(self.file, self.key)
-        except _table_arrow.Stale as exc:
-            log.info("araz: cached table for %s is stale (%s); reading the file", self.path, exc)
-            self._drop()
-            return None
-        except Exception as exc:  # corrupt, truncated, another format: never trusted
-            log.warning(
-                "araz: cached table %s for %s is damaged (%s: %s); deleted, reading the file",
-                self.file.name,
-                self.path,
-                type(exc).__name__,
-                exc,
+            result = _sound(
+                lambda: _table_arrow.read(file, self.key),
+                _table_arrow.Stale,
+                file,
+                f"cached table {file.name} for {self.path}",
+                "reading the file",
+                self._drop,
             )
-            self._drop()
-            return None
         finally:
             if was_enabled:
                 gc.enable()
-        with contextlib.suppress(OSError):
-            os.utime(self.file)  # the time of last use: the eviction order
+        if result is None:
+            return None
         result.timings["cache"] = time.perf_counter() - t0
         self._hit = True
         self._remember(result)
@@ -282,6 +279,33 @@ class Entry:
                     p.unlink()
 
 
+def _sound(
+    read: Callable[[], T],
+    stale: type[Exception],
+    file: Path,
+    what: str,
+    then: str,
+    drop: Callable[[], None],
+) -> T | None:
+    """What ``read()`` gives, its ``file``'s time of last use set (the eviction order);
+    or None once a stale or damaged file is deleted: a cache file is never trusted.
+    The one rule of both kinds of entry (``what`` and ``then`` say which in the log)."""
+    try:
+        got = read()
+    except stale as exc:
+        log.info("araz: %s is stale (%s); %s", what, exc, then)
+    except Exception as exc:  # corrupt, truncated, another format
+        log.warning(
+            "araz: %s is damaged (%s: %s); deleted, %s", what, type(exc).__name__, exc, then
+        )
+    else:
+        with contextlib.suppress(OSError):
+            os.utime(file)
+        return got
+    drop()
+    return None
+
+
 class ViewsEntry:
     """The views' data kept beside a cached table (the module docstring): :meth:`load`
     gives it (None: there is none, or none sound), :meth:`store` keeps it.  Never
@@ -301,24 +325,14 @@ class ViewsEntry:
             return None
         from . import _views_file
 
-        try:
-            got = _views_file.read(self.file, self._key(stamp))
-        except _views_file.Stale:
-            log.info("araz: cached views' data %s is stale; made again", self.file.name)
-            self.drop()
-            return None
-        except Exception as exc:  # corrupt, truncated, another format: never trusted
-            log.warning(
-                "araz: cached views' data %s is damaged (%s: %s); deleted, made again",
-                self.file.name,
-                type(exc).__name__,
-                exc,
-            )
-            self.drop()
-            return None
-        with contextlib.suppress(OSError):
-            os.utime(self.file)
-        return got
+        return _sound(
+            lambda: _views_file.read(self.file, self._key(stamp)),
+            _views_file.Stale,
+            self.file,
+            f"cached views' data {self.file.name}",
+            "made again",
+            self.drop,
+        )
 
     def store(self, stamp: str, meta: dict, parts: dict, cap: int | None = None) -> bool:
         """Keep the views' data for ``stamp``: True if written."""
