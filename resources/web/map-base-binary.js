@@ -7,8 +7,10 @@
  * comes; once in, its vertices are turned into Web Mercator metres in one pass over a
  * typed array.  window.araz.basemapBand(name) then gives the band's layers (null if it
  * is not in, or another band: map-base.js parses the JSON text then, as the static HTML
- * export, which cannot fetch, always does).  window.araz.afterBasemapBand(fn): fn() once
- * the file is in or failed (at once when none is on its way; after WAIT_MS at most).  Their features are GeoJSON features whose
+ * export, which cannot fetch, always does; the app's page, whose basemap/start.js has
+ * no JSON text of this band, reads that from basemap.js when the file cannot be read).
+ * window.araz.afterBasemapBand(fn): fn() once the file is in or failed (at once when
+ * none is on its way; after WAIT_MS at most).  Their features are GeoJSON features whose
  * geometry also carries its rings' metres (arazRings, as map-base-paths.js's bandLayer
  * takes them; arazPolys: each polygon's rings, for map-base-land.js), views of one
  * Float64Array; their coordinates are made as [lon, lat] arrays only when something reads
@@ -25,7 +27,11 @@
   var R = 6378137, MAX = 85.0511287798, D = Math.PI / 180;
   var DEPTH = { LineString: 0, MultiLineString: 1, Polygon: 1, MultiPolygon: 2 };
   var WAIT_MS = 1000;
+  // the page's basemap.js, whose JSON text of the band is read when the file is not
+  // (the app's page loads basemap/start.js, without it: packaging/basemap_binary.py)
+  var FALLBACK = "araz://app/basemap/basemap.js";
   var bands = {}, waiting = null; // the functions that wait for the file (null: none is on its way)
+  var texts = {}; // band name -> its layers' JSON text, read from FALLBACK
   window.araz = window.araz || {};
 
   function settled() {
@@ -123,9 +129,29 @@
   window.araz.basemapBand = function (name) {
     var band = Object.prototype.hasOwnProperty.call(bands, name) ? bands[name] : null;
     delete bands[name];
+    if (!band && Object.prototype.hasOwnProperty.call(texts, name)) {
+      band = JSON.parse(texts[name]);
+      delete texts[name];
+    }
     return band;
   };
   window.araz.decodeBasemapBand = decode;
+
+  /* The bands' JSON texts from basemap.js (window.ARAZ_BASEMAP = {...};), when the
+   * binary file could not be read. */
+  function fallback() {
+    return fetch(FALLBACK).then(function (r) {
+      if (!r.ok) throw new Error("HTTP " + r.status);
+      return r.text();
+    }).then(function (text) {
+      var data = JSON.parse(text.slice(text.indexOf("=") + 1, text.lastIndexOf(";")));
+      data.bands.forEach(function (band) {
+        if (typeof band.json === "string") texts[band.name] = band.json;
+      });
+    }).catch(function (err) {
+      console.error("araz: no basemap band: " + FALLBACK + ": " + err);
+    });
+  }
 
   if (location.protocol === "araz:" && window.fetch) {
     waiting = [];
@@ -139,6 +165,7 @@
       bands[band.name] = band.layers;
     }).catch(function (err) {
       console.warn("araz: basemap band not read from " + URL + ": " + err);
+      return fallback();
     }).then(settled);
   }
 })();

@@ -61,6 +61,22 @@ def test_page_is_served_with_its_scripts_in_two_bundles():
     assert read("/web/bundle/3.js") is None
 
 
+def test_start_bundle_leaves_out_what_the_first_view_does_not_draw():
+    """The regional band's JSON text (the page reads regional.bin) and the world beyond
+    the regional box (fetched when a view first needs it) are not in the page's scripts:
+    bundle 2, Leaflet and every map script with it, weighs well under basemap.js and
+    world.js alone."""
+    bundle = read("/web/bundle/2.js")[0]
+    assert b'"binary":"regional.bin"' in bundle
+    for name, before in (("basemap.js", '"json":'), ("world.js", "= ")):
+        text = resource("basemap", name).read_text(encoding="utf-8")
+        at = text.index(before)  # the regional band's, the world's JSON text
+        assert text[at : at + 200].encode() not in bundle, name
+    heavy = resource("basemap", "basemap.js").stat().st_size
+    heavy += resource("basemap", "world.js").stat().st_size
+    assert len(bundle) < 0.6 * heavy, (len(bundle), heavy)
+
+
 def test_regional_band_from_its_binary_file_draws_the_same_map(qtbot, monkeypatch, tmp_path):
     view = shown_map(qtbot)
     assert run_js(qtbot, view, BINARY_USED) is True
@@ -68,8 +84,9 @@ def test_regional_band_from_its_binary_file_draws_the_same_map(qtbot, monkeypatc
     from_binary = steady_map_grab(qtbot, view)
     dispose(qtbot, view)
 
-    # the same basemap without its binary file: the page parses the band's JSON text
-    for name in ("basemap.js", "world.js", "detail.json", "places.json"):
+    # the same basemap without its binary file: the page reads the band's JSON text from
+    # basemap.js (its own script, start.js, has none of it) and parses it
+    for name in ("start.js", "basemap.js", "world.js", "detail.json", "places.json"):
         shutil.copy(resource("basemap", name), tmp_path / name)
     monkeypatch.setenv("ARAZ_BASEMAP_DIR", str(tmp_path))
     view = shown_map(qtbot)
