@@ -73,6 +73,7 @@
     var b = this.map.getBounds().pad(0.5);
     if (b.getSouth() >= BOX[0] && b.getWest() >= BOX[1] && b.getNorth() <= BOX[2] && b.getEast() <= BOX[3]) return;
     if (typeof window.ARAZ_WORLD_JSON !== "string") {
+      this.worldNeeded = true; // a view waits for it
       this.fetchWorld();
       return;
     }
@@ -93,8 +94,13 @@
 
   /* The app's page has no world.js among its scripts (a quarter megabyte the first view
    * does not draw): its text is fetched when the page is first idle (map.js) or when a
-   * view needs it, whichever comes first; worldState 1 while on its way (map-commands.js
-   * holds the acknowledgements meanwhile), 2 once in (or failed). */
+   * view needs it, whichever comes first; worldState 1 while on its way, 2 once in (or
+   * failed).  worldPending(): a view waits for it (map-commands.js holds the
+   * acknowledgements meanwhile; not for a fetch ahead of need). */
+  Basemap.prototype.worldPending = function () {
+    return this.worldState === 1 && !!this.worldNeeded;
+  };
+
   Basemap.prototype.fetchWorld = function () {
     if (this.worldState || typeof window.ARAZ_WORLD_JSON === "string") return;
     if (location.protocol !== "araz:" || !window.fetch) return;

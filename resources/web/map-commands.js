@@ -64,7 +64,7 @@
       // it left (density bins, hit grid, markers) until it stops and draws them again;
       // acknowledge once it has (a caller then reads and clicks what the view shows)
       var base = window.araz.basemap;
-      var loading = base && (base.detailState === 1 || base.worldState === 1 || base.reliefPending());
+      var loading = base && (base.detailState === 1 || base.worldPending() || base.reliefPending());
       if (pendingSeqs.length && (loading || held())) {
         setTimeout(scheduleFrame, 20);
         return;
