@@ -55,7 +55,8 @@
     this.current = null;
     this.labels = [];
     this.highlightStyle = null;
-    if (data) this._buildLabels(data.labels);
+    // the app's page has its labels apart, in its first bundle (map-labels-early.js)
+    if (data) this._buildLabels(data.labels || window.ARAZ_BASEMAP_LABELS);
     this.world = null; // the world layer's two L.GeoJSON, once the view has needed them
     this.worldState = 0; // its text: 0 not asked for, 1 on its way, 2 in (fetchWorld)
     this.tinted = true;

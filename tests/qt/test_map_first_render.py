@@ -86,7 +86,7 @@ def test_regional_band_from_its_binary_file_draws_the_same_map(qtbot, monkeypatc
 
     # the same basemap without its binary file: the page reads the band's JSON text from
     # basemap.js (its own script, start.js, has none of it) and parses it
-    for name in ("start.js", "basemap.js", "world.js", "detail.json", "places.json"):
+    for name in ("start.js", "labels.js", "basemap.js", "world.js", "detail.json", "places.json"):
         shutil.copy(resource("basemap", name), tmp_path / name)
     monkeypatch.setenv("ARAZ_BASEMAP_DIR", str(tmp_path))
     view = shown_map(qtbot)
@@ -125,5 +125,33 @@ def test_paths_are_projected_when_the_canvas_first_reaches_them(qtbot):
         image = steady_map_grab(qtbot, view)
         x, y = point(qtbot, view, 48.5, 67.0)
         assert near(image.pixelColor(x, y), LAND, 8), image.pixelColor(x, y).name()
+    finally:
+        dispose(qtbot, view)
+
+
+SIZES_NOW = """(function () {
+  // the labels' texts measured again, in the built map (as the page measured them once
+  // Leaflet had made it), against the sizes measured before Leaflet loaded
+  var feats = window.ARAZ_BASEMAP_LABELS.features;
+  var again = araz.labelNodes(feats, araz.map.getContainer());
+  var early = {};
+  araz.basemap.labels.forEach(function (l) { early[l.name + "|" + l.kind] = [l.w, l.h]; });
+  return feats.map(function (f, i) {
+    var key = f.properties.name + "|" + f.properties.kind;
+    return [key, early[key], [again[i].w, again[i].h]];
+  });
+})()"""
+
+
+def test_labels_measured_before_the_map_is_built_have_their_sizes_in_it(qtbot):
+    """The labels come in the first bundle and are made and measured while Leaflet and
+    the map scripts load: each has the size it has in the built map."""
+    view = shown_map(qtbot)
+    try:
+        rows = run_js(qtbot, view, SIZES_NOW)
+        assert len(rows) > 150
+        assert run_js(qtbot, view, "araz.earlyLabels === null") is True  # made, then taken
+        for key, early, again in rows:
+            assert early == again and early[0] > 0, key
     finally:
         dispose(qtbot, view)
