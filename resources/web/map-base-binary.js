@@ -112,12 +112,29 @@
       });
       return g;
     }
+    /* A polygon feature's box of metres [minX, minY, maxX, maxY] over its vertices
+     * xy[2 * from .. 2 * to) (map-base-land.js's metreBox, worked out here while the
+     * page waits for its scripts, not when the first labels are placed). */
+    function box(feature, from, to) {
+      var m = [Infinity, Infinity, -Infinity, -Infinity];
+      for (var k = 2 * from; k < 2 * to; k += 2) {
+        var x = xy[k], y = xy[k + 1];
+        if (x < m[0]) m[0] = x;
+        if (x > m[2]) m[2] = x;
+        if (y < m[1]) m[1] = y;
+        if (y > m[3]) m[3] = y;
+      }
+      Object.defineProperty(feature, "arazBox", { value: m[0] <= m[2] ? m : null });
+    }
     var layers = {};
     Object.keys(index.layers).forEach(function (name) {
       layers[name] = {
         type: "FeatureCollection",
         features: index.layers[name].map(function (row) {
-          return { type: "Feature", properties: row[0], geometry: geometry(row[1], row[2]) };
+          var from = at;
+          var feature = { type: "Feature", properties: row[0], geometry: geometry(row[1], row[2]) };
+          if (row[1] === "Polygon" || row[1] === "MultiPolygon") box(feature, from, at);
+          return feature;
         }),
       };
     });

@@ -155,3 +155,35 @@ def test_labels_measured_before_the_map_is_built_have_their_sizes_in_it(qtbot):
             assert early == again and early[0] > 0, key
     finally:
         dispose(qtbot, view)
+
+
+BOXES = """(function () {
+  // each country's box of metres as read with the binary band, and over its rings again
+  return araz.basemap.data.bands[0].countries.features.map(function (f) {
+    var m = [Infinity, Infinity, -Infinity, -Infinity];
+    f.geometry.arazPolys.forEach(function (rings) {
+      rings.forEach(function (xy) {
+        for (var k = 0; k < xy.length; k += 2) {
+          m[0] = Math.min(m[0], xy[k]);
+          m[1] = Math.min(m[1], xy[k + 1]);
+          m[2] = Math.max(m[2], xy[k]);
+          m[3] = Math.max(m[3], xy[k + 1]);
+        }
+      });
+    });
+    return [f.properties.name, f.arazBox, m];
+  });
+})()"""
+
+
+def test_countries_come_with_their_boxes_from_the_binary_band(qtbot):
+    """The countries' boxes (where a name may go) are worked out as the band is read,
+    while the page waits for its scripts: the very boxes of their vertices."""
+    view = shown_map(qtbot)
+    try:
+        rows = run_js(qtbot, view, BOXES)
+        assert len(rows) > 40
+        for name, box, again in rows:
+            assert box == again, name
+    finally:
+        dispose(qtbot, view)
