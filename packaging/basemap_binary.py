@@ -25,8 +25,16 @@ coordinates are the JSON text's decimals exactly: ``int / 10**digits`` is the sa
 as the decimal read from the text (both are its correctly rounded value), which
 :func:`encode` checks for every vertex.
 
-``python packaging/basemap_binary.py`` writes ``resources/basemap/regional.bin`` from
-``resources/basemap/basemap.js`` (``build_basemap.py`` does it too, after writing that).
+``start.js`` is ``basemap.js`` without the regional band's JSON text (its ``"binary"``
+names this file instead) and without the labels, which ``labels.js`` holds
+(``window.ARAZ_BASEMAP_LABELS``): the scripts the app's page loads
+(``resources/web/map.html``; the labels in its first bundle, made and measured while the
+rest loads), a third of ``basemap.js``'s size.  The page reads the band's text from
+``basemap.js`` only when it cannot read this file.
+
+``python packaging/basemap_binary.py`` writes ``resources/basemap/regional.bin``,
+``start.js`` and ``labels.js`` from ``resources/basemap/basemap.js``
+(``build_basemap.py`` does it too, after writing that).
 """
 
 from __future__ import annotations
@@ -39,6 +47,10 @@ from pathlib import Path
 MAGIC = b"ARZB"
 FORMAT = 1
 NAME = "regional.bin"
+START = "start.js"
+PREFIX = "window.ARAZ_BASEMAP = "
+LABELS = "labels.js"
+LABELS_PREFIX = "window.ARAZ_BASEMAP_LABELS = "
 LAYERS = ("countries", "borders", "rivers", "lakes")
 _SHAPE_DEPTH = {"LineString": 0, "MultiLineString": 1, "Polygon": 1, "MultiPolygon": 2}
 
@@ -139,9 +151,33 @@ def regional_from_basemap_js(text: str) -> dict:
     return {**{k: band[k] for k in ("name", "minZoom", "maxZoom")}, **layers}
 
 
+def _script(prefix: str, value) -> str:
+    body = json.dumps(value, ensure_ascii=True, separators=(",", ":"), allow_nan=False)
+    return f"{prefix}{body};\n"
+
+
+def start_js(text: str) -> tuple[str, str]:
+    """``start.js`` and ``labels.js`` (see the module docstring) made from
+    ``basemap.js``'s text."""
+    start = text.index("=") + 1
+    basemap = json.loads(text[start:].strip().rstrip(";"))
+    band = basemap["bands"][0]
+    if band["name"] != "regional" or "json" not in band:
+        raise ValueError("basemap.js: the first band is not the regional one, as JSON text")
+    del band["json"]
+    band["binary"] = NAME
+    labels = basemap.pop("labels")
+    return _script(PREFIX, basemap), _script(LABELS_PREFIX, labels)
+
+
 def write(band: dict, digits: int, output_dir: Path = OUTPUT_DIR) -> Path:
+    """``regional.bin`` of ``band`` and, from the folder's ``basemap.js``, ``start.js``
+    and ``labels.js``."""
     path = output_dir / NAME
     path.write_bytes(encode(band, digits))
+    basemap_js = (output_dir / "basemap.js").read_text(encoding="utf-8")
+    for name, text in zip((START, LABELS), start_js(basemap_js), strict=True):
+        (output_dir / name).write_text(text, encoding="utf-8", newline="\n")
     return path
 
 
@@ -150,7 +186,8 @@ def main(argv: list[str] | None = None) -> int:
     folder = Path(argv[0]) if argv else OUTPUT_DIR
     band = regional_from_basemap_js((folder / "basemap.js").read_text(encoding="utf-8"))
     path = write(band, 3, folder)
-    print(f"{path}: {path.stat().st_size:,} bytes")
+    for written in (path, folder / START, folder / LABELS):
+        print(f"{written}: {written.stat().st_size:,} bytes")
     return 0
 
 

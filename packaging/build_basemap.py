@@ -9,7 +9,9 @@ populated places, elevation points) cut to the box lon 24–76, lat 20–60 and 
   loads it as a plain script: the app never imports geopandas at start-up. Each band's
   layers come as JSON text that the page parses when it first shows the band's zooms.
 * ``resources/basemap/regional.bin``: the regional band again, as typed data the app's page
-  reads without parsing (``basemap_binary.py``).
+  reads without parsing, and ``start.js`` and ``labels.js``, ``basemap.js`` without that
+  band's JSON text, its labels apart: the scripts the app's page loads
+  (``basemap_binary.py``).
 * ``resources/basemap/countries.geojson``: the countries (name, role) at close-band detail
   over the whole box, for point-in-polygon lookups with shapely.
 * ``resources/basemap/README.md``.
@@ -346,14 +348,18 @@ detail over the whole box for point-in-polygon lookups with shapely. `regional.b
 regional band again as typed data (little-endian int32 coordinates and a small JSON index,
 layout in `packaging/basemap_binary.py`): the app's page fetches it while its scripts load
 and reads it without parsing (the static HTML export, which cannot fetch, reads the JSON
-text). All three are generated, do not edit them: rebuild with
+text). `start.js` and `labels.js` are `basemap.js` without that JSON text, its labels
+apart (`window.ARAZ_BASEMAP_LABELS`, made and measured by the page while the rest loads):
+the scripts the app's page loads (a third of the size; `basemap.js` is fetched only if
+`regional.bin` cannot be read). All five are generated, do not edit them: rebuild with
 `python packaging/build_basemap.py [NE_DIR]` (NE_DIR defaults to
 `../shared/data/naturalearth` relative to the repository root, falling back to
 `/work/shared/data/naturalearth`). The data is from Natural Earth (public domain): "Made
 with Natural Earth".
 
 `world.js` (`window.ARAZ_WORLD_JSON`, JSON text the page parses when its view first reaches
-beyond the regional box) is Natural Earth's 1:110m countries outside the regional box,
+beyond the regional box; the app's page fetches it when first idle, or when a view needs
+it first) is Natural Earth's 1:110m countries outside the regional box,
 drawn beneath everything so that data from elsewhere still sits on a map. It is built
 by `python packaging/build_world.py`, which takes the countries from the geopandas 0.14.4
 wheel on PyPI (`geopandas/datasets/naturalearth_lowres`, public domain).

@@ -7,8 +7,10 @@
  * comes; once in, its vertices are turned into Web Mercator metres in one pass over a
  * typed array.  window.araz.basemapBand(name) then gives the band's layers (null if it
  * is not in, or another band: map-base.js parses the JSON text then, as the static HTML
- * export, which cannot fetch, always does).  window.araz.afterBasemapBand(fn): fn() once
- * the file is in or failed (at once when none is on its way; after WAIT_MS at most).  Their features are GeoJSON features whose
+ * export, which cannot fetch, always does; the app's page, whose basemap/start.js has
+ * no JSON text of this band, reads that from basemap.js when the file cannot be read).
+ * window.araz.afterBasemapBand(fn): fn() once the file is in or failed (at once when
+ * none is on its way; after WAIT_MS at most).  Their features are GeoJSON features whose
  * geometry also carries its rings' metres (arazRings, as map-base-paths.js's bandLayer
  * takes them; arazPolys: each polygon's rings, for map-base-land.js), views of one
  * Float64Array; their coordinates are made as [lon, lat] arrays only when something reads
@@ -25,7 +27,11 @@
   var R = 6378137, MAX = 85.0511287798, D = Math.PI / 180;
   var DEPTH = { LineString: 0, MultiLineString: 1, Polygon: 1, MultiPolygon: 2 };
   var WAIT_MS = 1000;
+  // the page's basemap.js, whose JSON text of the band is read when the file is not
+  // (the app's page loads basemap/start.js, without it: packaging/basemap_binary.py)
+  var FALLBACK = "araz://app/basemap/basemap.js";
   var bands = {}, waiting = null; // the functions that wait for the file (null: none is on its way)
+  var texts = {}; // band name -> its layers' JSON text, read from FALLBACK
   window.araz = window.araz || {};
 
   function settled() {
@@ -106,12 +112,29 @@
       });
       return g;
     }
+    /* A polygon feature's box of metres [minX, minY, maxX, maxY] over its vertices
+     * xy[2 * from .. 2 * to) (map-base-land.js's metreBox, worked out here while the
+     * page waits for its scripts, not when the first labels are placed). */
+    function box(feature, from, to) {
+      var m = [Infinity, Infinity, -Infinity, -Infinity];
+      for (var k = 2 * from; k < 2 * to; k += 2) {
+        var x = xy[k], y = xy[k + 1];
+        if (x < m[0]) m[0] = x;
+        if (x > m[2]) m[2] = x;
+        if (y < m[1]) m[1] = y;
+        if (y > m[3]) m[3] = y;
+      }
+      Object.defineProperty(feature, "arazBox", { value: m[0] <= m[2] ? m : null });
+    }
     var layers = {};
     Object.keys(index.layers).forEach(function (name) {
       layers[name] = {
         type: "FeatureCollection",
         features: index.layers[name].map(function (row) {
-          return { type: "Feature", properties: row[0], geometry: geometry(row[1], row[2]) };
+          var from = at;
+          var feature = { type: "Feature", properties: row[0], geometry: geometry(row[1], row[2]) };
+          if (row[1] === "Polygon" || row[1] === "MultiPolygon") box(feature, from, at);
+          return feature;
         }),
       };
     });
@@ -123,9 +146,29 @@
   window.araz.basemapBand = function (name) {
     var band = Object.prototype.hasOwnProperty.call(bands, name) ? bands[name] : null;
     delete bands[name];
+    if (!band && Object.prototype.hasOwnProperty.call(texts, name)) {
+      band = JSON.parse(texts[name]);
+      delete texts[name];
+    }
     return band;
   };
   window.araz.decodeBasemapBand = decode;
+
+  /* The bands' JSON texts from basemap.js (window.ARAZ_BASEMAP = {...};), when the
+   * binary file could not be read. */
+  function fallback() {
+    return fetch(FALLBACK).then(function (r) {
+      if (!r.ok) throw new Error("HTTP " + r.status);
+      return r.text();
+    }).then(function (text) {
+      var data = JSON.parse(text.slice(text.indexOf("=") + 1, text.lastIndexOf(";")));
+      data.bands.forEach(function (band) {
+        if (typeof band.json === "string") texts[band.name] = band.json;
+      });
+    }).catch(function (err) {
+      console.error("araz: no basemap band: " + FALLBACK + ": " + err);
+    });
+  }
 
   if (location.protocol === "araz:" && window.fetch) {
     waiting = [];
@@ -139,6 +182,7 @@
       bands[band.name] = band.layers;
     }).catch(function (err) {
       console.warn("araz: basemap band not read from " + URL + ": " + err);
+      return fallback();
     }).then(settled);
   }
 })();

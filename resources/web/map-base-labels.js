@@ -24,60 +24,27 @@
     return value === null || value === undefined || isNaN(n) ? fallback : n;
   }
 
+  /* The labels of a feature collection of points (their DOM made and measured by
+   * map-labels-early.js, before Leaflet loaded for the basemap's own), sorted. */
   Basemap.prototype._buildLabels = function (fc) {
-    var feats = (fc && fc.features) || [];
-    var measure = document.createElement("div");
-    measure.className = "araz-measure";
-    measure.setAttribute("aria-hidden", "true");
+    var feats = (fc && fc.features) || [], early = window.araz.earlyLabels;
+    var nodes = early && early.features === fc ? early.nodes : null;
+    if (nodes) window.araz.earlyLabels = null; // given once
+    else nodes = window.araz.labelNodes(feats, this.map.getContainer());
     for (var i = 0; i < feats.length; i++) {
-      var f = feats[i], p = f.properties || {};
-      if (!f.geometry || f.geometry.type !== "Point") continue;
-      var kind = String(p.kind || "city");
-      var cls = "araz-label kind-" + kind.replace(/[^a-z]/g, "");
-      // One zero-size box at the place: the mark (dot, peak) sits on the place, the text
-      // is moved around it by _placeLabels (left/top/transform of .araz-label-inner).
-      var root = document.createElement("div");
-      root.className = "araz-label-root";
-      var mark = null;
-      if (kind === "capital" || kind === "city") {
-        mark = document.createElement("span");
-        mark.className = "dot";
-      } else if (kind === "peak") {
-        mark = document.createElement("span");
-        mark.className = "peak";
-        mark.textContent = "\u25B2";
-      }
-      if (mark) root.appendChild(mark);
-      var el = document.createElement("div");
-      el.className = "araz-label-inner";
-      var text = document.createElement("span");
-      text.className = "text";
-      text.textContent = String(p.name || "");
-      el.appendChild(text);
-      root.appendChild(el);
-      var probe = document.createElement("div");
-      probe.className = cls;
-      probe.appendChild(root);
-      measure.appendChild(probe);
+      var f = feats[i], p = f.properties || {}, n = nodes[i];
+      if (!n) continue;
       var c = f.geometry.coordinates;
       var marker = L.marker([c[1], c[0]], {
-        icon: L.divIcon({ className: cls, html: root, iconSize: null }),
+        icon: L.divIcon({ className: n.cls, html: n.root, iconSize: null }),
         interactive: false, keyboard: false, pane: "labels",
       });
       this.labels.push({
-        marker: marker, name: String(p.name || ""), kind: kind, el: el, text: text,
-        marked: !!mark, w: 0, h: 0, place: "",
+        marker: marker, name: String(p.name || ""), kind: n.kind, el: n.el, text: n.text,
+        marked: n.marked, w: n.w, h: n.h, place: "",
         minZoom: num(p.minZoom, 0), rank: num(p.rank, 9), latlng: L.latLng(c[1], c[0]),
       });
     }
-    // Measure every label's text once (one layout), then hand the nodes to their icons.
-    this.map.getContainer().appendChild(measure);
-    for (var k = 0; k < this.labels.length; k++) {
-      var l = this.labels[k];
-      l.w = Math.ceil(l.el.offsetWidth) || l.name.length * 7;
-      l.h = Math.ceil(l.el.offsetHeight) || 15;
-    }
-    measure.remove();
     // Lower rank first; on a tie, places before rivers and lakes before country names.
     this.labels.sort(function (a, b) {
       return a.rank - b.rank || (KIND_ORDER[a.kind] || 9) - (KIND_ORDER[b.kind] || 9);

@@ -125,7 +125,8 @@
   }
 
   /* A feature's box of metres [minX, minY, maxX, maxY] over all its rings (kept on it:
-   * the basemap's data does not change), or null. */
+   * the basemap's data does not change; a binary band's features come with it, worked
+   * out by map-base-binary.js while the page loads), or null. */
   function metreBox(feature) {
     if (feature.arazBox !== undefined) return feature.arazBox;
     var polys = polygonMetres(feature.geometry), m = [Infinity, Infinity, -Infinity, -Infinity];

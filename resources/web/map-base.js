@@ -9,7 +9,8 @@
  * text, parsed when its zooms are first shown (the regional band at start, read from its
  * binary file instead when the page fetched it: map-base-binary.js; the close
  * band at the first zoom to 8 or more), and the world outside the regional box
- * (window.ARAZ_WORLD_JSON) when the view first reaches beyond the box.
+ * (window.ARAZ_WORLD_JSON; fetched by the app's page, whose scripts do not carry it) when
+ * the view first reaches beyond the box.
  * Labels: map-base-labels.js; regions, urban areas and towns from zoom 8: map-base-detail.js.
  */
 (function () {
@@ -33,6 +34,7 @@
   // the regional band's box (south, west, north, east; packaging/build_world.py's BOX):
   // the world layer draws outside it
   var BOX = [20.0, 24.0, 60.0, 76.0];
+  var WORLD_URL = "araz://app/basemap/world.js";
 
   function riverWeight(band, major) {
     var close = band.minZoom >= 8;
@@ -53,8 +55,10 @@
     this.current = null;
     this.labels = [];
     this.highlightStyle = null;
-    if (data) this._buildLabels(data.labels);
+    // the app's page has its labels apart, in its first bundle (map-labels-early.js)
+    if (data) this._buildLabels(data.labels || window.ARAZ_BASEMAP_LABELS);
     this.world = null; // the world layer's two L.GeoJSON, once the view has needed them
+    this.worldState = 0; // its text: 0 not asked for, 1 on its way, 2 in (fetchWorld)
     this.tinted = true;
     map.on("zoomend", this.update, this);
     map.on("move zoom resize", this._worldIfSeen, this);
@@ -66,9 +70,14 @@
    * the first time the view, with the margin the canvas draws beyond it, leaves the
    * box: data far from the Caucasus still sits on a map. */
   Basemap.prototype._worldIfSeen = function () {
-    if (this.world || !window.ARAZ_WORLD_JSON) return;
+    if (this.world) return;
     var b = this.map.getBounds().pad(0.5);
     if (b.getSouth() >= BOX[0] && b.getWest() >= BOX[1] && b.getNorth() <= BOX[2] && b.getEast() <= BOX[3]) return;
+    if (typeof window.ARAZ_WORLD_JSON !== "string") {
+      this.worldNeeded = true; // a view waits for it
+      this.fetchWorld();
+      return;
+    }
     var world = JSON.parse(window.ARAZ_WORLD_JSON), plain = { renderer: this.renderer, interactive: false };
     // fills without outlines (their cut along the regional box would show as a seam),
     // then the countries' own coasts and borders as lines; beneath the band, which
@@ -82,6 +91,36 @@
     lines.bringToBack();
     fills.bringToBack();
     this.world = { fills: fills, lines: lines };
+  };
+
+  /* The app's page has no world.js among its scripts (a quarter megabyte the first view
+   * does not draw): its text is fetched when the page is first idle (map.js) or when a
+   * view needs it, whichever comes first; worldState 1 while on its way, 2 once in (or
+   * failed).  worldPending(): a view waits for it (map-commands.js holds the
+   * acknowledgements meanwhile; not for a fetch ahead of need). */
+  Basemap.prototype.worldPending = function () {
+    return this.worldState === 1 && !!this.worldNeeded;
+  };
+
+  Basemap.prototype.fetchWorld = function () {
+    if (this.worldState || typeof window.ARAZ_WORLD_JSON === "string") return;
+    if (location.protocol !== "araz:" || !window.fetch) return;
+    var self = this;
+    this.worldState = 1;
+    fetch(WORLD_URL).then(function (r) {
+      if (!r.ok) throw new Error("HTTP " + r.status);
+      return r.text();
+    }).then(function (text) {
+      // window.ARAZ_WORLD_JSON = "<JSON text>"; (packaging/build_world.py)
+      var literal = JSON.parse(text.slice(text.indexOf("=") + 1, text.lastIndexOf(";")));
+      if (typeof literal !== "string") throw new Error("not the world's JSON text");
+      window.ARAZ_WORLD_JSON = literal;
+    }).catch(function (err) {
+      console.warn("araz: world layer not read from " + WORLD_URL + ": " + err);
+    }).then(function () {
+      self.worldState = 2;
+      if (self.map._loaded) self._worldIfSeen();
+    });
   };
 
   function countryStyle(tinted) {
@@ -117,11 +156,14 @@
   /* The band with its layers: those that came as JSON text parsed, once (or read from
    * the band's binary file instead, when the page has it: map-base-binary.js). */
   function parsed(band) {
-    if (typeof band.json === "string") {
+    if (typeof band.json === "string" || band.binary) {
+      // basemap/start.js's band has no JSON text: its binary file's (band.binary)
       var binary = window.araz.basemapBand ? window.araz.basemapBand(band.name) : null;
-      var layers = binary || JSON.parse(band.json);
+      var layers = binary || (typeof band.json === "string" ? JSON.parse(band.json) : null);
+      if (!layers) return null; // neither its file nor its text could be read
       for (var name in layers) band[name] = layers[name];
       delete band.json;
+      delete band.binary;
     }
     return band;
   }
@@ -132,7 +174,7 @@
     var bands = (this.data && this.data.bands) || [];
     if (!bands.length) return;
     var band = parsed(bands[0]);
-    if (!this.layers[band.name]) this.layers[band.name] = this._build(band);
+    if (band && !this.layers[band.name]) this.layers[band.name] = this._build(band);
   };
 
   Basemap.prototype._build = function (band) {

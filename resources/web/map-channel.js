@@ -17,24 +17,39 @@
   var held = [], take = null, fetched = {}, arrived = {};
   window.araz = window.araz || {};
 
-  /* fn() once the page is shown: at once if it is, else at its first frame in view at a
-   * real size.  The app loads its page while Python starts, in a view not shown yet (the
+  /* fn() once the page is shown: at once if it is (at a real size), else at its first
+   * frame in view at a real size.  The app loads its page while Python starts, in a view not shown yet (the
    * page hidden, at no size): the map is built, framed and drawn once, at the size it is
    * shown at.  A view just shown can report its old size (Qt's default 100 x 30) for a
    * frame or two before its own: a size under MIN_SHOWN waits for the next frame (for a
    * second at most: a map really that small is built as it is). */
   var MIN_SHOWN = [200, 150], SHOWN_WAIT_MS = 1000;
   window.araz.whenShown = function (fn) {
-    if (document.visibilityState !== "hidden") {
-      fn();
-      return;
+    var since = null, done = false;
+    function small() {
+      return window.innerWidth < MIN_SHOWN[0] || window.innerHeight < MIN_SHOWN[1];
     }
-    var since = null;
+    function go() {
+      if (done) return;
+      done = true;
+      fn();
+    }
     function frame(now) {
+      if (done) return;
       if (since === null) since = now;
-      var small = window.innerWidth < MIN_SHOWN[0] || window.innerHeight < MIN_SHOWN[1];
-      if (small && now - since < SHOWN_WAIT_MS) requestAnimationFrame(frame);
-      else fn();
+      if (small() && now - since < SHOWN_WAIT_MS) requestAnimationFrame(frame);
+      else go();
+    }
+    if (document.visibilityState !== "hidden") {
+      // shown already, maybe just now: at its old size still, the same wait (a timer too,
+      // should no frame come)
+      if (!small()) {
+        go();
+        return;
+      }
+      requestAnimationFrame(frame);
+      setTimeout(go, SHOWN_WAIT_MS);
+      return;
     }
     function shown() {
       if (document.visibilityState === "hidden") return;

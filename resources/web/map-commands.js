@@ -57,13 +57,15 @@
         popupPending = -1;
         openPopup(i, false);
       }
-      // the basemap's detail (map-base-detail.js) on its way for the band shown: the view
-      // is not drawn yet (a snapshot would miss its regions); acknowledge once it is in.
+      // the basemap's detail (map-base-detail.js) or world layer (map-base.js) on its way
+      // for the view shown: the view is not drawn yet (a snapshot would miss its regions,
+      // or the land beyond the regional box); acknowledge once it is in.
       // The map moving (a fit's zoom animation, a fly): the events are drawn for the view
       // it left (density bins, hit grid, markers) until it stops and draws them again;
       // acknowledge once it has (a caller then reads and clicks what the view shows)
       var base = window.araz.basemap;
-      if (pendingSeqs.length && ((base && (base.detailState === 1 || base.reliefPending())) || held())) {
+      var loading = base && (base.detailState === 1 || base.worldPending() || base.reliefPending());
+      if (pendingSeqs.length && (loading || held())) {
         setTimeout(scheduleFrame, 20);
         return;
       }

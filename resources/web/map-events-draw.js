@@ -68,6 +68,7 @@
       d.height = this._container.height;
       d.style.width = size.x + "px";
       d.style.height = size.y + "px";
+      this._densityPainted = false; // sized again: blank
       this._dpr = m;
       this.draw();
       this.fire("update");
@@ -190,9 +191,12 @@
       // the view's size less to composite each frame.  Hexagons are written as the whole
       // canvas' pixels: nothing to clear under them
       this._densityCanvas.style.visibility = this.bins ? "" : "hidden";
-      if (!this.bins || this.densityMode === "heat") {
+      // (a canvas never painted since it was sized is blank: not cleared, so that the
+      // first view, points only, never makes its pixels)
+      if ((!this.bins && this._densityPainted) || this.densityMode === "heat") {
         dctx.clearRect(0, 0, this._densityCanvas.width, this._densityCanvas.height);
       }
+      this._densityPainted = !!this.bins;
       if (this.bins) {
         dctx.setTransform(dpr, 0, 0, dpr, 0, 0);
         if (this.densityMode === "heat") window.araz.density.paintHeat(dctx, this.bins, size.x, size.y, dpr);

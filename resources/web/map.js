@@ -232,8 +232,12 @@
     USE.forEach(function (type) { container.addEventListener(type, used, true); });
     map.on("movestart zoomstart", used);
     function whenIdle() {
-      if (window.requestIdleCallback) window.requestIdleCallback(function () { used(); }, { timeout: 2000 });
-      else used();
+      function idle() {
+        used();
+        basemap.fetchWorld(); // the world layer's text, in before a view needs it
+      }
+      if (window.requestIdleCallback) window.requestIdleCallback(idle, { timeout: 2000 });
+      else idle();
     }
 
     // --- test helpers (read-only): tests only, the application asks through the bridge ---

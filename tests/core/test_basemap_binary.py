@@ -36,6 +36,29 @@ def test_committed_file_is_the_regional_band_of_basemap_js(regional):
     assert basemap_binary.encode(regional, 3) == data
 
 
+def test_start_scripts_are_basemap_js_without_the_regional_text():
+    """start.js and labels.js (the app page's basemap scripts) are basemap.js less the
+    regional band's JSON text, which names the binary file instead, its labels apart;
+    all else the same."""
+    text = (BASEMAP / "basemap.js").read_text(encoding="utf-8")
+    start = (BASEMAP / basemap_binary.START).read_text(encoding="utf-8")
+    labels = (BASEMAP / basemap_binary.LABELS).read_text(encoding="utf-8")
+    assert (start, labels) == basemap_binary.start_js(text)  # rebuilt, not hand-edited
+    for script, prefix in ((start, basemap_binary.PREFIX), (labels, basemap_binary.LABELS_PREFIX)):
+        assert script.startswith(prefix) and script.endswith(";\n")
+    full = json.loads(text[text.index("=") + 1 :].strip().rstrip(";"))
+    light = json.loads(start[len(basemap_binary.PREFIX) :].strip().rstrip(";"))
+    head = {"name": "regional", "minZoom": 0, "maxZoom": 7, "binary": "regional.bin"}
+    assert light["bands"][0] == head
+    del full["bands"][0]["json"]
+    full["bands"][0]["binary"] = "regional.bin"
+    assert json.loads(labels[len(basemap_binary.LABELS_PREFIX) :].strip().rstrip(";")) == full.pop(
+        "labels"
+    )
+    assert light == full
+    assert len(start) + len(labels) < len(text) / 2
+
+
 def test_layout_header_index_and_int32_vertices(regional):
     data = basemap_binary.encode(regional, 3)
     assert data[:4] == b"ARZB"

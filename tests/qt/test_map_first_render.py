@@ -61,6 +61,22 @@ def test_page_is_served_with_its_scripts_in_two_bundles():
     assert read("/web/bundle/3.js") is None
 
 
+def test_start_bundle_leaves_out_what_the_first_view_does_not_draw():
+    """The regional band's JSON text (the page reads regional.bin) and the world beyond
+    the regional box (fetched when a view first needs it) are not in the page's scripts:
+    bundle 2, Leaflet and every map script with it, weighs well under basemap.js and
+    world.js alone."""
+    bundle = read("/web/bundle/2.js")[0]
+    assert b'"binary":"regional.bin"' in bundle
+    for name, before in (("basemap.js", '"json":'), ("world.js", "= ")):
+        text = resource("basemap", name).read_text(encoding="utf-8")
+        at = text.index(before)  # the regional band's, the world's JSON text
+        assert text[at : at + 200].encode() not in bundle, name
+    heavy = resource("basemap", "basemap.js").stat().st_size
+    heavy += resource("basemap", "world.js").stat().st_size
+    assert len(bundle) < 0.6 * heavy, (len(bundle), heavy)
+
+
 def test_regional_band_from_its_binary_file_draws_the_same_map(qtbot, monkeypatch, tmp_path):
     view = shown_map(qtbot)
     assert run_js(qtbot, view, BINARY_USED) is True
@@ -68,8 +84,9 @@ def test_regional_band_from_its_binary_file_draws_the_same_map(qtbot, monkeypatc
     from_binary = steady_map_grab(qtbot, view)
     dispose(qtbot, view)
 
-    # the same basemap without its binary file: the page parses the band's JSON text
-    for name in ("basemap.js", "world.js", "detail.json", "places.json"):
+    # the same basemap without its binary file: the page reads the band's JSON text from
+    # basemap.js (its own script, start.js, has none of it) and parses it
+    for name in ("start.js", "labels.js", "basemap.js", "world.js", "detail.json", "places.json"):
         shutil.copy(resource("basemap", name), tmp_path / name)
     monkeypatch.setenv("ARAZ_BASEMAP_DIR", str(tmp_path))
     view = shown_map(qtbot)
@@ -108,5 +125,65 @@ def test_paths_are_projected_when_the_canvas_first_reaches_them(qtbot):
         image = steady_map_grab(qtbot, view)
         x, y = point(qtbot, view, 48.5, 67.0)
         assert near(image.pixelColor(x, y), LAND, 8), image.pixelColor(x, y).name()
+    finally:
+        dispose(qtbot, view)
+
+
+SIZES_NOW = """(function () {
+  // the labels' texts measured again, in the built map (as the page measured them once
+  // Leaflet had made it), against the sizes measured before Leaflet loaded
+  var feats = window.ARAZ_BASEMAP_LABELS.features;
+  var again = araz.labelNodes(feats, araz.map.getContainer());
+  var early = {};
+  araz.basemap.labels.forEach(function (l) { early[l.name + "|" + l.kind] = [l.w, l.h]; });
+  return feats.map(function (f, i) {
+    var key = f.properties.name + "|" + f.properties.kind;
+    return [key, early[key], [again[i].w, again[i].h]];
+  });
+})()"""
+
+
+def test_labels_measured_before_the_map_is_built_have_their_sizes_in_it(qtbot):
+    """The labels come in the first bundle and are made and measured while Leaflet and
+    the map scripts load: each has the size it has in the built map."""
+    view = shown_map(qtbot)
+    try:
+        rows = run_js(qtbot, view, SIZES_NOW)
+        assert len(rows) > 150
+        assert run_js(qtbot, view, "araz.earlyLabels === null") is True  # made, then taken
+        for key, early, again in rows:
+            assert early == again and early[0] > 0, key
+    finally:
+        dispose(qtbot, view)
+
+
+BOXES = """(function () {
+  // each country's box of metres as read with the binary band, and over its rings again
+  return araz.basemap.data.bands[0].countries.features.map(function (f) {
+    var m = [Infinity, Infinity, -Infinity, -Infinity];
+    f.geometry.arazPolys.forEach(function (rings) {
+      rings.forEach(function (xy) {
+        for (var k = 0; k < xy.length; k += 2) {
+          m[0] = Math.min(m[0], xy[k]);
+          m[1] = Math.min(m[1], xy[k + 1]);
+          m[2] = Math.max(m[2], xy[k]);
+          m[3] = Math.max(m[3], xy[k + 1]);
+        }
+      });
+    });
+    return [f.properties.name, f.arazBox, m];
+  });
+})()"""
+
+
+def test_countries_come_with_their_boxes_from_the_binary_band(qtbot):
+    """The countries' boxes (where a name may go) are worked out as the band is read,
+    while the page waits for its scripts: the very boxes of their vertices."""
+    view = shown_map(qtbot)
+    try:
+        rows = run_js(qtbot, view, BOXES)
+        assert len(rows) > 40
+        for name, box, again in rows:
+            assert box == again, name
     finally:
         dispose(qtbot, view)
