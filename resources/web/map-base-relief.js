@@ -13,12 +13,16 @@
  * under the labels (map-print.js).
  *
  * Off until the app asks (the style op's `relief`, map-commands.js: setRelief; View →
- * Shaded relief, on by default, and the snapshots send it).  Nothing is fetched for the
- * first view: map.js calls reliefAfterFirstPaint() once the first frame's calls are
- * applied; the images load when the page is next idle, or at the first acknowledgement
- * after the first paint (map-commands.js holds it while they load: a snapshot never
- * misses them).  Only the app serves the images (its araz: scheme): the standalone HTML
- * export, which does not embed them (0.45 MB), draws without.
+ * Shaded relief, on by default, and the snapshots send it).  The images are fetched and
+ * decoded (createImageBitmap: off the page's thread, and once: an <img> drawn on a
+ * canvas is decoded again at the frame that draws it) as soon as this script runs,
+ * while the page waits for Python to send its first calls; they are drawn only after
+ * the first view is painted: map.js calls reliefAfterFirstPaint() once the first frame's
+ * calls are applied, and the layer is added after that frame (not wanted then: the
+ * decoded images are dropped).  An acknowledgement after the first paint waits for them
+ * (map-commands.js: a snapshot never misses them).  Only the app serves the images (its
+ * araz: scheme): the standalone HTML export, which does not embed them (0.45 MB), draws
+ * without.
  */
 (function () {
   "use strict";
@@ -83,16 +87,43 @@
     },
   });
 
-  /* Made once the first view's calls are applied (map.js): the images load after the
-   * frame that paints them, when the page is idle (see above). */
+  /* The images, fetched and decoded: a promise of the layer's list, in IMAGES's order. */
+  function loadImages() {
+    return Promise.all(IMAGES.map(function (image) {
+      return fetch(image.url, { credentials: "omit" }).then(function (r) {
+        if (!r.ok) throw new Error("HTTP " + r.status + " for " + image.url);
+        return r.blob();
+      }).then(function (blob) {
+        return createImageBitmap(blob);
+      }).then(function (bitmap) {
+        return { img: bitmap, bounds: L.latLngBounds(image.bounds) };
+      });
+    }));
+  }
+
+  function drop(images) {
+    images.forEach(function (image) { image.img.close(); });
+  }
+
+  // started now, while the page waits for Python's first calls (see above)
+  var early = location.protocol === "araz:" ? loadImages() : null;
+  if (early) early.catch(function () {}); // reported where it is used (_reliefLoad)
+
+  /* Made once the first view's calls are applied (map.js): the layer is added after the
+   * frame that paints them (see above). */
   Basemap.prototype.reliefAfterFirstPaint = function () {
     var self = this;
     this.reliefWanted = !!this.reliefWanted;
     this.reliefState = this.reliefState || STATE.none;
     requestAnimationFrame(function () {
-      self.reliefPainted = true; // this frame painted the first view
-      var idle = window.requestIdleCallback || function (f) { setTimeout(f, 50); };
-      idle(function () { self._reliefLoad(); }, { timeout: 1500 });
+      self.reliefPainted = true; // this frame paints the first view
+      setTimeout(function () { // once it is painted
+        if (self.reliefWanted) self._reliefLoad();
+        else if (early && self.reliefState === STATE.none) { // not wanted: not kept
+          early.then(drop, function () {});
+          early = null;
+        }
+      }, 0);
     });
   };
 
@@ -136,18 +167,17 @@
       pane.setAttribute("aria-hidden", "true");
     }
     var layer = new ReliefCanvas(this, { pane: "relief", attribution: CREDIT });
+    var images = early || loadImages();
+    early = null;
     // each image decoded before it counts as in: the acknowledgement then means drawn
-    Promise.all(IMAGES.map(function (image) {
-      var img = new Image();
-      img.src = image.url;
-      layer.images.push({ img: img, bounds: L.latLngBounds(image.bounds) });
-      return img.decode();
-    })).then(function () {
-      if (self.reliefState !== STATE.loading) return; // given up meanwhile
+    images.then(function (list) {
+      if (self.reliefState !== STATE.loading) return drop(list); // given up meanwhile
+      layer.images = list;
       self.reliefState = STATE.loaded;
       self.reliefLayer = layer;
       self.setRelief(self.reliefWanted);
     }, function (err) {
+      if (self.reliefState !== STATE.loading) return;
       self.reliefState = STATE.failed;
       console.warn("araz: no shaded relief (" + err + ")");
     });
