@@ -20,8 +20,8 @@ CHILD = (
     "out, how = sys.argv[1:3]\n"
     "if how == 'late':\n"
     "    import araz.qt.screenshot as shot\n"
-    "    drawn = shot.when_drawn\n"
-    "    shot.when_drawn = lambda w, cb, settle_ms=0, on_drawn=None: drawn(w, cb, 2500, on_drawn)\n"
+    "    painted = shot.when_painted\n"
+    "    shot.when_painted = lambda w, p, cb, settle_ms=0: painted(w, p, cb, 2500)\n"
     "sys.argv = ['araz', '--screenshot', out, '--window-size', '900x600']\n"
     "raise SystemExit(main(exit_when_shot=how == 'fast'))\n"
 )
