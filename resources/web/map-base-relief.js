@@ -15,14 +15,14 @@
  * Off until the app asks (the style op's `relief`, map-commands.js: setRelief; View →
  * Shaded relief, on by default, and the snapshots send it).  The images are fetched and
  * decoded (createImageBitmap: off the page's thread, and once: an <img> drawn on a
- * canvas is decoded again at the frame that draws it) as soon as this script runs,
- * while the page waits for Python to send its first calls; they are drawn only after
- * the first view is painted: map.js calls reliefAfterFirstPaint() once the first frame's
- * calls are applied, and the layer is added after that frame (not wanted then: the
- * decoded images are dropped).  An acknowledgement after the first paint waits for them
- * (map-commands.js: a snapshot never misses them).  Only the app serves the images (its
- * araz: scheme): the standalone HTML export, which does not embed them (0.45 MB), draws
- * without.
+ * canvas is decoded again in the frame that draws it) as soon as this script runs,
+ * while the page waits for Python's first calls; map.js calls reliefAfterFirstPaint()
+ * once the first view's calls are applied and drawn: the relief is drawn in that first
+ * frame when the images are in by then (most often: a snapshot's first frame is then
+ * its whole picture), else after it, once they are (the acknowledgements after the
+ * first paint wait for them, map-commands.js: a snapshot never misses them); not wanted
+ * then, they are dropped.  Only the app serves the images (its araz: scheme): the
+ * standalone HTML export, which does not embed them (0.45 MB), draws without.
  */
 (function () {
   "use strict";
@@ -105,16 +105,20 @@
     images.forEach(function (image) { image.img.close(); });
   }
 
-  // started now, while the page waits for Python's first calls (see above)
+  // started now, while the page waits for Python's first calls (see above); `ready`
+  // holds them once in (a promise's result is only ever given later, in a microtask)
   var early = location.protocol === "araz:" ? loadImages() : null;
-  if (early) early.catch(function () {}); // reported where it is used (_reliefLoad)
+  var ready = null;
+  if (early) early.then(function (list) { ready = list; }, function () {}); // else: _reliefLoad
 
-  /* Made once the first view's calls are applied (map.js): the layer is added after the
-   * frame that paints them (see above). */
+  /* Made once the first view's calls are applied and drawn (map.js), before the frame
+   * that paints them: the relief is drawn in that same frame when its images are in by
+   * then (they most often are: see above), else after it, once they are. */
   Basemap.prototype.reliefAfterFirstPaint = function () {
     var self = this;
     this.reliefWanted = !!this.reliefWanted;
     this.reliefState = this.reliefState || STATE.none;
+    if (ready && this.reliefWanted) this._reliefLoad(); // in already: drawn now
     requestAnimationFrame(function () {
       self.reliefPainted = true; // this frame paints the first view
       setTimeout(function () { // once it is painted
@@ -136,7 +140,23 @@
       this.reliefState = STATE.failed;
       console.warn("araz: shaded relief not loaded in " + GIVE_UP_MS + " ms");
     }
-    return this.reliefState === STATE.loading;
+    return this.reliefState === STATE.loading || !!this._reliefRaster;
+  };
+
+  /* Acknowledgements wait until the frame that commits the relief's drawing is rastered:
+   * the frame after it starts only then (the engine begins no frame while the one before
+   * is not rastered), so the picture Qt shows next has it.  Acknowledged in that frame
+   * instead, a call is answered while the relief is still being rastered, and a grab
+   * (the screenshot's, at Qt's next render) can get the frame before it, without it
+   * (the first view's, just before: a software raster lags more than a frame). */
+  Basemap.prototype._reliefDrawn = function () {
+    var self = this, token = {};
+    this._reliefRaster = token;
+    function rastered() {
+      if (self._reliefRaster === token) self._reliefRaster = null;
+    }
+    requestAnimationFrame(function () { requestAnimationFrame(rastered); }); // the next but one
+    setTimeout(rastered, 250); // no frames while hidden: none to wait for
   };
 
   /* View → Shaded relief: on (loaded first if it is not) or off. */
@@ -147,8 +167,12 @@
       return;
     }
     var map = this.map, layer = this.reliefLayer;
-    if (on && !map.hasLayer(layer)) layer.addTo(map);
-    else if (!on && map.hasLayer(layer)) map.removeLayer(layer);
+    if (on && !map.hasLayer(layer)) {
+      layer.addTo(map); // drawn now (an L.Renderer draws as it is added)
+      this._reliefDrawn();
+    } else if (!on && map.hasLayer(layer)) {
+      map.removeLayer(layer);
+    }
   };
 
   Basemap.prototype._reliefLoad = function () {
@@ -169,14 +193,20 @@
     var layer = new ReliefCanvas(this, { pane: "relief", attribution: CREDIT });
     var images = early || loadImages();
     early = null;
-    // each image decoded before it counts as in: the acknowledgement then means drawn
-    images.then(function (list) {
+    function add(list) {
       if (self.reliefState !== STATE.loading) return drop(list); // given up meanwhile
       layer.images = list;
       self.reliefState = STATE.loaded;
       self.reliefLayer = layer;
       self.setRelief(self.reliefWanted);
-    }, function (err) {
+    }
+    if (ready) { // in already: drawn now
+      add(ready);
+      ready = null;
+      return;
+    }
+    // each image decoded before it counts as in: the acknowledgement then means drawn
+    images.then(add, function (err) {
       if (self.reliefState !== STATE.loading) return;
       self.reliefState = STATE.failed;
       console.warn("araz: no shaded relief (" + err + ")");

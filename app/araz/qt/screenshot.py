@@ -151,7 +151,9 @@ def screenshot_and_quit(window, path: Path, *, started: float | None = None) -> 
             QApplication.exit(1)
             return
         print(out)
-        QApplication.quit()
+        # the loop ends, the window is not closed: its closing would remember the
+        # screenshot's window, size and filter as the user's (and take its time)
+        QApplication.exit(0)
 
     def stuck() -> None:
         if not written:
