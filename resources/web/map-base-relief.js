@@ -125,7 +125,7 @@
         if (self.reliefWanted) self._reliefLoad();
         else if (early && self.reliefState === STATE.none) { // not wanted: not kept
           early.then(drop, function () {});
-          early = null;
+          early = ready = null;
         }
       }, 0);
     });
@@ -143,12 +143,12 @@
     return this.reliefState === STATE.loading || !!this._reliefRaster;
   };
 
-  /* Acknowledgements wait until the frame that commits the relief's drawing is rastered:
-   * the frame after it starts only then (the engine begins no frame while the one before
-   * is not rastered), so the picture Qt shows next has it.  Acknowledged in that frame
-   * instead, a call is answered while the relief is still being rastered, and a grab
-   * (the screenshot's, at Qt's next render) can get the frame before it, without it
-   * (the first view's, just before: a software raster lags more than a frame). */
+  /* Acknowledgements wait a frame more once the relief is drawn: until the animation
+   * frame after the one that commits its drawing (the engine most often begins that one
+   * once the one before is rastered), so that the picture Qt shows next has it.
+   * Acknowledged in the frame that commits it, a call was answered while the relief was
+   * still being rastered, and a grab at Qt's next render (the screenshot's) could get
+   * the frame before it, without it (seen: a software raster lags more than a frame). */
   Basemap.prototype._reliefDrawn = function () {
     var self = this, token = {};
     this._reliefRaster = token;

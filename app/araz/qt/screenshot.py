@@ -112,9 +112,9 @@ def screenshot_and_quit(window, path: Path, *, started: float | None = None) -> 
 
     Once the dataset's calls are sent and the page has painted its first view, one round
     trip (its acknowledgement comes once every earlier call is drawn, and waits for what
-    the page loads after its first paint: the basemap's detail, its relief; sent then,
-    not after the dataset's own acknowledgement, it is most often answered in the same
-    frame, the one that draws the relief), then the map is grabbed
+    the page draws after its first paint: the basemap's detail, its relief; sent then,
+    not after the dataset's own acknowledgement, which can come a frame or more after the
+    first one), then the map is grabbed
     at Qt's first render after that acknowledgement (the page acknowledges in the frame
     that shows its drawing, the labels placed around the markers in that same draw:
     map-commands.js) and again a page round trip later, until two grabs agree: no fixed
