@@ -20,8 +20,8 @@
  * once the first view's calls are applied and drawn: the relief is drawn in that first
  * frame when the images are in by then (most often: a snapshot's first frame is then
  * its whole picture), else after it, once they are (the acknowledgements after the
- * first paint wait for them, map-commands.js: a snapshot never misses them); not wanted
- * then, they are dropped.  Only the app serves the images (its araz: scheme): the
+ * first paint wait for them, map-commands.js: a snapshot never misses them).  Turned
+ * off before they are used, they are dropped.  Only the app serves the images (its araz: scheme): the
  * standalone HTML export, which does not embed them (0.45 MB), draws without.
  */
 (function () {
@@ -106,10 +106,21 @@
   }
 
   // started now, while the page waits for Python's first calls (see above); `ready`
-  // holds them once in (a promise's result is only ever given later, in a microtask)
+  // holds them once in while they are still the early ones, not taken nor dropped (a
+  // promise's result is only ever given later, in a microtask)
   var early = location.protocol === "araz:" ? loadImages() : null;
   var ready = null;
-  if (early) early.then(function (list) { ready = list; }, function () {}); // else: _reliefLoad
+  if (early) {
+    var first = early;
+    first.then(function (list) {
+      if (early === first) ready = list;
+    }, function () {}); // reported by _reliefLoad
+  }
+
+  function dropEarly() {
+    if (early) early.then(drop, function () {});
+    early = ready = null;
+  }
 
   /* Made once the first view's calls are applied and drawn (map.js), before the frame
    * that paints them: the relief is drawn in that same frame when its images are in by
@@ -123,10 +134,6 @@
       self.reliefPainted = true; // this frame paints the first view
       setTimeout(function () { // once it is painted
         if (self.reliefWanted) self._reliefLoad();
-        else if (early && self.reliefState === STATE.none) { // not wanted: not kept
-          early.then(drop, function () {});
-          early = ready = null;
-        }
       }, 0);
     });
   };
@@ -164,6 +171,7 @@
     this.reliefWanted = !!on;
     if (this.reliefState !== STATE.loaded) {
       if (on && this.reliefPainted) this._reliefLoad();
+      else if (!on && this.reliefState === STATE.none) dropEarly(); // off: not kept
       return;
     }
     var map = this.map, layer = this.reliefLayer;
