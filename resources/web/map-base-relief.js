@@ -13,12 +13,16 @@
  * under the labels (map-print.js).
  *
  * Off until the app asks (the style op's `relief`, map-commands.js: setRelief; View →
- * Shaded relief, on by default, and the snapshots send it).  Nothing is fetched for the
- * first view: map.js calls reliefAfterFirstPaint() once the first frame's calls are
- * applied; the images load when the page is next idle, or at the first acknowledgement
- * after the first paint (map-commands.js holds it while they load: a snapshot never
- * misses them).  Only the app serves the images (its araz: scheme): the standalone HTML
- * export, which does not embed them (0.45 MB), draws without.
+ * Shaded relief, on by default, and the snapshots send it).  The images are fetched and
+ * decoded (createImageBitmap: off the page's thread, and once: an <img> drawn on a
+ * canvas is decoded again in the frame that draws it) as soon as this script runs,
+ * while the page waits for Python's first calls; map.js calls reliefAfterFirstPaint()
+ * once the first view's calls are applied and drawn: the relief is drawn in that first
+ * frame when the images are in by then (most often: a snapshot's first frame is then
+ * its whole picture), else after it, once they are (the acknowledgements after the
+ * first paint wait for them, map-commands.js: a snapshot never misses them).  Turned
+ * off before they are used, they are dropped.  Only the app serves the images (its araz: scheme): the
+ * standalone HTML export, which does not embed them (0.45 MB), draws without.
  */
 (function () {
   "use strict";
@@ -83,16 +87,54 @@
     },
   });
 
-  /* Made once the first view's calls are applied (map.js): the images load after the
-   * frame that paints them, when the page is idle (see above). */
+  /* The images, fetched and decoded: a promise of the layer's list, in IMAGES's order. */
+  function loadImages() {
+    return Promise.all(IMAGES.map(function (image) {
+      return fetch(image.url, { credentials: "omit" }).then(function (r) {
+        if (!r.ok) throw new Error("HTTP " + r.status + " for " + image.url);
+        return r.blob();
+      }).then(function (blob) {
+        return createImageBitmap(blob);
+      }).then(function (bitmap) {
+        return { img: bitmap, bounds: L.latLngBounds(image.bounds) };
+      });
+    }));
+  }
+
+  function drop(images) {
+    images.forEach(function (image) { image.img.close(); });
+  }
+
+  // started now, while the page waits for Python's first calls (see above); `ready`
+  // holds them once in while they are still the early ones, not taken nor dropped (a
+  // promise's result is only ever given later, in a microtask)
+  var early = location.protocol === "araz:" ? loadImages() : null;
+  var ready = null;
+  if (early) {
+    var first = early;
+    first.then(function (list) {
+      if (early === first) ready = list;
+    }, function () {}); // reported by _reliefLoad
+  }
+
+  function dropEarly() {
+    if (early) early.then(drop, function () {});
+    early = ready = null;
+  }
+
+  /* Made once the first view's calls are applied and drawn (map.js), before the frame
+   * that paints them: the relief is drawn in that same frame when its images are in by
+   * then (they most often are: see above), else after it, once they are. */
   Basemap.prototype.reliefAfterFirstPaint = function () {
     var self = this;
     this.reliefWanted = !!this.reliefWanted;
     this.reliefState = this.reliefState || STATE.none;
+    if (ready && this.reliefWanted) this._reliefLoad(); // in already: drawn now
     requestAnimationFrame(function () {
-      self.reliefPainted = true; // this frame painted the first view
-      var idle = window.requestIdleCallback || function (f) { setTimeout(f, 50); };
-      idle(function () { self._reliefLoad(); }, { timeout: 1500 });
+      self.reliefPainted = true; // this frame paints the first view
+      setTimeout(function () { // once it is painted
+        if (self.reliefWanted) self._reliefLoad();
+      }, 0);
     });
   };
 
@@ -105,7 +147,23 @@
       this.reliefState = STATE.failed;
       console.warn("araz: shaded relief not loaded in " + GIVE_UP_MS + " ms");
     }
-    return this.reliefState === STATE.loading;
+    return this.reliefState === STATE.loading || !!this._reliefRaster;
+  };
+
+  /* Acknowledgements wait a frame more once the relief is drawn: until the animation
+   * frame after the one that commits its drawing (the engine most often begins that one
+   * once the one before is rastered), so that the picture Qt shows next has it.
+   * Acknowledged in the frame that commits it, a call was answered while the relief was
+   * still being rastered, and a grab at Qt's next render (the screenshot's) could get
+   * the frame before it, without it (seen: a software raster lags more than a frame). */
+  Basemap.prototype._reliefDrawn = function () {
+    var self = this, token = {};
+    this._reliefRaster = token;
+    function rastered() {
+      if (self._reliefRaster === token) self._reliefRaster = null;
+    }
+    requestAnimationFrame(function () { requestAnimationFrame(rastered); }); // the next but one
+    setTimeout(rastered, 250); // no frames while hidden: none to wait for
   };
 
   /* View → Shaded relief: on (loaded first if it is not) or off. */
@@ -113,11 +171,16 @@
     this.reliefWanted = !!on;
     if (this.reliefState !== STATE.loaded) {
       if (on && this.reliefPainted) this._reliefLoad();
+      else if (!on && this.reliefState === STATE.none) dropEarly(); // off: not kept
       return;
     }
     var map = this.map, layer = this.reliefLayer;
-    if (on && !map.hasLayer(layer)) layer.addTo(map);
-    else if (!on && map.hasLayer(layer)) map.removeLayer(layer);
+    if (on && !map.hasLayer(layer)) {
+      layer.addTo(map); // drawn now (an L.Renderer draws as it is added)
+      this._reliefDrawn();
+    } else if (!on && map.hasLayer(layer)) {
+      map.removeLayer(layer);
+    }
   };
 
   Basemap.prototype._reliefLoad = function () {
@@ -136,18 +199,23 @@
       pane.setAttribute("aria-hidden", "true");
     }
     var layer = new ReliefCanvas(this, { pane: "relief", attribution: CREDIT });
-    // each image decoded before it counts as in: the acknowledgement then means drawn
-    Promise.all(IMAGES.map(function (image) {
-      var img = new Image();
-      img.src = image.url;
-      layer.images.push({ img: img, bounds: L.latLngBounds(image.bounds) });
-      return img.decode();
-    })).then(function () {
-      if (self.reliefState !== STATE.loading) return; // given up meanwhile
+    var images = early || loadImages();
+    early = null;
+    function add(list) {
+      if (self.reliefState !== STATE.loading) return drop(list); // given up meanwhile
+      layer.images = list;
       self.reliefState = STATE.loaded;
       self.reliefLayer = layer;
       self.setRelief(self.reliefWanted);
-    }, function (err) {
+    }
+    if (ready) { // in already: drawn now
+      add(ready);
+      ready = null;
+      return;
+    }
+    // each image decoded before it counts as in: the acknowledgement then means drawn
+    images.then(add, function (err) {
+      if (self.reliefState !== STATE.loading) return;
       self.reliefState = STATE.failed;
       console.warn("araz: no shaded relief (" + err + ")");
     });

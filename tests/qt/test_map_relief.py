@@ -152,22 +152,32 @@ def test_the_relief_is_credited_while_shown(qtbot, main_window):
     assert "Tom Patterson" not in read_page_json(w.map, script, of_type(str))
 
 
-def test_the_relief_is_fetched_only_after_the_first_view_is_drawn(qtbot, monkeypatch, curated):
-    """The first render does not wait for it: no relief image is asked for until the page
-    has acknowledged its first view drawn (basemap and events)."""
+def test_the_relief_is_asked_for_early_and_the_first_view_never_waits_for_it(
+    qtbot, monkeypatch, curated
+):
+    """The relief's images are asked for while the page waits for its first calls, not
+    after its first view; that view is drawn and acknowledged even while they are not in
+    (here never answered), and once they fail a later call is acknowledged too."""
     import time
+
+    from PySide6.QtWebEngineCore import QWebEngineUrlRequestJob
 
     from araz.qt.map import MapView, scheme
     from araz.views.records import map_records
 
     asked: list[tuple[float, str]] = []
-    read = scheme.read
+    held: list = []  # the relief's requests, left unanswered
+    started = scheme.ArazSchemeHandler.requestStarted
 
-    def recording(path: str):
+    def holding(self, job) -> None:
+        path = job.requestUrl().path()
         asked.append((time.perf_counter(), path))
-        return read(path)
+        if "/basemap/relief-" in path:
+            held.append(job)
+        else:
+            started(self, job)
 
-    monkeypatch.setattr(scheme, "read", recording)
+    monkeypatch.setattr(scheme.ArazSchemeHandler, "requestStarted", holding)
     view = MapView()
     qtbot.addWidget(view)
     view.resize(900, 650)
@@ -178,12 +188,15 @@ def test_the_relief_is_fetched_only_after_the_first_view_is_drawn(qtbot, monkeyp
     with qtbot.waitSignal(view.rendered, timeout=TIMEOUT, check_params_cb=lambda s: s >= seq):
         view.show()
     first = drawn[0]
-    qtbot.waitUntil(lambda: sum("/basemap/relief-" in p for _, p in asked) == 2, timeout=TIMEOUT)
     relief = [t for t, p in asked if "/basemap/relief-" in p]
-    assert min(relief) > first
-    # the recorder saw the page's own first requests (its scripts come in bundles that
-    # the scheme keeps once made, so the page itself is what every load asks for)
-    assert any(p.endswith("/web/map.html") and t < first for t, p in asked)
+    assert len(relief) == 2 and max(relief) < first  # asked for, unanswered, not waited for
+    assert len(held) == 2
+    for job in held:
+        job.fail(QWebEngineUrlRequestJob.Error.UrlNotFound)
+    t0 = time.perf_counter()
+    with qtbot.waitSignal(view.rendered, timeout=TIMEOUT):
+        view.sync()
+    assert time.perf_counter() - t0 < 3.0  # not held until the page gives up (4 s)
     view.close()
     view.deleteLater()
     qtbot.wait(50)

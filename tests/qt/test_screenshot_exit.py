@@ -20,8 +20,8 @@ CHILD = (
     "out, how = sys.argv[1:3]\n"
     "if how == 'late':\n"
     "    import araz.qt.screenshot as shot\n"
-    "    drawn = shot.when_drawn\n"
-    "    shot.when_drawn = lambda w, cb, settle_ms=0, on_drawn=None: drawn(w, cb, 2500, on_drawn)\n"
+    "    painted = shot.when_painted\n"
+    "    shot.when_painted = lambda w, p, cb, settle_ms=0: painted(w, p, cb, 2500)\n"
     "sys.argv = ['araz', '--screenshot', out, '--window-size', '900x600']\n"
     "raise SystemExit(main(exit_when_shot=how == 'fast'))\n"
 )
@@ -68,6 +68,11 @@ def test_a_screenshot_start_ends_once_written_with_the_same_picture(tmp_path, qa
     b = QImage(str(fast)).convertToFormat(QImage.Format.Format_RGB32)
     assert (b.width(), b.height()) == (900, 600)
     assert same_picture(a, b)  # the window as drawn
+    # neither start closed its window: the user's remembered window and filter are not
+    # the screenshot's (Qt's quit() closes the windows, which saves them)
+    conf = tmp_path / "config" / "Araz" / "Araz.conf"
+    text = conf.read_text() if conf.exists() else ""
+    assert "geometry" not in text and "filter" not in text
 
 
 def test_the_picture_taken_at_once_is_the_one_taken_seconds_later(tmp_path, qapp):

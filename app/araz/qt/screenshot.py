@@ -30,6 +30,23 @@ def when_drawn(window, callback: Callable[[], None], settle_ms: int = 0, on_draw
     window.map.rendered.connect(on_rendered)
 
 
+def when_painted(window, painted: list, callback: Callable[[], None], settle_ms: int = 0) -> None:
+    """Call back once the dataset's calls are sent and the page has painted its first view
+    (then ``settle_ms`` later): ``painted`` is not empty once the page has acknowledged
+    a call (any: it acknowledges none before its first frame).  A call sent from then on
+    is acknowledged only once what the page loads after its first paint is in and drawn
+    (the basemap's detail, its relief: map-commands.js), after every earlier call."""
+    if painted:
+        QTimer.singleShot(settle_ms, callback)
+        return
+
+    def on_rendered(_seq: int) -> None:
+        window.map.rendered.disconnect(on_rendered)
+        QTimer.singleShot(settle_ms, callback)
+
+    window.map.rendered.connect(on_rendered)
+
+
 def when_acked(
     window,
     seq: int,
@@ -93,8 +110,11 @@ def screenshot_and_quit(window, path: Path, *, started: float | None = None) -> 
     """Save the whole window as PNG once drawn (atomically, never over the dataset),
     print the path, and quit; on failure one line on stderr and exit status 1.
 
-    Once the page has drawn the dataset, one round trip (its acknowledgement waits for
-    what the page still loads: the basemap's detail, its relief), then the map is grabbed
+    Once the dataset's calls are sent and the page has painted its first view, one round
+    trip (its acknowledgement comes once every earlier call is drawn, and waits for what
+    the page draws after its first paint: the basemap's detail, its relief; sent then,
+    not after the dataset's own acknowledgement, which can come a frame or more after the
+    first one), then the map is grabbed
     at Qt's first render after that acknowledgement (the page acknowledges in the frame
     that shows its drawing, the labels placed around the markers in that same draw:
     map-commands.js) and again a page round trip later, until two grabs agree: no fixed
@@ -131,7 +151,9 @@ def screenshot_and_quit(window, path: Path, *, started: float | None = None) -> 
             QApplication.exit(1)
             return
         print(out)
-        QApplication.quit()
+        # the loop ends, the window is not closed: its closing would remember the
+        # screenshot's window, size and filter as the user's (and take its time)
+        QApplication.exit(0)
 
     def stuck() -> None:
         if not written:
@@ -150,8 +172,9 @@ def screenshot_and_quit(window, path: Path, *, started: float | None = None) -> 
         write()
 
     def grab_when_rendered() -> None:
-        # one round trip first: its acknowledgement waits for what the page still loads
-        # after the dataset's drawing (the basemap's detail, its relief: map-commands.js)
+        # one round trip first: its acknowledgement waits for the dataset's drawing and for
+        # what the page loads after its first paint (the basemap's detail, its relief:
+        # map-commands.js)
         seq = window.map.sync()
         # what the picture needs is imported meanwhile: not on the way to the window shown
         from .export import snapshot  # noqa: F401  (fast_png)
@@ -187,9 +210,17 @@ def screenshot_and_quit(window, path: Path, *, started: float | None = None) -> 
         renders.after(renders.count, once)
         QTimer.singleShot(RENDER_PATIENCE_MS, once)
 
+    painted: list[int] = []  # the page's first acknowledgement: its first view is painted
+
+    def first_painted(seq: int) -> None:
+        window.map.rendered.disconnect(first_painted)
+        painted.append(seq)
+
     def loaded(_path, _result) -> None:
         if len(window.model.dataset):
             window.loadFinished.disconnect(loaded)
-            when_drawn(window, grab_when_rendered, on_drawn=drawn)
+            when_drawn(window, lambda: None, on_drawn=drawn)
+            when_painted(window, painted, grab_when_rendered)
 
+    window.map.rendered.connect(first_painted)
     window.loadFinished.connect(loaded)
