@@ -36,8 +36,9 @@ from typing import Any
 
 import numpy as np
 
-from ._acled_build import Block, EarlyDates, build
+from ._acled_build import Block, build
 from ._acled_coded import GROUP, CodedColumn, TextCodedColumn, may_strip
+from ._acled_dates import EarlyDates
 from ._acled_prefetch import prefetched
 from ._acled_rules import delimiter_of, header_columns
 from ._acled_tables import AcledTables

@@ -124,8 +124,10 @@ def build(
         values = column.values
         codes = narrow(column.codes, len(values))
         kinds[name] = kind = kind_of(name, values)
-        texts = column.texts  # the reader's own array of these texts (one per value)
-        if texts is None or kind != "places" or len(texts) != len(values):
+        # the reader's own array of these texts (one per value): its places' ids, its
+        # dates' JSON (araz.io._acled_dates: what encode gives, written in bulk)
+        texts = column.texts
+        if texts is None or kind not in ("places", "date") or len(texts) != len(values):
             texts = text(encode(kind, values))
         arrays[name] = dictionary(codes, texts)
         out[name] = Coded(codes, values, column.missing)
