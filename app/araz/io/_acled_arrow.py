@@ -252,10 +252,9 @@ def _stream(path, source, size, block, names, types, col, delimiter, progress, c
     tick = Ticker(progress, cancel, size * 10 // 7 + 1)
     gathered = Gathered(col)
     done = 0
-    # the next blocks parsed by a thread while this one goes through the rules
-    # (the batch's own Arrow work here: the parse is the longer of the two)
-    # the queue holds the batches parsed while a group is coded (its Arrow calls take
-    # a dozen batches' parse): with two, the parse thread waited at each group
+    # the next blocks parsed by a thread while this one does the rest (the parse is the
+    # longer of the two: that thread does nothing else); the queue holds the batches
+    # parsed while a group is coded: with two, the parse thread waited at each group
     with _big_blocks_mapped(), prefetched(stream, depth=AHEAD) as batches:
         for batch in batches:
             # a batch is about a block of the file (pyarrow reads ahead of what it gives)
@@ -303,11 +302,14 @@ class Gathered:
         self.size = 0  # their bytes
         self.ends: list[np.ndarray] = []
         self.first_row: list[str] | None = None
+        self.seen = False  # a row seen by prepare
 
     def prepare(self, batch, pool) -> tuple | None:
         """What :meth:`take` takes of a batch, the part done in Arrow (the ids and the
-        notes trimmed, the notes joined with a NUL after each): no Python objects per
-        row, the GIL let go (while the parse thread parses the next batches)."""
+        notes trimmed, the notes joined with a NUL after each; at each :data:`GROUP`
+        batches, the group's repeated columns joined with their dictionaries unified):
+        no Python objects per row, the GIL let go (while the parse thread parses the
+        next batches); in batch order."""
         import pyarrow.compute as pc
 
         col = self.col
@@ -331,47 +333,54 @@ class Gathered:
             at = offsets[1:].astype(np.int64) - (lo + 1)  # each text's NUL
         else:
             part, at = b"\x00" * n, np.arange(n, dtype=np.int64)
-        return batch, ids, part, at
+        first = None
+        if not self.seen:  # the first row (the HDX hashtag row?)
+            self.seen = True
+            first = [(batch.column(f"c{i}")[0].as_py() or "") for i in sorted(col.values())]
+        self.group.append(batch.select(self.coded_names))
+        table = self._group_table() if len(self.group) == GROUP else None
+        return first, ids, part, at, table
 
     def take(self, prepared: tuple | None) -> None:
-        """A batch :meth:`prepare` went through: kept, its repeated columns coded by group."""
+        """A batch :meth:`prepare` went through: kept, its group coded when complete."""
         if prepared is None:
             return
-        batch, ids, part, at = prepared
-        col = self.col
-        if self.first_row is None:
-            self.first_row = [
-                (batch.column(f"c{i}")[0].as_py() or "") for i in sorted(col.values())
-            ]
-        self.group.append(batch.select(self.coded_names))
-        if len(self.group) == GROUP:
-            self._code_group()
+        first, ids, part, at, table = prepared
+        if first is not None:
+            self.first_row = first
+        if table is not None:
+            self._code(table)
         if ids is not None:
             self.ids.append(ids)
         self.ends.append(at + self.size)
         self.summary += part
         self.size += len(part)
 
-    def _code_group(self) -> None:
-        """The repeated columns of the batches kept so far, coded: the group's dictionaries
-        unified and its batches joined in Arrow (a few calls for the whole group, none
-        per batch and column), each column's codes then kept by its coded column."""
+    def _group_table(self):
+        """The repeated columns of the batches gathered so far, joined (one chunk each,
+        dictionaries unified; the coordinates dictionary-encoded), the group emptied:
+        a few Arrow calls for the whole group, none per batch and column."""
         import pyarrow as pa
 
         group, self.group = self.group, []
-        if not group:
-            return
         table = pa.Table.from_batches(group).unify_dictionaries().combine_chunks()
         del group
+        for k in TEXT_CODED:
+            if k in self.col:
+                name = f"c{self.col[k]}"
+                at = table.schema.get_field_index(name)
+                table = table.set_column(at, name, table.column(name).dictionary_encode())
+        return table
+
+    def _code(self, table) -> None:
+        """A group's table (:meth:`_group_table`): each column's codes kept by its coded
+        column, the group's new dates made."""
         for name, column in zip(self.coded_names, self.coded.values(), strict=True):
             column.add(table.column(name).chunk(0))
         col = self.col
         if "date" in col:  # made now, while the next batches are parsed
-            precision = f"c{col['time_precision']}" if "time_precision" in col else None
-            self.dates.add(
-                table.column(f"c{col['date']}").chunk(0),
-                table.column(precision).chunk(0) if precision else None,
-            )
+            precision = self.coded.get("time_precision")
+            self.dates.add(self.coded["date"], precision)  # type: ignore[arg-type]
 
     def add(self, batch, pool) -> None:
         self.take(self.prepare(batch, pool))
@@ -384,7 +393,8 @@ class Gathered:
         line); ``rows``: each row's own number, when the file says (a sheet's rows)."""
         cells = [c.strip() for c in self.first_row or [] if c.strip()]
         skip = 1 if cells and all(c.startswith("#") for c in cells) else 0
-        self._code_group()
+        if self.group:  # the last batches (the parse thread has ended)
+            self._code(self._group_table())
         summary, self.summary = self.summary, bytearray()
         return Block(
             path,

@@ -18,7 +18,7 @@ from ..model.dates import FuzzyDate, Point
 from ..model.entities import EventDate
 from ..model.kinds import date_json, make
 from ..model.table import Coded
-from ._acled_coded import _indices, combine
+from ._acled_coded import CodedColumn, combine
 from ._acled_rules import WEEK_HALF_DAYS, _edtf, acled_date_of
 from ._dates import MONTHS, parse_day
 
@@ -96,21 +96,31 @@ class EarlyDates:
         self.days: dict[str, tuple[int, int, int] | None] = {}  # parse_day of each text
         self._days = _Days()
         self._months: dict[tuple[int, int], tuple[FuzzyDate, str, str]] = {}
+        # the values of the coded columns so far (dates, precisions), the pairs met
+        self._texts: tuple[list[str], list[str]] = ([], [])
+        self._met = np.zeros(0, np.int64)
 
-    def add(self, dates, precisions) -> None:
-        """A group's columns of dates and of precisions (dictionary arrays; None: no
-        such column)."""
-        texts = dates.dictionary.to_pylist()
-        codes = _indices(dates).astype(np.int64)
-        if precisions is None:
-            precision_texts = [""]
-        else:
-            precision_texts = precisions.dictionary.to_pylist()
-            codes = codes * len(precision_texts) + _indices(precisions)
-        m = len(precision_texts)
+    def add(self, dates: CodedColumn, precisions: CodedColumn | None) -> None:
+        """The last part added to the coded columns of the dates and of the precisions
+        (None: no such column): the dates of its (date, precision) pairs not met before
+        (found in numpy by the columns' codes, which keep their values from part to
+        part: no Python per pair met before)."""
+        key = dates.codes[-1].astype(np.int64) << 32
+        texts = self._texts[0]
+        texts += dates.values[len(texts) :].to_pylist()
+        precision_texts = self._texts[1]
+        if precisions is not None:
+            key |= precisions.codes[-1]
+            precision_texts += precisions.values[len(precision_texts) :].to_pylist()
+        elif not precision_texts:
+            precision_texts.append("")
+        met = np.unique(key)
+        met = met[~np.isin(met, self._met, assume_unique=True)]
+        if not len(met):
+            return
+        self._met = np.union1d(self._met, met)
         pairs = dict.fromkeys(
-            (texts[k // m].strip(), precision_texts[k % m].strip())
-            for k in np.flatnonzero(np.bincount(codes, minlength=1)).tolist()
+            (texts[k >> 32].strip(), precision_texts[k & 0xFFFFFFFF].strip()) for k in met.tolist()
         )
         self.make([p for p in pairs if p not in self.of])
 
