@@ -250,7 +250,9 @@ def _stream(path, source, size, block, names, types, col, delimiter, progress, c
     )
     # the parse is the first 70 % of the progress bar, building the dataset the rest
     tick = Ticker(progress, cancel, size * 10 // 7 + 1)
-    gathered = Gathered(col)
+    # groups of a tenth of the file (at most GROUP batches): the last one, coded once
+    # the parse has ended, is a small part of the file
+    gathered = Gathered(col, max(4, min(GROUP, size // block // 10)))
     done = 0
     # the next blocks parsed by a thread while this one does the rest (the parse is the
     # longer of the two: that thread does nothing else); the queue holds the batches
@@ -280,13 +282,28 @@ def _trimmed(texts, pool):
     return pc.utf8_trim_whitespace(texts, memory_pool=pool)
 
 
+def _none_of(arr):
+    """No rows of ``arr``'s type (a dictionary array: over its dictionary), holding
+    none of its buffers but the dictionary (made from buffers: ``pa.array`` imports
+    pandas)."""
+    import pyarrow as pa
+
+    kind = arr.type
+    if pa.types.is_dictionary(kind):
+        none = pa.Array.from_buffers(kind.index_type, 0, [None, pa.py_buffer(b"")])
+        return pa.DictionaryArray.from_arrays(none, arr.dictionary)
+    offsets = pa.py_buffer(np.zeros(1, np.int32))
+    return pa.Array.from_buffers(kind, 0, [None, offsets, pa.py_buffer(b"")])
+
+
 class Gathered:
     """The columns Araz keeps, gathered batch by batch: each repeated column coded
     (a batch's column ``c<i>`` dictionary-encoded; coded by groups of batches), the ids
     (plain strings) and the notes (one growing buffer, a NUL after each)."""
 
-    def __init__(self, col: dict[str, int]) -> None:
+    def __init__(self, col: dict[str, int], group: int = GROUP) -> None:
         self.col = col
+        self.group_size = group  # batches coded together
         self.coded = {
             k: TextCodedColumn() if k in TEXT_CODED else CodedColumn()
             for k in col
@@ -294,6 +311,7 @@ class Gathered:
         }
         self.coded_names = [f"c{col[k]}" for k in self.coded]
         self.group: list = []  # the repeated columns of the batches not coded yet
+        self.so_far = None  # no rows, the dictionaries of the groups coded (_group_table)
         self.dates = EarlyDates()
         self.ids: list[Any] = []
         # the notes, batch after batch in one buffer (grown in place: a big one is
@@ -338,7 +356,7 @@ class Gathered:
             self.seen = True
             first = [(batch.column(f"c{i}")[0].as_py() or "") for i in sorted(col.values())]
         self.group.append(batch.select(self.coded_names))
-        table = self._group_table() if len(self.group) == GROUP else None
+        table = self._group_table() if len(self.group) >= self.group_size else None
         return first, ids, part, at, table
 
     def take(self, prepared: tuple | None) -> None:
@@ -358,13 +376,22 @@ class Gathered:
 
     def _group_table(self):
         """The repeated columns of the batches gathered so far, joined (one chunk each,
-        dictionaries unified; the coordinates dictionary-encoded), the group emptied:
-        a few Arrow calls for the whole group, none per batch and column."""
+        the coordinates dictionary-encoded), the group emptied: a few Arrow calls for
+        the whole group, none per batch and column.  The group's dictionaries are
+        unified after those of the groups before (a first batch of no rows holds them):
+        the values met before keep their codes, and each column's codes are the file's
+        already."""
         import pyarrow as pa
 
         group, self.group = self.group, []
+        if self.so_far is not None:
+            group.insert(0, self.so_far)
         table = pa.Table.from_batches(group).unify_dictionaries().combine_chunks()
         del group
+        self.so_far = pa.RecordBatch.from_arrays(
+            [_none_of(table.column(i).chunk(0)) for i in range(table.num_columns)],
+            schema=table.schema,
+        )
         for k in TEXT_CODED:
             if k in self.col:
                 name = f"c{self.col[k]}"
@@ -376,7 +403,11 @@ class Gathered:
         """A group's table (:meth:`_group_table`): each column's codes kept by its coded
         column, the group's new dates made."""
         for name, column in zip(self.coded_names, self.coded.values(), strict=True):
-            column.add(table.column(name).chunk(0))
+            arr = table.column(name).chunk(0)
+            if isinstance(column, TextCodedColumn):
+                column.add(arr)
+            else:
+                column.add_known(arr)
         col = self.col
         if "date" in col:  # made now, while the next batches are parsed
             precision = self.coded.get("time_precision")

@@ -33,6 +33,14 @@ class CodedColumn:
         """A part's column ``arr`` (dictionary-encoded)."""
         self._add(_indices(arr), arr.dictionary)
 
+    def add_known(self, arr) -> None:
+        """A part's column ``arr`` (dictionary-encoded) whose dictionary begins with the
+        values met so far, in their order (its dictionary unified after theirs): its
+        codes are kept as they are."""
+        values = arr.dictionary
+        self.codes.append(_indices(arr).astype(code_type(len(values))))
+        self.values = values
+
     def _add(self, codes: np.ndarray, dictionary) -> None:
         if self.values is None:
             values, lut = dictionary, None

@@ -228,9 +228,9 @@ def dates(block: Block) -> Coded:
     texts: list[str] = []
     reason: dict[int, str] = {}
     made = block.dates
-    for j, r in enumerate(first.tolist()):
-        key = (dv[dc[r]], pv[pc[r]])
-        d = made.date(*key)
+    texts_of = map(dv.__getitem__, dc[first].tolist()), map(pv.__getitem__, pc[first].tolist())
+    for j, key in enumerate(zip(*texts_of, strict=True)):  # (date, precision) texts
+        d = made.of.get(key) or made.date(*key)
         if isinstance(d, str):
             reason[j] = d
             date_values.append(None)
