@@ -37,7 +37,7 @@ from typing import Any
 import numpy as np
 
 from ._acled_build import Block, build
-from ._acled_coded import GROUP, CodedColumn, TextCodedColumn, may_strip
+from ._acled_coded import GROUP, CodedColumn, TextCodedColumn, id_hashes, may_strip
 from ._acled_dates import EarlyDates
 from ._acled_prefetch import prefetched
 from ._acled_rules import delimiter_of, header_columns
@@ -250,9 +250,9 @@ def _stream(path, source, size, block, names, types, col, delimiter, progress, c
     )
     # the parse is the first 70 % of the progress bar, building the dataset the rest
     tick = Ticker(progress, cancel, size * 10 // 7 + 1)
-    # groups of a tenth of the file (at most GROUP batches): the last one, coded once
+    # groups of a sixteenth of the file (8 to GROUP batches): the last one, coded once
     # the parse has ended, is a small part of the file
-    gathered = Gathered(col, max(4, min(GROUP, size // block // 10)))
+    gathered = Gathered(col, max(8, min(GROUP, size // block // 16)))
     done = 0
     # the next blocks parsed by a thread while this one does the rest (the parse is the
     # longer of the two: that thread does nothing else); the queue holds the batches
@@ -314,6 +314,7 @@ class Gathered:
         self.so_far = None  # no rows, the dictionaries of the groups coded (_group_table)
         self.dates = EarlyDates()
         self.ids: list[Any] = []
+        self.id_hashes: list[np.ndarray | None] = []  # of each chunk of ids
         # the notes, batch after batch in one buffer (grown in place: a big one is
         # mapped, and grows without a copy; parts joined at the end were the notes twice)
         self.summary = bytearray()
@@ -370,6 +371,7 @@ class Gathered:
             self._code(table)
         if ids is not None:
             self.ids.append(ids)
+            self.id_hashes.append(id_hashes(ids))
         self.ends.append(at + self.size)
         self.summary += part
         self.size += len(part)
@@ -439,4 +441,5 @@ class Gathered:
             delimiter,
             rows,
             self.dates,
+            self.id_hashes,
         )

@@ -246,3 +246,43 @@ def floats(texts: list[str]) -> np.ndarray:
         with suppress(ValueError):
             out[i] = float(t)
     return out
+
+
+ID_BYTES = 32  # ids hashed when none is longer (ACLED's: a dozen bytes)
+_MIX = np.uint64(0x9E3779B97F4A7C15)
+
+
+def id_hashes(ids) -> np.ndarray | None:
+    """A 64-bit hash of each text of an Arrow string array (none empty), from its bytes
+    in numpy; None when a text is empty or longer than :data:`ID_BYTES` bytes.  Texts
+    that hash apart differ: :func:`all_apart` proves ids distinct with no hash table
+    of strings."""
+    n = len(ids)
+    if not n:
+        return np.zeros(0, np.uint64)
+    offsets = np.frombuffer(ids.buffers()[1], np.int32, count=n + 1, offset=ids.offset * 4)
+    lengths = np.diff(offsets)
+    if int(lengths.min()) <= 0 or int(lengths.max()) > ID_BYTES:
+        return None
+    width = (int(lengths.max()) + 7) // 8 * 8
+    data = np.frombuffer(ids.buffers()[2], np.uint8)
+    at = offsets[:-1, None].astype(np.int64) + np.arange(width)
+    inside = np.arange(width) < lengths[:, None]
+    # the bytes of each text, zero after its end (no text holds a NUL: the reader sends
+    # a file with one to the row reader)
+    padded = np.where(inside, data[np.minimum(at, len(data) - 1)], np.uint8(0))
+    lanes = np.ascontiguousarray(padded, np.uint8).view(np.uint64)
+    out = lanes[:, 0].copy()
+    for j in range(1, lanes.shape[1]):
+        out *= _MIX
+        out ^= lanes[:, j]
+    return out
+
+
+def all_apart(hashes: list[np.ndarray | None]) -> bool:
+    """Whether the hashes of every part (:func:`id_hashes`) are all different (False:
+    maybe not; an empty or long text's part is None)."""
+    if any(h is None for h in hashes):
+        return False
+    joined = np.sort(np.concatenate(hashes)) if hashes else np.zeros(0, np.uint64)
+    return not bool((joined[1:] == joined[:-1]).any())
