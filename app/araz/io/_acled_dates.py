@@ -10,7 +10,7 @@ parsed (:class:`araz.io._acled_arrow.Gathered`); :func:`dates` finds them made.
 from __future__ import annotations
 
 from itertools import repeat
-from typing import TYPE_CHECKING
+from typing import Any
 
 import numpy as np
 
@@ -21,9 +21,6 @@ from ..model.table import Coded
 from ._acled_coded import CodedColumn, combine
 from ._acled_rules import WEEK_HALF_DAYS, _edtf, acled_date_of
 from ._dates import MONTHS, parse_day
-
-if TYPE_CHECKING:
-    from ._acled_build import Block
 
 WEEK_NOTE = "ACLED time_precision 2: within the week around this day"
 MONTH_NOTE = "ACLED time_precision 3: within this month"
@@ -216,9 +213,10 @@ class EarlyDates:
         return values, displays, repeat(MONTH_NOTE), texts
 
 
-def dates(block: Block) -> Coded:
+def dates(block: Any) -> Coded:
     """Dates: once per (text, precision) (most made already: :class:`EarlyDates`), the
-    column carrying the text the table stores for each (``texts``)."""
+    column carrying the text the table stores for each (``texts``); ``block``: an
+    :class:`araz.io._acled_build.Block` (not imported: that module imports this one)."""
     from ..model.arrow_table import text
 
     dc, dv = block.get("date")
