@@ -5,11 +5,12 @@ the distinct combinations of several, so that a rule runs once per distinct valu
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from contextlib import suppress
 
 import numpy as np
 
-from ..model.columns import _pylist, code_type
+from ..model.columns import Strings, _pylist, code_type
 
 # batches coded together (:class:`araz.io._acled_arrow.Gathered`: a few Arrow calls a
 # group, while the next batches are parsed)
@@ -61,7 +62,7 @@ class CodedColumn:
         joined = np.concatenate(codes) if len(codes) > 1 else codes[0]
         return joined[skip:], values
 
-    def done(self, skip: int) -> tuple[np.ndarray, list[str]]:
+    def done(self, skip: int) -> tuple[np.ndarray, Sequence[str]]:
         got = self._done(skip)
         if got is None:
             return np.zeros(0, np.int32), []
@@ -115,11 +116,13 @@ class TextCodedColumn(CodedColumn):
             at += len(codes)
         return out[skip:], values
 
-    def done(self, skip: int) -> tuple[np.ndarray, list[str]]:
+    def done(self, skip: int) -> tuple[np.ndarray, Sequence[str]]:
         got = self._done(skip)
         if got is None:
             return np.zeros(0, np.int32), []
         codes, values = got
+        if not may_strip(values).any():  # no text to strip: kept in Arrow (no str
+            return codes, Strings(values)  # per coordinate, made only if read)
         texts, changed = stripped_values(values)  # only the texts that may change
         return merged(codes, texts) if changed else (codes, texts)
 
@@ -235,8 +238,18 @@ def _hashed(key: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return codes, first
 
 
-def floats(texts: list[str]) -> np.ndarray:
-    """Each text as a float, NaN where it is not a number."""
+def floats(texts: Sequence[str]) -> np.ndarray:
+    """Each text as a float, NaN where it is not a number (texts kept in Arrow: cast
+    there when every one is a number as Arrow reads them, all of which Python reads
+    alike)."""
+    if isinstance(texts, Strings) and len(texts):
+        import pyarrow as pa
+
+        try:
+            numbers = texts.array.cast(pa.float64())  # (to_numpy imports pandas)
+            return np.frombuffer(numbers.buffers()[1], np.float64, len(numbers), numbers.offset * 8)
+        except pa.ArrowInvalid:
+            texts = list(texts)
     try:
         return np.array([t or "nan" for t in texts] or ["nan"], np.float64)
     except ValueError:
