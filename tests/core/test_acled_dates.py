@@ -76,3 +76,23 @@ def test_the_stored_dates_are_what_encode_writes(tmp_path, precision):
     assert stored.dictionary.to_pylist() == encode("date", column.values)
     assert columns(ds.events._arrow)[2]["date"].values == column.values  # read back
     assert [d is None for d in column.take(range(5))] == [False, False, True, False, True]
+
+
+@pytest.mark.parametrize("other", ["Rioters (Armenia)", 'Militia "Lions" (Ծաղիկ)'])
+def test_the_stored_actors_are_what_encode_writes(tmp_path, other):
+    """The actors' JSON written at once when every actor id is plain ASCII; else (an
+    id in another script) by the model's encoder; either way what it writes."""
+    path = tmp_path / "acled.csv"
+    path.write_text(
+        "event_id_cnty,event_date,actor1,assoc_actor_1,country,location,latitude,longitude\n"
+        "E1,2023-01-27,Protesters (Armenia),Students (Armenia); Teachers,Armenia,Kapan,39.2,46.4\n"
+        f'E2,2023-01-28,"{other.replace(chr(34), chr(34) * 2)}",,Armenia,Goris,39.5,46.3\n'
+        "E3,2023-01-29,,,Armenia,Goris,39.5,46.3\n",
+        encoding="utf-8",
+    )
+    ds = read_path(path).dataset
+    assert ds is not None and len(ds) == 3
+    column = ds.events.actors
+    stored = ds.events._arrow.column("actors").chunk(0)
+    assert stored.dictionary.to_pylist() == encode("actors", column.values)
+    assert () in column.values and columns(ds.events._arrow)[2]["actors"].values == column.values

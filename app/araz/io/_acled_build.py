@@ -5,6 +5,7 @@ actors, titles, extra values), the rows of one event merged (one row per actor),
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from functools import cached_property
 from itertools import repeat
@@ -12,6 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ..model.arrow_table import text as arrow_text
 from ..model.columns import Strings, _pylist
 from ..model.dataset import Dataset
 from ..model.entities import PlaceRef
@@ -33,6 +35,10 @@ from ._acled_rules import (
 from ._acled_tables import AcledTables, no_gc
 from ._common import Ticker, cancelled
 from .problems import LoadResult, Reporter
+
+# an id JSON writes as it is (printable ASCII, no quote or backslash): the ACLED
+# actors' ids (slugs)
+_PLAIN_ID = re.compile(r"[ !#-\[\]-~]*")
 
 # a problem of a row: (row, order among the row's problems, message, record, severity)
 _RowProblem = tuple[int, int, str, str | None, str]
@@ -411,7 +417,12 @@ def _actors(block: Block, tables: AcledTables, owner: dict[int, int]) -> Coded:
                 k = code_of[union] = len(actor_values)
                 actor_values.append(union)
             akey[f] = k
-    return Coded(akey, actor_values)
+    column = Coded(akey, actor_values)
+    if all(map(_PLAIN_ID.fullmatch, tables.actors)):  # the table's text of each, at once
+        column.texts = arrow_text(
+            ['["' + '","'.join(t) + '"]' if t else "[]" for t in actor_values]
+        )
+    return column
 
 
 def _titles(block: Block) -> tuple[Coded, Coded, list[str]]:

@@ -91,6 +91,9 @@ def dictionary(codes: np.ndarray, texts: pa.Array) -> pa.DictionaryArray:
     return pa.DictionaryArray.from_arrays(indices, texts)
 
 
+_GIVEN = frozenset({"places", "date", "actors"})  # kinds whose texts a reader may give
+
+
 def build(
     ids: Any, summary: Any, coded: dict[str, Coded]
 ) -> tuple[pa.Table, Strings, TextColumn, dict[str, Coded]]:
@@ -125,9 +128,9 @@ def build(
         codes = narrow(column.codes, len(values))
         kinds[name] = kind = kind_of(name, values)
         # the reader's own array of these texts (one per value): its places' ids, its
-        # dates' JSON (araz.io._acled_dates: what encode gives, written in bulk)
+        # dates' and actors' JSON (the ACLED reader: what encode gives, written in bulk)
         texts = column.texts
-        if texts is None or kind not in ("places", "date") or len(texts) != len(values):
+        if texts is None or kind not in _GIVEN or len(texts) != len(values):
             texts = text(encode(kind, values))
         arrays[name] = dictionary(codes, texts)
         out[name] = Coded(codes, values, column.missing)
