@@ -8,12 +8,15 @@ or combination of values, never once per row in Python (:mod:`araz.io._acled_bui
 The result is the same :class:`EventTable` columns the row reader builds.
 
 Two cores: a thread parses the next blocks (:mod:`araz.io._acled_prefetch`; pyarrow
-reads the file natively and parses without the GIL) while this one trims the ids and
-notes of the block before, lays the notes in one growing buffer, and every
-:data:`~araz.io._acled_coded.GROUP` batches codes the group in Arrow (dictionaries
-unified, coordinates dictionary-encoded) and makes its new dates; after the parse,
-what is left is a unification of a few groups, the uniqueness of the ids, and the
-rules once per distinct value (the places' keys hashed in a thread beside them).
+reads the file natively and parses without the GIL; that thread does nothing else, the
+parse being the longer of the two) while this one trims the ids and notes of the block
+before, hashes the ids, lays the notes in one growing buffer, and every sixteenth of
+the file (8 to :data:`~araz.io._acled_coded.GROUP` batches) codes the group in Arrow
+(its dictionaries unified after those of the groups before, in the same call:
+the file's codes at once; coordinates dictionary-encoded) and makes its new dates in
+bulk (:mod:`araz.io._acled_dates`); after the parse, what is left is the last group,
+a unification of the coordinates' groups, a sort of the ids' hashes, and the rules
+once per distinct value (the places' keys hashed in a thread beside them).
 
 A file this path does not read as a well-formed UTF-8 CSV (a row with too many or too
 few fields, text that is not UTF-8, a NUL byte, a row longer than a block twice over)

@@ -12,8 +12,8 @@ import numpy as np
 
 from ..model.columns import Strings, _pylist, code_type
 
-# batches coded together (:class:`araz.io._acled_arrow.Gathered`: a few Arrow calls a
-# group, while the next batches are parsed)
+# at most this many batches coded together (:class:`araz.io._acled_arrow.Gathered`: a
+# few Arrow calls a group, while the next batches are parsed)
 GROUP = 32
 
 
