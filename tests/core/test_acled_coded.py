@@ -125,3 +125,36 @@ def test_combinations_hashed_are_numbered_by_first_appearance():
     ]
     assert codes.tolist() == expected
     assert first.tolist() == [expected.index(k) for k in range(len(seen))]
+
+
+def test_ids_hashed_apart_are_distinct_and_doubtful_ones_are_said_so():
+    import pyarrow as pa
+
+    from araz.io._acled_coded import all_apart, id_hashes
+
+    ids = [f"IRN{k}" for k in range(5000)] + ["AZE1", "x" * 32, "é€"]
+    whole = pa.array(ids)
+    parts = [id_hashes(whole.slice(0, 2000)), id_hashes(whole.slice(2000))]
+    assert all(p is not None for p in parts) and all_apart(parts)
+    # the same bytes hash alike, whatever their chunk or its offset
+    again = id_hashes(pa.array(["pad", *ids[:10]]).slice(1))
+    assert again is not None and again.tolist() == parts[0][:10].tolist()
+    assert not all_apart([*parts, id_hashes(pa.array(["IRN17"]))])  # a repeated id
+    assert id_hashes(pa.array(["a", ""])) is None  # an empty id
+    assert id_hashes(pa.array(["y" * 33])) is None  # a long one: the exact check
+    assert not all_apart([parts[0], None]) and all_apart([])
+
+
+def test_coordinates_kept_in_arrow_read_as_numbers_as_python_reads_them():
+    import pyarrow as pa
+
+    from araz.io._acled_coded import floats
+    from araz.model.columns import Strings
+
+    good = ["1.5", "-0", "+.5", "5.", "1E-5", "NaN", "-Infinity", "1e400", "0001.5", "4.9e-324"]
+    assert np.array_equal(floats(Strings(pa.array(good))), floats(good), equal_nan=True)
+    # one text Arrow does not read (Python's float does, or not): the texts read in Python
+    for odd in ("1_0", "", "٣", "x"):
+        texts = [*good, odd]
+        got, want = floats(Strings(pa.array(texts))), floats(texts)
+        assert np.array_equal(got, want, equal_nan=True), odd

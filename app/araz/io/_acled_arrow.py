@@ -8,12 +8,15 @@ or combination of values, never once per row in Python (:mod:`araz.io._acled_bui
 The result is the same :class:`EventTable` columns the row reader builds.
 
 Two cores: a thread parses the next blocks (:mod:`araz.io._acled_prefetch`; pyarrow
-reads the file natively and parses without the GIL) while this one trims the ids and
-notes of the block before, lays the notes in one growing buffer, and every
-:data:`~araz.io._acled_coded.GROUP` batches codes the group in Arrow (dictionaries
-unified, coordinates dictionary-encoded) and makes its new dates; after the parse,
-what is left is a unification of a few groups, the uniqueness of the ids, and the
-rules once per distinct value (the places' keys hashed in a thread beside them).
+reads the file natively and parses without the GIL; that thread does nothing else, the
+parse being the longer of the two) while this one trims the ids and notes of the block
+before, hashes the ids, lays the notes in one growing buffer, and every sixteenth of
+the file (8 to :data:`~araz.io._acled_coded.GROUP` batches) codes the group in Arrow
+(its dictionaries unified after those of the groups before, in the same call:
+the file's codes at once; coordinates dictionary-encoded) and makes its new dates in
+bulk (:mod:`araz.io._acled_dates`); after the parse, what is left is the last group,
+a unification of the coordinates' groups, a sort of the ids' hashes, and the rules
+once per distinct value (the places' keys hashed in a thread beside them).
 
 A file this path does not read as a well-formed UTF-8 CSV (a row with too many or too
 few fields, text that is not UTF-8, a NUL byte, a row longer than a block twice over)
@@ -36,8 +39,9 @@ from typing import Any
 
 import numpy as np
 
-from ._acled_build import Block, EarlyDates, build
-from ._acled_coded import GROUP, CodedColumn, TextCodedColumn, may_strip
+from ._acled_build import Block, build
+from ._acled_coded import GROUP, CodedColumn, TextCodedColumn, id_hashes, may_strip
+from ._acled_dates import EarlyDates
 from ._acled_prefetch import prefetched
 from ._acled_rules import delimiter_of, header_columns
 from ._acled_tables import AcledTables
@@ -249,12 +253,13 @@ def _stream(path, source, size, block, names, types, col, delimiter, progress, c
     )
     # the parse is the first 70 % of the progress bar, building the dataset the rest
     tick = Ticker(progress, cancel, size * 10 // 7 + 1)
-    gathered = Gathered(col)
+    # groups of a sixteenth of the file (8 to GROUP batches): the last one, coded once
+    # the parse has ended, is a small part of the file
+    gathered = Gathered(col, max(8, min(GROUP, size // block // 16)))
     done = 0
-    # the next blocks parsed by a thread while this one goes through the rules
-    # (the batch's own Arrow work here: the parse is the longer of the two)
-    # the queue holds the batches parsed while a group is coded (its Arrow calls take
-    # a dozen batches' parse): with two, the parse thread waited at each group
+    # the next blocks parsed by a thread while this one does the rest (the parse is the
+    # longer of the two: that thread does nothing else); the queue holds the batches
+    # parsed while a group is coded: with two, the parse thread waited at each group
     with _big_blocks_mapped(), prefetched(stream, depth=AHEAD) as batches:
         for batch in batches:
             # a batch is about a block of the file (pyarrow reads ahead of what it gives)
@@ -280,13 +285,28 @@ def _trimmed(texts, pool):
     return pc.utf8_trim_whitespace(texts, memory_pool=pool)
 
 
+def _none_of(arr):
+    """No rows of ``arr``'s type (a dictionary array: over its dictionary), holding
+    none of its buffers but the dictionary (made from buffers: ``pa.array`` imports
+    pandas)."""
+    import pyarrow as pa
+
+    kind = arr.type
+    if pa.types.is_dictionary(kind):
+        none = pa.Array.from_buffers(kind.index_type, 0, [None, pa.py_buffer(b"")])
+        return pa.DictionaryArray.from_arrays(none, arr.dictionary)
+    offsets = pa.py_buffer(np.zeros(1, np.int32))
+    return pa.Array.from_buffers(kind, 0, [None, offsets, pa.py_buffer(b"")])
+
+
 class Gathered:
     """The columns Araz keeps, gathered batch by batch: each repeated column coded
     (a batch's column ``c<i>`` dictionary-encoded; coded by groups of batches), the ids
     (plain strings) and the notes (one growing buffer, a NUL after each)."""
 
-    def __init__(self, col: dict[str, int]) -> None:
+    def __init__(self, col: dict[str, int], group: int = GROUP) -> None:
         self.col = col
+        self.group_size = group  # batches coded together
         self.coded = {
             k: TextCodedColumn() if k in TEXT_CODED else CodedColumn()
             for k in col
@@ -294,19 +314,24 @@ class Gathered:
         }
         self.coded_names = [f"c{col[k]}" for k in self.coded]
         self.group: list = []  # the repeated columns of the batches not coded yet
+        self.so_far = None  # no rows, the dictionaries of the groups coded (_group_table)
         self.dates = EarlyDates()
         self.ids: list[Any] = []
+        self.id_hashes: list[np.ndarray | None] = []  # of each chunk of ids
         # the notes, batch after batch in one buffer (grown in place: a big one is
         # mapped, and grows without a copy; parts joined at the end were the notes twice)
         self.summary = bytearray()
         self.size = 0  # their bytes
         self.ends: list[np.ndarray] = []
         self.first_row: list[str] | None = None
+        self.seen = False  # a row seen by prepare
 
     def prepare(self, batch, pool) -> tuple | None:
         """What :meth:`take` takes of a batch, the part done in Arrow (the ids and the
-        notes trimmed, the notes joined with a NUL after each): no Python objects per
-        row, the GIL let go (while the parse thread parses the next batches)."""
+        notes trimmed, the notes joined with a NUL after each; at each :data:`GROUP`
+        batches, the group's repeated columns joined with their dictionaries unified):
+        no Python objects per row, the GIL let go (while the parse thread parses the
+        next batches); in batch order."""
         import pyarrow.compute as pc
 
         col = self.col
@@ -330,47 +355,68 @@ class Gathered:
             at = offsets[1:].astype(np.int64) - (lo + 1)  # each text's NUL
         else:
             part, at = b"\x00" * n, np.arange(n, dtype=np.int64)
-        return batch, ids, part, at
+        first = None
+        if not self.seen:  # the first row (the HDX hashtag row?)
+            self.seen = True
+            first = [(batch.column(f"c{i}")[0].as_py() or "") for i in sorted(col.values())]
+        self.group.append(batch.select(self.coded_names))
+        table = self._group_table() if len(self.group) >= self.group_size else None
+        return first, ids, part, at, table
 
     def take(self, prepared: tuple | None) -> None:
-        """A batch :meth:`prepare` went through: kept, its repeated columns coded by group."""
+        """A batch :meth:`prepare` went through: kept, its group coded when complete."""
         if prepared is None:
             return
-        batch, ids, part, at = prepared
-        col = self.col
-        if self.first_row is None:
-            self.first_row = [
-                (batch.column(f"c{i}")[0].as_py() or "") for i in sorted(col.values())
-            ]
-        self.group.append(batch.select(self.coded_names))
-        if len(self.group) == GROUP:
-            self._code_group()
+        first, ids, part, at, table = prepared
+        if first is not None:
+            self.first_row = first
+        if table is not None:
+            self._code(table)
         if ids is not None:
             self.ids.append(ids)
+            self.id_hashes.append(id_hashes(ids))
         self.ends.append(at + self.size)
         self.summary += part
         self.size += len(part)
 
-    def _code_group(self) -> None:
-        """The repeated columns of the batches kept so far, coded: the group's dictionaries
-        unified and its batches joined in Arrow (a few calls for the whole group, none
-        per batch and column), each column's codes then kept by its coded column."""
+    def _group_table(self):
+        """The repeated columns of the batches gathered so far, joined (one chunk each,
+        the coordinates dictionary-encoded), the group emptied: a few Arrow calls for
+        the whole group, none per batch and column.  The group's dictionaries are
+        unified after those of the groups before (a first batch of no rows holds them):
+        the values met before keep their codes, and each column's codes are the file's
+        already."""
         import pyarrow as pa
 
         group, self.group = self.group, []
-        if not group:
-            return
+        if self.so_far is not None:
+            group.insert(0, self.so_far)
         table = pa.Table.from_batches(group).unify_dictionaries().combine_chunks()
         del group
+        self.so_far = pa.RecordBatch.from_arrays(
+            [_none_of(table.column(i).chunk(0)) for i in range(table.num_columns)],
+            schema=table.schema,
+        )
+        for k in TEXT_CODED:
+            if k in self.col:
+                name = f"c{self.col[k]}"
+                at = table.schema.get_field_index(name)
+                table = table.set_column(at, name, table.column(name).dictionary_encode())
+        return table
+
+    def _code(self, table) -> None:
+        """A group's table (:meth:`_group_table`): each column's codes kept by its coded
+        column, the group's new dates made."""
         for name, column in zip(self.coded_names, self.coded.values(), strict=True):
-            column.add(table.column(name).chunk(0))
+            arr = table.column(name).chunk(0)
+            if isinstance(column, TextCodedColumn):
+                column.add(arr)
+            else:
+                column.add_known(arr)
         col = self.col
         if "date" in col:  # made now, while the next batches are parsed
-            precision = f"c{col['time_precision']}" if "time_precision" in col else None
-            self.dates.add(
-                table.column(f"c{col['date']}").chunk(0),
-                table.column(precision).chunk(0) if precision else None,
-            )
+            precision = self.coded.get("time_precision")
+            self.dates.add(self.coded["date"], precision)  # type: ignore[arg-type]
 
     def add(self, batch, pool) -> None:
         self.take(self.prepare(batch, pool))
@@ -383,7 +429,8 @@ class Gathered:
         line); ``rows``: each row's own number, when the file says (a sheet's rows)."""
         cells = [c.strip() for c in self.first_row or [] if c.strip()]
         skip = 1 if cells and all(c.startswith("#") for c in cells) else 0
-        self._code_group()
+        if self.group:  # the last batches (the parse thread has ended)
+            self._code(self._group_table())
         summary, self.summary = self.summary, bytearray()
         return Block(
             path,
@@ -397,4 +444,5 @@ class Gathered:
             delimiter,
             rows,
             self.dates,
+            self.id_hashes,
         )

@@ -5,6 +5,7 @@ actors, titles, extra values), the rows of one event merged (one row per actor),
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from functools import cached_property
 from itertools import repeat
@@ -12,12 +13,14 @@ from pathlib import Path
 
 import numpy as np
 
+from ..model.arrow_table import text as arrow_text
 from ..model.columns import Strings, _pylist
 from ..model.dataset import Dataset
-from ..model.entities import EventDate, PlaceRef
+from ..model.entities import PlaceRef
 from ..model.kinds import make
 from ..model.table import Coded, EventTable, TextColumn
-from ._acled_coded import CodedColumn, TextCodedColumn, _indices, combine, floats
+from ._acled_coded import CodedColumn, TextCodedColumn, all_apart, combine, floats
+from ._acled_dates import EarlyDates, dates
 from ._acled_lines import row_lines
 from ._acled_prefetch import in_thread
 from ._acled_rules import (
@@ -25,15 +28,17 @@ from ._acled_rules import (
     ACTOR_COLUMNS,
     EXTRA,
     GEO_RADIUS_M,
-    acled_date_of,
     merged_message,
     title_of,
     why_no_point,
 )
 from ._acled_tables import AcledTables, no_gc
 from ._common import Ticker, cancelled
-from ._dates import parse_day
 from .problems import LoadResult, Reporter
+
+# an id JSON writes as it is (printable ASCII, no quote or backslash): the ACLED
+# actors' ids (slugs)
+_PLAIN_ID = re.compile(r"[ !#-\[\]-~]*")
 
 # a problem of a row: (row, order among the row's problems, message, record, severity)
 _RowProblem = tuple[int, int, str, str | None, str]
@@ -59,6 +64,7 @@ class Block:
         delimiter: str,
         rows: np.ndarray | None = None,
         dates: EarlyDates | None = None,
+        id_hashes: list[np.ndarray | None] | None = None,
     ):
         self.path = path
         self.col = col
@@ -79,7 +85,10 @@ class Block:
             # in Arrow (in this thread: in another, beside the build or the columns'
             # coding, a fresh process kept 15-50 bytes an event more resident after a
             # 1M-row read)
-            unique = _all_distinct(self.id_array, n)
+            # first by the ids' hashes, made batch by batch during the parse: all apart,
+            # the ids are (the one hash table of strings, a tenth of the time at 1M
+            # rows, when they are not, or an id is empty)
+            unique = all_apart(id_hashes or [None]) or _all_distinct(self.id_array, n)
             self._unique_ids = lambda: unique
         else:
             self._unique_ids = lambda: n == 0
@@ -166,7 +175,7 @@ def _build(block: Block, tables: AcledTables, reporter: Reporter, tick: Ticker) 
     # the places' keys hashed in a thread (Arrow and numpy let go of the GIL) while the
     # dates are made
     place_keys = in_thread(_place_keys, block)
-    date_col = _dates(block)
+    date_col = dates(block)
     if stop(0.75):
         place_keys()
         return cancelled(str(path))
@@ -282,62 +291,6 @@ def _event_ids(block: Block, owner: dict[int, int]) -> Sequence[str]:
         seen.add(eid)
         ids[r] = eid
     return ids
-
-
-class EarlyDates:
-    """The dates of the (date, time_precision) texts met so far, made group by group of
-    batches while the next batches are parsed (:class:`araz.io._acled_arrow.Gathered`):
-    at the end :func:`_dates` finds them made."""
-
-    def __init__(self) -> None:
-        self.of: dict[tuple[str, str], EventDate | str] = {}  # by the texts stripped
-        self.days: dict[str, tuple[int, int, int] | None] = {}  # parse_day of each text
-
-    def add(self, dates, precisions) -> None:
-        """A group's columns of dates and of precisions (dictionary arrays; None: no
-        such column)."""
-        texts = dates.dictionary.to_pylist()
-        codes = _indices(dates).astype(np.int64)
-        if precisions is None:
-            precision_texts = [""]
-        else:
-            precision_texts = precisions.dictionary.to_pylist()
-            codes = codes * len(precision_texts) + _indices(precisions)
-        m = len(precision_texts)
-        for k in np.flatnonzero(np.bincount(codes, minlength=1)).tolist():
-            self.date(texts[k // m].strip(), precision_texts[k % m].strip())
-
-    def date(self, text: str, precision: str) -> EventDate | str:
-        """The event date of these texts (stripped), or the reason there is none."""
-        out = self.of.get((text, precision))
-        if out is None:
-            day = self.days.get(text, False)
-            if day is False:  # one parse for the day's precisions
-                day = self.days[text] = parse_day(text) if text else None
-            out = self.of[text, precision] = acled_date_of(text, day, precision)
-        return out
-
-
-def _dates(block: Block) -> Coded:
-    """Dates: once per (text, precision) (most made already: :class:`EarlyDates`)."""
-    dc, dv = block.get("date")
-    pc, pv = block.get("time_precision")
-    pair, first = combine((dc, len(dv)), (pc, len(pv)))
-    date_values: list[EventDate | None] = []
-    reason: dict[int, str] = {}
-    made = block.dates
-    for j, r in enumerate(first.tolist()):
-        d = made.date(dv[dc[r]], pv[pc[r]])
-        if isinstance(d, str):
-            reason[j] = d
-            date_values.append(None)
-        else:
-            date_values.append(d)
-    if reason:
-        for r in np.flatnonzero(np.isin(pair, list(reason))).tolist():
-            message = f"{block.rec(r)}: {reason[int(pair[r])]}; kept under 'no date'"
-            block.problems.append((r, 1, message, None, "warning"))
-    return Coded(pair, date_values)
 
 
 def _place_keys(block: Block) -> tuple[np.ndarray, np.ndarray]:
@@ -464,7 +417,12 @@ def _actors(block: Block, tables: AcledTables, owner: dict[int, int]) -> Coded:
                 k = code_of[union] = len(actor_values)
                 actor_values.append(union)
             akey[f] = k
-    return Coded(akey, actor_values)
+    column = Coded(akey, actor_values)
+    if all(map(_PLAIN_ID.fullmatch, tables.actors)):  # the table's text of each, at once
+        column.texts = arrow_text(
+            ['["' + '","'.join(t) + '"]' if t else "[]" for t in actor_values]
+        )
+    return column
 
 
 def _titles(block: Block) -> tuple[Coded, Coded, list[str]]:

@@ -5,14 +5,15 @@ the distinct combinations of several, so that a rule runs once per distinct valu
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from contextlib import suppress
 
 import numpy as np
 
-from ..model.columns import _pylist, code_type
+from ..model.columns import Strings, _pylist, code_type
 
-# batches coded together (:class:`araz.io._acled_arrow.Gathered`: a few Arrow calls a
-# group, while the next batches are parsed)
+# at most this many batches coded together (:class:`araz.io._acled_arrow.Gathered`: a
+# few Arrow calls a group, while the next batches are parsed)
 GROUP = 32
 
 
@@ -32,6 +33,14 @@ class CodedColumn:
     def add(self, arr) -> None:
         """A part's column ``arr`` (dictionary-encoded)."""
         self._add(_indices(arr), arr.dictionary)
+
+    def add_known(self, arr) -> None:
+        """A part's column ``arr`` (dictionary-encoded) whose dictionary begins with the
+        values met so far, in their order (its dictionary unified after theirs): its
+        codes are kept as they are."""
+        values = arr.dictionary
+        self.codes.append(_indices(arr).astype(code_type(len(values))))
+        self.values = values
 
     def _add(self, codes: np.ndarray, dictionary) -> None:
         if self.values is None:
@@ -53,7 +62,7 @@ class CodedColumn:
         joined = np.concatenate(codes) if len(codes) > 1 else codes[0]
         return joined[skip:], values
 
-    def done(self, skip: int) -> tuple[np.ndarray, list[str]]:
+    def done(self, skip: int) -> tuple[np.ndarray, Sequence[str]]:
         got = self._done(skip)
         if got is None:
             return np.zeros(0, np.int32), []
@@ -107,11 +116,13 @@ class TextCodedColumn(CodedColumn):
             at += len(codes)
         return out[skip:], values
 
-    def done(self, skip: int) -> tuple[np.ndarray, list[str]]:
+    def done(self, skip: int) -> tuple[np.ndarray, Sequence[str]]:
         got = self._done(skip)
         if got is None:
             return np.zeros(0, np.int32), []
         codes, values = got
+        if not may_strip(values).any():  # no text to strip: kept in Arrow (no str
+            return codes, Strings(values)  # per coordinate, made only if read)
         texts, changed = stripped_values(values)  # only the texts that may change
         return merged(codes, texts) if changed else (codes, texts)
 
@@ -227,8 +238,18 @@ def _hashed(key: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return codes, first
 
 
-def floats(texts: list[str]) -> np.ndarray:
-    """Each text as a float, NaN where it is not a number."""
+def floats(texts: Sequence[str]) -> np.ndarray:
+    """Each text as a float, NaN where it is not a number (texts kept in Arrow: cast
+    there when every one is a number as Arrow reads them, all of which Python reads
+    alike)."""
+    if isinstance(texts, Strings) and len(texts):
+        import pyarrow as pa
+
+        try:
+            numbers = texts.array.cast(pa.float64())  # (to_numpy imports pandas)
+            return np.frombuffer(numbers.buffers()[1], np.float64, len(numbers), numbers.offset * 8)
+        except pa.ArrowInvalid:
+            texts = list(texts)
     try:
         return np.array([t or "nan" for t in texts] or ["nan"], np.float64)
     except ValueError:
@@ -238,3 +259,43 @@ def floats(texts: list[str]) -> np.ndarray:
         with suppress(ValueError):
             out[i] = float(t)
     return out
+
+
+ID_BYTES = 32  # ids hashed when none is longer (ACLED's: a dozen bytes)
+_MIX = np.uint64(0x9E3779B97F4A7C15)
+
+
+def id_hashes(ids) -> np.ndarray | None:
+    """A 64-bit hash of each text of an Arrow string array (none empty), from its bytes
+    in numpy; None when a text is empty or longer than :data:`ID_BYTES` bytes.  Texts
+    that hash apart differ: :func:`all_apart` proves ids distinct with no hash table
+    of strings."""
+    n = len(ids)
+    if not n:
+        return np.zeros(0, np.uint64)
+    offsets = np.frombuffer(ids.buffers()[1], np.int32, count=n + 1, offset=ids.offset * 4)
+    lengths = np.diff(offsets)
+    if int(lengths.min()) <= 0 or int(lengths.max()) > ID_BYTES:
+        return None
+    width = (int(lengths.max()) + 7) // 8 * 8
+    data = np.frombuffer(ids.buffers()[2], np.uint8)
+    at = offsets[:-1, None].astype(np.int64) + np.arange(width)
+    inside = np.arange(width) < lengths[:, None]
+    # the bytes of each text, zero after its end (no text holds a NUL: the reader sends
+    # a file with one to the row reader)
+    padded = np.where(inside, data[np.minimum(at, len(data) - 1)], np.uint8(0))
+    lanes = np.ascontiguousarray(padded, np.uint8).view(np.uint64)
+    out = lanes[:, 0].copy()
+    for j in range(1, lanes.shape[1]):
+        out *= _MIX
+        out ^= lanes[:, j]
+    return out
+
+
+def all_apart(hashes: list[np.ndarray | None]) -> bool:
+    """Whether the hashes of every part (:func:`id_hashes`) are all different (False:
+    maybe not; an empty or long text's part is None)."""
+    if any(h is None for h in hashes):
+        return False
+    joined = np.sort(np.concatenate(hashes)) if hashes else np.zeros(0, np.uint64)
+    return not bool((joined[1:] == joined[:-1]).any())

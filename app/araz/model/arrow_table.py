@@ -91,6 +91,9 @@ def dictionary(codes: np.ndarray, texts: pa.Array) -> pa.DictionaryArray:
     return pa.DictionaryArray.from_arrays(indices, texts)
 
 
+_GIVEN = frozenset({"places", "date", "actors"})  # kinds whose texts a reader may give
+
+
 def build(
     ids: Any, summary: Any, coded: dict[str, Coded]
 ) -> tuple[pa.Table, Strings, TextColumn, dict[str, Coded]]:
@@ -124,8 +127,10 @@ def build(
         values = column.values
         codes = narrow(column.codes, len(values))
         kinds[name] = kind = kind_of(name, values)
-        texts = column.texts  # the reader's own array of these texts (one per value)
-        if texts is None or kind != "places" or len(texts) != len(values):
+        # the reader's own array of these texts (one per value): its places' ids, its
+        # dates' and actors' JSON (the ACLED reader: what encode gives, written in bulk)
+        texts = column.texts
+        if texts is None or kind not in _GIVEN or len(texts) != len(values):
             texts = text(encode(kind, values))
         arrays[name] = dictionary(codes, texts)
         out[name] = Coded(codes, values, column.missing)
