@@ -244,7 +244,8 @@ def test_one_copy_of_the_events_body_and_it_comes_back_after_a_renderer_crash(qt
     map_view.show_ids([e["id"] for e in events[:100]])
     wait_rendered(qtbot, map_view, map_view.select("e40"))
     # the view serves the prepared body itself (for the page and a replay), not a copy
-    assert map_view._shelf.get(f"/data/events/{seq}") is prepared.body
+    served = map_view._shelf.get(f"/data/events/{seq}")
+    assert served.body is prepared.body and bytes(served.readAll().data()) == prepared.body
     pid = map_view._page.renderProcessPid()
     assert pid > 0
     with qtbot.waitSignal(map_view.ready, timeout=TIMEOUT):
@@ -272,7 +273,7 @@ def test_the_payload_is_read_from_its_source_when_the_page_fetches_it(qtbot, map
     current[0] = moved
     wait_rendered(qtbot, map_view, map_view.select("e7"))
     served = map_view._shelf.get(f"/data/events/{seq}")
-    assert served is not made.body and bytes(served) == made.body
+    assert served.body is moved.body and bytes(served.readAll().data()) == made.body
     assert run_js(qtbot, map_view, "araz.events.n") == 50
     assert run_js(qtbot, map_view, "araz.events.selected") == 7
     # a fit reads the source's coordinates: the moved payload's
@@ -322,7 +323,7 @@ def test_events_command_is_small_and_the_payload_comes_over_the_scheme(qtbot, ma
         map_view,
         "[araz.events.lat instanceof Float64Array, araz.events.titles.codes.buffer"
         " === araz.events.group.buffer, araz.events.group.buffer.byteLength]",
-    ) == [True, True, len(map_view._shelf.get(f"/data/events/{seq}"))]
+    ) == [True, True, map_view._shelf.get(f"/data/events/{seq}").size()]
     lat = run_js(qtbot, map_view, "Array.from(araz.events.lat.subarray(0, 20))")
     assert lat == pytest.approx([e["lat"] for e in events[:20]], abs=1e-6)
     assert map_view.blocked_requests() == []
@@ -348,7 +349,7 @@ def test_scheme_serves_only_the_latest_events(qtbot, map_view):
         qtbot.waitUntil(lambda: run_js(qtbot, map_view, "window.__got") is not None)
         return run_js(qtbot, map_view, "window.__got")
 
-    size = len(map_view._shelf.get(f"/data/events/{second}"))
+    size = map_view._shelf.get(f"/data/events/{second}").size()
     assert fetch(f"/data/events/{second}") == f"ok {size}"
     assert fetch(f"/data/events/{first}") == "error"  # replaced: gone
     assert fetch("/data/events/999999") == "error"
