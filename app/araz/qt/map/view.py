@@ -33,7 +33,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QIODevice, Qt, QUrl, Signal
+from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtWebChannel import QWebChannel
 from PySide6.QtWebEngineWidgets import QWebEngineView
 from PySide6.QtWidgets import QVBoxLayout, QWidget
@@ -49,7 +49,8 @@ from araz.qt.map.page_json import (
     parse_answer,
     run_until,
 )
-from araz.qt.map.scheme import PAGE_URL, DataShelf
+from araz.qt.map.scheme import PAGE_URL
+from araz.qt.map.shelf import SourceShelf, payload_device
 
 if TYPE_CHECKING:
     import numpy as np
@@ -106,70 +107,6 @@ class _Call:
         return body.replace("{", head + ",", 1)
 
 
-def _payload(source: Callable[[], MapEvents]) -> QIODevice:
-    """The events' payload as the page fetches it: a device that reads it as it goes."""
-    return PayloadDevice(source().body)
-
-
-class PayloadDevice(QIODevice):
-    """A payload served as the web engine reads it, in chunks of the caller's buffer
-    (bytes, or the views' cache file's mapped pages): no copy of it all on the interface
-    thread before the first byte goes out (a QByteArray of 37 MB at a million events,
-    zero-filled then filled: 0.1-0.2 s, and as much memory until the page has it).  A
-    mapped payload's pages leave memory once read (they stay in the file)."""
-
-    def __init__(self, body: bytes | np.ndarray) -> None:
-        super().__init__()
-        self.body = body  # served as it is, not a copy
-        self._view = memoryview(body).cast("B")
-        self._read = False
-        self.open(QIODevice.OpenModeFlag.ReadOnly | QIODevice.OpenModeFlag.Unbuffered)
-
-    def isSequential(self) -> bool:  # noqa: N802 (Qt's name)
-        return False
-
-    def size(self) -> int:
-        return len(self._view)
-
-    def readData(self, maxlen: int) -> bytes:  # noqa: N802 (Qt's name)
-        at = self.pos()
-        chunk = self._view[at : at + maxlen].tobytes()
-        if at + len(chunk) >= len(self._view) and not self._read:
-            self._read = True
-            if not isinstance(self.body, bytes):
-                from araz.io.table_cache import ViewsEntry
-
-                ViewsEntry.forget(self.body)
-        return chunk
-
-    def writeData(self, data: bytes) -> int:  # noqa: N802 (Qt's name)
-        return -1
-
-
-class _SourceShelf(DataShelf):
-    """A :class:`DataShelf` whose items may be made when fetched: :meth:`put_source`
-    keeps a function that gives the bytes, called at each fetch (the view keeps no
-    copy of a payload that its owner keeps)."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self._sources: dict[str, Callable[[], QIODevice]] = {}
-
-    def put_source(self, name: str, seq: int, source: Callable[[], QIODevice]) -> str:
-        url = self.put(name, seq, b"")
-        self._sources[name] = source
-        return url
-
-    def put(self, name: str, seq: int, data: bytes) -> str:
-        self._sources.pop(name, None)
-        return super().put(name, seq, data)
-
-    def get(self, path: str) -> bytes | QIODevice | None:  # type: ignore[override]
-        data = super().get(path)
-        source = self._sources.get(path.split("/")[2]) if data is not None else None
-        return source() if source is not None else data
-
-
 class MapView(QWidget):
     """The map of events.  See the module docstring; every call returns its sequence number."""
 
@@ -188,7 +125,7 @@ class MapView(QWidget):
         # after a renderer crash).  The events' payload is held once (the caller's
         # MapEvents.body, put on the shelf the page fetches it from), not copied here.
         self._pending: list[_Call] = []
-        self._shelf = _SourceShelf()
+        self._shelf = SourceShelf()
         self._ids: list[str] = []
         self._index: Mapping[str, int] = {}
         self._source: Callable[[], MapEvents] | None = None  # set by set_events
@@ -245,7 +182,7 @@ class MapView(QWidget):
             self._state.pop(op, None)
         # the page fetches the payload from the shelf: one version, this call's
         # (a function of the source alone: the shelf, the profile's, holds no view)
-        url = self._shelf.put_source("events", self._seq + 1, lambda: _payload(source))
+        url = self._shelf.put_source("events", self._seq + 1, lambda: payload_device(source))
         return self._call("events", {"url": url, "n": len(prepared.ids)})
 
     def event_ids(self) -> list[str]:
