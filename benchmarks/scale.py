@@ -3,7 +3,8 @@ main window (File → Open), as a user would.
 
 Prints, as its last line, JSON: {"load_s": …, "pyarrow_s": …, "load_ratio": …,
 "filter_ms": …, "floor_ms": …, "filter_ratio": …, "frame_ms": …, "peak_rss_mb": …,
-"baseline_mb": …, "over_baseline_mb": …, "reopen_s": …, "reopen_ratio": …, "rows": …}
+"baseline_mb": …, "over_baseline_mb": …, "reopen_s": …, "reopen_ratio": …,
+"payload_bytes_per_event": …, "rows": …}
 and, with ``--rows`` over 100,000, "frame_100k_ms" and "frame_ratio".
 
   load_s       File → Open to the map and the timeline drawn (read, prepare, hand over;
@@ -24,6 +25,8 @@ and, with ``--rows`` over 100,000, "frame_100k_ms" and "frame_ratio".
   baseline_mb  the same, with the bundled dataset open (before the file)
   reopen_s     File → Open of the same file again, to drawn (from the table cache);
                reopen_ratio = reopen_s / load_s
+  payload_bytes_per_event  the map's events payload (what the page fetches), its
+               size over the events
   frame_100k_ms  a timeline frame after opening a 100,000-row file in the same window;
                frame_ratio = frame_ms / frame_100k_ms
 
@@ -294,6 +297,13 @@ def main() -> None:
         arrow.append(pyarrow_parse_s(csv_path))
         sample()
         assert len(window.model.dataset) == rows, len(window.model.dataset)
+        from araz.views.prepared import map_data
+
+        payload = len(map_data(window.model.dataset)[0].body)
+        print(
+            f"  the map's payload: {payload / 1e6:.1f} MB, {payload / rows:.1f} bytes an event",
+            file=sys.stderr,
+        )
 
         # filter changes: a category, all, a text search (the first one builds the
         # search text: counted in the memory, as a user's first search would be), all
@@ -355,6 +365,7 @@ def main() -> None:
             "over_baseline_mb": round(peak - baseline),
             "reopen_s": round(reopen_s, 3),
             "reopen_ratio": round(reopen_s / load_s, 3),
+            "payload_bytes_per_event": round(payload / rows, 1),
             "rows": rows,
         }
         if rows > ROWS:

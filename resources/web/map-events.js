@@ -60,11 +60,14 @@
   }
 
   /* A text column: {t: [distinct texts], c: per event, its index in t}, kept as the
-   * table and an Int32Array of n codes (c itself when it is one; missing ones are -1). */
+   * table and n codes: c itself when it is a typed array of them (the payload's uint8,
+   * uint16 or int32), else an Int32Array (missing ones are -1). */
   function textColumn(col, n) {
     var table = col && Array.isArray(col.t) ? col.t : [];
     var c = col && col.c;
-    if (c instanceof Int32Array && c.length === n) return { table: table, codes: c };
+    if ((c instanceof Int32Array || c instanceof Uint16Array || c instanceof Uint8Array) && c.length === n) {
+      return { table: table, codes: c };
+    }
     var codes = new Int32Array(n).fill(-1);
     if (c && typeof c.length === "number") codes.set(Array.prototype.slice.call(c, 0, n));
     return { table: table, codes: codes };
@@ -88,15 +91,22 @@
   })();
   var utf8 = new TextDecoder("utf-8");
 
+  var WORLD = 4294967296; // the payload's world units: 2^32 across the world
+
+  /* The type of a code into a table of size entries (map_payload.py's rule). */
+  function codeType(size) {
+    return size <= 256 ? Uint8Array : size <= 65536 ? Uint16Array : Int32Array;
+  }
+
   /* The events payload Python serves at araz://app/data/events/<seq> (the format is in
-   * the docstring of araz/qt/map/view.py) as the columns setEvents takes: typed arrays
-   * viewing the buffer itself, no copies.  Throws on a malformed buffer. */
+   * the docstring of araz/views/map_payload.py) as the columns setEvents takes: typed
+   * arrays viewing the buffer itself, no copies.  Throws on a malformed buffer. */
   function decodeEvents(buffer) {
     if (!LITTLE_ENDIAN) throw new Error("events payload: a big-endian platform");
     if (!(buffer instanceof ArrayBuffer) || buffer.byteLength < 16) throw new Error("events payload: too short");
     var head = new DataView(buffer, 0, 16);
     var magic = String.fromCharCode(head.getUint8(0), head.getUint8(1), head.getUint8(2), head.getUint8(3));
-    if (magic !== "ARZE" || head.getUint32(4, true) !== 2) throw new Error("events payload: unknown format");
+    if (magic !== "ARZE" || head.getUint32(4, true) !== 3) throw new Error("events payload: unknown format");
     var n = head.getUint32(8, true), size = head.getUint32(12, true);
     if (16 + size > buffer.byteLength) throw new Error("events payload: truncated");
     var meta = JSON.parse(utf8.decode(new Uint8Array(buffer, 16, size)));
@@ -108,18 +118,18 @@
       at += count * Type.BYTES_PER_ELEMENT;
       return view;
     }
-    var d = { n: n, lat: take(Float64Array, n), lon: take(Float64Array, n) };
-    ["title", "date", "actors"].forEach(function (key) {
-      d[key] = { t: meta[key], c: take(Int32Array, n) };
-    });
-    d.color = take(Uint16Array, n);
-    d.radius = meta.radius ? take(Float32Array, n) : null;
-    d.wy = take(Float64Array, n);
-    d.place = take(Int32Array, n);
+    var d = { n: n, x: take(Uint32Array, n), y: take(Uint32Array, n), place: take(Int32Array, n) };
     d.places = meta.places;
+    ["title", "date", "actors"].forEach(function (key) {
+      var t = Array.isArray(meta[key]) ? meta[key] : [];
+      d[key] = { t: t, c: take(codeType(t.length), n) };
+    });
+    var palette = Array.isArray(meta.palette) ? meta.palette : [];
+    d.color = take(palette.length <= 256 ? Uint8Array : Uint16Array, n);
+    d.radius = meta.radius ? take(Float32Array, n) : null;
     var starts = take(Uint32Array, n + 1);
     d.ids = { starts: starts, bytes: take(Uint8Array, n ? starts[n] : 0) };
-    d.palette = meta.palette;
+    d.palette = palette;
     d.to = meta.to;
     d.line = meta.line;
     return d;
@@ -195,9 +205,6 @@
       this.titles = textColumn(d.title, n);
       this.dates = textColumn(d.date, n);
       this.actorLists = textColumn(d.actors, n);
-      this.lat = d.lat instanceof Float64Array ? d.lat : Float64Array.from(d.lat);
-      this.lon = d.lon instanceof Float64Array ? d.lon : Float64Array.from(d.lon);
-      var lat = this.lat, lon = this.lon;
       this.wx = new Float64Array(n);
       this.colorIndex = new Uint16Array(n);
       this.visible = new Uint8Array(n).fill(1);
@@ -210,26 +217,36 @@
       this._setPalette(d.palette);
       this.size = null; // marker radius per event (CSS px) when sized by a number
       this._bySize = null;
-      // the latitudes' world y and the places (events at one point to 1e-4 degree form
-      // a group, numbered in order of first appearance), worked out by Python
-      // (map_payload.py), else here
-      var given = d.wy instanceof Float64Array && d.wy.length === n && d.place instanceof Int32Array &&
-        d.place.length === n && typeof d.places === "number" && d.places >= 0;
-      var grouped = given ? { group: d.place, count: d.places } : groupPlaces(lat, lon, n);
+      var wx = this.wx, wy = (this.wy = new Float64Array(n)), i;
+      // the payload's world units (Python's), or degrees (plain arrays: a test's page);
+      // a payload's degrees are worked out when first read (this.lat, a popup's place)
+      var units = d.x instanceof Uint32Array && d.x.length === n && d.y instanceof Uint32Array && d.y.length === n;
+      if (units) {
+        var x = d.x, y = d.y;
+        for (i = 0; i < n; i++) {
+          wx[i] = x[i] / WORLD;
+          wy[i] = y[i] / WORLD;
+        }
+        this._lat = this._lon = null;
+      } else {
+        var lat = (this._lat = d.lat instanceof Float64Array ? d.lat : Float64Array.from(d.lat));
+        var lon = (this._lon = d.lon instanceof Float64Array ? d.lon : Float64Array.from(d.lon));
+        for (i = 0; i < n; i++) {
+          wx[i] = worldX(lon[i]);
+          wy[i] = worldY(lat[i]);
+        }
+      }
+      // the places (events at one point to 1e-4 degree form a group, numbered in order
+      // of first appearance), worked out by Python (map_payload.py), else here
+      var given = d.place instanceof Int32Array && d.place.length === n && typeof d.places === "number" &&
+        d.places >= 0;
+      var grouped = given ? { group: d.place, count: d.places } : groupPlaces(this.lat, this.lon, n);
       this.group = grouped.group;
       var ngroups = grouped.count;
-      var colors = d.color, npal = this.palette.length;
-      var wx = this.wx, colorIndex = this.colorIndex, i;
+      var colors = d.color, npal = this.palette.length, colorIndex = this.colorIndex;
       for (i = 0; i < n; i++) {
-        wx[i] = lon[i] / 360 + 0.5;
         var ci = colors[i] || 0;
         colorIndex[i] = ci < npal ? ci : 0;
-      }
-      if (given) {
-        this.wy = d.wy;
-      } else {
-        var wy = (this.wy = new Float64Array(n));
-        for (i = 0; i < n; i++) wy[i] = worldY(lat[i]);
       }
       this.groupCount = new Uint32Array(ngroups);
       this.groupRank = new Uint32Array(ngroups);
@@ -346,6 +363,27 @@
       }
       return out;
     },
+  });
+
+  /* The events' degrees from their world units, made when first read (a popup, a fly to
+   * an event, the uncertainty's outlines): 16 bytes an event the page holds only then. */
+  function degreesOf(layer) {
+    var n = layer.n, wx = layer.wx, wy = layer.wy;
+    var lat = new Float64Array(n), lon = new Float64Array(n);
+    for (var i = 0; i < n; i++) {
+      lon[i] = (wx[i] - 0.5) * 360;
+      lat[i] = (Math.atan(Math.sinh(Math.PI * (1 - 2 * wy[i]))) * 180) / Math.PI;
+    }
+    layer._lat = lat;
+    layer._lon = lon;
+  }
+  ["lat", "lon"].forEach(function (key) {
+    Object.defineProperty(EventLayer.prototype, key, {
+      get: function () {
+        if (!this._lat) degreesOf(this);
+        return key === "lat" ? this._lat : this._lon;
+      },
+    });
   });
 
   // each event's density bin (-1: none), worked out from the last count when first read

@@ -5,6 +5,7 @@ incidence); a stale, damaged or ill-fitting one is deleted and made again, never
 trusted; the folder's usage, cap and clear count it."""
 
 import logging
+import mmap
 import shutil
 from pathlib import Path
 
@@ -80,8 +81,8 @@ def test_the_second_open_reads_the_views_data_back(cache, acled_file):
 
 
 def test_the_map_payload_is_read_from_the_file_once_written(cache, acled_file):
-    """Once the views' data is written, the map's payload is no copy in memory but the
-    file's pages (the same bytes as made), at the first open and the next."""
+    """Once the views' data is written, the map's payload and coordinates are no copy in
+    memory but the file's pages (the same bytes as made), at the first open and the next."""
     from araz.views.arrays import map_events
 
     ds = read_path(acled_file).dataset
@@ -93,7 +94,10 @@ def test_the_map_payload_is_read_from_the_file_once_written(cache, acled_file):
         assert isinstance(events.body, np.ndarray) and not events.body.flags.writeable
         assert bytes(events.body) == made == map_events(ds)[0].body
         assert events.lat.tolist() == p.map[0].lat.tolist()
-        assert np.shares_memory(events.lat, events.body)
+        for column in (events.lat, events.lon):
+            mapped = column.base.obj  # numpy's view of the file's mapping, the payload's
+            assert isinstance(mapped, mmap.mmap) and mapped is events.body.base.obj
+            assert not column.flags.writeable
 
 
 def test_a_change_of_the_views_code_makes_it_stale(cache, acled_file, monkeypatch, caplog):

@@ -14,6 +14,7 @@ import signal
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 try:  # a source checkout without `pip install -e .`
@@ -82,10 +83,16 @@ def test_payload_sends_each_repeated_text_once():
         assert sorted(column["t"]) == sorted(texts), key  # a table of 3 distinct texts
         assert len(column["c"]) == 1000
         assert [column["t"][c] for c in column["c"]] == [e[key] for e in events], key
+        assert column["c"].dtype == np.uint8, key  # a code of a 3-text table: a byte
     assert body["ids"] == [e["id"] for e in events]
-    assert body["lat"].tolist() == [e["lat"] for e in events]
-    assert body["lon"].tolist() == [e["lon"] for e in events]
+    # the places in world units of 2^-32 (about 1 cm): their degrees within 1e-6
+    assert body["lat"] == pytest.approx([e["lat"] for e in events], abs=1e-6)
+    assert body["lon"] == pytest.approx([e["lon"] for e in events], abs=1e-6)
+    x = [round((e["lon"] / 360 + 0.5) * 2**32) for e in events]
+    assert body["x"].dtype == np.uint32 and body["x"].tolist() == x
+    assert prepared.lat.tolist() == [e["lat"] for e in events]  # Python keeps them exact
     assert len(body["palette"]) == 1 and set(body["color"].tolist()) == {0}
+    assert body["color"].dtype == np.uint8
     assert body["radius"] is None
     # the texts are in the payload once each, not once per event
     assert prepared.body.count(TITLES[0].encode()) == 1
@@ -132,8 +139,10 @@ def test_payload_sections_are_aligned_and_ids_any_text():
     body = read_events(prepared.body)
     assert body["ids"] == ["é-1", "b", "日本-3"]
     assert body["radius"].tolist() == [2500.0, 0.0, 100_000.0]
-    for key in ("lat", "lon", "color", "radius"):
+    for key in ("x", "y", "place", "color", "radius"):
         assert body[key].ctypes.data % 8 == 0 or body[key].size == 0, key
+    for key in ("title", "date", "actors"):
+        assert body[key]["c"].ctypes.data % 8 == 0, key
     head_size = int.from_bytes(prepared.body[12:16], "little")
     assert head_size % 8 == 0
     assert json.loads(prepared.body[16 : 16 + head_size])["title"] == ["Event é-1", "Event b", "ü"]
@@ -158,7 +167,7 @@ def test_page_shows_each_events_own_texts(qtbot, map_view):
         map_view,
         "[araz.events.titles.table.length, araz.events.dates.table.length,"
         " araz.events.actorLists.table.length,"
-        " araz.events.titles.codes instanceof Int32Array, araz.events.titles.codes.length]",
+        " araz.events.titles.codes instanceof Uint8Array, araz.events.titles.codes.length]",
     ) == [3, 3, 3, True, 1000]
     picks = [0, 1, 5, 13, 26, 499, 998, 999]
     got = run_js(
@@ -235,7 +244,8 @@ def test_one_copy_of_the_events_body_and_it_comes_back_after_a_renderer_crash(qt
     map_view.show_ids([e["id"] for e in events[:100]])
     wait_rendered(qtbot, map_view, map_view.select("e40"))
     # the view serves the prepared body itself (for the page and a replay), not a copy
-    assert map_view._shelf.get(f"/data/events/{seq}") is prepared.body
+    served = map_view._shelf.get(f"/data/events/{seq}")
+    assert served.body is prepared.body and bytes(served.readAll().data()) == prepared.body
     pid = map_view._page.renderProcessPid()
     assert pid > 0
     with qtbot.waitSignal(map_view.ready, timeout=TIMEOUT):
@@ -251,7 +261,6 @@ def test_one_copy_of_the_events_body_and_it_comes_back_after_a_renderer_crash(qt
 def test_the_payload_is_read_from_its_source_when_the_page_fetches_it(qtbot, map_view):
     """A source's payload that moved (into a file's pages, as the views' cache does)
     after set_events is what the page fetches and draws; the view keeps no copy."""
-    import numpy as np
 
     from araz.views.arrays import remapped
 
@@ -259,11 +268,12 @@ def test_the_payload_is_read_from_its_source_when_the_page_fetches_it(qtbot, map
     made = build_events(events)
     current = [made]
     seq = map_view.set_events(made, lambda: current[0])
-    moved = remapped(made, np.frombuffer(bytearray(made.body), np.uint8))
+    copy = np.frombuffer(bytearray(made.body), np.uint8)
+    moved = remapped(made, copy, made.lat.copy(), made.lon.copy())
     current[0] = moved
     wait_rendered(qtbot, map_view, map_view.select("e7"))
     served = map_view._shelf.get(f"/data/events/{seq}")
-    assert served is not made.body and bytes(served) == made.body
+    assert served.body is moved.body and bytes(served.readAll().data()) == made.body
     assert run_js(qtbot, map_view, "araz.events.n") == 50
     assert run_js(qtbot, map_view, "araz.events.selected") == 7
     # a fit reads the source's coordinates: the moved payload's
@@ -306,13 +316,16 @@ def test_events_command_is_small_and_the_payload_comes_over_the_scheme(qtbot, ma
         " return [e.idOf(i), e.titleOf(i), e.dateOf(i), e.actorsOf(i)]; })",
     )
     assert got == [[events[i][k] for k in ("id", "title", "date", "actors")] for i in (0, 13, 999)]
-    # typed arrays straight off the fetched buffer
+    # typed arrays straight off the fetched buffer; the degrees made from the world units
+    # (when first read: by the popup, here)
     assert run_js(
         qtbot,
         map_view,
         "[araz.events.lat instanceof Float64Array, araz.events.titles.codes.buffer"
-        " === araz.events.lat.buffer]",
-    ) == [True, True]
+        " === araz.events.group.buffer, araz.events.group.buffer.byteLength]",
+    ) == [True, True, map_view._shelf.get(f"/data/events/{seq}").size()]
+    lat = run_js(qtbot, map_view, "Array.from(araz.events.lat.subarray(0, 20))")
+    assert lat == pytest.approx([e["lat"] for e in events[:20]], abs=1e-6)
     assert map_view.blocked_requests() == []
     assert map_view.web_view().page().alerts == []
 
@@ -336,7 +349,7 @@ def test_scheme_serves_only_the_latest_events(qtbot, map_view):
         qtbot.waitUntil(lambda: run_js(qtbot, map_view, "window.__got") is not None)
         return run_js(qtbot, map_view, "window.__got")
 
-    size = len(map_view._shelf.get(f"/data/events/{second}"))
+    size = map_view._shelf.get(f"/data/events/{second}").size()
     assert fetch(f"/data/events/{second}") == f"ok {size}"
     assert fetch(f"/data/events/{first}") == "error"  # replaced: gone
     assert fetch("/data/events/999999") == "error"
@@ -414,10 +427,10 @@ def test_payload_carries_world_y_and_places_in_order_of_first_appearance():
     body = read_events(build_events(events).body)
     assert body["place"].tolist() == [0, 1, 0, 2, 1] and body["places"] == 3
     lats = [35.0, 40.0, 35.00004, 85.0511287798, 40.0]
-    for got, lat in zip(body["wy"].tolist(), lats, strict=True):
+    for got, lat in zip(body["y"].tolist(), lats, strict=True):
         phi = math.radians(lat)
         want = 0.5 - math.log(math.tan(math.pi / 4 + phi / 2)) / (2 * math.pi)
-        assert got == pytest.approx(want, abs=1e-12)
-    assert body["wy"].ctypes.data % 8 == 0 and body["place"].ctypes.data % 8 == 0
+        assert got == round(want * 2**32)
+    assert body["y"].ctypes.data % 8 == 0 and body["place"].ctypes.data % 8 == 0
     empty = read_events(build_events([]).body)
     assert empty["places"] == 0 and len(empty["wy"]) == 0 and len(empty["place"]) == 0

@@ -136,10 +136,7 @@ def map_events(ds: Dataset) -> tuple[MapEvents, np.ndarray]:
     meta.update(palette=list(palette), to=to, line=line, radius=has_radius)
     ids, starts, blob = _ids(ev.ids, rows, len(rows) == len(ev))
     body = pack(len(rows), meta, sections, starts, blob)
-    del sections, lat, lon  # the payload's own coordinates, not a second copy of them
-    n, size = _payload_head(body)
-    lat = np.frombuffer(body, "<f8", count=n, offset=16 + size)
-    lon = np.frombuffer(body, "<f8", count=n, offset=16 + size + 8 * n)
+    del sections  # the payload has the world units, not the degrees: these are kept
     return MapEvents(ids, {}, lat, lon, {t[0]: (t[1], t[2]) for t in to}, body), rows
 
 
@@ -296,19 +293,23 @@ def _checked_columns(kept: dict[str, Any], n_events: int) -> dict[str, Any]:
     return columns
 
 
-def map_events_kept(ds: Dataset, body: Any, rows: np.ndarray, to: list) -> MapEvents:
-    """:func:`map_events`' result made again from its payload, rows and arrows' heads
-    as kept (:mod:`araz.views.prepared`): checked against the dataset (ValueError)."""
+def map_events_kept(
+    ds: Dataset, body: Any, rows: np.ndarray, to: list, lat: np.ndarray, lon: np.ndarray
+) -> MapEvents:
+    """:func:`map_events`' result made again from its payload, rows, coordinates and
+    arrows' heads as kept (:mod:`araz.views.prepared`): checked against the dataset
+    (ValueError)."""
     n, size = _payload_head(body)
     ev = ds.events
     if len(rows) != n or (n and (int(rows.min()) < 0 or int(rows.max()) >= len(ev))):
         raise ValueError("the kept map rows are not the dataset's")
     if n > 1 and not bool(np.all(rows[1:] > rows[:-1])):
         raise ValueError("the kept map rows are not in order")
-    if len(body) < 16 + size + 16 * n:
+    if len(body) < 16 + size + 12 * n:
         raise ValueError("the kept map payload is short")
-    lat = np.frombuffer(body, "<f8", count=n, offset=16 + size)
-    lon = np.frombuffer(body, "<f8", count=n, offset=16 + size + 8 * n)
+    for a in (lat, lon):
+        if a.dtype != np.float64 or a.shape != (n,):
+            raise ValueError("the kept map coordinates")
     heads: dict[int, tuple[float, float]] = {}
     for t in to:
         if not (isinstance(t, list) and len(t) == 3 and isinstance(t[0], int) and 0 <= t[0] < n):
@@ -318,11 +319,11 @@ def map_events_kept(ds: Dataset, body: Any, rows: np.ndarray, to: list) -> MapEv
     return MapEvents(ids, {}, lat, lon, heads, body)
 
 
-def remapped(events: MapEvents, body: Any) -> MapEvents:
-    """``events`` over another copy of the same payload (its coordinates read there)."""
-    n, size = _payload_head(body)
-    lat = np.frombuffer(body, "<f8", count=n, offset=16 + size)
-    lon = np.frombuffer(body, "<f8", count=n, offset=16 + size + 8 * n)
+def remapped(events: MapEvents, body: Any, lat: Any = None, lon: Any = None) -> MapEvents:
+    """``events`` over another copy of the same payload (and of its coordinates)."""
+    _payload_head(body)
+    if lat is None or lon is None:
+        return replace(events, body=body)
     return replace(events, lat=lat, lon=lon, body=body)
 
 

@@ -5,7 +5,7 @@ shelf and the page reads the columns as typed arrays straight off the buffer.
 The events payload, all numbers little-endian::
 
     offset 0   b"ARZE"        magic
-           4   uint32         version (2)
+           4   uint32         version (3)
            8   uint32         n, the number of events
           12   uint32         J, length of the JSON part in bytes (a multiple of 8)
           16   JSON (UTF-8, padded with spaces to J bytes):
@@ -13,22 +13,26 @@ The events payload, all numbers little-endian::
                 "palette": ["#rrggbb", ...], "to": [[i, lat, lon], ...], "line": [i, ...],
                 "radius": true | false, "places": P}
     then these sections, each starting at a multiple of 8 (zero bytes between):
-               lat      float64 × n
-               lon      float64 × n
-               title    int32 × n      event i's title is title[code] of the JSON part
-               date     int32 × n
-               actors   int32 × n
-               color    uint16 × n     index in palette
-               radius   float32 × n    metres of location uncertainty (only if "radius")
-               wy       float64 × n    the latitude in Web Mercator world units (0 north
-                                       .. 1 south), as the page draws it
+               x        uint32 × n     the longitude in Web Mercator world units times
+                                       2^32 (0 west .. 1 east), rounded
+               y        uint32 × n     the latitude likewise (0 north .. 1 south), as
+                                       the page draws it: 1 cm steps, screen-independent
                place    int32 × n      event i's place: events at one point (to 1e-4
                                        degree) share one, numbered 0 .. P - 1 in order of
                                        first appearance
+               title    code × n       event i's title is title[code] of the JSON part
+               date     code × n
+               actors   code × n       a code is uint8 when its table has at most 256
+                                       texts, uint16 up to 65,536, else int32
+               color    uint8 × n      index in palette (uint16 over 256 colours)
+               radius   float32 × n    metres of location uncertainty (only if "radius")
                idStart  uint32 × (n + 1)  event i's id is ids[idStart[i]:idStart[i + 1]]
                ids      the ids' UTF-8 bytes, one after the other
 
-``wy`` and ``place`` are worked out here, once (with numpy; kept in the views' cache),
+About 30 bytes an event (60 in version 2, which sent the degrees and the world y as
+float64 and every code as int32): what the page draws from (x, y, place, colour) comes
+first; the page works out an event's degrees from x and y when it needs them (a popup).
+``y`` and ``place`` are worked out here, once (with numpy; kept in the views' cache),
 not by the page at each payload: a long loop of Math.log/Math.tan and a hash of every
 event's place ran in the page before its JIT had compiled them (0.1-0.4 s at 300k).
 
@@ -127,8 +131,9 @@ def build_events(events: list[dict]) -> MapEvents:
 
 
 MAGIC = b"ARZE"
-VERSION = 2
+VERSION = 3
 _MAX_LAT = 85.0511287798  # Web Mercator's edge (the page's worldY)
+_WORLD = 2.0**32  # world units in the payload's x and y
 _HEAD = struct.Struct("<4sIII")  # magic, version, n, length of the JSON part
 
 
@@ -140,12 +145,35 @@ def _codes(values: Sequence) -> tuple[list, np.ndarray]:
     return list(index), codes
 
 
-def _places(lat: np.ndarray, lon: np.ndarray) -> tuple[np.ndarray, np.ndarray, int]:
-    """Per event its Web Mercator y (as the page's worldY) and its place (events at the
-    same point to 1e-4 degree share one; numbered in order of first appearance), and the
-    number of places."""
+def _world(lat: np.ndarray, lon: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per event its Web Mercator x and y (as the page's worldX and worldY) in units of
+    2^-32 of the world, rounded (uint32)."""
     phi = (np.clip(lat, -_MAX_LAT, _MAX_LAT) * np.pi) / 180
-    wy = (0.5 - np.log(np.tan(np.pi / 4 + phi / 2)) / (2 * np.pi)).astype("<f8")
+    wy = 0.5 - np.log(np.tan(np.pi / 4 + phi / 2)) / (2 * np.pi)
+    out = []
+    for unit in (lon / 360 + 0.5, wy):
+        unit *= _WORLD
+        np.floor(unit + 0.5, out=unit)
+        out.append(np.clip(unit, 0, _WORLD - 1).astype("<u4"))
+    return out[0], out[1]
+
+
+def degrees(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The latitudes and longitudes of a payload's world units ``x`` and ``y``, as the
+    page works them out (within 1e-6 degree of those packed)."""
+    lon = (np.asarray(x, np.float64) / _WORLD - 0.5) * 360
+    lat = np.degrees(np.arctan(np.sinh(np.pi * (1 - 2 * (np.asarray(y, np.float64) / _WORLD)))))
+    return lat, lon
+
+
+def _code_type(size: int) -> str:
+    """The narrowest type of a code into a table of ``size`` entries (the page's rule)."""
+    return "<u1" if size <= 256 else "<u2" if size <= 65536 else "<i4"
+
+
+def _places(lat: np.ndarray, lon: np.ndarray) -> tuple[np.ndarray, int]:
+    """Per event its place (events at the same point to 1e-4 degree share one; numbered
+    in order of first appearance), and the number of places."""
     # JavaScript's Math.round: halves up
     keys = np.floor((lat + 90) * 1e4 + 0.5).astype(np.int64) * 4_000_000
     keys += np.floor((lon + 180) * 1e4 + 0.5).astype(np.int64)
@@ -153,16 +181,18 @@ def _places(lat: np.ndarray, lon: np.ndarray) -> tuple[np.ndarray, np.ndarray, i
     # run's first event (np.unique with its index and inverse sorts stably: 3x slower)
     order = np.argsort(keys)
     ordered = keys[order]
-    new = np.empty(len(keys), dtype=bool)
+    del keys
+    new = np.empty(len(ordered), dtype=bool)
     new[:1] = True
     np.not_equal(ordered[1:], ordered[:-1], out=new[1:])
+    del ordered
     starts = np.flatnonzero(new)
     first = np.minimum.reduceat(order, starts) if len(starts) else starts
     rank = np.empty(len(starts), dtype="<i4")
     rank[np.argsort(first)] = np.arange(len(starts), dtype="<i4")
-    place = np.empty(len(keys), dtype="<i4")
+    place = np.empty(len(order), dtype="<i4")
     place[order] = rank[np.cumsum(new) - 1]
-    return wy, place, len(starts)
+    return place, len(starts)
 
 
 def _id_bytes(ids: Sequence[str]) -> tuple[np.ndarray, bytes]:
@@ -240,16 +270,23 @@ def build_events_from_columns(
 
 def pack(n: int, meta: dict, sections: list[np.ndarray], starts: np.ndarray, blob: Any) -> bytes:
     """The payload of ``n`` events: the JSON part, the little-endian arrays in the
-    module docstring's order (``sections`` lat to radius, then ``starts``, the ids'
-    n + 1 offsets into ``blob``, their UTF-8 bytes).  Each event's ``wy`` and ``place``
-    are worked out here from ``sections``' first two, the latitudes and longitudes."""
-    wy, place, places = _places(sections[0], sections[1])
-    sections = [*sections, wy, place]
+    module docstring's order, from ``sections``: the latitudes and longitudes (float64),
+    the title, date and actors codes, the colours (palette indexes) and the radius if
+    any; then ``starts``, the ids' n + 1 offsets into ``blob``, their UTF-8 bytes.  Each
+    event's x, y and place are worked out here from the latitudes and longitudes, and
+    each code is packed in the narrowest type its table allows."""
+    lat, lon, *codes = sections
+    place, places = _places(lat, lon)
+    sizes = [len(meta[k]) for k in ("title", "date", "actors", "palette")]
+    packed = [*_world(lat, lon), place]
+    types = [_code_type(k) for k in sizes[:3]] + ["<u1" if sizes[3] <= 256 else "<u2"]
+    packed += [np.asarray(c).astype(t, copy=False) for c, t in zip(codes, types, strict=False)]
+    packed += [np.asarray(r, "<f4") for r in codes[4:]]
     meta = {**meta, "places": places}
     text = _dumps(meta).encode("utf-8", "surrogatepass")
     text += b" " * (-len(text) % 8)
     parts: list[Any] = [_HEAD.pack(MAGIC, VERSION, n, len(text)), text]
-    for array in [*sections, starts]:
+    for array in [*packed, starts]:
         data = memoryview(np.ascontiguousarray(array)).cast("B")
         parts += [data, _pad8(len(data))]
     parts.append(blob)
@@ -258,9 +295,10 @@ def pack(n: int, meta: dict, sections: list[np.ndarray], starts: np.ndarray, blo
 
 def read_events(body: bytes) -> dict[str, Any]:
     """The columns of an events payload, as the page reads them (for tests and tools):
-    ``ids``, ``lat``, ``lon``, ``color`` (palette indexes), ``radius`` (or None),
-    ``wy``, ``place`` as arrays, ``title``/``date``/``actors`` as ``{"t": texts, "c":
-    codes}``, and ``palette``, ``to``, ``line`` and ``places``."""
+    ``ids``, ``x``, ``y`` (world units), ``lat``, ``lon`` (worked out from them, as the
+    page does), ``wy`` (the world y, 0..1), ``place``, ``color`` (palette indexes),
+    ``radius`` (or None) as arrays, ``title``/``date``/``actors`` as ``{"t": texts,
+    "c": codes}``, and ``palette``, ``to``, ``line`` and ``places``."""
     magic, version, n, size = _HEAD.unpack_from(body)
     if magic != MAGIC or version != VERSION:
         raise ValueError(f"not an events payload ({magic!r}, version {version})")
@@ -274,12 +312,13 @@ def read_events(body: bytes) -> dict[str, Any]:
         at += array.nbytes
         return array
 
-    out: dict[str, Any] = {"lat": take("<f8", n), "lon": take("<f8", n)}
+    out: dict[str, Any] = {"x": take("<u4", n), "y": take("<u4", n), "place": take("<i4", n)}
+    out["lat"], out["lon"] = degrees(out["x"], out["y"])
+    out["wy"] = out["y"] / _WORLD
     for key in ("title", "date", "actors"):
-        out[key] = {"t": meta[key], "c": take("<i4", n)}
-    out["color"] = take("<u2", n)
+        out[key] = {"t": meta[key], "c": take(_code_type(len(meta[key])), n)}
+    out["color"] = take("<u1" if len(meta["palette"]) <= 256 else "<u2", n)
     out["radius"] = take("<f4", n) if meta["radius"] else None
-    out["wy"], out["place"] = take("<f8", n), take("<i4", n)
     starts = take("<u4", n + 1)
     at += -at % 8
     blob = body[at : at + int(starts[-1])]

@@ -7,7 +7,7 @@ to the dataset (a value that did would keep its own key alive for ever).
 
 A dataset read through the table cache (:func:`araz.io.table_cache.views_entry`) has
 what takes time here kept beside its table after the first preparation: the map's
-payload and rows, the timeline's columns per row (its sort, the dates' bounds and
+payload, coordinates and rows, the timeline's columns per row (its sort, the dates' bounds and
 flags, the colours), the ids' index (:class:`~araz.model.columns.IdIndex`, whose hash is
 the same in every process), the actors' rows and their incidence.  The next open of the
 file maps them (:mod:`araz.io._views_file`, each part's CRC checked, then its pages let
@@ -86,7 +86,10 @@ class Prepared:
         body = got[1].get("map_body")
         if body is None or len(body) != len(events.body) or body[:16].tobytes() != events.body[:16]:
             return
-        self.map = (remapped(events, body), rows)
+        lat, lon = got[1].get("map_lat"), got[1].get("map_lon")
+        if lat is None or lon is None or len(lat) != len(events.lat) or len(lon) != len(lat):
+            lat = lon = None
+        self.map = (remapped(events, body, lat, lon), rows)
 
 
 _PREPARED: weakref.WeakKeyDictionary[Dataset, Prepared] = weakref.WeakKeyDictionary()
@@ -161,6 +164,8 @@ def _to_keep(ds: Dataset) -> tuple[dict, dict]:
         "incidence_group_actor": group[1],
         "map_body": np.frombuffer(events.body, np.uint8),
         "map_rows": map_rows.astype(np.int64, copy=False),
+        "map_lat": np.asarray(events.lat, np.float64),
+        "map_lon": np.asarray(events.lon, np.float64),
         **{f"timeline_{k}": v for k, v in kept_timeline.items()},
         "index_hashes": hashes,
         "index_rows": order,
@@ -251,7 +256,8 @@ def _checked(ds: Dataset, meta: dict, parts: dict) -> tuple:
         raise ValueError("the map's rows")
     # the payload stays in the file's pages (read when the page fetches it, then let go)
     body = parts["map_body"]
-    events = map_events_kept(ds, body, map_rows.astype(np.intp, copy=False), meta["to"])
+    rows_ = map_rows.astype(np.intp, copy=False)
+    events = map_events_kept(ds, body, rows_, meta["to"], parts["map_lat"], parts["map_lon"])
     kept = {k: parts[f"timeline_{k}"] for k in TIMELINE_KEPT}
     data, order_ = timeline_arrays(ds, {**kept, "names": list(meta["precisions"])})
     data.use_index(_ViewIndex(ds, order_, index))

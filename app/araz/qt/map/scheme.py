@@ -314,6 +314,10 @@ class ArazSchemeHandler(QWebEngineUrlSchemeHandler):
             job.fail(QWebEngineUrlRequestJob.Error.UrlNotFound)
             return
         data, mime = found
+        if isinstance(data, QIODevice):  # a device of the shelf's, read as it goes
+            data.setParent(job)  # lives exactly as long as the reply
+            job.reply(mime, data)
+            return
         buffer = QBuffer(job)  # parented to the job: lives exactly as long as the reply
         buffer.setData(data)
         buffer.open(QIODevice.OpenModeFlag.ReadOnly)

@@ -33,7 +33,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QByteArray, Qt, QUrl, Signal
+from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtWebChannel import QWebChannel
 from PySide6.QtWebEngineWidgets import QWebEngineView
 from PySide6.QtWidgets import QVBoxLayout, QWidget
@@ -49,7 +49,8 @@ from araz.qt.map.page_json import (
     parse_answer,
     run_until,
 )
-from araz.qt.map.scheme import PAGE_URL, DataShelf
+from araz.qt.map.scheme import PAGE_URL
+from araz.qt.map.shelf import SourceShelf, payload_device
 
 if TYPE_CHECKING:
     import numpy as np
@@ -106,46 +107,6 @@ class _Call:
         return body.replace("{", head + ",", 1)
 
 
-def _payload(source: Callable[[], MapEvents]) -> bytes | QByteArray:
-    """The events' payload as the page fetches it: bytes, or a QByteArray copy of a
-    mapped payload (one copy, which the reply shares: a bytes copy would be copied
-    again), whose pages then leave memory (they stay in the file)."""
-    body = source().body
-    if isinstance(body, bytes):
-        return body
-    from araz.io.table_cache import ViewsEntry
-
-    view = memoryview(body).cast("B")
-    data = QByteArray(len(view), 0)
-    memoryview(data)[:] = view  # type: ignore[index]
-    ViewsEntry.forget(body)
-    return data
-
-
-class _SourceShelf(DataShelf):
-    """A :class:`DataShelf` whose items may be made when fetched: :meth:`put_source`
-    keeps a function that gives the bytes, called at each fetch (the view keeps no
-    copy of a payload that its owner keeps)."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self._sources: dict[str, Callable[[], bytes | QByteArray]] = {}
-
-    def put_source(self, name: str, seq: int, source: Callable[[], bytes | QByteArray]) -> str:
-        url = self.put(name, seq, b"")
-        self._sources[name] = source
-        return url
-
-    def put(self, name: str, seq: int, data: bytes) -> str:
-        self._sources.pop(name, None)
-        return super().put(name, seq, data)
-
-    def get(self, path: str) -> bytes | QByteArray | None:  # type: ignore[override]
-        data = super().get(path)
-        source = self._sources.get(path.split("/")[2]) if data is not None else None
-        return source() if source is not None else data
-
-
 class MapView(QWidget):
     """The map of events.  See the module docstring; every call returns its sequence number."""
 
@@ -164,7 +125,7 @@ class MapView(QWidget):
         # after a renderer crash).  The events' payload is held once (the caller's
         # MapEvents.body, put on the shelf the page fetches it from), not copied here.
         self._pending: list[_Call] = []
-        self._shelf = _SourceShelf()
+        self._shelf = SourceShelf()
         self._ids: list[str] = []
         self._index: Mapping[str, int] = {}
         self._source: Callable[[], MapEvents] | None = None  # set by set_events
@@ -221,7 +182,7 @@ class MapView(QWidget):
             self._state.pop(op, None)
         # the page fetches the payload from the shelf: one version, this call's
         # (a function of the source alone: the shelf, the profile's, holds no view)
-        url = self._shelf.put_source("events", self._seq + 1, lambda: _payload(source))
+        url = self._shelf.put_source("events", self._seq + 1, lambda: payload_device(source))
         return self._call("events", {"url": url, "n": len(prepared.ids)})
 
     def event_ids(self) -> list[str]:

@@ -1,0 +1,82 @@
+"""Where the map page fetches its events payload from: the view's shelf
+(:class:`SourceShelf`, a :class:`~araz.qt.map.scheme.DataShelf` whose items are read
+from their owner when fetched) and the device that serves one as it is read
+(:class:`PayloadDevice`)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QIODevice
+
+from araz.qt.map.scheme import DataShelf
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from araz.views.map_payload import MapEvents
+
+
+def payload_device(source: Callable[[], MapEvents]) -> QIODevice:
+    """The events' payload as the page fetches it: a device that reads it as it goes."""
+    return PayloadDevice(source().body)
+
+
+class PayloadDevice(QIODevice):
+    """A payload served as the web engine reads it, in chunks of the caller's buffer
+    (bytes, or the views' cache file's mapped pages): no copy of it all on the interface
+    thread before the first byte goes out (a QByteArray of 37 MB at a million events,
+    zero-filled then filled: 0.1-0.2 s, and as much memory until the page has it).  A
+    mapped payload's pages leave memory once read (they stay in the file)."""
+
+    def __init__(self, body: bytes | np.ndarray) -> None:
+        super().__init__()
+        self.body = body  # served as it is, not a copy
+        self._view = memoryview(body).cast("B")
+        self._read = False
+        self.open(QIODevice.OpenModeFlag.ReadOnly | QIODevice.OpenModeFlag.Unbuffered)
+
+    def isSequential(self) -> bool:
+        return False
+
+    def size(self) -> int:
+        return len(self._view)
+
+    def readData(self, maxlen: int) -> bytes:
+        at = self.pos()
+        chunk = self._view[at : at + maxlen].tobytes()
+        if at + len(chunk) >= len(self._view) and not self._read:
+            self._read = True
+            if not isinstance(self.body, bytes):
+                from araz.io.table_cache import ViewsEntry
+
+                ViewsEntry.forget(self.body)
+        return chunk
+
+    def writeData(self, data: bytes) -> int:
+        return -1
+
+
+class SourceShelf(DataShelf):
+    """A :class:`DataShelf` whose items may be made when fetched: :meth:`put_source`
+    keeps a function that gives the bytes, called at each fetch (the view keeps no
+    copy of a payload that its owner keeps)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._sources: dict[str, Callable[[], QIODevice]] = {}
+
+    def put_source(self, name: str, seq: int, source: Callable[[], QIODevice]) -> str:
+        url = self.put(name, seq, b"")
+        self._sources[name] = source
+        return url
+
+    def put(self, name: str, seq: int, data: bytes) -> str:
+        self._sources.pop(name, None)
+        return super().put(name, seq, data)
+
+    def get(self, path: str) -> bytes | QIODevice | None:  # type: ignore[override]
+        data = super().get(path)
+        source = self._sources.get(path.split("/")[2]) if data is not None else None
+        return source() if source is not None else data
