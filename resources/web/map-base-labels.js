@@ -98,6 +98,8 @@
     var self = this;
     Promise.resolve().then(function () {
       self._soon = false;
+      // the events drawn soon place them ("drawn", map.js): once, around their markers
+      if (window.araz.eventsDrawDue && window.araz.eventsDrawDue()) return;
       if (self._placedAt !== self._viewKey()) self._placeLabels();
     });
   };

@@ -123,8 +123,14 @@
         updateRiver();
       },
       fit: function (c) {
-        var ends = moveEnds;
-        map.fitBounds(c.bounds || DEFAULT_BOUNDS, FIT);
+        var ends = moveEnds, bounds = L.latLngBounds(c.bounds || DEFAULT_BOUNDS);
+        // Framed there already (the first view is built at the fit Python sent before it,
+        // which comes here again): Leaflet would still fire a moveend, which redraws the
+        // events and places the labels a second time for the same view
+        var target = map._getBoundsCenterZoom(bounds, FIT);
+        var offset = map._getCenterOffset(target.center)._trunc(); // as Leaflet pans
+        if (!moving && target.zoom === map.getZoom() && !offset.x && !offset.y) return;
+        map.fitBounds(bounds, FIT);
         // neither moving nor arrived: Leaflet starts its zoom animation in the next
         // animation frame (a reset, a pan, no move at all each fire movestart or moveend
         // now); the map counts as moving from here
@@ -319,13 +325,13 @@
         apply(c, d);
         return;
       }
-      loading = true;
+      loading = eventsLoading = true;
       got.promise.then(window.araz.decodeEvents).then(function (d) {
         apply(c, d);
       }, function (err) {
         notLoaded(c, url, err);
       }).then(function () {
-        loading = false;
+        loading = eventsLoading = false;
         run();
       });
     }
@@ -380,6 +386,15 @@
      * frame (map.js, once it has applied the calls Python sent while it was built: the
      * labels are then placed once, around the markers); the acknowledgements still
      * come with the frame. */
+    /* Whether the events will be drawn soon (their payload on its way, or a draw due in
+     * the next frame): the basemap's labels then wait for that draw, which places them
+     * clear of the markers, instead of being placed without them and again after
+     * (map-base-labels.js: _placeSoon). */
+    var eventsLoading = false;
+    window.araz.eventsDrawDue = function () {
+      return eventsLoading || dirty;
+    };
+
     function drawNow() {
       if (!dirty) return;
       dirty = false;
