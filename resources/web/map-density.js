@@ -154,9 +154,12 @@
 
   /* The bins as hexagons, coloured by class, written as pixels (a path of a thousand
    * hexagons costs several times more in the software canvas). */
-  function paintHex(ctx, bins, dpr) {
+  function paintHex(ctx, bins, dpr, cssW, cssH) {
     dpr = dpr || 1;
-    var canvas = ctx.canvas, w = canvas.width, h = canvas.height;
+    var canvas = ctx.canvas;
+    // the canvas at the view's size again (the heatmap makes it smaller)
+    if (cssW && cssH) sizeCanvas(canvas, Math.round(dpr * cssW), Math.round(dpr * cssH), cssW, cssH);
+    var w = canvas.width, h = canvas.height;
     if (!w || !h) return;
     // the canvas' pixels kept between draws (a fresh one is 4 bytes a pixel to allocate)
     var img = ctx._hexImage;
@@ -185,24 +188,26 @@
 
   /* A heatmap: the hexagon counts spread with a smooth kernel over cells of CELL px;
    * a cell's value is a weighted count of the events within about HEX_R px, on the same
-   * classes as the hexagons (so the legend reads the same).  The cells are laid as one
-   * pixel each on a small canvas that is drawn scaled up (smoothed) over the whole
-   * canvas.  The grids, the small canvas and its pixels are kept on the context between
-   * draws (a filter change draws again at once: no allocation, no garbage). */
+   * classes as the hexagons (so the legend reads the same).  The cells are the density
+   * canvas' own pixels, one a cell: the canvas is made CELL times smaller than the view
+   * and shown CELL times larger (CSS size), so the compositor scales it up, smoothed, as
+   * drawing it scaled onto a canvas of the view's size did (the same pixels), without
+   * rastering and compositing nine times the pixels each frame (that scaled drawImage
+   * onto a full-size canvas was most of a heatmap filter's round trip, measured).  The
+   * grids and the pixels are kept on the context between draws (a filter change draws
+   * again at once: no allocation, no garbage). */
+  var CELL = 3;
+
   function paintHeat(ctx, bins, w, h) {
-    var CELL = 3, rad = Math.round(HEX_R / CELL);
+    var rad = Math.round(HEX_R / CELL);
     var gw = Math.ceil(w / CELL) + 1, gh = Math.ceil(h / CELL) + 1, size = gw * gh;
+    sizeCanvas(ctx.canvas, gw, gh, gw * CELL, gh * CELL);
     var keep = ctx._heat;
     if (!keep || keep.gw !== gw || keep.gh !== gh) {
-      var small = document.createElement("canvas");
-      small.width = gw;
-      small.height = gh;
-      var sctx = small.getContext("2d");
-      var img = sctx.createImageData(gw, gh);
+      var img = ctx.createImageData(gw, gh);
       keep = ctx._heat = {
-        gw: gw, gh: gh, grid: new Float32Array(size), tmp: new Float32Array(size),
-        acc: new Float32Array(gw), small: small, sctx: sctx, img: img,
-        words: new Uint32Array(img.data.buffer),
+        gw: gw, gh: gh, grid: new Float64Array(size), tmp: new Float64Array(size),
+        acc: new Float64Array(gw), from: new Float64Array(SCALE.length), img: img, words: new Uint32Array(img.data.buffer),
       };
     }
     var grid = keep.grid, tmp = keep.tmp, words = keep.words, i;
@@ -220,22 +225,36 @@
     }
     var max = 0;
     for (i = 0; i < size; i++) if (grid[i] > max) max = grid[i];
-    var norm = max > 0 ? bins.max / max : 1, top = bins.max, step = bins.step;
-    var packed = HEAT_PACKED;
+    // a cell's value v (its weighted count on the bins' scale) is drawn in the class of
+    // its rounded count (at least 1; none below a half) at an opacity growing with it;
+    // the classes' lower bounds set as values (round(v) >= step^k: v >= step^k - 1/2),
+    // so a cell costs a few comparisons
+    var norm = max > 0 ? bins.max / max : 1, perTop = 255 / bins.max, step = bins.step;
+    var packed = HEAT_PACKED, last = SCALE.length - 1, from = keep.from;
+    for (var c = 1, lo = step; c <= last; c++, lo *= step) from[c] = lo - 0.5;
     for (i = 0; i < size; i++) {
       var v = grid[i] * norm;
       if (v < 0.5) {
         words[i] = 0;
         continue;
       }
-      var k = classOf(Math.max(1, Math.round(v)), step);
-      words[i] = packed[k] | (Math.round(255 * Math.min(0.85, 0.35 + v / top)) << ALPHA_SHIFT);
+      var k = 0;
+      while (k < last && v >= from[k + 1]) k++;
+      var alpha = 89.25 + v * perTop; // 255 x (0.35 + v / the densest bin), at most 0.85
+      words[i] = packed[k] | (((alpha < 216.75 ? alpha : 216.75) + 0.5) << ALPHA_SHIFT);
     }
-    keep.sctx.putImageData(keep.img, 0, 0);
-    // (drawn over the cleared canvas: a "copy" composite, replacing its pixels, rasters
-    // several times slower in the software canvas, measured)
-    ctx.imageSmoothingEnabled = true;
-    ctx.drawImage(keep.small, 0, 0, gw * CELL, gh * CELL);
+    // every pixel written: nothing to clear first
+    ctx.putImageData(keep.img, 0, 0);
+  }
+
+  /* The canvas' pixel size and its CSS size, set only when they change (a canvas given
+   * its size again is cleared and its pixels made anew). */
+  function sizeCanvas(canvas, pw, ph, cssW, cssH) {
+    if (canvas.width !== pw) canvas.width = pw;
+    if (canvas.height !== ph) canvas.height = ph;
+    var sw = cssW + "px", sh = cssH + "px";
+    if (canvas.style.width !== sw) canvas.style.width = sw;
+    if (canvas.style.height !== sh) canvas.style.height = sh;
   }
 
   // the heatmap's colours as pixel words without their alpha (set per cell)
@@ -245,15 +264,26 @@
     return LITTLE ? ((b << 16) | (g << 8) | r) : ((r << 24) | (g << 16) | (b << 8)) >>> 0;
   });
 
-  /* A running box sum of 2 rad + 1 cells along each row (cells outside count 0). */
+  /* A running box sum of 2 rad + 1 cells along each row (cells outside count 0); the
+   * row's ends apart, so the loop over its middle has no test. */
   function boxRows(src, dst, gw, gh, rad) {
+    var mid0 = Math.min(rad + 1, gw), mid1 = Math.max(mid0, gw - rad);
     for (var y = 0; y < gh; y++) {
-      var row = y * gw, acc = 0, x;
-      for (x = 0; x < rad && x < gw; x++) acc += src[row + x];
-      for (x = 0; x < gw; x++) {
-        if (x + rad < gw) acc += src[row + x + rad];
-        if (x - rad - 1 >= 0) acc -= src[row + x - rad - 1];
-        dst[row + x] = acc;
+      var row = y * gw, end = row + gw, acc = 0, x;
+      for (x = row; x < row + rad && x < end; x++) acc += src[x];
+      for (x = row; x < row + mid0; x++) {
+        if (x + rad < end) acc += src[x + rad];
+        if (x - rad - 1 >= row) acc -= src[x - rad - 1];
+        dst[x] = acc;
+      }
+      for (x = row + mid0; x < row + mid1; x++) {
+        acc += src[x + rad] - src[x - rad - 1];
+        dst[x] = acc;
+      }
+      for (x = row + mid1; x < end; x++) {
+        if (x + rad < end) acc += src[x + rad];
+        if (x - rad - 1 >= row) acc -= src[x - rad - 1];
+        dst[x] = acc;
       }
     }
   }
@@ -266,6 +296,10 @@
     for (y = 0; y < rad && y < gh; y++) for (x = 0; x < gw; x++) acc[x] += src[y * gw + x];
     for (y = 0; y < gh; y++) {
       var add = (y + rad) * gw, sub = (y - rad - 1) * gw, row = y * gw;
+      if (y + rad < gh && y - rad - 1 >= 0) {
+        for (x = 0; x < gw; x++) dst[row + x] = acc[x] += src[add + x] - src[sub + x];
+        continue;
+      }
       if (y + rad < gh) for (x = 0; x < gw; x++) acc[x] += src[add + x];
       if (y - rad - 1 >= 0) for (x = 0; x < gw; x++) acc[x] -= src[sub + x];
       for (x = 0; x < gw; x++) dst[row + x] = acc[x];

@@ -190,13 +190,13 @@
       // the view's size less to composite each frame.  Hexagons are written as the whole
       // canvas' pixels: nothing to clear under them
       this._densityCanvas.style.visibility = this.bins ? "" : "hidden";
-      if (!this.bins || this.densityMode === "heat") {
+      if (!this.bins) {
         dctx.clearRect(0, 0, this._densityCanvas.width, this._densityCanvas.height);
       }
       if (this.bins) {
         dctx.setTransform(dpr, 0, 0, dpr, 0, 0);
         if (this.densityMode === "heat") window.araz.density.paintHeat(dctx, this.bins, size.x, size.y, dpr);
-        else window.araz.density.paintHex(dctx, this.bins, dpr);
+        else window.araz.density.paintHex(dctx, this.bins, dpr, size.x, size.y);
       }
       ctx.setTransform(1, 0, 0, 1, 0, 0);
       ctx.clearRect(0, 0, this._container.width, this._container.height);
