@@ -9,10 +9,12 @@
  * alpha mask.  So, before the page is printed, the canvases under the labels (basemap,
  * river highlight, density, borders over it) are replaced by one opaque picture of the
  * map's area laid together from the parts that show (one image in the PDF, no mask: a
- * third less printing), and the events' canvas, over the labels, by a copy of its part
- * that shows (the same pixels at the same place), or hidden when that part is blank;
- * after printing the canvases are put back as they were.  A canvas that holds nothing
- * (window.araz.blankCanvases(), from map-commands.js) is neither read nor printed.
+ * third less printing), and the events' canvas, over the labels, by a copy of the box
+ * of its drawn pixels within the part that shows (the same pixels at the same place: the
+ * events of a region are a fraction of the map's area to encode, and of its mask), or
+ * hidden when that part is blank; after printing the canvases are put back as they were
+ * (the copies are kept, out of the page, for the next print).  A canvas that holds
+ * nothing (window.araz.blankCanvases(), from map-commands.js) is neither read nor printed.
  */
 (function () {
   "use strict";
