@@ -187,8 +187,8 @@
       var dctx = this._densityCtx;
       dctx.setTransform(1, 0, 0, 1, 0, 0);
       // the density's canvas hidden while it holds nothing (points): one canvas of 1.2 x
-      // the view's size less to composite each frame.  Hexagons are written as the whole
-      // canvas' pixels: nothing to clear under them
+      // the view's size less to composite each frame.  Hexagons and heat cells are written
+      // as the whole canvas' pixels: nothing to clear under them
       this._densityCanvas.style.visibility = this.bins ? "" : "hidden";
       if (!this.bins) {
         dctx.clearRect(0, 0, this._densityCanvas.width, this._densityCanvas.height);
