@@ -5,11 +5,11 @@
  *    fixed to the world (absolute Web Mercator pixels at the zoom), so bins do not move
  *    while panning; the rounding to the nearest hexagon centre follows d3-hexbin's (a
  *    fresh implementation, no code copied).
- *  - paintHex() / paintHeat(): the bins, or a smoothed heatmap, on a canvas, coloured on
- *    viridis (perceptual, colour-blind safe), light for few and dark for many.  Classes are
- *    geometric: one colour step multiplies the count by `step` (2, 3, 5 or 10, the least
- *    that covers the densest bin in 7 classes), said by the legend: a few busy towns do
- *    not wash every other bin into the lightest colour.
+ *  - paintHex(): the bins as hexagons on a canvas (the smoothed heatmap of the same bins:
+ *    map-density-heat.js), coloured on viridis (perceptual, colour-blind safe), light for
+ *    few and dark for many.  Classes are geometric: one colour step multiplies the count
+ *    by `step` (2, 3, 5 or 10, the least that covers the densest bin in 7 classes), said
+ *    by the legend: a few busy towns do not wash every other bin into the lightest colour.
  *  - countryMask(): the basemap's countries painted in id colours on an offscreen canvas
  *    around the view, so "is this pixel in the same country as that one" is one lookup
  *    (the events layer keeps markers spread around a place on their place's side of a
@@ -154,9 +154,12 @@
 
   /* The bins as hexagons, coloured by class, written as pixels (a path of a thousand
    * hexagons costs several times more in the software canvas). */
-  function paintHex(ctx, bins, dpr) {
+  function paintHex(ctx, bins, dpr, cssW, cssH) {
     dpr = dpr || 1;
-    var canvas = ctx.canvas, w = canvas.width, h = canvas.height;
+    var canvas = ctx.canvas;
+    // the canvas at the view's size again (the heatmap makes it smaller)
+    if (cssW && cssH) sizeCanvas(canvas, Math.round(dpr * cssW), Math.round(dpr * cssH), cssW, cssH);
+    var w = canvas.width, h = canvas.height;
     if (!w || !h) return;
     // the canvas' pixels kept between draws (a fresh one is 4 bytes a pixel to allocate)
     var img = ctx._hexImage;
@@ -183,93 +186,14 @@
     ctx.putImageData(img, 0, 0);
   }
 
-  /* A heatmap: the hexagon counts spread with a smooth kernel over cells of CELL px;
-   * a cell's value is a weighted count of the events within about HEX_R px, on the same
-   * classes as the hexagons (so the legend reads the same).  The cells are laid as one
-   * pixel each on a small canvas that is drawn scaled up (smoothed) over the whole
-   * canvas.  The grids, the small canvas and its pixels are kept on the context between
-   * draws (a filter change draws again at once: no allocation, no garbage). */
-  function paintHeat(ctx, bins, w, h) {
-    var CELL = 3, rad = Math.round(HEX_R / CELL);
-    var gw = Math.ceil(w / CELL) + 1, gh = Math.ceil(h / CELL) + 1, size = gw * gh;
-    var keep = ctx._heat;
-    if (!keep || keep.gw !== gw || keep.gh !== gh) {
-      var small = document.createElement("canvas");
-      small.width = gw;
-      small.height = gh;
-      var sctx = small.getContext("2d");
-      var img = sctx.createImageData(gw, gh);
-      keep = ctx._heat = {
-        gw: gw, gh: gh, grid: new Float32Array(size), tmp: new Float32Array(size),
-        acc: new Float32Array(gw), small: small, sctx: sctx, img: img,
-        words: new Uint32Array(img.data.buffer),
-      };
-    }
-    var grid = keep.grid, tmp = keep.tmp, words = keep.words, i;
-    grid.fill(0);
-    for (var b = 0; b < bins.count.length; b++) {
-      var gx = Math.round(bins.cx[b] / CELL), gy = Math.round(bins.cy[b] / CELL);
-      if (gx >= 0 && gy >= 0 && gx < gw && gy < gh) grid[gy * gw + gx] += bins.count[b];
-    }
-    // two separable box passes (a tent kernel); their constant factor (the boxes'
-    // widths) is left out: the normalisation below takes the densest cell as the densest
-    // bin whatever the scale
-    for (var pass = 0; pass < 2; pass++) {
-      boxRows(grid, tmp, gw, gh, rad);
-      boxColumns(tmp, grid, gw, gh, rad, keep.acc);
-    }
-    var max = 0;
-    for (i = 0; i < size; i++) if (grid[i] > max) max = grid[i];
-    var norm = max > 0 ? bins.max / max : 1, top = bins.max, step = bins.step;
-    var packed = HEAT_PACKED;
-    for (i = 0; i < size; i++) {
-      var v = grid[i] * norm;
-      if (v < 0.5) {
-        words[i] = 0;
-        continue;
-      }
-      var k = classOf(Math.max(1, Math.round(v)), step);
-      words[i] = packed[k] | (Math.round(255 * Math.min(0.85, 0.35 + v / top)) << ALPHA_SHIFT);
-    }
-    keep.sctx.putImageData(keep.img, 0, 0);
-    // (drawn over the cleared canvas: a "copy" composite, replacing its pixels, rasters
-    // several times slower in the software canvas, measured)
-    ctx.imageSmoothingEnabled = true;
-    ctx.drawImage(keep.small, 0, 0, gw * CELL, gh * CELL);
-  }
-
-  // the heatmap's colours as pixel words without their alpha (set per cell)
-  var ALPHA_SHIFT = LITTLE ? 24 : 0;
-  var HEAT_PACKED = SCALE.map(function (hex) {
-    var v = parseInt(hex.slice(1), 16), r = (v >> 16) & 255, g = (v >> 8) & 255, b = v & 255;
-    return LITTLE ? ((b << 16) | (g << 8) | r) : ((r << 24) | (g << 16) | (b << 8)) >>> 0;
-  });
-
-  /* A running box sum of 2 rad + 1 cells along each row (cells outside count 0). */
-  function boxRows(src, dst, gw, gh, rad) {
-    for (var y = 0; y < gh; y++) {
-      var row = y * gw, acc = 0, x;
-      for (x = 0; x < rad && x < gw; x++) acc += src[row + x];
-      for (x = 0; x < gw; x++) {
-        if (x + rad < gw) acc += src[row + x + rad];
-        if (x - rad - 1 >= 0) acc -= src[row + x - rad - 1];
-        dst[row + x] = acc;
-      }
-    }
-  }
-
-  /* The same down each column, walked row by row (memory in order): one running sum per
-   * column in `acc`. */
-  function boxColumns(src, dst, gw, gh, rad, acc) {
-    var x, y;
-    acc.fill(0);
-    for (y = 0; y < rad && y < gh; y++) for (x = 0; x < gw; x++) acc[x] += src[y * gw + x];
-    for (y = 0; y < gh; y++) {
-      var add = (y + rad) * gw, sub = (y - rad - 1) * gw, row = y * gw;
-      if (y + rad < gh) for (x = 0; x < gw; x++) acc[x] += src[add + x];
-      if (y - rad - 1 >= 0) for (x = 0; x < gw; x++) acc[x] -= src[sub + x];
-      for (x = 0; x < gw; x++) dst[row + x] = acc[x];
-    }
+  /* The canvas' pixel size and its CSS size, set only when they change (a canvas given
+   * its size again is cleared and its pixels made anew). */
+  function sizeCanvas(canvas, pw, ph, cssW, cssH) {
+    if (canvas.width !== pw) canvas.width = pw;
+    if (canvas.height !== ph) canvas.height = ph;
+    var sw = cssW + "px", sh = cssH + "px";
+    if (canvas.style.width !== sw) canvas.style.width = sw;
+    if (canvas.style.height !== sh) canvas.style.height = sh;
   }
 
   /* The bin under a canvas point (CSS px), or -1. */
@@ -481,7 +405,9 @@
     hexbin: hexbin,
     binOf: binOf,
     paintHex: paintHex,
-    paintHeat: paintHeat,
+    sizeCanvas: sizeCanvas,
+    classOf: classOf,
+    LITTLE: LITTLE,
     binAt: binAt,
     legendRows: legendRows,
     niceStep: niceStep,

@@ -188,19 +188,19 @@
       var dctx = this._densityCtx;
       dctx.setTransform(1, 0, 0, 1, 0, 0);
       // the density's canvas hidden while it holds nothing (points): one canvas of 1.2 x
-      // the view's size less to composite each frame.  Hexagons are written as the whole
-      // canvas' pixels: nothing to clear under them
+      // the view's size less to composite each frame.  Hexagons and heat cells are written
+      // as the whole canvas' pixels: nothing to clear under them
       this._densityCanvas.style.visibility = this.bins ? "" : "hidden";
       // (a canvas never painted since it was sized is blank: not cleared, so that the
       // first view, points only, never makes its pixels)
-      if ((!this.bins && this._densityPainted) || this.densityMode === "heat") {
+      if (!this.bins && this._densityPainted) {
         dctx.clearRect(0, 0, this._densityCanvas.width, this._densityCanvas.height);
       }
       this._densityPainted = !!this.bins;
       if (this.bins) {
         dctx.setTransform(dpr, 0, 0, dpr, 0, 0);
         if (this.densityMode === "heat") window.araz.density.paintHeat(dctx, this.bins, size.x, size.y, dpr);
-        else window.araz.density.paintHex(dctx, this.bins, dpr);
+        else window.araz.density.paintHex(dctx, this.bins, dpr, size.x, size.y);
       }
       ctx.setTransform(1, 0, 0, 1, 0, 0);
       ctx.clearRect(0, 0, this._container.width, this._container.height);

@@ -87,3 +87,56 @@ def test_the_map_pdf_embeds_the_map_once_and_the_page_comes_back(tmp_path, qapp)
 
     moved = np.abs(blocks(rgb(after)[region]) - blocks(shown[region])).max(axis=2)
     assert (moved <= 12).mean() > 0.99, (moved <= 12).mean()
+
+
+def test_a_heatmap_prints_as_the_map_shows_it(tmp_path, qtbot):
+    """The heatmap's canvas is a third of the map's size each way, shown scaled up:
+    printed, it is laid under the labels at the size it shows."""
+    require_tool("pdftoppm", "poppler-utils")
+    import random
+
+    from PySide6.QtGui import QImage
+
+    from araz.qt.export.snapshot import MapRenderer, page_size_px
+
+    rng = random.Random(5)
+    hubs = [(40.2, 44.5), (40.4, 49.9), (38.1, 46.3), (35.7, 51.4)]
+    records = []
+    for i in range(4000):
+        lat, lon = hubs[i % len(hubs)]
+        records.append(
+            {
+                "id": f"e{i}",
+                "title": f"Event {i}",
+                "date": "2023",
+                "actors": "Iran",
+                "color": "#0072b2",
+                "lat": lat + rng.gauss(0, 0.6),
+                "lon": lon + rng.gauss(0, 0.8),
+            }
+        )
+    ids = [r["id"] for r in records]
+    width, height = page_size_px("a4")
+    renderer = MapRenderer()
+    try:
+        view = renderer.view(1.0, (width, height))
+        view.set_style(density="heat")
+        heat = renderer.image(records, ids, width=width, height=height, legend=True)
+        data = renderer.pdf_bytes(records, ids, caption=("T", ""))
+        seq = view.set_style(density="points")
+        with qtbot.waitSignal(view.rendered, check_params_cb=lambda s: s >= seq, timeout=30_000):
+            pass
+        points = renderer.image(records, ids, width=width, height=height, legend=True)
+    finally:
+        renderer.close()
+    out = tmp_path / "heat.pdf"
+    out.write_bytes(data)
+    subprocess.run(["pdftoppm", "-r", "96", "-png", str(out), str(tmp_path / "page")], check=True)
+    printed, shown, bare = rgb(QImage(str(tmp_path / "page-1.png"))), rgb(heat), rgb(points)
+    h, w = min(printed.shape[0], shown.shape[0]), min(printed.shape[1], shown.shape[1])
+    region = (slice(140, h), slice(0, w))
+    # the heatmap covers a good part of the map (it is not the map with points)...
+    assert (np.abs(shown[region] - bare[region]).max(axis=2) > 30).mean() > 0.05
+    # ...and the printed page shows it as the map does
+    near = (np.abs(printed[region] - shown[region]).max(axis=2) <= 40).mean()
+    assert near > 0.95, near

@@ -312,6 +312,27 @@ def test_heatmap_is_a_choice_and_points_only_too(qtbot, map_view):
     assert drawing(map_view)["mode"] == "points"
 
 
+def test_heatmap_and_bins_draw_the_same_after_switching_between_them(qtbot, map_view):
+    """The heatmap's canvas is a third of the view's size each way (scaled up on
+    screen), the bins' the view's: switching back and forth draws each as before."""
+    map_view.set_events(many(3000))
+    map_view.fit_bounds(44.0, 38.0, 48.0, 42.0)
+    pictures = {}
+    for mode in ("hex", "heat", "hex", "heat"):
+        map_view.set_style(density=mode)
+        settle(qtbot, map_view)
+        assert drawing(map_view)["mode"] == mode
+        now = grab(qtbot, map_view)
+        if mode in pictures:
+            assert np.abs(now - pictures[mode]).max() <= 2, mode
+        pictures[mode] = now
+    hex_px, heat_px = pictures["hex"], pictures["heat"]
+    changed = np.abs(hex_px - heat_px).max(axis=2) > 30
+    assert changed.mean() > 0.02  # two different drawings
+    # the heatmap scaled up smoothly: many shades where it differs from the bins
+    assert len(np.unique(heat_px[changed].reshape(-1, 3), axis=0)) > 200
+
+
 def test_density_choice_is_in_the_view_menu_and_remembered(qtbot, main_window):
     from araz.qt import settings as app_settings
 
