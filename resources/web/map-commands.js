@@ -123,14 +123,8 @@
         updateRiver();
       },
       fit: function (c) {
-        var ends = moveEnds, bounds = L.latLngBounds(c.bounds || DEFAULT_BOUNDS);
-        // Framed there already (the first view is built at the fit Python sent before it,
-        // which comes here again): Leaflet would still fire a moveend, which redraws the
-        // events and places the labels a second time for the same view
-        var target = map._getBoundsCenterZoom(bounds, FIT);
-        var offset = map._getCenterOffset(target.center)._trunc(); // as Leaflet pans
-        if (!moving && target.zoom === map.getZoom() && !offset.x && !offset.y) return;
-        map.fitBounds(bounds, FIT);
+        var ends = moveEnds;
+        map.fitBounds(c.bounds || DEFAULT_BOUNDS, FIT);
         // neither moving nor arrived: Leaflet starts its zoom animation in the next
         // animation frame (a reset, a pan, no move at all each fire movestart or moveend
         // now); the map counts as moving from here

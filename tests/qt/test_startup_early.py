@@ -137,8 +137,13 @@ Object.defineProperty(window.araz, "whenShown", {
           return r;
         };
         window.araz.Basemap.prototype._placeLabels = function () {
-          window.arazSeen.placements++;
-          return place.apply(this, arguments);
+          // a placement that did work (one asked for the view, labels and markers already
+          // placed returns at once, _placedFor unchanged: Python's fit, framed already,
+          // still ends in a moveend)
+          var before = this._placedFor;
+          var r = place.apply(this, arguments);
+          if (before == null || this._placedFor !== before) window.arazSeen.placements++;
+          return r;
         };
         return whenShown(fn);
       },
