@@ -216,9 +216,10 @@
     var h = l.h, obstacles = this.obstacles;
     for (var f = 0; f < forms.length; f++) {
       var w = forms[f].w, best = null, bestHits = Infinity, tried = 0;
-      var cands = [[p.x, p.y], [p.x, p.y - h], [p.x, p.y + h]];
-      for (var c = 0; c < cands.length && tried < 40; c++) {
-        if (c === 2) cands = cands.concat(grid || gridPoints());
+      var cands = [[p.x, p.y], [p.x, p.y - h], [p.x, p.y + h]], near = cands.length;
+      for (var c = 0; tried < 40; c++) {
+        if (c === near) cands = cands.concat(grid || gridPoints()); // none of the first did
+        if (c >= cands.length) break;
         var x = cands[c][0], y = cands[c][1];
         var box = [x - w / 2, y - h / 2, x + w / 2, y + h / 2];
         // inside the view, clear of the attribution and scale along its bottom
@@ -230,7 +231,7 @@
         // the whole box, 2 px out, on the country's land: no edge of it crosses the box,
         // whose centre is inside it (a grid point is)
         if (land.crosses(box[0] - 2, box[1] - 2, box[2] + 2, box[3] + 2)) continue;
-        if (c < 3 && !land.inside(x, y)) continue;
+        if (c < near && !land.inside(x, y)) continue;
         // on its land: the nearest spot clear of markers among the first 40 that fit
         tried++;
         var hits = obstacles ? obstacles(box[0], box[1], box[2], box[3], Math.min(bestHits, 99)) : 0;

@@ -117,6 +117,39 @@
     return out;
   }
 
+  /* crossings() for each of the rows ys (world px, ascending), in one pass over the
+   * edges instead of one a row: [xs of ys[0], xs of ys[1], ...]. */
+  function rowCrossings(rings, ys) {
+    var n = ys.length, rows = new Array(n);
+    for (var k = 0; k < n; k++) rows[k] = [];
+    if (!n) return rows;
+    var first = ys[0], last = ys[n - 1];
+    for (var r = 0; r < rings.length; r++) {
+      var ring = rings[r], b = ring.box;
+      if (b[1] > last || b[3] <= first) continue;
+      var ch = ring.chunks, px = ring.px;
+      for (var c = 0; c < ch.length; c += 6) {
+        if (ch[c + 1] > last || ch[c + 3] <= first) continue;
+        for (var i = ch[c + 4]; i < ch[c + 5]; i++) {
+          var ay = px[2 * i + 1], by = px[2 * i + 3];
+          if (ay === by) continue;
+          var lo = ay < by ? ay : by, hi = ay < by ? by : ay;
+          if (lo > last || hi <= first) continue;
+          // the rows in [lo, hi): those the edge crosses, as crossings() decides
+          var j = Math.max(0, Math.floor((lo - first) / 12) - 1);
+          while (j < n && ys[j] < lo) j++;
+          var ax = px[2 * i], bx = px[2 * i + 2];
+          for (; j < n && ys[j] < hi; j++) {
+            var y = ys[j];
+            if (ay > y === by > y) continue;
+            rows[j].push(ax + ((y - ay) * (bx - ax)) / (by - ay));
+          }
+        }
+      }
+    }
+    return rows;
+  }
+
   /* Whether (x, y) (world px) is inside the rings, even-odd. */
   function inside(rings, x, y) {
     var xs = crossings(rings, y, []), n = 0;
@@ -186,9 +219,14 @@
       grid: function (view) {
         var o = origin(), key = view.join(",") + "," + o.x + "," + o.y;
         if (grids.key === key) return grids.points;
-        var points = [];
-        for (var gy = view[1] + 10; gy < view[3] - 10; gy += 12) {
-          var xs = crossings(rings, gy + o.y, []);
+        var points = [], gys = [], ys = [];
+        for (var y = view[1] + 10; y < view[3] - 10; y += 12) {
+          gys.push(y);
+          ys.push(y + o.y);
+        }
+        var rows = rowCrossings(rings, ys);
+        for (var r = 0; r < ys.length; r++) {
+          var gy = gys[r], xs = rows[r];
           if (xs.length < 2) continue;
           xs.sort(function (a, b) { return a - b; });
           var k = 0;

@@ -68,7 +68,7 @@
       d.height = this._container.height;
       d.style.width = size.x + "px";
       d.style.height = size.y + "px";
-      this._densityPainted = false; // sized again: blank
+      this._densityPainted = this._eventsPainted = false; // sized again: blank
       this._dpr = m;
       this.draw();
       this.fire("update");
@@ -94,6 +94,7 @@
 
     draw: function () {
       if (!this._map || !this._bounds) return;
+      if (!this.n && !this._eventsPainted && !this._densityPainted) return this._drawNone();
       var size = this._bounds.getSize();
       var z = this._map.getZoom();
       var scale = 256 * Math.pow(2, z);
@@ -219,7 +220,19 @@
       this._drawFocus(ctx, this.hovered, false);
       this._drawFocus(ctx, this.selected, true);
       this._drawKeyboardFocus(ctx, this.focused);
+      this._eventsPainted = true;
       this._buildGrid(size);
+      this.fire("drawn");
+    },
+
+    /* No events, and both canvases blank since they were sized (the layer added before
+     * its first events: map.js): nothing to clear or draw; the state a draw leaves. */
+    _drawNone: function () {
+      for (var j = 0; j < this.drawnCount; j++) this.drawn[this.drawnList[j]] = 0;
+      this.drawnCount = this.inView = this.placesInView = 0;
+      this.bins = null;
+      this._densityCanvas.style.visibility = "hidden";
+      this._buildGrid(this._bounds.getSize());
       this.fire("drawn");
     },
 
