@@ -48,10 +48,15 @@ def _per_actor_tuple(ds: Dataset) -> tuple[list[str], list[str], str]:
     if made is None:
         actors, palette, state_of = ds.actors, ds.palette, ds.state_of
         values = ds.events.actors.values
-        names = [", ".join(actors[a].name if a in actors else a for a in t) for t in values]
+        names = _tuple_names(actors, values)
         colours = [palette.colour(state_of(t[0] if t else None)) for t in values]
         made = _PER_ACTOR_TUPLE[ds] = (names, colours, palette.colour(None))
     return made
+
+
+def _tuple_names(actors: dict, tuples: list) -> list[str]:
+    """Per actor tuple, its actors' names (an id not among ``actors``: the id)."""
+    return [", ".join(actors[a].name if a in actors else a for a in t) for t in tuples]
 
 
 # per dataset (weakly: the values never refer back to it)
@@ -162,13 +167,19 @@ def timeline_arrays(
         columns = _checked_columns(kept, len(ev))
     rows = columns["rows"]
     actor_codes = ev.actors.codes[rows]
-    names = actor_names(ds)
     shown = [d.display if d is not None else "" for d in dates]
     title, codes_of_date, codes_of_actor = ev.title, date_codes, ev.actors.codes
+    # the actor tuples' names, made at the first tooltip (or taken from the map's, made
+    # already): not on the way to a first draw of a file re-opened from the cache
+    names: list[str] | None = _PER_ACTOR_TUPLE[ds][0] if ds in _PER_ACTOR_TUPLE else None
+    actors, tuples = ds.actors, ev.actors.values
 
     def tooltip(i: int) -> str:  # a dataset row's; reads no dataset (held weakly)
+        nonlocal names
         a = int(codes_of_actor[i])
-        who = names[a] if a >= 0 else ""
+        if a >= 0 and names is None:
+            names = _tuple_names(actors, tuples)
+        who = names[a] if a >= 0 and names is not None else ""
         return f"{title[i]}\n{shown[int(codes_of_date[i])]}\n{who}".strip()
 
     lanes, no_actor = actor_lanes(ds)
