@@ -40,6 +40,7 @@ def opened(path):
     ds = read_path(path).dataset
     p = prepare(ds)
     (events, rows), (tl, tl_rows) = p.map, p.timeline
+    lanes = tl.lanes_for("actor", tl.color)
     facts = {
         "body": bytes(events.body),
         "rows": rows.tolist(),
@@ -62,6 +63,11 @@ def opened(path):
         "date order": table_order.date_order(ds).tolist(),
         "date key": table_order.date_key(ds).tolist(),
         "offered": colour_by.offered(ds),
+        "lanes": [
+            lanes.keys,
+            *(getattr(lanes, k).tolist() for k in ("of_event", "counts", "color", "tops")),
+            *(getattr(lanes, k).tolist() for k in ("heights", "ntracks", "row_h")),
+        ],
     }
     return ds, p, facts
 
@@ -82,6 +88,8 @@ def test_the_second_open_reads_the_views_data_back(cache, acled_file):
     assert not hashes.flags.owndata and not hashes.flags.writeable
     assert all(not r.flags.writeable for r in ds.events_by_actor.values())
     assert not table_order.date_order(ds).flags.writeable
+    tl = second.timeline[0]
+    assert not tl.lanes_for("actor", tl.color).of_event.flags.writeable
     assert a["offered"][0][1:] and a["offered"][1]  # this file has columns to offer
     assert ds.search_mask("kapan").sum() > 0
 
@@ -172,7 +180,11 @@ def _offered_not_its_own(meta, parts):
     meta["offered"][0].append("no such column")
 
 
-@pytest.fixture(params=[_rows_beyond, _date_order_beyond, _offered_not_its_own])
+def _lane_beyond(meta, parts):
+    parts["lanes_of_event"] = parts["lanes_of_event"] + len(meta["lanes"])
+
+
+@pytest.fixture(params=[_rows_beyond, _date_order_beyond, _offered_not_its_own, _lane_beyond])
 def spoil(request):
     return request.param
 

@@ -45,6 +45,7 @@ from .arrays import (
 )
 from .map_payload import MapEvents
 from .timeline.data import TimelineData
+from .timeline.layout import LABELLED_ROW_H, Lanes
 
 
 @dataclass
@@ -151,6 +152,7 @@ def _to_keep(ds: Dataset) -> tuple[dict, dict]:
     events, map_rows = map_data(ds)
     timeline, timeline_order = timeline_rows(ds)
     kept_timeline, precisions = timeline_kept(timeline, timeline_order)
+    lanes = timeline.lanes_for("actor", timeline.color)
     hashes, order = ds.index.parts
     by_actor = ds.events_by_actor
     lengths = np.fromiter(map(len, by_actor.values()), np.int64, count=len(by_actor))
@@ -175,6 +177,9 @@ def _to_keep(ds: Dataset) -> tuple[dict, dict]:
         "index_rows": order,
         "actor_rows": np.concatenate([empty, *by_actor.values()]),
         "actor_bounds": bounds,
+        "lanes_of_event": lanes.of_event.astype(np.int32, copy=False),
+        "lanes_counts": np.asarray(lanes.counts, np.int64),
+        "lanes_color": np.asarray(lanes.color, np.uint32),
         "table_date_key": table_order.date_key(ds),
         "table_date_order": table_order.date_order(ds).astype(np.int64, copy=False),
     }
@@ -185,6 +190,7 @@ def _to_keep(ds: Dataset) -> tuple[dict, dict]:
         "incidence": actor_ids,
         "precisions": precisions,
         "offered": [list(c) for c in colour_by.offered(ds)],
+        "lanes": list(lanes.keys),
     }
     return meta, parts
 
@@ -269,6 +275,7 @@ def _checked(ds: Dataset, meta: dict, parts: dict) -> tuple:
     kept = {k: parts[f"timeline_{k}"] for k in TIMELINE_KEPT}
     data, order_ = timeline_arrays(ds, {**kept, "names": list(meta["precisions"])})
     data.use_index(_ViewIndex(ds, order_, index))
+    data.put_actor_lanes(_lanes(meta["lanes"], parts, len(order_)))
     date_key, date_order = parts["table_date_key"], parts["table_date_order"]
     if len(date_key) != n or len(date_order) != n or date_key.dtype.kind != "i":
         raise ValueError("the table's date order: its length")
@@ -278,6 +285,22 @@ def _checked(ds: Dataset, meta: dict, parts: dict) -> tuple:
         raise ValueError("the table's date order: out of range")
     colour_by.put_offered(ds, meta["offered"])  # checked (else ValueError), then put
     return index, by_actor, incidence, events, rows_, (data, order_), (date_key, date_order)
+
+
+def _lanes(keys: list, parts: dict, n: int) -> Lanes:
+    """The timeline's actor lanes as kept (:func:`.timeline.layout.build_lanes` gave
+    them), checked: a lane per event among the lanes, a count and a colour per lane."""
+    of_event, counts, color = (parts[f"lanes_{k}"] for k in ("of_event", "counts", "color"))
+    if not all(isinstance(k, str) for k in keys) or len(set(keys)) != len(keys):
+        raise ValueError("the lanes' names")
+    if of_event.dtype != np.int32 or counts.dtype != np.int64 or color.dtype != np.uint32:
+        raise ValueError("the lanes' types")
+    if len(of_event) != n or len(counts) != len(keys) or len(color) != len(keys):
+        raise ValueError("the lanes: their lengths")
+    if n and (int(of_event.min()) < 0 or int(of_event.max()) >= len(keys)):
+        raise ValueError("the lanes: out of range")
+    lanes = Lanes(list(keys), of_event, counts, color)
+    return lanes.framed(np.ones(len(keys)), LABELLED_ROW_H, False)  # as build_lanes frames
 
 
 def timeline_data(ds) -> TimelineData:
