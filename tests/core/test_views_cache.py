@@ -13,8 +13,9 @@ import numpy as np
 import pytest
 
 from araz.io import _views_file, read_path, table_cache
+from araz.model import colour_by
 from araz.model.columns import IdIndex, Strings, id_hash, id_hashes
-from araz.views import prepared
+from araz.views import prepared, table_order
 from araz.views.prepared import prepare
 from araz.views.records import TIMELINE_FIELDS
 
@@ -39,6 +40,7 @@ def opened(path):
     ds = read_path(path).dataset
     p = prepare(ds)
     (events, rows), (tl, tl_rows) = p.map, p.timeline
+    lanes = tl.lanes_for("actor", tl.color)
     facts = {
         "body": bytes(events.body),
         "rows": rows.tolist(),
@@ -58,6 +60,14 @@ def opened(path):
         "index": {i: ds.index[i] for i in ds.events.ids},
         "map index": {i: events.index[i] for i in events.ids},
         "timeline index": {i: tl.index_of(i) for i in tl.ids},
+        "date order": table_order.date_order(ds).tolist(),
+        "date key": table_order.date_key(ds).tolist(),
+        "offered": colour_by.offered(ds),
+        "lanes": [
+            lanes.keys,
+            *(getattr(lanes, k).tolist() for k in ("of_event", "counts", "color", "tops")),
+            *(getattr(lanes, k).tolist() for k in ("heights", "ntracks", "row_h")),
+        ],
     }
     return ds, p, facts
 
@@ -77,6 +87,10 @@ def test_the_second_open_reads_the_views_data_back(cache, acled_file):
     assert not order.flags.writeable
     assert not hashes.flags.owndata and not hashes.flags.writeable
     assert all(not r.flags.writeable for r in ds.events_by_actor.values())
+    assert not table_order.date_order(ds).flags.writeable
+    tl = second.timeline[0]
+    assert not tl.lanes_for("actor", tl.color).of_event.flags.writeable
+    assert a["offered"][0][1:] and a["offered"][1]  # this file has columns to offer
     assert ds.search_mask("kapan").sum() > 0
 
 
@@ -154,8 +168,29 @@ def test_a_damaged_views_file_is_made_again(cache, acled_file, damage, caplog):
     assert kept.read_bytes() == sound  # made again, the same
 
 
+def _rows_beyond(meta, parts):
+    parts["timeline_rows"] = parts["timeline_rows"] + 1000
+
+
+def _date_order_beyond(meta, parts):
+    parts["table_date_order"] = parts["table_date_order"] + 1000
+
+
+def _offered_not_its_own(meta, parts):
+    meta["offered"][0].append("no such column")
+
+
+def _lane_beyond(meta, parts):
+    parts["lanes_of_event"] = parts["lanes_of_event"] + len(meta["lanes"])
+
+
+@pytest.fixture(params=[_rows_beyond, _date_order_beyond, _offered_not_its_own, _lane_beyond])
+def spoil(request):
+    return request.param
+
+
 def test_a_sound_file_that_does_not_fit_its_table_is_not_trusted(
-    cache, acled_file, monkeypatch, caplog
+    cache, acled_file, monkeypatch, caplog, spoil
 ):
     """Written with the right key and CRCs, but with rows beyond the table's: the checks
     against the dataset refuse it (a bug or another writer must not crash a view)."""
@@ -164,7 +199,7 @@ def test_a_sound_file_that_does_not_fit_its_table_is_not_trusted(
     key = table_cache.views_entry(read_path(acled_file).dataset)._key(prepared._stamp())
     meta, parts = _views_file.read(kept, key)
     bad = {k: np.array(v) for k, v in parts.items()}
-    bad["timeline_rows"] = bad["timeline_rows"] + 1000
+    spoil(meta, bad)
     _views_file.write(kept, key, meta, bad)
     with caplog.at_level(logging.WARNING, logger="araz.views.prepared"):
         _, p, b = opened(acled_file)

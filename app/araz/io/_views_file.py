@@ -25,6 +25,7 @@ import contextlib
 import json
 import mmap
 import struct
+import threading
 import zlib
 from pathlib import Path
 from typing import Any
@@ -105,6 +106,7 @@ def read(path: Path, key: str) -> tuple[dict, dict[str, np.ndarray]]:
     meta, table = header.get("meta"), header.get("parts")
     _check(isinstance(meta, dict) and isinstance(table, list), "header's parts")
     parts: dict[str, Any] = {}
+    crcs: dict[str, int] = {}
     at = _HEAD.size + length
     for row in table:
         _check(isinstance(row, list) and len(row) == 5, "a part's row")
@@ -121,11 +123,38 @@ def read(path: Path, key: str) -> tuple[dict, dict[str, np.ndarray]]:
             if count
             else np.zeros(0, np.dtype(dtype))
         )
-        _check(zlib.crc32(memoryview(array).cast("B")) == crc, f"{name}: CRC")
         parts[name] = array
+        crcs[name] = crc
         at = offset + nbytes
+    for name, crc in zip(crcs, _crc32s(list(parts.values())), strict=True):
+        _check(crc == crcs[name], f"{name}: CRC")
     _forget(mapped, 0, size)  # checked: read again from the file as they are used
     return meta, parts
+
+
+def _crc32s(arrays: list[np.ndarray]) -> list[int]:
+    """Each array's CRC-32, about half the bytes in a second thread while this one does
+    the rest (zlib lets go of the GIL over a large buffer): a re-open waits for about
+    half of them, not all one after the other."""
+    crc = [-1] * len(arrays)  # -1: never a CRC (a part left unchecked is not sound)
+
+    def run(ks: list[int]) -> None:
+        for k in ks:
+            crc[k] = zlib.crc32(memoryview(arrays[k]).cast("B"))
+
+    halves: tuple[list[int], list[int]] = ([], [])
+    weight = [0, 0]
+    for k in sorted(range(len(arrays)), key=lambda k: -arrays[k].nbytes):
+        lighter = int(weight[1] < weight[0])
+        halves[lighter].append(k)
+        weight[lighter] += arrays[k].nbytes
+    thread = threading.Thread(target=run, args=(halves[1],), name="araz-views-crc", daemon=True)
+    thread.start()
+    try:
+        run(halves[0])
+    finally:
+        thread.join()
+    return crc
 
 
 def forget(array: np.ndarray) -> None:

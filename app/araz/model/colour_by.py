@@ -212,6 +212,20 @@ def offered(ds: Dataset) -> tuple[list[str], list[str]]:
     return known["offered"]
 
 
+def put_offered(ds: Dataset, kept: Any) -> None:
+    """:func:`offered` as an earlier open of the same file gave it (``[colours,
+    sizes]``, kept by :mod:`araz.views.prepared`), put in place unmade: checked to name
+    the main actor first, then columns the dataset has (else ValueError)."""
+    colours, sizes = kept
+    names = [*colours[1:], *sizes]
+    if colours[:1] != [ACTOR] or not all(isinstance(c, str) for c in names):
+        raise ValueError("the columns offered")
+    extra = ds.events.extra
+    if not all(c in ("category", "certainty", "date_basis") or c in extra for c in names):
+        raise ValueError("the columns offered: not the dataset's")
+    _KNOWN.setdefault(ds, {})["offered"] = (list(colours), list(sizes))
+
+
 def warm(ds: Dataset) -> None:
     """Work out now (in a worker thread) what the views ask first of a new dataset:
     the columns offered and the main actor's colours."""

@@ -48,10 +48,15 @@ def _per_actor_tuple(ds: Dataset) -> tuple[list[str], list[str], str]:
     if made is None:
         actors, palette, state_of = ds.actors, ds.palette, ds.state_of
         values = ds.events.actors.values
-        names = [", ".join(actors[a].name if a in actors else a for a in t) for t in values]
+        names = _tuple_names(actors, values)
         colours = [palette.colour(state_of(t[0] if t else None)) for t in values]
         made = _PER_ACTOR_TUPLE[ds] = (names, colours, palette.colour(None))
     return made
+
+
+def _tuple_names(actors: dict, tuples: list) -> list[str]:
+    """Per actor tuple, its actors' names (an id not among ``actors``: the id)."""
+    return [", ".join(actors[a].name if a in actors else a for a in t) for t in tuples]
 
 
 # per dataset (weakly: the values never refer back to it)
@@ -162,16 +167,23 @@ def timeline_arrays(
         columns = _checked_columns(kept, len(ev))
     rows = columns["rows"]
     actor_codes = ev.actors.codes[rows]
-    names = actor_names(ds)
     shown = [d.display if d is not None else "" for d in dates]
     title, codes_of_date, codes_of_actor = ev.title, date_codes, ev.actors.codes
+    # the actor tuples' names, made at the first tooltip (or taken from the map's, made
+    # already): not on the way to a first draw of a file re-opened from the cache
+    names: list[str] | None = _PER_ACTOR_TUPLE[ds][0] if ds in _PER_ACTOR_TUPLE else None
+    actors, tuples = ds.actors, ev.actors.values
 
     def tooltip(i: int) -> str:  # a dataset row's; reads no dataset (held weakly)
+        nonlocal names
         a = int(codes_of_actor[i])
-        who = names[a] if a >= 0 else ""
+        if a >= 0 and names is None:
+            names = _tuple_names(actors, tuples)
+        who = names[a] if a >= 0 and names is not None else ""
         return f"{title[i]}\n{shown[int(codes_of_date[i])]}\n{who}".strip()
 
-    lanes, no_actor = actor_lanes(ds)
+    # the lanes' names, read when lanes are built (a re-open reads its first ones back)
+    lane_actor = Coded.lazy(actor_codes, lambda: _lane_names(actors, tuples)[0], "No actor")
     cats = ev.category
     data = TimelineData.sorted_columns(
         order=columns["order"],
@@ -187,7 +199,7 @@ def timeline_arrays(
         color=columns["color"],
         label=Permuted(title, rows),
         tooltip=Permuted(LazyTexts(len(ev), tooltip), rows),
-        lane_actor=Coded(actor_codes, lanes, no_actor),
+        lane_actor=lane_actor,
         lane_category=Coded(
             cats.codes[rows], [c or "uncategorised" for c in cats.values], "uncategorised"
         ),
@@ -342,16 +354,23 @@ def _payload_head(body: Any) -> tuple[int, int]:
 def actor_lanes(ds: Dataset) -> tuple[list[str], str]:
     """Per distinct actor tuple, the name of its actor lane (its main actor's state, or
     "No actor"), and the lane of an event with no actor tuple."""
+    return _lane_names(ds.actors, ds.events.actors.values)
+
+
+def _lane_names(actors: dict, tuples: list) -> tuple[list[str], str]:
+    """:func:`actor_lanes` from the dataset's actors and its actor tuples (no dataset:
+    a lazy column of the timeline holds these, never the dataset)."""
     lane_names: dict[str | None, str] = {}
 
     def lane(main: str | None) -> str:
-        state = ds.state_of(main)
+        got = actors.get(main) if main is not None else None
+        state = got.state_id if got is not None else main  # as Dataset.state_of
         if state not in lane_names:
-            actor = ds.actors.get(state) if state is not None else None
+            actor = actors.get(state) if state is not None else None
             lane_names[state] = actor.name if actor is not None else (state or "No actor")
         return lane_names[state]
 
-    return [lane(t[0] if t else None) for t in ds.events.actors.values], lane(None)
+    return [lane(t[0] if t else None) for t in tuples], lane(None)
 
 
 def _by_start_and_id(

@@ -9,7 +9,8 @@ A dataset read through the table cache (:func:`araz.io.table_cache.views_entry`)
 what takes time here kept beside its table after the first preparation: the map's
 payload, coordinates and rows, the timeline's columns per row (its sort, the dates' bounds and
 flags, the colours), the ids' index (:class:`~araz.model.columns.IdIndex`, whose hash is
-the same in every process), the actors' rows and their incidence.  The next open of the
+the same in every process), the actors' rows and their incidence, the Events table's
+first order (by date) and the colour menu's columns.  The next open of the
 file maps them (:mod:`araz.io._views_file`, each part's CRC checked, then its pages let
 go until used) and checks them against the dataset (lengths, rows in range) before
 any is used; one that fails is deleted and everything is made again (with a log line).
@@ -44,6 +45,7 @@ from .arrays import (
 )
 from .map_payload import MapEvents
 from .timeline.data import TimelineData
+from .timeline.layout import LABELLED_ROW_H, Lanes
 
 
 @dataclass
@@ -132,12 +134,15 @@ def prepare(ds: Dataset, keep: bool = True) -> Prepared:
 
 @cache
 def _stamp() -> str:
-    """What a change of the views' code changes: each module of this package."""
+    """What a change of the views' code changes: each module of this package (and
+    :mod:`araz.model.colour_by`, whose columns offered are kept)."""
     here = Path(__file__).resolve().parent
     h = hashlib.sha256()
-    for module in sorted(here.rglob("*.py")):
+    named = {str(m.relative_to(here)): m for m in sorted(here.rglob("*.py"))}
+    named["model/colour_by.py"] = Path(colour_by.__file__)  # the colours offered, kept too
+    for name, module in named.items():
         st = module.stat()
-        h.update(f"{module.relative_to(here)}:{st.st_size}:{st.st_mtime_ns};".encode())
+        h.update(f"{name}:{st.st_size}:{st.st_mtime_ns};".encode())
     return h.hexdigest()[:32]
 
 
@@ -147,6 +152,7 @@ def _to_keep(ds: Dataset) -> tuple[dict, dict]:
     events, map_rows = map_data(ds)
     timeline, timeline_order = timeline_rows(ds)
     kept_timeline, precisions = timeline_kept(timeline, timeline_order)
+    lanes = timeline.lanes_for("actor", timeline.color)
     hashes, order = ds.index.parts
     by_actor = ds.events_by_actor
     lengths = np.fromiter(map(len, by_actor.values()), np.int64, count=len(by_actor))
@@ -171,6 +177,11 @@ def _to_keep(ds: Dataset) -> tuple[dict, dict]:
         "index_rows": order,
         "actor_rows": np.concatenate([empty, *by_actor.values()]),
         "actor_bounds": bounds,
+        "lanes_of_event": lanes.of_event.astype(np.int32, copy=False),
+        "lanes_counts": np.asarray(lanes.counts, np.int64),
+        "lanes_color": np.asarray(lanes.color, np.uint32),
+        "table_date_key": table_order.date_key(ds),
+        "table_date_order": table_order.date_order(ds).astype(np.int64, copy=False),
     }
     meta = {
         "rows": len(ds),
@@ -178,6 +189,8 @@ def _to_keep(ds: Dataset) -> tuple[dict, dict]:
         "actors": list(by_actor),
         "incidence": actor_ids,
         "precisions": precisions,
+        "offered": [list(c) for c in colour_by.offered(ds)],
+        "lanes": list(lanes.keys),
     }
     return meta, parts
 
@@ -198,10 +211,11 @@ def _from_kept(ds: Dataset, entry: table_cache.ViewsEntry) -> bool:
         )
         entry.drop()
         return False
-    index, by_actor, incidence, map_events_, map_rows, timeline = ready
+    index, by_actor, incidence, map_events_, map_rows, timeline, date_made = ready
     ds.__dict__["index"] = index  # the cached properties', as made
     ds.__dict__["events_by_actor"] = by_actor
     ds.__dict__["_actor_incidence"] = incidence
+    table_order._MADE[ds] = date_made  # the Events table's first order
     cache = _of(ds)
     cache.map = (replace(map_events_, index=_ViewIndex(ds, map_rows, index)), map_rows)
     cache.timeline = timeline
@@ -261,7 +275,32 @@ def _checked(ds: Dataset, meta: dict, parts: dict) -> tuple:
     kept = {k: parts[f"timeline_{k}"] for k in TIMELINE_KEPT}
     data, order_ = timeline_arrays(ds, {**kept, "names": list(meta["precisions"])})
     data.use_index(_ViewIndex(ds, order_, index))
-    return index, by_actor, incidence, events, map_rows.astype(np.intp, copy=False), (data, order_)
+    data.put_actor_lanes(_lanes(meta["lanes"], parts, len(order_)))
+    date_key, date_order = parts["table_date_key"], parts["table_date_order"]
+    if len(date_key) != n or len(date_order) != n or date_key.dtype.kind != "i":
+        raise ValueError("the table's date order: its length")
+    if date_order.dtype != np.int64 or (
+        n and (int(date_order.min()) < 0 or int(date_order.max()) >= n)
+    ):
+        raise ValueError("the table's date order: out of range")
+    colour_by.put_offered(ds, meta["offered"])  # checked (else ValueError), then put
+    return index, by_actor, incidence, events, rows_, (data, order_), (date_key, date_order)
+
+
+def _lanes(keys: list, parts: dict, n: int) -> Lanes:
+    """The timeline's actor lanes as kept (:func:`.timeline.layout.build_lanes` gave
+    them), checked: a lane per event among the lanes, a count and a colour per lane."""
+    of_event, counts, color = (parts[f"lanes_{k}"] for k in ("of_event", "counts", "color"))
+    if not all(isinstance(k, str) for k in keys) or len(set(keys)) != len(keys):
+        raise ValueError("the lanes' names")
+    if of_event.dtype != np.int32 or counts.dtype != np.int64 or color.dtype != np.uint32:
+        raise ValueError("the lanes' types")
+    if len(of_event) != n or len(counts) != len(keys) or len(color) != len(keys):
+        raise ValueError("the lanes: their lengths")
+    if n and (int(of_event.min()) < 0 or int(of_event.max()) >= len(keys)):
+        raise ValueError("the lanes: out of range")
+    lanes = Lanes(list(keys), of_event, counts, color)
+    return lanes.framed(np.ones(len(keys)), LABELLED_ROW_H, False)  # as build_lanes frames
 
 
 def timeline_data(ds) -> TimelineData:

@@ -144,6 +144,11 @@ class TimelineData:
             made = self._actor_lanes = (self.color, build_lanes(self.lane_actor, self.color))
         return made[1]
 
+    def put_actor_lanes(self, lanes: Any) -> None:
+        """The actor lanes in the data's own colours, as an earlier open of the same
+        file made them (:mod:`araz.views.prepared`, which checked them): not made again."""
+        self._actor_lanes = (self.color, lanes)
+
     def __post_init__(self) -> None:
         n = len(self.ids)
         ids = list(map(str, self.ids))
