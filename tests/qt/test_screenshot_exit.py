@@ -69,10 +69,12 @@ def test_a_screenshot_start_ends_once_written_with_the_same_picture(tmp_path, qa
     assert (b.width(), b.height()) == (900, 600)
     assert same_picture(a, b)  # the window as drawn
     # neither start closed its window: the user's remembered window and filter are not
-    # the screenshot's (Qt's quit() closes the windows, which saves them)
+    # the screenshot's (Qt's quit() closes the windows, which saves them); nor is the
+    # data it showed remembered as the user's last or recent
     conf = tmp_path / "config" / "Araz" / "Araz.conf"
     text = conf.read_text() if conf.exists() else ""
     assert "geometry" not in text and "filter" not in text
+    assert "last" not in text and "recent" not in text
 
 
 def test_the_picture_taken_at_once_is_the_one_taken_seconds_later(tmp_path, qapp):

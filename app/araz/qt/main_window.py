@@ -64,6 +64,7 @@ class MainWindow(QMainWindow):
         self.model = model
         self.dataset_path: Path | None = None
         self._restore_filter = restore  # the saved filter applies to the first load
+        self._keeps_settings = restore  # a screenshot's window saves no settings of its own
         self.last_report: QMessageBox | None = None
         self.mapping_dialog: GeoJSONMappingDialog | None = None
         self.setAcceptDrops(True)
@@ -443,7 +444,8 @@ class MainWindow(QMainWindow):
             heap.trim()  # the reader's temporaries and the previous dataset, freed
             self.dataset_path = Path(path)
             self.setWindowTitle(f"Araz — {Path(path).name}")
-            app_settings.remember_dataset(path)
+            if self._keeps_settings:
+                app_settings.remember_dataset(path)
             if self._restore_filter:
                 app_settings.restore_filter(self.model, app_settings.qsettings().value("filter"))
         self._restore_filter = False
@@ -492,5 +494,6 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         self.playback.stop()
         self.loader.shutdown(1.0)  # a reader that cannot be stopped is left behind
-        app_settings.save_window(self)
+        if self._keeps_settings:
+            app_settings.save_window(self)
         super().closeEvent(event)
