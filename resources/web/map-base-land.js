@@ -98,49 +98,29 @@
     return false;
   }
 
-  /* The x where the rings' edges cross the row y (world px), unsorted, into out. */
-  function crossings(rings, y, out) {
-    for (var r = 0; r < rings.length; r++) {
-      var ring = rings[r], b = ring.box;
-      if (b[1] > y || b[3] <= y) continue;
-      var ch = ring.chunks, px = ring.px;
-      for (var c = 0; c < ch.length; c += 6) {
-        if (ch[c + 1] > y || ch[c + 3] <= y) continue;
-        for (var i = ch[c + 4]; i < ch[c + 5]; i++) {
-          var ay = px[2 * i + 1], by = px[2 * i + 3];
-          if (ay > y === by > y) continue;
-          var ax = px[2 * i], bx = px[2 * i + 2];
-          out.push(ax + ((y - ay) * (bx - ax)) / (by - ay));
-        }
-      }
-    }
-    return out;
-  }
-
-  /* crossings() for each of the rows ys (world px, ascending), in one pass over the
-   * edges instead of one a row: [xs of ys[0], xs of ys[1], ...]. */
-  function rowCrossings(rings, ys) {
-    var n = ys.length, rows = new Array(n);
+  /* The x where the rings' edges cross each of n rows spaced step apart from y0 (world
+   * px), unsorted, in one pass over the edges (not one a row): [xs of row 0, ...]. */
+  function rowCrossings(rings, y0, step, n) {
+    var rows = new Array(n);
     for (var k = 0; k < n; k++) rows[k] = [];
     if (!n) return rows;
-    var first = ys[0], last = ys[n - 1];
+    var last = y0 + (n - 1) * step;
     for (var r = 0; r < rings.length; r++) {
       var ring = rings[r], b = ring.box;
-      if (b[1] > last || b[3] <= first) continue;
+      if (b[1] > last || b[3] <= y0) continue;
       var ch = ring.chunks, px = ring.px;
       for (var c = 0; c < ch.length; c += 6) {
-        if (ch[c + 1] > last || ch[c + 3] <= first) continue;
+        if (ch[c + 1] > last || ch[c + 3] <= y0) continue;
         for (var i = ch[c + 4]; i < ch[c + 5]; i++) {
           var ay = px[2 * i + 1], by = px[2 * i + 3];
           if (ay === by) continue;
           var lo = ay < by ? ay : by, hi = ay < by ? by : ay;
-          if (lo > last || hi <= first) continue;
-          // the rows in [lo, hi): those the edge crosses, as crossings() decides
-          var j = Math.max(0, Math.floor((lo - first) / 12) - 1);
-          while (j < n && ys[j] < lo) j++;
+          if (lo > last || hi <= y0) continue;
           var ax = px[2 * i], bx = px[2 * i + 2];
-          for (; j < n && ys[j] < hi; j++) {
-            var y = ys[j];
+          // the rows in [lo, hi): those whose y the edge's ends straddle
+          for (var j = Math.max(0, Math.ceil((lo - y0) / step) - 1); j < n; j++) {
+            var y = y0 + j * step;
+            if (y >= hi) break;
             if (ay > y === by > y) continue;
             rows[j].push(ax + ((y - ay) * (bx - ax)) / (by - ay));
           }
@@ -152,7 +132,7 @@
 
   /* Whether (x, y) (world px) is inside the rings, even-odd. */
   function inside(rings, x, y) {
-    var xs = crossings(rings, y, []), n = 0;
+    var xs = rowCrossings(rings, y, 1, 1)[0], n = 0;
     for (var k = 0; k < xs.length; k++) if (xs[k] > x) n++;
     return n % 2 === 1;
   }
@@ -219,14 +199,10 @@
       grid: function (view) {
         var o = origin(), key = view.join(",") + "," + o.x + "," + o.y;
         if (grids.key === key) return grids.points;
-        var points = [], gys = [], ys = [];
-        for (var y = view[1] + 10; y < view[3] - 10; y += 12) {
-          gys.push(y);
-          ys.push(y + o.y);
-        }
-        var rows = rowCrossings(rings, ys);
-        for (var r = 0; r < ys.length; r++) {
-          var gy = gys[r], xs = rows[r];
+        var points = [], top = view[1] + 10;
+        var rows = rowCrossings(rings, top + o.y, 12, Math.max(0, Math.ceil((view[3] - 10 - top) / 12)));
+        for (var r = 0; r < rows.length; r++) {
+          var gy = top + 12 * r, xs = rows[r];
           if (xs.length < 2) continue;
           xs.sort(function (a, b) { return a - b; });
           var k = 0;
