@@ -3,8 +3,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import shiboken6
@@ -66,8 +68,9 @@ SWITCH_INTERVAL_S = 0.0005
 SCREENSHOT_MODULES = ("araz.qt.screenshot",)
 
 
-def import_while_serving(modules: tuple[str, ...]) -> None:
-    """Import ``modules`` in a thread while this one runs the event loop.
+def import_while_serving(modules: tuple[str, ...], first: Callable[[], None] | None = None) -> None:
+    """Import ``modules`` in a thread while this one runs the event loop (``first()``
+    before them, there: :func:`araz.qt.map.scheme.prefetch`, the page's files read ahead).
 
     The web engine's browser side runs on the interface thread: while Python imports
     there, the map's page does not load.  The imports (half a second of the start's
@@ -89,6 +92,10 @@ def import_while_serving(modules: tuple[str, ...]) -> None:
     relay.done.connect(loop.quit, Qt.ConnectionType.QueuedConnection)
 
     def work() -> None:
+        if first is not None:
+            # failing, what it did ahead is done where it is needed instead
+            with contextlib.suppress(Exception):
+                first()
         try:
             for name in modules:
                 importlib.import_module(name)
@@ -161,7 +168,11 @@ def _run_app(args, interval: float) -> int:
     early: list[str] = []  # later launches heard before the window is there
     if server is not None:
         server.messageReceived.connect(early.append)
-    import_while_serving(WINDOW_MODULES + (SCREENSHOT_MODULES if shot is not None else ()))
+    from .map import scheme
+
+    import_while_serving(
+        WINDOW_MODULES + (SCREENSHOT_MODULES if shot is not None else ()), first=scheme.prefetch
+    )
     gc.freeze()
     # the first load's thread reads the dataset while the page builds its map: the page's
     # requests are answered at once meanwhile too (see import_while_serving)

@@ -70,6 +70,8 @@ _MIME = {
     ".png": b"image/png",
     ".svg": b"image/svg+xml",
     ".map": b"application/json",
+    ".webp": b"image/webp",  # the relief (a guess would read the system's MIME tables)
+    ".bin": b"application/octet-stream",  # the regional band, read as bytes
 }
 
 
@@ -252,6 +254,42 @@ def read(path: str) -> tuple[bytes, bytes] | None:
     return found.read_bytes(), mime
 
 
+_HREF = re.compile(rb'<link [^<>]*href="([^"<>]+)"')
+# what the page asks for as it loads, read ahead (see prefetch): URL path -> its answer
+_ahead: dict[str, tuple[bytes, bytes]] = {}
+
+
+def page_paths() -> list[str]:
+    """The URL paths the page asks for as it loads: ``map.html``, its bundles and what its
+    ``<link>`` elements name (stylesheets, the regional band it preloads)."""
+    page = resolve("/web/map.html")
+    if page is None:
+        return []
+    html = page.read_bytes()
+    bundles = len(_bundles(html)[1])
+    links = [_script_path(m.decode()) for m in _HREF.findall(html)]
+    return ["/web/map.html", *(f"/web/bundle/{n}.js" for n in range(1, bundles + 1)), *links]
+
+
+def prefetch() -> None:
+    """Read what the page asks for as it loads (:func:`page_paths`) ahead, into memory:
+    each is then served once from there.  The app calls it in the thread that imports the
+    window while the page loads: the files' reads (some thirty, with the bundles' own)
+    and the bundles' making wait there for Python's lock, not on the interface thread,
+    which answers the page's requests, and the web engine's own work with them."""
+    for path in page_paths():
+        found = read(path)
+        if found is not None:
+            _ahead[path] = found
+
+
+def take_read(path: str) -> tuple[bytes, bytes] | None:
+    """What :func:`read` gives for ``path``: read ahead by :func:`prefetch` (served
+    once: the next request reads the file again) or read now."""
+    found = _ahead.pop(path, None)
+    return found if found is not None else read(path)
+
+
 _DATA_PATH = re.compile(r"/data/([a-z]+)/([0-9]{1,18})")
 
 
@@ -305,7 +343,7 @@ class ArazSchemeHandler(QWebEngineUrlSchemeHandler):
                 data = self.shelf.get(path) if self.shelf is not None else None
                 found = None if data is None else (data, b"application/octet-stream")
             else:
-                found = read(path)
+                found = take_read(path)
         except OSError:
             log.exception("araz: cannot read %s", url.toString())
             found = None
