@@ -217,3 +217,43 @@ def test_a_start_leaves_the_collector_alone_until_its_first_load_is_in(tmp_path)
     assert young < 50 and middle <= 3, (young, middle)
     assert enabled
     assert frozen > 10_000  # the imports' objects, out of the way of later collections
+
+
+def test_the_pages_start_files_read_ahead_are_served_once_from_memory(qtbot, monkeypatch):
+    """The app reads what the page asks for as it loads in its importing thread: the
+    page's requests for them are answered from memory, once; the next page's requests,
+    or one long after, read the files again."""
+    from araz.qt.map import scheme
+
+    paths = scheme.page_paths()
+    assert paths[:3] == ["/web/map.html", "/web/bundle/1.js", "/web/bundle/2.js"]
+    assert {"/web/map.css", "/vendor/leaflet/leaflet.css", "/basemap/regional.bin"} <= set(paths)
+    scheme.prefetch()
+    assert {p: scheme.take_read(p) for p in paths} == {p: scheme.read(p) for p in paths}
+
+    reads: list[str] = []
+    real = scheme.read
+    monkeypatch.setattr(scheme, "read", lambda path: reads.append(path) or real(path))
+    for ahead in (True, False):
+        if ahead:
+            scheme.prefetch()
+        reads.clear()
+        view = MapView()
+        try:
+            view.resize(600, 400)
+            seq = view.set_events([event("e1", 39.5, 46.5)])
+            with qtbot.waitSignal(view.ready, timeout=TIMEOUT):
+                view.show()
+            wait_rendered(qtbot, view, seq)
+            assert run_js(qtbot, view, "araz.events.n") == 1  # the page works as ever
+        finally:
+            _close(qtbot, view)
+        read_now = set(paths) & set(reads)
+        assert read_now == (set() if ahead else set(paths))
+        assert "/basemap/relief-world.webp" in reads  # what it asks for later: read then
+
+    monkeypatch.setattr(scheme, "AHEAD_S", 0.0)  # read ahead too long ago: read again
+    scheme.prefetch()
+    reads.clear()
+    assert scheme.take_read("/web/map.css") == real("/web/map.css")
+    assert reads == ["/web/map.css"]

@@ -40,6 +40,7 @@ import logging
 import mimetypes
 import os
 import re
+import time
 from functools import cache, lru_cache
 from pathlib import Path
 
@@ -255,8 +256,10 @@ def read(path: str) -> tuple[bytes, bytes] | None:
 
 
 _HREF = re.compile(rb'<link [^<>]*href="([^"<>]+)"')
-# what the page asks for as it loads, read ahead (see prefetch): URL path -> its answer
-_ahead: dict[str, tuple[bytes, bytes]] = {}
+# what the page asks for as it loads, read ahead (see prefetch): URL path -> (when read,
+# its answer); served once, and only while the start it was read for is on (AHEAD_S)
+_ahead: dict[str, tuple[float, tuple[bytes, bytes]]] = {}
+AHEAD_S = 30.0
 
 
 def page_paths() -> list[str]:
@@ -280,14 +283,16 @@ def prefetch() -> None:
     for path in page_paths():
         found = read(path)
         if found is not None:
-            _ahead[path] = found
+            _ahead[path] = (time.monotonic(), found)
 
 
 def take_read(path: str) -> tuple[bytes, bytes] | None:
-    """What :func:`read` gives for ``path``: read ahead by :func:`prefetch` (served
-    once: the next request reads the file again) or read now."""
-    found = _ahead.pop(path, None)
-    return found if found is not None else read(path)
+    """What :func:`read` gives for ``path``: read ahead by :func:`prefetch` less than
+    AHEAD_S ago (served once: the next request reads the file again) or read now."""
+    ahead = _ahead.pop(path, None)
+    if ahead is not None and time.monotonic() - ahead[0] < AHEAD_S:
+        return ahead[1]
+    return read(path)
 
 
 _DATA_PATH = re.compile(r"/data/([a-z]+)/([0-9]{1,18})")
