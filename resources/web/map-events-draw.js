@@ -187,14 +187,15 @@
       this.drawnCount = count; // list[0 .. count): the drawn events, in index order
       var ctx = this._ctx, dpr = this._dpr;
       var dctx = this._densityCtx;
-      dctx.setTransform(1, 0, 0, 1, 0, 0);
       // the density's canvas hidden while it holds nothing (points): one canvas of 1.2 x
       // the view's size less to composite each frame.  Hexagons and heat cells are written
       // as the whole canvas' pixels: nothing to clear under them
       this._densityCanvas.style.visibility = this.bins ? "" : "hidden";
-      // (a canvas never painted since it was sized is blank: not cleared, so that the
-      // first view, points only, never makes its pixels)
+      // (a canvas never painted since it was sized is blank: not cleared, nor its context
+      // used at all (its first use makes the canvas's pixels), so that the first view,
+      // points only, never makes them)
       if (!this.bins && this._densityPainted) {
+        dctx.setTransform(1, 0, 0, 1, 0, 0);
         dctx.clearRect(0, 0, this._densityCanvas.width, this._densityCanvas.height);
       }
       this._densityPainted = !!this.bins;
