@@ -34,3 +34,35 @@ def test_the_basemap_draws_beyond_the_view_once_idle(map_view, qtbot):
         return cw == 2 * w and ch == 2 * h
 
     qtbot.waitUntil(grown, timeout=10_000)
+
+
+def test_a_map_that_never_pans_keeps_to_the_view_when_idle(qtbot):
+    """``set_pan_margins(False)`` (the screenshot's window), sent before the page is
+    built: its canvases stay the view's size once idle; a person's map grows them
+    (above).  The map drawn is the same."""
+    from map_support import TIMEOUT, event, wait_rendered
+
+    from araz.qt.map import MapView
+
+    views = []
+    try:
+        for margins in (False, True):
+            view = MapView()
+            views.append(view)
+            view.resize(800, 560)
+            if not margins:
+                view.set_pan_margins(False)
+            seq = view.set_events([event("e1", 39.5, 46.5), event("e2", 40.1, 47.2)])
+            with qtbot.waitSignal(view.ready, timeout=TIMEOUT):
+                view.show()
+            wait_rendered(qtbot, view, seq)
+        qtbot.waitUntil(lambda: sizes(views[1])[2] == 2 * sizes(views[1])[0], timeout=10_000)
+        qtbot.wait(500)  # the other page idle as long
+        w, h, cw, ch = sizes(views[0])
+        assert (cw, ch) == (w, h)
+        assert views[0].ask("view_bounds") == pytest.approx(views[1].ask("view_bounds"))
+    finally:
+        for view in views:
+            view.close()
+            view.deleteLater()
+        qtbot.wait(50)

@@ -128,6 +128,10 @@ def screenshot_and_quit(window, path: Path, *, started: float | None = None) -> 
 
     written = False
     grabs: list = []  # Qt's renders of the map, the grabs until two agree: made once drawn
+    # the window is never panned: the page's canvases keep to the view (their margins,
+    # grown when the page is first idle, are pixels no picture shows: made and handed to
+    # the compositor, they can also make Qt render the map again between two grabs)
+    window.map.set_pan_margins(False)
 
     def drawn() -> None:
         if started is not None:

@@ -334,6 +334,13 @@ class MapView(QWidget):
         }
         return self._call("colors", payload)
 
+    def set_pan_margins(self, shown: bool) -> int:
+        """Whether the page's canvases grow a margin beyond the view once it is idle (a
+        pan then shows drawn pixels at once): on for a person's map, by default; off for
+        a picture that never pans (the screenshot's window; the snapshot asks the page
+        and waits).  Sent, not waited for: the call's number."""
+        return self._call("pan_margin", {"shown": bool(shown)})
+
     def sync(self) -> int:
         """A call that draws nothing: its acknowledgement means every earlier call is
         drawn and one more frame has been painted (then the view can be grabbed)."""
