@@ -62,10 +62,13 @@ TEXT_CODED = ("lat", "lon")
 
 
 # glibc: during a parse, a block of this size or more is mapped on its own (and
-# unmapped when freed); after it, the highest threshold glibc's own adjustment reaches,
-# and the trim threshold it pairs with it
+# unmapped when freed); after it, the highest threshold glibc's own adjustment reaches
+# (numpy's arrays over a million rows come from the heap), and the free memory the top
+# of the heap may keep: 2 MB, not the 64 MB glibc pairs with that threshold (the app
+# with a 1M-row file held up to 60 MB more after a filter change: the views' freed
+# arrays, kept at the top until the next explicit trim; no slower filter or read)
 MAPPED = 512 << 10
-AFTER_MAPPED, AFTER_TRIM = 32 << 20, 64 << 20
+AFTER_MAPPED, AFTER_TRIM = 32 << 20, 2 << 20
 M_TRIM_THRESHOLD, M_MMAP_THRESHOLD = -1, -3
 
 
@@ -91,7 +94,9 @@ def _big_blocks_mapped() -> Iterator[None]:
     between the small arrays each block leaves behind, and the heap cannot shrink past
     them (a 210 MB file: peak memory +220 MB instead of +60 MB).  After the parse, the
     threshold is where glibc's adjustment would have taken it: a mapped block costs
-    its page faults again at each allocation (numpy over 1M rows: 1.7x slower).
+    its page faults again at each allocation (numpy over 1M rows: 1.7x slower); and
+    what is freed at the top of the heap goes back to the system beyond
+    :data:`AFTER_TRIM`.
     Elsewhere (macOS, Windows, musl) nothing changes."""
     mallopt = _mallopt()
     if mallopt is None:
