@@ -63,12 +63,15 @@ TEXT_CODED = ("lat", "lon")
 
 # glibc: during a parse, a block of this size or more is mapped on its own (and
 # unmapped when freed); after it, the highest threshold glibc's own adjustment reaches
-# (numpy's arrays over a million rows come from the heap), and the free memory the top
-# of the heap may keep: 2 MB, not the 64 MB glibc pairs with that threshold (the app
-# with a 1M-row file held up to 60 MB more after a filter change: the views' freed
-# arrays, kept at the top until the next explicit trim; no slower filter or read)
+# (numpy's arrays over a million rows come from the heap)
 MAPPED = 512 << 10
-AFTER_MAPPED, AFTER_TRIM = 32 << 20, 2 << 20
+AFTER_MAPPED = 32 << 20
+# the free memory the top of the heap may keep: during a read, the 64 MB glibc pairs
+# with that threshold (the build's arrays, freed and made again, are not given back and
+# faulted in again each time: a read 5 % faster); after it, 2 MB (the app with a
+# 1M-row file held up to 60 MB more after a filter change: the views' freed arrays,
+# kept at the top until the next explicit trim; no slower filter)
+READ_TRIM, AFTER_TRIM = 64 << 20, 2 << 20
 M_TRIM_THRESHOLD, M_MMAP_THRESHOLD = -1, -3
 
 
@@ -94,9 +97,7 @@ def _big_blocks_mapped() -> Iterator[None]:
     between the small arrays each block leaves behind, and the heap cannot shrink past
     them (a 210 MB file: peak memory +220 MB instead of +60 MB).  After the parse, the
     threshold is where glibc's adjustment would have taken it: a mapped block costs
-    its page faults again at each allocation (numpy over 1M rows: 1.7x slower); and
-    what is freed at the top of the heap goes back to the system beyond
-    :data:`AFTER_TRIM`.
+    its page faults again at each allocation (numpy over 1M rows: 1.7x slower).
     Elsewhere (macOS, Windows, musl) nothing changes."""
     mallopt = _mallopt()
     if mallopt is None:
@@ -107,6 +108,21 @@ def _big_blocks_mapped() -> Iterator[None]:
         yield
     finally:
         mallopt(M_MMAP_THRESHOLD, AFTER_MAPPED)
+
+
+@contextmanager
+def _top_kept() -> Iterator[None]:
+    """During a read, glibc keeps up to :data:`READ_TRIM` bytes free at the top of the
+    heap; after it, what is freed there beyond :data:`AFTER_TRIM` goes back to the
+    system at once (not when something trims the heap)."""
+    mallopt = _mallopt()
+    if mallopt is None:
+        yield
+        return
+    mallopt(M_TRIM_THRESHOLD, READ_TRIM)
+    try:
+        yield
+    finally:
         mallopt(M_TRIM_THRESHOLD, AFTER_TRIM)
 
 
@@ -189,9 +205,10 @@ def _read(path: Path, progress, cancel) -> LoadResult:
         for attempt in (block, LONG_ROWS_BLOCK):
             f.seek(0)
             try:
-                return _parse(
-                    path, f, size, attempt, names, types, col, delimiter, progress, cancel
-                )
+                with _top_kept():
+                    return _parse(
+                        path, f, size, attempt, names, types, col, delimiter, progress, cancel
+                    )
             except pa.ArrowInvalid as exc:
                 if "straddl" not in str(exc) or attempt == LONG_ROWS_BLOCK:
                     raise _Fallback from None
