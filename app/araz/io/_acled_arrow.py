@@ -68,9 +68,10 @@ MAPPED = 512 << 10
 AFTER_MAPPED = 32 << 20
 # the free memory the top of the heap may keep: during a read, the 64 MB glibc pairs
 # with that threshold (the build's arrays, freed and made again, are not given back and
-# faulted in again each time: a read 5 % faster); after it, 2 MB (the app with a
-# 1M-row file held up to 60 MB more after a filter change: the views' freed arrays,
-# kept at the top until the next explicit trim; no slower filter)
+# faulted in again each time: with 2 MB, 100k-row reads took 4-7 % longer); after it,
+# 2 MB (the app with a 1M-row file held up to 60 MB more after a filter change: the
+# views' freed arrays, kept at the top until the next explicit trim; the filters' masks
+# at 1M rows no slower)
 READ_TRIM, AFTER_TRIM = 64 << 20, 2 << 20
 M_TRIM_THRESHOLD, M_MMAP_THRESHOLD = -1, -3
 
