@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable
 from typing import Any, Literal, TypeVar
 
-from PySide6.QtCore import QCoreApplication, QEventLoop
+from PySide6.QtCore import QCoreApplication, QEventLoop, QTimer
 
 T = TypeVar("T")
 TIMEOUT_S = 20.0
@@ -26,13 +26,21 @@ class PageReadError(RuntimeError):
 
 
 def run_until(predicate: Callable[[], bool], timeout_s: float) -> bool:
-    """Run the event loop until ``predicate()`` (True) or ``timeout_s`` passed (False)."""
+    """Run the event loop until ``predicate()`` (True) or ``timeout_s`` passed (False),
+    asleep between events: each wait ends at the next event, or at a 20 ms tick (the
+    timeout's).  (``processEvents(flags, ms)`` drops WaitForMoreEvents: it spun, a core
+    busy polling that the page's renderer and compositor then lacked.)"""
     end = time.monotonic() + timeout_s
     flags = QEventLoop.ProcessEventsFlag.AllEvents | QEventLoop.ProcessEventsFlag.WaitForMoreEvents
-    while not predicate():
-        if time.monotonic() > end:
-            return False
-        QCoreApplication.processEvents(flags, 20)
+    tick = QTimer()
+    tick.start(20)
+    try:
+        while not predicate():
+            if time.monotonic() > end:
+                return False
+            QCoreApplication.processEvents(flags)
+    finally:
+        tick.stop()
     return True
 
 
