@@ -12,23 +12,25 @@ the export asks of the page or changes in it goes through the map's bridge
 from __future__ import annotations
 
 import os
-import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMarginsF, Qt
+from PySide6.QtCore import QMarginsF, Qt
 from PySide6.QtGui import QImage, QPageLayout, QPageSize
 
 from araz.export.atomic import ExportError, atomic_write
 from araz.export.selection import bounds_of, shown_records
 from araz.model.dataset import Dataset
 from araz.qt.export.colouring import MapColours
+from araz.qt.export.png import fast_png, opaque, png_bytes
 from araz.qt.map import MapView
 from araz.qt.map.page_json import PageReadError, Probe, boolean
 from araz.qt.map.relief_menu import relief_shown
 from araz.qt.stable_grab import QtRenders, StableGrab
 from araz.views.records import HOME_BOX, map_records
+
+__all__ = ["MapRenderer", "fast_png", "opaque", "png_bytes", "wait_until", "write_snapshot"]
 
 T = TypeVar("T")
 TIMEOUT_S = 30.0
@@ -352,74 +354,6 @@ class MapRenderer:
         if not box[0]:
             raise ExportError("the map could not be printed to PDF")
         return box[0]
-
-
-def png_bytes(image: QImage, quality: int = 40) -> bytes:
-    """PNG bytes; ``quality`` trades size for speed (Qt: higher = less compression)."""
-    data = QByteArray()
-    buf = QBuffer(data)
-    buf.open(QIODevice.OpenModeFlag.WriteOnly)
-    if not image.save(buf, "PNG", quality):
-        raise ExportError("the image could not be encoded as PNG")
-    buf.close()
-    return bytes(data.data())
-
-
-def fast_png(image: QImage) -> bytes:
-    """PNG bytes of a picture, fast when it is opaque (the map's are): written here as
-    8-bit RGB rows, unfiltered, deflated at zlib's fastest level (a map's flat fills
-    compress unfiltered as well as under Qt's adaptive filters, in a third of Qt's
-    time), its resolution kept as a pHYs chunk as Qt writes it.  A picture with any
-    transparent pixel: :func:`png_bytes`."""
-    import struct
-    import zlib
-
-    import numpy as np
-
-    if image.isNull() or image.format() not in _OPAQUE_ABLE or not _is_opaque(image):
-        return png_bytes(image)
-    rgb = image.convertToFormat(QImage.Format.Format_RGB888)
-    w, h = rgb.width(), rgb.height()
-    rows = np.frombuffer(rgb.constBits(), np.uint8).reshape(h, rgb.bytesPerLine())
-    raw = np.zeros((h, 1 + 3 * w), np.uint8)  # each row: filter type 0 (none), its pixels
-    raw[:, 1:] = rows[:, : 3 * w]
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        crc = zlib.crc32(data, zlib.crc32(kind))
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", crc)
-
-    parts = [b"\x89PNG\r\n\x1a\n", chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0))]
-    dx, dy = image.dotsPerMeterX(), image.dotsPerMeterY()
-    if dx > 0 and dy > 0:
-        parts.append(chunk(b"pHYs", struct.pack(">IIB", dx, dy, 1)))
-    parts += [chunk(b"IDAT", zlib.compress(raw, 1)), chunk(b"IEND", b"")]
-    return b"".join(parts)
-
-
-_OPAQUE_ABLE = (
-    QImage.Format.Format_RGB32,
-    QImage.Format.Format_ARGB32,
-    QImage.Format.Format_ARGB32_Premultiplied,
-)
-
-
-def _is_opaque(image: QImage) -> bool:
-    """Whether every pixel of a 32-bit (A)RGB picture is opaque (RGB32: always)."""
-    if image.format() == QImage.Format.Format_RGB32:
-        return True
-    import numpy as np
-
-    rows = np.frombuffer(image.constBits(), np.uint8).reshape(image.height(), -1)
-    pixels = rows[:, : image.width() * 4].reshape(image.height(), image.width(), 4)
-    return bool((pixels[:, :, 3 if sys.byteorder == "little" else 0] == 255).all())
-
-
-def opaque(image: QImage) -> QImage:
-    """``image`` without its alpha channel when every pixel is opaque (the map's are): the
-    same pixels, a PNG a tenth smaller and a fifth faster to encode."""
-    if image.format() != QImage.Format.Format_ARGB32_Premultiplied or not _is_opaque(image):
-        return image
-    return image.convertToFormat(QImage.Format.Format_RGB32)
 
 
 def write_snapshot(
