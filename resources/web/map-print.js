@@ -30,10 +30,16 @@
     var m = box.getBoundingClientRect();
     var labels = box.querySelector(".leaflet-labels-pane");
     var over = labels ? Number(labels.style.zIndex) : Infinity;
+    var background = getComputedStyle(box).backgroundColor;
+    // where each canvas shows, measured before anything below changes the page (a
+    // canvas hidden or a copy put in, then measured, had the page laid out again)
+    var parts = new Map();
     var shown = Array.prototype.filter.call(box.querySelectorAll(".leaflet-pane > canvas"), function (c) {
       if (c.style.display === "none" || !c.width || !c.height) return false;
       var r = c.getBoundingClientRect();
-      return r.width > 0 && r.height > 0;
+      if (!(r.width > 0 && r.height > 0)) return false;
+      parts.set(c, visiblePart(c, r, m));
+      return true;
     });
     // the canvases that hold nothing now (no river highlighted, no density drawn:
     // map-commands.js knows) are left out unread, hidden while printing
@@ -47,12 +53,12 @@
     var z = function (c) { return Number(c.parentNode.style.zIndex) || 0; };
     var under = shown.filter(function (c) { return z(c) < over; });
     under.sort(function (a, b) { return z(a) - z(b); });
-    if (under.length) compose(under, m, getComputedStyle(box).backgroundColor);
-    shown.filter(function (c) { return z(c) >= over; }).forEach(function (c) { copyShown(c, m); });
+    if (under.length) compose(under, parts, m, background);
+    shown.filter(function (c) { return z(c) >= over; }).forEach(function (c) { copyShown(c, parts.get(c)); });
   }
 
-  function visiblePart(c, m) {
-    var r = c.getBoundingClientRect();
+  /* The part of canvas c (at r on the page) inside the map's box m. */
+  function visiblePart(c, r, m) {
     var x0 = Math.max(m.left, r.left), y0 = Math.max(m.top, r.top);
     var x1 = Math.min(m.right, r.right), y1 = Math.min(m.bottom, r.bottom);
     var k = c.width / r.width; // canvas pixels per CSS px (the device pixel ratio)
@@ -80,8 +86,8 @@
     return c;
   }
 
-  function compose(canvases, m, background) {
-    var first = visiblePart(canvases[0], m), k = first.k;
+  function compose(canvases, parts, m, background) {
+    var first = parts.get(canvases[0]), k = first.k;
     var w = Math.round(m.width * k), h = Math.round(m.height * k);
     if (!(w > 0 && h > 0)) return;
     var copy = printCanvas("compose", w, h), g = copy._ctx;
@@ -94,7 +100,7 @@
     var o = out.data;
     new Uint32Array(o.buffer, o.byteOffset, w * h).fill(bg);
     canvases.forEach(function (c) {
-      var p = visiblePart(c, m);
+      var p = parts.get(c);
       if (!(p.w > 0 && p.h > 0)) return;
       var sx = Math.round((p.x0 - p.r.left) * p.k), sy = Math.round((p.y0 - p.r.top) * p.k);
       var px = c.getContext("2d").getImageData(sx, sy, p.w, p.h);
@@ -121,7 +127,7 @@
    * rounded, for x up to 255 x 255). */
   var LITTLE = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
   var SA = LITTLE ? 24 : 0, S1 = LITTLE ? 0 : 24, S2 = LITTLE ? 8 : 16, S3 = LITTLE ? 16 : 8;
-  var OPAQUE = (255 << SA) >>> 0;
+  var OPAQUE = (255 << SA) >>> 0, COLOUR = ~OPAQUE;
 
   function layOver(o, w, h, s, sw, sh, dx, dy) {
     var o32 = new Uint32Array(o.buffer, o.byteOffset, w * h);
@@ -137,10 +143,16 @@
           o32[oi] = sv;
           continue;
         }
-        var dv = o32[oi], b = 255 - a;
-        var t1 = ((sv >>> S1) & 255) * a + ((dv >>> S1) & 255) * b + 128;
-        var t2 = ((sv >>> S2) & 255) * a + ((dv >>> S2) & 255) * b + 128;
-        var t3 = ((sv >>> S3) & 255) * a + ((dv >>> S3) & 255) * b + 128;
+        var dv = o32[oi], b = 255 - a, t1, t2, t3;
+        if ((sv & COLOUR) === 0) { // black (the relief's shading): what is under, darkened
+          t1 = ((dv >>> S1) & 255) * b + 128;
+          t2 = ((dv >>> S2) & 255) * b + 128;
+          t3 = ((dv >>> S3) & 255) * b + 128;
+        } else {
+          t1 = ((sv >>> S1) & 255) * a + ((dv >>> S1) & 255) * b + 128;
+          t2 = ((sv >>> S2) & 255) * a + ((dv >>> S2) & 255) * b + 128;
+          t3 = ((sv >>> S3) & 255) * a + ((dv >>> S3) & 255) * b + 128;
+        }
         o32[oi] = OPAQUE | (((t1 + (t1 >> 8)) >> 8) << S1) | (((t2 + (t2 >> 8)) >> 8) << S2) | (((t3 + (t3 >> 8)) >> 8) << S3);
       }
     }
@@ -166,8 +178,8 @@
   /* The events' canvas (over the labels) as a copy of the part of it that shows, cut
    * to the box of its drawn pixels (a smaller image and mask in the PDF), or hidden
    * when that part is blank. */
-  function copyShown(c, m) {
-    var p = visiblePart(c, m), k = p.k, w = p.w, h = p.h;
+  function copyShown(c, p) {
+    var k = p.k, w = p.w, h = p.h;
     var copy = null;
     if (w > 0 && h > 0) {
       // the pixels that show, read back and put into the copy (a copy made with
