@@ -39,7 +39,7 @@ from araz.views.records import map_records, timeline_records
 from araz.views.timeline.data import TimelineData
 
 from .colouring import MapColours
-from .snapshot import PAGES, Bounds, MapRenderer, page_size_px, png_bytes
+from .snapshot import PAGES, Bounds, Events, MapRenderer, page_size_px, png_bytes
 
 MARGIN = 24.0
 HEADER_H = 78.0
@@ -306,7 +306,7 @@ def sheet_parts(
     scale: float,
     title: str = "",
     bounds: Bounds | None = None,
-    records: list[dict] | None = None,
+    records: Events | None = None,
     now: datetime | None = None,
     colours: MapColours | None = None,
 ) -> SheetParts:
@@ -391,7 +391,7 @@ def write_sheet(
     page: str = "a4",
     title: str = "",
     bounds: Bounds | None = None,
-    records: list[dict] | None = None,
+    records: Events | None = None,
     colours: MapColours | None = None,
 ) -> Path:
     """The composed sheet as PNG (``width``×``height`` × ``scale``) or PDF (by suffix);

@@ -23,14 +23,15 @@ from araz.export.atomic import ExportError, atomic_write
 from araz.export.selection import bounds_of, shown_records
 from araz.model.dataset import Dataset
 from araz.qt.export.colouring import MapColours
-from araz.qt.export.png import fast_png, opaque, png_bytes
+from araz.qt.export.png import fast_png
+from araz.qt.export.png import opaque as opaque  # re-exported (the benchmarks)
+from araz.qt.export.png import png_bytes as png_bytes  # re-exported (sheet, benchmarks)
 from araz.qt.map import MapView
 from araz.qt.map.page_json import PageReadError, Probe, boolean
 from araz.qt.map.relief_menu import relief_shown
 from araz.qt.stable_grab import QtRenders, StableGrab
+from araz.views.map_payload import MapEvents
 from araz.views.records import HOME_BOX, map_records
-
-__all__ = ["MapRenderer", "fast_png", "opaque", "png_bytes", "wait_until", "write_snapshot"]
 
 T = TypeVar("T")
 TIMEOUT_S = 30.0
@@ -39,6 +40,32 @@ TIMEOUT_S = 30.0
 RENDER_WAIT_S = 2.0
 PAGES = {"a4": QPageSize.PageSizeId.A4, "letter": QPageSize.PageSizeId.Letter}
 Bounds = tuple[float, float, float, float]  # west, south, east, north
+# What a renderer draws: map records (dicts), or the events already packed for the page
+# (araz.views.prepared.map_data: the window's own, made once per dataset)
+Events = list[dict] | MapEvents
+
+
+def events_key(records: Events) -> tuple[int, int]:
+    """The events as the renderer knows them: the same list or packed events, by identity."""
+    return (id(records), len(records.ids) if isinstance(records, MapEvents) else len(records))
+
+
+def events_bounds(records: Events, shown: list[str]) -> Bounds | None:
+    """The box around the shown events (their markers and arrow heads), as
+    :func:`~araz.export.selection.bounds_of` frames records; None for none."""
+    if not isinstance(records, MapEvents):
+        return bounds_of(shown_records(records, shown))
+    index, lat, lon, to = records.index, records.lat, records.lon, records.to
+    points: list[dict] = []
+    for event_id in set(shown):
+        k = index.get(event_id)
+        if k is None:
+            continue
+        point: dict = {"lat": float(lat[k]), "lon": float(lon[k])}
+        if k in to:
+            point["to"] = {"lat": to[k][0], "lon": to[k][1]}
+        points.append(point)
+    return bounds_of(points)
 
 
 def wait_until(predicate: Callable[[], bool], timeout_s: float = TIMEOUT_S, what: str = "") -> None:
@@ -83,6 +110,10 @@ class MapRenderer:
         self._print_exact: set[float] = set()
         self._fitted: tuple[tuple, Bounds] | None = None  # see _shown_box
         self._fresh: set[float] = set()  # scales whose view has not drawn an export yet
+        # per scale: the drawing options sent (relief, density, outlines); scales whose
+        # options changed since their last drawing
+        self._style: dict[float, tuple[bool, str, bool]] = {}
+        self._restyled: set[float] = set()
 
     def close(self) -> None:
         """Delete the views now (their pages must go before the profiles they use)."""
@@ -110,6 +141,7 @@ class MapRenderer:
             self._shown.pop(scale, None)
             self._framed.pop(scale, None)
             self._print_exact.discard(scale)
+            self._style.pop(scale, None)
             view.rendered.connect(lambda seq, s=scale: self._ack(s, seq))
             view.resize(*size)
             view.show()
@@ -121,9 +153,24 @@ class MapRenderer:
             # nor pans: its canvases need no margin beyond the view (a quarter of the
             # basemap's pixels to draw)
             self._on_page(view.request, "pan_margin", {"shown": False}, boolean)
-            view.set_style(relief=relief_shown())  # as View → Shaded relief draws the window's
             self._bare.add(scale)
+        self._restyle(view, scale)
         return view
+
+    def _restyle(self, view: MapView, scale: float) -> None:
+        """The window's drawing options (View → Shaded relief, Map density, outlines),
+        sent when the view at ``scale`` does not draw them yet: a renderer kept between
+        exports follows the window's menus.  The next export then draws again."""
+        from araz.qt.map.density_menu import current_style
+
+        density, outlines = current_style()
+        style = (relief_shown(), density, outlines)
+        if self._style.get(scale) == style:
+            return
+        view.set_style(relief=style[0], density=density, outlines=outlines)
+        self._style[scale] = style
+        self._restyled.add(scale)
+        self._pictured.pop(scale, None)
 
     def _ack(self, scale: float, seq: int) -> None:
         self._acked[scale] = max(self._acked.get(scale, 0), seq)
@@ -140,7 +187,7 @@ class MapRenderer:
             raise ExportError(f"the map page failed: {exc}") from exc
 
     def prepare(
-        self, records: list[dict], shown: list[str], *, settle: bool = True, **kw: Any
+        self, records: Events, shown: list[str], *, settle: bool = True, **kw: Any
     ) -> MapView:
         """Draw the map as :meth:`_send` says (its keywords: size, scale, bounds,
         caption, colours, legend); returns once it is drawn and (when ``settle``) one
@@ -157,7 +204,7 @@ class MapRenderer:
 
     def _send(
         self,
-        records: list[dict],
+        records: Events,
         shown: list[str],
         *,
         width: int,
@@ -187,10 +234,11 @@ class MapRenderer:
             wait_until(
                 lambda: self._on_page(view.ask, "viewport") == [width, height], what="(resize)"
             )
-        key = (id(records), len(records))
+        key = events_key(records)
         drawn = self._colours_key.get(scale)
         same = isinstance(drawn, tuple) and drawn[0] is colours and drawn[1] == legend
-        changed = resized
+        changed = resized or scale in self._restyled
+        self._restyled.discard(scale)
         if self._events_key.get(scale) != key or not same:
             changed = True
             view.set_events(records)  # the records' own colours again
@@ -216,13 +264,13 @@ class MapRenderer:
         self._last[scale] = view.fit_bounds(*box)
         return view
 
-    def _shown_box(self, filtered: tuple, records: list[dict], shown: list[str]) -> Bounds:
+    def _shown_box(self, filtered: tuple, records: Events, shown: list[str]) -> Bounds:
         """The box around the shown events (HOME_BOX for none), kept for the last set of
         them (``filtered``: the events key and the shown ids): at 100k events it takes
         a tenth of a second to work out, and an export of a changed view needs it
         again whenever the view returns to the shown events."""
         if self._fitted is None or self._fitted[0] != filtered:
-            self._fitted = (filtered, bounds_of(shown_records(records, shown)) or HOME_BOX)
+            self._fitted = (filtered, events_bounds(records, shown) or HOME_BOX)
         return self._fitted[1]
 
     def set_caption(self, view: MapView, caption: tuple[str, str] | None, scale: float) -> bool:
@@ -295,6 +343,8 @@ class MapRenderer:
         picture (else the whole way as above)."""
         scale = kw.get("scale", 1.0)
         view = self._views.get(scale)
+        if view is not None:
+            self._restyle(view, scale)  # the window's menus changed: not that picture
         key = self._picture_key(records, shown, kw)
         last = self._pictured.pop(scale, None)
         if view is not None and last is not None and last[0] == key:
@@ -316,12 +366,12 @@ class MapRenderer:
         return image
 
     @staticmethod
-    def _picture_key(records: list[dict], shown: list[str], kw: dict) -> tuple:
+    def _picture_key(records: Events, shown: list[str], kw: dict) -> tuple:
         """What a picture shows: the records (as the events key: the same list), the
         shown ids, and every option (colours by identity, as the colours key)."""
         given = {"scale": 1.0, "bounds": None, "caption": None, "colours": None} | kw
         options = tuple(sorted((k, id(v) if k == "colours" else v) for k, v in given.items()))
-        return (id(records), len(records), tuple(shown), options)
+        return (*events_key(records), tuple(shown), options)
 
     def pdf_bytes(
         self,
@@ -369,7 +419,7 @@ def write_snapshot(
     page: str = "a4",
     title: str = "",
     description: str = "",
-    records: list[dict] | None = None,
+    records: Events | None = None,
     colours: MapColours | None = None,
 ) -> Path:
     """The map as PNG (``width``×``height`` × ``scale`` pixels) or PDF (by the suffix),
