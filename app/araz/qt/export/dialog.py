@@ -83,7 +83,8 @@ def export_snapshot(
     ``size``: CSS pixels (None: the map view's own size); ``scale`` 2 for print."""
     from araz.qt.export.colouring import map_colours
     from araz.qt.export.sheet import write_sheet
-    from araz.qt.export.snapshot import MapRenderer, write_snapshot
+    from araz.qt.export.snapshot import write_snapshot
+    from araz.qt.export.warm import renderer_for
 
     target = _guard(window, Path(path))
     shown = shown_of(window)
@@ -94,21 +95,28 @@ def export_snapshot(
     # again for each export took seconds at 100,000 events)
     records = map_data(shown.dataset)[0]
     colours = map_colours(window.model)
-    renderer = MapRenderer()
+    # the window's renderer, kept between exports (araz.qt.export.warm): its page loaded
+    # and holding these events, it draws only what changed since the last export
+    warm = renderer_for(window)
+    renderer = warm.renderer
     try:
         if sheet:
-            return write_sheet(
+            out = write_sheet(
                 renderer, shown, target, width=width, height=height, scale=scale,
                 title=title, bounds=bounds, records=records,
                 colours=colours,
             )  # fmt: skip
-        return write_snapshot(
-            renderer, shown.dataset, shown.shown_ids, target, width=width, height=height,
-            scale=scale, bounds=bounds, title=title, description=shown.describe(),
-            records=records, colours=colours,
-        )  # fmt: skip
-    finally:
-        renderer.close()
+        else:
+            out = write_snapshot(
+                renderer, shown.dataset, shown.shown_ids, target, width=width,
+                height=height, scale=scale, bounds=bounds, title=title,
+                description=shown.describe(), records=records, colours=colours,
+            )  # fmt: skip
+    except BaseException:
+        warm.close()  # the next export starts from a fresh page
+        raise
+    warm.used()
+    return out
 
 
 def export_data(window, path: str | Path, *, title: str = "") -> Path:

@@ -108,7 +108,10 @@ class MapRenderer:
         # prints its colours as drawn (set once)
         self._framed: dict[float, tuple] = {}
         self._print_exact: set[float] = set()
-        self._fitted: tuple[tuple, Bounds] | None = None  # see _shown_box
+        self._fitted: tuple[tuple, Bounds, Events] | None = None  # see _shown_box
+        # per scale: the events its page holds, kept alive while it does (their key is
+        # their id(): another list made at the same address must not pass for them)
+        self._held: dict[float, Events] = {}
         self._fresh: set[float] = set()  # scales whose view has not drawn an export yet
         # per scale: the drawing options sent (relief, density, outlines); scales whose
         # options changed since their last drawing
@@ -124,6 +127,8 @@ class MapRenderer:
             view.deleteLater()
         self._views.clear()
         self._pictured.clear()
+        self._held.clear()
+        self._fitted = None
         QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
 
     def view(self, scale: float = 1.0, size: tuple[int, int] = (800, 500)) -> MapView:
@@ -142,6 +147,9 @@ class MapRenderer:
             self._framed.pop(scale, None)
             self._print_exact.discard(scale)
             self._style.pop(scale, None)
+            self._held.pop(scale, None)
+            self._events_key.pop(scale, None)  # a new page: no events yet
+            self._colours_key.pop(scale, None)
             view.rendered.connect(lambda seq, s=scale: self._ack(s, seq))
             view.resize(*size)
             view.show()
@@ -244,6 +252,7 @@ class MapRenderer:
             view.set_events(records)  # the records' own colours again
             self._shown.pop(scale, None)  # new events: every one shown until told
             self._events_key[scale] = key
+            self._held[scale] = records
             self._colours_key[scale] = (colours, legend)
             if colours is not None:
                 spec = colours.page_legend if legend else None
@@ -269,8 +278,8 @@ class MapRenderer:
         them (``filtered``: the events key and the shown ids): at 100k events it takes
         a tenth of a second to work out, and an export of a changed view needs it
         again whenever the view returns to the shown events."""
-        if self._fitted is None or self._fitted[0] != filtered:
-            self._fitted = (filtered, events_bounds(records, shown) or HOME_BOX)
+        if self._fitted is None or self._fitted[2] is not records or self._fitted[0] != filtered:
+            self._fitted = (filtered, events_bounds(records, shown) or HOME_BOX, records)
         return self._fitted[1]
 
     def set_caption(self, view: MapView, caption: tuple[str, str] | None, scale: float) -> bool:
