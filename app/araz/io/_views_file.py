@@ -27,6 +27,7 @@ import mmap
 import struct
 import threading
 import zlib
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -89,6 +90,49 @@ def read(path: Path, key: str) -> tuple[dict, dict[str, np.ndarray]]:
     """The meta and the parts kept in ``path`` for ``key``: the arrays are read-only
     views of the mapped file.  Raises :class:`Stale` for another key, :class:`Damaged`
     (or an OSError) for a file that is not sound."""
+    return _keyed(_open(path), key)
+
+
+def start(path: Path) -> Callable[[str], tuple[dict, dict[str, np.ndarray]]]:
+    """:func:`read` begun now in a thread (the file mapped, its parts' CRCs checked: no
+    GIL held for most of it) while the caller does something else; the function
+    returned waits for it and gives what :func:`read` gives for its key (raising what
+    it raises).  The table cache starts it before it reads the table beside it."""
+    got: list = []
+
+    def run() -> None:
+        try:
+            got.append(_open(path))
+        except BaseException as exc:  # raised in the caller's thread
+            got.append(exc)
+
+    thread = threading.Thread(target=run, name="araz-views-read", daemon=True)
+    thread.start()
+
+    def finish(key: str) -> tuple[dict, dict[str, np.ndarray]]:
+        thread.join()
+        opened = got[0]
+        if isinstance(opened, BaseException):
+            raise opened
+        return _keyed(opened, key)
+
+    return finish
+
+
+def _keyed(opened: tuple, key: str) -> tuple[dict, dict[str, np.ndarray]]:
+    """What :func:`_open` read, given for ``key``: another key is :class:`Stale` (before
+    the parts' CRCs are looked at), else a part whose CRC failed is :class:`Damaged`."""
+    header_key, meta, parts, failed = opened
+    if header_key != key:
+        raise Stale("written for another table or other views")
+    _check(failed is None, f"{failed}: CRC")
+    return meta, parts
+
+
+def _open(path: Path) -> tuple[Any, dict, dict[str, np.ndarray], str | None]:
+    """The file's key, meta and parts, and the name of the first part whose CRC does not
+    match (None: all do).  Raises :class:`Damaged` (or an OSError) for a file whose
+    layout is not sound."""
     with open(path, "rb") as f:
         size = f.seek(0, 2)
         _check(size >= _HEAD.size, "too short")
@@ -101,8 +145,6 @@ def read(path: Path, key: str) -> tuple[dict, dict[str, np.ndarray]]:
     except ValueError as exc:
         raise Damaged(f"header: {exc}") from None
     _check(isinstance(header, dict), "header")
-    if header.get("key") != key:
-        raise Stale("written for another table or other views")
     meta, table = header.get("meta"), header.get("parts")
     _check(isinstance(meta, dict) and isinstance(table, list), "header's parts")
     parts: dict[str, Any] = {}
@@ -126,10 +168,13 @@ def read(path: Path, key: str) -> tuple[dict, dict[str, np.ndarray]]:
         parts[name] = array
         crcs[name] = crc
         at = offset + nbytes
+    failed = None
     for name, crc in zip(crcs, _crc32s(list(parts.values())), strict=True):
-        _check(crc == crcs[name], f"{name}: CRC")
+        if crc != crcs[name]:
+            failed = name
+            break
     _forget(mapped, 0, size)  # checked: read again from the file as they are used
-    return meta, parts
+    return header.get("key"), meta, parts, failed
 
 
 def _crc32s(arrays: list[np.ndarray]) -> list[int]:

@@ -207,9 +207,13 @@ class Entry:
         file = self.file
         if file is None or not file.exists():
             return None
-        from . import _table_arrow
+        from . import _table_arrow, _views_file
 
         t0 = time.perf_counter()
+        # the views' data beside it, mapped and its CRCs checked in a thread while the
+        # table is read (its key is checked when the views ask for it: ViewsEntry.load)
+        views = file.with_suffix(VIEWS_SUFFIX)
+        early = _views_file.start(views) if views.exists() else None
         was_enabled = gc.isenabled()
         gc.disable()  # a million new objects and no cycles: no collection passes
         try:
@@ -228,7 +232,7 @@ class Entry:
             return None
         result.timings["cache"] = time.perf_counter() - t0
         self._hit = True
-        self._remember(result)
+        self._remember(result, early)
         return result
 
     def store(self, result: LoadResult, cap: int | None = None) -> bool:
@@ -267,10 +271,12 @@ class Entry:
         self._remember(result)
         return True
 
-    def _remember(self, result: LoadResult) -> None:
-        """Tie the dataset to this entry (:func:`views_entry`)."""
+    def _remember(self, result: LoadResult, early: Callable | None = None) -> None:
+        """Tie the dataset to this entry (:func:`views_entry`); ``early``: the views'
+        data's read, begun (:func:`araz.io._views_file.start`)."""
         if self.file is not None and self.key is not None and result.dataset is not None:
-            _VIEWS[result.dataset] = ViewsEntry(self.file.with_suffix(VIEWS_SUFFIX), self.key)
+            views = ViewsEntry(self.file.with_suffix(VIEWS_SUFFIX), self.key, early)
+            _VIEWS[result.dataset] = views
 
     def _drop(self, views: bool = True, table: bool = True) -> None:
         if self.file is not None:
@@ -311,9 +317,10 @@ class ViewsEntry:
     gives it (None: there is none, or none sound), :meth:`store` keeps it.  Never
     raises, as :class:`Entry`."""
 
-    def __init__(self, file: Path, table_key: dict):
+    def __init__(self, file: Path, table_key: dict, early: Callable | None = None):
         self.file = file
         self._table_key = json.dumps(table_key, sort_keys=True, default=str)
+        self._early = early  # the file's read begun with the table's (used once)
 
     def _key(self, stamp: str) -> str:
         text = f"{self._table_key}|{stamp}".encode("utf-8", "surrogatepass")
@@ -321,12 +328,14 @@ class ViewsEntry:
 
     def load(self, stamp: str) -> tuple[dict, dict[str, Any]] | None:
         """The meta and arrays kept for ``stamp`` (the views' code), if sound."""
+        early, self._early = self._early, None
         if not enabled() or not self.file.exists():
             return None
         from . import _views_file
 
+        finish = early or (lambda key: _views_file.read(self.file, key))
         return _sound(
-            lambda: _views_file.read(self.file, self._key(stamp)),
+            lambda: finish(self._key(stamp)),
             _views_file.Stale,
             self.file,
             f"cached views' data {self.file.name}",

@@ -25,6 +25,8 @@ and :func:`columns` is only given tables that :func:`check` accepted.
 from __future__ import annotations
 
 import json
+import threading
+from collections.abc import Callable
 from functools import partial
 from typing import Any
 
@@ -166,10 +168,42 @@ def columns(table: pa.Table) -> tuple[Strings, TextColumn, dict[str, Coded]]:
     col = {name: _one_chunk(table.column(name), name) for name in names}
     ids = col["id"]
     check(ids.type in (pa.string(), pa.large_string()) and not ids.null_count, "id: type")
-    ids.validate(full=True)  # offsets within the data, UTF-8
-    summary = _summary(col["summary"], n)
-    coded = {name: _coded(col[name], kinds[name], name) for name in names[2:]}
+    arr = col["summary"]
+    check(arr.type in (pa.string(), pa.large_string()) and arr.offset == 0, "summary: type")
+    # the full checks of the two big text columns (offsets, UTF-8: ~40 ms at a million
+    # events, without the GIL) run in a thread while this one checks and decodes the
+    # rest; nothing is returned before they have passed
+    joined = _in_thread(lambda: (ids.validate(full=True), arr.validate(full=True)))
+    try:
+        summary = _summary(arr, n)
+        coded = {name: _coded(col[name], kinds[name], name) for name in names[2:]}
+    except BaseException:
+        joined(False)  # waited for: what this thread found is the error said
+        raise
+    joined(True)  # raises what the thread raised
     return Strings(ids), summary, coded
+
+
+def _in_thread(work: Callable[[], object]) -> Callable[[bool], None]:
+    """Start ``work`` in a thread of its own; the function returned waits for it and,
+    given True, raises what it raised."""
+    failed: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            work()
+        except BaseException as exc:  # given to the caller, raised there
+            failed.append(exc)
+
+    thread = threading.Thread(target=run, name="araz-table-check", daemon=True)
+    thread.start()
+
+    def join(raising: bool) -> None:
+        thread.join()
+        if failed and raising:
+            raise failed[0]
+
+    return join
 
 
 def _one_chunk(column: pa.ChunkedArray, name: str) -> pa.Array:
@@ -178,6 +212,8 @@ def _one_chunk(column: pa.ChunkedArray, name: str) -> pa.Array:
 
 
 def _summary(arr: pa.Array, n: int) -> TextColumn:
+    """The summaries over the table's buffers, their offsets and NULs checked (their
+    full validation, UTF-8 included, is :func:`columns`')."""
     check(arr.type in (pa.string(), pa.large_string()) and arr.offset == 0, "summary: type")
     check(not arr.null_count, "summary: a null")
     _, offsets_buf, data_buf = arr.buffers()
@@ -188,7 +224,6 @@ def _summary(arr: pa.Array, n: int) -> TextColumn:
     check(offsets[0] == 0 and end <= len(data), "summary: offsets outside the data")
     check(bool((np.diff(offsets) >= 1).all()), "summary: offsets not increasing")
     check(not n or not data[offsets[1:] - 1].any(), "summary: a text without its NUL")
-    arr.validate(full=True)  # UTF-8
     return TextColumn.from_offsets(data[:end], offsets)
 
 
