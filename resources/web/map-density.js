@@ -89,27 +89,33 @@
     var cols = Math.ceil(w / dx) + 5, rows = Math.ceil(h / dy) + 5, out = cols * rows;
     var cellOf = kept && kept.cellOf.length === n ? kept.cellOf : new Int32Array(n);
     var cx = new Float64Array(out), cy = new Float64Array(out);
+    // one pass over the events (the cost at a million: keep it lean), one write each
     for (var i = 0; i < n; i++) {
-      cellOf[i] = out;
-      var X = wx[i] * scale, Y = wy[i] * scale;
-      if (X + ox < -r || Y + oy < -r || X + ox > w + r || Y + oy > h + r) continue;
-      var py = Y / dy, pj = Math.round(py);
-      var px = X / dx - (pj & 1) / 2, pi = Math.round(px), py1 = py - pj;
-      if (Math.abs(py1) * 3 > 1) {
-        var px1 = px - pi;
-        var pi2 = pi + (px < pi ? -1 : 1) / 2, pj2 = pj + (py < pj ? -1 : 1);
-        var px2 = px - pi2, py2 = py - pj2;
-        if (px1 * px1 + py1 * py1 > px2 * px2 + py2 * py2) {
-          pi = pi2 + ((pj & 1) ? 1 : -1) / 2;
-          pj = pj2;
+      var X = wx[i] * scale, Y = wy[i] * scale, c = out;
+      if (!(X + ox < -r || Y + oy < -r || X + ox > w + r || Y + oy > h + r)) {
+        var py = Y / dy, pj = Math.round(py);
+        var px = X / dx - (pj & 1) / 2, pi = Math.round(px), py1 = py - pj;
+        if (Math.abs(py1) * 3 > 1) {
+          var px1 = px - pi;
+          var pi2 = pi + (px < pi ? -1 : 1) / 2, pj2 = pj + (py < pj ? -1 : 1);
+          var px2 = px - pi2, py2 = py - pj2;
+          if (px1 * px1 + py1 * py1 > px2 * px2 + py2 * py2) {
+            pi = pi2 + ((pj & 1) ? 1 : -1) / 2;
+            pj = pj2;
+          }
         }
+        var ci = pi - pi0, cj = pj - pj0;
+        if (ci >= 0 && cj >= 0 && ci < cols && cj < rows) c = cj * cols + ci;
       }
-      var ci = pi - pi0, cj = pj - pj0;
-      if (ci < 0 || cj < 0 || ci >= cols || cj >= rows) continue;
-      var c = cj * cols + ci;
       cellOf[i] = c;
-      cx[c] = (pi + (pj & 1) / 2) * dx + ox;
-      cy[c] = pj * dy + oy;
+    }
+    // each cell's canvas centre, worked out once a cell (not once an event in it)
+    for (var j = 0; j < rows; j++) {
+      for (var k = 0; k < cols; k++) {
+        var pii = k + pi0, pjj = j + pj0;
+        cx[j * cols + k] = (pii + (pjj & 1) / 2) * dx + ox;
+        cy[j * cols + k] = pjj * dy + oy;
+      }
     }
     layer._hexCells = {
       scale: scale, ox: ox, oy: oy, w: w, h: h, n: n, wx: wx, wy: wy,

@@ -167,6 +167,26 @@
     return { group: group, count: count };
   }
 
+  /* The payload's world units as fractions of the world (wx, wy: Float64Array).  The
+   * loops over every event are functions of their own, each always given the same
+   * kinds of arrays: V8 compiles them at once and keeps them compiled (inline in
+   * setEvents, whose arguments vary, they ran unoptimised at a re-open: 30-60 ms a
+   * loop at a million events, against ~3). */
+  function toWorld(x, y, wx, wy, n) {
+    for (var i = 0; i < n; i++) {
+      wx[i] = x[i] / WORLD;
+      wy[i] = y[i] / WORLD;
+    }
+  }
+
+  /* Each event's palette slot (colorIndex: Uint16Array), 0 for one past the palette. */
+  function paletteIndex(colors, npal, colorIndex, n) {
+    for (var i = 0; i < n; i++) {
+      var ci = colors[i] || 0;
+      colorIndex[i] = ci < npal ? ci : 0;
+    }
+  }
+
   function parseColor(hex) {
     var m = /^#([0-9a-fA-F]{6})$/.exec(hex || "");
     var v = m ? parseInt(m[1], 16) : 0x808080;
@@ -222,11 +242,7 @@
       // a payload's degrees are worked out when first read (this.lat, a popup's place)
       var units = d.x instanceof Uint32Array && d.x.length === n && d.y instanceof Uint32Array && d.y.length === n;
       if (units) {
-        var x = d.x, y = d.y;
-        for (i = 0; i < n; i++) {
-          wx[i] = x[i] / WORLD;
-          wy[i] = y[i] / WORLD;
-        }
+        toWorld(d.x, d.y, wx, wy, n);
         this._lat = this._lon = null;
       } else {
         var lat = (this._lat = d.lat instanceof Float64Array ? d.lat : Float64Array.from(d.lat));
@@ -243,11 +259,7 @@
       var grouped = given ? { group: d.place, count: d.places } : groupPlaces(this.lat, this.lon, n);
       this.group = grouped.group;
       var ngroups = grouped.count;
-      var colors = d.color, npal = this.palette.length, colorIndex = this.colorIndex;
-      for (i = 0; i < n; i++) {
-        var ci = colors[i] || 0;
-        colorIndex[i] = ci < npal ? ci : 0;
-      }
+      paletteIndex(d.color, this.palette.length, this.colorIndex, n);
       this.groupCount = new Uint32Array(ngroups);
       this.groupRank = new Uint32Array(ngroups);
       this.groupFirst = new Int32Array(ngroups);
@@ -288,11 +300,8 @@
      * ones on top (a counting sort: linear in the events). */
     setColors: function (palette, color, quarters) {
       this._setPalette(palette);
-      var npal = this.palette.length, n = this.n, i;
-      for (i = 0; i < n; i++) {
-        var ci = color[i] || 0;
-        this.colorIndex[i] = ci < npal ? ci : 0;
-      }
+      var n = this.n, i;
+      paletteIndex(color, this.palette.length, this.colorIndex, n);
       this.size = null;
       this._bySize = null;
       if (!quarters || quarters.length !== n) return;
