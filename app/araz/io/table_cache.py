@@ -41,7 +41,9 @@ surrogate from a GeoJSON file) is not kept.
 Beside each table, a second file (``.views``, :class:`ViewsEntry`) may keep what the
 views made of it (the map's payload, the timeline's order, the ids' index…:
 :mod:`araz.views.prepared` decides what, :mod:`araz.io._views_file` is its layout),
-written after the first open's preparation and memory-mapped at the next.  Its key is
+written after the first open's preparation and memory-mapped at the next (its mapping
+and its parts' CRCs begun in a thread as the table is read: they mostly run without the
+GIL, beside the table's decoding; the key is checked when the views take it).  Its key is
 the table's with a stamp of the views' code: a table read again, or views changed,
 make it stale; it is checked as the table is (a damaged one is deleted and made again),
 counted with the tables in the folder's size, evicted and cleared with them.

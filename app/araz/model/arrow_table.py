@@ -155,7 +155,8 @@ def kinds_of(table: pa.Table) -> dict[str, str]:
 def columns(table: pa.Table) -> tuple[Strings, TextColumn, dict[str, Coded]]:
     """The columns of a table in this layout (one chunk each), checked first: types,
     lengths, codes within their dictionaries, the summaries' offsets and NULs, every text
-    valid UTF-8, the values of every kind but ``str`` decoded (and their types checked);
+    valid UTF-8 (the ids' and summaries', the bulk of it, in a thread while the rest is
+    checked), the values of every kind but ``str`` decoded (and their types checked);
     raises :class:`~araz.model.kinds.Corrupt` (or an Arrow error) for a table this module
     did not write.  The ids, summaries and codes are views of the table's buffers; the
     ``str`` values are decoded on first use."""
