@@ -27,7 +27,6 @@ import mmap
 import struct
 import threading
 import zlib
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -93,30 +92,40 @@ def read(path: Path, key: str) -> tuple[dict, dict[str, np.ndarray]]:
     return _keyed(_open(path), key)
 
 
-def start(path: Path) -> Callable[[str], tuple[dict, dict[str, np.ndarray]]]:
-    """:func:`read` begun now in a thread (the file mapped, its parts' CRCs checked: no
-    GIL held for most of it) while the caller does something else; the function
-    returned waits for it and gives what :func:`read` gives for its key (raising what
-    it raises).  The table cache starts it before it reads the table beside it."""
-    got: list = []
+def start(path: Path) -> Opening:
+    """:func:`read` begun now in a thread: see :class:`Opening`."""
+    return Opening(path)
 
-    def run() -> None:
+
+class Opening:
+    """:func:`read` of a file begun in a thread (the file mapped, its parts' CRCs
+    checked: no GIL held for most of it) while the caller does something else; the
+    table cache starts one before it reads the table beside it, and waits for it
+    (:meth:`wait`) before it hands that table over: no thread is left reading the
+    mapped file after (were the file then cut short in place, its pages would fault).
+    :meth:`result` gives what :func:`read` gives for a key, raising what it raises."""
+
+    def __init__(self, path: Path) -> None:
+        self._got: list = []
+        self._thread = threading.Thread(target=self._run, args=(path,), name="araz-views-read")
+        self._thread.daemon = True
+        self._thread.start()
+
+    def _run(self, path: Path) -> None:
         try:
-            got.append(_open(path))
+            self._got.append(_open(path))
         except BaseException as exc:  # raised in the caller's thread
-            got.append(exc)
+            self._got.append(exc)
 
-    thread = threading.Thread(target=run, name="araz-views-read", daemon=True)
-    thread.start()
+    def wait(self) -> None:
+        self._thread.join()
 
-    def finish(key: str) -> tuple[dict, dict[str, np.ndarray]]:
-        thread.join()
-        opened = got[0]
+    def result(self, key: str) -> tuple[dict, dict[str, np.ndarray]]:
+        self.wait()
+        opened = self._got[0]
         if isinstance(opened, BaseException):
             raise opened
         return _keyed(opened, key)
-
-    return finish
 
 
 def _keyed(opened: tuple, key: str) -> tuple[dict, dict[str, np.ndarray]]:

@@ -66,11 +66,15 @@ import threading
 import time
 import weakref
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from .. import __version__
 from .problems import LoadResult
+
+if TYPE_CHECKING:
+    from ._views_file import Opening
 
 T = TypeVar("T")
 
@@ -213,7 +217,8 @@ class Entry:
 
         t0 = time.perf_counter()
         # the views' data beside it, mapped and its CRCs checked in a thread while the
-        # table is read (its key is checked when the views ask for it: ViewsEntry.load)
+        # table is read (its key is checked when the views ask for it: ViewsEntry.load;
+        # an _views_file.Opening)
         views = file.with_suffix(VIEWS_SUFFIX)
         early = _views_file.start(views) if views.exists() else None
         was_enabled = gc.isenabled()
@@ -230,6 +235,8 @@ class Entry:
         finally:
             if was_enabled:
                 gc.enable()
+            if early is not None:
+                early.wait()  # done with the file before the table is handed over
         if result is None:
             return None
         result.timings["cache"] = time.perf_counter() - t0
@@ -273,7 +280,7 @@ class Entry:
         self._remember(result)
         return True
 
-    def _remember(self, result: LoadResult, early: Callable | None = None) -> None:
+    def _remember(self, result: LoadResult, early: Opening | None = None) -> None:
         """Tie the dataset to this entry (:func:`views_entry`); ``early``: the views'
         data's read, begun (:func:`araz.io._views_file.start`)."""
         if self.file is not None and self.key is not None and result.dataset is not None:
@@ -319,7 +326,7 @@ class ViewsEntry:
     gives it (None: there is none, or none sound), :meth:`store` keeps it.  Never
     raises, as :class:`Entry`."""
 
-    def __init__(self, file: Path, table_key: dict, early: Callable | None = None):
+    def __init__(self, file: Path, table_key: dict, early: Opening | None = None):
         self.file = file
         self._table_key = json.dumps(table_key, sort_keys=True, default=str)
         self._early = early  # the file's read begun with the table's (used once)
@@ -335,7 +342,7 @@ class ViewsEntry:
             return None
         from . import _views_file
 
-        finish = early or (lambda key: _views_file.read(self.file, key))
+        finish = early.result if early is not None else partial(_views_file.read, self.file)
         return _sound(
             lambda: finish(self._key(stamp)),
             _views_file.Stale,
