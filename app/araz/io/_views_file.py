@@ -113,7 +113,7 @@ class Opening:
 
     def _run(self, path: Path) -> None:
         try:
-            self._got.append(_open(path))
+            self._got.append(_open(path, split=False))
         except BaseException as exc:  # raised in the caller's thread
             self._got.append(exc)
 
@@ -138,10 +138,10 @@ def _keyed(opened: tuple, key: str) -> tuple[dict, dict[str, np.ndarray]]:
     return meta, parts
 
 
-def _open(path: Path) -> tuple[Any, dict, dict[str, np.ndarray], str | None]:
+def _open(path: Path, split: bool = True) -> tuple[Any, dict, dict[str, np.ndarray], str | None]:
     """The file's key, meta and parts, and the name of the first part whose CRC does not
-    match (None: all do).  Raises :class:`Damaged` (or an OSError) for a file whose
-    layout is not sound."""
+    match (None: all do; ``split``: the CRCs on two threads).  Raises :class:`Damaged`
+    (or an OSError) for a file whose layout is not sound."""
     with open(path, "rb") as f:
         size = f.seek(0, 2)
         _check(size >= _HEAD.size, "too short")
@@ -178,7 +178,7 @@ def _open(path: Path) -> tuple[Any, dict, dict[str, np.ndarray], str | None]:
         crcs[name] = crc
         at = offset + nbytes
     failed = None
-    for name, crc in zip(crcs, _crc32s(list(parts.values())), strict=True):
+    for name, crc in zip(crcs, _crc32s(list(parts.values()), split), strict=True):
         if crc != crcs[name]:
             failed = name
             break
@@ -186,15 +186,21 @@ def _open(path: Path) -> tuple[Any, dict, dict[str, np.ndarray], str | None]:
     return header.get("key"), meta, parts, failed
 
 
-def _crc32s(arrays: list[np.ndarray]) -> list[int]:
-    """Each array's CRC-32, about half the bytes in a second thread while this one does
-    the rest (zlib lets go of the GIL over a large buffer): a re-open waits for about
-    half of them, not all one after the other."""
+def _crc32s(arrays: list[np.ndarray], split: bool = True) -> list[int]:
+    """Each array's CRC-32; ``split``: about half the bytes in a second thread while this
+    one does the rest (zlib lets go of the GIL over a large buffer): a re-open waits for
+    about half of them, not all one after the other.  (Not split in an
+    :class:`Opening`'s thread, itself beside the table's read and its checks' thread: a
+    fourth thread on two cores only slowed the table's read.)"""
     crc = [-1] * len(arrays)  # -1: never a CRC (a part left unchecked is not sound)
 
     def run(ks: list[int]) -> None:
         for k in ks:
             crc[k] = zlib.crc32(memoryview(arrays[k]).cast("B"))
+
+    if not split:
+        run(list(range(len(arrays))))
+        return crc
 
     halves: tuple[list[int], list[int]] = ([], [])
     weight = [0, 0]
