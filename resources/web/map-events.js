@@ -168,10 +168,9 @@
   }
 
   /* The payload's world units as fractions of the world (wx, wy: Float64Array).  The
-   * loops over every event are functions of their own, each always given the same
-   * kinds of arrays: V8 compiles them at once and keeps them compiled (inline in
-   * setEvents, whose arguments vary, they ran unoptimised at a re-open: 30-60 ms a
-   * loop at a million events, against ~3). */
+   * loops over every event are small functions of their own, each given one kind of
+   * array (not inline in setEvents, whose arguments vary: a payload's columns or a
+   * test page's plain arrays); setColors shares the palette's. */
   function toWorld(x, y, wx, wy, n) {
     for (var i = 0; i < n; i++) {
       wx[i] = x[i] / WORLD;

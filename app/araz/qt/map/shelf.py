@@ -36,11 +36,12 @@ def stage(body: bytes | np.ndarray) -> None:
     """Copy a payload that lies in a file's mapped pages (the views' cache: a re-open)
     into Qt's memory now, in a thread, before the page asks for it: the web engine then
     reads it without Python.  Served through :class:`PayloadDevice`, each of its 64 KiB
-    reads (some 570 at a million events) waits for the GIL, which the interface thread
-    holds while it takes in the new dataset: 0.12-0.15 s to serve 37 MB, against
-    0.08-0.09 s from a QBuffer.  The copy (~20 ms, without the GIL) is used by the next
-    fetch of that payload only, then let go; a payload in memory (bytes: a first read)
-    is not copied."""
+    reads (some 570 at a million events) needs the GIL, which the interface thread
+    holds while it takes in the new dataset (measured in one quiet session: 0.12-0.15 s
+    to serve 37 MB, against 0.09 s from a QBuffer; on a loaded machine the two were
+    alike).  The copy (~20 ms, without the GIL; 37 MB more until the page has it) is
+    used by the next fetch of that payload only, then let go; a payload in memory
+    (bytes: a first read) is not copied."""
     if isinstance(body, bytes) or not len(body):
         _staged.clear()
         return
