@@ -94,19 +94,6 @@ def test_the_second_open_reads_the_views_data_back(cache, acled_file):
     assert ds.search_mask("kapan").sum() > 0
 
 
-def test_the_views_file_is_read_while_the_table_is(cache, acled_file, monkeypatch):
-    """A cached open begins reading the views' file (mapping it, its CRCs) in a thread
-    before it reads the table; the views take that read, not one of their own."""
-    _, _, a = opened(acled_file)
-    began, sync = [], []
-    start, read = _views_file.start, _views_file.read
-    monkeypatch.setattr(_views_file, "start", lambda path: began.append(path) or start(path))
-    monkeypatch.setattr(_views_file, "read", lambda *args: sync.append(args) or read(*args))
-    _, p, b = opened(acled_file)
-    assert began == views_files(cache) and sync == []
-    assert p.kept_s is not None and a == b
-
-
 def test_the_map_payload_is_read_from_the_file_once_written(cache, acled_file):
     """Once the views' data is written, the map's payload and coordinates are no copy in
     memory but the file's pages (the same bytes as made), at the first open and the next."""

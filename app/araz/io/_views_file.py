@@ -89,59 +89,6 @@ def read(path: Path, key: str) -> tuple[dict, dict[str, np.ndarray]]:
     """The meta and the parts kept in ``path`` for ``key``: the arrays are read-only
     views of the mapped file.  Raises :class:`Stale` for another key, :class:`Damaged`
     (or an OSError) for a file that is not sound."""
-    return _keyed(_open(path), key)
-
-
-def start(path: Path) -> Opening:
-    """:func:`read` begun now in a thread: see :class:`Opening`."""
-    return Opening(path)
-
-
-class Opening:
-    """:func:`read` of a file begun in a thread (the file mapped, its parts' CRCs
-    checked: no GIL held for most of it) while the caller does something else; the
-    table cache starts one before it reads the table beside it, and waits for it
-    (:meth:`wait`) before it hands that table over: no thread is left reading the
-    mapped file after (were the file then cut short in place, its pages would fault).
-    :meth:`result` gives what :func:`read` gives for a key, raising what it raises."""
-
-    def __init__(self, path: Path) -> None:
-        self._got: list = []
-        self._thread = threading.Thread(target=self._run, args=(path,), name="araz-views-read")
-        self._thread.daemon = True
-        self._thread.start()
-
-    def _run(self, path: Path) -> None:
-        try:
-            self._got.append(_open(path, split=False))
-        except BaseException as exc:  # raised in the caller's thread
-            self._got.append(exc)
-
-    def wait(self) -> None:
-        self._thread.join()
-
-    def result(self, key: str) -> tuple[dict, dict[str, np.ndarray]]:
-        self.wait()
-        opened = self._got[0]
-        if isinstance(opened, BaseException):
-            raise opened
-        return _keyed(opened, key)
-
-
-def _keyed(opened: tuple, key: str) -> tuple[dict, dict[str, np.ndarray]]:
-    """What :func:`_open` read, given for ``key``: another key is :class:`Stale` (before
-    the parts' CRCs are looked at), else a part whose CRC failed is :class:`Damaged`."""
-    header_key, meta, parts, failed = opened
-    if header_key != key:
-        raise Stale("written for another table or other views")
-    _check(failed is None, f"{failed}: CRC")
-    return meta, parts
-
-
-def _open(path: Path, split: bool = True) -> tuple[Any, dict, dict[str, np.ndarray], str | None]:
-    """The file's key, meta and parts, and the name of the first part whose CRC does not
-    match (None: all do; ``split``: the CRCs on two threads).  Raises :class:`Damaged`
-    (or an OSError) for a file whose layout is not sound."""
     with open(path, "rb") as f:
         size = f.seek(0, 2)
         _check(size >= _HEAD.size, "too short")
@@ -154,6 +101,8 @@ def _open(path: Path, split: bool = True) -> tuple[Any, dict, dict[str, np.ndarr
     except ValueError as exc:
         raise Damaged(f"header: {exc}") from None
     _check(isinstance(header, dict), "header")
+    if header.get("key") != key:
+        raise Stale("written for another table or other views")
     meta, table = header.get("meta"), header.get("parts")
     _check(isinstance(meta, dict) and isinstance(table, list), "header's parts")
     parts: dict[str, Any] = {}
@@ -177,30 +126,21 @@ def _open(path: Path, split: bool = True) -> tuple[Any, dict, dict[str, np.ndarr
         parts[name] = array
         crcs[name] = crc
         at = offset + nbytes
-    failed = None
-    for name, crc in zip(crcs, _crc32s(list(parts.values()), split), strict=True):
-        if crc != crcs[name]:
-            failed = name
-            break
+    for name, crc in zip(crcs, _crc32s(list(parts.values())), strict=True):
+        _check(crc == crcs[name], f"{name}: CRC")
     _forget(mapped, 0, size)  # checked: read again from the file as they are used
-    return header.get("key"), meta, parts, failed
+    return meta, parts
 
 
-def _crc32s(arrays: list[np.ndarray], split: bool = True) -> list[int]:
-    """Each array's CRC-32; ``split``: about half the bytes in a second thread while this
-    one does the rest (zlib lets go of the GIL over a large buffer): a re-open waits for
-    about half of them, not all one after the other.  (Not split in an
-    :class:`Opening`'s thread, itself beside the table's read and its checks' thread: a
-    fourth thread on two cores only slowed the table's read.)"""
+def _crc32s(arrays: list[np.ndarray]) -> list[int]:
+    """Each array's CRC-32, about half the bytes in a second thread while this one does
+    the rest (zlib lets go of the GIL over a large buffer): a re-open waits for about
+    half of them, not all one after the other."""
     crc = [-1] * len(arrays)  # -1: never a CRC (a part left unchecked is not sound)
 
     def run(ks: list[int]) -> None:
         for k in ks:
             crc[k] = zlib.crc32(memoryview(arrays[k]).cast("B"))
-
-    if not split:
-        run(list(range(len(arrays))))
-        return crc
 
     halves: tuple[list[int], list[int]] = ([], [])
     weight = [0, 0]

@@ -41,9 +41,7 @@ surrogate from a GeoJSON file) is not kept.
 Beside each table, a second file (``.views``, :class:`ViewsEntry`) may keep what the
 views made of it (the map's payload, the timeline's order, the ids' index…:
 :mod:`araz.views.prepared` decides what, :mod:`araz.io._views_file` is its layout),
-written after the first open's preparation and memory-mapped at the next (its mapping
-and its parts' CRCs begun in a thread as the table is read: they mostly run without the
-GIL, beside the table's decoding; the key is checked when the views take it).  Its key is
+written after the first open's preparation and memory-mapped at the next.  Its key is
 the table's with a stamp of the views' code: a table read again, or views changed,
 make it stale; it is checked as the table is (a damaged one is deleted and made again),
 counted with the tables in the folder's size, evicted and cleared with them.
@@ -66,15 +64,11 @@ import threading
 import time
 import weakref
 from collections.abc import Callable
-from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from .. import __version__
 from .problems import LoadResult
-
-if TYPE_CHECKING:
-    from ._views_file import Opening
 
 T = TypeVar("T")
 
@@ -213,14 +207,9 @@ class Entry:
         file = self.file
         if file is None or not file.exists():
             return None
-        from . import _table_arrow, _views_file
+        from . import _table_arrow
 
         t0 = time.perf_counter()
-        # the views' data beside it, mapped and its CRCs checked in a thread while the
-        # table is read (its key is checked when the views ask for it: ViewsEntry.load;
-        # an _views_file.Opening)
-        views = file.with_suffix(VIEWS_SUFFIX)
-        early = _views_file.start(views) if views.exists() else None
         was_enabled = gc.isenabled()
         gc.disable()  # a million new objects and no cycles: no collection passes
         try:
@@ -235,13 +224,11 @@ class Entry:
         finally:
             if was_enabled:
                 gc.enable()
-            if early is not None:
-                early.wait()  # done with the file before the table is handed over
         if result is None:
             return None
         result.timings["cache"] = time.perf_counter() - t0
         self._hit = True
-        self._remember(result, early)
+        self._remember(result)
         return result
 
     def store(self, result: LoadResult, cap: int | None = None) -> bool:
@@ -280,12 +267,10 @@ class Entry:
         self._remember(result)
         return True
 
-    def _remember(self, result: LoadResult, early: Opening | None = None) -> None:
-        """Tie the dataset to this entry (:func:`views_entry`); ``early``: the views'
-        data's read, begun (:func:`araz.io._views_file.start`)."""
+    def _remember(self, result: LoadResult) -> None:
+        """Tie the dataset to this entry (:func:`views_entry`)."""
         if self.file is not None and self.key is not None and result.dataset is not None:
-            views = ViewsEntry(self.file.with_suffix(VIEWS_SUFFIX), self.key, early)
-            _VIEWS[result.dataset] = views
+            _VIEWS[result.dataset] = ViewsEntry(self.file.with_suffix(VIEWS_SUFFIX), self.key)
 
     def _drop(self, views: bool = True, table: bool = True) -> None:
         if self.file is not None:
@@ -326,10 +311,9 @@ class ViewsEntry:
     gives it (None: there is none, or none sound), :meth:`store` keeps it.  Never
     raises, as :class:`Entry`."""
 
-    def __init__(self, file: Path, table_key: dict, early: Opening | None = None):
+    def __init__(self, file: Path, table_key: dict):
         self.file = file
         self._table_key = json.dumps(table_key, sort_keys=True, default=str)
-        self._early = early  # the file's read begun with the table's (used once)
 
     def _key(self, stamp: str) -> str:
         text = f"{self._table_key}|{stamp}".encode("utf-8", "surrogatepass")
@@ -337,14 +321,12 @@ class ViewsEntry:
 
     def load(self, stamp: str) -> tuple[dict, dict[str, Any]] | None:
         """The meta and arrays kept for ``stamp`` (the views' code), if sound."""
-        early, self._early = self._early, None
         if not enabled() or not self.file.exists():
             return None
         from . import _views_file
 
-        finish = early.result if early is not None else partial(_views_file.read, self.file)
         return _sound(
-            lambda: finish(self._key(stamp)),
+            lambda: _views_file.read(self.file, self._key(stamp)),
             _views_file.Stale,
             self.file,
             f"cached views' data {self.file.name}",

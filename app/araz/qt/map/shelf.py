@@ -76,12 +76,13 @@ class _Staged:
         thread.start()
 
     def take(self, body: bytes | np.ndarray) -> QByteArray | None:
-        """The copy of ``body`` (waited for, a quarter second at most), once; None if
-        there is none (or not in time).  Any copy kept is let go."""
+        """The copy of ``body`` if it is made, once; None if there is none or it is not
+        made yet (never waited for: the interface thread asks; on a busy machine the
+        copy may come late, and the payload is then read as it is).  Any copy kept is
+        let go."""
         now, self._now = self._now, None
-        if now is None or now[0] is not body:
+        if now is None or now[0] is not body or now[1].is_alive():
             return None
-        now[1].join(0.25)
         return now[2][0] if now[2] else None
 
     def clear(self) -> None:
