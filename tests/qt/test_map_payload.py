@@ -283,51 +283,6 @@ def test_the_payload_is_read_from_its_source_when_the_page_fetches_it(qtbot, map
     assert south < 10.0 < north and made.lat[7] != 10.0
 
 
-def test_a_staged_payload_is_served_from_its_copy_once(qtbot, map_view, tmp_path, monkeypatch):
-    """A payload in a file's mapped pages (a re-open: the views' cache), staged before
-    set_events, reaches the page from its copy in Qt's memory (a QBuffer of the same
-    bytes, no Python in its reads); the next fetch of it (the page reloaded after a
-    renderer crash) reads the payload itself.  A payload in memory is not copied."""
-    from PySide6.QtCore import QBuffer
-
-    from araz.qt.map import shelf, view
-    from araz.views.arrays import remapped
-
-    devices: list = []  # each device served and, for a QBuffer, its bytes (it goes with
-    # the page's request)
-
-    def recorded(source):
-        device = shelf.payload_device(source)
-        copied = bytes(device.data().data()) if isinstance(device, QBuffer) else None
-        devices.append((type(device), copied))
-        return device
-
-    monkeypatch.setattr(view, "payload_device", recorded)
-    events = shared_text_events(400)
-    made = build_events(events)
-    path = tmp_path / "payload.bin"
-    path.write_bytes(made.body)
-    mapped = np.memmap(path, np.uint8, mode="r")
-    moved = remapped(made, mapped, made.lat.copy(), made.lon.copy())
-    shelf.stage(moved.body)
-    qtbot.waitUntil(lambda: not shelf._staged._now[1].is_alive())  # copied (never waited
-    # for when the page asks: a copy not made yet is passed over)
-    map_view.set_events(moved)
-    wait_rendered(qtbot, map_view, map_view.select("e7"))
-    assert devices == [(QBuffer, made.body)]
-    got = run_js(qtbot, map_view, "[araz.events.n, araz.events.idOf(399), araz.events.titleOf(5)]")
-    assert got == [400, "e399", events[5]["title"]]
-    with qtbot.waitSignal(map_view.ready, timeout=TIMEOUT):
-        os.kill(map_view._page.renderProcessPid(), signal.SIGKILL)
-    qtbot.waitUntil(lambda: run_js(qtbot, map_view, "araz.events.n") == 400, timeout=TIMEOUT)
-    assert devices[1:] == [(shelf.PayloadDevice, None)]
-    assert run_js(qtbot, map_view, "araz.events.idOf(123)") == "e123"
-    # a payload in memory (bytes, a first read): served as it is, never copied
-    shelf.stage(made.body)
-    wait_rendered(qtbot, map_view, map_view.set_events(made))
-    assert devices[2:] == [(shelf.PayloadDevice, None)]
-
-
 # --- the events go over the araz: scheme, not through the web channel ---
 
 

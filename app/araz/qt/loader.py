@@ -65,12 +65,6 @@ def _work(
         result = LoadResult(None, [Problem(str(path), None, f"could not load: {exc!r}")])
     if cancelled.is_set():
         result = _cancelled(path)
-    elif prepared is not None and prepared.map is not None:
-        # the map's payload, when read from the views' cache, copied for the page while
-        # the window takes the dataset in (araz.qt.map.shelf.stage)
-        from .map.shelf import stage
-
-        stage(prepared.map[0].body)
     with contextlib.suppress(RuntimeError):  # the window went away meanwhile
         relay.done.emit(number, result)
     if prepared is not None and not cancelled.is_set():
