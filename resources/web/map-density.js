@@ -239,6 +239,28 @@
     return g.arazMaskPolys;
   }
 
+  /* A polygon's rings (metres) as one Path2D in world px at scale s, each point rounded
+   * as map.latLngToLayerPoint rounds it (layer px = world px - the pixel origin), made
+   * once per polygon and zoom: every tile of a mask, the spread's windows and the
+   * labels' coarse mask paint the same path, moved onto their pixels. */
+  var paths = new WeakMap();
+  function polygonPath(rings, s, t) {
+    var kept = paths.get(rings);
+    if (kept && kept.s === s) return kept.path;
+    var path = new Path2D();
+    for (var r = 0; r < rings.length; r++) {
+      var xy = rings[r];
+      for (var j = 0; j < xy.length; j += 2) {
+        var x = Math.round(s * (t._a * xy[j] + t._b)), y = Math.round(s * (t._c * xy[j + 1] + t._d));
+        if (j) path.lineTo(x, y);
+        else path.moveTo(x, y);
+      }
+      path.closePath();
+    }
+    paths.set(rings, { s: s, path: path });
+    return path;
+  }
+
   /* A ring's box in metres [west, south, east, north], worked out once per ring. */
   var boxes = new WeakMap();
   function boxOf(xy) {
@@ -324,15 +346,6 @@
     // world px rounded as the layer's (layer px = world px - the pixel origin)
     var crs = map.options.crs, t = crs.transformation, s = crs.scale(zoom);
     var ctx = null, ox = 0, oy = 0;
-    function ring(xy) {
-      for (var j = 0; j < xy.length; j += 2) {
-        var x = (Math.round(s * (t._a * xy[j] + t._b)) - x0) * k - ox;
-        var y = (Math.round(s * (t._c * xy[j + 1] + t._d)) - y0) * k - oy;
-        if (j) ctx.lineTo(x, y);
-        else ctx.moveTo(x, y);
-      }
-      ctx.closePath();
-    }
     /* Whether a polygon's outer ring may reach world px [xa, xb] x [ya, yb]. */
     function meets(xy, xa, ya, xb, yb) {
       var box = boxOf(xy);
@@ -348,9 +361,14 @@
         canvas.width = canvas.height = TILE;
         ctx = canvas.getContext("2d", { willReadFrequently: true });
       }
+      ctx.setTransform(1, 0, 0, 1, 0, 0);
       ctx.clearRect(0, 0, TILE, TILE);
       ox = tx * TILE;
       oy = ty * TILE;
+      // the polygons' paths in world px, moved (and scaled by k) onto the tile: the same
+      // pixels as their points worked out for the tile, (world px - x0) * k - ox, since
+      // every one of those numbers is exact (whole pixels, quarters of them)
+      ctx.setTransform(k, 0, 0, k, -x0 * k - ox, -y0 * k - oy);
       var xa = x0 + (ox - 2) / k, ya = y0 + (oy - 2) / k, xb = x0 + (ox + tw + 2) / k, yb = y0 + (oy + th + 2) / k;
       for (var f = 0; f < feats.length && f < 255; f++) {
         var g = feats[f].geometry;
@@ -359,9 +377,7 @@
         ctx.fillStyle = "rgb(" + (f + 1) + ",0,0)";
         for (var q = 0; q < polys.length; q++) { // one at a time: a polygon's holes, not overlaps
           if (!polys[q].length || !meets(polys[q][0], xa, ya, xb, yb)) continue;
-          ctx.beginPath();
-          polys[q].forEach(ring);
-          ctx.fill("evenodd");
+          ctx.fill(polygonPath(polys[q], s, t), "evenodd");
         }
       }
       return ctx.getImageData(0, 0, tw, th).data;
