@@ -201,26 +201,24 @@
     // candidate centres: around the label point, then a grid over the view, nearest first
     // (made only when none of the first three will do)
     var cx = Math.max(view[0], Math.min(view[2], p.x)), cy = Math.max(view[1], Math.min(view[3], p.y));
+    // the grid's points on the country, nearest first, as far as the search goes
     var grid = null;
-    // the grid's points on the country, nearest first
-    function gridPoints() {
-      var own = land.grid(view);
-      grid = new Array(own.length / 2);
-      for (var g = 0; g < own.length; g += 2) {
-        var gx = own[g], gy = own[g + 1];
-        grid[g / 2] = [gx, gy, (gx - cx) * (gx - cx) + (gy - cy) * (gy - cy)];
-      }
-      grid.sort(function (a, b) { return a[2] - b[2]; });
-      return grid;
-    }
     var h = l.h, obstacles = this.obstacles;
     for (var f = 0; f < forms.length; f++) {
       var w = forms[f].w, best = null, bestHits = Infinity, tried = 0;
       var cands = [[p.x, p.y], [p.x, p.y - h], [p.x, p.y + h]], near = cands.length;
       for (var c = 0; tried < 40; c++) {
-        if (c === near) cands = cands.concat(grid || gridPoints()); // none of the first did
-        if (c >= cands.length) break;
-        var x = cands[c][0], y = cands[c][1];
+        var x, y;
+        if (c < near) {
+          x = cands[c][0];
+          y = cands[c][1];
+        } else { // none of the first did
+          if (!grid) grid = nearestFirst(land.grid(view), cx, cy);
+          var g = grid.at(c - near);
+          if (g < 0) break;
+          x = grid.points[2 * g];
+          y = grid.points[2 * g + 1];
+        }
         var box = [x - w / 2, y - h / 2, x + w / 2, y + h / 2];
         // inside the view, clear of the attribution and scale along its bottom
         if (box[0] < view[0] + 4 || box[1] < view[1] + 4 || box[2] > view[2] - 4 || box[3] > view[3] - 24) continue;
@@ -246,6 +244,48 @@
     }
     return null;
   };
+
+  /* Points [x, y, ...] in order of their distance to (cx, cy), nearer first, ties in
+   * their own order (as a stable sort by distance): {points, at(i)}, at(i) the index of
+   * the i-th or -1; taken from a heap as asked (a name is mostly placed within the
+   * first few of a big country's thousands of points in view: sorting them all was most
+   * of its placement). */
+  function nearestFirst(points, cx, cy) {
+    var n = points.length / 2, d = new Float64Array(n), heap = new Int32Array(n), order = [];
+    for (var i = 0; i < n; i++) {
+      var dx = points[2 * i] - cx, dy = points[2 * i + 1] - cy;
+      d[i] = dx * dx + dy * dy;
+      heap[i] = i;
+    }
+    function before(a, b) {
+      return d[a] < d[b] || (d[a] === d[b] && a < b);
+    }
+    function down(k, size) {
+      for (;;) {
+        var l = 2 * k + 1, r = l + 1, m = k;
+        if (l < size && before(heap[l], heap[m])) m = l;
+        if (r < size && before(heap[r], heap[m])) m = r;
+        if (m === k) return;
+        var tmp = heap[k];
+        heap[k] = heap[m];
+        heap[m] = tmp;
+        k = m;
+      }
+    }
+    for (var k = (n >> 1) - 1; k >= 0; k--) down(k, n);
+    var size = n;
+    return {
+      points: points,
+      at: function (i) {
+        while (order.length <= i && size > 0) {
+          order.push(heap[0]);
+          heap[0] = heap[--size];
+          down(0, size);
+        }
+        return i < order.length ? order[i] : -1;
+      },
+    };
+  }
 
   Basemap.prototype._placeAround = function (l, p, boxes) {
     var cands = candidates(l), obstacles = this.obstacles;
