@@ -35,13 +35,9 @@
       var f = feats[i], p = f.properties || {}, n = nodes[i];
       if (!n) continue;
       var c = f.geometry.coordinates;
-      var marker = L.marker([c[1], c[0]], {
-        icon: L.divIcon({ className: n.cls, html: n.root, iconSize: null }),
-        interactive: false, keyboard: false, pane: "labels",
-      });
       this.labels.push({
-        marker: marker, name: String(p.name || ""), kind: n.kind, el: n.el, text: n.text,
-        marked: n.marked, w: n.w, h: n.h, place: "",
+        name: String(p.name || ""), kind: n.kind, el: n.el, text: n.text, marked: n.marked,
+        w: n.w, h: n.h, place: "", cls: n.cls, root: n.root, mark: null, inPane: false, // Marks
         minZoom: num(p.minZoom, 0), rank: num(p.rank, 9), latlng: L.latLng(c[1], c[0]),
       });
     }
@@ -49,6 +45,61 @@
     this.labels.sort(function (a, b) {
       return a.rank - b.rank || (KIND_ORDER[a.kind] || 9) - (KIND_ORDER[b.kind] || 9);
     });
+  };
+
+  /* The labels' marks in the labels pane, each placed as L.Marker places a divIcon: a
+   * div "leaflet-marker-icon <its classes> leaflet-zoom-animated" holding the label's
+   * root, translated to the label's layer point (rounded), its z-index that point's y;
+   * the div made once, and every mark moved by one listener on zoom, viewreset and
+   * zoomanim.  (An L.Marker a label gave the map three listeners of its own, each added
+   * and taken off one by one, Leaflet going through its list every time: a fifth of the
+   * first placement.) */
+  function Marks(map) {
+    this.map = map;
+    this.pane = map.getPane("labels");
+    this.shown = []; // the labels shown, in the order their divs went in
+    var animated = map._zoomAnimated && map.options.markerZoomAnimation;
+    this.zoomClass = animated ? "leaflet-zoom-animated" : "leaflet-zoom-hide";
+    map.on({ zoom: this.update, viewreset: this.update }, this);
+    if (animated) map.on("zoomanim", this._animate, this);
+  }
+
+  Marks.prototype.show = function (l, on) {
+    if (on) {
+      if (!l.mark) {
+        l.mark = document.createElement("div");
+        l.mark.className = "leaflet-marker-icon " + l.cls + " " + this.zoomClass;
+        l.mark.appendChild(l.root);
+      }
+      this.pane.appendChild(l.mark);
+      this.shown.push(l);
+      this._put(l, this.map.latLngToLayerPoint(l.latlng).round());
+    } else {
+      L.DomUtil.remove(l.mark);
+      this.shown.splice(this.shown.indexOf(l), 1);
+    }
+    l.inPane = on;
+  };
+
+  Marks.prototype._put = function (l, pos) {
+    L.DomUtil.setPosition(l.mark, pos);
+    l.mark.style.zIndex = pos.y;
+  };
+
+  Marks.prototype.update = function () {
+    for (var i = 0; i < this.shown.length; i++) {
+      this._put(this.shown[i], this.map.latLngToLayerPoint(this.shown[i].latlng).round());
+    }
+  };
+
+  Marks.prototype._animate = function (e) {
+    for (var i = 0; i < this.shown.length; i++) {
+      this._put(this.shown[i], this.map._latLngToNewLayerPoint(this.shown[i].latlng, e.zoom, e.center).round());
+    }
+  };
+
+  Basemap.prototype._marks = function () {
+    return this._labelMarks || (this._labelMarks = new Marks(this.map));
   };
 
   /* Where a label's text may go, best first: [dx, dy] of the text box's centre from
@@ -167,8 +218,7 @@
       } else {
         l.shown = null;
       }
-      if (show && !map.hasLayer(l.marker)) l.marker.addTo(map);
-      else if (!show && map.hasLayer(l.marker)) map.removeLayer(l.marker);
+      if (show !== l.inPane) this._marks().show(l, show);
     }
     this._placedFor = same;
   };
