@@ -108,22 +108,21 @@
       for (j = 0; j < this.drawnCount; j++) drawn[list[j]] = 0;
       this.drawnCount = 0;
       // how many shown events are inside the view (the map's container, not the padding)
-      // and at how many distinct places (markers, before spreading): the clutter.  Which
-      // events lie inside depends on the view alone: worked out once per view
+      // and at how many distinct places (markers, before spreading): the clutter
       var view = this._map.getSize(), corner = this._map.containerPointToLayerPoint([0, 0]);
-      var inside = this._insideView(scale, ox - (corner.x - this._bounds.min.x),
-        oy - (corner.y - this._bounds.min.y), view.x, view.y);
-      var flags = inside.flags, start = inside.start, members = inside.members;
-      var inView = 0, places = 0, ng = start.length - 1, k;
-      for (i = 0; i < n; i++) inView += vis[i] & flags[i];
-      for (g = 0; g < ng; g++) {
-        for (k = start[g]; k < start[g + 1]; k++) {
-          if (vis[members[k]]) {
-            places++;
-            break;
-          }
-        }
+      var ng = this.groupCount.length;
+      if (!this._placeSeen || this._placeSeen.length !== ng) {
+        this._placeSeen = new Uint32Array(ng);
+        this._seenStamp = 0;
       }
+      this._seenStamp = (this._seenStamp + 1) >>> 0;
+      if (this._seenStamp === 0) { // wrapped: every place unseen again
+        this._placeSeen.fill(0);
+        this._seenStamp = 1;
+      }
+      var counted = countInView(vis, this.wx, this.wy, group, this._placeSeen, this._seenStamp, scale,
+        ox - (corner.x - this._bounds.min.x), oy - (corner.y - this._bounds.min.y), view.x, view.y, n);
+      var inView = counted[0], places = counted[1];
       this.inView = inView;
       this.placesInView = places;
       var dense = this.densityMode !== "points" && places > DENSITY_ABOVE && z < DENSITY_BELOW_ZOOM;
@@ -235,31 +234,6 @@
       this._densityCanvas.style.visibility = "hidden";
       this._buildGrid(this._bounds.getSize());
       this.fire("drawn");
-    },
-
-    /* Which events lie inside the view (the container's w x h CSS px, whose top-left is
-     * (-dx, -dy) in world pixels at `scale`): per event a flag, and per place (group) the
-     * events of it inside (members[start[g] .. start[g + 1])); kept while the view stays. */
-    _insideView: function (scale, dx, dy, w, h) {
-      var kept = this._inside, n = this.n, wx = this.wx, wy = this.wy, group = this.group;
-      if (kept && kept.scale === scale && kept.dx === dx && kept.dy === dy && kept.w === w &&
-          kept.h === h && kept.wx === wx && kept.flags.length === n) return kept;
-      var flags = kept && kept.flags.length === n ? kept.flags : new Uint8Array(n);
-      var ng = this.groupCount.length, start = new Int32Array(ng + 1), i, m = 0;
-      for (i = 0; i < n; i++) {
-        var qx = wx[i] * scale + dx, qy = wy[i] * scale + dy;
-        var on = qx >= 0 && qy >= 0 && qx <= w && qy <= h;
-        flags[i] = on ? 1 : 0;
-        if (on) {
-          start[group[i] + 1]++;
-          m++;
-        }
-      }
-      for (var g = 0; g < ng; g++) start[g + 1] += start[g];
-      var members = new Int32Array(m), at = start.slice(0, ng);
-      for (i = 0; i < n; i++) if (flags[i]) members[at[group[i]]++] = i;
-      this._inside = { scale: scale, dx: dx, dy: dy, w: w, h: h, wx: wx, flags: flags, start: start, members: members };
-      return this._inside;
     },
 
     /* The keyboard focus ring: white and dark blue, outside any selection ring. */
@@ -430,6 +404,30 @@
       this._ctx.putImageData(img, 0, 0);
     },
   });
+
+  /* [shown events inside the view, distinct places of them]: the view is the container's
+   * w x h CSS px, whose top-left is (-dx, -dy) in world pixels at `scale`.  One pass over
+   * the events, in a function of its own (typed arrays only); a place counts once: its
+   * slot in seen set to this draw's stamp (no clearing of a table per draw). */
+  var COUNTED = new Float64Array(2);
+  function countInView(vis, wx, wy, group, seen, stamp, scale, dx, dy, w, h, n) {
+    var inView = 0, places = 0;
+    for (var i = 0; i < n; i++) {
+      if (!vis[i]) continue;
+      var qx = wx[i] * scale + dx, qy = wy[i] * scale + dy;
+      if (qx >= 0 && qy >= 0 && qx <= w && qy <= h) {
+        inView++;
+        var g = group[i];
+        if (seen[g] !== stamp) {
+          seen[g] = stamp;
+          places++;
+        }
+      }
+    }
+    COUNTED[0] = inView;
+    COUNTED[1] = places;
+    return COUNTED;
+  }
 
   function px(x, y, w, h) {
     return x < 0 || y < 0 || x >= w || y >= h ? -1 : y * w + x;
