@@ -15,7 +15,6 @@
   var DATA_URL = "araz://app/data/events/";
   var channel = null, waiting = [];
   var held = [], take = null, fetched = {}, arrived = {};
-  var prefetched = {}; // the urls in fetched asked for by a "prefetch" call
   window.araz = window.araz || {};
 
   /* fn() once the page is shown: at once if it is (at a real size), else at its first
@@ -72,35 +71,6 @@
     });
   }
 
-  function forget(url) {
-    delete fetched[url];
-    delete arrived[url];
-    delete prefetched[url];
-  }
-
-  /* Fetch the payload at url now, for an events call to come (its command held or
-   * queued meanwhile: the data is in, or on its way, when the call is applied). */
-  function fetchEarly(url) {
-    var early = fetchEvents(url);
-    fetched[url] = early;
-    early.then(function (buffer) {
-      if (fetched[url] === early) arrived[url] = buffer;
-    }, function () {}); // a failure is reported when map-commands.js uses it
-  }
-
-  /* The call number in a payload's url (araz://app/data/events/<seq>). */
-  function seqOf(url) {
-    return parseInt(url.slice(url.lastIndexOf("/") + 1), 10) || 0;
-  }
-
-  /* Forget the prefetched payloads for calls up to seq: their call was applied, skipped
-   * or replaced (Python names a payload by the number of the call that carries it). */
-  function forgetPrefetched(seq) {
-    Object.keys(prefetched).forEach(function (url) {
-      if (seqOf(url) <= seq) forget(url);
-    });
-  }
-
   function own(o, key) {
     return Object.prototype.hasOwnProperty.call(o, key);
   }
@@ -111,8 +81,8 @@
   window.araz.eventsPayload = function (url, drop) {
     var early = own(fetched, url) ? fetched[url] : null;
     var buffer = own(arrived, url) ? arrived[url] : null;
-    forget(url);
-    forgetPrefetched(seqOf(url)); // prefetched for an events call at or before this one
+    delete fetched[url];
+    delete arrived[url];
     if (drop) return null;
     return buffer ? { buffer: buffer } : { promise: early || fetchEvents(url) };
   };
@@ -147,25 +117,7 @@
     held.splice(0).forEach(fn);
   };
 
-  var PREFETCH = '{"op":"prefetch",';
-
   function onCommand(text) {
-    // Python's "prefetch" (the payload of the events call it sends next, asked for while
-    // it prepares the rest of a file's data): fetched here, never a command of the map's
-    if (typeof text === "string" && text.lastIndexOf(PREFETCH, 0) === 0) {
-      var p = null;
-      try {
-        p = JSON.parse(text);
-      } catch (err) {
-        return;
-      }
-      if (p && typeof p.url === "string" && p.url.indexOf(DATA_URL) === 0 && !own(fetched, p.url)) {
-        forgetPrefetched(seqOf(p.url) - 1); // an older one, never used
-        fetchEarly(p.url);
-        prefetched[p.url] = true;
-      }
-      return;
-    }
     if (take) {
       take(text);
       return;
@@ -177,9 +129,12 @@
     } catch (err) {
       return; // reported when map.js takes it
     }
-    if (c && c.op === "events" && typeof c.url === "string" && c.url.indexOf(DATA_URL) === 0 &&
-        !own(fetched, c.url)) {
-      fetchEarly(c.url);
+    if (c && c.op === "events" && typeof c.url === "string" && c.url.indexOf(DATA_URL) === 0) {
+      var url = c.url, early = fetchEvents(url);
+      fetched[url] = early;
+      early.then(function (buffer) {
+        if (fetched[url] === early) arrived[url] = buffer;
+      }, function () {}); // a failure is reported when map-commands.js uses it
     }
   }
 

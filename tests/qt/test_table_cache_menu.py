@@ -87,38 +87,3 @@ def test_a_second_open_comes_from_the_cache_and_the_menu_clears_it(
     assert "cache" not in third.timings and table_cache.usage() > 0
     assert "views cache" not in third.timings
     qtbot.waitUntil(lambda: len(list(cache.glob("*.views"))) == 1, timeout=TIMEOUT)
-
-
-def test_a_reopen_has_the_page_fetch_the_map_payload_before_the_window_takes_it(
-    qtbot, main_window, cache, tmp_path, monkeypatch
-):
-    """From the cache, the map's payload is read back before the rest is prepared: the
-    page is asked to fetch it then, before the window takes the dataset, and fetches it
-    once: the window's events call names what it fetched (or is fetching)."""
-    w = main_window
-    path = tmp_path / "export.csv"
-    shutil.copy(DATA / "readers" / "acled_current.csv", path)
-    _open(qtbot, w, path)
-    qtbot.waitUntil(lambda: len(list(cache.glob("*.views"))) == 1, timeout=TIMEOUT)
-    drawn_first = w.map.ask("marker_probes")
-
-    seen: list[str] = []  # in order: the payload ready, the window taking it, fetches
-    shelf = w.map._shelf  # what the page's fetches of araz://app/data/… are served from
-    get = shelf.get
-
-    def served(path):
-        data = get(path)
-        if path.startswith("/data/events/") and data is not None:
-            seen.append(path)
-        return data
-
-    monkeypatch.setattr(shelf, "get", served)
-    w.loader.payload_ready.connect(lambda *_: seen.append("payload ready"))
-    w.loadFinished.connect(lambda *_: seen.append("handed over"))
-    second = _open(qtbot, w, path)
-    assert "views cache" in second.timings
-    assert w.map.ask("marker_probes") == drawn_first  # drawn the same
-    assert seen.index("payload ready") < seen.index("handed over"), seen
-    # fetched once: what the events call named (the call before the fit that frames it)
-    fetched = [s for s in seen if s.startswith("/data/")]
-    assert fetched == [f"/data/events/{w.map_binding.loaded_seq - 1}"], seen

@@ -58,13 +58,6 @@ class MapBinding(QObject):
         if len(model.dataset):
             self._load()
 
-    def prefetch(self, ds) -> None:
-        """Let the page fetch the map's payload of a dataset being loaded (its views' data
-        kept by an earlier open, read back), while the loader prepares the rest: the
-        events call that :meth:`_load` sends next names the same URL, the payload is in
-        or on its way by then.  Nothing is drawn until that call."""
-        self.view.prefetch_events(lambda: map_data(ds)[0])
-
     def _load(self) -> None:
         ds = self.model.dataset
         events, self._rows = map_data(ds)

@@ -27,7 +27,6 @@ class _Relay(QObject):
 
     progressed = Signal(int, float)  # load number, fraction
     done = Signal(int, object)  # load number, LoadResult
-    payload = Signal(int, object)  # load number, its Dataset: the map's payload is ready
 
 
 def _work(
@@ -58,10 +57,7 @@ def _work(
             # ~0.5 s each time it runs); plain reference counting still frees them
             gc.freeze()
             if result.dataset is not None:
-                ds = result.dataset
-                prepared = prepare(  # kept once handed over
-                    ds, keep=False, kept_map=lambda: relay.payload.emit(number, ds)
-                )
+                prepared = prepare(result.dataset, keep=False)  # kept once handed over
                 if prepared.kept_s is not None:  # the views' data kept by an earlier open
                     result.timings["views cache"] = prepared.kept_s
             result.timings["prepare"] = time.perf_counter() - t1
@@ -96,16 +92,12 @@ class Loader(QObject):
     started = Signal(str)
     progressed = Signal(float)
     finished = Signal(str, object)  # path, LoadResult
-    # the load's Dataset, before it is finished: the map's payload (kept by an earlier
-    # open of the file) is ready, so the page may fetch it while the rest is prepared
-    payload_ready = Signal(object)
 
     def __init__(self, parent=None):
         super().__init__(parent)
         self._relay = _Relay()  # no parent: alive while a worker still holds it
         self._relay.progressed.connect(self._on_progress)
         self._relay.done.connect(self._on_done)
-        self._relay.payload.connect(self._on_payload)
         self._number = 0
         self._path: Path | None = None
         self._cancel: threading.Event | None = None
@@ -157,10 +149,6 @@ class Loader(QObject):
     def _on_progress(self, number: int, fraction: float) -> None:
         if number == self._number and self._path is not None:
             self.progressed.emit(fraction)
-
-    def _on_payload(self, number: int, dataset) -> None:
-        if number == self._number and self._path is not None:
-            self.payload_ready.emit(dataset)
 
     def _on_done(self, number: int, result: LoadResult) -> None:
         self._threads.pop(number, None)

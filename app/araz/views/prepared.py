@@ -23,7 +23,7 @@ import hashlib
 import logging
 import time
 import weakref
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
@@ -104,24 +104,20 @@ def _of(ds: Dataset) -> Prepared:
     return cache
 
 
-def prepare(ds: Dataset, keep: bool = True, kept_map: Callable[[], None] | None = None) -> Prepared:
+def prepare(ds: Dataset, keep: bool = True) -> Prepared:
     """Compute the dataset's derived data now (the loader calls this in its worker
     thread), not on first paint: the model's indexes (the filter's arrays, the actors'
     tally the filters panel shows, the places' mask the status bar counts, the ids' index
     a first click or hover reads), the map's and the timeline's data.  Those kept from
     an earlier open are read back (the module docstring); made here, they are kept: now,
     or with ``keep=False`` when :meth:`Prepared.write_kept` is called (the loader calls
-    it once the dataset is handed over: the file's writing is not waited for).
-    ``kept_map``: called as soon as the map's data is read back from an earlier open (its
-    payload then ready: :func:`map_data` reads it), before the rest is prepared."""
+    it once the dataset is handed over: the file's writing is not waited for)."""
     entry = table_cache.views_entry(ds)
     t0 = time.perf_counter()
     kept = entry is not None and _from_kept(ds, entry)
     prepared = _of(ds)
     if kept:
         prepared.kept_s = time.perf_counter() - t0
-        if kept_map is not None and prepared.map is not None:
-            kept_map()
     _ = ds.arrays, ds.events_by_actor, ds.unplaced_mask, ds.index
     ds.actor_tally()  # its per-tuple incidence, made once
     colour_by.warm(ds)  # the colour menu's columns, the main actors' colours

@@ -185,15 +185,6 @@ class MapView(QWidget):
         url = self._shelf.put_source("events", self._seq + 1, lambda: payload_device(source))
         return self._call("events", {"url": url, "n": len(prepared.ids)})
 
-    def prefetch_events(self, source: Callable[[], MapEvents]) -> None:
-        """Publish the payload that the next call, if it is :meth:`set_events` with the
-        same events, will name, and have the page fetch it now (kept until that call;
-        nothing drawn).  Any other call first: the page drops it unused."""
-        if not self._connected:
-            return
-        url = self._shelf.put_source("events", self._seq + 1, lambda: payload_device(source))
-        self._bridge.command.emit(f'{{"op":"prefetch","url":{_dumps(url)}}}')
-
     def event_ids(self) -> list[str]:
         """The ids of the events set, in set_events order (the order of masks, colours)."""
         return list(self._ids)
