@@ -33,6 +33,7 @@ from ..model.dates import iso_day
 from ..model.entities import CERTAINTIES
 from ..model.masks import value_counts
 from ..model.palette import Palette
+from ..views.prepared import filter_totals
 from .text import plain_tooltip
 
 ACTOR_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -86,7 +87,7 @@ class ActorTree(QTreeWidget):
 
     def populate(self, model: AppModel) -> None:
         ds = model.dataset
-        own, group = ds.actor_tally()
+        own, group = filter_totals(ds)["actors"]
         with QSignalBlocker(self):
             self.clear()
             self._all, self._checked = set(ds.actors), None  # all checked
@@ -405,9 +406,9 @@ class FiltersPanel(QWidget):
         ds = self.model.dataset
         self.actors.populate(self.model)
         # the counts with nothing else filtered: the dataset's own, made once per dataset
-        cats, certs = value_counts(ds.events.category), value_counts(ds.events.certainty)
-        tally = ds.actor_tally()
-        self._totals: dict[str, Any] = {"actors": tally, "categories": cats, "certainties": certs}
+        # (made in the loader's thread: views.prepared.filter_totals)
+        self._totals: dict[str, Any] = filter_totals(ds)
+        cats, certs = self._totals["categories"], self._totals["certainties"]
         self.categories.populate([c for c in ds.categories if c in cats], cats)
         self.certainties.populate([c for c in CERTAINTIES if c in certs], certs)
         self._swatches()
