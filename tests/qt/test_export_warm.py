@@ -84,3 +84,37 @@ def test_the_kept_page_closes_once_unused(main_window, qtbot, tmp_path, monkeypa
     again = export_png(qtbot, window, tmp_path / "b.png")
     assert warm._kept[window] is not kept
     assert mean_difference(again, on_screen) < SAME_VIEW
+
+
+def test_the_kept_page_is_not_closed_while_an_export_uses_it(main_window, qtbot, tmp_path):
+    # the wait for "unused" stops when an export takes the page, and starts again when
+    # the export is done: a page never closes under an export that began near its end
+    from araz.qt.export import warm
+
+    window = main_window
+    settle(qtbot, window)
+    export_png(qtbot, window, tmp_path / "a.png")
+    kept = warm._kept[window]
+    assert kept._idle.isActive()  # counting down to its closing
+    assert warm.renderer_for(window) is kept  # an export takes it...
+    assert not kept._idle.isActive()  # ...and no countdown runs while it draws
+    kept.used()
+    assert kept._idle.isActive() and not kept.closed
+
+
+def test_the_kept_page_closes_when_the_window_opens_other_data(main_window, qtbot, tmp_path):
+    # the kept page holds the old dataset's events: opening another file lets them go
+    from pathlib import Path
+
+    from araz.qt.export import warm
+
+    window = main_window
+    settle(qtbot, window)
+    export_png(qtbot, window, tmp_path / "a.png")
+    kept = warm._kept[window]
+    other = Path(__file__).parents[1] / "data" / "samples" / "timelinejs_marktwain.json"
+    with qtbot.waitSignal(window.loadFinished, timeout=TIMEOUT):
+        window.open_path(other)
+    qtbot.waitUntil(lambda: kept.closed, timeout=TIMEOUT)
+    assert window not in warm._kept
+    qtbot.waitUntil(lambda: not offscreen_maps(window), timeout=TIMEOUT)

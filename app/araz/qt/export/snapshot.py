@@ -122,14 +122,18 @@ class MapRenderer:
         """Delete the views now (their pages must go before the profiles they use)."""
         from PySide6.QtCore import QCoreApplication, QEvent
 
-        for view in self._views.values():
+        views = list(self._views.values())
+        for view in views:
             view.close()
             view.deleteLater()
         self._views.clear()
         self._pictured.clear()
         self._held.clear()
         self._fitted = None
-        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+        # only these views' deletions: flushing every pending deletion of the application
+        # could delete, inside a nested event loop, what an outer caller still uses
+        for view in views:
+            QCoreApplication.sendPostedEvents(view, QEvent.Type.DeferredDelete)
 
     def view(self, scale: float = 1.0, size: tuple[int, int] = (800, 500)) -> MapView:
         """The view drawing at ``scale``, made at ``size`` (device px) when there is none

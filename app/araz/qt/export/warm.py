@@ -8,8 +8,10 @@ changes): the next export sends only what changed (the view, the filter, the col
 View → Shaded relief and Map density; see :class:`MapRenderer`) and draws it.
 
 It costs a second page's memory while kept, so it is closed :data:`KEEP_WARM_MS` after
-the last export, when the window closes, when the application quits, and after an export
-that failed (the next one starts from a fresh page).
+the last export (never during one: the wait stops while an export uses it), when the
+window takes another dataset (the page would hold the old one's events), when the window
+closes, when the application quits, and after an export that failed (the next one starts
+from a fresh page).
 """
 
 from __future__ import annotations
@@ -37,9 +39,20 @@ class WarmRenderer(QObject):
         self._idle.setInterval(KEEP_WARM_MS)
         self._idle.timeout.connect(self.close)
         window.installEventFilter(self)
+        self._model = getattr(window, "model", None)
+        if self._model is not None:
+            self._model.changed.connect(self._on_change)
         app = QCoreApplication.instance()
         if app is not None:
             app.aboutToQuit.connect(self.close)
+
+    def busy(self) -> None:
+        """An export starts drawing in it: not closed for being unused until it ends."""
+        self._idle.stop()
+
+    def _on_change(self, change) -> None:
+        if change.dataset:
+            self.close()
 
     def used(self) -> None:
         """An export just drew in it: kept KEEP_WARM_MS from now."""
@@ -56,6 +69,9 @@ class WarmRenderer(QObject):
             return
         self.closed = True
         self._idle.stop()
+        if self._model is not None:
+            self._model.changed.disconnect(self._on_change)
+            self._model = None
         if _kept.get(self.window) is self:
             del _kept[self.window]
         import shiboken6
@@ -67,8 +83,10 @@ class WarmRenderer(QObject):
 
 
 def renderer_for(window: QWidget) -> WarmRenderer:
-    """The window's kept renderer (made now if there is none)."""
+    """The window's kept renderer (made now if there is none), for an export that starts
+    now: it stays open until :meth:`WarmRenderer.used` or :meth:`WarmRenderer.close`."""
     warm = _kept.get(window)
     if warm is None or warm.closed:
         warm = _kept[window] = WarmRenderer(window)
+    warm.busy()
     return warm
