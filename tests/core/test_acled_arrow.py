@@ -185,6 +185,18 @@ def test_an_acled_csv_over_the_dataset_cap_is_read(tmp_path, monkeypatch):
     assert "at most 1 MB" in read_path(g).problems[0].message
 
 
+def in_child(code: str) -> str:
+    """What ``code`` prints, run in a fresh Python with this checkout's ``araz``."""
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        check=True,
+        capture_output=True,
+        text=True,
+        env={"PYTHONPATH": str(ROOT / "app")},
+        timeout=120,
+    ).stdout
+
+
 @pytest.mark.slow
 def test_a_csv_over_200_mb_loads_in_flat_memory(tmp_path):
     """A 210 MB file in a fresh process: its peak memory grows by well under the
@@ -199,15 +211,7 @@ def test_a_csv_over_200_mb_loads_in_flat_memory(tmp_path):
         "assert r.problems == [] and len(r.dataset) == 100_000, r.problems[:3]\n"
         "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before)\n"
     )
-    out = subprocess.run(
-        [sys.executable, "-c", code],
-        check=True,
-        capture_output=True,
-        text=True,
-        env={"PYTHONPATH": str(ROOT / "app")},
-        timeout=120,
-    )
-    grown_mb = int(out.stdout.split()[-1]) / 1024
+    grown_mb = int(in_child(code).split()[-1]) / 1024
     print(f"peak memory grew {grown_mb:.0f} MB")
     assert grown_mb < 100, grown_mb  # under half the file
 
@@ -302,14 +306,6 @@ def test_after_a_read_memory_freed_at_the_top_of_the_heap_goes_back(tmp_path):
         "libc.free(p)\n"
         "print(grown, rss() - before)\n"
     )
-    out = subprocess.run(
-        [sys.executable, "-c", code],
-        check=True,
-        capture_output=True,
-        text=True,
-        env={"PYTHONPATH": str(ROOT / "app")},
-        timeout=120,
-    )
-    grown, kept = (int(x) for x in out.stdout.split())
+    grown, kept = (int(x) for x in in_child(code).split())
     assert grown > 20 << 20  # the block was there, from the heap
     assert kept < 4 << 20, kept

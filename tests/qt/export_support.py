@@ -103,3 +103,26 @@ def mean_difference(a: QImage, b: QImage) -> float:
     """Mean absolute difference per channel (0-255) of two images of one size."""
     assert (a.width(), a.height()) == (b.width(), b.height())
     return float(np.abs(pixels(a) - pixels(b)).mean())
+
+
+def crowd() -> list[dict]:
+    """4,000 events around four cities: crowded enough for density at a wide view."""
+    import random
+
+    rng = random.Random(5)
+    hubs = [(40.2, 44.5), (40.4, 49.9), (38.1, 46.3), (35.7, 51.4)]
+    records = []
+    for i in range(4000):
+        lat, lon = hubs[i % len(hubs)]
+        records.append(
+            {
+                "id": f"e{i}",
+                "title": f"Event {i}",
+                "date": "2023",
+                "actors": "Iran",
+                "color": "#0072b2",
+                "lat": lat + rng.gauss(0, 0.6),
+                "lon": lon + rng.gauss(0, 0.8),
+            }
+        )
+    return records

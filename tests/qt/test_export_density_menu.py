@@ -5,35 +5,13 @@ of the mode before)."""
 
 from __future__ import annotations
 
-import random
-
 import numpy as np
 import pytest
+from export_support import crowd
 
 pytestmark = pytest.mark.gui
 
 TIMEOUT = 30_000
-
-
-def crowd() -> list[dict]:
-    """4,000 events around four cities: crowded enough for density at a wide view."""
-    rng = random.Random(5)
-    hubs = [(40.2, 44.5), (40.4, 49.9), (38.1, 46.3), (35.7, 51.4)]
-    records = []
-    for i in range(4000):
-        lat, lon = hubs[i % len(hubs)]
-        records.append(
-            {
-                "id": f"e{i}",
-                "title": f"Event {i}",
-                "date": "2023",
-                "actors": "Iran",
-                "color": "#0072b2",
-                "lat": lat + rng.gauss(0, 0.6),
-                "lon": lon + rng.gauss(0, 0.8),
-            }
-        )
-    return records
 
 
 def rgb(image) -> np.ndarray:

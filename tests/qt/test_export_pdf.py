@@ -12,6 +12,7 @@ import subprocess
 
 import numpy as np
 import pytest
+from export_support import crowd
 
 from support import require_tool
 
@@ -99,28 +100,11 @@ def test_a_heatmap_prints_as_the_map_shows_it(tmp_path, qtbot):
     """The heatmap's canvas is a third of the map's size each way, shown scaled up:
     printed, it is laid under the labels at the size it shows."""
     require_tool("pdftoppm", "poppler-utils")
-    import random
-
     from PySide6.QtGui import QImage
 
     from araz.qt.export.snapshot import MapRenderer, page_size_px
 
-    rng = random.Random(5)
-    hubs = [(40.2, 44.5), (40.4, 49.9), (38.1, 46.3), (35.7, 51.4)]
-    records = []
-    for i in range(4000):
-        lat, lon = hubs[i % len(hubs)]
-        records.append(
-            {
-                "id": f"e{i}",
-                "title": f"Event {i}",
-                "date": "2023",
-                "actors": "Iran",
-                "color": "#0072b2",
-                "lat": lat + rng.gauss(0, 0.6),
-                "lon": lon + rng.gauss(0, 0.8),
-            }
-        )
+    records = crowd()
     ids = [r["id"] for r in records]
     width, height = page_size_px("a4")
     renderer = MapRenderer()
