@@ -288,9 +288,13 @@ def prefetch() -> None:
 
 def take_read(path: str) -> tuple[bytes, bytes] | None:
     """What :func:`read` gives for ``path``: read ahead by :func:`prefetch` less than
-    AHEAD_S ago (served once: the next request reads the file again) or read now."""
+    AHEAD_S ago (served once: the next request reads the file again) or read now.  What
+    was read ahead too late (the page had asked already) goes once it is AHEAD_S old."""
+    now = time.monotonic()
     ahead = _ahead.pop(path, None)
-    if ahead is not None and time.monotonic() - ahead[0] < AHEAD_S:
+    for stale in [p for p, (when, _) in _ahead.items() if now - when >= AHEAD_S]:
+        del _ahead[stale]
+    if ahead is not None and now - ahead[0] < AHEAD_S:
         return ahead[1]
     return read(path)
 
