@@ -112,7 +112,7 @@ HOOKS = {
     "araz.qt.map.view": _view,
     "araz.qt.main_window": _window,
     "araz.export.atomic": _write,
-    "araz.qt.export.snapshot": _encode,
+    "araz.qt.export.png": _encode,  # (snapshot re-exports what it defines)
     "araz.qt.stable_grab": _grab,
 }
 

@@ -3,6 +3,9 @@ README's picture is made this way) or report the start-up time (benchmarks/start
 
 from __future__ import annotations
 
+import contextlib
+import sys
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -101,6 +104,40 @@ def check_screenshot_path(path: Path, dataset: Path | None) -> Path:
     return target
 
 
+# What the picture needs besides the window: the grabs until two agree (they load Qt
+# Quick's and QML's bindings, ~10 ms) and the PNG writer
+PICTURE_MODULES = ("araz.qt.stable_grab", "araz.qt.export.png")
+# Python's switch interval while a thread imports them (as araz.qt.app's imports)
+PICTURE_SWITCH_INTERVAL_S = 0.0005
+
+
+def import_in_background(modules: tuple[str, ...] = PICTURE_MODULES) -> threading.Thread:
+    """Import ``modules`` in a thread (started here; join it before using them).
+
+    Imported on the interface thread once the page has painted its first view, they
+    held that thread ~10 ms while the page drew the basemap's detail and the dataset:
+    the page's frames wait for that thread (Qt renders the web view there).  Imported
+    from the dataset's arrival instead, in this thread, they are in before the picture
+    is taken; the interface thread renders on meanwhile (its own work is Qt's, in C++,
+    and the switch interval is short while the thread imports: its Python waits little).
+    An import that fails here fails again, with its traceback, where it is used."""
+    import importlib
+
+    def work() -> None:
+        interval = sys.getswitchinterval()
+        sys.setswitchinterval(min(interval, PICTURE_SWITCH_INTERVAL_S))
+        try:
+            for name in modules:
+                with contextlib.suppress(Exception):
+                    importlib.import_module(name)
+        finally:
+            sys.setswitchinterval(interval)
+
+    thread = threading.Thread(target=work, name="araz-picture-imports", daemon=True)
+    thread.start()
+    return thread
+
+
 # How long the screenshot's first grab waits for Qt to render the map after the page
 # answered (none comes when the page had nothing new to draw)
 RENDER_PATIENCE_MS = 100
@@ -120,13 +157,12 @@ def screenshot_and_quit(window, path: Path, *, started: float | None = None) -> 
     map-commands.js) and again a page round trip later, until two grabs agree: no fixed
     pauses, and no grab again while Qt has not rendered the map since the last one.  The
     whole window is grabbed once, then (its widgets paint as they are when grabbed)."""
-    import sys
-
     from PySide6.QtWidgets import QApplication
 
     from ..export.atomic import ExportError, atomic_write
 
     written = False
+    imports: list[threading.Thread] = []  # the picture's modules, imported meanwhile
     grabs: list = []  # Qt's renders of the map, the grabs until two agree: made once drawn
     # the window is never panned: the page's canvases keep to the view (their margins,
     # grown when the page is first idle, are pixels no picture shows: made and handed to
@@ -138,7 +174,7 @@ def screenshot_and_quit(window, path: Path, *, started: float | None = None) -> 
             print(f"drawn after {time.perf_counter() - started:.3f} s")
 
     def write() -> None:
-        from .export.snapshot import fast_png
+        from .export.png import fast_png
 
         nonlocal written
         if written:
@@ -180,8 +216,8 @@ def screenshot_and_quit(window, path: Path, *, started: float | None = None) -> 
         # what the page loads after its first paint (the basemap's detail, its relief:
         # map-commands.js)
         seq = window.map.sync()
-        # what the picture needs is imported meanwhile: not on the way to the window shown
-        from .export import snapshot  # noqa: F401  (fast_png)
+        for thread in imports:  # imported since the dataset came in (import_in_background)
+            thread.join()
         from .stable_grab import QtRenders, StableGrab
 
         renders = QtRenders(window.map.web_view())
@@ -223,6 +259,7 @@ def screenshot_and_quit(window, path: Path, *, started: float | None = None) -> 
     def loaded(_path, _result) -> None:
         if len(window.model.dataset):
             window.loadFinished.disconnect(loaded)
+            imports.append(import_in_background())
             when_drawn(window, lambda: None, on_drawn=drawn)
             when_painted(window, painted, grab_when_rendered)
 
