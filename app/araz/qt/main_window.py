@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QDialog,
@@ -45,6 +45,7 @@ from .map.density_menu import install_density_menu
 from .map.goto_place import install_goto_place
 from .map.relief_menu import install_relief_toggle
 from .playback_bar import PlaybackBar
+from .tab_order import order_tab_chain
 from .text import shorten
 from .timeline import TimelineView
 
@@ -67,6 +68,7 @@ class MainWindow(QMainWindow):
         self._keeps_settings = restore  # a screenshot's window saves no settings of its own
         self.last_report: QMessageBox | None = None
         self.mapping_dialog: GeoJSONMappingDialog | None = None
+        self._tab_ordered = False  # Tab's order: set at the first Tab (_order_tab_chain)
         self.setAcceptDrops(True)
         self.setWindowTitle("Araz")
         self.resize(1500, 950)
@@ -118,9 +120,8 @@ class MainWindow(QMainWindow):
 
         self._build_loading()
         self._build_menus()
-        # Tab's order waits for the event loop: no key reaches the window before, and its
-        # walk over every widget is not on the way to the first frame
-        QTimer.singleShot(0, self, self._order_tab_chain)
+        # the table lets Tab leave (arrows move in it); Tab's order is set at the first Tab
+        self.table.setTabKeyNavigation(False)
         model.changed.connect(self._on_model_changed)
         self._update_status()
         if restore:
@@ -132,6 +133,7 @@ class MainWindow(QMainWindow):
         dock = QDockWidget(title, self)
         dock.setObjectName(f"dock_{title.lower()}")
         dock.setWidget(widget)
+        dock.topLevelChanged.connect(lambda floating: floating and self._order_tab_chain())
         self.docks[title] = dock
         return dock
 
@@ -158,23 +160,15 @@ class MainWindow(QMainWindow):
         self.resizeDocks([d["Timeline"]], [330], Qt.Orientation.Vertical)
 
     def _order_tab_chain(self) -> None:
-        """Tab runs from the filters to the timeline and its playback bar, then on to the
-        panels on the right; the map comes last (it keeps Tab for its markers), and the
-        table lets Tab leave (arrows move in it)."""
-        self.table.setTabKeyNavigation(False)
-        last = self.filters
-        w = self.filters.nextInFocusChain()
-        while w is not None and w is not self.filters and self.filters.isAncestorOf(w):
-            if w.focusPolicy() & Qt.FocusPolicy.TabFocus:
-                last = w
-            w = w.nextInFocusChain()
-        chain = [self.timeline, self.playback.play_button, *self.playback.findChildren(QWidget)]
-        # not the combo boxes' pop-up lists: windows of their own (Qt warned of each)
-        chain = [w for w in chain if w.window() is self.playback.window()]
-        for widget in dict.fromkeys(chain):
-            if widget is self.timeline or widget.focusPolicy() & Qt.FocusPolicy.TabFocus:
-                QWidget.setTabOrder(last, widget)
-                last = widget
+        """Tab's order, set once (:mod:`araz.qt.tab_order`): at the first Tab or Shift+Tab
+        in the window, or when a dock first floats (a window of its own)."""
+        if not self._tab_ordered:
+            self._tab_ordered = True
+            order_tab_chain(self)
+
+    def focusNextPrevChild(self, next: bool) -> bool:
+        self._order_tab_chain()
+        return super().focusNextPrevChild(next)
 
     def _build_loading(self) -> None:
         self.loader = Loader(self)
