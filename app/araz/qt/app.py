@@ -192,10 +192,10 @@ def _run_app(args, interval: float) -> int:
     from ..model import AppModel
     from ..paths import default_dataset
     from . import settings
-    from .errors import ErrorReporter, setup_logging
+    from .errors import ErrorReporter
     from .main_window import MainWindow
 
-    setup_logging()
+    # (the log is set up: make_application routes Qt's messages to it)
     if getattr(args, "reset_settings", False):
         settings.reset()
     reset_message = settings.check()

@@ -104,7 +104,11 @@ def make_application(argv: list[str] | None = None, *, headless: bool = False):
     app.setOrganizationName("Araz")
     app.setApplicationVersion(__version__)
     app.setDesktopFileName("araz")  # groups the window under the launcher's icon
-    app.setWindowIcon(app_icon())
+    if app.platformName() != "offscreen":
+        # drawn offscreen (screenshots, exports), a window has no frame, task bar or
+        # switcher to show an icon in: the SVG icon engine (a plug-in and its library,
+        # ~2 ms before the map's page starts) is not loaded for nothing
+        app.setWindowIcon(app_icon())
     return app
 
 
