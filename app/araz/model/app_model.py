@@ -13,11 +13,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import numpy as np
-from psygnal import Signal
 
 from . import colour_by as cb
 from .dataset import Dataset
 from .filter import Filter, combine
+from .signals import Signal
 from .table import take
 
 
