@@ -45,3 +45,25 @@ def test_value_counts_under_a_mask():
     assert value_counts(col, mask) == {"a": 2, "b": 1}
     assert value_counts(col, np.zeros(6, bool)) == {"a": 0, "b": 0}
     assert picked(np.arange(6) * 10, mask).tolist() == [0, 20, 30]
+
+
+def test_a_filter_change_gives_the_freed_heap_back_once_the_views_have_it(curated, monkeypatch):
+    """After a filter change (a search's temporaries, the views' own), the heap is
+    trimmed once, after every view followed it; not for a change of the time window
+    alone (a playback's steps) nor for a hover."""
+    from araz import heap
+
+    trims: list[int] = []
+    monkeypatch.setattr(heap, "trim", lambda: trims.append(len(seen)) or True)
+    model = AppModel(curated)
+    seen: list = []
+    model.changed.connect(lambda change: seen.append(len(trims)))  # trims before it
+    model.update_filter(text="drone")
+    assert trims == [1] and seen == [0]  # once, after the view had the change
+    with model.batch():
+        model.update_filter(text="")
+        model.update_filter(categories={curated.categories[0]})
+    assert trims == [1, 2]  # one notification, one trim
+    model.update_filter(window=(0.0, 1e6))
+    model.set_hover(curated.events.ids[0])
+    assert trims == [1, 2] and len(seen) == 4

@@ -238,9 +238,9 @@ class TextColumn(Rows[str]):
             yield _decode_utf8(data[start : end - 1])
 
     def buffers(self) -> tuple[Any, np.ndarray]:
-        """The UTF-8 buffer and where each text ends (its NUL), for a zero-copy view
-        (:func:`araz.model.search.summaries_array`)."""
-        return self._data, self._offsets[1:] - 1
+        """The UTF-8 buffer and :meth:`offsets`, for a zero-copy Arrow view (each text
+        with its NUL: :func:`araz.model.search.summaries_array`)."""
+        return self._data, self._offsets
 
     def offsets(self) -> np.ndarray:
         """Where each text starts, and one past the last NUL (one more than texts): int32

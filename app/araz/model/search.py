@@ -187,26 +187,26 @@ def engine_for(n_events: int) -> type:
 
 def summaries_array(column) -> Any:
     """The summaries as an Arrow string array: over a :class:`~araz.model.table.TextColumn`'s
-    own buffer (each text keeps the NUL that ends it: no term contains one), else built,
-    a NUL inside a text read as a space."""
+    own buffer and offsets, no copy (each text keeps the NUL that ends it: no term
+    contains one; an int64 copy of the offsets and its int32 one were 20 MB at a million
+    events), else built, a NUL inside a text read as a space."""
     import pyarrow as pa
 
     buffers = getattr(column, "buffers", None)
-    data, ends = buffers() if buffers is not None else (b"", ())
+    data, offsets = buffers() if buffers is not None else (b"", np.zeros(0, np.int32))
     raw = np.frombuffer(data, np.uint8) if len(data) else np.zeros(0, np.uint8)
-    if buffers is None or raw.size - np.count_nonzero(raw) != len(ends):  # NULs inside texts
+    n = max(len(offsets) - 1, 0)
+    if buffers is None or raw.size - np.count_nonzero(raw) != n:  # NULs inside texts
         return _strings([t.replace("\x00", " ") for t in column])
-    if not len(ends):
+    if not n:
         return _strings([])
-    offsets = np.concatenate([[0], np.asarray(ends, np.int64) + 1])
-    big = offsets[-1] >= 2**31
-    kind = pa.large_string() if big else pa.string()
-    offsets = offsets.astype(np.int64 if big else np.int32)
-    return pa.Array.from_buffers(kind, len(ends), [None, pa.py_buffer(offsets), pa.py_buffer(data)])
+    kind = pa.string() if offsets.dtype == np.int32 else pa.large_string()
+    offsets = np.ascontiguousarray(offsets, np.int32 if kind == pa.string() else np.int64)
+    return pa.Array.from_buffers(kind, n, [None, pa.py_buffer(offsets), pa.py_buffer(data)])
 
 
 class _Members(NamedTuple):
-    """Actors or places: their distinct names (``names``), which member has which name
+    """Actors: their distinct names (``names``), which member has which name
     (``owned[k]`` is a name of ``owners[k]``), the column's distinct member tuples
     (``tuples[k]`` holds ``members[k]``) and per row its tuple (``codes``: the column's
     own, of any integer type, -1 for none)."""
@@ -226,6 +226,30 @@ class _Members(NamedTuple):
         per_tuple = np.zeros(self.n_tuples, bool)
         per_tuple[self.tuples[named[self.members]]] = True
         return _spread(per_tuple, self.codes)
+
+
+class _Places(NamedTuple):
+    """The places' names: the distinct ``names`` and, per column of the gazetteer (name,
+    aliases, within, country), ``(flat, of_value, n_values, codes)``: its distinct
+    values' names (``flat[k]``, a name of value ``of_value[k]``) and per place its value
+    (the column's own codes, -1 for none); then the events' place ``tuples``
+    (:class:`~araz.model.places.PlaceTuples`).  A search decides per value, spreads to
+    the places by the codes, then to the tuples and the events: no (place, name) pair
+    per place (4 million int32 at a million events, for some 70 distinct names)."""
+
+    names: Texts
+    columns: tuple[tuple[np.ndarray, np.ndarray, int, np.ndarray], ...]
+    n_places: int
+    tuples: Any
+
+    def mask(self, terms: Sequence[str]) -> np.ndarray:
+        hit = self.names.contains(terms)
+        named = np.zeros(self.n_places, bool)
+        for flat, of_value, n_values, codes in self.columns:
+            per_value = np.zeros(n_values, bool)
+            per_value[of_value[hit[flat]]] = True
+            named |= _spread(per_value, codes)
+        return _spread(self.tuples.any(named), self.tuples.codes)
 
 
 class SearchIndex:
@@ -262,41 +286,23 @@ class SearchIndex:
         return self.engine(list(column))
 
     @cached_property
-    def places(self) -> _Members:
-        """Each place's names (and within, country), and the events' place tuples: read
-        from the gazetteer's columns, per distinct value (no Place objects)."""
-        places, tuples = self.places_of, self.place_tuples
+    def places(self) -> _Places:
+        """Each place's names (and within, country), per distinct value of the
+        gazetteer's columns (no Place objects), and the events' place tuples."""
+        places = self.places_of
         names: dict[str, int] = {}
-        owners, owned = [], []
-        n = len(places)
+        columns = []
         for column in (places.name, places.aliases, places.within, places.country):
             values = column.values
             per_value = [
                 [names.setdefault(t, len(names)) for t in ((v,) if type(v) is str else v) if t]
                 for v in values
             ]
-            sizes = np.array([len(v) for v in per_value] + [0], np.int64)
-            flat = np.array([k for v in per_value for k in v], np.int32)
-            starts = np.concatenate([[0], np.cumsum(sizes)])
-            codes = np.where(column.codes < 0, len(values), column.codes)  # -1: none
-            counts = sizes[codes]
-            first = np.repeat(starts[codes], counts)
-            within = np.arange(int(counts.sum())) - np.repeat(np.cumsum(counts) - counts, counts)
-            owners.append(np.repeat(np.arange(n, dtype=np.int32), counts))
-            owned.append(flat[first + within] if len(flat) else np.zeros(0, np.int32))
-        known = tuples.rows >= 0
-        # int32 positions (places, names, tuples: never two billion): 4 bytes each, not 8
-        of_tuple = np.repeat(np.arange(len(tuples), dtype=np.int32), np.diff(tuples.starts))
-        return _Members(
-            self.engine(list(names)),
-            np.concatenate(owned),
-            np.concatenate(owners),
-            n,
-            of_tuple[known],
-            tuples.rows[known],
-            len(tuples),
-            tuples.codes,
-        )
+            sizes = np.fromiter(map(len, per_value), np.int64, len(per_value))
+            flat = np.fromiter((k for v in per_value for k in v), np.int32, int(sizes.sum()))
+            of_value = np.repeat(np.arange(len(values), dtype=np.int32), sizes)
+            columns.append((flat, of_value, len(values), column.codes))
+        return _Places(self.engine(list(names)), tuple(columns), len(places), self.place_tuples)
 
     @cached_property
     def actors(self) -> _Members:
