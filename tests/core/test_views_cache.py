@@ -283,6 +283,35 @@ def test_the_check_of_a_views_file_lets_each_part_go_once_checked(tmp_path, monk
     assert max(seen) <= 2 * 1024 + 64  # at most the part the other thread is checking
 
 
+def test_the_kept_rows_are_kept_as_made_and_read_where_they_are(cache, acled_file):
+    """The map's and the timeline's rows are kept as int32, as made (an int64 copy of
+    each was 8 MB at a million events, alive until the file was written), and a re-open
+    uses them where they are in the file (an intp copy was 8 MB each again)."""
+    ds, p, first = opened(acled_file)
+    assert p.map[1].dtype == np.int32 and p.timeline[1].dtype == np.int32
+    _, kept = prepared._to_keep(ds)
+    assert kept["map_rows"] is p.map[1]
+    assert kept["timeline_rows"].dtype == np.int32
+    again, q, second = opened(acled_file)
+    assert q.kept_s is not None and second == first and len(again) == len(ds)
+    for rows in (q.map[1], q.timeline[1]):
+        assert rows.dtype == np.int32 and not rows.flags.owndata  # the file's pages
+
+
+def test_prepare_gives_the_freed_heap_back_before_and_after(monkeypatch, acled_file):
+    """The preparation trims the heap first (the read's and the table cache's writing's
+    holes: 100-180 MB at a million events) and last (its own temporaries), before the
+    window takes the dataset."""
+    from araz import heap
+
+    monkeypatch.setenv("ARAZ_TABLE_CACHE", "off")
+    ds = read_path(acled_file).dataset
+    made: list[bool] = []
+    monkeypatch.setattr(heap, "trim", lambda: made.append(prepared._of(ds).map is not None))
+    prepare(ds)
+    assert made == [False, True]
+
+
 def test_the_ids_hash_is_the_same_in_bulk_and_one_by_one():
     import pyarrow as pa
 

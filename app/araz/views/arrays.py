@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from ..model.columns import Coded, Strings, take
+from ..model.columns import Coded, Strings, code_type, take
 from ..model.dataset import Dataset
 from .map_payload import MapEvents, clean_color, pack
 from .records import line_places, tuple_markers
@@ -224,13 +224,17 @@ def _timeline_columns(ds: Dataset, date_codes: np.ndarray, dates: list) -> dict[
         + [(0.0, 0.0, False, False, False, False)],
         np.float64,
     ).reshape(len(values) + 1, 6)
-    precision = np.array([v.precision if v is not None else "" for v in values] + [""], object)
+    precision = [v.precision if v is not None else "" for v in values] + [""]
     if known and not (np.isfinite(per_date[:, :2]).all()):
         raise ValueError("start and end must be finite day numbers (the strict bounds)")
     rows = _by_start_and_id(ev.ids, dated, per_date[:, 0], date_codes)
     k = date_codes[rows]  # per timeline row, its distinct date (never -1: dated)
     bools = per_date[:, 2:].astype(bool)
-    coarse = np.array([p in _COARSE for p in precision.tolist()], bool)
+    coarse = np.array([p in _COARSE for p in precision], bool)
+    # a code per row (a byte) into the few precision names, not an 8-byte object
+    names = sorted(set(precision))
+    where = {p: c for c, p in enumerate(names)}
+    precision_code = np.array([where[p] for p in precision], code_type(len(names)))
     point = (per_date[:, 1] <= per_date[:, 0]) & ~coarse
     per, none = actor_colours(ds)
     argb = [0xFF000000 | int(c.lstrip("#"), 16) for c in [*per, none]]
@@ -240,7 +244,7 @@ def _timeline_columns(ds: Dataset, date_codes: np.ndarray, dates: list) -> dict[
         "order": (np.cumsum(dated, dtype=_INDEX) - 1)[rows],
         "start": per_date[:, 0][k],
         "end": np.maximum(per_date[:, 1], per_date[:, 0])[k],
-        "precision": precision[k],
+        "precision": Coded(precision_code[k], names),
         "is_point": point[k],
         "fade_start": bools[:, 0][k],
         "fade_end": bools[:, 1][k],
@@ -253,14 +257,22 @@ def _timeline_columns(ds: Dataset, date_codes: np.ndarray, dates: list) -> dict[
 def timeline_kept(data: TimelineData, rows: np.ndarray) -> tuple[dict[str, np.ndarray], list]:
     """What :func:`timeline_arrays` takes back as ``kept``: the columns of ``data`` (as
     it made them, with its ``rows``) as arrays of numbers, and the precision names."""
-    names = sorted({str(p) for p in data.precision})
-    where = {p: k for k, p in enumerate(names)}
+    given = data.precision
+    if isinstance(given, Coded):  # as timeline_arrays makes it: per distinct precision
+        per_value = [str(p) for p in [*given.values, given.missing]]  # code -1: missing
+        names = sorted(set(per_value))
+        where = {p: k for k, p in enumerate(names)}
+        lut = np.array([where[p] for p in per_value], np.int16)
+        precision = lut[given.codes]
+    else:
+        names = sorted({str(p) for p in given})
+        where = {p: k for k, p in enumerate(names)}
+        precision = np.fromiter(map(where.__getitem__, given), np.int16, len(rows))
     flags = np.zeros(len(rows), np.uint8)
     for bit, name in enumerate(_FLAGS):
         flags |= np.asarray(getattr(data, name), bool).astype(np.uint8) << bit
-    precision = np.fromiter(map(where.__getitem__, data.precision), np.int16, len(rows))
     arrays = {
-        "rows": np.asarray(rows, np.int64),
+        "rows": np.asarray(rows, _INDEX),  # as made (int64: an 8 MB copy at a million)
         "order": np.asarray(data.order),
         "start": np.asarray(data.start, np.float64),
         "end": np.asarray(data.end, np.float64),
@@ -293,11 +305,11 @@ def _checked_columns(kept: dict[str, Any], n_events: int) -> dict[str, Any]:
     if n and not (np.isfinite(start).all() and np.isfinite(end).all() and (end >= start).all()):
         raise ValueError("the kept timeline's bounds")
     columns = {
-        "rows": rows.astype(np.intp, copy=False),
+        "rows": rows.astype(_INDEX, copy=False),  # checked in range above
         "order": order,
         "start": start,
         "end": end,
-        "precision": np.array(names, object)[precision],
+        "precision": Coded(precision, list(names)),  # int16 codes, as kept
         "color": kept["color"],
     }
     for bit, name in enumerate(_FLAGS):

@@ -31,6 +31,7 @@ from typing import Any
 
 import numpy as np
 
+from .. import heap
 from ..io import table_cache
 from ..model import colour_by
 from ..model.columns import IdIndex
@@ -115,6 +116,10 @@ def prepare(ds: Dataset, keep: bool = True) -> Prepared:
     an earlier open are read back (the module docstring); made here, they are kept: now,
     or with ``keep=False`` when :meth:`Prepared.write_kept` is called (the loader calls
     it once the dataset is handed over: the file's writing is not waited for)."""
+    # what the read and the table cache's writing freed (a million events: 100-180 MB
+    # of holes in the heap), given back before this adds to it; and at the end this
+    # preparation's own, before the window takes the dataset and the page its payload
+    heap.trim()
     entry = table_cache.views_entry(ds)
     t0 = time.perf_counter()
     kept = entry is not None and _from_kept(ds, entry)
@@ -132,6 +137,7 @@ def prepare(ds: Dataset, keep: bool = True) -> Prepared:
         prepared.pending = (entry, *_to_keep(ds))
         if keep:
             prepared.write_kept()
+    heap.trim()
     return prepared
 
 
@@ -172,7 +178,7 @@ def _to_keep(ds: Dataset) -> tuple[dict, dict]:
         "incidence_group_tuple": group[0],
         "incidence_group_actor": group[1],
         "map_body": np.frombuffer(events.body, np.uint8),
-        "map_rows": map_rows.astype(np.int64, copy=False),
+        "map_rows": map_rows,  # int32, as map_data makes them (an int64 copy was 8 MB)
         "map_lat": np.asarray(events.lat, np.float64),
         "map_lon": np.asarray(events.lon, np.float64),
         **{f"timeline_{k}": v for k, v in kept_timeline.items()},
@@ -269,11 +275,11 @@ def _checked(ds: Dataset, meta: dict, parts: dict) -> tuple:
     by_actor = {a: rows[b[k] : b[k + 1]] for k, a in enumerate(names)}
     incidence = _incidence(ds, meta["incidence"], parts)
     map_rows = parts["map_rows"]
-    if map_rows.dtype != np.int64:
+    if map_rows.dtype != np.int32:  # as map_data makes them
         raise ValueError("the map's rows")
     # the payload stays in the file's pages (read when the page fetches it, then let go)
     body = parts["map_body"]
-    rows_ = map_rows.astype(np.intp, copy=False)
+    rows_ = map_rows  # read where they are (an intp copy was 8 MB at a million events)
     events = map_events_kept(ds, body, rows_, meta["to"], parts["map_lat"], parts["map_lon"])
     kept = {k: parts[f"timeline_{k}"] for k in TIMELINE_KEPT}
     data, order_ = timeline_arrays(ds, {**kept, "names": list(meta["precisions"])})
