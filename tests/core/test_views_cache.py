@@ -312,6 +312,17 @@ def test_prepare_gives_the_freed_heap_back_before_and_after(monkeypatch, acled_f
     assert made == [False, True]
 
 
+def test_asking_a_view_for_an_unknown_event_makes_no_positions(curated):
+    """The map binding asks its view's index whether the active event is on the map at
+    each filter change, None when there is none: that makes no per-event positions
+    (4 MB at a million events), only a known id does."""
+    view = prepared._ViewIndex(curated, np.arange(len(curated), dtype=np.int32))
+    assert None not in view and "no such id" not in view
+    assert view._where_ is None
+    first = curated.events.ids[0]
+    assert first in view and view[first] == 0 and view._where_ is not None
+
+
 def test_the_ids_hash_is_the_same_in_bulk_and_one_by_one():
     import pyarrow as pa
 

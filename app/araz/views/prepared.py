@@ -350,7 +350,8 @@ class _ViewIndex(Mapping[str, int]):
         return self._where_
 
     def __getitem__(self, event_id: str) -> int:
-        k = int(self._where[self._index[event_id]])
+        row = self._index[event_id]  # an unknown id (None: no event active) raises first:
+        k = int(self._where[row])  # the positions are made only for a known one
         if k < 0:
             raise KeyError(event_id)
         return k
