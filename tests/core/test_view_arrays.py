@@ -129,6 +129,18 @@ def test_the_timelines_precision_is_a_byte_a_row_made_or_kept(curated):
     assert {"day", "month"} <= set(data.precision)
 
 
+def test_the_timelines_order_is_its_rows_when_every_event_is_dated(curated):
+    """Every event dated (an ACLED file's), the timeline's order (its rows among the
+    dated ones) is its rows: one array, not a second of 4 MB a million."""
+    data, rows = timeline_arrays(curated)
+    assert len(rows) == len(curated) and data.order is rows
+    one_undated = read_path(Path(__file__).parent.parent / "data/readers/acled_current.csv")
+    ds = one_undated.dataset
+    data, rows = timeline_arrays(ds)
+    assert len(rows) == len(ds) - 1 and data.order is not rows
+    assert data.order.tolist() == TimelineData(**timeline_columns(ds)).order.tolist()
+
+
 def test_the_prepared_views_look_rows_up_by_id(curated):
     data, _rows = timeline_rows(curated)
     assert all(data.index_of(i) == k for k, i in enumerate(data.ids))
