@@ -233,23 +233,32 @@ class _Places(NamedTuple):
     aliases, within, country), ``(flat, of_value, n_values, codes)``: its distinct
     values' names (``flat[k]``, a name of value ``of_value[k]``) and per place its value
     (the column's own codes, -1 for none); then the events' place ``tuples``
-    (:class:`~araz.model.places.PlaceTuples`).  A search decides per value, spreads to
-    the places by the codes, then to the tuples and the events: no (place, name) pair
-    per place (4 million int32 at a million events, for some 70 distinct names)."""
+    (:class:`~araz.model.places.PlaceTuples`), and whether each holds one place.  A
+    search decides per value, spreads to the places by the codes, then to the tuples
+    and the events: no (place, name) pair per place (4 million int32 at a million
+    events, for some 70 distinct names)."""
 
     names: Texts
     columns: tuple[tuple[np.ndarray, np.ndarray, int, np.ndarray], ...]
     n_places: int
     tuples: Any
+    one_each: bool  # every tuple holds one place (row -1: unknown)
 
     def mask(self, terms: Sequence[str]) -> np.ndarray:
         hit = self.names.contains(terms)
         named = np.zeros(self.n_places, bool)
         for flat, of_value, n_values, codes in self.columns:
-            per_value = np.zeros(n_values, bool)
-            per_value[of_value[hit[flat]]] = True
-            named |= _spread(per_value, codes)
-        return _spread(self.tuples.any(named), self.tuples.codes)
+            values = of_value[hit[flat]]
+            if len(values):  # (a column none of whose names is found: nothing to spread)
+                per_value = np.zeros(n_values, bool)
+                per_value[values] = True
+                named |= _spread(per_value, codes)
+        tuples = self.tuples
+        if not named.any():  # no place named so: no event either
+            return np.zeros(len(tuples.codes), bool)
+        # each tuple one place (an ACLED file's): its place's flag
+        per_tuple = _spread(named, tuples.rows) if self.one_each else tuples.any(named)
+        return _spread(per_tuple, tuples.codes)
 
 
 class SearchIndex:
@@ -302,7 +311,9 @@ class SearchIndex:
             flat = np.fromiter((k for v in per_value for k in v), np.int32, int(sizes.sum()))
             of_value = np.repeat(np.arange(len(values), dtype=np.int32), sizes)
             columns.append((flat, of_value, len(values), column.codes))
-        return _Places(self.engine(list(names)), tuple(columns), len(places), self.place_tuples)
+        tuples = self.place_tuples
+        one_each = len(tuples.rows) == len(tuples) and bool(np.all(np.diff(tuples.starts) == 1))
+        return _Places(self.engine(list(names)), tuple(columns), len(places), tuples, one_each)
 
     @cached_property
     def actors(self) -> _Members:
