@@ -15,6 +15,10 @@
  * Basemap.prototype._landBox(id) -> that country's box [x0, y0, x1, y1] in layer px (its
  * vertices' own, from its box of metres: the projection is monotonic), or null: a
  * country off the view is not projected to learn that its name has no room there.
+ * Basemap.prototype._edgesNear(x0, y0, x1, y1) -> whether an edge of any of the current
+ * band's countries (those the country mask paints: map-density.js) crosses or touches
+ * that layer-px box: none does, and every pixel of it lies in the same countries (the
+ * events' spread then needs no mask there: map-events-spread.js).
  */
 (function () {
   "use strict";
@@ -167,6 +171,16 @@
     var xa = Math.round(s * (t._a * m[0] + t._b)) - o.x, xb = Math.round(s * (t._a * m[2] + t._b)) - o.x;
     var ya = Math.round(s * (t._c * m[1] + t._d)) - o.y, yb = Math.round(s * (t._c * m[3] + t._d)) - o.y;
     return [Math.min(xa, xb), Math.min(ya, yb), Math.max(xa, xb), Math.max(ya, yb)];
+  };
+
+  Basemap.prototype._edgesNear = function (x0, y0, x1, y1) {
+    var band = this.current, feats = (band && band.countries && band.countries.features) || [];
+    for (var id = 1; id <= Math.min(feats.length, 255); id++) {
+      var b = this._landBox(id);
+      if (!b || b[0] > x1 || b[2] < x0 || b[1] > y1 || b[3] < y0) continue;
+      if (this._land(id).crosses(x0, y0, x1, y1)) return true;
+    }
+    return false;
   };
 
   /* The current band's countries projected at the map's zoom, made as asked, kept until

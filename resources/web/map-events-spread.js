@@ -14,6 +14,8 @@
   // slots (the outer ring: 2 * RING_GAP = 24 px) and the 2 px its home() looks at, when
   // there are at most MASK_WINDOWS_UP_TO places; more, and the whole view is painted once
   var MASK_R = 32, MASK_WINDOWS_UP_TO = 48;
+  var ALL_SLOTS = [];
+  for (var s = 0; s < SPREAD_MAX; s++) ALL_SLOTS.push(s);
 
   /* A country mask of the window whose top-left is (x0, y0) in a W x H view, read in
    * the view's canvas px. */
@@ -124,9 +126,17 @@
         if (x < 0 || y < 0 || x > size.x || y > size.y) continue;
         places.push(g, x, y);
       }
-      var few = places.length / 3 <= MASK_WINDOWS_UP_TO;
+      var few = places.length / 3 <= MASK_WINDOWS_UP_TO, b = this._bounds.min;
       for (var p = 0; p < places.length; p += 3) {
         var px = places[p + 1], py = places[p + 2];
+        // no country's edge within MASK_R px (the slots, 24 px out, and the 2 px home()
+        // reads, with room for an edge's blended pixels): every slot is on the place's
+        // side (the mask would say so, all its pixels there one country's or none's),
+        // and no mask is painted for it (map-base-land.js)
+        if (basemap._edgesNear && !basemap._edgesNear(b.x + px - MASK_R, b.y + py - MASK_R, b.x + px + MASK_R, b.y + py + MASK_R)) {
+          out.set(places[p], ALL_SLOTS);
+          continue;
+        }
         var mask = this._countryMask(band, size, px, py, few);
         var home = mask.home(px, py), list = [0];
         for (var k = 1; k < SPREAD_MAX; k++) {

@@ -241,6 +241,7 @@ def test_the_pages_start_files_read_ahead_are_served_once_from_memory(qtbot, mon
         view = MapView()
         try:
             view.resize(600, 400)
+            view.set_style(relief=True)  # as the window does: the page then asks for it
             seq = view.set_events([event("e1", 39.5, 46.5)])
             with qtbot.waitSignal(view.ready, timeout=TIMEOUT):
                 view.show()
