@@ -27,7 +27,6 @@
   /* The labels of a feature collection of points (their DOM made and measured by
    * map-labels-early.js, before Leaflet loaded for the basemap's own), sorted. */
   Basemap.prototype._buildLabels = function (fc) {
-    if (window.araz.makeEarlyLabels) window.araz.makeEarlyLabels(); // not made yet: now
     var feats = (fc && fc.features) || [], early = window.araz.earlyLabels;
     var nodes = early && early.features === fc ? early.nodes : null;
     if (nodes) window.araz.earlyLabels = null; // given once

@@ -71,16 +71,6 @@
 
   var labels = window.ARAZ_BASEMAP_LABELS, container = document.getElementById("map");
   if (labels && labels.features && container) {
-    var timer = 0;
-    window.araz.makeEarlyLabels = function () {
-      clearTimeout(timer);
-      window.araz.makeEarlyLabels = null;
-      window.araz.earlyLabels = { features: labels, nodes: window.araz.labelNodes(labels.features, container) };
-    };
-    // two tasks on: the parser, once this bundle has run, goes on to the next and asks
-    // for it first (a task of its own, queued after this one's first timer)
-    timer = setTimeout(function () {
-      timer = setTimeout(window.araz.makeEarlyLabels, 0);
-    }, 0);
+    window.araz.earlyLabels = { features: labels, nodes: window.araz.labelNodes(labels.features, container) };
   }
 })();
