@@ -187,3 +187,50 @@ def test_countries_come_with_their_boxes_from_the_binary_band(qtbot):
             assert box == again, name
     finally:
         dispose(qtbot, view)
+
+
+SLOTS = """(function () {
+  // the spread's slots per place in view, with the shortcut for places far from any
+  // country's edge (map-base-land.js's _edgesNear) and with the country mask alone
+  var ev = araz.events, bm = araz.basemap, b = ev._bounds.min, size = ev._bounds.getSize();
+  var scale = 256 * Math.pow(2, araz.map.getZoom()), o = araz.map.getPixelOrigin();
+  var ox = -o.x - b.x, oy = -o.y - b.y;
+  function slots() {
+    var out = {};
+    ev._allowedSlots(scale, ox, oy, size).forEach(function (list, g) { out[g] = list; });
+    return out;
+  }
+  var quick = slots(), calls = 0, edgesNear = bm._edgesNear;
+  bm._edgesNear = function () { calls++; return edgesNear.apply(this, arguments); };
+  slots();
+  bm._edgesNear = undefined; // the mask for every place
+  ev._maskKey = null;
+  var masked = slots();
+  delete bm._edgesNear;
+  var far = 0;
+  Object.keys(quick).forEach(function (g) { if (quick[g].length === 19) far++; });
+  return {quick: quick, masked: masked, calls: calls, far: far};
+})()"""
+
+
+def test_spread_slots_far_from_any_border_need_no_country_mask(qtbot):
+    """A place with no country's edge near keeps every ring slot without painting the
+    country mask; the slots are those the mask gives, near a border or not."""
+    from araz.io.curated import read_curated
+    from araz.paths import default_dataset
+    from araz.views.records import map_records
+
+    view = shown_map(qtbot, (1200, 800))
+    try:
+        records = map_records(read_curated(default_dataset()).dataset)
+        wait_rendered(qtbot, view, view.set_events(records))
+        for bounds in (None, (44.5, 38.5, 49.0, 41.5)):  # the home view, then closer
+            if bounds is not None:
+                wait_rendered(qtbot, view, view.fit_bounds(*bounds))
+            got = run_js(qtbot, view, SLOTS)
+            assert got["quick"] == got["masked"] and got["quick"], got
+            assert got["calls"] == len(got["quick"]) and got["far"] >= 1, got
+            # and some place is near a border: the mask decided there
+            assert any(len(v) < 19 for v in got["masked"].values()), got
+    finally:
+        dispose(qtbot, view)
