@@ -84,14 +84,14 @@
     var n = layer.n, wx = layer.wx, wy = layer.wy, kept = layer._hexCells;
     if (kept && kept.scale === scale && kept.ox === ox && kept.oy === oy && kept.w === w &&
         kept.h === h && kept.n === n && kept.wx === wx && kept.wy === wy) return kept;
-    var r = HEX_R, dx = r * SQRT3, dy = r * 1.5;
+    var r = HEX_R, dx = r * SQRT3, dy = r * 1.5, ws = scale * layer.wper; // exact (see map-events.js)
     var pi0 = Math.floor(-ox / dx) - 2, pj0 = Math.floor(-oy / dy) - 2;
     var cols = Math.ceil(w / dx) + 5, rows = Math.ceil(h / dy) + 5, out = cols * rows;
     var cellOf = kept && kept.cellOf.length === n ? kept.cellOf : new Int32Array(n);
     var cx = new Float64Array(out), cy = new Float64Array(out);
     // one pass over the events (the cost at a million: keep it lean), one write each
     for (var i = 0; i < n; i++) {
-      var X = wx[i] * scale, Y = wy[i] * scale, c = out;
+      var X = wx[i] * ws, Y = wy[i] * ws, c = out;
       if (!(X + ox < -r || Y + oy < -r || X + ox > w + r || Y + oy > h + r)) {
         var py = Y / dy, pj = Math.round(py);
         var px = X / dx - (pj & 1) / 2, pi = Math.round(px), py1 = py - pj;

@@ -85,8 +85,9 @@
       var z = this._map.getZoom();
       var scale = 256 * Math.pow(2, z);
       var origin = this._map.getPixelOrigin();
-      var x = this.wx[i] * scale - origin.x - this._bounds.min.x;
-      var y = this.wy[i] * scale - origin.y - this._bounds.min.y;
+      var ws = scale * this.wper; // world units to px (wper: a power of two, so exact)
+      var x = this.wx[i] * ws - origin.x - this._bounds.min.x;
+      var y = this.wy[i] * ws - origin.y - this._bounds.min.y;
       return L.point(this.sx[i] - x, this.sy[i] - y);
     },
 
@@ -120,7 +121,8 @@
         this._placeSeen.fill(0);
         this._seenStamp = 1;
       }
-      var counted = countInView(vis, this.wx, this.wy, group, this._placeSeen, this._seenStamp, scale,
+      var ws = scale * this.wper; // world units to px (wper: a power of two, so exact)
+      var counted = countInView(vis, this.wx, this.wy, group, this._placeSeen, this._seenStamp, ws,
         ox - (corner.x - this._bounds.min.x), oy - (corner.y - this._bounds.min.y), view.x, view.y, n);
       var inView = counted[0], places = counted[1];
       this.inView = inView;
@@ -136,8 +138,8 @@
         for (j = 0; j < few.length; j++) {
           i = few[j];
           if (!(vis[i] || i === this.selected)) continue;
-          x = this.wx[i] * scale + ox;
-          y = this.wy[i] * scale + oy;
+          x = this.wx[i] * ws + ox;
+          y = this.wy[i] * ws + oy;
           if (x < -margin || y < -margin || x > size.x + margin || y > size.y + margin) continue;
           drawn[i] = 1;
           sx[i] = x;
@@ -158,8 +160,8 @@
         for (i = 0; i < n; i++) {
           if (!(vis[i] || i === this.selected)) continue;
           g = group[i];
-          x = this.wx[i] * scale + ox;
-          y = this.wy[i] * scale + oy;
+          x = this.wx[i] * ws + ox;
+          y = this.wy[i] * ws + oy;
           if (x < -margin || y < -margin || x > size.x + margin || y > size.y + margin) continue;
           var k = gr[g]++;
           if (slots && gc[g] > 1) {
@@ -263,7 +265,7 @@
         if (px < 3) return;
         var rgb = self.palette[self.colorIndex[i]] ? self.palette[self.colorIndex[i]].rgb : [128, 128, 128];
         ctx.beginPath();
-        ctx.arc(self.wx[i] * scale + ox, self.wy[i] * scale + oy, px, 0, 2 * Math.PI);
+        ctx.arc(self.wx[i] * (scale * self.wper) + ox, self.wy[i] * (scale * self.wper) + oy, px, 0, 2 * Math.PI);
         if (filled) {
           ctx.lineWidth = 1.5;
           ctx.fillStyle = "rgba(" + rgb.join(",") + ",0.12)";

@@ -47,8 +47,8 @@
         } else if (!self.bins && (self.visible[i] || i === self.selected)) {
           // its start is out of the view (no marker there): the arrow still runs from
           // its true place, when its box meets the canvas (the canvas clips the rest)
-          x0 = self.wx[i] * scale + ox;
-          y0 = self.wy[i] * scale + oy;
+          x0 = self.wx[i] * (scale * self.wper) + ox;
+          y0 = self.wy[i] * (scale * self.wper) + oy;
           var pad = 0.2 * (Math.abs(x1 - x0) + Math.abs(y1 - y0));
           if (Math.max(x0, x1) + pad < 0 || Math.min(x0, x1) - pad > size.x) return;
           if (Math.max(y0, y1) + pad < 0 || Math.min(y0, y1) - pad > size.y) return;
@@ -122,7 +122,7 @@
       for (var g = 0; g < gc.length; g++) {
         if (gc[g] < 2) continue;
         var i = gf[g];
-        var x = this.wx[i] * scale + ox, y = this.wy[i] * scale + oy;
+        var x = this.wx[i] * (scale * this.wper) + ox, y = this.wy[i] * (scale * this.wper) + oy;
         if (x < 0 || y < 0 || x > size.x || y > size.y) continue;
         places.push(g, x, y);
       }
@@ -155,7 +155,7 @@
       for (var j = 0; j < this.drawnCount; j++) {
         var i = this.drawnList[j];
         if (this.drawn[i] !== 1 || this.groupCount[this.group[i]] < 2) continue;
-        var x = this.wx[i] * scale + ox, y = this.wy[i] * scale + oy;
+        var x = this.wx[i] * (scale * this.wper) + ox, y = this.wy[i] * (scale * this.wper) + oy;
         if (x === this.sx[i] && y === this.sy[i]) continue;
         ctx.moveTo(x, y);
         ctx.lineTo(this.sx[i], this.sy[i]);

@@ -167,17 +167,15 @@
     return { group: group, count: count };
   }
 
-  /* The payload's world units as fractions of the world (wx, wy: Float64Array).  The
-   * loops over every event are small functions of their own, each given one kind of
-   * array (not inline in setEvents, whose arguments vary: a payload's columns or a
-   * test page's plain arrays); setColors shares the palette's. */
-  function toWorld(x, y, wx, wy, n) {
-    var per = 1 / WORLD; // 2^-32, exact: a product the same as the quotient, and cheaper
-    for (var i = 0; i < n; i++) {
-      wx[i] = x[i] * per;
-      wy[i] = y[i] * per;
-    }
-  }
+  /* The loops over every event are small functions of their own, each given one kind
+   * of array (not inline in setEvents, whose arguments vary: a payload's columns or a
+   * test page's plain arrays); setColors shares the palette's.
+   *
+   * Each event's place in the world is wx[i] * wper, wy[i] * wper (fractions of the
+   * world from its top-left): a payload's own Uint32Array columns with wper = 2^-32
+   * (no Float64Array copy of them: 16 MB at a million events), or fractions with
+   * wper = 1.  wper is a power of two, so wx[i] * (scale * wper) is exactly the
+   * product of the fraction and the scale: the same pixels either way. */
 
   /* Each event's palette slot (colorIndex: Uint16Array), 0 for one past the palette. */
   function paletteIndex(colors, npal, colorIndex, n) {
@@ -225,7 +223,6 @@
       this.titles = textColumn(d.title, n);
       this.dates = textColumn(d.date, n);
       this.actorLists = textColumn(d.actors, n);
-      this.wx = new Float64Array(n);
       this.colorIndex = new Uint16Array(n);
       this.visible = new Uint8Array(n).fill(1);
       this.sx = new Float32Array(n); // drawn position, canvas px (valid when drawn[i])
@@ -237,14 +234,18 @@
       this._setPalette(d.palette);
       this.size = null; // marker radius per event (CSS px) when sized by a number
       this._bySize = null;
-      var wx = this.wx, wy = (this.wy = new Float64Array(n)), i;
+      var i;
       // the payload's world units (Python's), or degrees (plain arrays: a test's page);
       // a payload's degrees are worked out when first read (this.lat, a popup's place)
       var units = d.x instanceof Uint32Array && d.x.length === n && d.y instanceof Uint32Array && d.y.length === n;
       if (units) {
-        toWorld(d.x, d.y, wx, wy, n);
+        this.wx = d.x;
+        this.wy = d.y;
+        this.wper = 1 / WORLD; // 2^-32, exact
         this._lat = this._lon = null;
       } else {
+        var wx = (this.wx = new Float64Array(n)), wy = (this.wy = new Float64Array(n));
+        this.wper = 1;
         var lat = (this._lat = d.lat instanceof Float64Array ? d.lat : Float64Array.from(d.lat));
         var lon = (this._lon = d.lon instanceof Float64Array ? d.lon : Float64Array.from(d.lon));
         for (i = 0; i < n; i++) {
@@ -377,11 +378,11 @@
   /* The events' degrees from their world units, made when first read (a popup, a fly to
    * an event, the uncertainty's outlines): 16 bytes an event the page holds only then. */
   function degreesOf(layer) {
-    var n = layer.n, wx = layer.wx, wy = layer.wy;
+    var n = layer.n, wx = layer.wx, wy = layer.wy, per = layer.wper;
     var lat = new Float64Array(n), lon = new Float64Array(n);
     for (var i = 0; i < n; i++) {
-      lon[i] = (wx[i] - 0.5) * 360;
-      lat[i] = (Math.atan(Math.sinh(Math.PI * (1 - 2 * wy[i]))) * 180) / Math.PI;
+      lon[i] = (wx[i] * per - 0.5) * 360;
+      lat[i] = (Math.atan(Math.sinh(Math.PI * (1 - 2 * wy[i] * per))) * 180) / Math.PI;
     }
     layer._lat = lat;
     layer._lon = lon;

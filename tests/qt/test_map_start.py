@@ -51,7 +51,7 @@ COMPARE = """(function () {
   var ox = -o.x - e._bounds.min.x, oy = -o.y - e._bounds.min.y;
   var out = {places: 0, asked: 0, differ: 0, countries: {}};
   for (var i = 0; i < e.n; i++) {
-    var x = e.wx[i] * scale + ox, y = e.wy[i] * scale + oy;
+    var x = e.wx[i] * (scale * e.wper) + ox, y = e.wy[i] * (scale * e.wper) + oy;
     if (x < 0 || y < 0 || x > size.x || y > size.y) continue;
     out.places++;
     var whole = e._countryMask(band, size, x, y, false);
