@@ -351,3 +351,40 @@ def test_the_loader_writes_it_after_handing_over(cache, acled_file):
     p.write_kept()  # once
     _, again, _ = opened(acled_file)
     assert again.kept_s is not None
+
+
+def test_a_views_file_of_another_layout_is_stale_and_made_again(cache, acled_file, caplog):
+    """A file written in another version of the layout (version 1 kept CRC-32s) is not
+    read as this one: stale, logged as such (not as damaged), written anew."""
+    _, _, a = opened(acled_file)
+    [kept] = views_files(cache)
+    sound = kept.read_bytes()
+    kept.write_bytes(sound[:8] + (1).to_bytes(4, "little") + sound[12:])
+    with caplog.at_level(logging.INFO, logger="araz.io.table_cache"):
+        _, p, b = opened(acled_file)
+    assert p.kept_s is None and a == b
+    assert "stale" in caplog.text and "damaged" not in caplog.text
+    assert kept.read_bytes() == sound
+
+
+def test_the_checksum_sees_a_flipped_bit_a_moved_block_and_a_zeroed_one():
+    rng = np.random.default_rng(7)
+    data = rng.integers(0, 256, 3 * 4096 + 13, dtype=np.uint8)  # three blocks and a bit
+    sound = _views_file.checksum(data)
+    assert sound == _views_file.checksum(data.copy()) >= 0
+    spoilt = []
+    for bit in range(8):
+        for at in (0, 4095, 4096 * 2 + 7, len(data) - 1):
+            flipped = data.copy()
+            flipped[at] ^= 1 << bit
+            spoilt.append(flipped)
+    swapped = data.copy()
+    swapped[:4096], swapped[4096:8192] = data[4096:8192], data[:4096]
+    zeroed = data.copy()
+    zeroed[4096:8192] = 0
+    words = data[:16].copy()
+    words[:8], words[8:] = data[8:16], data[:8]  # two words of one block swapped
+    spoilt += [swapped, zeroed, np.concatenate([words, data[16:]])]
+    assert all(_views_file.checksum(s) != sound for s in spoilt)
+    # the same bytes as another type, the same checksum (the bytes are what is summed)
+    assert _views_file.checksum(data[:4096].view("<u4")) == _views_file.checksum(data[:4096])

@@ -69,7 +69,7 @@ def _work(
         relay.done.emit(number, result)
     if prepared is not None and not cancelled.is_set():
         # the views' data kept for the next open of the file, written while the window
-        # shows this one (a file write and its CRC, mostly without the GIL); never raises
+        # shows this one (a file write and its checksum, mostly without the GIL); never raises
         prepared.write_kept()
     # what the read, the preparation and the cache's writing freed, given back now (the
     # window trimmed once the dataset was handed over, before the writing's buffers)
