@@ -89,12 +89,14 @@
     var cols = Math.ceil(w / dx) + 5, rows = Math.ceil(h / dy) + 5, out = cols * rows;
     var cellOf = kept && kept.cellOf.length === n ? kept.cellOf : new Int32Array(n);
     var cx = new Float64Array(out), cy = new Float64Array(out);
-    // one pass over the events (the cost at a million: keep it lean), one write each
+    // one pass over the events (the cost at a million: keep it lean), one write each.
+    // Math.floor(x + 0.5), not Math.round(x): the same integer here (x + 0.5 is exact
+    // for any x but a hair under 0.5), several times faster in V8
     for (var i = 0; i < n; i++) {
       var X = wx[i] * ws, Y = wy[i] * ws, c = out;
       if (!(X + ox < -r || Y + oy < -r || X + ox > w + r || Y + oy > h + r)) {
-        var py = Y / dy, pj = Math.round(py);
-        var px = X / dx - (pj & 1) / 2, pi = Math.round(px), py1 = py - pj;
+        var py = Y / dy, pj = Math.floor(py + 0.5);
+        var px = X / dx - (pj & 1) / 2, pi = Math.floor(px + 0.5), py1 = py - pj;
         if (Math.abs(py1) * 3 > 1) {
           var px1 = px - pi;
           var pi2 = pi + (px < pi ? -1 : 1) / 2, pj2 = pj + (py < pj ? -1 : 1);
