@@ -89,20 +89,22 @@
     var cols = Math.ceil(w / dx) + 5, rows = Math.ceil(h / dy) + 5, out = cols * rows;
     var cellOf = kept && kept.cellOf.length === n ? kept.cellOf : new Int32Array(n);
     var cx = new Float64Array(out), cy = new Float64Array(out);
-    // one pass over the events (the cost at a million: keep it lean), one write each;
-    // an event at the very point of the last one worked out of its place (layer.group:
-    // most of a place's events) takes that one's cell, not worked out again.
+    // one pass over the events (the cost at a million: keep it lean), one write each.
+    // With places of many events each (layer.group: 8 or more an event on average), an
+    // event at the very point of the last one worked out of its place takes that one's
+    // cell, not worked out again (with few, the look-up costs more than it saves).
     // Math.floor(x + 0.5), not Math.round(x): the same integer here (x + 0.5 is exact
     // for any x but a hair under 0.5), several times faster in V8
     var group = layer.group, ng = layer.groupCount ? layer.groupCount.length : 0;
-    if (!group || group.length !== n || !ng) {
-      group = new Int32Array(n); // one "place": the last event's point
-      ng = 1;
+    var memo = !!group && group.length === n && ng > 0 && ng * 8 <= n;
+    if (!memo) {
+      group = new Int32Array(0);
+      ng = 0;
     }
     var gx = new Float64Array(ng).fill(NaN), gy = new Float64Array(ng), gc = new Int32Array(ng);
     for (var i = 0; i < n; i++) {
-      var fx = wx[i], fy = wy[i], g = group[i];
-      if (gx[g] === fx && gy[g] === fy) {
+      var fx = wx[i], fy = wy[i], g = memo ? group[i] : 0;
+      if (memo && gx[g] === fx && gy[g] === fy) {
         cellOf[i] = gc[g];
         continue;
       }
@@ -122,9 +124,11 @@
         var ci = pi - pi0, cj = pj - pj0;
         if (ci >= 0 && cj >= 0 && ci < cols && cj < rows) c = cj * cols + ci;
       }
-      gx[g] = fx;
-      gy[g] = fy;
-      gc[g] = c;
+      if (memo) {
+        gx[g] = fx;
+        gy[g] = fy;
+        gc[g] = c;
+      }
       cellOf[i] = c;
     }
     // each cell's canvas centre, worked out once a cell (not once an event in it)
