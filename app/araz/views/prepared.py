@@ -11,7 +11,7 @@ payload, coordinates and rows, the timeline's columns per row (its sort, the dat
 flags, the colours), the ids' index (:class:`~araz.model.columns.IdIndex`, whose hash is
 the same in every process), the actors' rows and their incidence, the Events table's
 first order (by date) and the colour menu's columns.  The next open of the
-file maps them (:mod:`araz.io._views_file`, each part's CRC checked, then its pages let
+file maps them (:mod:`araz.io._views_file`, each part's checksum checked, then its pages let
 go until used) and checks them against the dataset (lengths, rows in range) before
 any is used; one that fails is deleted and everything is made again (with a log line).
 A change of any module of the views (this package) makes them stale.
