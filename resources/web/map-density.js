@@ -85,6 +85,7 @@
     if (kept && kept.scale === scale && kept.ox === ox && kept.oy === oy && kept.w === w &&
         kept.h === h && kept.n === n && kept.wx === wx && kept.wy === wy) return kept;
     var r = HEX_R, dx = r * SQRT3, dy = r * 1.5, ws = scale * layer.wper; // exact (see map-events.js)
+    if (!(layer.wper > 0)) throw new Error("density: the events layer has no wper");
     var pi0 = Math.floor(-ox / dx) - 2, pj0 = Math.floor(-oy / dy) - 2;
     var cols = Math.ceil(w / dx) + 5, rows = Math.ceil(h / dy) + 5, out = cols * rows;
     var cellOf = kept && kept.cellOf.length === n ? kept.cellOf : new Int32Array(n);

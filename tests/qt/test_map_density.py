@@ -498,7 +498,7 @@ def test_events_of_one_place_at_other_points_are_binned_at_their_own(qtbot, map_
       var wx = Float64Array.from(x.concat(x)), wy = Float64Array.from(y.concat(y));
       var n = wx.length, scale = 256 * 64, ox = -0.595 * scale, oy = -0.595 * scale;
       function binned(group, places) {
-        var layer = { n: n, wx: wx, wy: wy, visible: new Uint8Array(n).fill(1),
+        var layer = { n: n, wx: wx, wy: wy, wper: 1, visible: new Uint8Array(n).fill(1),
           group: group, groupCount: places ? new Uint32Array(places) : null };
         var bins = D.hexbin(layer, scale, ox, oy, 600, 600);
         return { count: bins.count, binOf: Array.from(D.binOf(layer)) };
