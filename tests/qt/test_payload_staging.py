@@ -20,7 +20,7 @@ from araz.views.arrays import remapped
 
 pytest.importorskip("pytestqt")
 
-from map_support import TIMEOUT, event, open_map_view, run_js, wait_rendered
+from map_support import event, open_map_view, run_js, wait_rendered
 
 pytestmark = pytest.mark.gui
 
@@ -96,6 +96,6 @@ def test_the_page_draws_a_staged_payload(qtbot, map_view):
     seq = map_view.set_events(moved, lambda: moved)
     make()
     wait_rendered(qtbot, map_view, map_view.select("e7"))
+    assert run_js(qtbot, map_view, "araz.events.n") == 50
+    assert run_js(qtbot, map_view, "araz.events.selected") == 7
     assert shelf._staged is None and seq > 0  # taken by the page's fetch
-    qtbot.waitUntil(lambda: run_js(qtbot, map_view, "araz.events.n") == 50, timeout=TIMEOUT)
-    qtbot.waitUntil(lambda: run_js(qtbot, map_view, "araz.events.selected") == 7, timeout=TIMEOUT)
