@@ -55,25 +55,14 @@ def test_a_staged_payload_is_served_from_a_qt_buffer_once():
     assert isinstance(again, PayloadDevice) and _read(again) == made.body
 
 
-def test_a_fetch_waits_for_a_copy_under_way(monkeypatch):
-    monkeypatch.setattr(shelf, "STAGE_WAIT_S", 5.0)
+def test_a_fetch_waits_for_a_copy_under_way():
     moved = _mapped_like(build_events(_events(30)))
     make = staging(moved.body)
     threading.Timer(0.05, make).start()
     t = time.perf_counter()
     served = payload_device(lambda: moved)
     assert isinstance(served, QBuffer) and _read(served) == bytes(moved.body)
-    assert time.perf_counter() - t < 5.0
-
-
-def test_a_copy_not_made_in_time_is_not_waited_for(monkeypatch):
-    monkeypatch.setattr(shelf, "STAGE_WAIT_S", 0.01)
-    moved = _mapped_like(build_events(_events(30)))
-    make = staging(moved.body)
-    served = payload_device(lambda: moved)  # never made: served as it is read
-    assert isinstance(served, PayloadDevice) and _read(served) == bytes(moved.body)
-    make()  # made late: dropped, not kept for a fetch that came and went
-    assert shelf._staged is None
+    assert time.perf_counter() - t < shelf.STAGE_WAIT_S
 
 
 def test_only_a_kept_payload_and_only_its_own_fetch():

@@ -20,7 +20,7 @@ from araz.qt.map.scheme import DataShelf
 if TYPE_CHECKING:
     from araz.views.map_payload import MapEvents
 
-STAGE_WAIT_S = 0.05  # the longest a fetch waits for a copy under way (then: as it goes)
+STAGE_WAIT_S = 0.25  # the longest a fetch waits for a copy under way (then: as it goes)
 
 
 def payload_device(source: Callable[[], MapEvents]) -> QIODevice:
