@@ -20,7 +20,6 @@ from PySide6.QtCore import QObject, Signal
 from .. import heap
 from ..io import LoadResult, Problem, read_path
 from ..views.prepared import prepare
-from .map.shelf import staging
 
 
 class _Relay(QObject):
@@ -66,13 +65,8 @@ def _work(
         result = LoadResult(None, [Problem(str(path), None, f"could not load: {exc!r}")])
     if cancelled.is_set():
         result = _cancelled(path)
-    # a payload the views' cache kept: copied into Qt's memory while the window takes
-    # the dataset, for the page's fetch (registered before the window is handed it)
-    kept = None if prepared is None or prepared.map is None else prepared.map[0].body
-    stage = staging(None if cancelled.is_set() else kept)
     with contextlib.suppress(RuntimeError):  # the window went away meanwhile
         relay.done.emit(number, result)
-    stage()
     if prepared is not None and not cancelled.is_set():
         # the views' data kept for the next open of the file, written while the window
         # shows this one (a file write and its checksum, mostly without the GIL); never raises
