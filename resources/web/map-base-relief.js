@@ -15,12 +15,8 @@
  * Off until the app asks (the style op's `relief`, map-commands.js: setRelief; View →
  * Shaded relief, on by default, and the snapshots send it).  The images are fetched and
  * decoded (createImageBitmap: off the page's thread, and once: an <img> drawn on a
- * canvas is decoded again in the frame that draws it) as soon as the app has asked for
- * them (a style call with relief on, seen as it comes, even before the map is built:
- * map-channel.js) and this script has run, while the page waits for Python's first
- * calls; a map never asked for it (an export's, a benchmark's) fetches and decodes
- * none (0.45 MB through the thread that answers the page's requests, and their decoding,
- * while the page loads).  map.js calls reliefAfterFirstPaint()
+ * canvas is decoded again in the frame that draws it) as soon as this script runs,
+ * while the page waits for Python's first calls; map.js calls reliefAfterFirstPaint()
  * once the first view's calls are applied and drawn: the relief is drawn in that first
  * frame when the images are in by then (most often: a snapshot's first frame is then
  * its whole picture), else after it, once they are (the acknowledgements after the
@@ -109,20 +105,17 @@
     images.forEach(function (image) { image.img.close(); });
   }
 
-  // started once the app asks for the relief, while the page waits for Python's first
-  // calls (see above); `ready` holds them once in while they are still the early ones,
-  // not taken nor dropped (a promise's result is only ever given later, in a microtask)
-  var early = null, ready = null, asked = false;
-  function startEarly() {
-    if (asked || location.protocol !== "araz:") return;
-    asked = true;
-    var first = (early = loadImages());
+  // started now, while the page waits for Python's first calls (see above); `ready`
+  // holds them once in while they are still the early ones, not taken nor dropped (a
+  // promise's result is only ever given later, in a microtask)
+  var early = location.protocol === "araz:" ? loadImages() : null;
+  var ready = null;
+  if (early) {
+    var first = early;
     first.then(function (list) {
       if (early === first) ready = list;
     }, function () {}); // reported by _reliefLoad
   }
-  window.araz.askRelief = startEarly; // map-channel.js: a style call asks for it
-  if (window.araz.reliefAsked) startEarly();
 
   function dropEarly() {
     if (early) early.then(drop, function () {});
@@ -176,7 +169,6 @@
   /* View → Shaded relief: on (loaded first if it is not) or off. */
   Basemap.prototype.setRelief = function (on) {
     this.reliefWanted = !!on;
-    if (on && !this.reliefPainted) startEarly(); // asked for before the first paint
     if (this.reliefState !== STATE.loaded) {
       if (on && this.reliefPainted) this._reliefLoad();
       else if (!on && this.reliefState === STATE.none) dropEarly(); // off: not kept

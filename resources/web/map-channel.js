@@ -5,9 +5,7 @@
  * (window.araz.takeCommands(fn), when the map is built), and an events payload named in
  * them is fetched right away (window.araz.eventsPayload(url)): in by then, it is applied
  * and drawn as the map is built, so that its first frame draws the basemap and the events
- * together, and the labels are placed once, around the markers; a style call that turns
- * the basemap's shaded relief on has its images fetched as early (window.araz.askRelief,
- * map-base-relief.js).  map.js takes the channel with
+ * together, and the labels are placed once, around the markers.  map.js takes the channel with
  * window.araz.onChannel(fn): fn runs with it once both it and map.js are there,
  * whichever comes first.  map.js builds the map with window.araz.whenShown(fn).
  */
@@ -130,12 +128,6 @@
       c = JSON.parse(text);
     } catch (err) {
       return; // reported when map.js takes it
-    }
-    // the basemap's shaded relief asked for: its images fetched from now on
-    // (map-base-relief.js, window.araz.askRelief, or once it has run)
-    if (c && c.op === "style" && c.relief === true) {
-      window.araz.reliefAsked = true;
-      if (window.araz.askRelief) window.araz.askRelief();
     }
     if (c && c.op === "events" && typeof c.url === "string" && c.url.indexOf(DATA_URL) === 0) {
       var url = c.url, early = fetchEvents(url);
