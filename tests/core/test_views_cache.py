@@ -386,3 +386,31 @@ def test_the_checksum_sees_a_flipped_bit_a_moved_block_and_a_zeroed_one():
     assert all(_views_file.checksum(s) != sound for s in spoilt)
     # the same bytes as another type, the same checksum (the bytes are what is summed)
     assert _views_file.checksum(data[:4096].view("<u4")) == _views_file.checksum(data[:4096])
+
+
+def test_the_checksum_sees_two_flipped_top_bits_and_zeros_added_at_the_end():
+    """Two sign bits flipped (two doubles negated, anywhere in the array) or a value and
+    its negation swapped change the checksum; so do zero bytes added at the end (a
+    count grown into zeros)."""
+    rng = np.random.default_rng(3)
+    doubles = rng.uniform(-180, 180, 20_000)
+    sound = _views_file.checksum(doubles)
+    for a, b in ((3, 7000), (0, 1), (511, 512), (10, 19_999)):
+        negated = doubles.copy()
+        negated[[a, b]] *= -1
+        assert _views_file.checksum(negated) != sound, (a, b)
+    pair = doubles.copy()
+    pair[5], pair[6] = 5.0, -5.0
+    swapped = pair.copy()
+    swapped[5], swapped[6] = -5.0, 5.0
+    assert _views_file.checksum(pair) != _views_file.checksum(swapped)
+    for bit in range(24, 32):  # the top bits of 32-bit words, two at a time
+        words = rng.integers(0, 2**32, 4096, dtype=np.uint32)
+        flipped = words.copy()
+        flipped[[17, 2000]] ^= np.uint32(1 << bit)
+        assert _views_file.checksum(flipped) != _views_file.checksum(words), bit
+    zeros = np.zeros(10, np.uint8)
+    assert _views_file.checksum(zeros) != _views_file.checksum(np.zeros(12, np.uint8))
+    assert _views_file.checksum(np.array([7, 0, 0], np.int64)) != _views_file.checksum(
+        np.array([7], np.int64)
+    )

@@ -19,8 +19,8 @@ booleans only, little-endian), place (within the file, in order, not overlapping
 or zeroed).  What the arrays mean (rows within the dataset's range, …) the caller checks.
 
 The checksum is not CRC-32 (version 1's): over the 130 MB of a million events' views
-zlib's CRC took ~50 ms of a re-open (two threads), a weighted sum of 64-bit words by
-numpy takes ~10.
+zlib's CRC took ~50 ms of a re-open (two threads), a weighted sum of 32-bit words by
+numpy takes ~10-15.
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ from typing import Any
 import numpy as np
 
 MAGIC = b"ARAZVIEW"
-VERSION = 2  # 2: checksum(), not CRC-32
+VERSION = 3  # 2: checksum(), not CRC-32; 3: its 32-bit words and the byte count
 _HEAD = struct.Struct("<8sII")
 # the types a part may have (no objects: nothing in the file is unpickled or evaluated)
 DTYPES = frozenset(("|b1", "|u1", "|i1", "<u2", "<i2", "<u4", "<i4", "<u8", "<i8", "<f4", "<f8"))
@@ -137,32 +137,40 @@ def read(path: Path, key: str) -> tuple[dict, dict[str, np.ndarray]]:
     return meta, parts
 
 
-_BLOCK = 512  # words of 8 bytes: 4 KiB
+_BLOCK = 1024  # words of 4 bytes: 4 KiB
+_MOD = 1 << 64
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
-# each word's weight within its block, odd (so a changed bit always changes the sum)
+# each word's weight within its block: odd, 64 bits (so a changed word, a 32-bit
+# difference, never vanishes modulo 2**64: an odd number times less than 2**32)
 _WEIGHTS = (np.arange(_BLOCK, dtype=np.uint64) * np.uint64(2) + np.uint64(1)) * _GOLDEN
 
 
 def checksum(array: np.ndarray) -> int:
-    """A 64-bit checksum of an array's bytes: its little-endian 64-bit words (the last
-    padded with zeros) summed in blocks of 4 KiB, each word times an odd weight of its
-    place in its block, then the blocks' sums each times an odd weight of the block's
-    place, all modulo 2**64.  Any flipped bit changes it (an odd weight times a power of
-    two is never 0 modulo 2**64), and so does, but for a 2**-64-ish chance, a block
-    moved, zeroed or overwritten.  Numpy's passes over the words: ~5x faster than
-    zlib's CRC-32 (a memory-bound product and sum, not a byte-wise table)."""
+    """A 64-bit checksum of an array's bytes: their little-endian 32-bit words (the last
+    padded with zeros) summed in blocks of 4 KiB, each word times a 64-bit odd weight of
+    its place in its block, then the blocks' sums each times an odd weight of the
+    block's place, then the byte count added (times an odd constant), all modulo 2**64.
+    A changed word in a block always changes its sum (its difference is under 2**32,
+    its weight odd), two changed words in one block do so unless their differences
+    meet a 2**-32-ish coincidence (two flipped top bits never cancel: the weights'
+    sums are not multiples of 2**33), and so does, but for such a chance, a block
+    moved, zeroed or overwritten; zeros added at the end change the count.  64-bit
+    words would let two flipped top bits cancel (2**63 times an even number).  Numpy's
+    passes over the words: several times faster than zlib's CRC-32 (a memory-bound
+    product and sum, not a byte-wise table)."""
     data = array.reshape(-1).view(np.uint8) if array.size else np.zeros(0, np.uint8)
-    whole = len(data) // (8 * _BLOCK)
-    cut = whole * 8 * _BLOCK
+    whole = len(data) // (4 * _BLOCK)
+    cut = whole * 4 * _BLOCK
     sums = np.zeros(whole + 1, np.uint64)
     if whole:
-        blocks = data[:cut].view("<u8").reshape(whole, _BLOCK)
-        np.einsum("ij,j->i", blocks, _WEIGHTS, out=sums[:whole])
-    rest = np.zeros(8 * _BLOCK, np.uint8)  # the last, partial block, zero-padded
+        blocks = data[:cut].view("<u4").reshape(whole, _BLOCK)
+        np.einsum("ij,j->i", blocks, _WEIGHTS, out=sums[:whole], casting="unsafe")
+    rest = np.zeros(4 * _BLOCK, np.uint8)  # the last, partial block, zero-padded
     rest[: len(data) - cut] = data[cut:]
-    sums[whole] = np.einsum("j,j->", rest.view("<u8"), _WEIGHTS)
+    sums[whole] = np.einsum("j,j->", rest.view("<u4").astype(np.uint64), _WEIGHTS)
     places = np.arange(whole + 1, dtype=np.uint64) * np.uint64(2) + np.uint64(1)
-    return int(np.einsum("i,i->", sums, places * _GOLDEN))
+    total = int(np.einsum("i,i->", sums, places * _GOLDEN))
+    return (total + len(data) * int(_GOLDEN)) % _MOD
 
 
 def _checksums(arrays: list[np.ndarray]) -> list[int]:
