@@ -90,3 +90,17 @@ def test_an_exception_in_a_slot_reaches_the_emitter() -> None:
     with pytest.raises(RuntimeError, match="boom"):
         source.changed.emit(1)
     assert log == []
+
+
+def test_a_slot_connected_while_the_signal_emits_waits_for_the_next_emission() -> None:
+    source, log = Source(), []
+
+    def grows(value: int) -> None:  # connects a new slot at every call
+        log.append(("grows", value))
+        source.changed.connect(lambda v: log.append(("new", v)))
+
+    source.changed.connect(grows)
+    source.changed.emit(1)
+    assert log == [("grows", 1)]
+    source.changed.emit(2)
+    assert log == [("grows", 1), ("grows", 2), ("new", 2)]

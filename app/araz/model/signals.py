@@ -52,7 +52,7 @@ class SignalInstance(Generic[T]):
         if not callable(slot):
             raise TypeError(f"a signal's slot must be callable, not {type(slot).__name__}")
         if not any(_same(ref, slot) for ref in self._refs):
-            self._refs.append(_ref(slot))
+            self._refs = [*self._refs, _ref(slot)]  # a new list: see emit
         return slot
 
     def disconnect(self, slot: Callable[[T], object]) -> None:
