@@ -125,13 +125,17 @@ def import_in_background(modules: tuple[str, ...] = PICTURE_MODULES) -> threadin
 
     def work() -> None:
         interval = sys.getswitchinterval()
-        sys.setswitchinterval(min(interval, PICTURE_SWITCH_INTERVAL_S))
+        ours = min(interval, PICTURE_SWITCH_INTERVAL_S)
+        sys.setswitchinterval(ours)
         try:
             for name in modules:
                 with contextlib.suppress(Exception):
                     importlib.import_module(name)
         finally:
-            sys.setswitchinterval(interval)
+            # put back what it found only if nobody set another meanwhile (the page's
+            # load restores its own: that one stays)
+            if sys.getswitchinterval() == ours:
+                sys.setswitchinterval(interval)
 
     thread = threading.Thread(target=work, name="araz-picture-imports", daemon=True)
     thread.start()
