@@ -259,17 +259,13 @@ def _timeline_columns(ds: Dataset, date_codes: np.ndarray, dates: list) -> dict[
 def timeline_kept(data: TimelineData, rows: np.ndarray) -> tuple[dict[str, np.ndarray], list]:
     """What :func:`timeline_arrays` takes back as ``kept``: the columns of ``data`` (as
     it made them, with its ``rows``) as arrays of numbers, and the precision names."""
-    given = data.precision
-    if isinstance(given, Coded):  # as timeline_arrays makes it: per distinct precision
-        per_value = [str(p) for p in [*given.values, given.missing]]  # code -1: missing
-        names = sorted(set(per_value))
-        where = {p: k for k, p in enumerate(names)}
-        lut = np.array([where[p] for p in per_value], np.int16)
-        precision = lut[given.codes]
-    else:
-        names = sorted({str(p) for p in given})
-        where = {p: k for k, p in enumerate(names)}
-        precision = np.fromiter(map(where.__getitem__, given), np.int16, len(rows))
+    given = data.precision  # a Coded column, as timeline_arrays makes it
+    if not isinstance(given, Coded):
+        raise TypeError("timeline_kept takes the timeline timeline_arrays made")
+    per_value = [str(p) for p in [*given.values, given.missing]]  # code -1: missing
+    names = sorted(set(per_value))
+    where = {p: k for k, p in enumerate(names)}
+    precision = np.array([where[p] for p in per_value], np.int16)[given.codes]
     flags = np.zeros(len(rows), np.uint8)
     for bit, name in enumerate(_FLAGS):
         flags |= np.asarray(getattr(data, name), bool).astype(np.uint8) << bit

@@ -112,7 +112,7 @@ class TimelineData:
     ids: Sequence[str]  # a list, or read through a Permuted (TimelineData.sorted_columns)
     start: np.ndarray
     end: np.ndarray
-    precision: list[str] | np.ndarray
+    precision: Sequence[str] | np.ndarray  # or a model Coded column (sorted_columns)
     fade_start: np.ndarray
     fade_end: np.ndarray
     open_start: np.ndarray
