@@ -133,7 +133,7 @@
         // reads, with room for an edge's blended pixels): every slot is on the place's
         // side (the mask would say so, all its pixels there one country's or none's),
         // and no mask is painted for it (map-base-land.js)
-        if (basemap._edgesNear && !basemap._edgesNear(b.x + px - MASK_R, b.y + py - MASK_R, b.x + px + MASK_R, b.y + py + MASK_R)) {
+        if (!basemap._edgesNear(b.x + px - MASK_R, b.y + py - MASK_R, b.x + px + MASK_R, b.y + py + MASK_R)) {
           out.set(places[p], ALL_SLOTS);
           continue;
         }

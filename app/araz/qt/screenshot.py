@@ -107,8 +107,6 @@ def check_screenshot_path(path: Path, dataset: Path | None) -> Path:
 # What the picture needs besides the window: the grabs until two agree (they load Qt
 # Quick's and QML's bindings, ~10 ms) and the PNG writer
 PICTURE_MODULES = ("araz.qt.stable_grab", "araz.qt.export.png")
-# Python's switch interval while a thread imports them (as araz.qt.app's imports)
-PICTURE_SWITCH_INTERVAL_S = 0.0005
 
 
 def import_in_background(modules: tuple[str, ...] = PICTURE_MODULES) -> threading.Thread:
@@ -123,9 +121,11 @@ def import_in_background(modules: tuple[str, ...] = PICTURE_MODULES) -> threadin
     An import that fails here fails again, with its traceback, where it is used."""
     import importlib
 
+    from .app import SWITCH_INTERVAL_S  # as the window's imports (araz.qt.app)
+
     def work() -> None:
         interval = sys.getswitchinterval()
-        ours = min(interval, PICTURE_SWITCH_INTERVAL_S)
+        ours = min(interval, SWITCH_INTERVAL_S)
         sys.setswitchinterval(ours)
         try:
             for name in modules:
