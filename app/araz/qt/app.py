@@ -12,6 +12,7 @@ from pathlib import Path
 import shiboken6
 
 from .application import (  # noqa: F401  (re-exported: benchmarks and tests start Qt here)
+    SWITCH_INTERVAL_S,
     app_icon,
     has_display,
     make_application,
@@ -62,8 +63,6 @@ WINDOW_MODULES = (
     "araz.qt.settings",
     "araz.qt.main_window",
 )
-# Python's switch interval while a thread imports (see import_while_serving)
-SWITCH_INTERVAL_S = 0.0005
 # (what the picture needs besides is imported once the map has drawn: araz.qt.screenshot)
 SCREENSHOT_MODULES = ("araz.qt.screenshot",)
 

@@ -33,6 +33,10 @@ def prepare_environment(*, headless: bool = False) -> None:
 # thread before the first frame); an initial old space of 64 MB lets it run without
 # them (the renderer's memory after 100,000 events loaded, filtered and loaded again:
 # the same, ~225 MB either way).
+# Python's switch interval while a thread imports what the interface thread will need
+# (araz.qt.app's import_while_serving, the screenshot's picture modules): its Python
+# waits little for the importing thread to let go of the lock
+SWITCH_INTERVAL_S = 0.0005
 CHROMIUM_FLAGS = "--log-level=3 --enable-low-end-device-mode --js-flags=--initial-old-space-size=64"
 
 

@@ -121,7 +121,7 @@ def import_in_background(modules: tuple[str, ...] = PICTURE_MODULES) -> threadin
     An import that fails here fails again, with its traceback, where it is used."""
     import importlib
 
-    from .app import SWITCH_INTERVAL_S  # as the window's imports (araz.qt.app)
+    from .application import SWITCH_INTERVAL_S
 
     def work() -> None:
         interval = sys.getswitchinterval()
