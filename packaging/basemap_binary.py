@@ -1,12 +1,14 @@
-"""The regional band of the basemap as a binary file the map page reads without parsing.
+"""The bands of the basemap as binary files the map page reads without parsing.
 
 ``basemap.js`` carries each band's layers as one JSON text; the page shows the regional
 band at once, and ``JSON.parse`` of its half megabyte, then the Web Mercator metres of its
 31,000 vertices worked out one ``[lon, lat]`` array at a time, were a tenth of the map's
 first render.  ``regional.bin`` holds the same band as typed data: the app's page fetches
 it while its scripts load and reads it through typed-array views
-(``resources/web/map-base-binary.js``); the static HTML export, which cannot fetch, and
-the notebook maps still read ``basemap.js``.
+(``resources/web/map-base-binary.js``).  ``close.bin`` is the close band (zoom 8 and
+more) the same way: the page fetches it only the first time a view needs it, so the
+start's scripts do not carry its 214 KB of JSON text.  The static HTML export, which
+cannot fetch, and the notebook maps still read ``basemap.js``.
 
 Layout (little-endian)::
 
@@ -25,15 +27,15 @@ coordinates are the JSON text's decimals exactly: ``int / 10**digits`` is the sa
 as the decimal read from the text (both are its correctly rounded value), which
 :func:`encode` checks for every vertex.
 
-``start.js`` is ``basemap.js`` without the regional band's JSON text (its ``"binary"``
-names this file instead) and without the labels, which ``labels.js`` holds
+``start.js`` is ``basemap.js`` without its bands' JSON texts (each band's ``"binary"``
+names its file instead) and without the labels, which ``labels.js`` holds
 (``window.ARAZ_BASEMAP_LABELS``): the scripts the app's page loads
 (``resources/web/map.html``; the labels in its first bundle, made and measured while the
-rest loads), a third of ``basemap.js``'s size.  The page reads the band's text from
-``basemap.js`` only when it cannot read this file.
+rest loads), a twentieth of ``basemap.js``'s size.  The page reads a band's text from
+``basemap.js`` only when it cannot read the band's file.
 
 ``python packaging/basemap_binary.py`` writes ``resources/basemap/regional.bin``,
-``start.js`` and ``labels.js`` from ``resources/basemap/basemap.js``
+``close.bin``, ``start.js`` and ``labels.js`` from ``resources/basemap/basemap.js``
 (``build_basemap.py`` does it too, after writing that).
 """
 
@@ -47,6 +49,9 @@ from pathlib import Path
 MAGIC = b"ARZB"
 FORMAT = 1
 NAME = "regional.bin"
+# each band's file and the decimals of its coordinates (build_basemap.py's bands')
+FILES = {"regional": NAME, "close": "close.bin"}
+DIGITS = {"regional": 3, "close": 5}
 START = "start.js"
 PREFIX = "window.ARAZ_BASEMAP = "
 LABELS = "labels.js"
@@ -140,15 +145,21 @@ def decode(data: bytes) -> dict:
     return band
 
 
-def regional_from_basemap_js(text: str) -> dict:
-    """The regional band of ``basemap.js``'s text, its layers parsed."""
+def band_from_basemap_js(text: str, name: str) -> dict:
+    """The band ``name`` of ``basemap.js``'s text, its layers parsed."""
     start = text.index("=") + 1
     basemap = json.loads(text[start:].strip().rstrip(";"))
-    band = basemap["bands"][0]
-    if band["name"] != "regional":
-        raise ValueError("basemap.js: the first band is not the regional one")
+    bands = [b for b in basemap["bands"] if b["name"] == name]
+    if not bands:
+        raise ValueError(f"basemap.js: no {name} band")
+    band = bands[0]
     layers = json.loads(band["json"]) if "json" in band else {k: band[k] for k in LAYERS}
     return {**{k: band[k] for k in ("name", "minZoom", "maxZoom")}, **layers}
+
+
+def regional_from_basemap_js(text: str) -> dict:
+    """The regional band of ``basemap.js``'s text, its layers parsed."""
+    return band_from_basemap_js(text, "regional")
 
 
 def _script(prefix: str, value) -> str:
@@ -161,32 +172,37 @@ def start_js(text: str) -> tuple[str, str]:
     ``basemap.js``'s text."""
     start = text.index("=") + 1
     basemap = json.loads(text[start:].strip().rstrip(";"))
-    band = basemap["bands"][0]
-    if band["name"] != "regional" or "json" not in band:
-        raise ValueError("basemap.js: the first band is not the regional one, as JSON text")
-    del band["json"]
-    band["binary"] = NAME
+    if [b["name"] for b in basemap["bands"]] != list(FILES):
+        raise ValueError(f"basemap.js: the bands are not {list(FILES)}")
+    for band in basemap["bands"]:
+        if "json" not in band:
+            raise ValueError(f"basemap.js: the {band['name']} band is not JSON text")
+        del band["json"]
+        band["binary"] = FILES[band["name"]]
     labels = basemap.pop("labels")
     return _script(PREFIX, basemap), _script(LABELS_PREFIX, labels)
 
 
-def write(band: dict, digits: int, output_dir: Path = OUTPUT_DIR) -> Path:
-    """``regional.bin`` of ``band`` and, from the folder's ``basemap.js``, ``start.js``
-    and ``labels.js``."""
-    path = output_dir / NAME
-    path.write_bytes(encode(band, digits))
+def write(output_dir: Path = OUTPUT_DIR) -> list[Path]:
+    """From the folder's ``basemap.js``: each band's binary file (:data:`FILES`),
+    ``start.js`` and ``labels.js``; the paths written."""
     basemap_js = (output_dir / "basemap.js").read_text(encoding="utf-8")
+    written = []
+    for band_name, file_name in FILES.items():
+        path = output_dir / file_name
+        band = band_from_basemap_js(basemap_js, band_name)
+        path.write_bytes(encode(band, DIGITS[band_name]))
+        written.append(path)
     for name, text in zip((START, LABELS), start_js(basemap_js), strict=True):
         (output_dir / name).write_text(text, encoding="utf-8", newline="\n")
-    return path
+        written.append(output_dir / name)
+    return written
 
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     folder = Path(argv[0]) if argv else OUTPUT_DIR
-    band = regional_from_basemap_js((folder / "basemap.js").read_text(encoding="utf-8"))
-    path = write(band, 3, folder)
-    for written in (path, folder / START, folder / LABELS):
+    for written in write(folder):
         print(f"{written}: {written.stat().st_size:,} bytes")
     return 0
 

@@ -8,9 +8,9 @@ populated places, elevation points) cut to the box lon 24–76, lat 20–60 and 
   north-west Iran) of countries, borders, rivers and lakes, plus the label points. The page
   loads it as a plain script: the app never imports geopandas at start-up. Each band's
   layers come as JSON text that the page parses when it first shows the band's zooms.
-* ``resources/basemap/regional.bin``: the regional band again, as typed data the app's page
-  reads without parsing, and ``start.js`` and ``labels.js``, ``basemap.js`` without that
-  band's JSON text, its labels apart: the scripts the app's page loads
+* ``resources/basemap/regional.bin`` and ``close.bin``: the bands again, as typed data the
+  app's page reads without parsing, and ``start.js`` and ``labels.js``, ``basemap.js``
+  without the bands' JSON texts, its labels apart: the scripts the app's page loads
   (``basemap_binary.py``).
 * ``resources/basemap/countries.geojson``: the countries (name, role) at close-band detail
   over the whole box, for point-in-polygon lookups with shapely.
@@ -348,10 +348,12 @@ detail over the whole box for point-in-polygon lookups with shapely. `regional.b
 regional band again as typed data (little-endian int32 coordinates and a small JSON index,
 layout in `packaging/basemap_binary.py`): the app's page fetches it while its scripts load
 and reads it without parsing (the static HTML export, which cannot fetch, reads the JSON
-text). `start.js` and `labels.js` are `basemap.js` without that JSON text, its labels
-apart (`window.ARAZ_BASEMAP_LABELS`, made and measured by the page while the rest loads):
-the scripts the app's page loads (a third of the size; `basemap.js` is fetched only if
-`regional.bin` cannot be read). All five are generated, do not edit them: rebuild with
+text). `close.bin` is the close band the same way (87 KB, its JSON text 214 KB), fetched
+only the first time a view needs it (the first zoom to {CLOSE["minZoom"]} or more), with
+`detail.json`. `start.js` and `labels.js` are `basemap.js` without those JSON texts, its
+labels apart (`window.ARAZ_BASEMAP_LABELS`, made and measured by the page while the rest
+loads): the scripts the app's page loads (a twentieth of the size; `basemap.js` is fetched
+only if a band's file cannot be read). All six are generated, do not edit them: rebuild with
 `python packaging/build_basemap.py [NE_DIR]` (NE_DIR defaults to
 `../shared/data/naturalearth` relative to the repository root, falling back to
 `/work/shared/data/naturalearth`). The data is from Natural Earth (public domain): "Made
@@ -434,8 +436,8 @@ def build(source_dir: Path, output_dir: Path) -> dict[str, int]:
         path = output_dir / name
         path.write_text(text, encoding="utf-8", newline="\n")
         sizes[name] = path.stat().st_size
-    binary = write_binary(regional, REGIONAL["digits"], output_dir)
-    sizes[binary.name] = binary.stat().st_size
+    for binary in write_binary(output_dir):
+        sizes[binary.name] = binary.stat().st_size
     return sizes
 
 

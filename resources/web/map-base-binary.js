@@ -1,6 +1,6 @@
-/* Araz map: the regional band of the basemap read from its binary file
- * (resources/basemap/regional.bin, built by packaging/basemap_binary.py; its layout is
- * described there), instead of parsing basemap.js's JSON text of it.
+/* Araz map: the bands of the basemap read from their binary files
+ * (resources/basemap/regional.bin and close.bin, built by packaging/basemap_binary.py;
+ * their layout is described there), instead of parsing basemap.js's JSON texts of them.
  *
  * Loaded first (with map-channel.js, before Leaflet and the rest): on the app's own
  * araz: page it fetches the file at once, and the page's other scripts load while it
@@ -10,7 +10,11 @@
  * export, which cannot fetch, always does; the app's page, whose basemap/start.js has
  * no JSON text of this band, reads that from basemap.js when the file cannot be read).
  * window.araz.afterBasemapBand(fn): fn() once the file is in or failed (at once when
- * none is on its way; after WAIT_MS at most).  Their features are GeoJSON features whose
+ * none is on its way; after WAIT_MS at most).
+ * window.araz.fetchBasemapBand(band, fn): another band's file (the close band's, which
+ * the start does not fetch: map-base.js asks for it the first time a view needs it),
+ * fn() once it is in (basemapBand(band.name) then gives it) or failed (basemap.js's
+ * text then, as for the regional band).  Their features are GeoJSON features whose
  * geometry also carries its rings' metres (arazRings, as map-base-paths.js's bandLayer
  * takes them; arazPolys: each polygon's rings, for map-base-land.js), views of one
  * Float64Array; their coordinates are made as [lon, lat] arrays only when something reads
@@ -20,7 +24,8 @@
 (function () {
   "use strict";
 
-  var URL = "araz://app/basemap/regional.bin";
+  var BASE = "araz://app/basemap/";
+  var URL = BASE + "regional.bin";
   var MAGIC = 0x425a5241; // "ARZB" read as a little-endian uint32
   var FORMAT = 1;
   // L.Projection.SphericalMercator's constants (Leaflet is not loaded yet)
@@ -154,9 +159,14 @@
   };
   window.araz.decodeBasemapBand = decode;
 
-  /* The bands' JSON texts from basemap.js (window.ARAZ_BASEMAP = {...};), when the
-   * binary file could not be read. */
+  /* The bands' JSON texts from basemap.js (window.ARAZ_BASEMAP = {...};), when a
+   * binary file could not be read (fetched once). */
+  var fellBack = null;
   function fallback() {
+    if (!fellBack) fellBack = fetchFallback();
+    return fellBack;
+  }
+  function fetchFallback() {
     return fetch(FALLBACK).then(function (r) {
       if (!r.ok) throw new Error("HTTP " + r.status);
       return r.text();
@@ -169,6 +179,21 @@
       console.error("araz: no basemap band: " + FALLBACK + ": " + err);
     });
   }
+
+  window.araz.fetchBasemapBand = function (band, fn) {
+    var url = BASE + band.binary;
+    fetch(url).then(function (r) {
+      if (!r.ok) throw new Error("HTTP " + r.status);
+      return r.arrayBuffer();
+    }).then(function (buffer) {
+      var read = decode(buffer);
+      if (read.name !== band.name) throw new Error("not the " + band.name + " band");
+      bands[read.name] = read.layers;
+    }).catch(function (err) {
+      console.warn("araz: basemap band not read from " + url + ": " + err);
+      return fallback();
+    }).then(fn);
+  };
 
   if (location.protocol === "araz:" && window.fetch) {
     waiting = [];

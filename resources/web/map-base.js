@@ -8,7 +8,8 @@
  * What the first view does not show is not parsed at start: each band comes as JSON
  * text, parsed when its zooms are first shown (the regional band at start, read from its
  * binary file instead when the page fetched it: map-base-binary.js; the close
- * band at the first zoom to 8 or more), and the world outside the regional box
+ * band at the first zoom to 8 or more, whose binary file the app's page fetches only
+ * then: _fetchBand), and the world outside the regional box
  * (window.ARAZ_WORLD_JSON; fetched by the app's page, whose scripts do not carry it) when
  * the view first reaches beyond the box.
  * Labels: map-base-labels.js; regions, urban areas and towns from zoom 8: map-base-detail.js.
@@ -59,6 +60,7 @@
     if (data) this._buildLabels(data.labels || window.ARAZ_BASEMAP_LABELS);
     this.world = null; // the world layer's two L.GeoJSON, once the view has needed them
     this.worldState = 0; // its text: 0 not asked for, 1 on its way, 2 in (fetchWorld)
+    this.bandsAsked = {}; // band name -> 1 its file on its way, 2 in or failed (_fetchBand)
     this.tinted = true;
     map.on("zoomend", this.update, this);
     map.on("move zoom resize", this._worldIfSeen, this);
@@ -97,9 +99,10 @@
    * does not draw): its text is fetched when the page is first idle (map.js) or when a
    * view needs it, whichever comes first; worldState 1 while on its way, 2 once in (or
    * failed).  worldPending(): a view waits for it (map-commands.js holds the
-   * acknowledgements meanwhile; not for a fetch ahead of need). */
+   * acknowledgements meanwhile; not for a fetch ahead of need); true too while a
+   * band's file a view needs is on its way (_fetchBand). */
   Basemap.prototype.worldPending = function () {
-    return this.worldState === 1 && !!this.worldNeeded;
+    return (this.worldState === 1 && !!this.worldNeeded) || this.bandPending();
   };
 
   Basemap.prototype.fetchWorld = function () {
@@ -150,7 +153,30 @@
         break;
       }
     }
-    return band && parsed(band);
+    var ready = band && parsed(band);
+    if (band && !ready && band.binary) this._fetchBand(band);
+    return ready;
+  };
+
+  /* A band whose binary file the start did not fetch (the close band: map-base-binary.js)
+   * asked for the first time a view needs it, the basemap's detail with it
+   * (map-base-detail.js); the band shown meanwhile stays, and is swapped once the file
+   * is in.  bandsAsked[name]: 1 on its way, 2 in (or failed: not asked again). */
+  Basemap.prototype._fetchBand = function (band) {
+    if (this.bandsAsked[band.name] || !window.araz.fetchBasemapBand) return;
+    if (location.protocol !== "araz:" || !window.fetch) return;
+    this.bandsAsked[band.name] = 1;
+    var self = this;
+    window.araz.fetchBasemapBand(band, function () {
+      self.bandsAsked[band.name] = 2;
+      if (self.map._loaded) self.update();
+    });
+    if (this._detailIfNeeded) this._detailIfNeeded(band);
+  };
+
+  Basemap.prototype.bandPending = function () {
+    for (var name in this.bandsAsked) if (this.bandsAsked[name] === 1) return true;
+    return false;
   };
 
   /* The band with its layers: those that came as JSON text parsed, once (or read from
@@ -230,6 +256,8 @@
     this.layers[band.name].addTo(this.map);
     this.current = band;
     if (this._detailIfNeeded) this._detailIfNeeded(band);
+    // the detail's credit, had the detail come before the band's file (map-base-detail.js)
+    if (this._detailCredit) this._detailCredit();
     this.setRiverHighlight(this.highlightStyle);
     this._placeSoon();
   };

@@ -36,10 +36,22 @@ def test_committed_file_is_the_regional_band_of_basemap_js(regional):
     assert basemap_binary.encode(regional, 3) == data
 
 
-def test_start_scripts_are_basemap_js_without_the_regional_text():
+def test_committed_close_file_is_the_close_band_of_basemap_js():
+    text = (BASEMAP / "basemap.js").read_text(encoding="utf-8")
+    close = basemap_binary.band_from_basemap_js(text, "close")
+    data = (BASEMAP / basemap_binary.FILES["close"]).read_bytes()
+    band = basemap_binary.decode(data)
+    assert (band["name"], band["minZoom"], band["maxZoom"]) == ("close", 8, 19)
+    for layer in basemap_binary.LAYERS:
+        assert band[layer] == close[layer], layer
+    assert basemap_binary.encode(close, 5) == data
+    assert len(data) < 0.5 * len(json.dumps({k: close[k] for k in basemap_binary.LAYERS}))
+
+
+def test_start_scripts_are_basemap_js_without_the_bands_texts():
     """start.js and labels.js (the app page's basemap scripts) are basemap.js less the
-    regional band's JSON text, which names the binary file instead, its labels apart;
-    all else the same."""
+    bands' JSON texts, each naming its binary file instead, its labels apart; all else
+    the same."""
     text = (BASEMAP / "basemap.js").read_text(encoding="utf-8")
     start = (BASEMAP / basemap_binary.START).read_text(encoding="utf-8")
     labels = (BASEMAP / basemap_binary.LABELS).read_text(encoding="utf-8")
@@ -48,15 +60,18 @@ def test_start_scripts_are_basemap_js_without_the_regional_text():
         assert script.startswith(prefix) and script.endswith(";\n")
     full = json.loads(text[text.index("=") + 1 :].strip().rstrip(";"))
     light = json.loads(start[len(basemap_binary.PREFIX) :].strip().rstrip(";"))
-    head = {"name": "regional", "minZoom": 0, "maxZoom": 7, "binary": "regional.bin"}
-    assert light["bands"][0] == head
-    del full["bands"][0]["json"]
-    full["bands"][0]["binary"] = "regional.bin"
+    assert light["bands"] == [
+        {"name": "regional", "minZoom": 0, "maxZoom": 7, "binary": "regional.bin"},
+        {"name": "close", "minZoom": 8, "maxZoom": 19, "binary": "close.bin"},
+    ]
+    for band in full["bands"]:
+        del band["json"]
+        band["binary"] = basemap_binary.FILES[band["name"]]
     assert json.loads(labels[len(basemap_binary.LABELS_PREFIX) :].strip().rstrip(";")) == full.pop(
         "labels"
     )
     assert light == full
-    assert len(start) + len(labels) < len(text) / 2
+    assert len(start) + len(labels) < len(text) / 20
 
 
 def test_layout_header_index_and_int32_vertices(regional):

@@ -10,6 +10,8 @@ pytest.importorskip("pytestqt")
 
 from map_support import event, near, open_map_view, point, run_js, steady_map_grab, wait_rendered
 
+from araz.qt.map import scheme
+
 BORDER = "#6f6659"  # map-base.js: the borders' colour
 ARAZ = "#2f6fa8"  # map-base.js: the Araz, drawn over the borders that follow it
 LAND = "#ecebe5"  # map-base.js FILL.other: a country outside the three
@@ -49,17 +51,37 @@ def on_line(image, x: float, y: float) -> bool:
     return any(near(c, BORDER, 40) or near(c, ARAZ, 40) for c in colors)
 
 
-def test_close_band_is_parsed_when_the_map_first_zooms_in(qtbot, map_view):
-    # at start only the regional band is parsed: the close band is still its JSON text
-    assert run_js(qtbot, map_view, "typeof araz.basemap.data.bands[1].json") == "string"
+@pytest.fixture
+def asked(monkeypatch) -> list[str]:
+    """The URL paths the page asks the araz: scheme for (files, not data), in order."""
+    paths: list[str] = []
+    take_read = scheme.take_read
+
+    def recorded(path: str):
+        paths.append(path)
+        return take_read(path)
+
+    monkeypatch.setattr(scheme, "take_read", recorded)
+    return paths
+
+
+def test_close_band_is_fetched_and_drawn_when_the_map_first_zooms_in(qtbot, asked, map_view):
+    # at start only the regional band is read: the close band's file is not even fetched
+    # (the start's scripts do not carry it either: test_map_first_render.py)
+    assert run_js(qtbot, map_view, "araz.basemap.data.bands[1].binary") == "close.bin"
     assert run_js(qtbot, map_view, "araz.basemap.data.bands[1].countries === undefined")
     assert run_js(qtbot, map_view, "araz.basemap.current.name") == "regional"
-    # zoom 9 around Kafan: the close band is parsed and drawn, its borders' detail too
+    assert "/basemap/regional.bin" in asked
+    assert "/basemap/close.bin" not in asked, asked
+    # zoom 9 around Kafan: the close band's file is fetched, read and drawn (the fit is
+    # acknowledged once it is), its borders' detail too
     wait_rendered(qtbot, map_view, map_view.fit_bounds(46.1, 39.0, 46.7, 39.4))
-    wait_rendered(qtbot, map_view, map_view.sync())
     assert run_js(qtbot, map_view, "araz.map.getZoom()") >= 9
     assert run_js(qtbot, map_view, "araz.basemap.current.name") == "close"
-    assert run_js(qtbot, map_view, "typeof araz.basemap.data.bands[1].json") == "undefined"
+    assert asked.count("/basemap/close.bin") == 1, asked
+    assert "/basemap/basemap.js" not in asked  # read from its file, not the fallback
+    assert run_js(qtbot, map_view, "araz.basemap.data.bands[1].binary") is None
+    wait_rendered(qtbot, map_view, map_view.sync())
     points = run_js(qtbot, map_view, CLOSE_BORDER_POINTS)
     assert len(points) >= 20, points
     image = steady_map_grab(qtbot, map_view)
