@@ -12,7 +12,7 @@ import pytest
 
 pytest.importorskip("pytestqt")
 
-from map_support import run_js, steady_map_grab, wait_rendered
+from map_support import near, point, run_js, settle_map, steady_map_grab, wait_rendered, wheel_at
 from test_map_first_render import dispose, shown_map
 
 from araz.paths import resource
@@ -66,3 +66,77 @@ def test_close_band_from_its_file_draws_the_same_map_as_its_json_text(qtbot, mon
     # every pixel, the towns' credit included (the detail comes before the band's text
     # here: the band, once in, shows it)
     assert from_file == from_json
+
+
+REGION = "#8a7a66"  # map-base-detail.js: the regions' boundaries (from zoom 8)
+# the vertices of the regions' boundaries in view, away from its edges, as container points
+REGION_POINTS = """
+(function () {
+  var out = [], size = araz.map.getSize();
+  araz.basemap.detail.regions.features.forEach(function (f) {
+    var g = f.geometry, parts = g.type === "LineString" ? [g.coordinates] : g.coordinates;
+    parts.forEach(function (part) {
+      part.forEach(function (c) {
+        var q = araz.map.latLngToContainerPoint([c[1], c[0]]);
+        if (q.x > 60 && q.y > 90 && q.x < size.x - 60 && q.y < size.y - 40) out.push([q.x, q.y]);
+      });
+    });
+  });
+  return out;
+})()
+"""
+
+
+def on_region(image, x: float, y: float) -> bool:
+    """A region boundary drawn at that point (give or take a pixel's rounding)."""
+    return any(
+        near(image.pixelColor(round(x) + dx, round(y) + dy), REGION, 24)
+        for dx in (-1, 0, 1)
+        for dy in (-1, 0, 1)
+    )
+
+
+@pytest.fixture
+def asked(monkeypatch) -> list[str]:
+    """The URL paths the page asks the araz: scheme for (files, not data), in order."""
+    from araz.qt.map import scheme
+
+    paths: list[str] = []
+    take_read = scheme.take_read
+
+    def recorded(path: str):
+        paths.append(path)
+        return take_read(path)
+
+    monkeypatch.setattr(scheme, "take_read", recorded)
+    return paths
+
+
+def test_wheel_zoom_past_the_regional_band_fetches_and_draws_the_close_band(qtbot, asked):
+    view = shown_map(qtbot)
+    try:
+        # around Kafan at zoom 7 (the regional band's last): nothing of the close band asked for
+        wait_rendered(qtbot, view, view.fit_bounds(41.4, 36.7, 51.4, 41.7))
+        wait_rendered(qtbot, view, view.sync())
+        assert run_js(qtbot, view, "araz.map.getZoom()") < 8
+        assert "/basemap/close.bin" not in asked and "/basemap/detail.json" not in asked
+        assert run_js(qtbot, view, "araz.basemap.current.name") == "regional"
+        x, y = point(qtbot, view, 39.2, 46.4)
+        for _ in range(8):  # the wheel, a notch at a time, until the close band's zoom
+            wheel_at(qtbot, view, x, y)
+            settle_map(qtbot, view)
+            if run_js(qtbot, view, "araz.map.getZoom()") >= 8:
+                break
+        assert run_js(qtbot, view, "araz.map.getZoom()") >= 8
+        # the band's file and the detail fetched once each, the band shown with its
+        # regions' dashed boundaries drawn
+        assert asked.count("/basemap/close.bin") == 1, asked
+        assert asked.count("/basemap/detail.json") == 1, asked
+        assert run_js(qtbot, view, "araz.basemap.current.name") == "close"
+        image = steady_map_grab(qtbot, view)
+        points = run_js(qtbot, view, REGION_POINTS)
+        assert len(points) >= 20, points
+        drawn = sum(on_region(image, px, py) for px, py in points)
+        assert drawn >= 0.3 * len(points), (drawn, len(points))  # dashed: some fall in gaps
+    finally:
+        dispose(qtbot, view)
