@@ -6,6 +6,7 @@ trusted; the folder's usage, cap and clear count it."""
 
 import logging
 import mmap
+import os
 import shutil
 from pathlib import Path
 
@@ -109,9 +110,20 @@ def test_the_map_payload_is_read_from_the_file_once_written(cache, acled_file):
         assert bytes(events.body) == made == map_events(ds)[0].body
         assert events.lat.tolist() == p.map[0].lat.tolist()
         for column in (events.lat, events.lon):
-            mapped = column.base.obj  # numpy's view of the file's mapping, the payload's
-            assert isinstance(mapped, mmap.mmap) and mapped is events.body.base.obj
-            assert not column.flags.writeable
+            mapped = column.base.obj  # numpy's view of the views file's mapping
+            assert isinstance(mapped, mmap.mmap) and not column.flags.writeable
+        # the payload, a file of its own beside the views file: the whole of it
+        [side] = sorted(cache.glob("*.payload"))
+        assert side.read_bytes() == made and side.with_suffix(".views").exists()
+        kept = table_cache.ViewsEntry.side_file(events.body)
+        assert kept is not None and kept[0] == str(side)
+        assert table_cache.ViewsEntry.side_file(p.map[0].lat) is None
+        assert table_cache.ViewsEntry.side_file(events.body[1:]) is None  # not whole
+        fd = os.open(side, os.O_RDONLY)
+        try:
+            assert kept[1](fd)  # the file checked, still
+        finally:
+            os.close(fd)
 
 
 def test_a_change_of_the_views_code_makes_it_stale(cache, acled_file, monkeypatch, caplog):
@@ -197,10 +209,11 @@ def test_a_sound_file_that_does_not_fit_its_table_is_not_trusted(
     _, _, a = opened(acled_file)
     [kept] = views_files(cache)
     key = table_cache.views_entry(read_path(acled_file).dataset)._key(prepared._stamp())
-    meta, parts = _views_file.read(kept, key)
+    side = kept.with_suffix(".payload")
+    meta, parts = _views_file.read(kept, key, side)
     bad = {k: np.array(v) for k, v in parts.items()}
     spoil(meta, bad)
-    _views_file.write(kept, key, meta, bad)
+    _views_file.write(kept, key, meta, bad, ("map_body", side))
     with caplog.at_level(logging.WARNING, logger="araz.views.prepared"):
         _, p, b = opened(acled_file)
     assert p.kept_s is None and a == b and "does not fit" in caplog.text

@@ -12,6 +12,15 @@ The layout, numbers little-endian::
                 "parts": [[name, dtype, count, offset, checksum], ...]}
     then each part's bytes at its offset (a multiple of 8 from the file's start)
 
+One part may live in a file of its own beside it (``side``: the map's payload, which
+the page is then served straight from that file, read by Qt with no copy through
+Python; the engine takes a reply's length from a whole file, so it cannot be a range
+of this one): its row's offset is -1, and the side file holds its bytes and nothing
+else.  It is checked as the parts inside are (its size is the part's, to the byte, and
+its checksum, kept in this file's header, the header's key binding the two), and
+:func:`side_of` tells which file, as it was when checked (device, inode, size,
+modification time), a part read from one maps.
+
 Nothing in it is trusted before it is checked: the magic, the version (another one:
 :class:`Stale`), the key (another one: :class:`Stale`), each part's type (numbers and
 booleans only, little-endian), place (within the file, in order, not overlapping) and
@@ -28,15 +37,17 @@ from __future__ import annotations
 import contextlib
 import json
 import mmap
+import os
 import struct
 import threading
+import weakref
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 MAGIC = b"ARAZVIEW"
-VERSION = 3  # 2: checksum(), not CRC-32; 3: its 32-bit words and the byte count
+VERSION = 4  # 2: checksum(), not CRC-32; 3: its 32-bit words and the byte count; 4: side
 _HEAD = struct.Struct("<8sII")
 # the types a part may have (no objects: nothing in the file is unpickled or evaluated)
 DTYPES = frozenset(("|b1", "|u1", "|i1", "<u2", "<i2", "<u4", "<i4", "<u8", "<i8", "<f4", "<f8"))
@@ -55,9 +66,16 @@ def _check(ok: bool, what: str) -> None:
         raise Damaged(what)
 
 
-def write(path: Path, key: str, meta: dict, parts: dict[str, np.ndarray]) -> None:
+def write(
+    path: Path,
+    key: str,
+    meta: dict,
+    parts: dict[str, np.ndarray],
+    side: tuple[str, Path] | None = None,
+) -> None:
     """Write ``parts`` (1-D arrays of the types in :data:`DTYPES`, byte order made
-    little-endian here) and ``meta`` (JSON) for ``key`` to ``path``."""
+    little-endian here) and ``meta`` (JSON) for ``key`` to ``path``; ``side``: the name
+    of one part written alone to another file (the module docstring), and that file."""
     arrays = {}
     for name, array in parts.items():
         a = np.ascontiguousarray(array).reshape(-1)
@@ -71,6 +89,9 @@ def write(path: Path, key: str, meta: dict, parts: dict[str, np.ndarray]) -> Non
         at = _HEAD.size + room
         table = []
         for name, a in arrays.items():
+            if side is not None and name == side[0]:
+                table.append([name, a.dtype.str, len(a), -1, crcs[name]])
+                continue
             table.append([name, a.dtype.str, len(a), at, crcs[name]])
             at += a.nbytes + (-a.nbytes % 8)
         text = json.dumps({"key": key, "meta": meta, "parts": table}, ensure_ascii=False)
@@ -80,18 +101,22 @@ def write(path: Path, key: str, meta: dict, parts: dict[str, np.ndarray]) -> Non
             header += b" " * (room - len(header))
             break
         room = len(header) + 64
+    if side is not None:
+        with open(side[1], "wb") as f:
+            f.write(memoryview(arrays[side[0]]).cast("B"))
     with open(path, "wb") as f:
         f.write(_HEAD.pack(MAGIC, VERSION, len(header)))
         f.write(header)
         for (_, _, _, offset, _), a in zip(table, arrays.values(), strict=True):
-            f.write(b"\0" * (offset - f.tell()))
-            f.write(memoryview(a).cast("B"))
+            if offset >= 0:
+                f.write(b"\0" * (offset - f.tell()))
+                f.write(memoryview(a).cast("B"))
 
 
-def read(path: Path, key: str) -> tuple[dict, dict[str, np.ndarray]]:
+def read(path: Path, key: str, side: Path | None = None) -> tuple[dict, dict[str, np.ndarray]]:
     """The meta and the parts kept in ``path`` for ``key``: the arrays are read-only
-    views of the mapped file.  Raises :class:`Stale` for another key, :class:`Damaged`
-    (or an OSError) for a file that is not sound."""
+    views of the mapped file (a part kept apart, of ``side``'s).  Raises :class:`Stale`
+    for another key, :class:`Damaged` (or an OSError) for a file that is not sound."""
     with open(path, "rb") as f:
         size = f.seek(0, 2)
         _check(size >= _HEAD.size, "too short")
@@ -113,6 +138,7 @@ def read(path: Path, key: str) -> tuple[dict, dict[str, np.ndarray]]:
     parts: dict[str, Any] = {}
     crcs: dict[str, int] = {}
     at = _HEAD.size + length
+    side_seen: str | None = None
     for row in table:
         _check(isinstance(row, list) and len(row) == 5, "a part's row")
         name, dtype, count, offset, crc = row
@@ -120,8 +146,13 @@ def read(path: Path, key: str) -> tuple[dict, dict[str, np.ndarray]]:
         _check(dtype in DTYPES, f"{name}: type {dtype!r}")
         ints = (count, offset, crc)
         _check(all(isinstance(v, int) and not isinstance(v, bool) for v in ints), name)
-        _check(count >= 0 and offset >= at and offset % 8 == 0, f"{name}: place")
         nbytes = count * np.dtype(dtype).itemsize
+        if offset == -1 and count >= 0 and side is not None and side_seen is None:
+            side_seen = name
+            parts[name] = _side(side, dtype, count, nbytes)
+            crcs[name] = crc
+            continue
+        _check(count >= 0 and offset >= at and offset % 8 == 0, f"{name}: place")
         _check(offset + nbytes <= size, f"{name}: past the end")
         array = (
             np.frombuffer(mapped, dtype=np.dtype(dtype), count=count, offset=offset)
@@ -135,6 +166,51 @@ def read(path: Path, key: str) -> tuple[dict, dict[str, np.ndarray]]:
         _check(crc == crcs[name], f"{name}: checksum")
     _forget(mapped, 0, size)  # checked: read again from the file as they are used
     return meta, parts
+
+
+# the side files mapped (the map, weakly: it goes with its last array) and what each
+# was when mapped: its path and (device, inode, size, modification time)
+_SIDES: weakref.WeakKeyDictionary[mmap.mmap, tuple[str, tuple[int, int, int, int]]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _identity(st: os.stat_result) -> tuple[int, int, int, int]:
+    return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
+
+
+def _side(path: Path, dtype: str, count: int, nbytes: int) -> np.ndarray:
+    """The part kept apart in ``path``: the whole file, exactly ``nbytes`` long."""
+    with open(path, "rb") as f:
+        st = os.fstat(f.fileno())
+        _check(st.st_size == nbytes, "the side file's size")
+        if not nbytes:
+            return np.zeros(0, np.dtype(dtype))
+        mapped = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
+    _SIDES[mapped] = (str(path), _identity(st))
+    return np.frombuffer(mapped, dtype=np.dtype(dtype), count=count)
+
+
+def side_of(array: np.ndarray) -> tuple[str, tuple[int, int, int, int]] | None:
+    """The side file ``array`` is, whole (its path, and its device, inode, size and
+    modification time when :func:`read` checked it), or None (not one)."""
+    base = array.base
+    base = base.obj if isinstance(base, memoryview) else base
+    if not isinstance(base, mmap.mmap) or base not in _SIDES:
+        return None
+    path, identity = _SIDES[base]
+    start = np.frombuffer(base, np.uint8, count=1).__array_interface__["data"][0]
+    if array.__array_interface__["data"][0] != start or array.nbytes != identity[2]:
+        return None
+    return path, identity
+
+
+def same_side(identity: tuple[int, int, int, int], fd: int) -> bool:
+    """Whether the file open as ``fd`` is still the side file :func:`side_of` told of."""
+    try:
+        return _identity(os.fstat(fd)) == identity
+    except OSError:
+        return False
 
 
 _BLOCK = 1024  # words of 4 bytes: 4 KiB

@@ -44,7 +44,11 @@ views made of it (the map's payload, the timeline's order, the ids' index…:
 written after the first open's preparation and memory-mapped at the next.  Its key is
 the table's with a stamp of the views' code: a table read again, or views changed,
 make it stale; it is checked as the table is (a damaged one is deleted and made again),
-counted with the tables in the folder's size, evicted and cleared with them.
+counted with the tables in the folder's size, evicted and cleared with them.  The map's
+payload (``map_body``) is kept in a third file (``.payload``) that holds its bytes
+alone, the views file its checksum: the page is served straight from it (Qt reads it,
+not Python), once it was checked at the open (:meth:`ViewsEntry.load`) and is still the
+very file checked (:meth:`ViewsEntry.side_file`).
 
 The folder (``user_cache_path("araz")/tables``, under ``$XDG_CACHE_HOME`` when set) is
 kept under :data:`CAP_BYTES`, the least recently used entries going first after each
@@ -79,6 +83,7 @@ CAP_BYTES = 2 << 30  # 2 GiB
 HEAD_BYTES = 64 * 1024
 SUFFIX = ".arrow"
 VIEWS_SUFFIX = ".views"  # the views' data of the table of the same name
+PAYLOAD_SUFFIX = ".payload"  # the map's payload of those views, a file of its own
 # the files that may hold a table built by columns (ACLED; GeoJSON, also as .json)
 SUFFIXES = (".csv", ".tsv", ".geojson", ".json")
 
@@ -98,7 +103,9 @@ def cache_dir() -> Path:
 def _entries() -> list[Path]:
     try:
         return [
-            p for p in cache_dir().iterdir() if p.suffix in (SUFFIX, VIEWS_SUFFIX) and p.is_file()
+            p
+            for p in cache_dir().iterdir()
+            if p.suffix in (SUFFIX, VIEWS_SUFFIX, PAYLOAD_SUFFIX) and p.is_file()
         ]
     except OSError:
         return []
@@ -139,7 +146,11 @@ def evict(cap: int | None = None) -> int:
     for p in _entries():
         with contextlib.suppress(OSError):
             st = p.stat()
-            files.append((st.st_mtime_ns, st.st_size, p))
+            used = st.st_mtime_ns
+            if p.suffix == PAYLOAD_SUFFIX:  # used when its views file is (and not touched)
+                with contextlib.suppress(OSError):
+                    used = max(used, p.with_suffix(VIEWS_SUFFIX).stat().st_mtime_ns)
+            files.append((used, st.st_size, p))
     total = sum(size for _, size, _ in files)
     freed = 0
     for _, size, p in sorted(files, key=lambda f: (f[0], f[2].name)):
@@ -274,7 +285,8 @@ class Entry:
 
     def _drop(self, views: bool = True, table: bool = True) -> None:
         if self.file is not None:
-            for p in [self.file] * table + [self.file.with_suffix(VIEWS_SUFFIX)] * views:
+            views_files = [self.file.with_suffix(s) for s in (VIEWS_SUFFIX, PAYLOAD_SUFFIX)]
+            for p in [self.file] * table + views_files * views:
                 with contextlib.suppress(OSError):
                     p.unlink()
 
@@ -311,8 +323,11 @@ class ViewsEntry:
     gives it (None: there is none, or none sound), :meth:`store` keeps it.  Never
     raises, as :class:`Entry`."""
 
+    SIDE = "map_body"  # the part kept in a file of its own (the module docstring)
+
     def __init__(self, file: Path, table_key: dict):
         self.file = file
+        self.side = file.with_suffix(PAYLOAD_SUFFIX)
         self._table_key = json.dumps(table_key, sort_keys=True, default=str)
 
     def _key(self, stamp: str) -> str:
@@ -325,40 +340,64 @@ class ViewsEntry:
             return None
         from . import _views_file
 
-        return _sound(
-            lambda: _views_file.read(self.file, self._key(stamp)),
+        got = _sound(
+            lambda: _views_file.read(self.file, self._key(stamp), self.side),
             _views_file.Stale,
             self.file,
             f"cached views' data {self.file.name}",
             "made again",
             self.drop,
         )
+        return got  # (the side file's time is left: it is what the page's server checks)
 
     def store(self, stamp: str, meta: dict, parts: dict, cap: int | None = None) -> bool:
         """Keep the views' data for ``stamp``: True if written."""
         if not enabled():
             return False
         tmp = self.file.with_name(f"{self.file.stem}.{os.getpid()}.{threading.get_ident()}.tmp")
+        side_tmp = tmp.with_name(tmp.stem + ".side.tmp")
+        side = (self.SIDE, side_tmp) if self.SIDE in parts else None
         try:
             from . import _views_file
 
             if not self.file.with_suffix(SUFFIX).exists():
                 return False  # its table was cleared or evicted meanwhile
-            _views_file.write(tmp, self._key(stamp), meta, parts)
-            if tmp.stat().st_size > (CAP_BYTES if cap is None else cap):
+            _views_file.write(tmp, self._key(stamp), meta, parts, side)
+            size = tmp.stat().st_size + (side_tmp.stat().st_size if side else 0)
+            if size > (CAP_BYTES if cap is None else cap):
                 raise ValueError("larger than the cache's cap")
+            # the side file first: a views file is never without its own (a reader
+            # between the two renames finds the older one's checksum wrong: made again)
+            if side:
+                os.replace(side_tmp, self.side)
             os.replace(tmp, self.file)
         except Exception as exc:
             log.info("araz: views' data not cached (%s: %s)", type(exc).__name__, exc)
-            with contextlib.suppress(OSError):
-                tmp.unlink()
+            for p in (tmp, side_tmp):
+                with contextlib.suppress(OSError):
+                    p.unlink()
             return False
         evict(cap)
         return True
 
     def drop(self) -> None:
-        with contextlib.suppress(OSError):
-            self.file.unlink()
+        for p in (self.file, self.side):
+            with contextlib.suppress(OSError):
+                p.unlink()
+
+    @staticmethod
+    def side_file(array: Any) -> tuple[str, Callable[[int], bool]] | None:
+        """Where a part :meth:`load` gave is kept whole in a file of its own (the map's
+        payload), checked at the load: its path, and a test that a descriptor opened on
+        it since is still that file (same device, inode, size and modification time: a
+        file replaced or written to since is not).  None: it is not such a part."""
+        from . import _views_file
+
+        found = _views_file.side_of(array)
+        if found is None:
+            return None
+        path, identity = found
+        return path, lambda fd: _views_file.same_side(identity, fd)
 
     @staticmethod
     def forget(array: Any) -> None:

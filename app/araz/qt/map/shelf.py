@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QIODevice
+from PySide6.QtCore import QFile, QIODevice
 
 from araz.qt.map.scheme import DataShelf
 
@@ -19,8 +19,21 @@ if TYPE_CHECKING:
 
 
 def payload_device(source: Callable[[], MapEvents]) -> QIODevice:
-    """The events' payload as the page fetches it: a device that reads it as it goes."""
-    return PayloadDevice(source().body)
+    """The events' payload as the page fetches it: the table cache's payload file when
+    the payload is that file, whole, checked when the views' data was read and still the
+    same file (Qt reads it, in the engine's thread: nothing goes through Python, nor
+    waits for its lock); else a device that reads it from Python as it goes."""
+    body = source().body
+    if not isinstance(body, bytes):
+        from araz.io.table_cache import ViewsEntry
+
+        kept = ViewsEntry.side_file(body)
+        if kept is not None:
+            qfile = QFile(kept[0])
+            if qfile.open(QIODevice.OpenModeFlag.ReadOnly) and kept[1](qfile.handle()):
+                return qfile
+            qfile.close()  # replaced, or written to, since it was checked: not served
+    return PayloadDevice(body)
 
 
 class PayloadDevice(QIODevice):

@@ -1,0 +1,136 @@
+"""A re-open of a cached file in the window: the map's payload is served to the page
+straight from the table cache's payload file (a QFile, read by Qt), and draws the same
+markers as the first open; a payload file damaged before the re-open, or replaced after
+its check, is never served (the payload is made again, or served from the pages that
+were checked)."""
+
+import os
+import shutil
+import signal
+from pathlib import Path
+
+import pytest
+from map_support import pixel
+from PySide6.QtCore import QFile
+from PySide6.QtWidgets import QMessageBox
+
+from araz.qt.map import view as map_view_module
+from araz.qt.map.page_json import QUERIES
+from araz.qt.map.shelf import PayloadDevice
+from araz.views.prepared import Prepared
+
+DATA = Path(__file__).resolve().parent.parent / "data"
+TIMEOUT = 60_000
+
+
+@pytest.fixture
+def cache(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    monkeypatch.setenv("ARAZ_TABLE_CACHE", "on")
+    return tmp_path / "xdg" / "araz" / "tables"
+
+
+@pytest.fixture
+def served(monkeypatch):
+    """The kind of each device the page's payload was served from, in order."""
+    kinds: list[str] = []
+    real = map_view_module.payload_device
+
+    def spy(source):
+        device = real(source)
+        kinds.append(
+            "file"
+            if isinstance(device, QFile)
+            else "python"
+            if isinstance(device, PayloadDevice)
+            else type(device).__name__
+        )
+        return device
+
+    monkeypatch.setattr(map_view_module, "payload_device", spy)
+    return kinds
+
+
+def _open(qtbot, window, path):
+    with qtbot.waitSignal(window.loadFinished, timeout=TIMEOUT) as blocker:
+        window.open_path(path)
+    box = window.findChild(QMessageBox, "load_report")
+    if box is not None:
+        box.close()
+        box.deleteLater()
+    return blocker.args[1]
+
+
+def _drawn(qtbot, window):
+    """Every marker the page draws (place and colour) and the screen's pixel at each."""
+    probes = window.map.request(
+        "query", {"what": "marker_probes", "count": 100}, QUERIES["marker_probes"]
+    )
+    qtbot.wait(50)
+    return probes, [pixel(window.map, int(x), int(y)).name() for x, y, _ in probes]
+
+
+def _opened_twice(qtbot, w, cache, tmp_path, served):
+    path = tmp_path / "export.csv"
+    shutil.copy(DATA / "readers" / "acled_current.csv", path)
+    _open(qtbot, w, path)
+    qtbot.waitUntil(lambda: len(list(cache.glob("*.payload"))) == 1, timeout=TIMEOUT)
+    qtbot.waitUntil(lambda: len(served) >= 1, timeout=TIMEOUT)
+    first = _drawn(qtbot, w)
+    # made in this open: its bytes, or the file once written (whichever is first)
+    assert len(served) == 1 and served[0] in ("python", "file") and len(first[0]) >= 3
+    served.clear()
+    return path, first
+
+
+def test_a_reopen_is_served_from_the_payload_file_and_draws_the_same(
+    qtbot, main_window, cache, tmp_path, served
+):
+    w = main_window
+    path, first = _opened_twice(qtbot, w, cache, tmp_path, served)
+    second = _open(qtbot, w, path)
+    assert "views cache" in second.timings
+    qtbot.waitUntil(lambda: len(served) >= 1, timeout=TIMEOUT)
+    assert served == ["file"]
+    assert _drawn(qtbot, w) == first
+
+
+def test_a_damaged_payload_file_is_not_served(
+    qtbot, main_window, cache, tmp_path, served, monkeypatch
+):
+    w = main_window
+    path, first = _opened_twice(qtbot, w, cache, tmp_path, served)
+    # the payload made again is not written over the damaged file this time (written,
+    # it could be served from there, sound, if the page asked late)
+    monkeypatch.setattr(Prepared, "write_kept", lambda self: None)
+    [side] = cache.glob("*.payload")
+    raw = bytearray(side.read_bytes())
+    raw[len(raw) // 2] ^= 0x40
+    side.write_bytes(bytes(raw))
+    second = _open(qtbot, w, path)
+    assert "views cache" not in second.timings  # refused, made again from the table
+    qtbot.waitUntil(lambda: len(served) >= 1, timeout=TIMEOUT)
+    assert served == ["python"]
+    assert _drawn(qtbot, w) == first
+
+
+def test_a_payload_file_replaced_after_its_check_is_not_served(
+    qtbot, main_window, cache, tmp_path, served
+):
+    w = main_window
+    path, first = _opened_twice(qtbot, w, cache, tmp_path, served)
+    _open(qtbot, w, path)
+    qtbot.waitUntil(lambda: len(served) >= 1, timeout=TIMEOUT)
+    assert served == ["file"]
+    [side] = cache.glob("*.payload")
+    size = side.stat().st_size
+    side.unlink()
+    side.write_bytes(b"\xff" * size)  # another file: same name, same size
+    page = w.map.web_view().page()
+    with qtbot.waitSignal(page.renderProcessTerminated, timeout=TIMEOUT):
+        os.kill(page.renderProcessPid(), signal.SIGKILL)  # the page fetches it again
+    qtbot.waitUntil(lambda: len(served) >= 2, timeout=TIMEOUT)
+    assert served == ["file", "python"]  # the checked pages, not the file now at that name
+    got: list = []
+    # the page come back and painted (its first frames are the basemap's alone)
+    qtbot.waitUntil(lambda: got.append(_drawn(qtbot, w)) or got[-1] == first, timeout=TIMEOUT)
