@@ -14,7 +14,7 @@
 
   var DATA_URL = "araz://app/data/events/";
   var channel = null, waiting = [];
-  var held = [], take = null, fetched = {}, arrived = {};
+  var held = [], take = null, fetched = {}, arrived = {}, ahead = {};
   window.araz = window.araz || {};
 
   /* fn() once the page is shown: at once if it is (at a real size), else at its first
@@ -81,8 +81,8 @@
   window.araz.eventsPayload = function (url, drop) {
     var early = own(fetched, url) ? fetched[url] : null;
     var buffer = own(arrived, url) ? arrived[url] : null;
-    delete fetched[url];
-    delete arrived[url];
+    forget(url);
+    if (!drop) dropAhead(); // fetched ahead for events that are not these: not used
     if (drop) return null;
     return buffer ? { buffer: buffer } : { promise: early || fetchEvents(url) };
   };
@@ -117,7 +117,47 @@
     held.splice(0).forEach(fn);
   };
 
+  function forget(url) {
+    delete fetched[url];
+    delete arrived[url];
+    delete ahead[url];
+  }
+
+  function dropAhead() {
+    Object.keys(ahead).forEach(forget);
+  }
+
+  function fetchEarly(url) {
+    var early = fetchEvents(url);
+    fetched[url] = early;
+    early.then(function (buffer) {
+      if (fetched[url] === early) arrived[url] = buffer;
+    }, function () {}); // a failure is reported when map-commands.js uses it
+  }
+
+  /* {"op": "prefetch", "url": …}: a payload Python may name in its next events call
+   * (a re-open's, fetched while Python reads the file), fetched now and held (only the
+   * latest: an earlier one is dropped), never acknowledged (not a call of the map's). */
+  var PREFETCH = '{"op":"prefetch",';
+
+  function prefetch(text) {
+    var c = null;
+    try {
+      c = JSON.parse(text);
+    } catch (err) {
+      return;
+    }
+    if (!c || typeof c.url !== "string" || c.url.indexOf(DATA_URL) !== 0) return;
+    dropAhead();
+    ahead[c.url] = true;
+    fetchEarly(c.url);
+  }
+
   function onCommand(text) {
+    if (text.indexOf(PREFETCH) === 0) {
+      prefetch(text);
+      return;
+    }
     if (take) {
       take(text);
       return;
@@ -130,11 +170,8 @@
       return; // reported when map.js takes it
     }
     if (c && c.op === "events" && typeof c.url === "string" && c.url.indexOf(DATA_URL) === 0) {
-      var url = c.url, early = fetchEvents(url);
-      fetched[url] = early;
-      early.then(function (buffer) {
-        if (fetched[url] === early) arrived[url] = buffer;
-      }, function () {}); // a failure is reported when map-commands.js uses it
+      if (!own(fetched, c.url)) fetchEarly(c.url); // (fetched ahead already: that fetch)
+      delete ahead[c.url];
     }
   }
 

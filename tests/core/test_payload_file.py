@@ -93,8 +93,9 @@ def test_a_payload_file_replaced_or_written_to_after_its_check_is_not_the_one_se
     _, p = opened(acled_file)
     _, p = opened(acled_file)  # from the cache: the payload is the side file's pages
     side = side_file(cache)
-    path, same = table_cache.ViewsEntry.side_file(p.map[0].body)
-    assert path == str(side)
+    kept = table_cache.ViewsEntry.side_file(p.map[0].body)
+    assert kept.path == str(side)
+    same = kept.same
     raw = side.read_bytes()
 
     def still(check=same) -> bool:
@@ -109,7 +110,7 @@ def test_a_payload_file_replaced_or_written_to_after_its_check_is_not_the_one_se
     side.write_bytes(raw)  # the same bytes, another file
     assert not still()
     _, p = opened(acled_file)
-    _, same = table_cache.ViewsEntry.side_file(p.map[0].body)
+    same = table_cache.ViewsEntry.side_file(p.map[0].body).same
     assert still(same)
     st = side.stat()
     os.utime(side, ns=(st.st_atime_ns, st.st_mtime_ns + 1000))  # written to since
@@ -144,3 +145,27 @@ def test_a_side_part_is_read_only_where_the_header_says_and_the_size_is_exact(tm
     side.write_bytes(side.read_bytes()[:-1])
     with pytest.raises(_views_file.Damaged):
         _views_file.read(path, "key", side)
+
+
+def test_the_payload_file_is_named_ahead_only_for_this_file_and_code(cache, acled_file):
+    """Before the file is read, the payload file its next open will use (what the page
+    may fetch ahead): none before a first open, none for a changed file or other views'
+    code or another reader's options; the file that the check then passes."""
+    from araz.views.prepared import payload_ahead
+
+    assert payload_ahead(acled_file, {}) is None
+    opened(acled_file)
+    ahead = payload_ahead(acled_file, {})
+    ds, p = opened(acled_file)
+    assert ahead is not None and ahead == table_cache.ViewsEntry.side_file(p.map[0].body)
+    assert payload_ahead(acled_file, {"title_property": "notes"}) is None
+    assert table_cache.views_entry(ds).side_ahead("other views' code") is None
+    side = side_file(cache)
+    side.write_bytes(side.read_bytes() + b"\0")  # not the size the views file says
+    assert payload_ahead(acled_file, {}) is None
+    side.write_bytes(side.read_bytes()[:-1])
+    st = side.stat()
+    os.utime(side, ns=(st.st_atime_ns, st.st_mtime_ns + 10**6))
+    assert payload_ahead(acled_file, {}) not in (None, ahead)  # written since: not it
+    acled_file.write_bytes(acled_file.read_bytes() + b"\n")
+    assert payload_ahead(acled_file, {}) is None  # the file changed: another key

@@ -116,12 +116,12 @@ def test_the_map_payload_is_read_from_the_file_once_written(cache, acled_file):
         [side] = sorted(cache.glob("*.payload"))
         assert side.read_bytes() == made and side.with_suffix(".views").exists()
         kept = table_cache.ViewsEntry.side_file(events.body)
-        assert kept is not None and kept[0] == str(side)
+        assert kept is not None and kept.path == str(side)
         assert table_cache.ViewsEntry.side_file(p.map[0].lat) is None
         assert table_cache.ViewsEntry.side_file(events.body[1:]) is None  # not whole
         fd = os.open(side, os.O_RDONLY)
         try:
-            assert kept[1](fd)  # the file checked, still
+            assert kept.same(fd)  # the file checked, still
         finally:
             os.close(fd)
 

@@ -191,6 +191,36 @@ def _side(path: Path, dtype: str, count: int, nbytes: int) -> np.ndarray:
     return np.frombuffer(mapped, dtype=np.dtype(dtype), count=count)
 
 
+def side_ahead(path: Path, key: str, side: Path) -> tuple[str, tuple[int, int, int, int]] | None:
+    """The side file of the views file ``path`` for ``key`` as it is now (its path, and
+    its device, inode, size and modification time), when the header says it has one of
+    that file's size; else None.  A quick look (the header, a stat), not a check: what
+    it names may be fetched ahead, never used before :func:`read` has checked that very
+    file (the same identity).  Never raises."""
+    try:
+        with open(path, "rb") as f:
+            size = os.fstat(f.fileno()).st_size
+            head = f.read(_HEAD.size)
+            if len(head) < _HEAD.size:
+                return None
+            magic, version, length = _HEAD.unpack(head)
+            if magic != MAGIC or version != VERSION or _HEAD.size + length > size:
+                return None
+            header = json.loads(f.read(length))
+        if not isinstance(header, dict) or header.get("key") != key:
+            return None
+        rows = [r for r in header.get("parts") or () if isinstance(r, list) and len(r) == 5]
+        apart = [r for r in rows if r[3] == -1 and r[1] in DTYPES and isinstance(r[2], int)]
+        if len(apart) != 1:
+            return None
+        st = os.stat(side)
+        if st.st_size != apart[0][2] * np.dtype(apart[0][1]).itemsize or not st.st_size:
+            return None
+        return str(side), _identity(st)
+    except (OSError, ValueError, TypeError):
+        return None
+
+
 def side_of(array: np.ndarray) -> tuple[str, tuple[int, int, int, int]] | None:
     """The side file ``array`` is, whole (its path, and its device, inode, size and
     modification time when :func:`read` checked it), or None (not one)."""

@@ -68,6 +68,7 @@ import threading
 import time
 import weakref
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -386,26 +387,61 @@ class ViewsEntry:
                 p.unlink()
 
     @staticmethod
-    def side_file(array: Any) -> tuple[str, Callable[[int], bool]] | None:
-        """Where a part :meth:`load` gave is kept whole in a file of its own (the map's
-        payload), checked at the load: its path, and a test that a descriptor opened on
-        it since is still that file (same device, inode, size and modification time: a
-        file replaced or written to since is not).  None: it is not such a part."""
-        from . import _views_file
-
-        found = _views_file.side_of(array)
-        if found is None:
-            return None
-        path, identity = found
-        return path, lambda fd: _views_file.same_side(identity, fd)
-
-    @staticmethod
     def forget(array: Any) -> None:
         """Let a part :meth:`load` gave, read and not needed for a while, leave memory
         (:func:`araz.io._views_file.forget`: read again from the file if used)."""
         from . import _views_file
 
         _views_file.forget(array)
+
+    @staticmethod
+    def side_file(array: Any) -> SideFile | None:
+        """Where a part :meth:`load` gave is kept whole in a file of its own (the map's
+        payload), as it was when checked at the load.  None: it is not such a part."""
+        from . import _views_file
+
+        found = _views_file.side_of(array)
+        return None if found is None else SideFile(*found)
+
+    def side_ahead(self, stamp: str) -> SideFile | None:
+        """The payload file as it is now, if this entry's views file (for ``stamp``)
+        names one of its size: a quick look, not a check (:func:`payload_ahead`)."""
+        from . import _views_file
+
+        if not enabled():
+            return None
+        found = _views_file.side_ahead(self.file, self._key(stamp), self.side)
+        return None if found is None else SideFile(*found)
+
+
+@dataclass(frozen=True)
+class SideFile:
+    """A payload file (:attr:`ViewsEntry.side`) as it was at one moment: its path and its
+    device, inode, size and modification time."""
+
+    path: str
+    identity: tuple[int, int, int, int]
+
+    def same(self, fd: int) -> bool:
+        """Whether the file open as ``fd`` is still this one (a file replaced or written
+        to since is not)."""
+        from . import _views_file
+
+        return _views_file.same_side(self.identity, fd)
+
+
+def payload_ahead(path: str | Path, options: dict, stamp: str) -> SideFile | None:
+    """The payload file kept for the next open of ``path`` with ``options`` (the views'
+    code's ``stamp``), looked at before the file is read: its table's entry and views
+    file there, for this very file and code (the key in the views file's header), the
+    payload file of the size that header says.  Not checked: the page may fetch it
+    ahead, while the table and the views' data are read and checked; it is used only
+    if it is the file the check then passes (:meth:`ViewsEntry.side_file`, the same
+    identity).  None otherwise; never raises."""
+    entry = Entry(path, options)
+    if entry.file is None or entry.key is None or not entry.file.exists():
+        return None
+    return ViewsEntry(entry.file.with_suffix(VIEWS_SUFFIX), entry.key).side_ahead(stamp)
 
 
 # the entry each dataset read through the cache came from (weakly: it goes with it)

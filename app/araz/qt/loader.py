@@ -19,7 +19,7 @@ from PySide6.QtCore import QObject, Signal
 
 from .. import heap
 from ..io import LoadResult, Problem, read_path
-from ..views.prepared import prepare
+from ..views.prepared import payload_ahead, prepare
 
 
 class _Relay(QObject):
@@ -27,6 +27,7 @@ class _Relay(QObject):
 
     progressed = Signal(int, float)  # load number, fraction
     done = Signal(int, object)  # load number, LoadResult
+    ahead = Signal(int, object)  # load number, the map's payload file (a SideFile)
 
 
 def _work(
@@ -47,6 +48,11 @@ def _work(
         # garbage waiting now would be frozen below with the dataset, for good: collect it
         # (cheap: what earlier loads froze is not scanned)
         gc.collect()
+        # a re-open's map payload, kept in the table cache: the page may fetch it now,
+        # while the file is read (used once checked, if it is the file checked)
+        ahead = payload_ahead(path, options)
+        if ahead is not None and not cancelled.is_set():
+            relay.ahead.emit(number, ahead)
         t0 = time.perf_counter()
         result = read_path(path, progress=progress, cancel=cancelled.is_set, **options)
         t1 = time.perf_counter()
@@ -92,12 +98,16 @@ class Loader(QObject):
     started = Signal(str)
     progressed = Signal(float)
     finished = Signal(str, object)  # path, LoadResult
+    # the map's payload file of the load under way, kept by an earlier open (a
+    # table_cache.SideFile: for MapView.prefetch), before the file is read
+    payload_ahead = Signal(object)
 
     def __init__(self, parent=None):
         super().__init__(parent)
         self._relay = _Relay()  # no parent: alive while a worker still holds it
         self._relay.progressed.connect(self._on_progress)
         self._relay.done.connect(self._on_done)
+        self._relay.ahead.connect(self._on_ahead)
         self._number = 0
         self._path: Path | None = None
         self._cancel: threading.Event | None = None
@@ -149,6 +159,10 @@ class Loader(QObject):
     def _on_progress(self, number: int, fraction: float) -> None:
         if number == self._number and self._path is not None:
             self.progressed.emit(fraction)
+
+    def _on_ahead(self, number: int, side: object) -> None:
+        if number == self._number and self._path is not None:
+            self.payload_ahead.emit(side)
 
     def _on_done(self, number: int, result: LoadResult) -> None:
         self._threads.pop(number, None)

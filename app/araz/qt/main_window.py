@@ -175,6 +175,7 @@ class MainWindow(QMainWindow):
         self.loader.started.connect(self._on_load_started)
         self.loader.progressed.connect(lambda f: self.progress.setValue(round(f * 1000)))
         self.loader.finished.connect(self._on_load_finished)
+        self.loader.payload_ahead.connect(self.map.prefetch)  # a re-open's, fetched early
         self.progress = QProgressBar(self)
         self.progress.setObjectName("load_progress")
         self.progress.setRange(0, 1000)

@@ -141,6 +141,21 @@ def prepare(ds: Dataset, keep: bool = True) -> Prepared:
     return prepared
 
 
+def payload_ahead(path: Path, options: dict) -> table_cache.SideFile | None:
+    """The map's payload file kept for the next open of ``path`` (read with
+    ``options``, :func:`araz.io.read_path`'s keywords), looked at before the file is
+    read: what the page may fetch ahead (:func:`araz.io.table_cache.payload_ahead`:
+    used only once the views' data is read and checked, if it is that very file)."""
+    from ..io.registry import ReadContext
+
+    try:
+        return table_cache.payload_ahead(
+            path, ReadContext.from_options(options).options(), _stamp()
+        )
+    except OSError:  # the views' modules could not be stamped
+        return None
+
+
 @cache
 def _stamp() -> str:
     """What a change of the views' code changes: each module of this package (and

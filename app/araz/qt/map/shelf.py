@@ -15,6 +15,7 @@ from araz.qt.map.scheme import DataShelf
 if TYPE_CHECKING:
     import numpy as np
 
+    from araz.io.table_cache import SideFile
     from araz.views.map_payload import MapEvents
 
 
@@ -24,16 +25,27 @@ def payload_device(source: Callable[[], MapEvents]) -> QIODevice:
     same file (Qt reads it, in the engine's thread: nothing goes through Python, nor
     waits for its lock); else a device that reads it from Python as it goes."""
     body = source().body
-    if not isinstance(body, bytes):
-        from araz.io.table_cache import ViewsEntry
+    kept = side_file(body)
+    device = file_device(kept) if kept is not None else None
+    return device if device is not None else PayloadDevice(body)
 
-        kept = ViewsEntry.side_file(body)
-        if kept is not None:
-            qfile = QFile(kept[0])
-            if qfile.open(QIODevice.OpenModeFlag.ReadOnly) and kept[1](qfile.handle()):
-                return qfile
-            qfile.close()  # replaced, or written to, since it was checked: not served
-    return PayloadDevice(body)
+
+def side_file(body: bytes | np.ndarray) -> SideFile | None:
+    """The table cache's payload file ``body`` is, whole, as checked (None: not one)."""
+    if isinstance(body, bytes):
+        return None
+    from araz.io.table_cache import ViewsEntry
+
+    return ViewsEntry.side_file(body)
+
+
+def file_device(side: SideFile) -> QFile | None:
+    """The payload file open, if it is still the very file ``side`` (else None)."""
+    qfile = QFile(side.path)
+    if qfile.open(QIODevice.OpenModeFlag.ReadOnly) and side.same(qfile.handle()):
+        return qfile
+    qfile.close()  # replaced, or written to, since: not served
+    return None
 
 
 class PayloadDevice(QIODevice):
@@ -74,13 +86,30 @@ class PayloadDevice(QIODevice):
 class SourceShelf(DataShelf):
     """A :class:`DataShelf` whose items may be made when fetched: :meth:`put_source`
     keeps a function that gives the bytes, called at each fetch (the view keeps no
-    copy of a payload that its owner keeps)."""
+    copy of a payload that its owner keeps).  Beside each name's item, one more may be
+    put ahead (:meth:`put_ahead`: what the page may fetch before it is told to use it),
+    at a ``seq`` of its own, until it is put in the item's place (:meth:`put_source`
+    at that ``seq``) or dropped (:meth:`drop_ahead`)."""
 
     def __init__(self) -> None:
         super().__init__()
         self._sources: dict[str, Callable[[], QIODevice]] = {}
+        self._ahead: dict[str, tuple[int, Callable[[], QIODevice | None]]] = {}
+
+    def put_ahead(self, name: str, seq: int, source: Callable[[], QIODevice | None]) -> str:
+        """Publish ``source`` ahead as ``name`` version ``seq`` (the name's item stays);
+        its URL.  ``source()`` None: not found."""
+        url = DataShelf().put(name, seq, b"")  # checks the name, makes the URL
+        self._ahead[name] = (int(seq), source)
+        return url
+
+    def drop_ahead(self, name: str) -> None:
+        self._ahead.pop(name, None)
 
     def put_source(self, name: str, seq: int, source: Callable[[], QIODevice]) -> str:
+        ahead = self._ahead.get(name)
+        if ahead is not None and ahead[0] == int(seq):
+            del self._ahead[name]  # in the item's place now
         url = self.put(name, seq, b"")
         self._sources[name] = source
         return url
@@ -90,6 +119,10 @@ class SourceShelf(DataShelf):
         return super().put(name, seq, data)
 
     def get(self, path: str) -> bytes | QIODevice | None:  # type: ignore[override]
+        parts = path.split("/")
+        ahead = self._ahead.get(parts[2]) if len(parts) == 4 and parts[1] == "data" else None
+        if ahead is not None and parts[3] == str(ahead[0]):
+            return ahead[1]()
         data = super().get(path)
         source = self._sources.get(path.split("/")[2]) if data is not None else None
         return source() if source is not None else data

@@ -50,13 +50,15 @@ from araz.qt.map.page_json import (
     run_until,
 )
 from araz.qt.map.scheme import PAGE_URL
-from araz.qt.map.shelf import SourceShelf, payload_device
+from araz.qt.map.shelf import SourceShelf, file_device, payload_device, side_file
 
 if TYPE_CHECKING:
     import numpy as np
 
+    from araz.io.table_cache import SideFile
     from araz.views.map_payload import MapEvents
 
+AHEAD_SEQ = 10**15  # the seqs of payloads fetched ahead (prefetch): never a call's
 # numpy, the payload's builders and the model (araz.views.records) are imported when
 # first used, not with the view: the app creates its map first, so that the web engine
 # starts (and the page loads) while Python imports and builds the rest of the window
@@ -121,6 +123,8 @@ class MapView(QWidget):
         self._ready = False
         self._connected = False  # the page's channel is open: calls go out at once
         self._seq = 0
+        self._ahead: tuple[SideFile, int] | None = None  # prefetch()'s file and seq
+        self._aheads = 0
         # Calls not sent yet (the page's channel is not open) and, per op, its last call (replayed
         # after a renderer crash).  The events' payload is held once (the caller's
         # MapEvents.body, put on the shelf the page fetches it from), not copied here.
@@ -182,8 +186,24 @@ class MapView(QWidget):
             self._state.pop(op, None)
         # the page fetches the payload from the shelf: one version, this call's
         # (a function of the source alone: the shelf, the profile's, holds no view)
-        url = self._shelf.put_source("events", self._seq + 1, lambda: payload_device(source))
+        seq = self._seq + 1
+        ahead, self._ahead = self._ahead, None
+        if ahead is not None and ahead[0] == side_file(source().body):  # fetched ahead
+            seq = ahead[1]
+        self._shelf.drop_ahead("events")
+        url = self._shelf.put_source("events", seq, lambda: payload_device(source))
         return self._call("events", {"url": url, "n": len(prepared.ids)})
+
+    def prefetch(self, side: SideFile) -> None:
+        """Let the page fetch the payload file ``side`` now, before the events it holds
+        are set (a re-open's: the loader names it before the file is read).  The next
+        :meth:`set_events` uses what the page fetched if its payload is that very file,
+        checked; else it is dropped."""
+        if self._connected:
+            self._aheads += 1
+            self._ahead = (side, AHEAD_SEQ + self._aheads)
+            url = self._shelf.put_ahead("events", self._ahead[1], lambda: file_device(side))
+            self._send(_Call(0, "prefetch", {"url": url}))
 
     def event_ids(self) -> list[str]:
         """The ids of the events set, in set_events order (the order of masks, colours)."""
