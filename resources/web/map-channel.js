@@ -149,8 +149,14 @@
     }
     if (!c || typeof c.url !== "string" || c.url.indexOf(DATA_URL) !== 0) return;
     dropAhead();
-    ahead[c.url] = true;
-    fetchEarly(c.url);
+    var url = c.url;
+    ahead[url] = true;
+    fetchEarly(url);
+    fetched[url].then(function (buffer) {
+      // decoded while the page waits for the events call (once it is in: not if the
+      // events call came first, or dropped it)
+      if (arrived[url] === buffer && window.araz.decodeAhead) window.araz.decodeAhead(buffer);
+    }, function () {});
   }
 
   function onCommand(text) {

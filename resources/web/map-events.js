@@ -405,7 +405,22 @@
 
   window.araz = window.araz || {};
   window.araz.EventLayer = EventLayer;
-  window.araz.decodeEvents = decodeEvents;
+  /* A payload fetched ahead (map-channel.js: a re-open's, while Python reads the file)
+   * decoded ahead too, while the page waits: decodeEvents gives that once. */
+  var decodedAhead = new WeakMap();
+  window.araz.decodeEvents = function (buffer) {
+    var d = decodedAhead.get(buffer);
+    if (d === undefined) return decodeEvents(buffer);
+    decodedAhead.delete(buffer);
+    return d;
+  };
+  window.araz.decodeAhead = function (buffer) {
+    try {
+      decodedAhead.set(buffer, decodeEvents(buffer));
+    } catch (err) {
+      // malformed: decoded again, and reported, if it is ever used
+    }
+  };
   window.araz.RADIUS = RADIUS;
   // for the rest of the layer (map-events-draw.js, -spread.js, -hit.js)
   window.araz.eventConstants = {

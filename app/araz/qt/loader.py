@@ -45,14 +45,14 @@ def _work(
 
     prepared = None
     try:
-        # garbage waiting now would be frozen below with the dataset, for good: collect it
-        # (cheap: what earlier loads froze is not scanned)
-        gc.collect()
         # a re-open's map payload, kept in the table cache: the page may fetch it now,
         # while the file is read (used once checked, if it is the file checked)
         ahead = payload_ahead(path, options)
         if ahead is not None and not cancelled.is_set():
             relay.ahead.emit(number, ahead)
+        # garbage waiting now would be frozen below with the dataset, for good: collect it
+        # (cheap: what earlier loads froze is not scanned)
+        gc.collect()
         t0 = time.perf_counter()
         result = read_path(path, progress=progress, cancel=cancelled.is_set, **options)
         t1 = time.perf_counter()
