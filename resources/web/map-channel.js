@@ -8,6 +8,9 @@
  * together, and the labels are placed once, around the markers.  map.js takes the channel with
  * window.araz.onChannel(fn): fn runs with it once both it and map.js are there,
  * whichever comes first.  map.js builds the map with window.araz.whenShown(fn).
+ * A "prefetch" call (a re-open's payload, named while Python reads the file) is not
+ * the map's: its payload is fetched and decoded at once and held for the events call
+ * that names its URL (dropped by any other one, or by the next prefetch).
  */
 (function () {
   "use strict";

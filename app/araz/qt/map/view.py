@@ -13,7 +13,11 @@ text, copied and parsed several times over on both sides: 60 MB for 5 MB of data
 :func:`build_events_from_columns` made on the view's :class:`~araz.qt.map.scheme.DataShelf`
 and sends only ``{"op": "events", "seq": N, "url": "araz://app/data/events/N", "n": ...}``;
 the page fetches the URL, reads the columns as typed arrays straight off the buffer,
-then runs the calls that came after it, in order.
+then runs the calls that came after it, in order.  A re-open's payload, kept in the
+table cache's payload file, is fetched (and decoded) ahead: :meth:`MapView.prefetch`
+(the loader names the file before it reads) sends ``{"op": "prefetch", "url": ...}``,
+never acknowledged, and the next events call names that URL if its payload is that very
+file, checked (else the page drops what it fetched).
 
 Python reads the page the same way, never by evaluating JavaScript: :meth:`MapView.ask`
 sends a numbered ``query`` (one of :data:`araz.qt.map.page_json.QUERIES`) and runs the
