@@ -88,7 +88,10 @@
     if (!(layer.wper > 0)) throw new Error("density: the events layer has no wper");
     var pi0 = Math.floor(-ox / dx) - 2, pj0 = Math.floor(-oy / dy) - 2;
     var cols = Math.ceil(w / dx) + 5, rows = Math.ceil(h / dy) + 5, out = cols * rows;
-    var cellOf = kept && kept.cellOf.length === n ? kept.cellOf : new Int32Array(n);
+    // a cell number per event in 2 bytes when the cells (and the one outside) fit: a
+    // view has a few thousand (4 bytes an event only for a huge canvas)
+    var Cells = out < 65536 ? Uint16Array : Int32Array;
+    var cellOf = kept && kept.cellOf.length === n && kept.cellOf instanceof Cells ? kept.cellOf : new Cells(n);
     var cx = new Float64Array(out), cy = new Float64Array(out);
     // one pass over the events (the cost at a million: keep it lean), one write each.
     // With places of many events each (layer.group: 8 or more an event on average), an

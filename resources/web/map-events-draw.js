@@ -113,10 +113,10 @@
       var view = this._map.getSize(), corner = this._map.containerPointToLayerPoint([0, 0]);
       var ng = this.groupCount.length;
       if (!this._placeSeen || this._placeSeen.length !== ng) {
-        this._placeSeen = new Uint32Array(ng);
+        this._placeSeen = new Uint16Array(ng); // 2 bytes a place: cleared every 65,535 draws
         this._seenStamp = 0;
       }
-      this._seenStamp = (this._seenStamp + 1) >>> 0;
+      this._seenStamp = (this._seenStamp + 1) & 0xffff;
       if (this._seenStamp === 0) { // wrapped: every place unseen again
         this._placeSeen.fill(0);
         this._seenStamp = 1;

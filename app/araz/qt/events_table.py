@@ -36,8 +36,10 @@ class EventsTableModel(QAbstractTableModel):
     def __init__(self, model: AppModel, parent=None):
         super().__init__(parent)
         self._model = model
-        self._rows = np.zeros(0, np.intp)  # table row -> dataset index
-        self._where: dict[int, int] | None = None  # dataset index -> table row
+        self._rows = np.zeros(0, np.int32)  # table row -> dataset index
+        # dataset index -> table row (-1: not shown), made when first asked for: an
+        # array (4 bytes an event; a dict of a million rows took ~100 MB)
+        self._where: np.ndarray | None = None
         self._sort = (0, Qt.SortOrder.AscendingOrder)
         self._keys: dict[int, np.ndarray] = {}
         self._scheme: tuple[object, list[QColor]] | None = None  # (scheme, its colours)
@@ -71,7 +73,7 @@ class EventsTableModel(QAbstractTableModel):
             self._orders[column] = (
                 table_order.date_order(ds)  # made in the loader's thread
                 if column == 0
-                else np.argsort(self._key(column), kind="stable")
+                else table_order.narrow(np.argsort(self._key(column), kind="stable"))
             )
         every, m = self._orders[column], self._model
         rows = every if m.all_shown else picked(every, m.mask.take(every))
@@ -141,9 +143,13 @@ class EventsTableModel(QAbstractTableModel):
         i = self._model.dataset.index.get(event_id)
         if i is None:
             return None
-        if self._where is None:
-            self._where = {int(r): k for k, r in enumerate(self._rows)}
-        return self._where.get(i)
+        if self._where is None:  # per dataset event, its table row (-1: not shown)
+            n = len(self._model.dataset)
+            where = np.full(n, -1, table_order.index_type(n))
+            where[self._rows] = np.arange(len(self._rows), dtype=where.dtype)
+            self._where = where
+        k = int(self._where[i])
+        return k if k >= 0 else None
 
     # ------------------------------------------------------------ Qt model
 

@@ -43,8 +43,19 @@ def _made(ds: Dataset) -> tuple[np.ndarray, np.ndarray]:
     if made is None:
         col = ds.events.date
         key = ranked(col.lut(lambda d: d.value.lower if d else np.inf, float), col.codes)
-        made = _MADE[ds] = (key, np.argsort(key, kind="stable"))
+        made = _MADE[ds] = (key, narrow(np.argsort(key, kind="stable")))
     return made
+
+
+def index_type(n: int) -> type:
+    """The integer type of row numbers into ``n`` rows: int32 (4 bytes a row less than
+    numpy's int64) unless there are 2**31 of them or more."""
+    return np.int32 if n < 2**31 else np.int64
+
+
+def narrow(rows: np.ndarray) -> np.ndarray:
+    """Row numbers (0 <= row < len(rows), an argsort's) as :func:`index_type` says."""
+    return rows.astype(index_type(len(rows)), copy=False)
 
 
 def date_key(ds: Dataset) -> np.ndarray:
@@ -53,5 +64,6 @@ def date_key(ds: Dataset) -> np.ndarray:
 
 
 def date_order(ds: Dataset) -> np.ndarray:
-    """Every event by :func:`date_key`, ties in dataset order."""
+    """Every event by :func:`date_key`, ties in dataset order (int32 rows, as
+    :func:`narrow` makes them; int64 when the views' cache gave them)."""
     return _made(ds)[1]

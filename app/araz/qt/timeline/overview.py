@@ -52,7 +52,9 @@ class Overview:
         if self._key != (w, full) or self._data is not data:
             lo, hi = full
             mid = (data.start + data.end + 1.0) * 0.5
-            self._cols = np.clip(((mid - lo) * (w / (hi - lo))).astype(np.int64), 0, w - 1)
+            cols = np.clip(((mid - lo) * (w / (hi - lo))).astype(np.int64), 0, w - 1)
+            # kept in 2 bytes an event (a column of a strip under 65,536 pixels wide)
+            self._cols = cols.astype(np.uint16 if w <= 2**16 else np.int64)
             self._all = np.bincount(self._cols, minlength=w)
             self._key, self._data = (w, full), data
         layers = [(self._all, 0.3)] if shown is None else [(self._all, 0.18)]
