@@ -279,11 +279,7 @@ class TimelineView(TimelineInput, TimelineNavigation, QWidget):
         if self._mask is None:
             return None
         if self._shown is None or self._shown[0] != self._mask_version:
-            shown = np.flatnonzero(self._mask)  # kept as int32: 4 bytes a row less
-            self._shown = (
-                self._mask_version,
-                shown.astype(np.int32 if len(shown) < 2**31 else np.int64),
-            )
+            self._shown = (self._mask_version, np.flatnonzero(self._mask))
         return self._shown[1]
 
     def _mask_key(self) -> int:  # what a frame keeps of the mask: -1 for every row shown

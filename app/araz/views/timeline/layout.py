@@ -36,21 +36,19 @@ class TimeIndex:
 
     def __init__(self, start: np.ndarray, end: np.ndarray) -> None:
         self.start, self.end = start, end  # day d covers [d, d + 1): an end's stop, end + 1
-        # row numbers as int32 (the views keep a query's rows: 4 MB a million less)
-        self._type: type = np.int32 if len(start) < 2**31 else np.int64
-        self.long: np.ndarray = np.flatnonzero(end - start > SHORT_DAYS).astype(self._type)
+        self.long = np.flatnonzero(end - start > SHORT_DAYS)
 
     def query(self, lo: float, hi: float) -> np.ndarray:
-        """Sorted row numbers of events whose span meets [lo, hi) (int32)."""
+        """Sorted row numbers of events whose span meets [lo, hi)."""
         i0 = int(np.searchsorted(self.start, lo - SHORT_DAYS - 1.0, "left"))
         i1 = int(np.searchsorted(self.start, hi, "left"))
-        rows: np.ndarray = np.arange(i0, i1, dtype=self._type)
+        rows = np.arange(i0, i1)
         rows = rows[self.end[i0:i1] + 1.0 > lo]  # the range's stops, not a column of them
         if len(self.long):
             lg = self.long
             lg = lg[(self.start[lg] < hi) & (self.end[lg] + 1.0 > lo) & ((lg < i0) | (lg >= i1))]
             if len(lg):
-                rows = np.union1d(rows, lg).astype(self._type, copy=False)
+                rows = np.union1d(rows, lg)
         return rows
 
 
