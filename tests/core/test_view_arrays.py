@@ -169,6 +169,7 @@ def test_lanes_from_codes_count_and_colour_as_from_names():
     assert ours.keys == theirs.keys == ["Iran", "Armenia", ""]
     assert ours.of_event.tolist() == theirs.of_event.tolist() == [0, 1, 0, 2, 1, 0, 0]
     assert ours.counts.tolist() == [4, 2, 1]
+    assert ours.of_event.dtype == theirs.of_event.dtype == np.int8  # a byte an event
     # Iran: colours 5, 7, 7, 5 -> a tie, the lower wins; Armenia 6; the unnamed lane 8
     assert ours.color.tolist() == theirs.color.tolist() == [0xFF000005, 0xFF000006, 0xFF000008]
 
@@ -184,6 +185,10 @@ def test_a_lane_colour_seen_once_among_many_still_counts():
     assert built.keys == ["Many", "Alone"]
     assert built.color.tolist() == [0xFF00AA00, 0xFF123456]
     assert built.counts.tolist() == [n - 1, 1]
+    many = build_lanes([f"lane {k % 300}" for k in range(n)], color)  # over 120 lanes
+    assert many.of_event.dtype == np.int16 and len(many.keys) == 300
+    assert [many.keys[i] for i in many.of_event[:600]] == [f"lane {k % 300}" for k in range(600)]
+    assert int(many.counts.sum()) == n
 
 
 def test_permuted_reads_a_missing_value_as_one_row_at_a_time_does():
