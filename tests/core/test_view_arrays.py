@@ -113,6 +113,34 @@ def test_a_synthetic_acled_export_gives_the_same_views(tmp_path, monkeypatch):
         _same_timeline(ds)
 
 
+def test_a_flag_every_row_shares_takes_no_byte_a_row_made_or_kept(tmp_path, curated):
+    """An ACLED file's fades and open ends are all False: one flag repeated (a
+    zero-stride view, 4 MB less at a million), the same values, made or read back from
+    what the views' cache keeps; a flag that differs between rows stays an array."""
+    from araz.views.arrays import _checked_columns, timeline_kept
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
+    from synth import write_acled_csv
+
+    ds = read_path(write_acled_csv(tmp_path / "acled.csv", 2000, seed=3)).dataset
+    assert ds is not None
+    data, rows = timeline_arrays(ds)
+    kept, names = timeline_kept(data, rows)
+    back = _checked_columns({**kept, "names": names}, len(ds))
+    for name in ("fade_start", "fade_end", "open_start", "open_end"):
+        for column in (getattr(data, name), back[name]):
+            assert column.strides == (0,) and column.shape == (len(rows),), name
+            assert (
+                not column.any() and column[np.array([0, 5, len(rows) - 1])].tolist() == [False] * 3
+            )
+    assert 0 < int(data.is_point.sum()) < len(rows) and data.is_point.strides == (1,)
+    assert back["is_point"].tolist() == data.is_point.tolist()
+    made, _ = timeline_arrays(curated)  # fades and open ends of some rows only
+    for name in ("fade_start", "fade_end", "open_start", "open_end"):
+        column = getattr(made, name)
+        assert column.strides == (1,) and 0 < int(column.sum()) < len(column), name
+
+
 def test_the_timelines_precision_is_a_byte_a_row_made_or_kept(curated):
     """The timeline's precision per row: a code into the few precision names (a byte a
     row; an object array was 8 bytes a row, 8 MB at a million events), the same names

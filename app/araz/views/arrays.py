@@ -247,11 +247,11 @@ def _timeline_columns(ds: Dataset, date_codes: np.ndarray, dates: list) -> dict[
         "start": per_date[:, 0][k],
         "end": np.maximum(per_date[:, 1], per_date[:, 0])[k],
         "precision": Coded(precision_code[k], names),
-        "is_point": point[k],
-        "fade_start": bools[:, 0][k],
-        "fade_end": bools[:, 1][k],
-        "open_start": bools[:, 2][k],
-        "open_end": bools[:, 3][k],
+        "is_point": _flag(point[k]),
+        "fade_start": _flag(bools[:, 0][k]),
+        "fade_end": _flag(bools[:, 1][k]),
+        "open_start": _flag(bools[:, 2][k]),
+        "open_end": _flag(bools[:, 3][k]),
         "color": np.asarray(argb, np.uint32)[ev.actors.codes[rows]],  # -1 reads the last
     }
 
@@ -311,8 +311,17 @@ def _checked_columns(kept: dict[str, Any], n_events: int) -> dict[str, Any]:
         "color": kept["color"],
     }
     for bit, name in enumerate(_FLAGS):
-        columns[name] = (flags & (1 << bit)).astype(bool)
+        columns[name] = _flag((flags & (1 << bit)).astype(bool))
     return columns
+
+
+def _flag(values: np.ndarray) -> np.ndarray:
+    """A flag per timeline row, or, when every row has the same, that one flag repeated
+    (a read-only view with no byte a row): an ACLED file's fades and open ends are all
+    False, 4 MB at a million events."""
+    if len(values) and (values.all() or not values.any()):
+        return np.broadcast_to(np.array(values[0]), values.shape)  # not a view of values
+    return values
 
 
 def map_events_kept(
