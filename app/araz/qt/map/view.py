@@ -55,6 +55,7 @@ from araz.qt.map.page_json import (
 )
 from araz.qt.map.scheme import PAGE_URL
 from araz.qt.map.shelf import SourceShelf, file_device, payload_device, side_file
+from araz.qt.map.watchdog import Watchdog
 
 if TYPE_CHECKING:
     import numpy as np
@@ -165,6 +166,10 @@ class MapView(QWidget):
         self._bridge.page_answered.connect(self._on_answered)
         self._page.loadStarted.connect(self._on_load_started)
         self._page.renderProcessTerminated.connect(self._on_render_process_terminated)
+        self._watchdog = Watchdog(self, self._page)  # a renderer that hangs is ended
+        for life in ("connected", "ready", "clicked", "hovered", "picked", "answered"):
+            getattr(self._bridge, f"page_{life}").connect(self._watchdog.alive)
+        self._bridge.page_rendered.connect(self._watchdog.acknowledged)
         self._view.load(QUrl(PAGE_URL))
 
     # --- public API -------------------------------------------------------------------
@@ -447,6 +452,8 @@ class MapView(QWidget):
 
     def _send(self, call: _Call) -> None:
         self._bridge.command.emit(call.text())
+        if call.seq:  # (a prefetch is never acknowledged)
+            self._watchdog.sent(call.seq)
 
     def _on_page_connected(self) -> None:
         self._connected = True

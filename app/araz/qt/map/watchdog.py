@@ -1,0 +1,111 @@
+"""A map page whose renderer stopped answering is ended, so that the view reloads it.
+
+Qt WebEngine has no hang monitor of its own (Chrome's "page unresponsive" has no Qt
+counterpart): a renderer that hangs leaves the map frozen until the app is restarted.
+Seen here, rarely, under load: when a popup opened, the renderer's main thread waited
+in layout for three of its pool's threads, themselves waiting on a lock, while the
+browser side was idle — for good (no JavaScript ran again, nor did a debugger's pause).
+
+:class:`Watchdog` watches the calls :class:`~araz.qt.map.view.MapView` sends: while one
+is not acknowledged and the page has given no sign of life (an acknowledgement, an
+answer, a hover, a click) for :attr:`Watchdog.hang_s` seconds, it asks the page for a
+trivial script's result; no result within :attr:`Watchdog.probe_s` more seconds, it ends
+the renderer's process. The view then reloads the page and replays its last state, as
+after any crash (:meth:`MapView._on_render_process_terminated`). A page that is only
+slow (a long draw) answers the script once it is done, and is left alone.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import time
+
+from PySide6.QtCore import QObject, QTimer
+
+log = logging.getLogger(__name__)
+
+HANG_S = 15.0  # no sign of life while a call waits this long (Chromium: 15 s): ask the page
+PROBE_S = 5.0  # no answer to that question this long after it: end the renderer
+
+
+class Watchdog(QObject):
+    """Ends ``page``'s renderer when it stops answering while calls wait (see above)."""
+
+    def __init__(self, parent: QObject, page, hang_s: float = HANG_S, probe_s: float = PROBE_S):
+        super().__init__(parent)
+        self._page = page
+        self.hang_s = hang_s
+        self.probe_s = probe_s
+        self.ended = 0  # renderers ended so far (for the log and the tests)
+        self._sent = 0  # the last call sent (its number)
+        self._acked = 0  # the last call acknowledged
+        self._life = time.monotonic()  # the page's last sign of life
+        self._asked: float | None = None  # when the page was asked, not answered yet
+        self._question = 0
+        self._timer = QTimer(self)
+        self._timer.setInterval(1000)
+        self._timer.timeout.connect(self._check)
+        page.loadStarted.connect(self.reset)  # a new page: the calls sent are gone
+
+    def sent(self, seq: int) -> None:
+        """Call ``seq`` went to the page."""
+        if self._acked >= self._sent:  # nothing was waiting: the wait starts now
+            self._life = time.monotonic()
+        self._sent = max(self._sent, seq)
+        if not self._timer.isActive():
+            self._timer.start()
+
+    def acknowledged(self, seq: int) -> None:
+        self._acked = max(self._acked, seq)
+        self.alive()
+
+    def alive(self, *_args) -> None:
+        """A sign of life from the page."""
+        self._life = time.monotonic()
+
+    def reset(self) -> None:
+        self._sent = self._acked = 0
+        self._asked = None
+        self._timer.stop()
+
+    def _check(self) -> None:
+        now = time.monotonic()
+        if self._acked >= self._sent:
+            self._timer.stop()
+            self._asked = None
+            return
+        if self._asked is None:
+            if now - self._life >= self.hang_s:
+                self._asked = now
+                self._question += 1
+                question = self._question
+                self._page.runJavaScript("1", 0, lambda _value: self._answered(question))
+            return
+        if now - self._asked >= self.probe_s:
+            self._end(now)
+
+    def _answered(self, question: int) -> None:
+        if question == self._question and self._asked is not None:
+            self._asked = None  # alive, only slow: wait again
+            self.alive()
+
+    def _end(self, now: float) -> None:
+        pid = self._page.renderProcessPid()
+        waited = now - self._life
+        self.reset()
+        if pid <= 0:
+            return
+        log.error(
+            "araz: the map page has not answered for %.0f s (calls up to %d waiting); "
+            "ending its renderer (%d) to reload it",
+            waited,
+            self._sent,
+            pid,
+        )
+        self.ended += 1
+        try:
+            os.kill(pid, getattr(signal, "SIGKILL", signal.SIGTERM))
+        except OSError as exc:
+            log.error("araz: could not end the map page's renderer: %s", exc)
