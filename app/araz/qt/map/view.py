@@ -166,7 +166,8 @@ class MapView(QWidget):
         self._bridge.page_answered.connect(self._on_answered)
         self._page.loadStarted.connect(self._on_load_started)
         self._page.renderProcessTerminated.connect(self._on_render_process_terminated)
-        self._watchdog = Watchdog(self, self._page)  # a renderer that hangs is ended
+        ping = '{"op": "ping", "seq": 0}'  # a renderer that hangs is ended (see Watchdog)
+        self._watchdog = Watchdog(self, self._page, lambda: self._bridge.command.emit(ping))
         for life in ("connected", "ready", "clicked", "hovered", "picked", "answered"):
             getattr(self._bridge, f"page_{life}").connect(self._watchdog.alive)
         self._bridge.page_rendered.connect(self._watchdog.acknowledged)

@@ -8,11 +8,12 @@ browser side was idle — for good (no JavaScript ran again, nor did a debugger'
 
 :class:`Watchdog` watches the calls :class:`~araz.qt.map.view.MapView` sends: while one
 is not acknowledged and the page has given no sign of life (an acknowledgement, an
-answer, a hover, a click) for :attr:`Watchdog.hang_s` seconds, it asks the page for a
-trivial script's result; no result within :attr:`Watchdog.probe_s` more seconds, it ends
-the renderer's process. The view then reloads the page and replays its last state, as
+answer, a hover, a click) for :attr:`Watchdog.hang_s` seconds, it pings the page (a
+``ping`` command, answered by map-commands.js as it arrives, ahead of the calls that
+wait); no answer within :attr:`Watchdog.probe_s` more seconds, it ends the renderer's
+process. The view then reloads the page and replays its last state, as
 after any crash (:meth:`MapView._on_render_process_terminated`). A page that is only
-slow (a long draw) answers the script once it is done, and is left alone.
+slow (a long draw) answers the ping once it is done, and is left alone.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import logging
 import os
 import signal
 import time
+from collections.abc import Callable
 
 from PySide6.QtCore import QObject, QTimer
 
@@ -33,17 +35,24 @@ PROBE_S = 5.0  # no answer to that question this long after it: end the renderer
 class Watchdog(QObject):
     """Ends ``page``'s renderer when it stops answering while calls wait (see above)."""
 
-    def __init__(self, parent: QObject, page, hang_s: float = HANG_S, probe_s: float = PROBE_S):
+    def __init__(
+        self,
+        parent: QObject,
+        page,
+        ping: Callable[[], None],
+        hang_s: float = HANG_S,
+        probe_s: float = PROBE_S,
+    ):
         super().__init__(parent)
         self._page = page
+        self._ping = ping  # sends the page a ping: any sign of life answers it
         self.hang_s = hang_s
         self.probe_s = probe_s
         self.ended = 0  # renderers ended so far (for the log and the tests)
         self._sent = 0  # the last call sent (its number)
         self._acked = 0  # the last call acknowledged
         self._life = time.monotonic()  # the page's last sign of life
-        self._asked: float | None = None  # when the page was asked, not answered yet
-        self._question = 0
+        self._asked: float | None = None  # when the page was pinged, not answered yet
         self._timer = QTimer(self)
         self._timer.setInterval(1000)
         self._timer.timeout.connect(self._check)
@@ -62,8 +71,9 @@ class Watchdog(QObject):
         self.alive()
 
     def alive(self, *_args) -> None:
-        """A sign of life from the page."""
+        """A sign of life from the page (an answer to the ping among them)."""
         self._life = time.monotonic()
+        self._asked = None
 
     def reset(self) -> None:
         self._sent = self._acked = 0
@@ -79,17 +89,10 @@ class Watchdog(QObject):
         if self._asked is None:
             if now - self._life >= self.hang_s:
                 self._asked = now
-                self._question += 1
-                question = self._question
-                self._page.runJavaScript("1", 0, lambda _value: self._answered(question))
+                self._ping()
             return
         if now - self._asked >= self.probe_s:
             self._end(now)
-
-    def _answered(self, question: int) -> None:
-        if question == self._question and self._asked is not None:
-            self._asked = None  # alive, only slow: wait again
-            self.alive()
 
     def _end(self, now: float) -> None:
         pid = self._page.renderProcessPid()
