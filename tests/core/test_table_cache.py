@@ -195,7 +195,11 @@ def test_a_damaged_entry_is_read_again_and_rewritten(
     first = read_path(acled_file)
     [entry] = entries(cache)
     good = entry.read_bytes()
-    entry.write_bytes(damage(good))
+    # a damaged file in its place (the first read's dataset maps the entry it wrote:
+    # Araz never writes a cache file in place, and nor does this)
+    damaged = entry.with_name(entry.name + ".damaged")
+    damaged.write_bytes(damage(good))
+    os.replace(damaged, entry)
     reads = Reads(monkeypatch, acled, "read_acled")
     with caplog.at_level(logging.WARNING, "araz.io.table_cache"):
         again = read_path(acled_file)
@@ -294,8 +298,12 @@ def _rewrite(path, change_column=None, change_metadata=None):
         key, value = change_metadata
         metadata[key] = value(metadata[key])
     table = table.replace_schema_metadata(metadata)
-    with pa.OSFile(str(path), "wb") as sink, pa.ipc.new_file(sink, table.schema) as writer:
+    # a file in its place (a dataset read from the entry maps the old one: Araz never
+    # writes a cache file in place)
+    tmp = path.with_name(path.name + ".new")
+    with pa.OSFile(str(tmp), "wb") as sink, pa.ipc.new_file(sink, table.schema) as writer:
         writer.write_table(table)
+    os.replace(tmp, path)
 
 
 def _codes_beyond(arr):

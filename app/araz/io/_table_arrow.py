@@ -24,6 +24,7 @@ for (making half a million took half a second).  The actors are made as objects
 from __future__ import annotations
 
 import json
+import mmap
 from collections.abc import Callable
 from dataclasses import fields
 from functools import cache
@@ -40,6 +41,7 @@ from ..model.kinds import SEP, make
 from ..model.kinds import check as _check
 from ..model.places import Places, PlaceTuples
 from ..model.table import EventTable, take
+from ._views_file import forget_pages
 from .problems import LoadResult, Problem
 
 
@@ -308,8 +310,19 @@ def _read_place_tuples(metadata: dict, table: EventTable, n_places: int) -> Plac
 
 def read(path: Path, key: dict | None) -> LoadResult:
     """The LoadResult kept in ``path`` for ``key``; raises :class:`Stale` for another
-    key, anything else for a file that is not sound."""
-    with pa.memory_map(str(path), "r") as source:
+    key, anything else for a file that is not sound.  The file is memory-mapped: its
+    columns are views of the mapping, whose pages leave this process's memory once
+    checked (they come back from the file when read: the summaries, say, only when
+    searched)."""
+    with path.open("rb") as f:
+        mapped = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
+    result = _read(mapped, key)
+    forget_pages(mapped, 0, len(mapped))
+    return result
+
+
+def _read(mapped: mmap.mmap, key: dict | None) -> LoadResult:
+    with pa.BufferReader(pa.py_buffer(mapped)) as source:
         reader = pa.ipc.open_file(source)
         metadata = reader.schema.metadata or {}
         header = json.loads(metadata[b"araz"])

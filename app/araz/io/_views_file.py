@@ -164,7 +164,7 @@ def read(path: Path, key: str, side: Path | None = None) -> tuple[dict, dict[str
         at = offset + nbytes
     for name, crc in zip(crcs, _checksums(list(parts.values())), strict=True):
         _check(crc == crcs[name], f"{name}: checksum")
-    _forget(mapped, 0, size)  # checked: read again from the file as they are used
+    forget_pages(mapped, 0, size)  # checked: read again from the file as they are used
     return meta, parts
 
 
@@ -315,10 +315,10 @@ def forget(array: np.ndarray) -> None:
     if isinstance(base, mmap.mmap) and array.nbytes:
         start = np.frombuffer(base, np.uint8, count=1).__array_interface__["data"][0]
         offset = array.__array_interface__["data"][0] - start
-        _forget(base, offset, array.nbytes)
+        forget_pages(base, offset, array.nbytes)
 
 
-def _forget(mapped: mmap.mmap, offset: int, length: int) -> None:
+def forget_pages(mapped: mmap.mmap, offset: int, length: int) -> None:
     """``madvise(MADV_DONTNEED)`` over whole pages of a read-only file mapping (where
     there is one: Linux, the BSDs, macOS); nothing is lost, the pages are the file's."""
     advice = getattr(mmap, "MADV_DONTNEED", None)
