@@ -144,6 +144,7 @@
           drawn[i] = 1;
           sx[i] = x;
           sy[i] = y;
+          if (count === list.length) list = this._growList();
           list[count++] = i;
         }
       } else {
@@ -173,8 +174,7 @@
           }
           if (k < 0) {
             if (gr[g] > 1) continue;
-            drawn[i] = 2;
-            this.clusterSize[i] = gc[g];
+            drawn[i] = 2; // its count: clusterSizeOf(i), gc[g]
           } else {
             drawn[i] = 1;
             x += SLOT_X[k];
@@ -182,6 +182,7 @@
           }
           sx[i] = x;
           sy[i] = y;
+          if (count === list.length) list = this._growList();
           list[count++] = i;
         }
       }
@@ -225,6 +226,15 @@
       this._eventsPainted = true;
       this._buildGrid(size);
       this.fire("drawn");
+    },
+
+    /* The drawn events' list with twice the room (at most one per event), what it held
+     * kept. */
+    _growList: function () {
+      var list = this.drawnList, grown = new Int32Array(Math.min(this.n, 2 * list.length + 1));
+      grown.set(list);
+      this.drawnList = grown;
+      return grown;
     },
 
     /* No events, and both canvases blank since they were sized (the layer added before
@@ -325,7 +335,7 @@
         ctx.fillStyle = "#ffffff";
         ctx.strokeStyle = "rgba(0,0,0,0.6)";
         ctx.lineWidth = 2.5;
-        var label = String(this.clusterSize[i]);
+        var label = String(this.clusterSizeOf(i));
         ctx.strokeText(label, x, y);
         ctx.fillText(label, x, y);
       }

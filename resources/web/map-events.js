@@ -33,6 +33,7 @@
   var STAMP_ABOVE = 3000;  // more visible markers than this: stamp pixels instead of arcs
   var OUTLINE = "rgba(40, 40, 40, 0.85)";
   var FOCUS = "#0b4f9c";   // keyboard focus ring
+  var LIST_START = 1024;   // room for the drawn events' list at first (it grows)
 
   // Ring layout: slot 0 at the place, ring j holds 6*j slots at radius j*RING_GAP.
   var SLOT_X = new Float32Array(SPREAD_MAX);
@@ -177,12 +178,22 @@
    * wper = 1.  wper is a power of two, so wx[i] * (scale * wper) is exactly the
    * product of the fraction and the scale: the same pixels either way. */
 
-  /* Each event's palette slot (colorIndex: Uint16Array), 0 for one past the palette. */
-  function paletteIndex(colors, npal, colorIndex, n) {
-    for (var i = 0; i < n; i++) {
+  /* Each event's palette slot (colorIndex), 0 for one past the palette: the colours
+   * given themselves when they are a Uint8Array or Uint16Array (a payload's column, a
+   * colour call's) all within the palette (no copy of them: 2 MB at a million events;
+   * never written to), else a Uint16Array of them. */
+  function paletteIndex(colors, npal, n) {
+    var i, typed = colors instanceof Uint8Array || colors instanceof Uint16Array;
+    if (typed && colors.length === n) {
+      for (i = 0; i < n && colors[i] < npal; i++);
+      if (i === n) return colors;
+    }
+    var colorIndex = new Uint16Array(n);
+    for (i = 0; i < n; i++) {
       var ci = colors[i] || 0;
       colorIndex[i] = ci < npal ? ci : 0;
     }
+    return colorIndex;
   }
 
   function parseColor(hex) {
@@ -223,14 +234,14 @@
       this.titles = textColumn(d.title, n);
       this.dates = textColumn(d.date, n);
       this.actorLists = textColumn(d.actors, n);
-      this.colorIndex = new Uint16Array(n);
       this.visible = new Uint8Array(n).fill(1);
       this.sx = new Float32Array(n); // drawn position, canvas px (valid when drawn[i])
       this.sy = new Float32Array(n);
       this.drawn = new Uint8Array(n); // 0 not drawn, 1 marker, 2 cluster representative
-      this.drawnList = new Int32Array(n); // the drawn ones, [0, drawnCount) in index order
+      // the drawn ones, [0, drawnCount) in index order: grown as a draw needs (draws
+      // seldom draw many; 4 MB at a million events); a cluster's count is its group's
+      this.drawnList = new Int32Array(Math.min(n, LIST_START));
       this.drawnCount = 0;
-      this.clusterSize = new Uint32Array(n);
       this._setPalette(d.palette);
       this.size = null; // marker radius per event (CSS px) when sized by a number
       this._bySize = null;
@@ -260,7 +271,7 @@
       var grouped = given ? { group: d.place, count: d.places } : groupPlaces(this.lat, this.lon, n);
       this.group = grouped.group;
       var ngroups = grouped.count;
-      paletteIndex(d.color, this.palette.length, this.colorIndex, n);
+      this.colorIndex = paletteIndex(d.color, this.palette.length, n);
       this.groupCount = new Uint32Array(ngroups);
       this.groupRank = new Uint32Array(ngroups);
       this.groupFirst = new Int32Array(ngroups);
@@ -302,7 +313,7 @@
     setColors: function (palette, color, quarters) {
       this._setPalette(palette);
       var n = this.n, i;
-      paletteIndex(color, this.palette.length, this.colorIndex, n);
+      this.colorIndex = paletteIndex(color, this.palette.length, n);
       this.size = null;
       this._bySize = null;
       if (!quarters || quarters.length !== n) return;
@@ -350,6 +361,12 @@
 
     colorOf: function (i) {
       return this.palette[this.colorIndex[i]].css;
+    },
+
+    /* How many events a cluster disc (drawn[i] === 2) stands for: its place's shown
+     * ones, as the last draw counted them. */
+    clusterSizeOf: function (i) {
+      return this.groupCount[this.group[i]];
     },
 
     /* Event i's title, date and actors as text ("" when it has none). */

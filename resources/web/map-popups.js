@@ -39,7 +39,7 @@
 
     /* What a screen reader hears for an event or a cluster (plain text). */
     function spoken(i) {
-      if (events.drawn[i] === 2) return events.clusterSize[i] + " events here; Enter lists them";
+      if (events.drawn[i] === 2) return events.clusterSizeOf(i) + " events here; Enter lists them";
       return [events.titleOf(i) || events.idOf(i), events.dateOf(i), events.actorsOf(i)]
         .filter(function (s) { return s; }).map(String).join(", ");
     }
@@ -49,7 +49,7 @@
       root.className = "araz-card araz-cluster";
       var head = document.createElement("div");
       head.className = "araz-title";
-      head.textContent = events.clusterSize[i] + " events here";
+      head.textContent = events.clusterSizeOf(i) + " events here";
       root.appendChild(head);
       var list = document.createElement("ul");
       root.setAttribute("role", "group");
@@ -101,7 +101,7 @@
     function clusterSummary(i) {
       var el = document.createElement("div");
       el.className = "araz-card";
-      el.textContent = events.clusterSize[i] + " events here (click to list)";
+      el.textContent = events.clusterSizeOf(i) + " events here (click to list)";
       return el;
     }
 

@@ -218,7 +218,7 @@ def test_many_at_one_place_become_a_cluster_with_a_count(qtbot, map_view):
     seq = map_view.set_events([event(f"t{i}", *TEHRAN) for i in range(100)])
     wait_rendered(qtbot, map_view, seq)
     assert run_js(qtbot, map_view, "araz.events.drawn[0]") == 2
-    assert run_js(qtbot, map_view, "araz.events.clusterSize[0]") == 100
+    assert run_js(qtbot, map_view, "araz.events.clusterSizeOf(0)") == 100
 
 
 def test_select_and_fit(qtbot, map_view):

@@ -174,3 +174,45 @@ def test_a_payload_file_replaced_after_its_check_is_not_served(
     assert served[1] == "python"  # the checked pages, not the file now at that name
     # the page come back and painted (its first frames are the basemap's alone)
     assert _drawn(qtbot, w, first) == first
+
+
+def _kill_renderer(qtbot, window) -> None:
+    page = window.map.web_view().page()
+    with qtbot.waitSignal(page.renderProcessTerminated, timeout=TIMEOUT):
+        os.kill(page.renderProcessPid(), signal.SIGKILL)  # the page fetches it again
+
+
+def test_after_a_first_open_the_payload_is_the_file_alone_and_served_after_a_crash(
+    qtbot, main_window, cache, tmp_path, served
+):
+    w = main_window
+    _path, first = _opened_twice(qtbot, w, cache, tmp_path, served)
+    ds = w.model.dataset
+    # once written, the app keeps no copy of its own: the payload is the file's pages
+    qtbot.waitUntil(
+        lambda: table_cache.ViewsEntry.side_file(map_data(ds)[0].body) is not None,
+        timeout=TIMEOUT,
+    )
+    assert not isinstance(map_data(ds)[0].body, bytes)
+    _kill_renderer(qtbot, w)
+    qtbot.waitUntil(lambda: len(served) >= 1, timeout=TIMEOUT)
+    assert served == ["file"]  # Qt reads the file: nothing through Python
+    assert _drawn(qtbot, w, first) == first
+
+
+def test_with_the_cache_off_the_payload_is_kept_and_served_after_a_crash(
+    qtbot, main_window, tmp_path, served, monkeypatch
+):
+    monkeypatch.setenv("ARAZ_TABLE_CACHE", "off")
+    w = main_window
+    path = tmp_path / "export.csv"
+    shutil.copy(DATA / "readers" / "acled_current.csv", path)
+    _open(qtbot, w, path)
+    qtbot.waitUntil(lambda: len(served) >= 1, timeout=TIMEOUT)
+    first = _drawn(qtbot, w)
+    assert served == ["python"] and len(first[0]) >= 3
+    assert isinstance(map_data(w.model.dataset)[0].body, bytes)  # no file to read it from
+    _kill_renderer(qtbot, w)
+    qtbot.waitUntil(lambda: len(served) >= 2, timeout=TIMEOUT)
+    assert served[1] == "python"
+    assert _drawn(qtbot, w, first) == first
