@@ -39,6 +39,16 @@ def side_file(body: bytes | np.ndarray) -> SideFile | None:
     return ViewsEntry.side_file(body)
 
 
+def let_go(*arrays: np.ndarray) -> None:
+    """Let the pages of arrays read from the table cache's files (a fit's coordinates,
+    16 MB at a million events) leave memory until they are read again (from the file);
+    arrays of the process's own are left as they are."""
+    from araz.io.table_cache import ViewsEntry
+
+    for array in arrays:
+        ViewsEntry.forget(array)
+
+
 def file_device(side: SideFile) -> QFile | None:
     """The payload file open, if it is still the very file ``side`` (else None)."""
     qfile = QFile(side.path)

@@ -54,7 +54,7 @@ from araz.qt.map.page_json import (
     run_until,
 )
 from araz.qt.map.scheme import PAGE_URL
-from araz.qt.map.shelf import SourceShelf, file_device, payload_device, side_file
+from araz.qt.map.shelf import SourceShelf, file_device, let_go, payload_device, side_file
 from araz.qt.map.watchdog import Watchdog
 
 if TYPE_CHECKING:
@@ -166,11 +166,7 @@ class MapView(QWidget):
         self._bridge.page_answered.connect(self._on_answered)
         self._page.loadStarted.connect(self._on_load_started)
         self._page.renderProcessTerminated.connect(self._on_render_process_terminated)
-        ping = '{"op": "ping", "seq": 0}'  # a renderer that hangs is ended (see Watchdog)
-        self._watchdog = Watchdog(self, self._page, lambda: self._bridge.command.emit(ping))
-        for life in ("connected", "ready", "clicked", "hovered", "picked", "answered"):
-            getattr(self._bridge, f"page_{life}").connect(self._watchdog.alive)
-        self._bridge.page_rendered.connect(self._watchdog.acknowledged)
+        self._watchdog = Watchdog(self, self._page, self._bridge)  # a renderer that hangs
         self._view.load(QUrl(PAGE_URL))
 
     # --- public API -------------------------------------------------------------------
@@ -290,6 +286,7 @@ class MapView(QWidget):
             heads = [head for i, head in self._to.items() if picked[i]]
             lats = np.concatenate([events.lat[found], [la for la, _ in heads]])
             lons = np.concatenate([events.lon[found], [lo for _, lo in heads]])
+            let_go(events.lat, events.lon)  # the views file's pages: read again if need be
             south, north = float(lats.min()), float(lats.max())
             west, east = float(lons.min()), float(lons.max())
             # never closer than MIN_FIT_SPAN across: one place alone shows its surroundings

@@ -22,7 +22,6 @@ import logging
 import os
 import signal
 import time
-from collections.abc import Callable
 
 from PySide6.QtCore import QObject, QTimer
 
@@ -30,22 +29,16 @@ log = logging.getLogger(__name__)
 
 HANG_S = 15.0  # no sign of life while a call waits this long (Chromium: 15 s): ask the page
 PROBE_S = 5.0  # no answer to that question this long after it: end the renderer
+PING = '{"op": "ping", "seq": 0}'  # answered at once (map-commands.js), ahead of the calls
 
 
 class Watchdog(QObject):
     """Ends ``page``'s renderer when it stops answering while calls wait (see above)."""
 
-    def __init__(
-        self,
-        parent: QObject,
-        page,
-        ping: Callable[[], None],
-        hang_s: float = HANG_S,
-        probe_s: float = PROBE_S,
-    ):
+    def __init__(self, parent: QObject, page, bridge, hang_s=HANG_S, probe_s=PROBE_S):
         super().__init__(parent)
         self._page = page
-        self._ping = ping  # sends the page a ping: any sign of life answers it
+        self._bridge = bridge  # the view's MapBridge: its signals are the page's life
         self.hang_s = hang_s
         self.probe_s = probe_s
         self.ended = 0  # renderers ended so far (for the log and the tests)
@@ -57,6 +50,9 @@ class Watchdog(QObject):
         self._timer.setInterval(1000)
         self._timer.timeout.connect(self._check)
         page.loadStarted.connect(self.reset)  # a new page: the calls sent are gone
+        for life in ("connected", "ready", "clicked", "hovered", "picked", "answered"):
+            getattr(bridge, f"page_{life}").connect(self.alive)
+        bridge.page_rendered.connect(self.acknowledged)
 
     def sent(self, seq: int) -> None:
         """Call ``seq`` went to the page."""
@@ -89,7 +85,7 @@ class Watchdog(QObject):
         if self._asked is None:
             if now - self._life >= self.hang_s:
                 self._asked = now
-                self._ping()
+                self._bridge.command.emit(PING)
             return
         if now - self._asked >= self.probe_s:
             self._end(now)
