@@ -10,7 +10,9 @@
  * whichever comes first.  map.js builds the map with window.araz.whenShown(fn).
  * A "prefetch" call (a re-open's payload, named while Python reads the file) is not
  * the map's: its payload is fetched and decoded at once and held for the events call
- * that names its URL (dropped by any other one, or by the next prefetch).
+ * that names its URL (dropped by any other one, or by the next prefetch).  A "ping"
+ * (Python's watchdog, araz/qt/map/watchdog.py) is answered at once, map built or not:
+ * it asks whether this page's thread still runs.
  */
 (function () {
   "use strict";
@@ -142,6 +144,8 @@
    * (a re-open's, fetched while Python reads the file), fetched now and held (only the
    * latest: an earlier one is dropped), never acknowledged (not a call of the map's). */
   var PREFETCH = '{"op":"prefetch",';
+  var PING = '{"op": "ping", "seq": 0}'; // watchdog.py's PING, as sent
+  var pingBridge = null;
 
   function prefetch(text) {
     var c = null;
@@ -155,14 +159,23 @@
     var url = c.url;
     ahead[url] = true;
     fetchEarly(url);
-    fetched[url].then(function (buffer) {
+    var early = fetched[url];
+    early.then(function (buffer) {
       // decoded while the page waits for the events call (once it is in: not if the
       // events call came first, or dropped it)
       if (arrived[url] === buffer && window.araz.decodeAhead) window.araz.decodeAhead(buffer);
-    }, function () {});
+    }, function () {
+      // failed (the file could not be served): forgotten, so that the events call
+      // that names it fetches it again rather than reuse the failure
+      if (ahead[url] && fetched[url] === early) forget(url);
+    });
   }
 
   function onCommand(text) {
+    if (text === PING) { // Python's watchdog (araz/qt/map/watchdog.py): this page's thread
+      if (pingBridge) pingBridge.answered(0, '{"ok": true}'); // answers, map built or not
+      return;
+    }
     if (text.indexOf(PREFETCH) === 0) {
       prefetch(text);
       return;
@@ -188,6 +201,7 @@
     new QWebChannel(qt.webChannelTransport, function (c) {
       channel = c;
       var bridge = c.objects.bridge;
+      pingBridge = bridge;
       bridge.command.connect(onCommand);
       if (typeof bridge.connected === "function") bridge.connected();
       waiting.splice(0).forEach(function (fn) { fn(c); });

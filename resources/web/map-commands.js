@@ -3,8 +3,7 @@
  * Python -> page: bridge.command(json) with {op, seq, ...}; ops: events, show, select,
  * highlight, fit, view (exactly these bounds), goto ({lat, lon, zoom}: fly there),
  * style ({density: "hex" | "heat" | "points",
- * outlines: bool}), sync (nothing; acknowledged a frame later), ping (answered {ok} at
- * once, ahead of the queue: araz/qt/map/watchdog.py); and the ops Python waits
+ * outlines: bool}), sync (nothing; acknowledged a frame later); and the ops Python waits
  * for an answer to (query, caption, zoom_control, print_colors: map-answers.js;
  * pan_margin: below), each
  * answered bridge.answered(seq, json) with {ok: value} or {error: "why"}.  An op that
@@ -242,10 +241,6 @@
         c = JSON.parse(text);
       } catch (err) {
         console.error("araz: command failed: " + err);
-        return;
-      }
-      if (c && c.op === "ping") { // Python's watchdog: answered now, ahead of the queue
-        if (page.bridge) page.bridge.answered(0, '{"ok": true}');
         return;
       }
       queue.push(c);

@@ -73,3 +73,28 @@ def test_a_slow_page_that_still_answers_is_left_alone(qtbot, map_view):
     assert time.monotonic() - started > 2.5  # it did wait for the busy page
     assert map_view._watchdog.ended == 0
     assert map_view._page.renderProcessPid() == pid
+
+
+def test_a_page_not_shown_yet_is_left_alone(qtbot):
+    """The app loads its page hidden, before its window is shown: the map is built only
+    once shown, and the calls wait till then; the page answers the ping all the same."""
+    from araz.qt.map import MapView
+
+    view = MapView()
+    qtbot.addWidget(view)
+    view._watchdog.hang_s, view._watchdog.probe_s = 1.0, 1.0
+    view.web_view().page().setVisible(False)
+    with qtbot.waitSignal(view._bridge.page_connected, timeout=TIMEOUT):
+        pass
+    pid = view._page.renderProcessPid()
+    view.sync()  # sent, held by the page until its map is built
+    qtbot.wait(5000)
+    assert view._watchdog.ended == 0
+    assert view._page.renderProcessPid() == pid
+    assert not view.is_ready()
+    with qtbot.waitSignal(view.ready, timeout=TIMEOUT):
+        view.show()
+        view.web_view().page().setVisible(True)
+    view.close()
+    view.deleteLater()
+    qtbot.wait(50)

@@ -216,3 +216,27 @@ def test_with_the_cache_off_the_payload_is_kept_and_served_after_a_crash(
     qtbot.waitUntil(lambda: len(served) >= 2, timeout=TIMEOUT)
     assert served[1] == "python"
     assert _drawn(qtbot, w, first) == first
+
+
+def test_a_fetch_ahead_that_failed_is_fetched_again_by_the_events_call(
+    qtbot, main_window, cache, tmp_path, served, monkeypatch
+):
+    """The page's early fetch of a sound payload file failed (the file could not be
+    opened then): the events call that names it fetches it again, and draws."""
+    w = main_window
+    path, first = _opened_twice(qtbot, w, cache, tmp_path, served)
+    spied = map_view_module.file_device
+    refused: list = []
+
+    def refuse_once(side):
+        if not refused:
+            refused.append(side)
+            served.append("ahead failed")
+            return None  # a 404 for the page's early fetch
+        return spied(side)
+
+    monkeypatch.setattr(map_view_module, "file_device", refuse_once)
+    _open(qtbot, w, path)
+    qtbot.waitUntil(lambda: len(served) >= 2, timeout=TIMEOUT)
+    assert served[0] == "ahead failed" and served[1] in ("file", "ahead")
+    assert _drawn(qtbot, w, first) == first

@@ -9,11 +9,11 @@ browser side was idle — for good (no JavaScript ran again, nor did a debugger'
 :class:`Watchdog` watches the calls :class:`~araz.qt.map.view.MapView` sends: while one
 is not acknowledged and the page has given no sign of life (an acknowledgement, an
 answer, a hover, a click) for :attr:`Watchdog.hang_s` seconds, it pings the page (a
-``ping`` command, answered by map-commands.js as it arrives, ahead of the calls that
-wait); no answer within :attr:`Watchdog.probe_s` more seconds, it ends the renderer's
-process. The view then reloads the page and replays its last state, as
-after any crash (:meth:`MapView._on_render_process_terminated`). A page that is only
-slow (a long draw) answers the ping once it is done, and is left alone.
+``ping`` command, answered by map-channel.js as it arrives, ahead of the calls that
+wait, the map built or not); no answer within :attr:`Watchdog.probe_s` more seconds, it
+ends the renderer's process. The view then reloads the page and replays its last
+state, as after any crash (:meth:`MapView._on_render_process_terminated`). A page that
+is only slow (a long draw) answers the ping once it is done, and is left alone.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ log = logging.getLogger(__name__)
 
 HANG_S = 15.0  # no sign of life while a call waits this long (Chromium: 15 s): ask the page
 PROBE_S = 5.0  # no answer to that question this long after it: end the renderer
-PING = '{"op": "ping", "seq": 0}'  # answered at once (map-commands.js), ahead of the calls
+PING = '{"op": "ping", "seq": 0}'  # answered at once (map-channel.js, the same text)
 
 
 class Watchdog(QObject):
@@ -92,7 +92,7 @@ class Watchdog(QObject):
 
     def _end(self, now: float) -> None:
         pid = self._page.renderProcessPid()
-        waited = now - self._life
+        waited, sent = now - self._life, self._sent
         self.reset()
         if pid <= 0:
             return
@@ -100,7 +100,7 @@ class Watchdog(QObject):
             "araz: the map page has not answered for %.0f s (calls up to %d waiting); "
             "ending its renderer (%d) to reload it",
             waited,
-            self._sent,
+            sent,
             pid,
         )
         self.ended += 1
