@@ -8,6 +8,30 @@ import araz.qt.map  # noqa: F401
 
 
 @pytest.fixture
+def cache(tmp_path, monkeypatch):
+    """The table cache on, in a folder of its own (its tables' folder)."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    monkeypatch.setenv("ARAZ_TABLE_CACHE", "on")
+    return tmp_path / "xdg" / "araz" / "tables"
+
+
+@pytest.fixture
+def asked(monkeypatch) -> list[str]:
+    """The URL paths the page asks the araz: scheme for (files, not data), in order."""
+    from araz.qt.map import scheme
+
+    paths: list[str] = []
+    take_read = scheme.take_read
+
+    def recorded(path: str):
+        paths.append(path)
+        return take_read(path)
+
+    monkeypatch.setattr(scheme, "take_read", recorded)
+    return paths
+
+
+@pytest.fixture
 def main_window(qtbot, tmp_path, monkeypatch, curated):
     """The real main window on the bundled dataset, settings and logs in a temp dir,
     map page loaded (napari's make_napari_viewer, glue-qt's settings isolation)."""

@@ -135,3 +135,23 @@ def steady_map_grab(qtbot, view: MapView, timeout: int = TIMEOUT):
             break
         image = again
     return image
+
+
+def points_in_view(features: str) -> str:
+    """JavaScript for the vertices of the line features ``features`` (an expression) in
+    the map's view, away from its edges and controls, as container points."""
+    return """
+(function () {
+  var out = [], size = araz.map.getSize();
+  FEATURES.forEach(function (f) {
+    var g = f.geometry, parts = g.type === "LineString" ? [g.coordinates] : g.coordinates;
+    parts.forEach(function (part) {
+      part.forEach(function (c) {
+        var q = araz.map.latLngToContainerPoint([c[1], c[0]]);
+        if (q.x > 60 && q.y > 90 && q.x < size.x - 60 && q.y < size.y - 40) out.push([q.x, q.y]);
+      });
+    });
+  });
+  return out;
+})()
+""".replace("FEATURES", features)

@@ -7,12 +7,9 @@ import sys
 from pathlib import Path
 
 import numpy as np
-import pytest
-from PySide6.QtWidgets import QMessageBox
+from window_support import TIMEOUT, open_in_window
 
 from araz.views.prepared import map_data
-
-TIMEOUT = 60_000
 
 
 def resident_pages(array: np.ndarray) -> int:
@@ -28,25 +25,13 @@ def resident_pages(array: np.ndarray) -> int:
     return int(np.count_nonzero(entries >> np.uint64(63)))
 
 
-@pytest.fixture
-def cache(tmp_path, monkeypatch):
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
-    monkeypatch.setenv("ARAZ_TABLE_CACHE", "on")
-    return tmp_path / "xdg" / "araz" / "tables"
-
-
 def _open(qtbot, window, path):
-    with qtbot.waitSignal(window.loadFinished, timeout=TIMEOUT) as blocker:
-        window.open_path(path)
-    box = window.findChild(QMessageBox, "load_report")
-    if box is not None:
-        box.close()
-        box.deleteLater()
+    result = open_in_window(qtbot, window, path)
     # the window has it (the map's events set, its first fit sent)
     qtbot.waitUntil(
         lambda: window.map.event_ids() == map_data(window.model.dataset)[0].ids, timeout=TIMEOUT
     )
-    return blocker.args[1]
+    return result
 
 
 def _fitted(qtbot, window):

@@ -8,9 +8,16 @@ import pytest
 
 pytest.importorskip("pytestqt")
 
-from map_support import event, near, open_map_view, point, run_js, steady_map_grab, wait_rendered
-
-from araz.qt.map import scheme
+from map_support import (
+    event,
+    near,
+    open_map_view,
+    point,
+    points_in_view,
+    run_js,
+    steady_map_grab,
+    wait_rendered,
+)
 
 BORDER = "#6f6659"  # map-base.js: the borders' colour
 ARAZ = "#2f6fa8"  # map-base.js: the Araz, drawn over the borders that follow it
@@ -26,21 +33,7 @@ def map_view(qtbot):
 # The vertices of the close band's borders inside the view, away from its edges, as
 # container points: at zoom 9 the regional band's lines (simplified to 0.01 degree, 4 px
 # here) would pass beside many of them.
-CLOSE_BORDER_POINTS = """
-(function () {
-  var out = [], size = araz.map.getSize();
-  araz.basemap.data.bands[1].borders.features.forEach(function (f) {
-    var g = f.geometry, parts = g.type === "LineString" ? [g.coordinates] : g.coordinates;
-    parts.forEach(function (part) {
-      part.forEach(function (c) {
-        var q = araz.map.latLngToContainerPoint([c[1], c[0]]);
-        if (q.x > 60 && q.y > 90 && q.x < size.x - 60 && q.y < size.y - 40) out.push([q.x, q.y]);
-      });
-    });
-  });
-  return out;
-})()
-"""
+CLOSE_BORDER_POINTS = points_in_view("araz.basemap.data.bands[1].borders.features")
 
 
 def on_line(image, x: float, y: float) -> bool:
@@ -49,20 +42,6 @@ def on_line(image, x: float, y: float) -> bool:
         image.pixelColor(round(x) + dx, round(y) + dy) for dx in (-1, 0, 1) for dy in (-1, 0, 1)
     ]
     return any(near(c, BORDER, 40) or near(c, ARAZ, 40) for c in colors)
-
-
-@pytest.fixture
-def asked(monkeypatch) -> list[str]:
-    """The URL paths the page asks the araz: scheme for (files, not data), in order."""
-    paths: list[str] = []
-    take_read = scheme.take_read
-
-    def recorded(path: str):
-        paths.append(path)
-        return take_read(path)
-
-    monkeypatch.setattr(scheme, "take_read", recorded)
-    return paths
 
 
 def test_close_band_is_fetched_and_drawn_when_the_map_first_zooms_in(qtbot, asked, map_view):

@@ -12,7 +12,16 @@ import pytest
 
 pytest.importorskip("pytestqt")
 
-from map_support import near, point, run_js, settle_map, steady_map_grab, wait_rendered, wheel_at
+from map_support import (
+    near,
+    point,
+    points_in_view,
+    run_js,
+    settle_map,
+    steady_map_grab,
+    wait_rendered,
+    wheel_at,
+)
 from test_map_first_render import dispose, shown_map
 
 from araz.paths import resource
@@ -70,21 +79,7 @@ def test_close_band_from_its_file_draws_the_same_map_as_its_json_text(qtbot, mon
 
 REGION = "#8a7a66"  # map-base-detail.js: the regions' boundaries (from zoom 8)
 # the vertices of the regions' boundaries in view, away from its edges, as container points
-REGION_POINTS = """
-(function () {
-  var out = [], size = araz.map.getSize();
-  araz.basemap.detail.regions.features.forEach(function (f) {
-    var g = f.geometry, parts = g.type === "LineString" ? [g.coordinates] : g.coordinates;
-    parts.forEach(function (part) {
-      part.forEach(function (c) {
-        var q = araz.map.latLngToContainerPoint([c[1], c[0]]);
-        if (q.x > 60 && q.y > 90 && q.x < size.x - 60 && q.y < size.y - 40) out.push([q.x, q.y]);
-      });
-    });
-  });
-  return out;
-})()
-"""
+REGION_POINTS = points_in_view("araz.basemap.detail.regions.features")
 
 
 def on_region(image, x: float, y: float) -> bool:
@@ -94,22 +89,6 @@ def on_region(image, x: float, y: float) -> bool:
         for dx in (-1, 0, 1)
         for dy in (-1, 0, 1)
     )
-
-
-@pytest.fixture
-def asked(monkeypatch) -> list[str]:
-    """The URL paths the page asks the araz: scheme for (files, not data), in order."""
-    from araz.qt.map import scheme
-
-    paths: list[str] = []
-    take_read = scheme.take_read
-
-    def recorded(path: str):
-        paths.append(path)
-        return take_read(path)
-
-    monkeypatch.setattr(scheme, "take_read", recorded)
-    return paths
 
 
 def test_wheel_zoom_past_the_regional_band_fetches_and_draws_the_close_band(qtbot, asked):

@@ -4,25 +4,8 @@ cluster's count read from its place's (headless)."""
 
 from __future__ import annotations
 
-import os
-
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-os.environ.setdefault("QTWEBENGINE_DISABLE_SANDBOX", "1")
-
-import sys
-from pathlib import Path
-
 import numpy as np
 import pytest
-
-try:  # a source checkout without `pip install -e .`
-    import araz
-except ImportError:  # pragma: no cover
-    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "app"))
-
-import araz.qt.map  # noqa: F401  (registers the araz: scheme before QApplication)
-
-pytest.importorskip("pytestqt")
 from map_support import (
     BAKU,
     TEHRAN,

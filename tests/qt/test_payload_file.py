@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 from map_support import pixel
 from PySide6.QtCore import QFile
-from PySide6.QtWidgets import QMessageBox
 from pytestqt.exceptions import TimeoutError
+from window_support import TIMEOUT, open_in_window
 
 from araz.io import table_cache
 from araz.qt.map import view as map_view_module
@@ -23,14 +23,6 @@ from araz.qt.map.shelf import PayloadDevice
 from araz.views.prepared import Prepared, map_data
 
 DATA = Path(__file__).resolve().parent.parent / "data"
-TIMEOUT = 60_000
-
-
-@pytest.fixture
-def cache(tmp_path, monkeypatch):
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
-    monkeypatch.setenv("ARAZ_TABLE_CACHE", "on")
-    return tmp_path / "xdg" / "araz" / "tables"
 
 
 @pytest.fixture
@@ -61,16 +53,6 @@ def served(monkeypatch):
     return kinds
 
 
-def _open(qtbot, window, path):
-    with qtbot.waitSignal(window.loadFinished, timeout=TIMEOUT) as blocker:
-        window.open_path(path)
-    box = window.findChild(QMessageBox, "load_report")
-    if box is not None:
-        box.close()
-        box.deleteLater()
-    return blocker.args[1]
-
-
 def _drawn_now(qtbot, window):
     probes = window.map.request(
         "query", {"what": "marker_probes", "count": 100}, QUERIES["marker_probes"]
@@ -97,7 +79,7 @@ def _drawn(qtbot, window, like=None):
 def _opened_twice(qtbot, w, cache, tmp_path, served):
     path = tmp_path / "export.csv"
     shutil.copy(DATA / "readers" / "acled_current.csv", path)
-    _open(qtbot, w, path)
+    open_in_window(qtbot, w, path)
     # written once the window has it: the payload file, then the views file naming it
     qtbot.waitUntil(lambda: len(list(cache.glob("*.views"))) == 1, timeout=TIMEOUT)
     assert len(list(cache.glob("*.payload"))) == 1
@@ -123,7 +105,7 @@ def test_a_reopen_is_served_from_the_payload_file_and_draws_the_same(
     w = main_window
     path, first = _opened_twice(qtbot, w, cache, tmp_path, served)
     assert named_ahead == []  # nothing kept before the first open
-    second = _open(qtbot, w, path)
+    second = open_in_window(qtbot, w, path)
     assert "views cache" in second.timings
     assert _drawn(qtbot, w, first) == first
     # named before the read, the very file then checked: the page fetched it ahead
@@ -145,7 +127,7 @@ def test_a_damaged_payload_file_is_not_served(
     raw = bytearray(side.read_bytes())
     raw[len(raw) // 2] ^= 0x40
     side.write_bytes(bytes(raw))
-    second = _open(qtbot, w, path)
+    second = open_in_window(qtbot, w, path)
     assert "views cache" not in second.timings  # refused, made again from the table
     assert len(named_ahead) == 1  # named ahead (its size is right): the page may fetch it
     qtbot.waitUntil(lambda: "python" in served, timeout=TIMEOUT)
@@ -160,7 +142,7 @@ def test_a_payload_file_replaced_after_its_check_is_not_served(
 ):
     w = main_window
     path, first = _opened_twice(qtbot, w, cache, tmp_path, served)
-    _open(qtbot, w, path)
+    open_in_window(qtbot, w, path)
     qtbot.waitUntil(lambda: len(served) >= 1, timeout=TIMEOUT)
     assert served in (["ahead"], ["file"])
     [side] = cache.glob("*.payload")
@@ -207,7 +189,7 @@ def test_with_the_cache_off_the_payload_is_kept_and_served_after_a_crash(
     w = main_window
     path = tmp_path / "export.csv"
     shutil.copy(DATA / "readers" / "acled_current.csv", path)
-    _open(qtbot, w, path)
+    open_in_window(qtbot, w, path)
     qtbot.waitUntil(lambda: len(served) >= 1, timeout=TIMEOUT)
     first = _drawn(qtbot, w)
     assert served == ["python"] and len(first[0]) >= 3
@@ -236,7 +218,7 @@ def test_a_fetch_ahead_that_failed_is_fetched_again_by_the_events_call(
         return spied(side)
 
     monkeypatch.setattr(map_view_module, "file_device", refuse_once)
-    _open(qtbot, w, path)
+    open_in_window(qtbot, w, path)
     qtbot.waitUntil(lambda: len(served) >= 2, timeout=TIMEOUT)
     assert served[0] == "ahead failed" and served[1] in ("file", "ahead")
     assert _drawn(qtbot, w, first) == first

@@ -4,32 +4,14 @@ and File → Clear cached tables… says how much it frees and frees it."""
 import shutil
 from pathlib import Path
 
-import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
+from window_support import TIMEOUT, open_in_window
 
 from araz.io import table_cache
 
 DATA = Path(__file__).resolve().parent.parent / "data"
-TIMEOUT = 60_000
 LEFT = Qt.MouseButton.LeftButton
-
-
-@pytest.fixture
-def cache(tmp_path, monkeypatch):
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
-    monkeypatch.setenv("ARAZ_TABLE_CACHE", "on")
-    return tmp_path / "xdg" / "araz" / "tables"
-
-
-def _open(qtbot, window, path):
-    with qtbot.waitSignal(window.loadFinished, timeout=TIMEOUT) as blocker:
-        window.open_path(path)
-    box = window.findChild(QMessageBox, "load_report")
-    if box is not None:  # the sample's problems, reported each time
-        box.close()
-        box.deleteLater()
-    return blocker.args[1]
 
 
 def _file_menu(window):
@@ -43,13 +25,13 @@ def test_a_second_open_comes_from_the_cache_and_the_menu_clears_it(
     w = main_window
     path = tmp_path / "export.csv"
     shutil.copy(DATA / "readers" / "acled_current.csv", path)
-    first = _open(qtbot, w, path)
+    first = open_in_window(qtbot, w, path)
     assert "cache" not in first.timings and "views cache" not in first.timings
     assert "from the cache" not in w.statusBar().currentMessage()
     # what the views made of it, kept too (written once the window has it)
     qtbot.waitUntil(lambda: len(list(cache.glob("*.views"))) == 1, timeout=TIMEOUT)
     drawn_first = w.map.ask("marker_probes")
-    second = _open(qtbot, w, path)
+    second = open_in_window(qtbot, w, path)
     assert "cache" in second.timings and len(w.model.dataset) == len(first.dataset) == 8
     assert "views cache" in second.timings  # the map's and timeline's data read back
     assert drawn_first and w.map.ask("marker_probes") == drawn_first  # drawn the same
@@ -83,7 +65,7 @@ def test_a_second_open_comes_from_the_cache_and_the_menu_clears_it(
     assert not action.isEnabled() and "MB" not in action.text()
     box.deleteLater()
 
-    third = _open(qtbot, w, path)  # read from the file again, and cached again
+    third = open_in_window(qtbot, w, path)  # read from the file again, and cached again
     assert "cache" not in third.timings and table_cache.usage() > 0
     assert "views cache" not in third.timings
     qtbot.waitUntil(lambda: len(list(cache.glob("*.views"))) == 1, timeout=TIMEOUT)

@@ -341,7 +341,8 @@ class ViewsEntry:
             return None
         from . import _views_file
 
-        got = _sound(
+        # (the side file's time is left as it is: the page's server checks it)
+        return _sound(
             lambda: _views_file.read(self.file, self._key(stamp), self.side),
             _views_file.Stale,
             self.file,
@@ -349,7 +350,6 @@ class ViewsEntry:
             "made again",
             self.drop,
         )
-        return got  # (the side file's time is left: it is what the page's server checks)
 
     def store(self, stamp: str, meta: dict, parts: dict, cap: int | None = None) -> bool:
         """Keep the views' data for ``stamp``: True if written."""
