@@ -113,6 +113,25 @@ def write(
                 f.write(memoryview(a).cast("B"))
 
 
+def _header(buf: Any, size: int, key: str) -> dict:
+    """The header at the start of ``buf`` (the first bytes of a views file of ``size``
+    bytes), checked as far as the key.  Raises :class:`Stale` or :class:`Damaged`."""
+    _check(len(buf) >= _HEAD.size, "too short")
+    magic, version, length = _HEAD.unpack_from(buf)
+    _check(magic == MAGIC, "not an Araz views file")
+    if version != VERSION:
+        raise Stale(f"written in layout {version}, not {VERSION}")
+    _check(_HEAD.size + length <= min(size, len(buf)) and length % 8 == 0, "header length")
+    try:
+        header = json.loads(bytes(buf[_HEAD.size : _HEAD.size + length]))
+    except ValueError as exc:
+        raise Damaged(f"header: {exc}") from None
+    _check(isinstance(header, dict), "header")
+    if header.get("key") != key:
+        raise Stale("written for another table or other views")
+    return header
+
+
 def read(path: Path, key: str, side: Path | None = None) -> tuple[dict, dict[str, np.ndarray]]:
     """The meta and the parts kept in ``path`` for ``key``: the arrays are read-only
     views of the mapped file (a part kept apart, of ``side``'s).  Raises :class:`Stale`
@@ -121,18 +140,8 @@ def read(path: Path, key: str, side: Path | None = None) -> tuple[dict, dict[str
         size = f.seek(0, 2)
         _check(size >= _HEAD.size, "too short")
         mapped = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
-    magic, version, length = _HEAD.unpack_from(mapped)
-    _check(magic == MAGIC, "not an Araz views file")
-    if version != VERSION:
-        raise Stale(f"written in layout {version}, not {VERSION}")
-    _check(_HEAD.size + length <= size and length % 8 == 0, "header length")
-    try:
-        header = json.loads(bytes(mapped[_HEAD.size : _HEAD.size + length]))
-    except ValueError as exc:
-        raise Damaged(f"header: {exc}") from None
-    _check(isinstance(header, dict), "header")
-    if header.get("key") != key:
-        raise Stale("written for another table or other views")
+    header = _header(mapped, size, key)
+    length = _HEAD.unpack_from(mapped)[2]
     meta, table = header.get("meta"), header.get("parts")
     _check(isinstance(meta, dict) and isinstance(table, list), "header's parts")
     parts: dict[str, Any] = {}
@@ -201,14 +210,8 @@ def side_ahead(path: Path, key: str, side: Path) -> tuple[str, tuple[int, int, i
         with open(path, "rb") as f:
             size = os.fstat(f.fileno()).st_size
             head = f.read(_HEAD.size)
-            if len(head) < _HEAD.size:
-                return None
-            magic, version, length = _HEAD.unpack(head)
-            if magic != MAGIC or version != VERSION or _HEAD.size + length > size:
-                return None
-            header = json.loads(f.read(length))
-        if not isinstance(header, dict) or header.get("key") != key:
-            return None
+            length = _HEAD.unpack(head)[2] if len(head) == _HEAD.size else 0
+            header = _header(head + f.read(min(length, size)), size, key)
         rows = [r for r in header.get("parts") or () if isinstance(r, list) and len(r) == 5]
         apart = [r for r in rows if r[3] == -1 and r[1] in DTYPES and isinstance(r[2], int)]
         if len(apart) != 1:
@@ -217,7 +220,7 @@ def side_ahead(path: Path, key: str, side: Path) -> tuple[str, tuple[int, int, i
         if st.st_size != apart[0][2] * np.dtype(apart[0][1]).itemsize or not st.st_size:
             return None
         return str(side), _identity(st)
-    except (OSError, ValueError, TypeError):
+    except (Stale, Damaged, OSError, ValueError, TypeError):
         return None
 
 
